@@ -1,0 +1,67 @@
+// swift-tools-version:6.0
+// Plexus: a Keras-shaped deep-learning framework over interchangeable backends.
+//
+// Tuning flags (-Ounchecked, -target-cpu, -D PX_FMA) are passed by the build commands in the
+// README and scripts/, never here, so that this package stays usable as a dependency.
+import PackageDescription
+
+let package = Package(
+  name: "Plexus",
+  products: [
+    .library(name: "Plexus", targets: ["Plexus"]),
+    .library(name: "BackendProtocol", targets: ["BackendProtocol"]),
+    .library(name: "plexus_c", type: .dynamic, targets: ["PlexusCABI"]),
+    .executable(name: "plexus", targets: ["PlexusCLI"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    // MARK: The contract every backend implements
+    .target(name: "BackendProtocol", path: "Sources/BackendProtocol"),
+
+    // MARK: Built-in backends, one folder each
+    .target(
+      name: "PlexusReference", dependencies: ["BackendProtocol"],
+      path: "Sources/Backends/Reference"),
+    .systemLibrary(
+      name: "CBLAS", path: "Sources/Backends/CBLAS", pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev"])]),
+    .target(
+      name: "PlexusOpenBLAS", dependencies: ["BackendProtocol", "CBLAS"],
+      path: "Sources/Backends/OpenBLAS"),
+
+    // MARK: The Keras-shaped frontend
+    .target(
+      name: "Plexus", dependencies: ["BackendProtocol", "PlexusReference", "PlexusOpenBLAS"],
+      path: "Sources/FrontendAPI"),
+
+    // MARK: Plugins, the C ABI and the command line
+    .systemLibrary(name: "CPlexusPlugin", path: "include/plugin"),
+    .target(
+      name: "PlexusPlugins", dependencies: ["BackendProtocol", "CPlexusPlugin"],
+      path: "Sources/Plugins"),
+    .target(name: "PlexusCABI", dependencies: ["Plexus"], path: "Sources/CABI"),
+    .executableTarget(
+      name: "PlexusCLI",
+      dependencies: ["Plexus", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      path: "Sources/PlexusCLI"),
+
+    // MARK: Tests
+    .target(
+      name: "PlexusTestSupport", dependencies: ["Plexus", "BackendProtocol"],
+      path: "Tests/PlexusTestSupport"),
+    .testTarget(
+      name: "BackendProtocolTests", dependencies: ["BackendProtocol"],
+      path: "Tests/BackendProtocolTests"),
+    .testTarget(
+      name: "BackendsTests",
+      dependencies: ["PlexusReference", "PlexusOpenBLAS", "PlexusTestSupport", "BackendProtocol"],
+      path: "Tests/BackendsTests"),
+    .testTarget(
+      name: "FrontendAPITests", dependencies: ["Plexus", "PlexusTestSupport"],
+      path: "Tests/FrontendAPITests"),
+    .testTarget(
+      name: "PluginsTests", dependencies: ["PlexusPlugins"], path: "Tests/PluginsTests"),
+  ]
+)

@@ -1,0 +1,174 @@
+/// Every operation a backend can be asked to run.
+///
+/// Raw values are the op ids of the C plugin ABI: they are only ever appended, never reused or
+/// renumbered. Ranges group the families: 1–9 memory, 10–49 unary, 50–79 binary, 80–89
+/// selection, 90–109 reductions, 110–139 layout and indexing, 140–159 linear algebra,
+/// 200 and up the optional fused kernel families.
+public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+  // Memory
+  case copy = 1
+  case fill = 2
+  case iota = 3
+  case cast = 4
+
+  // Unary, elementwise
+  case negate = 10
+  case exp = 11
+  case log = 12
+  case sqrt = 13
+  case rsqrt = 14
+  case tanh = 15
+  case sigmoid = 16
+  case relu = 17
+  case abs = 18
+  case sign = 19
+  case square = 20
+  case reciprocal = 21
+  case sin = 22
+  case cos = 23
+  case floor = 24
+  case ceil = 25
+  case round = 26
+  case erf = 27
+  case expm1 = 28
+  case log1p = 29
+  case logicalNot = 30
+
+  // Binary, elementwise with NumPy broadcasting
+  case add = 50
+  case subtract = 51
+  case multiply = 52
+  case divide = 53
+  case power = 54
+  case maximum = 55
+  case minimum = 56
+  case equal = 57
+  case notEqual = 58
+  case less = 59
+  case lessEqual = 60
+  case greater = 61
+  case greaterEqual = 62
+  case logicalAnd = 63
+  case logicalOr = 64
+
+  // Selection
+  case select = 80
+
+  // Reductions over axes
+  case sum = 90
+  case max = 91
+  case min = 92
+  case prod = 93
+  case argmax = 94
+  case argmin = 95
+
+  // Layout and indexing
+  case transpose = 110
+  case concat = 111
+  case slice = 112
+  case gather = 113
+  case scatterAdd = 114
+  case pad = 115
+
+  // Linear algebra
+  case matmul = 140
+
+  // Optional fused families
+  case softmax = 200
+  case logSoftmax = 201
+  case sgdUpdate = 220
+  case adamUpdate = 221
+
+  /// The family an op belongs to, which decides the `Backend` method that runs it.
+  public var family: OpFamily {
+    switch rawValue {
+    case 1...9: .memory
+    case 10...49: .unary
+    case 50...79: .binary
+    case 80...89: .selection
+    case 90...109: .reduction
+    case 110...139: .layout
+    case 140...159: .linearAlgebra
+    default: .fused
+    }
+  }
+
+  /// True for comparisons and logical ops, whose result is `bool`.
+  public var producesBool: Bool {
+    switch self {
+    case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .logicalAnd, .logicalOr,
+      .logicalNot:
+      true
+    default: false
+    }
+  }
+
+  /// The snake-case name used in messages, counters and the C ABI (`"matmul"`, `"scatter_add"`).
+  public var description: String {
+    switch self {
+    case .copy: "copy"
+    case .fill: "fill"
+    case .iota: "iota"
+    case .cast: "cast"
+    case .negate: "negate"
+    case .exp: "exp"
+    case .log: "log"
+    case .sqrt: "sqrt"
+    case .rsqrt: "rsqrt"
+    case .tanh: "tanh"
+    case .sigmoid: "sigmoid"
+    case .relu: "relu"
+    case .abs: "abs"
+    case .sign: "sign"
+    case .square: "square"
+    case .reciprocal: "reciprocal"
+    case .sin: "sin"
+    case .cos: "cos"
+    case .floor: "floor"
+    case .ceil: "ceil"
+    case .round: "round"
+    case .erf: "erf"
+    case .expm1: "expm1"
+    case .log1p: "log1p"
+    case .logicalNot: "logical_not"
+    case .add: "add"
+    case .subtract: "subtract"
+    case .multiply: "multiply"
+    case .divide: "divide"
+    case .power: "power"
+    case .maximum: "maximum"
+    case .minimum: "minimum"
+    case .equal: "equal"
+    case .notEqual: "not_equal"
+    case .less: "less"
+    case .lessEqual: "less_equal"
+    case .greater: "greater"
+    case .greaterEqual: "greater_equal"
+    case .logicalAnd: "logical_and"
+    case .logicalOr: "logical_or"
+    case .select: "select"
+    case .sum: "sum"
+    case .max: "max"
+    case .min: "min"
+    case .prod: "prod"
+    case .argmax: "argmax"
+    case .argmin: "argmin"
+    case .transpose: "transpose"
+    case .concat: "concat"
+    case .slice: "slice"
+    case .gather: "gather"
+    case .scatterAdd: "scatter_add"
+    case .pad: "pad"
+    case .matmul: "matmul"
+    case .softmax: "softmax"
+    case .logSoftmax: "log_softmax"
+    case .sgdUpdate: "sgd_update"
+    case .adamUpdate: "adam_update"
+    }
+  }
+}
+
+/// The op families, one `Backend` entry point each.
+public enum OpFamily: Sendable, Hashable {
+  case memory, unary, binary, selection, reduction, layout, linearAlgebra, fused
+}

@@ -1,0 +1,69 @@
+/// The dimensions of a row-major, contiguous tensor.
+public struct Shape: Hashable, Sendable, Codable, ExpressibleByArrayLiteral,
+  RandomAccessCollection, CustomStringConvertible
+{
+  /// The sizes of each axis, outermost first.
+  public var dims: [Int]
+
+  /// Creates a shape from its axis sizes.
+  public init(_ dims: [Int]) { self.dims = dims }
+
+  /// Creates a shape from an array literal: `[32, 784]`.
+  public init(arrayLiteral elements: Int...) { self.dims = elements }
+
+  /// The number of axes.
+  public var rank: Int { dims.count }
+
+  /// The number of elements (1 for a scalar).
+  public var elementCount: Int { dims.reduce(1, *) }
+
+  /// Row-major strides, in elements.
+  public var strides: [Int] {
+    var result = [Int](repeating: 1, count: dims.count)
+    var running = 1
+    for axis in stride(from: dims.count - 1, through: 0, by: -1) {
+      result[axis] = running
+      running *= dims[axis]
+    }
+    return result
+  }
+
+  /// True when every axis size is non-negative.
+  public var isValid: Bool { dims.allSatisfy { $0 >= 0 } }
+
+  public var startIndex: Int { dims.startIndex }
+  public var endIndex: Int { dims.endIndex }
+  public subscript(position: Int) -> Int {
+    get { dims[position] }
+    set { dims[position] = newValue }
+  }
+
+  /// Keras's tuple spelling: `(32, 784)`, `(10,)`, `()`.
+  public var description: String {
+    dims.count == 1 ? "(\(dims[0]),)" : "(" + dims.map(String.init).joined(separator: ", ") + ")"
+  }
+
+  /// Normalises a possibly negative axis against `rank`, or returns nil when it is out of range.
+  public static func normalize(axis: Int, rank: Int) -> Int? {
+    let resolved = axis < 0 ? axis + rank : axis
+    return (0..<Swift.max(rank, 1)).contains(resolved) ? resolved : nil
+  }
+
+  /// The NumPy broadcast of two shapes, or nil when they are incompatible.
+  public static func broadcast(_ a: Shape, _ b: Shape) -> Shape? {
+    let rank = Swift.max(a.rank, b.rank)
+    var dims = [Int](repeating: 1, count: rank)
+    for index in 0..<rank {
+      let da = index < rank - a.rank ? 1 : a.dims[index - (rank - a.rank)]
+      let db = index < rank - b.rank ? 1 : b.dims[index - (rank - b.rank)]
+      if da == db || db == 1 {
+        dims[index] = da
+      } else if da == 1 {
+        dims[index] = db
+      } else {
+        return nil
+      }
+    }
+    return Shape(dims)
+  }
+}

@@ -1,0 +1,41 @@
+/// What a backend computes on: a dtype, a shape and the storage holding the elements,
+/// row-major and contiguous.
+///
+/// `TensorBuffer` is a value; the storage it points to is shared. Kernels write only into the
+/// output buffer the dispatcher hands them, which nothing else references yet.
+public struct TensorBuffer: @unchecked Sendable {
+  /// The element type.
+  public let dtype: DType
+  /// The dimensions.
+  public let shape: Shape
+  /// The memory holding `shape.elementCount` elements of `dtype`.
+  public let storage: Storage
+
+  /// Wraps existing storage, which must hold at least `shape.elementCount` elements.
+  public init(dtype: DType, shape: Shape, storage: Storage) {
+    self.dtype = dtype
+    self.shape = shape
+    self.storage = storage
+  }
+
+  /// Allocates uninitialised storage for `shape` from the pool.
+  public init(dtype: DType, shape: Shape) {
+    self.dtype = dtype
+    self.shape = shape
+    self.storage = Storage(byteCount: shape.elementCount * dtype.byteSize)
+  }
+
+  /// The number of elements.
+  public var count: Int { shape.elementCount }
+
+  /// The elements as typed memory; `type` must match `dtype`'s layout.
+  @inlinable
+  public func pointer<T>(_ type: T.Type) -> UnsafeMutablePointer<T> {
+    storage.base.assumingMemoryBound(to: T.self)
+  }
+
+  /// The same elements under a new shape with the same element count.
+  public func reshaped(_ newShape: Shape) -> TensorBuffer {
+    TensorBuffer(dtype: dtype, shape: newShape, storage: storage)
+  }
+}
