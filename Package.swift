@@ -32,8 +32,11 @@ let package = Package(
       path: "Sources/Backends/OpenBLAS"),
 
     // MARK: The Keras-shaped frontend
+    .systemLibrary(
+      name: "CZlib", path: "Sources/System/CZlib", providers: [.apt(["zlib1g-dev"])]),
     .target(
-      name: "Plexus", dependencies: ["BackendProtocol", "PlexusReference", "PlexusOpenBLAS"],
+      name: "Plexus",
+      dependencies: ["BackendProtocol", "PlexusReference", "PlexusOpenBLAS", "CZlib"],
       path: "Sources/FrontendAPI"),
 
     // MARK: Plugins, the C ABI and the command line
