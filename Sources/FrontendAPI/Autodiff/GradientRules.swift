@@ -1,0 +1,175 @@
+/// One gradient rule per primitive op, in one table: input gradients from the output gradient.
+///
+/// Rules are written with Plexus ops, so they run on whatever backend is selected and are
+/// themselves differentiable. A nil entry means no gradient flows to that input (integer
+/// indices, conditions, piecewise-constant ops).
+enum GradientRules {
+  static func backward(_ node: TapeNode, _ grad: Tensor) throws -> [Tensor?] {
+    let inputs = node.inputs
+    let y = node.output
+    switch node.op {
+    case .reshape:
+      return [try Ops.reshape(grad, inputs[0].shape)]
+    case .custom(_, let rule):
+      return try rule(grad)
+    case .primitive(let op, let attributes):
+      switch op.family {
+      case .unary: return [try unary(op, inputs[0], y, grad)]
+      case .binary: return try binary(op, inputs[0], inputs[1], y, grad)
+      default: return try structural(op, attributes, inputs, y, grad)
+      }
+    }
+  }
+
+  // MARK: Elementwise
+
+  private static func unary(_ op: OpCode, _ x: Tensor, _ y: Tensor, _ g: Tensor) throws -> Tensor?
+  {
+    switch op {
+    case .negate: return try Ops.negative(g)
+    case .exp: return try g * y
+    case .log: return try g / x
+    case .sqrt: return try g * 0.5 / y
+    case .rsqrt: return try g * (-0.5) * Ops.multiply(y, Ops.square(y))
+    case .tanh: return try g * (1 - Ops.square(y))
+    case .sigmoid: return try g * Ops.multiply(y, 1 - y)
+    case .relu: return try Ops.where(Ops.greater(x, zero(x)), g, zero(g))
+    case .abs: return try g * Ops.sign(x)
+    case .square: return try g * 2 * x
+    case .reciprocal: return try Ops.negative(g * Ops.square(y))
+    case .sin: return try g * Ops.cos(x)
+    case .cos: return try Ops.negative(g * Ops.sin(x))
+    case .erf: return try g * (2 / Double.pi.squareRoot()) * Ops.exp(Ops.negative(Ops.square(x)))
+    case .expm1: return try g * (y + 1)
+    case .log1p: return try g / (x + 1)
+    case .sign, .floor, .ceil, .round, .logicalNot: return nil
+    default: return nil
+    }
+  }
+
+  private static func binary(_ op: OpCode, _ a: Tensor, _ b: Tensor, _ y: Tensor, _ g: Tensor)
+    throws -> [Tensor?]
+  {
+    let (ga, gb): (Tensor?, Tensor?)
+    switch op {
+    case .add: (ga, gb) = (g, g)
+    case .subtract: (ga, gb) = (g, try Ops.negative(g))
+    case .multiply: (ga, gb) = (try g * b, try g * a)
+    case .divide: (ga, gb) = (try g / b, try Ops.negative(g * a / Ops.square(b)))
+    case .power:
+      // d/da = b·a^(b-1); d/db = y·log(a), taken as 0 where a <= 0.
+      let da = try g * b * Ops.power(a, b - 1)
+      let positive = try Ops.greater(a, zero(a))
+      let safeLog = try Ops.log(Ops.where(positive, a, Ops.onesLike(a)))
+      (ga, gb) = (da, try Ops.where(positive, g * y * safeLog, zero(g)))
+    case .maximum, .minimum:
+      // Ties send the gradient to `a`.
+      let pickA = try op == .maximum ? Ops.greaterEqual(a, b) : Ops.lessEqual(a, b)
+      (ga, gb) = (try Ops.where(pickA, g, zero(g)), try Ops.where(pickA, zero(g), g))
+    default: return [nil, nil]
+    }
+    return [try ga.map { try unbroadcast($0, to: a.shape) }, try gb.map { try unbroadcast($0, to: b.shape) }]
+  }
+
+  // MARK: Structure, selection, reductions, matmul
+
+  private static func structural(
+    _ op: OpCode, _ attributes: OpAttributes, _ inputs: [Tensor], _ y: Tensor, _ g: Tensor
+  ) throws -> [Tensor?] {
+    switch (op, attributes) {
+    case (.copy, _):
+      return [g]
+    case (.cast, _):
+      return inputs[0].dtype.isFloatingPoint ? [try Ops.cast(g, to: inputs[0].dtype)] : [nil]
+    case (.select, _):
+      let (condition, a, b) = (inputs[0], inputs[1], inputs[2])
+      return [
+        nil,
+        try unbroadcast(Ops.where(condition, g, zero(g)), to: a.shape),
+        try unbroadcast(Ops.where(condition, zero(g), g), to: b.shape),
+      ]
+    case (.sum, .axes(let axes)):
+      return [try Ops.broadcastTo(Ops.reshape(g, Ops.keptDimsShape(inputs[0].shape, axes)), inputs[0].shape)]
+    case (.max, .axes(let axes)), (.min, .axes(let axes)):
+      // The gradient is shared equally among tied extremes.
+      let x = inputs[0]
+      let kept = Ops.keptDimsShape(x.shape, axes)
+      let mask = try Ops.cast(Ops.equal(x, Ops.reshape(y, kept)), to: x.dtype)
+      let ties = try Ops.sum(mask, axes: axes, keepDims: true)
+      return [try mask * Ops.reshape(g, kept) / ties]
+    case (.prod, .axes(let axes)):
+      let kept = Ops.keptDimsShape(inputs[0].shape, axes)
+      return [try Ops.reshape(g * y, kept) / inputs[0]]
+    case (.transpose, .permutation(let permutation)):
+      var inverse = [Int](repeating: 0, count: permutation.count)
+      for (index, axis) in permutation.enumerated() { inverse[axis] = index }
+      return [try Ops.transpose(g, permutation: inverse)]
+    case (.concat, .axis(let axis)):
+      var offset = 0
+      return try inputs.map { input in
+        var starts = [Int](repeating: 0, count: input.rank)
+        starts[axis] = offset
+        offset += input.shape[axis]
+        return try Ops.slice(g, starts: starts, sizes: input.shape.dims)
+      }
+    case (.slice, .starts(let starts)):
+      let x = inputs[0]
+      let padding = (0..<x.rank).map { (starts[$0], x.shape[$0] - starts[$0] - g.shape[$0]) }
+      return [try Ops.pad(g, padding)]
+    case (.pad, .starts(let before)):
+      return [try Ops.slice(g, starts: before, sizes: inputs[0].shape.dims)]
+    case (.gather, .axis(let axis)):
+      let x = inputs[0]
+      return [try Ops.scatterAdd(Ops.zerosLike(x), indices: inputs[1], updates: g, axis: axis), nil]
+    case (.scatterAdd, .axis(let axis)):
+      return [g, nil, try Ops.take(g, inputs[1], axis: axis)]
+    case (.matmul, .matmul(let transposeA, let transposeB)):
+      return try matmul(inputs[0], inputs[1], g, transposeA: transposeA, transposeB: transposeB)
+    default:
+      return inputs.map { _ in nil }
+    }
+  }
+
+  private static func matmul(
+    _ a: Tensor, _ b: Tensor, _ g: Tensor, transposeA: Bool, transposeB: Bool
+  ) throws -> [Tensor?] {
+    var da: Tensor
+    var db: Tensor
+    switch (transposeA, transposeB) {
+    case (false, false):
+      da = try Ops.matmul(g, b, transposeB: true)
+      db = try Ops.matmul(a, g, transposeA: true)
+    case (false, true):
+      da = try Ops.matmul(g, b)
+      db = try Ops.matmul(g, a, transposeA: true)
+    case (true, false):
+      da = try Ops.matmul(b, g, transposeB: true)
+      db = try Ops.matmul(a, g)
+    case (true, true):
+      da = try Ops.matmul(b, g, transposeA: true, transposeB: true)
+      db = try Ops.matmul(g, a, transposeA: true, transposeB: true)
+    }
+    // An operand without batch axes was reused for every batch: sum its gradients.
+    if da.rank > a.rank { da = try Ops.sum(da, axes: Array(0..<(da.rank - a.rank))) }
+    if db.rank > b.rank { db = try Ops.sum(db, axes: Array(0..<(db.rank - b.rank))) }
+    return [da, db]
+  }
+
+  // MARK: Helpers
+
+  /// Sums `grad` over the axes that broadcasting added or stretched to reach `shape`.
+  static func unbroadcast(_ grad: Tensor, to shape: Shape) throws -> Tensor {
+    if grad.shape == shape { return grad }
+    let extra = grad.rank - shape.rank
+    var axes = Array(0..<Swift.max(extra, 0))
+    for axis in 0..<shape.rank where shape[axis] == 1 && grad.shape[axis + extra] != 1 {
+      axes.append(axis + extra)
+    }
+    let summed = axes.isEmpty ? grad : try Ops.sum(grad, axes: axes)
+    return try Ops.reshape(summed, shape)
+  }
+
+  private static func zero(_ like: Tensor) throws -> Tensor {
+    try Tensor.scalar(0, dtype: like.dtype)
+  }
+}

@@ -1,0 +1,53 @@
+import Synchronization
+
+/// A registered backend as the dispatcher sees it: the backend, its support table computed once,
+/// and its dispatch counters.
+final class BackendEntry: @unchecked Sendable {
+  let backend: any Backend
+  let name: String
+  private let supportTable: [Bool]
+  private let counters = Mutex(Counters())
+
+  struct Counters {
+    var dispatches = [Int](repeating: 0, count: BackendEntry.opSlots)
+    var fallbacks = [Int](repeating: 0, count: BackendEntry.opSlots)
+  }
+
+  static let opSlots = 256
+  static let dtypeSlots = 8
+
+  init(_ backend: any Backend) {
+    self.backend = backend
+    self.name = backend.name
+    var table = [Bool](repeating: false, count: Self.opSlots * Self.dtypeSlots)
+    for op in OpCode.allCases where Int(op.rawValue) < Self.opSlots {
+      for dtype in DType.allCases where Int(dtype.rawValue) < Self.dtypeSlots {
+        table[Self.slot(op, dtype)] = backend.supports(op, dtype)
+      }
+    }
+    self.supportTable = table
+  }
+
+  @inline(__always)
+  static func slot(_ op: OpCode, _ dtype: DType) -> Int {
+    Int(op.rawValue) &* dtypeSlots &+ Int(dtype.rawValue)
+  }
+
+  @inline(__always)
+  func supports(_ op: OpCode, _ dtype: DType) -> Bool {
+    let index = Self.slot(op, dtype)
+    return index < supportTable.count && supportTable[index]
+  }
+
+  func countDispatch(_ op: OpCode) {
+    counters.withLock { $0.dispatches[Int(op.rawValue) & 255] += 1 }
+  }
+
+  func countFallback(_ op: OpCode) {
+    counters.withLock { $0.fallbacks[Int(op.rawValue) & 255] += 1 }
+  }
+
+  func snapshot() -> Counters { counters.withLock { $0 } }
+
+  func reset() { counters.withLock { $0 = Counters() } }
+}

@@ -1,0 +1,49 @@
+/// Process-wide settings: the default backend, the thread count and strict dispatch.
+///
+/// Equivalent to `keras.config`, except that the backend is a run-time value: changing it
+/// affects what runs next, with no re-import and no copies.
+public enum Config {
+  /// Makes `name` the default backend for everything that runs next.
+  public static func setBackend(_ name: String) throws {
+    Dispatcher.setDefault(try Dispatcher.entry(named: name))
+  }
+
+  /// The name of the default backend.
+  public static var backend: String { Dispatcher.defaultEntry?.name ?? "none" }
+
+  /// The backend ops run on right now: the innermost scope, else the model's, else the default.
+  public static var currentBackend: String { Dispatcher.selectedEntry?.name ?? "none" }
+
+  /// Every registered backend's name.
+  public static var availableBackends: [String] {
+    _ = Dispatcher.defaultEntry  // registers the built-ins
+    return BackendRegistry.shared.names
+  }
+
+  /// Sets the thread count of every backend (OpenBLAS, the reference pool, OpenMP).
+  public static func setThreads(_ count: Int) throws {
+    guard count > 0 else {
+      throw PlexusError.invalidArgument(
+        context: "Config.setThreads", message: "thread count must be positive, received \(count)")
+    }
+    _ = Dispatcher.defaultEntry
+    BackendRegistry.shared.setThreadCount(count)
+  }
+
+  /// The thread count last set (0 when never set: each backend's own default).
+  public static var threads: Int { BackendRegistry.shared.threadCount }
+
+  /// Turns strict dispatch on or off process-wide (see ``Dispatcher/withStrictMode(_:_:)``).
+  public static func setStrictDispatch(_ strict: Bool) { Dispatcher.globalStrict = strict }
+}
+
+/// Runs `body` with `name` as the backend for every op it runs (on this task), whatever the
+/// default or the model's backend.
+///
+/// ```swift
+/// let y = try withBackend("openblas") { try Ops.matmul(a, b) }
+/// ```
+public func withBackend<R>(_ name: String, _ body: () throws -> R) throws -> R {
+  let entry = try Dispatcher.entry(named: name)
+  return try Dispatcher.$scopedEntry.withValue(entry) { try body() }
+}

@@ -1,0 +1,179 @@
+import Synchronization
+
+/// The one place where every op meets a backend.
+///
+/// It picks the backend — the innermost ``withBackend(_:_:)`` scope, else the running model's
+/// backend, else the process default — runs the op there if that backend supports it for the
+/// input dtype, and otherwise on the reference backend. It counts every dispatch and every
+/// fallback; in strict mode a fallback is an error instead.
+public enum Dispatcher {
+  @TaskLocal static var scopedEntry: BackendEntry?
+  @TaskLocal static var modelEntry: BackendEntry?
+  @TaskLocal static var scopedStrict: Bool?
+  @TaskLocal static var collector: StatisticsCollector?
+
+  private struct State {
+    var entries: [ObjectIdentifier: BackendEntry] = [:]
+    var defaultEntry: BackendEntry?
+    var fallbackEntry: BackendEntry?
+    var strict = false
+  }
+  private static let state: Mutex<State> = {
+    let registry = BackendRegistry.shared
+    BuiltinBackends.registerIfNeeded(in: registry)
+    var initial = State()
+    for backend in registry.all {
+      initial.entries[ObjectIdentifier(backend)] = BackendEntry(backend)
+    }
+    if let fallback = registry.fallback {
+      initial.fallbackEntry = initial.entries[ObjectIdentifier(fallback)]
+    }
+    let preferred = BuiltinBackends.defaultName
+    initial.defaultEntry =
+      registry.all.first { $0.name == preferred }.flatMap { initial.entries[ObjectIdentifier($0)] }
+      ?? initial.fallbackEntry
+    return Mutex(initial)
+  }()
+
+  // MARK: Resolution
+
+  /// The entry for a registered backend, created on first use.
+  static func entry(named name: String) throws -> BackendEntry {
+    let backend = try BackendRegistry.shared.backend(named: name)
+    return state.withLock { state in
+      if let existing = state.entries[ObjectIdentifier(backend)] { return existing }
+      let created = BackendEntry(backend)
+      state.entries[ObjectIdentifier(backend)] = created
+      return created
+    }
+  }
+
+  static var defaultEntry: BackendEntry? { state.withLock { $0.defaultEntry } }
+
+  static func setDefault(_ entry: BackendEntry) { state.withLock { $0.defaultEntry = entry } }
+
+  static var globalStrict: Bool {
+    get { state.withLock { $0.strict } }
+    set { state.withLock { $0.strict = newValue } }
+  }
+
+  /// The backend ops run on right now, before any fallback.
+  static var selectedEntry: BackendEntry? { scopedEntry ?? modelEntry ?? defaultEntry }
+
+  /// The backend that will run `op` for inputs of `dtype`, counted.
+  static func resolve(_ op: OpCode, _ dtype: DType) throws -> any Backend {
+    guard let selected = selectedEntry else {
+      throw PlexusError.invalidState(context: "\(op)", message: "no backend is registered")
+    }
+    if selected.supports(op, dtype) {
+      selected.countDispatch(op)
+      collector?.statistics.add(dispatchOn: selected.name, op)
+      return selected.backend
+    }
+    let fallback = state.withLock { $0.fallbackEntry }
+    guard let fallback, fallback !== selected, fallback.supports(op, dtype) else {
+      throw PlexusError.unsupported(op: op.description, dtype: dtype, backend: selected.name)
+    }
+    if scopedStrict ?? globalStrict {
+      throw PlexusError.fallbackInStrictMode(
+        op: op.description, dtype: dtype, backend: selected.name)
+    }
+    selected.countFallback(op)
+    fallback.countDispatch(op)
+    if let collector {
+      collector.statistics.add(fallbackFrom: selected.name, op)
+      collector.statistics.add(dispatchOn: fallback.name, op)
+    }
+    return fallback.backend
+  }
+
+  /// The selected backend when it offers kernel family `Family` for `op` and `dtype`, else the
+  /// fallback backend when it does (counted as a fallback), else nil: the caller then runs the
+  /// family's composite.
+  static func kernels<Family>(_ family: Family.Type, _ op: OpCode, _ dtype: DType) throws
+    -> Family?
+  {
+    guard let selected = selectedEntry else { return nil }
+    if selected.supports(op, dtype), let kernels = selected.backend as? Family {
+      selected.countDispatch(op)
+      collector?.statistics.add(dispatchOn: selected.name, op)
+      return kernels
+    }
+    let fallback = state.withLock { $0.fallbackEntry }
+    guard let fallback, fallback !== selected, fallback.supports(op, dtype),
+      let kernels = fallback.backend as? Family
+    else { return nil }
+    if scopedStrict ?? globalStrict {
+      throw PlexusError.fallbackInStrictMode(
+        op: op.description, dtype: dtype, backend: selected.name)
+    }
+    selected.countFallback(op)
+    fallback.countDispatch(op)
+    if let collector {
+      collector.statistics.add(fallbackFrom: selected.name, op)
+      collector.statistics.add(dispatchOn: fallback.name, op)
+    }
+    return kernels
+  }
+
+  /// Runs `op` and returns the buffer `body` produced on the resolved backend.
+  @inline(__always)
+  static func run(
+    _ op: OpCode, _ dtype: DType, _ body: (any Backend) throws -> TensorBuffer
+  ) throws -> TensorBuffer {
+    try body(resolve(op, dtype))
+  }
+
+  /// A new tensor of `shape` filled with `value`.
+  static func fill(shape: Shape, dtype: DType, value: Double) throws -> Tensor {
+    let buffer = try run(.fill, dtype) { backend in
+      let out = backend.allocate(dtype, shape)
+      try backend.fill(value, out)
+      return out
+    }
+    return Tensor(buffer)
+  }
+
+  // MARK: Statistics and strict mode
+
+  /// Every dispatch and fallback since the process started or the last reset.
+  public static func statistics() -> DispatchStatistics {
+    let entries = state.withLock { Array($0.entries.values) }
+    var result = DispatchStatistics()
+    for entry in entries {
+      let counters = entry.snapshot()
+      for op in OpCode.allCases {
+        let slot = Int(op.rawValue) & 255
+        if counters.dispatches[slot] > 0 {
+          result.add(dispatchOn: entry.name, op, count: counters.dispatches[slot])
+        }
+        if counters.fallbacks[slot] > 0 {
+          result.add(fallbackFrom: entry.name, op, count: counters.fallbacks[slot])
+        }
+      }
+    }
+    return result
+  }
+
+  /// Sets every counter back to zero.
+  public static func resetStatistics() {
+    for entry in state.withLock({ Array($0.entries.values) }) { entry.reset() }
+  }
+
+  /// Runs `body` and returns what it dispatched, on this task only (safe beside parallel work).
+  public static func recordingStatistics<R>(_ body: () throws -> R) rethrows -> (
+    R, DispatchStatistics
+  ) {
+    let collector = StatisticsCollector()
+    let result = try $collector.withValue(collector) { try body() }
+    return (result, collector.statistics)
+  }
+
+  /// Runs `body` with strict dispatch on or off for this task: in strict mode an op the
+  /// selected backend does not support throws instead of falling back.
+  public static func withStrictMode<R>(_ strict: Bool = true, _ body: () throws -> R) rethrows
+    -> R
+  {
+    try $scopedStrict.withValue(strict) { try body() }
+  }
+}

@@ -1,0 +1,47 @@
+extension Tensor {
+  /// Copies `scalars` into a new tensor of `shape` (a 1-D tensor when `shape` is nil).
+  public init<T: TensorScalar>(_ scalars: [T], shape: Shape? = nil) throws {
+    let shape = shape ?? Shape([scalars.count])
+    guard shape.isValid, shape.elementCount == scalars.count else {
+      throw PlexusError.shapeMismatch(
+        context: "Tensor(_:shape:)", expected: "\(scalars.count) elements",
+        received: "shape \(shape) with \(shape.elementCount) elements")
+    }
+    let buffer = TensorBuffer(dtype: T.dtype, shape: shape)
+    scalars.withUnsafeBufferPointer { source in
+      guard let base = source.baseAddress else { return }
+      buffer.pointer(T.self).update(from: base, count: scalars.count)
+    }
+    self.init(buffer)
+  }
+
+  /// A rank-0 tensor holding `value`.
+  public init<T: TensorScalar>(_ value: T) {
+    let buffer = TensorBuffer(dtype: T.dtype, shape: [])
+    buffer.pointer(T.self).initialize(to: value)
+    self.init(buffer)
+  }
+
+  /// A tensor of `shape` filled with `value`, converted to `dtype`.
+  public static func full(_ shape: Shape, value: Double, dtype: DType = .float32) throws -> Tensor {
+    guard shape.isValid else {
+      throw PlexusError.invalidArgument(context: "full", message: "negative size in \(shape)")
+    }
+    return try Dispatcher.fill(shape: shape, dtype: dtype, value: value)
+  }
+
+  /// A tensor of zeros.
+  public static func zeros(_ shape: Shape, dtype: DType = .float32) throws -> Tensor {
+    try full(shape, value: 0, dtype: dtype)
+  }
+
+  /// A tensor of ones.
+  public static func ones(_ shape: Shape, dtype: DType = .float32) throws -> Tensor {
+    try full(shape, value: 1, dtype: dtype)
+  }
+
+  /// A scalar of `dtype` (a rank-0 tensor).
+  public static func scalar(_ value: Double, dtype: DType = .float32) throws -> Tensor {
+    try full([], value: value, dtype: dtype)
+  }
+}

@@ -1,0 +1,25 @@
+extension Tensor {
+  /// The elements, row-major, as Swift values; `T` must match ``dtype``.
+  public func scalars<T: TensorScalar>(_ type: T.Type = T.self) throws -> [T] {
+    guard T.dtype == dtype else {
+      throw PlexusError.dtypeMismatch(
+        context: "Tensor.scalars", expected: "\(dtype) (the tensor's dtype)",
+        received: "\(T.dtype)")
+    }
+    return Array(UnsafeBufferPointer(start: buffer.pointer(T.self), count: count))
+  }
+
+  /// The elements converted to `Float`, whatever the dtype.
+  public func floats() throws -> [Float] {
+    try (dtype == .float32 ? self : Ops.cast(self, to: .float32)).scalars(Float.self)
+  }
+
+  /// The one element of a tensor with a single element, as a `Double`.
+  public func item() throws -> Double {
+    guard count == 1 else {
+      throw PlexusError.shapeMismatch(
+        context: "Tensor.item", expected: "one element", received: "shape \(shape)")
+    }
+    return try Double(Ops.cast(self, to: .float64).scalars(Double.self)[0])
+  }
+}

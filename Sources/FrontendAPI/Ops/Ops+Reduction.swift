@@ -1,0 +1,89 @@
+extension Ops {
+  /// Reduces `x` over `axes` (every axis when nil) with a reduction primitive.
+  static func reduce(_ op: OpCode, _ x: Tensor, axes: [Int]?, keepDims: Bool) throws -> Tensor {
+    let resolved = try normalizedAxes(axes, rank: x.rank, op: "\(op)")
+    if resolved.isEmpty { return x }
+    for axis in resolved where x.shape[axis] == 0 && op != .sum && op != .prod {
+      throw PlexusError.invalidArgument(
+        context: "\(op)", message: "cannot reduce over axis \(axis) of size 0 in \(x.shape)")
+    }
+    let kept = x.shape.dims.enumerated().filter { !resolved.contains($0.offset) }.map(\.element)
+    let outType: DType = (op == .argmax || op == .argmin) ? .int32 : x.dtype
+    let out = try Dispatcher.run(op, x.dtype) { backend in
+      let out = backend.allocate(outType, Shape(kept))
+      try backend.reduce(op, x.buffer, axes: resolved, out)
+      return out
+    }
+    let reduced = finish(.primitive(op, .axes(resolved)), out, x)
+    return keepDims ? try reshape(reduced, keptDimsShape(x.shape, resolved)) : reduced
+  }
+
+  /// `shape` with every axis in `axes` set to 1.
+  static func keptDimsShape(_ shape: Shape, _ axes: [Int]) -> Shape {
+    var dims = shape.dims
+    for axis in axes { dims[axis] = 1 }
+    return Shape(dims)
+  }
+
+  /// Sum over `axes` (all when nil).
+  public static func sum(_ x: Tensor, axes: [Int]? = nil, keepDims: Bool = false) throws -> Tensor
+  {
+    try reduce(.sum, x, axes: axes, keepDims: keepDims)
+  }
+
+  /// Maximum over `axes` (all when nil).
+  public static func max(_ x: Tensor, axes: [Int]? = nil, keepDims: Bool = false) throws -> Tensor
+  {
+    try reduce(.max, x, axes: axes, keepDims: keepDims)
+  }
+
+  /// Minimum over `axes` (all when nil).
+  public static func min(_ x: Tensor, axes: [Int]? = nil, keepDims: Bool = false) throws -> Tensor
+  {
+    try reduce(.min, x, axes: axes, keepDims: keepDims)
+  }
+
+  /// Product over `axes` (all when nil).
+  public static func prod(_ x: Tensor, axes: [Int]? = nil, keepDims: Bool = false) throws
+    -> Tensor
+  {
+    try reduce(.prod, x, axes: axes, keepDims: keepDims)
+  }
+
+  /// Mean over `axes` (all when nil).
+  public static func mean(_ x: Tensor, axes: [Int]? = nil, keepDims: Bool = false) throws
+    -> Tensor
+  {
+    try requireFloat(x, op: "mean")
+    let resolved = try normalizedAxes(axes, rank: x.rank, op: "mean")
+    let count = resolved.reduce(1) { $0 * x.shape[$1] }
+    let total = try sum(x, axes: resolved, keepDims: keepDims)
+    return try multiply(total, Tensor.scalar(1 / Double(Swift.max(count, 1)), dtype: x.dtype))
+  }
+
+  /// Index of the largest element along `axis`, as `int32`.
+  public static func argmax(_ x: Tensor, axis: Int = -1, keepDims: Bool = false) throws -> Tensor {
+    try reduce(.argmax, x, axes: [normalizedAxis(axis, rank: x.rank, op: "argmax")], keepDims: keepDims)
+  }
+
+  /// Index of the smallest element along `axis`, as `int32`.
+  public static func argmin(_ x: Tensor, axis: Int = -1, keepDims: Bool = false) throws -> Tensor {
+    try reduce(.argmin, x, axes: [normalizedAxis(axis, rank: x.rank, op: "argmin")], keepDims: keepDims)
+  }
+
+  /// `log(sum(exp(x)))` over `axes`, computed stably.
+  public static func logSumExp(_ x: Tensor, axes: [Int]? = nil, keepDims: Bool = false) throws
+    -> Tensor
+  {
+    let resolved = try normalizedAxes(axes, rank: x.rank, op: "logsumexp")
+    let peak = stopGradient(try max(x, axes: resolved, keepDims: true))
+    let shifted = try log(sum(exp(subtract(x, peak)), axes: resolved, keepDims: true))
+    let result = try add(shifted, peak)
+    return keepDims ? result : try reshape(result, removedAxesShape(x.shape, resolved))
+  }
+
+  /// `shape` without the axes in `axes`.
+  static func removedAxesShape(_ shape: Shape, _ axes: [Int]) -> Shape {
+    Shape(shape.dims.enumerated().filter { !axes.contains($0.offset) }.map(\.element))
+  }
+}

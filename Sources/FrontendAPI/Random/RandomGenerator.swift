@@ -1,0 +1,115 @@
+import Synchronization
+
+/// The process's random stream: Philox keyed by the seed, with a counter that every draw
+/// advances, so a whole run is reproducible from ``setRandomSeed(_:)`` alone.
+public enum RandomGenerator {
+  private struct State {
+    var key: (UInt32, UInt32)
+    var nextBlock: UInt64 = 0
+  }
+  private static let state = Mutex(State(key: split(UInt64.random(in: .min ... .max))))
+
+  /// Reseeds the stream and restarts its counter.
+  public static func seed(_ seed: UInt64) {
+    state.withLock { $0 = State(key: split(seed)) }
+  }
+
+  private static func split(_ seed: UInt64) -> (UInt32, UInt32) {
+    (UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32))
+  }
+
+  /// Reserves `count` words; returns the key and the first block index to use.
+  private static func reserve(words count: Int) -> ((UInt32, UInt32), UInt64) {
+    let blocks = UInt64((count + 3) / 4)
+    return state.withLock { state in
+      let start = state.nextBlock
+      state.nextBlock &+= blocks
+      return (state.key, start)
+    }
+  }
+
+  /// `count` uniformly distributed 32-bit words.
+  static func words(_ count: Int) -> [UInt32] {
+    let (key, start) = reserve(words: count)
+    var result = [UInt32](repeating: 0, count: count)
+    var index = 0
+    var block = start
+    while index < count {
+      let counter: (UInt32, UInt32, UInt32, UInt32) = (
+        UInt32(truncatingIfNeeded: block), UInt32(truncatingIfNeeded: block >> 32), 0, 0
+      )
+      let (w0, w1, w2, w3) = Philox.block(counter: counter, key: key)
+      for word in [w0, w1, w2, w3] where index < count {
+        result[index] = word
+        index += 1
+      }
+      block &+= 1
+    }
+    return result
+  }
+
+  /// Uniform values in `[low, high)`.
+  public static func uniform(count: Int, low: Double = 0, high: Double = 1) -> [Double] {
+    words(count).map { low + (high - low) * unitInterval($0) }
+  }
+
+  /// Normally distributed values.
+  public static func normal(count: Int, mean: Double = 0, standardDeviation: Double = 1)
+    -> [Double]
+  {
+    let pairs = (count + 1) / 2
+    let raw = words(pairs * 2)
+    var result = [Double]()
+    result.reserveCapacity(pairs * 2)
+    for pair in 0..<pairs {
+      // Box–Muller; u1 in (0, 1] keeps the logarithm finite.
+      let u1 = 1 - unitInterval(raw[2 * pair])
+      let u2 = unitInterval(raw[2 * pair + 1])
+      let radius = (-2 * _log(u1)).squareRoot()
+      let angle = 2 * Double.pi * u2
+      result.append(radius * _cos(angle))
+      result.append(radius * _sin(angle))
+    }
+    return result.prefix(count).map { mean + standardDeviation * $0 }
+  }
+
+  /// Normal values redrawn until within two standard deviations (Keras's truncated normal).
+  public static func truncatedNormal(count: Int, mean: Double = 0, standardDeviation: Double = 1)
+    -> [Double]
+  {
+    var values = normal(count: count)
+    var pending = values.indices.filter { Swift.abs(values[$0]) > 2 }
+    while !pending.isEmpty {
+      let redraw = normal(count: pending.count)
+      pending = zip(pending, redraw).compactMap { index, value in
+        values[index] = value
+        return Swift.abs(value) > 2 ? index : nil
+      }
+    }
+    return values.map { mean + standardDeviation * $0 }
+  }
+
+  /// A uniformly random permutation of `0..<count` (Fisher–Yates on the stream).
+  public static func permutation(_ count: Int) -> [Int] {
+    var result = Array(0..<count)
+    guard count > 1 else { return result }
+    let draws = words(count)
+    for index in stride(from: count - 1, to: 0, by: -1) {
+      let pick = Int(UInt64(draws[index]) * UInt64(index + 1) >> 32)
+      result.swapAt(index, pick)
+    }
+    return result
+  }
+
+  @inline(__always)
+  private static func unitInterval(_ word: UInt32) -> Double {
+    Double(word >> 8) * 0x1p-24
+  }
+}
+
+/// Seeds every random draw Plexus makes (weights, dropout masks, shuffling), so that a run is
+/// bit-for-bit reproducible on any backend and thread count. Equivalent to
+/// `keras.utils.set_random_seed`.
+public func setRandomSeed(_ seed: UInt64) {
+  RandomGenerator.seed(seed)
+}
