@@ -1,0 +1,50 @@
+/// Hooks into `fit`, `evaluate` and `predict`, named as Keras names them.
+///
+/// Every hook has a default that does nothing; implement the ones you need. `logs` holds the
+/// running metric values (`"loss"`, `"accuracy"`, and `"val_"`-prefixed ones at epoch end).
+///
+/// ```swift
+/// final class PrintLoss: Callback {
+///   weak var model: Model?
+///   func onEpochEnd(_ epoch: Int, logs: [String: Double]) throws {
+///     print(epoch, logs["loss"] ?? .nan)
+///   }
+/// }
+/// ```
+/// Equivalent to `keras.callbacks.Callback`.
+public protocol Callback: AnyObject {
+  /// The model being trained; `fit` sets it. Declare it `weak`.
+  var model: Model? { get set }
+
+  func onTrainBegin(logs: [String: Double]) throws
+  func onTrainEnd(logs: [String: Double]) throws
+  func onEpochBegin(_ epoch: Int, logs: [String: Double]) throws
+  func onEpochEnd(_ epoch: Int, logs: [String: Double]) throws
+  func onTrainBatchBegin(_ batch: Int, logs: [String: Double]) throws
+  func onTrainBatchEnd(_ batch: Int, logs: [String: Double]) throws
+  func onTestBegin(logs: [String: Double]) throws
+  func onTestEnd(logs: [String: Double]) throws
+  func onTestBatchBegin(_ batch: Int, logs: [String: Double]) throws
+  func onTestBatchEnd(_ batch: Int, logs: [String: Double]) throws
+  func onPredictBegin(logs: [String: Double]) throws
+  func onPredictEnd(logs: [String: Double]) throws
+  func onPredictBatchBegin(_ batch: Int, logs: [String: Double]) throws
+  func onPredictBatchEnd(_ batch: Int, logs: [String: Double]) throws
+}
+
+extension Callback {
+  public func onTrainBegin(logs: [String: Double]) throws {}
+  public func onTrainEnd(logs: [String: Double]) throws {}
+  public func onEpochBegin(_ epoch: Int, logs: [String: Double]) throws {}
+  public func onEpochEnd(_ epoch: Int, logs: [String: Double]) throws {}
+  public func onTrainBatchBegin(_ batch: Int, logs: [String: Double]) throws {}
+  public func onTrainBatchEnd(_ batch: Int, logs: [String: Double]) throws {}
+  public func onTestBegin(logs: [String: Double]) throws {}
+  public func onTestEnd(logs: [String: Double]) throws {}
+  public func onTestBatchBegin(_ batch: Int, logs: [String: Double]) throws {}
+  public func onTestBatchEnd(_ batch: Int, logs: [String: Double]) throws {}
+  public func onPredictBegin(logs: [String: Double]) throws {}
+  public func onPredictEnd(logs: [String: Double]) throws {}
+  public func onPredictBatchBegin(_ batch: Int, logs: [String: Double]) throws {}
+  public func onPredictBatchEnd(_ batch: Int, logs: [String: Double]) throws {}
+}

@@ -1,0 +1,128 @@
+extension Layer {
+  /// Creates a weight drawn from `initializer` and registers it with this layer.
+  /// Equivalent to Keras's `Layer.add_weight`.
+  @discardableResult
+  public func addWeight(
+    name: String, shape: Shape, initializer: Initializer = .glorotUniform,
+    dtype: DType = .float32, trainable: Bool = true
+  ) throws -> Variable {
+    guard shape.isValid, shape.dims.allSatisfy({ $0 > 0 }) || shape.rank == 0 else {
+      throw PlexusError.invalidArgument(
+        context: "\(identity).addWeight", message: "weight '\(name)' needs a positive shape, received \(shape)")
+    }
+    let variable = Variable(
+      try initializer(shape, dtype: dtype), name: name, trainable: trainable && self.trainable)
+    addedWeights.append(variable)
+    return variable
+  }
+
+  /// The direct sublayers with the property path they sit at (`"hidden"`, `"layers.1"`).
+  public var sublayers: [(String, Layer)] {
+    if let cachedSublayers { return cachedSublayers }
+    var found: [(String, Layer)] = []
+    var seen = Set<ObjectIdentifier>()
+    var mirror: Mirror? = Mirror(reflecting: self)
+    var levels: [Mirror] = []
+    while let current = mirror {
+      levels.append(current)
+      mirror = current.superclassMirror
+    }
+    for level in levels.reversed() {
+      for child in level.children {
+        guard let label = child.label else { continue }
+        Self.collect(child.value, path: Self.cleanLabel(label), into: &found, seen: &seen)
+      }
+    }
+    if built { cachedSublayers = found }
+    return found
+  }
+
+  /// Variables this layer owns directly: `addWeight` ones first, then stored properties.
+  var ownVariables: [Variable] {
+    var result = addedWeights
+    var seen = Set(addedWeights.map(ObjectIdentifier.init))
+    var mirror: Mirror? = Mirror(reflecting: self)
+    while let current = mirror {
+      for child in current.children {
+        for variable in Self.variables(in: child.value) where seen.insert(ObjectIdentifier(variable)).inserted {
+          result.append(variable)
+        }
+      }
+      mirror = current.superclassMirror
+    }
+    return result
+  }
+
+  /// Every weight, this layer's own first, then each sublayer's in order, each once.
+  /// Paths are assigned from the structure (`"hidden.kernel"`).
+  public var weights: [Variable] {
+    var result: [Variable] = []
+    var seen = Set<ObjectIdentifier>()
+    collectWeights(prefix: "", into: &result, seen: &seen)
+    return result
+  }
+
+  /// The weights optimizers update.
+  public var trainableWeights: [Variable] { weights.filter(\.trainable) }
+  /// The weights optimizers leave alone.
+  public var nonTrainableWeights: [Variable] { weights.filter { !$0.trainable } }
+  /// Keras's alias of ``trainableWeights``.
+  public var trainableVariables: [Variable] { trainableWeights }
+  /// Keras's alias of ``weights``.
+  public var variables: [Variable] { weights }
+
+  /// The number of scalars in every weight.
+  public func countParams() -> Int { weights.reduce(0) { $0 + $1.count } }
+
+  /// Copies of every weight's current value, in ``weights`` order.
+  public func getWeights() -> [Tensor] { weights.map(\.value) }
+
+  /// Assigns every weight, in ``weights`` order; counts, shapes and dtypes must match.
+  public func setWeights(_ values: [Tensor]) throws {
+    let targets = weights
+    guard values.count == targets.count else {
+      throw PlexusError.invalidArgument(
+        context: "\(identity).setWeights",
+        message: "expected \(targets.count) weights, received \(values.count)")
+    }
+    for (variable, value) in zip(targets, values) { try variable.assign(value) }
+  }
+
+  private func collectWeights(prefix: String, into result: inout [Variable], seen: inout Set<ObjectIdentifier>) {
+    for variable in ownVariables where seen.insert(ObjectIdentifier(variable)).inserted {
+      variable.path = prefix + variable.name
+      result.append(variable)
+    }
+    for (path, layer) in sublayers {
+      layer.collectWeights(prefix: prefix + path + ".", into: &result, seen: &seen)
+    }
+  }
+
+  private static func cleanLabel(_ label: String) -> String {
+    // Lazy and wrapped properties are stored as `$__lazy_storage_$_x` or `_x`.
+    let trimmed = label.hasPrefix("$__lazy_storage_$_") ? String(label.dropFirst(18)) : label
+    return trimmed.hasPrefix("_") ? String(trimmed.dropFirst()) : trimmed
+  }
+
+  private static func collect(
+    _ value: Any, path: String, into found: inout [(String, Layer)], seen: inout Set<ObjectIdentifier>
+  ) {
+    if let layer = value as? Layer {
+      if seen.insert(ObjectIdentifier(layer)).inserted { found.append((path, layer)) }
+    } else if let layers = value as? [Layer] {
+      // Layers in a list are addressed by their unique names, as Keras's paths do.
+      for layer in layers where seen.insert(ObjectIdentifier(layer)).inserted {
+        found.append((layer.name, layer))
+      }
+    } else if let optional = value as? Layer?, let layer = optional {
+      if seen.insert(ObjectIdentifier(layer)).inserted { found.append((path, layer)) }
+    }
+  }
+
+  private static func variables(in value: Any) -> [Variable] {
+    if let variable = value as? Variable { return [variable] }
+    if let variables = value as? [Variable] { return variables }
+    if let optional = value as? Variable?, let variable = optional { return [variable] }
+    return []
+  }
+}

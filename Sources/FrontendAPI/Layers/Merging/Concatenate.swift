@@ -1,0 +1,42 @@
+/// Joins several inputs along `axis` (the last by default); the other axes must match.
+///
+/// Equivalent to `keras.layers.Concatenate`.
+public final class Concatenate: Layer {
+  /// The axis inputs are joined along.
+  public let axis: Int
+
+  /// Creates the layer.
+  public init(axis: Int = -1, name: String? = nil) {
+    self.axis = axis
+    super.init(name: name)
+  }
+
+  public override func build(inputShapes: [Shape]) throws {
+    guard inputShapes.count >= 2 else {
+      throw PlexusError.invalidArgument(
+        context: "Layer \(identity)", message: "needs at least 2 inputs, received \(inputShapes.count)")
+    }
+  }
+
+  public override func call(_ inputs: [Tensor], training: Bool) throws -> Tensor {
+    do {
+      return try Ops.concatenate(inputs, axis: axis)
+    } catch let error as PlexusError {
+      throw PlexusError.invalidArgument(context: "Layer \(identity)", message: error.description)
+    }
+  }
+
+  public override func computeOutputShape(_ inputShapes: [Shape]) throws -> Shape {
+    guard let first = inputShapes.first,
+      let resolved = Shape.normalize(axis: axis, rank: first.rank)
+    else { return [] }
+    var dims = first.dims
+    let sizes = inputShapes.map { $0.rank > resolved ? $0[resolved] : -1 }
+    dims[resolved] = sizes.contains { $0 < 0 } ? -1 : sizes.reduce(0, +)
+    return Shape(dims)
+  }
+
+  public override var config: [String: ConfigValue] {
+    super.config.merging(["axis": .int(axis)]) { $1 }
+  }
+}

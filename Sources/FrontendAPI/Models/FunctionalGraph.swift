@@ -1,0 +1,77 @@
+/// The layer calls between a Functional model's inputs and outputs, in an order that runs each
+/// call after the calls it depends on.
+struct FunctionalGraph {
+  let inputs: [SymbolicTensor]
+  let outputs: [SymbolicTensor]
+  /// Every produced value in execution order.
+  let order: [SymbolicTensor]
+  /// Distinct layers in first-use order.
+  let layers: [Layer]
+
+  init(inputs: [SymbolicTensor], outputs: [SymbolicTensor], model: String) throws {
+    self.inputs = inputs
+    self.outputs = outputs
+    let inputIDs = Set(inputs.map(ObjectIdentifier.init))
+    var order: [SymbolicTensor] = []
+    var visited = Set<ObjectIdentifier>()
+    var layers: [Layer] = []
+    var seenLayers = Set<ObjectIdentifier>()
+
+    func visit(_ value: SymbolicTensor) throws {
+      let id = ObjectIdentifier(value)
+      if visited.contains(id) || inputIDs.contains(id) { return }
+      guard let producer = value.producer else {
+        throw PlexusError.invalidArgument(
+          context: "Model '\(model)'",
+          message: "an output depends on an Input that is not among the model's inputs")
+      }
+      for input in producer.inputs { try visit(input) }
+      visited.insert(id)
+      order.append(value)
+      if seenLayers.insert(ObjectIdentifier(producer.layer)).inserted {
+        layers.append(producer.layer)
+      }
+    }
+    for output in outputs { try visit(output) }
+    self.order = order
+    self.layers = layers
+  }
+
+  /// Runs the graph on concrete inputs.
+  func run(_ values: [Tensor], training: Bool, model: String) throws -> [Tensor] {
+    guard values.count == inputs.count else {
+      throw PlexusError.invalidArgument(
+        context: "Model '\(model)'", message: "expects \(inputs.count) inputs, received \(values.count)")
+    }
+    var computed: [ObjectIdentifier: Tensor] = [:]
+    for (index, (symbol, value)) in zip(inputs, values).enumerated() {
+      let expected = symbol.shape.dims.dropFirst()
+      let matches =
+        value.rank == symbol.shape.rank
+        && zip(expected, value.shape.dims.dropFirst()).allSatisfy { $0 < 0 || $0 == $1 }
+      guard matches else {
+        throw PlexusError.shapeMismatch(
+          context: "Input \(index) of model '\(model)'",
+          expected: "(None, " + expected.map { $0 < 0 ? "None" : "\($0)" }.joined(separator: ", ") + ")",
+          received: "\(value.shape)")
+      }
+      computed[ObjectIdentifier(symbol)] = value
+    }
+    for symbol in order {
+      guard let producer = symbol.producer else { continue }
+      let arguments = try producer.inputs.map { input -> Tensor in
+        guard let value = computed[ObjectIdentifier(input)] else {
+          throw PlexusError.invalidState(context: "Model '\(model)'", message: "graph is not connected")
+        }
+        return value
+      }
+      computed[ObjectIdentifier(symbol)] = try producer.layer.apply(arguments, training: training)
+    }
+    return try outputs.map { output in
+      guard let value = computed[ObjectIdentifier(output)] else {
+        throw PlexusError.invalidState(context: "Model '\(model)'", message: "output not computed")
+      }
+      return value
+    }
+  }
+}

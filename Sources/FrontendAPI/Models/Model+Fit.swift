@@ -1,0 +1,99 @@
+import Foundation
+
+extension Model {
+  /// Trains the model for `epochs` passes over `x` and `y`.
+  ///
+  /// ```swift
+  /// let history = try model.fit(xTrain, yTrain, batchSize: 32, epochs: 10,
+  ///                             validationSplit: 0.1, callbacks: [EarlyStopping()])
+  /// ```
+  /// - Parameters:
+  ///   - verbose: 0 silent, 1 a progress bar, 2 one line per epoch; nil picks 1 on a terminal
+  ///     and 2 otherwise.
+  ///   - validationSplit: the last fraction of the samples, held out before shuffling.
+  ///   - validationData: used instead of `validationSplit` when given.
+  ///   - initialEpoch: the epoch to start counting from (to resume training).
+  /// Equivalent to Keras's `Model.fit`.
+  @discardableResult
+  public func fit(
+    _ x: Tensor, _ y: Tensor, batchSize: Int = 32, epochs: Int = 1, verbose: Int? = nil,
+    callbacks: [any Callback] = [], validationSplit: Double = 0,
+    validationData: (Tensor, Tensor)? = nil, shuffle: Bool = true, initialEpoch: Int = 0
+  ) throws -> History {
+    try fit(
+      [x], [y], batchSize: batchSize, epochs: epochs, verbose: verbose, callbacks: callbacks,
+      validationSplit: validationSplit, validationData: validationData.map { ([$0.0], [$0.1]) },
+      shuffle: shuffle, initialEpoch: initialEpoch)
+  }
+
+  /// Trains a model with several inputs or outputs (one tensor per input and per output).
+  @discardableResult
+  public func fit(
+    _ x: [Tensor], _ y: [Tensor], batchSize: Int = 32, epochs: Int = 1, verbose: Int? = nil,
+    callbacks: [any Callback] = [], validationSplit: Double = 0,
+    validationData: ([Tensor], [Tensor])? = nil, shuffle: Bool = true, initialEpoch: Int = 0
+  ) throws -> History {
+    let context = "Model '\(name)'.fit"
+    let compiled = try requireCompiled("fit")
+    guard epochs >= initialEpoch, initialEpoch >= 0 else {
+      throw PlexusError.invalidArgument(
+        context: context, message: "epochs (\(epochs)) must be ≥ initialEpoch (\(initialEpoch)) ≥ 0")
+    }
+    var training = try BatchSource(inputs: x, targets: y, batchSize: batchSize, context: context)
+    var validation: BatchSource?
+    if let validationData {
+      validation = try BatchSource(
+        inputs: validationData.0, targets: validationData.1, batchSize: batchSize, context: context)
+    } else if validationSplit > 0 {
+      (training, validation) = try training.split(validationFraction: validationSplit, context: context)
+    }
+    let verbosity = verbose ?? (isatty(1) != 0 ? 1 : 2)
+    let history = History()
+    var all: [any Callback] = callbacks + [history]
+    if verbosity > 0 {
+      all.insert(ProgbarLogger(epochs: epochs, steps: training.steps, verbose: verbosity), at: 0)
+    }
+    let list = CallbackList(all, model: self)
+    stopTraining = false
+    try withModelBackend {
+      try list.each { try $0.onTrainBegin(logs: [:]) }
+      for epoch in initialEpoch..<epochs {
+        try list.each { try $0.onEpochBegin(epoch, logs: [:]) }
+        compiled.resetMetrics()
+        let order = shuffle ? RandomGenerator.permutation(training.count).map { Int32($0) } : nil
+        var logs: [String: Double] = [:]
+        for step in 0..<training.steps {
+          try list.each { try $0.onTrainBatchBegin(step, logs: logs) }
+          let (inputs, targets) = try training.batch(step, order: order)
+          logs = try trainStep(inputs, targets)
+          try list.each { try $0.onTrainBatchEnd(step, logs: logs) }
+          if stopTraining { break }
+        }
+        if let validation {
+          let results = try runEvaluation(validation, callbacks: nil)
+          for (key, value) in results { logs["val_" + key] = value }
+        }
+        try list.each { try $0.onEpochEnd(epoch, logs: logs) }
+        if stopTraining { break }
+      }
+      try list.each { try $0.onTrainEnd(logs: history.history.mapValues { $0.last ?? .nan }) }
+    }
+    return history
+  }
+
+  /// Runs `testStep` over every batch and returns the final metric values.
+  func runEvaluation(_ source: BatchSource, callbacks: CallbackList?) throws -> [String: Double] {
+    let compiled = try requireCompiled("evaluate")
+    compiled.resetMetrics()
+    try callbacks?.each { try $0.onTestBegin(logs: [:]) }
+    var logs: [String: Double] = [:]
+    for step in 0..<source.steps {
+      try callbacks?.each { try $0.onTestBatchBegin(step, logs: logs) }
+      let (inputs, targets) = try source.batch(step, order: nil)
+      logs = try testStep(inputs, targets)
+      try callbacks?.each { try $0.onTestBatchEnd(step, logs: logs) }
+    }
+    try callbacks?.each { try $0.onTestEnd(logs: logs) }
+    return logs
+  }
+}

@@ -1,0 +1,112 @@
+/// A layer with training and inference loops: `compile`, `fit`, `evaluate`, `predict`.
+///
+/// Three ways to build one, as in Keras:
+/// - `Sequential` for a plain stack of layers;
+/// - the Functional API, `Model(inputs:outputs:)`, for graphs with several inputs, several
+///   outputs or shared layers;
+/// - subclassing: declare sublayers as `let` properties and override `call(_:training:)`.
+///
+/// ```swift
+/// final class MLP: Model {
+///   let hidden = Dense(128, activation: .relu)
+///   let output = Dense(10)
+///   override func call(_ x: Tensor, training: Bool) throws -> Tensor {
+///     try output(hidden(x, training: training), training: training)
+///   }
+/// }
+/// ```
+/// Equivalent to `keras.Model`.
+open class Model: Layer {
+  /// The backend this model's ops run on (nil: the default). A `withBackend` scope still
+  /// takes precedence.
+  public var backend: String?
+  /// Set by a callback to end `fit` after the current epoch.
+  public var stopTraining = false
+
+  let graph: FunctionalGraph?
+  var containedLayers: [Layer]
+  var compiled: CompiledState?
+
+  /// Creates a model to subclass; its layers are its stored properties.
+  public override init(name: String? = nil) {
+    self.graph = nil
+    self.containedLayers = []
+    super.init(name: name)
+  }
+
+  /// Creates a Functional model from symbolic inputs to symbolic outputs.
+  public init(inputs: [SymbolicTensor], outputs: [SymbolicTensor], name: String? = nil) throws {
+    let resolvedName = name ?? LayerNames.unique(for: Functional.self)
+    guard !inputs.isEmpty, !outputs.isEmpty else {
+      throw PlexusError.invalidArgument(
+        context: "Model '\(resolvedName)'", message: "needs at least one input and one output")
+    }
+    let graph = try FunctionalGraph(inputs: inputs, outputs: outputs, model: resolvedName)
+    self.graph = graph
+    self.containedLayers = graph.layers
+    super.init(name: resolvedName)
+    built = true
+  }
+
+  /// Creates a Functional model with one input and one output.
+  public convenience init(inputs: SymbolicTensor, outputs: SymbolicTensor, name: String? = nil)
+    throws
+  {
+    try self.init(inputs: [inputs], outputs: [outputs], name: name)
+  }
+
+  /// The layers, in order: a Sequential's stack, a Functional graph's layers, or a subclass's
+  /// sublayer properties.
+  public var layers: [Layer] { containedLayers.isEmpty ? sublayers.map(\.1) : containedLayers }
+
+  /// The number of outputs the model produces.
+  public var outputCount: Int { graph?.outputs.count ?? 1 }
+
+  open override var className: String {
+    graph == nil ? String(describing: type(of: self)) : "Functional"
+  }
+
+  open override func call(_ inputs: [Tensor], training: Bool) throws -> Tensor {
+    guard let graph else { return try super.call(inputs, training: training) }
+    let outputs = try graph.run(inputs, training: training, model: name)
+    guard outputs.count == 1, let output = outputs.first else {
+      throw PlexusError.invalidArgument(
+        context: "Model '\(name)'",
+        message: "has \(outputs.count) outputs; use callAsFunction(multiple:) or predict")
+    }
+    return output
+  }
+
+  open override func computeOutputShape(_ inputShapes: [Shape]) throws -> Shape {
+    if let graph, let output = graph.outputs.first { return output.shape }
+    return try super.computeOutputShape(inputShapes)
+  }
+
+  /// Runs the model on its inputs and returns every output (Functional models may have several).
+  public func callAsFunction(multiple inputs: [Tensor], training: Bool = false) throws -> [Tensor] {
+    try forward(inputs, training: training)
+  }
+
+  /// Every output for `inputs`, with this model's backend selected.
+  func forward(_ inputs: [Tensor], training: Bool) throws -> [Tensor] {
+    if let graph {
+      return try graph.run(inputs, training: training, model: name)
+    }
+    return [try apply(inputs, training: training)]
+  }
+
+  /// Runs `body` with this model's backend selected (when it has one).
+  func withModelBackend<R>(_ body: () throws -> R) throws -> R {
+    guard let backend else { return try body() }
+    let entry = try Dispatcher.entry(named: backend)
+    return try Dispatcher.$modelEntry.withValue(entry) { try body() }
+  }
+
+  /// The Keras class names this model's outputs are reported under in logs.
+  var outputNames: [String] {
+    graph?.outputs.map { $0.producer?.layer.name ?? "output" } ?? ["output"]
+  }
+}
+
+/// The class name Keras gives models made with `Model(inputs:outputs:)`.
+private final class Functional {}

@@ -1,0 +1,55 @@
+/// A placeholder for a tensor in a Functional model: a shape (batch axis -1, Keras's `None`),
+/// a dtype, and the layer call that produces it.
+///
+/// ```swift
+/// let inputs = Input(shape: [784])
+/// let hidden = try Dense(128, activation: .relu)(inputs)
+/// let model = try Model(inputs: inputs, outputs: Dense(10)(hidden))
+/// ```
+public class SymbolicTensor: @unchecked Sendable, CustomStringConvertible {
+  /// The shape, batch axis first and -1 where unknown.
+  public let shape: Shape
+  /// The element type.
+  public let dtype: DType
+  /// The layer call that produces this value (nil for an ``Input``).
+  let producer: LayerCall?
+
+  init(shape: Shape, dtype: DType, producer: LayerCall?) {
+    self.shape = shape
+    self.dtype = dtype
+    self.producer = producer
+  }
+
+  public var description: String {
+    let dims = shape.dims.map { $0 < 0 ? "None" : "\($0)" }
+    return "<SymbolicTensor shape=(\(dims.joined(separator: ", "))), dtype=\(dtype)>"
+  }
+}
+
+/// One application of a layer in a Functional graph.
+struct LayerCall {
+  let layer: Layer
+  let inputs: [SymbolicTensor]
+}
+
+extension Layer {
+  /// Applies the layer symbolically, building it for the input's shape.
+  public func callAsFunction(_ x: SymbolicTensor) throws -> SymbolicTensor {
+    try callAsFunction([x])
+  }
+
+  /// Applies a merging layer symbolically to several inputs.
+  public func callAsFunction(_ inputs: [SymbolicTensor]) throws -> SymbolicTensor {
+    let shapes = inputs.map(\.shape)
+    try buildIfNeeded(shapes)
+    if let spec = inputSpec {
+      for (index, shape) in shapes.enumerated() {
+        try spec.check(shape, layer: "Input \(index) of layer \(identity)")
+      }
+    }
+    let shape = try computeOutputShape(shapes)
+    return SymbolicTensor(
+      shape: shape, dtype: inputs.first?.dtype ?? .float32,
+      producer: LayerCall(layer: self, inputs: inputs))
+  }
+}

@@ -1,0 +1,75 @@
+/// Slices aligned input and target tensors into batches along their first axis, in order or in
+/// a seeded random order per epoch.
+struct BatchSource {
+  let inputs: [Tensor]
+  let targets: [Tensor]
+  let count: Int
+  let batchSize: Int
+
+  init(inputs: [Tensor], targets: [Tensor], batchSize: Int, context: String) throws {
+    guard batchSize > 0 else {
+      throw PlexusError.invalidArgument(
+        context: context, message: "batchSize must be positive, received \(batchSize)")
+    }
+    guard let first = inputs.first, first.rank > 0 else {
+      throw PlexusError.invalidArgument(
+        context: context, message: "needs at least one input with a batch axis")
+    }
+    let count = first.shape[0]
+    for tensor in inputs + targets where tensor.rank == 0 || tensor.shape[0] != count {
+      throw PlexusError.shapeMismatch(
+        context: context, expected: "\(count) samples in every input and target (first axis)",
+        received: "\(tensor.shape)")
+    }
+    self.inputs = inputs
+    self.targets = targets
+    self.count = count
+    self.batchSize = batchSize
+  }
+
+  var steps: Int { (count + batchSize - 1) / batchSize }
+
+  /// Batch `step` under `order` (nil: natural order).
+  func batch(_ step: Int, order: [Int32]?) throws -> ([Tensor], [Tensor]) {
+    let start = step * batchSize
+    let size = Swift.min(batchSize, count - start)
+    if let order {
+      let indices = try Tensor(Array(order[start..<(start + size)]), shape: [size])
+      return (
+        try inputs.map { try Ops.take($0, indices) }, try targets.map { try Ops.take($0, indices) }
+      )
+    }
+    return (try inputs.map { try rows($0, start, size) }, try targets.map { try rows($0, start, size) })
+  }
+
+  private func rows(_ tensor: Tensor, _ start: Int, _ size: Int) throws -> Tensor {
+    var starts = [Int](repeating: 0, count: tensor.rank)
+    starts[0] = start
+    var sizes = tensor.shape.dims
+    sizes[0] = size
+    return try Ops.slice(tensor, starts: starts, sizes: sizes)
+  }
+
+  /// Splits off the last `fraction` of samples (Keras's `validation_split`).
+  func split(validationFraction fraction: Double, context: String) throws -> (BatchSource, BatchSource) {
+    guard fraction > 0, fraction < 1 else {
+      throw PlexusError.invalidArgument(
+        context: context, message: "validationSplit must be in (0, 1), received \(fraction)")
+    }
+    let validation = Int((Double(count) * fraction).rounded(.down))
+    let training = count - validation
+    guard validation > 0, training > 0 else {
+      throw PlexusError.invalidArgument(
+        context: context,
+        message: "validationSplit \(fraction) of \(count) samples leaves an empty split")
+    }
+    let head = try BatchSource(
+      inputs: inputs.map { try rows($0, 0, training) }, targets: targets.map { try rows($0, 0, training) },
+      batchSize: batchSize, context: context)
+    let tail = try BatchSource(
+      inputs: inputs.map { try rows($0, training, validation) },
+      targets: targets.map { try rows($0, training, validation) }, batchSize: batchSize,
+      context: context)
+    return (head, tail)
+  }
+}
