@@ -1,0 +1,71 @@
+import Foundation
+
+/// Adam: adaptive moment estimation, with Keras's bias correction folded into the step size.
+///
+/// `m += (g - m)(1 - beta1); v += (g² - v)(1 - beta2);
+/// w -= learningRate · sqrt(1 - beta2^t) / (1 - beta1^t) · m / (sqrt(v) + epsilon)`.
+/// Runs the backend's fused `adamUpdate` kernel in place when there is one.
+/// Equivalent to `keras.optimizers.Adam` (without `amsgrad`).
+open class Adam: Optimizer, @unchecked Sendable {
+  /// The decay rate of the first-moment estimate.
+  public let beta1: Double
+  /// The decay rate of the second-moment estimate.
+  public let beta2: Double
+  /// Added to `sqrt(v)` for numerical stability.
+  public let epsilon: Double
+
+  /// Creates the optimizer with Keras's defaults.
+  public init(
+    learningRate: Double = 0.001, beta1: Double = 0.9, beta2: Double = 0.999,
+    epsilon: Double = 1e-7, weightDecay: Double? = nil, clipnorm: Double? = nil,
+    clipvalue: Double? = nil, globalClipnorm: Double? = nil, name: String = "adam"
+  ) {
+    self.beta1 = beta1
+    self.beta2 = beta2
+    self.epsilon = epsilon
+    super.init(
+      learningRate: learningRate, name: name, weightDecay: weightDecay, clipnorm: clipnorm,
+      clipvalue: clipvalue, globalClipnorm: globalClipnorm)
+  }
+
+  /// The first and second moments: `["momentum", "velocity"]`.
+  open override var slotNames: [String] { ["momentum", "velocity"] }
+
+  /// One Adam step on `variable`; `slots` are the first and second moments.
+  open override func update(
+    _ variable: Variable, gradient: Tensor, slots: [Variable], learningRate: Double, step: Int
+  ) throws {
+    guard slots.count == 2 else {
+      throw PlexusError.invalidState(
+        context: "\(type(of: self)).update",
+        message: "expected the momentum and velocity slots, received \(slots.count) slots")
+    }
+    let (m, v) = (slots[0], slots[1])
+    if let kernels = try fusedKernels(.adamUpdate, variable.dtype) {
+      let hyperparameters = AdamHyperparameters(
+        learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, step: step)
+      try kernels.adamUpdate(
+        variable: variable.mutableBuffer(), gradient: gradient.buffer, m: m.mutableBuffer(),
+        v: v.mutableBuffer(), hyperparameters)
+      return
+    }
+    let dtype = variable.dtype
+    let t = Double(step)
+    let alpha = learningRate * (1 - pow(beta2, t)).squareRoot() / (1 - pow(beta1, t))
+    let newM = try Ops.add(
+      current(m), Ops.multiply(Ops.subtract(gradient, current(m)), constant(1 - beta1, dtype)))
+    let newV = try Ops.add(
+      current(v),
+      Ops.multiply(Ops.subtract(Ops.square(gradient), current(v)), constant(1 - beta2, dtype)))
+    try m.assign(newM)
+    try v.assign(newV)
+    let denominator = try Ops.add(Ops.sqrt(newV), constant(epsilon, dtype))
+    let delta = try Ops.divide(Ops.multiply(newM, constant(alpha, dtype)), denominator)
+    try variable.assign(Ops.subtract(current(variable), delta))
+  }
+
+  /// The hyper-parameters under their Keras names.
+  open override var config: [String: Double] {
+    super.config.merging(["beta_1": beta1, "beta_2": beta2, "epsilon": epsilon]) { $1 }
+  }
+}

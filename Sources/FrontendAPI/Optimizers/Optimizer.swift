@@ -1,0 +1,164 @@
+/// The base of every optimizer: it owns iteration counting, gradient clipping, decoupled weight
+/// decay, the per-variable slots and the choice between fused kernels and composites.
+///
+/// A subclass overrides two things: ``slotNames`` (the state it keeps per variable, created as
+/// zeros at the first ``apply(_:to:)``) and ``update(_:gradient:slots:learningRate:step:)`` (the
+/// update of one variable).
+///
+/// ```swift
+/// let optimizer = Adam(learningRate: 1e-3)
+/// let gradients = try tape.gradient(of: loss, wrt: model.trainableVariables)
+/// try optimizer.apply(gradients, to: model.trainableVariables)
+/// ```
+///
+/// Not safe to use from several tasks at once. Equivalent to `keras.optimizers.Optimizer`.
+open class Optimizer: @unchecked Sendable {
+  /// The name used in configs and by ``named(_:)`` (`"adam"`, `"sgd"`).
+  public let name: String
+  /// The step size; may be changed between steps (by a callback, say).
+  public var learningRate: Double
+  /// The number of steps applied so far. Equivalent to `optimizer.iterations`.
+  public internal(set) var iterations: Int = 0
+  /// When set, each gradient is rescaled so that its L2 norm is at most this value.
+  public var clipnorm: Double?
+  /// When set, each gradient element is clipped to `[-clipvalue, clipvalue]`.
+  public var clipvalue: Double?
+  /// When set, all gradients are rescaled together so that their joint L2 norm is at most this.
+  public var globalClipnorm: Double?
+  /// When set, each variable first loses `variable * weightDecay * learningRate` (decoupled
+  /// weight decay, as AdamW defines it).
+  public var weightDecay: Double?
+
+  /// Whether updates may use a backend's fused kernels; tests turn it off to run the composite
+  /// (the oracle the fused kernels are checked against).
+  var useFusedKernels = true
+
+  private struct SlotEntry {
+    weak var owner: Variable?
+    let slots: [Variable]
+  }
+  private var slotTable: [ObjectIdentifier: SlotEntry] = [:]
+  private var slotOrder: [Variable] = []
+
+  /// Creates an optimizer; the clipping options are mutually exclusive, as in Keras.
+  public init(
+    learningRate: Double, name: String, weightDecay: Double? = nil, clipnorm: Double? = nil,
+    clipvalue: Double? = nil, globalClipnorm: Double? = nil
+  ) {
+    self.name = name
+    self.learningRate = learningRate
+    self.weightDecay = weightDecay
+    self.clipnorm = clipnorm
+    self.clipvalue = clipvalue
+    self.globalClipnorm = globalClipnorm
+  }
+
+  // MARK: What subclasses override
+
+  /// The slots kept per variable, in the order ``update(_:gradient:slots:learningRate:step:)``
+  /// receives them (`["momentum", "velocity"]` for Adam).
+  open var slotNames: [String] { [] }
+
+  /// Updates one variable from its (clipped) gradient. `step` counts from 1.
+  open func update(
+    _ variable: Variable, gradient: Tensor, slots: [Variable], learningRate: Double, step: Int
+  ) throws {
+    throw PlexusError.invalidState(
+      context: "\(type(of: self)).update",
+      message: "an Optimizer subclass must override update(_:gradient:slots:learningRate:step:)")
+  }
+
+  /// The hyper-parameters under their Keras names (booleans as 0 or 1).
+  open var config: [String: Double] {
+    var result = ["learning_rate": learningRate]
+    result["weight_decay"] = weightDecay
+    result["clipnorm"] = clipnorm
+    result["clipvalue"] = clipvalue
+    result["global_clipnorm"] = globalClipnorm
+    return result
+  }
+
+  // MARK: Applying gradients
+
+  /// Applies one step: clips the gradients, applies weight decay, updates each variable and
+  /// counts the step. Nil gradients are skipped; when every gradient is nil nothing happens.
+  /// Equivalent to `optimizer.apply_gradients(zip(gradients, variables))`.
+  public func apply(_ gradients: [Tensor?], to variables: [Variable]) throws {
+    guard gradients.count == variables.count else {
+      throw PlexusError.invalidArgument(
+        context: "\(type(of: self)).apply",
+        message: "received \(gradients.count) gradients for \(variables.count) variables; "
+          + "pass one gradient (or nil) per variable")
+    }
+    var pairs: [(gradient: Tensor, variable: Variable)] = []
+    for (gradient, variable) in zip(gradients, variables) {
+      guard let gradient else { continue }
+      try checkCompatible(gradient, variable)
+      pairs.append((gradient, variable))
+    }
+    guard !pairs.isEmpty else { return }
+    let clipped = try clip(pairs.map(\.gradient))
+    let rate = learningRate
+    let step = iterations + 1
+    let slotLists = try pairs.map { try slots(for: $0.variable) }
+    try applyWeightDecay(to: pairs.map(\.variable), learningRate: rate)
+    for index in pairs.indices {
+      try update(
+        pairs[index].variable, gradient: clipped[index], slots: slotLists[index],
+        learningRate: rate, step: step)
+    }
+    iterations += 1
+  }
+
+  /// Every slot variable created so far, in creation order (for saving).
+  public var variables: [Variable] { slotOrder }
+
+  /// The slots of `variable`, created as zeros on first use.
+  func slots(for variable: Variable) throws -> [Variable] {
+    let key = ObjectIdentifier(variable)
+    if let entry = slotTable[key], entry.owner === variable { return entry.slots }
+    let created = try slotNames.map { slotName in
+      Variable(
+        try Tensor.zeros(variable.shape, dtype: variable.dtype),
+        name: "\(variable.path)_\(slotName)", trainable: false)
+    }
+    slotTable[key] = SlotEntry(owner: variable, slots: created)
+    slotOrder.append(contentsOf: created)
+    return created
+  }
+
+  private func checkCompatible(_ gradient: Tensor, _ variable: Variable) throws {
+    guard gradient.shape == variable.shape else {
+      throw PlexusError.shapeMismatch(
+        context: "\(type(of: self)).apply: gradient for variable '\(variable.path)'",
+        expected: "\(variable.shape) (the variable's shape)", received: "\(gradient.shape)")
+    }
+    guard gradient.dtype == variable.dtype else {
+      throw PlexusError.dtypeMismatch(
+        context: "\(type(of: self)).apply: gradient for variable '\(variable.path)' of shape "
+          + "\(variable.shape)",
+        expected: "\(variable.dtype) (the variable's dtype)",
+        received: "\(gradient.dtype) gradient of shape \(gradient.shape)")
+    }
+  }
+
+  // MARK: Helpers for subclasses
+
+  /// The backend's fused optimizer kernels for `op`, or nil when the composite must run.
+  func fusedKernels(_ op: OpCode, _ dtype: DType) throws -> (any OptimizerKernels)? {
+    guard useFusedKernels, dtype == .float32 || dtype == .float64 else { return nil }
+    return try Dispatcher.kernels(OptimizerKernels.self, op, dtype)
+  }
+
+  /// The current value of `variable`, never watched by a tape.
+  func current(_ variable: Variable) -> Tensor { Tensor(variable.buffer) }
+
+  /// A rank-0 constant of `dtype`, made without dispatching an op for the float types.
+  func constant(_ value: Double, _ dtype: DType) throws -> Tensor {
+    switch dtype {
+    case .float32: Tensor(Float(value))
+    case .float64: Tensor(value)
+    default: try Tensor.scalar(value, dtype: dtype)
+    }
+  }
+}

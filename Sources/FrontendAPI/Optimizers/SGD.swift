@@ -1,0 +1,62 @@
+/// Gradient descent with optional momentum and Nesterov momentum.
+///
+/// Without momentum: `w -= learningRate * g`. With momentum:
+/// `v = momentum * v - learningRate * g; w += v`, or with `nesterov`,
+/// `w += momentum * v - learningRate * g`. Runs the backend's fused `sgdUpdate` kernel in place
+/// when there is one. Equivalent to `keras.optimizers.SGD`.
+public final class SGD: Optimizer, @unchecked Sendable {
+  /// The momentum factor in `[0, 1]`; 0 keeps no velocity slot.
+  public let momentum: Double
+  /// Whether to apply Nesterov momentum.
+  public let nesterov: Bool
+
+  /// Creates the optimizer with Keras's defaults.
+  public init(
+    learningRate: Double = 0.01, momentum: Double = 0, nesterov: Bool = false,
+    weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil,
+    globalClipnorm: Double? = nil
+  ) {
+    self.momentum = momentum
+    self.nesterov = nesterov
+    super.init(
+      learningRate: learningRate, name: "sgd", weightDecay: weightDecay, clipnorm: clipnorm,
+      clipvalue: clipvalue, globalClipnorm: globalClipnorm)
+  }
+
+  /// `["momentum"]` when `momentum` is non-zero, else none.
+  public override var slotNames: [String] { momentum != 0 ? ["momentum"] : [] }
+
+  /// One SGD step on `variable`.
+  public override func update(
+    _ variable: Variable, gradient: Tensor, slots: [Variable], learningRate: Double, step: Int
+  ) throws {
+    let velocity = slots.first
+    if let kernels = try fusedKernels(.sgdUpdate, variable.dtype) {
+      try kernels.sgdUpdate(
+        variable: variable.mutableBuffer(), gradient: gradient.buffer,
+        velocity: velocity?.mutableBuffer(), learningRate: learningRate, momentum: momentum,
+        nesterov: nesterov)
+      return
+    }
+    let dtype = variable.dtype
+    let scaledGradient = try Ops.multiply(gradient, constant(learningRate, dtype))
+    guard let velocity else {
+      try variable.assign(Ops.subtract(current(variable), scaledGradient))
+      return
+    }
+    let momentumFactor = try constant(momentum, dtype)
+    let newVelocity = try Ops.subtract(
+      Ops.multiply(current(velocity), momentumFactor), scaledGradient)
+    try velocity.assign(newVelocity)
+    let increment =
+      nesterov
+      ? try Ops.subtract(Ops.multiply(newVelocity, momentumFactor), scaledGradient)
+      : newVelocity
+    try variable.assign(Ops.add(current(variable), increment))
+  }
+
+  /// The hyper-parameters under their Keras names.
+  public override var config: [String: Double] {
+    super.config.merging(["momentum": momentum, "nesterov": nesterov ? 1 : 0]) { $1 }
+  }
+}
