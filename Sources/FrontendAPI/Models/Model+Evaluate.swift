@@ -73,8 +73,4 @@ extension Model {
   public func predictOnBatch(_ x: Tensor) throws -> Tensor {
     try withModelBackend { try apply([x], training: false) }
   }
-
-  override func apply(_ inputs: [Tensor], training: Bool) throws -> Tensor {
-    try withModelBackend { try super.apply(inputs, training: training) }
-  }
 }

@@ -1,34 +1,4 @@
 extension Model {
-  /// One optimisation step on a batch: forward under a tape, the compiled loss, gradients, the
-  /// optimizer update and the metric updates. Returns the running metric values.
-  ///
-  /// Override it to customise training while keeping `fit`, callbacks and progress reporting;
-  /// ``computeLoss(_:_:)`` and ``updateMetrics(_:_:)`` are there to reuse.
-  /// Equivalent to Keras's `Model.train_step`.
-  open func trainStep(_ x: [Tensor], _ y: [Tensor]) throws -> [String: Double] {
-    let compiled = try requireCompiled("trainStep")
-    let variables = trainableWeights
-    let tape = GradientTape()
-    let (loss, predictions) = try tape.record {
-      let predictions = try forward(x, training: true)
-      return (try computeLoss(y, predictions), predictions)
-    }
-    let gradients = try tape.gradient(of: loss, wrt: variables)
-    try compiled.optimizer.apply(gradients, to: variables)
-    try updateMetrics(y, predictions)
-    return compiled.results()
-  }
-
-  /// One evaluation step: forward in inference mode, the loss and the metric updates.
-  /// Equivalent to Keras's `Model.test_step`.
-  open func testStep(_ x: [Tensor], _ y: [Tensor]) throws -> [String: Double] {
-    let compiled = try requireCompiled("testStep")
-    let predictions = try forward(x, training: false)
-    _ = try computeLoss(y, predictions)
-    try updateMetrics(y, predictions)
-    return compiled.results()
-  }
-
   /// The compiled loss summed over outputs; also feeds the running loss shown in the logs.
   public func computeLoss(_ y: [Tensor], _ predictions: [Tensor]) throws -> Tensor {
     let compiled = try requireCompiled("computeLoss")

@@ -87,6 +87,42 @@ open class Model: Layer {
     try forward(inputs, training: training)
   }
 
+  override func apply(_ inputs: [Tensor], training: Bool) throws -> Tensor {
+    try withModelBackend { try super.apply(inputs, training: training) }
+  }
+
+  // MARK: Steps (overridable)
+
+  /// One optimisation step on a batch: forward under a tape, the compiled loss, gradients, the
+  /// optimizer update and the metric updates. Returns the running metric values.
+  ///
+  /// Override it to customise training while keeping `fit`, callbacks and progress reporting;
+  /// ``computeLoss(_:_:)`` and ``updateMetrics(_:_:)`` are there to reuse.
+  /// Equivalent to Keras's `Model.train_step`.
+  open func trainStep(_ x: [Tensor], _ y: [Tensor]) throws -> [String: Double] {
+    let compiled = try requireCompiled("trainStep")
+    let variables = trainableWeights
+    let tape = GradientTape()
+    let (loss, predictions) = try tape.record {
+      let predictions = try forward(x, training: true)
+      return (try computeLoss(y, predictions), predictions)
+    }
+    let gradients = try tape.gradient(of: loss, wrt: variables)
+    try compiled.optimizer.apply(gradients, to: variables)
+    try updateMetrics(y, predictions)
+    return compiled.results()
+  }
+
+  /// One evaluation step: forward in inference mode, the loss and the metric updates.
+  /// Equivalent to Keras's `Model.test_step`.
+  open func testStep(_ x: [Tensor], _ y: [Tensor]) throws -> [String: Double] {
+    let compiled = try requireCompiled("testStep")
+    let predictions = try forward(x, training: false)
+    _ = try computeLoss(y, predictions)
+    try updateMetrics(y, predictions)
+    return compiled.results()
+  }
+
   /// Every output for `inputs`, with this model's backend selected.
   func forward(_ inputs: [Tensor], training: Bool) throws -> [Tensor] {
     if let graph {

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// The process's random stream: Philox keyed by the seed, with a counter that every draw
@@ -65,10 +66,10 @@ public enum RandomGenerator {
       // Box–Muller; u1 in (0, 1] keeps the logarithm finite.
       let u1 = 1 - unitInterval(raw[2 * pair])
       let u2 = unitInterval(raw[2 * pair + 1])
-      let radius = (-2 * _log(u1)).squareRoot()
+      let radius = (-2 * Foundation.log(u1)).squareRoot()
       let angle = 2 * Double.pi * u2
-      result.append(radius * _cos(angle))
-      result.append(radius * _sin(angle))
+      result.append(radius * Foundation.cos(angle))
+      result.append(radius * Foundation.sin(angle))
     }
     return result.prefix(count).map { mean + standardDeviation * $0 }
   }

@@ -1,0 +1,70 @@
+import Testing
+
+@testable import Plexus
+
+@Suite struct DispatcherTests {
+  let a = try! Tensor([1, 2, 3, 4] as [Float], shape: [2, 2])  // swift-format-ignore: NeverUseForceTry
+
+  @Test func matmulRunsOnOpenBLASAndReluFallsBack() throws {
+    let (_, statistics) = try Dispatcher.recordingStatistics {
+      try withBackend("openblas") { try Ops.relu(Ops.matmul(a, a)) }
+    }
+    #expect(statistics.dispatchCount(backend: "openblas", op: .matmul) == 1)
+    #expect(statistics.fallbackCount(backend: "openblas", op: .relu) == 1)
+    #expect(statistics.dispatchCount(backend: "reference", op: .relu) == 1)
+    #expect(statistics.fallbackCount(backend: "openblas", op: .matmul) == 0)
+  }
+
+  @Test func strictModeTurnsAFallbackIntoAnError() throws {
+    #expect(throws: PlexusError.fallbackInStrictMode(op: "relu", dtype: .float32, backend: "openblas")) {
+      try Dispatcher.withStrictMode {
+        try withBackend("openblas") { try Ops.relu(a) }
+      }
+    }
+    // The matmul itself is supported, so strict mode lets it through.
+    let product = try Dispatcher.withStrictMode {
+      try withBackend("openblas") { try Ops.matmul(a, a) }
+    }
+    #expect(try product.scalars(Float.self) == [7, 10, 15, 22])
+    // The reference backend never falls back, so strict mode changes nothing there.
+    _ = try Dispatcher.withStrictMode { try withBackend("reference") { try Ops.relu(a) } }
+  }
+
+  @Test func innermostScopeWins() throws {
+    try withBackend("openblas") {
+      #expect(Config.currentBackend == "openblas")
+      try withBackend("reference") { #expect(Config.currentBackend == "reference") }
+      #expect(Config.currentBackend == "openblas")
+    }
+  }
+
+  @Test func unknownBackendNamesTheRegisteredOnes() throws {
+    #expect(throws: PlexusError.unknownBackend(name: "cuda", available: ["reference", "openblas"])) {
+      try withBackend("cuda") {}
+    }
+  }
+
+  @Test func globalCountersSeeScopedWork() throws {
+    let before = Dispatcher.statistics().dispatchCount(backend: "openblas", op: .matmul)
+    _ = try withBackend("openblas") { try Ops.matmul(a, a) }
+    let after = Dispatcher.statistics().dispatchCount(backend: "openblas", op: .matmul)
+    #expect(after >= before + 1)
+  }
+
+  @Test func shapeErrorsNameTheOpAndBothShapes() throws {
+    let b = try Tensor.zeros([3, 5])
+    #expect(throws: PlexusError.self) { try Ops.add(a, b) }
+    do {
+      _ = try Ops.matmul(a, b)
+      Issue.record("matmul of (2, 2) and (3, 5) must throw")
+    } catch let error as PlexusError {
+      #expect(error.description.contains("matmul"))
+      #expect(error.description.contains("(3, 5)"))
+    }
+  }
+
+  @Test func outOfRangeGatherThrowsInsteadOfTrapping() throws {
+    let indices = try Tensor([0, 5] as [Int32], shape: [2])
+    #expect(throws: PlexusError.self) { try Ops.take(a, indices) }
+  }
+}

@@ -1,0 +1,85 @@
+import Plexus
+
+/// What every layer promises, checked in one call from each layer's test:
+/// - it builds at the first call and not before, and creates its weights then;
+/// - the eager output shape equals `computeOutputShape` and the symbolic (Functional) shape;
+/// - a second call gives the same output (inference is deterministic);
+/// - `config` carries the layer's name;
+/// - gradients reach every trainable weight and match finite differences;
+/// - the reference and OpenBLAS backends agree on the output;
+/// - setting `trainable = false` freezes every weight.
+///
+/// Returns one line per broken promise (empty when the layer keeps them all).
+public func checkLayerContract(
+  _ makeLayer: () -> Layer, inputShape: Shape, expectedWeights: Int? = nil,
+  checkGradients gradients: Bool = true
+) throws -> [String] {
+  var problems: [String] = []
+  let layer = makeLayer()
+  if layer.built { problems.append("built before its first call") }
+  let x = try sampleTensor(inputShape, avoidZero: true, seed: 7).cast(to: .float32)
+
+  let y = try layer(x)
+  if !layer.built { problems.append("not built after its first call") }
+  if let expectedWeights, layer.weights.count != expectedWeights {
+    problems.append("has \(layer.weights.count) weights, expected \(expectedWeights)")
+  }
+  let predicted = try layer.computeOutputShape([Shape([-1] + inputShape.dims.dropFirst())])
+  if Array(predicted.dims.dropFirst()) != Array(y.shape.dims.dropFirst()) {
+    problems.append("computeOutputShape \(predicted) disagrees with the output \(y.shape)")
+  }
+  let symbolic = try makeLayer()(Input(shape: Shape(Array(inputShape.dims.dropFirst()))))
+  if Array(symbolic.shape.dims.dropFirst()) != Array(y.shape.dims.dropFirst()) {
+    problems.append("symbolic shape \(symbolic.shape) disagrees with the output \(y.shape)")
+  }
+  if try layer(x).floats() != y.floats() { problems.append("two inference calls differ") }
+  if layer.config["name"] != .string(layer.name) { problems.append("config lacks its name") }
+
+  let onOpenBLAS = try withBackend("openblas") { try layer(x) }
+  let onReference = try withBackend("reference") { try layer(x) }
+  for (a, b) in zip(try onOpenBLAS.floats(), try onReference.floats()) where Swift.abs(a - b) > 1e-4 * Swift.max(1, Swift.abs(a)) {
+    problems.append("openblas and reference disagree: \(a) vs \(b)")
+    break
+  }
+
+  if gradients && !layer.trainableWeights.isEmpty {
+    // Differentiate through the layer in float64 by temporarily widening its weights.
+    let originals = layer.getWeights()
+    try layer.setWeights(originals)
+    let tape = GradientTape()
+    let loss = try tape.record { try Ops.sum(Ops.square(layer(x, training: false))) }
+    let grads = try tape.gradient(of: loss, wrt: layer.trainableWeights)
+    for (variable, grad) in zip(layer.trainableWeights, grads) where grad == nil {
+      problems.append("no gradient reaches \(variable.path)")
+    }
+    for (index, variable) in layer.trainableWeights.enumerated() {
+      guard let grad = grads[index], variable.count <= 64 else { continue }
+      let base = try variable.value.floats()
+      let analytic = try grad.floats()
+      for element in stride(from: 0, to: base.count, by: Swift.max(1, base.count / 8)) {
+        let step: Float = 1e-2
+        var plus = base
+        var minus = base
+        plus[element] += step
+        minus[element] -= step
+        try variable.assign(Tensor(plus, shape: variable.shape))
+        let upper = try Ops.sum(Ops.square(layer(x))).item()
+        try variable.assign(Tensor(minus, shape: variable.shape))
+        let lower = try Ops.sum(Ops.square(layer(x))).item()
+        try variable.assign(Tensor(base, shape: variable.shape))
+        let numeric = (upper - lower) / Double(2 * step)
+        let value = Double(analytic[element])
+        if Swift.abs(numeric - value) > 2e-2 * Swift.max(1, Swift.abs(numeric)) {
+          problems.append("\(variable.path)[\(element)]: tape \(value), finite differences \(numeric)")
+        }
+      }
+    }
+  }
+
+  if !layer.weights.isEmpty {
+    layer.trainable = false
+    if !layer.trainableWeights.isEmpty { problems.append("trainable = false left weights trainable") }
+    layer.trainable = true
+  }
+  return problems
+}
