@@ -1,49 +1,136 @@
 import BackendProtocol
 import CBLAS
 
-/// Matrix products through OpenBLAS (placeholder).
-public final class OpenBLASBackend: Backend, @unchecked Sendable {
+/// Matrix products through OpenBLAS's CBLAS (`cblas_sgemm`, `cblas_dgemm`); everything else
+/// runs on the reference backend, because ``supports(_:_:)`` answers false for it.
+public final class OpenBLASBackend: Backend, Sendable {
+  /// `"openblas"`.
   public let name = "openblas"
+
+  /// Creates the backend; OpenBLAS keeps its own thread setting until ``setThreadCount(_:)``.
   public init() {}
-  public func supports(_ op: OpCode, _ dtype: DType) -> Bool { false }
-  public func copy(_ x: TensorBuffer, _ out: TensorBuffer) throws { throw todo(.copy) }
-  public func fill(_ value: Double, _ out: TensorBuffer) throws { throw todo(.fill) }
-  public func iota(start: Double, step: Double, _ out: TensorBuffer) throws { throw todo(.iota) }
-  public func cast(_ x: TensorBuffer, _ out: TensorBuffer) throws { throw todo(.cast) }
-  public func unary(_ op: OpCode, _ x: TensorBuffer, _ out: TensorBuffer) throws { throw todo(op) }
-  public func binary(_ op: OpCode, _ a: TensorBuffer, _ b: TensorBuffer, _ out: TensorBuffer)
-    throws
-  { throw todo(op) }
-  public func select(
-    _ condition: TensorBuffer, _ a: TensorBuffer, _ b: TensorBuffer, _ out: TensorBuffer
-  ) throws { throw todo(.select) }
-  public func reduce(_ op: OpCode, _ x: TensorBuffer, axes: [Int], _ out: TensorBuffer) throws {
-    throw todo(op)
+
+  /// True only for `matmul` on `float32` and `float64`.
+  public func supports(_ op: OpCode, _ dtype: DType) -> Bool {
+    op == .matmul && (dtype == .float32 || dtype == .float64)
   }
-  public func transpose(_ x: TensorBuffer, permutation: [Int], _ out: TensorBuffer) throws {
-    throw todo(.transpose)
+
+  /// Sets OpenBLAS's process-wide thread count (`openblas_set_num_threads`).
+  public func setThreadCount(_ count: Int) {
+    openblas_set_num_threads(Int32(clamping: Swift.max(1, count)))
   }
-  public func concat(_ inputs: [TensorBuffer], axis: Int, _ out: TensorBuffer) throws {
-    throw todo(.concat)
-  }
-  public func slice(_ x: TensorBuffer, starts: [Int], _ out: TensorBuffer) throws {
-    throw todo(.slice)
-  }
-  public func gather(_ x: TensorBuffer, _ indices: TensorBuffer, axis: Int, _ out: TensorBuffer)
-    throws
-  { throw todo(.gather) }
-  public func scatterAdd(
-    _ updates: TensorBuffer, _ indices: TensorBuffer, axis: Int, _ out: TensorBuffer
-  ) throws { throw todo(.scatterAdd) }
-  public func pad(_ x: TensorBuffer, before: [Int], value: Double, _ out: TensorBuffer) throws {
-    throw todo(.pad)
-  }
+
+  /// Batched matrix product over the last two axes, one `gemm` call per batch; a side without
+  /// batch axes is reused for every batch.
   public func matmul(
     _ a: TensorBuffer, _ b: TensorBuffer, transposeA: Bool, transposeB: Bool,
     _ out: TensorBuffer
-  ) throws { throw todo(.matmul) }
+  ) throws {
+    guard a.shape.rank >= 2, b.shape.rank >= 2, out.shape.rank >= 2 else {
+      throw PlexusError.shapeMismatch(
+        context: "matmul", expected: "operands of rank 2 or more",
+        received: "\(a.shape) and \(b.shape)")
+    }
+    let lda = a.shape[a.shape.rank - 1]
+    let ldb = b.shape[b.shape.rank - 1]
+    let m = transposeA ? lda : a.shape[a.shape.rank - 2]
+    let k = transposeA ? a.shape[a.shape.rank - 2] : lda
+    let n = transposeB ? b.shape[b.shape.rank - 2] : ldb
+    guard m * n > 0 else { return }
+    let batches = out.count / (m * n)
+    let aBatches = m * k == 0 ? 1 : a.count / (m * k)
+    let bBatches = k * n == 0 ? 1 : b.count / (k * n)
+    guard aBatches == batches || aBatches == 1, bBatches == batches || bBatches == 1 else {
+      throw PlexusError.shapeMismatch(
+        context: "matmul", expected: "equal batch axes, or none on one side",
+        received: "\(a.shape) and \(b.shape)")
+    }
+    let aStride = aBatches == 1 ? 0 : m * k
+    let bStride = bBatches == 1 ? 0 : k * n
+    let transA = transposeA ? CblasTrans : CblasNoTrans
+    let transB = transposeB ? CblasTrans : CblasNoTrans
+    let (mi, ni, ki) = (Int32(clamping: m), Int32(clamping: n), Int32(clamping: k))
+    let (ldai, ldbi) = (Int32(clamping: Swift.max(lda, 1)), Int32(clamping: Swift.max(ldb, 1)))
+    switch a.dtype {
+    case .float32:
+      let (x, y, z) = (a.pointer(Float.self), b.pointer(Float.self), out.pointer(Float.self))
+      for batch in 0..<batches {
+        cblas_sgemm(
+          CblasRowMajor, transA, transB, mi, ni, ki, 1, x + batch * aStride, ldai,
+          y + batch * bStride, ldbi, 0, z + batch * m * n, ni)
+      }
+    case .float64:
+      let (x, y, z) = (a.pointer(Double.self), b.pointer(Double.self), out.pointer(Double.self))
+      for batch in 0..<batches {
+        cblas_dgemm(
+          CblasRowMajor, transA, transB, mi, ni, ki, 1, x + batch * aStride, ldai,
+          y + batch * bStride, ldbi, 0, z + batch * m * n, ni)
+      }
+    default:
+      throw unsupported(.matmul, a.dtype)
+    }
+  }
 
-  private func todo(_ op: OpCode) -> PlexusError {
-    .unsupported(op: op.description, dtype: .float32, backend: name)
+  // MARK: Everything else belongs to the reference backend.
+
+  /// Not supported: throws `unsupported`.
+  public func copy(_ x: TensorBuffer, _ out: TensorBuffer) throws {
+    throw unsupported(.copy, x.dtype)
+  }
+  /// Not supported: throws `unsupported`.
+  public func fill(_ value: Double, _ out: TensorBuffer) throws {
+    throw unsupported(.fill, out.dtype)
+  }
+  /// Not supported: throws `unsupported`.
+  public func iota(start: Double, step: Double, _ out: TensorBuffer) throws {
+    throw unsupported(.iota, out.dtype)
+  }
+  /// Not supported: throws `unsupported`.
+  public func cast(_ x: TensorBuffer, _ out: TensorBuffer) throws {
+    throw unsupported(.cast, x.dtype)
+  }
+  /// Not supported: throws `unsupported`.
+  public func unary(_ op: OpCode, _ x: TensorBuffer, _ out: TensorBuffer) throws {
+    throw unsupported(op, x.dtype)
+  }
+  /// Not supported: throws `unsupported`.
+  public func binary(_ op: OpCode, _ a: TensorBuffer, _ b: TensorBuffer, _ out: TensorBuffer)
+    throws
+  { throw unsupported(op, a.dtype) }
+  /// Not supported: throws `unsupported`.
+  public func select(
+    _ condition: TensorBuffer, _ a: TensorBuffer, _ b: TensorBuffer, _ out: TensorBuffer
+  ) throws { throw unsupported(.select, a.dtype) }
+  /// Not supported: throws `unsupported`.
+  public func reduce(_ op: OpCode, _ x: TensorBuffer, axes: [Int], _ out: TensorBuffer) throws {
+    throw unsupported(op, x.dtype)
+  }
+  /// Not supported: throws `unsupported`.
+  public func transpose(_ x: TensorBuffer, permutation: [Int], _ out: TensorBuffer) throws {
+    throw unsupported(.transpose, x.dtype)
+  }
+  /// Not supported: throws `unsupported`.
+  public func concat(_ inputs: [TensorBuffer], axis: Int, _ out: TensorBuffer) throws {
+    throw unsupported(.concat, out.dtype)
+  }
+  /// Not supported: throws `unsupported`.
+  public func slice(_ x: TensorBuffer, starts: [Int], _ out: TensorBuffer) throws {
+    throw unsupported(.slice, x.dtype)
+  }
+  /// Not supported: throws `unsupported`.
+  public func gather(_ x: TensorBuffer, _ indices: TensorBuffer, axis: Int, _ out: TensorBuffer)
+    throws
+  { throw unsupported(.gather, x.dtype) }
+  /// Not supported: throws `unsupported`.
+  public func scatterAdd(
+    _ updates: TensorBuffer, _ indices: TensorBuffer, axis: Int, _ out: TensorBuffer
+  ) throws { throw unsupported(.scatterAdd, out.dtype) }
+  /// Not supported: throws `unsupported`.
+  public func pad(_ x: TensorBuffer, before: [Int], value: Double, _ out: TensorBuffer) throws {
+    throw unsupported(.pad, x.dtype)
+  }
+
+  private func unsupported(_ op: OpCode, _ dtype: DType) -> PlexusError {
+    .unsupported(op: op.description, dtype: dtype, backend: name)
   }
 }

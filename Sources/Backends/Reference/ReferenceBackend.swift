@@ -1,48 +1,60 @@
 import BackendProtocol
+import Glibc
+import Synchronization
 
-/// The pure-Swift backend: every primitive, every dtype Plexus uses. Always registered.
-public final class ReferenceBackend: Backend, @unchecked Sendable {
+/// The pure-Swift backend: every primitive for every dtype Plexus uses, plus the softmax and
+/// optimizer kernel families. It is always registered, and it is the fallback that runs what
+/// other backends do not support.
+///
+/// Kernels are pointer loops the compiler vectorises; work above about 64K elements is split
+/// across ``setThreadCount(_:)`` threads. `float32` matrix products use a packed, cache-blocked
+/// SIMD kernel.
+public final class ReferenceBackend: Backend, SoftmaxKernels, OptimizerKernels, Sendable {
+  /// `"reference"`.
   public let name = "reference"
-  public init() {}
-  public func supports(_ op: OpCode, _ dtype: DType) -> Bool { false }
-  public func copy(_ x: TensorBuffer, _ out: TensorBuffer) throws { throw todo(.copy) }
-  public func fill(_ value: Double, _ out: TensorBuffer) throws { throw todo(.fill) }
-  public func iota(start: Double, step: Double, _ out: TensorBuffer) throws { throw todo(.iota) }
-  public func cast(_ x: TensorBuffer, _ out: TensorBuffer) throws { throw todo(.cast) }
-  public func unary(_ op: OpCode, _ x: TensorBuffer, _ out: TensorBuffer) throws { throw todo(op) }
-  public func binary(_ op: OpCode, _ a: TensorBuffer, _ b: TensorBuffer, _ out: TensorBuffer)
-    throws
-  { throw todo(op) }
-  public func select(
-    _ condition: TensorBuffer, _ a: TensorBuffer, _ b: TensorBuffer, _ out: TensorBuffer
-  ) throws { throw todo(.select) }
-  public func reduce(_ op: OpCode, _ x: TensorBuffer, axes: [Int], _ out: TensorBuffer) throws {
-    throw todo(op)
-  }
-  public func transpose(_ x: TensorBuffer, permutation: [Int], _ out: TensorBuffer) throws {
-    throw todo(.transpose)
-  }
-  public func concat(_ inputs: [TensorBuffer], axis: Int, _ out: TensorBuffer) throws {
-    throw todo(.concat)
-  }
-  public func slice(_ x: TensorBuffer, starts: [Int], _ out: TensorBuffer) throws {
-    throw todo(.slice)
-  }
-  public func gather(_ x: TensorBuffer, _ indices: TensorBuffer, axis: Int, _ out: TensorBuffer)
-    throws
-  { throw todo(.gather) }
-  public func scatterAdd(
-    _ updates: TensorBuffer, _ indices: TensorBuffer, axis: Int, _ out: TensorBuffer
-  ) throws { throw todo(.scatterAdd) }
-  public func pad(_ x: TensorBuffer, before: [Int], value: Double, _ out: TensorBuffer) throws {
-    throw todo(.pad)
-  }
-  public func matmul(
-    _ a: TensorBuffer, _ b: TensorBuffer, transposeA: Bool, transposeB: Bool,
-    _ out: TensorBuffer
-  ) throws { throw todo(.matmul) }
 
-  private func todo(_ op: OpCode) -> PlexusError {
-    .unsupported(op: op.description, dtype: .float32, backend: name)
+  private let threadSetting: Atomic<Int>
+
+  /// Creates the backend using one thread per active processor.
+  public init() {
+    threadSetting = Atomic(Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+  }
+
+  /// Sets the number of threads kernels may use (at least 1).
+  public func setThreadCount(_ count: Int) {
+    threadSetting.store(Swift.max(1, count), ordering: .relaxed)
+  }
+
+  /// The number of threads kernels may use.
+  public var threadCount: Int { threadSetting.load(ordering: .relaxed) }
+
+  var parallel: Parallel { Parallel(threads: threadCount) }
+
+  /// Whether this backend implements `op` for inputs of `dtype` (for `select`, the dtype of
+  /// `a`; for `cast`, the source dtype).
+  public func supports(_ op: OpCode, _ dtype: DType) -> Bool {
+    switch dtype {
+    case .float32, .float64: op != .logicalNot && op != .logicalAnd && op != .logicalOr
+    case .int32, .int64: Self.integerOps.contains(op)
+    case .uint8: Self.byteOps.contains(op)
+    case .bool: Self.byteOps.contains(op) || Self.logicalOps.contains(op)
+    case .bfloat16: false
+    }
+  }
+
+  private static let byteOps: Set<OpCode> = [
+    .copy, .fill, .cast, .equal, .notEqual, .select, .transpose, .concat, .slice, .gather, .pad,
+  ]
+  private static let logicalOps: Set<OpCode> = [.logicalAnd, .logicalOr, .logicalNot]
+  private static let integerOps: Set<OpCode> = [
+    .copy, .fill, .iota, .cast, .negate, .abs, .sign, .square, .add, .subtract, .multiply,
+    .divide, .maximum, .minimum, .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual,
+    .select, .sum, .max, .min, .prod, .argmax, .argmin, .transpose, .concat, .slice, .gather,
+    .scatterAdd, .pad,
+  ]
+
+  /// The error for an op and dtype this backend does not implement.
+  func unsupported(_ op: OpCode, _ dtype: DType) -> PlexusError {
+    .unsupported(op: op.description, dtype: dtype, backend: name)
   }
 }

@@ -1,0 +1,101 @@
+import BackendProtocol
+import PlexusOpenBLAS
+import PlexusReference
+import PlexusTestSupport
+import Testing
+
+@Suite struct OpenBLASBackendTests {
+  let backend = OpenBLASBackend()
+
+  @Test func supportsOnlyFloatMatmul() {
+    #expect(backend.name == "openblas")
+    for op in OpCode.allCases {
+      for dtype in DType.allCases {
+        #expect(
+          backend.supports(op, dtype)
+            == (op == .matmul && !dtype.isInteger
+              && (dtype == .float32 || dtype == .float64)),
+          "\(op) \(dtype)")
+      }
+    }
+    #expect(throws: PlexusError.self) { try backend.copy(buffer([1], [1]), output([1])) }
+  }
+
+  @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+  func matmulMatchesTheReference(transposeA: Bool, transposeB: Bool) throws {
+    for dtype in [DType.float32, .float64] {
+      let (batches, m, n, k) = (2, 33, 17, 65)
+      let a = buffer(pattern(batches * m * k, seed: 1), transposeA ? [2, k, m] : [2, m, k], dtype)
+      let b = buffer(pattern(k * n, seed: 2), transposeB ? [n, k] : [k, n], dtype)
+      let expected = output([batches, m, n], dtype)
+      let actual = output([batches, m, n], dtype)
+      try reference.matmul(a, b, transposeA: transposeA, transposeB: transposeB, expected)
+      try backend.matmul(a, b, transposeA: transposeA, transposeB: transposeB, actual)
+      #expect(isClose(values(actual), values(expected), tolerance: 1e-5))
+    }
+  }
+
+  @Test func conformsToTheReference() throws {
+    backend.setThreadCount(1)
+    #expect(try checkBackendConformance(backend, against: reference) == [])
+  }
+
+  @Test func conformanceCheckerCatchesAWrongKernel() throws {
+    let mismatches = try checkBackendConformance(OffByOneMatmul(), against: reference)
+    #expect(mismatches.count == 2 * 9)
+    #expect(mismatches.first?.hasPrefix("matmul float32") == true)
+  }
+}
+
+/// A deliberately broken backend: its products are off by one in the first element.
+private final class OffByOneMatmul: Backend, Sendable {
+  let name = "broken"
+  let inner = ReferenceBackend()
+  func supports(_ op: OpCode, _ dtype: DType) -> Bool { inner.supports(op, dtype) && op == .matmul }
+  func matmul(
+    _ a: TensorBuffer, _ b: TensorBuffer, transposeA: Bool, transposeB: Bool, _ out: TensorBuffer
+  ) throws {
+    try inner.matmul(a, b, transposeA: transposeA, transposeB: transposeB, out)
+    if out.dtype == .float32 {
+      out.pointer(Float.self)[0] += 1
+    } else {
+      out.pointer(Double.self)[0] += 1
+    }
+  }
+  func copy(_ x: TensorBuffer, _ out: TensorBuffer) throws { try inner.copy(x, out) }
+  func fill(_ value: Double, _ out: TensorBuffer) throws { try inner.fill(value, out) }
+  func iota(start: Double, step: Double, _ out: TensorBuffer) throws {
+    try inner.iota(start: start, step: step, out)
+  }
+  func cast(_ x: TensorBuffer, _ out: TensorBuffer) throws { try inner.cast(x, out) }
+  func unary(_ op: OpCode, _ x: TensorBuffer, _ out: TensorBuffer) throws {
+    try inner.unary(op, x, out)
+  }
+  func binary(_ op: OpCode, _ a: TensorBuffer, _ b: TensorBuffer, _ out: TensorBuffer) throws {
+    try inner.binary(op, a, b, out)
+  }
+  func select(_ c: TensorBuffer, _ a: TensorBuffer, _ b: TensorBuffer, _ out: TensorBuffer) throws {
+    try inner.select(c, a, b, out)
+  }
+  func reduce(_ op: OpCode, _ x: TensorBuffer, axes: [Int], _ out: TensorBuffer) throws {
+    try inner.reduce(op, x, axes: axes, out)
+  }
+  func transpose(_ x: TensorBuffer, permutation: [Int], _ out: TensorBuffer) throws {
+    try inner.transpose(x, permutation: permutation, out)
+  }
+  func concat(_ inputs: [TensorBuffer], axis: Int, _ out: TensorBuffer) throws {
+    try inner.concat(inputs, axis: axis, out)
+  }
+  func slice(_ x: TensorBuffer, starts: [Int], _ out: TensorBuffer) throws {
+    try inner.slice(x, starts: starts, out)
+  }
+  func gather(_ x: TensorBuffer, _ i: TensorBuffer, axis: Int, _ out: TensorBuffer) throws {
+    try inner.gather(x, i, axis: axis, out)
+  }
+  func scatterAdd(_ u: TensorBuffer, _ i: TensorBuffer, axis: Int, _ out: TensorBuffer) throws {
+    try inner.scatterAdd(u, i, axis: axis, out)
+  }
+  func pad(_ x: TensorBuffer, before: [Int], value: Double, _ out: TensorBuffer) throws {
+    try inner.pad(x, before: before, value: value, out)
+  }
+}

@@ -1,0 +1,70 @@
+import BackendProtocol
+import Foundation
+import PlexusReference
+import Testing
+
+@Suite struct ReferenceFusedTests {
+  @Test(arguments: [DType.float32, .float64])
+  func softmaxRowsSumToOneAndResistOverflow(dtype: DType) throws {
+    let x = buffer([1, 2, 3, 1000, 1000, 1000], [2, 3], dtype)
+    let out = output([2, 3], dtype)
+    try reference.softmax(x, out)
+    let total = exp(1.0) + exp(2.0) + exp(3.0)
+    let expected = [
+      exp(1.0) / total, exp(2.0) / total, exp(3.0) / total, 1.0 / 3, 1.0 / 3, 1.0 / 3,
+    ]
+    #expect(isClose(values(out), expected, tolerance: 1e-6))
+  }
+
+  @Test func logSoftmaxIsShiftedLogSumExp() throws {
+    let x = buffer([1, 2, 3, -500, 0, 500], [2, 3], .float64)
+    let out = output([2, 3], .float64)
+    try reference.logSoftmax(x, out)
+    let shift = 3 + log(exp(-2.0) + exp(-1.0) + 1)
+    let expected = [1 - shift, 2 - shift, 3 - shift, -1000, -500, 0]
+    #expect(isClose(values(out), expected, tolerance: 1e-12))
+  }
+
+  @Test func sgdWithoutMomentum() throws {
+    let w = buffer([1, -2], [2])
+    try reference.sgdUpdate(
+      variable: w, gradient: buffer([0.5, -1], [2]), velocity: nil, learningRate: 0.1,
+      momentum: 0, nesterov: false)
+    #expect(isClose(values(w), [0.95, -1.9]))
+  }
+
+  @Test(arguments: [false, true])
+  func sgdWithMomentum(nesterov: Bool) throws {
+    let w = buffer([1, -2], [2], .float64)
+    let v = buffer([0.2, 0], [2], .float64)
+    try reference.sgdUpdate(
+      variable: w, gradient: buffer([0.5, -1], [2], .float64), velocity: v, learningRate: 0.1,
+      momentum: 0.9, nesterov: nesterov)
+    // v = 0.9·v - 0.1·g = [0.18 - 0.05, 0.1] = [0.13, 0.1]
+    #expect(isClose(values(v), [0.13, 0.1], tolerance: 1e-12))
+    let expected = nesterov ? [1 + 0.9 * 0.13 - 0.05, -2 + 0.9 * 0.1 + 0.1] : [1.13, -1.9]
+    #expect(isClose(values(w), expected, tolerance: 1e-12))
+  }
+
+  @Test(arguments: [DType.float32, .float64])
+  func adamOneStepByHand(dtype: DType) throws {
+    let w = buffer([1, -1], [2], dtype)
+    let m = buffer([0.1, 0], [2], dtype)
+    let v = buffer([0.01, 0], [2], dtype)
+    let g: [Double] = [0.5, -2]
+    let h = AdamHyperparameters(
+      learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, step: 2)
+    try reference.adamUpdate(variable: w, gradient: buffer(g, [2], dtype), m: m, v: v, h)
+    let m1 = [0.1 + (0.5 - 0.1) * 0.1, 0 + (-2 - 0) * 0.1]
+    let v1 = [0.01 + (0.25 - 0.01) * 0.001, 0 + 4 * 0.001]
+    let alpha = 0.001 * (1 - pow(0.999, 2)).squareRoot() / (1 - pow(0.9, 2))
+    let w1 = [
+      1 - alpha * m1[0] / (v1[0].squareRoot() + 1e-7),
+      -1 - alpha * m1[1] / (v1[1].squareRoot() + 1e-7),
+    ]
+    let tolerance = dtype == .float32 ? 1e-6 : 1e-12
+    #expect(isClose(values(m), m1, tolerance: tolerance))
+    #expect(isClose(values(v), v1, tolerance: tolerance))
+    #expect(isClose(values(w), w1, tolerance: tolerance))
+  }
+}

@@ -1,0 +1,46 @@
+import BackendProtocol
+import PlexusReference
+import Testing
+
+@Suite struct ReferenceSupportsTests {
+  @Test func floatsSupportEverythingButLogicalOps() {
+    for op in OpCode.allCases {
+      let logical = op == .logicalAnd || op == .logicalOr || op == .logicalNot
+      #expect(reference.supports(op, .float32) == !logical, "\(op)")
+      #expect(reference.supports(op, .float64) == !logical, "\(op)")
+    }
+  }
+
+  @Test func integersSupportArithmeticButNotTranscendentals() {
+    for dtype in [DType.int32, .int64] {
+      #expect(reference.supports(.add, dtype))
+      #expect(reference.supports(.divide, dtype))
+      #expect(reference.supports(.argmax, dtype))
+      #expect(reference.supports(.scatterAdd, dtype))
+      #expect(!reference.supports(.exp, dtype))
+      #expect(!reference.supports(.power, dtype))
+      #expect(!reference.supports(.matmul, dtype))
+      #expect(!reference.supports(.softmax, dtype))
+    }
+  }
+
+  @Test func bytesAndBoolsSupportOnlyMovingAndComparing() {
+    for dtype in [DType.uint8, .bool] {
+      #expect(reference.supports(.gather, dtype))
+      #expect(reference.supports(.equal, dtype))
+      #expect(reference.supports(.select, dtype))
+      #expect(!reference.supports(.add, dtype))
+      #expect(!reference.supports(.sum, dtype))
+      #expect(!reference.supports(.scatterAdd, dtype))
+      #expect(!reference.supports(.iota, dtype))
+    }
+    #expect(reference.supports(.logicalAnd, .bool))
+    #expect(!reference.supports(.logicalAnd, .uint8))
+  }
+
+  @Test func bfloat16IsUnsupportedAndUnsupportedOpsThrow() {
+    #expect(OpCode.allCases.allSatisfy { !reference.supports($0, .bfloat16) })
+    let x = buffer([1, 2], [2], .uint8)
+    #expect(throws: PlexusError.self) { try reference.unary(.exp, x, output([2], .uint8)) }
+  }
+}
