@@ -1,0 +1,11 @@
+extension Loss {
+  /// How a loss combines per-sample values, under Keras's names.
+  public enum Reduction: String, Sendable, Codable, CaseIterable {
+    /// The sum divided by the number of per-sample values (the default; `"sum_over_batch_size"`).
+    case sumOverBatchSize = "sum_over_batch_size"
+    /// The sum (`"sum"`).
+    case sum
+    /// No reduction: the per-sample values (`"none"`).
+    case none
+  }
+}

@@ -1,0 +1,50 @@
+extension Loss {
+  /// The name errors use: the Keras class name (`"CategoricalCrossentropy"`).
+  var errorContext: String { "\(type(of: self))" }
+
+  /// Checks that predictions are floating point and have at least `minimumRank` axes.
+  func checkPredictions(_ yPred: Tensor, minimumRank: Int = 0) throws {
+    guard yPred.dtype.isFloatingPoint else {
+      throw PlexusError.dtypeMismatch(
+        context: errorContext, expected: "floating-point predictions (float32 or float64)",
+        received: "\(yPred.dtype) predictions of shape \(yPred.shape)")
+    }
+    guard yPred.rank >= minimumRank else {
+      throw PlexusError.shapeMismatch(
+        context: errorContext, expected: "predictions with at least \(minimumRank) axis",
+        received: "predictions of shape \(yPred.shape)")
+    }
+  }
+
+  /// Targets cast to the predictions' dtype and shape. As Keras does, targets that lack the
+  /// predictions' trailing axis of 1 gain it; any other difference throws.
+  func matchedTargets(_ yTrue: Tensor, _ yPred: Tensor) throws -> Tensor {
+    var targets = yTrue
+    if targets.shape != yPred.shape, yPred.rank == targets.rank + 1, yPred.shape.last == 1 {
+      targets = try Ops.expandDims(targets, axis: -1)
+    }
+    guard targets.shape == yPred.shape else {
+      throw PlexusError.shapeMismatch(
+        context: errorContext,
+        expected: "labels of the predictions' shape \(yPred.shape)",
+        received: "labels of shape \(yTrue.shape)")
+    }
+    return try Ops.cast(targets, to: yPred.dtype)
+  }
+
+  /// The mean over the last axis (Keras reduces elementwise losses this way per sample).
+  func meanOverLastAxis(_ values: Tensor) throws -> Tensor {
+    guard values.rank > 0 else { return values }
+    let total = try Ops.sum(values, axes: [-1])
+    return try Ops.multiply(
+      total, Self.constant(1 / Double(max(values.shape[values.rank - 1], 1)), total.dtype))
+  }
+
+  /// Probabilities clipped to `[1e-7, 1 - 1e-7]`, as Keras's `epsilon()` clipping does.
+  func clippedProbabilities(_ p: Tensor) throws -> Tensor {
+    let epsilon = 1e-7
+    let low = try Self.constant(epsilon, p.dtype)
+    let high = try Self.constant(1 - epsilon, p.dtype)
+    return try Ops.minimum(Ops.maximum(p, low), high)
+  }
+}

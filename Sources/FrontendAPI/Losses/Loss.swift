@@ -1,0 +1,83 @@
+/// The base of every loss: ``call(_:_:)`` computes one loss per sample and
+/// ``callAsFunction(_:_:sampleWeight:)`` weights and reduces them.
+///
+/// ```swift
+/// let loss = SparseCategoricalCrossentropy(fromLogits: true)
+/// let value = try loss(labels, logits)  // a scalar: the mean over the batch
+/// ```
+///
+/// Equivalent to `keras.losses.Loss`.
+open class Loss: @unchecked Sendable {
+  /// The name shown in logs and configs (`"sparse_categorical_crossentropy"`).
+  public let name: String
+  /// How per-sample losses are combined.
+  public var reduction: Reduction
+
+  /// Creates a loss with a name and a reduction.
+  public init(name: String, reduction: Reduction = .sumOverBatchSize) {
+    self.name = name
+    self.reduction = reduction
+  }
+
+  /// The per-sample losses (the predictions' shape without its last axis, for most losses).
+  open func call(_ yTrue: Tensor, _ yPred: Tensor) throws -> Tensor {
+    throw PlexusError.invalidState(
+      context: "\(type(of: self)).call", message: "a Loss subclass must override call(_:_:)")
+  }
+
+  /// The settings under their Keras names (booleans as 0 or 1).
+  open var config: [String: Double] { [:] }
+
+  /// The loss of a batch: per-sample losses from ``call(_:_:)``, multiplied by `sampleWeight`
+  /// when given (one weight per sample, or per element), then reduced as ``reduction`` says.
+  /// Equivalent to `loss(y_true, y_pred, sample_weight=...)`.
+  public func callAsFunction(_ yTrue: Tensor, _ yPred: Tensor, sampleWeight: Tensor? = nil)
+    throws -> Tensor
+  {
+    var values = try call(yTrue, yPred)
+    if let sampleWeight {
+      values = try Ops.multiply(values, aligned(sampleWeight, to: values))
+    }
+    switch reduction {
+    case .none:
+      return values
+    case .sum:
+      return try Ops.sum(values)
+    case .sumOverBatchSize:
+      let total = try Ops.sum(values)
+      return try Ops.multiply(total, Self.constant(1 / Double(max(values.count, 1)), total.dtype))
+    }
+  }
+
+  /// `weight` cast to `values`' dtype, with a trailing axis of 1 added or removed so that it
+  /// broadcasts against `values` the way Keras's `squeeze_or_expand_to_same_rank` arranges.
+  private func aligned(_ weight: Tensor, to values: Tensor) throws -> Tensor {
+    var weight = try Ops.cast(weight, to: values.dtype)
+    if weight.rank == values.rank + 1, weight.shape.last == 1 {
+      weight = try Ops.squeeze(weight, axes: [-1])
+    } else if values.rank == weight.rank + 1 {
+      weight = try Ops.expandDims(weight, axis: -1)
+    }
+    if weight.rank == values.rank + 1 {
+      // Per-element weights for a loss that averaged over the last axis: Keras then weights the
+      // per-sample values by the mean weight.
+      weight = try Ops.mean(weight, axes: [-1])
+    }
+    guard Shape.broadcast(values.shape, weight.shape) == values.shape else {
+      throw PlexusError.shapeMismatch(
+        context: "\(type(of: self)) sample_weight",
+        expected: "one weight per sample, broadcastable to the per-sample losses \(values.shape)",
+        received: "\(weight.shape)")
+    }
+    return weight
+  }
+
+  /// A rank-0 constant of `dtype`, made without dispatching an op for the float types.
+  static func constant(_ value: Double, _ dtype: DType) throws -> Tensor {
+    switch dtype {
+    case .float32: Tensor(Float(value))
+    case .float64: Tensor(value)
+    default: try Tensor.scalar(value, dtype: dtype)
+    }
+  }
+}

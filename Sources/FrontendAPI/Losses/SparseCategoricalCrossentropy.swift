@@ -1,0 +1,71 @@
+/// Cross-entropy between integer class labels and predicted class scores.
+///
+/// `loss = -log(p[label])` per sample, where `p` is `softmax(yPred)` when `fromLogits`, else
+/// `yPred` normalised to sum to 1 and clipped to `[1e-7, 1 - 1e-7]`.
+///
+/// - `yTrue`: integer labels (`int32`, `int64` or `uint8`) of shape `(batch, ...)`, or with a
+///   trailing axis of 1.
+/// - `yPred`: scores of shape `(batch, ..., classes)`.
+/// - Per-sample result: `(batch, ...)`.
+///
+/// The logits path is one fused node on the tape: its gradient is `softmax(yPred) - onehot`.
+/// Equivalent to `keras.losses.SparseCategoricalCrossentropy`.
+public final class SparseCategoricalCrossentropy: Loss, @unchecked Sendable {
+  /// Whether `yPred` holds logits rather than probabilities.
+  public let fromLogits: Bool
+
+  /// Creates the loss.
+  public init(
+    fromLogits: Bool = false, reduction: Reduction = .sumOverBatchSize,
+    name: String = "sparse_categorical_crossentropy"
+  ) {
+    self.fromLogits = fromLogits
+    super.init(name: name, reduction: reduction)
+  }
+
+  /// The per-sample cross-entropies.
+  public override func call(_ yTrue: Tensor, _ yPred: Tensor) throws -> Tensor {
+    let labels = try checkedLabels(yTrue, yPred)
+    let classes = yPred.shape[yPred.rank - 1]
+    let hits = try Ops.equal(
+      Ops.expandDims(labels, axis: -1), Ops.arange(0, Double(classes), dtype: labels.dtype))
+    let zero = try Self.constant(0, yPred.dtype)
+    guard fromLogits else {
+      let total = try Ops.sum(yPred, axes: [-1], keepDims: true)
+      let logProbabilities = try Ops.log(clippedProbabilities(Ops.divide(yPred, total)))
+      return try Ops.negative(Ops.sum(Ops.where(hits, logProbabilities, zero), axes: [-1]))
+    }
+    // Forward on untracked values, then one tape node with the closed-form gradient.
+    let logProbabilities = try Ops.logSoftmax(Ops.stopGradient(yPred))
+    let losses = try Ops.negative(Ops.sum(Ops.where(hits, logProbabilities, zero), axes: [-1]))
+    return Ops.finish(
+      .custom(name: "sparse_categorical_crossentropy") { grad in
+        let oneHot = try Ops.cast(hits, to: logProbabilities.dtype)
+        let softmaxMinusTarget = try Ops.subtract(Ops.exp(logProbabilities), oneHot)
+        return [try Ops.multiply(softmaxMinusTarget, Ops.expandDims(grad, axis: -1)), nil]
+      }, losses.buffer, yPred, labels)
+  }
+
+  /// Validates dtypes and shapes; returns the labels without a trailing axis of 1.
+  private func checkedLabels(_ yTrue: Tensor, _ yPred: Tensor) throws -> Tensor {
+    try checkPredictions(yPred, minimumRank: 1)
+    guard yTrue.dtype.isInteger else {
+      throw PlexusError.dtypeMismatch(
+        context: errorContext, expected: "integer class labels (int32, int64 or uint8)",
+        received: "\(yTrue.dtype) labels of shape \(yTrue.shape)")
+    }
+    let expected = Shape(Array(yPred.shape.dims.dropLast()))
+    if yTrue.shape == expected { return yTrue }
+    if yTrue.shape == Shape(expected.dims + [1]) {
+      return try Ops.reshape(yTrue, expected)
+    }
+    throw PlexusError.shapeMismatch(
+      context: errorContext,
+      expected: "labels of shape \(expected) or \(Shape(expected.dims + [1])) for predictions "
+        + "of shape \(yPred.shape)",
+      received: "labels of shape \(yTrue.shape)")
+  }
+
+  /// The settings under their Keras names.
+  public override var config: [String: Double] { ["from_logits": fromLogits ? 1 : 0] }
+}

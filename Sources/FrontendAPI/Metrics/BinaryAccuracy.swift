@@ -1,0 +1,32 @@
+/// How often `yPred > threshold` equals the binary target, element by element.
+///
+/// - `yTrue`, `yPred`: the same shape (a trailing axis of 1 on either side is accepted).
+///
+/// No op per update: both tensors are read on the host.
+/// Equivalent to `keras.metrics.BinaryAccuracy`.
+public final class BinaryAccuracy: Metric, @unchecked Sendable {
+  /// The probability above which a prediction counts as 1.
+  public let threshold: Double
+
+  /// Creates the metric.
+  public init(name: String = "binary_accuracy", threshold: Double = 0.5) {
+    self.threshold = threshold
+    super.init(name: name)
+  }
+
+  /// Adds one batch.
+  public override func update(_ yTrue: Tensor, _ yPred: Tensor, sampleWeight: Tensor? = nil)
+    throws
+  {
+    guard yTrue.count == yPred.count else {
+      throw PlexusError.shapeMismatch(
+        context: "BinaryAccuracy", expected: "labels of the predictions' shape \(yPred.shape)",
+        received: "labels of shape \(yTrue.shape)")
+    }
+    let truth = try Self.hostValues(yTrue)
+    let predicted = try Self.hostValues(yPred)
+    let hits = zip(truth, predicted).map { ($1 > threshold ? 1.0 : 0.0) == $0 ? 1.0 : 0.0 }
+    let shape = yPred.rank >= yTrue.rank ? yPred.shape : yTrue.shape
+    try accumulate(hits, shape: shape, sampleWeight: sampleWeight)
+  }
+}

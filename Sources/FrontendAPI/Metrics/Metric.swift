@@ -1,0 +1,93 @@
+/// The base of every metric: state kept on the host as a weighted total and a weight count,
+/// updated from each batch and read with ``result()``.
+///
+/// Subclasses override ``update(_:_:sampleWeight:)`` and usually call
+/// ``accumulate(_:shape:sampleWeight:)`` with per-element values (1 for a hit, 0 for a miss).
+/// Reading the small per-batch tensors to the host keeps an update to a few ops.
+///
+/// Not safe to update from several tasks at once. Equivalent to `keras.metrics.Metric`.
+open class Metric: @unchecked Sendable {
+  /// The name shown in logs (`"accuracy"`, `"loss"`).
+  public let name: String
+  /// The weighted sum of per-sample values since the last ``reset()``.
+  public private(set) var total: Double = 0
+  /// The sum of sample weights (the sample count, unweighted) since the last ``reset()``.
+  public private(set) var count: Double = 0
+
+  /// Creates a metric with a name.
+  public init(name: String) {
+    self.name = name
+  }
+
+  /// Adds one batch. Equivalent to `metric.update_state(y_true, y_pred, sample_weight)`.
+  open func update(_ yTrue: Tensor, _ yPred: Tensor, sampleWeight: Tensor? = nil) throws {
+    throw PlexusError.invalidState(
+      context: "\(type(of: self)).update",
+      message: "a Metric subclass must override update(_:_:sampleWeight:)")
+  }
+
+  /// The weighted mean so far (0 before any update). Equivalent to `metric.result()`.
+  open func result() -> Double { count == 0 ? 0 : total / count }
+
+  /// Forgets every update. Equivalent to `metric.reset_state()`.
+  open func reset() {
+    total = 0
+    count = 0
+  }
+
+  /// Adds a batch of per-element `values` laid out as `shape` (leading axis: samples), as
+  /// Keras's `Mean` does: each sample contributes the mean of its elements (weighted by
+  /// `sampleWeight`, one weight per sample or per element) and counts its weight.
+  public func accumulate(_ values: [Double], shape: Shape, sampleWeight: Tensor? = nil) throws {
+    let samples = shape.rank == 0 ? 1 : shape[0]
+    let width = samples == 0 ? 0 : values.count / samples
+    guard let sampleWeight else {
+      guard samples > 0, width > 0 else { return }
+      total += values.reduce(0, +) / Double(width)
+      count += Double(samples)
+      return
+    }
+    let weights = try Self.hostValues(sampleWeight)
+    guard weights.count == samples || weights.count == values.count else {
+      throw PlexusError.shapeMismatch(
+        context: "\(type(of: self)) sample_weight",
+        expected: "one weight per sample (\(samples)) or per element (\(values.count) for "
+          + "values of shape \(shape))",
+        received: "\(sampleWeight.shape)")
+    }
+    guard width > 0 else { return }
+    let perElement = weights.count == values.count
+    for sample in 0..<samples {
+      var weightedSum = 0.0
+      var weightSum = 0.0
+      for offset in 0..<width {
+        let index = sample * width + offset
+        let weight = perElement ? weights[index] : weights[sample]
+        weightedSum += values[index] * weight
+        weightSum += weight
+      }
+      total += weightedSum / Double(width)
+      count += weightSum / Double(width)
+    }
+  }
+
+  /// Adds `value` with `weight` directly (for values already on the host, such as a loss).
+  public func accumulate(value: Double, weight: Double = 1) {
+    total += value * weight
+    count += weight
+  }
+
+  /// The elements of a small tensor as host `Double`s, without dispatching an op for the
+  /// common dtypes.
+  static func hostValues(_ tensor: Tensor) throws -> [Double] {
+    switch tensor.dtype {
+    case .float32: try tensor.scalars(Float.self).map(Double.init)
+    case .float64: try tensor.scalars(Double.self)
+    case .int32: try tensor.scalars(Int32.self).map(Double.init)
+    case .int64: try tensor.scalars(Int64.self).map(Double.init)
+    case .uint8: try tensor.scalars(UInt8.self).map(Double.init)
+    case .bool: try tensor.scalars(Bool.self).map { $0 ? 1 : 0 }
+    case .bfloat16: try Ops.cast(tensor, to: .float32).scalars(Float.self).map(Double.init)
+    }
+  }
+}
