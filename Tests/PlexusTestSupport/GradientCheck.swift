@@ -14,7 +14,7 @@ public func checkGradients(
   let probe = try function(inputs)
   let weights = (0..<probe.count).map { 0.5 + Double(($0 * 7919) % 13) / 13 }
   let cotangent = try Tensor(weights, shape: probe.shape).cast(to: probe.dtype)
-  let objective = { (values: [Tensor]) throws -> Tensor in
+  func objective(_ values: [Tensor]) throws -> Tensor {
     try Ops.sum(Ops.multiply(function(values), cotangent))
   }
 

@@ -39,6 +39,7 @@ public enum Dispatcher {
 
   /// The entry for a registered backend, created on first use.
   static func entry(named name: String) throws -> BackendEntry {
+    _ = defaultEntry  // the first use of the state registers the built-in backends
     let backend = try BackendRegistry.shared.backend(named: name)
     return state.withLock { state in
       if let existing = state.entries[ObjectIdentifier(backend)] { return existing }

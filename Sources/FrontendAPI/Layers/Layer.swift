@@ -126,7 +126,7 @@ open class Layer: @unchecked Sendable, SequentialComponent {
     let symbolic = shapes.map { shape in
       Shape(shape.dims.enumerated().map { $0.offset == 0 ? -1 : $0.element })
     }
-    try build(inputShapes: symbolic)
+    try build(inputShapes: shapes)
     built = true
     buildShape = symbolic.first
     cachedSublayers = nil

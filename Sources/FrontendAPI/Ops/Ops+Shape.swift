@@ -28,7 +28,7 @@ extension Ops {
 
   /// Inserts an axis of size 1 at `axis`.
   public static func expandDims(_ x: Tensor, axis: Int) throws -> Tensor {
-    let position = try normalizedAxis(axis < 0 ? axis + 1 : axis, rank: x.rank + 1, op: "expand_dims")
+    let position = try normalizedAxis(axis, rank: x.rank + 1, op: "expand_dims")
     var dims = x.shape.dims
     dims.insert(1, at: position)
     return try reshape(x, Shape(dims))

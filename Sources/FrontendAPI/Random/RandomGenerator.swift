@@ -4,29 +4,41 @@ import Synchronization
 /// The process's random stream: Philox keyed by the seed, with a counter that every draw
 /// advances, so a whole run is reproducible from ``setRandomSeed(_:)`` alone.
 public enum RandomGenerator {
-  private struct State {
-    var key: (UInt32, UInt32)
-    var nextBlock: UInt64 = 0
-  }
-  private static let state = Mutex(State(key: split(UInt64.random(in: .min ... .max))))
-
-  /// Reseeds the stream and restarts its counter.
-  public static func seed(_ seed: UInt64) {
-    state.withLock { $0 = State(key: split(seed)) }
-  }
-
-  private static func split(_ seed: UInt64) -> (UInt32, UInt32) {
-    (UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32))
-  }
-
-  /// Reserves `count` words; returns the key and the first block index to use.
-  private static func reserve(words count: Int) -> ((UInt32, UInt32), UInt64) {
-    let blocks = UInt64((count + 3) / 4)
-    return state.withLock { state in
-      let start = state.nextBlock
-      state.nextBlock &+= blocks
-      return (state.key, start)
+  /// One Philox stream: a key and the next block to use.
+  final class Stream: Sendable {
+    private struct State {
+      var key: (UInt32, UInt32)
+      var nextBlock: UInt64 = 0
     }
+    private let state: Mutex<State>
+
+    init(seed: UInt64) { state = Mutex(State(key: Stream.split(seed))) }
+
+    func reseed(_ seed: UInt64) { state.withLock { $0 = State(key: Stream.split(seed)) } }
+
+    /// Reserves `count` words; returns the key and the first block index to use.
+    func reserve(words count: Int) -> ((UInt32, UInt32), UInt64) {
+      let blocks = UInt64((count + 3) / 4)
+      return state.withLock { state in
+        let start = state.nextBlock
+        state.nextBlock &+= blocks
+        return (state.key, start)
+      }
+    }
+
+    private static func split(_ seed: UInt64) -> (UInt32, UInt32) {
+      (UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32))
+    }
+  }
+
+  private static let global = Stream(seed: UInt64.random(in: .min ... .max))
+  @TaskLocal static var scoped: Stream?
+
+  /// Reseeds the process-wide stream and restarts its counter.
+  public static func seed(_ seed: UInt64) { global.reseed(seed) }
+
+  private static func reserve(words count: Int) -> ((UInt32, UInt32), UInt64) {
+    (scoped ?? global).reserve(words: count)
   }
 
   /// `count` uniformly distributed 32-bit words.
@@ -113,4 +125,11 @@ public enum RandomGenerator {
 /// `keras.utils.set_random_seed`.
 public func setRandomSeed(_ seed: UInt64) {
   RandomGenerator.seed(seed)
+}
+
+/// Runs `body` with a private random stream seeded by `seed`, on this task only: draws inside
+/// are reproducible whatever other tasks draw meanwhile, and the process-wide stream is left
+/// untouched.
+public func withRandomSeed<R>(_ seed: UInt64, _ body: () throws -> R) rethrows -> R {
+  try RandomGenerator.$scoped.withValue(RandomGenerator.Stream(seed: seed)) { try body() }
 }

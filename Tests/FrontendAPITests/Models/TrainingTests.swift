@@ -4,8 +4,7 @@ import Testing
 
 /// A small, learnable problem: the class is the index of the largest of the first 3 features.
 private func problem(samples: Int) throws -> (Tensor, Tensor) {
-  setRandomSeed(99)
-  let x = try Ops.randomUniform([samples, 6], minval: -1, maxval: 1)
+  let x = try withRandomSeed(99) { try Ops.randomUniform([samples, 6], minval: -1, maxval: 1) }
   let labels = try Ops.argmax(Ops.slice(x, starts: [0, 0], sizes: [samples, 3]), axis: -1)
   return (x, labels)
 }
@@ -41,15 +40,18 @@ private func makeModel() -> Sequential {
     let (x, y) = try problem(samples: 128)
     var curves: [[Double]] = []
     for backend in ["reference", "openblas"] {
-      setRandomSeed(5)
-      let model = makeModel()
-      model.backend = backend
-      try model.compile(optimizer: "adam", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"])
-      let (history, statistics) = try Dispatcher.recordingStatistics {
-        try model.fit(x, y, batchSize: 16, epochs: 3, verbose: 0)
+      try withRandomSeed(5) {
+        let model = makeModel()
+        model.backend = backend
+        try model.compile(
+          optimizer: "adam", loss: SparseCategoricalCrossentropy(fromLogits: true),
+          metrics: ["accuracy"])
+        let (history, statistics) = try Dispatcher.recordingStatistics {
+          try model.fit(x, y, batchSize: 16, epochs: 3, verbose: 0)
+        }
+        #expect(statistics.dispatchCount(backend: backend, op: .matmul) > 0)
+        curves.append(try #require(history.history["loss"]))
       }
-      #expect(statistics.dispatchCount(backend: backend, op: .matmul) > 0)
-      curves.append(try #require(history.history["loss"]))
     }
     for (a, b) in zip(curves[0], curves[1]) { #expect(Swift.abs(a - b) < 1e-4 * Swift.max(1, a)) }
   }
@@ -58,11 +60,14 @@ private func makeModel() -> Sequential {
     let (x, y) = try problem(samples: 64)
     var runs: [[Float]] = []
     for _ in 0..<2 {
-      setRandomSeed(21)
-      let model = makeModel()
-      try model.compile(optimizer: SGD(learningRate: 0.1, momentum: 0.9), loss: SparseCategoricalCrossentropy(fromLogits: true))
-      try model.fit(x, y, batchSize: 8, epochs: 2, verbose: 0)
-      runs.append(try model.getWeights().flatMap { try $0.scalars(Float.self) })
+      try withRandomSeed(21) {
+        let model = makeModel()
+        try model.compile(
+          optimizer: SGD(learningRate: 0.1, momentum: 0.9),
+          loss: SparseCategoricalCrossentropy(fromLogits: true))
+        try model.fit(x, y, batchSize: 8, epochs: 2, verbose: 0)
+        runs.append(try model.getWeights().flatMap { try $0.scalars(Float.self) })
+      }
     }
     #expect(runs[0] == runs[1])
   }
@@ -80,31 +85,38 @@ private func makeModel() -> Sequential {
   }
 
   @Test func fitBeforeCompileIsAClearError() throws {
-    #expect(throws: PlexusError.self) { try makeModel().fit(Tensor.zeros([2, 6]), Tensor.zeros([2]), verbose: 0) }
+    #expect(throws: PlexusError.self) {
+      try makeModel().fit(Tensor.zeros([2, 6]), Tensor.zeros([2]), verbose: 0)
+    }
   }
 
   @Test func earlyStoppingRestoresTheBestWeights() throws {
     let (x, y) = try problem(samples: 64)
-    setRandomSeed(3)
-    let model = makeModel()
-    // A learning rate this large makes validation loss rise after the first epochs.
-    try model.compile(optimizer: SGD(learningRate: 5), loss: SparseCategoricalCrossentropy(fromLogits: true))
-    let stopper = EarlyStopping(monitor: "val_loss", patience: 1, restoreBestWeights: true)
-    let recorder = WeightRecorder()
-    let history = try model.fit(
-      x, y, batchSize: 16, epochs: 30, verbose: 0, callbacks: [recorder, stopper], validationSplit: 0.25)
-    let losses = try #require(history.history["val_loss"])
-    #expect(losses.count < 30)
-    let best = try #require(losses.indices.min { losses[$0] < losses[$1] })
-    #expect(stopper.bestEpoch == best)
-    let restored = try model.getWeights().flatMap { try $0.scalars(Float.self) }
-    #expect(restored == recorder.snapshots[best])
+    try withRandomSeed(3) {
+      let model = makeModel()
+      // A learning rate this large makes validation loss rise after the first epochs.
+      try model.compile(
+        optimizer: SGD(learningRate: 5), loss: SparseCategoricalCrossentropy(fromLogits: true))
+      let stopper = EarlyStopping(monitor: "val_loss", patience: 1, restoreBestWeights: true)
+      let recorder = WeightRecorder()
+      let history = try model.fit(
+        x, y, batchSize: 16, epochs: 30, verbose: 0, callbacks: [recorder, stopper],
+        validationSplit: 0.25)
+      let losses = try #require(history.history["val_loss"])
+      #expect(losses.count < 30)
+      let best = try #require(losses.indices.min { losses[$0] < losses[$1] })
+      #expect(stopper.bestEpoch == best)
+      let restored = try model.getWeights().flatMap { try $0.scalars(Float.self) }
+      #expect(restored == recorder.snapshots[best])
+    }
   }
 
   @Test func trainOnBatchAndPredictOnBatch() throws {
     let (x, y) = try problem(samples: 32)
     let model = makeModel()
-    try model.compile(optimizer: "sgd", loss: SparseCategoricalCrossentropy(fromLogits: true), metrics: ["accuracy"])
+    try model.compile(
+      optimizer: "sgd", loss: SparseCategoricalCrossentropy(fromLogits: true), metrics: ["accuracy"]
+    )
     let logs = try model.trainOnBatch(x, y)
     #expect(logs["loss"] != nil && logs["accuracy"] != nil)
     #expect(try model.predictOnBatch(x).shape == [32, 3])

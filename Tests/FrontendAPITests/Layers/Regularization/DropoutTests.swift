@@ -20,10 +20,8 @@ import Testing
 
   @Test func masksAreIdenticalOnEveryBackend() throws {
     let x = try Tensor.ones([8, 8])
-    setRandomSeed(9)
-    let a = try withBackend("reference") { try Dropout(0.5)(x, training: true) }
-    setRandomSeed(9)
-    let b = try withBackend("openblas") { try Dropout(0.5)(x, training: true) }
+    let a = try withRandomSeed(9) { try withBackend("reference") { try Dropout(0.5)(x, training: true) } }
+    let b = try withRandomSeed(9) { try withBackend("openblas") { try Dropout(0.5)(x, training: true) } }
     #expect(try a.scalars(Float.self) == b.scalars(Float.self))
   }
 
