@@ -44,7 +44,10 @@ let package = Package(
     .target(
       name: "PlexusPlugins", dependencies: ["BackendProtocol", "CPlexusPlugin"],
       path: "Sources/Plugins"),
-    .target(name: "PlexusCABI", dependencies: ["Plexus"], path: "Sources/CABI"),
+    .target(name: "CPlexusSupport", path: "Sources/CABI/Support"),
+    .target(
+      name: "PlexusCABI", dependencies: ["Plexus", "BackendProtocol", "CPlexusSupport"],
+      path: "Sources/CABI", exclude: ["Support", "README.md"]),
     .executableTarget(
       name: "PlexusCLI",
       dependencies: ["Plexus", .product(name: "ArgumentParser", package: "swift-argument-parser")],
