@@ -43,7 +43,7 @@ let package = Package(
     .systemLibrary(name: "CPlexusPlugin", path: "include/plugin"),
     .target(
       name: "PlexusPlugins", dependencies: ["BackendProtocol", "CPlexusPlugin"],
-      path: "Sources/Plugins"),
+      path: "Sources/Plugins", exclude: ["README.md"]),
     .target(name: "CPlexusSupport", path: "Sources/CABI/Support"),
     .target(
       name: "PlexusCABI", dependencies: ["Plexus", "BackendProtocol", "CPlexusSupport"],
@@ -68,6 +68,7 @@ let package = Package(
       name: "FrontendAPITests", dependencies: ["Plexus", "PlexusTestSupport"],
       path: "Tests/FrontendAPITests"),
     .testTarget(
-      name: "PluginsTests", dependencies: ["PlexusPlugins"], path: "Tests/PluginsTests"),
+      name: "PluginsTests", dependencies: ["PlexusPlugins", "BackendProtocol"],
+      path: "Tests/PluginsTests"),
   ]
 )
