@@ -65,7 +65,7 @@ let package = Package(
       dependencies: ["PlexusReference", "PlexusOpenBLAS", "PlexusTestSupport", "BackendProtocol"],
       path: "Tests/BackendsTests"),
     .testTarget(
-      name: "FrontendAPITests", dependencies: ["Plexus", "PlexusTestSupport"],
+      name: "FrontendAPITests", dependencies: ["Plexus", "PlexusTestSupport", "CZlib"],
       path: "Tests/FrontendAPITests"),
     .testTarget(
       name: "PluginsTests", dependencies: ["PlexusPlugins", "BackendProtocol"],
