@@ -43,8 +43,11 @@ let package = Package(
     .systemLibrary(name: "CPlexusPlugin", path: "include/plugin"),
     .target(
       name: "PlexusPlugins", dependencies: ["BackendProtocol", "CPlexusPlugin"],
-      path: "Sources/Plugins"),
-    .target(name: "PlexusCABI", dependencies: ["Plexus"], path: "Sources/CABI"),
+      path: "Sources/Plugins", exclude: ["README.md"]),
+    .target(name: "CPlexusSupport", path: "Sources/CABI/Support"),
+    .target(
+      name: "PlexusCABI", dependencies: ["Plexus", "BackendProtocol", "CPlexusSupport"],
+      path: "Sources/CABI", exclude: ["Support", "README.md"]),
     .executableTarget(
       name: "PlexusCLI",
       dependencies: ["Plexus", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -62,9 +65,10 @@ let package = Package(
       dependencies: ["PlexusReference", "PlexusOpenBLAS", "PlexusTestSupport", "BackendProtocol"],
       path: "Tests/BackendsTests"),
     .testTarget(
-      name: "FrontendAPITests", dependencies: ["Plexus", "PlexusTestSupport"],
+      name: "FrontendAPITests", dependencies: ["Plexus", "PlexusTestSupport", "CZlib"],
       path: "Tests/FrontendAPITests"),
     .testTarget(
-      name: "PluginsTests", dependencies: ["PlexusPlugins"], path: "Tests/PluginsTests"),
+      name: "PluginsTests", dependencies: ["PlexusPlugins", "BackendProtocol"],
+      path: "Tests/PluginsTests"),
   ]
 )

@@ -1,0 +1,66 @@
+"""Checks of the C ABI through the Python binding (run with pytest from the repository root)."""
+
+import ctypes
+import re
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import plexus  # noqa: E402
+
+HEADER = Path(__file__).resolve().parents[3] / "include" / "plexus.h"
+
+
+def header_macro(name):
+    match = re.search(rf"^#define {name} (\d+)$", HEADER.read_text(), re.MULTILINE)
+    assert match, f"{name} not found in {HEADER}"
+    return int(match.group(1))
+
+
+def test_abi_version_matches_header():
+    expected = (header_macro("PX_ABI_VERSION_MAJOR"), header_macro("PX_ABI_VERSION_MINOR"))
+    assert plexus.abi_version() == expected
+
+
+def test_version_string_starts_with_abi_major_minor():
+    major, minor = plexus.abi_version()
+    assert plexus.version().startswith(f"{major}.{minor}.")
+
+
+def test_backend_names_are_strings():
+    names = plexus.backend_names()
+    assert isinstance(names, list)
+    assert all(isinstance(name, str) and name for name in names)
+
+
+def test_null_out_parameter_raises_with_message():
+    with pytest.raises(plexus.PlexusError, match="out_count is NULL") as info:
+        plexus._check(plexus._library().px_backend_count(None))
+    assert info.value.status == plexus.STATUS_INVALID_ARGUMENT
+
+
+def test_index_out_of_range_raises_with_message():
+    count = len(plexus.backend_names())
+    with pytest.raises(plexus.PlexusError, match=f"index {count} is out of range"):
+        plexus._backend_name(count)
+
+
+def test_last_error_is_per_thread():
+    assert plexus._library().px_backend_count(None) == plexus.STATUS_INVALID_ARGUMENT
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(plexus._library().px_last_error_message()))
+    thread.start()
+    thread.join()
+    assert seen == [b""]
+    assert plexus._library().px_last_error_message() != b""
+
+
+def test_successful_call_clears_last_error():
+    assert plexus._library().px_backend_count(None) == plexus.STATUS_INVALID_ARGUMENT
+    count = ctypes.c_size_t()
+    assert plexus._library().px_backend_count(ctypes.byref(count)) == plexus.STATUS_OK
+    assert plexus._library().px_last_error_message() == b""

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Runs every test of Plexus: the lint, the Swift tests (Swift Testing, and XCTest if any), the C
+# ABI tests and the Python tests. Installs missing dependencies first. Prints, as its last line,
+# "N passed, N failed" summed over all of them, and exits non-zero when anything failed.
+#
+# Counting: the lint is one test. Swift Testing counts one per test function (a parameterised
+# test once, however many cases it ran), from its "passed after" / "failed after" result lines;
+# XCTest one per "Test Case" result line; the C tests one per TAP "ok" / "not ok" line; pytest
+# from its summary. Skipped tests count as neither. A test process that crashes, or fails with no
+# failure it reported, counts as one more failure.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export PYTHONDONTWRITEBYTECODE=1
+
+passed=0
+failed=0
+skipped=0
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+
+section() { printf '\n== %s\n' "$*"; }
+
+# tally PASSED FAILED SKIPPED LABEL: adds to the totals and reports the part.
+tally() {
+  passed=$((passed + $1))
+  failed=$((failed + $2))
+  skipped=$((skipped + $3))
+  echo "-- $4: $1 passed, $2 failed, $3 skipped"
+}
+
+# count PATTERN FILE: the number of lines of FILE matching the extended regex PATTERN.
+count() { grep -cE -- "$1" "$2" || true; }
+
+start=$SECONDS
+
+section "dependencies"
+if ! bash scripts/install-deps.sh </dev/null; then
+  echo "scripts/install-deps.sh failed; the steps below may fail for that reason"
+  tally 0 1 0 "dependencies"
+fi
+
+section "lint: swift format lint --strict"
+if swift format lint --strict -r Sources Tests Package.swift </dev/null >"$logs/lint" 2>&1; then
+  tally 1 0 0 "lint"
+else
+  cat "$logs/lint"
+  tally 0 1 0 "lint"
+fi
+
+section "build: swift build --build-tests"
+build_start=$SECONDS
+if swift build --build-tests </dev/null >"$logs/build" 2>&1; then
+  built=1
+  echo "built in $((SECONDS - build_start)) s"
+else
+  built=0
+  grep -E 'error:' "$logs/build" | sort -u | head -50
+  tail -n 30 "$logs/build"
+  tally 0 1 0 "build"
+fi
+
+section "Swift tests: swift test --skip-build"
+if ((built)); then
+  swift_start=$SECONDS
+  # Show results and issues as they come; hide the "started" lines.
+  swift test --skip-build </dev/null 2>&1 | tee "$logs/swift" \
+    | grep --line-buffered -vE '^[^ ]+ (Test|Suite) .* started\.$|^[^ ]+ Test case passing '
+  status=${PIPESTATUS[0]}
+  echo "ran in $((SECONDS - swift_start)) s"
+
+  # Swift Testing: one result line per test, ending "(passed|failed) after S seconds." or
+  # "... seconds with N issue(s) ...". The run's own summary line is left out.
+  result='after [0-9.]+ seconds(\.| with .*\.)$'
+  grep -E "^[^ ]+ Test .* (passed|failed) $result" "$logs/swift" \
+    | grep -vE "^[^ ]+ Test run with [0-9]+ tests? in [0-9]+ suites? " >"$logs/results"
+  st_passed=$(count " passed $result" "$logs/results")
+  st_failed=$(count " failed $result" "$logs/results")
+  st_skipped=$(count '^[^ ]+ Test .* skipped(\.|: .*)$' "$logs/swift")
+  tally "$st_passed" "$st_failed" "$st_skipped" "Swift Testing"
+
+  xc_passed=$(count "^Test Case '.*' passed \(" "$logs/swift")
+  xc_failed=$(count "^Test Case '.*' failed \(" "$logs/swift")
+  if ((xc_passed + xc_failed > 0)); then tally "$xc_passed" "$xc_failed" 0 "XCTest"; fi
+
+  summary=$(grep -E '^[^ ]+ Test run with [0-9]+ tests? ' "$logs/swift" | tail -n 1)
+  if [[ -z $summary ]]; then
+    echo "The Swift test process ended without its summary (exit status $status): it crashed."
+    tally 0 1 0 "Swift test process crash"
+  else
+    total=$(sed -E 's/^[^ ]+ Test run with ([0-9]+) tests? .*/\1/' <<<"$summary")
+    if ((total != st_passed + st_failed + st_skipped)); then
+      echo "Swift Testing reports $total tests, the result lines $((st_passed + st_failed))" \
+        "and $st_skipped skipped: counting the difference as one failure."
+      tally 0 1 0 "Swift Testing count mismatch"
+    elif ((status != 0 && st_failed + xc_failed == 0)); then
+      echo "swift test exited with status $status but reported no failed test."
+      tally 0 1 0 "swift test exit status"
+    fi
+  fi
+else
+  echo "skipped: the build failed"
+fi
+
+section "C ABI tests: Tests/CABITests/run.sh"
+bash Tests/CABITests/run.sh .build/debug </dev/null >"$logs/c" 2>&1
+status=$?
+cat "$logs/c"
+c_skipped=$(count '^ok .*# SKIP' "$logs/c")
+c_passed=$(($(count '^ok ' "$logs/c") - c_skipped))
+c_failed=$(count '^not ok ' "$logs/c")
+tally "$c_passed" "$c_failed" "$c_skipped" "C ABI"
+if ((status != 0 && c_failed == 0)); then
+  echo "Tests/CABITests/run.sh exited with status $status but reported no failed test."
+  tally 0 1 0 "C ABI exit status"
+fi
+
+section "Python tests: pytest bindings/python/tests"
+python=${PYTHON:-python3}
+"$python" -m pytest -p no:cacheprovider -q -rfE bindings/python/tests </dev/null \
+  >"$logs/python" 2>&1
+status=$?
+cat "$logs/python"
+last=$(tail -n 1 "$logs/python")
+py_number() { grep -oE "[0-9]+ $1" <<<"$last" | grep -oE '^[0-9]+' || echo 0; }
+py_passed=$(py_number passed)
+py_failed=$(($(py_number failed) + $(py_number 'errors?')))
+py_skipped=$(py_number skipped)
+tally "$py_passed" "$py_failed" "$py_skipped" "Python"
+if ((status != 0 && py_failed == 0)); then
+  echo "pytest exited with status $status but reported no failed test."
+  tally 0 1 0 "pytest exit status"
+fi
+
+section "summary"
+echo "skipped: $skipped; total time: $((SECONDS - start)) s"
+echo "$passed passed, $failed failed"
+((failed == 0))
