@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import Plexus
+
+/// `plexus bench`: backends side by side in one run — sgemm throughput and MLP training time.
+struct BenchCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "bench",
+    abstract: "Benchmark the backends side by side: sgemm GFLOP/s and MLP seconds per epoch.")
+
+  @Option(parsing: .upToNextOption, help: "Square sgemm sizes.") var sizes: [Int] = [128, 1024]
+  @Option(parsing: .upToNextOption, help: "Backends to compare.")
+  var backends: [String] = ["reference", "openblas"]
+  @Option(help: "Threads for every backend (default: one per core).") var threads: Int?
+  @Option(help: "MLP epochs per backend; the first is warm-up, the median of the rest is reported.")
+  var mlpEpochs = 3
+  @Option(help: "MLP batch size.") var batchSize = 32
+  @Flag(help: "Skip the MLP benchmark.") var noMlp = false
+  @Flag(help: "Print one JSON object per line instead of a table.") var json = false
+
+  func run() throws {
+    let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
+    try Config.setThreads(threadCount)
+    var report = BenchReport(json: json, threads: threadCount)
+    for size in sizes {
+      var rates: [String: Double] = [:]
+      for backend in backends {
+        let rate = try sgemmRate(size: size, backend: backend)
+        rates[backend] = rate
+        report.add(name: "sgemm_\(size)", backend: backend, value: rate, unit: "GFLOP/s")
+      }
+      if let reference = rates["reference"], let blas = rates["openblas"], blas > 0 {
+        report.add(name: "sgemm_\(size)_reference_over_openblas", backend: "ratio", value: reference / blas, unit: "x")
+      }
+    }
+    if !noMlp {
+      let data = try mlpData()
+      for backend in backends {
+        let seconds = try mlpEpochSeconds(backend: backend, data: data)
+        report.add(name: "mlp_b\(batchSize)_epoch", backend: backend, value: seconds, unit: "s/epoch")
+      }
+    }
+    report.finish()
+  }
+
+  /// Best GFLOP/s of repeated `size³` products on `backend` (strict: no fallback allowed).
+  private func sgemmRate(size: Int, backend: String) throws -> Double {
+    let a = try withRandomSeed(1) { try Ops.randomUniform([size, size]) }
+    let b = try withRandomSeed(2) { try Ops.randomUniform([size, size]) }
+    let flops = 2 * Double(size) * Double(size) * Double(size)
+    return try withBackend(backend) {
+      try Dispatcher.withStrictMode {
+        _ = try Ops.matmul(a, b)
+        var best = Double.infinity
+        var spent = 0.0
+        var runs = 0
+        while spent < 1 || runs < 3 {
+          let start = DispatchTime.now().uptimeNanoseconds
+          _ = try Ops.matmul(a, b)
+          let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+          best = min(best, seconds)
+          spent += seconds
+          runs += 1
+        }
+        return flops / best / 1e9
+      }
+    }
+  }
+
+  /// Fashion-MNIST when installed, else random data of the same shape.
+  private func mlpData() throws -> (Tensor, Tensor) {
+    if let ((x, y), _) = try? FashionMNIST.loadNormalized() { return (x, y) }
+    return try withRandomSeed(3) {
+      (
+        try Ops.randomUniform([60_000, 28, 28]),
+        try Ops.cast(Ops.randomUniform([60_000], maxval: 10), to: .int32)
+      )
+    }
+  }
+
+  /// The median seconds per epoch after the first, training the README's MLP on `backend`.
+  private func mlpEpochSeconds(backend: String, data: (Tensor, Tensor)) throws -> Double {
+    try withRandomSeed(1234) {
+      let model = Sequential {
+        Input(shape: [28, 28])
+        Flatten()
+        Dense(128, activation: .relu)
+        Dense(10)
+      }
+      model.backend = backend
+      try model.compile(
+        optimizer: Adam(learningRate: 1e-3), loss: SparseCategoricalCrossentropy(fromLogits: true),
+        metrics: ["accuracy"])
+      let timer = EpochTimer()
+      try model.fit(data.0, data.1, batchSize: batchSize, epochs: mlpEpochs, verbose: 0, callbacks: [timer])
+      let steady = timer.seconds.count > 1 ? Array(timer.seconds.dropFirst()) : timer.seconds
+      return steady.sorted()[steady.count / 2]
+    }
+  }
+}
+
+/// Times each epoch, as the Keras anchor's callback does.
+final class EpochTimer: Callback {
+  weak var model: Model?
+  var seconds: [Double] = []
+  private var start: UInt64 = 0
+
+  func onEpochBegin(_ epoch: Int, logs: [String: Double]) throws {
+    start = DispatchTime.now().uptimeNanoseconds
+  }
+
+  func onEpochEnd(_ epoch: Int, logs: [String: Double]) throws {
+    seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+  }
+}

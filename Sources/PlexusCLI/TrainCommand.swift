@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import Plexus
+
+/// `plexus train`: the Fashion-MNIST MLP, trained and evaluated on the chosen backend.
+struct TrainCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "train",
+    abstract: "Train Flatten → Dense(hidden, relu) → Dense(10) on Fashion-MNIST and print the "
+      + "test accuracy.")
+
+  @Option(help: "Passes over the training set.") var epochs = 10
+  @Option(help: "Samples per step.") var batchSize = 32
+  @Option(help: "Adam's learning rate.") var learningRate = 1e-3
+  @Option(help: "Units of the hidden layer.") var hidden = 128
+  @Option(help: "Backend to train on (see `plexus backends`).") var backend =
+    ProcessInfo.processInfo.environment["PLEXUS_BACKEND"] ?? "openblas"
+  @Option(help: "Random seed for weights and shuffling.") var seed: UInt64 = 1234
+  @Option(help: "Threads for every backend (default: one per core).") var threads: Int?
+  @Option(help: "Fraction of the training set held out for validation.") var validationSplit = 0.0
+  @Option(help: "0 silent, 1 progress bar, 2 one line per epoch (default: 1 on a terminal).")
+  var verbose: Int?
+  @Option(help: "Directory with the Fashion-MNIST IDX files.") var data: String?
+
+  func run() throws {
+    try Config.setThreads(threads ?? ProcessInfo.processInfo.activeProcessorCount)
+    try Config.setBackend(backend)
+    setRandomSeed(seed)
+
+    let ((xTrain, yTrain), (xTest, yTest)) = try FashionMNIST.loadNormalized(directory: data)
+    let model = Sequential(name: "fashion_mlp") {
+      Input(shape: [28, 28])
+      Flatten()
+      Dense(hidden, activation: .relu)
+      Dense(10)
+    }
+    if verbose != 0 { model.summary() }
+    try model.compile(
+      optimizer: Adam(learningRate: learningRate),
+      loss: SparseCategoricalCrossentropy(fromLogits: true), metrics: ["accuracy"])
+
+    let start = Date()
+    try model.fit(
+      xTrain, yTrain, batchSize: batchSize, epochs: epochs, verbose: verbose,
+      validationSplit: validationSplit)
+    let seconds = Date().timeIntervalSince(start)
+    let results = try model.evaluate(xTest, yTest, batchSize: 256)
+    let accuracy = results["accuracy"] ?? .nan
+    let loss = results["loss"] ?? .nan
+    print(
+      "Trained \(epochs) epochs on \(backend) in \(String(format: "%.1f", seconds)) s "
+        + "(\(String(format: "%.3f", seconds / Double(max(epochs, 1)))) s/epoch)")
+    print("Test loss: \(String(format: "%.4f", loss))")
+    print("Test accuracy: \(String(format: "%.4f", accuracy))")
+    print("Peak memory: \(PeakMemory.mebibytes()) MiB")
+  }
+}
