@@ -55,7 +55,7 @@ public final class BinaryCrossentropy: Loss, @unchecked Sendable {
       .custom(name: "binary_crossentropy") { grad in
         // Each element's share of the per-sample mean: grad / width.
         var g = try Ops.multiply(grad, Self.constant(1 / width, grad.dtype))
-        if yPred.rank > 0 { g = try Ops.expandDims(g, axis: -1) }
+        if yPred.rank > 0 { g = try Self.withTrailingAxis(g) }
         let logits = try Ops.multiply(Ops.subtract(Ops.sigmoid(x), plainTargets), g)
         let targets = targetsTracked ? try Ops.negative(Ops.multiply(x, g)) : nil
         return [logits, targets]

@@ -48,7 +48,7 @@ public final class CategoricalCrossentropy: Loss, @unchecked Sendable {
     return Ops.finish(
       .custom(name: "categorical_crossentropy") { grad in
         // d/dlogits = softmax · sum(targets) - targets; d/dtargets = -log p.
-        let g = try Ops.expandDims(grad, axis: -1)
+        let g = try Self.withTrailingAxis(grad)
         let mass = try Ops.sum(plainTargets, axes: [-1], keepDims: true)
         let logits = try Ops.subtract(
           Ops.multiply(Ops.exp(logProbabilities), mass), plainTargets)

@@ -21,7 +21,7 @@ extension Loss {
   func matchedTargets(_ yTrue: Tensor, _ yPred: Tensor) throws -> Tensor {
     var targets = yTrue
     if targets.shape != yPred.shape, yPred.rank == targets.rank + 1, yPred.shape.last == 1 {
-      targets = try Ops.expandDims(targets, axis: -1)
+      targets = try Self.withTrailingAxis(targets)
     }
     guard targets.shape == yPred.shape else {
       throw PlexusError.shapeMismatch(
@@ -46,5 +46,12 @@ extension Loss {
     let low = try Self.constant(epsilon, p.dtype)
     let high = try Self.constant(1 - epsilon, p.dtype)
     return try Ops.minimum(Ops.maximum(p, low), high)
+  }
+}
+
+extension Loss {
+  /// `tensor` with a trailing axis of 1 (a reshape, no copy).
+  static func withTrailingAxis(_ tensor: Tensor) throws -> Tensor {
+    try Ops.reshape(tensor, Shape(tensor.shape.dims + [1]))
   }
 }

@@ -56,7 +56,7 @@ open class Loss: @unchecked Sendable {
     if weight.rank == values.rank + 1, weight.shape.last == 1 {
       weight = try Ops.squeeze(weight, axes: [-1])
     } else if values.rank == weight.rank + 1 {
-      weight = try Ops.expandDims(weight, axis: -1)
+      weight = try Self.withTrailingAxis(weight)
     }
     if weight.rank == values.rank + 1 {
       // Per-element weights for a loss that averaged over the last axis: Keras then weights the

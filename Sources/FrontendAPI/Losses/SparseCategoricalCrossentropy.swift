@@ -28,7 +28,7 @@ public final class SparseCategoricalCrossentropy: Loss, @unchecked Sendable {
     let labels = try checkedLabels(yTrue, yPred)
     let classes = yPred.shape[yPred.rank - 1]
     let hits = try Ops.equal(
-      Ops.expandDims(labels, axis: -1), Ops.arange(0, Double(classes), dtype: labels.dtype))
+      Self.withTrailingAxis(labels), Ops.arange(0, Double(classes), dtype: labels.dtype))
     let zero = try Self.constant(0, yPred.dtype)
     guard fromLogits else {
       let total = try Ops.sum(yPred, axes: [-1], keepDims: true)
@@ -42,7 +42,7 @@ public final class SparseCategoricalCrossentropy: Loss, @unchecked Sendable {
       .custom(name: "sparse_categorical_crossentropy") { grad in
         let oneHot = try Ops.cast(hits, to: logProbabilities.dtype)
         let softmaxMinusTarget = try Ops.subtract(Ops.exp(logProbabilities), oneHot)
-        return [try Ops.multiply(softmaxMinusTarget, Ops.expandDims(grad, axis: -1)), nil]
+        return [try Ops.multiply(softmaxMinusTarget, Self.withTrailingAxis(grad)), nil]
       }, losses.buffer, yPred, labels)
   }
 

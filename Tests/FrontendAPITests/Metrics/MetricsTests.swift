@@ -1,0 +1,90 @@
+import Testing
+
+@testable import Plexus
+
+/// Four samples over three classes; the argmax of each row is 2, 0, 1, 1.
+private func scores() throws -> Tensor {
+  try Tensor(
+    [0.1, 0.2, 0.7, 0.8, 0.1, 0.1, 0.3, 0.4, 0.3, 0.2, 0.5, 0.3] as [Float], shape: [4, 3])
+}
+
+@Suite struct MetricsTests {
+  @Test func sparseCategoricalAccuracyCountsHits() throws {
+    let metric = SparseCategoricalAccuracy()
+    #expect(metric.result() == 0)
+    try metric.update(Tensor([2, 0, 1, 2] as [Int32]), scores())
+    #expect(metric.result() == 0.75)
+    try metric.update(Tensor([0, 0, 0, 0] as [Int64], shape: [4, 1]), scores())
+    #expect(metric.result() == 4.0 / 8)
+    metric.reset()
+    #expect(metric.result() == 0)
+    #expect(metric.name == "sparse_categorical_accuracy")
+  }
+
+  @Test func sampleWeightsWeightHitsAndCount() throws {
+    let metric = SparseCategoricalAccuracy()
+    try metric.update(
+      Tensor([2, 0, 1, 2] as [Int32]), scores(), sampleWeight: Tensor([1, 1, 0, 2] as [Float]))
+    // Hits 1, 1, 1, 0 weighted 1, 1, 0, 2: 2 / 4.
+    #expect(metric.result() == 0.5)
+  }
+
+  @Test func wrongLabelShapeThrows() throws {
+    #expect(throws: PlexusError.self) {
+      try SparseCategoricalAccuracy().update(Tensor([1, 2] as [Int32]), scores())
+    }
+  }
+
+  @Test func categoricalAccuracyComparesArgmaxes() throws {
+    let metric = CategoricalAccuracy()
+    let targets = try Tensor([0, 0, 1, 1, 0, 0, 0, 0, 1, 0, 1, 0] as [Float], shape: [4, 3])
+    try metric.update(targets, scores())
+    #expect(metric.result() == 0.75)
+  }
+
+  @Test func binaryAccuracyUsesTheThreshold() throws {
+    let predictions = try Tensor([0.9, 0.4, 0.6, 0.2] as [Float], shape: [4, 1])
+    let labels = try Tensor([1, 1, 0, 0] as [Float], shape: [4, 1])
+    let metric = BinaryAccuracy()
+    try metric.update(labels, predictions)
+    #expect(metric.result() == 0.5)
+    let strict = BinaryAccuracy(threshold: 0.1)
+    try strict.update(Tensor([1, 1, 0, 0] as [Int32]), predictions)
+    #expect(strict.result() == 0.5)
+  }
+
+  @Test func accuracyComparesElements() throws {
+    let metric = Accuracy()
+    try metric.update(Tensor([1, 2, 3, 4] as [Int32]), Tensor([1, 2, 0, 4] as [Int32]))
+    #expect(metric.result() == 0.75)
+  }
+
+  @Test func meanAveragesValuesWithWeights() throws {
+    let metric = Mean(name: "loss")
+    try metric.update(values: Tensor([1, 2, 3] as [Float]))
+    #expect(metric.result() == 2)
+    try metric.update(values: Tensor(Float(10)), sampleWeight: Tensor([3] as [Float]))
+    #expect(metric.result() == 36.0 / 6)
+    metric.update(value: 0, weight: 6)
+    #expect(metric.result() == 3)
+  }
+
+  @Test func accuracyResolvesThroughTheLoss() throws {
+    let sparse = try Metric.named("accuracy", for: SparseCategoricalCrossentropy())
+    #expect(sparse is SparseCategoricalAccuracy)
+    #expect(sparse.name == "accuracy")
+    #expect(try Metric.named("accuracy", for: CategoricalCrossentropy()) is CategoricalAccuracy)
+    #expect(try Metric.named("acc", for: BinaryCrossentropy()) is BinaryAccuracy)
+    #expect(try Metric.named("acc", for: BinaryCrossentropy()).name == "acc")
+    #expect(try Metric.named("accuracy", for: MeanSquaredError()) is Accuracy)
+    #expect(try Metric.named("accuracy") is Accuracy)
+    let explicit = try Metric.named("sparse_categorical_accuracy", for: nil)
+    #expect(explicit.name == "sparse_categorical_accuracy")
+    #expect(try Metric.named("binary_accuracy") is BinaryAccuracy)
+    #expect {
+      _ = try Metric.named("auc")
+    } throws: { error in
+      "\(error)".contains("auc") && "\(error)".contains("sparse_categorical_accuracy")
+    }
+  }
+}
