@@ -14,7 +14,8 @@ struct BackendsCommand: ParsableCommand {
       var families: [String] = []
       if backend is any SoftmaxKernels { families.append("softmax") }
       if backend is any OptimizerKernels { families.append("optimizer updates") }
-      print("  fused kernel families: \(families.isEmpty ? "none" : families.joined(separator: ", "))")
+      print(
+        "  fused kernel families: \(families.isEmpty ? "none" : families.joined(separator: ", "))")
       let primitives = OpCode.allCases.filter { $0.family != .fused }
       for dtype in DType.allCases {
         let supported = primitives.filter { backend.supports($0, dtype) }

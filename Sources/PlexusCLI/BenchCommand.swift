@@ -30,14 +30,17 @@ struct BenchCommand: ParsableCommand {
         report.add(name: "sgemm_\(size)", backend: backend, value: rate, unit: "GFLOP/s")
       }
       if let reference = rates["reference"], let blas = rates["openblas"], blas > 0 {
-        report.add(name: "sgemm_\(size)_reference_over_openblas", backend: "ratio", value: reference / blas, unit: "x")
+        report.add(
+          name: "sgemm_\(size)_reference_over_openblas", backend: "ratio", value: reference / blas,
+          unit: "x")
       }
     }
     if !noMlp {
       let data = try mlpData()
       for backend in backends {
         let seconds = try mlpEpochSeconds(backend: backend, data: data)
-        report.add(name: "mlp_b\(batchSize)_epoch", backend: backend, value: seconds, unit: "s/epoch")
+        report.add(
+          name: "mlp_b\(batchSize)_epoch", backend: backend, value: seconds, unit: "s/epoch")
       }
     }
     report.finish()
@@ -92,7 +95,8 @@ struct BenchCommand: ParsableCommand {
         optimizer: Adam(learningRate: 1e-3), loss: SparseCategoricalCrossentropy(fromLogits: true),
         metrics: ["accuracy"])
       let timer = EpochTimer()
-      try model.fit(data.0, data.1, batchSize: batchSize, epochs: mlpEpochs, verbose: 0, callbacks: [timer])
+      try model.fit(
+        data.0, data.1, batchSize: batchSize, epochs: mlpEpochs, verbose: 0, callbacks: [timer])
       let steady = timer.seconds.count > 1 ? Array(timer.seconds.dropFirst()) : timer.seconds
       return steady.sorted()[steady.count / 2]
     }

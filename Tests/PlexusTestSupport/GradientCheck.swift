@@ -43,7 +43,8 @@ public func checkGradients(
       try analytic[index].map { try $0.cast(to: .float64).scalars(Double.self) }
       ?? [Double](repeating: 0, count: base.count)
     guard computed.count == numeric.count else {
-      problems.append("input \(index): gradient has \(computed.count) elements, expected \(numeric.count)")
+      problems.append(
+        "input \(index): gradient has \(computed.count) elements, expected \(numeric.count)")
       continue
     }
     for (element, (a, n)) in zip(computed, numeric).enumerated() {
@@ -67,7 +68,8 @@ public func sampleTensor(
     state ^= state << 13
     state ^= state >> 7
     state ^= state << 17
-    var value = range.lowerBound + (range.upperBound - range.lowerBound) * Double(state % 10_000) / 10_000
+    var value =
+      range.lowerBound + (range.upperBound - range.lowerBound) * Double(state % 10_000) / 10_000
     if avoidZero && Swift.abs(value) < 0.1 { value += value < 0 ? -0.2 : 0.2 }
     return value
   }

@@ -37,7 +37,8 @@ public func checkLayerContract(
 
   let onOpenBLAS = try withBackend("openblas") { try layer(x) }
   let onReference = try withBackend("reference") { try layer(x) }
-  for (a, b) in zip(try onOpenBLAS.floats(), try onReference.floats()) where Swift.abs(a - b) > 1e-4 * Swift.max(1, Swift.abs(a)) {
+  for (a, b) in zip(try onOpenBLAS.floats(), try onReference.floats())
+  where Swift.abs(a - b) > 1e-4 * Swift.max(1, Swift.abs(a)) {
     problems.append("openblas and reference disagree: \(a) vs \(b)")
     break
   }
@@ -70,7 +71,8 @@ public func checkLayerContract(
         let numeric = (upper - lower) / Double(2 * step)
         let value = Double(analytic[element])
         if Swift.abs(numeric - value) > 2e-2 * Swift.max(1, Swift.abs(numeric)) {
-          problems.append("\(variable.path)[\(element)]: tape \(value), finite differences \(numeric)")
+          problems.append(
+            "\(variable.path)[\(element)]: tape \(value), finite differences \(numeric)")
         }
       }
     }
@@ -78,7 +80,9 @@ public func checkLayerContract(
 
   if !layer.weights.isEmpty {
     layer.trainable = false
-    if !layer.trainableWeights.isEmpty { problems.append("trainable = false left weights trainable") }
+    if !layer.trainableWeights.isEmpty {
+      problems.append("trainable = false left weights trainable")
+    }
     layer.trainable = true
   }
   return problems

@@ -23,8 +23,7 @@ enum GradientRules {
 
   // MARK: Elementwise
 
-  private static func unary(_ op: OpCode, _ x: Tensor, _ y: Tensor, _ g: Tensor) throws -> Tensor?
-  {
+  private static func unary(_ op: OpCode, _ x: Tensor, _ y: Tensor, _ g: Tensor) throws -> Tensor? {
     switch op {
     case .negate: return try Ops.negative(g)
     case .exp: return try g * y
@@ -68,7 +67,10 @@ enum GradientRules {
       (ga, gb) = (try Ops.where(pickA, g, zero(g)), try Ops.where(pickA, zero(g), g))
     default: return [nil, nil]
     }
-    return [try ga.map { try unbroadcast($0, to: a.shape) }, try gb.map { try unbroadcast($0, to: b.shape) }]
+    return [
+      try ga.map { try unbroadcast($0, to: a.shape) },
+      try gb.map { try unbroadcast($0, to: b.shape) },
+    ]
   }
 
   // MARK: Structure, selection, reductions, matmul
@@ -89,7 +91,10 @@ enum GradientRules {
         try unbroadcast(Ops.where(condition, zero(g), g), to: b.shape),
       ]
     case (.sum, .axes(let axes)):
-      return [try Ops.broadcastTo(Ops.reshape(g, Ops.keptDimsShape(inputs[0].shape, axes)), inputs[0].shape)]
+      return [
+        try Ops.broadcastTo(
+          Ops.reshape(g, Ops.keptDimsShape(inputs[0].shape, axes)), inputs[0].shape)
+      ]
     case (.max, .axes(let axes)), (.min, .axes(let axes)):
       // The gradient is shared equally among tied extremes.
       let x = inputs[0]
@@ -120,7 +125,9 @@ enum GradientRules {
       return [try Ops.slice(g, starts: before, sizes: inputs[0].shape.dims)]
     case (.gather, .axis(let axis)):
       let x = inputs[0]
-      return [try Ops.scatterAdd(Ops.zerosLike(x), indices: inputs[1], updates: g, axis: axis), nil]
+      return [
+        try Ops.scatterAdd(Ops.zerosLike(x), indices: inputs[1], updates: g, axis: axis), nil,
+      ]
     case (.scatterAdd, .axis(let axis)):
       return [g, nil, try Ops.take(g, inputs[1], axis: axis)]
     case (.matmul, .matmul(let transposeA, let transposeB)):

@@ -111,7 +111,8 @@ public final class GradientTape: @unchecked Sendable {
     let tapes = active
     guard !tapes.isEmpty else { return Tensor(output) }
     var result: Tensor?
-    for tape in tapes where inputs.contains(where: { $0.tapeID != 0 && tape.tracked.contains($0.tapeID) }) {
+    for tape in tapes
+    where inputs.contains(where: { $0.tapeID != 0 && tape.tracked.contains($0.tapeID) }) {
       let tensor = result ?? Tensor(output, tapeID: Tensor.makeTapeID())
       result = tensor
       tape.tracked.insert(tensor.tapeID)

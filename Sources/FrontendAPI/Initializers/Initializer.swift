@@ -14,7 +14,8 @@ public struct Initializer: Sendable, Hashable, Codable, CustomStringConvertible 
   public init(name: String, parameters: [String: Double] = [:]) throws {
     guard let canonical = Self.canonicalName(name) else {
       throw PlexusError.invalidArgument(
-        context: "Initializer", message: "unknown initializer '\(name)'; known: "
+        context: "Initializer",
+        message: "unknown initializer '\(name)'; known: "
           + Self.known.joined(separator: ", "))
     }
     self.name = canonical

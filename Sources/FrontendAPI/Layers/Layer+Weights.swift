@@ -8,7 +8,8 @@ extension Layer {
   ) throws -> Variable {
     guard shape.isValid, shape.dims.allSatisfy({ $0 > 0 }) || shape.rank == 0 else {
       throw PlexusError.invalidArgument(
-        context: "\(identity).addWeight", message: "weight '\(name)' needs a positive shape, received \(shape)")
+        context: "\(identity).addWeight",
+        message: "weight '\(name)' needs a positive shape, received \(shape)")
     }
     let variable = Variable(
       try initializer(shape, dtype: dtype), name: name, trainable: trainable && self.trainable)
@@ -44,7 +45,8 @@ extension Layer {
     var mirror: Mirror? = Mirror(reflecting: self)
     while let current = mirror {
       for child in current.children {
-        for variable in Self.variables(in: child.value) where seen.insert(ObjectIdentifier(variable)).inserted {
+        for variable in Self.variables(in: child.value)
+        where seen.insert(ObjectIdentifier(variable)).inserted {
           result.append(variable)
         }
       }
@@ -88,7 +90,9 @@ extension Layer {
     for (variable, value) in zip(targets, values) { try variable.assign(value) }
   }
 
-  private func collectWeights(prefix: String, into result: inout [Variable], seen: inout Set<ObjectIdentifier>) {
+  private func collectWeights(
+    prefix: String, into result: inout [Variable], seen: inout Set<ObjectIdentifier>
+  ) {
     for variable in ownVariables where seen.insert(ObjectIdentifier(variable)).inserted {
       variable.path = prefix + variable.name
       result.append(variable)
@@ -105,7 +109,8 @@ extension Layer {
   }
 
   private static func collect(
-    _ value: Any, path: String, into found: inout [(String, Layer)], seen: inout Set<ObjectIdentifier>
+    _ value: Any, path: String, into found: inout [(String, Layer)],
+    seen: inout Set<ObjectIdentifier>
   ) {
     if let layer = value as? Layer {
       if seen.insert(ObjectIdentifier(layer)).inserted { found.append((path, layer)) }

@@ -41,7 +41,8 @@ struct FunctionalGraph {
   func run(_ values: [Tensor], training: Bool, model: String) throws -> [Tensor] {
     guard values.count == inputs.count else {
       throw PlexusError.invalidArgument(
-        context: "Model '\(model)'", message: "expects \(inputs.count) inputs, received \(values.count)")
+        context: "Model '\(model)'",
+        message: "expects \(inputs.count) inputs, received \(values.count)")
     }
     var computed: [ObjectIdentifier: Tensor] = [:]
     for (index, (symbol, value)) in zip(inputs, values).enumerated() {
@@ -52,7 +53,8 @@ struct FunctionalGraph {
       guard matches else {
         throw PlexusError.shapeMismatch(
           context: "Input \(index) of model '\(model)'",
-          expected: "(None, " + expected.map { $0 < 0 ? "None" : "\($0)" }.joined(separator: ", ") + ")",
+          expected: "(None, " + expected.map { $0 < 0 ? "None" : "\($0)" }.joined(separator: ", ")
+            + ")",
           received: "\(value.shape)")
       }
       computed[ObjectIdentifier(symbol)] = value
@@ -61,7 +63,8 @@ struct FunctionalGraph {
       guard let producer = symbol.producer else { continue }
       let arguments = try producer.inputs.map { input -> Tensor in
         guard let value = computed[ObjectIdentifier(input)] else {
-          throw PlexusError.invalidState(context: "Model '\(model)'", message: "graph is not connected")
+          throw PlexusError.invalidState(
+            context: "Model '\(model)'", message: "graph is not connected")
         }
         return value
       }

@@ -38,7 +38,8 @@ extension Model {
   func requireCompiled(_ caller: String) throws -> CompiledState {
     guard let compiled else {
       throw PlexusError.invalidState(
-        context: "Model '\(name)'.\(caller)", message: "call compile(optimizer:loss:metrics:) first")
+        context: "Model '\(name)'.\(caller)", message: "call compile(optimizer:loss:metrics:) first"
+      )
     }
     return compiled
   }

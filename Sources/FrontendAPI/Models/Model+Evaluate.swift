@@ -16,7 +16,9 @@ extension Model {
     let context = "Model '\(name)'.evaluate"
     let source = try BatchSource(inputs: x, targets: y, batchSize: batchSize, context: context)
     var all = callbacks
-    if verbose > 0 { all.insert(ProgbarLogger(epochs: 0, steps: source.steps, verbose: verbose), at: 0) }
+    if verbose > 0 {
+      all.insert(ProgbarLogger(epochs: 0, steps: source.steps, verbose: verbose), at: 0)
+    }
     let list = CallbackList(all, model: self)
     return try withModelBackend { try runEvaluation(source, callbacks: list) }
   }

@@ -37,7 +37,8 @@ extension Model {
     let compiled = try requireCompiled("fit")
     guard epochs >= initialEpoch, initialEpoch >= 0 else {
       throw PlexusError.invalidArgument(
-        context: context, message: "epochs (\(epochs)) must be ≥ initialEpoch (\(initialEpoch)) ≥ 0")
+        context: context, message: "epochs (\(epochs)) must be ≥ initialEpoch (\(initialEpoch)) ≥ 0"
+      )
     }
     var training = try BatchSource(inputs: x, targets: y, batchSize: batchSize, context: context)
     var validation: BatchSource?
@@ -45,7 +46,8 @@ extension Model {
       validation = try BatchSource(
         inputs: validationData.0, targets: validationData.1, batchSize: batchSize, context: context)
     } else if validationSplit > 0 {
-      (training, validation) = try training.split(validationFraction: validationSplit, context: context)
+      (training, validation) = try training.split(
+        validationFraction: validationSplit, context: context)
     }
     let verbosity = verbose ?? (isatty(1) != 0 ? 1 : 2)
     let history = History()

@@ -35,12 +35,16 @@ extension Model {
     let trainable = all.filter(\.trainable)
     let totalCount = all.reduce(0) { $0 + $1.count }
     let trainableCount = trainable.reduce(0) { $0 + $1.count }
-    let bytes = { (variables: [Variable]) in variables.reduce(0) { $0 + $1.count * $1.dtype.byteSize } }
+    let bytes = { (variables: [Variable]) in
+      variables.reduce(0) { $0 + $1.count * $1.dtype.byteSize }
+    }
     let frozen = all.filter { !$0.trainable }
     lines.append(" Total params: \(Self.grouped(totalCount)) (\(Self.memory(bytes(all))))")
-    lines.append(" Trainable params: \(Self.grouped(trainableCount)) (\(Self.memory(bytes(trainable))))")
     lines.append(
-      " Non-trainable params: \(Self.grouped(totalCount - trainableCount)) (\(Self.memory(bytes(frozen))))")
+      " Trainable params: \(Self.grouped(trainableCount)) (\(Self.memory(bytes(trainable))))")
+    lines.append(
+      " Non-trainable params: \(Self.grouped(totalCount - trainableCount)) (\(Self.memory(bytes(frozen))))"
+    )
     return lines.joined(separator: "\n")
   }
 

@@ -26,7 +26,9 @@ public final class Sequential: Model {
   }
 
   /// Creates a model from a block of layers.
-  public convenience init(name: String? = nil, @SequentialBuilder _ content: () -> [any SequentialComponent]) {
+  public convenience init(
+    name: String? = nil, @SequentialBuilder _ content: () -> [any SequentialComponent]
+  ) {
     self.init(content(), name: name)
   }
 

@@ -41,8 +41,7 @@ public enum SequentialBuilder {
   {
     part
   }
-  public static func buildArray(_ parts: [[any SequentialComponent]]) -> [any SequentialComponent]
-  {
+  public static func buildArray(_ parts: [[any SequentialComponent]]) -> [any SequentialComponent] {
     parts.flatMap { $0 }
   }
 }

@@ -22,8 +22,12 @@ extension Ops {
       return try matmul(
         cast(a, to: common), cast(b, to: common), transposeA: transposeA, transposeB: transposeB)
     }
-    let (m, k) = transposeA ? (a.shape[a.rank - 1], a.shape[a.rank - 2]) : (a.shape[a.rank - 2], a.shape[a.rank - 1])
-    let (kb, n) = transposeB ? (b.shape[b.rank - 1], b.shape[b.rank - 2]) : (b.shape[b.rank - 2], b.shape[b.rank - 1])
+    let (m, k) =
+      transposeA
+      ? (a.shape[a.rank - 1], a.shape[a.rank - 2]) : (a.shape[a.rank - 2], a.shape[a.rank - 1])
+    let (kb, n) =
+      transposeB
+      ? (b.shape[b.rank - 1], b.shape[b.rank - 2]) : (b.shape[b.rank - 2], b.shape[b.rank - 1])
     guard k == kb else {
       throw PlexusError.shapeMismatch(
         context: "matmul",
@@ -48,7 +52,8 @@ extension Ops {
     let (lhs, rhs) = (left, right)
     let out = try Dispatcher.run(.matmul, a.dtype) { backend in
       let out = backend.allocate(a.dtype, shape)
-      try backend.matmul(lhs.buffer, rhs.buffer, transposeA: transposeA, transposeB: transposeB, out)
+      try backend.matmul(
+        lhs.buffer, rhs.buffer, transposeA: transposeA, transposeB: transposeB, out)
       return out
     }
     return finish(

@@ -26,20 +26,17 @@ extension Ops {
   }
 
   /// Sum over `axes` (all when nil).
-  public static func sum(_ x: Tensor, axes: [Int]? = nil, keepDims: Bool = false) throws -> Tensor
-  {
+  public static func sum(_ x: Tensor, axes: [Int]? = nil, keepDims: Bool = false) throws -> Tensor {
     try reduce(.sum, x, axes: axes, keepDims: keepDims)
   }
 
   /// Maximum over `axes` (all when nil).
-  public static func max(_ x: Tensor, axes: [Int]? = nil, keepDims: Bool = false) throws -> Tensor
-  {
+  public static func max(_ x: Tensor, axes: [Int]? = nil, keepDims: Bool = false) throws -> Tensor {
     try reduce(.max, x, axes: axes, keepDims: keepDims)
   }
 
   /// Minimum over `axes` (all when nil).
-  public static func min(_ x: Tensor, axes: [Int]? = nil, keepDims: Bool = false) throws -> Tensor
-  {
+  public static func min(_ x: Tensor, axes: [Int]? = nil, keepDims: Bool = false) throws -> Tensor {
     try reduce(.min, x, axes: axes, keepDims: keepDims)
   }
 
@@ -63,12 +60,14 @@ extension Ops {
 
   /// Index of the largest element along `axis`, as `int32`.
   public static func argmax(_ x: Tensor, axis: Int = -1, keepDims: Bool = false) throws -> Tensor {
-    try reduce(.argmax, x, axes: [normalizedAxis(axis, rank: x.rank, op: "argmax")], keepDims: keepDims)
+    try reduce(
+      .argmax, x, axes: [normalizedAxis(axis, rank: x.rank, op: "argmax")], keepDims: keepDims)
   }
 
   /// Index of the smallest element along `axis`, as `int32`.
   public static func argmin(_ x: Tensor, axis: Int = -1, keepDims: Bool = false) throws -> Tensor {
-    try reduce(.argmin, x, axes: [normalizedAxis(axis, rank: x.rank, op: "argmin")], keepDims: keepDims)
+    try reduce(
+      .argmin, x, axes: [normalizedAxis(axis, rank: x.rank, op: "argmin")], keepDims: keepDims)
   }
 
   /// `log(sum(exp(x)))` over `axes`, computed stably.

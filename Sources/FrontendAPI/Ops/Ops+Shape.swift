@@ -49,7 +49,8 @@ extension Ops {
 
   /// Permutes the axes (reverses them when `permutation` is nil).
   public static func transpose(_ x: Tensor, permutation: [Int]? = nil) throws -> Tensor {
-    let perm = try permutation.map { try $0.map { try normalizedAxis($0, rank: x.rank, op: "transpose") } }
+    let perm =
+      try permutation.map { try $0.map { try normalizedAxis($0, rank: x.rank, op: "transpose") } }
       ?? Array((0..<x.rank).reversed())
     guard perm.count == x.rank, Set(perm).count == x.rank else {
       throw PlexusError.invalidArgument(
@@ -120,7 +121,8 @@ extension Ops {
       guard starts[axis] >= 0, size >= 0, starts[axis] + size <= x.shape[axis] else {
         throw PlexusError.invalidArgument(
           context: "slice",
-          message: "start \(starts[axis]) size \(sizes[axis]) does not fit axis \(axis) of \(x.shape)")
+          message:
+            "start \(starts[axis]) size \(sizes[axis]) does not fit axis \(axis) of \(x.shape)")
       }
       dims.append(size)
     }
@@ -174,8 +176,7 @@ extension Ops {
   }
 
   /// Pads each axis with `value`: `padding[i] = (before, after)`.
-  public static func pad(_ x: Tensor, _ padding: [(Int, Int)], value: Double = 0) throws -> Tensor
-  {
+  public static func pad(_ x: Tensor, _ padding: [(Int, Int)], value: Double = 0) throws -> Tensor {
     guard padding.count == x.rank, padding.allSatisfy({ $0.0 >= 0 && $0.1 >= 0 }) else {
       throw PlexusError.invalidArgument(
         context: "pad", message: "need \(x.rank) non-negative (before, after) pairs for \(x.shape)")

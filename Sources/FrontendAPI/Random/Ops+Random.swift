@@ -3,7 +3,8 @@ extension Ops {
   public static func randomUniform(
     _ shape: Shape, minval: Double = 0, maxval: Double = 1, dtype: DType = .float32
   ) throws -> Tensor {
-    try tensor(RandomGenerator.uniform(count: shape.elementCount, low: minval, high: maxval), shape, dtype)
+    try tensor(
+      RandomGenerator.uniform(count: shape.elementCount, low: minval, high: maxval), shape, dtype)
   }
 
   /// Normal values from the seeded stream.

@@ -95,7 +95,8 @@ public enum ConfigValue: Sendable, Hashable, Codable, CustomStringConvertible {
     case .string(let value): "\"\(value)\""
     case .array(let value): "[" + value.map(\.description).joined(separator: ", ") + "]"
     case .object(let value):
-      "{" + value.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }
+      "{"
+        + value.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }
         .joined(separator: ", ") + "}"
     }
   }

@@ -39,7 +39,9 @@ struct BatchSource {
         try inputs.map { try Ops.take($0, indices) }, try targets.map { try Ops.take($0, indices) }
       )
     }
-    return (try inputs.map { try rows($0, start, size) }, try targets.map { try rows($0, start, size) })
+    return (
+      try inputs.map { try rows($0, start, size) }, try targets.map { try rows($0, start, size) }
+    )
   }
 
   private func rows(_ tensor: Tensor, _ start: Int, _ size: Int) throws -> Tensor {
@@ -51,7 +53,9 @@ struct BatchSource {
   }
 
   /// Splits off the last `fraction` of samples (Keras's `validation_split`).
-  func split(validationFraction fraction: Double, context: String) throws -> (BatchSource, BatchSource) {
+  func split(validationFraction fraction: Double, context: String) throws -> (
+    BatchSource, BatchSource
+  ) {
     guard fraction > 0, fraction < 1 else {
       throw PlexusError.invalidArgument(
         context: context, message: "validationSplit must be in (0, 1), received \(fraction)")
@@ -64,7 +68,8 @@ struct BatchSource {
         message: "validationSplit \(fraction) of \(count) samples leaves an empty split")
     }
     let head = try BatchSource(
-      inputs: inputs.map { try rows($0, 0, training) }, targets: targets.map { try rows($0, 0, training) },
+      inputs: inputs.map { try rows($0, 0, training) },
+      targets: targets.map { try rows($0, 0, training) },
       batchSize: batchSize, context: context)
     let tail = try BatchSource(
       inputs: inputs.map { try rows($0, training, validation) },

@@ -4,7 +4,11 @@ import Testing
 @testable import Plexus
 
 @Suite struct ActivationFunctionTests {
-  let x = try! Tensor([-2, -0.5, 0.5, 2] as [Double], shape: [4])  // swift-format-ignore: NeverUseForceTry
+  let x: Tensor
+
+  init() throws {
+    x = try Tensor([-2, -0.5, 0.5, 2] as [Double], shape: [4])
+  }
 
   func values(_ activation: ActivationFunction) throws -> [Double] {
     try activation(x).scalars(Double.self)

@@ -55,8 +55,9 @@ import Testing
   @Test(arguments: [OpCode.sum, .max, .min, .prod])
   func reductionOverMiddleAxis(op: OpCode) throws {
     let x = try sampleTensor([2, 3, 4], in: 0.5...2, seed: 9)
-    let problems = try checkGradients(
-      of: { try Ops.reduce(op, $0[0], axes: [1], keepDims: false) }, at: [x])
+    let problems =
+      try checkGradients(
+        of: { try Ops.reduce(op, $0[0], axes: [1], keepDims: false) }, at: [x])
       + checkGradients(of: { try Ops.reduce(op, $0[0], axes: nil, keepDims: true) }, at: [x])
     #expect(problems == [], "\(op)")
   }

@@ -3,7 +3,11 @@ import Testing
 @testable import Plexus
 
 @Suite struct DispatcherTests {
-  let a = try! Tensor([1, 2, 3, 4] as [Float], shape: [2, 2])  // swift-format-ignore: NeverUseForceTry
+  let a: Tensor
+
+  init() throws {
+    a = try Tensor([1, 2, 3, 4] as [Float], shape: [2, 2])
+  }
 
   @Test func matmulRunsOnOpenBLASAndReluFallsBack() throws {
     let (_, statistics) = try Dispatcher.recordingStatistics {
@@ -16,7 +20,9 @@ import Testing
   }
 
   @Test func strictModeTurnsAFallbackIntoAnError() throws {
-    #expect(throws: PlexusError.fallbackInStrictMode(op: "relu", dtype: .float32, backend: "openblas")) {
+    #expect(
+      throws: PlexusError.fallbackInStrictMode(op: "relu", dtype: .float32, backend: "openblas")
+    ) {
       try Dispatcher.withStrictMode {
         try withBackend("openblas") { try Ops.relu(a) }
       }
@@ -39,7 +45,8 @@ import Testing
   }
 
   @Test func unknownBackendNamesTheRegisteredOnes() throws {
-    #expect(throws: PlexusError.unknownBackend(name: "cuda", available: ["reference", "openblas"])) {
+    #expect(throws: PlexusError.unknownBackend(name: "cuda", available: ["reference", "openblas"]))
+    {
       try withBackend("cuda") {}
     }
   }

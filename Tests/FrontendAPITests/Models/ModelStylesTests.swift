@@ -14,7 +14,11 @@ private final class SubclassedMLP: Model {
 }
 
 @Suite(.serialized) struct ModelStylesTests {
-  let x = try! Tensor((0..<24).map { Float($0) / 24 - 0.5 }, shape: [4, 2, 3])  // swift-format-ignore: NeverUseForceTry
+  let x: Tensor
+
+  init() throws {
+    x = try Tensor((0..<24).map { Float($0) / 24 - 0.5 }, shape: [4, 2, 3])
+  }
 
   @Test func threeStylesGiveTheSameOutputsForTheSameWeights() throws {
     setRandomSeed(1)
@@ -42,17 +46,22 @@ private final class SubclassedMLP: Model {
     for model in [arrayBuilt, added, functional, subclassed] as [Model] {
       _ = try model(x)
       try model.setWeights(weights)
-      #expect(try model(x).scalars(Float.self) == reference.scalars(Float.self), "\(model.className)")
+      #expect(
+        try model(x).scalars(Float.self) == reference.scalars(Float.self), "\(model.className)")
     }
   }
 
   @Test func weightPathsFollowStructure() throws {
     let model = SubclassedMLP()
     _ = try model(x)
-    #expect(model.weights.map(\.path) == ["hidden.kernel", "hidden.bias", "output.kernel", "output.bias"])
+    #expect(
+      model.weights.map(\.path) == ["hidden.kernel", "hidden.bias", "output.kernel", "output.bias"])
     let sequential = Sequential([Dense(2, name: "first"), Dense(1, name: "second")])
     _ = try sequential(Tensor.zeros([1, 3]))
-    #expect(sequential.weights.map(\.path) == ["first.kernel", "first.bias", "second.kernel", "second.bias"])
+    #expect(
+      sequential.weights.map(\.path) == [
+        "first.kernel", "first.bias", "second.kernel", "second.bias",
+      ])
   }
 
   @Test func functionalModelWithTwoInputsTwoOutputsAndASharedLayer() throws {
@@ -72,7 +81,8 @@ private final class SubclassedMLP: Model {
 
     try model.compile(optimizer: SGD(learningRate: 0.1), loss: "mse")
     let before = try model.evaluate([a, b], [Tensor.ones([5, 1]), Tensor.zeros([5, 2])])
-    try model.fit([a, b], [Tensor.ones([5, 1]), Tensor.zeros([5, 2])], batchSize: 5, epochs: 20, verbose: 0)
+    try model.fit(
+      [a, b], [Tensor.ones([5, 1]), Tensor.zeros([5, 2])], batchSize: 5, epochs: 20, verbose: 0)
     let after = try model.evaluate([a, b], [Tensor.ones([5, 1]), Tensor.zeros([5, 2])])
     #expect(try #require(after["loss"]) < #require(before["loss"]))
     #expect(after["sum_loss"] != nil && after["difference_loss"] != nil)
@@ -99,7 +109,8 @@ private final class SubclassedMLP: Model {
     }
     let text = model.summaryText()
     #expect(text.contains("Model: \"mlp\""))
-    #expect(text.contains("│ dense (Dense)                   │ (None, 128)            │       100,480 │"))
+    #expect(
+      text.contains("│ dense (Dense)                   │ (None, 128)            │       100,480 │"))
     #expect(text.contains(" Total params: 101,770 (397.54 KB)"))
     #expect(text.contains(" Non-trainable params: 0 (0.00 B)"))
   }

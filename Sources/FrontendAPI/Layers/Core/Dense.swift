@@ -53,7 +53,8 @@ public final class Dense: Layer {
         received: "\(inputShape)")
     }
     let inputDim = inputShape[inputShape.rank - 1]
-    kernel = try addWeight(name: "kernel", shape: [inputDim, units], initializer: kernelInitializer)
+    kernel = try addWeight(
+      name: "kernel", shape: [inputDim, units], initializer: kernelInitializer)
     if useBias {
       bias = try addWeight(name: "bias", shape: [units], initializer: biasInitializer)
     }

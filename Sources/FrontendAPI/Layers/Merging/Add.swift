@@ -8,7 +8,8 @@ public final class Add: Layer {
   public override func build(inputShapes: [Shape]) throws {
     guard inputShapes.count >= 2, let first = inputShapes.first else {
       throw PlexusError.invalidArgument(
-        context: "Layer \(identity)", message: "needs at least 2 inputs, received \(inputShapes.count)")
+        context: "Layer \(identity)",
+        message: "needs at least 2 inputs, received \(inputShapes.count)")
     }
     for shape in inputShapes where shape.dims.dropFirst() != first.dims.dropFirst() {
       throw PlexusError.shapeMismatch(

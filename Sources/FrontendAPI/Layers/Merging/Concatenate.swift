@@ -14,7 +14,8 @@ public final class Concatenate: Layer {
   public override func build(inputShapes: [Shape]) throws {
     guard inputShapes.count >= 2 else {
       throw PlexusError.invalidArgument(
-        context: "Layer \(identity)", message: "needs at least 2 inputs, received \(inputShapes.count)")
+        context: "Layer \(identity)",
+        message: "needs at least 2 inputs, received \(inputShapes.count)")
     }
   }
 

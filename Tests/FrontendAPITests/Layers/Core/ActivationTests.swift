@@ -5,7 +5,8 @@ import Testing
 
 @Suite struct ActivationTests {
   @Test func keepsTheLayerContract() throws {
-    #expect(try checkLayerContract({ Activation(.gelu) }, inputShape: [3, 4], expectedWeights: 0) == [])
+    #expect(
+      try checkLayerContract({ Activation(.gelu) }, inputShape: [3, 4], expectedWeights: 0) == [])
   }
 
   @Test func appliesItsFunction() throws {

@@ -5,8 +5,12 @@ import Testing
 
 @Suite struct DenseTests {
   @Test func keepsTheLayerContract() throws {
-    #expect(try checkLayerContract({ Dense(3, activation: .tanh) }, inputShape: [4, 5], expectedWeights: 2) == [])
-    #expect(try checkLayerContract({ Dense(2, useBias: false) }, inputShape: [3, 2, 4], expectedWeights: 1) == [])
+    #expect(
+      try checkLayerContract(
+        { Dense(3, activation: .tanh) }, inputShape: [4, 5], expectedWeights: 2) == [])
+    #expect(
+      try checkLayerContract(
+        { Dense(2, useBias: false) }, inputShape: [3, 2, 4], expectedWeights: 1) == [])
   }
 
   @Test func computesTheAffineMapByHand() throws {

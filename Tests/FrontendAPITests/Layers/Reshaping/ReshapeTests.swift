@@ -5,7 +5,8 @@ import Testing
 
 @Suite struct ReshapeTests {
   @Test func keepsTheLayerContract() throws {
-    #expect(try checkLayerContract({ Reshape([3, -1]) }, inputShape: [2, 12], expectedWeights: 0) == [])
+    #expect(
+      try checkLayerContract({ Reshape([3, -1]) }, inputShape: [2, 12], expectedWeights: 0) == [])
   }
 
   @Test func reshapesEverySample() throws {
