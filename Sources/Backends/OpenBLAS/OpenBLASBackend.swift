@@ -1,5 +1,6 @@
 import BackendProtocol
 import CBLAS
+import Synchronization
 
 /// Matrix products through OpenBLAS's CBLAS (`cblas_sgemm`, `cblas_dgemm`); everything else
 /// runs on the reference backend, because ``supports(_:_:)`` answers false for it.
@@ -7,8 +8,21 @@ public final class OpenBLASBackend: Backend, Sendable {
   /// `"openblas"`.
   public let name = "openblas"
 
+  /// Products below this many multiply-adds run on one thread: waking OpenBLAS's pool costs
+  /// more than it saves there (a batch-32 MLP step is all such products).
+  public static let singleThreadBelow = 1 << 23
+
+  /// The thread count set through ``setThreadCount(_:)`` (0: OpenBLAS's own default).
+  private let configuredThreads = Atomic<Int>(0)
+  /// The count last handed to OpenBLAS, so it is only called on a change.
+  private let appliedThreads = Atomic<Int>(0)
+
   /// Creates the backend; OpenBLAS keeps its own thread setting until ``setThreadCount(_:)``.
-  public init() {}
+  public init() {
+    let initial = Int(openblas_get_num_threads())
+    configuredThreads.store(initial, ordering: .relaxed)
+    appliedThreads.store(initial, ordering: .relaxed)
+  }
 
   /// True only for `matmul` on `float32` and `float64`.
   public func supports(_ op: OpCode, _ dtype: DType) -> Bool {
@@ -17,7 +31,14 @@ public final class OpenBLASBackend: Backend, Sendable {
 
   /// Sets OpenBLAS's process-wide thread count (`openblas_set_num_threads`).
   public func setThreadCount(_ count: Int) {
-    openblas_set_num_threads(Int32(clamping: Swift.max(1, count)))
+    configuredThreads.store(Swift.max(1, count), ordering: .relaxed)
+    apply(threads: Swift.max(1, count))
+  }
+
+  private func apply(threads: Int) {
+    if appliedThreads.exchange(threads, ordering: .relaxed) != threads {
+      openblas_set_num_threads(Int32(clamping: threads))
+    }
   }
 
   /// Batched matrix product over the last two axes, one `gemm` call per batch; a side without
@@ -51,6 +72,8 @@ public final class OpenBLASBackend: Backend, Sendable {
     let transB = transposeB ? CblasTrans : CblasNoTrans
     let (mi, ni, ki) = (Int32(clamping: m), Int32(clamping: n), Int32(clamping: k))
     let (ldai, ldbi) = (Int32(clamping: Swift.max(lda, 1)), Int32(clamping: Swift.max(ldb, 1)))
+    let work = m * n * k
+    apply(threads: work < Self.singleThreadBelow ? 1 : configuredThreads.load(ordering: .relaxed))
     switch a.dtype {
     case .float32:
       let (x, y, z) = (a.pointer(Float.self), b.pointer(Float.self), out.pointer(Float.self))

@@ -6,6 +6,8 @@
 enum GradientRules {
   static func backward(_ node: TapeNode, _ grad: Tensor) throws -> [Tensor?] {
     let inputs = node.inputs
+    // Inputs no tape tracks (data batches, constants) need no gradient: skip their products.
+    let needs = inputs.map { $0.tapeID != 0 && $0.dtype.isFloatingPoint }
     let y = node.output
     switch node.op {
     case .reshape:
@@ -15,8 +17,8 @@ enum GradientRules {
     case .primitive(let op, let attributes):
       switch op.family {
       case .unary: return [try unary(op, inputs[0], y, grad)]
-      case .binary: return try binary(op, inputs[0], inputs[1], y, grad)
-      default: return try structural(op, attributes, inputs, y, grad)
+      case .binary: return try binary(op, inputs[0], inputs[1], y, grad, needs: needs)
+      default: return try structural(op, attributes, inputs, y, grad, needs: needs)
       }
     }
   }
@@ -46,9 +48,9 @@ enum GradientRules {
     }
   }
 
-  private static func binary(_ op: OpCode, _ a: Tensor, _ b: Tensor, _ y: Tensor, _ g: Tensor)
-    throws -> [Tensor?]
-  {
+  private static func binary(
+    _ op: OpCode, _ a: Tensor, _ b: Tensor, _ y: Tensor, _ g: Tensor, needs: [Bool]
+  ) throws -> [Tensor?] {
     let (ga, gb): (Tensor?, Tensor?)
     switch op {
     case .add: (ga, gb) = (g, g)
@@ -76,7 +78,8 @@ enum GradientRules {
   // MARK: Structure, selection, reductions, matmul
 
   private static func structural(
-    _ op: OpCode, _ attributes: OpAttributes, _ inputs: [Tensor], _ y: Tensor, _ g: Tensor
+    _ op: OpCode, _ attributes: OpAttributes, _ inputs: [Tensor], _ y: Tensor, _ g: Tensor,
+    needs: [Bool]
   ) throws -> [Tensor?] {
     switch (op, attributes) {
     case (.copy, _):
@@ -131,34 +134,39 @@ enum GradientRules {
     case (.scatterAdd, .axis(let axis)):
       return [g, nil, try Ops.take(g, inputs[1], axis: axis)]
     case (.matmul, .matmul(let transposeA, let transposeB)):
-      return try matmul(inputs[0], inputs[1], g, transposeA: transposeA, transposeB: transposeB)
+      return try matmul(
+        inputs[0], inputs[1], g, transposeA: transposeA, transposeB: transposeB, needs: needs)
     default:
       return inputs.map { _ in nil }
     }
   }
 
   private static func matmul(
-    _ a: Tensor, _ b: Tensor, _ g: Tensor, transposeA: Bool, transposeB: Bool
+    _ a: Tensor, _ b: Tensor, _ g: Tensor, transposeA: Bool, transposeB: Bool, needs: [Bool]
   ) throws -> [Tensor?] {
-    var da: Tensor
-    var db: Tensor
+    var da: Tensor?
+    var db: Tensor?
     switch (transposeA, transposeB) {
     case (false, false):
-      da = try Ops.matmul(g, b, transposeB: true)
-      db = try Ops.matmul(a, g, transposeA: true)
+      if needs[0] { da = try Ops.matmul(g, b, transposeB: true) }
+      if needs[1] { db = try Ops.matmul(a, g, transposeA: true) }
     case (false, true):
-      da = try Ops.matmul(g, b)
-      db = try Ops.matmul(g, a, transposeA: true)
+      if needs[0] { da = try Ops.matmul(g, b) }
+      if needs[1] { db = try Ops.matmul(g, a, transposeA: true) }
     case (true, false):
-      da = try Ops.matmul(b, g, transposeB: true)
-      db = try Ops.matmul(a, g)
+      if needs[0] { da = try Ops.matmul(b, g, transposeB: true) }
+      if needs[1] { db = try Ops.matmul(a, g) }
     case (true, true):
-      da = try Ops.matmul(b, g, transposeA: true, transposeB: true)
-      db = try Ops.matmul(g, a, transposeA: true, transposeB: true)
+      if needs[0] { da = try Ops.matmul(b, g, transposeA: true, transposeB: true) }
+      if needs[1] { db = try Ops.matmul(g, a, transposeA: true, transposeB: true) }
     }
     // An operand without batch axes was reused for every batch: sum its gradients.
-    if da.rank > a.rank { da = try Ops.sum(da, axes: Array(0..<(da.rank - a.rank))) }
-    if db.rank > b.rank { db = try Ops.sum(db, axes: Array(0..<(db.rank - b.rank))) }
+    if let value = da, value.rank > a.rank {
+      da = try Ops.sum(value, axes: Array(0..<(value.rank - a.rank)))
+    }
+    if let value = db, value.rank > b.rank {
+      db = try Ops.sum(value, axes: Array(0..<(value.rank - b.rank)))
+    }
     return [da, db]
   }
 

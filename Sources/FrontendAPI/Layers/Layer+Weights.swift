@@ -14,6 +14,7 @@ extension Layer {
     let variable = Variable(
       try initializer(shape, dtype: dtype), name: name, trainable: trainable && self.trainable)
     addedWeights.append(variable)
+    cachedOwnVariables = nil
     return variable
   }
 
@@ -40,6 +41,7 @@ extension Layer {
 
   /// Variables this layer owns directly: `addWeight` ones first, then stored properties.
   var ownVariables: [Variable] {
+    if let cachedOwnVariables { return cachedOwnVariables }
     var result = addedWeights
     var seen = Set(addedWeights.map(ObjectIdentifier.init))
     var mirror: Mirror? = Mirror(reflecting: self)
@@ -52,6 +54,8 @@ extension Layer {
       }
       mirror = current.superclassMirror
     }
+    // Reflection is slow; once built, a layer's variables no longer change.
+    if built { cachedOwnVariables = result }
     return result
   }
 

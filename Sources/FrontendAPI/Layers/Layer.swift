@@ -32,6 +32,7 @@ open class Layer: @unchecked Sendable, SequentialComponent {
   var addedWeights: [Variable] = []
   private var trainableSetting = true
   var cachedSublayers: [(String, Layer)]?
+  var cachedOwnVariables: [Variable]?
 
   /// Creates a layer, named after its class when `name` is nil.
   public init(name: String? = nil) {
@@ -130,6 +131,7 @@ open class Layer: @unchecked Sendable, SequentialComponent {
     built = true
     buildShape = symbolic.first
     cachedSublayers = nil
+    cachedOwnVariables = nil
   }
 
   /// `'dense_1' (Dense)`, the way errors name a layer.
