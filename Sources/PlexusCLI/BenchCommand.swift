@@ -35,6 +35,10 @@ struct BenchCommand: ParsableCommand {
           unit: "x")
       }
     }
+    for backend in backends {
+      let micros = try stepOverhead(backend: backend)
+      report.add(name: "tiny_train_step_overhead", backend: backend, value: micros, unit: "us/step")
+    }
     if !noMlp {
       let data = try mlpData()
       for backend in backends {
@@ -67,6 +71,30 @@ struct BenchCommand: ParsableCommand {
         }
         return flops / best / 1e9
       }
+    }
+  }
+
+  /// Microseconds per training step of a model too small for arithmetic to matter
+  /// (Dense(8, relu) → Dense(2) on 32 × 4 inputs): the frontend's per-step cost — dispatch,
+  /// allocation, tape, optimizer and metric bookkeeping.
+  private func stepOverhead(backend: String) throws -> Double {
+    try withRandomSeed(7) {
+      let x = try Ops.randomUniform([32, 4])
+      let y = try Ops.cast(Ops.randomUniform([32], maxval: 2), to: .int32)
+      let model = Sequential {
+        Input(shape: [4])
+        Dense(8, activation: .relu)
+        Dense(2)
+      }
+      model.backend = backend
+      try model.compile(
+        optimizer: Adam(), loss: SparseCategoricalCrossentropy(fromLogits: true),
+        metrics: ["accuracy"])
+      for _ in 0..<200 { _ = try model.trainStep([x], [y]) }
+      let steps = 2000
+      let start = DispatchTime.now().uptimeNanoseconds
+      for _ in 0..<steps { _ = try model.trainStep([x], [y]) }
+      return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3 / Double(steps)
     }
   }
 

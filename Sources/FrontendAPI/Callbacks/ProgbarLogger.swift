@@ -24,7 +24,7 @@ public final class ProgbarLogger: Callback {
 
   public func onTrainBatchEnd(_ batch: Int, logs: [String: Double]) throws {
     seen = batch + 1
-    bar?.update(seen, values: Self.ordered(logs))
+    bar?.update(seen, values: Self.ordered(logs), finalize: false)
   }
 
   public func onEpochEnd(_ epoch: Int, logs: [String: Double]) throws {
@@ -37,7 +37,7 @@ public final class ProgbarLogger: Callback {
   }
 
   public func onTestBatchEnd(_ batch: Int, logs: [String: Double]) throws {
-    if epochs == 0 { bar?.update(batch + 1, values: Self.ordered(logs)) }
+    if epochs == 0 { bar?.update(batch + 1, values: Self.ordered(logs), finalize: false) }
   }
 
   public func onTestEnd(logs: [String: Double]) throws {

@@ -114,7 +114,9 @@ public final class Progbar {
   }
 
   private static func writeToStandardOutput(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
+    // Through C's stdout, like `print`, so lines keep their order when output is piped.
+    print(text, terminator: "")
+    fflush(nil)
   }
 
   private static let clockOrigin = ContinuousClock.now
