@@ -72,7 +72,7 @@ extension Model {
           if stopTraining { break }
         }
         if let validation {
-          let results = try runEvaluation(validation, callbacks: nil)
+          let results = try runEvaluation(validation, callbacks: list)
           for (key, value) in results { logs["val_" + key] = value }
         }
         try list.each { try $0.onEpochEnd(epoch, logs: logs) }

@@ -1,0 +1,85 @@
+import Testing
+
+@testable import Plexus
+
+/// Records every hook `fit` calls, in order.
+private final class HookRecorder: Callback {
+  weak var model: Model?
+  var events: [String] = []
+  func onTrainBegin(logs: [String: Double]) throws { events.append("train_begin") }
+  func onTrainEnd(logs: [String: Double]) throws { events.append("train_end") }
+  func onEpochBegin(_ epoch: Int, logs: [String: Double]) throws {
+    events.append("epoch_begin \(epoch)")
+  }
+  func onEpochEnd(_ epoch: Int, logs: [String: Double]) throws {
+    events.append("epoch_end \(epoch) " + logs.keys.sorted().joined(separator: ","))
+  }
+  func onTrainBatchEnd(_ batch: Int, logs: [String: Double]) throws {
+    events.append("batch \(batch)")
+  }
+  func onPredictEnd(logs: [String: Double]) throws { events.append("predict_end") }
+}
+
+@Suite struct CallbackTests {
+  @Test func fitCallsKerasHooksInOrder() throws {
+    let model = Sequential([Dense(2)])
+    try model.compile(optimizer: "sgd", loss: "mse")
+    let recorder = HookRecorder()
+    let x = try Tensor.ones([4, 3])
+    let y = try Tensor.zeros([4, 2])
+    let history = try model.fit(
+      x, y, batchSize: 2, epochs: 2, verbose: 0, callbacks: [recorder], validationData: (x, y))
+    #expect(
+      recorder.events == [
+        "train_begin", "epoch_begin 0", "batch 0", "batch 1", "epoch_end 0 loss,val_loss",
+        "epoch_begin 1", "batch 0", "batch 1", "epoch_end 1 loss,val_loss", "train_end",
+      ])
+    #expect(recorder.model === model)
+    #expect(history.epoch == [0, 1])
+    #expect(history.history["val_loss"]?.count == 2)
+    _ = try model.predict(x, callbacks: [recorder])
+    #expect(recorder.events.last == "predict_end")
+  }
+
+  @Test func initialEpochResumesTheCount() throws {
+    let model = Sequential([Dense(1)])
+    try model.compile(optimizer: "sgd", loss: "mse")
+    let history = try model.fit(
+      Tensor.ones([2, 1]), Tensor.ones([2, 1]), epochs: 3, verbose: 0, initialEpoch: 1)
+    #expect(history.epoch == [1, 2])
+  }
+
+  @Test func aCallbackCanStopTraining() throws {
+    final class StopAfterFirst: Callback {
+      weak var model: Model?
+      func onEpochEnd(_ epoch: Int, logs: [String: Double]) throws { model?.stopTraining = true }
+    }
+    let model = Sequential([Dense(1)])
+    try model.compile(optimizer: "sgd", loss: "mse")
+    let history = try model.fit(
+      Tensor.ones([2, 1]), Tensor.ones([2, 1]), epochs: 5, verbose: 0,
+      callbacks: [StopAfterFirst()])
+    #expect(history.epoch == [0])
+  }
+
+  @Test func earlyStoppingWaitsForPatience() throws {
+    let stopper = EarlyStopping(monitor: "loss", patience: 2)
+    let model = Sequential([Dense(1)])
+    stopper.model = model
+    try stopper.onTrainBegin(logs: [:])
+    for (epoch, loss) in [1.0, 0.5, 0.6, 0.7].enumerated() {
+      try stopper.onEpochEnd(epoch, logs: ["loss": loss])
+    }
+    #expect(model.stopTraining)
+    #expect(stopper.bestEpoch == 1)
+    #expect(stopper.stoppedEpoch == 3)
+    let accuracyWatcher = EarlyStopping(monitor: "val_accuracy")
+    accuracyWatcher.model = model
+    model.stopTraining = false
+    try accuracyWatcher.onTrainBegin(logs: [:])
+    try accuracyWatcher.onEpochEnd(0, logs: ["val_accuracy": 0.5])
+    try accuracyWatcher.onEpochEnd(1, logs: ["val_accuracy": 0.6])
+    #expect(!model.stopTraining)
+    #expect(accuracyWatcher.bestEpoch == 1)
+  }
+}
