@@ -1,12 +1,13 @@
 import BackendProtocol
 import CPlexusSupport
+import Plexus
 
 /// `px_backend_count`: writes the number of registered backends to `*outCount`.
 @c(px_backend_count)
 public func pxBackendCount(_ outCount: UnsafeMutablePointer<Int>?) -> px_status {
   guarded {
     guard let outCount else { throw invalidArgument("px_backend_count", "out_count is NULL") }
-    outCount.pointee = BackendRegistry.shared.names.count
+    outCount.pointee = Config.availableBackends.count
   }
 }
 
@@ -21,7 +22,7 @@ public func pxBackendName(
     // size_t arrives as Int; read it back as unsigned so a huge value is not taken as negative.
     let index = UInt(bitPattern: index)
     let capacity = UInt(bitPattern: capacity)
-    let names = BackendRegistry.shared.names
+    let names = Config.availableBackends
     guard index < UInt(names.count) else {
       throw invalidArgument(
         "px_backend_name", "index \(index) is out of range; \(names.count) backends are registered")
