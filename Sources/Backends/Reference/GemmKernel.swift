@@ -15,7 +15,7 @@ struct GemmKernel {
   static let mc = 128
   static let nc = 2048
   /// Products with `m·n·k` at or below this run on the direct loop.
-  static let directLimit = 32 * 32 * 32
+  static let directLimit = 16 * 16 * 16
   /// Products with `m·n·k` at or above this use every thread.
   static let parallelLimit = 1 << 20
 
@@ -27,13 +27,16 @@ struct GemmKernel {
   func run(
     _ a: MatrixOperand<Float>, _ b: MatrixOperand<Float>, _ c: UnsafeMutablePointer<Float>
   ) {
-    let (mr, nr, kcMax, mcMax) = (Self.mr, Self.nr, Self.kc, Self.mc)
+    let (mr, nr) = (Self.mr, Self.nr)
     guard k > 0 else {
       c.update(repeating: 0, count: m * n)
       return
     }
     let workers = m * n * k >= Self.parallelLimit ? Swift.max(1, threads) : 1
+    // Scratch sized to the problem: small products must not pay for (or mmap) full blocks.
     let ncMax = Swift.min(Self.nc, (n + nr - 1) / nr * nr)
+    let kcMax = Swift.min(Self.kc, k)
+    let mcMax = Swift.min(Self.mc, (m + mr - 1) / mr * mr)
     let bPack = UnsafeMutablePointer<Float>.allocate(capacity: kcMax * ncMax)
     defer { bPack.deallocate() }
     let aPacks = UnsafeMutablePointer<Float>.allocate(capacity: workers * (mcMax * kcMax + 64))

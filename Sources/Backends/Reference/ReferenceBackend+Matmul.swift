@@ -17,7 +17,7 @@ extension ReferenceBackend {
     switch a.dtype {
     case .float32:
       try product(a, b, out, shape, Float.self) { x, y, z in
-        if shape.m * shape.n * shape.k <= GemmKernel.directLimit || shape.n < 16 {
+        if shape.m * shape.n * shape.k <= GemmKernel.directLimit {
           direct(x, y, z, shape)
         } else {
           GemmKernel(m: shape.m, n: shape.n, k: shape.k, threads: threadCount).run(x, y, z)
