@@ -39,7 +39,9 @@ struct GemmKernel {
     // Scratch sized to the problem: small products must not pay for (or mmap) full blocks.
     let ncMax = Swift.min(Self.nc, (n + nr - 1) / nr * nr)
     let kcMax = Swift.min(Self.kc, k)
-    let mcMax = Swift.min(Self.mc, (m + mr - 1) / mr * mr)
+    // Enough row blocks for every worker, so none packs a block of `a` another also packs.
+    let rowsPerWorker = (m + workers - 1) / workers
+    let mcMax = Swift.min(Self.mc, (rowsPerWorker + mr - 1) / mr * mr)
     let bPack = UnsafeMutablePointer<Float>.allocate(capacity: kcMax * ncMax)
     defer { bPack.deallocate() }
     let aPacks = UnsafeMutablePointer<Float>.allocate(capacity: workers * (mcMax * kcMax + 64))
