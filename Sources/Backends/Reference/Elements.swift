@@ -63,6 +63,8 @@ protocol ArithmeticElement: CastElement, Numeric, Comparable {
   static func sum(_ a: Self, _ b: Self) -> Self
   /// Multiplication that wraps for integers instead of trapping.
   static func product(_ a: Self, _ b: Self) -> Self
+  /// The sum of `count` contiguous elements.
+  static func sumRow(_ p: UnsafePointer<Self>, _ count: Int) -> Self
 }
 
 extension ArithmeticElement where Self: FixedWidthInteger & SignedInteger {
@@ -93,6 +95,11 @@ extension ArithmeticElement where Self: FixedWidthInteger & SignedInteger {
   @inline(__always) static func negated(_ x: Self) -> Self { 0 &- x }
   @inline(__always) static func sum(_ a: Self, _ b: Self) -> Self { a &+ b }
   @inline(__always) static func product(_ a: Self, _ b: Self) -> Self { a &* b }
+  static func sumRow(_ p: UnsafePointer<Self>, _ count: Int) -> Self {
+    var total: Self = 0
+    for index in 0..<count { total &+= p[index] }
+    return total
+  }
 }
 
 extension Int32: ArithmeticElement {}
@@ -132,6 +139,24 @@ extension RealElement {
   @inline(__always) static func negated(_ x: Self) -> Self { -x }
   @inline(__always) static func sum(_ a: Self, _ b: Self) -> Self { a + b }
   @inline(__always) static func product(_ a: Self, _ b: Self) -> Self { a * b }
+}
+
+extension RealElement where Self: SIMDScalar {
+  /// Sixteen running sums, one per lane, then a horizontal add: vectorised (LLVM will not
+  /// reassociate a scalar float loop) and more accurate than one running sum.
+  @inline(__always)
+  static func sumRow(_ p: UnsafePointer<Self>, _ count: Int) -> Self {
+    var lanes = SIMD16<Self>()
+    let raw = UnsafeRawPointer(p)
+    let stride = MemoryLayout<SIMD16<Self>>.stride
+    let vectors = count / 16
+    for index in 0..<vectors {
+      lanes += raw.loadUnaligned(fromByteOffset: index * stride, as: SIMD16<Self>.self)
+    }
+    var total = lanes.sum()
+    for index in (vectors * 16)..<count { total += p[index] }
+    return total
+  }
 }
 
 extension Float: RealElement {

@@ -1,21 +1,24 @@
-/// The `float32` matrix product `c = a · b`: packed, cache-blocked, with a 4×32 SIMD
-/// micro-kernel (eight 16-lane accumulators), in the Goto/BLIS arrangement.
+/// The `float32` matrix product `c = a · b`: packed, cache-blocked, with an 8×32 SIMD
+/// micro-kernel (sixteen 16-lane accumulators), in the Goto/BLIS arrangement.
+///
+/// Block sizes were tuned on Zen 4 (1 MiB L2): `kc = 512` measured 10–15% faster than 256 at
+/// 1024³ (fewer passes over `c`), 8×32 about 10% faster than 4×32.
 ///
 /// - `b` is packed per `kc × nc` panel into 32-column slivers (kept in L2/L3 and shared by all
-///   threads), `a` per `mc × kc` block into 4-row slivers (one per thread, kept in L2);
+///   threads), `a` per `mc × kc` block into 8-row slivers (one per thread, kept in L2);
 ///   packing also absorbs any transposition, so the micro-kernel only ever reads contiguous
 ///   memory.
 /// - Threads split the `mc` row blocks, and the 32-column slivers when there are too few row
 ///   blocks to go round.
 /// - Edge tiles are computed whole into a scratch tile and only their valid part is stored.
 struct GemmKernel {
-  static let mr = 4
+  static let mr = GemmMicroKernel.rows
   static let nr = 32
-  static let kc = 256
+  static let kc = 512
   static let mc = 128
   static let nc = 2048
   /// Products with `m·n·k` at or below this run on the direct loop.
-  static let directLimit = 32 * 32 * 32
+  static let directLimit = 16 * 16 * 16
   /// Products with `m·n·k` at or above this use every thread.
   static let parallelLimit = 1 << 20
 
@@ -27,13 +30,18 @@ struct GemmKernel {
   func run(
     _ a: MatrixOperand<Float>, _ b: MatrixOperand<Float>, _ c: UnsafeMutablePointer<Float>
   ) {
-    let (mr, nr, kcMax, mcMax) = (Self.mr, Self.nr, Self.kc, Self.mc)
+    let (mr, nr) = (Self.mr, Self.nr)
     guard k > 0 else {
       c.update(repeating: 0, count: m * n)
       return
     }
     let workers = m * n * k >= Self.parallelLimit ? Swift.max(1, threads) : 1
+    // Scratch sized to the problem: small products must not pay for (or mmap) full blocks.
     let ncMax = Swift.min(Self.nc, (n + nr - 1) / nr * nr)
+    let kcMax = Swift.min(Self.kc, k)
+    // Enough row blocks for every worker, so none packs a block of `a` another also packs.
+    let rowsPerWorker = (m + workers - 1) / workers
+    let mcMax = Swift.min(Self.mc, (rowsPerWorker + mr - 1) / mr * mr)
     let bPack = UnsafeMutablePointer<Float>.allocate(capacity: kcMax * ncMax)
     defer { bPack.deallocate() }
     let aPacks = UnsafeMutablePointer<Float>.allocate(capacity: workers * (mcMax * kcMax + 64))
@@ -120,7 +128,7 @@ struct GemmKernel {
     }
   }
 
-  /// Packs `kc` columns of `a` starting at (`row`, `column`) into one 4-row sliver,
+  /// Packs `kc` columns of `a` starting at (`row`, `column`) into one 8-row sliver,
   /// zero-padding rows past `m`.
   private func packA(
     _ a: MatrixOperand<Float>, row: Int, column: Int, kc: Int,

@@ -1,10 +1,11 @@
-/// The 4×32 register tile of ``GemmKernel``: eight `SIMD16<Float>` accumulators, two vector
-/// loads of packed `b` and four broadcasts of packed `a` per step of `k`.
+/// The 8×32 register tile of ``GemmKernel``: sixteen `SIMD16<Float>` accumulators, two vector
+/// loads of packed `b` and eight broadcasts of packed `a` per step of `k`.
 ///
 /// Multiply-adds are fused only under `PX_FMA`: without an FMA-capable `-target-cpu`,
 /// `addingProduct` compiles to a library call per lane, about 40 times slower than `a * b + c`.
 enum GemmMicroKernel {
   typealias Vector = SIMD16<Float>
+  static let rows = 8
 
   @inline(__always)
   static func multiplyAdd(_ sum: Vector, _ a: Vector, _ b: Vector) -> Vector {
@@ -15,7 +16,7 @@ enum GemmMicroKernel {
     #endif
   }
 
-  /// `c[0..<rows, 0..<columns] (+)= aPanel · bPanel` over `kc` steps. `scratch` holds a 4×32
+  /// `c[0..<rows, 0..<columns] (+)= aPanel · bPanel` over `kc` steps. `scratch` holds an 8×32
   /// tile for edge tiles.
   @inline(__always)
   static func run(
@@ -30,24 +31,46 @@ enum GemmMicroKernel {
     var c21 = Vector()
     var c30 = Vector()
     var c31 = Vector()
+    var c40 = Vector()
+    var c41 = Vector()
+    var c50 = Vector()
+    var c51 = Vector()
+    var c60 = Vector()
+    var c61 = Vector()
+    var c70 = Vector()
+    var c71 = Vector()
     let bRaw = UnsafeRawPointer(b)
+    var pa = a
     for p in 0..<kc {
       let b0 = bRaw.loadUnaligned(fromByteOffset: p * 128, as: Vector.self)
       let b1 = bRaw.loadUnaligned(fromByteOffset: p * 128 + 64, as: Vector.self)
-      let a0 = Vector(repeating: a[p * 4])
-      let a1 = Vector(repeating: a[p * 4 + 1])
-      let a2 = Vector(repeating: a[p * 4 + 2])
-      let a3 = Vector(repeating: a[p * 4 + 3])
-      c00 = multiplyAdd(c00, a0, b0)
-      c01 = multiplyAdd(c01, a0, b1)
-      c10 = multiplyAdd(c10, a1, b0)
-      c11 = multiplyAdd(c11, a1, b1)
-      c20 = multiplyAdd(c20, a2, b0)
-      c21 = multiplyAdd(c21, a2, b1)
-      c30 = multiplyAdd(c30, a3, b0)
-      c31 = multiplyAdd(c31, a3, b1)
+      var broadcast = Vector(repeating: pa[0])
+      c00 = multiplyAdd(c00, broadcast, b0)
+      c01 = multiplyAdd(c01, broadcast, b1)
+      broadcast = Vector(repeating: pa[1])
+      c10 = multiplyAdd(c10, broadcast, b0)
+      c11 = multiplyAdd(c11, broadcast, b1)
+      broadcast = Vector(repeating: pa[2])
+      c20 = multiplyAdd(c20, broadcast, b0)
+      c21 = multiplyAdd(c21, broadcast, b1)
+      broadcast = Vector(repeating: pa[3])
+      c30 = multiplyAdd(c30, broadcast, b0)
+      c31 = multiplyAdd(c31, broadcast, b1)
+      broadcast = Vector(repeating: pa[4])
+      c40 = multiplyAdd(c40, broadcast, b0)
+      c41 = multiplyAdd(c41, broadcast, b1)
+      broadcast = Vector(repeating: pa[5])
+      c50 = multiplyAdd(c50, broadcast, b0)
+      c51 = multiplyAdd(c51, broadcast, b1)
+      broadcast = Vector(repeating: pa[6])
+      c60 = multiplyAdd(c60, broadcast, b0)
+      c61 = multiplyAdd(c61, broadcast, b1)
+      broadcast = Vector(repeating: pa[7])
+      c70 = multiplyAdd(c70, broadcast, b0)
+      c71 = multiplyAdd(c71, broadcast, b1)
+      pa += Self.rows
     }
-    let full = rows == 4 && columns == 32
+    let full = rows == Self.rows && columns == 32
     let target = full ? c : scratch
     let stride = full ? ldc : 32
     let tileAccumulates = full && accumulate
@@ -55,6 +78,10 @@ enum GemmMicroKernel {
     store(c10, c11, target + stride, tileAccumulates)
     store(c20, c21, target + 2 * stride, tileAccumulates)
     store(c30, c31, target + 3 * stride, tileAccumulates)
+    store(c40, c41, target + 4 * stride, tileAccumulates)
+    store(c50, c51, target + 5 * stride, tileAccumulates)
+    store(c60, c61, target + 6 * stride, tileAccumulates)
+    store(c70, c71, target + 7 * stride, tileAccumulates)
     guard !full else { return }
     for i in 0..<rows {
       let source = scratch + i * 32

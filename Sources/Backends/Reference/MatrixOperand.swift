@@ -14,6 +14,11 @@ struct MatrixOperand<T> {
       ? base[column * leadingDimension + row] : base[row * leadingDimension + column]
   }
 
+  /// The logical transpose of this operand (same memory).
+  var transposedView: MatrixOperand {
+    MatrixOperand(base: base, leadingDimension: leadingDimension, transposed: !transposed)
+  }
+
   /// The same operand moved forward by `offset` elements (the next matrix of a batch).
   func advanced(by offset: Int) -> MatrixOperand {
     MatrixOperand(base: base + offset, leadingDimension: leadingDimension, transposed: transposed)

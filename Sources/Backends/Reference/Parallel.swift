@@ -9,14 +9,14 @@ struct Parallel {
   /// The number of threads to use.
   let threads: Int
 
-  /// Runs `body` over consecutive chunks of `0..<count`. The chunks are disjoint, so `body` may
-  /// write to disjoint parts of one buffer without synchronisation. `grain` is the smallest
-  /// count worth a thread of its own.
+  /// Runs `body` over consecutive chunks of `0..<count`, one per thread once `count` reaches
+  /// `grain`, else on the calling thread in one piece. The chunks are disjoint, so `body` may
+  /// write to disjoint parts of one buffer without synchronisation.
   @inline(__always)
   func forEachChunk(
     _ count: Int, grain: Int = Parallel.minimumParallelCount, _ body: (Range<Int>) -> Void
   ) {
-    let chunks = Swift.min(threads, count / Swift.max(grain, 1))
+    let chunks = count >= Swift.max(grain, 1) ? Swift.min(threads, count) : 1
     guard chunks > 1 else {
       if count > 0 { body(0..<count) }
       return

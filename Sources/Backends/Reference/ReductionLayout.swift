@@ -16,9 +16,8 @@ struct ReductionLayout {
   let inner: Int
 
   init(shape: Shape, axes: [Int]) {
-    let reducedSet = Set(axes)
     for axis in 0..<shape.rank {
-      let flag = reducedSet.contains(axis)
+      let flag = axes.contains(axis)
       if let last = isReduced.last, last == flag {
         dims[dims.count - 1] *= shape[axis]
       } else {

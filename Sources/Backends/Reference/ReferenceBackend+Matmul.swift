@@ -17,8 +17,10 @@ extension ReferenceBackend {
     switch a.dtype {
     case .float32:
       try product(a, b, out, shape, Float.self) { x, y, z in
-        if shape.m * shape.n * shape.k <= GemmKernel.directLimit || shape.n < 16 {
+        if shape.m * shape.n * shape.k <= GemmKernel.directLimit {
           direct(x, y, z, shape)
+        } else if shape.n < GemmKernel.nr / 2 && shape.m >= GemmKernel.nr {
+          narrow(x, y, z, shape)
         } else {
           GemmKernel(m: shape.m, n: shape.n, k: shape.k, threads: threadCount).run(x, y, z)
         }
@@ -58,6 +60,23 @@ extension ReferenceBackend {
       kernel(
         x.advanced(by: aBatches == 1 ? 0 : batch * aSize),
         y.advanced(by: bBatches == 1 ? 0 : batch * bSize), z + batch * outSize)
+    }
+  }
+
+  /// A product with few columns (a 10-class output layer) would waste most of each 32-wide
+  /// tile, so it computes `cᵀ = bᵀ · aᵀ`, whose columns are the many rows of `a`, and
+  /// transposes the small result into place.
+  private func narrow(
+    _ a: MatrixOperand<Float>, _ b: MatrixOperand<Float>, _ c: UnsafeMutablePointer<Float>,
+    _ shape: MatmulShape
+  ) {
+    let (m, n) = (shape.m, shape.n)
+    let flipped = UnsafeMutablePointer<Float>.allocate(capacity: m * n)
+    defer { flipped.deallocate() }
+    GemmKernel(m: n, n: m, k: shape.k, threads: threadCount).run(
+      b.transposedView, a.transposedView, flipped)
+    for i in 0..<m {
+      for j in 0..<n { c[i * n + j] = flipped[j * m + i] }
     }
   }
 

@@ -18,6 +18,13 @@ extension ReferenceBackend {
   ) throws {
     let layout = ReductionLayout(shape: x.shape, axes: axes)
     switch op {
+    case .sum where layout.isBlock && layout.inner == 1:
+      let (source, destination, width) = (x.pointer(T.self), out.pointer(T.self), layout.reduced)
+      parallel.forEachChunk(
+        layout.outer, grain: Swift.max(1, Parallel.minimumParallelCount / width)
+      ) { rows in
+        for row in rows { destination[row] = T.sumRow(source + row * width, width) }
+      }
     case .sum:
       fold(x, out, layout, identity: 0) { T.sum($0, $1) }
     case .prod: fold(x, out, layout, identity: 1) { T.product($0, $1) }

@@ -35,23 +35,34 @@ public final class ReferenceBackend: Backend, SoftmaxKernels, OptimizerKernels, 
   public func supports(_ op: OpCode, _ dtype: DType) -> Bool {
     switch dtype {
     case .float32, .float64: op != .logicalNot && op != .logicalAnd && op != .logicalOr
-    case .int32, .int64: Self.integerOps.contains(op)
-    case .uint8: Self.byteOps.contains(op)
-    case .bool: Self.byteOps.contains(op) || Self.logicalOps.contains(op)
+    case .int32, .int64: Self.isIntegerOp(op)
+    case .uint8: Self.isByteOp(op)
+    case .bool: Self.isByteOp(op) || op == .logicalAnd || op == .logicalOr || op == .logicalNot
     case .bfloat16: false
     }
   }
 
-  private static let byteOps: Set<OpCode> = [
-    .copy, .fill, .cast, .equal, .notEqual, .select, .transpose, .concat, .slice, .gather, .pad,
-  ]
-  private static let logicalOps: Set<OpCode> = [.logicalAnd, .logicalOr, .logicalNot]
-  private static let integerOps: Set<OpCode> = [
-    .copy, .fill, .iota, .cast, .negate, .abs, .sign, .square, .add, .subtract, .multiply,
-    .divide, .maximum, .minimum, .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual,
-    .select, .sum, .max, .min, .prod, .argmax, .argmin, .transpose, .concat, .slice, .gather,
-    .scatterAdd, .pad,
-  ]
+  // Switches rather than sets: the dispatcher asks before every op, and a switch is a table
+  // lookup where a set would hash.
+  private static func isByteOp(_ op: OpCode) -> Bool {
+    switch op {
+    case .copy, .fill, .cast, .equal, .notEqual, .select, .transpose, .concat, .slice, .gather,
+      .pad:
+      true
+    default: false
+    }
+  }
+
+  private static func isIntegerOp(_ op: OpCode) -> Bool {
+    switch op {
+    case .copy, .fill, .iota, .cast, .negate, .abs, .sign, .square, .add, .subtract, .multiply,
+      .divide, .maximum, .minimum, .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual,
+      .select, .sum, .max, .min, .prod, .argmax, .argmin, .transpose, .concat, .slice, .gather,
+      .scatterAdd, .pad:
+      true
+    default: false
+    }
+  }
 
   /// The error for an op and dtype this backend does not implement.
   func unsupported(_ op: OpCode, _ dtype: DType) -> PlexusError {

@@ -35,6 +35,13 @@ import Testing
     }
   }
 
+  @Test func emptyInnerDimensionGivesZeros() throws {
+    let out = output([3, 4])
+    try backend.matmul(
+      buffer([], [3, 0]), buffer([], [0, 4]), transposeA: false, transposeB: false, out)
+    #expect(values(out) == [Double](repeating: 0, count: 12))
+  }
+
   @Test func conformsToTheReference() throws {
     backend.setThreadCount(1)
     #expect(try checkBackendConformance(backend, against: reference) == [])

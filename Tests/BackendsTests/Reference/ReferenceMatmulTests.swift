@@ -28,7 +28,8 @@ func pattern(_ count: Int, seed: Int) -> [Double] {
 
 @Suite struct ReferenceMatmulTests {
   static let sizes: [(Int, Int, Int)] = [
-    (1, 1, 1), (7, 13, 5), (33, 65, 17), (4, 32, 9), (37, 70, 300), (130, 33, 260),
+    (1, 1, 1), (7, 13, 5), (33, 65, 17), (4, 32, 9), (37, 70, 300), (130, 33, 260), (40, 10, 64),
+    (33, 1, 200),
   ]
 
   @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])

@@ -54,7 +54,9 @@ import Testing
     let byColumn = try reduce(.sum, x, [rows, columns], axes: [0], .float64)
     let expected = (0..<columns).map { c in (0..<rows).reduce(0.0) { $0 + x[$1 * columns + c] } }
     #expect(byColumn == expected)
-    let byRow = try reduce(.sum, x, [rows, columns], axes: [1], .int32)
-    #expect(byRow == (0..<rows).map { r in x[(r * columns)..<((r + 1) * columns)].reduce(0, +) })
+    let rowSums = (0..<rows).map { r in x[(r * columns)..<((r + 1) * columns)].reduce(0, +) }
+    #expect(try reduce(.sum, x, [rows, columns], axes: [1], .int32) == rowSums)
+    #expect(try reduce(.sum, x, [rows, columns], axes: [1], .float32) == rowSums)
+    #expect(try reduce(.sum, x, [rows * columns], axes: [0], .float64) == [rowSums.reduce(0, +)])
   }
 }
