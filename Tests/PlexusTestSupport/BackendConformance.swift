@@ -233,8 +233,8 @@ private struct ConformanceChecker {
       mismatches.append("\(label): \(backend.name) threw \(error)")
       return
     }
-    let want = ConformanceValues.read(expected)
-    let got = ConformanceValues.read(actual)
+    let want = bufferValues(expected)
+    let got = bufferValues(actual)
     let tolerance = dtype == .float32 ? 1e-4 : dtype == .float64 ? 1e-9 : 0
     for index in want.indices {
       let (w, g) = (want[index], got[index])
@@ -274,46 +274,13 @@ private struct ConformanceChecker {
       default: return unit * 6 - 3
       }
     }
-    return ConformanceValues.make(values, dtype, shape)
+    return makeBuffer(values, shape, dtype)
   }
 
   private mutating func integers(_ dtype: DType, _ shape: Shape, below limit: Int) -> TensorBuffer {
     let values = (0..<shape.elementCount).map { _ in (random.unit() * Double(limit)).rounded(.down)
     }
-    return ConformanceValues.make(values, dtype, shape)
-  }
-}
-
-/// Moves values between `[Double]` and buffers of any dtype.
-private enum ConformanceValues {
-  static func make(_ values: [Double], _ dtype: DType, _ shape: Shape) -> TensorBuffer {
-    let buffer = TensorBuffer(dtype: dtype, shape: shape)
-    for (index, value) in values.enumerated() {
-      switch dtype {
-      case .float32: buffer.pointer(Float.self)[index] = Float(value)
-      case .float64: buffer.pointer(Double.self)[index] = value
-      case .int32: buffer.pointer(Int32.self)[index] = Int32(value)
-      case .int64: buffer.pointer(Int64.self)[index] = Int64(value)
-      case .uint8: buffer.pointer(UInt8.self)[index] = UInt8(value)
-      case .bool: buffer.pointer(UInt8.self)[index] = value != 0 ? 1 : 0
-      case .bfloat16: buffer.pointer(UInt16.self)[index] = 0
-      }
-    }
-    return buffer
-  }
-
-  static func read(_ buffer: TensorBuffer) -> [Double] {
-    (0..<buffer.count).map { index in
-      switch buffer.dtype {
-      case .float32: Double(buffer.pointer(Float.self)[index])
-      case .float64: buffer.pointer(Double.self)[index]
-      case .int32: Double(buffer.pointer(Int32.self)[index])
-      case .int64: Double(buffer.pointer(Int64.self)[index])
-      case .uint8: Double(buffer.pointer(UInt8.self)[index])
-      case .bool: buffer.pointer(UInt8.self)[index] != 0 ? 1 : 0
-      case .bfloat16: 0
-      }
-    }
+    return makeBuffer(values, shape, dtype)
   }
 }
 
