@@ -14,29 +14,43 @@ public func checkLayerContract(
   _ makeLayer: () -> Layer, inputShape: Shape, expectedWeights: Int? = nil,
   checkGradients gradients: Bool = true
 ) throws -> [String] {
+  try checkLayerContract(
+    makeLayer, inputShapes: [inputShape], expectedWeights: expectedWeights,
+    checkGradients: gradients)
+}
+
+/// The same contract for layers that take several inputs (merging layers).
+public func checkLayerContract(
+  _ makeLayer: () -> Layer, inputShapes: [Shape], expectedWeights: Int? = nil,
+  checkGradients gradients: Bool = true
+) throws -> [String] {
   var problems: [String] = []
   let layer = makeLayer()
   if layer.built { problems.append("built before its first call") }
-  let x = try sampleTensor(inputShape, avoidZero: true, seed: 7).cast(to: .float32)
+  let xs = try inputShapes.enumerated().map { index, shape in
+    try sampleTensor(shape, avoidZero: true, seed: 7 + index).cast(to: .float32)
+  }
+  let symbolicShapes = inputShapes.map { Shape([-1] + $0.dims.dropFirst()) }
 
-  let y = try layer(x)
+  let y = try layer(xs)
   if !layer.built { problems.append("not built after its first call") }
   if let expectedWeights, layer.weights.count != expectedWeights {
     problems.append("has \(layer.weights.count) weights, expected \(expectedWeights)")
   }
-  let predicted = try layer.computeOutputShape([Shape([-1] + inputShape.dims.dropFirst())])
+  let predicted = try layer.computeOutputShape(symbolicShapes)
   if Array(predicted.dims.dropFirst()) != Array(y.shape.dims.dropFirst()) {
     problems.append("computeOutputShape \(predicted) disagrees with the output \(y.shape)")
   }
-  let symbolic = try makeLayer()(Input(shape: Shape(Array(inputShape.dims.dropFirst()))))
+  let symbolic = try makeLayer()(
+    inputShapes.map { Input(shape: Shape(Array($0.dims.dropFirst()))) })
   if Array(symbolic.shape.dims.dropFirst()) != Array(y.shape.dims.dropFirst()) {
     problems.append("symbolic shape \(symbolic.shape) disagrees with the output \(y.shape)")
   }
-  if try layer(x).floats() != y.floats() { problems.append("two inference calls differ") }
+  if try layer(xs).floats() != y.floats() { problems.append("two inference calls differ") }
   if layer.config["name"] != .string(layer.name) { problems.append("config lacks its name") }
 
-  let onOpenBLAS = try withBackend("openblas") { try layer(x) }
-  let onReference = try withBackend("reference") { try layer(x) }
+  let onOpenBLAS = try withBackend("openblas") { try layer(xs) }
+  let onReference = try withBackend("reference") { try layer(xs) }
   for (a, b) in zip(try onOpenBLAS.floats(), try onReference.floats())
   where Swift.abs(a - b) > 1e-4 * Swift.max(1, Swift.abs(a)) {
     problems.append("openblas and reference disagree: \(a) vs \(b)")
@@ -48,7 +62,7 @@ public func checkLayerContract(
     let originals = layer.getWeights()
     try layer.setWeights(originals)
     let tape = GradientTape()
-    let loss = try tape.record { try Ops.sum(Ops.square(layer(x, training: false))) }
+    let loss = try tape.record { try Ops.sum(Ops.square(layer(xs, training: false))) }
     let grads = try tape.gradient(of: loss, wrt: layer.trainableWeights)
     for (variable, grad) in zip(layer.trainableWeights, grads) where grad == nil {
       problems.append("no gradient reaches \(variable.path)")
@@ -64,9 +78,9 @@ public func checkLayerContract(
         plus[element] += step
         minus[element] -= step
         try variable.assign(Tensor(plus, shape: variable.shape))
-        let upper = try Ops.sum(Ops.square(layer(x))).item()
+        let upper = try Ops.sum(Ops.square(layer(xs))).item()
         try variable.assign(Tensor(minus, shape: variable.shape))
-        let lower = try Ops.sum(Ops.square(layer(x))).item()
+        let lower = try Ops.sum(Ops.square(layer(xs))).item()
         try variable.assign(Tensor(base, shape: variable.shape))
         let numeric = (upper - lower) / Double(2 * step)
         let value = Double(analytic[element])

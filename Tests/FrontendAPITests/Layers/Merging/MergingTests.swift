@@ -1,8 +1,18 @@
+import PlexusTestSupport
 import Testing
 
 @testable import Plexus
 
 @Suite struct MergingTests {
+  @Test func keepTheLayerContract() throws {
+    #expect(
+      try checkLayerContract({ Add() }, inputShapes: [[2, 3], [2, 3]], expectedWeights: 0) == [])
+    #expect(
+      try checkLayerContract(
+        { Concatenate() }, inputShapes: [[2, 3], [2, 5]], expectedWeights: 0)
+        == [])
+  }
+
   @Test func addSumsItsInputs() throws {
     let a = try Tensor([1, 2] as [Float], shape: [1, 2])
     let b = try Tensor([10, 20] as [Float], shape: [1, 2])
