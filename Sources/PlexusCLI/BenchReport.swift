@@ -19,7 +19,8 @@ struct BenchReport {
         "name": name, "backend": backend, "value": (value * 1000).rounded() / 1000, "unit": unit,
         "threads": threads,
       ]
-      if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]),
+      if let data = try? JSONSerialization.data(
+        withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]),
         let line = String(data: data, encoding: .utf8)
       {
         print(line)
