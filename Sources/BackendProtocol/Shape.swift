@@ -14,8 +14,34 @@ public struct Shape: Hashable, Sendable, Codable, ExpressibleByArrayLiteral,
   /// The number of axes.
   public var rank: Int { dims.count }
 
-  /// The number of elements (1 for a scalar).
-  public var elementCount: Int { dims.reduce(1, *) }
+  /// The number of elements (1 for a scalar); `Int.max` when the product overflows, so that
+  /// ``validated(context:)`` can reject it instead of trapping.
+  public var elementCount: Int {
+    var total = 1
+    for dimension in dims {
+      let (product, overflow) = total.multipliedReportingOverflow(by: dimension)
+      if overflow { return Int.max }
+      total = product
+    }
+    return total
+  }
+
+  /// The largest element count Plexus allocates (2³⁴, 64 GiB of float32).
+  public static let maximumElementCount = 1 << 34
+
+  /// This shape, when every axis is non-negative and the element count is allocatable;
+  /// otherwise an error naming `context`.
+  public func validated(context: String) throws -> Shape {
+    guard isValid else {
+      throw PlexusError.invalidArgument(context: context, message: "negative axis size in \(self)")
+    }
+    guard elementCount <= Shape.maximumElementCount else {
+      throw PlexusError.invalidArgument(
+        context: context,
+        message: "shape \(self) has more than \(Shape.maximumElementCount) elements")
+    }
+    return self
+  }
 
   /// Row-major strides, in elements.
   public var strides: [Int] {
@@ -46,7 +72,7 @@ public struct Shape: Hashable, Sendable, Codable, ExpressibleByArrayLiteral,
   /// Normalises a possibly negative axis against `rank`, or returns nil when it is out of range.
   public static func normalize(axis: Int, rank: Int) -> Int? {
     let resolved = axis < 0 ? axis + rank : axis
-    return (0..<Swift.max(rank, 1)).contains(resolved) ? resolved : nil
+    return (0..<rank).contains(resolved) ? resolved : nil
   }
 
   /// The NumPy broadcast of two shapes, or nil when they are incompatible.

@@ -11,8 +11,19 @@ public struct TensorBuffer: @unchecked Sendable {
   /// The memory holding `shape.elementCount` elements of `dtype`.
   public let storage: Storage
 
-  /// Wraps existing storage, which must hold at least `shape.elementCount` elements.
-  public init(dtype: DType, shape: Shape, storage: Storage) {
+  /// Wraps existing storage; throws unless it holds `shape.elementCount` elements of `dtype`.
+  public init(dtype: DType, shape: Shape, storage: Storage) throws {
+    let (bytes, overflow) = shape.elementCount.multipliedReportingOverflow(by: dtype.byteSize)
+    guard shape.isValid, !overflow, bytes <= storage.byteCount else {
+      throw PlexusError.invalidArgument(
+        context: "TensorBuffer",
+        message: "storage of \(storage.byteCount) bytes cannot hold \(dtype) \(shape)")
+    }
+    self.init(dtype: dtype, shape: shape, uncheckedStorage: storage)
+  }
+
+  /// Wraps storage already known to be large enough (the framework's own views).
+  package init(dtype: DType, shape: Shape, uncheckedStorage storage: Storage) {
     self.dtype = dtype
     self.shape = shape
     self.storage = storage
@@ -22,7 +33,8 @@ public struct TensorBuffer: @unchecked Sendable {
   public init(dtype: DType, shape: Shape) {
     self.dtype = dtype
     self.shape = shape
-    self.storage = Storage(byteCount: shape.elementCount * dtype.byteSize)
+    let (bytes, overflow) = shape.elementCount.multipliedReportingOverflow(by: dtype.byteSize)
+    self.storage = Storage(byteCount: overflow ? Int.max : bytes)
   }
 
   /// The number of elements.
@@ -34,8 +46,8 @@ public struct TensorBuffer: @unchecked Sendable {
     storage.base.assumingMemoryBound(to: T.self)
   }
 
-  /// The same elements under a new shape with the same element count.
-  public func reshaped(_ newShape: Shape) -> TensorBuffer {
-    TensorBuffer(dtype: dtype, shape: newShape, storage: storage)
+  /// The same elements under a new shape; the caller guarantees the same element count.
+  package func reshaped(_ newShape: Shape) -> TensorBuffer {
+    TensorBuffer(dtype: dtype, shape: newShape, uncheckedStorage: storage)
   }
 }

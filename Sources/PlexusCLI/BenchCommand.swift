@@ -18,6 +18,14 @@ struct BenchCommand: ParsableCommand {
   @Flag(help: "Skip the MLP benchmark.") var noMlp = false
   @Flag(help: "Print one JSON object per line instead of a table.") var json = false
 
+  func validate() throws {
+    guard mlpEpochs >= 1 else { throw ValidationError("--mlp-epochs must be at least 1") }
+    guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+    guard sizes.allSatisfy({ (1...8192).contains($0) }) else {
+      throw ValidationError("--sizes must be in 1...8192")
+    }
+  }
+
   func run() throws {
     let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
     try Config.setThreads(threadCount)
@@ -47,7 +55,6 @@ struct BenchCommand: ParsableCommand {
           name: "mlp_b\(batchSize)_epoch", backend: backend, value: seconds, unit: "s/epoch")
       }
     }
-    report.finish()
   }
 
   /// Best GFLOP/s of repeated `size³` products on `backend` (strict: no fallback allowed).
@@ -90,10 +97,10 @@ struct BenchCommand: ParsableCommand {
       try model.compile(
         optimizer: Adam(), loss: SparseCategoricalCrossentropy(fromLogits: true),
         metrics: ["accuracy"])
-      for _ in 0..<200 { _ = try model.trainStep([x], [y]) }
+      for _ in 0..<200 { _ = try model.trainOnBatch(x, y) }
       let steps = 2000
       let start = DispatchTime.now().uptimeNanoseconds
-      for _ in 0..<steps { _ = try model.trainStep([x], [y]) }
+      for _ in 0..<steps { _ = try model.trainOnBatch(x, y) }
       return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3 / Double(steps)
     }
   }

@@ -4,7 +4,6 @@ import Foundation
 struct BenchReport {
   let json: Bool
   let threads: Int
-  private var rows: [(String, String, Double, String)] = []
 
   init(json: Bool, threads: Int) {
     self.json = json
@@ -12,8 +11,7 @@ struct BenchReport {
     if !json { print("threads: \(threads)") }
   }
 
-  mutating func add(name: String, backend: String, value: Double, unit: String) {
-    rows.append((name, backend, value, unit))
+  func add(name: String, backend: String, value: Double, unit: String) {
     if json {
       let object: [String: Any] = [
         "name": name, "backend": backend, "value": (value * 1000).rounded() / 1000, "unit": unit,
@@ -32,6 +30,4 @@ struct BenchReport {
     }
     fflush(nil)
   }
-
-  func finish() {}
 }

@@ -13,8 +13,11 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Samples per step.") var batchSize = 32
   @Option(help: "Adam's learning rate.") var learningRate = 1e-3
   @Option(help: "Units of the hidden layer.") var hidden = 128
-  @Option(help: "Backend to train on (see `plexus backends`).") var backend =
-    ProcessInfo.processInfo.environment["PLEXUS_BACKEND"] ?? "openblas"
+  @Option(
+    help:
+      "Backend to train on (see `plexus backends`; default: $PLEXUS_BACKEND, else the default backend)."
+  )
+  var backend: String?
   @Option(help: "Random seed for weights and shuffling.") var seed: UInt64 = 1234
   @Option(help: "Threads for every backend (default: one per core).") var threads: Int?
   @Option(help: "Fraction of the training set held out for validation.") var validationSplit = 0.0
@@ -24,7 +27,9 @@ struct TrainCommand: ParsableCommand {
 
   func run() throws {
     try Config.setThreads(threads ?? ProcessInfo.processInfo.activeProcessorCount)
-    try Config.setBackend(backend)
+    if let name = backend ?? ProcessInfo.processInfo.environment["PLEXUS_BACKEND"] {
+      try Config.setBackend(name)
+    }
     setRandomSeed(seed)
 
     let ((xTrain, yTrain), (xTest, yTest)) = try FashionMNIST.loadNormalized(directory: data)
@@ -48,7 +53,7 @@ struct TrainCommand: ParsableCommand {
     let accuracy = results["accuracy"] ?? .nan
     let loss = results["loss"] ?? .nan
     print(
-      "Trained \(epochs) epochs on \(backend) in \(String(format: "%.1f", seconds)) s "
+      "Trained \(epochs) epochs on \(Config.backend) in \(String(format: "%.1f", seconds)) s "
         + "(\(String(format: "%.3f", seconds / Double(max(epochs, 1)))) s/epoch)")
     print("Test loss: \(String(format: "%.4f", loss))")
     print("Test accuracy: \(String(format: "%.4f", accuracy))")

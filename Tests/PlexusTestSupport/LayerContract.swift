@@ -58,9 +58,8 @@ public func checkLayerContract(
   }
 
   if gradients && !layer.trainableWeights.isEmpty {
-    // Differentiate through the layer in float64 by temporarily widening its weights.
-    let originals = layer.getWeights()
-    try layer.setWeights(originals)
+    // The layer computes in float32, so the finite differences use a large step and a
+    // loose tolerance; the float64 checks of every primitive live in GradientRulesTests.
     let tape = GradientTape()
     let loss = try tape.record { try Ops.sum(Ops.square(layer(xs, training: false))) }
     let grads = try tape.gradient(of: loss, wrt: layer.trainableWeights)

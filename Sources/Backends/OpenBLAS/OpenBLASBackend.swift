@@ -16,6 +16,9 @@ public final class OpenBLASBackend: Backend, Sendable {
   private let configuredThreads = Atomic<Int>(0)
   /// The count last handed to OpenBLAS, so it is only called on a change.
   private let appliedThreads = Atomic<Int>(0)
+  /// OpenBLAS's thread count is process-wide: changing it while another thread is inside
+  /// `sgemm` is unsafe, so every product and every change holds this lock.
+  private static let lock = Mutex(())
 
   /// Creates the backend; OpenBLAS keeps its own thread setting until ``setThreadCount(_:)``.
   public init() {
@@ -32,7 +35,7 @@ public final class OpenBLASBackend: Backend, Sendable {
   /// Sets OpenBLAS's process-wide thread count (`openblas_set_num_threads`).
   public func setThreadCount(_ count: Int) {
     configuredThreads.store(Swift.max(1, count), ordering: .relaxed)
-    apply(threads: Swift.max(1, count))
+    Self.lock.withLock { _ in apply(threads: Swift.max(1, count)) }
   }
 
   private func apply(threads: Int) {
@@ -72,25 +75,28 @@ public final class OpenBLASBackend: Backend, Sendable {
     let transB = transposeB ? CblasTrans : CblasNoTrans
     let (mi, ni, ki) = (Int32(clamping: m), Int32(clamping: n), Int32(clamping: k))
     let (ldai, ldbi) = (Int32(clamping: Swift.max(lda, 1)), Int32(clamping: Swift.max(ldb, 1)))
-    let work = m * n * k
-    apply(threads: work < Self.singleThreadBelow ? 1 : configuredThreads.load(ordering: .relaxed))
-    switch a.dtype {
-    case .float32:
-      let (x, y, z) = (a.pointer(Float.self), b.pointer(Float.self), out.pointer(Float.self))
-      for batch in 0..<batches {
-        cblas_sgemm(
-          CblasRowMajor, transA, transB, mi, ni, ki, 1, x + batch * aStride, ldai,
-          y + batch * bStride, ldbi, 0, z + batch * m * n, ni)
+    let (mn, overflowMN) = m.multipliedReportingOverflow(by: n)
+    let (work, overflowWork) = mn.multipliedReportingOverflow(by: k)
+    let small = !overflowMN && !overflowWork && work < Self.singleThreadBelow
+    let threads = small ? 1 : configuredThreads.load(ordering: .relaxed)
+    guard a.dtype == .float32 || a.dtype == .float64 else { throw unsupported(.matmul, a.dtype) }
+    Self.lock.withLock { _ in
+      apply(threads: threads)
+      if a.dtype == .float32 {
+        let (x, y, z) = (a.pointer(Float.self), b.pointer(Float.self), out.pointer(Float.self))
+        for batch in 0..<batches {
+          cblas_sgemm(
+            CblasRowMajor, transA, transB, mi, ni, ki, 1, x + batch * aStride, ldai,
+            y + batch * bStride, ldbi, 0, z + batch * m * n, ni)
+        }
+      } else {
+        let (x, y, z) = (a.pointer(Double.self), b.pointer(Double.self), out.pointer(Double.self))
+        for batch in 0..<batches {
+          cblas_dgemm(
+            CblasRowMajor, transA, transB, mi, ni, ki, 1, x + batch * aStride, ldai,
+            y + batch * bStride, ldbi, 0, z + batch * m * n, ni)
+        }
       }
-    case .float64:
-      let (x, y, z) = (a.pointer(Double.self), b.pointer(Double.self), out.pointer(Double.self))
-      for batch in 0..<batches {
-        cblas_dgemm(
-          CblasRowMajor, transA, transB, mi, ni, ki, 1, x + batch * aStride, ldai,
-          y + batch * bStride, ldbi, 0, z + batch * m * n, ni)
-      }
-    default:
-      throw unsupported(.matmul, a.dtype)
     }
   }
 

@@ -43,36 +43,51 @@ enum GradientRules {
     case .erf: return try g * (2 / Double.pi.squareRoot()) * Ops.exp(Ops.negative(Ops.square(x)))
     case .expm1: return try g * (y + 1)
     case .log1p: return try g / (x + 1)
-    case .sign, .floor, .ceil, .round, .logicalNot: return nil
-    default: return nil
+    default: return nil  // sign, floor, ceil, round and logical ops are piecewise constant
     }
   }
 
   private static func binary(
     _ op: OpCode, _ a: Tensor, _ b: Tensor, _ y: Tensor, _ g: Tensor, needs: [Bool]
   ) throws -> [Tensor?] {
-    let (ga, gb): (Tensor?, Tensor?)
+    // Each side's rule runs only when that side needs a gradient (a bias add's data operand
+    // does not), then is summed back over the axes broadcasting stretched.
+    func side(_ index: Int, _ shape: Shape, _ rule: () throws -> Tensor?) throws -> Tensor? {
+      guard needs[index], let grad = try rule() else { return nil }
+      return try unbroadcast(grad, to: shape)
+    }
     switch op {
-    case .add: (ga, gb) = (g, g)
-    case .subtract: (ga, gb) = (g, try Ops.negative(g))
-    case .multiply: (ga, gb) = (try g * b, try g * a)
-    case .divide: (ga, gb) = (try g / b, try Ops.negative(g * a / Ops.square(b)))
+    case .add:
+      return [try side(0, a.shape) { g }, try side(1, b.shape) { g }]
+    case .subtract:
+      return [try side(0, a.shape) { g }, try side(1, b.shape) { try Ops.negative(g) }]
+    case .multiply:
+      return [try side(0, a.shape) { try g * b }, try side(1, b.shape) { try g * a }]
+    case .divide:
+      return [
+        try side(0, a.shape) { try g / b },
+        try side(1, b.shape) { try Ops.negative(g * a / Ops.square(b)) },
+      ]
     case .power:
       // d/da = b·a^(b-1); d/db = y·log(a), taken as 0 where a <= 0.
-      let da = try g * b * Ops.power(a, b - 1)
-      let positive = try Ops.greater(a, zero(a))
-      let safeLog = try Ops.log(Ops.where(positive, a, Ops.onesLike(a)))
-      (ga, gb) = (da, try Ops.where(positive, g * y * safeLog, zero(g)))
+      return [
+        try side(0, a.shape) { try g * b * Ops.power(a, b - 1) },
+        try side(1, b.shape) {
+          let positive = try Ops.greater(a, zero(a))
+          let safeLog = try Ops.log(Ops.where(positive, a, Ops.onesLike(a)))
+          return try Ops.where(positive, g * y * safeLog, zero(g))
+        },
+      ]
     case .maximum, .minimum:
       // Ties send the gradient to `a`.
       let pickA = try op == .maximum ? Ops.greaterEqual(a, b) : Ops.lessEqual(a, b)
-      (ga, gb) = (try Ops.where(pickA, g, zero(g)), try Ops.where(pickA, zero(g), g))
-    default: return [nil, nil]
+      return [
+        try side(0, a.shape) { try Ops.where(pickA, g, zero(g)) },
+        try side(1, b.shape) { try Ops.where(pickA, zero(g), g) },
+      ]
+    default:
+      return [nil, nil]
     }
-    return [
-      try ga.map { try unbroadcast($0, to: a.shape) },
-      try gb.map { try unbroadcast($0, to: b.shape) },
-    ]
   }
 
   // MARK: Structure, selection, reductions, matmul

@@ -9,7 +9,8 @@
 ///
 /// Trainable variables read inside `record` are watched automatically; other tensors are
 /// watched with ``watch(_:)``. A tape that is not `persistent` answers one `gradient` call and
-/// then releases what it recorded. Gradient rules are written with Plexus ops, so a tape that
+/// then releases what it recorded. A tape records the ops of the task that runs `record`;
+/// child tasks inherit it, so ops run concurrently in child tasks must not share one tape. Gradient rules are written with Plexus ops, so a tape that
 /// is recording while another computes its gradients records those too (higher-order
 /// derivatives).
 public final class GradientTape: @unchecked Sendable {
@@ -47,7 +48,7 @@ public final class GradientTape: @unchecked Sendable {
   /// The gradients of `target` (summed over its elements) with respect to each variable; nil
   /// where a variable does not influence `target`.
   public func gradient(of target: Tensor, wrt variables: [Variable]) throws -> [Tensor?] {
-    let grads = try backpropagate(from: target)
+    let grads = try backpropagate(from: target, keeping: [])
     return try variables.map { variable in
       let ids = variableReads[ObjectIdentifier(variable)] ?? []
       var total: Tensor?
@@ -62,11 +63,13 @@ public final class GradientTape: @unchecked Sendable {
   /// The gradients of `target` (summed over its elements) with respect to watched tensors; nil
   /// where a tensor does not influence `target`.
   public func gradient(of target: Tensor, wrt sources: [Tensor]) throws -> [Tensor?] {
-    let grads = try backpropagate(from: target)
+    let grads = try backpropagate(from: target, keeping: Set(sources.map(\.tapeID)))
     return sources.map { $0.tapeID == 0 ? nil : grads[$0.tapeID] }
   }
 
-  private func backpropagate(from target: Tensor) throws -> [Int: Tensor] {
+  /// Gradients by tape identity: those of leaves (watched tensors and variable reads), plus the
+  /// intermediate values in `keeping`; others are dropped once consumed to bound memory.
+  private func backpropagate(from target: Tensor, keeping: Set<Int>) throws -> [Int: Tensor] {
     guard !consumed else {
       throw PlexusError.invalidState(
         context: "GradientTape.gradient",
@@ -83,7 +86,9 @@ public final class GradientTape: @unchecked Sendable {
       grads[target.tapeID] = try Ops.onesLike(target)
     }
     for node in nodes.reversed() {
-      guard let outputGrad = grads.removeValue(forKey: node.output.tapeID) else { continue }
+      let id = node.output.tapeID
+      guard let outputGrad = keeping.contains(id) ? grads[id] : grads.removeValue(forKey: id)
+      else { continue }
       let inputGrads = try GradientRules.backward(node, outputGrad)
       for (input, grad) in zip(node.inputs, inputGrads) {
         guard let grad, input.tapeID != 0, input.dtype.isFloatingPoint else { continue }

@@ -13,15 +13,16 @@ final class BackendEntry: @unchecked Sendable {
     var fallbacks = [Int](repeating: 0, count: BackendEntry.opSlots)
   }
 
-  static let opSlots = 256
-  static let dtypeSlots = 8
+  /// One slot per op code value, sized from the codes themselves so appended ones fit.
+  static let opSlots = Int(OpCode.allCases.map(\.rawValue).max() ?? 0) + 1
+  static let dtypeSlots = Int(DType.allCases.map(\.rawValue).max() ?? 0) + 1
 
   init(_ backend: any Backend) {
     self.backend = backend
     self.name = backend.name
     var table = [Bool](repeating: false, count: Self.opSlots * Self.dtypeSlots)
-    for op in OpCode.allCases where Int(op.rawValue) < Self.opSlots {
-      for dtype in DType.allCases where Int(dtype.rawValue) < Self.dtypeSlots {
+    for op in OpCode.allCases {
+      for dtype in DType.allCases {
         table[Self.slot(op, dtype)] = backend.supports(op, dtype)
       }
     }
@@ -40,11 +41,11 @@ final class BackendEntry: @unchecked Sendable {
   }
 
   func countDispatch(_ op: OpCode) {
-    counters.withLock { $0.dispatches[Int(op.rawValue) & 255] += 1 }
+    counters.withLock { $0.dispatches[Int(op.rawValue)] += 1 }
   }
 
   func countFallback(_ op: OpCode) {
-    counters.withLock { $0.fallbacks[Int(op.rawValue) & 255] += 1 }
+    counters.withLock { $0.fallbacks[Int(op.rawValue)] += 1 }
   }
 
   func snapshot() -> Counters { counters.withLock { $0 } }

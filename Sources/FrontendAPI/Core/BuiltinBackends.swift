@@ -3,12 +3,13 @@ import PlexusReference
 
 /// The bootstrap: the one file that names the built-in backends.
 enum BuiltinBackends {
-  /// The backend selected by default when nothing else is chosen.
-  static let defaultName = "openblas"
-
-  static func registerIfNeeded(in registry: BackendRegistry) {
-    guard registry.fallback == nil else { return }
+  /// Registers the reference backend (as the fallback) and OpenBLAS, unless a fallback is
+  /// already registered; returns the backend to select by default (OpenBLAS), if it registered.
+  static func registerIfNeeded(in registry: BackendRegistry) -> (any Backend)? {
+    guard registry.fallback == nil else { return nil }
+    let openBLAS = OpenBLASBackend()
     try? registry.register(ReferenceBackend(), isFallback: true)
-    try? registry.register(OpenBLASBackend())
+    try? registry.register(openBLAS)
+    return openBLAS
   }
 }

@@ -22,9 +22,10 @@ public enum Config {
 
   /// Sets the thread count of every backend (OpenBLAS, the reference pool, OpenMP).
   public static func setThreads(_ count: Int) throws {
-    guard count > 0 else {
+    guard (1...1024).contains(count) else {
       throw PlexusError.invalidArgument(
-        context: "Config.setThreads", message: "thread count must be positive, received \(count)")
+        context: "Config.setThreads", message: "thread count must be in 1...1024, received \(count)"
+      )
     }
     _ = Dispatcher.defaultEntry
     BackendRegistry.shared.setThreadCount(count)

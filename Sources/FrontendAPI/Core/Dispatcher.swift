@@ -20,7 +20,7 @@ public enum Dispatcher {
   }
   private static let state: Mutex<State> = {
     let registry = BackendRegistry.shared
-    BuiltinBackends.registerIfNeeded(in: registry)
+    let preferred = BuiltinBackends.registerIfNeeded(in: registry)
     var initial = State()
     for backend in registry.all {
       initial.entries[ObjectIdentifier(backend)] = BackendEntry(backend)
@@ -28,10 +28,8 @@ public enum Dispatcher {
     if let fallback = registry.fallback {
       initial.fallbackEntry = initial.entries[ObjectIdentifier(fallback)]
     }
-    let preferred = BuiltinBackends.defaultName
     initial.defaultEntry =
-      registry.all.first { $0.name == preferred }.flatMap { initial.entries[ObjectIdentifier($0)] }
-      ?? initial.fallbackEntry
+      preferred.flatMap { initial.entries[ObjectIdentifier($0)] } ?? initial.fallbackEntry
     return Mutex(initial)
   }()
 
@@ -144,7 +142,7 @@ public enum Dispatcher {
     for entry in entries {
       let counters = entry.snapshot()
       for op in OpCode.allCases {
-        let slot = Int(op.rawValue) & 255
+        let slot = Int(op.rawValue)
         if counters.dispatches[slot] > 0 {
           result.add(dispatchOn: entry.name, op, count: counters.dispatches[slot])
         }

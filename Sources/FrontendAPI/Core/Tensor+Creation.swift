@@ -24,10 +24,7 @@ extension Tensor {
 
   /// A tensor of `shape` filled with `value`, converted to `dtype`.
   public static func full(_ shape: Shape, value: Double, dtype: DType = .float32) throws -> Tensor {
-    guard shape.isValid else {
-      throw PlexusError.invalidArgument(context: "full", message: "negative size in \(shape)")
-    }
-    return try Dispatcher.fill(shape: shape, dtype: dtype, value: value)
+    try Dispatcher.fill(shape: shape.validated(context: "full"), dtype: dtype, value: value)
   }
 
   /// A tensor of zeros.

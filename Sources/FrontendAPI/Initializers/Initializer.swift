@@ -62,7 +62,7 @@ public struct Initializer: Sendable, Hashable, Codable, CustomStringConvertible 
 
   /// Draws a tensor of `shape` from the seeded stream.
   public func callAsFunction(_ shape: Shape, dtype: DType = .float32) throws -> Tensor {
-    let (fanIn, fanOut) = Self.fans(shape)
+    let (fanIn, fanOut) = Self.fans(try shape.validated(context: "Initializer \(name)"))
     // Keras divides by this so the truncated normal keeps the intended variance.
     let truncationScale = 0.879_625_661_034_239_78
     let parameter = { (key: String, fallback: Double) in parameters[key] ?? fallback }

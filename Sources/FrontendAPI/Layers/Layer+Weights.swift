@@ -6,13 +6,15 @@ extension Layer {
     name: String, shape: Shape, initializer: Initializer = .glorotUniform,
     dtype: DType = .float32, trainable: Bool = true
   ) throws -> Variable {
-    guard shape.isValid, shape.dims.allSatisfy({ $0 > 0 }) || shape.rank == 0 else {
+    _ = try shape.validated(context: "\(identity).addWeight")
+    guard shape.dims.allSatisfy({ $0 > 0 }) || shape.rank == 0 else {
       throw PlexusError.invalidArgument(
         context: "\(identity).addWeight",
         message: "weight '\(name)' needs a positive shape, received \(shape)")
     }
     let variable = Variable(
-      try initializer(shape, dtype: dtype), name: name, trainable: trainable && self.trainable)
+      try initializer(shape, dtype: dtype), name: name, trainable: trainable && self.trainable,
+      createdTrainable: trainable)
     addedWeights.append(variable)
     cachedOwnVariables = nil
     return variable

@@ -47,7 +47,7 @@ open class Layer: @unchecked Sendable, SequentialComponent {
     get { trainableSetting }
     set {
       trainableSetting = newValue
-      for variable in ownVariables { variable.trainable = newValue }
+      for variable in ownVariables where variable.createdTrainable { variable.trainable = newValue }
       for (_, layer) in sublayers { layer.trainable = newValue }
     }
   }

@@ -55,15 +55,33 @@ public final class SparseCategoricalCrossentropy: Loss, @unchecked Sendable {
         received: "\(yTrue.dtype) labels of shape \(yTrue.shape)")
     }
     let expected = Shape(Array(yPred.shape.dims.dropLast()))
-    if yTrue.shape == expected { return yTrue }
+    if yTrue.shape == expected { return try checkedRange(yTrue, yPred) }
     if yTrue.shape == Shape(expected.dims + [1]) {
-      return try Ops.reshape(yTrue, expected)
+      return try checkedRange(Ops.reshape(yTrue, expected), yPred)
     }
     throw PlexusError.shapeMismatch(
       context: errorContext,
       expected: "labels of shape \(expected) or \(Shape(expected.dims + [1])) for predictions "
         + "of shape \(yPred.shape)",
       received: "labels of shape \(yTrue.shape)")
+  }
+
+  /// `int32` labels (uint8 ones widened), each a valid class index: a label outside
+  /// `0..<classes` would otherwise select nothing and silently contribute no loss.
+  private func checkedRange(_ labels: Tensor, _ yPred: Tensor) throws -> Tensor {
+    let labels = labels.dtype == .uint8 ? try Ops.cast(labels, to: .int32) : labels
+    guard labels.count > 0 else { return labels }
+    let classes = yPred.shape[yPred.rank - 1]
+    let lowest = try Ops.min(labels).item()
+    let highest = try Ops.max(labels).item()
+    guard lowest >= 0, highest < Double(classes) else {
+      let bad = lowest < 0 ? lowest : highest
+      throw PlexusError.invalidArgument(
+        context: errorContext,
+        message: "label \(Int(bad)) is outside the valid range [0, \(classes)) of the "
+          + "predictions' \(classes) classes")
+    }
+    return labels
   }
 
   /// The settings under their Keras names.

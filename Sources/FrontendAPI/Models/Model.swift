@@ -101,12 +101,13 @@ open class Model: Layer {
   /// Equivalent to Keras's `Model.train_step`.
   open func trainStep(_ x: [Tensor], _ y: [Tensor]) throws -> [String: Double] {
     let compiled = try requireCompiled("trainStep")
-    let variables = trainableWeights
     let tape = GradientTape()
     let (loss, predictions) = try tape.record {
       let predictions = try forward(x, training: true)
       return (try computeLoss(y, predictions), predictions)
     }
+    // Read after the forward pass, which builds a model on its first batch.
+    let variables = trainableWeights
     let gradients = try tape.gradient(of: loss, wrt: variables)
     try compiled.optimizer.apply(gradients, to: variables)
     try updateMetrics(y, predictions)

@@ -32,7 +32,13 @@ extension Ops {
     guard step != 0 else {
       throw PlexusError.invalidArgument(context: "arange", message: "step must not be 0")
     }
-    let count = Swift.max(0, Int(((stop - start) / step).rounded(.up)))
+    let steps = ((stop - start) / step).rounded(.up)
+    guard steps.isFinite, steps <= Double(Shape.maximumElementCount) else {
+      throw PlexusError.invalidArgument(
+        context: "arange",
+        message: "start \(start), stop \(stop), step \(step) give no finite range")
+    }
+    let count = Swift.max(0, Int(steps))
     let out = try Dispatcher.run(.iota, dtype) { backend in
       let out = backend.allocate(dtype, [count])
       try backend.iota(start: start, step: step, out)

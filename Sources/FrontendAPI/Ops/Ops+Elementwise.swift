@@ -70,11 +70,12 @@ extension Ops {
       let common = promotedType(a.dtype, b.dtype)
       return try binary(op, cast(a, to: common), cast(b, to: common))
     }
-    guard let shape = Shape.broadcast(a.shape, b.shape) else {
+    guard let broadcast = Shape.broadcast(a.shape, b.shape) else {
       throw PlexusError.shapeMismatch(
         context: "\(op)", expected: "a shape that broadcasts with \(a.shape)",
         received: "\(b.shape)")
     }
+    let shape = try broadcast.validated(context: "\(op)")
     let outType: DType = op.producesBool ? .bool : a.dtype
     let out = try Dispatcher.run(op, a.dtype) { backend in
       let out = backend.allocate(outType, shape)
@@ -147,12 +148,13 @@ extension Ops {
       return try self.where(condition, cast(a, to: common), cast(b, to: common))
     }
     guard let ab = Shape.broadcast(a.shape, b.shape),
-      let shape = Shape.broadcast(condition.shape, ab)
+      let broadcast = Shape.broadcast(condition.shape, ab)
     else {
       throw PlexusError.shapeMismatch(
         context: "where", expected: "shapes that broadcast together",
         received: "\(condition.shape), \(a.shape), \(b.shape)")
     }
+    let shape = try broadcast.validated(context: "where")
     let out = try Dispatcher.run(.select, a.dtype) { backend in
       let out = backend.allocate(a.dtype, shape)
       try backend.select(condition.buffer, a.buffer, b.buffer, out)

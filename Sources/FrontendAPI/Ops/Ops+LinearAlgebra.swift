@@ -9,6 +9,10 @@ extension Ops {
       throw PlexusError.shapeMismatch(
         context: "matmul", expected: "operands of rank ≥ 1", received: "\(a.shape) and \(b.shape)")
     }
+    if a.rank == 1 && b.rank == 1 {
+      let product = try matmul(reshape(a, [1, a.count]), reshape(b, [b.count, 1]))
+      return try reshape(product, [])
+    }
     if a.rank == 1 {
       let product = try matmul(reshape(a, [1, a.count]), b, transposeB: transposeB)
       return try squeeze(product, axes: [-2])
@@ -48,7 +52,7 @@ extension Ops {
       left = try broadcastTo(a, Shape(common.dims + a.shape.dims.suffix(2)))
       right = try broadcastTo(b, Shape(common.dims + b.shape.dims.suffix(2)))
     }
-    let shape = Shape(batch.dims + [m, n])
+    let shape = try Shape(batch.dims + [m, n]).validated(context: "matmul")
     let (lhs, rhs) = (left, right)
     let out = try Dispatcher.run(.matmul, a.dtype) { backend in
       let out = backend.allocate(a.dtype, shape)

@@ -8,6 +8,11 @@ extension Ops {
         context: "\(op)", message: "cannot reduce over axis \(axis) of size 0 in \(x.shape)")
     }
     let kept = x.shape.dims.enumerated().filter { !resolved.contains($0.offset) }.map(\.element)
+    if x.count == 0 && (op == .sum || op == .prod) {
+      // An empty reduction is the identity, as in NumPy; kernels never see a zero-length axis.
+      let identity = try Tensor.full(Shape(kept), value: op == .sum ? 0 : 1, dtype: x.dtype)
+      return keepDims ? try reshape(identity, keptDimsShape(x.shape, resolved)) : identity
+    }
     let outType: DType = (op == .argmax || op == .argmin) ? .int32 : x.dtype
     let out = try Dispatcher.run(op, x.dtype) { backend in
       let out = backend.allocate(outType, Shape(kept))

@@ -3,7 +3,7 @@ extension Ops {
   public static func reshape(_ x: Tensor, _ shape: Shape) throws -> Tensor {
     var dims = shape.dims
     let inferred = dims.indices.filter { dims[$0] == -1 }
-    let known = dims.filter { $0 != -1 }.reduce(1, *)
+    let known = Shape(dims.filter { $0 != -1 }).elementCount
     guard inferred.count <= 1, dims.allSatisfy({ $0 >= -1 }) else {
       throw PlexusError.invalidArgument(
         context: "reshape", message: "at most one axis may be -1 and none below it in \(shape)")
@@ -177,12 +177,16 @@ extension Ops {
 
   /// Pads each axis with `value`: `padding[i] = (before, after)`.
   public static func pad(_ x: Tensor, _ padding: [(Int, Int)], value: Double = 0) throws -> Tensor {
-    guard padding.count == x.rank, padding.allSatisfy({ $0.0 >= 0 && $0.1 >= 0 }) else {
+    let limit = Shape.maximumElementCount
+    guard padding.count == x.rank,
+      padding.allSatisfy({ (0...limit).contains($0.0) && (0...limit).contains($0.1) })
+    else {
       throw PlexusError.invalidArgument(
         context: "pad", message: "need \(x.rank) non-negative (before, after) pairs for \(x.shape)")
     }
     let before = padding.map(\.0)
-    let dims = zip(x.shape.dims, padding).map { $0 + $1.0 + $1.1 }
+    let dims = try Shape(zip(x.shape.dims, padding).map { $0 + $1.0 + $1.1 })
+      .validated(context: "pad").dims
     let out = try Dispatcher.run(.pad, x.dtype) { backend in
       let out = backend.allocate(x.dtype, Shape(dims))
       try backend.pad(x.buffer, before: before, value: value, out)

@@ -3,7 +3,8 @@ extension Ops {
   public static func randomUniform(
     _ shape: Shape, minval: Double = 0, maxval: Double = 1, dtype: DType = .float32
   ) throws -> Tensor {
-    try tensor(
+    let shape = try shape.validated(context: "random_uniform")
+    return try tensor(
       RandomGenerator.uniform(count: shape.elementCount, low: minval, high: maxval), shape, dtype)
   }
 
@@ -11,7 +12,8 @@ extension Ops {
   public static func randomNormal(
     _ shape: Shape, mean: Double = 0, stddev: Double = 1, dtype: DType = .float32
   ) throws -> Tensor {
-    try tensor(
+    let shape = try shape.validated(context: "random_normal")
+    return try tensor(
       RandomGenerator.normal(count: shape.elementCount, mean: mean, standardDeviation: stddev),
       shape, dtype)
   }
@@ -20,7 +22,8 @@ extension Ops {
   public static func truncatedNormal(
     _ shape: Shape, mean: Double = 0, stddev: Double = 1, dtype: DType = .float32
   ) throws -> Tensor {
-    try tensor(
+    let shape = try shape.validated(context: "truncated_normal")
+    return try tensor(
       RandomGenerator.truncatedNormal(
         count: shape.elementCount, mean: mean, standardDeviation: stddev), shape, dtype)
   }

@@ -44,7 +44,7 @@ public enum ConfigValue: Sendable, Hashable, Codable, CustomStringConvertible {
   public var intValue: Int? {
     switch self {
     case .int(let value): value
-    case .double(let value) where value.rounded() == value: Int(value)
+    case .double(let value): Int(exactly: value)
     default: nil
     }
   }

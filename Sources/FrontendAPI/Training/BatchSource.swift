@@ -27,7 +27,7 @@ struct BatchSource {
     self.batchSize = batchSize
   }
 
-  var steps: Int { (count + batchSize - 1) / batchSize }
+  var steps: Int { count / batchSize + (count % batchSize == 0 ? 0 : 1) }
 
   /// Batch `step` under `order` (nil: natural order).
   func batch(_ step: Int, order: [Int32]?) throws -> ([Tensor], [Tensor]) {
@@ -60,8 +60,9 @@ struct BatchSource {
       throw PlexusError.invalidArgument(
         context: context, message: "validationSplit must be in (0, 1), received \(fraction)")
     }
-    let validation = Int((Double(count) * fraction).rounded(.down))
-    let training = count - validation
+    // Keras keeps floor(n · (1 - fraction)) samples for training.
+    let training = Int((Double(count) * (1 - fraction)).rounded(.down))
+    let validation = count - training
     guard validation > 0, training > 0 else {
       throw PlexusError.invalidArgument(
         context: context,

@@ -8,6 +8,7 @@ extension Progbar {
     values: [(String, Double)]
   ) -> String {
     var line: String
+    let width = max(width, 0)
     if let target {
       let fraction = target > 0 ? Double(current) / Double(target) : 1
       let done = min(max(Int(Double(width) * fraction), 0), width)

@@ -9,6 +9,9 @@ public final class Variable: @unchecked Sendable, CustomStringConvertible {
   public internal(set) var path: String
   /// Whether optimizers update it and tapes watch it.
   public var trainable: Bool
+  /// Whether it was made trainable: a layer's `trainable` switch toggles only these, so a
+  /// weight made non-trainable (a running statistic, say) stays that way.
+  let createdTrainable: Bool
   /// The element type, fixed at creation.
   public let dtype: DType
   /// The shape, fixed at creation.
@@ -17,10 +20,16 @@ public final class Variable: @unchecked Sendable, CustomStringConvertible {
   private var storage: Storage
 
   /// Creates a variable holding a copy-free reference to `initialValue`.
-  public init(_ initialValue: Tensor, name: String = "variable", trainable: Bool = true) {
+  public convenience init(_ initialValue: Tensor, name: String = "variable", trainable: Bool = true)
+  {
+    self.init(initialValue, name: name, trainable: trainable, createdTrainable: trainable)
+  }
+
+  init(_ initialValue: Tensor, name: String, trainable: Bool, createdTrainable: Bool) {
     self.name = name
     self.path = name
     self.trainable = trainable
+    self.createdTrainable = createdTrainable
     self.dtype = initialValue.dtype
     self.shape = initialValue.shape
     self.storage = initialValue.buffer.storage
@@ -31,7 +40,7 @@ public final class Variable: @unchecked Sendable, CustomStringConvertible {
     GradientTape.recordRead(of: self, buffer)
   }
 
-  var buffer: TensorBuffer { TensorBuffer(dtype: dtype, shape: shape, storage: storage) }
+  var buffer: TensorBuffer { TensorBuffer(dtype: dtype, shape: shape, uncheckedStorage: storage) }
 
   /// Replaces the value; the shape and dtype must match.
   public func assign(_ newValue: Tensor) throws {

@@ -12,12 +12,12 @@ public final class Flatten: Layer {
       throw PlexusError.shapeMismatch(
         context: "Layer \(identity)", expected: "a batch axis", received: "\(x.shape)")
     }
-    return try Ops.reshape(x, [x.shape[0], x.count / Swift.max(x.shape[0], 1)])
+    return try Ops.reshape(x, [x.shape[0], x.shape.dims.dropFirst().reduce(1, *)])
   }
 
   public override func computeOutputShape(_ inputShapes: [Shape]) throws -> Shape {
     guard let shape = inputShapes.first, shape.rank >= 1 else { return [-1, 1] }
     let rest = shape.dims.dropFirst()
-    return [shape[0], rest.contains { $0 < 0 } ? -1 : rest.reduce(1, *)]
+    return [shape[0], rest.contains { $0 < 0 } ? -1 : Shape(Array(rest)).elementCount]
   }
 }

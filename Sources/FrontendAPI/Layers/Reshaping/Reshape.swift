@@ -15,8 +15,8 @@ public final class Reshape: Layer {
   }
 
   public override func build(inputShape: Shape) throws {
-    let known = targetShape.dims.filter { $0 != -1 }.reduce(1, *)
-    let samples = inputShape.dims.dropFirst().reduce(1, *)
+    let known = Shape(targetShape.dims.filter { $0 != -1 }).elementCount
+    let samples = Shape(Array(inputShape.dims.dropFirst())).elementCount
     let inferred = targetShape.dims.filter { $0 == -1 }.count
     let fits = inferred == 0 ? known == samples : (known > 0 && samples % known == 0)
     guard inferred <= 1, fits || inputShape.dims.dropFirst().contains(where: { $0 < 0 }) else {
@@ -41,8 +41,8 @@ public final class Reshape: Layer {
     let input = inputShapes.first ?? [-1]
     var dims = targetShape.dims
     if let missing = dims.firstIndex(of: -1) {
-      let samples = input.dims.dropFirst().reduce(1, *)
-      let known = dims.filter { $0 != -1 }.reduce(1, *)
+      let samples = Shape(Array(input.dims.dropFirst())).elementCount
+      let known = Shape(dims.filter { $0 != -1 }).elementCount
       dims[missing] = known > 0 && samples > 0 ? samples / known : -1
     }
     return Shape([input.dims.first ?? -1] + dims)

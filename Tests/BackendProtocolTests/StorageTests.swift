@@ -1,0 +1,52 @@
+import Synchronization
+import Testing
+
+@testable import BackendProtocol
+
+@Suite struct StorageTests {
+  @Test func everyAllocationIs64ByteAligned() {
+    for bytes in [1, 7, 64, 100, 4096, 1 << 20, (16 << 20) + 1] {
+      let storage = Storage(byteCount: bytes)
+      #expect(Int(bitPattern: storage.base) % Storage.alignment == 0, "\(bytes) bytes")
+      #expect(storage.byteCount == bytes)
+    }
+  }
+
+  @Test func releasedBuffersAreReused() {
+    // Parallel tests may take a freed buffer first now and then, so look for reuse over
+    // several rounds rather than in exactly one.
+    let bytes = 3 * (1 << 19) + 17
+    var reused = 0
+    for _ in 0..<20 {
+      var address: UInt = 0
+      do {
+        let first = Storage(byteCount: bytes)
+        address = UInt(bitPattern: first.base)
+      }
+      let second = Storage(byteCount: bytes)
+      if UInt(bitPattern: second.base) == address { reused += 1 }
+    }
+    #expect(reused > 0)
+  }
+
+  @Test func wrappedMemoryIsReleasedByItsOwnDeallocator() {
+    let released = Atomic<Int>(0)
+    let pointer = UnsafeMutableRawPointer.allocate(byteCount: 16, alignment: 16)
+    do {
+      _ = Storage(wrapping: pointer, byteCount: 16) { base in
+        base.deallocate()
+        released.add(1, ordering: .relaxed)
+      }
+    }
+    #expect(released.load(ordering: .relaxed) == 1)
+  }
+
+  @Test func aBufferMustFitItsStorage() throws {
+    let storage = Storage(byteCount: 16)
+    #expect(throws: PlexusError.self) {
+      try TensorBuffer(dtype: .float32, shape: [1000], storage: storage)
+    }
+    let fits = try TensorBuffer(dtype: .float32, shape: [2, 2], storage: storage)
+    #expect(fits.count == 4)
+  }
+}
