@@ -20,6 +20,13 @@ extension Tensor {
       throw PlexusError.shapeMismatch(
         context: "Tensor.item", expected: "one element", received: "shape \(shape)")
     }
-    return try Double(Ops.cast(self, to: .float64).scalars(Double.self)[0])
+    switch dtype {
+    // Read host memory directly: a loss or metric reads one of these every step.
+    case .float32: return Double(buffer.pointer(Float.self).pointee)
+    case .float64: return buffer.pointer(Double.self).pointee
+    case .int32: return Double(buffer.pointer(Int32.self).pointee)
+    case .int64: return Double(buffer.pointer(Int64.self).pointee)
+    default: return try Double(Ops.cast(self, to: .float64).scalars(Double.self)[0])
+    }
   }
 }

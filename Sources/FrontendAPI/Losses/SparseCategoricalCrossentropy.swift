@@ -72,8 +72,12 @@ public final class SparseCategoricalCrossentropy: Loss, @unchecked Sendable {
     let labels = labels.dtype == .uint8 ? try Ops.cast(labels, to: .int32) : labels
     guard labels.count > 0 else { return labels }
     let classes = yPred.shape[yPred.rank - 1]
-    let lowest = try Ops.min(labels).item()
-    let highest = try Ops.max(labels).item()
+    // Labels are few (one per sample): check them on the host rather than with two reductions.
+    let values =
+      try labels.dtype == .int64
+      ? labels.scalars(Int64.self) : labels.scalars(Int32.self).map(Int64.init)
+    let lowest = Double(values.min() ?? 0)
+    let highest = Double(values.max() ?? 0)
     guard lowest >= 0, highest < Double(classes) else {
       let bad = lowest < 0 ? lowest : highest
       throw PlexusError.invalidArgument(
