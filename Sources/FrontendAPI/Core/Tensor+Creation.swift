@@ -38,7 +38,17 @@ extension Tensor {
   }
 
   /// A scalar of `dtype` (a rank-0 tensor).
+  ///
+  /// Written straight into host memory, which every built-in backend computes on: gradient
+  /// rules and operators make several of these per op, and a dispatch each would dominate.
   public static func scalar(_ value: Double, dtype: DType = .float32) throws -> Tensor {
-    try full([], value: value, dtype: dtype)
+    switch dtype {
+    case .float32: return Tensor(Float(value))
+    case .float64: return Tensor(value)
+    case .int32 where value.isFinite && Double(Int32.min) <= value && value <= Double(Int32.max):
+      return Tensor(Int32(value))
+    case .bool: return Tensor(value != 0)
+    default: return try full([], value: value, dtype: dtype)
+    }
   }
 }

@@ -13,22 +13,24 @@ public struct InputSpec: Sendable, Hashable {
     self.axes = axes
   }
 
-  /// Checks `shape`; throws an error naming `layer`, the expectation and `shape`.
-  func check(_ shape: Shape, layer: String) throws {
-    let expected = expectationText
-    if let rank, shape.rank != rank {
-      throw PlexusError.shapeMismatch(context: layer, expected: expected, received: "\(shape)")
-    }
-    if let minRank, shape.rank < minRank {
-      throw PlexusError.shapeMismatch(context: layer, expected: expected, received: "\(shape)")
-    }
+  /// Checks `shape`; throws an error naming `layer`, the expectation and `shape`. The texts are
+  /// only built when the check fails: this runs on every call of every layer.
+  func check(_ shape: Shape, layer: @autoclosure () -> String) throws {
+    guard !accepts(shape) else { return }
+    throw PlexusError.shapeMismatch(
+      context: layer(), expected: expectationText, received: "\(shape)")
+  }
+
+  /// Whether `shape` satisfies the spec (-1 axes, still unknown, pass).
+  func accepts(_ shape: Shape) -> Bool {
+    if let rank, shape.rank != rank { return false }
+    if let minRank, shape.rank < minRank { return false }
     for (axis, size) in axes {
       guard let resolved = Shape.normalize(axis: axis, rank: shape.rank),
         shape[resolved] == size || shape[resolved] < 0
-      else {
-        throw PlexusError.shapeMismatch(context: layer, expected: expected, received: "\(shape)")
-      }
+      else { return false }
     }
+    return true
   }
 
   /// `"(None, 784)"`-style text for the error message.

@@ -17,6 +17,7 @@ extension Layer {
       createdTrainable: trainable)
     addedWeights.append(variable)
     cachedOwnVariables = nil
+    LayerStructure.changed()
     return variable
   }
 
@@ -64,9 +65,12 @@ extension Layer {
   /// Every weight, this layer's own first, then each sublayer's in order, each once.
   /// Paths are assigned from the structure (`"hidden.kernel"`).
   public var weights: [Variable] {
+    let version = LayerStructure.version
+    if let cachedWeights, cachedWeights.version == version { return cachedWeights.weights }
     var result: [Variable] = []
     var seen = Set<ObjectIdentifier>()
     collectWeights(prefix: "", into: &result, seen: &seen)
+    if built { cachedWeights = (version, result) }
     return result
   }
 

@@ -33,6 +33,7 @@ open class Layer: @unchecked Sendable, SequentialComponent {
   private var trainableSetting = true
   var cachedSublayers: [(String, Layer)]?
   var cachedOwnVariables: [Variable]?
+  var cachedWeights: (version: Int, weights: [Variable])?
 
   /// Creates a layer, named after its class when `name` is nil.
   public init(name: String? = nil) {
@@ -115,7 +116,7 @@ open class Layer: @unchecked Sendable, SequentialComponent {
     try buildIfNeeded(inputs.map(\.shape))
     if let spec = inputSpec {
       for (index, input) in inputs.enumerated() {
-        try spec.check(input.shape, layer: "Input \(index) of layer \(identity)")
+        try spec.check(input.shape, layer: "Input \(index) of layer \(self.identity)")
       }
     }
     return try call(inputs, training: training)
@@ -132,6 +133,7 @@ open class Layer: @unchecked Sendable, SequentialComponent {
     buildShape = symbolic.first
     cachedSublayers = nil
     cachedOwnVariables = nil
+    LayerStructure.changed()
   }
 
   /// `'dense_1' (Dense)`, the way errors name a layer.

@@ -51,6 +51,7 @@ public final class Sequential: Model {
     } else if let layer = component as? Layer {
       containedLayers.append(layer)
       cachedSublayers = nil
+      LayerStructure.changed()
     }
   }
 
