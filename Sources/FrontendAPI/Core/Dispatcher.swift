@@ -65,24 +65,14 @@ public enum Dispatcher {
       throw PlexusError.invalidState(context: "\(op)", message: "no backend is registered")
     }
     if selected.supports(op, dtype) {
-      selected.countDispatch(op)
-      collector?.statistics.add(dispatchOn: selected.name, op)
+      countDispatch(on: selected, op)
       return selected.backend
     }
     let fallback = state.withLock { $0.fallbackEntry }
     guard let fallback, fallback !== selected, fallback.supports(op, dtype) else {
       throw PlexusError.unsupported(op: op.description, dtype: dtype, backend: selected.name)
     }
-    if scopedStrict ?? globalStrict {
-      throw PlexusError.fallbackInStrictMode(
-        op: op.description, dtype: dtype, backend: selected.name)
-    }
-    selected.countFallback(op)
-    fallback.countDispatch(op)
-    if let collector {
-      collector.statistics.add(fallbackFrom: selected.name, op)
-      collector.statistics.add(dispatchOn: fallback.name, op)
-    }
+    try countFallback(from: selected, to: fallback, op, dtype)
     return fallback.backend
   }
 
@@ -94,14 +84,26 @@ public enum Dispatcher {
   {
     guard let selected = selectedEntry else { return nil }
     if selected.supports(op, dtype), let kernels = selected.backend as? Family {
-      selected.countDispatch(op)
-      collector?.statistics.add(dispatchOn: selected.name, op)
+      countDispatch(on: selected, op)
       return kernels
     }
     let fallback = state.withLock { $0.fallbackEntry }
     guard let fallback, fallback !== selected, fallback.supports(op, dtype),
       let kernels = fallback.backend as? Family
     else { return nil }
+    try countFallback(from: selected, to: fallback, op, dtype)
+    return kernels
+  }
+
+  private static func countDispatch(on entry: BackendEntry, _ op: OpCode) {
+    entry.countDispatch(op)
+    collector?.statistics.add(dispatchOn: entry.name, op)
+  }
+
+  /// Counts `op` as a fallback from `selected` to `fallback`, or throws in strict mode.
+  private static func countFallback(
+    from selected: BackendEntry, to fallback: BackendEntry, _ op: OpCode, _ dtype: DType
+  ) throws {
     if scopedStrict ?? globalStrict {
       throw PlexusError.fallbackInStrictMode(
         op: op.description, dtype: dtype, backend: selected.name)
@@ -112,7 +114,6 @@ public enum Dispatcher {
       collector.statistics.add(fallbackFrom: selected.name, op)
       collector.statistics.add(dispatchOn: fallback.name, op)
     }
-    return kernels
   }
 
   /// Runs `op` and returns the buffer `body` produced on the resolved backend.
