@@ -4,6 +4,7 @@ extension ReferenceBackend {
   /// Reduces over `axes` (sorted, unique), which are removed from `out.shape`. `argmax` and
   /// `argmin` take one axis, write `int32` and keep the first of equal values.
   public func reduce(_ op: OpCode, _ x: TensorBuffer, axes: [Int], _ out: TensorBuffer) throws {
+    guard out.count > 0 else { return }
     switch x.dtype {
     case .float32: try reduce(op, x, axes, out, Float.self)
     case .float64: try reduce(op, x, axes, out, Double.self)

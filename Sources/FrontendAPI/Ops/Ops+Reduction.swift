@@ -8,19 +8,27 @@ extension Ops {
         context: "\(op)", message: "cannot reduce over axis \(axis) of size 0 in \(x.shape)")
     }
     let kept = x.shape.dims.enumerated().filter { !resolved.contains($0.offset) }.map(\.element)
+    if Shape(kept).elementCount == 0 {
+      let empty = Tensor(TensorBuffer(dtype: outType(op, x.dtype), shape: Shape(kept)))
+      return keepDims ? try reshape(empty, keptDimsShape(x.shape, resolved)) : empty
+    }
     if x.count == 0 && (op == .sum || op == .prod) {
       // An empty reduction is the identity, as in NumPy; kernels never see a zero-length axis.
       let identity = try Tensor.full(Shape(kept), value: op == .sum ? 0 : 1, dtype: x.dtype)
       return keepDims ? try reshape(identity, keptDimsShape(x.shape, resolved)) : identity
     }
-    let outType: DType = (op == .argmax || op == .argmin) ? .int32 : x.dtype
     let out = try Dispatcher.run(op, x.dtype) { backend in
-      let out = backend.allocate(outType, Shape(kept))
+      let out = backend.allocate(outType(op, x.dtype), Shape(kept))
       try backend.reduce(op, x.buffer, axes: resolved, out)
       return out
     }
     let reduced = finish(.primitive(op, .axes(resolved)), out, x)
     return keepDims ? try reshape(reduced, keptDimsShape(x.shape, resolved)) : reduced
+  }
+
+  /// The dtype a reduction writes: indices for `argmax` and `argmin`, else the input's.
+  private static func outType(_ op: OpCode, _ dtype: DType) -> DType {
+    (op == .argmax || op == .argmin) ? .int32 : dtype
   }
 
   /// `shape` with every axis in `axes` set to 1.
