@@ -111,4 +111,39 @@ import Testing
       return try Tensor.zeros([1])
     }
   }
+
+  @Test func lossesMetricsAndLayersOnOddShapes() throws {
+    let losses: [Loss] = [
+      SparseCategoricalCrossentropy(fromLogits: true), SparseCategoricalCrossentropy(),
+      CategoricalCrossentropy(fromLogits: true), BinaryCrossentropy(fromLogits: true),
+      BinaryCrossentropy(), MeanSquaredError(),
+    ]
+    let metrics: [Metric] = [
+      Accuracy(), SparseCategoricalAccuracy(), CategoricalAccuracy(), BinaryAccuracy(), Mean(),
+    ]
+    let layers: [() -> Layer] = [
+      { Dense(2) }, { Flatten() }, { Reshape([-1]) }, { Activation(.softmax) }, { Dropout(0.5) },
+    ]
+    for a in Self.shapes {
+      for b in Self.shapes {
+        for dtype in [DType.float32, .int32] {
+          let labels = try tensor(a, dtype)
+          let predictions = try tensor(b, .float32)
+          for loss in losses {
+            survive("\(loss.name) \(a) \(b)") { try loss(labels, predictions) }
+          }
+          for metric in metrics {
+            survive("\(metric.name) \(a) \(b)") {
+              try metric.update(labels, predictions)
+              return try Tensor.scalar(metric.result())
+            }
+          }
+        }
+      }
+      for make in layers {
+        let x = try tensor(a, .float32)
+        survive("layer on \(a)") { try make()(x, training: true) }
+      }
+    }
+  }
 }
