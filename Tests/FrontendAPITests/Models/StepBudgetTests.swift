@@ -1,0 +1,27 @@
+import Testing
+
+@testable import Plexus
+
+/// At batch 32 a training step is mostly per-op overhead, so the number of dispatched ops is
+/// the figure to guard: a change that adds ops to every step shows here, deterministically.
+@Suite struct StepBudgetTests {
+  @Test func anMLPTrainingStepStaysWithinItsOpBudget() throws {
+    let model = Sequential {
+      Input(shape: [784])
+      Dense(128, activation: .relu)
+      Dense(10)
+    }
+    try model.compile(
+      optimizer: Adam(), loss: SparseCategoricalCrossentropy(fromLogits: true),
+      metrics: ["accuracy"])
+    let x = try Tensor.zeros([32, 784])
+    let y = try Tensor.zeros([32], dtype: .int32)
+    _ = try model.trainOnBatch(x, y)
+    let (_, statistics) = try Dispatcher.recordingStatistics { try model.trainOnBatch(x, y) }
+    let total = statistics.dispatches.values.flatMap(\.values).reduce(0, +)
+    // 5 matmuls: two forward, two weight gradients, one hidden gradient (none for the input).
+    #expect(statistics.dispatches.values.compactMap { $0[.matmul] }.reduce(0, +) == 5)
+    #expect(statistics.dispatches.values.compactMap { $0[.adamUpdate] }.reduce(0, +) == 4)
+    #expect(total <= 40, "a training step dispatched \(total) ops: \(statistics)")
+  }
+}
