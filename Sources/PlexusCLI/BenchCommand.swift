@@ -27,6 +27,9 @@ struct BenchCommand: ParsableCommand {
   }
 
   func run() throws {
+    #if DEBUG
+      print("warning: a debug build; benchmark figures mean little (use scripts/bench.sh)")
+    #endif
     let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
     try Config.setThreads(threadCount)
     var report = BenchReport(json: json, threads: threadCount)
