@@ -49,7 +49,7 @@ struct TrainCommand: ParsableCommand {
       xTrain, yTrain, batchSize: batchSize, epochs: epochs, verbose: verbose,
       validationSplit: validationSplit)
     let seconds = Date().timeIntervalSince(start)
-    let results = try model.evaluate(xTest, yTest, batchSize: 256)
+    let results = try model.evaluate(xTest, yTest, batchSize: 256, verbose: verbose)
     let accuracy = results["accuracy"] ?? .nan
     let loss = results["loss"] ?? .nan
     print(

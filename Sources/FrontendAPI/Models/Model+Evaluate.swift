@@ -1,8 +1,11 @@
+import Foundation
+
 extension Model {
   /// The loss and metrics on `x` and `y`, keyed as in the training logs (`"loss"`,
-  /// `"accuracy"`). Equivalent to Keras's `Model.evaluate(..., return_dict=True)`.
+  /// `"accuracy"`). `verbose` is 0 silent, 1 a progress bar, 2 one line; nil picks 1 on a
+  /// terminal and 2 otherwise. Equivalent to Keras's `Model.evaluate(..., return_dict=True)`.
   public func evaluate(
-    _ x: Tensor, _ y: Tensor, batchSize: Int = 32, verbose: Int = 0,
+    _ x: Tensor, _ y: Tensor, batchSize: Int = 32, verbose: Int? = nil,
     callbacks: [any Callback] = []
   ) throws -> [String: Double] {
     try evaluate([x], [y], batchSize: batchSize, verbose: verbose, callbacks: callbacks)
@@ -10,14 +13,15 @@ extension Model {
 
   /// `evaluate` for several inputs or outputs.
   public func evaluate(
-    _ x: [Tensor], _ y: [Tensor], batchSize: Int = 32, verbose: Int = 0,
+    _ x: [Tensor], _ y: [Tensor], batchSize: Int = 32, verbose: Int? = nil,
     callbacks: [any Callback] = []
   ) throws -> [String: Double] {
     let context = "Model '\(name)'.evaluate"
     let source = try BatchSource(inputs: x, targets: y, batchSize: batchSize, context: context)
     var all = callbacks
-    if verbose > 0 {
-      all.insert(ProgbarLogger(epochs: 0, steps: source.steps, verbose: verbose), at: 0)
+    let verbosity = verbose ?? (isatty(1) != 0 ? 1 : 2)
+    if verbosity > 0 {
+      all.insert(ProgbarLogger(epochs: 0, steps: source.steps, verbose: verbosity), at: 0)
     }
     let list = CallbackList(all, model: self)
     return try withModelBackend { try runEvaluation(source, callbacks: list) }

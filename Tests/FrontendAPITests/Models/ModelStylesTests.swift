@@ -81,10 +81,12 @@ private final class SubclassedMLP: Model {
       #expect(outputs.map(\.shape) == [[5, 1], [5, 2]])
 
       try model.compile(optimizer: SGD(learningRate: 0.1), loss: "mse")
-      let before = try model.evaluate([a, b], [Tensor.ones([5, 1]), Tensor.zeros([5, 2])])
+      let before = try model.evaluate(
+        [a, b], [Tensor.ones([5, 1]), Tensor.zeros([5, 2])], verbose: 0)
       try model.fit(
         [a, b], [Tensor.ones([5, 1]), Tensor.zeros([5, 2])], batchSize: 5, epochs: 20, verbose: 0)
-      let after = try model.evaluate([a, b], [Tensor.ones([5, 1]), Tensor.zeros([5, 2])])
+      let after = try model.evaluate(
+        [a, b], [Tensor.ones([5, 1]), Tensor.zeros([5, 2])], verbose: 0)
       #expect(try #require(after["loss"]) < #require(before["loss"]))
       #expect(after["sum_loss"] != nil && after["difference_loss"] != nil)
     }

@@ -31,7 +31,7 @@ private func makeModel() -> Sequential {
       #expect(losses.count == 8)
       #expect(try #require(losses.last) < losses[0])
       #expect(history.history["val_accuracy"]?.count == 8)
-      let results = try model.evaluate(x, y)
+      let results = try model.evaluate(x, y, verbose: 0)
       #expect(try #require(results["accuracy"]) > 0.8)
       #expect(try model.predict(x, batchSize: 100).shape == [256, 3])
     }
