@@ -113,7 +113,7 @@ open class Layer: @unchecked Sendable, SequentialComponent {
 
   /// Builds when needed, checks the inputs, and calls.
   func apply(_ inputs: [Tensor], training: Bool) throws -> Tensor {
-    try buildIfNeeded(inputs.map(\.shape))
+    if !built { try buildIfNeeded(inputs.map(\.shape)) }
     if let spec = inputSpec {
       for (index, input) in inputs.enumerated() {
         try spec.check(input.shape, layer: "Input \(index) of layer \(self.identity)")
@@ -128,7 +128,14 @@ open class Layer: @unchecked Sendable, SequentialComponent {
     let symbolic = shapes.map { shape in
       Shape(shape.dims.enumerated().map { $0.offset == 0 ? -1 : $0.element })
     }
-    try build(inputShapes: shapes)
+    do {
+      try build(inputShapes: shapes)
+    } catch {
+      // A failed build leaves no half-made weights behind for the next attempt to duplicate.
+      addedWeights.removeAll()
+      cachedOwnVariables = nil
+      throw error
+    }
     built = true
     buildShape = symbolic.first
     cachedSublayers = nil
