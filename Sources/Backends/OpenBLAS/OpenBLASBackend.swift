@@ -50,27 +50,11 @@ public final class OpenBLASBackend: Backend, Sendable {
     _ a: TensorBuffer, _ b: TensorBuffer, transposeA: Bool, transposeB: Bool,
     _ out: TensorBuffer
   ) throws {
-    guard a.shape.rank >= 2, b.shape.rank >= 2, out.shape.rank >= 2 else {
-      throw PlexusError.shapeMismatch(
-        context: "matmul", expected: "operands of rank 2 or more",
-        received: "\(a.shape) and \(b.shape)")
-    }
-    let lda = a.shape[a.shape.rank - 1]
-    let ldb = b.shape[b.shape.rank - 1]
-    let m = transposeA ? lda : a.shape[a.shape.rank - 2]
-    let k = transposeA ? a.shape[a.shape.rank - 2] : lda
-    let n = transposeB ? b.shape[b.shape.rank - 2] : ldb
+    let geometry = try MatmulGeometry(a, b, transposeA: transposeA, transposeB: transposeB, out)
+    let (m, n, k) = (geometry.m, geometry.n, geometry.k)
     guard m * n > 0 else { return }
-    let batches = out.count / (m * n)
-    let aBatches = m * k == 0 ? 1 : a.count / (m * k)
-    let bBatches = k * n == 0 ? 1 : b.count / (k * n)
-    guard aBatches == batches || aBatches == 1, bBatches == batches || bBatches == 1 else {
-      throw PlexusError.shapeMismatch(
-        context: "matmul", expected: "equal batch axes, or none on one side",
-        received: "\(a.shape) and \(b.shape)")
-    }
-    let aStride = aBatches == 1 ? 0 : m * k
-    let bStride = bBatches == 1 ? 0 : k * n
+    let (batches, aStride, bStride) = (geometry.batches, geometry.aStride, geometry.bStride)
+    let (lda, ldb) = (geometry.lda, geometry.ldb)
     let transA = transposeA ? CblasTrans : CblasNoTrans
     let transB = transposeB ? CblasTrans : CblasNoTrans
     let (mi, ni, ki) = (Int32(clamping: m), Int32(clamping: n), Int32(clamping: k))

@@ -8,12 +8,7 @@ extension ReferenceBackend {
     _ a: TensorBuffer, _ b: TensorBuffer, transposeA: Bool, transposeB: Bool,
     _ out: TensorBuffer
   ) throws {
-    guard a.shape.rank >= 2, b.shape.rank >= 2, out.shape.rank >= 2 else {
-      throw PlexusError.shapeMismatch(
-        context: "matmul", expected: "operands of rank 2 or more",
-        received: "\(a.shape) and \(b.shape)")
-    }
-    let shape = MatmulShape(a.shape, b.shape, transposeA: transposeA, transposeB: transposeB)
+    let shape = try MatmulGeometry(a, b, transposeA: transposeA, transposeB: transposeB, out)
     switch a.dtype {
     case .float32:
       try product(a, b, out, shape, Float.self) { x, y, z in
@@ -33,33 +28,22 @@ extension ReferenceBackend {
 
   /// Loops over the batch, handing each matrix triple to `kernel`.
   private func product<T>(
-    _ a: TensorBuffer, _ b: TensorBuffer, _ out: TensorBuffer, _ shape: MatmulShape,
+    _ a: TensorBuffer, _ b: TensorBuffer, _ out: TensorBuffer, _ shape: MatmulGeometry,
     _ type: T.Type,
     _ kernel: (MatrixOperand<T>, MatrixOperand<T>, UnsafeMutablePointer<T>) -> Void
   ) throws {
     guard shape.m * shape.n > 0 else { return }
-    let aSize = shape.m * shape.k
-    let bSize = shape.k * shape.n
-    let outSize = shape.m * shape.n
-    let batches = out.count / outSize
-    let aBatches = aSize == 0 ? 1 : a.count / aSize
-    let bBatches = bSize == 0 ? 1 : b.count / bSize
-    guard aBatches == batches || aBatches == 1, bBatches == batches || bBatches == 1 else {
-      throw PlexusError.shapeMismatch(
-        context: "matmul", expected: "equal batch axes, or none on one side",
-        received: "\(a.shape) and \(b.shape)")
-    }
     let x = MatrixOperand(
-      base: UnsafePointer(a.pointer(T.self)), leadingDimension: a.shape[a.shape.rank - 1],
+      base: UnsafePointer(a.pointer(T.self)), leadingDimension: shape.lda,
       transposed: shape.transposeA)
     let y = MatrixOperand(
-      base: UnsafePointer(b.pointer(T.self)), leadingDimension: b.shape[b.shape.rank - 1],
+      base: UnsafePointer(b.pointer(T.self)), leadingDimension: shape.ldb,
       transposed: shape.transposeB)
     let z = out.pointer(T.self)
-    for batch in 0..<batches {
+    for batch in 0..<shape.batches {
       kernel(
-        x.advanced(by: aBatches == 1 ? 0 : batch * aSize),
-        y.advanced(by: bBatches == 1 ? 0 : batch * bSize), z + batch * outSize)
+        x.advanced(by: batch * shape.aStride), y.advanced(by: batch * shape.bStride),
+        z + batch * shape.outStride)
     }
   }
 
@@ -68,7 +52,7 @@ extension ReferenceBackend {
   /// transposes the small result into place.
   private func narrow(
     _ a: MatrixOperand<Float>, _ b: MatrixOperand<Float>, _ c: UnsafeMutablePointer<Float>,
-    _ shape: MatmulShape
+    _ shape: MatmulGeometry
   ) {
     let (m, n) = (shape.m, shape.n)
     let flipped = UnsafeMutablePointer<Float>.allocate(capacity: m * n)
@@ -82,33 +66,12 @@ extension ReferenceBackend {
 
   private func direct<T: RealElement>(
     _ a: MatrixOperand<T>, _ b: MatrixOperand<T>, _ c: UnsafeMutablePointer<T>,
-    _ shape: MatmulShape
+    _ shape: MatmulGeometry
   ) {
     let gemm = DirectGemm<T>(m: shape.m, n: shape.n, k: shape.k)
     let work = Swift.max(1, shape.n * shape.k)
     parallel.forEachChunk(shape.m, grain: Swift.max(1, (1 << 20) / work)) { rows in
       gemm.run(a, b, c, rows: rows)
     }
-  }
-}
-
-/// The sizes of one matrix product, read from the operand shapes.
-struct MatmulShape {
-  let m: Int
-  let n: Int
-  let k: Int
-  let transposeA: Bool
-  let transposeB: Bool
-
-  init(_ a: Shape, _ b: Shape, transposeA: Bool, transposeB: Bool) {
-    let aRows = a[a.rank - 2]
-    let aColumns = a[a.rank - 1]
-    let bRows = b[b.rank - 2]
-    let bColumns = b[b.rank - 1]
-    m = transposeA ? aColumns : aRows
-    k = transposeA ? aRows : aColumns
-    n = transposeB ? bRows : bColumns
-    self.transposeA = transposeA
-    self.transposeB = transposeB
   }
 }
