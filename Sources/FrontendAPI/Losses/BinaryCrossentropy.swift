@@ -30,17 +30,13 @@ public final class BinaryCrossentropy: Loss, @unchecked Sendable {
   public override func call(_ yTrue: Tensor, _ yPred: Tensor) throws -> Tensor {
     try checkPredictions(yPred)
     let dtype = yPred.dtype
-    var y = try matchedTargets(yTrue, yPred)
-    if labelSmoothing != 0 {
-      y = try Ops.add(
-        Ops.multiply(y, Self.constant(1 - labelSmoothing, dtype)),
-        Self.constant(labelSmoothing / 2, dtype))
-    }
+    let y = try smoothed(matchedTargets(yTrue, yPred), labelSmoothing, classes: 2)
     guard fromLogits else {
       let p = try clippedProbabilities(yPred)
       let positive = try Ops.multiply(y, Ops.log(p))
       let negative = try Ops.multiply(
-        Ops.subtract(Self.constant(1, dtype), y), Ops.log(Ops.subtract(Self.constant(1, dtype), p)))
+        Ops.subtract(Tensor.scalar(1, dtype: dtype), y),
+        Ops.log(Ops.subtract(Tensor.scalar(1, dtype: dtype), p)))
       return try meanOverLastAxis(Ops.negative(Ops.add(positive, negative)))
     }
     let x = Ops.stopGradient(yPred)
@@ -54,7 +50,7 @@ public final class BinaryCrossentropy: Loss, @unchecked Sendable {
     return Ops.finish(
       .custom(name: "binary_crossentropy") { grad in
         // Each element's share of the per-sample mean: grad / width.
-        var g = try Ops.multiply(grad, Self.constant(1 / width, grad.dtype))
+        var g = try Ops.multiply(grad, Tensor.scalar(1 / width, dtype: grad.dtype))
         if yPred.rank > 0 { g = try Self.withTrailingAxis(g) }
         let logits = try Ops.multiply(Ops.subtract(Ops.sigmoid(x), plainTargets), g)
         let targets = targetsTracked ? try Ops.negative(Ops.multiply(x, g)) : nil

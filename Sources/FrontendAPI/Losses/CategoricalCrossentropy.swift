@@ -27,13 +27,8 @@ public final class CategoricalCrossentropy: Loss, @unchecked Sendable {
   /// The per-sample cross-entropies.
   public override func call(_ yTrue: Tensor, _ yPred: Tensor) throws -> Tensor {
     try checkPredictions(yPred, minimumRank: 1)
-    var targets = try matchedTargets(yTrue, yPred)
-    if labelSmoothing != 0 {
-      let classes = Double(yPred.shape[yPred.rank - 1])
-      targets = try Ops.add(
-        Ops.multiply(targets, Self.constant(1 - labelSmoothing, yPred.dtype)),
-        Self.constant(labelSmoothing / classes, yPred.dtype))
-    }
+    let targets = try smoothed(
+      matchedTargets(yTrue, yPred), labelSmoothing, classes: yPred.shape[yPred.rank - 1])
     guard fromLogits else {
       let total = try Ops.sum(yPred, axes: [-1], keepDims: true)
       let logProbabilities = try Ops.log(clippedProbabilities(Ops.divide(yPred, total)))

@@ -32,20 +32,23 @@ extension Loss {
     return try Ops.cast(targets, to: yPred.dtype)
   }
 
+  /// Keras's label smoothing: `targets · (1 - amount) + amount / classes`.
+  func smoothed(_ targets: Tensor, _ amount: Double, classes: Int) throws -> Tensor {
+    guard amount != 0 else { return targets }
+    return try Ops.add(
+      Ops.multiply(targets, Tensor.scalar(1 - amount, dtype: targets.dtype)),
+      Tensor.scalar(amount / Double(max(classes, 1)), dtype: targets.dtype))
+  }
+
   /// The mean over the last axis (Keras reduces elementwise losses this way per sample).
   func meanOverLastAxis(_ values: Tensor) throws -> Tensor {
     guard values.rank > 0 else { return values }
-    let total = try Ops.sum(values, axes: [-1])
-    return try Ops.multiply(
-      total, Self.constant(1 / Double(max(values.shape[values.rank - 1], 1)), total.dtype))
+    return try Ops.mean(values, axes: [-1])
   }
 
   /// Probabilities clipped to `[1e-7, 1 - 1e-7]`, as Keras's `epsilon()` clipping does.
   func clippedProbabilities(_ p: Tensor) throws -> Tensor {
-    let epsilon = 1e-7
-    let low = try Self.constant(epsilon, p.dtype)
-    let high = try Self.constant(1 - epsilon, p.dtype)
-    return try Ops.minimum(Ops.maximum(p, low), high)
+    try Ops.clip(p, min: 1e-7, max: 1 - 1e-7)
   }
 }
 

@@ -44,8 +44,7 @@ open class Loss: @unchecked Sendable {
     case .sum:
       return try Ops.sum(values)
     case .sumOverBatchSize:
-      let total = try Ops.sum(values)
-      return try Ops.multiply(total, Self.constant(1 / Double(max(values.count, 1)), total.dtype))
+      return try Ops.mean(values)
     }
   }
 
@@ -70,14 +69,5 @@ open class Loss: @unchecked Sendable {
         received: "\(weight.shape)")
     }
     return weight
-  }
-
-  /// A rank-0 constant of `dtype`, made without dispatching an op for the float types.
-  static func constant(_ value: Double, _ dtype: DType) throws -> Tensor {
-    switch dtype {
-    case .float32: Tensor(Float(value))
-    case .float64: Tensor(value)
-    default: try Tensor.scalar(value, dtype: dtype)
-    }
   }
 }

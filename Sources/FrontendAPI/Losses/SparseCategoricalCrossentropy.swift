@@ -29,7 +29,7 @@ public final class SparseCategoricalCrossentropy: Loss, @unchecked Sendable {
     let classes = yPred.shape[yPred.rank - 1]
     let hits = try Ops.equal(
       Self.withTrailingAxis(labels), Ops.arange(0, Double(classes), dtype: labels.dtype))
-    let zero = try Self.constant(0, yPred.dtype)
+    let zero = try Tensor.scalar(0, dtype: yPred.dtype)
     guard fromLogits else {
       let total = try Ops.sum(yPred, axes: [-1], keepDims: true)
       let logProbabilities = try Ops.log(clippedProbabilities(Ops.divide(yPred, total)))

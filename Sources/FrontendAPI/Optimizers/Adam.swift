@@ -53,14 +53,16 @@ open class Adam: Optimizer, @unchecked Sendable {
     let t = Double(step)
     let alpha = learningRate * (1 - pow(beta2, t)).squareRoot() / (1 - pow(beta1, t))
     let newM = try Ops.add(
-      current(m), Ops.multiply(Ops.subtract(gradient, current(m)), constant(1 - beta1, dtype)))
+      current(m),
+      Ops.multiply(Ops.subtract(gradient, current(m)), Tensor.scalar(1 - beta1, dtype: dtype)))
     let newV = try Ops.add(
       current(v),
-      Ops.multiply(Ops.subtract(Ops.square(gradient), current(v)), constant(1 - beta2, dtype)))
+      Ops.multiply(
+        Ops.subtract(Ops.square(gradient), current(v)), Tensor.scalar(1 - beta2, dtype: dtype)))
     try m.assign(newM)
     try v.assign(newV)
-    let denominator = try Ops.add(Ops.sqrt(newV), constant(epsilon, dtype))
-    let delta = try Ops.divide(Ops.multiply(newM, constant(alpha, dtype)), denominator)
+    let denominator = try Ops.add(Ops.sqrt(newV), Tensor.scalar(epsilon, dtype: dtype))
+    let delta = try Ops.divide(Ops.multiply(newM, Tensor.scalar(alpha, dtype: dtype)), denominator)
     try variable.assign(Ops.subtract(current(variable), delta))
   }
 

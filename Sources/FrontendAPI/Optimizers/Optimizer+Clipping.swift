@@ -33,7 +33,8 @@ extension Optimizer {
     guard let decay = weightDecay, decay != 0 else { return }
     for variable in variables {
       let value = current(variable)
-      let decrement = try Ops.multiply(value, constant(decay * learningRate, variable.dtype))
+      let decrement = try Ops.multiply(
+        value, Tensor.scalar(decay * learningRate, dtype: variable.dtype))
       try variable.assign(Ops.subtract(value, decrement))
     }
   }
@@ -41,7 +42,7 @@ extension Optimizer {
   /// `g * limit / max(norm, limit)`, skipped when the norm is within the limit.
   private func rescale(_ gradient: Tensor, norm: Double, limit: Double) throws -> Tensor {
     guard norm > limit, norm.isFinite else { return gradient }
-    return try Ops.multiply(gradient, constant(limit / norm, gradient.dtype))
+    return try Ops.multiply(gradient, Tensor.scalar(limit / norm, dtype: gradient.dtype))
   }
 
   private func squaredNorm(_ gradient: Tensor) throws -> Double {

@@ -153,12 +153,4 @@ open class Optimizer: @unchecked Sendable {
   /// The current value of `variable`, never watched by a tape.
   func current(_ variable: Variable) -> Tensor { Tensor(variable.buffer) }
 
-  /// A rank-0 constant of `dtype`, made without dispatching an op for the float types.
-  func constant(_ value: Double, _ dtype: DType) throws -> Tensor {
-    switch dtype {
-    case .float32: Tensor(Float(value))
-    case .float64: Tensor(value)
-    default: try Tensor.scalar(value, dtype: dtype)
-    }
-  }
 }

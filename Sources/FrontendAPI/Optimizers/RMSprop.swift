@@ -45,8 +45,8 @@ public final class RMSprop: Optimizer, @unchecked Sendable {
         message: "expected slots \(slotNames), received \(slots.count) slots")
     }
     let dtype = variable.dtype
-    let keep = try constant(rho, dtype)
-    let blend = try constant(1 - rho, dtype)
+    let keep = try Tensor.scalar(rho, dtype: dtype)
+    let blend = try Tensor.scalar(1 - rho, dtype: dtype)
     let velocity = slots[0]
     let newVelocity = try Ops.add(
       Ops.multiply(current(velocity), keep), Ops.multiply(Ops.square(gradient), blend))
@@ -58,13 +58,13 @@ public final class RMSprop: Optimizer, @unchecked Sendable {
       try average.assign(newAverage)
       denominator = try Ops.subtract(denominator, Ops.square(newAverage))
     }
-    denominator = try Ops.add(denominator, constant(epsilon, dtype))
+    denominator = try Ops.add(denominator, Tensor.scalar(epsilon, dtype: dtype))
     let increment = try Ops.divide(
-      Ops.multiply(gradient, constant(learningRate, dtype)), Ops.sqrt(denominator))
+      Ops.multiply(gradient, Tensor.scalar(learningRate, dtype: dtype)), Ops.sqrt(denominator))
     if momentum > 0 {
       let slot = slots[1]
       let newMomentum = try Ops.add(
-        Ops.multiply(current(slot), constant(momentum, dtype)), increment)
+        Ops.multiply(current(slot), Tensor.scalar(momentum, dtype: dtype)), increment)
       try slot.assign(newMomentum)
       try variable.assign(Ops.subtract(current(variable), newMomentum))
     } else {

@@ -39,12 +39,12 @@ public final class SGD: Optimizer, @unchecked Sendable {
       return
     }
     let dtype = variable.dtype
-    let scaledGradient = try Ops.multiply(gradient, constant(learningRate, dtype))
+    let scaledGradient = try Ops.multiply(gradient, Tensor.scalar(learningRate, dtype: dtype))
     guard let velocity else {
       try variable.assign(Ops.subtract(current(variable), scaledGradient))
       return
     }
-    let momentumFactor = try constant(momentum, dtype)
+    let momentumFactor = try Tensor.scalar(momentum, dtype: dtype)
     let newVelocity = try Ops.subtract(
       Ops.multiply(current(velocity), momentumFactor), scaledGradient)
     try velocity.assign(newVelocity)
