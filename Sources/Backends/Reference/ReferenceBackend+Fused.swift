@@ -206,8 +206,8 @@ extension ReferenceBackend {
 extension ReferenceBackend {
   /// `sqrt(v)` lane by lane for non-negative `v`, in a form that vectorises: Swift's
   /// `squareRoot()` on Linux keeps C's errno check and becomes one scalar `sqrtss` per lane.
-  /// An inverse square root from the bit pattern, refined by two Newton steps (relative error
-  /// below 1e-7), times `v`.
+  /// An inverse square root from the bit pattern, refined by three Newton steps, times `v`:
+  /// at most 1.6e-7 relative error (about one float ulp) over the normal range.
   @inline(__always)
   static func squareRoot(_ v: SIMD16<Float>) -> SIMD16<Float> {
     let bits = unsafeBitCast(v, to: SIMD16<UInt32>.self)
