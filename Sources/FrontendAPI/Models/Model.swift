@@ -139,7 +139,7 @@ open class Model: Layer {
     return try Dispatcher.$modelEntry.withValue(entry) { try body() }
   }
 
-  /// The Keras class names this model's outputs are reported under in logs.
+  /// The names of the layers producing the outputs: the prefixes of per-output log keys.
   var outputNames: [String] {
     graph?.outputs.map { $0.producer?.layer.name ?? "output" } ?? ["output"]
   }
