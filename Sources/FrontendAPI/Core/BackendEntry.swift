@@ -5,6 +5,9 @@ import Synchronization
 final class BackendEntry: @unchecked Sendable {
   let backend: any Backend
   let name: String
+  /// Whether the backend must also be asked about each record (its answer depends on
+  /// attributes or later input dtypes).
+  let refinesSupport: Bool
   private let supportTable: [Bool]
   private let counters = Mutex(Counters())
 
@@ -20,6 +23,7 @@ final class BackendEntry: @unchecked Sendable {
   init(_ backend: any Backend) {
     self.backend = backend
     self.name = backend.name
+    self.refinesSupport = backend.refinesSupport
     var table = [Bool](repeating: false, count: Self.opSlots * Self.dtypeSlots)
     for op in OpCode.allCases {
       for dtype in DType.allCases {

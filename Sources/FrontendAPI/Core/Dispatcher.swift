@@ -59,49 +59,23 @@ public enum Dispatcher {
   /// The backend ops run on right now, before any fallback.
   static var selectedEntry: BackendEntry? { scopedEntry ?? modelEntry ?? defaultEntry }
 
-  /// The backend that will run `op` for inputs of `dtype`, counted.
-  static func resolve(_ op: OpCode, _ dtype: DType) throws -> any Backend {
-    guard let selected = selectedEntry else {
-      throw PlexusError.invalidState(context: "\(op)", message: "no backend is registered")
-    }
-    if selected.supports(op, dtype) {
-      countDispatch(on: selected, op)
-      return selected.backend
-    }
-    let fallback = state.withLock { $0.fallbackEntry }
-    guard let fallback, fallback !== selected, fallback.supports(op, dtype) else {
-      throw PlexusError.unsupported(op: op.description, dtype: dtype, backend: selected.name)
-    }
-    try countFallback(from: selected, to: fallback, op, dtype)
-    return fallback.backend
+  /// The fallback backend's entry.
+  static var fallbackEntry: BackendEntry? { state.withLock { $0.fallbackEntry } }
+
+  /// Whether the selected backend or the fallback runs `op` for `dtype`: kernel families ask
+  /// this before dispatching, and run their composite when neither does.
+  static func anyBackendSupports(_ op: OpCode, _ dtype: DType) -> Bool {
+    if let selected = selectedEntry, selected.supports(op, dtype) { return true }
+    return fallbackEntry?.supports(op, dtype) ?? false
   }
 
-  /// The selected backend when it offers kernel family `Family` for `op` and `dtype`, else the
-  /// fallback backend when it does (counted as a fallback), else nil: the caller then runs the
-  /// family's composite.
-  static func kernels<Family>(_ family: Family.Type, _ op: OpCode, _ dtype: DType) throws
-    -> Family?
-  {
-    guard let selected = selectedEntry else { return nil }
-    if selected.supports(op, dtype), let kernels = selected.backend as? Family {
-      countDispatch(on: selected, op)
-      return kernels
-    }
-    let fallback = state.withLock { $0.fallbackEntry }
-    guard let fallback, fallback !== selected, fallback.supports(op, dtype),
-      let kernels = fallback.backend as? Family
-    else { return nil }
-    try countFallback(from: selected, to: fallback, op, dtype)
-    return kernels
-  }
-
-  private static func countDispatch(on entry: BackendEntry, _ op: OpCode) {
+  static func countDispatch(on entry: BackendEntry, _ op: OpCode) {
     entry.countDispatch(op)
     collector?.statistics.add(dispatchOn: entry.name, op)
   }
 
   /// Counts `op` as a fallback from `selected` to `fallback`, or throws in strict mode.
-  private static func countFallback(
+  static func countFallback(
     from selected: BackendEntry, to fallback: BackendEntry, _ op: OpCode, _ dtype: DType
   ) throws {
     if scopedStrict ?? globalStrict {
@@ -109,29 +83,12 @@ public enum Dispatcher {
         op: op.description, dtype: dtype, backend: selected.name)
     }
     selected.countFallback(op)
-    fallback.countDispatch(op)
-    if let collector {
-      collector.statistics.add(fallbackFrom: selected.name, op)
-      collector.statistics.add(dispatchOn: fallback.name, op)
-    }
-  }
-
-  /// Runs `op` and returns the buffer `body` produced on the resolved backend.
-  @inline(__always)
-  static func run(
-    _ op: OpCode, _ dtype: DType, _ body: (any Backend) throws -> TensorBuffer
-  ) throws -> TensorBuffer {
-    try body(resolve(op, dtype))
+    collector?.statistics.add(fallbackFrom: selected.name, op)
   }
 
   /// A new tensor of `shape` filled with `value`.
   static func fill(shape: Shape, dtype: DType, value: Double) throws -> Tensor {
-    let buffer = try run(.fill, dtype) { backend in
-      let out = backend.allocate(dtype, shape)
-      try backend.fill(value, out)
-      return out
-    }
-    return Tensor(buffer)
+    try execute(.fill, [], [.fillValue: .double(value)], output: dtype, shape)
   }
 
   // MARK: Statistics and strict mode

@@ -12,14 +12,14 @@ extension Model {
     for (index, (target, prediction)) in zip(y, predictions).enumerated() {
       let value = try compiled.loss(target, prediction)
       if compiled.prefixes.count > 1 {
-        compiled.outputLossTrackers[index].update(value: try value.item(), weight: batch)
+        compiled.track(value, weight: batch, in: compiled.outputLossTrackers[index])
       }
       total = try total.map { try Ops.add($0, value) } ?? value
     }
     guard let total else {
       throw PlexusError.invalidArgument(context: "Model '\(name)'", message: "no outputs")
     }
-    compiled.lossTracker.update(value: try total.item(), weight: batch)
+    compiled.track(total, weight: batch, in: compiled.lossTracker)
     return total
   }
 

@@ -111,7 +111,7 @@ open class Model: Layer {
     let gradients = try tape.gradient(of: loss, wrt: variables)
     try compiled.optimizer.apply(gradients, to: variables)
     try updateMetrics(y, predictions)
-    return compiled.results()
+    return try compiled.results()
   }
 
   /// One evaluation step: forward in inference mode, the loss and the metric updates.
@@ -121,7 +121,7 @@ open class Model: Layer {
     let predictions = try forward(x, training: false)
     _ = try computeLoss(y, predictions)
     try updateMetrics(y, predictions)
-    return compiled.results()
+    return try compiled.results()
   }
 
   /// Every output for `inputs`, with this model's backend selected.

@@ -41,14 +41,15 @@ open class Adam: Optimizer, @unchecked Sendable {
         message: "expected the momentum and velocity slots, received \(slots.count) slots")
     }
     let (m, v) = (slots[0], slots[1])
-    if let kernels = try fusedKernels(.adamUpdate, variable.dtype) {
-      let hyperparameters = AdamHyperparameters(
-        learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, step: step)
-      try kernels.adamUpdate(
-        variable: variable.mutableBuffer(), gradient: gradient.buffer, m: m.mutableBuffer(),
-        v: v.mutableBuffer(), hyperparameters)
-      return
-    }
+    let fused = try runFused(
+      .adamUpdate, variable.dtype,
+      {
+        [
+          try variable.mutableBuffer(), gradient.buffer, try m.mutableBuffer(),
+          try v.mutableBuffer(), stepInput(learningRate), stepInput(step),
+        ]
+      }, [.beta1: .double(beta1), .beta2: .double(beta2), .epsilon: .double(epsilon)])
+    if fused { return }
     let dtype = variable.dtype
     let t = Double(step)
     let alpha = learningRate * (1 - pow(beta2, t)).squareRoot() / (1 - pow(beta1, t))

@@ -144,11 +144,25 @@ open class Optimizer: @unchecked Sendable {
 
   // MARK: Helpers for subclasses
 
-  /// The backend's fused optimizer kernels for `op`, or nil when the composite must run.
-  func fusedKernels(_ op: OpCode, _ dtype: DType) throws -> (any OptimizerKernels)? {
-    guard useFusedKernels, dtype == .float32 || dtype == .float64 else { return nil }
-    return try Dispatcher.kernels(OptimizerKernels.self, op, dtype)
+  /// Runs the fused in-place update `op` through the dispatcher, with `inputs` as its record's
+  /// inputs; false when no backend offers it for `dtype` and the composite must run.
+  func runFused(
+    _ op: OpCode, _ dtype: DType, _ inputs: () throws -> [TensorBuffer],
+    _ attributes: OpAttributes
+  ) throws -> Bool {
+    guard useFusedKernels, dtype == .float32 || dtype == .float64,
+      Dispatcher.anyBackendSupports(op, dtype)
+    else { return false }
+    _ = try Dispatcher.run(op, inputs(), attributes, [])
+    return true
   }
+
+  /// A per-step value as the scalar input of an update op (never an attribute, so a replayed
+  /// step can bind a new one).
+  func stepInput(_ value: Double) -> TensorBuffer { Tensor(value).buffer }
+
+  /// The step count as the `int64` scalar input of an update op.
+  func stepInput(_ value: Int) -> TensorBuffer { Tensor(Int64(value)).buffer }
 
   /// The current value of `variable`, never watched by a tape.
   func current(_ variable: Variable) -> Tensor { Tensor(variable.buffer) }

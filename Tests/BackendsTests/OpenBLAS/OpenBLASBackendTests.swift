@@ -7,7 +7,7 @@ import Testing
 @Suite struct OpenBLASBackendTests {
   let backend = OpenBLASBackend()
 
-  @Test func supportsOnlyFloatMatmul() {
+  @Test func supportsOnlyFloatMatmul() throws {
     #expect(backend.name == "openblas")
     for op in OpCode.allCases {
       for dtype in DType.allCases {
@@ -18,7 +18,11 @@ import Testing
           "\(op) \(dtype)")
       }
     }
-    #expect(throws: PlexusError.self) { try backend.copy(buffer([1], [1]), output([1])) }
+    // What it does not implement it reports unsupported at run time too, through the
+    // protocol's defaults, so the dispatcher falls back.
+    #expect(throws: UnsupportedOp.self) { try backend.copy(buffer([1], [1]), output([1])) }
+    let record = OpRecord(.copy, inputs: [buffer([1], [1])], outputs: [output([1])])
+    #expect(try backend.execute(record) == .unsupported)
   }
 
   @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
