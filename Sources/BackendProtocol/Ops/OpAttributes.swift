@@ -20,6 +20,11 @@ public struct OpAttributes: Sendable, Hashable, CustomStringConvertible {
 
   /// Attributes from entries; a later entry of the same name replaces an earlier one.
   public init(_ entries: [Entry]) {
+    // Most records carry one or two attributes with distinct names: keep the array as given.
+    if entries.count < 2 || (entries.count == 2 && entries[0].name != entries[1].name) {
+      self.entries = entries
+      return
+    }
     var unique: [Entry] = []
     unique.reserveCapacity(entries.count)
     for entry in entries {

@@ -32,13 +32,21 @@ public struct OpRecord: Sendable {
 
   /// The dtype support is decided by: the first input's (for `select`, the first value
   /// operand's; for `one_hot` and random draws, the output's), else the first output's.
-  public var dtype: DType { Self.supportDType(op, inputs.map(\.dtype), outputs.map(\.dtype)) }
+  public var dtype: DType {
+    Self.supportDType(
+      op, first: inputs.first?.dtype, second: inputs.count > 1 ? inputs[1].dtype : nil,
+      output: outputs.first?.dtype)
+  }
 
-  /// The dtype support is decided by, for a record of `op` with these input and output dtypes.
-  public static func supportDType(_ op: OpCode, _ inputs: [DType], _ outputs: [DType]) -> DType {
-    if op == .select, inputs.count > 1 { return inputs[1] }
-    if op == .oneHot || op.family == .random { return outputs.first ?? .float32 }
-    return inputs.first ?? outputs.first ?? .float32
+  /// The dtype support is decided by, for a record of `op` whose first two inputs and first
+  /// output have these dtypes (nil where there is none).
+  @inlinable
+  public static func supportDType(_ op: OpCode, first: DType?, second: DType?, output: DType?)
+    -> DType
+  {
+    if op == .select, let second { return second }
+    if op == .oneHot || op.family == .random { return output ?? .float32 }
+    return first ?? output ?? .float32
   }
 
   /// The input at `index`, or an error naming the op when the record has too few.

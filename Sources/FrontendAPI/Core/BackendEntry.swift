@@ -56,3 +56,21 @@ final class BackendEntry: @unchecked Sendable {
 
   func reset() { counters.withLock { $0 = Counters() } }
 }
+
+/// An atomically replaceable reference to an entry, held unretained: the dispatcher keeps every
+/// entry it makes for the life of the process, so a loaded entry is always alive.
+final class EntrySlot: Sendable {
+  private let bits = Atomic<UInt>(0)
+
+  func load() -> BackendEntry? {
+    guard let pointer = UnsafeRawPointer(bitPattern: bits.load(ordering: .acquiring)) else {
+      return nil
+    }
+    return Unmanaged<BackendEntry>.fromOpaque(pointer).takeUnretainedValue()
+  }
+
+  func store(_ entry: BackendEntry?) {
+    let pointer = entry.map { Unmanaged.passUnretained($0).toOpaque() }
+    bits.store(UInt(bitPattern: pointer), ordering: .releasing)
+  }
+}

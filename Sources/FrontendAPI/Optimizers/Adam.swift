@@ -13,6 +13,8 @@ open class Adam: Optimizer, @unchecked Sendable {
   public let beta2: Double
   /// Added to `sqrt(v)` for numerical stability.
   public let epsilon: Double
+  /// The fused update's attributes, made once.
+  private let fusedAttributes: OpAttributes
 
   /// Creates the optimizer with Keras's defaults.
   public init(
@@ -23,6 +25,9 @@ open class Adam: Optimizer, @unchecked Sendable {
     self.beta1 = beta1
     self.beta2 = beta2
     self.epsilon = epsilon
+    self.fusedAttributes = [
+      .beta1: .double(beta1), .beta2: .double(beta2), .epsilon: .double(epsilon),
+    ]
     super.init(
       learningRate: learningRate, name: name, weightDecay: weightDecay, clipnorm: clipnorm,
       clipvalue: clipvalue, globalClipnorm: globalClipnorm)
@@ -44,11 +49,12 @@ open class Adam: Optimizer, @unchecked Sendable {
     let fused = try runFused(
       .adamUpdate, variable.dtype,
       {
-        [
+        let perStep = stepInputs(learningRate: learningRate, step: step)
+        return [
           try variable.mutableBuffer(), gradient.buffer, try m.mutableBuffer(),
-          try v.mutableBuffer(), stepInput(learningRate), stepInput(step),
+          try v.mutableBuffer(), perStep.learningRate, perStep.step,
         ]
-      }, [.beta1: .double(beta1), .beta2: .double(beta2), .epsilon: .double(epsilon)])
+      }, fusedAttributes)
     if fused { return }
     let dtype = variable.dtype
     let t = Double(step)

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The base of every optimizer: it owns iteration counting, gradient clipping, decoupled weight
 /// decay, the per-variable slots and the choice between fused kernels and composites.
 ///
@@ -32,6 +34,12 @@ open class Optimizer: @unchecked Sendable {
   /// Whether updates may use a backend's fused kernels; tests turn it off to run the composite
   /// (the oracle the fused kernels are checked against).
   var useFusedKernels = true
+
+  /// The per-step scalar inputs last made by ``stepInputs(learningRate:step:)``.
+  private let stepInputCache = Mutex<
+    (rate: Double, step: Int, buffers: (TensorBuffer, TensorBuffer))?
+  >(
+    nil)
 
   private struct SlotEntry {
     weak var owner: Variable?
@@ -153,16 +161,25 @@ open class Optimizer: @unchecked Sendable {
     guard useFusedKernels, dtype == .float32 || dtype == .float64,
       Dispatcher.anyBackendSupports(op, dtype)
     else { return false }
-    _ = try Dispatcher.run(op, inputs(), attributes, [])
+    _ = try Dispatcher.run(op, inputs(), attributes, output: nil)
     return true
   }
 
-  /// A per-step value as the scalar input of an update op (never an attribute, so a replayed
-  /// step can bind a new one).
-  func stepInput(_ value: Double) -> TensorBuffer { Tensor(value).buffer }
-
-  /// The step count as the `int64` scalar input of an update op.
-  func stepInput(_ value: Int) -> TensorBuffer { Tensor(Int64(value)).buffer }
+  /// The learning rate and step of the current step as the scalar inputs of update ops (never
+  /// attributes, so a replayed step can bind new ones); made once per step and shared by every
+  /// variable's update.
+  func stepInputs(learningRate: Double, step: Int) -> (
+    learningRate: TensorBuffer, step: TensorBuffer
+  ) {
+    stepInputCache.withLock { cache in
+      if let cached = cache, cached.rate == learningRate, cached.step == step {
+        return (cached.buffers.0, cached.buffers.1)
+      }
+      let buffers = (Tensor(learningRate).buffer, Tensor(Int64(step)).buffer)
+      cache = (learningRate, step, buffers)
+      return buffers
+    }
+  }
 
   /// The current value of `variable`, never watched by a tape.
   func current(_ variable: Variable) -> Tensor { Tensor(variable.buffer) }

@@ -34,7 +34,8 @@ public final class SGD: Optimizer, @unchecked Sendable {
     let fused = try runFused(
       .sgdUpdate, variable.dtype,
       {
-        try [variable.mutableBuffer(), gradient.buffer, stepInput(learningRate)]
+        let rate = stepInputs(learningRate: learningRate, step: step).learningRate
+        return try [variable.mutableBuffer(), gradient.buffer, rate]
           + (velocity.map { [try $0.mutableBuffer()] } ?? [])
       }, [.momentum: .double(momentum), .nesterov: .bool(nesterov)])
     if fused { return }
