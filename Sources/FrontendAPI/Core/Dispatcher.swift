@@ -155,7 +155,7 @@ public enum Dispatcher {
     R, DispatchStatistics
   ) {
     let collector = StatisticsCollector()
-    let result = try withScope({ $0.collector = collector }) { try body() }
+    let result = try withScope({ $0.collector = collector }, body)
     return (result, collector.statistics)
   }
 
@@ -164,6 +164,6 @@ public enum Dispatcher {
   public static func withStrictMode<R>(_ strict: Bool = true, _ body: () throws -> R) rethrows
     -> R
   {
-    try withScope({ $0.strict = strict }) { try body() }
+    try withScope({ $0.strict = strict }, body)
   }
 }

@@ -136,7 +136,7 @@ open class Model: Layer {
   func withModelBackend<R>(_ body: () throws -> R) throws -> R {
     guard let backend else { return try body() }
     let entry = try Dispatcher.entry(named: backend)
-    return try Dispatcher.withScope({ $0.modelEntry = entry }) { try body() }
+    return try Dispatcher.withScope({ $0.modelEntry = entry }, body)
   }
 
   /// The names of the layers producing the outputs: the prefixes of per-output log keys.
