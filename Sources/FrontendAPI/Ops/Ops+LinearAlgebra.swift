@@ -54,7 +54,14 @@ extension Ops {
     }
     let shape = try Shape(batch.dims + [m, n]).validated(context: "matmul")
     return try Dispatcher.execute(
-      .matmul, [left, right], [.transposeA: .bool(transposeA), .transposeB: .bool(transposeB)],
+      .matmul, [left, right], matmulAttributes[(transposeA ? 2 : 0) + (transposeB ? 1 : 0)],
       output: a.dtype, shape)
+  }
+
+  /// The four attribute sets of a product, made once: products are the hottest ops.
+  private static let matmulAttributes: [OpAttributes] = [
+    (false, false), (false, true), (true, false), (true, true),
+  ].map {
+    [.transposeA: .bool($0.0), .transposeB: .bool($0.1)]
   }
 }
