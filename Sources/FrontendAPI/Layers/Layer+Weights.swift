@@ -69,7 +69,7 @@ extension Layer {
     if let cachedWeights, cachedWeights.version == version { return cachedWeights.weights }
     var result: [Variable] = []
     var seen = Set<ObjectIdentifier>()
-    collectWeights(prefix: "", into: &result, seen: &seen)
+    collectWeights(prefix: "", kerasScope: "", into: &result, seen: &seen)
     if built { cachedWeights = (version, result) }
     return result
   }
@@ -100,15 +100,23 @@ extension Layer {
     for (variable, value) in zip(targets, values) { try variable.assign(value) }
   }
 
+  /// Assigns both paths: Plexus's from the structure (`"hidden.kernel"`) and Keras's from the
+  /// layer names (`"dense/kernel"`; a Sequential or subclassed model adds its own name, as
+  /// Keras's name scopes do, while a Functional model's layers keep theirs).
   private func collectWeights(
-    prefix: String, into result: inout [Variable], seen: inout Set<ObjectIdentifier>
+    prefix: String, kerasScope: String, into result: inout [Variable],
+    seen: inout Set<ObjectIdentifier>
   ) {
+    let ownScope = kerasScope + name + "/"
     for variable in ownVariables where seen.insert(ObjectIdentifier(variable)).inserted {
       variable.path = prefix + variable.name
+      variable.kerasPath = ownScope + variable.name
       result.append(variable)
     }
+    let childScope = (self as? Model)?.graph != nil ? kerasScope : ownScope
     for (path, layer) in sublayers {
-      layer.collectWeights(prefix: prefix + path + ".", into: &result, seen: &seen)
+      layer.collectWeights(
+        prefix: prefix + path + ".", kerasScope: childScope, into: &result, seen: &seen)
     }
   }
 

@@ -80,8 +80,8 @@ open class Optimizer: @unchecked Sendable {
 
   // MARK: Applying gradients
 
-  /// Applies one step: clips the gradients, applies weight decay, updates each variable and
-  /// counts the step. Nil gradients are skipped; when every gradient is nil nothing happens.
+  /// Applies one step: clips the gradients, applies weight decay, updates each variable,
+  /// projects it onto its ``Variable/constraint`` and counts the step. Nil gradients are skipped; when every gradient is nil nothing happens.
   /// Equivalent to `optimizer.apply_gradients(zip(gradients, variables))`.
   public func apply(_ gradients: [Tensor?], to variables: [Variable]) throws {
     guard gradients.count == variables.count else {
@@ -106,6 +106,11 @@ open class Optimizer: @unchecked Sendable {
       try update(
         pairs[index].variable, gradient: clipped[index], slots: slotLists[index],
         learningRate: rate, step: step)
+    }
+    // Keras projects constrained variables right after their update.
+    for (_, variable) in pairs {
+      guard let constraint = variable.constraint else { continue }
+      try variable.assign(constraint(current(variable)))
     }
     iterations += 1
   }

@@ -9,6 +9,11 @@ public final class Variable: @unchecked Sendable, CustomStringConvertible {
   public internal(set) var path: String
   /// Whether optimizers update it and tapes watch it.
   public var trainable: Bool
+  /// Projected onto after every optimizer update (Keras's `variable.constraint`).
+  public var constraint: Constraint?
+  /// The path Keras gives this weight (`"dense/kernel"`, `"sequential/dense/kernel"`),
+  /// assigned with ``path`` when a layer collects its weights.
+  public internal(set) var kerasPath: String
   /// Whether it was made trainable: a layer's `trainable` switch toggles only these, so a
   /// weight made non-trainable (a running statistic, say) stays that way.
   let createdTrainable: Bool
@@ -28,6 +33,7 @@ public final class Variable: @unchecked Sendable, CustomStringConvertible {
   init(_ initialValue: Tensor, name: String, trainable: Bool, createdTrainable: Bool) {
     self.name = name
     self.path = name
+    self.kerasPath = name
     self.trainable = trainable
     self.createdTrainable = createdTrainable
     self.dtype = initialValue.dtype
