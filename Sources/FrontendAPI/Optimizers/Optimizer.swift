@@ -68,14 +68,16 @@ open class Optimizer: @unchecked Sendable {
       message: "an Optimizer subclass must override update(_:gradient:slots:learningRate:step:)")
   }
 
-  /// The hyper-parameters under their Keras names (booleans as 0 or 1).
-  open var config: [String: Double] {
-    var result = ["learning_rate": learningRate]
-    result["weight_decay"] = weightDecay
-    result["clipnorm"] = clipnorm
-    result["clipvalue"] = clipvalue
-    result["global_clipnorm"] = globalClipnorm
-    return result
+  /// The hyper-parameters under their Keras names, as `get_config()` returns them (the
+  /// learning rate rounded to float32, as Keras holds it in a float32 variable).
+  open var config: [String: ConfigValue] {
+    [
+      "name": .string(name), "learning_rate": .float32(learningRate),
+      "weight_decay": .optional(weightDecay), "clipnorm": .optional(clipnorm),
+      "global_clipnorm": .optional(globalClipnorm), "clipvalue": .optional(clipvalue),
+      "use_ema": false, "ema_momentum": 0.99, "ema_overwrite_frequency": .null,
+      "loss_scale_factor": .null, "gradient_accumulation_steps": .null,
+    ]
   }
 
   // MARK: Applying gradients
