@@ -26,6 +26,8 @@ open class Layer: @unchecked Sendable, SequentialComponent {
   public internal(set) var built = false
   /// The input shape the layer was built for, batch axis as -1.
   public internal(set) var buildShape: Shape?
+  /// Every input shape the layer was built for (several for merging layers), batch axis -1.
+  public internal(set) var buildShapes: [Shape]?
   /// What every input must look like once built (nil: anything).
   open var inputSpec: InputSpec? { nil }
 
@@ -96,7 +98,7 @@ open class Layer: @unchecked Sendable, SequentialComponent {
 
   /// The layer's settings, as Keras's `get_config()` returns them.
   open var config: [String: ConfigValue] {
-    ["name": .string(name), "trainable": .bool(trainable)]
+    ["name": .string(name), "trainable": .bool(trainable), "dtype": DTypePolicy.float32.value]
   }
 
   // MARK: Calling
@@ -138,6 +140,7 @@ open class Layer: @unchecked Sendable, SequentialComponent {
     }
     built = true
     buildShape = symbolic.first
+    buildShapes = symbolic
     cachedSublayers = nil
     cachedOwnVariables = nil
     LayerStructure.changed()

@@ -108,6 +108,23 @@ public final class Dense: Layer {
     guard let shape = inputShapes.first else { return [units] }
     return Shape(shape.dims.dropLast() + [units])
   }
+
+  /// Keras's Dense config; `quantization_config` is written as Keras's default, `null`
+  /// (Plexus does not quantize), and `activity_regularizer` only when set, as Keras does.
+  public override var config: [String: ConfigValue] {
+    var result = super.config.merging([
+      "units": .int(units), "activation": activation.layerConfigValue, "use_bias": .bool(useBias),
+      "kernel_initializer": kernelInitializer.serialized.value,
+      "bias_initializer": biasInitializer.serialized.value,
+      "kernel_regularizer": .optional(kernelRegularizer?.serialized.value),
+      "bias_regularizer": .optional(biasRegularizer?.serialized.value),
+      "kernel_constraint": .optional(kernelConstraint?.serialized.value),
+      "bias_constraint": .optional(biasConstraint?.serialized.value),
+      "quantization_config": .null,
+    ]) { $1 }
+    if let activityRegularizer { result["activity_regularizer"] = activityRegularizer.serialized.value }
+    return result
+  }
 }
 
 extension Dense: RegularizedLayer {
