@@ -25,23 +25,27 @@ extension Model {
         ],
       ]
     }
-    var layers: [ConfigValue] = graph.inputs.map { input in
-      var entry = InputLayerConfig(name: Self.inputName(input), shape: input.shape, dtype: input.dtype)
-        .serialized.value.objectValue ?? [:]
-      entry["name"] = .string(Self.inputName(input))
-      entry["inbound_nodes"] = []
-      return .object(entry)
-    }
-    for layer in graph.layers {
-      var entry = layer.serialized.value.objectValue ?? [:]
-      entry["name"] = .string(layer.name)
-      let nodes = (calls[ObjectIdentifier(layer)] ?? []).map { symbol -> ConfigValue in
-        let inputs = symbol.producer?.inputs ?? []
-        let argument = inputs.count == 1 ? tensor(inputs[0]) : .array(inputs.map(tensor))
-        return ["args": [argument], "kwargs": [:]]
+    var layers: [ConfigValue] = []
+    for operation in Self.kerasOrder(graph) {
+      switch operation {
+      case .input(let input):
+        var entry =
+          InputLayerConfig(name: Self.inputName(input), shape: input.shape, dtype: input.dtype)
+          .serialized.value.objectValue ?? [:]
+        entry["name"] = .string(Self.inputName(input))
+        entry["inbound_nodes"] = []
+        layers.append(.object(entry))
+      case .layer(let layer):
+        var entry = layer.serialized.value.objectValue ?? [:]
+        entry["name"] = .string(layer.name)
+        let nodes = (calls[ObjectIdentifier(layer)] ?? []).map { symbol -> ConfigValue in
+          let inputs = symbol.producer?.inputs ?? []
+          let argument = inputs.count == 1 ? tensor(inputs[0]) : .array(inputs.map(tensor))
+          return ["args": [argument], "kwargs": [:]]
+        }
+        entry["inbound_nodes"] = .array(nodes)
+        layers.append(.object(entry))
       }
-      entry["inbound_nodes"] = .array(nodes)
-      layers.append(.object(entry))
     }
     func ends(_ symbols: [SymbolicTensor]) -> ConfigValue {
       let entries = symbols.map { history[ObjectIdentifier($0)] ?? .null }
@@ -55,5 +59,50 @@ extension Model {
 
   private static func inputName(_ symbol: SymbolicTensor) -> String {
     (symbol as? Input)?.name ?? "input_layer"
+  }
+
+  /// An entry of Keras's `layers` list.
+  private enum Operation {
+    case input(SymbolicTensor)
+    case layer(Layer)
+  }
+
+  /// The order Keras's `map_graph` gives a graph's operations: deepest first (depth counted
+  /// from the outputs), ties in the order a depth-first walk from the outputs first meets them.
+  private static func kerasOrder(_ graph: FunctionalGraph) -> [Operation] {
+    func operationID(_ symbol: SymbolicTensor) -> ObjectIdentifier {
+      symbol.producer.map { ObjectIdentifier($0.layer) } ?? ObjectIdentifier(symbol)
+    }
+    var operations: [ObjectIdentifier: (index: Int, value: Operation)] = [:]
+    var postOrder: [SymbolicTensor] = []
+    var finished = Set<ObjectIdentifier>()
+    func visit(_ symbol: SymbolicTensor) {
+      guard !finished.contains(ObjectIdentifier(symbol)) else { return }
+      let id = operationID(symbol)
+      if operations[id] == nil {
+        let value: Operation = symbol.producer.map { .layer($0.layer) } ?? .input(symbol)
+        operations[id] = (operations.count, value)
+      }
+      for input in symbol.producer?.inputs ?? [] { visit(input) }
+      finished.insert(ObjectIdentifier(symbol))
+      postOrder.append(symbol)
+    }
+    for output in graph.outputs { visit(output) }
+    var nodeDepth: [ObjectIdentifier: Int] = [:]
+    var operationDepth: [ObjectIdentifier: Int] = [:]
+    for symbol in postOrder.reversed() {
+      let id = operationID(symbol)
+      let depth = Swift.max(nodeDepth[ObjectIdentifier(symbol)] ?? 0, operationDepth[id] ?? 0)
+      operationDepth[id] = depth
+      nodeDepth[ObjectIdentifier(symbol)] = depth
+      for parent in symbol.producer?.inputs ?? [] {
+        nodeDepth[ObjectIdentifier(parent)] = Swift.max(
+          depth + 1, nodeDepth[ObjectIdentifier(parent)] ?? 0)
+      }
+    }
+    return operations.sorted { left, right in
+      let (leftDepth, rightDepth) = (operationDepth[left.key] ?? 0, operationDepth[right.key] ?? 0)
+      return leftDepth != rightDepth ? leftDepth > rightDepth : left.value.index < right.value.index
+    }.map(\.value.value)
   }
 }
