@@ -36,7 +36,8 @@ extension Sequential {
       }
     }
     let model = Sequential(components, name: settings.name)
-    if model.input == nil, let shape = config.value("build_input_shape"), !shape.isNull {
+    let buildShape = config.value("build_input_shape")
+    if model.input == nil, let shape = buildShape, !shape.isNull {
       try model.buildIfNeeded(try Layer.buildShapes(from: shape, layer: model.identity))
     } else {
       try model.buildFromInput()
