@@ -6,7 +6,7 @@
 /// ```
 /// A subclass overrides ``callAsFunction(_:)``, ``className`` and ``config``, and registers a
 /// factory in ``registry`` to load. Equivalent to `keras.constraints.Constraint`.
-open class Constraint: @unchecked Sendable {
+open class Constraint {
   /// Creates a constraint.
   public init() {}
 

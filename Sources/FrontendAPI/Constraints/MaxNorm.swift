@@ -6,7 +6,7 @@
 /// Dense(64, kernelConstraint: MaxNorm(3))
 /// ```
 /// Equivalent to `keras.constraints.MaxNorm`.
-public final class MaxNorm: Constraint, @unchecked Sendable {
+public final class MaxNorm: Constraint {
   /// The largest norm allowed.
   public let maxValue: Double
   /// The axes norms are taken over.
@@ -42,7 +42,8 @@ public final class MaxNorm: Constraint, @unchecked Sendable {
   /// Keras writes its default of 2.
   public override var config: [String: ConfigValue] {
     let value: ConfigValue =
-      maxValue.rounded() == maxValue && abs(maxValue) < 1e15 ? .int(Int(maxValue)) : .double(maxValue)
+      maxValue.rounded() == maxValue && abs(maxValue) < 1e15
+      ? .int(Int(maxValue)) : .double(maxValue)
     return ["max_value": value, "axis": Constraint.axisValue(axes)]
   }
 }

@@ -4,7 +4,7 @@
 /// Dense(8, kernelConstraint: NonNeg())
 /// ```
 /// Equivalent to `keras.constraints.NonNeg`.
-public final class NonNeg: Constraint, @unchecked Sendable {
+public final class NonNeg: Constraint {
   /// Creates the constraint.
   public override init() { super.init() }
 

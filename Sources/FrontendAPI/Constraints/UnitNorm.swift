@@ -5,7 +5,7 @@
 /// Dense(8, kernelConstraint: UnitNorm())
 /// ```
 /// Equivalent to `keras.constraints.UnitNorm`.
-public final class UnitNorm: Constraint, @unchecked Sendable {
+public final class UnitNorm: Constraint {
   /// The axes norms are taken over.
   public let axes: [Int]
 

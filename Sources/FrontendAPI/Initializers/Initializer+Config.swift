@@ -8,7 +8,9 @@ extension Initializer {
   /// The settings as Keras's `get_config()` writes them.
   public var config: [String: ConfigValue] {
     let seedValue = ConfigValue.optional(seed)
-    let parameter = { (key: String, fallback: Double) in ConfigValue.double(parameters[key] ?? fallback) }
+    let parameter = { (key: String, fallback: Double) in
+      ConfigValue.double(parameters[key] ?? fallback)
+    }
     switch name {
     case _ where Self.varianceScaling.contains(name):
       return ["seed": seedValue, "input_axes": .null, "output_axes": .null]

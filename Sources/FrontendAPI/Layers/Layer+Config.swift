@@ -50,7 +50,8 @@ extension Layer {
     let isList = entries.contains { $0.arrayValue != nil }
     let shapes = isList ? entries : [value]
     return try shapes.map { entry in
-      guard let dims = entry.shapeValue, entry.arrayValue?.allSatisfy({ $0.isNull || $0.intValue != nil }) == true
+      guard let dims = entry.shapeValue,
+        entry.arrayValue?.allSatisfy({ $0.isNull || $0.intValue != nil }) == true
       else {
         throw PlexusError.invalidArgument(
           context: "Layer \(layer) build_config", message: "invalid shape \(entry)")

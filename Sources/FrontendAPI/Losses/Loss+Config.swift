@@ -65,7 +65,8 @@ extension Loss {
     let text = try config.string("reduction", default: Reduction.sumOverBatchSize.rawValue)
     guard let reduction = Reduction(rawValue: text) else {
       throw config.mismatch(
-        "reduction", "one of " + Reduction.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", "))
+        "reduction",
+        "one of " + Reduction.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", "))
     }
     return reduction
   }

@@ -42,7 +42,8 @@ struct FunctionalBuilder {
         {
           let layer = pending[index].layer
           tensors[Self.key(layer.name, pending[index].next)] =
-            inputs.values.count == 1 && !inputs.isList ? try layer(inputs.values[0]) : try layer(inputs.values)
+            inputs.values.count == 1 && !inputs.isList
+            ? try layer(inputs.values[0]) : try layer(inputs.values)
           pending[index].next += 1
           progress = true
         }
@@ -61,7 +62,9 @@ struct FunctionalBuilder {
   }
 
   /// The tensors a node reads, or nil while one of them is not made yet.
-  private func resolve(_ node: ConfigValue, _ layer: Layer) throws -> (values: [SymbolicTensor], isList: Bool)? {
+  private func resolve(_ node: ConfigValue, _ layer: Layer) throws -> (
+    values: [SymbolicTensor], isList: Bool
+  )? {
     guard let args = node["args"]?.arrayValue, args.count == 1 else {
       throw PlexusError.invalidArgument(
         context: "Functional config, layer '\(layer.name)'",

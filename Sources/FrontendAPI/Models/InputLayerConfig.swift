@@ -49,6 +49,7 @@ struct InputLayerConfig {
   /// The ``Input`` it describes.
   func makeInput() -> Input {
     let batch = shape.dims.first.flatMap { $0 < 0 ? nil : $0 }
-    return Input(shape: Shape(Array(shape.dims.dropFirst())), batchSize: batch, dtype: dtype, name: name)
+    return Input(
+      shape: Shape(Array(shape.dims.dropFirst())), batchSize: batch, dtype: dtype, name: name)
   }
 }

@@ -4,7 +4,7 @@
 /// Dense(64, kernelRegularizer: L1(0.001))
 /// ```
 /// Equivalent to `keras.regularizers.L1`.
-public final class L1: Regularizer, @unchecked Sendable {
+public final class L1: Regularizer {
   /// The penalty factor.
   public let l1: Double
 

@@ -4,7 +4,7 @@
 /// Dense(64, kernelRegularizer: L1L2(l1: 1e-5, l2: 1e-4))
 /// ```
 /// Equivalent to `keras.regularizers.L1L2`.
-public final class L1L2: Regularizer, @unchecked Sendable {
+public final class L1L2: Regularizer {
   /// The L1 factor.
   public let l1: Double
   /// The L2 factor.

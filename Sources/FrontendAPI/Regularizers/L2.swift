@@ -4,7 +4,7 @@
 /// Dense(64, kernelRegularizer: L2(0.01))
 /// ```
 /// Equivalent to `keras.regularizers.L2`.
-public final class L2: Regularizer, @unchecked Sendable {
+public final class L2: Regularizer {
   /// The penalty factor.
   public let l2: Double
 

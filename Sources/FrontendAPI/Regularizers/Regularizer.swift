@@ -6,7 +6,7 @@
 /// ```
 /// A subclass overrides ``callAsFunction(_:)``, ``className`` and ``config``, and registers a
 /// factory in ``registry`` to load. Equivalent to `keras.regularizers.Regularizer`.
-open class Regularizer: @unchecked Sendable {
+open class Regularizer {
   /// Creates a regularizer.
   public init() {}
 

@@ -32,7 +32,9 @@ extension ConfigValue {
   public subscript(key: String) -> ConfigValue? { objectValue?[key] }
 
   /// `value`, or `null` when it is nil.
-  public static func optional(_ value: Double?) -> ConfigValue { value.map(ConfigValue.double) ?? .null }
+  public static func optional(_ value: Double?) -> ConfigValue {
+    value.map(ConfigValue.double) ?? .null
+  }
 
   /// `value`, or `null` when it is nil.
   public static func optional(_ value: Int?) -> ConfigValue { value.map(ConfigValue.int) ?? .null }

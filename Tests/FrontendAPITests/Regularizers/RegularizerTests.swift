@@ -2,7 +2,9 @@ import Plexus
 import Testing
 
 @Suite struct RegularizerTests {
-  let x = try! Tensor([Float(1), -2, 3, -4], shape: [2, 2])
+  let x: Tensor
+
+  init() throws { x = try Tensor([Float(1), -2, 3, -4], shape: [2, 2]) }
 
   @Test func penaltiesFollowKerasFormulas() throws {
     // sum|x| = 10, sum x² = 30.

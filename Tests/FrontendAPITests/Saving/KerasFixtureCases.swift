@@ -11,7 +11,9 @@ enum KerasFixtureCases {
   }
 
   static func layer(_ make: @escaping () throws -> Layer) -> Case {
-    Case(serialized: { try make().serialized.value }) { try Layer.fromConfig($0).serialized.value }
+    Case(
+      serialized: { try make().serialized.value },
+      rebuild: { try Layer.fromConfig($0).serialized.value })
   }
 
   /// Builds `layer` the public way, by calling it on symbolic inputs of `shapes`.
@@ -22,29 +24,39 @@ enum KerasFixtureCases {
   }
 
   static func loss(_ make: @escaping () -> Loss) -> Case {
-    Case(serialized: { make().serialized.value }) { try Loss.fromConfig($0).serialized.value }
+    Case(
+      serialized: { make().serialized.value },
+      rebuild: { try Loss.fromConfig($0).serialized.value })
   }
 
   static func optimizer(_ make: @escaping () -> Optimizer) -> Case {
-    Case(serialized: { make().serialized.value }) { try Optimizer.fromConfig($0).serialized.value }
+    Case(
+      serialized: { make().serialized.value },
+      rebuild: { try Optimizer.fromConfig($0).serialized.value })
   }
 
   static func metric(_ make: @escaping () -> Metric) -> Case {
-    Case(serialized: { make().serialized.value }) { try Metric.fromConfig($0).serialized.value }
+    Case(
+      serialized: { make().serialized.value },
+      rebuild: { try Metric.fromConfig($0).serialized.value })
   }
 
   static func initializer(_ value: Initializer) -> Case {
-    Case(serialized: { value.serialized.value }) { try Initializer.fromConfig($0).serialized.value }
+    Case(
+      serialized: { value.serialized.value },
+      rebuild: { try Initializer.fromConfig($0).serialized.value })
   }
 
   static func regularizer(_ make: @escaping () -> Regularizer) -> Case {
-    Case(serialized: { make().serialized.value }) {
-      try Regularizer.fromConfig($0).serialized.value
-    }
+    Case(
+      serialized: { make().serialized.value },
+      rebuild: { try Regularizer.fromConfig($0).serialized.value })
   }
 
   static func constraint(_ make: @escaping () -> Constraint) -> Case {
-    Case(serialized: { make().serialized.value }) { try Constraint.fromConfig($0).serialized.value }
+    Case(
+      serialized: { make().serialized.value },
+      rebuild: { try Constraint.fromConfig($0).serialized.value })
   }
 
   static let activationNames = [
@@ -126,9 +138,11 @@ enum KerasFixtureCases {
       "initializer/ones": initializer(.ones),
       "initializer/constant": initializer(.constant(0.5)),
       "initializer/constant_negative": initializer(.constant(-2.0)),
-      "initializer/random_normal": initializer(Initializer.randomNormal(mean: 1, stddev: 0.5).seeded(4)),
+      "initializer/random_normal": initializer(
+        Initializer.randomNormal(mean: 1, stddev: 0.5).seeded(4)),
       "initializer/random_uniform": initializer(.randomUniform(minval: -1, maxval: 1)),
-      "initializer/truncated_normal": initializer(Initializer.truncatedNormal(stddev: 0.1).seeded(5)),
+      "initializer/truncated_normal": initializer(
+        Initializer.truncatedNormal(stddev: 0.1).seeded(5)),
 
       "regularizer/l1": regularizer { L1() },
       "regularizer/l1_strong": regularizer { L1(0.3) },

@@ -10,8 +10,10 @@ import Testing
     #expect(Set(fixtures.keys) == Set(KerasFixtureCases.all.keys))
   }
 
-  @Test(arguments: ["layer/", "loss/", "optimizer/", "metric/", "initializer/", "activation/",
-                    "regularizer/", "constraint/"])
+  @Test(arguments: [
+    "layer/", "loss/", "optimizer/", "metric/", "initializer/", "activation/",
+    "regularizer/", "constraint/",
+  ])
   func plexusWritesWhatKerasWrites(kind: String) throws {
     let fixtures = try KerasFixtures.objects()
     let cases = KerasFixtureCases.all.filter { $0.key.hasPrefix(kind) }
@@ -23,8 +25,10 @@ import Testing
     }
   }
 
-  @Test(arguments: ["layer/", "loss/", "optimizer/", "metric/", "initializer/", "activation/",
-                    "regularizer/", "constraint/"])
+  @Test(arguments: [
+    "layer/", "loss/", "optimizer/", "metric/", "initializer/", "activation/",
+    "regularizer/", "constraint/",
+  ])
   func fromConfigRebuildsWhatKerasWrote(kind: String) throws {
     let fixtures = try KerasFixtures.objects()
     for (key, testCase) in KerasFixtureCases.all where key.hasPrefix(kind) {

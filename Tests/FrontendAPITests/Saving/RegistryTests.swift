@@ -2,7 +2,7 @@ import Plexus
 import Testing
 
 /// A custom layer a user registers: `y = factor · x`.
-private final class Scale: Layer, @unchecked Sendable {
+private final class Scale: Layer {
   let factor: Double
 
   init(factor: Double, name: String? = nil) {
@@ -20,20 +20,34 @@ private final class Scale: Layer, @unchecked Sendable {
 @Suite(.serialized) struct RegistryTests {
   @Test func unknownNamesSayWhatAndHowToRegister() {
     let cases: [(() throws -> Void, String, String)] = [
-      ({ _ = try Layer.fromConfig(["class_name": "Mystery", "config": [:]]) }, "Mystery",
-       "Layer.registry.register"),
-      ({ _ = try Loss.fromConfig(["class_name": "Huber", "config": [:]]) }, "Huber",
-       "Loss.registry.register"),
-      ({ _ = try Optimizer.fromConfig(["class_name": "Lion", "config": [:]]) }, "Lion",
-       "Optimizer.registry.register"),
-      ({ _ = try Metric.fromConfig(["class_name": "AUC", "config": [:]]) }, "AUC",
-       "Metric.registry.register"),
-      ({ _ = try Regularizer.fromConfig(["class_name": "Orthogonal", "config": [:]]) },
-       "Orthogonal", "Regularizer.registry.register"),
-      ({ _ = try Constraint.fromConfig(["class_name": "MinMaxNorm", "config": [:]]) },
-       "MinMaxNorm", "Constraint.registry.register"),
-      ({ _ = try ActivationFunction.fromConfig("cube_root") }, "cube_root",
-       "ActivationFunction.register"),
+      (
+        { _ = try Layer.fromConfig(["class_name": "Mystery", "config": [:]]) }, "Mystery",
+        "Layer.registry.register"
+      ),
+      (
+        { _ = try Loss.fromConfig(["class_name": "Huber", "config": [:]]) }, "Huber",
+        "Loss.registry.register"
+      ),
+      (
+        { _ = try Optimizer.fromConfig(["class_name": "Lion", "config": [:]]) }, "Lion",
+        "Optimizer.registry.register"
+      ),
+      (
+        { _ = try Metric.fromConfig(["class_name": "AUC", "config": [:]]) }, "AUC",
+        "Metric.registry.register"
+      ),
+      (
+        { _ = try Regularizer.fromConfig(["class_name": "Orthogonal", "config": [:]]) },
+        "Orthogonal", "Regularizer.registry.register"
+      ),
+      (
+        { _ = try Constraint.fromConfig(["class_name": "MinMaxNorm", "config": [:]]) },
+        "MinMaxNorm", "Constraint.registry.register"
+      ),
+      (
+        { _ = try ActivationFunction.fromConfig("cube_root") }, "cube_root",
+        "ActivationFunction.register"
+      ),
     ]
     for (load, name, hint) in cases {
       #expect {
@@ -45,7 +59,8 @@ private final class Scale: Layer, @unchecked Sendable {
   @Test func aRegisteredCustomLayerSavesAndLoads() throws {
     Layer.registry.register("Scale", package: "MyApp") { config in
       let settings = try LayerSettings(config)
-      return try settings.finish(config, Scale(factor: try config.double("factor"), name: settings.name))
+      return try settings.finish(
+        config, Scale(factor: try config.double("factor"), name: settings.name))
     }
     defer { Layer.registry.unregister("MyApp>Scale") }
     let layer = Scale(factor: 3, name: "triple")
@@ -61,7 +76,8 @@ private final class Scale: Layer, @unchecked Sendable {
   @Test func aCustomLayerInsideAModelLoads() throws {
     Layer.registry.register("Scale") { config in
       let settings = try LayerSettings(config)
-      return try settings.finish(config, Scale(factor: try config.double("factor"), name: settings.name))
+      return try settings.finish(
+        config, Scale(factor: try config.double("factor"), name: settings.name))
     }
     defer { Layer.registry.unregister("Scale") }
     let model = Sequential(name: "scaled") {
@@ -99,6 +115,8 @@ private final class Scale: Layer, @unchecked Sendable {
     var policy = try #require(Dense(2).serialized.value.objectValue)
     policy["config"] = .object(
       (policy["config"]?.objectValue ?? [:]).merging(["dtype": "mixed_float16"]) { $1 })
-    #expect { _ = try Layer.fromConfig(.object(policy)) } throws: { "\($0)".contains("mixed_float16") }
+    #expect { _ = try Layer.fromConfig(.object(policy)) } throws: {
+      "\($0)".contains("mixed_float16")
+    }
   }
 }

@@ -122,7 +122,9 @@ public final class Dense: Layer {
       "bias_constraint": .optional(biasConstraint?.serialized.value),
       "quantization_config": .null,
     ]) { $1 }
-    if let activityRegularizer { result["activity_regularizer"] = activityRegularizer.serialized.value }
+    if let activityRegularizer {
+      result["activity_regularizer"] = activityRegularizer.serialized.value
+    }
     return result
   }
 }
