@@ -6,7 +6,7 @@
 /// Dense(64, kernelConstraint: MaxNorm(3))
 /// ```
 /// Equivalent to `keras.constraints.MaxNorm`.
-public final class MaxNorm: Constraint {
+public struct MaxNorm: Constraint {
   /// The largest norm allowed.
   public let maxValue: Double
   /// The axes norms are taken over.
@@ -16,34 +16,32 @@ public final class MaxNorm: Constraint {
   public init(_ maxValue: Double = 2, axis: Int = 0) {
     self.maxValue = maxValue
     self.axes = [axis]
-    super.init()
   }
 
   /// Creates the constraint with norms over several axes.
   public init(_ maxValue: Double, axes: [Int]) {
     self.maxValue = maxValue
     self.axes = axes
-    super.init()
   }
 
   /// The rescaled weight.
-  public override func callAsFunction(_ w: Tensor) throws -> Tensor {
+  public func callAsFunction(_ w: Tensor) throws -> Tensor {
     guard maxValue >= 0 else {
       throw PlexusError.invalidArgument(
         context: "MaxNorm", message: "maxValue must be non-negative, received \(maxValue)")
     }
-    let norms = try Constraint.norms(w, axes: axes)
+    let norms = try Constraints.norms(w, axes: axes)
     let desired = try Ops.clip(norms, min: 0, max: maxValue)
-    let denominator = try Ops.add(norms, Tensor.scalar(Constraint.epsilon, dtype: w.dtype))
+    let denominator = try Ops.add(norms, Tensor.scalar(Constraints.epsilon, dtype: w.dtype))
     return try Ops.multiply(w, Ops.divide(desired, denominator))
   }
 
   /// `{"max_value": ..., "axis": ...}`; a whole `max_value` is written as an integer, as
   /// Keras writes its default of 2.
-  public override var config: [String: ConfigValue] {
+  public var config: [String: ConfigValue] {
     let value: ConfigValue =
       maxValue.rounded() == maxValue && abs(maxValue) < 1e15
       ? .int(Int(maxValue)) : .double(maxValue)
-    return ["max_value": value, "axis": Constraint.axisValue(axes)]
+    return ["max_value": value, "axis": Constraints.axisValue(axes)]
   }
 }

@@ -4,12 +4,12 @@
 /// Dense(8, kernelConstraint: NonNeg())
 /// ```
 /// Equivalent to `keras.constraints.NonNeg`.
-public final class NonNeg: Constraint {
+public struct NonNeg: Constraint {
   /// Creates the constraint.
-  public override init() { super.init() }
+  public init() {}
 
   /// The weight with its negative entries zeroed.
-  public override func callAsFunction(_ w: Tensor) throws -> Tensor {
+  public func callAsFunction(_ w: Tensor) throws -> Tensor {
     let zero = try Tensor.scalar(0, dtype: w.dtype)
     return try Ops.where(Ops.greaterEqual(w, zero), w, zero)
   }

@@ -75,11 +75,11 @@ extension Layer {
       kernelInitializer: try optional("kernel_initializer", Initializer.fromConfig)
         ?? .glorotUniform,
       biasInitializer: try optional("bias_initializer", Initializer.fromConfig) ?? .zeros,
-      kernelRegularizer: try optional("kernel_regularizer", Regularizer.fromConfig),
-      biasRegularizer: try optional("bias_regularizer", Regularizer.fromConfig),
-      activityRegularizer: try optional("activity_regularizer", Regularizer.fromConfig),
-      kernelConstraint: try optional("kernel_constraint", Constraint.fromConfig),
-      biasConstraint: try optional("bias_constraint", Constraint.fromConfig),
+      kernelRegularizer: try optional("kernel_regularizer", Regularizers.fromConfig),
+      biasRegularizer: try optional("bias_regularizer", Regularizers.fromConfig),
+      activityRegularizer: try optional("activity_regularizer", Regularizers.fromConfig),
+      kernelConstraint: try optional("kernel_constraint", Constraints.fromConfig),
+      biasConstraint: try optional("bias_constraint", Constraints.fromConfig),
       name: settings.name)
     return try settings.finish(config, dense)
   }

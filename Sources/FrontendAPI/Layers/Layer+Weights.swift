@@ -1,10 +1,10 @@
 extension Layer {
-  /// Creates a weight drawn from `initializer` and registers it with this layer.
-  /// Equivalent to Keras's `Layer.add_weight`.
+  /// Creates a weight drawn from `initializer` and registers it with this layer; `constraint`
+  /// is applied after each optimizer update. Equivalent to Keras's `Layer.add_weight`.
   @discardableResult
   public func addWeight(
     name: String, shape: Shape, initializer: Initializer = .glorotUniform,
-    dtype: DType = .float32, trainable: Bool = true
+    dtype: DType = .float32, trainable: Bool = true, constraint: (any Constraint)? = nil
   ) throws -> Variable {
     _ = try shape.validated(context: "\(identity).addWeight")
     guard shape.dims.allSatisfy({ $0 > 0 }) || shape.rank == 0 else {
@@ -14,7 +14,7 @@ extension Layer {
     }
     let variable = Variable(
       try initializer(shape, dtype: dtype), name: name, trainable: trainable && self.trainable,
-      createdTrainable: trainable)
+      createdTrainable: trainable, constraint: constraint)
     addedWeights.append(variable)
     cachedOwnVariables = nil
     LayerStructure.changed()
@@ -69,7 +69,7 @@ extension Layer {
     if let cachedWeights, cachedWeights.version == version { return cachedWeights.weights }
     var result: [Variable] = []
     var seen = Set<ObjectIdentifier>()
-    collectWeights(prefix: "", kerasScope: "", into: &result, seen: &seen)
+    collectWeights(prefix: "", into: &result, seen: &seen)
     if built { cachedWeights = (version, result) }
     return result
   }
@@ -100,23 +100,15 @@ extension Layer {
     for (variable, value) in zip(targets, values) { try variable.assign(value) }
   }
 
-  /// Assigns both paths: Plexus's from the structure (`"hidden.kernel"`) and Keras's from the
-  /// layer names (`"dense/kernel"`; a Sequential or subclassed model adds its own name, as
-  /// Keras's name scopes do, while a Functional model's layers keep theirs).
   private func collectWeights(
-    prefix: String, kerasScope: String, into result: inout [Variable],
-    seen: inout Set<ObjectIdentifier>
+    prefix: String, into result: inout [Variable], seen: inout Set<ObjectIdentifier>
   ) {
-    let ownScope = kerasScope + name + "/"
     for variable in ownVariables where seen.insert(ObjectIdentifier(variable)).inserted {
       variable.path = prefix + variable.name
-      variable.kerasPath = ownScope + variable.name
       result.append(variable)
     }
-    let childScope = (self as? Model)?.graph != nil ? kerasScope : ownScope
     for (path, layer) in sublayers {
-      layer.collectWeights(
-        prefix: prefix + path + ".", kerasScope: childScope, into: &result, seen: &seen)
+      layer.collectWeights(prefix: prefix + path + ".", into: &result, seen: &seen)
     }
   }
 

@@ -4,7 +4,7 @@
 /// Dense(64, kernelRegularizer: L1L2(l1: 1e-5, l2: 1e-4))
 /// ```
 /// Equivalent to `keras.regularizers.L1L2`.
-public final class L1L2: Regularizer {
+public struct L1L2: Regularizer {
   /// The L1 factor.
   public let l1: Double
   /// The L2 factor.
@@ -14,13 +14,12 @@ public final class L1L2: Regularizer {
   public init(l1: Double = 0, l2: Double = 0) {
     self.l1 = l1
     self.l2 = l2
-    super.init()
   }
 
   /// `l1 · sum(|x|) + l2 · sum(x²)`, leaving out a term whose factor is 0.
-  public override func callAsFunction(_ x: Tensor) throws -> Tensor {
-    let l1 = try Regularizer.validated(self.l1, "l1", "L1L2")
-    let l2 = try Regularizer.validated(self.l2, "l2", "L1L2")
+  public func callAsFunction(_ x: Tensor) throws -> Tensor {
+    let l1 = try validatedPenalty(self.l1, "l1", "L1L2")
+    let l2 = try validatedPenalty(self.l2, "l2", "L1L2")
     var total = try Tensor.scalar(0, dtype: x.dtype)
     if l1 != 0 {
       total = try Ops.add(
@@ -34,5 +33,5 @@ public final class L1L2: Regularizer {
   }
 
   /// `{"l1": ..., "l2": ...}`.
-  public override var config: [String: ConfigValue] { ["l1": .double(l1), "l2": .double(l2)] }
+  public var config: [String: ConfigValue] { ["l1": .double(l1), "l2": .double(l2)] }
 }

@@ -4,22 +4,21 @@
 /// Dense(64, kernelRegularizer: L2(0.01))
 /// ```
 /// Equivalent to `keras.regularizers.L2`.
-public final class L2: Regularizer {
+public struct L2: Regularizer {
   /// The penalty factor.
   public let l2: Double
 
   /// Creates the regularizer (Keras's default factor is 0.01).
   public init(_ l2: Double = 0.01) {
     self.l2 = l2
-    super.init()
   }
 
   /// `l2 · sum(x²)`.
-  public override func callAsFunction(_ x: Tensor) throws -> Tensor {
-    let factor = try Regularizer.validated(l2, "l2", "L2")
+  public func callAsFunction(_ x: Tensor) throws -> Tensor {
+    let factor = try validatedPenalty(l2, "l2", "L2")
     return try Ops.multiply(Ops.sum(Ops.square(x)), Tensor.scalar(factor, dtype: x.dtype))
   }
 
   /// `{"l2": ...}`.
-  public override var config: [String: ConfigValue] { ["l2": .double(l2)] }
+  public var config: [String: ConfigValue] { ["l2": .double(l2)] }
 }

@@ -10,10 +10,7 @@ public final class Variable: @unchecked Sendable, CustomStringConvertible {
   /// Whether optimizers update it and tapes watch it.
   public var trainable: Bool
   /// Projected onto after every optimizer update (Keras's `variable.constraint`).
-  public var constraint: Constraint?
-  /// The path Keras gives this weight (`"dense/kernel"`, `"sequential/dense/kernel"`),
-  /// assigned with ``path`` when a layer collects its weights.
-  public internal(set) var kerasPath: String
+  public let constraint: (any Constraint)?
   /// Whether it was made trainable: a layer's `trainable` switch toggles only these, so a
   /// weight made non-trainable (a running statistic, say) stays that way.
   let createdTrainable: Bool
@@ -24,16 +21,24 @@ public final class Variable: @unchecked Sendable, CustomStringConvertible {
 
   private var storage: Storage
 
-  /// Creates a variable holding a copy-free reference to `initialValue`.
-  public convenience init(_ initialValue: Tensor, name: String = "variable", trainable: Bool = true)
-  {
-    self.init(initialValue, name: name, trainable: trainable, createdTrainable: trainable)
+  /// Creates a variable holding a copy-free reference to `initialValue`; `constraint` is
+  /// applied after each optimizer update.
+  public convenience init(
+    _ initialValue: Tensor, name: String = "variable", trainable: Bool = true,
+    constraint: (any Constraint)? = nil
+  ) {
+    self.init(
+      initialValue, name: name, trainable: trainable, createdTrainable: trainable,
+      constraint: constraint)
   }
 
-  init(_ initialValue: Tensor, name: String, trainable: Bool, createdTrainable: Bool) {
+  init(
+    _ initialValue: Tensor, name: String, trainable: Bool, createdTrainable: Bool,
+    constraint: (any Constraint)? = nil
+  ) {
+    self.constraint = constraint
     self.name = name
     self.path = name
-    self.kerasPath = name
     self.trainable = trainable
     self.createdTrainable = createdTrainable
     self.dtype = initialValue.dtype

@@ -34,7 +34,7 @@ import Testing
   }
 
   @Test func modelLossIncludesRegularizationAndShrinksWeights() throws {
-    func model(_ regularizer: Regularizer?) -> Sequential {
+    func model(_ regularizer: (any Regularizer)?) -> Sequential {
       Sequential {
         Input(shape: [3])
         Dense(1, kernelInitializer: .ones, kernelRegularizer: regularizer)

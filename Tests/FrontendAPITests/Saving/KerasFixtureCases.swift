@@ -47,16 +47,16 @@ enum KerasFixtureCases {
       rebuild: { try Initializer.fromConfig($0).serialized.value })
   }
 
-  static func regularizer(_ make: @escaping () -> Regularizer) -> Case {
+  static func regularizer(_ make: @escaping () -> any Regularizer) -> Case {
     Case(
       serialized: { make().serialized.value },
-      rebuild: { try Regularizer.fromConfig($0).serialized.value })
+      rebuild: { try Regularizers.fromConfig($0).serialized.value })
   }
 
-  static func constraint(_ make: @escaping () -> Constraint) -> Case {
+  static func constraint(_ make: @escaping () -> any Constraint) -> Case {
     Case(
       serialized: { make().serialized.value },
-      rebuild: { try Constraint.fromConfig($0).serialized.value })
+      rebuild: { try Constraints.fromConfig($0).serialized.value })
   }
 
   static let activationNames = [

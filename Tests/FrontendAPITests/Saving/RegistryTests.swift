@@ -37,12 +37,12 @@ private final class Scale: Layer {
         "Metric.registry.register"
       ),
       (
-        { _ = try Regularizer.fromConfig(["class_name": "Orthogonal", "config": [:]]) },
-        "Orthogonal", "Regularizer.registry.register"
+        { _ = try Regularizers.fromConfig(["class_name": "Orthogonal", "config": [:]]) },
+        "Orthogonal", "Regularizers.registry.register"
       ),
       (
-        { _ = try Constraint.fromConfig(["class_name": "MinMaxNorm", "config": [:]]) },
-        "MinMaxNorm", "Constraint.registry.register"
+        { _ = try Constraints.fromConfig(["class_name": "MinMaxNorm", "config": [:]]) },
+        "MinMaxNorm", "Constraints.registry.register"
       ),
       (
         { _ = try ActivationFunction.fromConfig("cube_root") }, "cube_root",

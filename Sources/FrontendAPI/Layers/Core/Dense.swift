@@ -23,15 +23,15 @@ public final class Dense: Layer {
   /// How the bias starts.
   public let biasInitializer: Initializer
   /// The penalty on the kernel, if any.
-  public let kernelRegularizer: Regularizer?
+  public let kernelRegularizer: (any Regularizer)?
   /// The penalty on the bias, if any.
-  public let biasRegularizer: Regularizer?
+  public let biasRegularizer: (any Regularizer)?
   /// The penalty on the layer's output (divided by the batch size, as Keras does), if any.
-  public let activityRegularizer: Regularizer?
+  public let activityRegularizer: (any Regularizer)?
   /// The projection applied to the kernel after each update, if any.
-  public let kernelConstraint: Constraint?
+  public let kernelConstraint: (any Constraint)?
   /// The projection applied to the bias after each update, if any.
-  public let biasConstraint: Constraint?
+  public let biasConstraint: (any Constraint)?
   /// The activity penalty of the latest call.
   private let activityLoss = LossSlot()
 
@@ -44,9 +44,9 @@ public final class Dense: Layer {
   public init(
     _ units: Int, activation: ActivationFunction = .linear, useBias: Bool = true,
     kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
-    kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
-    activityRegularizer: Regularizer? = nil, kernelConstraint: Constraint? = nil,
-    biasConstraint: Constraint? = nil, name: String? = nil
+    kernelRegularizer: (any Regularizer)? = nil, biasRegularizer: (any Regularizer)? = nil,
+    activityRegularizer: (any Regularizer)? = nil, kernelConstraint: (any Constraint)? = nil,
+    biasConstraint: (any Constraint)? = nil, name: String? = nil
   ) {
     self.units = units
     self.activation = activation
@@ -77,14 +77,12 @@ public final class Dense: Layer {
         received: "\(inputShape)")
     }
     let inputDim = inputShape[inputShape.rank - 1]
-    let kernel = try addWeight(
-      name: "kernel", shape: [inputDim, units], initializer: kernelInitializer)
-    kernel.constraint = kernelConstraint
-    self.kernel = kernel
+    kernel = try addWeight(
+      name: "kernel", shape: [inputDim, units], initializer: kernelInitializer,
+      constraint: kernelConstraint)
     if useBias {
-      let bias = try addWeight(name: "bias", shape: [units], initializer: biasInitializer)
-      bias.constraint = biasConstraint
-      self.bias = bias
+      bias = try addWeight(
+        name: "bias", shape: [units], initializer: biasInitializer, constraint: biasConstraint)
     }
   }
 
