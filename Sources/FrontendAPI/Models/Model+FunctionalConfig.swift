@@ -88,6 +88,8 @@ extension Model {
       postOrder.append(symbol)
     }
     for output in graph.outputs { visit(output) }
+    // Keras lists every input, also one no output depends on.
+    for input in graph.inputs { visit(input) }
     var nodeDepth: [ObjectIdentifier: Int] = [:]
     var operationDepth: [ObjectIdentifier: Int] = [:]
     for symbol in postOrder.reversed() {
