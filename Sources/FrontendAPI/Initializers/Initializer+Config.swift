@@ -22,13 +22,20 @@ extension Initializer {
         "seed": seedValue, "minval": parameter("minval", -0.05),
         "maxval": parameter("maxval", 0.05),
       ]
+    case _ where Self.customDraw(name) != nil:
+      var result = parameters.mapValues(ConfigValue.double)
+      if let seed { result["seed"] = .int(seed) }
+      return result
     default: return [:]
     }
   }
 
   /// The initializer as `keras.saving.serialize_keras_object` writes it.
   public var serialized: SerializedObject {
-    SerializedObject(module: "keras.initializers", className: name, config: .object(config))
+    let isCustom = Self.customDraw(name) != nil
+    return SerializedObject(
+      module: isCustom ? "" : "keras.initializers", className: name, config: .object(config),
+      registeredName: isCustom ? name : nil)
   }
 
   /// Rebuilds an initializer from its serialized form or a Keras name (`"glorot_uniform"`).

@@ -19,7 +19,9 @@ public struct Initializer: Sendable, Hashable, Codable, CustomStringConvertible 
       throw PlexusError.invalidArgument(
         context: "Initializer",
         message: "unknown initializer '\(name)'; known: "
-          + Self.known.joined(separator: ", "))
+          + Self.known.joined(separator: ", ")
+          + ". Register a custom one with Initializer.register(\"\(name)\") { shape, dtype, "
+          + "parameters in ... }")
     }
     self.name = canonical
     self.parameters = parameters
@@ -114,7 +116,10 @@ public struct Initializer: Sendable, Hashable, Codable, CustomStringConvertible 
       return try Ops.truncatedNormal(
         shape, mean: parameter("mean", 0), stddev: parameter("stddev", 0.05), dtype: dtype)
     default:
-      throw PlexusError.invalidArgument(context: "Initializer", message: "unknown '\(name)'")
+      guard let draw = Self.customDraw(name) else {
+        throw PlexusError.invalidArgument(context: "Initializer", message: "unknown '\(name)'")
+      }
+      return try draw(shape, dtype, parameters)
     }
   }
 
@@ -139,7 +144,7 @@ public struct Initializer: Sendable, Hashable, Codable, CustomStringConvertible 
   /// Accepts `"GlorotUniform"` and `"glorot_uniform"` alike.
   static func canonicalName(_ name: String) -> String? {
     let squashed = name.filter { $0 != "_" }.lowercased()
-    return known.first { $0.lowercased() == squashed }
+    return known.first { $0.lowercased() == squashed } ?? (customDraw(name) != nil ? name : nil)
   }
 
   public var description: String { name }

@@ -120,3 +120,22 @@ private final class Scale: Layer {
     }
   }
 }
+
+@Suite struct CustomInitializerTests {
+  @Test func aRegisteredInitializerDrawsSavesAndLoads() throws {
+    try Initializer.register("HalfFilled") { shape, dtype, parameters in
+      try Tensor.full(shape, value: parameters["scale", default: 1] / 2, dtype: dtype)
+    }
+    let initializer = try Initializer(name: "HalfFilled", parameters: ["scale": 3])
+    #expect(try initializer([2]).scalars(Float.self) == [1.5, 1.5])
+    let dense = Dense(2, kernelInitializer: initializer, name: "half")
+    let copy = try #require(try Layer.fromConfig(dense.serialized.value) as? Dense)
+    #expect(copy.kernelInitializer == initializer)
+    #expect(initializer.serialized.registeredName == "HalfFilled")
+    #expect(throws: PlexusError.self) {
+      try Initializer.register("GlorotUniform") { _, _, _ in
+        try Tensor.zeros([1])
+      }
+    }
+  }
+}
