@@ -28,6 +28,25 @@ def built(layer, shape):
     return layer
 
 
+def single_functional():
+    """One input and one output: Keras writes input_layers and output_layers as one triple."""
+    inputs = keras.Input((5,), name="features")
+    hidden = layers.Dense(3, activation="tanh", name="dense_single")(inputs)
+    outputs = layers.Dropout(0.3, name="dropout_single")(hidden)
+    return keras.Model(inputs, outputs, name="single")
+
+
+def nested_functional():
+    """A Sequential model used as a layer of a Functional one."""
+    inner = keras.Sequential(
+        [keras.Input((3,), name="inner_in"), layers.Dense(2, name="inner_dense")],
+        name="inner_sequential",
+    )
+    inputs = keras.Input((3,), name="outer_in")
+    outputs = layers.Activation("relu", name="outer_relu")(inner(inputs))
+    return keras.Model(inputs, outputs, name="nested")
+
+
 def objects():
     """Every object Plexus has, a couple of settings each, keyed as the Swift cases are."""
     cases = {
@@ -70,6 +89,12 @@ def objects():
         "layer/add_unbuilt": layers.Add(name="add_b"),
         "layer/activation_tanh": layers.Activation("tanh", name="activation_a"),
         "layer/activation_gelu": layers.Activation("gelu", name="activation_b"),
+        "layer/sequential_unbuilt": keras.Sequential(
+            [layers.Dense(2, name="dense_in_sequential"), layers.Dropout(0.1, name="dropout_c")],
+            name="unbuilt_sequential",
+        ),
+        "layer/functional_single": single_functional(),
+        "layer/functional_nested": nested_functional(),
         # Losses
         "loss/scce_logits": losses.SparseCategoricalCrossentropy(from_logits=True),
         "loss/scce_sum": losses.SparseCategoricalCrossentropy(reduction="sum", name="scce"),

@@ -70,11 +70,16 @@ struct FunctionalBuilder {
         context: "Functional config, layer '\(layer.name)'",
         message: "a node must have exactly one positional argument, received \(node)")
     }
-    if let kwargs = node["kwargs"]?.objectValue, !kwargs.isEmpty {
+    // `training` is decided at run time, as in Keras; a null mask is no mask.
+    let unsupported = (node["kwargs"]?.objectValue ?? [:]).filter { key, value in
+      !(key == "training" && (value.boolValue != nil || value.isNull))
+        && !(key == "mask" && value.isNull)
+    }
+    if !unsupported.isEmpty {
       throw PlexusError.invalidArgument(
         context: "Functional config, layer '\(layer.name)'",
-        message: "call arguments \(kwargs.keys.sorted()) are not supported; Plexus layers take "
-          + "their inputs only")
+        message: "call arguments \(unsupported.keys.sorted()) are not supported; Plexus layers "
+          + "take their inputs, and `training` at run time")
     }
     let isList = args[0].arrayValue != nil
     var values: [SymbolicTensor] = []

@@ -41,7 +41,7 @@ extension Model {
         let nodes = (calls[ObjectIdentifier(layer)] ?? []).map { symbol -> ConfigValue in
           let inputs = symbol.producer?.inputs ?? []
           let argument = inputs.count == 1 ? tensor(inputs[0]) : .array(inputs.map(tensor))
-          return ["args": [argument], "kwargs": [:]]
+          return ["args": [argument], "kwargs": Self.recordedKeywords[layer.className] ?? [:]]
         }
         entry["inbound_nodes"] = .array(nodes)
         layers.append(.object(entry))
@@ -56,6 +56,13 @@ extension Model {
       "input_layers": ends(graph.inputs), "output_layers": ends(graph.outputs),
     ]
   }
+
+  /// The keyword arguments Keras records with each call of these classes: the defaults of the
+  /// extra arguments of their `call` (Plexus passes `training` at run time instead, as Keras's
+  /// Functional model does when it replays a node).
+  static let recordedKeywords: [String: ConfigValue] = [
+    "Dropout": ["training": false], "Sequential": ["mask": .null], "Functional": ["mask": .null],
+  ]
 
   private static func inputName(_ symbol: SymbolicTensor) -> String {
     (symbol as? Input)?.name ?? "input_layer"

@@ -98,6 +98,26 @@ enum KerasFixtureCases {
       "layer/add_unbuilt": layer { Add(name: "add_b") },
       "layer/activation_tanh": layer { Activation(.tanh, name: "activation_a") },
       "layer/activation_gelu": layer { Activation(.gelu, name: "activation_b") },
+      "layer/sequential_unbuilt": layer {
+        Sequential(
+          [Dense(2, name: "dense_in_sequential"), Dropout(0.1, name: "dropout_c")],
+          name: "unbuilt_sequential")
+      },
+      "layer/functional_nested": layer {
+        let inner = Sequential(name: "inner_sequential") {
+          Input(shape: [3], name: "inner_in")
+          Dense(2, name: "inner_dense")
+        }
+        let inputs = Input(shape: [3], name: "outer_in")
+        let outputs = try Activation(.relu, name: "outer_relu")(inner(inputs))
+        return try Model(inputs: inputs, outputs: outputs, name: "nested")
+      },
+      "layer/functional_single": layer {
+        let inputs = Input(shape: [5], name: "features")
+        let hidden = try Dense(3, activation: .tanh, name: "dense_single")(inputs)
+        let outputs = try Dropout(0.3, name: "dropout_single")(hidden)
+        return try Model(inputs: inputs, outputs: outputs, name: "single")
+      },
 
       "loss/scce_logits": loss { SparseCategoricalCrossentropy(fromLogits: true) },
       "loss/scce_sum": loss { SparseCategoricalCrossentropy(reduction: .sum, name: "scce") },
