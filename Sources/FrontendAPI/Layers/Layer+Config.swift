@@ -6,9 +6,9 @@ extension Layer {
   /// What Keras writes under `build_config`: the input shape(s) the layer was built for, or
   /// nil when unbuilt or when Keras writes none for this class.
   public var buildConfig: ConfigValue? {
-    guard built, !Self.buildlessClasses.contains(className), let shapes = buildShapes else {
-      return nil
-    }
+    guard built, !Self.buildlessClasses.contains(className),
+      let shapes = (self as? any MultiInputLayer)?.builtInputShapes ?? buildShape.map({ [$0] })
+    else { return nil }
     let values = shapes.map { ConfigValue.shape($0.dims) }
     return ["input_shape": values.count == 1 ? values[0] : .array(values)]
   }
@@ -59,4 +59,11 @@ extension Layer {
       return Shape(dims)
     }
   }
+}
+
+/// A layer built from several inputs that remembers all their shapes (``Layer/buildShape``
+/// holds the first only), so that its `build_config` lists each, as Keras writes it.
+protocol MultiInputLayer: Layer {
+  /// The input shapes the layer was built for, batch axis -1.
+  var builtInputShapes: [Shape]? { get }
 }

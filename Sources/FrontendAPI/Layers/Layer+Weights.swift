@@ -1,10 +1,10 @@
 extension Layer {
-  /// Creates a weight drawn from `initializer` and registers it with this layer; `constraint`
-  /// is applied after each optimizer update. Equivalent to Keras's `Layer.add_weight`.
+  /// Creates a weight drawn from `initializer` and registers it with this layer.
+  /// Equivalent to Keras's `Layer.add_weight`.
   @discardableResult
   public func addWeight(
     name: String, shape: Shape, initializer: Initializer = .glorotUniform,
-    dtype: DType = .float32, trainable: Bool = true, constraint: (any Constraint)? = nil
+    dtype: DType = .float32, trainable: Bool = true
   ) throws -> Variable {
     _ = try shape.validated(context: "\(identity).addWeight")
     guard shape.dims.allSatisfy({ $0 > 0 }) || shape.rank == 0 else {
@@ -14,7 +14,7 @@ extension Layer {
     }
     let variable = Variable(
       try initializer(shape, dtype: dtype), name: name, trainable: trainable && self.trainable,
-      createdTrainable: trainable, constraint: constraint)
+      createdTrainable: trainable)
     addedWeights.append(variable)
     cachedOwnVariables = nil
     LayerStructure.changed()

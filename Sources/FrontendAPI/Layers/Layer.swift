@@ -26,8 +26,6 @@ open class Layer: @unchecked Sendable, SequentialComponent {
   public internal(set) var built = false
   /// The input shape the layer was built for, batch axis as -1.
   public internal(set) var buildShape: Shape?
-  /// Every input shape the layer was built for (several for merging layers), batch axis -1.
-  public internal(set) var buildShapes: [Shape]?
   /// What every input must look like once built (nil: anything).
   open var inputSpec: InputSpec? { nil }
 
@@ -140,7 +138,6 @@ open class Layer: @unchecked Sendable, SequentialComponent {
     }
     built = true
     buildShape = symbolic.first
-    buildShapes = symbolic
     cachedSublayers = nil
     cachedOwnVariables = nil
     LayerStructure.changed()

@@ -1,7 +1,7 @@
 /// Adam with decoupled weight decay (0.004 by default), applied before each update as
 /// `w -= w * weightDecay * learningRate`. Equivalent to `keras.optimizers.AdamW`.
 public final class AdamW: Adam, @unchecked Sendable {
-  /// Creates the optimizer with Keras's defaults (its default name too, `"adam_w"`).
+  /// Creates the optimizer with Keras's defaults.
   public init(
     learningRate: Double = 0.001, weightDecay: Double = 0.004, beta1: Double = 0.9,
     beta2: Double = 0.999, epsilon: Double = 1e-7, clipnorm: Double? = nil,

@@ -9,8 +9,6 @@ public final class Variable: @unchecked Sendable, CustomStringConvertible {
   public internal(set) var path: String
   /// Whether optimizers update it and tapes watch it.
   public var trainable: Bool
-  /// Projected onto after every optimizer update (Keras's `variable.constraint`).
-  public let constraint: (any Constraint)?
   /// Whether it was made trainable: a layer's `trainable` switch toggles only these, so a
   /// weight made non-trainable (a running statistic, say) stays that way.
   let createdTrainable: Bool
@@ -21,22 +19,13 @@ public final class Variable: @unchecked Sendable, CustomStringConvertible {
 
   private var storage: Storage
 
-  /// Creates a variable holding a copy-free reference to `initialValue`; `constraint` is
-  /// applied after each optimizer update.
-  public convenience init(
-    _ initialValue: Tensor, name: String = "variable", trainable: Bool = true,
-    constraint: (any Constraint)? = nil
-  ) {
-    self.init(
-      initialValue, name: name, trainable: trainable, createdTrainable: trainable,
-      constraint: constraint)
+  /// Creates a variable holding a copy-free reference to `initialValue`.
+  public convenience init(_ initialValue: Tensor, name: String = "variable", trainable: Bool = true)
+  {
+    self.init(initialValue, name: name, trainable: trainable, createdTrainable: trainable)
   }
 
-  init(
-    _ initialValue: Tensor, name: String, trainable: Bool, createdTrainable: Bool,
-    constraint: (any Constraint)? = nil
-  ) {
-    self.constraint = constraint
+  init(_ initialValue: Tensor, name: String, trainable: Bool, createdTrainable: Bool) {
     self.name = name
     self.path = name
     self.trainable = trainable

@@ -77,12 +77,14 @@ public final class Dense: Layer {
         received: "\(inputShape)")
     }
     let inputDim = inputShape[inputShape.rank - 1]
-    kernel = try addWeight(
-      name: "kernel", shape: [inputDim, units], initializer: kernelInitializer,
-      constraint: kernelConstraint)
+    let kernel = try addWeight(
+      name: "kernel", shape: [inputDim, units], initializer: kernelInitializer)
+    kernel.constraint = kernelConstraint
+    self.kernel = kernel
     if useBias {
-      bias = try addWeight(
-        name: "bias", shape: [units], initializer: biasInitializer, constraint: biasConstraint)
+      let bias = try addWeight(name: "bias", shape: [units], initializer: biasInitializer)
+      bias.constraint = biasConstraint
+      self.bias = bias
     }
   }
 
