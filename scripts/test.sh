@@ -59,44 +59,56 @@ else
   tally 0 1 0 "build"
 fi
 
-section "Swift tests: swift test --skip-build"
-if ((built)); then
-  swift_start=$SECONDS
+# swift_tests LABEL ARGS...: runs `swift test --skip-build ARGS...` and tallies its results.
+swift_tests() {
+  local label=$1
+  shift
+  local log="$logs/swift-$label"
+  local swift_start=$SECONDS
   # Show results and issues as they come; hide the "started" lines.
-  swift test --skip-build </dev/null 2>&1 | tee "$logs/swift" \
+  swift test --skip-build "$@" </dev/null 2>&1 | tee "$log" \
     | grep --line-buffered -vE '^[^ ]+ (Test|Suite) .* started\.$|^[^ ]+ Test case passing '
-  status=${PIPESTATUS[0]}
+  local status=${PIPESTATUS[0]}
   echo "ran in $((SECONDS - swift_start)) s"
 
   # Swift Testing: one result line per test, ending "(passed|failed) after S seconds." or
   # "... seconds with N issue(s) ...". The run's own summary line is left out.
-  result='after [0-9.]+ seconds(\.| with .*\.)$'
-  grep -E "^[^ ]+ Test .* (passed|failed) $result" "$logs/swift" \
-    | grep -vE "^[^ ]+ Test run with [0-9]+ tests? in [0-9]+ suites? " >"$logs/results"
-  st_passed=$(count " passed $result" "$logs/results")
-  st_failed=$(count " failed $result" "$logs/results")
-  st_skipped=$(count '^[^ ]+ Test .* skipped(\.|: .*)$' "$logs/swift")
-  tally "$st_passed" "$st_failed" "$st_skipped" "Swift Testing"
+  local result='after [0-9.]+ seconds(\.| with .*\.)$'
+  grep -E "^[^ ]+ Test .* (passed|failed) $result" "$log" \
+    | grep -vE "^[^ ]+ Test run with [0-9]+ tests? in [0-9]+ suites? " >"$log.results"
+  local st_passed st_failed st_skipped xc_passed xc_failed summary total
+  st_passed=$(count " passed $result" "$log.results")
+  st_failed=$(count " failed $result" "$log.results")
+  st_skipped=$(count '^[^ ]+ Test .* skipped(\.|: .*)$' "$log")
+  tally "$st_passed" "$st_failed" "$st_skipped" "Swift Testing ($label)"
 
-  xc_passed=$(count "^Test Case '.*' passed \(" "$logs/swift")
-  xc_failed=$(count "^Test Case '.*' failed \(" "$logs/swift")
-  if ((xc_passed + xc_failed > 0)); then tally "$xc_passed" "$xc_failed" 0 "XCTest"; fi
+  xc_passed=$(count "^Test Case '.*' passed \(" "$log")
+  xc_failed=$(count "^Test Case '.*' failed \(" "$log")
+  if ((xc_passed + xc_failed > 0)); then tally "$xc_passed" "$xc_failed" 0 "XCTest ($label)"; fi
 
-  summary=$(grep -E '^[^ ]+ Test run with [0-9]+ tests? ' "$logs/swift" | tail -n 1)
+  summary=$(grep -E '^[^ ]+ Test run with [0-9]+ tests? ' "$log" | tail -n 1)
   if [[ -z $summary ]]; then
     echo "The Swift test process ended without its summary (exit status $status): it crashed."
-    tally 0 1 0 "Swift test process crash"
+    tally 0 1 0 "Swift test process crash ($label)"
   else
     total=$(sed -E 's/^[^ ]+ Test run with ([0-9]+) tests? .*/\1/' <<<"$summary")
     if ((total != st_passed + st_failed + st_skipped)); then
       echo "Swift Testing reports $total tests, the result lines $((st_passed + st_failed))" \
         "and $st_skipped skipped: counting the difference as one failure."
-      tally 0 1 0 "Swift Testing count mismatch"
+      tally 0 1 0 "Swift Testing count mismatch ($label)"
     elif ((status != 0 && st_failed + xc_failed == 0)); then
       echo "swift test exited with status $status but reported no failed test."
-      tally 0 1 0 "swift test exit status"
+      tally 0 1 0 "swift test exit status ($label)"
     fi
   fi
+}
+
+section "Swift tests: swift test --skip-build"
+if ((built)); then
+  swift_tests main --skip GlobalConfigTests
+  # Suites that change process-wide settings run alone, in a process of their own.
+  section "Swift tests that change process-wide settings, alone"
+  PLEXUS_GLOBAL_STATE_TESTS=1 swift_tests global-state --filter GlobalConfigTests
 else
   echo "skipped: the build failed"
 fi

@@ -17,6 +17,8 @@ public enum PlexusError: Error, Sendable, Equatable, CustomStringConvertible {
   case resourceUnavailable(String)
   /// A state the call requires is not there (for example `fit` before `compile`).
   case invalidState(context: String, message: String)
+  /// An index read from a tensor lies outside `0..<size` (`gather`, `one_hot`, labels).
+  case indexOutOfRange(context: String, index: Int, size: Int)
 
   public var description: String {
     switch self {
@@ -37,6 +39,8 @@ public enum PlexusError: Error, Sendable, Equatable, CustomStringConvertible {
       message
     case .invalidState(let context, let message):
       "\(context): \(message)"
+    case .indexOutOfRange(let context, let index, let size):
+      "\(context): index \(index) is out of range [0, \(size))"
     }
   }
 }

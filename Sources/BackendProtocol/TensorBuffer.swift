@@ -51,3 +51,16 @@ public struct TensorBuffer: @unchecked Sendable {
     TensorBuffer(dtype: dtype, shape: newShape, uncheckedStorage: storage)
   }
 }
+
+extension TensorBuffer {
+  /// Allocates uninitialised storage for `shape` from the pool; throws when the shape is
+  /// invalid or its size in bytes does not fit.
+  public init(allocating dtype: DType, _ shape: Shape) throws {
+    let (bytes, overflow) = shape.elementCount.multipliedReportingOverflow(by: dtype.byteSize)
+    guard shape.isValid, !overflow else {
+      throw PlexusError.invalidArgument(
+        context: "allocate", message: "\(dtype) \(shape) is too large to allocate")
+    }
+    self.init(dtype: dtype, shape: shape, uncheckedStorage: Storage(byteCount: bytes))
+  }
+}

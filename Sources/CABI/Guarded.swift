@@ -22,6 +22,7 @@ func guarded(_ body: () throws -> Void) -> px_status {
 private func status(for error: any Error) -> px_status {
   switch error {
   case PlexusError.invalidArgument, PlexusError.shapeMismatch, PlexusError.dtypeMismatch,
+    PlexusError.indexOutOfRange,
     PlexusError.unknownBackend:
     PX_STATUS_INVALID_ARGUMENT
   default:

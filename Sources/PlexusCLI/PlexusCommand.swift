@@ -6,6 +6,6 @@ struct PlexusCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "plexus",
     abstract: "Plexus: a Keras-shaped deep-learning framework over interchangeable backends.",
-    subcommands: [TrainCommand.self, BackendsCommand.self, BenchCommand.self],
+    subcommands: [TrainCommand.self, BackendsCommand.self, BenchCommand.self, OpsCommand.self],
     defaultSubcommand: TrainCommand.self)
 }

@@ -24,6 +24,10 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "0 silent, 1 progress bar, 2 one line per epoch (default: 1 on a terminal).")
   var verbose: Int?
   @Option(help: "Directory with the Fashion-MNIST IDX files.") var data: String?
+  @Flag(help: "Profile training: print the per-op table and write a Chrome trace.")
+  var profile = false
+  @Option(help: "Where --profile writes its Chrome trace (open it in Perfetto).")
+  var trace = "plexus-trace.json"
 
   func run() throws {
     try Config.setThreads(threads ?? ProcessInfo.processInfo.activeProcessorCount)
@@ -45,10 +49,18 @@ struct TrainCommand: ParsableCommand {
       loss: SparseCategoricalCrossentropy(fromLogits: true), metrics: ["accuracy"])
 
     let start = Date()
-    try model.fit(
-      xTrain, yTrain, batchSize: batchSize, epochs: epochs, verbose: verbose,
-      validationSplit: validationSplit)
+    let (_, report) = try profiled {
+      try model.fit(
+        xTrain, yTrain, batchSize: batchSize, epochs: epochs, verbose: verbose,
+        validationSplit: validationSplit)
+    }
     let seconds = Date().timeIntervalSince(start)
+    if let report {
+      print("\nOps run during fit (\(report.totalCalls) calls):")
+      print(report.table())
+      try report.writeChromeTrace(to: trace)
+      print("Chrome trace: \(trace) (open in Perfetto or chrome://tracing)\n")
+    }
     let results = try model.evaluate(xTest, yTest, batchSize: 256, verbose: verbose)
     let accuracy = results["accuracy"] ?? .nan
     let loss = results["loss"] ?? .nan
@@ -58,5 +70,12 @@ struct TrainCommand: ParsableCommand {
     print("Test loss: \(String(format: "%.4f", loss))")
     print("Test accuracy: \(String(format: "%.4f", accuracy))")
     print("Peak memory: \(PeakMemory.mebibytes()) MiB")
+  }
+
+  /// Runs `body` under a profiler when `--profile` is given.
+  private func profiled<R>(_ body: () throws -> R) throws -> (R, ProfileReport?) {
+    guard profile else { return (try body(), nil) }
+    let (result, report) = try Profiler.profile(body)
+    return (result, report)
   }
 }

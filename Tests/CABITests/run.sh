@@ -21,7 +21,7 @@ report() {  # report STATUS DESCRIPTION LOG
 }
 
 flags=(-Wall -Wextra -Wpedantic -Werror -fsyntax-only -Iinclude)
-for header in plexus.h plexus_plugin.h; do
+for header in plexus.h plexus_plugin.h plexus_ops.h; do
   for compiler in gcc clang; do
     if ! command -v "$compiler" >/dev/null; then
       echo "ok - $header under $compiler # SKIP $compiler not installed"

@@ -38,9 +38,7 @@ private struct ConformanceChecker {
     case .unary:
       for shape: Shape in [[7], [3, 5], []] {
         let x = input(dtype, shape, domain: Self.domain(op))
-        try compare(op, dtype, "\(shape)", dtype: op.producesBool ? .bool : dtype, shape) {
-          try $0.unary(op, x, $1)
-        }
+        try compare(op, dtype, "\(shape)", [x], output: op.producesBool ? .bool : dtype, shape)
       }
     case .binary:
       let pairs: [(Shape, Shape)] = [
@@ -50,9 +48,8 @@ private struct ConformanceChecker {
         let a = input(dtype, left, domain: op == .power ? .positive : .signed)
         let b = input(dtype, right, domain: op == .divide ? .nonZero : .signed)
         let shape = Shape.broadcast(left, right) ?? left
-        try compare(op, dtype, "\(left)·\(right)", dtype: op.producesBool ? .bool : dtype, shape) {
-          try $0.binary(op, a, b, $1)
-        }
+        try compare(
+          op, dtype, "\(left)·\(right)", [a, b], output: op.producesBool ? .bool : dtype, shape)
       }
     case .selection:
       let triples: [(Shape, Shape, Shape)] = [([2, 3], [2, 3], [2, 3]), ([2, 1], [1, 3], [3])]
@@ -61,13 +58,12 @@ private struct ConformanceChecker {
         let a = input(dtype, l, domain: .signed)
         let b = input(dtype, r, domain: .signed)
         let shape = Shape.broadcast(Shape.broadcast(c, l) ?? c, r) ?? c
-        try compare(op, dtype, "\(c)?\(l):\(r)", dtype: dtype, shape) {
-          try $0.select(condition, a, b, $1)
-        }
+        try compare(op, dtype, "\(c)?\(l):\(r)", [condition, a, b], output: dtype, shape)
       }
     case .reduction: try checkReduction(op, dtype)
     case .layout: try checkLayout(op, dtype)
     case .linearAlgebra: try checkMatmul(dtype)
+    case .random: try checkRandom(op, dtype)
     case .fused: try checkFused(op, dtype)
     }
   }
@@ -77,15 +73,17 @@ private struct ConformanceChecker {
     switch op {
     case .copy:
       let x = input(dtype, shape, domain: .signed)
-      try compare(op, dtype, "", dtype: dtype, shape) { try $0.copy(x, $1) }
+      try compare(op, dtype, "", [x], output: dtype, shape)
     case .fill:
-      try compare(op, dtype, "", dtype: dtype, shape) { try $0.fill(-2.5, $1) }
+      try compare(op, dtype, "", [], [.fillValue: .double(-2.5)], output: dtype, shape)
     case .iota:
-      try compare(op, dtype, "", dtype: dtype, shape) { try $0.iota(start: 3, step: 2, $1) }
+      try compare(
+        op, dtype, "", [], [.iotaStart: .double(3), .iotaStep: .double(2)], output: dtype, shape)
     default:
       let x = input(dtype, shape, domain: .signed)
       for target in DType.allCases where target != .bfloat16 {
-        try compare(op, dtype, "to \(target)", dtype: target, shape) { try $0.cast(x, $1) }
+        try compare(
+          op, dtype, "to \(target)", [x], [.targetDType: .dtype(target)], output: target, shape)
       }
     }
   }
@@ -97,9 +95,9 @@ private struct ConformanceChecker {
     for axes in axisSets {
       let x = input(dtype, shape, domain: op == .prod ? .small : .signed)
       let kept = shape.dims.indices.filter { !axes.contains($0) }.map { shape[$0] }
-      try compare(op, dtype, "axes \(axes)", dtype: single ? .int32 : dtype, Shape(kept)) {
-        try $0.reduce(op, x, axes: axes, $1)
-      }
+      try compare(
+        op, dtype, "axes \(axes)", [x], [.axes: .ints(axes)], output: single ? .int32 : dtype,
+        Shape(kept))
     }
   }
 
@@ -111,43 +109,40 @@ private struct ConformanceChecker {
       ] {
         let x = input(dtype, Shape(shape), domain: .signed)
         let outShape = Shape(permutation.map { shape[$0] })
-        try compare(op, dtype, "\(permutation)", dtype: dtype, outShape) {
-          try $0.transpose(x, permutation: permutation, $1)
-        }
+        try compare(
+          op, dtype, "\(permutation)", [x], [.permutation: .ints(permutation)], output: dtype,
+          outShape)
       }
     case .concat:
       let parts = [input(dtype, [2, 3], domain: .signed), input(dtype, [2, 2], domain: .signed)]
-      try compare(op, dtype, "axis 1", dtype: dtype, [2, 5]) { try $0.concat(parts, axis: 1, $1) }
+      try compare(op, dtype, "axis 1", parts, [.axis: .int(1)], output: dtype, [2, 5])
       let rows = [input(dtype, [1, 3], domain: .signed), input(dtype, [2, 3], domain: .signed)]
-      try compare(op, dtype, "axis 0", dtype: dtype, [3, 3]) { try $0.concat(rows, axis: 0, $1) }
+      try compare(op, dtype, "axis 0", rows, [.axis: .int(0)], output: dtype, [3, 3])
     case .slice:
       let x = input(dtype, [4, 5, 2], domain: .signed)
-      try compare(op, dtype, "", dtype: dtype, [2, 3, 1]) {
-        try $0.slice(x, starts: [1, 2, 1], $1)
-      }
+      try compare(op, dtype, "", [x], [.starts: .ints([1, 2, 1])], output: dtype, [2, 3, 1])
     case .pad:
       let x = input(dtype, [2, 3], domain: .signed)
-      try compare(op, dtype, "", dtype: dtype, [4, 5]) {
-        try $0.pad(x, before: [1, 2], value: 1, $1)
-      }
+      try compare(
+        op, dtype, "", [x], [.paddingBefore: .ints([1, 2]), .padValue: .double(1)],
+        output: dtype, [4, 5])
     case .gather:
       let x = input(dtype, [5, 3], domain: .signed)
       let indices = integers(.int32, [2, 2], below: 5)
-      try compare(op, dtype, "axis 0", dtype: dtype, [2, 2, 3]) {
-        try $0.gather(x, indices, axis: 0, $1)
-      }
+      try compare(op, dtype, "axis 0", [x, indices], [.axis: .int(0)], output: dtype, [2, 2, 3])
       let wide = integers(.int64, [4], below: 3)
-      try compare(op, dtype, "axis 1", dtype: dtype, [5, 4]) {
-        try $0.gather(x, wide, axis: 1, $1)
-      }
+      try compare(op, dtype, "axis 1", [x, wide], [.axis: .int(1)], output: dtype, [5, 4])
+    case .oneHot:
+      let indices = integers(.int32, [2, 3], below: 4)
+      try compare(op, dtype, "", [indices], [.depth: .int(4)], output: dtype, [2, 3, 4])
+      let bad = makeBuffer([0, 4], [2], .int64)
+      try expectBothThrow(op, dtype, "index 4 of depth 4", [bad], [.depth: .int(4)], dtype, [2, 4])
     default:
       let updates = input(dtype, [6, 3], domain: .signed)
       let indices = integers(.int32, [6], below: 4)
       let start = input(dtype, [4, 3], domain: .signed)
-      try compare(op, dtype, "axis 0", dtype: dtype, [4, 3]) { backend, out in
-        try backend.copy(start, out)
-        try backend.scatterAdd(updates, indices, axis: 0, out)
-      }
+      try compare(
+        op, dtype, "axis 0", [start, indices, updates], [.axis: .int(0)], output: dtype, [4, 3])
     }
   }
 
@@ -164,9 +159,23 @@ private struct ConformanceChecker {
       let a = input(dtype, left, domain: .signed)
       let b = input(dtype, right, domain: .signed)
       try compare(
-        .matmul, dtype, "\(left)\(ta ? "ᵀ" : "")·\(right)\(tb ? "ᵀ" : "")", dtype: dtype,
-        outShape
-      ) { try $0.matmul(a, b, transposeA: ta, transposeB: tb, $1) }
+        .matmul, dtype, "\(left)\(ta ? "ᵀ" : "")·\(right)\(tb ? "ᵀ" : "")", [a, b],
+        [.transposeA: .bool(ta), .transposeB: .bool(tb)], output: dtype, outShape)
+    }
+  }
+
+  private mutating func checkRandom(_ op: OpCode, _ dtype: DType) throws {
+    let uniform = op == .randomUniform
+    let attributes: OpAttributes =
+      uniform
+      ? [.seed: .int(42), .low: .double(-2), .high: .double(3)]
+      : [.seed: .int(42), .mean: .double(1), .standardDeviation: .double(0.5)]
+    // Odd sizes and a large one: normal pairs and thread chunks must line up the same way.
+    for (offset, count) in [(0, 1), (7, 33), (1 << 40, 200_001)] {
+      let start = makeBuffer([Double(offset)], [], .int64)
+      try compare(
+        op, dtype, "offset \(offset) count \(count)", [start], attributes, output: dtype,
+        [count])
     }
   }
 
@@ -176,35 +185,21 @@ private struct ConformanceChecker {
     let g = input(dtype, shape, domain: .signed)
     let m = input(dtype, shape, domain: .signed)
     let v = input(dtype, shape, domain: .positive)
-    let hyper = AdamHyperparameters(
-      learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, step: 3)
-    let reference = self.reference
-    // The fused updates work in place: every backend starts from copies of the same state.
-    func run(_ backend: any Backend, _ out: TensorBuffer) throws {
-      switch op {
-      case .softmax: try Self.family(SoftmaxKernels.self, backend).softmax(x, out)
-      case .logSoftmax: try Self.family(SoftmaxKernels.self, backend).logSoftmax(x, out)
-      case .sgdUpdate:
-        let velocity = try Self.cloned(m, reference)
-        try backend.copy(x, out)
-        try Self.family(OptimizerKernels.self, backend).sgdUpdate(
-          variable: out, gradient: g, velocity: velocity, learningRate: 0.1, momentum: 0.9,
-          nesterov: true)
-      default:
-        let (first, second) = (try Self.cloned(m, reference), try Self.cloned(v, reference))
-        try backend.copy(x, out)
-        try Self.family(OptimizerKernels.self, backend).adamUpdate(
-          variable: out, gradient: g, m: first, v: second, hyper)
-      }
+    let rate = makeBuffer([0.01], [], .float64)
+    switch op {
+    case .softmax, .logSoftmax:
+      try compare(op, dtype, "", [x], [.axis: .int(1)], output: dtype, shape)
+    case .sgdUpdate:
+      try compareInPlace(
+        op, dtype, "nesterov", [x, g, rate, m], updated: [0, 3],
+        [.momentum: .double(0.9), .nesterov: .bool(true)])
+      try compareInPlace(op, dtype, "plain", [x, g, rate], updated: [0], [.momentum: .double(0)])
+    default:
+      let step = makeBuffer([3], [], .int64)
+      try compareInPlace(
+        op, dtype, "", [x, g, m, v, rate, step], updated: [0, 2, 3],
+        [.beta1: .double(0.9), .beta2: .double(0.999), .epsilon: .double(1e-7)])
     }
-    try compare(op, dtype, "", dtype: dtype, shape, run)
-  }
-
-  private static func family<F>(_ type: F.Type, _ backend: any Backend) throws -> F {
-    guard let kernels = backend as? F else {
-      throw PlexusError.unsupported(op: "\(F.self)", dtype: .float32, backend: backend.name)
-    }
-    return kernels
   }
 
   private static func cloned(_ x: TensorBuffer, _ reference: any Backend) throws -> TensorBuffer {
@@ -213,28 +208,94 @@ private struct ConformanceChecker {
     return copy
   }
 
-  /// Runs `body` on both backends into fresh outputs and records any disagreement.
+  /// Executes a record of `op` on `backend` with fresh outputs.
+  private func run(
+    _ backend: any Backend, _ op: OpCode, _ inputs: [TensorBuffer], _ attributes: OpAttributes,
+    _ outputs: [(DType, Shape)]
+  ) throws -> (ExecutionStatus, [TensorBuffer]) {
+    let record = OpRecord(
+      op, inputs: inputs, attributes: attributes,
+      outputs: outputs.map { TensorBuffer(dtype: $0.0, shape: $0.1) })
+    return (try backend.execute(record), record.outputs)
+  }
+
+  /// Executes the same record on both backends and records any disagreement; `unsupported`
+  /// from a backend that claimed the op is one.
   private mutating func compare(
-    _ op: OpCode, _ inputType: DType, _ note: String, dtype: DType, _ shape: Shape,
-    _ body: (any Backend, TensorBuffer) throws -> Void
+    _ op: OpCode, _ inputType: DType, _ note: String, _ inputs: [TensorBuffer],
+    _ attributes: OpAttributes = .none, output dtype: DType, _ shape: Shape
   ) throws {
     let label = "\(op) \(inputType) \(note)".trimmingSuffix()
-    let expected = TensorBuffer(dtype: dtype, shape: shape)
-    let actual = TensorBuffer(dtype: dtype, shape: shape)
+    let expected: TensorBuffer
+    let actual: TensorBuffer
     do {
-      try body(reference, expected)
+      let (status, outputs) = try run(reference, op, inputs, attributes, [(dtype, shape)])
+      guard status == .done else {
+        mismatches.append("\(label): the reference backend answered unsupported")
+        return
+      }
+      expected = outputs[0]
     } catch {
       mismatches.append("\(label): the reference backend failed: \(error)")
       return
     }
     do {
-      try body(backend, actual)
+      let (status, outputs) = try run(backend, op, inputs, attributes, [(dtype, shape)])
+      guard status == .done else {
+        mismatches.append("\(label): \(backend.name) claims the op but answered unsupported")
+        return
+      }
+      actual = outputs[0]
     } catch {
       mismatches.append("\(label): \(backend.name) threw \(error)")
       return
     }
+    agree(label, expected, actual)
+  }
+
+  /// Runs an in-place op on both backends, each from its own copies of the inputs at
+  /// `updated`, and compares those inputs afterwards.
+  private mutating func compareInPlace(
+    _ op: OpCode, _ inputType: DType, _ note: String, _ inputs: [TensorBuffer],
+    updated: [Int], _ attributes: OpAttributes
+  ) throws {
+    let label = "\(op) \(inputType) \(note)".trimmingSuffix()
+    var results: [[TensorBuffer]] = []
+    for target in [reference, backend] {
+      var state = inputs
+      for index in updated { state[index] = try Self.cloned(inputs[index], reference) }
+      do {
+        let (status, _) = try run(target, op, state, attributes, [])
+        guard status == .done else {
+          mismatches.append("\(label): \(target.name) answered unsupported")
+          return
+        }
+      } catch {
+        mismatches.append("\(label): \(target.name) threw \(error)")
+        return
+      }
+      results.append(updated.map { state[$0] })
+    }
+    for (expected, actual) in zip(results[0], results[1]) { agree(label, expected, actual) }
+  }
+
+  /// Records a mismatch unless both backends reject the record (an invalid index, say).
+  private mutating func expectBothThrow(
+    _ op: OpCode, _ inputType: DType, _ note: String, _ inputs: [TensorBuffer],
+    _ attributes: OpAttributes, _ dtype: DType, _ shape: Shape
+  ) throws {
+    for target in [reference, backend] {
+      if (try? run(target, op, inputs, attributes, [(dtype, shape)])) != nil {
+        mismatches.append("\(op) \(inputType) \(note): \(target.name) accepted it")
+      }
+    }
+  }
+
+  /// Compares two results element by element within the dtype's tolerance.
+  private mutating func agree(_ label: String, _ expected: TensorBuffer, _ actual: TensorBuffer) {
     let want = bufferValues(expected)
     let got = bufferValues(actual)
+    let dtype = expected.dtype
     let tolerance = dtype == .float32 ? 1e-4 : dtype == .float64 ? 1e-9 : 0
     for index in want.indices {
       let (w, g) = (want[index], got[index])

@@ -84,64 +84,8 @@ public final class OpenBLASBackend: Backend, Sendable {
     }
   }
 
-  // MARK: Everything else belongs to the reference backend.
-
-  /// Not supported: throws `unsupported`.
-  public func copy(_ x: TensorBuffer, _ out: TensorBuffer) throws {
-    throw unsupported(.copy, x.dtype)
-  }
-  /// Not supported: throws `unsupported`.
-  public func fill(_ value: Double, _ out: TensorBuffer) throws {
-    throw unsupported(.fill, out.dtype)
-  }
-  /// Not supported: throws `unsupported`.
-  public func iota(start: Double, step: Double, _ out: TensorBuffer) throws {
-    throw unsupported(.iota, out.dtype)
-  }
-  /// Not supported: throws `unsupported`.
-  public func cast(_ x: TensorBuffer, _ out: TensorBuffer) throws {
-    throw unsupported(.cast, x.dtype)
-  }
-  /// Not supported: throws `unsupported`.
-  public func unary(_ op: OpCode, _ x: TensorBuffer, _ out: TensorBuffer) throws {
-    throw unsupported(op, x.dtype)
-  }
-  /// Not supported: throws `unsupported`.
-  public func binary(_ op: OpCode, _ a: TensorBuffer, _ b: TensorBuffer, _ out: TensorBuffer)
-    throws
-  { throw unsupported(op, a.dtype) }
-  /// Not supported: throws `unsupported`.
-  public func select(
-    _ condition: TensorBuffer, _ a: TensorBuffer, _ b: TensorBuffer, _ out: TensorBuffer
-  ) throws { throw unsupported(.select, a.dtype) }
-  /// Not supported: throws `unsupported`.
-  public func reduce(_ op: OpCode, _ x: TensorBuffer, axes: [Int], _ out: TensorBuffer) throws {
-    throw unsupported(op, x.dtype)
-  }
-  /// Not supported: throws `unsupported`.
-  public func transpose(_ x: TensorBuffer, permutation: [Int], _ out: TensorBuffer) throws {
-    throw unsupported(.transpose, x.dtype)
-  }
-  /// Not supported: throws `unsupported`.
-  public func concat(_ inputs: [TensorBuffer], axis: Int, _ out: TensorBuffer) throws {
-    throw unsupported(.concat, out.dtype)
-  }
-  /// Not supported: throws `unsupported`.
-  public func slice(_ x: TensorBuffer, starts: [Int], _ out: TensorBuffer) throws {
-    throw unsupported(.slice, x.dtype)
-  }
-  /// Not supported: throws `unsupported`.
-  public func gather(_ x: TensorBuffer, _ indices: TensorBuffer, axis: Int, _ out: TensorBuffer)
-    throws
-  { throw unsupported(.gather, x.dtype) }
-  /// Not supported: throws `unsupported`.
-  public func scatterAdd(
-    _ updates: TensorBuffer, _ indices: TensorBuffer, axis: Int, _ out: TensorBuffer
-  ) throws { throw unsupported(.scatterAdd, out.dtype) }
-  /// Not supported: throws `unsupported`.
-  public func pad(_ x: TensorBuffer, before: [Int], value: Double, _ out: TensorBuffer) throws {
-    throw unsupported(.pad, x.dtype)
-  }
+  // Everything else is left to the protocol's defaults, which report it unsupported, so the
+  // dispatcher runs it on the reference backend.
 
   private func unsupported(_ op: OpCode, _ dtype: DType) -> PlexusError {
     .unsupported(op: op.description, dtype: dtype, backend: name)

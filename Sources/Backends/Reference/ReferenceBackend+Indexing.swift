@@ -80,9 +80,8 @@ struct IndexReader {
     for position in 0..<indices.count {
       let index = self[position]
       guard index >= 0 && index < size else {
-        throw PlexusError.invalidArgument(
-          context: op.description,
-          message: "index \(index) is out of range for axis \(axis) of size \(size)")
+        throw PlexusError.indexOutOfRange(
+          context: "\(op) along axis \(axis)", index: index, size: size)
       }
     }
   }

@@ -35,9 +35,11 @@ public final class ReferenceBackend: Backend, SoftmaxKernels, OptimizerKernels, 
   public func supports(_ op: OpCode, _ dtype: DType) -> Bool {
     switch dtype {
     case .float32, .float64: op != .logicalNot && op != .logicalAnd && op != .logicalOr
-    case .int32, .int64: Self.isIntegerOp(op)
-    case .uint8: Self.isByteOp(op)
-    case .bool: Self.isByteOp(op) || op == .logicalAnd || op == .logicalOr || op == .logicalNot
+    case .int32, .int64: Self.isIntegerOp(op) || op == .oneHot
+    case .uint8: Self.isByteOp(op) || op == .oneHot
+    case .bool:
+      Self.isByteOp(op) || op == .logicalAnd || op == .logicalOr || op == .logicalNot
+        || op == .oneHot
     case .bfloat16: false
     }
   }

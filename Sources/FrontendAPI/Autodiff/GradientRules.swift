@@ -96,38 +96,42 @@ enum GradientRules {
     _ op: OpCode, _ attributes: OpAttributes, _ inputs: [Tensor], _ y: Tensor, _ g: Tensor,
     needs: [Bool]
   ) throws -> [Tensor?] {
-    switch (op, attributes) {
-    case (.copy, _):
+    let a = attributes
+    switch op {
+    case .copy:
       return [g]
-    case (.cast, _):
+    case .cast:
       return inputs[0].dtype.isFloatingPoint ? [try Ops.cast(g, to: inputs[0].dtype)] : [nil]
-    case (.select, _):
+    case .select:
       let (condition, a, b) = (inputs[0], inputs[1], inputs[2])
       return [
         nil,
         try unbroadcast(Ops.where(condition, g, zero(g)), to: a.shape),
         try unbroadcast(Ops.where(condition, zero(g), g), to: b.shape),
       ]
-    case (.sum, .axes(let axes)):
+    case .sum:
+      let axes = try a.ints(.axes, of: op)
       return [
         try Ops.broadcastTo(
           Ops.reshape(g, Ops.keptDimsShape(inputs[0].shape, axes)), inputs[0].shape)
       ]
-    case (.max, .axes(let axes)), (.min, .axes(let axes)):
+    case .max, .min:
       // The gradient is shared equally among tied extremes.
+      let axes = try a.ints(.axes, of: op)
       let x = inputs[0]
       let kept = Ops.keptDimsShape(x.shape, axes)
       let mask = try Ops.cast(Ops.equal(x, Ops.reshape(y, kept)), to: x.dtype)
       let ties = try Ops.sum(mask, axes: axes, keepDims: true)
       return [try mask * Ops.reshape(g, kept) / ties]
-    case (.prod, .axes(let axes)):
-      let kept = Ops.keptDimsShape(inputs[0].shape, axes)
-      return [try Ops.reshape(g * y, kept) / inputs[0]]
-    case (.transpose, .permutation(let permutation)):
+    case .prod:
+      return [try prod(inputs[0], y, g, axes: a.ints(.axes, of: op))]
+    case .transpose:
+      let permutation = try a.ints(.permutation, of: op)
       var inverse = [Int](repeating: 0, count: permutation.count)
       for (index, axis) in permutation.enumerated() { inverse[axis] = index }
       return [try Ops.transpose(g, permutation: inverse)]
-    case (.concat, .axis(let axis)):
+    case .concat:
+      let axis = try a.int(.axis, of: op)
       var offset = 0
       return try inputs.map { input in
         var starts = [Int](repeating: 0, count: input.rank)
@@ -135,25 +139,57 @@ enum GradientRules {
         offset += input.shape[axis]
         return try Ops.slice(g, starts: starts, sizes: input.shape.dims)
       }
-    case (.slice, .starts(let starts)):
+    case .slice:
+      let starts = try a.ints(.starts, of: op)
       let x = inputs[0]
       let padding = (0..<x.rank).map { (starts[$0], x.shape[$0] - starts[$0] - g.shape[$0]) }
       return [try Ops.pad(g, padding)]
-    case (.pad, .starts(let before)):
-      return [try Ops.slice(g, starts: before, sizes: inputs[0].shape.dims)]
-    case (.gather, .axis(let axis)):
+    case .pad:
+      return [try Ops.slice(g, starts: a.ints(.paddingBefore, of: op), sizes: inputs[0].shape.dims)]
+    case .gather:
       let x = inputs[0]
       return [
-        try Ops.scatterAdd(Ops.zerosLike(x), indices: inputs[1], updates: g, axis: axis), nil,
+        try Ops.scatterAdd(
+          Ops.zerosLike(x), indices: inputs[1], updates: g, axis: a.int(.axis, of: op)), nil,
       ]
-    case (.scatterAdd, .axis(let axis)):
-      return [g, nil, try Ops.take(g, inputs[1], axis: axis)]
-    case (.matmul, .matmul(let transposeA, let transposeB)):
+    case .scatterAdd:
+      return [g, nil, try Ops.take(g, inputs[1], axis: a.int(.axis, of: op))]
+    case .matmul:
       return try matmul(
-        inputs[0], inputs[1], g, transposeA: transposeA, transposeB: transposeB, needs: needs)
+        inputs[0], inputs[1], g, transposeA: a.bool(.transposeA, default: false),
+        transposeB: a.bool(.transposeB, default: false), needs: needs)
+    case .softmax:
+      // dx = y * (g - sum(g * y))
+      let axis = try a.int(.axis, of: op)
+      let inner = try Ops.sum(Ops.multiply(g, y), axes: [axis], keepDims: true)
+      return [try Ops.multiply(y, Ops.subtract(g, inner))]
+    case .logSoftmax:
+      // dx = g - softmax(x) * sum(g)
+      let axis = try a.int(.axis, of: op)
+      let total = try Ops.sum(g, axes: [axis], keepDims: true)
+      return [try Ops.subtract(g, Ops.multiply(Ops.exp(y), total))]
     default:
       return inputs.map { _ in nil }
     }
+  }
+
+  /// The gradient of a product: `y / x · g`, exact at zeros too (the product of the other
+  /// elements, computed without dividing, where `x` is 0).
+  private static func prod(_ x: Tensor, _ y: Tensor, _ g: Tensor, axes: [Int]) throws -> Tensor {
+    let kept = Ops.keptDimsShape(x.shape, axes)
+    let upstream = try Ops.reshape(g, kept)
+    let isZero = try Ops.equal(x, zero(x))
+    let zeroCount = try Ops.sum(Ops.cast(isZero, to: x.dtype), axes: axes, keepDims: true)
+    // Where x has no zero in its slice, y / x is exact.
+    let safeX = try Ops.where(isZero, Ops.onesLike(x), x)
+    let generic = try Ops.reshape(y, kept) / safeX
+    // Where x is the only zero of its slice, the gradient is the product of the others.
+    let others = try Ops.prod(safeX, axes: axes, keepDims: true)
+    let single = try Ops.where(
+      Ops.logicalAnd(isZero, Ops.equal(zeroCount, Tensor.scalar(1, dtype: x.dtype))),
+      Ops.broadcastTo(others, x.shape), Ops.zerosLike(x))
+    let anyZero = try Ops.greater(zeroCount, zero(x))
+    return try Ops.where(anyZero, single, generic) * upstream
   }
 
   private static func matmul(

@@ -5,6 +5,9 @@ import Synchronization
 final class BackendEntry: @unchecked Sendable {
   let backend: any Backend
   let name: String
+  /// Whether the backend must also be asked about each record (its answer depends on
+  /// attributes or later input dtypes).
+  let refinesSupport: Bool
   private let supportTable: [Bool]
   private let counters = Mutex(Counters())
 
@@ -20,6 +23,7 @@ final class BackendEntry: @unchecked Sendable {
   init(_ backend: any Backend) {
     self.backend = backend
     self.name = backend.name
+    self.refinesSupport = backend.refinesSupport
     var table = [Bool](repeating: false, count: Self.opSlots * Self.dtypeSlots)
     for op in OpCode.allCases {
       for dtype in DType.allCases {
@@ -51,4 +55,22 @@ final class BackendEntry: @unchecked Sendable {
   func snapshot() -> Counters { counters.withLock { $0 } }
 
   func reset() { counters.withLock { $0 = Counters() } }
+}
+
+/// An atomically replaceable reference to an entry, held unretained: the dispatcher keeps every
+/// entry it makes for the life of the process, so a loaded entry is always alive.
+final class EntrySlot: Sendable {
+  private let bits = Atomic<UInt>(0)
+
+  func load() -> BackendEntry? {
+    guard let pointer = UnsafeRawPointer(bitPattern: bits.load(ordering: .acquiring)) else {
+      return nil
+    }
+    return Unmanaged<BackendEntry>.fromOpaque(pointer).takeUnretainedValue()
+  }
+
+  func store(_ entry: BackendEntry?) {
+    let pointer = entry.map { Unmanaged.passUnretained($0).toOpaque() }
+    bits.store(UInt(bitPattern: pointer), ordering: .releasing)
+  }
 }

@@ -46,5 +46,5 @@ public enum Config {
 /// ```
 public func withBackend<R>(_ name: String, _ body: () throws -> R) throws -> R {
   let entry = try Dispatcher.entry(named: name)
-  return try Dispatcher.$scopedEntry.withValue(entry) { try body() }
+  return try Dispatcher.withScope({ $0.entry = entry }) { try body() }
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Where ops ran: dispatches per backend and op, and fallbacks to the reference backend per
 /// selected backend and op.
 public struct DispatchStatistics: Sendable, Equatable, CustomStringConvertible {
@@ -42,7 +44,19 @@ public struct DispatchStatistics: Sendable, Equatable, CustomStringConvertible {
   }
 }
 
-/// Collects the statistics of one `Dispatcher.recordingStatistics` scope.
-final class StatisticsCollector: @unchecked Sendable {
-  var statistics = DispatchStatistics()
+/// Collects the statistics of one `Dispatcher.recordingStatistics` scope. Child tasks inherit
+/// the scope and may dispatch concurrently, so the counts sit behind a lock.
+final class StatisticsCollector: Sendable {
+  private let counts = Mutex(DispatchStatistics())
+
+  /// What was counted so far.
+  var statistics: DispatchStatistics { counts.withLock { $0 } }
+
+  func add(dispatchOn backend: String, _ op: OpCode) {
+    counts.withLock { $0.add(dispatchOn: backend, op) }
+  }
+
+  func add(fallbackFrom backend: String, _ op: OpCode) {
+    counts.withLock { $0.add(fallbackFrom: backend, op) }
+  }
 }

@@ -7,17 +7,35 @@ import Synchronization
 /// input dtype, and otherwise on the reference backend. It counts every dispatch and every
 /// fallback; in strict mode a fallback is an error instead.
 public enum Dispatcher {
-  @TaskLocal static var scopedEntry: BackendEntry?
-  @TaskLocal static var modelEntry: BackendEntry?
-  @TaskLocal static var scopedStrict: Bool?
-  @TaskLocal static var collector: StatisticsCollector?
+  /// What a task has set for the ops it runs: one task-local, read once per op.
+  struct Scope: Sendable {
+    /// The innermost `withBackend` scope's backend.
+    var entry: BackendEntry?
+    /// The running model's backend.
+    var modelEntry: BackendEntry?
+    /// Strict dispatch for this task, overriding the process setting.
+    var strict: Bool?
+    /// Where `recordingStatistics` counts.
+    var collector: StatisticsCollector?
+  }
+  @TaskLocal static var scope = Scope()
+
+  /// Runs `body` with this task's scope changed by `change`.
+  static func withScope<R>(_ change: (inout Scope) -> Void, _ body: () throws -> R) rethrows -> R {
+    var changed = scope
+    change(&changed)
+    return try $scope.withValue(changed) { try body() }
+  }
 
   private struct State {
+    /// Every entry ever made; entries are never dropped, which lets the slots below hold them
+    /// unretained.
     var entries: [ObjectIdentifier: BackendEntry] = [:]
-    var defaultEntry: BackendEntry?
-    var fallbackEntry: BackendEntry?
     var strict = false
   }
+  /// The default and fallback entries, read on every op without taking the state's lock.
+  private static let defaultSlot = EntrySlot()
+  private static let fallbackSlot = EntrySlot()
   private static let state: Mutex<State> = {
     let registry = BackendRegistry.shared
     let preferred = BuiltinBackends.registerIfNeeded(in: registry)
@@ -25,11 +43,9 @@ public enum Dispatcher {
     for backend in registry.all {
       initial.entries[ObjectIdentifier(backend)] = BackendEntry(backend)
     }
-    if let fallback = registry.fallback {
-      initial.fallbackEntry = initial.entries[ObjectIdentifier(fallback)]
-    }
-    initial.defaultEntry =
-      preferred.flatMap { initial.entries[ObjectIdentifier($0)] } ?? initial.fallbackEntry
+    let fallback = registry.fallback.flatMap { initial.entries[ObjectIdentifier($0)] }
+    fallbackSlot.store(fallback)
+    defaultSlot.store(preferred.flatMap { initial.entries[ObjectIdentifier($0)] } ?? fallback)
     return Mutex(initial)
   }()
 
@@ -47,9 +63,16 @@ public enum Dispatcher {
     }
   }
 
-  static var defaultEntry: BackendEntry? { state.withLock { $0.defaultEntry } }
+  /// True once the state exists: its first use registers the built-in backends and fills the
+  /// slots. A plain `Bool`, so checking it costs one `swift_once` test.
+  private static let bootstrapped: Bool = state.withLock { _ in true }
 
-  static func setDefault(_ entry: BackendEntry) { state.withLock { $0.defaultEntry = entry } }
+  static var defaultEntry: BackendEntry? {
+    _ = bootstrapped
+    return defaultSlot.load()
+  }
+
+  static func setDefault(_ entry: BackendEntry) { defaultSlot.store(entry) }
 
   static var globalStrict: Bool {
     get { state.withLock { $0.strict } }
@@ -57,81 +80,48 @@ public enum Dispatcher {
   }
 
   /// The backend ops run on right now, before any fallback.
-  static var selectedEntry: BackendEntry? { scopedEntry ?? modelEntry ?? defaultEntry }
+  static var selectedEntry: BackendEntry? { selectedEntry(in: scope) }
 
-  /// The backend that will run `op` for inputs of `dtype`, counted.
-  static func resolve(_ op: OpCode, _ dtype: DType) throws -> any Backend {
-    guard let selected = selectedEntry else {
-      throw PlexusError.invalidState(context: "\(op)", message: "no backend is registered")
-    }
-    if selected.supports(op, dtype) {
-      countDispatch(on: selected, op)
-      return selected.backend
-    }
-    let fallback = state.withLock { $0.fallbackEntry }
-    guard let fallback, fallback !== selected, fallback.supports(op, dtype) else {
-      throw PlexusError.unsupported(op: op.description, dtype: dtype, backend: selected.name)
-    }
-    try countFallback(from: selected, to: fallback, op, dtype)
-    return fallback.backend
+  /// The backend ops run on under `scope`, before any fallback.
+  @inline(__always)
+  static func selectedEntry(in scope: Scope) -> BackendEntry? {
+    scope.entry ?? scope.modelEntry ?? defaultEntry
   }
 
-  /// The selected backend when it offers kernel family `Family` for `op` and `dtype`, else the
-  /// fallback backend when it does (counted as a fallback), else nil: the caller then runs the
-  /// family's composite.
-  static func kernels<Family>(_ family: Family.Type, _ op: OpCode, _ dtype: DType) throws
-    -> Family?
-  {
-    guard let selected = selectedEntry else { return nil }
-    if selected.supports(op, dtype), let kernels = selected.backend as? Family {
-      countDispatch(on: selected, op)
-      return kernels
-    }
-    let fallback = state.withLock { $0.fallbackEntry }
-    guard let fallback, fallback !== selected, fallback.supports(op, dtype),
-      let kernels = fallback.backend as? Family
-    else { return nil }
-    try countFallback(from: selected, to: fallback, op, dtype)
-    return kernels
+  /// The fallback backend's entry.
+  static var fallbackEntry: BackendEntry? {
+    _ = bootstrapped
+    return fallbackSlot.load()
   }
 
-  private static func countDispatch(on entry: BackendEntry, _ op: OpCode) {
+  /// Whether the selected backend or the fallback runs `op` for `dtype`: kernel families ask
+  /// this before dispatching, and run their composite when neither does.
+  static func anyBackendSupports(_ op: OpCode, _ dtype: DType) -> Bool {
+    if let selected = selectedEntry(in: scope), selected.supports(op, dtype) { return true }
+    return fallbackEntry?.supports(op, dtype) ?? false
+  }
+
+  static func countDispatch(on entry: BackendEntry, _ op: OpCode, in scope: Scope) {
     entry.countDispatch(op)
-    collector?.statistics.add(dispatchOn: entry.name, op)
+    scope.collector?.add(dispatchOn: entry.name, op)
   }
 
   /// Counts `op` as a fallback from `selected` to `fallback`, or throws in strict mode.
-  private static func countFallback(
-    from selected: BackendEntry, to fallback: BackendEntry, _ op: OpCode, _ dtype: DType
+  static func countFallback(
+    from selected: BackendEntry, to fallback: BackendEntry, _ op: OpCode, _ dtype: DType,
+    in scope: Scope
   ) throws {
-    if scopedStrict ?? globalStrict {
+    if scope.strict ?? globalStrict {
       throw PlexusError.fallbackInStrictMode(
         op: op.description, dtype: dtype, backend: selected.name)
     }
     selected.countFallback(op)
-    fallback.countDispatch(op)
-    if let collector {
-      collector.statistics.add(fallbackFrom: selected.name, op)
-      collector.statistics.add(dispatchOn: fallback.name, op)
-    }
-  }
-
-  /// Runs `op` and returns the buffer `body` produced on the resolved backend.
-  @inline(__always)
-  static func run(
-    _ op: OpCode, _ dtype: DType, _ body: (any Backend) throws -> TensorBuffer
-  ) throws -> TensorBuffer {
-    try body(resolve(op, dtype))
+    scope.collector?.add(fallbackFrom: selected.name, op)
   }
 
   /// A new tensor of `shape` filled with `value`.
   static func fill(shape: Shape, dtype: DType, value: Double) throws -> Tensor {
-    let buffer = try run(.fill, dtype) { backend in
-      let out = backend.allocate(dtype, shape)
-      try backend.fill(value, out)
-      return out
-    }
-    return Tensor(buffer)
+    try execute(.fill, [], [.fillValue: .double(value)], output: dtype, shape)
   }
 
   // MARK: Statistics and strict mode
@@ -165,7 +155,7 @@ public enum Dispatcher {
     R, DispatchStatistics
   ) {
     let collector = StatisticsCollector()
-    let result = try $collector.withValue(collector) { try body() }
+    let result = try withScope({ $0.collector = collector }) { try body() }
     return (result, collector.statistics)
   }
 
@@ -174,6 +164,6 @@ public enum Dispatcher {
   public static func withStrictMode<R>(_ strict: Bool = true, _ body: () throws -> R) rethrows
     -> R
   {
-    try $scopedStrict.withValue(strict) { try body() }
+    try withScope({ $0.strict = strict }) { try body() }
   }
 }

@@ -26,9 +26,7 @@ public final class SparseCategoricalCrossentropy: Loss, @unchecked Sendable {
   /// The per-sample cross-entropies.
   public override func call(_ yTrue: Tensor, _ yPred: Tensor) throws -> Tensor {
     let labels = try checkedLabels(yTrue, yPred)
-    let classes = yPred.shape[yPred.rank - 1]
-    let hits = try Ops.equal(
-      Self.withTrailingAxis(labels), Ops.arange(0, Double(classes), dtype: labels.dtype))
+    let hits = try oneHot(labels, classes: yPred.shape[yPred.rank - 1])
     let zero = try Tensor.scalar(0, dtype: yPred.dtype)
     guard fromLogits else {
       let total = try Ops.sum(yPred, axes: [-1], keepDims: true)
@@ -66,26 +64,23 @@ public final class SparseCategoricalCrossentropy: Loss, @unchecked Sendable {
       received: "labels of shape \(yTrue.shape)")
   }
 
-  /// `int32` labels (uint8 ones widened), each a valid class index: a label outside
-  /// `0..<classes` would otherwise select nothing and silently contribute no loss.
+  /// `int32` labels (uint8 ones widened).
   private func checkedRange(_ labels: Tensor, _ yPred: Tensor) throws -> Tensor {
-    let labels = labels.dtype == .uint8 ? try Ops.cast(labels, to: .int32) : labels
-    guard labels.count > 0 else { return labels }
-    let classes = yPred.shape[yPred.rank - 1]
-    // Labels are few (one per sample): check them on the host rather than with two reductions.
-    let values =
-      try labels.dtype == .int64
-      ? labels.scalars(Int64.self) : labels.scalars(Int32.self).map(Int64.init)
-    let lowest = Double(values.min() ?? 0)
-    let highest = Double(values.max() ?? 0)
-    guard lowest >= 0, highest < Double(classes) else {
-      let bad = lowest < 0 ? lowest : highest
+    labels.dtype == .uint8 ? try Ops.cast(labels, to: .int32) : labels
+  }
+
+  /// The labels one-hot as `bool`. The one-hot kernel rejects a label outside `0..<classes`
+  /// (which would otherwise select nothing and silently contribute no loss) where it runs, so
+  /// the labels are never read back to the host.
+  private func oneHot(_ labels: Tensor, classes: Int) throws -> Tensor {
+    do {
+      return try Ops.oneHot(labels, depth: classes, dtype: .bool)
+    } catch PlexusError.indexOutOfRange(_, let label, _) {
       throw PlexusError.invalidArgument(
         context: errorContext,
-        message: "label \(Int(bad)) is outside the valid range [0, \(classes)) of the "
+        message: "label \(label) is outside the valid range [0, \(classes)) of the "
           + "predictions' \(classes) classes")
     }
-    return labels
   }
 
   /// The settings under their Keras names.

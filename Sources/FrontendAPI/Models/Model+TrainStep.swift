@@ -13,7 +13,7 @@ extension Model {
     for (index, (target, prediction)) in zip(y, predictions).enumerated() {
       let value = try compiled.loss(target, prediction)
       if compiled.prefixes.count > 1 {
-        compiled.outputLossTrackers[index].update(value: try value.item(), weight: batch)
+        compiled.track(value, weight: batch, in: compiled.outputLossTrackers[index])
       }
       total = try total.map { try Ops.add($0, value) } ?? value
     }
@@ -24,7 +24,7 @@ extension Model {
     for penalty in try losses {
       total = try Ops.add(total, Ops.cast(penalty, to: total.dtype))
     }
-    compiled.lossTracker.update(value: try total.item(), weight: batch)
+    compiled.track(total, weight: batch, in: compiled.lossTracker)
     return total
   }
 

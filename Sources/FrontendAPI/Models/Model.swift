@@ -117,7 +117,7 @@ open class Model: Layer {
     let gradients = try tape.gradient(of: loss, wrt: variables)
     try compiled.optimizer.apply(gradients, to: variables)
     try updateMetrics(y, predictions)
-    return compiled.results()
+    return try compiled.results()
   }
 
   /// One evaluation step: forward in inference mode, the loss and the metric updates.
@@ -127,7 +127,7 @@ open class Model: Layer {
     let predictions = try forward(x, training: false)
     _ = try computeLoss(y, predictions)
     try updateMetrics(y, predictions)
-    return compiled.results()
+    return try compiled.results()
   }
 
   /// Every output for `inputs`, with this model's backend selected.
@@ -142,7 +142,7 @@ open class Model: Layer {
   func withModelBackend<R>(_ body: () throws -> R) throws -> R {
     guard let backend else { return try body() }
     let entry = try Dispatcher.entry(named: backend)
-    return try Dispatcher.$modelEntry.withValue(entry) { try body() }
+    return try Dispatcher.withScope({ $0.modelEntry = entry }) { try body() }
   }
 
   /// The names of the layers producing the outputs: the prefixes of per-output log keys.

@@ -39,12 +39,9 @@ extension Ops {
         message: "start \(start), stop \(stop), step \(step) give no finite range")
     }
     let count = Swift.max(0, Int(steps))
-    let out = try Dispatcher.run(.iota, dtype) { backend in
-      let out = backend.allocate(dtype, [count])
-      try backend.iota(start: start, step: step, out)
-      return out
-    }
-    return Tensor(out)
+    return try Dispatcher.execute(
+      .iota, [], [.iotaStart: .double(start), .iotaStep: .double(step)], output: dtype, [count],
+      differentiation: .none)
   }
 
   /// `0..<count`, as int32.

@@ -7,12 +7,7 @@ extension Ops {
       throw PlexusError.invalidArgument(context: "Ops.unary", message: "\(op) is not a unary op")
     }
     let outType: DType = op.producesBool ? .bool : x.dtype
-    let out = try Dispatcher.run(op, x.dtype) { backend in
-      let out = backend.allocate(outType, x.shape)
-      try backend.unary(op, x.buffer, out)
-      return out
-    }
-    return finish(.primitive(op, .none), out, x)
+    return try Dispatcher.execute(op, [x], output: outType, x.shape)
   }
 
   /// `-x`.
@@ -77,12 +72,7 @@ extension Ops {
     }
     let shape = try broadcast.validated(context: "\(op)")
     let outType: DType = op.producesBool ? .bool : a.dtype
-    let out = try Dispatcher.run(op, a.dtype) { backend in
-      let out = backend.allocate(outType, shape)
-      try backend.binary(op, a.buffer, b.buffer, out)
-      return out
-    }
-    return finish(.primitive(op, .none), out, a, b)
+    return try Dispatcher.execute(op, [a, b], output: outType, shape)
   }
 
   /// `a + b`.
@@ -155,33 +145,19 @@ extension Ops {
         received: "\(condition.shape), \(a.shape), \(b.shape)")
     }
     let shape = try broadcast.validated(context: "where")
-    let out = try Dispatcher.run(.select, a.dtype) { backend in
-      let out = backend.allocate(a.dtype, shape)
-      try backend.select(condition.buffer, a.buffer, b.buffer, out)
-      return out
-    }
-    return finish(.primitive(.select, .none), out, condition, a, b)
+    return try Dispatcher.execute(.select, [condition, a, b], output: a.dtype, shape)
   }
 
   /// Converts `x` to `dtype` (a no-op when it already has it).
   public static func cast(_ x: Tensor, to dtype: DType) throws -> Tensor {
     guard x.dtype != dtype else { return x }
-    let out = try Dispatcher.run(.cast, x.dtype) { backend in
-      let out = backend.allocate(dtype, x.shape)
-      try backend.cast(x.buffer, out)
-      return out
-    }
-    return finish(.primitive(.cast, .none), out, x)
+    return try Dispatcher.execute(
+      .cast, [x], [.targetDType: .dtype(dtype)], output: dtype, x.shape)
   }
 
   /// A copy of `x` in new storage.
   public static func copy(_ x: Tensor) throws -> Tensor {
-    let out = try Dispatcher.run(.copy, x.dtype) { backend in
-      let out = backend.allocate(x.dtype, x.shape)
-      try backend.copy(x.buffer, out)
-      return out
-    }
-    return finish(.primitive(.copy, .none), out, x)
+    return try Dispatcher.execute(.copy, [x], output: x.dtype, x.shape)
   }
 
   /// `x`, with no gradient flowing back through it.

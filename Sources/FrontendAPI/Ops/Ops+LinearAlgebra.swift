@@ -53,14 +53,8 @@ extension Ops {
       right = try broadcastTo(b, Shape(common.dims + b.shape.dims.suffix(2)))
     }
     let shape = try Shape(batch.dims + [m, n]).validated(context: "matmul")
-    let (lhs, rhs) = (left, right)
-    let out = try Dispatcher.run(.matmul, a.dtype) { backend in
-      let out = backend.allocate(a.dtype, shape)
-      try backend.matmul(
-        lhs.buffer, rhs.buffer, transposeA: transposeA, transposeB: transposeB, out)
-      return out
-    }
-    return finish(
-      .primitive(.matmul, .matmul(transposeA: transposeA, transposeB: transposeB)), out, lhs, rhs)
+    return try Dispatcher.execute(
+      .matmul, [left, right], [.transposeA: .bool(transposeA), .transposeB: .bool(transposeB)],
+      output: a.dtype, shape)
   }
 }

@@ -1,38 +1,33 @@
 extension Ops {
-  /// Softmax along the last axis: a fused kernel where the backend has one, else the composite.
-  public static func softmax(_ x: Tensor) throws -> Tensor {
-    try requireFloat(x, op: "softmax")
-    guard x.rank > 0 else { return try onesLike(x) }
-    guard let kernels = try Dispatcher.kernels(SoftmaxKernels.self, .softmax, x.dtype) else {
-      return try softmaxComposite(x)
-    }
-    let out = kernels.allocate(x.dtype, x.shape)
-    try kernels.softmax(x.buffer, out)
-    let y = Tensor(out)
-    return finish(
-      .custom(name: "softmax") { grad in
-        // dx = y * (g - sum(g * y))
-        let inner = try sum(multiply(grad, y), axes: [-1], keepDims: true)
-        return [try multiply(y, subtract(grad, inner))]
-      }, out, x)
+  /// Softmax along `axis` (the last by default): a fused kernel where a backend has one, else
+  /// the composite. Equivalent to `keras.ops.softmax`.
+  public static func softmax(_ x: Tensor, axis: Int = -1) throws -> Tensor {
+    try normalizer(.softmax, x, axis: axis)
   }
 
-  /// Log-softmax along the last axis: fused where the backend has it, else the composite.
-  public static func logSoftmax(_ x: Tensor) throws -> Tensor {
-    try requireFloat(x, op: "log_softmax")
-    guard x.rank > 0 else { return try zerosLike(x) }
-    guard let kernels = try Dispatcher.kernels(SoftmaxKernels.self, .logSoftmax, x.dtype) else {
-      return try logSoftmaxComposite(x)
+  /// Log-softmax along `axis` (the last by default): fused where a backend has it, else the
+  /// composite. Equivalent to `keras.ops.log_softmax`.
+  public static func logSoftmax(_ x: Tensor, axis: Int = -1) throws -> Tensor {
+    try normalizer(.logSoftmax, x, axis: axis)
+  }
+
+  /// Softmax or log-softmax along `axis`. The kernel family works along the last axis; another
+  /// axis is moved there and back by two transposes, which the tape differentiates as usual.
+  private static func normalizer(_ op: OpCode, _ x: Tensor, axis: Int) throws -> Tensor {
+    try requireFloat(x, op: "\(op)")
+    guard x.rank > 0 else { return try op == .softmax ? onesLike(x) : zerosLike(x) }
+    let resolved = try normalizedAxis(axis, rank: x.rank, op: "\(op)")
+    let last = x.rank - 1
+    if resolved != last {
+      var permutation = Array(0..<x.rank)
+      permutation.swapAt(resolved, last)
+      let moved = try transpose(x, permutation: permutation)
+      return try transpose(normalizer(op, moved, axis: last), permutation: permutation)
     }
-    let out = kernels.allocate(x.dtype, x.shape)
-    try kernels.logSoftmax(x.buffer, out)
-    let y = Tensor(out)
-    return finish(
-      .custom(name: "log_softmax") { grad in
-        // dx = g - softmax(x) * sum(g)
-        let total = try sum(grad, axes: [-1], keepDims: true)
-        return [try subtract(grad, multiply(exp(y), total))]
-      }, out, x)
+    guard Dispatcher.anyBackendSupports(op, x.dtype) else {
+      return try op == .softmax ? softmaxComposite(x) : logSoftmaxComposite(x)
+    }
+    return try Dispatcher.execute(op, [x], [.axis: .int(last)], output: x.dtype, x.shape)
   }
 
   /// Softmax from primitives (the fused kernel's oracle).
@@ -47,14 +42,19 @@ extension Ops {
     try subtract(x, logSumExp(x, axes: [-1], keepDims: true))
   }
 
-  /// One-hot encoding of integer `indices` into a trailing axis of `depth`.
+  /// One-hot encoding of integer `indices` into a trailing axis of `depth`; an index outside
+  /// `0..<depth` is an error (Keras writes a row of zeros for it, which hides bad labels).
   public static func oneHot(_ indices: Tensor, depth: Int, dtype: DType = .float32) throws
     -> Tensor
   {
     let indices = try integerIndices(indices, op: "one_hot")
-    let classes = try cast(arange(depth), to: indices.dtype)
-    let expanded = try expandDims(indices, axis: -1)
-    return try cast(equal(expanded, classes), to: dtype)
+    guard depth > 0 else {
+      throw PlexusError.invalidArgument(
+        context: "one_hot", message: "depth must be positive, received \(depth)")
+    }
+    let shape = try Shape(indices.shape.dims + [depth]).validated(context: "one_hot")
+    return try Dispatcher.execute(
+      .oneHot, [indices], [.depth: .int(depth)], output: dtype, shape, differentiation: .none)
   }
 
   /// Limits values to `[minimum, maximum]`.

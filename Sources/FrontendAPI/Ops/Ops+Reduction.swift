@@ -17,12 +17,8 @@ extension Ops {
       let identity = try Tensor.full(Shape(kept), value: op == .sum ? 0 : 1, dtype: x.dtype)
       return keepDims ? try reshape(identity, keptDimsShape(x.shape, resolved)) : identity
     }
-    let out = try Dispatcher.run(op, x.dtype) { backend in
-      let out = backend.allocate(outType(op, x.dtype), Shape(kept))
-      try backend.reduce(op, x.buffer, axes: resolved, out)
-      return out
-    }
-    let reduced = finish(.primitive(op, .axes(resolved)), out, x)
+    let reduced = try Dispatcher.execute(
+      op, [x], [.axes: .ints(resolved)], output: outType(op, x.dtype), Shape(kept))
     return keepDims ? try reshape(reduced, keptDimsShape(x.shape, resolved)) : reduced
   }
 

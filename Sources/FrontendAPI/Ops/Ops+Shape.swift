@@ -59,12 +59,8 @@ extension Ops {
     }
     if perm == Array(0..<x.rank) { return x }
     let shape = Shape(perm.map { x.shape[$0] })
-    let out = try Dispatcher.run(.transpose, x.dtype) { backend in
-      let out = backend.allocate(x.dtype, shape)
-      try backend.transpose(x.buffer, permutation: perm, out)
-      return out
-    }
-    return finish(.primitive(.transpose, .permutation(perm)), out, x)
+    return try Dispatcher.execute(
+      .transpose, [x], [.permutation: .ints(perm)], output: x.dtype, shape)
   }
 
   /// Joins tensors along `axis`; every other axis must match.
@@ -94,12 +90,8 @@ extension Ops {
       dims[resolved] += tensor.shape[resolved]
     }
     if inputs.count == 1 { return inputs[0] }
-    let out = try Dispatcher.run(.concat, dtype) { backend in
-      let out = backend.allocate(dtype, Shape(dims))
-      try backend.concat(inputs.map(\.buffer), axis: resolved, out)
-      return out
-    }
-    return finish(.primitive(.concat, .axis(resolved)), out, inputs: inputs)
+    return try Dispatcher.execute(
+      .concat, inputs, [.axis: .int(resolved)], output: dtype, Shape(dims))
   }
 
   /// Stacks equally shaped tensors along a new axis.
@@ -127,12 +119,8 @@ extension Ops {
       dims.append(size)
     }
     if Shape(dims) == x.shape { return x }
-    let out = try Dispatcher.run(.slice, x.dtype) { backend in
-      let out = backend.allocate(x.dtype, Shape(dims))
-      try backend.slice(x.buffer, starts: starts, out)
-      return out
-    }
-    return finish(.primitive(.slice, .starts(starts)), out, x)
+    return try Dispatcher.execute(
+      .slice, [x], [.starts: .ints(starts)], output: x.dtype, Shape(dims))
   }
 
   /// Takes the slices of `x` at `indices` (int32 or int64) along `axis`.
@@ -143,12 +131,8 @@ extension Ops {
     let dims =
       Array(x.shape.dims[..<resolved]) + indices.shape.dims
       + Array(x.shape.dims[(resolved + 1)...])
-    let out = try Dispatcher.run(.gather, x.dtype) { backend in
-      let out = backend.allocate(x.dtype, Shape(dims))
-      try backend.gather(x.buffer, indices.buffer, axis: resolved, out)
-      return out
-    }
-    return finish(.primitive(.gather, .axis(resolved)), out, x, indices)
+    return try Dispatcher.execute(
+      .gather, [x, indices], [.axis: .int(resolved)], output: x.dtype, Shape(dims))
   }
 
   /// `base` with `updates` added at `indices` along `axis` (duplicates sum).
@@ -166,13 +150,9 @@ extension Ops {
         received: "\(updates.shape)")
     }
     let updates = try cast(updates, to: base.dtype)
-    let out = try Dispatcher.run(.scatterAdd, base.dtype) { backend in
-      let out = backend.allocate(base.dtype, base.shape)
-      try backend.copy(base.buffer, out)
-      try backend.scatterAdd(updates.buffer, indices.buffer, axis: resolved, out)
-      return out
-    }
-    return finish(.primitive(.scatterAdd, .axis(resolved)), out, base, indices, updates)
+    return try Dispatcher.execute(
+      .scatterAdd, [base, indices, updates], [.axis: .int(resolved)], output: base.dtype,
+      base.shape)
   }
 
   /// Pads each axis with `value`: `padding[i] = (before, after)`.
@@ -187,12 +167,9 @@ extension Ops {
     let before = padding.map(\.0)
     let dims = try Shape(zip(x.shape.dims, padding).map { $0 + $1.0 + $1.1 })
       .validated(context: "pad").dims
-    let out = try Dispatcher.run(.pad, x.dtype) { backend in
-      let out = backend.allocate(x.dtype, Shape(dims))
-      try backend.pad(x.buffer, before: before, value: value, out)
-      return out
-    }
-    return finish(.primitive(.pad, .starts(before)), out, x)
+    return try Dispatcher.execute(
+      .pad, [x], [.paddingBefore: .ints(before), .padValue: .double(value)], output: x.dtype,
+      Shape(dims))
   }
 
   /// `x` broadcast to `shape` (a copy).

@@ -13,6 +13,8 @@ open class Adam: Optimizer, @unchecked Sendable {
   public let beta2: Double
   /// Added to `sqrt(v)` for numerical stability.
   public let epsilon: Double
+  /// The fused update's attributes, made once.
+  private let fusedAttributes: OpAttributes
 
   /// Creates the optimizer with Keras's defaults.
   public init(
@@ -23,6 +25,9 @@ open class Adam: Optimizer, @unchecked Sendable {
     self.beta1 = beta1
     self.beta2 = beta2
     self.epsilon = epsilon
+    self.fusedAttributes = [
+      .beta1: .double(beta1), .beta2: .double(beta2), .epsilon: .double(epsilon),
+    ]
     super.init(
       learningRate: learningRate, name: name, weightDecay: weightDecay, clipnorm: clipnorm,
       clipvalue: clipvalue, globalClipnorm: globalClipnorm)
@@ -41,14 +46,16 @@ open class Adam: Optimizer, @unchecked Sendable {
         message: "expected the momentum and velocity slots, received \(slots.count) slots")
     }
     let (m, v) = (slots[0], slots[1])
-    if let kernels = try fusedKernels(.adamUpdate, variable.dtype) {
-      let hyperparameters = AdamHyperparameters(
-        learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, step: step)
-      try kernels.adamUpdate(
-        variable: variable.mutableBuffer(), gradient: gradient.buffer, m: m.mutableBuffer(),
-        v: v.mutableBuffer(), hyperparameters)
-      return
-    }
+    let fused = try runFused(
+      .adamUpdate, variable.dtype,
+      {
+        let perStep = stepInputs(learningRate: learningRate, step: step)
+        return [
+          try variable.mutableBuffer(), gradient.buffer, try m.mutableBuffer(),
+          try v.mutableBuffer(), perStep.learningRate, perStep.step,
+        ]
+      }, fusedAttributes)
+    if fused { return }
     let dtype = variable.dtype
     let t = Double(step)
     let alpha = learningRate * (1 - pow(beta2, t)).squareRoot() / (1 - pow(beta1, t))

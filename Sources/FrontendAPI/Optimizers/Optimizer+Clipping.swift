@@ -1,8 +1,8 @@
 extension Optimizer {
   /// Applies whichever of `clipnorm`, `globalClipnorm` and `clipvalue` is set (Keras allows one).
   ///
-  /// Norms are read to the host (one small read per gradient) so that a gradient already within
-  /// bounds costs no further op.
+  /// Norms stay tensors, as in Keras's `clip_by_norm` and `clip_by_global_norm`: a step reads
+  /// nothing back to the host, so it can be recorded and replayed.
   func clip(_ gradients: [Tensor]) throws -> [Tensor] {
     let options = [clipnorm, globalClipnorm, clipvalue].compactMap { $0 }
     guard !options.isEmpty else { return gradients }
@@ -15,12 +15,22 @@ extension Optimizer {
     }
     if let limit = clipnorm, limit > 0 {
       return try gradients.map { gradient in
-        try rescale(gradient, norm: squaredNorm(gradient).squareRoot(), limit: limit)
+        // g · limit / max(‖g‖, limit)
+        let norm = try Ops.sqrt(squaredNorm(gradient))
+        let bound = try Tensor.scalar(limit, dtype: gradient.dtype)
+        return try Ops.divide(Ops.multiply(gradient, bound), Ops.maximum(norm, bound))
       }
     }
-    if let limit = globalClipnorm, limit > 0 {
-      let norm = try gradients.reduce(0) { $0 + (try squaredNorm($1)) }.squareRoot()
-      return try gradients.map { try rescale($0, norm: norm, limit: limit) }
+    if let limit = globalClipnorm, limit > 0, let first = gradients.first {
+      // g · limit · min(1 / ‖all‖, 1 / limit)
+      var total = try squaredNorm(first)
+      for gradient in gradients.dropFirst() {
+        total = try Ops.add(total, Ops.cast(squaredNorm(gradient), to: total.dtype))
+      }
+      let inverse = try Ops.minimum(
+        Ops.reciprocal(Ops.sqrt(total)), Tensor.scalar(1 / limit, dtype: total.dtype))
+      let scale = try Ops.multiply(inverse, Tensor.scalar(limit, dtype: total.dtype))
+      return try gradients.map { try Ops.multiply($0, Ops.cast(scale, to: $0.dtype)) }
     }
     if let limit = clipvalue, limit > 0 {
       return try gradients.map { try Ops.clip($0, min: -limit, max: limit) }
@@ -39,14 +49,8 @@ extension Optimizer {
     }
   }
 
-  /// `g * limit / max(norm, limit)`, skipped when the norm is within the limit.
-  private func rescale(_ gradient: Tensor, norm: Double, limit: Double) throws -> Tensor {
-    guard norm > limit, norm.isFinite else { return gradient }
-    return try Ops.multiply(gradient, Tensor.scalar(limit / norm, dtype: gradient.dtype))
-  }
-
-  private func squaredNorm(_ gradient: Tensor) throws -> Double {
-    try Ops.sum(Ops.square(gradient)).item()
+  private func squaredNorm(_ gradient: Tensor) throws -> Tensor {
+    try Ops.sum(Ops.square(gradient))
   }
 
   private func describe(_ value: Double?) -> String { value.map { "\($0)" } ?? "nil" }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The base of every optimizer: it owns iteration counting, gradient clipping, decoupled weight
 /// decay, the per-variable slots and the choice between fused kernels and composites.
 ///
@@ -32,6 +34,12 @@ open class Optimizer: @unchecked Sendable {
   /// Whether updates may use a backend's fused kernels; tests turn it off to run the composite
   /// (the oracle the fused kernels are checked against).
   var useFusedKernels = true
+
+  /// The per-step scalar inputs last made by ``stepInputs(learningRate:step:)``.
+  private let stepInputCache = Mutex<
+    (rate: Double, step: Int, buffers: (TensorBuffer, TensorBuffer))?
+  >(
+    nil)
 
   private struct SlotEntry {
     weak var owner: Variable?
@@ -151,10 +159,33 @@ open class Optimizer: @unchecked Sendable {
 
   // MARK: Helpers for subclasses
 
-  /// The backend's fused optimizer kernels for `op`, or nil when the composite must run.
-  func fusedKernels(_ op: OpCode, _ dtype: DType) throws -> (any OptimizerKernels)? {
-    guard useFusedKernels, dtype == .float32 || dtype == .float64 else { return nil }
-    return try Dispatcher.kernels(OptimizerKernels.self, op, dtype)
+  /// Runs the fused in-place update `op` through the dispatcher, with `inputs` as its record's
+  /// inputs; false when no backend offers it for `dtype` and the composite must run.
+  func runFused(
+    _ op: OpCode, _ dtype: DType, _ inputs: () throws -> [TensorBuffer],
+    _ attributes: OpAttributes
+  ) throws -> Bool {
+    guard useFusedKernels, dtype == .float32 || dtype == .float64,
+      Dispatcher.anyBackendSupports(op, dtype)
+    else { return false }
+    _ = try Dispatcher.run(op, inputs(), attributes, output: nil)
+    return true
+  }
+
+  /// The learning rate and step of the current step as the scalar inputs of update ops (never
+  /// attributes, so a replayed step can bind new ones); made once per step and shared by every
+  /// variable's update.
+  func stepInputs(learningRate: Double, step: Int) -> (
+    learningRate: TensorBuffer, step: TensorBuffer
+  ) {
+    stepInputCache.withLock { cache in
+      if let cached = cache, cached.rate == learningRate, cached.step == step {
+        return (cached.buffers.0, cached.buffers.1)
+      }
+      let buffers = (Tensor(learningRate).buffer, Tensor(Int64(step)).buffer)
+      cache = (learningRate, step, buffers)
+      return buffers
+    }
   }
 
   /// The current value of `variable`, never watched by a tape.

@@ -31,13 +31,14 @@ public final class SGD: Optimizer, @unchecked Sendable {
     _ variable: Variable, gradient: Tensor, slots: [Variable], learningRate: Double, step: Int
   ) throws {
     let velocity = slots.first
-    if let kernels = try fusedKernels(.sgdUpdate, variable.dtype) {
-      try kernels.sgdUpdate(
-        variable: variable.mutableBuffer(), gradient: gradient.buffer,
-        velocity: velocity?.mutableBuffer(), learningRate: learningRate, momentum: momentum,
-        nesterov: nesterov)
-      return
-    }
+    let fused = try runFused(
+      .sgdUpdate, variable.dtype,
+      {
+        let rate = stepInputs(learningRate: learningRate, step: step).learningRate
+        return try [variable.mutableBuffer(), gradient.buffer, rate]
+          + (velocity.map { [try $0.mutableBuffer()] } ?? [])
+      }, [.momentum: .double(momentum), .nesterov: .bool(nesterov)])
+    if fused { return }
     let dtype = variable.dtype
     let scaledGradient = try Ops.multiply(gradient, Tensor.scalar(learningRate, dtype: dtype))
     guard let velocity else {

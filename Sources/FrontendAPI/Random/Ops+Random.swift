@@ -3,41 +3,57 @@ extension Ops {
   public static func randomUniform(
     _ shape: Shape, minval: Double = 0, maxval: Double = 1, dtype: DType = .float32
   ) throws -> Tensor {
-    let shape = try shape.validated(context: "random_uniform")
-    return try tensor(
-      RandomGenerator.uniform(count: shape.elementCount, low: minval, high: maxval), shape, dtype)
+    guard minval.isFinite, maxval.isFinite, minval <= maxval else {
+      throw PlexusError.invalidArgument(
+        context: "random_uniform",
+        message: "minval and maxval must be finite with minval <= maxval; received "
+          + "\(minval) and \(maxval)")
+    }
+    return try draw(.randomUniform, shape, [.low: .double(minval), .high: .double(maxval)], dtype)
   }
 
   /// Normal values from the seeded stream.
   public static func randomNormal(
     _ shape: Shape, mean: Double = 0, stddev: Double = 1, dtype: DType = .float32
   ) throws -> Tensor {
-    let shape = try shape.validated(context: "random_normal")
-    return try tensor(
-      RandomGenerator.normal(count: shape.elementCount, mean: mean, standardDeviation: stddev),
-      shape, dtype)
+    try checkNormal("random_normal", mean, stddev)
+    return try draw(
+      .randomNormal, shape, [.mean: .double(mean), .standardDeviation: .double(stddev)], dtype)
   }
 
   /// Normal values within two standard deviations, from the seeded stream.
   public static func truncatedNormal(
     _ shape: Shape, mean: Double = 0, stddev: Double = 1, dtype: DType = .float32
   ) throws -> Tensor {
-    let shape = try shape.validated(context: "truncated_normal")
-    return try tensor(
-      RandomGenerator.truncatedNormal(
-        count: shape.elementCount, mean: mean, standardDeviation: stddev), shape, dtype)
+    try checkNormal("truncated_normal", mean, stddev)
+    return try draw(
+      .randomTruncatedNormal, shape,
+      [.mean: .double(mean), .standardDeviation: .double(stddev)], dtype)
   }
 
-  private static func tensor(_ values: [Double], _ shape: Shape, _ dtype: DType) throws -> Tensor {
-    guard shape.isValid else {
-      throw PlexusError.invalidArgument(context: "random", message: "invalid shape \(shape)")
+  private static func checkNormal(_ op: String, _ mean: Double, _ stddev: Double) throws {
+    guard mean.isFinite, stddev.isFinite, stddev >= 0 else {
+      throw PlexusError.invalidArgument(
+        context: op,
+        message: "mean must be finite and stddev finite and non-negative; received "
+          + "\(mean) and \(stddev)")
     }
-    switch dtype {
-    case .float32: return try Tensor(values.map { Float($0) }, shape: shape)
-    case .float64: return try Tensor(values, shape: shape)
-    default:
+  }
+
+  /// A draw as an op: keyed by the stream's seed (an attribute) at a counter offset reserved
+  /// from the stream (an input, so a replayed step draws fresh values).
+  private static func draw(
+    _ op: OpCode, _ shape: Shape, _ attributes: OpAttributes, _ dtype: DType
+  ) throws -> Tensor {
+    let shape = try shape.validated(context: "\(op)")
+    guard dtype == .float32 || dtype == .float64 else {
       throw PlexusError.dtypeMismatch(
-        context: "random", expected: "float32 or float64", received: "\(dtype)")
+        context: "\(op)", expected: "float32 or float64", received: "\(dtype)")
     }
+    let (key, offset) = RandomGenerator.reserve(elements: shape.elementCount)
+    return try Dispatcher.execute(
+      op, [Tensor(Int64(bitPattern: offset))],
+      attributes.with(.seed, .int(Int(Int64(bitPattern: key)))), output: dtype, shape,
+      differentiation: .none)
   }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import BackendProtocol
 import Synchronization
 
 /// The process's random stream: Philox keyed by the seed, with a counter that every draw
@@ -16,13 +16,12 @@ public enum RandomGenerator {
 
     func reseed(_ seed: UInt64) { state.withLock { $0 = State(key: Stream.split(seed)) } }
 
-    /// Reserves `count` words; returns the key and the first block index to use.
-    func reserve(words count: Int) -> ((UInt32, UInt32), UInt64) {
-      let blocks = UInt64((count + 3) / 4)
-      return state.withLock { state in
+    /// Reserves `blocks` Philox blocks; returns the key and the first block to use.
+    func reserve(blocks: UInt64) -> (UInt64, UInt64) {
+      state.withLock { state in
         let start = state.nextBlock
         state.nextBlock &+= blocks
-        return (state.key, start)
+        return (UInt64(state.key.0) | UInt64(state.key.1) << 32, start)
       }
     }
 
@@ -37,86 +36,61 @@ public enum RandomGenerator {
   /// Reseeds the process-wide stream and restarts its counter.
   public static func seed(_ seed: UInt64) { global.reseed(seed) }
 
-  private static func reserve(words count: Int) -> ((UInt32, UInt32), UInt64) {
-    (scoped ?? global).reserve(words: count)
+  /// Reserves the stream for a draw of `count` elements: the key and the first block. Draws
+  /// advance the counter by an amount that depends on the size alone, so a step draws the same
+  /// way eagerly and replayed.
+  static func reserve(elements count: Int) -> (key: UInt64, offset: UInt64) {
+    (scoped ?? global).reserve(blocks: RandomDraw.blocks(for: Swift.max(count, 0)))
   }
 
-  /// `count` uniformly distributed 32-bit words.
-  static func words(_ count: Int) -> [UInt32] {
-    let (key, start) = reserve(words: count)
-    var result = [UInt32](repeating: 0, count: count)
-    var index = 0
-    var block = start
-    while index < count {
-      let counter: (UInt32, UInt32, UInt32, UInt32) = (
-        UInt32(truncatingIfNeeded: block), UInt32(truncatingIfNeeded: block >> 32), 0, 0
-      )
-      let (w0, w1, w2, w3) = Philox.block(counter: counter, key: key)
-      for word in [w0, w1, w2, w3] where index < count {
-        result[index] = word
-        index += 1
-      }
-      block &+= 1
+  /// `count` values of `op` with these parameters, on the host (the same values the op gives).
+  private static func host(_ op: OpCode, _ count: Int, _ first: Double, _ second: Double)
+    -> [Double]
+  {
+    let count = Swift.max(count, 0)
+    let (key, offset) = reserve(elements: count)
+    let draw = RandomDraw(op: op, key: key, offset: offset, first: first, second: second)
+    var result = [Double](repeating: 0, count: count)
+    result.withUnsafeMutableBufferPointer { values in
+      draw.generate(0..<count) { index, value in values[index] = value }
     }
     return result
   }
 
-  /// Uniform values in `[low, high)`.
+  /// Uniform values in `[low, high)`; a negative count gives none.
   public static func uniform(count: Int, low: Double = 0, high: Double = 1) -> [Double] {
-    words(count).map { low + (high - low) * unitInterval($0) }
+    host(.randomUniform, count, low, high)
   }
 
-  /// Normally distributed values.
+  /// Normally distributed values; a negative count gives none.
   public static func normal(count: Int, mean: Double = 0, standardDeviation: Double = 1)
     -> [Double]
   {
-    let pairs = (count + 1) / 2
-    let raw = words(pairs * 2)
-    var result = [Double]()
-    result.reserveCapacity(pairs * 2)
-    for pair in 0..<pairs {
-      // Box–Muller; u1 in (0, 1] keeps the logarithm finite.
-      let u1 = 1 - unitInterval(raw[2 * pair])
-      let u2 = unitInterval(raw[2 * pair + 1])
-      let radius = (-2 * Foundation.log(u1)).squareRoot()
-      let angle = 2 * Double.pi * u2
-      result.append(radius * Foundation.cos(angle))
-      result.append(radius * Foundation.sin(angle))
-    }
-    return result.prefix(count).map { mean + standardDeviation * $0 }
+    host(.randomNormal, count, mean, standardDeviation)
   }
 
-  /// Normal values redrawn until within two standard deviations (Keras's truncated normal).
+  /// Normal values within two standard deviations (Keras's truncated normal); a negative count
+  /// gives none.
   public static func truncatedNormal(count: Int, mean: Double = 0, standardDeviation: Double = 1)
     -> [Double]
   {
-    var values = normal(count: count)
-    var pending = values.indices.filter { Swift.abs(values[$0]) > 2 }
-    while !pending.isEmpty {
-      let redraw = normal(count: pending.count)
-      pending = zip(pending, redraw).compactMap { index, value in
-        values[index] = value
-        return Swift.abs(value) > 2 ? index : nil
-      }
-    }
-    return values.map { mean + standardDeviation * $0 }
+    host(.randomTruncatedNormal, count, mean, standardDeviation)
   }
 
-  /// A uniformly random permutation of `0..<count` (Fisher–Yates on the stream).
+  /// A uniformly random permutation of `0..<count` (Fisher–Yates on the stream); a negative
+  /// count gives none.
   public static func permutation(_ count: Int) -> [Int] {
+    guard count > 1 else { return count == 1 ? [0] : [] }
     var result = Array(0..<count)
-    guard count > 1 else { return result }
-    let draws = words(count)
+    let (key, offset) = reserve(elements: count)
+    let draw = RandomDraw(op: .randomUniform, key: key, offset: offset, first: 0, second: 1)
+    var draws = [UInt32](repeating: 0, count: count)
+    for index in 0..<count { draws[index] = draw.word(index) }
     for index in stride(from: count - 1, to: 0, by: -1) {
       let pick = Int(UInt64(draws[index]) * UInt64(index + 1) >> 32)
       result.swapAt(index, pick)
     }
     return result
-  }
-
-  @inline(__always)
-  private static func unitInterval(_ word: UInt32) -> Double {
-    Double(word >> 8) * 0x1p-24
   }
 }
 

@@ -9,6 +9,9 @@ final class CompiledState {
   let prefixes: [String]
   let lossTracker = Mean(name: "loss")
   let outputLossTrackers: [Mean]
+  /// Loss values computed during the step, read into their trackers only when the step's
+  /// results are asked for, so that a step reads nothing back to the host before it ends.
+  private var pendingLosses: [(tracker: Mean, value: Tensor, weight: Double)] = []
 
   init(optimizer: Optimizer, loss: Loss, metrics: [[Metric]], prefixes: [String]) {
     self.optimizer = optimizer
@@ -19,11 +22,22 @@ final class CompiledState {
   }
 
   func resetMetrics() {
+    pendingLosses = []
     for metric in [lossTracker] + outputLossTrackers + metrics.joined() { metric.reset() }
   }
 
-  /// The current values, keyed as Keras logs them.
-  func results() -> [String: Double] {
+  /// Adds a loss value to `tracker` once the step's results are read.
+  func track(_ value: Tensor, weight: Double, in tracker: Mean) {
+    pendingLosses.append((tracker, value, weight))
+  }
+
+  /// The current values, keyed as Keras logs them; reads the losses the step left pending.
+  func results() throws -> [String: Double] {
+    let pending = pendingLosses
+    pendingLosses = []
+    for entry in pending {
+      entry.tracker.update(value: try entry.value.item(), weight: entry.weight)
+    }
     var logs = ["loss": lossTracker.result()]
     for tracker in outputLossTrackers where prefixes.count > 1 {
       logs[tracker.name] = tracker.result()

@@ -82,12 +82,10 @@ import Testing
   @Test func gatherRejectsOutOfRangeAndNegativeIndices() throws {
     let x = buffer((0..<20).map(Double.init), [10, 2])
     #expect(
-      throws: PlexusError.invalidArgument(
-        context: "gather", message: "index 12 is out of range for axis 0 of size 10")
+      throws: PlexusError.indexOutOfRange(context: "gather along axis 0", index: 12, size: 10)
     ) { try reference.gather(x, buffer([1, 12], [2], .int32), axis: 0, output([2, 2])) }
     #expect(
-      throws: PlexusError.invalidArgument(
-        context: "gather", message: "index -1 is out of range for axis 1 of size 2")
+      throws: PlexusError.indexOutOfRange(context: "gather along axis 1", index: -1, size: 2)
     ) { try reference.gather(x, buffer([-1], [1], .int64), axis: 1, output([10, 1])) }
   }
 
@@ -106,8 +104,7 @@ import Testing
   @Test func scatterAddRejectsOutOfRange() throws {
     let out = buffer([0, 0], [2])
     #expect(
-      throws: PlexusError.invalidArgument(
-        context: "scatter_add", message: "index 2 is out of range for axis 0 of size 2")
+      throws: PlexusError.indexOutOfRange(context: "scatter_add along axis 0", index: 2, size: 2)
     ) { try reference.scatterAdd(buffer([1], [1]), buffer([2], [1], .int32), axis: 0, out) }
     #expect(values(out) == [0, 0])
   }

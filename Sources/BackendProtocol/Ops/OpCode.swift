@@ -3,7 +3,32 @@
 /// Raw values are the op ids of the C plugin ABI: they are only ever appended, never reused or
 /// renumbered. Ranges group the families: 1–9 memory, 10–49 unary, 50–79 binary, 80–89
 /// selection, 90–109 reductions, 110–139 layout and indexing, 140–159 linear algebra,
-/// 200 and up the optional fused kernel families.
+/// 160–179 random draws, 200 and up the optional fused kernel families.
+///
+/// What an ``OpRecord`` of each op carries (inputs → outputs; attributes by ``AttributeName``):
+///
+/// | op | inputs | attributes | outputs |
+/// | --- | --- | --- | --- |
+/// | `copy` | x | — | same dtype and shape |
+/// | `fill` | — | `fill_value` | any dtype |
+/// | `iota` | — | `iota_start`, `iota_step` | rank 1 |
+/// | `cast` | x | `target_dtype` | x's shape in the target dtype |
+/// | unary | x | — | x's shape (`bool` for `logical_not`) |
+/// | binary | a, b (same dtype) | — | broadcast shape (`bool` for comparisons) |
+/// | `select` | condition (`bool`), a, b | — | broadcast shape |
+/// | reductions | x | `axes` | axes removed (`int32` for `argmax`, `argmin`) |
+/// | `transpose` | x | `permutation` | permuted shape |
+/// | `concat` | x₀, x₁, … | `axis` | joined shape |
+/// | `slice` | x | `starts` | the box's shape |
+/// | `gather` | x, indices (`int32`/`int64`) | `axis` | see ``Backend/gather(_:_:axis:_:)`` |
+/// | `scatter_add` | base, indices, updates | `axis` | base's shape: base plus updates |
+/// | `pad` | x | `padding_before`, `pad_value` | padded shape |
+/// | `one_hot` | indices (`int32`/`int64`) | `depth` | indices' shape + [depth]; throws on an index outside `0..<depth` |
+/// | `matmul` | a, b | `transpose_a`, `transpose_b` | `[..., M, N]` |
+/// | `random_*` | offset (`int64` scalar: the first Philox block) | `seed`, `low`/`high` or `mean`/`stddev` | `float32`/`float64` |
+/// | `softmax`, `log_softmax` | x | `axis` (the last) | x's shape |
+/// | `sgd_update` | variable, gradient, learning rate (`float64` scalar), [velocity] | `momentum`, `nesterov` | none: variable and velocity in place |
+/// | `adam_update` | variable, gradient, m, v, learning rate (`float64` scalar), step (`int64` scalar) | `beta_1`, `beta_2`, `epsilon` | none: variable, m, v in place |
 public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConvertible {
   // Memory
   case copy = 1
@@ -69,9 +94,15 @@ public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConver
   case gather = 113
   case scatterAdd = 114
   case pad = 115
+  case oneHot = 116
 
   // Linear algebra
   case matmul = 140
+
+  // Random draws from the Philox stream: element i is word i of the stream at the offset
+  case randomUniform = 160
+  case randomNormal = 161
+  case randomTruncatedNormal = 162
 
   // Optional fused families
   case softmax = 200
@@ -89,6 +120,7 @@ public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConver
     case 90...109: .reduction
     case 110...139: .layout
     case 140...159: .linearAlgebra
+    case 160...179: .random
     default: .fused
     }
   }
@@ -102,6 +134,15 @@ public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConver
     default: false
     }
   }
+
+  /// The op code with this snake-case name (`"matmul"`), or nil.
+  public init?(name: String) {
+    guard let match = OpCode.allCases.first(where: { $0.description == name }) else { return nil }
+    self = match
+  }
+
+  /// Whether the op updates some of its inputs in place and has no outputs.
+  public var isInPlace: Bool { self == .sgdUpdate || self == .adamUpdate }
 
   /// The snake-case name used in messages, counters and the C ABI (`"matmul"`, `"scatter_add"`).
   public var description: String {
@@ -159,7 +200,11 @@ public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConver
     case .gather: "gather"
     case .scatterAdd: "scatter_add"
     case .pad: "pad"
+    case .oneHot: "one_hot"
     case .matmul: "matmul"
+    case .randomUniform: "random_uniform"
+    case .randomNormal: "random_normal"
+    case .randomTruncatedNormal: "random_truncated_normal"
     case .softmax: "softmax"
     case .logSoftmax: "log_softmax"
     case .sgdUpdate: "sgd_update"
@@ -170,5 +215,5 @@ public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConver
 
 /// The op families, one `Backend` entry point each.
 public enum OpFamily: Sendable, Hashable {
-  case memory, unary, binary, selection, reduction, layout, linearAlgebra, fused
+  case memory, unary, binary, selection, reduction, layout, linearAlgebra, random, fused
 }

@@ -3,15 +3,15 @@
 ///
 /// Being counter-based, element `i` of any random tensor depends only on the seed and `i`, never
 /// on the backend or the thread count.
-struct Philox {
-  static let multiplier0: UInt32 = 0xD251_1F53
-  static let multiplier1: UInt32 = 0xCD9E_8D57
-  static let weyl0: UInt32 = 0x9E37_79B9
-  static let weyl1: UInt32 = 0xBB67_AE85
+public enum Philox {
+  public static let multiplier0: UInt32 = 0xD251_1F53
+  public static let multiplier1: UInt32 = 0xCD9E_8D57
+  public static let weyl0: UInt32 = 0x9E37_79B9
+  public static let weyl1: UInt32 = 0xBB67_AE85
 
   /// The four words of block `counter` under `key`.
   @inline(__always)
-  static func block(counter: (UInt32, UInt32, UInt32, UInt32), key: (UInt32, UInt32))
+  public static func block(counter: (UInt32, UInt32, UInt32, UInt32), key: (UInt32, UInt32))
     -> (UInt32, UInt32, UInt32, UInt32)
   {
     var (c0, c1, c2, c3) = counter

@@ -1,0 +1,144 @@
+extension Backend {
+  /// Decodes `record` and calls the typed method of its family; a typed method that throws
+  /// ``UnsupportedOp`` (the defaults do) makes the answer ``ExecutionStatus/unsupported``.
+  public func execute(_ record: OpRecord) throws -> ExecutionStatus {
+    do {
+      try executeTyped(record)
+      return .done
+    } catch is UnsupportedOp {
+      return .unsupported
+    }
+  }
+
+  /// The typed call for `record`, shared by every backend that relies on the default
+  /// ``execute(_:)``.
+  public func executeTyped(_ record: OpRecord) throws {
+    let op = record.op
+    let attributes = record.attributes
+    switch op.family {
+    case .memory:
+      let out = try record.output()
+      switch op {
+      case .copy: try copy(record.input(0), out)
+      case .fill: try fill(attributes.double(.fillValue, of: op), out)
+      case .iota:
+        try iota(
+          start: attributes.double(.iotaStart, of: op), step: attributes.double(.iotaStep, of: op),
+          out)
+      default: try cast(record.input(0), out)
+      }
+    case .unary:
+      try unary(op, record.input(0), record.output())
+    case .binary:
+      try binary(op, record.input(0), record.input(1), record.output())
+    case .selection:
+      try select(record.input(0), record.input(1), record.input(2), record.output())
+    case .reduction:
+      try reduce(op, record.input(0), axes: attributes.ints(.axes, of: op), record.output())
+    case .layout:
+      try executeLayout(record)
+    case .linearAlgebra:
+      try matmul(
+        record.input(0), record.input(1), transposeA: attributes.bool(.transposeA, default: false),
+        transposeB: attributes.bool(.transposeB, default: false), record.output())
+    case .random:
+      let offset = try record.input(0)
+      guard offset.dtype == .int64, offset.count == 1 else {
+        throw PlexusError.dtypeMismatch(
+          context: "\(op)", expected: "an int64 scalar offset",
+          received: "\(offset.dtype) \(offset.shape)")
+      }
+      let uniform = op == .randomUniform
+      let draw = RandomDraw(
+        op: op, key: UInt64(bitPattern: Int64(try attributes.int(.seed, of: op))),
+        offset: UInt64(bitPattern: offset.pointer(Int64.self).pointee),
+        first: try attributes.double(uniform ? .low : .mean, of: op),
+        second: try attributes.double(uniform ? .high : .standardDeviation, of: op))
+      try random(draw, record.output())
+    case .fused:
+      try executeFused(record)
+    }
+  }
+
+  private func executeLayout(_ record: OpRecord) throws {
+    let op = record.op
+    let attributes = record.attributes
+    let out = try record.output()
+    switch op {
+    case .transpose:
+      try transpose(record.input(0), permutation: attributes.ints(.permutation, of: op), out)
+    case .concat:
+      try concat(record.inputs, axis: attributes.int(.axis, of: op), out)
+    case .slice:
+      try slice(record.input(0), starts: attributes.ints(.starts, of: op), out)
+    case .gather:
+      try gather(record.input(0), record.input(1), axis: attributes.int(.axis, of: op), out)
+    case .scatterAdd:
+      try copy(record.input(0), out)
+      try scatterAdd(record.input(2), record.input(1), axis: attributes.int(.axis, of: op), out)
+    case .pad:
+      try pad(
+        record.input(0), before: attributes.ints(.paddingBefore, of: op),
+        value: attributes.double(.padValue, of: op), out)
+    case .oneHot:
+      try oneHot(record.input(0), out)
+    default:
+      throw UnsupportedOp(op)
+    }
+  }
+
+  private func executeFused(_ record: OpRecord) throws {
+    let op = record.op
+    let attributes = record.attributes
+    switch op {
+    case .softmax, .logSoftmax:
+      guard let kernels = self as? any SoftmaxKernels else { throw UnsupportedOp(op) }
+      let x = try record.input(0)
+      // The family's kernels work along the last axis; another axis is the caller's transpose.
+      let axis = (try? attributes.int(.axis, of: op)) ?? (x.shape.rank - 1)
+      guard axis == Swift.max(x.shape.rank - 1, 0) else { throw UnsupportedOp(op) }
+      if op == .softmax {
+        try kernels.softmax(x, record.output())
+      } else {
+        try kernels.logSoftmax(x, record.output())
+      }
+    case .sgdUpdate:
+      guard let kernels = self as? any OptimizerKernels else { throw UnsupportedOp(op) }
+      try kernels.sgdUpdate(
+        variable: record.input(0), gradient: record.input(1),
+        velocity: record.inputs.count > 3 ? record.inputs[3] : nil,
+        learningRate: Self.scalar(record.input(2), op),
+        momentum: attributes.double(.momentum, of: op),
+        nesterov: attributes.bool(.nesterov, default: false))
+    case .adamUpdate:
+      guard let kernels = self as? any OptimizerKernels else { throw UnsupportedOp(op) }
+      let hyperparameters = AdamHyperparameters(
+        learningRate: try Self.scalar(record.input(4), op),
+        beta1: try attributes.double(.beta1, of: op), beta2: try attributes.double(.beta2, of: op),
+        epsilon: try attributes.double(.epsilon, of: op),
+        step: Int(try Self.scalar(record.input(5), op)))
+      try kernels.adamUpdate(
+        variable: record.input(0), gradient: record.input(1), m: record.input(2),
+        v: record.input(3), hyperparameters)
+    default:
+      throw UnsupportedOp(op)
+    }
+  }
+
+  /// A per-step scalar input (learning rate, step) read from host memory.
+  static func scalar(_ buffer: TensorBuffer, _ op: OpCode) throws -> Double {
+    guard buffer.count == 1 else {
+      throw PlexusError.shapeMismatch(
+        context: "\(op)", expected: "a scalar per-step input", received: "\(buffer.shape)")
+    }
+    switch buffer.dtype {
+    case .float64: return buffer.pointer(Double.self).pointee
+    case .float32: return Double(buffer.pointer(Float.self).pointee)
+    case .int64: return Double(buffer.pointer(Int64.self).pointee)
+    case .int32: return Double(buffer.pointer(Int32.self).pointee)
+    default:
+      throw PlexusError.dtypeMismatch(
+        context: "\(op)", expected: "a float64 or int64 scalar", received: "\(buffer.dtype)")
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import BackendProtocol
+
+extension Dispatcher {
+  /// How the tape treats a dispatched op.
+  enum Differentiation {
+    /// Recorded with the op's rule in ``GradientRules`` when an input is tracked.
+    case rule
+    /// Never recorded: the op has no gradient (fills, draws, in-place updates), or the caller
+    /// records a composite node of its own.
+    case none
+  }
+
+  /// The one door every op goes through, as data: picks the backend (the innermost
+  /// `withBackend` scope, else the running model's backend, else the default), asks whether it
+  /// runs this record (op, dtype, and the attributes when the backend refines its answer),
+  /// allocates the output, executes, falls back to the reference backend when the backend
+  /// declined up front or answers `unsupported` at run time (counted; an error in strict
+  /// mode), counts the dispatch, tells the observers, and records the op on the tape.
+  static func execute(
+    _ op: OpCode, _ inputs: [Tensor], _ attributes: OpAttributes = .none, output dtype: DType,
+    _ shape: Shape, differentiation: Differentiation = .rule
+  ) throws -> Tensor {
+    let results = try run(op, inputs.map(\.buffer), attributes, output: (dtype, shape))
+    let output = results[0]
+    guard differentiation == .rule, inputs.contains(where: { $0.tapeID != 0 }) else {
+      return Tensor(output)
+    }
+    return GradientTape.record(.primitive(op, attributes), inputs: inputs, output: output)
+  }
+
+  /// Dispatches a record built from `inputs` and returns its outputs: one of `output`'s dtype
+  /// and shape, or none for an in-place op (`output` nil).
+  static func run(
+    _ op: OpCode, _ inputs: [TensorBuffer], _ attributes: OpAttributes,
+    output: (dtype: DType, shape: Shape)?
+  ) throws -> [TensorBuffer] {
+    let scope = self.scope
+    guard let selected = selectedEntry(in: scope) else {
+      throw PlexusError.invalidState(context: "\(op)", message: "no backend is registered")
+    }
+    let dtype = OpRecord.supportDType(
+      op, first: inputs.first?.dtype, second: inputs.count > 1 ? inputs[1].dtype : nil,
+      output: output?.dtype)
+    let observed = observersActive
+    if selected.supports(op, dtype) {
+      let record = OpRecord(
+        op, inputs: inputs, attributes: attributes,
+        outputs: try output.map { [try selected.backend.allocate($0.dtype, $0.shape)] } ?? [])
+      if !selected.refinesSupport || selected.backend.supports(record) {
+        let start = observed ? monotonicNanoseconds() : 0
+        if try selected.backend.execute(record) == .done {
+          countDispatch(on: selected, op, in: scope)
+          if observed { notify(record, on: selected, fallbackFrom: nil, start: start) }
+          return record.outputs
+        }
+      }
+    }
+    return try runOnFallback(
+      op, inputs, attributes, output, dtype, from: selected, scope: scope, observed)
+  }
+
+  /// Runs a record the selected backend declined (up front or at run time) on the fallback.
+  private static func runOnFallback(
+    _ op: OpCode, _ inputs: [TensorBuffer], _ attributes: OpAttributes,
+    _ output: (dtype: DType, shape: Shape)?, _ dtype: DType, from selected: BackendEntry,
+    scope: Scope, _ observed: Bool
+  ) throws -> [TensorBuffer] {
+    guard let fallback = fallbackEntry, fallback !== selected, fallback.supports(op, dtype) else {
+      throw PlexusError.unsupported(op: op.description, dtype: dtype, backend: selected.name)
+    }
+    try countFallback(from: selected, to: fallback, op, dtype, in: scope)
+    let record = OpRecord(
+      op, inputs: inputs, attributes: attributes,
+      outputs: try output.map { [try fallback.backend.allocate($0.dtype, $0.shape)] } ?? [])
+    let start = observed ? monotonicNanoseconds() : 0
+    guard try fallback.backend.execute(record) == .done else {
+      throw PlexusError.unsupported(op: op.description, dtype: dtype, backend: fallback.name)
+    }
+    countDispatch(on: fallback, op, in: scope)
+    if observed { notify(record, on: fallback, fallbackFrom: selected.name, start: start) }
+    return record.outputs
+  }
+}
