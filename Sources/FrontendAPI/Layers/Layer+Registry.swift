@@ -28,8 +28,10 @@ extension Layer {
       },
       "Reshape": { config in
         let settings = try LayerSettings(config)
-        guard let dims = config.value("target_shape")?.arrayValue?.compactMap(\.intValue) else {
-          throw config.mismatch("target_shape", "a list of integers")
+        let entries = config.value("target_shape")?.arrayValue ?? []
+        let dims = entries.compactMap(\.intValue)
+        guard !entries.isEmpty, dims.count == entries.count else {
+          throw config.mismatch("target_shape", "a list of integers (-1 for one inferred axis)")
         }
         return try settings.finish(config, Reshape(Shape(dims), name: settings.name))
       },

@@ -139,3 +139,17 @@ private final class Scale: Layer {
     }
   }
 }
+
+@Suite struct MalformedConfigTests {
+  @Test func malformedLayerConfigsNameTheKey() throws {
+    let reshape: ConfigValue = [
+      "class_name": "Reshape", "config": ["name": "r", "target_shape": [2, "x"]],
+    ]
+    #expect { _ = try Layer.fromConfig(reshape) } throws: { "\($0)".contains("target_shape") }
+    let dense: ConfigValue = ["class_name": "Dense", "config": ["units": "many"]]
+    #expect { _ = try Layer.fromConfig(dense) } throws: { "\($0)".contains("'units'") }
+    let unknownKey: ConfigValue = ["class_name": "Flatten", "config": ["colour": "blue"]]
+    #expect { _ = try Layer.fromConfig(unknownKey) } throws: { "\($0)".contains("'colour'") }
+    #expect(throws: PlexusError.self) { _ = try Model.fromJSON(#"{"class_name": 3}"#) }
+  }
+}
