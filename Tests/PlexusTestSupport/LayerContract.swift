@@ -4,7 +4,8 @@ import Plexus
 /// - it builds at the first call and not before, and creates its weights then;
 /// - the eager output shape equals `computeOutputShape` and the symbolic (Functional) shape;
 /// - a second call gives the same output (inference is deterministic);
-/// - `config` carries the layer's name;
+/// - `config` carries the layer's name, and a registered layer rebuilt from its serialized
+///   form (`Layer.fromConfig`) writes the same config, built for the same shapes;
 /// - gradients reach every trainable weight and match finite differences;
 /// - the reference and OpenBLAS backends agree on the output;
 /// - setting `trainable = false` freezes every weight.
@@ -48,6 +49,13 @@ public func checkLayerContract(
   }
   if try layer(xs).floats() != y.floats() { problems.append("two inference calls differ") }
   if layer.config["name"] != .string(layer.name) { problems.append("config lacks its name") }
+  if Layer.registry.names.contains(layer.className) {
+    let serialized = layer.serialized.value
+    let rebuilt = try Layer.fromConfig(serialized).serialized.value
+    if rebuilt != serialized {
+      problems.append("Layer.fromConfig rebuilds \(rebuilt), not \(serialized)")
+    }
+  }
 
   // Compared only where OpenBLAS runs some of the layer's ops itself: elsewhere both runs would
   // take the same reference kernels and the comparison could not fail.

@@ -10,10 +10,11 @@ public struct ActivationFunction: Sendable, Hashable, Codable, CustomStringConve
 
   /// An activation by its Keras name.
   public init(name: String) throws {
-    guard Self.known.contains(name) else {
+    guard Self.known.contains(name) || Self.customBody(name) != nil else {
       throw PlexusError.invalidArgument(
         context: "activation",
-        message: "unknown activation '\(name)'; known: \(Self.known.joined(separator: ", "))")
+        message: "unknown activation '\(name)'; known: \(Self.known.joined(separator: ", ")). "
+          + "Register a custom one with ActivationFunction.register(\"\(name)\") { x in ... }")
     }
     self.name = name
   }
@@ -84,7 +85,10 @@ public struct ActivationFunction: Sendable, Hashable, Codable, CustomStringConve
     case "exponential": return try Ops.exp(x)
     case "mish": return try x * Ops.tanh(softplus(x))
     default:
-      throw PlexusError.invalidArgument(context: "activation", message: "unknown '\(name)'")
+      guard let body = Self.customBody(name) else {
+        throw PlexusError.invalidArgument(context: "activation", message: "unknown '\(name)'")
+      }
+      return try body(x)
     }
   }
 

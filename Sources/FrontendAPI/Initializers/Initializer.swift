@@ -9,6 +9,9 @@ public struct Initializer: Sendable, Hashable, Codable, CustomStringConvertible 
   public let name: String
   /// Its numeric settings (`"value"`, `"mean"`, `"stddev"`, `"minval"`, `"maxval"`).
   public let parameters: [String: Double]
+  /// When set, every call draws from a private stream seeded by it, so one seeded initializer
+  /// gives the same values on every call (Keras's `seed`).
+  public var seed: Int?
 
   /// An initializer by Keras class name or snake-case alias, with its settings.
   public init(name: String, parameters: [String: Double] = [:]) throws {
@@ -16,7 +19,9 @@ public struct Initializer: Sendable, Hashable, Codable, CustomStringConvertible 
       throw PlexusError.invalidArgument(
         context: "Initializer",
         message: "unknown initializer '\(name)'; known: "
-          + Self.known.joined(separator: ", "))
+          + Self.known.joined(separator: ", ")
+          + ". Register a custom one with Initializer.register(\"\(name)\") { shape, dtype, "
+          + "parameters in ... }")
     }
     self.name = canonical
     self.parameters = parameters
@@ -60,8 +65,21 @@ public struct Initializer: Sendable, Hashable, Codable, CustomStringConvertible 
     Initializer("TruncatedNormal", ["mean": mean, "stddev": stddev])
   }
 
-  /// Draws a tensor of `shape` from the seeded stream.
+  /// This initializer with `seed` set.
+  public func seeded(_ seed: Int?) -> Initializer {
+    var copy = self
+    copy.seed = seed
+    return copy
+  }
+
+  /// Draws a tensor of `shape` from the seeded stream (from a private one when ``seed`` is
+  /// set).
   public func callAsFunction(_ shape: Shape, dtype: DType = .float32) throws -> Tensor {
+    guard let seed else { return try draw(shape, dtype: dtype) }
+    return try withRandomSeed(UInt64(bitPattern: Int64(seed))) { try draw(shape, dtype: dtype) }
+  }
+
+  private func draw(_ shape: Shape, dtype: DType) throws -> Tensor {
     let (fanIn, fanOut) = Self.fans(try shape.validated(context: "Initializer \(name)"))
     // Keras divides by this so the truncated normal keeps the intended variance.
     let truncationScale = 0.879_625_661_034_239_78
@@ -98,7 +116,10 @@ public struct Initializer: Sendable, Hashable, Codable, CustomStringConvertible 
       return try Ops.truncatedNormal(
         shape, mean: parameter("mean", 0), stddev: parameter("stddev", 0.05), dtype: dtype)
     default:
-      throw PlexusError.invalidArgument(context: "Initializer", message: "unknown '\(name)'")
+      guard let draw = Self.customDraw(name) else {
+        throw PlexusError.invalidArgument(context: "Initializer", message: "unknown '\(name)'")
+      }
+      return try draw(shape, dtype, parameters)
     }
   }
 
@@ -123,7 +144,7 @@ public struct Initializer: Sendable, Hashable, Codable, CustomStringConvertible 
   /// Accepts `"GlorotUniform"` and `"glorot_uniform"` alike.
   static func canonicalName(_ name: String) -> String? {
     let squashed = name.filter { $0 != "_" }.lowercased()
-    return known.first { $0.lowercased() == squashed }
+    return known.first { $0.lowercased() == squashed } ?? (customDraw(name) != nil ? name : nil)
   }
 
   public var description: String { name }

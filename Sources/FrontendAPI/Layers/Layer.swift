@@ -96,7 +96,7 @@ open class Layer: @unchecked Sendable, SequentialComponent {
 
   /// The layer's settings, as Keras's `get_config()` returns them.
   open var config: [String: ConfigValue] {
-    ["name": .string(name), "trainable": .bool(trainable)]
+    ["name": .string(name), "trainable": .bool(trainable), "dtype": DTypePolicy.float32.value]
   }
 
   // MARK: Calling

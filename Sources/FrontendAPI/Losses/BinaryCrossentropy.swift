@@ -59,7 +59,9 @@ public final class BinaryCrossentropy: Loss, @unchecked Sendable {
   }
 
   /// The settings under their Keras names.
-  public override var config: [String: Double] {
-    ["from_logits": fromLogits ? 1 : 0, "label_smoothing": labelSmoothing]
+  public override var config: [String: ConfigValue] {
+    super.config.merging([
+      "from_logits": .bool(fromLogits), "label_smoothing": .double(labelSmoothing), "axis": -1,
+    ]) { $1 }
   }
 }

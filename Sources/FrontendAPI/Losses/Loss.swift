@@ -25,8 +25,10 @@ open class Loss: @unchecked Sendable {
       context: "\(type(of: self)).call", message: "a Loss subclass must override call(_:_:)")
   }
 
-  /// The settings under their Keras names (booleans as 0 or 1).
-  open var config: [String: Double] { [:] }
+  /// The settings under their Keras names, as `get_config()` returns them.
+  open var config: [String: ConfigValue] {
+    ["name": .string(name), "reduction": .string(reduction.rawValue)]
+  }
 
   /// The loss of a batch: per-sample losses from ``call(_:_:)``, multiplied by `sampleWeight`
   /// when given (one weight per sample, or per element), then reduced as ``reduction`` says.

@@ -84,5 +84,7 @@ public final class SparseCategoricalCrossentropy: Loss, @unchecked Sendable {
   }
 
   /// The settings under their Keras names.
-  public override var config: [String: Double] { ["from_logits": fromLogits ? 1 : 0] }
+  public override var config: [String: ConfigValue] {
+    super.config.merging(["from_logits": .bool(fromLogits), "ignore_class": .null]) { $1 }
+  }
 }

@@ -14,6 +14,11 @@ public final class BinaryAccuracy: Metric, @unchecked Sendable {
     super.init(name: name)
   }
 
+  /// `name`, `dtype` and `threshold`.
+  public override var config: [String: ConfigValue] {
+    super.config.merging(["threshold": .double(threshold)]) { $1 }
+  }
+
   /// Adds one batch.
   public override func update(_ yTrue: Tensor, _ yPred: Tensor, sampleWeight: Tensor? = nil)
     throws

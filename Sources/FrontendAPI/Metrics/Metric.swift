@@ -26,6 +26,9 @@ open class Metric: @unchecked Sendable {
       message: "a Metric subclass must override update(_:_:sampleWeight:)")
   }
 
+  /// The settings under their Keras names, as `get_config()` returns them.
+  open var config: [String: ConfigValue] { ["name": .string(name), "dtype": "float32"] }
+
   /// The weighted mean so far (0 before any update). Equivalent to `metric.result()`.
   open func result() -> Double { count == 0 ? 0 : total / count }
 

@@ -1,5 +1,6 @@
 extension Model {
-  /// The compiled loss summed over outputs; also feeds the running loss shown in the logs.
+  /// The compiled loss summed over outputs plus every layer's regularization penalty
+  /// (``Layer/losses``); also feeds the running loss shown in the logs.
   public func computeLoss(_ y: [Tensor], _ predictions: [Tensor]) throws -> Tensor {
     let compiled = try requireCompiled("computeLoss")
     guard y.count == predictions.count else {
@@ -16,8 +17,12 @@ extension Model {
       }
       total = try total.map { try Ops.add($0, value) } ?? value
     }
-    guard let total else {
+    guard var total else {
       throw PlexusError.invalidArgument(context: "Model '\(name)'", message: "no outputs")
+    }
+    // Regularization penalties join the loss, as Keras adds `model.losses`.
+    for penalty in try losses {
+      total = try Ops.add(total, Ops.cast(penalty, to: total.dtype))
     }
     compiled.track(total, weight: batch, in: compiled.lossTracker)
     return total

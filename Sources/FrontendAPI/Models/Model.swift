@@ -59,6 +59,12 @@ open class Model: Layer {
   /// sublayer properties.
   public var layers: [Layer] { containedLayers.isEmpty ? sublayers.map(\.1) : containedLayers }
 
+  /// A Functional model's config is its graph (Keras's `layers`, `input_layers`,
+  /// `output_layers`); a subclass's is the base layer config.
+  open override var config: [String: ConfigValue] {
+    graph == nil ? super.config : functionalConfig
+  }
+
   /// The number of outputs the model produces.
   public var outputCount: Int { graph?.outputs.count ?? 1 }
 

@@ -90,6 +90,10 @@ public final class Sequential: Model {
     return shape
   }
 
+  /// Keras's Sequential config: the layers, led by an `InputLayer` once the input shape is
+  /// known, and `build_input_shape`.
+  public override var config: [String: ConfigValue] { sequentialConfig }
+
   /// Each layer's output shape, from the build shape.
   var outputShapes: [Shape] {
     guard let start = buildShape ?? input?.shape else { return [] }

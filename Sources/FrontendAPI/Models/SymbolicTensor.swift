@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A placeholder for a tensor in a Functional model: a shape (batch axis -1, Keras's `None`),
 /// a dtype, and the layer call that produces it.
 ///
@@ -13,12 +15,17 @@ public class SymbolicTensor: @unchecked Sendable, CustomStringConvertible {
   public let dtype: DType
   /// The layer call that produces this value (nil for an ``Input``).
   let producer: LayerCall?
+  /// Creation order: numbers a shared layer's calls as Keras numbers its nodes.
+  let serial: Int
 
   init(shape: Shape, dtype: DType, producer: LayerCall?) {
     self.shape = shape
     self.dtype = dtype
     self.producer = producer
+    self.serial = Self.counter.add(1, ordering: .relaxed).newValue
   }
+
+  private static let counter = Atomic<Int>(0)
 
   public var description: String {
     let dims = shape.dims.map { $0 < 0 ? "None" : "\($0)" }

@@ -74,7 +74,10 @@ open class Adam: Optimizer, @unchecked Sendable {
   }
 
   /// The hyper-parameters under their Keras names.
-  open override var config: [String: Double] {
-    super.config.merging(["beta_1": beta1, "beta_2": beta2, "epsilon": epsilon]) { $1 }
+  open override var config: [String: ConfigValue] {
+    super.config.merging([
+      "beta_1": .double(beta1), "beta_2": .double(beta2), "epsilon": .double(epsilon),
+      "amsgrad": false,
+    ]) { $1 }
   }
 }

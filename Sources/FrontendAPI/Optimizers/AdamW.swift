@@ -5,11 +5,11 @@ public final class AdamW: Adam, @unchecked Sendable {
   public init(
     learningRate: Double = 0.001, weightDecay: Double = 0.004, beta1: Double = 0.9,
     beta2: Double = 0.999, epsilon: Double = 1e-7, clipnorm: Double? = nil,
-    clipvalue: Double? = nil, globalClipnorm: Double? = nil
+    clipvalue: Double? = nil, globalClipnorm: Double? = nil, name: String = "adam_w"
   ) {
     super.init(
       learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
       weightDecay: weightDecay, clipnorm: clipnorm, clipvalue: clipvalue,
-      globalClipnorm: globalClipnorm, name: "adamw")
+      globalClipnorm: globalClipnorm, name: name)
   }
 }

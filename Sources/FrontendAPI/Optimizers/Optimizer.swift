@@ -76,20 +76,22 @@ open class Optimizer: @unchecked Sendable {
       message: "an Optimizer subclass must override update(_:gradient:slots:learningRate:step:)")
   }
 
-  /// The hyper-parameters under their Keras names (booleans as 0 or 1).
-  open var config: [String: Double] {
-    var result = ["learning_rate": learningRate]
-    result["weight_decay"] = weightDecay
-    result["clipnorm"] = clipnorm
-    result["clipvalue"] = clipvalue
-    result["global_clipnorm"] = globalClipnorm
-    return result
+  /// The hyper-parameters under their Keras names, as `get_config()` returns them (the
+  /// learning rate rounded to float32, as Keras holds it in a float32 variable).
+  open var config: [String: ConfigValue] {
+    [
+      "name": .string(name), "learning_rate": .float32(learningRate),
+      "weight_decay": .optional(weightDecay), "clipnorm": .optional(clipnorm),
+      "global_clipnorm": .optional(globalClipnorm), "clipvalue": .optional(clipvalue),
+      "use_ema": false, "ema_momentum": 0.99, "ema_overwrite_frequency": .null,
+      "loss_scale_factor": .null, "gradient_accumulation_steps": .null,
+    ]
   }
 
   // MARK: Applying gradients
 
-  /// Applies one step: clips the gradients, applies weight decay, updates each variable and
-  /// counts the step. Nil gradients are skipped; when every gradient is nil nothing happens.
+  /// Applies one step: clips the gradients, applies weight decay, updates each variable,
+  /// projects it onto its ``Variable/constraint`` and counts the step. Nil gradients are skipped; when every gradient is nil nothing happens.
   /// Equivalent to `optimizer.apply_gradients(zip(gradients, variables))`.
   public func apply(_ gradients: [Tensor?], to variables: [Variable]) throws {
     guard gradients.count == variables.count else {
@@ -114,6 +116,11 @@ open class Optimizer: @unchecked Sendable {
       try update(
         pairs[index].variable, gradient: clipped[index], slots: slotLists[index],
         learningRate: rate, step: step)
+    }
+    // Keras projects constrained variables right after their update.
+    for (_, variable) in pairs {
+      guard let constraint = variable.constraint else { continue }
+      try variable.assign(constraint(current(variable)))
     }
     iterations += 1
   }

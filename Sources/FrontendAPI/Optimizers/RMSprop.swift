@@ -14,18 +14,19 @@ public final class RMSprop: Optimizer, @unchecked Sendable {
   /// Whether to normalise by the centred second moment (the variance estimate).
   public let centered: Bool
 
-  /// Creates the optimizer with Keras's defaults.
+  /// Creates the optimizer with Keras's defaults (its default name too, `"rm_sprop"`).
   public init(
     learningRate: Double = 0.001, rho: Double = 0.9, momentum: Double = 0,
     epsilon: Double = 1e-7, centered: Bool = false, weightDecay: Double? = nil,
-    clipnorm: Double? = nil, clipvalue: Double? = nil, globalClipnorm: Double? = nil
+    clipnorm: Double? = nil, clipvalue: Double? = nil, globalClipnorm: Double? = nil,
+    name: String = "rm_sprop"
   ) {
     self.rho = rho
     self.momentum = momentum
     self.epsilon = epsilon
     self.centered = centered
     super.init(
-      learningRate: learningRate, name: "rmsprop", weightDecay: weightDecay, clipnorm: clipnorm,
+      learningRate: learningRate, name: name, weightDecay: weightDecay, clipnorm: clipnorm,
       clipvalue: clipvalue, globalClipnorm: globalClipnorm)
   }
 
@@ -73,9 +74,10 @@ public final class RMSprop: Optimizer, @unchecked Sendable {
   }
 
   /// The hyper-parameters under their Keras names.
-  public override var config: [String: Double] {
-    super.config.merging(
-      ["rho": rho, "momentum": momentum, "epsilon": epsilon, "centered": centered ? 1 : 0]
-    ) { $1 }
+  public override var config: [String: ConfigValue] {
+    super.config.merging([
+      "rho": .double(rho), "momentum": .double(momentum), "epsilon": .double(epsilon),
+      "centered": .bool(centered),
+    ]) { $1 }
   }
 }

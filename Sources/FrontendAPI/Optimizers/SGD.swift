@@ -14,12 +14,12 @@ public final class SGD: Optimizer, @unchecked Sendable {
   public init(
     learningRate: Double = 0.01, momentum: Double = 0, nesterov: Bool = false,
     weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil,
-    globalClipnorm: Double? = nil
+    globalClipnorm: Double? = nil, name: String = "sgd"
   ) {
     self.momentum = momentum
     self.nesterov = nesterov
     super.init(
-      learningRate: learningRate, name: "sgd", weightDecay: weightDecay, clipnorm: clipnorm,
+      learningRate: learningRate, name: name, weightDecay: weightDecay, clipnorm: clipnorm,
       clipvalue: clipvalue, globalClipnorm: globalClipnorm)
   }
 
@@ -57,7 +57,7 @@ public final class SGD: Optimizer, @unchecked Sendable {
   }
 
   /// The hyper-parameters under their Keras names.
-  public override var config: [String: Double] {
-    super.config.merging(["momentum": momentum, "nesterov": nesterov ? 1 : 0]) { $1 }
+  public override var config: [String: ConfigValue] {
+    super.config.merging(["momentum": .double(momentum), "nesterov": .bool(nesterov)]) { $1 }
   }
 }

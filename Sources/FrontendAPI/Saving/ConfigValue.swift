@@ -1,4 +1,10 @@
 /// A JSON value in a layer's or model's configuration, as Keras's `get_config()` returns it.
+///
+/// Read and write JSON with ``init(json:)`` and ``jsonString(pretty:)``, which keep integers
+/// and floats apart (`1` and `1.0`) as Keras's configs need. The `Codable` conformance goes
+/// through Foundation's `JSONDecoder`, which reads `1.0` as the integer 1; use it for values
+/// Plexus wrote itself, not for Keras's files. Equality compares objects regardless of key
+/// order, and `.int(1) != .double(1)`.
 public enum ConfigValue: Sendable, Hashable, Codable, CustomStringConvertible {
   case null
   case bool(Bool)

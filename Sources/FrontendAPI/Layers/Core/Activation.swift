@@ -21,6 +21,6 @@ public final class Activation: Layer {
   }
 
   public override var config: [String: ConfigValue] {
-    super.config.merging(["activation": .string(activation.name)]) { $1 }
+    super.config.merging(["activation": activation.layerConfigValue]) { $1 }
   }
 }

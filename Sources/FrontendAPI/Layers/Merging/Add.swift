@@ -5,7 +5,11 @@ public final class Add: Layer {
   /// Creates the layer.
   public override init(name: String? = nil) { super.init(name: name) }
 
+  /// The input shapes it was built for, batch axis -1 (for `build_config`).
+  private(set) var builtInputShapes: [Shape]?
+
   public override func build(inputShapes: [Shape]) throws {
+    defer { builtInputShapes = inputShapes.map { Shape([-1] + $0.dims.dropFirst()) } }
     guard inputShapes.count >= 2, let first = inputShapes.first else {
       throw PlexusError.invalidArgument(
         context: "Layer \(identity)",
@@ -35,3 +39,5 @@ public final class Add: Layer {
     inputShapes.first ?? []
   }
 }
+
+extension Add: MultiInputLayer {}

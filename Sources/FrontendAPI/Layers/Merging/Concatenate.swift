@@ -11,7 +11,11 @@ public final class Concatenate: Layer {
     super.init(name: name)
   }
 
+  /// The input shapes it was built for, batch axis -1 (for `build_config`).
+  private(set) var builtInputShapes: [Shape]?
+
   public override func build(inputShapes: [Shape]) throws {
+    defer { builtInputShapes = inputShapes.map { Shape([-1] + $0.dims.dropFirst()) } }
     guard inputShapes.count >= 2 else {
       throw PlexusError.invalidArgument(
         context: "Layer \(identity)",
@@ -41,3 +45,5 @@ public final class Concatenate: Layer {
     super.config.merging(["axis": .int(axis)]) { $1 }
   }
 }
+
+extension Concatenate: MultiInputLayer {}

@@ -35,6 +35,6 @@ public final class Dropout: Layer {
   }
 
   public override var config: [String: ConfigValue] {
-    super.config.merging(["rate": .double(rate)]) { $1 }
+    super.config.merging(["rate": .double(rate), "seed": .null, "noise_shape": .null]) { $1 }
   }
 }

@@ -15,6 +15,11 @@ public final class Flatten: Layer {
     return try Ops.reshape(x, [x.shape[0], x.shape.dims.dropFirst().reduce(1, *)])
   }
 
+  /// Keras's Flatten config; Plexus is channels-last throughout.
+  public override var config: [String: ConfigValue] {
+    super.config.merging(["data_format": "channels_last"]) { $1 }
+  }
+
   public override func computeOutputShape(_ inputShapes: [Shape]) throws -> Shape {
     guard let shape = inputShapes.first, shape.rank >= 1 else { return [-1, 1] }
     let rest = shape.dims.dropFirst()

@@ -49,6 +49,6 @@ public final class Reshape: Layer {
   }
 
   public override var config: [String: ConfigValue] {
-    super.config.merging(["target_shape": .shape(targetShape.dims)]) { $1 }
+    super.config.merging(["target_shape": .array(targetShape.dims.map(ConfigValue.int))]) { $1 }
   }
 }

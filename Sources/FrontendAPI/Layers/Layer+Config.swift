@@ -1,0 +1,69 @@
+extension Layer {
+  /// Keras layers without a `build` method of their own: Keras writes no `build_config`
+  /// for them.
+  static let buildlessClasses: Set<String> = ["Dropout", "Reshape", "Activation", "InputLayer"]
+
+  /// What Keras writes under `build_config`: the input shape(s) the layer was built for, or
+  /// nil when unbuilt or when Keras writes none for this class.
+  public var buildConfig: ConfigValue? {
+    guard built, !Self.buildlessClasses.contains(className),
+      let shapes = (self as? any MultiInputLayer)?.builtInputShapes ?? buildShape.map({ [$0] })
+    else { return nil }
+    let values = shapes.map { ConfigValue.shape($0.dims) }
+    return ["input_shape": values.count == 1 ? values[0] : .array(values)]
+  }
+
+  /// The layer as `keras.saving.serialize_keras_object` writes it: `module`, `class_name`,
+  /// `config`, `registered_name` and, once built, `build_config`.
+  public var serialized: SerializedObject {
+    if let model = self as? Model { return model.modelSerialized }
+    let registered = Layer.registry.registeredName(forClass: className)
+    return SerializedObject(
+      module: registered == nil ? "keras.layers" : "", className: className,
+      config: .object(config), registeredName: registered, buildConfig: buildConfig)
+  }
+
+  /// Rebuilds a layer (or a whole model) from its serialized form, and builds it when the
+  /// form has a `build_config`. Only registered class names resolve; anything else is an
+  /// error naming the class and how to register it.
+  ///
+  /// ```swift
+  /// let copy = try Layer.fromConfig(Dense(4, activation: .relu).serialized.value)
+  /// ```
+  /// Equivalent to `keras.saving.deserialize_keras_object` followed by `build_from_config`.
+  public static func fromConfig(_ value: ConfigValue) throws -> Layer {
+    let object = try SerializedObject(value, kind: "Layer")
+    let layer = try registry.make(object)
+    if !layer.built, let shapes = object.buildConfig?["input_shape"], !shapes.isNull {
+      try layer.buildIfNeeded(try Self.buildShapes(from: shapes, layer: layer.identity))
+    }
+    return layer
+  }
+
+  /// The shapes in a `build_config`'s `input_shape`: one shape, or a list of shapes.
+  static func buildShapes(from value: ConfigValue, layer: String) throws -> [Shape] {
+    guard let entries = value.arrayValue else {
+      throw PlexusError.invalidArgument(
+        context: "Layer \(layer) build_config",
+        message: "'input_shape' must be a shape or a list of shapes, received \(value)")
+    }
+    let isList = entries.contains { $0.arrayValue != nil }
+    let shapes = isList ? entries : [value]
+    return try shapes.map { entry in
+      guard let dims = entry.shapeValue,
+        entry.arrayValue?.allSatisfy({ $0.isNull || $0.intValue != nil }) == true
+      else {
+        throw PlexusError.invalidArgument(
+          context: "Layer \(layer) build_config", message: "invalid shape \(entry)")
+      }
+      return Shape(dims)
+    }
+  }
+}
+
+/// A layer built from several inputs that remembers all their shapes (``Layer/buildShape``
+/// holds the first only), so that its `build_config` lists each, as Keras writes it.
+protocol MultiInputLayer: Layer {
+  /// The input shapes the layer was built for, batch axis -1.
+  var builtInputShapes: [Shape]? { get }
+}

@@ -1,0 +1,35 @@
+extension Layer {
+  /// The path Keras gives each weight, in ``weights`` order: `"dense/kernel"` for a layer's
+  /// own weight; a Sequential or subclassed model puts its name in front of its layers'
+  /// (`"mlp/hidden/kernel"`), as Keras's name scopes do, while a Functional model's layers keep
+  /// their own (`"shared/kernel"`). Plexus's structural paths (``Variable/path``,
+  /// `"hidden.kernel"`) are unchanged; these are the names a Keras user looks for.
+  ///
+  /// ```swift
+  /// zip(model.kerasWeightPaths, model.weights)  // ("mlp/hidden/kernel", <Variable ...>), ...
+  /// ```
+  public var kerasWeightPaths: [String] {
+    var result: [String] = []
+    var seen = Set<ObjectIdentifier>()
+    collectKerasPaths(scope: "", into: &result, seen: &seen)
+    return result
+  }
+
+  /// The weight whose Keras path is `path` (`"dense/kernel"`), or nil.
+  public func weight(kerasPath path: String) -> Variable? {
+    zip(kerasWeightPaths, weights).first { $0.0 == path }?.1
+  }
+
+  private func collectKerasPaths(
+    scope: String, into result: inout [String], seen: inout Set<ObjectIdentifier>
+  ) {
+    let ownScope = scope + name + "/"
+    for variable in ownVariables where seen.insert(ObjectIdentifier(variable)).inserted {
+      result.append(ownScope + variable.name)
+    }
+    let childScope = (self as? Model)?.graph != nil ? scope : ownScope
+    for (_, layer) in sublayers {
+      layer.collectKerasPaths(scope: childScope, into: &result, seen: &seen)
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import Synchronization
+
+/// A layer that adds penalties of its own to the training loss: weight regularizers, activity
+/// regularizers, or any extra loss a custom layer computes. `fit` and ``Model/trainStep(_:_:)``
+/// add every such penalty of every layer of the model (Keras's `model.losses`).
+public protocol RegularizedLayer: Layer {
+  /// The penalties to add, each a scalar, recorded on the tape when one is recording.
+  var regularizationLosses: [Tensor] { get throws }
+}
+
+extension Layer {
+  /// The penalties of this layer and of every sublayer, each once. Equivalent to Keras's
+  /// `layer.losses`.
+  public var losses: [Tensor] {
+    get throws {
+      var result: [Tensor] = []
+      var seen = Set<ObjectIdentifier>()
+      try collectLosses(into: &result, seen: &seen)
+      return result
+    }
+  }
+
+  private func collectLosses(into result: inout [Tensor], seen: inout Set<ObjectIdentifier>)
+    throws
+  {
+    guard seen.insert(ObjectIdentifier(self)).inserted else { return }
+    if let regularized = self as? any RegularizedLayer {
+      result += try regularized.regularizationLosses
+    }
+    for (_, layer) in sublayers { try layer.collectLosses(into: &result, seen: &seen) }
+  }
+}
+
+/// A penalty computed during a call and read after it, guarded so that concurrent `predict`
+/// calls on one model stay safe.
+final class LossSlot: Sendable {
+  private let value = Mutex<Tensor?>(nil)
+
+  func store(_ loss: Tensor) { value.withLock { $0 = loss } }
+
+  func load() -> Tensor? { value.withLock { $0 } }
+}

@@ -1,0 +1,88 @@
+extension Layer {
+  /// The names layers and models load by: Keras's class names for the built-ins; register
+  /// custom layers here.
+  ///
+  /// ```swift
+  /// Layer.registry.register("Scale", package: "MyApp") { config in
+  ///   let settings = try LayerSettings(config)
+  ///   return try settings.finish(config, Scale(factor: try config.double("factor"),
+  ///                                            name: settings.name))
+  /// }
+  /// ```
+  public static let registry = Registry<Layer>(
+    kind: "layer", owner: "Layer.registry",
+    builtins: [
+      "Dense": makeDense,
+      "Dropout": { config in
+        let settings = try LayerSettings(config)
+        let reason = "Plexus's Dropout draws from the global seeded stream over the whole input"
+        try config.requireDefault("seed", .null, reason: reason)
+        try config.requireDefault("noise_shape", .null, reason: reason)
+        return try settings.finish(config, Dropout(try config.double("rate"), name: settings.name))
+      },
+      "Flatten": { config in
+        let settings = try LayerSettings(config)
+        try config.requireDefault(
+          "data_format", "channels_last", reason: "Plexus is channels-last throughout")
+        return try settings.finish(config, Flatten(name: settings.name))
+      },
+      "Reshape": { config in
+        let settings = try LayerSettings(config)
+        let entries = config.value("target_shape")?.arrayValue ?? []
+        let dims = entries.compactMap(\.intValue)
+        guard !entries.isEmpty, dims.count == entries.count else {
+          throw config.mismatch("target_shape", "a list of integers (-1 for one inferred axis)")
+        }
+        return try settings.finish(config, Reshape(Shape(dims), name: settings.name))
+      },
+      "Concatenate": { config in
+        let settings = try LayerSettings(config)
+        let axis = try config.optionalInt("axis", default: -1) ?? -1
+        return try settings.finish(config, Concatenate(axis: axis, name: settings.name))
+      },
+      "Add": { config in
+        let settings = try LayerSettings(config)
+        return try settings.finish(config, Add(name: settings.name))
+      },
+      "Activation": { config in
+        let settings = try LayerSettings(config)
+        let activation = try ActivationFunction.fromConfig(config.value("activation") ?? .null)
+        return try settings.finish(config, Activation(activation, name: settings.name))
+      },
+      "InputLayer": { config in
+        throw PlexusError.invalidArgument(
+          context: "Layer.fromConfig",
+          message: "an InputLayer is not a Plexus layer; it is read as the Input of the "
+            + "Sequential or Functional model whose config lists it")
+      },
+      "Sequential": { config in try Sequential.fromConfig(config) },
+      "Functional": { config in try Model.functional(from: config) },
+    ])
+
+  private static func makeDense(_ config: ConfigReader) throws -> Layer {
+    let settings = try LayerSettings(config)
+    let lora = "Plexus's Dense has no LoRA adapter"
+    try config.requireDefault("lora_rank", .null, reason: lora)
+    _ = config.value("lora_alpha")
+    try config.requireDefault(
+      "quantization_config", .null, reason: "Plexus's Dense is not quantized")
+    func optional<T>(_ key: String, _ read: (ConfigValue) throws -> T) throws -> T? {
+      guard let raw = config.value(key), !raw.isNull else { return nil }
+      return try read(raw)
+    }
+    let dense = Dense(
+      try config.int("units"),
+      activation: try ActivationFunction.fromConfig(config.value("activation") ?? .null),
+      useBias: try config.bool("use_bias", default: true),
+      kernelInitializer: try optional("kernel_initializer", Initializer.fromConfig)
+        ?? .glorotUniform,
+      biasInitializer: try optional("bias_initializer", Initializer.fromConfig) ?? .zeros,
+      kernelRegularizer: try optional("kernel_regularizer", Regularizers.fromConfig),
+      biasRegularizer: try optional("bias_regularizer", Regularizers.fromConfig),
+      activityRegularizer: try optional("activity_regularizer", Regularizers.fromConfig),
+      kernelConstraint: try optional("kernel_constraint", Constraints.fromConfig),
+      biasConstraint: try optional("bias_constraint", Constraints.fromConfig),
+      name: settings.name)
+    return try settings.finish(config, dense)
+  }
+}

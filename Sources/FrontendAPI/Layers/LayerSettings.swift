@@ -1,0 +1,33 @@
+/// The settings every layer config holds — `name`, `trainable`, `dtype` — read once for all
+/// layer factories, built-in and custom.
+///
+/// ```swift
+/// Layer.registry.register("Scale") { config in
+///   let settings = try LayerSettings(config)
+///   return try settings.finish(config, Scale(factor: try config.double("factor"),
+///                                            name: settings.name))
+/// }
+/// ```
+public struct LayerSettings {
+  /// `name` (nil: the layer names itself).
+  public let name: String?
+  /// `trainable`.
+  public let trainable: Bool
+  /// `dtype`, which must be the float32 policy.
+  public let dtype: DTypePolicy
+
+  /// Reads the shared settings; a dtype policy other than float32 is an error.
+  public init(_ config: ConfigReader) throws {
+    name = try config.name()
+    trainable = try config.bool("trainable", default: true)
+    dtype = try DTypePolicy(config.value("dtype") ?? .null)
+    try dtype.requireFloat32(layer: config.className)
+  }
+
+  /// Rejects unknown keys, applies `trainable` to `layer` and returns it.
+  public func finish(_ config: ConfigReader, _ layer: Layer) throws -> Layer {
+    try config.finish()
+    if !trainable { layer.trainable = false }
+    return layer
+  }
+}

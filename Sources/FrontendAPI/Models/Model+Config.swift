@@ -1,0 +1,85 @@
+extension Model {
+  /// The model as `keras.saving.serialize_keras_object` writes it, with `build_config` and
+  /// `compile_config`.
+  var modelSerialized: SerializedObject {
+    let compileConfig = compiledConfig
+    if self is Sequential {
+      let shape = (self as? Sequential)?.knownInputShape
+      return SerializedObject(
+        module: "keras", className: "Sequential", config: .object(config),
+        buildConfig: shape.map { ["input_shape": .shape($0.dims)] }, compileConfig: compileConfig)
+    }
+    if graph != nil {
+      return SerializedObject(
+        module: "keras.src.models.functional", className: "Functional", config: .object(config),
+        registeredName: "Functional", buildConfig: ["input_shape": .null],
+        compileConfig: compileConfig)
+    }
+    let registered = Layer.registry.registeredName(forClass: className)
+    return SerializedObject(
+      module: registered == nil ? "keras" : "", className: className, config: .object(config),
+      registeredName: registered, buildConfig: buildConfig, compileConfig: compileConfig)
+  }
+
+  /// What Keras writes under `compile_config`: `{}` before `compile`, else the optimizer, the
+  /// loss and the metrics.
+  var compiledConfig: ConfigValue {
+    guard let compiled else { return [:] }
+    let metrics = (compiled.metrics.first ?? []).map { metric -> ConfigValue in
+      (try? Metric.named(metric.name)) != nil ? .string(metric.name) : metric.serialized.value
+    }
+    return [
+      "optimizer": compiled.optimizer.serialized.value, "loss": compiled.loss.serialized.value,
+      "loss_weights": .null, "metrics": .array(metrics), "weighted_metrics": .null,
+      "run_eagerly": false, "steps_per_execution": 1, "jit_compile": false,
+    ]
+  }
+
+  /// The model as Keras's `model.to_json()` writes it: its architecture, no weights.
+  ///
+  /// ```swift
+  /// let text = model.toJSON()
+  /// let copy = try Model.fromJSON(text)
+  /// ```
+  public func toJSON(pretty: Bool = false) -> String {
+    serialized.value.jsonString(pretty: pretty)
+  }
+
+  /// Rebuilds a model from the JSON of Keras's `model.to_json()` (or Plexus's ``toJSON(pretty:)``):
+  /// a Sequential, a Functional graph, or a registered subclass. A non-empty `compile_config`
+  /// compiles it. Nothing but registered classes and functions is run.
+  /// Equivalent to `keras.models.model_from_json`.
+  public static func fromJSON(_ text: String) throws -> Model {
+    let value = try ConfigValue(json: text)
+    let layer = try Layer.fromConfig(value)
+    guard let model = layer as? Model else {
+      throw PlexusError.invalidArgument(
+        context: "Model.fromJSON",
+        message: "expected a model, received a \(layer.className) layer; use Layer.fromConfig")
+    }
+    if let compileConfig = value["compile_config"], compileConfig.objectValue?.isEmpty == false {
+      try model.compile(fromConfig: compileConfig)
+    }
+    return model
+  }
+
+  /// Compiles from a Keras `compile_config`.
+  func compile(fromConfig value: ConfigValue) throws {
+    let context = "Model '\(name)' compile_config"
+    guard let optimizer = value["optimizer"], let loss = value["loss"], !loss.isNull else {
+      throw PlexusError.invalidArgument(
+        context: context, message: "needs an 'optimizer' and a 'loss', received \(value)")
+    }
+    for key in ["loss_weights", "weighted_metrics"] where value[key].map({ !$0.isNull }) == true {
+      throw PlexusError.invalidArgument(
+        context: context, message: "'\(key)' is not supported yet; it must be null")
+    }
+    let metrics = try (value["metrics"]?.arrayValue ?? []).map { entry -> any MetricConvertible in
+      if let name = entry.stringValue { return name }
+      return try Metric.fromConfig(entry)
+    }
+    try compile(
+      optimizer: try Optimizer.fromConfig(optimizer), loss: try Loss.fromConfig(loss),
+      metrics: metrics)
+  }
+}
