@@ -7,7 +7,7 @@
 /// ```
 ///
 /// Equivalent to `keras.losses.Loss`.
-open class Loss: @unchecked Sendable {
+open class Loss {
   /// The name shown in logs and configs (`"sparse_categorical_crossentropy"`).
   public let name: String
   /// How per-sample losses are combined.

@@ -6,7 +6,7 @@
 /// Reading the small per-batch tensors to the host keeps an update to a few ops.
 ///
 /// Not safe to update from several tasks at once. Equivalent to `keras.metrics.Metric`.
-open class Metric: @unchecked Sendable {
+open class Metric {
   /// The name shown in logs (`"accuracy"`, `"loss"`).
   public let name: String
   /// The weighted sum of per-sample values since the last ``reset()``.

@@ -6,7 +6,7 @@ import Foundation
 /// w -= learningRate · sqrt(1 - beta2^t) / (1 - beta1^t) · m / (sqrt(v) + epsilon)`.
 /// Runs the backend's fused `adamUpdate` kernel in place when there is one.
 /// Equivalent to `keras.optimizers.Adam` (without `amsgrad`).
-open class Adam: Optimizer, @unchecked Sendable {
+open class Adam: Optimizer {
   /// The decay rate of the first-moment estimate.
   public let beta1: Double
   /// The decay rate of the second-moment estimate.
@@ -44,9 +44,16 @@ open class Adam: Optimizer, @unchecked Sendable {
     if let kernels = try fusedKernels(.adamUpdate, variable.dtype) {
       let hyperparameters = AdamHyperparameters(
         learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, step: step)
-      try kernels.adamUpdate(
-        variable: variable.mutableBuffer(), gradient: gradient.buffer, m: m.mutableBuffer(),
-        v: v.mutableBuffer(), hyperparameters)
+      // The slots are this optimizer's own, so taking the three locks in this order cannot
+      // meet another thread taking them in the opposite one.
+      try variable.withMutableBuffer { w in
+        try m.withMutableBuffer { mBuffer in
+          try v.withMutableBuffer { vBuffer in
+            try kernels.adamUpdate(
+              variable: w, gradient: gradient.buffer, m: mBuffer, v: vBuffer, hyperparameters)
+          }
+        }
+      }
       return
     }
     let dtype = variable.dtype

@@ -12,7 +12,7 @@
 /// ```
 ///
 /// Not safe to use from several tasks at once. Equivalent to `keras.optimizers.Optimizer`.
-open class Optimizer: @unchecked Sendable {
+open class Optimizer {
   /// The name used in configs and by ``named(_:)`` (`"adam"`, `"sgd"`).
   public let name: String
   /// The step size; may be changed between steps (by a callback, say).

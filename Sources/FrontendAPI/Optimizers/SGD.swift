@@ -4,7 +4,7 @@
 /// `v = momentum * v - learningRate * g; w += v`, or with `nesterov`,
 /// `w += momentum * v - learningRate * g`. Runs the backend's fused `sgdUpdate` kernel in place
 /// when there is one. Equivalent to `keras.optimizers.SGD`.
-public final class SGD: Optimizer, @unchecked Sendable {
+public final class SGD: Optimizer {
   /// The momentum factor in `[0, 1]`; 0 keeps no velocity slot.
   public let momentum: Double
   /// Whether to apply Nesterov momentum.
@@ -32,10 +32,15 @@ public final class SGD: Optimizer, @unchecked Sendable {
   ) throws {
     let velocity = slots.first
     if let kernels = try fusedKernels(.sgdUpdate, variable.dtype) {
-      try kernels.sgdUpdate(
-        variable: variable.mutableBuffer(), gradient: gradient.buffer,
-        velocity: velocity?.mutableBuffer(), learningRate: learningRate, momentum: momentum,
-        nesterov: nesterov)
+      try variable.withMutableBuffer { w in
+        func run(_ v: TensorBuffer?) throws {
+          try kernels.sgdUpdate(
+            variable: w, gradient: gradient.buffer, velocity: v, learningRate: learningRate,
+            momentum: momentum, nesterov: nesterov)
+        }
+        guard let velocity else { return try run(nil) }
+        try velocity.withMutableBuffer { try run($0) }
+      }
       return
     }
     let dtype = variable.dtype
