@@ -43,6 +43,13 @@ public final class GradientTape: Sendable {
     try GradientTape.$active.withValue(GradientTape.active + [self]) { try body() }
   }
 
+  /// Runs `body` with this tape recording; child tasks it starts record on it too.
+  public func record<R: Sendable>(
+    isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> R
+  ) async rethrows -> R {
+    try await GradientTape.$active.withValue(GradientTape.active + [self]) { try await body() }
+  }
+
   /// Gives `tensor` an identity this tape tracks, in place, so that ops on it are recorded
   /// and ``gradient(of:wrt:)-(_,[Tensor])`` can answer for it. Equivalent to `tape.watch(x)`.
   ///
