@@ -42,7 +42,14 @@ public struct DispatchStatistics: Sendable, Equatable, CustomStringConvertible {
   }
 }
 
-/// Collects the statistics of one `Dispatcher.recordingStatistics` scope.
-final class StatisticsCollector: @unchecked Sendable {
-  var statistics = DispatchStatistics()
+/// Collects the statistics of one `Dispatcher.recordingStatistics` scope. Child tasks inherit
+/// the scope and count into it at the same time, so every access holds a lock.
+final class StatisticsCollector: Sendable {
+  private let state = Locked(DispatchStatistics())
+
+  /// The counts so far; `statistics.add(...)` updates them in one critical section.
+  var statistics: DispatchStatistics {
+    get { state.current }
+    _modify { yield &state.current }
+  }
 }

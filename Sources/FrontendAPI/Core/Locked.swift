@@ -58,3 +58,20 @@ final class Locked<Value>: @unchecked Sendable {
     return try body(&value)
   }
 }
+
+extension Locked where Value: Sendable {
+  /// The value, read or changed in place under the lock: `locked.current.add(x)` is one
+  /// critical section, not a read and a write that another thread could come between.
+  var current: Value {
+    _read {
+      lock.lock()
+      defer { lock.unlock() }
+      yield value
+    }
+    _modify {
+      lock.lock()
+      defer { lock.unlock() }
+      yield &value
+    }
+  }
+}
