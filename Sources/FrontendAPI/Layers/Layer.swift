@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The base of every layer and model: settings in `init`, weights in `build(inputShape:)`,
 /// computation in `call(_:training:)`.
 ///
@@ -49,6 +51,8 @@ open class Layer: SequentialComponent {
   }
   /// Guards `bookkeeping`. Held briefly; never while calling out to subclass code.
   let lock = Lock()
+  /// `bookkeeping.built`, readable without the lock.
+  private let builtFlag = Atomic(false)
   /// Held for the whole first build, so that racing callers build once.
   private let buildLock = Lock()
   var bookkeeping = Bookkeeping()
@@ -67,8 +71,15 @@ open class Layer: SequentialComponent {
 
   /// Whether the layer has created its weights.
   public internal(set) var built: Bool {
-    get { lock.withLock { bookkeeping.built } }
-    set { lock.withLock { bookkeeping.built = newValue } }
+    // Read on every call: one atomic load rather than the lock, which many threads calling one
+    // model would contend for. Acquiring, so the state `build` set is visible after it.
+    get { builtFlag.load(ordering: .acquiring) }
+    set {
+      lock.withLock {
+        bookkeeping.built = newValue
+        builtFlag.store(newValue, ordering: .releasing)
+      }
+    }
   }
 
   /// The input shape the layer was built for, batch axis as -1.
@@ -185,6 +196,7 @@ open class Layer: SequentialComponent {
       }
       lock.withLock {
         bookkeeping.built = true
+        builtFlag.store(true, ordering: .releasing)
         bookkeeping.buildShape = symbolic.first
         bookkeeping.sublayers = nil
         bookkeeping.ownVariables = nil

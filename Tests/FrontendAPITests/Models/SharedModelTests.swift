@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Synchronization
 import Testing
 
@@ -21,6 +22,8 @@ private final class CountingDense: Layer {
 
   override func build(inputShape: Shape) throws {
     builds.count.add(1, ordering: .relaxed)
+    // A slow build, so that racing callers arrive while it runs.
+    Thread.sleep(forTimeInterval: 0.05)
     kernel = try addWeight(
       name: "kernel", shape: [inputShape[inputShape.rank - 1], 4], initializer: .constant(0.5))
   }
