@@ -11,7 +11,8 @@
 /// try optimizer.apply(gradients, to: model.trainableVariables)
 /// ```
 ///
-/// Not safe to use from several tasks at once. Equivalent to `keras.optimizers.Optimizer`.
+/// Not `Sendable`: it belongs to one training loop, and the compiler keeps it in one task at a
+/// time (subclasses need no annotation). Equivalent to `keras.optimizers.Optimizer`.
 open class Optimizer {
   /// The name used in configs and by ``named(_:)`` (`"adam"`, `"sgd"`).
   public let name: String
