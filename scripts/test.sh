@@ -6,7 +6,8 @@
 # "N passed, N failed" summed over all of them, and exits non-zero when anything failed.
 #
 # Counting: the lint, the language mode, the zero-warnings build and the user package are one
-# test each; each suite run under ThreadSanitizer is one. Swift Testing counts one per test function (a parameterised
+# test each; each suite run under ThreadSanitizer is one, and so is the check that it catches a
+# planted race. Swift Testing counts one per test function (a parameterised
 # test once, however many cases it ran), from its "passed after" / "failed after" result lines;
 # XCTest one per "Test Case" result line; the C tests one per TAP "ok" / "not ok" line; pytest
 # from its summary. Skipped tests count as neither. A test process that crashes, or fails with no
@@ -139,6 +140,16 @@ section "ThreadSanitizer: the concurrency tests"
 # A separate scratch path keeps the instrumented build apart from the plain one. Each suite
 # is one counted test: it passes when it ran clean, with no race reported.
 tsan_start=$SECONDS
+# First, a planted race must be caught: otherwise a clean run below would prove nothing.
+if swiftc -sanitize=thread -o "$logs/canary" Tests/Fixtures/TSanCanary/main.swift \
+  </dev/null >"$logs/canary.log" 2>&1 \
+  && ! TSAN_OPTIONS=halt_on_error=1 "$logs/canary" </dev/null >>"$logs/canary.log" 2>&1 \
+  && grep -q 'WARNING: ThreadSanitizer: .*race' "$logs/canary.log"; then
+  tally 1 0 0 "ThreadSanitizer catches a planted race"
+else
+  tail -n 20 "$logs/canary.log"
+  tally 0 1 0 "ThreadSanitizer catches a planted race"
+fi
 tsan_suites=(SharedModelTests ParallelTrainingTests VariableTests GradientTapeTests)
 if swift build --build-tests --sanitize=thread --scratch-path .build-tsan </dev/null \
   >"$logs/tsan-build" 2>&1; then
