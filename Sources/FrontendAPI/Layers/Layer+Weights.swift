@@ -19,7 +19,12 @@ extension Layer {
     lock.withLock {
       bookkeeping.addedWeights.append(variable)
       bookkeeping.ownVariables = nil
-      if !inFirstBuild, !bookkeeping.built { bookkeeping.weightsMadeOutsideBuild = true }
+      // Outside the first call's build, this is a build by hand (or weights made in `init`):
+      // the layer is built, as Keras marks it after `build`.
+      if !inFirstBuild, !bookkeeping.built {
+        bookkeeping.built = true
+        builtFlag.store(true, ordering: .releasing)
+      }
     }
     LayerStructure.changed()
     return variable

@@ -18,9 +18,11 @@ import Synchronization
 ///
 /// Calling a layer builds it on first use from the input's shape, then checks every input
 /// against ``inputSpec``: a wrong shape throws an error that names the layer, the expected and
-/// the received shape. Calling ``build(inputShape:)`` by hand also builds it: weights made with
-/// ``addWeight(name:shape:initializer:dtype:trainable:)`` outside the first call mark the
-/// layer built, so the first call does not make them again. Weights are found by reflection
+/// the received shape. Calling ``build(inputShape:)`` by hand builds it too, as in Keras: a
+/// weight made with ``addWeight(name:shape:initializer:dtype:trainable:)`` outside the first
+/// call's build marks the layer built, so the first call does not make the weights again (a
+/// layer that makes weights with `addWeight` in `init` is therefore built from the start, and
+/// its `build` does not run). Weights are found by reflection
 /// over stored properties (variables and sublayers, also inside arrays and optionals) plus
 /// those made with `addWeight`.
 ///
@@ -42,8 +44,6 @@ open class Layer: SequentialComponent {
     var built = false
     var buildShape: Shape?
     var addedWeights: [Variable] = []
-    /// Whether `addWeight` ran outside the first call's build: a build by hand.
-    var weightsMadeOutsideBuild = false
     var trainable = true
     var sublayers: [(String, Layer)]?
     var ownVariables: [Variable]?
@@ -52,7 +52,7 @@ open class Layer: SequentialComponent {
   /// Guards `bookkeeping`. Held briefly; never while calling out to subclass code.
   let lock = Lock()
   /// `bookkeeping.built`, readable without the lock.
-  private let builtFlag = Atomic(false)
+  let builtFlag = Atomic(false)
   /// Held for the whole first build, so that racing callers build once.
   private let buildLock = Lock()
   var bookkeeping = Bookkeeping()
@@ -182,14 +182,9 @@ open class Layer: SequentialComponent {
     }
     try buildLock.withLock {
       // Another thread may have built it while this one waited.
-      let (done, byHand) = lock.withLock {
-        (bookkeeping.built, bookkeeping.weightsMadeOutsideBuild)
-      }
-      if done { return }
-      if !byHand {
-        try Self.$building.withValue(Self.building.union([id])) {
-          try buildReleasingPartialWeights(shapes)
-        }
+      if lock.withLock({ bookkeeping.built }) { return }
+      try Self.$building.withValue(Self.building.union([id])) {
+        try buildReleasingPartialWeights(shapes)
       }
       let symbolic = shapes.map { shape in
         Shape(shape.dims.enumerated().map { $0.offset == 0 ? -1 : $0.element })

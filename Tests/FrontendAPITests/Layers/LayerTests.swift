@@ -70,6 +70,7 @@ private final class Scale: Layer {
   @Test func buildingByHandMarksTheLayerBuilt() throws {
     let layer = Dense(3)
     try layer.build(inputShape: [-1, 4])
+    #expect(layer.built)
     #expect(layer.weights.count == 2)
     _ = try layer(Tensor.ones([2, 4]))
     #expect(layer.built)
