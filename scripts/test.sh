@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Runs every test of Plexus: the lint, the Swift tests (Swift Testing, and XCTest if any), the C
-# ABI tests and the Python tests. Installs missing dependencies first. Prints, as its last line,
+# Runs every test of Plexus: the lint, the Swift 6 language-mode and zero-warnings checks, the
+# Swift tests (Swift Testing, and XCTest if any), a user package that subclasses Layer and Model
+# (built with -warnings-as-errors), the concurrency suites under ThreadSanitizer, the C ABI tests
+# and the Python tests. Installs missing dependencies first. Prints, as its last line,
 # "N passed, N failed" summed over all of them, and exits non-zero when anything failed.
 #
-# Counting: the lint is one test. Swift Testing counts one per test function (a parameterised
+# Counting: the lint, the language mode, the zero-warnings build and the user package are one
+# test each; each suite run under ThreadSanitizer is one, and so is the check that it catches a
+# planted race. Swift Testing counts one per test function (a parameterised
 # test once, however many cases it ran), from its "passed after" / "failed after" result lines;
 # XCTest one per "Test Case" result line; the C tests one per TAP "ok" / "not ok" line; pytest
 # from its summary. Skipped tests count as neither. A test process that crashes, or fails with no
@@ -47,16 +51,34 @@ else
   tally 0 1 0 "lint"
 fi
 
-section "build: swift build --build-tests"
+section "language mode: Swift 6 for every target"
+# The tools version picks the Swift 6 language mode; a target that asks for an older one
+# (swiftLanguageModes, -swift-version 5) would build without the data-race checks.
+if grep -qE '^// swift-tools-version:6' Package.swift \
+  && ! grep -nE 'swiftLanguage(Modes|Versions)|-swift-version|\.v5\b' Package.swift; then
+  tally 1 0 0 "Swift 6 language mode"
+else
+  echo "Package.swift must use tools version 6 and leave the language mode at Swift 6"
+  tally 0 1 0 "Swift 6 language mode"
+fi
+
+section "build: swift build --build-tests -Xswiftc -warnings-as-errors"
 build_start=$SECONDS
-if swift build --build-tests </dev/null >"$logs/build" 2>&1; then
+if swift build --build-tests -Xswiftc -warnings-as-errors </dev/null >"$logs/build" 2>&1; then
   built=1
-  echo "built in $((SECONDS - build_start)) s"
+  echo "built with no warnings in $((SECONDS - build_start)) s"
+  tally 1 0 0 "zero warnings"
 else
   built=0
-  grep -E 'error:' "$logs/build" | sort -u | head -50
-  tail -n 30 "$logs/build"
-  tally 0 1 0 "build"
+  grep -E '(error|warning):' "$logs/build" | grep -v '`-' | sort -u | head -50
+  tally 0 1 0 "zero warnings"
+  # Warnings fail the check above; the tests still run on a plain build.
+  if swift build --build-tests </dev/null >"$logs/build" 2>&1; then
+    built=1
+  else
+    tail -n 30 "$logs/build"
+    tally 0 1 0 "build"
+  fi
 fi
 
 # swift_tests LABEL ARGS...: runs `swift test --skip-build ARGS...` and tallies its results.
@@ -112,6 +134,55 @@ if ((built)); then
 else
   echo "skipped: the build failed"
 fi
+
+section "user package: Tests/Fixtures/UserPackage, -warnings-as-errors"
+# Subclasses of Layer and Model in another package must build without a single warning.
+fixture_start=$SECONDS
+if swift build --package-path Tests/Fixtures/UserPackage --scratch-path .build-fixture \
+  -Xswiftc -warnings-as-errors </dev/null >"$logs/fixture" 2>&1; then
+  tally 1 0 0 "user package"
+else
+  grep -E '(error|warning):' "$logs/fixture" | grep -v '`-' | sort -u | head -30
+  tail -n 20 "$logs/fixture"
+  tally 0 1 0 "user package"
+fi
+echo "user package in $((SECONDS - fixture_start)) s"
+
+section "ThreadSanitizer: the concurrency tests"
+# A separate scratch path keeps the instrumented build apart from the plain one. Each suite
+# is one counted test: it passes when it ran clean, with no race reported.
+tsan_start=$SECONDS
+# First, a planted race must be caught: otherwise a clean run below would prove nothing.
+if swiftc -sanitize=thread -o "$logs/canary" Tests/Fixtures/TSanCanary/main.swift \
+  </dev/null >"$logs/canary.log" 2>&1 \
+  && ! TSAN_OPTIONS=halt_on_error=1 "$logs/canary" </dev/null >>"$logs/canary.log" 2>&1 \
+  && grep -q 'WARNING: ThreadSanitizer: .*race' "$logs/canary.log"; then
+  tally 1 0 0 "ThreadSanitizer catches a planted race"
+else
+  tail -n 20 "$logs/canary.log"
+  tally 0 1 0 "ThreadSanitizer catches a planted race"
+fi
+tsan_suites=(SharedModelTests ParallelTrainingTests VariableTests GradientTapeTests)
+if swift build --build-tests --sanitize=thread --scratch-path .build-tsan </dev/null \
+  >"$logs/tsan-build" 2>&1; then
+  for suite in "${tsan_suites[@]}"; do
+    TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/scripts/tsan-suppressions.txt" swift test --skip-build --sanitize=thread \
+      --scratch-path .build-tsan --filter "FrontendAPITests.$suite" </dev/null \
+      >"$logs/tsan" 2>&1
+    status=$?
+    if ((status == 0)) && ! grep -q 'ThreadSanitizer' "$logs/tsan"; then
+      tally 1 0 0 "ThreadSanitizer: $suite"
+    else
+      grep -E -A30 'WARNING: ThreadSanitizer' "$logs/tsan" | head -60
+      tail -n 15 "$logs/tsan"
+      tally 0 1 0 "ThreadSanitizer: $suite"
+    fi
+  done
+else
+  tail -n 30 "$logs/tsan-build"
+  tally 0 1 0 "ThreadSanitizer build"
+fi
+echo "ThreadSanitizer in $((SECONDS - tsan_start)) s"
 
 section "C ABI tests: Tests/CABITests/run.sh"
 bash Tests/CABITests/run.sh .build/debug </dev/null >"$logs/c" 2>&1

@@ -32,7 +32,7 @@ struct BenchCommand: ParsableCommand {
     #endif
     let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
     try Config.setThreads(threadCount)
-    var report = BenchReport(json: json, threads: threadCount)
+    let report = BenchReport(json: json, threads: threadCount)
     for size in sizes {
       var rates: [String: Double] = [:]
       for backend in backends {

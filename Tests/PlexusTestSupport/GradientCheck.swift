@@ -19,7 +19,8 @@ public func checkGradients(
   }
 
   let tape = GradientTape()
-  let watched = inputs.map { tape.watch($0) }
+  var watched = inputs
+  tape.watch(&watched)
   let value = try tape.record { try objective(watched) }
   let analytic = try tape.gradient(of: value, wrt: watched)
 

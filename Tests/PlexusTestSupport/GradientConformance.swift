@@ -27,7 +27,8 @@ public func checkGradientConformance(
     try Dispatcher.recordingStatistics {
       try withBackend(name) {
         let tape = GradientTape()
-        let watched = gradientCase.inputs.map { tape.watch($0) }
+        var watched = gradientCase.inputs
+        tape.watch(&watched)
         let value = try tape.record { try Ops.sum(gradientCase.function(watched)) }
         let gradients = try tape.gradient(of: value, wrt: watched)
         var flat = try value.floats()

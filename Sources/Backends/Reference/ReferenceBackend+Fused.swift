@@ -171,35 +171,50 @@ extension ReferenceBackend {
     )
     while i < vectorEnd {
       let offset = i * MemoryLayout<Float>.stride
-      let g = raw.g.loadUnaligned(fromByteOffset: offset, as: Vector.self)
+      var w = raw.w.loadUnaligned(fromByteOffset: offset, as: Vector.self)
       var m = raw.m.loadUnaligned(fromByteOffset: offset, as: Vector.self)
       var v = raw.v.loadUnaligned(fromByteOffset: offset, as: Vector.self)
-      var w = raw.w.loadUnaligned(fromByteOffset: offset, as: Vector.self)
-      m += (g - m) * c.oneMinusBeta1
-      v += (g * g - v) * c.oneMinusBeta2
-      // Moments of rarely active weights decay geometrically into subnormal numbers, where
-      // every operation takes a microcode assist (~100x slower); flush them to zero as
-      // TensorFlow's and XLA's flush-to-zero mode does.
-      m.replace(
-        with: 0, where: (m .< Float.leastNormalMagnitude) .& (m .> -Float.leastNormalMagnitude))
-      v.replace(with: 0, where: v .< Float.leastNormalMagnitude)
-      w -= c.alpha * m / (Self.squareRoot(v) + c.epsilon)
+      let g = raw.g.loadUnaligned(fromByteOffset: offset, as: Vector.self)
+      adamStep(&w, &m, &v, g, c)
       raw.m.storeBytes(of: m, toByteOffset: offset, as: Vector.self)
       raw.v.storeBytes(of: v, toByteOffset: offset, as: Vector.self)
       raw.w.storeBytes(of: w, toByteOffset: offset, as: Vector.self)
       i += width
     }
-    while i < range.upperBound {
-      let g = p.g[i]
-      var m = p.m[i] + (g - p.m[i]) * c.oneMinusBeta1
-      var v = p.v[i] + (g * g - p.v[i]) * c.oneMinusBeta2
-      if Swift.abs(m) < Float.leastNormalMagnitude { m = 0 }
-      if v < Float.leastNormalMagnitude { v = 0 }
-      p.m[i] = m
-      p.v[i] = v
-      p.w[i] -= c.alpha * m / (v.squareRoot() + c.epsilon)
-      i += 1
+    // The tail goes through the same vector arithmetic, lane by lane, so that an element's
+    // result does not depend on where the thread split put it (a scalar tail with an exact
+    // square root rounded differently at 1 and 2 threads).
+    guard i < range.upperBound else { return }
+    var w = Vector(repeating: 0)
+    var m = Vector(repeating: 0)
+    var v = Vector(repeating: 0)
+    var g = Vector(repeating: 0)
+    for lane in 0..<(range.upperBound - i) {
+      (w[lane], m[lane], v[lane], g[lane]) = (
+        p.w[i + lane], p.m[i + lane], p.v[i + lane], p.g[i + lane]
+      )
     }
+    adamStep(&w, &m, &v, g, c)
+    for lane in 0..<(range.upperBound - i) {
+      (p.w[i + lane], p.m[i + lane], p.v[i + lane]) = (w[lane], m[lane], v[lane])
+    }
+  }
+
+  /// One Adam step on 16 lanes; every element of a variable goes through exactly this.
+  @inline(__always)
+  private static func adamStep(
+    _ w: inout SIMD16<Float>, _ m: inout SIMD16<Float>, _ v: inout SIMD16<Float>,
+    _ g: SIMD16<Float>, _ c: AdamConstants
+  ) {
+    m += (g - m) * c.oneMinusBeta1
+    v += (g * g - v) * c.oneMinusBeta2
+    // Moments of rarely active weights decay geometrically into subnormal numbers, where
+    // every operation takes a microcode assist (~100x slower); flush them to zero as
+    // TensorFlow's and XLA's flush-to-zero mode does.
+    m.replace(
+      with: 0, where: (m .< Float.leastNormalMagnitude) .& (m .> -Float.leastNormalMagnitude))
+    v.replace(with: 0, where: v .< Float.leastNormalMagnitude)
+    w -= c.alpha * m / (Self.squareRoot(v) + c.epsilon)
   }
 }
 

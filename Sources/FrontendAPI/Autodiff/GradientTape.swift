@@ -7,22 +7,28 @@
 /// let gradients = try tape.gradient(of: loss, wrt: model.trainableVariables)
 /// ```
 ///
-/// Trainable variables read inside `record` are watched automatically; other tensors are
-/// watched with ``watch(_:)``. A tape that is not `persistent` answers one `gradient` call and
-/// then releases what it recorded. A tape records the ops of the task that runs `record`;
-/// child tasks inherit it, so ops run concurrently in child tasks must not share one tape. Gradient rules are written with Plexus ops, so a tape that
-/// is recording while another computes its gradients records those too (higher-order
-/// derivatives).
-public final class GradientTape: @unchecked Sendable {
+/// Trainable variables read inside `record` are watched automatically; tensors are watched
+/// with ``watch(_:)-(inout Tensor)``, which gives the tensor, in place, an identity the tape
+/// tracks (a `let` cannot be watched: the compiler says so, instead of a nil gradient later).
+/// A tape that is not `persistent` answers one `gradient` call and then releases what it
+/// recorded. A tape records the ops of the task that runs `record`; child tasks inherit it and
+/// may record into it concurrently (its state is behind a lock). Gradient rules are written
+/// with Plexus ops, so a tape that is recording while another computes its gradients records
+/// those too (higher-order derivatives).
+public final class GradientTape: Sendable {
   /// Whether `gradient` may be called more than once.
   public let persistent: Bool
   /// Whether trainable variables read while recording are watched without `watch`.
   public let watchAccessedVariables: Bool
 
-  var nodes: [TapeNode] = []
-  var tracked: Set<Int> = []
-  var variableReads: [ObjectIdentifier: [Int]] = [:]
-  private var consumed = false
+  struct State {
+    var nodes: [TapeNode] = []
+    var tracked: Set<Int> = []
+    var variableReads: [ObjectIdentifier: [Int]] = [:]
+    var watchedVariables: Set<ObjectIdentifier> = []
+    var consumed = false
+  }
+  let state = Locked(State())
 
   @TaskLocal static var active: [GradientTape] = []
 
@@ -37,55 +43,109 @@ public final class GradientTape: @unchecked Sendable {
     try GradientTape.$active.withValue(GradientTape.active + [self]) { try body() }
   }
 
-  /// Returns `tensor` under an identity this tape tracks, so gradients can be taken with
-  /// respect to it.
-  public func watch(_ tensor: Tensor) -> Tensor {
+  /// Runs `body` with this tape recording; child tasks it starts record on it too.
+  public func record<R: Sendable>(
+    isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> R
+  ) async rethrows -> R {
+    try await GradientTape.$active.withValue(GradientTape.active + [self]) { try await body() }
+  }
+
+  /// Gives `tensor` an identity this tape tracks, in place, so that ops on it are recorded
+  /// and ``gradient(of:wrt:)-(_,[Tensor])`` can answer for it. Equivalent to `tape.watch(x)`.
+  ///
+  /// ```swift
+  /// var x = try Tensor(3.0)
+  /// tape.watch(&x)
+  /// let y = try tape.record { try x * x }
+  /// let dx = try tape.gradient(of: y, wrt: [x])  // [6.0]
+  /// ```
+  public func watch(_ tensor: inout Tensor) {
     let id = tensor.tapeID != 0 ? tensor.tapeID : Tensor.makeTapeID()
-    tracked.insert(id)
-    return tensor.withTapeID(id)
+    state.withLock { _ = $0.tracked.insert(id) }
+    tensor = tensor.withTapeID(id)
+  }
+
+  /// Watches each tensor in `tensors`, in place.
+  public func watch(_ tensors: inout [Tensor]) {
+    for index in tensors.indices { watch(&tensors[index]) }
+  }
+
+  /// Watches reads of `variable` even when it is not trainable or the tape was made with
+  /// `watchAccessedVariables: false`. Equivalent to `tape.watch(variable)`.
+  public func watch(_ variable: Variable) {
+    state.withLock { _ = $0.watchedVariables.insert(ObjectIdentifier(variable)) }
   }
 
   /// The gradients of `target` (summed over its elements) with respect to each variable; nil
   /// where a variable does not influence `target`.
   public func gradient(of target: Tensor, wrt variables: [Variable]) throws -> [Tensor?] {
-    let grads = try backpropagate(from: target, keeping: [])
-    return try variables.map { variable in
-      let ids = variableReads[ObjectIdentifier(variable)] ?? []
-      var total: Tensor?
-      for id in ids {
-        guard let grad = grads[id] else { continue }
-        total = try total.map { try Ops.add($0, grad) } ?? grad
-      }
-      return total
-    }
+    try gradient(of: target, wrt: variables.map { $0 as any GradientSource })
   }
 
   /// The gradients of `target` (summed over its elements) with respect to watched tensors; nil
   /// where a tensor does not influence `target`.
   public func gradient(of target: Tensor, wrt sources: [Tensor]) throws -> [Tensor?] {
-    let grads = try backpropagate(from: target, keeping: Set(sources.map(\.tapeID)))
-    return sources.map { $0.tapeID == 0 ? nil : grads[$0.tapeID] }
+    try gradient(of: target, wrt: sources.map { $0 as any GradientSource })
+  }
+
+  /// The gradients of `target` with respect to watched tensors and variables in one pass, in
+  /// the order given: `tape.gradient(of: loss, wrt: [x, dense.kernel])`. Equivalent to
+  /// `tape.gradient(loss, [x, w])`.
+  public func gradient(of target: Tensor, wrt sources: [any GradientSource]) throws -> [Tensor?] {
+    let tensorIDs = sources.compactMap { ($0 as? Tensor)?.tapeID }.filter { $0 != 0 }
+    let (grads, reads) = try backpropagate(from: target, keeping: Set(tensorIDs))
+    return try sources.map { source in
+      switch source {
+      case let tensor as Tensor:
+        return tensor.tapeID == 0 ? nil : grads[tensor.tapeID]
+      case let variable as Variable:
+        var total: Tensor?
+        for id in reads[ObjectIdentifier(variable)] ?? [] {
+          guard let grad = grads[id] else { continue }
+          total = try total.map { try Ops.add($0, grad) } ?? grad
+        }
+        return total
+      default:
+        return nil
+      }
+    }
   }
 
   /// Gradients by tape identity: those of leaves (watched tensors and variable reads), plus the
-  /// intermediate values in `keeping`; others are dropped once consumed to bound memory.
-  private func backpropagate(from target: Tensor, keeping: Set<Int>) throws -> [Int: Tensor] {
-    guard !consumed else {
-      throw PlexusError.invalidState(
-        context: "GradientTape.gradient",
-        message: "a non-persistent tape answers one gradient call; "
-          + "create it with GradientTape(persistent: true) to ask more")
-    }
+  /// intermediate values in `keeping`; others are dropped once consumed to bound memory. Also
+  /// returns the variable reads, taken under the same lock as the recorded ops.
+  private func backpropagate(from target: Tensor, keeping: Set<Int>) throws
+    -> (grads: [Int: Tensor], reads: [ObjectIdentifier: [Int]])
+  {
     guard target.dtype.isFloatingPoint else {
       throw PlexusError.dtypeMismatch(
         context: "GradientTape.gradient", expected: "a floating-point target",
         received: "\(target.dtype)")
     }
+    let persistent = persistent
+    let snapshot = state.withLock {
+      state -> (nodes: [TapeNode], reads: [ObjectIdentifier: [Int]])? in
+      guard !state.consumed else { return nil }
+      let taken = (state.nodes, state.variableReads)
+      if !persistent {
+        state.consumed = true
+        state.nodes = []
+      }
+      return taken
+    }
+    guard let snapshot else {
+      throw PlexusError.invalidState(
+        context: "GradientTape.gradient",
+        message: "a non-persistent tape answers one gradient call; "
+          + "create it with GradientTape(persistent: true) to ask more")
+    }
+    // The gradient rules run ops, which may record on active tapes (this one included), so
+    // they run on a snapshot, outside the lock.
     var grads: [Int: Tensor] = [:]
     if target.tapeID != 0 {
       grads[target.tapeID] = try Ops.onesLike(target)
     }
-    for node in nodes.reversed() {
+    for node in snapshot.nodes.reversed() {
       let id = node.output.tapeID
       guard let outputGrad = keeping.contains(id) ? grads[id] : grads.removeValue(forKey: id)
       else { continue }
@@ -100,11 +160,7 @@ public final class GradientTape: @unchecked Sendable {
         }
       }
     }
-    if !persistent {
-      consumed = true
-      nodes = []
-    }
-    return grads
+    return (grads, snapshot.reads)
   }
 
   // MARK: Recording hooks, called by the ops
@@ -115,13 +171,21 @@ public final class GradientTape: @unchecked Sendable {
   {
     let tapes = active
     guard !tapes.isEmpty else { return Tensor(output) }
+    let ids = inputs.map(\.tapeID).filter { $0 != 0 }
+    guard !ids.isEmpty else { return Tensor(output) }
     var result: Tensor?
-    for tape in tapes
-    where inputs.contains(where: { $0.tapeID != 0 && tape.tracked.contains($0.tapeID) }) {
+    var node: TapeNode?
+    for tape in tapes {
+      let tracks = tape.state.withLock { state in ids.contains { state.tracked.contains($0) } }
+      guard tracks else { continue }
       let tensor = result ?? Tensor(output, tapeID: Tensor.makeTapeID())
       result = tensor
-      tape.tracked.insert(tensor.tapeID)
-      tape.nodes.append(TapeNode(op: op(), inputs: inputs, output: tensor))
+      let recorded = node ?? TapeNode(op: op(), inputs: inputs, output: tensor)
+      node = recorded
+      tape.state.withLock { state in
+        state.tracked.insert(tensor.tapeID)
+        state.nodes.append(recorded)
+      }
     }
     return result ?? Tensor(output)
   }
@@ -129,13 +193,20 @@ public final class GradientTape: @unchecked Sendable {
   /// A read of `variable` under the active tapes.
   static func recordRead(of variable: Variable, _ buffer: TensorBuffer) -> Tensor {
     let tapes = active
-    guard variable.trainable, !tapes.isEmpty else { return Tensor(buffer) }
+    guard !tapes.isEmpty else { return Tensor(buffer) }
+    let key = ObjectIdentifier(variable)
+    let automatic = variable.trainable
     var result: Tensor?
-    for tape in tapes where tape.watchAccessedVariables {
+    for tape in tapes {
+      let watches = tape.watchAccessedVariables && automatic
       let tensor = result ?? Tensor(buffer, tapeID: Tensor.makeTapeID())
-      result = tensor
-      tape.tracked.insert(tensor.tapeID)
-      tape.variableReads[ObjectIdentifier(variable), default: []].append(tensor.tapeID)
+      let recorded = tape.state.withLock { state -> Bool in
+        guard watches || state.watchedVariables.contains(key) else { return false }
+        state.tracked.insert(tensor.tapeID)
+        state.variableReads[key, default: []].append(tensor.tapeID)
+        return true
+      }
+      if recorded { result = tensor }
     }
     return result ?? Tensor(buffer)
   }

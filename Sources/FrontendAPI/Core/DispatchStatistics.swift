@@ -45,12 +45,13 @@ public struct DispatchStatistics: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Collects the statistics of one `Dispatcher.recordingStatistics` scope. Child tasks inherit
-/// the scope and may dispatch concurrently, so the counts sit behind a lock.
+/// the scope and count into it at the same time, so every access holds a lock (a pthread
+/// lock, which ThreadSanitizer sees).
 final class StatisticsCollector: Sendable {
-  private let counts = Mutex(DispatchStatistics())
+  private let counts = Locked(DispatchStatistics())
 
   /// What was counted so far.
-  var statistics: DispatchStatistics { counts.withLock { $0 } }
+  var statistics: DispatchStatistics { counts.current }
 
   func add(dispatchOn backend: String, _ op: OpCode) {
     counts.withLock { $0.add(dispatchOn: backend, op) }

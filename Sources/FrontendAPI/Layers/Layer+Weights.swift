@@ -15,15 +15,24 @@ extension Layer {
     let variable = Variable(
       try initializer(shape, dtype: dtype), name: name, trainable: trainable && self.trainable,
       createdTrainable: trainable)
-    addedWeights.append(variable)
-    cachedOwnVariables = nil
+    let inFirstBuild = Self.isBuilding(self)
+    lock.withLock {
+      bookkeeping.addedWeights.append(variable)
+      bookkeeping.ownVariables = nil
+      // Outside the first call's build, this is a build by hand (or weights made in `init`):
+      // the layer is built, as Keras marks it after `build`.
+      if !inFirstBuild, !bookkeeping.built {
+        bookkeeping.built = true
+        builtFlag.store(true, ordering: .releasing)
+      }
+    }
     LayerStructure.changed()
     return variable
   }
 
   /// The direct sublayers with the property path they sit at (`"hidden"`, `"layers.1"`).
   public var sublayers: [(String, Layer)] {
-    if let cachedSublayers { return cachedSublayers }
+    if let cached = lock.withLock({ bookkeeping.sublayers }) { return cached }
     var found: [(String, Layer)] = []
     var seen = Set<ObjectIdentifier>()
     var mirror: Mirror? = Mirror(reflecting: self)
@@ -38,15 +47,16 @@ extension Layer {
         Self.collect(child.value, path: Self.cleanLabel(label), into: &found, seen: &seen)
       }
     }
-    if built { cachedSublayers = found }
+    lock.withLock { if bookkeeping.built { bookkeeping.sublayers = found } }
     return found
   }
 
   /// Variables this layer owns directly: `addWeight` ones first, then stored properties.
   var ownVariables: [Variable] {
-    if let cachedOwnVariables { return cachedOwnVariables }
-    var result = addedWeights
-    var seen = Set(addedWeights.map(ObjectIdentifier.init))
+    let (cached, added) = lock.withLock { (bookkeeping.ownVariables, bookkeeping.addedWeights) }
+    if let cached { return cached }
+    var result = added
+    var seen = Set(added.map(ObjectIdentifier.init))
     var mirror: Mirror? = Mirror(reflecting: self)
     while let current = mirror {
       for child in current.children {
@@ -58,7 +68,7 @@ extension Layer {
       mirror = current.superclassMirror
     }
     // Reflection is slow; once built, a layer's variables no longer change.
-    if built { cachedOwnVariables = result }
+    lock.withLock { if bookkeeping.built { bookkeeping.ownVariables = result } }
     return result
   }
 
@@ -66,11 +76,13 @@ extension Layer {
   /// Paths are assigned from the structure (`"hidden.kernel"`).
   public var weights: [Variable] {
     let version = LayerStructure.version
-    if let cachedWeights, cachedWeights.version == version { return cachedWeights.weights }
+    if let cached = lock.withLock({ bookkeeping.weights }), cached.version == version {
+      return cached.weights
+    }
     var result: [Variable] = []
     var seen = Set<ObjectIdentifier>()
     collectWeights(prefix: "", into: &result, seen: &seen)
-    if built { cachedWeights = (version, result) }
+    lock.withLock { if bookkeeping.built { bookkeeping.weights = (version, result) } }
     return result
   }
 

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The base of every layer and model: settings in `init`, weights in `build(inputShape:)`,
 /// computation in `call(_:training:)`.
 ///
@@ -16,28 +18,74 @@
 ///
 /// Calling a layer builds it on first use from the input's shape, then checks every input
 /// against ``inputSpec``: a wrong shape throws an error that names the layer, the expected and
-/// the received shape. Weights are found by reflection over stored properties (variables and
-/// sublayers, also inside arrays and optionals) plus those made with ``addWeight(name:shape:initializer:dtype:trainable:)``.
+/// the received shape. Calling ``build(inputShape:)`` by hand builds it too, as in Keras: a
+/// weight made with ``addWeight(name:shape:initializer:dtype:trainable:)`` outside the first
+/// call's build marks the layer built, so the first call does not make the weights again (a
+/// layer that makes weights with `addWeight` in `init` is therefore built from the start, and
+/// its `build` does not run). Weights are found by reflection
+/// over stored properties (variables and sublayers, also inside arrays and optionals) plus
+/// those made with `addWeight`.
+///
+/// ## Threads
+/// A layer is not `Sendable`, and a subclass needs no annotation: the compiler keeps a layer
+/// in one task at a time, which is what training needs. Inference is the exception: a built
+/// layer's call only reads, the base class keeps its own bookkeeping behind a lock, and the
+/// first build runs once however many threads race to it, so ``SharedModel`` may run one model
+/// from many tasks. A subclass's own state set in `build` is published by that lock too.
 /// Equivalent to `keras.layers.Layer`.
-open class Layer: @unchecked Sendable, SequentialComponent {
+open class Layer: SequentialComponent {
   /// The name, unique in this process per class (`"dense"`, `"dense_1"`).
   public let name: String
-  /// Whether the layer has created its weights.
-  public internal(set) var built = false
-  /// The input shape the layer was built for, batch axis as -1.
-  public internal(set) var buildShape: Shape?
   /// What every input must look like once built (nil: anything).
   open var inputSpec: InputSpec? { nil }
 
-  var addedWeights: [Variable] = []
-  private var trainableSetting = true
-  var cachedSublayers: [(String, Layer)]?
-  var cachedOwnVariables: [Variable]?
-  var cachedWeights: (version: Int, weights: [Variable])?
+  /// The base class's bookkeeping; every access holds `lock`.
+  struct Bookkeeping {
+    var built = false
+    var buildShape: Shape?
+    var addedWeights: [Variable] = []
+    var trainable = true
+    var sublayers: [(String, Layer)]?
+    var ownVariables: [Variable]?
+    var weights: (version: Int, weights: [Variable])?
+  }
+  /// Guards `bookkeeping`. Held briefly; never while calling out to subclass code.
+  let lock = Lock()
+  /// `bookkeeping.built`, readable without the lock.
+  let builtFlag = Atomic(false)
+  /// Held for the whole first build, so that racing callers build once.
+  private let buildLock = Lock()
+  var bookkeeping = Bookkeeping()
+
+  /// The layers whose first build runs on this thread (to refuse a build that calls itself,
+  /// which would otherwise wait for its own lock forever).
+  @TaskLocal private static var building: Set<ObjectIdentifier> = []
+
+  /// Whether `layer`'s first build is running on this thread.
+  static func isBuilding(_ layer: Layer) -> Bool { building.contains(ObjectIdentifier(layer)) }
 
   /// Creates a layer, named after its class when `name` is nil.
   public init(name: String? = nil) {
     self.name = name ?? LayerNames.unique(for: Self.self)
+  }
+
+  /// Whether the layer has created its weights.
+  public internal(set) var built: Bool {
+    // Read on every call: one atomic load rather than the lock, which many threads calling one
+    // model would contend for. Acquiring, so the state `build` set is visible after it.
+    get { builtFlag.load(ordering: .acquiring) }
+    set {
+      lock.withLock {
+        bookkeeping.built = newValue
+        builtFlag.store(newValue, ordering: .releasing)
+      }
+    }
+  }
+
+  /// The input shape the layer was built for, batch axis as -1.
+  public internal(set) var buildShape: Shape? {
+    get { lock.withLock { bookkeeping.buildShape } }
+    set { lock.withLock { bookkeeping.buildShape = newValue } }
   }
 
   /// The Keras class name (`"Dense"`).
@@ -45,9 +93,9 @@ open class Layer: @unchecked Sendable, SequentialComponent {
 
   /// Whether the layer's weights are trained; setting it applies to every weight and sublayer.
   open var trainable: Bool {
-    get { trainableSetting }
+    get { lock.withLock { bookkeeping.trainable } }
     set {
-      trainableSetting = newValue
+      lock.withLock { bookkeeping.trainable = newValue }
       for variable in ownVariables where variable.createdTrainable { variable.trainable = newValue }
       for (_, layer) in sublayers { layer.trainable = newValue }
     }
@@ -122,25 +170,47 @@ open class Layer: @unchecked Sendable, SequentialComponent {
     return try call(inputs, training: training)
   }
 
-  /// Builds the layer for `shapes` once.
+  /// Builds the layer for `shapes` once, however many threads call it at the same time.
   func buildIfNeeded(_ shapes: [Shape]) throws {
     guard !built else { return }
-    let symbolic = shapes.map { shape in
-      Shape(shape.dims.enumerated().map { $0.offset == 0 ? -1 : $0.element })
+    let id = ObjectIdentifier(self)
+    guard !Self.building.contains(id) else {
+      throw PlexusError.invalidState(
+        context: "\(identity)",
+        message: "build(inputShape:) calls the layer it is building; "
+          + "compute shapes there without calling the layer")
     }
+    try buildLock.withLock {
+      // Another thread may have built it while this one waited.
+      if lock.withLock({ bookkeeping.built }) { return }
+      try Self.$building.withValue(Self.building.union([id])) {
+        try buildReleasingPartialWeights(shapes)
+      }
+      let symbolic = shapes.map { shape in
+        Shape(shape.dims.enumerated().map { $0.offset == 0 ? -1 : $0.element })
+      }
+      lock.withLock {
+        bookkeeping.built = true
+        builtFlag.store(true, ordering: .releasing)
+        bookkeeping.buildShape = symbolic.first
+        bookkeeping.sublayers = nil
+        bookkeeping.ownVariables = nil
+      }
+      LayerStructure.changed()
+    }
+  }
+
+  private func buildReleasingPartialWeights(_ shapes: [Shape]) throws {
     do {
       try build(inputShapes: shapes)
     } catch {
       // A failed build leaves no half-made weights behind for the next attempt to duplicate.
-      addedWeights.removeAll()
-      cachedOwnVariables = nil
+      lock.withLock {
+        bookkeeping.addedWeights.removeAll()
+        bookkeeping.ownVariables = nil
+      }
       throw error
     }
-    built = true
-    buildShape = symbolic.first
-    cachedSublayers = nil
-    cachedOwnVariables = nil
-    LayerStructure.changed()
   }
 
   /// `'dense_1' (Dense)`, the way errors name a layer.

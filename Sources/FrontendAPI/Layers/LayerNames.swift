@@ -1,9 +1,8 @@
-import Synchronization
-
 /// Keras-style automatic names: the class name in snake case, numbered from the second use on
 /// (`dense`, `dense_1`, `dense_2`).
 enum LayerNames {
-  private static let counters = Mutex([String: Int]())
+  // A pthread lock rather than Mutex, so ThreadSanitizer sees it (see `Lock`).
+  private static let counters = Locked([String: Int]())
 
   static func unique(for type: Any.Type) -> String {
     let base = snakeCase(String(describing: type))

@@ -10,7 +10,7 @@
 ///   predictions of `(batch, ..., 1)` are accepted. Per-sample result: `(batch, ...)`.
 ///
 /// Equivalent to `keras.losses.BinaryCrossentropy`.
-public final class BinaryCrossentropy: Loss, @unchecked Sendable {
+public final class BinaryCrossentropy: Loss {
   /// Whether `yPred` holds logits rather than probabilities.
   public let fromLogits: Bool
   /// How far targets are pulled toward 0.5, in `[0, 1]`.

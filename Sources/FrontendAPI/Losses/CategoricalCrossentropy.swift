@@ -8,7 +8,7 @@
 ///
 /// The logits path is one fused node on the tape.
 /// Equivalent to `keras.losses.CategoricalCrossentropy`.
-public final class CategoricalCrossentropy: Loss, @unchecked Sendable {
+public final class CategoricalCrossentropy: Loss {
   /// Whether `yPred` holds logits rather than probabilities.
   public let fromLogits: Bool
   /// How much of each target is spread evenly over the classes, in `[0, 1]`.

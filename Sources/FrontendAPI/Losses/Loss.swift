@@ -6,8 +6,9 @@
 /// let value = try loss(labels, logits)  // a scalar: the mean over the batch
 /// ```
 ///
-/// Equivalent to `keras.losses.Loss`.
-open class Loss: @unchecked Sendable {
+/// Not `Sendable`, like layers: subclasses may keep settings of their own and need no
+/// annotation. Equivalent to `keras.losses.Loss`.
+open class Loss {
   /// The name shown in logs and configs (`"sparse_categorical_crossentropy"`).
   public let name: String
   /// How per-sample losses are combined.

@@ -4,7 +4,7 @@
 ///   predictions of `(batch, ..., 1)` are accepted. Per-sample result: `(batch, ...)`.
 ///
 /// Equivalent to `keras.losses.MeanSquaredError`.
-public final class MeanSquaredError: Loss, @unchecked Sendable {
+public final class MeanSquaredError: Loss {
   /// Creates the loss.
   public init(reduction: Reduction = .sumOverBatchSize, name: String = "mean_squared_error") {
     super.init(name: name, reduction: reduction)

@@ -10,7 +10,7 @@
 ///
 /// The logits path is one fused node on the tape: its gradient is `softmax(yPred) - onehot`.
 /// Equivalent to `keras.losses.SparseCategoricalCrossentropy`.
-public final class SparseCategoricalCrossentropy: Loss, @unchecked Sendable {
+public final class SparseCategoricalCrossentropy: Loss {
   /// Whether `yPred` holds logits rather than probabilities.
   public let fromLogits: Bool
 

@@ -1,7 +1,7 @@
 /// How often predictions equal labels exactly, element by element.
 ///
 /// Equivalent to `keras.metrics.Accuracy`.
-public final class Accuracy: Metric, @unchecked Sendable {
+public final class Accuracy: Metric {
   /// Creates the metric.
   public override init(name: String = "accuracy") {
     super.init(name: name)

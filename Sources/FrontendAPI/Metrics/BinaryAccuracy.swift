@@ -4,7 +4,7 @@
 ///
 /// No op per update: both tensors are read on the host.
 /// Equivalent to `keras.metrics.BinaryAccuracy`.
-public final class BinaryAccuracy: Metric, @unchecked Sendable {
+public final class BinaryAccuracy: Metric {
   /// The probability above which a prediction counts as 1.
   public let threshold: Double
 

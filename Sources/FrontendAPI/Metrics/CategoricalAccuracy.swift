@@ -4,7 +4,7 @@
 ///
 /// Two `argmax` ops per update; the comparison runs on the host.
 /// Equivalent to `keras.metrics.CategoricalAccuracy`.
-public final class CategoricalAccuracy: Metric, @unchecked Sendable {
+public final class CategoricalAccuracy: Metric {
   /// Creates the metric.
   public override init(name: String = "categorical_accuracy") {
     super.init(name: name)

@@ -7,7 +7,7 @@
 /// ```
 ///
 /// Equivalent to `keras.metrics.Mean`.
-public final class Mean: Metric, @unchecked Sendable {
+public final class Mean: Metric {
   /// Creates the metric.
   public override init(name: String = "mean") {
     super.init(name: name)

@@ -5,8 +5,9 @@
 /// ``accumulate(_:shape:sampleWeight:)`` with per-element values (1 for a hit, 0 for a miss).
 /// Reading the small per-batch tensors to the host keeps an update to a few ops.
 ///
-/// Not safe to update from several tasks at once. Equivalent to `keras.metrics.Metric`.
-open class Metric: @unchecked Sendable {
+/// Not `Sendable`: its running totals belong to one loop, and the compiler keeps it in one task
+/// at a time (subclasses need no annotation). Equivalent to `keras.metrics.Metric`.
+open class Metric {
   /// The name shown in logs (`"accuracy"`, `"loss"`).
   public let name: String
   /// The weighted sum of per-sample values since the last ``reset()``.

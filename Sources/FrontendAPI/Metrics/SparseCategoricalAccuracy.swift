@@ -5,7 +5,7 @@
 ///
 /// One `argmax` op per update; the comparison runs on the host.
 /// Equivalent to `keras.metrics.SparseCategoricalAccuracy`.
-public final class SparseCategoricalAccuracy: Metric, @unchecked Sendable {
+public final class SparseCategoricalAccuracy: Metric {
   /// Creates the metric.
   public override init(name: String = "sparse_categorical_accuracy") {
     super.init(name: name)

@@ -15,6 +15,12 @@
 ///   }
 /// }
 /// ```
+///
+/// ## Threads
+/// `predict` from many threads on one model is safe: share it with ``SharedModel``, which
+/// builds an unbuilt model once. Independent models train in parallel, each in its own task,
+/// with the results of a serial run. `fit` needs exclusive use of its model; a model is not
+/// `Sendable`, so the compiler keeps it in one task at a time (see <doc:Threads>).
 /// Equivalent to `keras.Model`.
 open class Model: Layer {
   /// The backend this model's ops run on (nil: the default). A `withBackend` scope still

@@ -50,7 +50,7 @@ public final class Sequential: Model {
       self.input = input
     } else if let layer = component as? Layer {
       containedLayers.append(layer)
-      cachedSublayers = nil
+      lock.withLock { bookkeeping.sublayers = nil }
       LayerStructure.changed()
     }
   }

@@ -8,7 +8,7 @@ import Synchronization
 /// let hidden = try Dense(128, activation: .relu)(inputs)
 /// let model = try Model(inputs: inputs, outputs: Dense(10)(hidden))
 /// ```
-public class SymbolicTensor: @unchecked Sendable, CustomStringConvertible {
+public class SymbolicTensor: CustomStringConvertible {
   /// The shape, batch axis first and -1 where unknown.
   public let shape: Shape
   /// The element type.

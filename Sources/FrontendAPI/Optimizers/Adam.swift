@@ -6,7 +6,7 @@ import Foundation
 /// w -= learningRate · sqrt(1 - beta2^t) / (1 - beta1^t) · m / (sqrt(v) + epsilon)`.
 /// Runs the backend's fused `adamUpdate` kernel in place when there is one.
 /// Equivalent to `keras.optimizers.Adam` (without `amsgrad`).
-open class Adam: Optimizer, @unchecked Sendable {
+open class Adam: Optimizer {
   /// The decay rate of the first-moment estimate.
   public let beta1: Double
   /// The decay rate of the second-moment estimate.
@@ -46,15 +46,14 @@ open class Adam: Optimizer, @unchecked Sendable {
         message: "expected the momentum and velocity slots, received \(slots.count) slots")
     }
     let (m, v) = (slots[0], slots[1])
+    let perStep = stepInputs(learningRate: learningRate, step: step)
+    // The slots are this optimizer's own, so taking the three locks in this order cannot meet
+    // another thread taking them in the opposite one.
     let fused = try runFused(
-      .adamUpdate, variable.dtype,
-      {
-        let perStep = stepInputs(learningRate: learningRate, step: step)
-        return [
-          try variable.mutableBuffer(), gradient.buffer, try m.mutableBuffer(),
-          try v.mutableBuffer(), perStep.learningRate, perStep.step,
-        ]
-      }, fusedAttributes)
+      .adamUpdate, variable.dtype, fusedAttributes, updating: [variable, m, v]
+    ) { state in
+      [state[0], gradient.buffer, state[1], state[2], perStep.learningRate, perStep.step]
+    }
     if fused { return }
     let dtype = variable.dtype
     let t = Double(step)

@@ -1,6 +1,6 @@
 /// Adam with decoupled weight decay (0.004 by default), applied before each update as
 /// `w -= w * weightDecay * learningRate`. Equivalent to `keras.optimizers.AdamW`.
-public final class AdamW: Adam, @unchecked Sendable {
+public final class AdamW: Adam {
   /// Creates the optimizer with Keras's defaults.
   public init(
     learningRate: Double = 0.001, weightDecay: Double = 0.004, beta1: Double = 0.9,

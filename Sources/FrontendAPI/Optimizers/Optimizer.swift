@@ -1,5 +1,3 @@
-import Synchronization
-
 /// The base of every optimizer: it owns iteration counting, gradient clipping, decoupled weight
 /// decay, the per-variable slots and the choice between fused kernels and composites.
 ///
@@ -13,8 +11,9 @@ import Synchronization
 /// try optimizer.apply(gradients, to: model.trainableVariables)
 /// ```
 ///
-/// Not safe to use from several tasks at once. Equivalent to `keras.optimizers.Optimizer`.
-open class Optimizer: @unchecked Sendable {
+/// Not `Sendable`: it belongs to one training loop, and the compiler keeps it in one task at a
+/// time (subclasses need no annotation). Equivalent to `keras.optimizers.Optimizer`.
+open class Optimizer {
   /// The name used in configs and by ``named(_:)`` (`"adam"`, `"sgd"`).
   public let name: String
   /// The step size; may be changed between steps (by a callback, say).
@@ -36,10 +35,7 @@ open class Optimizer: @unchecked Sendable {
   var useFusedKernels = true
 
   /// The per-step scalar inputs last made by ``stepInputs(learningRate:step:)``.
-  private let stepInputCache = Mutex<
-    (rate: Double, step: Int, buffers: (TensorBuffer, TensorBuffer))?
-  >(
-    nil)
+  private var stepInputCache: (rate: Double, step: Int, buffers: (TensorBuffer, TensorBuffer))?
 
   private struct SlotEntry {
     weak var owner: Variable?
@@ -159,17 +155,31 @@ open class Optimizer: @unchecked Sendable {
 
   // MARK: Helpers for subclasses
 
-  /// Runs the fused in-place update `op` through the dispatcher, with `inputs` as its record's
-  /// inputs; false when no backend offers it for `dtype` and the composite must run.
+  /// Runs the fused in-place update `op` through the dispatcher while holding each variable in
+  /// `updating` for writing (in that order), with `inputs(buffers)` as its record's inputs;
+  /// false when no backend offers it for `dtype` and the composite must run.
   func runFused(
-    _ op: OpCode, _ dtype: DType, _ inputs: () throws -> [TensorBuffer],
-    _ attributes: OpAttributes
+    _ op: OpCode, _ dtype: DType, _ attributes: OpAttributes, updating variables: [Variable],
+    _ inputs: ([TensorBuffer]) -> [TensorBuffer]
   ) throws -> Bool {
     guard useFusedKernels, dtype == .float32 || dtype == .float64,
       Dispatcher.anyBackendSupports(op, dtype)
     else { return false }
-    _ = try Dispatcher.run(op, inputs(), attributes, output: nil)
+    try withMutableBuffers(variables[...], []) { buffers in
+      _ = try Dispatcher.run(op, inputs(buffers), attributes, output: nil)
+    }
     return true
+  }
+
+  /// Runs `body` with the writable buffers of `variables`, taking their locks in order.
+  private func withMutableBuffers(
+    _ variables: ArraySlice<Variable>, _ acquired: [TensorBuffer],
+    _ body: ([TensorBuffer]) throws -> Void
+  ) throws {
+    guard let first = variables.first else { return try body(acquired) }
+    try first.withMutableBuffer { buffer in
+      try withMutableBuffers(variables.dropFirst(), acquired + [buffer], body)
+    }
   }
 
   /// The learning rate and step of the current step as the scalar inputs of update ops (never
@@ -178,14 +188,12 @@ open class Optimizer: @unchecked Sendable {
   func stepInputs(learningRate: Double, step: Int) -> (
     learningRate: TensorBuffer, step: TensorBuffer
   ) {
-    stepInputCache.withLock { cache in
-      if let cached = cache, cached.rate == learningRate, cached.step == step {
-        return (cached.buffers.0, cached.buffers.1)
-      }
-      let buffers = (Tensor(learningRate).buffer, Tensor(Int64(step)).buffer)
-      cache = (learningRate, step, buffers)
-      return buffers
+    if let cached = stepInputCache, cached.rate == learningRate, cached.step == step {
+      return cached.buffers
     }
+    let buffers = (Tensor(learningRate).buffer, Tensor(Int64(step)).buffer)
+    stepInputCache = (learningRate, step, buffers)
+    return buffers
   }
 
   /// The current value of `variable`, never watched by a tape.

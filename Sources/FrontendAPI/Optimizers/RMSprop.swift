@@ -4,7 +4,7 @@
 /// is `v - a² + epsilon`, else `v + epsilon`; `increment = learningRate · g / sqrt(denominator)`;
 /// with momentum, `m = momentum·m + increment; w -= m`, else `w -= increment`.
 /// Equivalent to `keras.optimizers.RMSprop`.
-public final class RMSprop: Optimizer, @unchecked Sendable {
+public final class RMSprop: Optimizer {
   /// The discount factor of the running average.
   public let rho: Double
   /// The momentum factor; 0 keeps no momentum slot.

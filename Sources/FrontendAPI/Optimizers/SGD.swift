@@ -4,7 +4,7 @@
 /// `v = momentum * v - learningRate * g; w += v`, or with `nesterov`,
 /// `w += momentum * v - learningRate * g`. Runs the backend's fused `sgdUpdate` kernel in place
 /// when there is one. Equivalent to `keras.optimizers.SGD`.
-public final class SGD: Optimizer, @unchecked Sendable {
+public final class SGD: Optimizer {
   /// The momentum factor in `[0, 1]`; 0 keeps no velocity slot.
   public let momentum: Double
   /// Whether to apply Nesterov momentum.
@@ -31,13 +31,11 @@ public final class SGD: Optimizer, @unchecked Sendable {
     _ variable: Variable, gradient: Tensor, slots: [Variable], learningRate: Double, step: Int
   ) throws {
     let velocity = slots.first
+    let rate = stepInputs(learningRate: learningRate, step: step).learningRate
     let fused = try runFused(
-      .sgdUpdate, variable.dtype,
-      {
-        let rate = stepInputs(learningRate: learningRate, step: step).learningRate
-        return try [variable.mutableBuffer(), gradient.buffer, rate]
-          + (velocity.map { [try $0.mutableBuffer()] } ?? [])
-      }, [.momentum: .double(momentum), .nesterov: .bool(nesterov)])
+      .sgdUpdate, variable.dtype, [.momentum: .double(momentum), .nesterov: .bool(nesterov)],
+      updating: [variable] + (velocity.map { [$0] } ?? [])
+    ) { state in [state[0], gradient.buffer, rate] + state.dropFirst() }
     if fused { return }
     let dtype = variable.dtype
     let scaledGradient = try Ops.multiply(gradient, Tensor.scalar(learningRate, dtype: dtype))

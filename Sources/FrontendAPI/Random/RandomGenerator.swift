@@ -1,5 +1,4 @@
 import BackendProtocol
-import Synchronization
 
 /// The process's random stream: Philox keyed by the seed, with a counter that every draw
 /// advances, so a whole run is reproducible from ``setRandomSeed(_:)`` alone.
@@ -10,9 +9,10 @@ public enum RandomGenerator {
       var key: (UInt32, UInt32)
       var nextBlock: UInt64 = 0
     }
-    private let state: Mutex<State>
+    // A pthread lock rather than Mutex, so ThreadSanitizer sees it (see `Lock`).
+    private let state: Locked<State>
 
-    init(seed: UInt64) { state = Mutex(State(key: Stream.split(seed))) }
+    init(seed: UInt64) { state = Locked(State(key: Stream.split(seed))) }
 
     func reseed(_ seed: UInt64) { state.withLock { $0 = State(key: Stream.split(seed)) } }
 

@@ -1,14 +1,12 @@
 /// The one mutable thing in Plexus: a named holder of a tensor, updated in place by optimizers.
 ///
 /// Reading ``value`` inside a recording ``GradientTape`` watches the variable (when it is
-/// `trainable`), so gradients flow back to it. Equivalent to `keras.Variable`.
-public final class Variable: @unchecked Sendable, CustomStringConvertible {
+/// `trainable`), so gradients flow back to it. A variable is `Sendable`: its value, path and
+/// `trainable` switch sit behind a lock, so reads and assignments from several threads are
+/// safe, and a value once read never changes. Equivalent to `keras.Variable`.
+public final class Variable: Sendable, CustomStringConvertible {
   /// The name, unique within its layer (`"kernel"`, `"bias"`); ``path`` adds the owners.
   public let name: String
-  /// The full path assigned when a model collects its weights (`"dense.kernel"`).
-  public internal(set) var path: String
-  /// Whether optimizers update it and tapes watch it.
-  public var trainable: Bool
   /// Whether it was made trainable: a layer's `trainable` switch toggles only these, so a
   /// weight made non-trainable (a running statistic, say) stays that way.
   let createdTrainable: Bool
@@ -17,7 +15,12 @@ public final class Variable: @unchecked Sendable, CustomStringConvertible {
   /// The shape, fixed at creation.
   public let shape: Shape
 
-  private var storage: Storage
+  private struct State {
+    var storage: Storage
+    var path: String
+    var trainable: Bool
+  }
+  private let state: Locked<State>
 
   /// Creates a variable holding a copy-free reference to `initialValue`.
   public convenience init(_ initialValue: Tensor, name: String = "variable", trainable: Bool = true)
@@ -27,12 +30,23 @@ public final class Variable: @unchecked Sendable, CustomStringConvertible {
 
   init(_ initialValue: Tensor, name: String, trainable: Bool, createdTrainable: Bool) {
     self.name = name
-    self.path = name
-    self.trainable = trainable
     self.createdTrainable = createdTrainable
     self.dtype = initialValue.dtype
     self.shape = initialValue.shape
-    self.storage = initialValue.buffer.storage
+    self.state = Locked(
+      State(storage: initialValue.buffer.storage, path: name, trainable: trainable))
+  }
+
+  /// The full path assigned when a model collects its weights (`"dense.kernel"`).
+  public internal(set) var path: String {
+    get { state.withLock { $0.path } }
+    set { state.withLock { $0.path = newValue } }
+  }
+
+  /// Whether optimizers update it and tapes watch it.
+  public var trainable: Bool {
+    get { state.withLock { $0.trainable } }
+    set { state.withLock { $0.trainable = newValue } }
   }
 
   /// The current value. Later updates do not change a value already read.
@@ -40,7 +54,11 @@ public final class Variable: @unchecked Sendable, CustomStringConvertible {
     GradientTape.recordRead(of: self, buffer)
   }
 
-  var buffer: TensorBuffer { TensorBuffer(dtype: dtype, shape: shape, uncheckedStorage: storage) }
+  /// The current value as a buffer, never watched by a tape.
+  var buffer: TensorBuffer {
+    let storage = state.withLock { $0.storage }
+    return TensorBuffer(dtype: dtype, shape: shape, uncheckedStorage: storage)
+  }
 
   /// Replaces the value; the shape and dtype must match.
   public func assign(_ newValue: Tensor) throws {
@@ -49,18 +67,23 @@ public final class Variable: @unchecked Sendable, CustomStringConvertible {
         context: "Variable '\(path)'.assign", expected: "\(shape)", received: "\(newValue.shape)")
     }
     let converted = newValue.dtype == dtype ? newValue : try Ops.cast(newValue, to: dtype)
-    storage = converted.buffer.storage
+    let storage = converted.buffer.storage
+    state.withLock { $0.storage = storage }
   }
 
-  /// A buffer that may be written in place: the variable's own storage when nothing else holds
-  /// it, else a private copy that the variable adopts first (so values read earlier never
-  /// change).
-  func mutableBuffer() throws -> TensorBuffer {
-    if !isKnownUniquelyReferenced(&storage) {
-      let copy = try Ops.copy(Tensor(buffer))
-      storage = copy.buffer.storage
+  /// Runs `body` with a buffer it may write in place, holding the variable's lock so that no
+  /// read sees a half-written value: the variable's own storage when nothing else holds it,
+  /// else a private copy that the variable adopts first (so values read earlier never change).
+  func withMutableBuffer<R>(_ body: (TensorBuffer) throws -> R) throws -> R {
+    let dtype = dtype
+    let shape = shape
+    return try state.withLock { state throws -> R in
+      if !isKnownUniquelyReferenced(&state.storage) {
+        let shared = TensorBuffer(dtype: dtype, shape: shape, uncheckedStorage: state.storage)
+        state.storage = try Ops.copy(Tensor(shared)).buffer.storage
+      }
+      return try body(TensorBuffer(dtype: dtype, shape: shape, uncheckedStorage: state.storage))
     }
-    return buffer
   }
 
   /// The element count.

@@ -11,7 +11,8 @@ import Testing
     // second (every gradient is 0), none in the third.
     let x = try Tensor([2, 0, 3, 0, 5, 0, 1.5, 2, -1] as [Double], shape: [3, 3])
     let tape = GradientTape()
-    let watched = tape.watch(x)
+    var watched = x
+    tape.watch(&watched)
     let y = try tape.record { try Ops.sum(Ops.prod(watched, axes: [1])) }
     let grad = try #require(try tape.gradient(of: y, wrt: [watched])[0])
     #expect(try grad.scalars(Double.self) == [0, 6, 0, 0, 0, 0, -2, -1.5, 3])

@@ -65,7 +65,8 @@ import Testing
   @Test func maxSharesTiesEqually() throws {
     let x = try Tensor([1, 3, 3, 2] as [Double], shape: [4])
     let tape = GradientTape()
-    let watched = tape.watch(x)
+    var watched = x
+    tape.watch(&watched)
     let y = try tape.record { try Ops.max(watched) }
     let grad = try #require(try tape.gradient(of: y, wrt: [watched])[0])
     #expect(try grad.scalars(Double.self) == [0, 0.5, 0.5, 0])
@@ -122,7 +123,8 @@ import Testing
   func piecewiseConstantOpsPassNoGradient(op: OpCode) throws {
     let x = try sampleTensor([4], seed: 17)
     let tape = GradientTape()
-    let watched = tape.watch(x)
+    var watched = x
+    tape.watch(&watched)
     let y = try tape.record { try Ops.sum(Ops.add(Ops.unary(op, watched), watched)) }
     let grad = try #require(try tape.gradient(of: y, wrt: [watched])[0])
     #expect(try grad.scalars(Double.self) == [1, 1, 1, 1])
@@ -131,10 +133,12 @@ import Testing
   @Test func secondOrderThroughNestedTapes() throws {
     // d²/dx² of x³ at x = 2 is 6x = 12.
     let outer = GradientTape()
-    let x = outer.watch(try Tensor(2.0))
+    var x = Tensor(2.0)
+    outer.watch(&x)
     let first = try outer.record { () -> Tensor in
       let inner = GradientTape()
-      let tracked = inner.watch(x)
+      var tracked = x
+      inner.watch(&tracked)
       let y = try inner.record { try Ops.multiply(Ops.square(tracked), tracked) }
       return try #require(try inner.gradient(of: y, wrt: [tracked])[0])
     }
@@ -145,7 +149,8 @@ import Testing
 
   @Test func nonPersistentTapeAnswersOnce() throws {
     let tape = GradientTape()
-    let x = tape.watch(try Tensor(3.0))
+    var x = Tensor(3.0)
+    tape.watch(&x)
     let y = try tape.record { try Ops.square(x) }
     _ = try tape.gradient(of: y, wrt: [x])
     #expect(throws: PlexusError.self) { try tape.gradient(of: y, wrt: [x]) }

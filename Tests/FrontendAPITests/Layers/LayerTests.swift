@@ -66,3 +66,26 @@ private final class Scale: Layer {
     #expect(throws: PlexusError.self) { try Empty()(Tensor.zeros([1, 1])) }
   }
 }
+
+@Suite struct LayerBuildTests {
+  @Test func buildingByHandMarksTheLayerBuilt() throws {
+    let layer = Dense(3)
+    try layer.build(inputShape: [-1, 4])
+    #expect(layer.built)
+    #expect(layer.weights.count == 2)
+    _ = try layer(Tensor.ones([2, 4]))
+    #expect(layer.built)
+    #expect(layer.weights.map(\.name) == ["kernel", "bias"])
+    #expect(layer.countParams() == 4 * 3 + 3)
+  }
+
+  @Test func aBuildThatCallsItsOwnLayerThrowsInsteadOfWaitingForever() {
+    final class SelfCalling: Layer {
+      override func build(inputShape: Shape) throws {
+        _ = try self(Tensor.zeros(inputShape))
+      }
+      override func call(_ x: Tensor, training: Bool) throws -> Tensor { x }
+    }
+    #expect(throws: PlexusError.self) { try SelfCalling()(Tensor.zeros([1, 2])) }
+  }
+}

@@ -7,7 +7,8 @@ private func checkGradient(
   _ loss: Loss, yTrue: Tensor, x values: [Double], shape: Shape, sampleWeight: Tensor? = nil
 ) throws {
   let tape = GradientTape()
-  let x = tape.watch(try Tensor(values, shape: shape))
+  var x = try Tensor(values, shape: shape)
+  tape.watch(&x)
   let result = try tape.record { try loss(yTrue, x, sampleWeight: sampleWeight) }
   let analytic = try #require(try tape.gradient(of: result, wrt: [x]).first ?? nil)
   let gradient = try analytic.scalars(Double.self)

@@ -64,7 +64,8 @@ import Testing
 
   @Test func gradientsOfIntermediateValues() throws {
     let tape = GradientTape()
-    let x = tape.watch(try Tensor([1, 2] as [Double], shape: [2]))
+    var x = try Tensor([1, 2] as [Double], shape: [2])
+    tape.watch(&x)
     let (hidden, y) = try tape.record { () -> (Tensor, Tensor) in
       let hidden = try x * 3
       return (hidden, try Ops.sum(Ops.square(hidden)))
