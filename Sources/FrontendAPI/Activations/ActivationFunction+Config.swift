@@ -1,4 +1,3 @@
-import Synchronization
 
 extension ActivationFunction {
   /// Registers a custom activation under `name`, so that layers can use
@@ -26,7 +25,7 @@ extension ActivationFunction {
     custom.withLock { $0[name] }
   }
 
-  private static let custom = Mutex([String: @Sendable (Tensor) throws -> Tensor]())
+  private static let custom = Locked([String: @Sendable (Tensor) throws -> Tensor]())
 
   /// The name Keras writes: `"swish"` is an alias of `"silu"`, which Keras writes.
   var kerasName: String { name == "swish" ? "silu" : name }

@@ -2,14 +2,14 @@ import Synchronization
 
 /// A registered backend as the dispatcher sees it: the backend, its support table computed once,
 /// and its dispatch counters.
-final class BackendEntry: @unchecked Sendable {
+final class BackendEntry: Sendable {
   let backend: any Backend
   let name: String
   /// Whether the backend must also be asked about each record (its answer depends on
   /// attributes or later input dtypes).
   let refinesSupport: Bool
   private let supportTable: [Bool]
-  private let counters = Mutex(Counters())
+  private let counters = Locked(Counters())
 
   struct Counters {
     var dispatches = [Int](repeating: 0, count: BackendEntry.opSlots)

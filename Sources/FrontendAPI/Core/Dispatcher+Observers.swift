@@ -4,7 +4,7 @@ import Synchronization
 
 extension Dispatcher {
   /// The observers registered for the whole process.
-  private static let globalObservers = Mutex<[any OpObserver]>([])
+  private static let globalObservers = Locked<[any OpObserver]>([])
   /// How many observers are registered anywhere (process-wide or task-scoped): when zero, the
   /// dispatcher skips timing and notification altogether.
   private static let observerCount = Atomic<Int>(0)

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// The one place where every op meets a backend.
 ///
@@ -36,7 +35,7 @@ public enum Dispatcher {
   /// The default and fallback entries, read on every op without taking the state's lock.
   private static let defaultSlot = EntrySlot()
   private static let fallbackSlot = EntrySlot()
-  private static let state: Mutex<State> = {
+  private static let state: Locked<State> = {
     let registry = BackendRegistry.shared
     let preferred = BuiltinBackends.registerIfNeeded(in: registry)
     var initial = State()
@@ -46,7 +45,7 @@ public enum Dispatcher {
     let fallback = registry.fallback.flatMap { initial.entries[ObjectIdentifier($0)] }
     fallbackSlot.store(fallback)
     defaultSlot.store(preferred.flatMap { initial.entries[ObjectIdentifier($0)] } ?? fallback)
-    return Mutex(initial)
+    return Locked(initial)
   }()
 
   // MARK: Resolution

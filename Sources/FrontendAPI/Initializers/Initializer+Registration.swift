@@ -1,4 +1,3 @@
-import Synchronization
 
 extension Initializer {
   /// Draws a tensor of a shape and dtype from an initializer's numeric settings.
@@ -36,5 +35,5 @@ extension Initializer {
   /// The draw function of the custom initializer `name`, if one is registered.
   static func customDraw(_ name: String) -> Draw? { custom.withLock { $0[name] } }
 
-  private static let custom = Mutex([String: Draw]())
+  private static let custom = Locked([String: Draw]())
 }

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// A layer that adds penalties of its own to the training loss: weight regularizers, activity
 /// regularizers, or any extra loss a custom layer computes. `fit` and ``Model/trainStep(_:_:)``
@@ -34,7 +33,7 @@ extension Layer {
 /// A penalty computed during a call and read after it, guarded so that concurrent `predict`
 /// calls on one model stay safe.
 final class LossSlot: Sendable {
-  private let value = Mutex<Tensor?>(nil)
+  private let value = Locked<Tensor?>(nil)
 
   func store(_ loss: Tensor) { value.withLock { $0 = loss } }
 

@@ -1,5 +1,4 @@
 import BackendProtocol
-import Synchronization
 
 /// Collects every op the dispatcher runs in a block of code — op, backend, dtype, time, and
 /// whether it fell back — for a per-op table (like TensorFlow's profiler op table or
@@ -25,7 +24,7 @@ public final class Profiler: OpObserver, Sendable {
     var first: UInt64 = .max
     var last: UInt64 = 0
   }
-  private let state = Mutex(State())
+  private let state = Locked(State())
 
   /// Creates a profiler that keeps up to `traceCapacity` events for the trace.
   public init(traceCapacity: Int = 1_000_000) {

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// An open table from names to factories that rebuild objects of one kind (layers, losses,
 /// optimizers...) from their Keras config. Loading resolves names here and nowhere else, so a
@@ -21,16 +20,16 @@ public final class Registry<Object>: Sendable {
   public let kind: String
   /// The Swift spelling of the registry, for the how-to-register hint (`"Layer.registry"`).
   public let owner: String
-  private let table: Mutex<[String: Factory]>
+  private let table: Locked<[String: Factory]>
   /// Class name → registered name, for custom classes (what `registered_name` says).
-  private let customNames = Mutex([String: String]())
+  private let customNames = Locked([String: String]())
   private let builtinNames: Set<String>
 
   /// Creates a registry with built-in factories.
   public init(kind: String, owner: String, builtins: [String: Factory] = [:]) {
     self.kind = kind
     self.owner = owner
-    self.table = Mutex(builtins)
+    self.table = Locked(builtins)
     self.builtinNames = Set(builtins.keys)
   }
 

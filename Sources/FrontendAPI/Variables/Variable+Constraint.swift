@@ -1,4 +1,3 @@
-import Synchronization
 
 extension Variable {
   /// Projected onto after every optimizer update: ``Optimizer/apply(_:to:)`` assigns
@@ -25,7 +24,7 @@ enum VariableConstraints {
     let constraint: any Constraint
   }
 
-  private static let table = Mutex([ObjectIdentifier: Entry]())
+  private static let table = Locked([ObjectIdentifier: Entry]())
 
   static func constraint(of variable: Variable) -> (any Constraint)? {
     table.withLock { table in
