@@ -1,4 +1,3 @@
-
 extension ActivationFunction {
   /// Registers a custom activation under `name`, so that layers can use
   /// `ActivationFunction(name:)` with it and configs naming it load. Built-in names cannot be

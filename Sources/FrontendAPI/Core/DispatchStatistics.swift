@@ -1,4 +1,3 @@
-
 /// Where ops ran: dispatches per backend and op, and fallbacks to the reference backend per
 /// selected backend and op.
 public struct DispatchStatistics: Sendable, Equatable, CustomStringConvertible {

@@ -1,4 +1,3 @@
-
 /// The one place where every op meets a backend.
 ///
 /// It picks the backend — the innermost ``withBackend(_:_:)`` scope, else the running model's

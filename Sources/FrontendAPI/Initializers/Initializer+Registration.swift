@@ -1,4 +1,3 @@
-
 extension Initializer {
   /// Draws a tensor of a shape and dtype from an initializer's numeric settings.
   public typealias Draw = @Sendable (Shape, DType, [String: Double]) throws -> Tensor

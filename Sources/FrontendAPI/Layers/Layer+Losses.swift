@@ -1,4 +1,3 @@
-
 /// A layer that adds penalties of its own to the training loss: weight regularizers, activity
 /// regularizers, or any extra loss a custom layer computes. `fit` and ``Model/trainStep(_:_:)``
 /// add every such penalty of every layer of the model (Keras's `model.losses`).

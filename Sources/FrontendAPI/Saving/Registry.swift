@@ -1,4 +1,3 @@
-
 /// An open table from names to factories that rebuild objects of one kind (layers, losses,
 /// optimizers...) from their Keras config. Loading resolves names here and nowhere else, so a
 /// config can only ever build registered types: nothing in a file runs as code.

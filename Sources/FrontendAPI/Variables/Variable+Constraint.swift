@@ -1,4 +1,3 @@
-
 extension Variable {
   /// Projected onto after every optimizer update: ``Optimizer/apply(_:to:)`` assigns
   /// `constraint(value)` once the variable is updated. Equivalent to Keras's
