@@ -26,6 +26,26 @@ import Testing
     #expect(try Shape([4, 5]).validated(context: "test") == [4, 5])
   }
 
+  @Test func emptyShapesWithHugeAxesAreRejected() {
+    // An empty tensor of (0, 2^62, 2^62) would overflow every later product of its axes.
+    #expect(throws: PlexusError.self) { try Shape([0, 1 << 62, 1 << 62]).validated(context: "t") }
+    #expect(throws: PlexusError.self) { try Shape([0, Int.max]).validated(context: "t") }
+    #expect(throws: PlexusError.self) { try Shape([Int.min]).validated(context: "t") }
+    #expect((try? Shape([0, 1 << 20]).validated(context: "t")) == [0, 1 << 20])
+  }
+
+  @Test func theElementLimitIsOneThisMachineCanHold() {
+    #expect(Shape.maximumElementCount > 0)
+    #expect(Shape.maximumElementCount * 8 <= Storage.maximumByteCount)
+    let justOver = Shape([Shape.maximumElementCount + 1])
+    #expect(throws: PlexusError.self) { try justOver.validated(context: "t") }
+  }
+
+  @Test func stridesSaturateInsteadOfTrapping() {
+    #expect(Shape([2, 3, 4]).strides == [12, 4, 1])
+    #expect(Shape([Int.max, Int.max, 2]).strides == [Int.max, 2, 1])
+  }
+
   @Test func describesItselfTheKerasWay() {
     #expect(Shape([32, 784]).description == "(32, 784)")
     #expect(Shape([10]).description == "(10,)")
