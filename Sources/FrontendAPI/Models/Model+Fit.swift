@@ -62,7 +62,8 @@ extension Model {
       for epoch in initialEpoch..<epochs {
         try list.each { try $0.onEpochBegin(epoch, logs: [:]) }
         compiled.resetMetrics()
-        let order = shuffle ? RandomGenerator.permutation(training.count).map { Int32($0) } : nil
+        let order =
+          shuffle ? try RandomGenerator.permutation(training.count).map { Int32($0) } : nil
         var logs: [String: Double] = [:]
         for step in 0..<training.steps {
           try list.each { try $0.onTrainBatchBegin(step, logs: logs) }

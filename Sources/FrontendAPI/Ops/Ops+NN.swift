@@ -52,6 +52,11 @@ extension Ops {
     -> Tensor
   {
     let indices = try integerIndices(indices, op: "one_hot")
+    guard depth >= 0 else {
+      throw PlexusError.invalidArgument(
+        context: "one_hot", message: "depth must be non-negative, received \(depth)")
+    }
+    _ = try Shape(indices.shape.dims + [depth]).validated(context: "one_hot")
     let classes = try cast(arange(depth), to: indices.dtype)
     let expanded = try expandDims(indices, axis: -1)
     return try cast(equal(expanded, classes), to: dtype)

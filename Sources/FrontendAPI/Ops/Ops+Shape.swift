@@ -16,7 +16,7 @@ extension Ops {
       }
       dims[axis] = x.count / known
     }
-    let target = Shape(dims)
+    let target = try Shape(dims).validated(context: "reshape")
     guard target.elementCount == x.count else {
       throw PlexusError.shapeMismatch(
         context: "reshape", expected: "\(x.count) elements (input \(x.shape))",
@@ -91,11 +91,13 @@ extension Ops {
           context: "concatenate", expected: "\(first.shape) except on axis \(resolved)",
           received: "\(tensor.shape)")
       }
-      dims[resolved] += tensor.shape[resolved]
+      let (joined, overflow) = dims[resolved].addingReportingOverflow(tensor.shape[resolved])
+      dims[resolved] = overflow ? Int.max : joined
     }
     if inputs.count == 1 { return inputs[0] }
+    let shape = try Shape(dims).validated(context: "concatenate")
     let out = try Dispatcher.run(.concat, dtype) { backend in
-      let out = backend.allocate(dtype, Shape(dims))
+      let out = backend.allocate(dtype, shape)
       try backend.concat(inputs.map(\.buffer), axis: resolved, out)
       return out
     }
@@ -117,8 +119,12 @@ extension Ops {
     }
     var dims = [Int]()
     for axis in 0..<x.rank {
-      let size = sizes[axis] == -1 ? x.shape[axis] - starts[axis] : sizes[axis]
-      guard starts[axis] >= 0, size >= 0, starts[axis] + size <= x.shape[axis] else {
+      // Compared without adding, so that starts and sizes near Int.min or Int.max cannot
+      // overflow: the start is checked against the axis first, the size against what is left.
+      let start = starts[axis]
+      let room = (0...x.shape[axis]).contains(start) ? x.shape[axis] - start : -1
+      let size = sizes[axis] == -1 ? room : sizes[axis]
+      guard room >= 0, size >= 0, size <= room else {
         throw PlexusError.invalidArgument(
           context: "slice",
           message:
@@ -140,11 +146,12 @@ extension Ops {
   public static func take(_ x: Tensor, _ indices: Tensor, axis: Int = 0) throws -> Tensor {
     let resolved = try normalizedAxis(axis, rank: x.rank, op: "take")
     let indices = try integerIndices(indices, op: "take")
-    let dims =
+    let shape = try Shape(
       Array(x.shape.dims[..<resolved]) + indices.shape.dims
-      + Array(x.shape.dims[(resolved + 1)...])
+        + Array(x.shape.dims[(resolved + 1)...])
+    ).validated(context: "take")
     let out = try Dispatcher.run(.gather, x.dtype) { backend in
-      let out = backend.allocate(x.dtype, Shape(dims))
+      let out = backend.allocate(x.dtype, shape)
       try backend.gather(x.buffer, indices.buffer, axis: resolved, out)
       return out
     }
@@ -203,7 +210,7 @@ extension Ops {
         received: "\(shape)")
     }
     if x.shape == shape { return x }
-    return try add(x, zeros(shape, dtype: x.dtype))
+    return try add(x, zeros(shape.validated(context: "broadcast_to"), dtype: x.dtype))
   }
 
   static func integerIndices(_ indices: Tensor, op: String) throws -> Tensor {

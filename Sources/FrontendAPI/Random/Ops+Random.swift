@@ -5,7 +5,8 @@ extension Ops {
   ) throws -> Tensor {
     let shape = try shape.validated(context: "random_uniform")
     return try tensor(
-      RandomGenerator.uniform(count: shape.elementCount, low: minval, high: maxval), shape, dtype)
+      try RandomGenerator.uniform(count: shape.elementCount, low: minval, high: maxval), shape,
+      dtype)
   }
 
   /// Normal values from the seeded stream.
@@ -14,7 +15,7 @@ extension Ops {
   ) throws -> Tensor {
     let shape = try shape.validated(context: "random_normal")
     return try tensor(
-      RandomGenerator.normal(count: shape.elementCount, mean: mean, standardDeviation: stddev),
+      try RandomGenerator.normal(count: shape.elementCount, mean: mean, standardDeviation: stddev),
       shape, dtype)
   }
 
@@ -24,7 +25,7 @@ extension Ops {
   ) throws -> Tensor {
     let shape = try shape.validated(context: "truncated_normal")
     return try tensor(
-      RandomGenerator.truncatedNormal(
+      try RandomGenerator.truncatedNormal(
         count: shape.elementCount, mean: mean, standardDeviation: stddev), shape, dtype)
   }
 

@@ -41,7 +41,17 @@ public enum RandomGenerator {
     (scoped ?? global).reserve(words: count)
   }
 
-  /// `count` uniformly distributed 32-bit words.
+  /// `count` itself, when it is a count this machine can hold; otherwise an error naming `op`.
+  private static func checked(_ count: Int, _ op: String) throws -> Int {
+    guard (0...Shape.maximumElementCount).contains(count) else {
+      throw PlexusError.invalidArgument(
+        context: "RandomGenerator.\(op)",
+        message: "count must be 0 to \(Shape.maximumElementCount), received \(count)")
+    }
+    return count
+  }
+
+  /// `count` uniformly distributed 32-bit words; `count` is already checked.
   static func words(_ count: Int) -> [UInt32] {
     let (key, start) = reserve(words: count)
     var result = [UInt32](repeating: 0, count: count)
@@ -61,16 +71,17 @@ public enum RandomGenerator {
     return result
   }
 
-  /// Uniform values in `[low, high)`.
-  public static func uniform(count: Int, low: Double = 0, high: Double = 1) -> [Double] {
-    words(count).map { low + (high - low) * unitInterval($0) }
+  /// Uniform values in `[low, high)`; throws unless `count` is 0 to
+  /// ``Shape/maximumElementCount``.
+  public static func uniform(count: Int, low: Double = 0, high: Double = 1) throws -> [Double] {
+    words(try checked(count, "uniform")).map { low + (high - low) * unitInterval($0) }
   }
 
-  /// Normally distributed values.
+  /// Normally distributed values; throws unless `count` is 0 to ``Shape/maximumElementCount``.
   public static func normal(count: Int, mean: Double = 0, standardDeviation: Double = 1)
-    -> [Double]
+    throws -> [Double]
   {
-    let pairs = (count + 1) / 2
+    let pairs = (try checked(count, "normal") + 1) / 2
     let raw = words(pairs * 2)
     var result = [Double]()
     result.reserveCapacity(pairs * 2)
@@ -86,14 +97,15 @@ public enum RandomGenerator {
     return result.prefix(count).map { mean + standardDeviation * $0 }
   }
 
-  /// Normal values redrawn until within two standard deviations (Keras's truncated normal).
+  /// Normal values redrawn until within two standard deviations (Keras's truncated normal);
+  /// throws unless `count` is 0 to ``Shape/maximumElementCount``.
   public static func truncatedNormal(count: Int, mean: Double = 0, standardDeviation: Double = 1)
-    -> [Double]
+    throws -> [Double]
   {
-    var values = normal(count: count)
+    var values = try normal(count: checked(count, "truncatedNormal"))
     var pending = values.indices.filter { Swift.abs(values[$0]) > 2 }
     while !pending.isEmpty {
-      let redraw = normal(count: pending.count)
+      let redraw = try normal(count: pending.count)
       pending = zip(pending, redraw).compactMap { index, value in
         values[index] = value
         return Swift.abs(value) > 2 ? index : nil
@@ -102,9 +114,10 @@ public enum RandomGenerator {
     return values.map { mean + standardDeviation * $0 }
   }
 
-  /// A uniformly random permutation of `0..<count` (Fisher–Yates on the stream).
-  public static func permutation(_ count: Int) -> [Int] {
-    var result = Array(0..<count)
+  /// A uniformly random permutation of `0..<count` (Fisher–Yates on the stream); throws unless
+  /// `count` is 0 to ``Shape/maximumElementCount``.
+  public static func permutation(_ count: Int) throws -> [Int] {
+    var result = Array(0..<(try checked(count, "permutation")))
     guard count > 1 else { return result }
     let draws = words(count)
     for index in stride(from: count - 1, to: 0, by: -1) {
