@@ -25,6 +25,10 @@ open class Loss: @unchecked Sendable {
       context: "\(type(of: self)).call", message: "a Loss subclass must override call(_:_:)")
   }
 
+  /// Throws unless every setting is in its range; runs at `compile`. A subclass with settings
+  /// of its own overrides it and calls `super`.
+  open func validateHyperparameters() throws {}
+
   /// The settings under their Keras names (booleans as 0 or 1).
   open var config: [String: Double] { [:] }
 

@@ -40,7 +40,12 @@ extension Model {
         context: context, message: "epochs (\(epochs)) must be ≥ initialEpoch (\(initialEpoch)) ≥ 0"
       )
     }
+    guard (0..<1).contains(validationSplit) else {
+      throw PlexusError.invalidArgument(
+        context: context, message: "validationSplit must be in [0, 1), received \(validationSplit)")
+    }
     var training = try BatchSource(inputs: x, targets: y, batchSize: batchSize, context: context)
+    try training.requireSamples()
     var validation: BatchSource?
     if let validationData {
       validation = try BatchSource(

@@ -68,6 +68,13 @@ open class Optimizer: @unchecked Sendable {
       message: "an Optimizer subclass must override update(_:gradient:slots:learningRate:step:)")
   }
 
+  /// Throws unless every hyper-parameter is in its range (Keras raises `ValueError` for the
+  /// same). Runs at `compile` and before every step, since `learningRate` may change between
+  /// steps; a subclass with hyper-parameters of its own overrides it and calls `super`.
+  open func validateHyperparameters() throws {
+    try validateCommonHyperparameters()
+  }
+
   /// The hyper-parameters under their Keras names (booleans as 0 or 1).
   open var config: [String: Double] {
     var result = ["learning_rate": learningRate]
@@ -97,6 +104,7 @@ open class Optimizer: @unchecked Sendable {
       pairs.append((gradient, variable))
     }
     guard !pairs.isEmpty else { return }
+    try validateHyperparameters()
     let clipped = try clip(pairs.map(\.gradient))
     let rate = learningRate
     let step = iterations + 1
