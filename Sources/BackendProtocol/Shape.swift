@@ -85,6 +85,8 @@ public struct Shape: Hashable, Sendable, Codable, ExpressibleByArrayLiteral,
 
   /// Normalises a possibly negative axis against `rank`, or returns nil when it is out of range.
   public static func normalize(axis: Int, rank: Int) -> Int? {
+    // A negative axis plus a positive rank cannot overflow; a negative rank could.
+    guard rank > 0 else { return nil }
     let resolved = axis < 0 ? axis + rank : axis
     return (0..<rank).contains(resolved) ? resolved : nil
   }

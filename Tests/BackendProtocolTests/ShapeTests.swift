@@ -15,6 +15,9 @@ import Testing
     #expect(Shape.normalize(axis: 3, rank: 3) == nil)
     #expect(Shape.normalize(axis: -4, rank: 3) == nil)
     #expect(Shape.normalize(axis: 0, rank: 0) == nil)
+    #expect(Shape.normalize(axis: Int.min, rank: -1) == nil)
+    #expect(Shape.normalize(axis: Int.min, rank: Int.max) == nil)
+    #expect(Shape.normalize(axis: -1, rank: Int.max) == Int.max - 1)
   }
 
   @Test func elementCountSaturatesAndValidationRejects() throws {

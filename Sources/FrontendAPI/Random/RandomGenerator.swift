@@ -37,7 +37,7 @@ public enum RandomGenerator {
   /// Reseeds the process-wide stream and restarts its counter.
   public static func seed(_ seed: UInt64) { global.reseed(seed) }
 
-  private static func reserve(words count: Int) -> ((UInt32, UInt32), UInt64) {
+  static func reserve(words count: Int) -> ((UInt32, UInt32), UInt64) {
     (scoped ?? global).reserve(words: count)
   }
 
@@ -74,27 +74,18 @@ public enum RandomGenerator {
   /// Uniform values in `[low, high)`; throws unless `count` is 0 to
   /// ``Shape/maximumElementCount``.
   public static func uniform(count: Int, low: Double = 0, high: Double = 1) throws -> [Double] {
-    words(try checked(count, "uniform")).map { low + (high - low) * unitInterval($0) }
+    var result = [Double](repeating: 0, count: try checked(count, "uniform"))
+    streamUniform(count: count, low: low, high: high) { result[$0] = $1 }
+    return result
   }
 
   /// Normally distributed values; throws unless `count` is 0 to ``Shape/maximumElementCount``.
   public static func normal(count: Int, mean: Double = 0, standardDeviation: Double = 1)
     throws -> [Double]
   {
-    let pairs = (try checked(count, "normal") + 1) / 2
-    let raw = words(pairs * 2)
-    var result = [Double]()
-    result.reserveCapacity(pairs * 2)
-    for pair in 0..<pairs {
-      // Box–Muller; u1 in (0, 1] keeps the logarithm finite.
-      let u1 = 1 - unitInterval(raw[2 * pair])
-      let u2 = unitInterval(raw[2 * pair + 1])
-      let radius = (-2 * Foundation.log(u1)).squareRoot()
-      let angle = 2 * Double.pi * u2
-      result.append(radius * Foundation.cos(angle))
-      result.append(radius * Foundation.sin(angle))
-    }
-    return result.prefix(count).map { mean + standardDeviation * $0 }
+    var result = [Double](repeating: 0, count: try checked(count, "normal"))
+    streamStandardNormal(count: count) { result[$0] = mean + standardDeviation * $1 }
+    return result
   }
 
   /// Normal values redrawn until within two standard deviations (Keras's truncated normal);
@@ -102,16 +93,11 @@ public enum RandomGenerator {
   public static func truncatedNormal(count: Int, mean: Double = 0, standardDeviation: Double = 1)
     throws -> [Double]
   {
-    var values = try normal(count: checked(count, "truncatedNormal"))
-    var pending = values.indices.filter { Swift.abs(values[$0]) > 2 }
-    while !pending.isEmpty {
-      let redraw = try normal(count: pending.count)
-      pending = zip(pending, redraw).compactMap { index, value in
-        values[index] = value
-        return Swift.abs(value) > 2 ? index : nil
-      }
+    var result = [Double](repeating: 0, count: try checked(count, "truncatedNormal"))
+    try streamTruncatedNormal(count: count, mean: mean, standardDeviation: standardDeviation) {
+      result[$0] = $1
     }
-    return values.map { mean + standardDeviation * $0 }
+    return result
   }
 
   /// A uniformly random permutation of `0..<count` (Fisher–Yates on the stream); throws unless
@@ -128,7 +114,7 @@ public enum RandomGenerator {
   }
 
   @inline(__always)
-  private static func unitInterval(_ word: UInt32) -> Double {
+  static func unitInterval(_ word: UInt32) -> Double {
     Double(word >> 8) * 0x1p-24
   }
 }

@@ -49,6 +49,31 @@ import Testing
     #expect(order != Array(0..<1000))
   }
 
+  @Test func tensorsDrawnInPlaceMatchTheArrayDraws() throws {
+    for count in [0, 1, 7, 1000] {
+      let uniform = try withRandomSeed(5) { try Ops.randomUniform([count], minval: -2, maxval: 3) }
+      let uniformArray = try withRandomSeed(5) {
+        try RandomGenerator.uniform(count: count, low: -2, high: 3)
+      }
+      #expect(try uniform.floats() == uniformArray.map { Float($0) })
+      let normal = try withRandomSeed(6) {
+        try Ops.randomNormal([count], mean: 1, stddev: 2, dtype: .float64)
+      }
+      let normalArray = try withRandomSeed(6) {
+        try RandomGenerator.normal(count: count, mean: 1, standardDeviation: 2)
+      }
+      #expect(try normal.scalars(Double.self) == normalArray)
+      let truncated = try withRandomSeed(7) {
+        try Ops.truncatedNormal([count], mean: -1, stddev: 0.5, dtype: .float64)
+      }
+      let truncatedArray = try withRandomSeed(7) {
+        try RandomGenerator.truncatedNormal(count: count, mean: -1, standardDeviation: 0.5)
+      }
+      #expect(try truncated.scalars(Double.self) == truncatedArray)
+      #expect(truncatedArray.allSatisfy { Swift.abs($0 + 1) <= 1 })
+    }
+  }
+
   @Test func countsOutsideWhatTheMachineHoldsAreErrors() {
     for count in [-1, Int.min, Int.max, Shape.maximumElementCount + 1] {
       #expect(throws: PlexusError.self) { try RandomGenerator.uniform(count: count) }
