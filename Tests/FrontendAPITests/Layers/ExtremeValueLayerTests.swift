@@ -41,7 +41,9 @@ import Testing
         for dims in [[size], [3, size], [size, 3]] {
           E.survive("\(name)(\(size)) on Input(\(dims))") {
             let input = Input(shape: Shape(dims))
-            return try Model(inputs: input, outputs: make(size)(input))
+            let model = try Model(inputs: input, outputs: make(size)(input))
+            #expect(!model.summaryText().isEmpty)
+            return model
           }
         }
         for batch in E.ints {
@@ -50,7 +52,9 @@ import Testing
               Input(shape: [2, 3], batchSize: batch)
               make(size)
             }
+            #expect(!model.summaryText().isEmpty)
             try model.buildFromInput()
+            #expect(!model.summaryText().isEmpty)
             return try model.predict(Tensor.zeros([2, 2, 3]))
           }
         }
