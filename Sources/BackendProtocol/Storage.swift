@@ -82,12 +82,32 @@ public final class Storage: @unchecked Sendable {
     }
   }
 
-  /// Physical memory from `sysconf`, or 16 GiB where the system does not say.
+  /// Physical memory from `sysconf`, lowered to the control group's memory limit where one is
+  /// set (a container's limit is what the process can really use), or 16 GiB where the system
+  /// says nothing.
   private static func physicalMemoryBytes() -> Int {
     let pages = sysconf(Int32(_SC_PHYS_PAGES))
     let pageSize = sysconf(Int32(_SC_PAGESIZE))
     let (bytes, overflow) = Int(pages).multipliedReportingOverflow(by: Int(pageSize))
-    guard pages > 0, pageSize > 0, !overflow else { return 16 << 30 }
-    return bytes
+    let physical = pages > 0 && pageSize > 0 && !overflow ? bytes : 16 << 30
+    return Swift.min(physical, controlGroupLimitBytes() ?? physical)
+  }
+
+  /// The memory limit of this process's control group (v2, then v1), if it sets one.
+  private static func controlGroupLimitBytes() -> Int? {
+    #if os(Linux)
+      for path in ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"] {
+        guard let file = fopen(path, "r") else { continue }
+        defer { fclose(file) }
+        var line = [CChar](repeating: 0, count: 32)
+        guard fgets(&line, Int32(line.count), file) != nil else { continue }
+        // "max" (v2) or a huge number (v1) means no limit; either way the minimum ignores it.
+        let digits = line.prefix { $0 >= 0x30 && $0 <= 0x39 }.map {
+          Character(UnicodeScalar(UInt8($0)))
+        }
+        if let limit = Int(String(digits)), limit > 0 { return limit }
+      }
+    #endif
+    return nil
   }
 }
