@@ -3,14 +3,14 @@
 # address sanitizers and runs it for a bounded number of inputs, from a seed corpus of valid,
 # gzip-compressed, truncated and oversized IDX files.
 #
-# Usage: scripts/fuzz-idx.sh [RUNS]   (default 20000; a minute or less on one core)
+# Usage: scripts/fuzz-idx.sh [RUNS]   (default 10000: well under a minute, even on a busy core)
 # Prints TAP lines ("ok 1 - ..." / "not ok 1 - ...") and, last, "N passed, N failed", so that
 # scripts/test.sh counts it as one test; exits non-zero when the build fails or the fuzzer
 # finds a crash, a leak or an input over its memory limit (the crashing input is kept in
 # .build/fuzz/idx/artifacts).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-runs=${1:-20000}
+runs=${1:-10000}
 out=.build/fuzz/idx
 mkdir -p "$out/module" "$out/corpus" "$out/artifacts"
 

@@ -115,7 +115,7 @@ if ((status != 0 && c_failed == 0)); then
 fi
 
 section "IDX loader fuzzing: scripts/fuzz-idx.sh (libFuzzer, bounded runs)"
-bash scripts/fuzz-idx.sh "${PLEXUS_FUZZ_RUNS:-20000}" </dev/null >"$logs/fuzz" 2>&1
+bash scripts/fuzz-idx.sh "${PLEXUS_FUZZ_RUNS:-10000}" </dev/null >"$logs/fuzz" 2>&1
 status=$?
 cat "$logs/fuzz"
 f_passed=$(count '^ok ' "$logs/fuzz")

@@ -59,6 +59,19 @@ import Testing
       for dtype in E.dtypes {
         E.survive("cast \(x.dtype) to \(dtype)") { try Ops.cast(x, to: dtype) }
       }
+      E.survive("zerosLike \(x.shape)") { try Ops.zerosLike(x) }
+      E.survive("onesLike \(x.shape)") { try Ops.onesLike(x) }
+      E.survive("copy \(x.shape)") { try Ops.copy(x) }
+      E.survive("floats \(x.dtype)") { try x.floats() }
+      E.survive("item \(x.shape)") { try x.item() }
+      _ = x.description
+      for value in E.doubles {
+        E.survive("x + \(value)") { try x + value }
+        E.survive("x - \(value)") { try x - value }
+        E.survive("x * \(value)") { try x * value }
+        E.survive("x / \(value)") { try x / value }
+        E.survive("\(value) - x") { try value - x }
+      }
       for low in E.doubles {
         E.survive("clip \(x.dtype) \(low)") { try Ops.clip(x, min: low, max: -low) }
       }
@@ -153,6 +166,7 @@ import Testing
       E.survive("softmax \(x.shape)") { try Ops.softmax(x) }
       E.survive("logSoftmax \(x.shape)") { try Ops.logSoftmax(x) }
       E.survive("softmaxComposite \(x.shape)") { try Ops.softmaxComposite(x) }
+      E.survive("logSoftmaxComposite \(x.shape)") { try Ops.logSoftmaxComposite(x) }
       for depth in E.ints {
         E.survive("oneHot \(x.dtype) \(depth)") { try Ops.oneHot(x, depth: depth) }
       }
