@@ -5,6 +5,8 @@ struct BatchSource {
   let targets: [Tensor]
   let count: Int
   let batchSize: Int
+  /// The caller's name for errors (`"Model 'm'.fit"`).
+  let context: String
 
   init(inputs: [Tensor], targets: [Tensor], batchSize: Int, context: String) throws {
     guard batchSize > 0 else {
@@ -27,9 +29,6 @@ struct BatchSource {
     self.batchSize = batchSize
     self.context = context
   }
-
-  /// The caller's name for errors (`"Model 'm'.fit"`).
-  let context: String
 
   /// Throws when there are no samples: training or evaluating on nothing would report empty
   /// logs as if it had worked (Keras raises "Expected input data to be non-empty").
