@@ -79,6 +79,8 @@ import Testing
       let input = Input(shape: [3, size])
       #expect(throws: PlexusError.self) { try Dense(2)(input) }
     }
+    let identity = Input(shape: [-5])
+    #expect(throws: PlexusError.self) { try Model(inputs: identity, outputs: identity) }
     let unknown = Input(shape: [-1, 4])
     #expect(try Dense(2)(unknown).shape == [-1, -1, 2])
   }
