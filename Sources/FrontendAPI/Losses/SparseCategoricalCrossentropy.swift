@@ -76,13 +76,14 @@ public final class SparseCategoricalCrossentropy: Loss, @unchecked Sendable {
     let values =
       try labels.dtype == .int64
       ? labels.scalars(Int64.self) : labels.scalars(Int32.self).map(Int64.init)
-    let lowest = Double(values.min() ?? 0)
-    let highest = Double(values.max() ?? 0)
-    guard lowest >= 0, highest < Double(classes) else {
+    // Compared as integers: Int64.max as a Double rounds up to 2^63, which no Int holds.
+    let lowest = values.min() ?? 0
+    let highest = values.max() ?? 0
+    guard lowest >= 0, highest < Int64(classes) else {
       let bad = lowest < 0 ? lowest : highest
       throw PlexusError.invalidArgument(
         context: errorContext,
-        message: "label \(Int(bad)) is outside the valid range [0, \(classes)) of the "
+        message: "label \(bad) is outside the valid range [0, \(classes)) of the "
           + "predictions' \(classes) classes")
     }
     return labels

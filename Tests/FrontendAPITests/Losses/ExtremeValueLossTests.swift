@@ -38,6 +38,18 @@ import Testing
     }
   }
 
+  @Test func sparseLabelsAtTheEndsOfTheirTypesAreErrors() throws {
+    let loss = SparseCategoricalCrossentropy(fromLogits: true)
+    let logits = try Tensor.ones([1, 3])
+    for labels in [
+      try Tensor([Int64.max], shape: [1]), try Tensor([Int64.min], shape: [1]),
+      try Tensor([Int32.max], shape: [1]), try Tensor([Int32.min], shape: [1]),
+    ] {
+      let error = #expect(throws: PlexusError.self) { try loss(labels, logits) }
+      #expect(error?.description.contains("outside the valid range [0, 3)") == true)
+    }
+  }
+
   @Test func gradientsOfEveryUnaryOpAtExtremes() throws {
     for x in try E.tensors() where x.dtype.isFloatingPoint {
       for op in OpCode.allCases where op.family == .unary {

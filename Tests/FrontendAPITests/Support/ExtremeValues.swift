@@ -38,6 +38,8 @@ enum ExtremeValues {
       try Tensor(doubles, shape: [3, 2]),
       try Tensor([Int32.min, Int32.max, -1, 0, 1, 2], shape: [2, 3]),
       try Tensor([Int64.min, Int64.max, 0], shape: [3]),
+      try Tensor([Int64.max], shape: [1]),
+      try Tensor([Int32.max, Int32.max], shape: [2, 1]),
       try Tensor([UInt8.max, 0, 1], shape: [3]),
       try Tensor([true, false], shape: [2]),
       try Tensor([Float](), shape: [0]),
