@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // Plexus: a Keras-shaped deep-learning framework over interchangeable backends.
 //
-// Tuning flags (-Ounchecked, -target-cpu, -D PX_FMA) are passed by the build commands in the
+// Tuning flags (-target-cpu, -D PX_FMA) are passed by the build commands in the
 // README and scripts/, never here, so that this package stays usable as a dependency.
 import PackageDescription
 

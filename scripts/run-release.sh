@@ -14,8 +14,11 @@ export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-$cores}
 
 # Tuning flags live here, not in Package.swift (see TOOLCHAIN.md §4): -target-cpu native is what
 # makes the FMA path (-DPX_FMA) fast; without it FMA becomes a library call per element.
+# -O, never -Ounchecked: the release build keeps Swift's bounds and overflow checks, so a bad
+# input stops with an error or a trap instead of reading out of bounds. Kernels that need
+# unchecked access get it locally, through unsafe pointers, and say so where they do.
 swift build --package-path "$repo" -c release \
-  -Xswiftc -Ounchecked -Xswiftc -target-cpu -Xswiftc native -Xswiftc -DPX_FMA \
+  -Xswiftc -O -Xswiftc -target-cpu -Xswiftc native -Xswiftc -DPX_FMA \
   --product plexus >&2
 
 exec "$repo/.build/release/plexus" "$@"

@@ -9,8 +9,8 @@
 # test each; each suite run under ThreadSanitizer is one, and so is the check that it catches a
 # planted race. Swift Testing counts one per test function (a parameterised
 # test once, however many cases it ran), from its "passed after" / "failed after" result lines;
-# XCTest one per "Test Case" result line; the C tests one per TAP "ok" / "not ok" line; pytest
-# from its summary. Skipped tests count as neither. A test process that crashes, or fails with no
+# XCTest one per "Test Case" result line; the C tests and the IDX fuzz run one per TAP "ok" /
+# "not ok" line; pytest from its summary. Skipped tests count as neither. A test process that crashes, or fails with no
 # failure it reported, counts as one more failure.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -195,6 +195,19 @@ tally "$c_passed" "$c_failed" "$c_skipped" "C ABI"
 if ((status != 0 && c_failed == 0)); then
   echo "Tests/CABITests/run.sh exited with status $status but reported no failed test."
   tally 0 1 0 "C ABI exit status"
+fi
+
+section "IDX loader fuzzing: scripts/fuzz-idx.sh (libFuzzer, bounded runs)"
+bash scripts/fuzz-idx.sh "${PLEXUS_FUZZ_RUNS:-10000}" </dev/null >"$logs/fuzz" 2>&1
+status=$?
+cat "$logs/fuzz"
+f_skipped=$(count '^ok .*# SKIP' "$logs/fuzz")
+f_passed=$(($(count '^ok ' "$logs/fuzz") - f_skipped))
+f_failed=$(count '^not ok ' "$logs/fuzz")
+tally "$f_passed" "$f_failed" "$f_skipped" "IDX fuzz"
+if ((status != 0 && f_failed == 0)); then
+  echo "scripts/fuzz-idx.sh exited with status $status but reported no failed test."
+  tally 0 1 0 "IDX fuzz exit status"
 fi
 
 section "Python tests: pytest bindings/python/tests"

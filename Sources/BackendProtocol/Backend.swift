@@ -123,7 +123,7 @@ extension Backend {
   public func setThreadCount(_ count: Int) {}
 
   public func allocate(_ dtype: DType, _ shape: Shape) throws -> TensorBuffer {
-    try TensorBuffer(allocating: dtype, shape)
+    try TensorBuffer.allocate(dtype, shape)
   }
 
   public func copy(_ x: TensorBuffer, _ out: TensorBuffer) throws { throw UnsupportedOp(.copy) }

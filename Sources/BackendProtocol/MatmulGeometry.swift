@@ -39,6 +39,13 @@ public struct MatmulGeometry: Sendable, Equatable {
     n = transposeB ? b.shape[b.shape.rank - 2] : ldb
     self.transposeA = transposeA
     self.transposeB = transposeB
+    // The product's sizes are checked against `out` first: every buffer's shape is validated,
+    // so `m * n` is then bounded, where two huge empty operands would overflow it.
+    guard out.shape[out.shape.rank - 2] == m, out.shape[out.shape.rank - 1] == n else {
+      throw PlexusError.shapeMismatch(
+        context: "matmul", expected: "an output of shape (..., \(m), \(n))",
+        received: "\(out.shape) for \(a.shape) and \(b.shape)")
+    }
     outStride = m * n
     batches = outStride == 0 ? 0 : out.count / outStride
     let aBatches = m * k == 0 ? 1 : a.count / (m * k)

@@ -26,30 +26,44 @@ public struct Shape: Hashable, Sendable, Codable, ExpressibleByArrayLiteral,
     return total
   }
 
-  /// The largest element count Plexus allocates (2³⁴, 64 GiB of float32).
-  public static let maximumElementCount = 1 << 34
+  /// The largest element count Plexus allocates: as many 8-byte elements as the machine has
+  /// physical memory (``Storage/maximumByteCount``), so that a validated tensor of any dtype is
+  /// one this machine can hold.
+  public static let maximumElementCount = Storage.maximumByteCount / 8
 
-  /// This shape, when every axis is non-negative and the element count is allocatable;
-  /// otherwise an error naming `context`.
+  /// This shape, when every axis is non-negative and the product of its non-zero axes is at
+  /// most ``maximumElementCount``; otherwise an error naming `context`.
+  ///
+  /// Zero axes are left out of the product on purpose (as NumPy does): an empty tensor of
+  /// shape `(0, 2⁶², 2⁶²)` would otherwise pass, and every later product of its axes (strides,
+  /// a mean's divisor, a flattened size) would overflow.
   public func validated(context: String) throws -> Shape {
     guard isValid else {
-      throw PlexusError.invalidArgument(context: context, message: "negative axis size in \(self)")
-    }
-    guard elementCount <= Shape.maximumElementCount else {
       throw PlexusError.invalidArgument(
-        context: context,
-        message: "shape \(self) has more than \(Shape.maximumElementCount) elements")
+        context: context, message: "expected non-negative axis sizes, received \(self)")
+    }
+    var total = 1
+    for dimension in dims where dimension != 0 {
+      let (product, overflow) = total.multipliedReportingOverflow(by: dimension)
+      guard !overflow, product <= Shape.maximumElementCount else {
+        throw PlexusError.invalidArgument(
+          context: context,
+          message: "shape \(self) needs more than \(Shape.maximumElementCount) elements, the "
+            + "most this machine's memory holds")
+      }
+      total = product
     }
     return self
   }
 
-  /// Row-major strides, in elements.
+  /// Row-major strides, in elements; saturating at `Int.max` for a shape too large to validate.
   public var strides: [Int] {
     var result = [Int](repeating: 1, count: dims.count)
     var running = 1
     for axis in stride(from: dims.count - 1, through: 0, by: -1) {
       result[axis] = running
-      running *= dims[axis]
+      let (product, overflow) = running.multipliedReportingOverflow(by: dims[axis])
+      running = overflow ? Int.max : product
     }
     return result
   }
@@ -71,6 +85,8 @@ public struct Shape: Hashable, Sendable, Codable, ExpressibleByArrayLiteral,
 
   /// Normalises a possibly negative axis against `rank`, or returns nil when it is out of range.
   public static func normalize(axis: Int, rank: Int) -> Int? {
+    // A negative axis plus a positive rank cannot overflow; a negative rank could.
+    guard rank > 0 else { return nil }
     let resolved = axis < 0 ? axis + rank : axis
     return (0..<rank).contains(resolved) ? resolved : nil
   }

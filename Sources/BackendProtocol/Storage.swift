@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Reference-counted, 64-byte-aligned host memory behind one or more tensors.
 ///
 /// Storage is drawn from ``StoragePool`` and returned to it when the last reference goes away.
@@ -14,13 +22,44 @@ public final class Storage: @unchecked Sendable {
   /// The alignment of every pooled allocation, suited to AVX-512 loads.
   public static let alignment = 64
 
-  /// Allocates uninitialised storage of at least `byteCount` bytes from the shared pool.
-  public init(byteCount: Int) {
-    let count = max(byteCount, 0)
-    let (pointer, capacity) = StoragePool.shared.take(byteCount: count)
+  /// The most bytes one storage may hold: the machine's physical memory, so that a request no
+  /// machine like this one could satisfy is an error and not an abort in the allocator.
+  public static let maximumByteCount: Int = physicalMemoryBytes()
+
+  /// Allocates uninitialised storage of `byteCount` bytes from the shared pool; throws when
+  /// `byteCount` is negative, above ``maximumByteCount``, or more than the system will give.
+  public init(byteCount: Int) throws {
+    guard (0...Self.maximumByteCount).contains(byteCount) else {
+      throw PlexusError.invalidArgument(
+        context: "Storage",
+        message: "cannot allocate \(byteCount) bytes: expected 0 to \(Self.maximumByteCount) "
+          + "(this machine's physical memory)")
+    }
+    guard let (pointer, capacity) = StoragePool.shared.take(byteCount: byteCount) else {
+      throw PlexusError.resourceUnavailable(
+        "Storage: the system refused an allocation of \(byteCount) bytes (out of memory)")
+    }
     self.base = pointer
-    self.byteCount = count
+    self.byteCount = byteCount
     self.pooledCapacity = capacity
+    self.deallocator = nil
+  }
+
+  /// Allocates storage for a size the caller has already validated (``Shape/validated(context:)``);
+  /// only the system running out of memory can stop it, and then the runtime ends the process
+  /// (never a smaller buffer than asked for, which kernels would overrun).
+  package init(validatedByteCount byteCount: Int) {
+    let count = Swift.max(byteCount, 0)
+    if let (pointer, capacity) = StoragePool.shared.take(byteCount: count) {
+      self.base = pointer
+      self.pooledCapacity = capacity
+    } else {
+      // Out of memory after validation: Swift's allocator reports it and stops the process.
+      self.base = UnsafeMutableRawPointer.allocate(
+        byteCount: Swift.max(count, 1), alignment: Self.alignment)
+      self.pooledCapacity = 0
+    }
+    self.byteCount = count
     self.deallocator = nil
   }
 
@@ -30,7 +69,7 @@ public final class Storage: @unchecked Sendable {
     deallocator: @escaping @Sendable (UnsafeMutableRawPointer) -> Void
   ) {
     self.base = base
-    self.byteCount = byteCount
+    self.byteCount = Swift.max(byteCount, 0)
     self.pooledCapacity = 0
     self.deallocator = deallocator
   }
@@ -41,5 +80,34 @@ public final class Storage: @unchecked Sendable {
     } else {
       StoragePool.shared.give(base, capacity: pooledCapacity)
     }
+  }
+
+  /// Physical memory from `sysconf`, lowered to the control group's memory limit where one is
+  /// set (a container's limit is what the process can really use), or 16 GiB where the system
+  /// says nothing.
+  private static func physicalMemoryBytes() -> Int {
+    let pages = sysconf(Int32(_SC_PHYS_PAGES))
+    let pageSize = sysconf(Int32(_SC_PAGESIZE))
+    let (bytes, overflow) = Int(pages).multipliedReportingOverflow(by: Int(pageSize))
+    let physical = pages > 0 && pageSize > 0 && !overflow ? bytes : 16 << 30
+    return Swift.min(physical, controlGroupLimitBytes() ?? physical)
+  }
+
+  /// The memory limit of this process's control group (v2, then v1), if it sets one.
+  private static func controlGroupLimitBytes() -> Int? {
+    #if os(Linux)
+      for path in ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"] {
+        guard let file = fopen(path, "r") else { continue }
+        defer { fclose(file) }
+        var line = [CChar](repeating: 0, count: 32)
+        guard fgets(&line, Int32(line.count), file) != nil else { continue }
+        // "max" (v2) or a huge number (v1) means no limit; either way the minimum ignores it.
+        let digits = line.prefix { $0 >= 0x30 && $0 <= 0x39 }.map {
+          Character(UnicodeScalar(UInt8($0)))
+        }
+        if let limit = Int(String(digits)), limit > 0 { return limit }
+      }
+    #endif
+    return nil
   }
 }

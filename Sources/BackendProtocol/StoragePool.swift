@@ -1,5 +1,13 @@
 import Synchronization
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// A size-class pool of aligned host buffers, so the small, repeated allocations of a training
 /// step cost a lock and a pop instead of a trip to the system allocator.
 ///
@@ -26,10 +34,11 @@ public final class StoragePool: Sendable {
 
   private init() {}
 
-  /// Takes a buffer of at least `byteCount` bytes; returns it and its real capacity.
-  func take(byteCount: Int) -> (UnsafeMutableRawPointer, Int) {
+  /// Takes a buffer of at least `byteCount` bytes; returns it and its real capacity, or nil
+  /// when the system has no memory to give.
+  func take(byteCount: Int) -> (UnsafeMutableRawPointer, Int)? {
     guard byteCount <= maximumPooledBytes else {
-      return (allocate(max(byteCount, 1)), byteCount)
+      return allocate(max(byteCount, 1)).map { ($0, byteCount) }
     }
     let bucket = Self.bucket(for: byteCount)
     let capacity = 1 << bucket
@@ -45,7 +54,7 @@ public final class StoragePool: Sendable {
     if let reused, let pointer = UnsafeMutableRawPointer(bitPattern: reused) {
       return (pointer, capacity)
     }
-    return (allocate(capacity), capacity)
+    return allocate(capacity).map { ($0, capacity) }
   }
 
   /// Returns a buffer taken with `take`.
@@ -81,8 +90,12 @@ public final class StoragePool: Sendable {
     state.withLock { ($0.idleBytes, $0.hits, $0.misses) }
   }
 
-  private func allocate(_ bytes: Int) -> UnsafeMutableRawPointer {
-    UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: Storage.alignment)
+  /// Aligned memory from the system, or nil when it has none: `posix_memalign` reports a
+  /// failure where Swift's allocator would end the process.
+  private func allocate(_ bytes: Int) -> UnsafeMutableRawPointer? {
+    var pointer: UnsafeMutableRawPointer?
+    guard posix_memalign(&pointer, Storage.alignment, bytes) == 0 else { return nil }
+    return pointer
   }
 
   private static func bucket(for byteCount: Int) -> Int {

@@ -11,10 +11,12 @@ public struct TensorBuffer: @unchecked Sendable {
   /// The memory holding `shape.elementCount` elements of `dtype`.
   public let storage: Storage
 
-  /// Wraps existing storage; throws unless it holds `shape.elementCount` elements of `dtype`.
+  /// Wraps existing storage; throws unless `shape` is valid (``Shape/validated(context:)``) and
+  /// the storage holds `shape.elementCount` elements of `dtype`.
   public init(dtype: DType, shape: Shape, storage: Storage) throws {
+    let shape = try shape.validated(context: "TensorBuffer")
     let (bytes, overflow) = shape.elementCount.multipliedReportingOverflow(by: dtype.byteSize)
-    guard shape.isValid, !overflow, bytes <= storage.byteCount else {
+    guard !overflow, bytes <= storage.byteCount else {
       throw PlexusError.invalidArgument(
         context: "TensorBuffer",
         message: "storage of \(storage.byteCount) bytes cannot hold \(dtype) \(shape)")
@@ -29,12 +31,22 @@ public struct TensorBuffer: @unchecked Sendable {
     self.storage = storage
   }
 
-  /// Allocates uninitialised storage for `shape` from the pool.
-  public init(dtype: DType, shape: Shape) {
+  /// Allocates uninitialised storage for `shape` from the pool; throws when `shape` is invalid
+  /// or larger than this machine can hold (``Shape/validated(context:)``), or when the system
+  /// has no memory to give.
+  public static func allocate(_ dtype: DType, _ shape: Shape) throws -> TensorBuffer {
+    let shape = try shape.validated(context: "TensorBuffer.allocate")
+    let storage = try Storage(byteCount: shape.elementCount * dtype.byteSize)
+    return TensorBuffer(dtype: dtype, shape: shape, uncheckedStorage: storage)
+  }
+
+  /// Allocates storage for a shape the caller has validated (``Shape/validated(context:)``),
+  /// for the framework's own scratch buffers.
+  package init(dtype: DType, shape: Shape) {
     self.dtype = dtype
     self.shape = shape
     let (bytes, overflow) = shape.elementCount.multipliedReportingOverflow(by: dtype.byteSize)
-    self.storage = Storage(byteCount: overflow ? Int.max : bytes)
+    self.storage = Storage(validatedByteCount: overflow ? Int.max : bytes)
   }
 
   /// The number of elements.
@@ -49,18 +61,5 @@ public struct TensorBuffer: @unchecked Sendable {
   /// The same elements under a new shape; the caller guarantees the same element count.
   package func reshaped(_ newShape: Shape) -> TensorBuffer {
     TensorBuffer(dtype: dtype, shape: newShape, uncheckedStorage: storage)
-  }
-}
-
-extension TensorBuffer {
-  /// Allocates uninitialised storage for `shape` from the pool; throws when the shape is
-  /// invalid or its size in bytes does not fit.
-  public init(allocating dtype: DType, _ shape: Shape) throws {
-    let (bytes, overflow) = shape.elementCount.multipliedReportingOverflow(by: dtype.byteSize)
-    guard shape.isValid, !overflow else {
-      throw PlexusError.invalidArgument(
-        context: "allocate", message: "\(dtype) \(shape) is too large to allocate")
-    }
-    self.init(dtype: dtype, shape: shape, uncheckedStorage: Storage(byteCount: bytes))
   }
 }

@@ -32,4 +32,17 @@ import Testing
         buffer([4]), buffer([4, 2]), transposeA: false, transposeB: false, buffer([2]))
     }
   }
+
+  @Test func anOutputOfTheWrongSizeIsAnError() throws {
+    #expect(throws: PlexusError.self) {
+      try MatmulGeometry(
+        buffer([2, 3]), buffer([3, 4]), transposeA: false, transposeB: false, buffer([2, 5]))
+    }
+    // Empty operands with huge outer sizes: m * n would overflow without the check.
+    let a = try TensorBuffer.allocate(.float32, [1 << 20, 0])
+    let b = try TensorBuffer.allocate(.float32, [0, 1 << 20])
+    #expect(throws: PlexusError.self) {
+      try MatmulGeometry(a, b, transposeA: false, transposeB: false, buffer([1, 1]))
+    }
+  }
 }

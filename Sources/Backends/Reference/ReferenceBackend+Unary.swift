@@ -27,7 +27,8 @@ extension ReferenceBackend {
     case .abs: parallel.map(x, out, count) { Swift.abs($0) }
     case .sign: parallel.map(x, out, count) { T.signOf($0) }
     case .square: parallel.map(x, out, count) { $0 * $0 }
-    case .relu: parallel.map(x, out, count) { $0 > 0 ? $0 : 0 }
+    // `x < 0 ? 0 : x`, not `x > 0 ? x : 0`: NaN fails both tests and must come out as NaN.
+    case .relu: parallel.map(x, out, count) { $0 < 0 ? 0 : $0 }
     case .sqrt: parallel.map(x, out, count) { $0.squareRoot() }
     case .rsqrt: parallel.map(x, out, count) { 1 / $0.squareRoot() }
     case .reciprocal: parallel.map(x, out, count) { 1 / $0 }

@@ -1,13 +1,13 @@
 extension Tensor {
   /// Copies `scalars` into a new tensor of `shape` (a 1-D tensor when `shape` is nil).
   public init<T: TensorScalar>(_ scalars: [T], shape: Shape? = nil) throws {
-    let shape = shape ?? Shape([scalars.count])
-    guard shape.isValid, shape.elementCount == scalars.count else {
+    let shape = try (shape ?? Shape([scalars.count])).validated(context: "Tensor(_:shape:)")
+    guard shape.elementCount == scalars.count else {
       throw PlexusError.shapeMismatch(
         context: "Tensor(_:shape:)", expected: "\(scalars.count) elements",
         received: "shape \(shape) with \(shape.elementCount) elements")
     }
-    let buffer = TensorBuffer(dtype: T.dtype, shape: shape)
+    let buffer = try TensorBuffer.allocate(T.dtype, shape)
     scalars.withUnsafeBufferPointer { source in
       guard let base = source.baseAddress else { return }
       buffer.pointer(T.self).update(from: base, count: scalars.count)

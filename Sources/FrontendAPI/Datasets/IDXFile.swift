@@ -1,10 +1,23 @@
 import BackendProtocol
 import CZlib
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// One IDX file of unsigned bytes (the format of MNIST and Fashion-MNIST): a big-endian header
 /// (two zero bytes, the type code 0x08, the number of dimensions, then each dimension's size as a
 /// 32-bit integer) followed by the data, row-major. Read through zlib, so the file may be
 /// gzip-compressed or plain.
+///
+/// Hostile files are expected: only regular files are opened (a FIFO or a device would block
+/// or never end), the data the header declares must be at most ``maximumDataBytes`` and must
+/// be exactly what the file decompresses to, and the reader never holds more than that, so a
+/// gzip bomb costs at most the cap.
 struct IDXFile {
   /// The size of each dimension.
   let dimensions: [Int]
@@ -16,9 +29,17 @@ struct IDXFile {
   /// Read so much at a time: the data grows only as fast as the file really delivers it, so a
   /// corrupt header that promises terabytes fails as truncated instead of exhausting memory.
   private static let chunkSize = 1 << 20
+  /// The most data bytes a file may declare: 2 GiB (Fashion-MNIST's largest file holds 47 MB),
+  /// or a quarter of physical memory on a smaller machine.
+  static let maximumDataBytes = min(2 << 30, Storage.maximumByteCount / 4)
 
-  /// Reads the file at `path`, which must hold unsigned bytes in `rank` dimensions.
-  init(contentsOf path: String, rank: Int) throws {
+  /// Reads the file at `path`, which must hold unsigned bytes in `rank` dimensions and declare
+  /// at most `maximumBytes` of data.
+  init(contentsOf path: String, rank: Int, maximumBytes: Int = IDXFile.maximumDataBytes) throws {
+    guard (1...255).contains(rank) else {
+      throw PlexusError.invalidArgument(
+        context: "IDXFile", message: "rank must be 1 to 255, received \(rank)")
+    }
     let reader = try GzipReader(path: path)
     defer { reader.close() }
 
@@ -50,6 +71,11 @@ struct IDXFile {
       dimensions.append(size)
       total = product
     }
+    guard total <= maximumBytes else {
+      throw PlexusError.resourceUnavailable(
+        "\(path): the IDX dimensions \(dimensions) declare \(total) bytes of data, more than the "
+          + "\(maximumBytes) this loader reads (the file may be corrupt)")
+    }
 
     var bytes: [UInt8] = []
     bytes.reserveCapacity(min(total, 64 << 20))
@@ -74,6 +100,11 @@ struct IDXFile {
   }
 }
 
+/// POSIX `close`, out of reach of `GzipReader.close()`'s name.
+private func closeDescriptor(_ descriptor: Int32) {
+  _ = close(descriptor)
+}
+
 private func hex(_ byte: UInt8) -> String {
   let digits = String(byte, radix: 16)
   return digits.count == 1 ? "0" + digits : digits
@@ -84,8 +115,23 @@ private struct GzipReader {
   let path: String
   private let file: gzFile
 
+  /// Opens `path` when it is a regular file. The open itself never blocks (`O_NONBLOCK`, which
+  /// lets a FIFO without a writer open at once), and the type is checked on the opened
+  /// descriptor, so nothing can swap the file between the check and the read.
   init(path: String) throws {
-    guard let file = gzopen(path, "rb") else {
+    let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+    guard descriptor >= 0 else {
+      let reason = String(cString: strerror(errno))
+      throw PlexusError.resourceUnavailable("cannot open \(path) for reading: \(reason)")
+    }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+      closeDescriptor(descriptor)
+      throw PlexusError.resourceUnavailable(
+        "cannot read \(path): not a regular file (a directory, FIFO, socket or device)")
+    }
+    guard let file = gzdopen(descriptor, "rb") else {
+      closeDescriptor(descriptor)
       throw PlexusError.resourceUnavailable("cannot open \(path) for reading")
     }
     gzbuffer(file, 1 << 17)

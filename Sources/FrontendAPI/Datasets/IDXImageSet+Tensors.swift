@@ -7,7 +7,12 @@ extension IDXImageSet {
   /// The images as `float32` in `[0, 1]`, shape `(count, rows, columns)`, converted in one pass
   /// (no intermediate `uint8` tensor, which keeps peak memory down).
   public func normalizedImageTensor() throws -> Tensor {
-    let buffer = TensorBuffer(dtype: .float32, shape: [count, rows, columns])
+    let buffer = try TensorBuffer.allocate(.float32, [count, rows, columns])
+    guard buffer.count == images.count else {
+      throw PlexusError.shapeMismatch(
+        context: "IDXImageSet.normalizedImageTensor", expected: "\(buffer.count) pixels",
+        received: "\(images.count)")
+    }
     let target = buffer.pointer(Float.self)
     images.withUnsafeBufferPointer { pixels in
       for index in pixels.indices { target[index] = Float(pixels[index]) * (1 / 255) }

@@ -7,6 +7,7 @@ public struct InputSpec: Sendable, Hashable {
   /// Required sizes of given axes (negative axes count from the end).
   public var axes: [Int: Int]
 
+  /// Creates a spec; every constraint is optional.
   public init(minRank: Int? = nil, rank: Int? = nil, axes: [Int: Int] = [:]) {
     self.minRank = minRank
     self.rank = rank
@@ -33,16 +34,29 @@ public struct InputSpec: Sendable, Hashable {
     return true
   }
 
-  /// `"(None, 784)"`-style text for the error message.
+  /// `"(None, 784)"`-style text for the error message. Built from the constraints alone, with
+  /// no array sized by them: a spec may hold any `Int`, `Int.min` and `Int.max` included.
   var expectationText: String {
-    let total = rank ?? minRank ?? ((axes.keys.map { Swift.abs($0) }.max() ?? 0) + 1)
-    var dims = [String](repeating: "None", count: Swift.max(total, 1))
-    for (axis, size) in axes {
-      let index = axis < 0 ? dims.count + axis : axis
-      if dims.indices.contains(index) { dims[index] = "\(size)" }
+    if let rank {
+      guard (0...64).contains(rank) else { return "rank \(rank)" }
+      let dims = (0..<rank).map { axis in
+        (axes[axis] ?? axes[axis - rank]).map(String.init) ?? "None"
+      }
+      return "shape (" + dims.joined(separator: ", ") + ")"
     }
-    let prefix = rank == nil ? "rank ≥ \(total) with shape (..., " : "shape ("
-    let shown = rank == nil ? dims.suffix(Swift.max(total - 1, 1)) : dims[...]
-    return prefix + shown.joined(separator: ", ") + ")"
+    let leading = axes.keys.filter { $0 >= 0 }.sorted().map { "axis \($0) = \(axes[$0] ?? 0)" }
+    let trailingAxes = axes.keys.filter { $0 < 0 }.sorted()
+    let trailing = trailingAxes.map { axes[$0].map(String.init) ?? "None" }
+    var parts = ["rank ≥ \(minRank ?? 0)"]
+    parts += leading
+    if !trailing.isEmpty {
+      // Negative axes count from the end: -k through -1 read as one contiguous tail.
+      let contiguous = trailingAxes.last == -1 && trailingAxes.first == -trailingAxes.count
+      parts.append(
+        contiguous
+          ? "with shape (..., " + trailing.joined(separator: ", ") + ")"
+          : zip(trailingAxes, trailing).map { "axis \($0) = \($1)" }.joined(separator: ", "))
+    }
+    return parts.joined(separator: " ")
   }
 }

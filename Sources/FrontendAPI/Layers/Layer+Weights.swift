@@ -109,6 +109,19 @@ extension Layer {
         context: "\(identity).setWeights",
         message: "expected \(targets.count) weights, received \(values.count)")
     }
+    // Check every weight before assigning any, so a bad list leaves the layer as it was.
+    for (index, (variable, value)) in zip(targets, values).enumerated() {
+      guard value.dtype == variable.dtype else {
+        throw PlexusError.dtypeMismatch(
+          context: "\(identity).setWeights, weight \(index) ('\(variable.path)')",
+          expected: "\(variable.dtype)", received: "\(value.dtype); cast it first")
+      }
+      guard value.shape == variable.shape else {
+        throw PlexusError.shapeMismatch(
+          context: "\(identity).setWeights, weight \(index) ('\(variable.path)')",
+          expected: "\(variable.shape)", received: "\(value.shape)")
+      }
+    }
     for (variable, value) in zip(targets, values) { try variable.assign(value) }
   }
 

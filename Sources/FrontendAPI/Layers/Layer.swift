@@ -173,6 +173,16 @@ open class Layer: SequentialComponent {
   /// Builds the layer for `shapes` once, however many threads call it at the same time.
   func buildIfNeeded(_ shapes: [Shape]) throws {
     guard !built else { return }
+    for shape in shapes {
+      // -1 is the one spelling of an unknown size (Keras's None); anything below is an error,
+      // and the known sizes must be ones this machine can hold.
+      guard shape.dims.allSatisfy({ $0 >= -1 }) else {
+        throw PlexusError.invalidArgument(
+          context: "Layer \(identity)",
+          message: "input shape \(shape) has a size below -1; sizes are ≥ 0, or -1 for unknown")
+      }
+      _ = try Shape(shape.dims.map { Swift.max($0, 0) }).validated(context: "Layer \(identity)")
+    }
     let id = ObjectIdentifier(self)
     guard !Self.building.contains(id) else {
       throw PlexusError.invalidState(

@@ -27,6 +27,12 @@ public final class BinaryCrossentropy: Loss {
   }
 
   /// The per-sample cross-entropies.
+  /// Requires `labelSmoothing` in `[0, 1]`.
+  public override func validateHyperparameters() throws {
+    try super.validateHyperparameters()
+    try checkLabelSmoothing(labelSmoothing)
+  }
+
   public override func call(_ yTrue: Tensor, _ yPred: Tensor) throws -> Tensor {
     try checkPredictions(yPred)
     let dtype = yPred.dtype

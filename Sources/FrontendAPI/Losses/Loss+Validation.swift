@@ -34,10 +34,19 @@ extension Loss {
 
   /// Keras's label smoothing: `targets · (1 - amount) + amount / classes`.
   func smoothed(_ targets: Tensor, _ amount: Double, classes: Int) throws -> Tensor {
+    try checkLabelSmoothing(amount)
     guard amount != 0 else { return targets }
     return try Ops.add(
       Ops.multiply(targets, Tensor.scalar(1 - amount, dtype: targets.dtype)),
       Tensor.scalar(amount / Double(max(classes, 1)), dtype: targets.dtype))
+  }
+
+  /// Throws unless `amount` is a label smoothing in `[0, 1]` (NaN included).
+  func checkLabelSmoothing(_ amount: Double) throws {
+    guard (0...1).contains(amount) else {
+      throw PlexusError.invalidArgument(
+        context: errorContext, message: "labelSmoothing must be in [0, 1], received \(amount)")
+    }
   }
 
   /// The mean over the last axis (Keras reduces elementwise losses this way per sample).

@@ -26,6 +26,10 @@ open class Loss {
       context: "\(type(of: self)).call", message: "a Loss subclass must override call(_:_:)")
   }
 
+  /// Throws unless every setting is in its range; runs at `compile`. A subclass with settings
+  /// of its own overrides it and calls `super`.
+  open func validateHyperparameters() throws {}
+
   /// The settings under their Keras names, as `get_config()` returns them.
   open var config: [String: ConfigValue] {
     ["name": .string(name), "reduction": .string(reduction.rawValue)]

@@ -53,9 +53,9 @@ public final class SparseCategoricalCrossentropy: Loss {
         received: "\(yTrue.dtype) labels of shape \(yTrue.shape)")
     }
     let expected = Shape(Array(yPred.shape.dims.dropLast()))
-    if yTrue.shape == expected { return try checkedRange(yTrue, yPred) }
+    if yTrue.shape == expected { return try widened(yTrue) }
     if yTrue.shape == Shape(expected.dims + [1]) {
-      return try checkedRange(Ops.reshape(yTrue, expected), yPred)
+      return try widened(Ops.reshape(yTrue, expected))
     }
     throw PlexusError.shapeMismatch(
       context: errorContext,
@@ -64,8 +64,8 @@ public final class SparseCategoricalCrossentropy: Loss {
       received: "labels of shape \(yTrue.shape)")
   }
 
-  /// `int32` labels (uint8 ones widened).
-  private func checkedRange(_ labels: Tensor, _ yPred: Tensor) throws -> Tensor {
+  /// `int32` labels (uint8 ones widened); their range is checked where they are one-hot encoded.
+  private func widened(_ labels: Tensor) throws -> Tensor {
     labels.dtype == .uint8 ? try Ops.cast(labels, to: .int32) : labels
   }
 

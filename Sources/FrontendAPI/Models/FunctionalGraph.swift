@@ -9,6 +9,12 @@ struct FunctionalGraph {
   let layers: [Layer]
 
   init(inputs: [SymbolicTensor], outputs: [SymbolicTensor], model: String) throws {
+    for input in inputs where !input.shape.dims.allSatisfy({ $0 >= -1 }) {
+      // A graph with no layer between an input and an output builds nothing that would check.
+      throw PlexusError.invalidArgument(
+        context: "Model '\(model)'",
+        message: "input shape \(input.shape) has a size below -1; sizes are ≥ 0, or -1 for unknown")
+    }
     self.inputs = inputs
     self.outputs = outputs
     let inputIDs = Set(inputs.map(ObjectIdentifier.init))

@@ -12,7 +12,9 @@ extension Model {
     metrics: [any MetricConvertible] = []
   ) throws {
     let optimizer = try optimizer.makeOptimizer()
+    try optimizer.validateHyperparameters()
     let loss = try loss.makeLoss()
+    try loss.validateHyperparameters()
     let outputs = outputCount
     if outputs > 1, metrics.contains(where: { $0 is Metric }) {
       throw PlexusError.invalidArgument(

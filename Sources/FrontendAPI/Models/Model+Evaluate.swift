@@ -18,6 +18,7 @@ extension Model {
   ) throws -> [String: Double] {
     let context = "Model '\(name)'.evaluate"
     let source = try BatchSource(inputs: x, targets: y, batchSize: batchSize, context: context)
+    try source.requireSamples()
     var all = callbacks
     let verbosity = verbose ?? (isatty(1) != 0 ? 1 : 2)
     if verbosity > 0 {

@@ -40,7 +40,12 @@ extension Model {
         context: context, message: "epochs (\(epochs)) must be ≥ initialEpoch (\(initialEpoch)) ≥ 0"
       )
     }
+    guard (0..<1).contains(validationSplit) else {
+      throw PlexusError.invalidArgument(
+        context: context, message: "validationSplit must be in [0, 1), received \(validationSplit)")
+    }
     var training = try BatchSource(inputs: x, targets: y, batchSize: batchSize, context: context)
+    try training.requireSamples()
     var validation: BatchSource?
     if let validationData {
       validation = try BatchSource(
@@ -62,7 +67,8 @@ extension Model {
       for epoch in initialEpoch..<epochs {
         try list.each { try $0.onEpochBegin(epoch, logs: [:]) }
         compiled.resetMetrics()
-        let order = shuffle ? RandomGenerator.permutation(training.count).map { Int32($0) } : nil
+        let order =
+          shuffle ? try RandomGenerator.permutation(training.count).map { Int32($0) } : nil
         var logs: [String: Double] = [:]
         for step in 0..<training.steps {
           try list.each { try $0.onTrainBatchBegin(step, logs: logs) }

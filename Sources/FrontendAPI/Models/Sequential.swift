@@ -39,6 +39,13 @@ public final class Sequential: Model {
       throw PlexusError.invalidArgument(
         context: "Sequential '\(name)'", message: "an Input can only come first")
     }
+    if let layer = component as? Layer, layer.contains(self) {
+      // A model inside itself would recurse through every call, build and weight walk until
+      // the stack overflows.
+      throw PlexusError.invalidArgument(
+        context: "Sequential '\(name)'",
+        message: "cannot add layer '\(layer.name)': it is this model or contains it")
+    }
     if built, let layer = component as? Layer, let shape = outputShapes.last {
       try layer.buildIfNeeded([shape])
     }

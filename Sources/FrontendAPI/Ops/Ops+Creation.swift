@@ -36,9 +36,11 @@ extension Ops {
     guard steps.isFinite, steps <= Double(Shape.maximumElementCount) else {
       throw PlexusError.invalidArgument(
         context: "arange",
-        message: "start \(start), stop \(stop), step \(step) give no finite range")
+        message: "start \(start), stop \(stop), step \(step) give no finite range of at most "
+          + "\(Shape.maximumElementCount) elements")
     }
-    let count = Swift.max(0, Int(steps))
+    // An empty range may be any negative number of steps, -1e300 included: never convert it.
+    let count = steps > 0 ? Int(steps) : 0
     return try Dispatcher.execute(
       .iota, [], [.iotaStart: .double(start), .iotaStep: .double(step)], output: dtype, [count],
       differentiation: .none)

@@ -48,9 +48,9 @@ extension Ops {
     -> Tensor
   {
     let indices = try integerIndices(indices, op: "one_hot")
-    guard depth > 0 else {
+    guard depth >= 0 else {
       throw PlexusError.invalidArgument(
-        context: "one_hot", message: "depth must be positive, received \(depth)")
+        context: "one_hot", message: "depth must be non-negative, received \(depth)")
     }
     let shape = try Shape(indices.shape.dims + [depth]).validated(context: "one_hot")
     return try Dispatcher.execute(

@@ -83,8 +83,13 @@ extension Ops {
   public static func logSumExp(_ x: Tensor, axes: [Int]? = nil, keepDims: Bool = false) throws
     -> Tensor
   {
+    try requireFloat(x, op: "logsumexp")
     let resolved = try normalizedAxes(axes, rank: x.rank, op: "logsumexp")
-    let peak = stopGradient(try max(x, axes: resolved, keepDims: true))
+    let rawPeak = stopGradient(try max(x, axes: resolved, keepDims: true))
+    // An infinite peak shifts by 0 instead, as JAX does: x - (-inf) over an all -inf slice
+    // would be NaN, where the answer is -inf (and +inf for a +inf peak).
+    let infinite = try equal(abs(rawPeak), Tensor.scalar(.infinity, dtype: x.dtype))
+    let peak = try self.where(infinite, Tensor.scalar(0, dtype: x.dtype), rawPeak)
     let shifted = try log(sum(exp(subtract(x, peak)), axes: resolved, keepDims: true))
     let result = try add(shifted, peak)
     return keepDims ? result : try reshape(result, removedAxesShape(x.shape, resolved))

@@ -16,7 +16,7 @@ extension Ops {
       }
       dims[axis] = x.count / known
     }
-    let target = Shape(dims)
+    let target = try Shape(dims).validated(context: "reshape")
     guard target.elementCount == x.count else {
       throw PlexusError.shapeMismatch(
         context: "reshape", expected: "\(x.count) elements (input \(x.shape))",
@@ -87,11 +87,12 @@ extension Ops {
           context: "concatenate", expected: "\(first.shape) except on axis \(resolved)",
           received: "\(tensor.shape)")
       }
-      dims[resolved] += tensor.shape[resolved]
+      let (joined, overflow) = dims[resolved].addingReportingOverflow(tensor.shape[resolved])
+      dims[resolved] = overflow ? Int.max : joined
     }
     if inputs.count == 1 { return inputs[0] }
-    return try Dispatcher.execute(
-      .concat, inputs, [.axis: .int(resolved)], output: dtype, Shape(dims))
+    let shape = try Shape(dims).validated(context: "concatenate")
+    return try Dispatcher.execute(.concat, inputs, [.axis: .int(resolved)], output: dtype, shape)
   }
 
   /// Stacks equally shaped tensors along a new axis.
@@ -109,8 +110,12 @@ extension Ops {
     }
     var dims = [Int]()
     for axis in 0..<x.rank {
-      let size = sizes[axis] == -1 ? x.shape[axis] - starts[axis] : sizes[axis]
-      guard starts[axis] >= 0, size >= 0, starts[axis] + size <= x.shape[axis] else {
+      // Compared without adding, so that starts and sizes near Int.min or Int.max cannot
+      // overflow: the start is checked against the axis first, the size against what is left.
+      let start = starts[axis]
+      let room = (0...x.shape[axis]).contains(start) ? x.shape[axis] - start : -1
+      let size = sizes[axis] == -1 ? room : sizes[axis]
+      guard room >= 0, size >= 0, size <= room else {
         throw PlexusError.invalidArgument(
           context: "slice",
           message:
@@ -128,11 +133,12 @@ extension Ops {
   public static func take(_ x: Tensor, _ indices: Tensor, axis: Int = 0) throws -> Tensor {
     let resolved = try normalizedAxis(axis, rank: x.rank, op: "take")
     let indices = try integerIndices(indices, op: "take")
-    let dims =
+    let shape = try Shape(
       Array(x.shape.dims[..<resolved]) + indices.shape.dims
-      + Array(x.shape.dims[(resolved + 1)...])
+        + Array(x.shape.dims[(resolved + 1)...])
+    ).validated(context: "take")
     return try Dispatcher.execute(
-      .gather, [x, indices], [.axis: .int(resolved)], output: x.dtype, Shape(dims))
+      .gather, [x, indices], [.axis: .int(resolved)], output: x.dtype, shape)
   }
 
   /// `base` with `updates` added at `indices` along `axis` (duplicates sum).
@@ -180,7 +186,7 @@ extension Ops {
         received: "\(shape)")
     }
     if x.shape == shape { return x }
-    return try add(x, zeros(shape, dtype: x.dtype))
+    return try add(x, zeros(shape.validated(context: "broadcast_to"), dtype: x.dtype))
   }
 
   static func integerIndices(_ indices: Tensor, op: String) throws -> Tensor {

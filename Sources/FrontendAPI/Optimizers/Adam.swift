@@ -33,6 +33,15 @@ open class Adam: Optimizer {
       clipvalue: clipvalue, globalClipnorm: globalClipnorm)
   }
 
+  /// Also requires `beta1` and `beta2` in `[0, 1)` (at 1 the bias correction divides by zero)
+  /// and a finite, non-negative `epsilon`.
+  open override func validateHyperparameters() throws {
+    try super.validateHyperparameters()
+    try require("beta1", beta1, in: "in [0, 1)") { (0..<1).contains($0) }
+    try require("beta2", beta2, in: "in [0, 1)") { (0..<1).contains($0) }
+    try require("epsilon", epsilon, in: "finite and ≥ 0") { $0.isFinite && $0 >= 0 }
+  }
+
   /// The first and second moments: `["momentum", "velocity"]`.
   open override var slotNames: [String] { ["momentum", "velocity"] }
 

@@ -72,6 +72,13 @@ open class Optimizer {
       message: "an Optimizer subclass must override update(_:gradient:slots:learningRate:step:)")
   }
 
+  /// Throws unless every hyper-parameter is in its range (Keras raises `ValueError` for the
+  /// same). Runs at `compile` and before every step, since `learningRate` may change between
+  /// steps; a subclass with hyper-parameters of its own overrides it and calls `super`.
+  open func validateHyperparameters() throws {
+    try validateCommonHyperparameters()
+  }
+
   /// The hyper-parameters under their Keras names, as `get_config()` returns them (the
   /// learning rate rounded to float32, as Keras holds it in a float32 variable).
   open var config: [String: ConfigValue] {
@@ -103,6 +110,7 @@ open class Optimizer {
       pairs.append((gradient, variable))
     }
     guard !pairs.isEmpty else { return }
+    try validateHyperparameters()
     let clipped = try clip(pairs.map(\.gradient))
     let rate = learningRate
     let step = iterations + 1

@@ -30,6 +30,15 @@ public final class RMSprop: Optimizer {
       clipvalue: clipvalue, globalClipnorm: globalClipnorm)
   }
 
+  /// Also requires `rho` in `[0, 1)`, `momentum` in `[0, 1]` and a finite, non-negative
+  /// `epsilon`.
+  public override func validateHyperparameters() throws {
+    try super.validateHyperparameters()
+    try require("rho", rho, in: "in [0, 1)") { (0..<1).contains($0) }
+    try require("momentum", momentum, in: "in [0, 1]") { (0...1).contains($0) }
+    try require("epsilon", epsilon, in: "finite and ≥ 0") { $0.isFinite && $0 >= 0 }
+  }
+
   /// `"velocity"`, then `"momentum"` when momentum is used, then `"average_gradient"` when
   /// centred.
   public override var slotNames: [String] {

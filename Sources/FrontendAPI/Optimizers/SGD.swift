@@ -23,6 +23,12 @@ public final class SGD: Optimizer {
       clipvalue: clipvalue, globalClipnorm: globalClipnorm)
   }
 
+  /// Also requires `momentum` in `[0, 1]`, as Keras does.
+  public override func validateHyperparameters() throws {
+    try super.validateHyperparameters()
+    try require("momentum", momentum, in: "in [0, 1]") { (0...1).contains($0) }
+  }
+
   /// `["momentum"]` when `momentum` is non-zero, else none.
   public override var slotNames: [String] { momentum != 0 ? ["momentum"] : [] }
 

@@ -43,11 +43,21 @@ public enum RandomGenerator {
     (scoped ?? global).reserve(blocks: RandomDraw.blocks(for: Swift.max(count, 0)))
   }
 
+  /// `count` itself, when it is a count this machine can hold; otherwise an error naming `op`.
+  private static func checked(_ count: Int, _ op: String) throws -> Int {
+    guard (0...Shape.maximumElementCount).contains(count) else {
+      throw PlexusError.invalidArgument(
+        context: "RandomGenerator.\(op)",
+        message: "count must be 0 to \(Shape.maximumElementCount), received \(count)")
+    }
+    return count
+  }
+
   /// `count` values of `op` with these parameters, on the host (the same values the op gives).
   private static func host(_ op: OpCode, _ count: Int, _ first: Double, _ second: Double)
-    -> [Double]
+    throws -> [Double]
   {
-    let count = Swift.max(count, 0)
+    let count = try checked(count, "\(op)")
     let (key, offset) = reserve(elements: count)
     let draw = RandomDraw(op: op, key: key, offset: offset, first: first, second: second)
     var result = [Double](repeating: 0, count: count)
@@ -57,30 +67,31 @@ public enum RandomGenerator {
     return result
   }
 
-  /// Uniform values in `[low, high)`; a negative count gives none.
-  public static func uniform(count: Int, low: Double = 0, high: Double = 1) -> [Double] {
-    host(.randomUniform, count, low, high)
+  /// Uniform values in `[low, high)`; throws unless `count` is 0 to
+  /// ``Shape/maximumElementCount``.
+  public static func uniform(count: Int, low: Double = 0, high: Double = 1) throws -> [Double] {
+    try host(.randomUniform, count, low, high)
   }
 
-  /// Normally distributed values; a negative count gives none.
+  /// Normally distributed values; throws unless `count` is 0 to ``Shape/maximumElementCount``.
   public static func normal(count: Int, mean: Double = 0, standardDeviation: Double = 1)
-    -> [Double]
+    throws -> [Double]
   {
-    host(.randomNormal, count, mean, standardDeviation)
+    try host(.randomNormal, count, mean, standardDeviation)
   }
 
-  /// Normal values within two standard deviations (Keras's truncated normal); a negative count
-  /// gives none.
+  /// Normal values within two standard deviations (Keras's truncated normal); throws unless
+  /// `count` is 0 to ``Shape/maximumElementCount``.
   public static func truncatedNormal(count: Int, mean: Double = 0, standardDeviation: Double = 1)
-    -> [Double]
+    throws -> [Double]
   {
-    host(.randomTruncatedNormal, count, mean, standardDeviation)
+    try host(.randomTruncatedNormal, count, mean, standardDeviation)
   }
 
-  /// A uniformly random permutation of `0..<count` (Fisher–Yates on the stream); a negative
-  /// count gives none.
-  public static func permutation(_ count: Int) -> [Int] {
-    guard count > 1 else { return count == 1 ? [0] : [] }
+  /// A uniformly random permutation of `0..<count` (Fisher–Yates on the stream); throws unless
+  /// `count` is 0 to ``Shape/maximumElementCount``.
+  public static func permutation(_ count: Int) throws -> [Int] {
+    guard try checked(count, "permutation") > 1 else { return count == 1 ? [0] : [] }
     var result = Array(0..<count)
     let (key, offset) = reserve(elements: count)
     let draw = RandomDraw(op: .randomUniform, key: key, offset: offset, first: 0, second: 1)

@@ -5,6 +5,8 @@ struct BatchSource {
   let targets: [Tensor]
   let count: Int
   let batchSize: Int
+  /// The caller's name for errors (`"Model 'm'.fit"`).
+  let context: String
 
   init(inputs: [Tensor], targets: [Tensor], batchSize: Int, context: String) throws {
     guard batchSize > 0 else {
@@ -25,6 +27,18 @@ struct BatchSource {
     self.targets = targets
     self.count = count
     self.batchSize = batchSize
+    self.context = context
+  }
+
+  /// Throws when there are no samples: training or evaluating on nothing would report empty
+  /// logs as if it had worked (Keras raises "Expected input data to be non-empty").
+  func requireSamples() throws {
+    guard count > 0 else {
+      throw PlexusError.invalidArgument(
+        context: context,
+        message: "expected input data to be non-empty, received 0 samples "
+          + "(input shape \(inputs.first?.shape ?? []))")
+    }
   }
 
   var steps: Int { count / batchSize + (count % batchSize == 0 ? 0 : 1) }

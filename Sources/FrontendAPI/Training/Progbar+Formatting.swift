@@ -8,10 +8,11 @@ extension Progbar {
     values: [(String, Double)]
   ) -> String {
     var line: String
-    let width = max(width, 0)
+    let width = min(max(width, 0), maximumWidth)
     if let target {
-      let fraction = target > 0 ? Double(current) / Double(target) : 1
-      let done = min(max(Int(Double(width) * fraction), 0), width)
+      // Clamped before converting: Int(_:) of a huge or NaN Double traps.
+      let fraction = target > 0 ? min(max(Double(current) / Double(target), 0), 1) : 1
+      let done = min(Int(Double(width) * fraction), width)
       line = counter(current, target) + " "
       line += String(repeating: "━", count: done) + String(repeating: "─", count: width - done)
     } else {
@@ -30,7 +31,8 @@ extension Progbar {
 
   /// Remaining time as Keras shows it: `42s`, `1:05`, `1:01:05` (seconds truncated).
   public static func formatETA(_ seconds: Double) -> String {
-    let eta = seconds.isFinite ? max(seconds, 0) : 0
+    // At most 99,999 hours, so that Int(_:) below cannot trap.
+    let eta = seconds.isFinite ? min(max(seconds, 0), 359_999_999) : 0
     let whole = Int(eta)
     if eta > 3600 {
       return "\(whole / 3600):" + twoDigits((whole % 3600) / 60) + ":" + twoDigits(whole % 60)

@@ -18,8 +18,10 @@ import Foundation
 public final class Progbar {
   /// The total number of steps, or nil when unknown.
   public let target: Int?
-  /// The bar's width in characters.
+  /// The bar's width in characters, 0 to ``maximumWidth``.
   public let width: Int
+  /// The widest bar drawn; wider requests are narrowed to it.
+  public static let maximumWidth = 1_000
   /// 0: silent, 1: a live bar on a terminal, 2: one line at the end.
   public let verbose: Int
   /// The minimum number of seconds between redraws.
@@ -46,7 +48,7 @@ public final class Progbar {
     clock: (() -> Double)? = nil
   ) {
     self.target = target
-    self.width = width
+    self.width = min(max(width, 0), Self.maximumWidth)
     self.verbose = verbose
     self.interval = interval
     self.unitName = unitName
@@ -75,7 +77,7 @@ public final class Progbar {
     guard verbose > 0 else { return }
     if liveDisplay {
       guard finalize || now - lastUpdate >= interval else { return }
-      let remaining = Double((target ?? 0) - current)
+      let remaining = Double(target ?? 0) - Double(current)
       let time =
         finalize || target == nil
         ? Self.formatElapsed(now - start) : Self.formatETA(perUnit * remaining)
@@ -97,7 +99,8 @@ public final class Progbar {
 
   /// Advances by `steps` from the last update. Equivalent to `progbar.add(...)`.
   public func add(_ steps: Int, values: [(String, Double)] = []) {
-    update(seen + steps, values: values)
+    let (next, overflow) = seen.addingReportingOverflow(steps)
+    update(overflow ? (steps < 0 ? Int.min : Int.max) : next, values: values)
   }
 
   /// Keras's estimate: time since the first step over the steps after it, once there are two.
@@ -105,7 +108,7 @@ public final class Progbar {
     guard current > 0 else { return 0 }
     let result: Double
     if let first = timeAfterFirstStep, current > 1 {
-      result = (now - first) / Double(current - 1)
+      result = (now - first) / (Double(current) - 1)
     } else {
       result = (now - start) / Double(current)
     }

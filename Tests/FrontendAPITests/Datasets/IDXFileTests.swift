@@ -1,4 +1,5 @@
 import BackendProtocol
+import Foundation
 import Testing
 
 @testable import Plexus
@@ -51,5 +52,56 @@ import Testing
     let path = try directory.writeIDX("huge.gz", dimensions: dimensions, data: [1, 2, 3])
     let error = #expect(throws: PlexusError.self) { try IDXFile(contentsOf: path, rank: 3) }
     #expect(error?.description.contains(path) == true)
+  }
+
+  @Test func aFIFOIsRefusedWithoutBlocking() throws {
+    let directory = try IDXTestDirectory()
+    defer { directory.remove() }
+    let path = directory.path + "/fifo"
+    try #require(mkfifo(path, 0o600) == 0)
+    // With no writer, opening a FIFO for reading would block forever.
+    let error = #expect(throws: PlexusError.self) { try IDXFile(contentsOf: path, rank: 1) }
+    #expect(error?.description.contains("not a regular file") == true)
+  }
+
+  @Test func aDirectoryIsRefused() throws {
+    let directory = try IDXTestDirectory()
+    defer { directory.remove() }
+    let error = #expect(throws: PlexusError.self) {
+      try IDXFile(contentsOf: directory.path, rank: 1)
+    }
+    #expect(error?.description.contains("not a regular file") == true)
+  }
+
+  @Test func dataOverTheCapIsRefusedBeforeReading() throws {
+    let directory = try IDXTestDirectory()
+    defer { directory.remove() }
+    let path = try directory.writeIDX(
+      "big.gz", dimensions: [64], data: Array(repeating: 7, count: 64))
+    #expect(try IDXFile(contentsOf: path, rank: 1, maximumBytes: 64).bytes.count == 64)
+    let error = #expect(throws: PlexusError.self) {
+      try IDXFile(contentsOf: path, rank: 1, maximumBytes: 63)
+    }
+    #expect(error?.description.contains("more than the 63") == true)
+    #expect(IDXFile.maximumDataBytes <= Storage.maximumByteCount)
+  }
+
+  @Test func aGzipBombBehindASmallHeaderStopsAfterTheDeclaredBytes() throws {
+    let directory = try IDXTestDirectory()
+    defer { directory.remove() }
+    // 64 MiB of zeros compress to about 64 KiB; the header declares 16 bytes.
+    let path = try directory.writeIDX(
+      "bomb.gz", dimensions: [16], data: [UInt8](repeating: 0, count: 64 << 20))
+    let error = #expect(throws: PlexusError.self) { try IDXFile(contentsOf: path, rank: 1) }
+    #expect(error?.description.contains("more data than the 16 bytes") == true)
+  }
+
+  @Test func aRankOutsideTheFormatIsAnError() throws {
+    for rank in [0, -1, 256, Int.max, Int.min] {
+      let error = #expect(throws: PlexusError.self) {
+        try IDXFile(contentsOf: "/dev/null", rank: rank)
+      }
+      #expect(error?.description.contains("rank must be 1 to 255") == true, "\(rank)")
+    }
   }
 }

@@ -39,7 +39,7 @@ import Testing
       try withBackend(backend) {
         for _ in 0..<epochs {
           // fit shuffles at the start of every epoch from the same stream.
-          let order = RandomGenerator.permutation(x.shape[0]).map { Int32($0) }
+          let order = try RandomGenerator.permutation(x.shape[0]).map { Int32($0) }
           for start in stride(from: 0, to: order.count, by: batchSize) {
             let indices = try Tensor(Array(order[start..<(start + batchSize)]))
             let (xb, yb) = (try Ops.take(x, indices), try Ops.take(y, indices))

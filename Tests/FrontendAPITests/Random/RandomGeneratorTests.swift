@@ -21,32 +21,67 @@ import Testing
 }
 
 @Suite(.serialized) struct RandomGeneratorTests {
-  @Test func sameSeedSameStream() {
-    let (first, second) = withRandomSeed(42) {
-      (RandomGenerator.uniform(count: 10), RandomGenerator.uniform(count: 10))
+  @Test func sameSeedSameStream() throws {
+    let (first, second) = try withRandomSeed(42) {
+      (try RandomGenerator.uniform(count: 10), try RandomGenerator.uniform(count: 10))
     }
-    #expect(withRandomSeed(42) { RandomGenerator.uniform(count: 10) } == first)
+    #expect(try withRandomSeed(42) { try RandomGenerator.uniform(count: 10) } == first)
     #expect(second != first)
   }
 
-  @Test func distributionsHaveTheirMoments() {
+  @Test func distributionsHaveTheirMoments() throws {
     setRandomSeed(7)
-    let normal = RandomGenerator.normal(count: 20_000, mean: 1, standardDeviation: 2)
+    let normal = try RandomGenerator.normal(count: 20_000, mean: 1, standardDeviation: 2)
     let mean = normal.reduce(0, +) / Double(normal.count)
     let variance = normal.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(normal.count)
     #expect(Swift.abs(mean - 1) < 0.05)
     #expect(Swift.abs(variance - 4) < 0.15)
-    let truncated = RandomGenerator.truncatedNormal(count: 5_000)
+    let truncated = try RandomGenerator.truncatedNormal(count: 5_000)
     #expect(truncated.allSatisfy { Swift.abs($0) <= 2 })
-    let uniform = RandomGenerator.uniform(count: 5_000, low: -3, high: 5)
+    let uniform = try RandomGenerator.uniform(count: 5_000, low: -3, high: 5)
     #expect(uniform.allSatisfy { $0 >= -3 && $0 < 5 })
   }
 
-  @Test func permutationIsAPermutation() {
+  @Test func permutationIsAPermutation() throws {
     setRandomSeed(3)
-    let order = RandomGenerator.permutation(1000)
+    let order = try RandomGenerator.permutation(1000)
     #expect(order.sorted() == Array(0..<1000))
     #expect(order != Array(0..<1000))
+  }
+
+  @Test func tensorsDrawnInPlaceMatchTheArrayDraws() throws {
+    for count in [0, 1, 7, 1000] {
+      let uniform = try withRandomSeed(5) { try Ops.randomUniform([count], minval: -2, maxval: 3) }
+      let uniformArray = try withRandomSeed(5) {
+        try RandomGenerator.uniform(count: count, low: -2, high: 3)
+      }
+      #expect(try uniform.floats() == uniformArray.map { Float($0) })
+      let normal = try withRandomSeed(6) {
+        try Ops.randomNormal([count], mean: 1, stddev: 2, dtype: .float64)
+      }
+      let normalArray = try withRandomSeed(6) {
+        try RandomGenerator.normal(count: count, mean: 1, standardDeviation: 2)
+      }
+      #expect(try normal.scalars(Double.self) == normalArray)
+      let truncated = try withRandomSeed(7) {
+        try Ops.truncatedNormal([count], mean: -1, stddev: 0.5, dtype: .float64)
+      }
+      let truncatedArray = try withRandomSeed(7) {
+        try RandomGenerator.truncatedNormal(count: count, mean: -1, standardDeviation: 0.5)
+      }
+      #expect(try truncated.scalars(Double.self) == truncatedArray)
+      #expect(truncatedArray.allSatisfy { Swift.abs($0 + 1) <= 1 })
+    }
+  }
+
+  @Test func countsOutsideWhatTheMachineHoldsAreErrors() {
+    for count in [-1, Int.min, Int.max, Shape.maximumElementCount + 1] {
+      #expect(throws: PlexusError.self) { try RandomGenerator.uniform(count: count) }
+      #expect(throws: PlexusError.self) { try RandomGenerator.normal(count: count) }
+      #expect(throws: PlexusError.self) { try RandomGenerator.truncatedNormal(count: count) }
+      #expect(throws: PlexusError.self) { try RandomGenerator.permutation(count) }
+    }
+    #expect((try? RandomGenerator.permutation(0)) == [])
   }
 
   @Test func weightsAreIdenticalOnEveryBackend() throws {

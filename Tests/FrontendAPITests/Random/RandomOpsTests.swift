@@ -68,7 +68,7 @@ import Testing
     for threads in [1, 2, 3] {
       let backend = ReferenceBackend()
       backend.setThreadCount(threads)
-      let out = try TensorBuffer(allocating: .float32, [300_001])
+      let out = try TensorBuffer.allocate(.float32, [300_001])
       try backend.random(draw, out)
       results.append(Array(UnsafeBufferPointer(start: out.pointer(Float.self), count: out.count)))
     }
