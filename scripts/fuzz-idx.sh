@@ -26,7 +26,7 @@ report() {
 if ! swiftc -parse-as-library -O -sanitize=address -module-name BackendProtocol \
   -package-name plexus -emit-module -emit-module-path "$out/module/BackendProtocol.swiftmodule" \
   -emit-library -static -o "$out/module/libBackendProtocol.a" \
-  Sources/BackendProtocol/*.swift >"$out/build.log" 2>&1 ||
+  $(find Sources/BackendProtocol -name "*.swift" | sort) >"$out/build.log" 2>&1 ||
   ! swiftc -parse-as-library -O -sanitize=fuzzer,address -module-name IDXFuzz \
     -package-name plexus -I "$out/module" -I Sources/System/CZlib -L "$out/module" \
     -lBackendProtocol -lz -o "$out/idx-fuzz" \
