@@ -2,6 +2,12 @@ extension Backend {
   /// Decodes `record` and calls the typed method of its family; a typed method that throws
   /// ``UnsupportedOp`` (the defaults do) makes the answer ``ExecutionStatus/unsupported``.
   public func execute(_ record: OpRecord) throws -> ExecutionStatus {
+    try executeByFamily(record)
+  }
+
+  /// The default ``execute(_:)``, under a name a backend that implements `execute` itself can
+  /// still call for the records it does not handle specially.
+  public func executeByFamily(_ record: OpRecord) throws -> ExecutionStatus {
     do {
       try executeTyped(record)
       return .done
@@ -88,45 +94,23 @@ extension Backend {
   }
 
   private func executeFused(_ record: OpRecord) throws {
-    let op = record.op
-    let attributes = record.attributes
-    switch op {
+    switch record.op {
     case .softmax, .logSoftmax:
-      guard let kernels = self as? any SoftmaxKernels else { throw UnsupportedOp(op) }
-      let x = try record.input(0)
-      // The family's kernels work along the last axis; another axis is the caller's transpose.
-      let axis = (try? attributes.int(.axis, of: op)) ?? (x.shape.rank - 1)
-      guard axis == Swift.max(x.shape.rank - 1, 0) else { throw UnsupportedOp(op) }
-      if op == .softmax {
-        try kernels.softmax(x, record.output())
-      } else {
-        try kernels.logSoftmax(x, record.output())
-      }
-    case .sgdUpdate:
-      guard let kernels = self as? any OptimizerKernels else { throw UnsupportedOp(op) }
-      try kernels.sgdUpdate(
-        variable: record.input(0), gradient: record.input(1),
-        velocity: record.inputs.count > 3 ? record.inputs[3] : nil,
-        learningRate: Self.scalar(record.input(2), op),
-        momentum: attributes.double(.momentum, of: op),
-        nesterov: attributes.bool(.nesterov, default: false))
-    case .adamUpdate:
-      guard let kernels = self as? any OptimizerKernels else { throw UnsupportedOp(op) }
-      let hyperparameters = AdamHyperparameters(
-        learningRate: try Self.scalar(record.input(4), op),
-        beta1: try attributes.double(.beta1, of: op), beta2: try attributes.double(.beta2, of: op),
-        epsilon: try attributes.double(.epsilon, of: op),
-        step: Int(try Self.scalar(record.input(5), op)))
-      try kernels.adamUpdate(
-        variable: record.input(0), gradient: record.input(1), m: record.input(2),
-        v: record.input(3), hyperparameters)
+      guard let kernels = self as? any SoftmaxKernels else { throw UnsupportedOp(record.op) }
+      try kernels.executeSoftmax(record)
+    case .sgdUpdate, .adamUpdate:
+      guard let kernels = self as? any OptimizerKernels else { throw UnsupportedOp(record.op) }
+      try kernels.executeOptimizerUpdate(record)
+    case .sparseSoftmaxCrossEntropy, .sparseSoftmaxCrossEntropyGradient:
+      guard let kernels = self as? any CrossEntropyKernels else { throw UnsupportedOp(record.op) }
+      try kernels.executeCrossEntropy(record)
     default:
-      throw UnsupportedOp(op)
+      throw UnsupportedOp(record.op)
     }
   }
 
   /// A per-step scalar input (learning rate, step) read from host memory.
-  static func scalar(_ buffer: TensorBuffer, _ op: OpCode) throws -> Double {
+  static func scalarInput(_ buffer: TensorBuffer, _ op: OpCode) throws -> Double {
     guard buffer.count == 1 else {
       throw PlexusError.shapeMismatch(
         context: "\(op)", expected: "a scalar per-step input", received: "\(buffer.shape)")
@@ -139,6 +123,60 @@ extension Backend {
     default:
       throw PlexusError.dtypeMismatch(
         context: "\(op)", expected: "a float64 or int64 scalar", received: "\(buffer.dtype)")
+    }
+  }
+}
+
+extension SoftmaxKernels {
+  /// Runs a `softmax` or `log_softmax` record on this family's last-axis kernels.
+  public func executeSoftmax(_ record: OpRecord) throws {
+    let x = try record.input(0)
+    // The family's kernels work along the last axis; another axis is the caller's transpose.
+    let axis = (try? record.attributes.int(.axis, of: record.op)) ?? (x.shape.rank - 1)
+    guard axis == Swift.max(x.shape.rank - 1, 0) else { throw UnsupportedOp(record.op) }
+    if record.op == .softmax {
+      try softmax(x, record.output())
+    } else {
+      try logSoftmax(x, record.output())
+    }
+  }
+}
+
+extension OptimizerKernels {
+  /// Runs an `sgd_update` or `adam_update` record on this family's in-place kernels.
+  public func executeOptimizerUpdate(_ record: OpRecord) throws {
+    let op = record.op
+    let attributes = record.attributes
+    if op == .sgdUpdate {
+      try sgdUpdate(
+        variable: record.input(0), gradient: record.input(1),
+        velocity: record.inputs.count > 3 ? record.inputs[3] : nil,
+        learningRate: Self.scalarInput(record.input(2), op),
+        momentum: attributes.double(.momentum, of: op),
+        nesterov: attributes.bool(.nesterov, default: false))
+      return
+    }
+    let hyperparameters = AdamHyperparameters(
+      learningRate: try Self.scalarInput(record.input(4), op),
+      beta1: try attributes.double(.beta1, of: op), beta2: try attributes.double(.beta2, of: op),
+      epsilon: try attributes.double(.epsilon, of: op),
+      step: Int(try Self.scalarInput(record.input(5), op)))
+    try adamUpdate(
+      variable: record.input(0), gradient: record.input(1), m: record.input(2),
+      v: record.input(3), hyperparameters)
+  }
+}
+
+extension CrossEntropyKernels {
+  /// Runs a `sparse_softmax_cross_entropy` record or its gradient on this family's kernels.
+  public func executeCrossEntropy(_ record: OpRecord) throws {
+    if record.op == .sparseSoftmaxCrossEntropy {
+      try sparseSoftmaxCrossEntropy(
+        logits: record.input(0), labels: record.input(1), record.output())
+    } else {
+      try sparseSoftmaxCrossEntropyGradient(
+        logits: record.input(0), labels: record.input(1), upstream: record.input(2),
+        record.output())
     }
   }
 }

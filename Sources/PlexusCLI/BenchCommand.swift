@@ -16,6 +16,7 @@ struct BenchCommand: ParsableCommand {
   var mlpEpochs = 3
   @Option(help: "MLP batch size.") var batchSize = 32
   @Flag(help: "Skip the MLP benchmark.") var noMlp = false
+  @Flag(help: "Skip the sgemm benchmark (to profile the rest).") var noSgemm = false
   @Flag(help: "Print one JSON object per line instead of a table.") var json = false
 
   func validate() throws {
@@ -33,7 +34,7 @@ struct BenchCommand: ParsableCommand {
     let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
     try Config.setThreads(threadCount)
     let report = BenchReport(json: json, threads: threadCount)
-    for size in sizes {
+    for size in noSgemm ? [] : sizes {
       var rates: [String: Double] = [:]
       for backend in backends {
         let rate = try sgemmRate(size: size, backend: backend)

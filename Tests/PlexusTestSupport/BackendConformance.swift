@@ -189,6 +189,19 @@ private struct ConformanceChecker {
     switch op {
     case .softmax, .logSoftmax:
       try compare(op, dtype, "", [x], [.axis: .int(1)], output: dtype, shape)
+    case .sparseSoftmaxCrossEntropy, .sparseSoftmaxCrossEntropyGradient:
+      for labelType in [DType.int32, .int64] {
+        let labels = integers(labelType, [3], below: 7)
+        if op == .sparseSoftmaxCrossEntropy {
+          try compare(op, dtype, "\(labelType) labels", [x, labels], output: dtype, [3])
+        } else {
+          let upstream = input(dtype, [3], domain: .signed)
+          try compare(
+            op, dtype, "\(labelType) labels", [x, labels, upstream], output: dtype, shape)
+        }
+      }
+      let bad = makeBuffer([0, 7, 1], [3], .int32)
+      try expectBothThrow(op, dtype, "label 7 of 7 classes", [x, bad], .none, dtype, [3])
     case .sgdUpdate:
       try compareInPlace(
         op, dtype, "nesterov", [x, g, rate, m], updated: [0, 3],

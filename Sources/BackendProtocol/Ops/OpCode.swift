@@ -27,6 +27,8 @@
 /// | `matmul` | a, b | `transpose_a`, `transpose_b` | `[..., M, N]` |
 /// | `random_*` | offset (`int64` scalar: the first Philox block) | `seed`, `low`/`high` or `mean`/`stddev` | `float32`/`float64` |
 /// | `softmax`, `log_softmax` | x | `axis` (the last) | x's shape |
+/// | `sparse_softmax_cross_entropy` | logits `[..., C]`, labels (`int32`/`int64`) `[...]` | — | `[...]`: `logsumexp(logits) - logits[label]`; throws on a label outside `0..<C` |
+/// | `sparse_softmax_cross_entropy_gradient` | logits, labels, upstream `[...]` | — | `[..., C]`: `(softmax(logits) - onehot(label)) · upstream` |
 /// | `sgd_update` | variable, gradient, learning rate (`float64` scalar), [velocity] | `momentum`, `nesterov` | none: variable and velocity in place |
 /// | `adam_update` | variable, gradient, m, v, learning rate (`float64` scalar), step (`int64` scalar) | `beta_1`, `beta_2`, `epsilon` | none: variable, m, v in place |
 public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConvertible {
@@ -107,6 +109,8 @@ public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConver
   // Optional fused families
   case softmax = 200
   case logSoftmax = 201
+  case sparseSoftmaxCrossEntropy = 202
+  case sparseSoftmaxCrossEntropyGradient = 203
   case sgdUpdate = 220
   case adamUpdate = 221
 
@@ -207,6 +211,8 @@ public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConver
     case .randomTruncatedNormal: "random_truncated_normal"
     case .softmax: "softmax"
     case .logSoftmax: "log_softmax"
+    case .sparseSoftmaxCrossEntropy: "sparse_softmax_cross_entropy"
+    case .sparseSoftmaxCrossEntropyGradient: "sparse_softmax_cross_entropy_gradient"
     case .sgdUpdate: "sgd_update"
     case .adamUpdate: "adam_update"
     }

@@ -9,7 +9,9 @@ import Synchronization
 /// Kernels are pointer loops the compiler vectorises; work above about 64K elements is split
 /// across ``setThreadCount(_:)`` threads. `float32` matrix products use a packed, cache-blocked
 /// SIMD kernel.
-public final class ReferenceBackend: Backend, SoftmaxKernels, OptimizerKernels, Sendable {
+public final class ReferenceBackend: Backend, SoftmaxKernels, OptimizerKernels,
+  CrossEntropyKernels, Sendable
+{
   /// `"reference"`.
   public let name = "reference"
 
@@ -63,6 +65,23 @@ public final class ReferenceBackend: Backend, SoftmaxKernels, OptimizerKernels, 
       .scatterAdd, .pad:
       true
     default: false
+    }
+  }
+
+  /// Runs a record: the kernel families directly (no dynamic cast on the hot path), the rest
+  /// through the typed methods.
+  public func execute(_ record: OpRecord) throws -> ExecutionStatus {
+    do {
+      switch record.op {
+      case .softmax, .logSoftmax: try executeSoftmax(record)
+      case .sgdUpdate, .adamUpdate: try executeOptimizerUpdate(record)
+      case .sparseSoftmaxCrossEntropy, .sparseSoftmaxCrossEntropyGradient:
+        try executeCrossEntropy(record)
+      default: try executeTyped(record)
+      }
+      return .done
+    } catch is UnsupportedOp {
+      return .unsupported
     }
   }
 

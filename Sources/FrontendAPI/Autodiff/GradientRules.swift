@@ -163,6 +163,15 @@ enum GradientRules {
       let axis = try a.int(.axis, of: op)
       let inner = try Ops.sum(Ops.multiply(g, y), axes: [axis], keepDims: true)
       return [try Ops.multiply(y, Ops.subtract(g, inner))]
+    case .sparseSoftmaxCrossEntropy:
+      // d/dlogits = (softmax - onehot) · g, one fused kernel; labels take no gradient.
+      let (logits, labels) = (inputs[0], inputs[1])
+      return [
+        try Dispatcher.execute(
+          .sparseSoftmaxCrossEntropyGradient, [logits, labels, g], output: logits.dtype,
+          logits.shape, differentiation: .none),
+        nil,
+      ]
     case .logSoftmax:
       // dx = g - softmax(x) * sum(g)
       let axis = try a.int(.axis, of: op)

@@ -1,7 +1,25 @@
 /// What a ``GradientTape`` can differentiate with respect to: a watched ``Tensor`` or a
 /// ``Variable``. Lets one `gradient` call mix both, as `tape.gradient(loss, [x, w])` does in
 /// TensorFlow.
-public protocol GradientSource {}
+public protocol GradientSource {
+  /// How the tape finds this source's gradient.
+  var gradientKey: GradientKey { get }
+}
 
-extension Tensor: GradientSource {}
-extension Variable: GradientSource {}
+/// How a tape finds a source's gradient: a watched tensor by its tape identity, a variable by
+/// the reads of it the tape recorded.
+public struct GradientKey: Hashable, Sendable {
+  enum Kind: Hashable, Sendable {
+    case tensor(Int)
+    case variable(ObjectIdentifier)
+  }
+  let kind: Kind
+}
+
+extension Tensor: GradientSource {
+  public var gradientKey: GradientKey { GradientKey(kind: .tensor(tapeID)) }
+}
+
+extension Variable: GradientSource {
+  public var gradientKey: GradientKey { GradientKey(kind: .variable(ObjectIdentifier(self))) }
+}

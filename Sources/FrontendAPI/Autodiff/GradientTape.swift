@@ -79,34 +79,40 @@ public final class GradientTape: Sendable {
   /// The gradients of `target` (summed over its elements) with respect to each variable; nil
   /// where a variable does not influence `target`.
   public func gradient(of target: Tensor, wrt variables: [Variable]) throws -> [Tensor?] {
-    try gradient(of: target, wrt: variables.map { $0 as any GradientSource })
+    try gradient(of: target, keys: variables.map(\.gradientKey))
   }
 
   /// The gradients of `target` (summed over its elements) with respect to watched tensors; nil
   /// where a tensor does not influence `target`.
   public func gradient(of target: Tensor, wrt sources: [Tensor]) throws -> [Tensor?] {
-    try gradient(of: target, wrt: sources.map { $0 as any GradientSource })
+    try gradient(of: target, keys: sources.map(\.gradientKey))
   }
 
   /// The gradients of `target` with respect to watched tensors and variables in one pass, in
   /// the order given: `tape.gradient(of: loss, wrt: [x, dense.kernel])`. Equivalent to
   /// `tape.gradient(loss, [x, w])`.
   public func gradient(of target: Tensor, wrt sources: [any GradientSource]) throws -> [Tensor?] {
-    let tensorIDs = sources.compactMap { ($0 as? Tensor)?.tapeID }.filter { $0 != 0 }
-    let (grads, reads) = try backpropagate(from: target, keeping: Set(tensorIDs))
-    return try sources.map { source in
-      switch source {
-      case let tensor as Tensor:
-        return tensor.tapeID == 0 ? nil : grads[tensor.tapeID]
-      case let variable as Variable:
+    try gradient(of: target, keys: sources.map(\.gradientKey))
+  }
+
+  /// The gradients for sources found by their keys (no dynamic casts on a training step's path).
+  private func gradient(of target: Tensor, keys: [GradientKey]) throws -> [Tensor?] {
+    var keeping = Set<Int>()
+    for key in keys {
+      if case .tensor(let id) = key.kind, id != 0 { keeping.insert(id) }
+    }
+    let (grads, reads) = try backpropagate(from: target, keeping: keeping)
+    return try keys.map { key in
+      switch key.kind {
+      case .tensor(let id):
+        return id == 0 ? nil : grads[id]
+      case .variable(let variable):
         var total: Tensor?
-        for id in reads[ObjectIdentifier(variable)] ?? [] {
+        for id in reads[variable] ?? [] {
           guard let grad = grads[id] else { continue }
           total = try total.map { try Ops.add($0, grad) } ?? grad
         }
         return total
-      default:
-        return nil
       }
     }
   }
@@ -143,7 +149,9 @@ public final class GradientTape: Sendable {
     // they run on a snapshot, outside the lock.
     var grads: [Int: Tensor] = [:]
     if target.tapeID != 0 {
-      grads[target.tapeID] = try Ops.onesLike(target)
+      // A scalar loss (the usual target) seeds with a host-written one, no dispatch.
+      grads[target.tapeID] =
+        target.rank == 0 ? try Tensor.scalar(1, dtype: target.dtype) : try Ops.onesLike(target)
     }
     for node in snapshot.nodes.reversed() {
       let id = node.output.tapeID
@@ -170,21 +178,25 @@ public final class GradientTape: Sendable {
     -> Tensor
   {
     let tapes = active
-    guard !tapes.isEmpty else { return Tensor(output) }
-    let ids = inputs.map(\.tapeID).filter { $0 != 0 }
-    guard !ids.isEmpty else { return Tensor(output) }
+    guard !tapes.isEmpty, inputs.contains(where: { $0.tapeID != 0 }) else {
+      return Tensor(output)
+    }
     var result: Tensor?
     var node: TapeNode?
     for tape in tapes {
-      let tracks = tape.state.withLock { state in ids.contains { state.tracked.contains($0) } }
-      guard tracks else { continue }
       let tensor = result ?? Tensor(output, tapeID: Tensor.makeTapeID())
-      result = tensor
       let recorded = node ?? TapeNode(op: op(), inputs: inputs, output: tensor)
-      node = recorded
-      tape.state.withLock { state in
+      // One critical section: whether the tape tracks an input, and if so, the record.
+      let tracks = tape.state.withLock { state -> Bool in
+        guard inputs.contains(where: { $0.tapeID != 0 && state.tracked.contains($0.tapeID) })
+        else { return false }
         state.tracked.insert(tensor.tapeID)
         state.nodes.append(recorded)
+        return true
+      }
+      if tracks {
+        result = tensor
+        node = recorded
       }
     }
     return result ?? Tensor(output)

@@ -28,6 +28,27 @@ extension Dispatcher {
     return GradientTape.record(.primitive(op, attributes), inputs: inputs, output: output)
   }
 
+  /// ``execute(_:_:_:output:_:differentiation:)`` for one input, without an array of tensors
+  /// on the way: most ops have one or two inputs, and they are the hot path.
+  static func execute(
+    _ op: OpCode, _ x: Tensor, _ attributes: OpAttributes = .none, output dtype: DType,
+    _ shape: Shape, differentiation: Differentiation = .rule
+  ) throws -> Tensor {
+    let output = try run(op, [x.buffer], attributes, output: (dtype, shape))[0]
+    guard differentiation == .rule, x.tapeID != 0 else { return Tensor(output) }
+    return GradientTape.record(.primitive(op, attributes), inputs: [x], output: output)
+  }
+
+  /// ``execute(_:_:_:output:_:differentiation:)`` for two inputs.
+  static func execute(
+    _ op: OpCode, _ a: Tensor, _ b: Tensor, _ attributes: OpAttributes = .none,
+    output dtype: DType, _ shape: Shape, differentiation: Differentiation = .rule
+  ) throws -> Tensor {
+    let output = try run(op, [a.buffer, b.buffer], attributes, output: (dtype, shape))[0]
+    guard differentiation == .rule, a.tapeID != 0 || b.tapeID != 0 else { return Tensor(output) }
+    return GradientTape.record(.primitive(op, attributes), inputs: [a, b], output: output)
+  }
+
   /// Dispatches a record built from `inputs` and returns its outputs: one of `output`'s dtype
   /// and shape, or none for an in-place op (`output` nil).
   static func run(

@@ -12,20 +12,31 @@ extension Layer {
   public var losses: [Tensor] {
     get throws {
       var result: [Tensor] = []
-      var seen = Set<ObjectIdentifier>()
-      try collectLosses(into: &result, seen: &seen)
+      for layer in regularizedLayers { result += try layer.regularizationLosses }
       return result
     }
   }
 
-  private func collectLosses(into result: inout [Tensor], seen: inout Set<ObjectIdentifier>)
-    throws
-  {
-    guard seen.insert(ObjectIdentifier(self)).inserted else { return }
-    if let regularized = self as? any RegularizedLayer {
-      result += try regularized.regularizationLosses
+  /// This layer and its sublayers that add penalties, each once: found by a walk of the
+  /// structure only when it changed, since a training step asks every time.
+  private var regularizedLayers: [any RegularizedLayer] {
+    let version = LayerStructure.version
+    if let cached = lock.withLock({ bookkeeping.regularized }), cached.version == version {
+      return cached.layers
     }
-    for (_, layer) in sublayers { try layer.collectLosses(into: &result, seen: &seen) }
+    var result: [any RegularizedLayer] = []
+    var seen = Set<ObjectIdentifier>()
+    collectRegularized(into: &result, seen: &seen)
+    lock.withLock { if bookkeeping.built { bookkeeping.regularized = (version, result) } }
+    return result
+  }
+
+  private func collectRegularized(
+    into result: inout [any RegularizedLayer], seen: inout Set<ObjectIdentifier>
+  ) {
+    guard seen.insert(ObjectIdentifier(self)).inserted else { return }
+    if let regularized = self as? any RegularizedLayer { result.append(regularized) }
+    for (_, layer) in sublayers { layer.collectRegularized(into: &result, seen: &seen) }
   }
 }
 

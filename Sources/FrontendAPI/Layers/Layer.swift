@@ -48,6 +48,8 @@ open class Layer: SequentialComponent {
     var sublayers: [(String, Layer)]?
     var ownVariables: [Variable]?
     var weights: (version: Int, weights: [Variable])?
+    /// This layer and its sublayers that add penalties, found once per structure version.
+    var regularized: (version: Int, layers: [any RegularizedLayer])?
   }
   /// Guards `bookkeeping`. Held briefly; never while calling out to subclass code.
   let lock = Lock()

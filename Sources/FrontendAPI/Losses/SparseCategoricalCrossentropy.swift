@@ -26,7 +26,16 @@ public final class SparseCategoricalCrossentropy: Loss {
   /// The per-sample cross-entropies.
   public override func call(_ yTrue: Tensor, _ yPred: Tensor) throws -> Tensor {
     let labels = try checkedLabels(yTrue, yPred)
-    let hits = try oneHot(labels, classes: yPred.shape[yPred.rank - 1])
+    let classes = yPred.shape[yPred.rank - 1]
+    if fromLogits, Dispatcher.anyBackendSupports(.sparseSoftmaxCrossEntropy, yPred.dtype) {
+      // One fused kernel forward and one backward, where a backend has them.
+      do {
+        return try Ops.sparseSoftmaxCrossEntropy(logits: yPred, labels: labels)
+      } catch PlexusError.indexOutOfRange(_, let label, _) {
+        throw labelError(label, classes: classes)
+      }
+    }
+    let hits = try oneHot(labels, classes: classes)
     let zero = try Tensor.scalar(0, dtype: yPred.dtype)
     guard fromLogits else {
       let total = try Ops.sum(yPred, axes: [-1], keepDims: true)
@@ -76,11 +85,15 @@ public final class SparseCategoricalCrossentropy: Loss {
     do {
       return try Ops.oneHot(labels, depth: classes, dtype: .bool)
     } catch PlexusError.indexOutOfRange(_, let label, _) {
-      throw PlexusError.invalidArgument(
-        context: errorContext,
-        message: "label \(label) is outside the valid range [0, \(classes)) of the "
-          + "predictions' \(classes) classes")
+      throw labelError(label, classes: classes)
     }
+  }
+
+  private func labelError(_ label: Int, classes: Int) -> PlexusError {
+    .invalidArgument(
+      context: errorContext,
+      message: "label \(label) is outside the valid range [0, \(classes)) of the predictions' "
+        + "\(classes) classes")
   }
 
   /// The settings under their Keras names.

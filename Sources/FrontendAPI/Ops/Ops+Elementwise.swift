@@ -7,7 +7,7 @@ extension Ops {
       throw PlexusError.invalidArgument(context: "Ops.unary", message: "\(op) is not a unary op")
     }
     let outType: DType = op.producesBool ? .bool : x.dtype
-    return try Dispatcher.execute(op, [x], output: outType, x.shape)
+    return try Dispatcher.execute(op, x, output: outType, x.shape)
   }
 
   /// `-x`.
@@ -72,7 +72,7 @@ extension Ops {
     }
     let shape = try broadcast.validated(context: "\(op)")
     let outType: DType = op.producesBool ? .bool : a.dtype
-    return try Dispatcher.execute(op, [a, b], output: outType, shape)
+    return try Dispatcher.execute(op, a, b, output: outType, shape)
   }
 
   /// `a + b`.
@@ -152,12 +152,12 @@ extension Ops {
   public static func cast(_ x: Tensor, to dtype: DType) throws -> Tensor {
     guard x.dtype != dtype else { return x }
     return try Dispatcher.execute(
-      .cast, [x], [.targetDType: .dtype(dtype)], output: dtype, x.shape)
+      .cast, x, [.targetDType: .dtype(dtype)], output: dtype, x.shape)
   }
 
   /// A copy of `x` in new storage.
   public static func copy(_ x: Tensor) throws -> Tensor {
-    return try Dispatcher.execute(.copy, [x], output: x.dtype, x.shape)
+    return try Dispatcher.execute(.copy, x, output: x.dtype, x.shape)
   }
 
   /// `x`, with no gradient flowing back through it.

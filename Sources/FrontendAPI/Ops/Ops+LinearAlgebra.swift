@@ -54,7 +54,7 @@ extension Ops {
     }
     let shape = try Shape(batch.dims + [m, n]).validated(context: "matmul")
     return try Dispatcher.execute(
-      .matmul, [left, right], matmulAttributes[(transposeA ? 2 : 0) + (transposeB ? 1 : 0)],
+      .matmul, left, right, matmulAttributes[(transposeA ? 2 : 0) + (transposeB ? 1 : 0)],
       output: a.dtype, shape)
   }
 

@@ -27,7 +27,37 @@ extension Ops {
     guard Dispatcher.anyBackendSupports(op, x.dtype) else {
       return try op == .softmax ? softmaxComposite(x) : logSoftmaxComposite(x)
     }
-    return try Dispatcher.execute(op, [x], [.axis: .int(last)], output: x.dtype, x.shape)
+    return try Dispatcher.execute(op, x, [.axis: .int(last)], output: x.dtype, x.shape)
+  }
+
+  /// `logsumexp(logits) - logits[label]` along the last axis, per sample: the cross-entropy of
+  /// integer `labels` (`int32` or `int64`, shaped like `logits` without its last axis) against
+  /// `logits`. One fused kernel forward and one backward where a backend offers them, else
+  /// ``sparseSoftmaxCrossEntropyComposite(logits:labels:)``. A label outside `0..<classes` is an
+  /// error. Equivalent to `tf.nn.sparse_softmax_cross_entropy_with_logits`.
+  public static func sparseSoftmaxCrossEntropy(logits: Tensor, labels: Tensor) throws -> Tensor {
+    let op = OpCode.sparseSoftmaxCrossEntropy
+    try requireFloat(logits, op: "\(op)")
+    let labels = try integerIndices(labels, op: "\(op)")
+    guard logits.rank > 0, labels.shape.dims == Array(logits.shape.dims.dropLast()) else {
+      throw PlexusError.shapeMismatch(
+        context: "\(op)", expected: "labels of shape \(Shape(Array(logits.shape.dims.dropLast())))",
+        received: "\(labels.shape) for logits of shape \(logits.shape)")
+    }
+    guard Dispatcher.anyBackendSupports(op, logits.dtype) else {
+      return try sparseSoftmaxCrossEntropyComposite(logits: logits, labels: labels)
+    }
+    return try Dispatcher.execute(op, logits, labels, output: logits.dtype, labels.shape)
+  }
+
+  /// ``sparseSoftmaxCrossEntropy(logits:labels:)`` from primitives (the fused kernel's oracle).
+  public static func sparseSoftmaxCrossEntropyComposite(logits: Tensor, labels: Tensor) throws
+    -> Tensor
+  {
+    let labels = try integerIndices(labels, op: "sparse_softmax_cross_entropy")
+    let hits = try oneHot(labels, depth: logits.shape[logits.rank - 1], dtype: .bool)
+    let picked = try self.where(hits, logSoftmax(logits), Tensor.scalar(0, dtype: logits.dtype))
+    return try negative(sum(picked, axes: [-1]))
   }
 
   /// Softmax from primitives (the fused kernel's oracle).
@@ -54,7 +84,7 @@ extension Ops {
     }
     let shape = try Shape(indices.shape.dims + [depth]).validated(context: "one_hot")
     return try Dispatcher.execute(
-      .oneHot, [indices], [.depth: .int(depth)], output: dtype, shape, differentiation: .none)
+      .oneHot, indices, [.depth: .int(depth)], output: dtype, shape, differentiation: .none)
   }
 
   /// Limits values to `[minimum, maximum]`.

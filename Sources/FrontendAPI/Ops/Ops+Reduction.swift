@@ -18,7 +18,7 @@ extension Ops {
       return keepDims ? try reshape(identity, keptDimsShape(x.shape, resolved)) : identity
     }
     let reduced = try Dispatcher.execute(
-      op, [x], [.axes: .ints(resolved)], output: outType(op, x.dtype), Shape(kept))
+      op, x, [.axes: .ints(resolved)], output: outType(op, x.dtype), Shape(kept))
     return keepDims ? try reshape(reduced, keptDimsShape(x.shape, resolved)) : reduced
   }
 

@@ -60,7 +60,7 @@ extension Ops {
     if perm == Array(0..<x.rank) { return x }
     let shape = Shape(perm.map { x.shape[$0] })
     return try Dispatcher.execute(
-      .transpose, [x], [.permutation: .ints(perm)], output: x.dtype, shape)
+      .transpose, x, [.permutation: .ints(perm)], output: x.dtype, shape)
   }
 
   /// Joins tensors along `axis`; every other axis must match.
@@ -125,7 +125,7 @@ extension Ops {
     }
     if Shape(dims) == x.shape { return x }
     return try Dispatcher.execute(
-      .slice, [x], [.starts: .ints(starts)], output: x.dtype, Shape(dims))
+      .slice, x, [.starts: .ints(starts)], output: x.dtype, Shape(dims))
   }
 
   /// Takes the slices of `x` at `indices` (int32 or int64) along `axis`.
@@ -138,7 +138,7 @@ extension Ops {
         + Array(x.shape.dims[(resolved + 1)...])
     ).validated(context: "take")
     return try Dispatcher.execute(
-      .gather, [x, indices], [.axis: .int(resolved)], output: x.dtype, shape)
+      .gather, x, indices, [.axis: .int(resolved)], output: x.dtype, shape)
   }
 
   /// `base` with `updates` added at `indices` along `axis` (duplicates sum).
@@ -174,7 +174,7 @@ extension Ops {
     let dims = try Shape(zip(x.shape.dims, padding).map { $0 + $1.0 + $1.1 })
       .validated(context: "pad").dims
     return try Dispatcher.execute(
-      .pad, [x], [.paddingBefore: .ints(before), .padValue: .double(value)], output: x.dtype,
+      .pad, x, [.paddingBefore: .ints(before), .padValue: .double(value)], output: x.dtype,
       Shape(dims))
   }
 

@@ -55,15 +55,22 @@ open class Adam: Optimizer {
         message: "expected the momentum and velocity slots, received \(slots.count) slots")
     }
     let (m, v) = (slots[0], slots[1])
-    let perStep = stepInputs(learningRate: learningRate, step: step)
-    // The slots are this optimizer's own, so taking the three locks in this order cannot meet
-    // another thread taking them in the opposite one.
-    let fused = try runFused(
-      .adamUpdate, variable.dtype, fusedAttributes, updating: [variable, m, v]
-    ) { state in
-      [state[0], gradient.buffer, state[1], state[2], perStep.learningRate, perStep.step]
+    if canFuse(.adamUpdate, variable.dtype) {
+      let perStep = stepInputs(learningRate: learningRate, step: step)
+      // The slots are this optimizer's own, so taking the three locks in this order cannot
+      // meet another thread taking them in the opposite one.
+      try variable.withMutableBuffer { w in
+        try m.withMutableBuffer { mBuffer in
+          try v.withMutableBuffer { vBuffer in
+            try runFused(
+              .adamUpdate,
+              [w, gradient.buffer, mBuffer, vBuffer, perStep.learningRate, perStep.step],
+              fusedAttributes)
+          }
+        }
+      }
+      return
     }
-    if fused { return }
     let dtype = variable.dtype
     let t = Double(step)
     let alpha = learningRate * (1 - pow(beta2, t)).squareRoot() / (1 - pow(beta1, t))

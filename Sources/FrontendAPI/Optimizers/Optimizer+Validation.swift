@@ -18,10 +18,9 @@ extension Optimizer {
     if let weightDecay {
       try require("weightDecay", weightDecay, in: "finite and ≥ 0") { $0.isFinite && $0 >= 0 }
     }
-    for (parameter, value) in [
-      ("clipnorm", clipnorm), ("clipvalue", clipvalue), ("globalClipnorm", globalClipnorm),
-    ] {
-      if let value { try require(parameter, value, in: "> 0") { $0 > 0 } }
-    }
+    // Three plain checks rather than a loop over a fresh array: this runs every step.
+    if let clipnorm { try require("clipnorm", clipnorm, in: "> 0") { $0 > 0 } }
+    if let clipvalue { try require("clipvalue", clipvalue, in: "> 0") { $0 > 0 } }
+    if let globalClipnorm { try require("globalClipnorm", globalClipnorm, in: "> 0") { $0 > 0 } }
   }
 }

@@ -163,31 +163,17 @@ open class Optimizer {
 
   // MARK: Helpers for subclasses
 
-  /// Runs the fused in-place update `op` through the dispatcher while holding each variable in
-  /// `updating` for writing (in that order), with `inputs(buffers)` as its record's inputs;
-  /// false when no backend offers it for `dtype` and the composite must run.
-  func runFused(
-    _ op: OpCode, _ dtype: DType, _ attributes: OpAttributes, updating variables: [Variable],
-    _ inputs: ([TensorBuffer]) -> [TensorBuffer]
-  ) throws -> Bool {
-    guard useFusedKernels, dtype == .float32 || dtype == .float64,
-      Dispatcher.anyBackendSupports(op, dtype)
-    else { return false }
-    try withMutableBuffers(variables[...], []) { buffers in
-      _ = try Dispatcher.run(op, inputs(buffers), attributes, output: nil)
-    }
-    return true
+  /// Whether the fused in-place update `op` runs for `dtype`: false when no backend offers it
+  /// (or fused kernels are off) and the composite must run.
+  func canFuse(_ op: OpCode, _ dtype: DType) -> Bool {
+    useFusedKernels && (dtype == .float32 || dtype == .float64)
+      && Dispatcher.anyBackendSupports(op, dtype)
   }
 
-  /// Runs `body` with the writable buffers of `variables`, taking their locks in order.
-  private func withMutableBuffers(
-    _ variables: ArraySlice<Variable>, _ acquired: [TensorBuffer],
-    _ body: ([TensorBuffer]) throws -> Void
-  ) throws {
-    guard let first = variables.first else { return try body(acquired) }
-    try first.withMutableBuffer { buffer in
-      try withMutableBuffers(variables.dropFirst(), acquired + [buffer], body)
-    }
+  /// Dispatches the fused in-place update `op` with `inputs`; the caller holds the variables
+  /// it updates (``Variable/withMutableBuffer(_:)``).
+  func runFused(_ op: OpCode, _ inputs: [TensorBuffer], _ attributes: OpAttributes) throws {
+    _ = try Dispatcher.run(op, inputs, attributes, output: nil)
   }
 
   /// The learning rate and step of the current step as the scalar inputs of update ops (never

@@ -37,12 +37,19 @@ public final class SGD: Optimizer {
     _ variable: Variable, gradient: Tensor, slots: [Variable], learningRate: Double, step: Int
   ) throws {
     let velocity = slots.first
-    let rate = stepInputs(learningRate: learningRate, step: step).learningRate
-    let fused = try runFused(
-      .sgdUpdate, variable.dtype, [.momentum: .double(momentum), .nesterov: .bool(nesterov)],
-      updating: [variable] + (velocity.map { [$0] } ?? [])
-    ) { state in [state[0], gradient.buffer, rate] + state.dropFirst() }
-    if fused { return }
+    if canFuse(.sgdUpdate, variable.dtype) {
+      let rate = stepInputs(learningRate: learningRate, step: step).learningRate
+      let attributes: OpAttributes = [.momentum: .double(momentum), .nesterov: .bool(nesterov)]
+      try variable.withMutableBuffer { w in
+        guard let velocity else {
+          return try runFused(.sgdUpdate, [w, gradient.buffer, rate], attributes)
+        }
+        try velocity.withMutableBuffer { v in
+          try runFused(.sgdUpdate, [w, gradient.buffer, rate, v], attributes)
+        }
+      }
+      return
+    }
     let dtype = variable.dtype
     let scaledGradient = try Ops.multiply(gradient, Tensor.scalar(learningRate, dtype: dtype))
     guard let velocity else {

@@ -19,6 +19,7 @@ public final class Variable: Sendable, CustomStringConvertible {
     var storage: Storage
     var path: String
     var trainable: Bool
+    var constraint: (any Constraint)?
   }
   private let state: Locked<State>
 
@@ -34,7 +35,21 @@ public final class Variable: Sendable, CustomStringConvertible {
     self.dtype = initialValue.dtype
     self.shape = initialValue.shape
     self.state = Locked(
-      State(storage: initialValue.buffer.storage, path: name, trainable: trainable))
+      State(
+        storage: initialValue.buffer.storage, path: name, trainable: trainable, constraint: nil))
+  }
+
+  /// Projected onto after every optimizer update: ``Optimizer/apply(_:to:)`` assigns
+  /// `constraint(value)` once the variable is updated. Equivalent to Keras's
+  /// `variable.constraint`.
+  ///
+  /// ```swift
+  /// let kernel = try layer.addWeight(name: "kernel", shape: [4, 2])
+  /// kernel.constraint = MaxNorm(3)
+  /// ```
+  public var constraint: (any Constraint)? {
+    get { state.withLock { $0.constraint } }
+    set { state.withLock { $0.constraint = newValue } }
   }
 
   /// The full path assigned when a model collects its weights (`"dense.kernel"`).
