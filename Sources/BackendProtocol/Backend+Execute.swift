@@ -156,14 +156,25 @@ extension OptimizerKernels {
         nesterov: attributes.bool(.nesterov, default: false))
       return
     }
+    // Groups of (variable, gradient, m, v), then the learning rate and the step: one record
+    // updates every variable of a step.
+    let inputs = record.inputs
+    guard inputs.count >= 6, (inputs.count - 2) % 4 == 0 else {
+      throw PlexusError.invalidArgument(
+        context: "\(op)",
+        message: "needs groups of variable, gradient, m and v, then the learning rate and the "
+          + "step; the record has \(inputs.count) inputs")
+    }
     let hyperparameters = AdamHyperparameters(
-      learningRate: try Self.scalarInput(record.input(4), op),
+      learningRate: try Self.scalarInput(inputs[inputs.count - 2], op),
       beta1: try attributes.double(.beta1, of: op), beta2: try attributes.double(.beta2, of: op),
       epsilon: try attributes.double(.epsilon, of: op),
-      step: Int(try Self.scalarInput(record.input(5), op)))
-    try adamUpdate(
-      variable: record.input(0), gradient: record.input(1), m: record.input(2),
-      v: record.input(3), hyperparameters)
+      step: Int(try Self.scalarInput(inputs[inputs.count - 1], op)))
+    for group in stride(from: 0, to: inputs.count - 2, by: 4) {
+      try adamUpdate(
+        variable: inputs[group], gradient: inputs[group + 1], m: inputs[group + 2],
+        v: inputs[group + 3], hyperparameters)
+    }
   }
 }
 

@@ -209,9 +209,19 @@ private struct ConformanceChecker {
       try compareInPlace(op, dtype, "plain", [x, g, rate], updated: [0], [.momentum: .double(0)])
     default:
       let step = makeBuffer([3], [], .int64)
+      let hyper: OpAttributes = [
+        .beta1: .double(0.9), .beta2: .double(0.999), .epsilon: .double(1e-7),
+      ]
       try compareInPlace(
-        op, dtype, "", [x, g, m, v, rate, step], updated: [0, 2, 3],
-        [.beta1: .double(0.9), .beta2: .double(0.999), .epsilon: .double(1e-7)])
+        op, dtype, "", [x, g, m, v, rate, step], updated: [0, 2, 3], hyper)
+      // Several variables in one record, as an optimizer step sends them.
+      let (x2, g2, m2, v2) = (
+        input(dtype, [5], domain: .signed), input(dtype, [5], domain: .signed),
+        input(dtype, [5], domain: .signed), input(dtype, [5], domain: .positive)
+      )
+      try compareInPlace(
+        op, dtype, "two variables", [x, g, m, v, x2, g2, m2, v2, rate, step],
+        updated: [0, 2, 3, 4, 6, 7], hyper)
     }
   }
 

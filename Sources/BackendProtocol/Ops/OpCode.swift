@@ -30,7 +30,7 @@
 /// | `sparse_softmax_cross_entropy` | logits `[..., C]`, labels (`int32`/`int64`) `[...]` | — | `[...]`: `logsumexp(logits) - logits[label]`; throws on a label outside `0..<C` |
 /// | `sparse_softmax_cross_entropy_gradient` | logits, labels, upstream `[...]` | — | `[..., C]`: `(softmax(logits) - onehot(label)) · upstream` |
 /// | `sgd_update` | variable, gradient, learning rate (`float64` scalar), [velocity] | `momentum`, `nesterov` | none: variable and velocity in place |
-/// | `adam_update` | variable, gradient, m, v, learning rate (`float64` scalar), step (`int64` scalar) | `beta_1`, `beta_2`, `epsilon` | none: variable, m, v in place |
+/// | `adam_update` | one or more groups of (variable, gradient, m, v), then learning rate (`float64` scalar) and step (`int64` scalar) | `beta_1`, `beta_2`, `epsilon` | none: every variable, m, v in place |
 public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConvertible {
   // Memory
   case copy = 1

@@ -42,6 +42,43 @@ open class Adam: Optimizer {
     try require("epsilon", epsilon, in: "finite and ≥ 0") { $0.isFinite && $0 >= 0 }
   }
 
+  /// Every variable of the step in one `adam_update` record, when a backend runs it for their
+  /// dtype (one dtype for all). A subclass that overrides
+  /// ``update(_:gradient:slots:learningRate:step:)`` overrides this too, returning false.
+  open override func updateFused(
+    _ variables: [Variable], gradients: [Tensor], slots: [[Variable]], learningRate: Double,
+    step: Int
+  ) throws -> Bool {
+    guard let dtype = variables.first?.dtype, variables.allSatisfy({ $0.dtype == dtype }),
+      slots.allSatisfy({ $0.count == 2 }), canFuse(.adamUpdate, dtype)
+    else { return false }
+    let perStep = stepInputs(learningRate: learningRate, step: step)
+    // Each variable, then its two moments: the slots are this optimizer's own, so the order
+    // is the same for every thread that could take these locks.
+    var held: [Variable] = []
+    held.reserveCapacity(variables.count * 3)
+    for (variable, moments) in zip(variables, slots) {
+      held.append(variable)
+      held.append(moments[0])
+      held.append(moments[1])
+    }
+    try Variable.withMutableBuffers(held) { buffers in
+      var inputs: [TensorBuffer] = []
+      inputs.reserveCapacity(variables.count * 4 + 2)
+      for (index, gradient) in gradients.enumerated() {
+        let base = index * 3
+        inputs.append(buffers[base])
+        inputs.append(gradient.buffer)
+        inputs.append(buffers[base + 1])
+        inputs.append(buffers[base + 2])
+      }
+      inputs.append(perStep.learningRate)
+      inputs.append(perStep.step)
+      try runFused(.adamUpdate, inputs, fusedAttributes)
+    }
+    return true
+  }
+
   /// The first and second moments: `["momentum", "velocity"]`.
   open override var slotNames: [String] { ["momentum", "velocity"] }
 
@@ -55,22 +92,6 @@ open class Adam: Optimizer {
         message: "expected the momentum and velocity slots, received \(slots.count) slots")
     }
     let (m, v) = (slots[0], slots[1])
-    if canFuse(.adamUpdate, variable.dtype) {
-      let perStep = stepInputs(learningRate: learningRate, step: step)
-      // The slots are this optimizer's own, so taking the three locks in this order cannot
-      // meet another thread taking them in the opposite one.
-      try variable.withMutableBuffer { w in
-        try m.withMutableBuffer { mBuffer in
-          try v.withMutableBuffer { vBuffer in
-            try runFused(
-              .adamUpdate,
-              [w, gradient.buffer, mBuffer, vBuffer, perStep.learningRate, perStep.step],
-              fusedAttributes)
-          }
-        }
-      }
-      return
-    }
     let dtype = variable.dtype
     let t = Double(step)
     let alpha = learningRate * (1 - pow(beta2, t)).squareRoot() / (1 - pow(beta1, t))

@@ -59,6 +59,16 @@ open class Optimizer {
 
   // MARK: What subclasses override
 
+  /// Updates every variable of a step with one fused kernel when the backend has it; returns
+  /// false (the default) to have ``update(_:gradient:slots:learningRate:step:)`` run per
+  /// variable instead. The base class calls it; a subclass with a fused kernel overrides it.
+  open func updateFused(
+    _ variables: [Variable], gradients: [Tensor], slots: [[Variable]], learningRate: Double,
+    step: Int
+  ) throws -> Bool {
+    false
+  }
+
   /// The slots kept per variable, in the order ``update(_:gradient:slots:learningRate:step:)``
   /// receives them (`["momentum", "velocity"]` for Adam).
   open var slotNames: [String] { [] }
@@ -116,10 +126,14 @@ open class Optimizer {
     let step = iterations + 1
     let slotLists = try pairs.map { try slots(for: $0.variable) }
     try applyWeightDecay(to: pairs.map(\.variable), learningRate: rate)
-    for index in pairs.indices {
-      try update(
-        pairs[index].variable, gradient: clipped[index], slots: slotLists[index],
-        learningRate: rate, step: step)
+    let fused = try updateFused(
+      pairs.map(\.variable), gradients: clipped, slots: slotLists, learningRate: rate, step: step)
+    if !fused {
+      for index in pairs.indices {
+        try update(
+          pairs[index].variable, gradient: clipped[index], slots: slotLists[index],
+          learningRate: rate, step: step)
+      }
     }
     // Keras projects constrained variables right after their update.
     for (_, variable) in pairs {

@@ -101,6 +101,23 @@ public final class Variable: Sendable, CustomStringConvertible {
     }
   }
 
+  /// Runs `body` with writable buffers of every variable in `variables`, taking their locks in
+  /// that order (a fixed order, so two threads updating the same variables cannot deadlock).
+  static func withMutableBuffers<R>(
+    _ variables: [Variable], _ body: ([TensorBuffer]) throws -> R
+  ) throws -> R {
+    var buffers: [TensorBuffer] = []
+    buffers.reserveCapacity(variables.count)
+    func hold(_ index: Int) throws -> R {
+      guard index < variables.count else { return try body(buffers) }
+      return try variables[index].withMutableBuffer { buffer in
+        buffers.append(buffer)
+        return try hold(index + 1)
+      }
+    }
+    return try hold(0)
+  }
+
   /// The element count.
   public var count: Int { shape.elementCount }
 
