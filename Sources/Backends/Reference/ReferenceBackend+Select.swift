@@ -30,6 +30,22 @@ extension ReferenceBackend {
       }
       return
     }
+    // One side a scalar (a gradient masked against zero, say): a loop the compiler vectorises,
+    // where the general path below walks strides.
+    if condition.count == count && a.count == count && b.count == 1 {
+      let value = y[0]
+      parallel.forEachChunk(count) { range in
+        for i in range { z[i] = c[i] != 0 ? x[i] : value }
+      }
+      return
+    }
+    if condition.count == count && b.count == count && a.count == 1 {
+      let value = x[0]
+      parallel.forEachChunk(count) { range in
+        for i in range { z[i] = c[i] != 0 ? value : y[i] }
+      }
+      return
+    }
     let plan = BroadcastPlan(out: out.shape, inputs: [condition.shape, a.shape, b.shape])
     let width = plan.rowLength
     let sc = plan.innerStride(0)

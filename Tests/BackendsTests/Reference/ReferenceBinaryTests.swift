@@ -113,6 +113,21 @@ import Testing
     #expect(values(same) == [7, 2, 3])
   }
 
+  @Test(arguments: [1, 5, 70_001])
+  func selectAgainstAScalarOnEitherSide(count: Int) throws {
+    let flags = (0..<count).map { Double(($0 * 7) % 3 == 0 ? 1 : 0) }
+    let data = (0..<count).map { Double($0) - 2.5 }
+    let condition = buffer(flags, [count], .bool)
+    let full = buffer(data, [count], .float32)
+    let scalar = buffer([9], [], .float32)
+    let right = output([count], .float32)
+    try reference.select(condition, full, scalar, right)
+    #expect(values(right) == data.indices.map { flags[$0] != 0 ? data[$0] : 9 })
+    let left = output([count], .float32)
+    try reference.select(condition, scalar, full, left)
+    #expect(values(left) == data.indices.map { flags[$0] != 0 ? 9 : data[$0] })
+  }
+
   @Test func largeBroadcastMatchesElementwiseResult() throws {
     let rows = 300
     let columns = 257
