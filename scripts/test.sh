@@ -125,6 +125,25 @@ swift_tests() {
   fi
 }
 
+# tap_tests LABEL LOG COMMAND...: runs a command that prints TAP ("ok" / "not ok" lines) and
+# tallies it; a non-zero exit with no failed line counts as one more failure.
+tap_tests() {
+  local label=$1 log="$logs/$2"
+  shift 2
+  "$@" </dev/null >"$log" 2>&1
+  local status=$?
+  cat "$log"
+  local skipped passed failed
+  skipped=$(count '^ok .*# SKIP' "$log")
+  passed=$(($(count '^ok ' "$log") - skipped))
+  failed=$(count '^not ok ' "$log")
+  tally "$passed" "$failed" "$skipped" "$label"
+  if ((status != 0 && failed == 0)); then
+    echo "$* exited with status $status but reported no failed test."
+    tally 0 1 0 "$label exit status"
+  fi
+}
+
 section "Swift tests: swift test --skip-build"
 if ((built)); then
   swift_tests main --skip GlobalConfigTests
@@ -185,30 +204,10 @@ fi
 echo "ThreadSanitizer in $((SECONDS - tsan_start)) s"
 
 section "C ABI tests: Tests/CABITests/run.sh"
-bash Tests/CABITests/run.sh .build/debug </dev/null >"$logs/c" 2>&1
-status=$?
-cat "$logs/c"
-c_skipped=$(count '^ok .*# SKIP' "$logs/c")
-c_passed=$(($(count '^ok ' "$logs/c") - c_skipped))
-c_failed=$(count '^not ok ' "$logs/c")
-tally "$c_passed" "$c_failed" "$c_skipped" "C ABI"
-if ((status != 0 && c_failed == 0)); then
-  echo "Tests/CABITests/run.sh exited with status $status but reported no failed test."
-  tally 0 1 0 "C ABI exit status"
-fi
+tap_tests "C ABI" c bash Tests/CABITests/run.sh .build/debug
 
 section "IDX loader fuzzing: scripts/fuzz-idx.sh (libFuzzer, bounded runs)"
-bash scripts/fuzz-idx.sh "${PLEXUS_FUZZ_RUNS:-10000}" </dev/null >"$logs/fuzz" 2>&1
-status=$?
-cat "$logs/fuzz"
-f_skipped=$(count '^ok .*# SKIP' "$logs/fuzz")
-f_passed=$(($(count '^ok ' "$logs/fuzz") - f_skipped))
-f_failed=$(count '^not ok ' "$logs/fuzz")
-tally "$f_passed" "$f_failed" "$f_skipped" "IDX fuzz"
-if ((status != 0 && f_failed == 0)); then
-  echo "scripts/fuzz-idx.sh exited with status $status but reported no failed test."
-  tally 0 1 0 "IDX fuzz exit status"
-fi
+tap_tests "IDX fuzz" fuzz bash scripts/fuzz-idx.sh "${PLEXUS_FUZZ_RUNS:-10000}"
 
 section "Python tests: pytest bindings/python/tests"
 python=${PYTHON:-python3}

@@ -47,13 +47,24 @@ public struct RandomDraw: Sendable, Hashable {
   /// retries).
   @inline(__always)
   public func word(_ index: Int, attempt: UInt32 = 0) -> UInt32 {
-    let block = offset &+ UInt64(index / 4)
-    let words = Philox.block(
+    Self.pick(block(index / 4, attempt: attempt), index % 4)
+  }
+
+  /// Block `index` of the draw's stream (counted from ``offset``), at `attempt`.
+  @inline(__always)
+  private func block(_ index: Int, attempt: UInt32 = 0) -> (UInt32, UInt32, UInt32, UInt32) {
+    let block = offset &+ UInt64(index)
+    return Philox.block(
       counter: (
         UInt32(truncatingIfNeeded: block), UInt32(truncatingIfNeeded: block >> 32), attempt, 0
       ),
       key: keyWords)
-    switch index % 4 {
+  }
+
+  /// Word `position` (0 to 3) of a block.
+  @inline(__always)
+  private static func pick(_ words: (UInt32, UInt32, UInt32, UInt32), _ position: Int) -> UInt32 {
+    switch position {
     case 0: return words.0
     case 1: return words.1
     case 2: return words.2
@@ -87,19 +98,9 @@ public struct RandomDraw: Sendable, Hashable {
     func wordAt(_ index: Int) -> UInt32 {
       if index / 4 != cachedBlock {
         cachedBlock = index / 4
-        let block = offset &+ UInt64(cachedBlock)
-        words = Philox.block(
-          counter: (
-            UInt32(truncatingIfNeeded: block), UInt32(truncatingIfNeeded: block >> 32), 0, 0
-          ),
-          key: keyWords)
+        words = block(cachedBlock)
       }
-      switch index % 4 {
-      case 0: return words.0
-      case 1: return words.1
-      case 2: return words.2
-      default: return words.3
-      }
+      return Self.pick(words, index % 4)
     }
     if op == .randomUniform {
       let scale = second - first
