@@ -9,7 +9,9 @@ final class BackendEntry: Sendable {
   /// attributes or later input dtypes).
   let refinesSupport: Bool
   private let supportTable: [Bool]
-  private let counters = Locked(Counters())
+  /// Dispatch and fallback counts per op code, atomics that every dispatch bumps without a lock.
+  private let dispatchCounts = AtomicCounts(BackendEntry.opSlots)
+  private let fallbackCounts = AtomicCounts(BackendEntry.opSlots)
 
   struct Counters {
     var dispatches = [Int](repeating: 0, count: BackendEntry.opSlots)
@@ -44,17 +46,50 @@ final class BackendEntry: Sendable {
     return index < supportTable.count && supportTable[index]
   }
 
-  func countDispatch(_ op: OpCode) {
-    counters.withLock { $0.dispatches[Int(op.rawValue)] += 1 }
+  func countDispatch(_ op: OpCode) { dispatchCounts.increment(Int(op.rawValue)) }
+
+  func countFallback(_ op: OpCode) { fallbackCounts.increment(Int(op.rawValue)) }
+
+  func snapshot() -> Counters {
+    Counters(dispatches: dispatchCounts.values(), fallbacks: fallbackCounts.values())
   }
 
-  func countFallback(_ op: OpCode) {
-    counters.withLock { $0.fallbacks[Int(op.rawValue)] += 1 }
+  func reset() {
+    dispatchCounts.reset()
+    fallbackCounts.reset()
+  }
+}
+
+/// A fixed number of counters, each an atomic: incremented from any thread without a lock.
+/// `@unchecked` only because the compiler cannot see through the pointer: it never changes, and
+/// the memory behind it is read and written through `Atomic` operations alone.
+final class AtomicCounts: @unchecked Sendable {
+  private let slots: UnsafeMutablePointer<Atomic<Int>>
+  private let count: Int
+
+  init(_ count: Int) {
+    self.count = Swift.max(count, 0)
+    slots = .allocate(capacity: self.count)
+    for index in 0..<self.count { (slots + index).initialize(to: Atomic(0)) }
   }
 
-  func snapshot() -> Counters { counters.withLock { $0 } }
+  deinit {
+    slots.deinitialize(count: count)
+    slots.deallocate()
+  }
 
-  func reset() { counters.withLock { $0 = Counters() } }
+  /// Adds one to counter `index`; an index outside the range is ignored.
+  func increment(_ index: Int) {
+    guard index >= 0, index < count else { return }
+    slots[index].wrappingAdd(1, ordering: .relaxed)
+  }
+
+  /// Every counter's value.
+  func values() -> [Int] { (0..<count).map { slots[$0].load(ordering: .relaxed) } }
+
+  func reset() {
+    for index in 0..<count { slots[index].store(0, ordering: .relaxed) }
+  }
 }
 
 /// An atomically replaceable reference to an entry, held unretained: the dispatcher keeps every

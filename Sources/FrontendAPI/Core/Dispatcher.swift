@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The one place where every op meets a backend.
 ///
 /// It picks the backend — the innermost ``withBackend(_:_:)`` scope, else the running model's
@@ -29,7 +31,6 @@ public enum Dispatcher {
     /// Every entry ever made; entries are never dropped, which lets the slots below hold them
     /// unretained.
     var entries: [ObjectIdentifier: BackendEntry] = [:]
-    var strict = false
   }
   /// The default and fallback entries, read on every op without taking the state's lock.
   private static let defaultSlot = EntrySlot()
@@ -72,9 +73,12 @@ public enum Dispatcher {
 
   static func setDefault(_ entry: BackendEntry) { defaultSlot.store(entry) }
 
+  /// The process-wide strict setting: read on every fallback, so an atomic, not the state lock.
+  private static let strictFlag = Atomic(false)
+
   static var globalStrict: Bool {
-    get { state.withLock { $0.strict } }
-    set { state.withLock { $0.strict = newValue } }
+    get { strictFlag.load(ordering: .relaxed) }
+    set { strictFlag.store(newValue, ordering: .relaxed) }
   }
 
   /// The backend ops run on right now, before any fallback.
