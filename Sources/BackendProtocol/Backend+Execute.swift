@@ -132,7 +132,9 @@ extension SoftmaxKernels {
   public func executeSoftmax(_ record: OpRecord) throws {
     let x = try record.input(0)
     // The family's kernels work along the last axis; another axis is the caller's transpose.
-    let axis = (try? record.attributes.int(.axis, of: record.op)) ?? (x.shape.rank - 1)
+    let axis =
+      record.attributes[.axis] == nil
+      ? x.shape.rank - 1 : try record.attributes.int(.axis, of: record.op)
     guard axis == Swift.max(x.shape.rank - 1, 0) else { throw UnsupportedOp(record.op) }
     if record.op == .softmax {
       try softmax(x, record.output())
@@ -143,44 +145,103 @@ extension SoftmaxKernels {
 }
 
 extension OptimizerKernels {
-  /// Runs an `sgd_update` or `adam_update` record on this family's in-place kernels.
+  /// Runs an `sgd_update` or `adam_update` record on this family's in-place kernels. Every
+  /// operand is checked before anything is written, so an error or an `unsupported` answer
+  /// leaves every variable as it was.
   public func executeOptimizerUpdate(_ record: OpRecord) throws {
     let op = record.op
     let attributes = record.attributes
+    let inputs = record.inputs
     if op == .sgdUpdate {
+      guard inputs.count == 3 || inputs.count == 4 else {
+        throw PlexusError.invalidArgument(
+          context: "\(op)",
+          message: "needs variable, gradient, learning rate and an optional velocity; the "
+            + "record has \(inputs.count) inputs")
+      }
+      let velocity = inputs.count == 4 ? inputs[3] : nil
+      try Self.checkGroup(op, inputs[0], [inputs[1]] + (velocity.map { [$0] } ?? []))
       try sgdUpdate(
-        variable: record.input(0), gradient: record.input(1),
-        velocity: record.inputs.count > 3 ? record.inputs[3] : nil,
-        learningRate: Self.scalarInput(record.input(2), op),
+        variable: inputs[0], gradient: inputs[1], velocity: velocity,
+        learningRate: Self.scalarInput(inputs[2], op),
         momentum: attributes.double(.momentum, of: op),
         nesterov: attributes.bool(.nesterov, default: false))
       return
     }
     // Groups of (variable, gradient, m, v), then the learning rate and the step: one record
     // updates every variable of a step.
-    let inputs = record.inputs
     guard inputs.count >= 6, (inputs.count - 2) % 4 == 0 else {
       throw PlexusError.invalidArgument(
         context: "\(op)",
         message: "needs groups of variable, gradient, m and v, then the learning rate and the "
           + "step; the record has \(inputs.count) inputs")
     }
+    let groups = stride(from: 0, to: inputs.count - 2, by: 4)
+    for group in groups {
+      try Self.checkGroup(op, inputs[group], Array(inputs[(group + 1)...(group + 3)]))
+    }
+    let step = try Self.scalarInput(inputs[inputs.count - 1], op)
+    guard let steps = Int(exactly: step), steps >= 1 else {
+      throw PlexusError.invalidArgument(
+        context: "\(op)", message: "the step must be a whole number ≥ 1, received \(step)")
+    }
     let hyperparameters = AdamHyperparameters(
       learningRate: try Self.scalarInput(inputs[inputs.count - 2], op),
       beta1: try attributes.double(.beta1, of: op), beta2: try attributes.double(.beta2, of: op),
-      epsilon: try attributes.double(.epsilon, of: op),
-      step: Int(try Self.scalarInput(inputs[inputs.count - 1], op)))
-    for group in stride(from: 0, to: inputs.count - 2, by: 4) {
+      epsilon: try attributes.double(.epsilon, of: op), step: steps)
+    for group in groups {
       try adamUpdate(
         variable: inputs[group], gradient: inputs[group + 1], m: inputs[group + 2],
         v: inputs[group + 3], hyperparameters)
     }
   }
+
+  /// Checks that a variable is float and that each of `others` has its dtype and shape.
+  private static func checkGroup(_ op: OpCode, _ variable: TensorBuffer, _ others: [TensorBuffer])
+    throws
+  {
+    guard variable.dtype == .float32 || variable.dtype == .float64 else {
+      throw PlexusError.dtypeMismatch(
+        context: "\(op)", expected: "a float32 or float64 variable",
+        received: "\(variable.dtype)")
+    }
+    for other in others where other.dtype != variable.dtype || other.shape != variable.shape {
+      throw PlexusError.shapeMismatch(
+        context: "\(op)", expected: "\(variable.dtype) \(variable.shape), like its variable",
+        received: "\(other.dtype) \(other.shape)")
+    }
+  }
 }
 
 extension CrossEntropyKernels {
-  /// Runs a `sparse_softmax_cross_entropy` record or its gradient on this family's kernels.
+  /// Runs a `sparse_softmax_cross_entropy` record or its gradient on this family's kernels,
+  /// after checking that the labels (and the upstream gradient) match the rows of the logits.
   public func executeCrossEntropy(_ record: OpRecord) throws {
+    let logits = try record.input(0)
+    let labels = try record.input(1)
+    let rows = Array(logits.shape.dims.dropLast())
+    guard logits.shape.rank > 0, labels.shape.dims == rows,
+      labels.dtype == .int32 || labels.dtype == .int64
+    else {
+      throw PlexusError.shapeMismatch(
+        context: "\(record.op)", expected: "int32 or int64 labels of shape \(Shape(rows))",
+        received: "\(labels.dtype) \(labels.shape) for logits \(logits.shape)")
+    }
+    let expected = record.op == .sparseSoftmaxCrossEntropy ? Shape(rows) : logits.shape
+    guard try record.output().shape == expected, try record.output().dtype == logits.dtype else {
+      throw PlexusError.shapeMismatch(
+        context: "\(record.op)", expected: "an output of \(logits.dtype) \(expected)",
+        received: "\(try record.output().dtype) \(try record.output().shape)")
+    }
+    if record.op == .sparseSoftmaxCrossEntropyGradient {
+      let upstream = try record.input(2)
+      guard upstream.shape.dims == rows, upstream.dtype == logits.dtype else {
+        throw PlexusError.shapeMismatch(
+          context: "\(record.op)",
+          expected: "an upstream gradient of \(logits.dtype) \(Shape(rows))",
+          received: "\(upstream.dtype) \(upstream.shape)")
+      }
+    }
     if record.op == .sparseSoftmaxCrossEntropy {
       try sparseSoftmaxCrossEntropy(
         logits: record.input(0), labels: record.input(1), record.output())

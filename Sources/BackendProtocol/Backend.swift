@@ -2,10 +2,11 @@
 /// ``execute(_:)``, after ``supports(_:_:)`` (and, when ``refinesSupport``, ``supports(_:)``)
 /// said yes.
 ///
-/// The dispatcher in the frontend validates every argument, works out the output shapes and
-/// dtypes, allocates the outputs, and only then calls the backend. A backend therefore never
-/// sees ill-formed shapes; it throws only for what it alone can know (an index out of range
-/// inside `gather`, say). It must never trap.
+/// The frontend's ops validate their arguments and work out the output shapes and dtypes, and
+/// the dispatcher allocates the outputs before it calls the backend. A record can also come
+/// from elsewhere (a plugin host, the C ABI), so a backend still checks what it relies on before
+/// it reads or writes (the default ``execute(_:)`` does, for the records it decodes) and throws
+/// for what it alone can know (an index out of range inside `gather`, say). It must never trap.
 ///
 /// A backend may implement ``execute(_:)`` itself (a plugin does), or let the default
 /// implementation decode the record and call the typed methods below, one per op family. Every

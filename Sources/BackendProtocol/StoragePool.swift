@@ -60,7 +60,7 @@ public final class StoragePool: Sendable {
   /// Returns a buffer taken with `take`.
   func give(_ pointer: UnsafeMutableRawPointer, capacity: Int) {
     guard capacity > 0, capacity <= maximumPooledBytes, capacity.nonzeroBitCount == 1 else {
-      pointer.deallocate()
+      free(pointer)
       return
     }
     let bucket = capacity.trailingZeroBitCount
@@ -71,7 +71,7 @@ public final class StoragePool: Sendable {
       state.idleBytes += capacity
       return true
     }
-    if !kept { pointer.deallocate() }
+    if !kept { free(pointer) }
   }
 
   /// Frees every idle buffer.
@@ -82,7 +82,7 @@ public final class StoragePool: Sendable {
       state.idleBytes = 0
       return all
     }
-    for address in idle { UnsafeMutableRawPointer(bitPattern: address)?.deallocate() }
+    for address in idle { free(UnsafeMutableRawPointer(bitPattern: address)) }
   }
 
   /// Idle bytes held, and how many takes were served from the pool or the system.

@@ -145,9 +145,6 @@ public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConver
     self = match
   }
 
-  /// Whether the op updates some of its inputs in place and has no outputs.
-  public var isInPlace: Bool { self == .sgdUpdate || self == .adamUpdate }
-
   /// The snake-case name used in messages, counters and the C ABI (`"matmul"`, `"scatter_add"`).
   public var description: String {
     switch self {

@@ -164,8 +164,16 @@ enum GradientRules {
       let inner = try Ops.sum(Ops.multiply(g, y), axes: [axis], keepDims: true)
       return [try Ops.multiply(y, Ops.subtract(g, inner))]
     case .sparseSoftmaxCrossEntropy:
-      // d/dlogits = (softmax - onehot) · g, one fused kernel; labels take no gradient.
+      // d/dlogits = (softmax - onehot) · g; labels take no gradient.
       let (logits, labels) = (inputs[0], inputs[1])
+      guard GradientTape.active.isEmpty else {
+        // A tape is recording the backward pass (a higher-order gradient): primitives it can
+        // differentiate again.
+        let hits = try Ops.oneHot(labels, depth: logits.shape[logits.rank - 1], dtype: logits.dtype)
+        let difference = try Ops.subtract(Ops.softmax(logits), hits)
+        return [try Ops.multiply(difference, Ops.expandDims(g, axis: -1)), nil]
+      }
+      // Otherwise one fused kernel.
       return [
         try Dispatcher.execute(
           .sparseSoftmaxCrossEntropyGradient, [logits, labels, g], output: logits.dtype,

@@ -99,7 +99,11 @@ public enum Dispatcher {
   /// Whether the selected backend or the fallback runs `op` for `dtype`: kernel families ask
   /// this before dispatching, and run their composite when neither does.
   static func anyBackendSupports(_ op: OpCode, _ dtype: DType) -> Bool {
+    let scope = self.scope
     if let selected = selectedEntry(in: scope), selected.supports(op, dtype) { return true }
+    // In strict mode a fallback is an error: the family's composite runs on the selected
+    // backend instead.
+    guard !(scope.strict ?? globalStrict) else { return false }
     return fallbackEntry?.supports(op, dtype) ?? false
   }
 

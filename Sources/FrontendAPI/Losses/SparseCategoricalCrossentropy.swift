@@ -27,8 +27,9 @@ public final class SparseCategoricalCrossentropy: Loss {
   public override func call(_ yTrue: Tensor, _ yPred: Tensor) throws -> Tensor {
     let labels = try checkedLabels(yTrue, yPred)
     let classes = yPred.shape[yPred.rank - 1]
-    if fromLogits, Dispatcher.anyBackendSupports(.sparseSoftmaxCrossEntropy, yPred.dtype) {
-      // One fused kernel forward and one backward, where a backend has them.
+    if fromLogits {
+      // One fused kernel forward and one backward where a backend has them, else the
+      // composite; either way a bad label is an error where the labels are used.
       do {
         return try Ops.sparseSoftmaxCrossEntropy(logits: yPred, labels: labels)
       } catch PlexusError.indexOutOfRange(_, let label, _) {
@@ -37,20 +38,9 @@ public final class SparseCategoricalCrossentropy: Loss {
     }
     let hits = try oneHot(labels, classes: classes)
     let zero = try Tensor.scalar(0, dtype: yPred.dtype)
-    guard fromLogits else {
-      let total = try Ops.sum(yPred, axes: [-1], keepDims: true)
-      let logProbabilities = try Ops.log(clippedProbabilities(Ops.divide(yPred, total)))
-      return try Ops.negative(Ops.sum(Ops.where(hits, logProbabilities, zero), axes: [-1]))
-    }
-    // Forward on untracked values, then one tape node with the closed-form gradient.
-    let logProbabilities = try Ops.logSoftmax(Ops.stopGradient(yPred))
-    let losses = try Ops.negative(Ops.sum(Ops.where(hits, logProbabilities, zero), axes: [-1]))
-    return Ops.finish(
-      .custom(name: "sparse_categorical_crossentropy") { grad in
-        let oneHot = try Ops.cast(hits, to: logProbabilities.dtype)
-        let softmaxMinusTarget = try Ops.subtract(Ops.exp(logProbabilities), oneHot)
-        return [try Ops.multiply(softmaxMinusTarget, Self.withTrailingAxis(grad)), nil]
-      }, losses.buffer, yPred, labels)
+    let total = try Ops.sum(yPred, axes: [-1], keepDims: true)
+    let logProbabilities = try Ops.log(clippedProbabilities(Ops.divide(yPred, total)))
+    return try Ops.negative(Ops.sum(Ops.where(hits, logProbabilities, zero), axes: [-1]))
   }
 
   /// Validates dtypes and shapes; returns the labels without a trailing axis of 1.

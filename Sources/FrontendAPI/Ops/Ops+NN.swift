@@ -37,24 +37,32 @@ extension Ops {
   /// error. Equivalent to `tf.nn.sparse_softmax_cross_entropy_with_logits`.
   public static func sparseSoftmaxCrossEntropy(logits: Tensor, labels: Tensor) throws -> Tensor {
     let op = OpCode.sparseSoftmaxCrossEntropy
-    try requireFloat(logits, op: "\(op)")
-    let labels = try integerIndices(labels, op: "\(op)")
-    guard logits.rank > 0, labels.shape.dims == Array(logits.shape.dims.dropLast()) else {
-      throw PlexusError.shapeMismatch(
-        context: "\(op)", expected: "labels of shape \(Shape(Array(logits.shape.dims.dropLast())))",
-        received: "\(labels.shape) for logits of shape \(logits.shape)")
-    }
+    let labels = try checkedCrossEntropy(logits, labels)
     guard Dispatcher.anyBackendSupports(op, logits.dtype) else {
       return try sparseSoftmaxCrossEntropyComposite(logits: logits, labels: labels)
     }
     return try Dispatcher.execute(op, logits, labels, output: logits.dtype, labels.shape)
   }
 
+  /// Float logits of rank ≥ 1 and integer labels shaped like them without the class axis;
+  /// returns the labels as `int32` or `int64`.
+  private static func checkedCrossEntropy(_ logits: Tensor, _ labels: Tensor) throws -> Tensor {
+    let op = "sparse_softmax_cross_entropy"
+    try requireFloat(logits, op: op)
+    let labels = try integerIndices(labels, op: op)
+    guard logits.rank > 0, labels.shape.dims == Array(logits.shape.dims.dropLast()) else {
+      throw PlexusError.shapeMismatch(
+        context: op, expected: "labels of shape \(Shape(Array(logits.shape.dims.dropLast())))",
+        received: "\(labels.shape) for logits of shape \(logits.shape)")
+    }
+    return labels
+  }
+
   /// ``sparseSoftmaxCrossEntropy(logits:labels:)`` from primitives (the fused kernel's oracle).
   public static func sparseSoftmaxCrossEntropyComposite(logits: Tensor, labels: Tensor) throws
     -> Tensor
   {
-    let labels = try integerIndices(labels, op: "sparse_softmax_cross_entropy")
+    let labels = try checkedCrossEntropy(logits, labels)
     let hits = try oneHot(labels, depth: logits.shape[logits.rank - 1], dtype: .bool)
     let picked = try self.where(hits, logSoftmax(logits), Tensor.scalar(0, dtype: logits.dtype))
     return try negative(sum(picked, axes: [-1]))

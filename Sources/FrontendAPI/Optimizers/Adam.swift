@@ -42,9 +42,9 @@ open class Adam: Optimizer {
     try require("epsilon", epsilon, in: "finite and ≥ 0") { $0.isFinite && $0 >= 0 }
   }
 
-  /// Every variable of the step in one `adam_update` record, when a backend runs it for their
-  /// dtype (one dtype for all). A subclass that overrides
-  /// ``update(_:gradient:slots:learningRate:step:)`` overrides this too, returning false.
+  /// Every variable of the step in one `adam_update` record (up to 16 a record), when a backend
+  /// runs it for their dtype (one dtype for all). ``update(_:gradient:slots:learningRate:step:)``
+  /// is final, so the fused path and the per-variable one cannot disagree.
   open override func updateFused(
     _ variables: [Variable], gradients: [Tensor], slots: [[Variable]], learningRate: Double,
     step: Int
@@ -53,37 +53,42 @@ open class Adam: Optimizer {
       slots.allSatisfy({ $0.count == 2 }), canFuse(.adamUpdate, dtype)
     else { return false }
     let perStep = stepInputs(learningRate: learningRate, step: step)
-    // Each variable, then its two moments: the slots are this optimizer's own, so the order
-    // is the same for every thread that could take these locks.
-    var held: [Variable] = []
-    held.reserveCapacity(variables.count * 3)
-    for (variable, moments) in zip(variables, slots) {
-      held.append(variable)
-      held.append(moments[0])
-      held.append(moments[1])
-    }
-    try Variable.withMutableBuffers(held) { buffers in
-      var inputs: [TensorBuffer] = []
-      inputs.reserveCapacity(variables.count * 4 + 2)
-      for (index, gradient) in gradients.enumerated() {
-        let base = index * 3
-        inputs.append(buffers[base])
-        inputs.append(gradient.buffer)
-        inputs.append(buffers[base + 1])
-        inputs.append(buffers[base + 2])
+    // A record per chunk of variables keeps the nested locks, one per variable and moment,
+    // a bounded depth.
+    for start in stride(from: 0, to: variables.count, by: Self.variablesPerRecord) {
+      let chunk = start..<Swift.min(start + Self.variablesPerRecord, variables.count)
+      var held: [Variable] = []
+      held.reserveCapacity(chunk.count * 3)
+      for index in chunk {
+        held.append(variables[index])
+        held.append(slots[index][0])
+        held.append(slots[index][1])
       }
-      inputs.append(perStep.learningRate)
-      inputs.append(perStep.step)
-      try runFused(.adamUpdate, inputs, fusedAttributes)
+      try Variable.withMutableBuffers(held) { buffers in
+        var inputs: [TensorBuffer] = []
+        inputs.reserveCapacity(chunk.count * 4 + 2)
+        for (offset, index) in chunk.enumerated() {
+          inputs.append(buffers[offset * 3])
+          inputs.append(gradients[index].buffer)
+          inputs.append(buffers[offset * 3 + 1])
+          inputs.append(buffers[offset * 3 + 2])
+        }
+        inputs.append(perStep.learningRate)
+        inputs.append(perStep.step)
+        try runFused(.adamUpdate, inputs, fusedAttributes)
+      }
     }
     return true
   }
+
+  /// The most variables one fused record updates.
+  static let variablesPerRecord = 16
 
   /// The first and second moments: `["momentum", "velocity"]`.
   open override var slotNames: [String] { ["momentum", "velocity"] }
 
   /// One Adam step on `variable`; `slots` are the first and second moments.
-  open override func update(
+  public final override func update(
     _ variable: Variable, gradient: Tensor, slots: [Variable], learningRate: Double, step: Int
   ) throws {
     guard slots.count == 2 else {

@@ -120,6 +120,12 @@ open class Optimizer {
       pairs.append((gradient, variable))
     }
     guard !pairs.isEmpty else { return }
+    var seen = Set<ObjectIdentifier>()
+    for (_, variable) in pairs where !seen.insert(ObjectIdentifier(variable)).inserted {
+      throw PlexusError.invalidArgument(
+        context: "\(type(of: self)).apply",
+        message: "variable '\(variable.path)' appears twice; pass each variable once")
+    }
     try validateHyperparameters()
     let clipped = try clip(pairs.map(\.gradient))
     let rate = learningRate

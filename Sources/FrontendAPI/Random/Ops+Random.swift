@@ -3,11 +3,11 @@ extension Ops {
   public static func randomUniform(
     _ shape: Shape, minval: Double = 0, maxval: Double = 1, dtype: DType = .float32
   ) throws -> Tensor {
-    guard minval.isFinite, maxval.isFinite, minval <= maxval else {
+    guard minval.isFinite, maxval.isFinite, minval <= maxval, (maxval - minval).isFinite else {
       throw PlexusError.invalidArgument(
         context: "random_uniform",
-        message: "minval and maxval must be finite with minval <= maxval; received "
-          + "\(minval) and \(maxval)")
+        message: "minval and maxval must be finite with minval <= maxval and a finite range; "
+          + "received \(minval) and \(maxval)")
     }
     return try draw(.randomUniform, shape, [.low: .double(minval), .high: .double(maxval)], dtype)
   }

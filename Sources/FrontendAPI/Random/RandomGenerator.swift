@@ -98,7 +98,8 @@ public enum RandomGenerator {
     var draws = [UInt32](repeating: 0, count: count)
     for index in 0..<count { draws[index] = draw.word(index) }
     for index in stride(from: count - 1, to: 0, by: -1) {
-      let pick = Int(UInt64(draws[index]) * UInt64(index + 1) >> 32)
+      // Lemire's multiply-shift: `>>` binds tighter than `*` in Swift, hence the parentheses.
+      let pick = Int((UInt64(draws[index]) * UInt64(index + 1)) >> 32)
       result.swapAt(index, pick)
     }
     return result

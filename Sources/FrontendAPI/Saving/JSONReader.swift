@@ -14,7 +14,9 @@ struct JSONReader {
   }
 
   private mutating func readValue(depth: Int) throws -> ConfigValue {
-    guard depth < 512 else { throw failure("nesting deeper than 512 levels") }
+    // Keras configs nest a few dozen levels; the bound keeps the recursion far from a thread's
+    // stack limit whatever a file holds.
+    guard depth < 128 else { throw failure("nesting deeper than 128 levels") }
     skipSpace()
     guard let byte = peek() else { throw failure("unexpected end of input") }
     switch byte {
@@ -110,9 +112,16 @@ struct JSONReader {
     case UInt8(ascii: "f"): return "\u{0C}"
     case UInt8(ascii: "u"):
       var code = try readHex4()
-      if (0xD800..<0xDC00).contains(code), peek() == UInt8(ascii: "\\") {
+      if (0xD800..<0xDC00).contains(code) {
+        // A high surrogate must be followed by an escaped low one.
+        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+          bytes[index + 1] == UInt8(ascii: "u")
+        else { throw failure("a high surrogate \\u escape without its low surrogate") }
         index += 2
         let low = try readHex4()
+        guard (0xDC00..<0xE000).contains(low) else {
+          throw failure("a high surrogate \\u escape followed by no low surrogate")
+        }
         code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
       }
       guard let scalar = Unicode.Scalar(code) else { throw failure("invalid \\u escape") }

@@ -94,25 +94,40 @@ public final class Variable: Sendable, CustomStringConvertible {
     let shape = shape
     return try state.withLock { state throws -> R in
       if !isKnownUniquelyReferenced(&state.storage) {
-        let shared = TensorBuffer(dtype: dtype, shape: shape, uncheckedStorage: state.storage)
-        state.storage = try Ops.copy(Tensor(shared)).buffer.storage
+        // A plain byte copy, not a dispatched op: no observer or backend code runs while the
+        // variable's lock is held.
+        let copy = try TensorBuffer.allocate(dtype, shape)
+        copy.storage.base.copyMemory(
+          from: state.storage.base, byteCount: shape.elementCount * dtype.byteSize)
+        state.storage = copy.storage
       }
       return try body(TensorBuffer(dtype: dtype, shape: shape, uncheckedStorage: state.storage))
     }
   }
 
-  /// Runs `body` with writable buffers of every variable in `variables`, taking their locks in
-  /// that order (a fixed order, so two threads updating the same variables cannot deadlock).
+  /// Runs `body` with writable buffers of every variable in `variables` (distinct ones, in the
+  /// order given). The locks are taken in address order, one global order, so two threads
+  /// updating overlapping sets of variables cannot deadlock; a variable listed twice is an error.
   static func withMutableBuffers<R>(
     _ variables: [Variable], _ body: ([TensorBuffer]) throws -> R
   ) throws -> R {
-    var buffers: [TensorBuffer] = []
-    buffers.reserveCapacity(variables.count)
-    func hold(_ index: Int) throws -> R {
-      guard index < variables.count else { return try body(buffers) }
+    let order = variables.indices.sorted {
+      UInt(bitPattern: ObjectIdentifier(variables[$0]).hashValue)
+        < UInt(bitPattern: ObjectIdentifier(variables[$1]).hashValue)
+    }
+    for (previous, next) in zip(order, order.dropFirst())
+    where variables[previous] === variables[next] {
+      throw PlexusError.invalidArgument(
+        context: "Variable '\(variables[next].path)'",
+        message: "is updated twice in one step; pass each variable once")
+    }
+    var buffers = [TensorBuffer?](repeating: nil, count: variables.count)
+    func hold(_ position: Int) throws -> R {
+      guard position < order.count else { return try body(buffers.compactMap { $0 }) }
+      let index = order[position]
       return try variables[index].withMutableBuffer { buffer in
-        buffers.append(buffer)
-        return try hold(index + 1)
+        buffers[index] = buffer
+        return try hold(position + 1)
       }
     }
     return try hold(0)

@@ -1,3 +1,5 @@
+import BackendProtocol
+import PlexusReference
 import PlexusTestSupport
 import Testing
 
@@ -64,5 +66,48 @@ import Testing
     #expect(throws: PlexusError.self) {
       try Ops.sparseSoftmaxCrossEntropy(logits: logits, labels: Tensor([1.5] as [Float]))
     }
+  }
+}
+
+@Suite struct SparseSoftmaxCrossEntropyEdgeTests {
+  @Test func theCompositeValidatesToo() throws {
+    #expect(throws: PlexusError.self) {
+      try Ops.sparseSoftmaxCrossEntropyComposite(
+        logits: Tensor(1.5 as Float), labels: Tensor([0] as [Int32]))
+    }
+  }
+
+  @Test func aRecordWithTooFewLabelsIsRefused() throws {
+    let logits = try TensorBuffer.allocate(.float32, [4, 3])
+    let labels = try Tensor([0, 1] as [Int32]).buffer
+    let out = try TensorBuffer.allocate(.float32, [4])
+    let record = OpRecord(
+      .sparseSoftmaxCrossEntropy, inputs: [logits, labels], outputs: [out])
+    #expect(throws: PlexusError.self) { try ReferenceBackend().execute(record) }
+  }
+
+  @Test func secondOrderGradientsMatchTheComposite() throws {
+    let logits = try sampleTensor([3, 4], in: -2...2, seed: 43)
+    let labels = try Tensor([1, 0, 3] as [Int32], shape: [3])
+    func secondOrder(_ loss: (Tensor) throws -> Tensor) throws -> [Double] {
+      let outer = GradientTape()
+      var x = logits
+      outer.watch(&x)
+      let gradientNorm = try outer.record { () -> Tensor in
+        let inner = GradientTape()
+        var y = x
+        inner.watch(&y)
+        let value = try inner.record { try Ops.sum(loss(y)) }
+        let gradient = try #require(try inner.gradient(of: value, wrt: [y])[0])
+        return try Ops.sum(Ops.square(gradient))
+      }
+      return try #require(try outer.gradient(of: gradientNorm, wrt: [x])[0]).scalars(Double.self)
+    }
+    let fused = try secondOrder { try Ops.sparseSoftmaxCrossEntropy(logits: $0, labels: labels) }
+    let composite = try secondOrder {
+      try Ops.sparseSoftmaxCrossEntropyComposite(logits: $0, labels: labels)
+    }
+    #expect(fused.contains { $0 != 0 })
+    for (a, b) in zip(fused, composite) { #expect(Swift.abs(a - b) < 1e-10) }
   }
 }

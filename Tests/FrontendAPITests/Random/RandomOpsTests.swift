@@ -83,3 +83,9 @@ import Testing
     #expect(throws: PlexusError.self) { try Ops.randomUniform([2], dtype: .int32) }
   }
 }
+
+@Suite struct RandomRangeTests {
+  @Test func aRangeWiderThanADoubleIsAnError() throws {
+    #expect(throws: PlexusError.self) { try Ops.randomUniform([2], minval: -1e308, maxval: 1e308) }
+  }
+}
