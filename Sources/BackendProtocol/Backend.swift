@@ -107,15 +107,6 @@ public protocol Backend: AnyObject, Sendable {
   func random(_ draw: RandomDraw, _ out: TensorBuffer) throws
 }
 
-/// The error a typed method's default throws: the default ``Backend/execute(_:)`` turns it into
-/// ``ExecutionStatus/unsupported``.
-public struct UnsupportedOp: Error, Sendable {
-  /// The op that was not run.
-  public let op: OpCode
-
-  public init(_ op: OpCode) { self.op = op }
-}
-
 extension Backend {
   public func supports(_ op: OpCode, _ dtype: DType) -> Bool { false }
   public var refinesSupport: Bool { false }

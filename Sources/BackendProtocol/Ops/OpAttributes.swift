@@ -3,9 +3,12 @@
 public struct OpAttributes: Sendable, Hashable, CustomStringConvertible {
   /// One named value.
   public struct Entry: Sendable, Hashable {
+    /// What the value is.
     public let name: AttributeName
+    /// The value.
     public let value: AttributeValue
 
+    /// An entry naming `value`.
     public init(_ name: AttributeName, _ value: AttributeValue) {
       self.name = name
       self.value = value

@@ -4,6 +4,7 @@
 /// Being counter-based, element `i` of any random tensor depends only on the seed and `i`, never
 /// on the backend or the thread count.
 public enum Philox {
+  /// The round multipliers and key increments (Weyl constants) of Philox4x32.
   public static let multiplier0: UInt32 = 0xD251_1F53
   public static let multiplier1: UInt32 = 0xCD9E_8D57
   public static let weyl0: UInt32 = 0x9E37_79B9

@@ -5,14 +5,14 @@ import Foundation
 /// from stream words to values is written here once (``value(at:)``) and kernels call it.
 ///
 /// The stream: block `b` under `key` gives four 32-bit words (``Philox/block(counter:key:)``
-/// with counter `(b, b >> 32, 0, 0)`); word `w` of a draw is word `w % 4` of block
-/// `offset + w / 4`.
+/// with counter `(b, b >> 32, attempt, 0)`, attempt 0 for uniform and normal draws); word `w`
+/// of a draw is word `w % 4` of block `offset + w / 4`.
 /// - uniform: element `i` is `low + (high - low) · u(word i)`, `u(w) = (w >> 8) · 2⁻²⁴`;
 /// - normal: elements `2j` and `2j + 1` are the Box–Muller pair of words `2j` and `2j + 1`;
-/// - truncated normal: element `i` is the first normal within two standard deviations among
-///   attempts `a = 0, 1, …` of the pair at counter `(offset + i / 2, …, a + 1, 0)`; the draw
-///   still reserves exactly as many blocks as a normal one, so the stream advances by a
-///   size-only amount.
+/// - truncated normal: element `i` is the first value within two standard deviations among
+///   attempts `a = 0, 1, …` of the normal draw's element `i` computed at attempt `a` (attempt 0
+///   is the normal draw itself); the draw reserves exactly as many blocks as a normal one, so
+///   the stream advances by an amount that depends on the size alone.
 public struct RandomDraw: Sendable, Hashable {
   /// `randomUniform`, `randomNormal` or `randomTruncatedNormal`.
   public let op: OpCode
@@ -25,6 +25,7 @@ public struct RandomDraw: Sendable, Hashable {
   /// `high` (uniform) or `stddev` (normal).
   public let second: Double
 
+  /// A draw of `op` from the stream keyed by `key`, starting at block `offset`.
   public init(op: OpCode, key: UInt64, offset: UInt64, first: Double, second: Double) {
     self.op = op
     self.key = key

@@ -4,8 +4,11 @@ import BackendProtocol
 public struct ProfileRow: Sendable, Equatable {
   /// What a row groups by.
   public struct Key: Sendable, Hashable {
+    /// The op.
     public let op: OpCode
+    /// The backend that ran it.
     public let backend: String
+    /// The dtype support was decided by.
     public let dtype: DType
   }
 

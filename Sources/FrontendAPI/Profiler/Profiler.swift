@@ -59,6 +59,7 @@ public final class Profiler: OpObserver, Sendable {
     }
   }
 
+  /// Counts `event` in its row and keeps it for the trace while there is room.
   public func didExecute(_ event: OpEvent) {
     let key = ProfileRow.Key(op: event.op, backend: event.backend, dtype: event.dtype)
     let capacity = traceCapacity
