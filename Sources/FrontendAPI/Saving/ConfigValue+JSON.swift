@@ -82,7 +82,8 @@ extension ConfigValue {
     return text.contains(".") ? text : text + ".0"
   }
 
-  private static func writeString(_ value: String, to output: inout String) {
+  /// Appends `value` as a JSON string literal (also the profiler's trace writer's escaping).
+  static func writeString(_ value: String, to output: inout String) {
     output += "\""
     for scalar in value.unicodeScalars {
       switch scalar {
