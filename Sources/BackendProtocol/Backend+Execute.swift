@@ -160,7 +160,8 @@ extension OptimizerKernels {
             + "record has \(inputs.count) inputs")
       }
       let velocity = inputs.count == 4 ? inputs[3] : nil
-      try Self.checkGroup(op, inputs[0], [inputs[1]] + (velocity.map { [$0] } ?? []))
+      try checkUpdateGroup(op, inputs, variable: 0, operands: 1)
+      if inputs.count == 4 { try checkUpdateOperand(op, inputs[0], inputs[3]) }
       try sgdUpdate(
         variable: inputs[0], gradient: inputs[1], velocity: velocity,
         learningRate: Self.scalarInput(inputs[2], op),
@@ -178,7 +179,7 @@ extension OptimizerKernels {
     }
     let groups = stride(from: 0, to: inputs.count - 2, by: 4)
     for group in groups {
-      try Self.checkGroup(op, inputs[group], Array(inputs[(group + 1)...(group + 3)]))
+      try checkUpdateGroup(op, inputs, variable: group, operands: 3)
     }
     let step = try Self.scalarInput(inputs[inputs.count - 1], op)
     guard let steps = Int(exactly: step), steps >= 1 else {
@@ -196,21 +197,6 @@ extension OptimizerKernels {
     }
   }
 
-  /// Checks that a variable is float and that each of `others` has its dtype and shape.
-  private static func checkGroup(_ op: OpCode, _ variable: TensorBuffer, _ others: [TensorBuffer])
-    throws
-  {
-    guard variable.dtype == .float32 || variable.dtype == .float64 else {
-      throw PlexusError.dtypeMismatch(
-        context: "\(op)", expected: "a float32 or float64 variable",
-        received: "\(variable.dtype)")
-    }
-    for other in others where other.dtype != variable.dtype || other.shape != variable.shape {
-      throw PlexusError.shapeMismatch(
-        context: "\(op)", expected: "\(variable.dtype) \(variable.shape), like its variable",
-        received: "\(other.dtype) \(other.shape)")
-    }
-  }
 }
 
 extension CrossEntropyKernels {
@@ -228,10 +214,11 @@ extension CrossEntropyKernels {
         received: "\(labels.dtype) \(labels.shape) for logits \(logits.shape)")
     }
     let expected = record.op == .sparseSoftmaxCrossEntropy ? Shape(rows) : logits.shape
-    guard try record.output().shape == expected, try record.output().dtype == logits.dtype else {
+    let out = try record.output()
+    guard out.shape == expected, out.dtype == logits.dtype else {
       throw PlexusError.shapeMismatch(
         context: "\(record.op)", expected: "an output of \(logits.dtype) \(expected)",
-        received: "\(try record.output().dtype) \(try record.output().shape)")
+        received: "\(out.dtype) \(out.shape)")
     }
     if record.op == .sparseSoftmaxCrossEntropyGradient {
       let upstream = try record.input(2)
@@ -250,5 +237,31 @@ extension CrossEntropyKernels {
         logits: record.input(0), labels: record.input(1), upstream: record.input(2),
         record.output())
     }
+  }
+}
+
+/// Checks that input `variable` is float and that the `operands` inputs after it have its dtype
+/// and shape. A plain function, not a generic one: it runs for every variable of every step.
+private func checkUpdateGroup(_ op: OpCode, _ inputs: [TensorBuffer], variable: Int, operands: Int)
+  throws
+{
+  let dtype = inputs[variable].dtype
+  guard dtype == .float32 || dtype == .float64 else {
+    throw PlexusError.dtypeMismatch(
+      context: "\(op)", expected: "a float32 or float64 variable", received: "\(dtype)")
+  }
+  for index in (variable + 1)..<(variable + 1 + operands) {
+    try checkUpdateOperand(op, inputs[variable], inputs[index])
+  }
+}
+
+/// Checks that `operand` has `variable`'s dtype and shape.
+private func checkUpdateOperand(_ op: OpCode, _ variable: TensorBuffer, _ operand: TensorBuffer)
+  throws
+{
+  guard operand.dtype == variable.dtype, operand.shape == variable.shape else {
+    throw PlexusError.shapeMismatch(
+      context: "\(op)", expected: "\(variable.dtype) \(variable.shape), like its variable",
+      received: "\(operand.dtype) \(operand.shape)")
   }
 }

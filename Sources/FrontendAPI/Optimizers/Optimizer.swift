@@ -120,11 +120,16 @@ open class Optimizer {
       pairs.append((gradient, variable))
     }
     guard !pairs.isEmpty else { return }
-    var seen = Set<ObjectIdentifier>()
-    for (_, variable) in pairs where !seen.insert(ObjectIdentifier(variable)).inserted {
-      throw PlexusError.invalidArgument(
-        context: "\(type(of: self)).apply",
-        message: "variable '\(variable.path)' appears twice; pass each variable once")
+    if pairs.count > 1 {
+      // Sorted addresses, not a set: this runs every step.
+      let addresses = pairs.map { UInt(bitPattern: ObjectIdentifier($0.variable)) }.sorted()
+      for (previous, next) in zip(addresses, addresses.dropFirst()) where previous == next {
+        let variable = pairs.first { UInt(bitPattern: ObjectIdentifier($0.variable)) == next }
+        throw PlexusError.invalidArgument(
+          context: "\(type(of: self)).apply",
+          message: "variable '\(variable?.variable.path ?? "?")' appears twice; pass each "
+            + "variable once")
+      }
     }
     try validateHyperparameters()
     let clipped = try clip(pairs.map(\.gradient))

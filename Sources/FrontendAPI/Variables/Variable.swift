@@ -111,12 +111,10 @@ public final class Variable: Sendable, CustomStringConvertible {
   static func withMutableBuffers<R>(
     _ variables: [Variable], _ body: ([TensorBuffer]) throws -> R
   ) throws -> R {
-    let order = variables.indices.sorted {
-      UInt(bitPattern: ObjectIdentifier(variables[$0]).hashValue)
-        < UInt(bitPattern: ObjectIdentifier(variables[$1]).hashValue)
-    }
+    let addresses = variables.map { UInt(bitPattern: ObjectIdentifier($0)) }
+    let order = variables.indices.sorted { addresses[$0] < addresses[$1] }
     for (previous, next) in zip(order, order.dropFirst())
-    where variables[previous] === variables[next] {
+    where addresses[previous] == addresses[next] {
       throw PlexusError.invalidArgument(
         context: "Variable '\(variables[next].path)'",
         message: "is updated twice in one step; pass each variable once")
