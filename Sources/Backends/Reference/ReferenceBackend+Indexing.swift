@@ -56,6 +56,25 @@ extension ReferenceBackend {
       }
     }
   }
+
+  /// `out[..., j] = indices[...] == j`; throws on an index outside `0..<depth`.
+  public func oneHot(_ indices: TensorBuffer, _ out: TensorBuffer) throws {
+    let depth = out.shape.rank == 0 ? 1 : out.shape[out.shape.rank - 1]
+    let reader = try IndexReader(indices, op: .oneHot, axis: out.shape.rank - 1, size: depth)
+    let bytes = out.count * out.dtype.byteSize
+    out.storage.base.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
+    for position in 0..<indices.count {
+      let index = position * depth + reader[position]
+      switch out.dtype {
+      case .float32: out.pointer(Float.self)[index] = 1
+      case .float64: out.pointer(Double.self)[index] = 1
+      case .int32: out.pointer(Int32.self)[index] = 1
+      case .int64: out.pointer(Int64.self)[index] = 1
+      case .uint8, .bool: out.pointer(UInt8.self)[index] = 1
+      case .bfloat16: out.pointer(UInt16.self)[index] = 0x3F80
+      }
+    }
+  }
 }
 
 /// Reads `int32` or `int64` indices as `Int`, after checking every one against the axis size,

@@ -82,9 +82,22 @@ public enum ConfigValue: Sendable, Hashable, Codable, CustomStringConvertible {
     return nil
   }
 
-  /// A shape as an array of integers (`null` entries become -1, Keras's `None`).
+  /// A shape as an array of integers (`null` entries become -1, Keras's `None`); nil when an
+  /// entry is neither an integer nor `null`.
   public var shapeValue: [Int]? {
-    arrayValue?.map { $0.intValue ?? -1 }
+    guard let entries = arrayValue else { return nil }
+    var dims: [Int] = []
+    dims.reserveCapacity(entries.count)
+    for entry in entries {
+      if case .null = entry {
+        dims.append(-1)
+      } else if let size = entry.intValue {
+        dims.append(size)
+      } else {
+        return nil
+      }
+    }
+    return dims
   }
 
   /// An array of shape entries, `None` for -1.
