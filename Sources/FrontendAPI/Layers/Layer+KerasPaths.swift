@@ -11,7 +11,8 @@ extension Layer {
   public var kerasWeightPaths: [String] {
     var result: [String] = []
     var seen = Set<ObjectIdentifier>()
-    collectKerasPaths(scope: "", into: &result, seen: &seen)
+    var visited = Set<ObjectIdentifier>()
+    collectKerasPaths(scope: "", into: &result, seen: &seen, visited: &visited)
     return result
   }
 
@@ -21,15 +22,17 @@ extension Layer {
   }
 
   private func collectKerasPaths(
-    scope: String, into result: inout [String], seen: inout Set<ObjectIdentifier>
+    scope: String, into result: inout [String], seen: inout Set<ObjectIdentifier>,
+    visited: inout Set<ObjectIdentifier>
   ) {
+    guard visited.insert(ObjectIdentifier(self)).inserted else { return }
     let ownScope = scope + name + "/"
     for variable in ownVariables where seen.insert(ObjectIdentifier(variable)).inserted {
       result.append(ownScope + variable.name)
     }
     let childScope = (self as? Model)?.graph != nil ? scope : ownScope
     for (_, layer) in sublayers {
-      layer.collectKerasPaths(scope: childScope, into: &result, seen: &seen)
+      layer.collectKerasPaths(scope: childScope, into: &result, seen: &seen, visited: &visited)
     }
   }
 }

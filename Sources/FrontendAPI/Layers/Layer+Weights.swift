@@ -81,7 +81,8 @@ extension Layer {
     }
     var result: [Variable] = []
     var seen = Set<ObjectIdentifier>()
-    collectWeights(prefix: "", into: &result, seen: &seen)
+    var visited = Set<ObjectIdentifier>()
+    collectWeights(prefix: "", into: &result, seen: &seen, visited: &visited)
     lock.withLock { if bookkeeping.built { bookkeeping.weights = (version, result) } }
     return result
   }
@@ -125,15 +126,21 @@ extension Layer {
     for (variable, value) in zip(targets, values) { try variable.assign(value) }
   }
 
+  /// Each layer is walked once (`visited`): a layer that holds a layer above it — a
+  /// subclassed model with a property pointing back at itself, say — cannot send the walk
+  /// round forever.
   private func collectWeights(
-    prefix: String, into result: inout [Variable], seen: inout Set<ObjectIdentifier>
+    prefix: String, into result: inout [Variable], seen: inout Set<ObjectIdentifier>,
+    visited: inout Set<ObjectIdentifier>
   ) {
+    guard visited.insert(ObjectIdentifier(self)).inserted else { return }
     for variable in ownVariables where seen.insert(ObjectIdentifier(variable)).inserted {
       variable.path = prefix + variable.name
       result.append(variable)
     }
     for (path, layer) in sublayers {
-      layer.collectWeights(prefix: prefix + path + ".", into: &result, seen: &seen)
+      layer.collectWeights(
+        prefix: prefix + path + ".", into: &result, seen: &seen, visited: &visited)
     }
   }
 

@@ -63,6 +63,9 @@ open class Layer: SequentialComponent {
   /// which would otherwise wait for its own lock forever).
   @TaskLocal private static var building: Set<ObjectIdentifier> = []
 
+  /// The layers whose `trainable` switch is being set on this task (to stop at a cycle).
+  @TaskLocal private static var switchingTrainable: Set<ObjectIdentifier> = []
+
   /// Whether `layer`'s first build is running on this thread.
   static func isBuilding(_ layer: Layer) -> Bool { building.contains(ObjectIdentifier(layer)) }
 
@@ -97,9 +100,16 @@ open class Layer: SequentialComponent {
   open var trainable: Bool {
     get { lock.withLock { bookkeeping.trainable } }
     set {
+      // A layer already being switched further up (one that holds a layer above it) is
+      // skipped, so the walk ends; each sublayer is switched through its own setter, which a
+      // subclass may override.
+      let id = ObjectIdentifier(self)
+      guard !Self.switchingTrainable.contains(id) else { return }
       lock.withLock { bookkeeping.trainable = newValue }
       for variable in ownVariables where variable.createdTrainable { variable.trainable = newValue }
-      for (_, layer) in sublayers { layer.trainable = newValue }
+      Self.$switchingTrainable.withValue(Self.switchingTrainable.union([id])) {
+        for (_, layer) in sublayers { layer.trainable = newValue }
+      }
     }
   }
 
