@@ -49,8 +49,13 @@ public final class Registry<Object>: Sendable {
   }
 
   /// Removes a registration.
+  /// `name` is what was registered: a class name, or the `"package>name"` key.
   public func unregister(_ name: String) {
     _ = table.withLock { $0.removeValue(forKey: name) }
+    // Drop the class-name mapping that pointed at this key (or was this name).
+    customNames.withLock { names in
+      names = names.filter { $0.key != name && $0.value != name }
+    }
   }
 
   /// Every registered name, sorted.

@@ -153,3 +153,15 @@ private final class Scale: Layer {
     #expect(throws: PlexusError.self) { _ = try Model.fromJSON(#"{"class_name": 3}"#) }
   }
 }
+
+@Suite struct RegistryUnregisterTests {
+  @Test func unregisteringForgetsTheNameAndItsRegisteredName() throws {
+    let registry = Registry<Int>(kind: "number", owner: "Numbers.registry")
+    registry.register("Seven", package: "Tests") { _ in 7 }
+    #expect(registry.registeredName(forClass: "Seven") == "Tests>Seven")
+    registry.unregister("Tests>Seven")
+    #expect(!registry.names.contains("Tests>Seven"))
+    // No stale package name is written for the class any more.
+    #expect(registry.registeredName(forClass: "Seven") == "Seven")
+  }
+}
