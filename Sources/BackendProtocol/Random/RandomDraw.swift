@@ -76,16 +76,24 @@ public struct RandomDraw: Sendable, Hashable {
   @inline(__always)
   static func unit(_ word: UInt32) -> Double { Double(word >> 8) * 0x1p-24 }
 
+  /// The two standard normals Box–Muller makes of two words; `u1` in (0, 1] keeps the
+  /// logarithm finite.
+  @inline(__always)
+  private static func boxMuller(_ first: UInt32, _ second: UInt32) -> (Double, Double) {
+    let u1 = 1 - unit(first)
+    let u2 = unit(second)
+    let radius = (-2 * Foundation.log(u1)).squareRoot()
+    let angle = 2 * Double.pi * u2
+    return (radius * Foundation.cos(angle), radius * Foundation.sin(angle))
+  }
+
   /// The standard normal at element `index` from the pair of words starting at `2 · (index / 2)`.
   @inline(__always)
   private func standardNormal(_ index: Int, attempt: UInt32) -> Double {
     let pair = index / 2 * 2
-    // Box–Muller; u1 in (0, 1] keeps the logarithm finite.
-    let u1 = 1 - Self.unit(word(pair, attempt: attempt))
-    let u2 = Self.unit(word(pair + 1, attempt: attempt))
-    let radius = (-2 * Foundation.log(u1)).squareRoot()
-    let angle = 2 * Double.pi * u2
-    return index % 2 == 0 ? radius * Foundation.cos(angle) : radius * Foundation.sin(angle)
+    let (even, odd) = Self.boxMuller(
+      word(pair, attempt: attempt), word(pair + 1, attempt: attempt))
+    return index % 2 == 0 ? even : odd
   }
 
   /// Calls `write(i, value)` for every element `i` in `range`, computing each Philox block once.
@@ -111,16 +119,13 @@ public struct RandomDraw: Sendable, Hashable {
     var index = range.lowerBound
     while index < range.upperBound {
       let pair = index / 2 * 2
-      let u1 = 1 - Self.unit(wordAt(pair))
-      let u2 = Self.unit(wordAt(pair + 1))
-      let radius = (-2 * Foundation.log(u1)).squareRoot()
-      let angle = 2 * Double.pi * u2
+      let (even, odd) = Self.boxMuller(wordAt(pair), wordAt(pair + 1))
       if index == pair {
-        write(index, first + second * radius * Foundation.cos(angle))
+        write(index, first + second * even)
         index += 1
       }
       if index < range.upperBound {
-        write(index, first + second * radius * Foundation.sin(angle))
+        write(index, first + second * odd)
         index += 1
       }
     }

@@ -68,8 +68,8 @@ public final class ReferenceBackend: Backend, SoftmaxKernels, OptimizerKernels,
     }
   }
 
-  /// Runs a record: the kernel families directly (no dynamic cast on the hot path), the rest
-  /// through the typed methods.
+  /// Runs a record: the kernel families directly (the default would find them by a dynamic
+  /// cast on every call), everything else as the protocol's default does.
   public func execute(_ record: OpRecord) throws -> ExecutionStatus {
     do {
       switch record.op {
@@ -77,7 +77,7 @@ public final class ReferenceBackend: Backend, SoftmaxKernels, OptimizerKernels,
       case .sgdUpdate, .adamUpdate: try executeOptimizerUpdate(record)
       case .sparseSoftmaxCrossEntropy, .sparseSoftmaxCrossEntropyGradient:
         try executeCrossEntropy(record)
-      default: try executeTyped(record)
+      default: return try executeByFamily(record)
       }
       return .done
     } catch is UnsupportedOp {

@@ -89,7 +89,7 @@ extension Dispatcher {
     guard let fallback = fallbackEntry, fallback !== selected, fallback.supports(op, dtype) else {
       throw PlexusError.unsupported(op: op.description, dtype: dtype, backend: selected.name)
     }
-    try countFallback(from: selected, to: fallback, op, dtype, in: scope)
+    try countFallback(from: selected, op, dtype, in: scope)
     let record = OpRecord(
       op, inputs: inputs, attributes: attributes,
       outputs: try output.map { [try fallback.backend.allocate($0.dtype, $0.shape)] } ?? [])

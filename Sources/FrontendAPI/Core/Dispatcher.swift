@@ -112,10 +112,9 @@ public enum Dispatcher {
     scope.collector?.add(dispatchOn: entry.name, op)
   }
 
-  /// Counts `op` as a fallback from `selected` to `fallback`, or throws in strict mode.
+  /// Counts `op` as a fallback from `selected`, or throws in strict mode.
   static func countFallback(
-    from selected: BackendEntry, to fallback: BackendEntry, _ op: OpCode, _ dtype: DType,
-    in scope: Scope
+    from selected: BackendEntry, _ op: OpCode, _ dtype: DType, in scope: Scope
   ) throws {
     if scope.strict ?? globalStrict {
       throw PlexusError.fallbackInStrictMode(

@@ -75,7 +75,8 @@ public final class Variable: Sendable, CustomStringConvertible {
     return TensorBuffer(dtype: dtype, shape: shape, uncheckedStorage: storage)
   }
 
-  /// Replaces the value; the shape and dtype must match.
+  /// Replaces the value; the shape must match, and a value of another dtype is converted to
+  /// this one (as Keras's `variable.assign` does).
   public func assign(_ newValue: Tensor) throws {
     guard newValue.shape == shape else {
       throw PlexusError.shapeMismatch(
