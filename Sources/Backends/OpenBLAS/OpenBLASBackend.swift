@@ -46,43 +46,54 @@ public final class OpenBLASBackend: Backend, Sendable {
 
   /// Batched matrix product over the last two axes, one `gemm` call per batch; a side without
   /// batch axes is reused for every batch.
+  ///
+  /// Small products, where waking OpenBLAS's own pool costs more than it saves, run as one
+  /// single-threaded `gemm` per part of the output on ``WorkerPool/shared``; products too
+  /// small even for that run on the calling thread alone.
   public func matmul(
     _ a: TensorBuffer, _ b: TensorBuffer, transposeA: Bool, transposeB: Bool,
     _ out: TensorBuffer
   ) throws {
     let geometry = try MatmulGeometry(a, b, transposeA: transposeA, transposeB: transposeB, out)
-    let (m, n, k) = (geometry.m, geometry.n, geometry.k)
-    guard m * n > 0 else { return }
-    let (batches, aStride, bStride) = (geometry.batches, geometry.aStride, geometry.bStride)
-    let (lda, ldb) = (geometry.lda, geometry.ldb)
-    let transA = transposeA ? CblasTrans : CblasNoTrans
-    let transB = transposeB ? CblasTrans : CblasNoTrans
-    let (mi, ni, ki) = (Int32(clamping: m), Int32(clamping: n), Int32(clamping: k))
-    let (ldai, ldbi) = (Int32(clamping: Swift.max(lda, 1)), Int32(clamping: Swift.max(ldb, 1)))
-    let (mn, overflowMN) = m.multipliedReportingOverflow(by: n)
-    let (work, overflowWork) = mn.multipliedReportingOverflow(by: k)
-    let small = !overflowMN && !overflowWork && work < Self.singleThreadBelow
-    let threads = small ? 1 : configuredThreads.load(ordering: .relaxed)
+    guard geometry.m * geometry.n > 0 else { return }
     guard a.dtype == .float32 || a.dtype == .float64 else { throw unsupported(.matmul, a.dtype) }
+    let (mn, overflowMN) = geometry.m.multipliedReportingOverflow(by: geometry.n)
+    let (work, overflowWork) = mn.multipliedReportingOverflow(by: geometry.k)
+    let small = !overflowMN && !overflowWork && work < Self.singleThreadBelow
+    let configured = configuredThreads.load(ordering: .relaxed)
+    let parts =
+      small && work >= Self.splitFrom
+      ? Swift.min(configured, WorkerPool.shared.workerCount + 1) : 1
+    let plan = GemmPlan(
+      geometry, transposeA: transposeA, transposeB: transposeB,
+      parts: Swift.max(1, parts))
     Self.lock.withLock { _ in
-      apply(threads: threads)
+      apply(threads: small ? 1 : configured)
       if a.dtype == .float32 {
         let (x, y, z) = (a.pointer(Float.self), b.pointer(Float.self), out.pointer(Float.self))
-        for batch in 0..<batches {
+        plan.run { batch, block in
           cblas_sgemm(
-            CblasRowMajor, transA, transB, mi, ni, ki, 1, x + batch * aStride, ldai,
-            y + batch * bStride, ldbi, 0, z + batch * m * n, ni)
+            CblasRowMajor, plan.transA, plan.transB, block.m, block.n, plan.k, 1,
+            x + batch * plan.aStride + block.aOffset, plan.lda,
+            y + batch * plan.bStride + block.bOffset, plan.ldb, 0,
+            z + batch * plan.cStride + block.cOffset, plan.ldc)
         }
       } else {
         let (x, y, z) = (a.pointer(Double.self), b.pointer(Double.self), out.pointer(Double.self))
-        for batch in 0..<batches {
+        plan.run { batch, block in
           cblas_dgemm(
-            CblasRowMajor, transA, transB, mi, ni, ki, 1, x + batch * aStride, ldai,
-            y + batch * bStride, ldbi, 0, z + batch * m * n, ni)
+            CblasRowMajor, plan.transA, plan.transB, block.m, block.n, plan.k, 1,
+            x + batch * plan.aStride + block.aOffset, plan.lda,
+            y + batch * plan.bStride + block.bOffset, plan.ldb, 0,
+            z + batch * plan.cStride + block.cOffset, plan.ldc)
         }
       }
     }
   }
+
+  /// Products from this many multiply-adds up to ``singleThreadBelow`` are split across the
+  /// worker pool (below it, the hand-off costs more than half the product).
+  public static let splitFrom = 1 << 16
 
   // Everything else is left to the protocol's defaults, which report it unsupported, so the
   // dispatcher runs it on the reference backend.

@@ -1,13 +1,17 @@
-import Dispatch
+import BackendProtocol
 
-/// Splits index ranges across threads with `DispatchQueue.concurrentPerform`, and only when
-/// the work is big enough to pay for the hand-off.
+/// Splits index ranges across the threads of ``WorkerPool/shared``, and only when the work is
+/// big enough to pay for the hand-off.
 struct Parallel {
   /// Work below this many elements runs on the calling thread.
   static let minimumParallelCount = 1 << 16
 
-  /// The number of threads to use.
+  /// The number of threads to use: the thread setting, capped at the pool's threads.
   let threads: Int
+
+  init(threads: Int) {
+    self.threads = Swift.max(1, Swift.min(threads, WorkerPool.shared.workerCount + 1))
+  }
 
   /// Runs `body` over consecutive chunks of `0..<count`, one per thread once `count` reaches
   /// `grain`, else on the calling thread in one piece. The chunks are disjoint, so `body` may
@@ -28,19 +32,8 @@ struct Parallel {
     }
   }
 
-  /// Runs `body(i)` for every `i` in `0..<iterations` on the dispatch pool.
+  /// Runs `body(i)` for every `i` in `0..<iterations` on the worker pool.
   static func run(_ iterations: Int, _ body: (Int) -> Void) {
-    withoutActuallyEscaping(body) { escapable in
-      // concurrentPerform wants a @Sendable closure; the callers hand it disjoint work.
-      let box = UncheckedBox(escapable)
-      DispatchQueue.concurrentPerform(iterations: iterations) { index in box.value(index) }
-    }
+    WorkerPool.shared.run(iterations, body)
   }
-}
-
-/// Carries a value the compiler cannot prove thread-safe into a concurrent closure.
-/// The code that creates it guarantees that the threads touch disjoint memory.
-struct UncheckedBox<Value>: @unchecked Sendable {
-  let value: Value
-  init(_ value: Value) { self.value = value }
 }

@@ -153,8 +153,7 @@ extension ReferenceBackend {
     let constants = AdamConstants(
       alpha: alpha, oneMinusBeta1: Float(1 - h.beta1), oneMinusBeta2: Float(1 - h.beta2),
       epsilon: Float(h.epsilon))
-    // One thread up to large variables: waking the pool costs more than a 100k-element step.
-    parallel.forEachChunk(variable.count, grain: Parallel.minimumParallelCount * 4) { range in
+    parallel.forEachChunk(variable.count, grain: Parallel.minimumParallelCount / 4) { range in
       Self.adamKernel(pointers, constants, range)
     }
   }

@@ -39,6 +39,26 @@ import Testing
     }
   }
 
+  /// Products big enough to be cut across the worker pool (by rows when `m ≥ n`, else by
+  /// columns, with cuts that are not a multiple of the block width) equal the reference's.
+  @Test(arguments: [(100, 40, 30), (20, 150, 40), (17, 1000, 9), (515, 3, 50)])
+  func splitProductsMatchTheReference(m: Int, n: Int, k: Int) throws {
+    let split = OpenBLASBackend()
+    split.setThreadCount(2)
+    #expect(m * n * k >= OpenBLASBackend.splitFrom)
+    for (transposeA, transposeB) in [(false, false), (true, false), (false, true), (true, true)] {
+      let a = buffer(pattern(2 * m * k, seed: 3), transposeA ? [2, k, m] : [2, m, k])
+      let b = buffer(pattern(2 * k * n, seed: 4), transposeB ? [2, n, k] : [2, k, n])
+      let expected = output([2, m, n])
+      let actual = output([2, m, n])
+      try reference.matmul(a, b, transposeA: transposeA, transposeB: transposeB, expected)
+      try split.matmul(a, b, transposeA: transposeA, transposeB: transposeB, actual)
+      #expect(
+        isClose(values(actual), values(expected), tolerance: 1e-5),
+        "\(m)x\(n)x\(k) transposeA \(transposeA) transposeB \(transposeB)")
+    }
+  }
+
   @Test func emptyInnerDimensionGivesZeros() throws {
     let out = output([3, 4])
     try backend.matmul(
