@@ -161,7 +161,7 @@ extension OptimizerKernels {
       }
       let velocity = inputs.count == 4 ? inputs[3] : nil
       try checkUpdateGroup(op, inputs, variable: 0, operands: 1)
-      if inputs.count == 4 { try checkUpdateOperand(op, inputs[0], inputs[3]) }
+      if inputs.count == 4 { try checkUpdateOperand(op, inputs, 3, like: 0) }
       try sgdUpdate(
         variable: inputs[0], gradient: inputs[1], velocity: velocity,
         learningRate: Self.scalarInput(inputs[2], op),
@@ -251,17 +251,21 @@ private func checkUpdateGroup(_ op: OpCode, _ inputs: [TensorBuffer], variable: 
       context: "\(op)", expected: "a float32 or float64 variable", received: "\(dtype)")
   }
   for index in (variable + 1)..<(variable + 1 + operands) {
-    try checkUpdateOperand(op, inputs[variable], inputs[index])
+    try checkUpdateOperand(op, inputs, index, like: variable)
   }
 }
 
-/// Checks that `operand` has `variable`'s dtype and shape.
-private func checkUpdateOperand(_ op: OpCode, _ variable: TensorBuffer, _ operand: TensorBuffer)
-  throws
-{
-  guard operand.dtype == variable.dtype, operand.shape == variable.shape else {
+/// Checks that input `operand` has input `variable`'s dtype and shape. Compared in place:
+/// copying the buffers out would cost two reference counts each, for every variable of a step.
+private func checkUpdateOperand(
+  _ op: OpCode, _ inputs: [TensorBuffer], _ operand: Int, like variable: Int
+) throws {
+  guard inputs[operand].dtype == inputs[variable].dtype,
+    inputs[operand].shape.dims == inputs[variable].shape.dims
+  else {
     throw PlexusError.shapeMismatch(
-      context: "\(op)", expected: "\(variable.dtype) \(variable.shape), like its variable",
-      received: "\(operand.dtype) \(operand.shape)")
+      context: "\(op)",
+      expected: "\(inputs[variable].dtype) \(inputs[variable].shape), like its variable",
+      received: "\(inputs[operand].dtype) \(inputs[operand].shape)")
   }
 }

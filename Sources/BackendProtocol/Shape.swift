@@ -37,17 +37,17 @@ public struct Shape: Hashable, Sendable, Codable, ExpressibleByArrayLiteral,
   /// Zero axes are left out of the product on purpose (as NumPy does): an empty tensor of
   /// shape `(0, 2⁶², 2⁶²)` would otherwise pass, and every later product of its axes (strides,
   /// a mean's divisor, a flattened size) would overflow.
-  public func validated(context: String) throws -> Shape {
+  public func validated(context: @autoclosure () -> String) throws -> Shape {
     guard isValid else {
       throw PlexusError.invalidArgument(
-        context: context, message: "expected non-negative axis sizes, received \(self)")
+        context: context(), message: "expected non-negative axis sizes, received \(self)")
     }
     var total = 1
     for dimension in dims where dimension != 0 {
       let (product, overflow) = total.multipliedReportingOverflow(by: dimension)
       guard !overflow, product <= Shape.maximumElementCount else {
         throw PlexusError.invalidArgument(
-          context: context,
+          context: context(),
           message: "shape \(self) needs more than \(Shape.maximumElementCount) elements, the "
             + "most this machine's memory holds")
       }

@@ -50,6 +50,7 @@ public struct OpRecord: Sendable {
   }
 
   /// The input at `index`, or an error naming the op when the record has too few.
+  @inlinable
   public func input(_ index: Int) throws -> TensorBuffer {
     guard inputs.indices.contains(index) else {
       throw PlexusError.invalidArgument(
@@ -59,6 +60,7 @@ public struct OpRecord: Sendable {
   }
 
   /// The output at `index`, or an error naming the op when the record has too few.
+  @inlinable
   public func output(_ index: Int = 0) throws -> TensorBuffer {
     guard outputs.indices.contains(index) else {
       throw PlexusError.invalidArgument(

@@ -9,10 +9,12 @@ import Synchronization
 public enum Dispatcher {
   /// What a task has set for the ops it runs: one task-local, read once per op.
   struct Scope: Sendable {
+    // The entries are held unretained: entries are never dropped (see `State`), and a scope
+    // is read on every op, where each retained field costs an atomic increment and decrement.
     /// The innermost `withBackend` scope's backend.
-    var entry: BackendEntry?
+    unowned(unsafe) var entry: BackendEntry?
     /// The running model's backend.
-    var modelEntry: BackendEntry?
+    unowned(unsafe) var modelEntry: BackendEntry?
     /// Strict dispatch for this task, overriding the process setting.
     var strict: Bool?
     /// Where `recordingStatistics` counts.

@@ -41,7 +41,7 @@ final class Lock: @unchecked Sendable {
 /// class can keep its mutable state in one and the compiler checks what goes in and out.
 final class Locked<Value>: @unchecked Sendable {
   private let lock = Lock()
-  // Reached only inside `lock`, through `withLock`.
+  // Reached only inside `lock`, through `withLock` (or `withLockHeld` after `lockUnscoped`).
   private var value: Value
 
   /// Creates the lock around `initialValue`.
@@ -56,6 +56,21 @@ final class Locked<Value>: @unchecked Sendable {
     lock.lock()
     defer { lock.unlock() }
     return try body(&value)
+  }
+}
+
+extension Locked {
+  /// Takes the lock outside a `withLock` scope, for code that must hold several locks at once
+  /// in one global order (``Variable``'s multi-variable update). Pair with
+  /// ``unlockUnscoped()``, and reach the value meanwhile only through ``withLockHeld(_:)``.
+  func lockUnscoped() { lock.lock() }
+
+  /// Releases the lock taken by ``lockUnscoped()``.
+  func unlockUnscoped() { lock.unlock() }
+
+  /// Runs `body` on the value; the caller holds the lock through ``lockUnscoped()``.
+  func withLockHeld<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+    try body(&value)
   }
 }
 

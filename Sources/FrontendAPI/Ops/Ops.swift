@@ -31,26 +31,34 @@ public enum Ops {
   }
 
   /// Resolves `axis` against `rank`, or throws naming `op`.
-  static func normalizedAxis(_ axis: Int, rank: Int, op: String) throws -> Int {
+  static func normalizedAxis(
+    _ axis: Int, rank: Int, op: @autoclosure () -> String
+  ) throws -> Int {
     guard let resolved = Shape.normalize(axis: axis, rank: rank) else {
       throw PlexusError.invalidArgument(
-        context: op, message: "axis \(axis) is out of range for a tensor of rank \(rank)")
+        context: op(), message: "axis \(axis) is out of range for a tensor of rank \(rank)")
     }
     return resolved
   }
 
   /// Resolves, sorts and de-duplicates `axes` (nil means every axis).
-  static func normalizedAxes(_ axes: [Int]?, rank: Int, op: String) throws -> [Int] {
+  static func normalizedAxes(
+    _ axes: [Int]?, rank: Int, op: @autoclosure () -> String
+  ) throws -> [Int] {
     guard let axes else { return Array(0..<rank) }
-    let resolved = try axes.map { try normalizedAxis($0, rank: rank, op: op) }
-    return Array(Set(resolved)).sorted()
+    let sorted = try axes.map { try normalizedAxis($0, rank: rank, op: op()) }.sorted()
+    // Sorted, so a repeated axis sits next to its twin.
+    var unique: [Int] = []
+    unique.reserveCapacity(sorted.count)
+    for axis in sorted where unique.last != axis { unique.append(axis) }
+    return unique
   }
 
   /// Checks that a tensor's dtype is floating point.
-  static func requireFloat(_ x: Tensor, op: String) throws {
+  static func requireFloat(_ x: Tensor, op: @autoclosure () -> String) throws {
     guard x.dtype.isFloatingPoint else {
       throw PlexusError.dtypeMismatch(
-        context: op, expected: "float32 or float64", received: "\(x.dtype)")
+        context: op(), expected: "float32 or float64", received: "\(x.dtype)")
     }
   }
 }

@@ -44,10 +44,10 @@ public enum RandomGenerator {
   }
 
   /// `count` itself, when it is a count this machine can hold; otherwise an error naming `op`.
-  private static func checked(_ count: Int, _ op: String) throws -> Int {
+  private static func checked(_ count: Int, _ op: @autoclosure () -> String) throws -> Int {
     guard (0...Shape.maximumElementCount).contains(count) else {
       throw PlexusError.invalidArgument(
-        context: "RandomGenerator.\(op)",
+        context: "RandomGenerator.\(op())",
         message: "count must be 0 to \(Shape.maximumElementCount), received \(count)")
     }
     return count

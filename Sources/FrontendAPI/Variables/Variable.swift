@@ -91,9 +91,17 @@ public final class Variable: Sendable, CustomStringConvertible {
   /// read sees a half-written value: the variable's own storage when nothing else holds it,
   /// else a private copy that the variable adopts first (so values read earlier never change).
   func withMutableBuffer<R>(_ body: (TensorBuffer) throws -> R) throws -> R {
-    let dtype = dtype
-    let shape = shape
-    return try state.withLock { state throws -> R in
+    state.lockUnscoped()
+    defer { state.unlockUnscoped() }
+    return try body(try heldMutableBuffer())
+  }
+
+  /// The variable's own storage, made unique first (a private copy that the variable adopts
+  /// when anything else holds it, so values read earlier never change). The caller holds the
+  /// state's lock.
+  private func heldMutableBuffer() throws -> TensorBuffer {
+    let (dtype, shape) = (dtype, shape)
+    return try state.withLockHeld { state in
       if !isKnownUniquelyReferenced(&state.storage) {
         // A plain byte copy, not a dispatched op: no observer or backend code runs while the
         // variable's lock is held.
@@ -102,7 +110,7 @@ public final class Variable: Sendable, CustomStringConvertible {
           from: state.storage.base, byteCount: shape.elementCount * dtype.byteSize)
         state.storage = copy.storage
       }
-      return try body(TensorBuffer(dtype: dtype, shape: shape, uncheckedStorage: state.storage))
+      return TensorBuffer(dtype: dtype, shape: shape, uncheckedStorage: state.storage)
     }
   }
 
@@ -112,24 +120,27 @@ public final class Variable: Sendable, CustomStringConvertible {
   static func withMutableBuffers<R>(
     _ variables: [Variable], _ body: ([TensorBuffer]) throws -> R
   ) throws -> R {
-    let addresses = variables.map { UInt(bitPattern: ObjectIdentifier($0)) }
-    let order = variables.indices.sorted { addresses[$0] < addresses[$1] }
+    let order = variables.indices.sorted {
+      ObjectIdentifier(variables[$0]) < ObjectIdentifier(variables[$1])
+    }
     for (previous, next) in zip(order, order.dropFirst())
-    where addresses[previous] == addresses[next] {
+    where variables[previous] === variables[next] {
       throw PlexusError.invalidArgument(
         context: "Variable '\(variables[next].path)'",
         message: "is updated twice in one step; pass each variable once")
     }
-    var buffers = [TensorBuffer?](repeating: nil, count: variables.count)
-    func hold(_ position: Int) throws -> R {
-      guard position < order.count else { return try body(buffers.compactMap { $0 }) }
-      let index = order[position]
-      return try variables[index].withMutableBuffer { buffer in
-        buffers[index] = buffer
-        return try hold(position + 1)
-      }
+    var held = 0
+    defer {
+      for position in (0..<held).reversed() { variables[order[position]].state.unlockUnscoped() }
     }
-    return try hold(0)
+    for index in order {
+      variables[index].state.lockUnscoped()
+      held += 1
+    }
+    var buffers: [TensorBuffer] = []
+    buffers.reserveCapacity(variables.count)
+    for variable in variables { buffers.append(try variable.heldMutableBuffer()) }
+    return try body(buffers)
   }
 
   /// The element count.
