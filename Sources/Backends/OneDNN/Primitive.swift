@@ -1,0 +1,74 @@
+import BackendProtocol
+import CDNNL
+
+/// One created oneDNN primitive, destroyed when the last plan holding it goes away (so a plan
+/// evicted from the cache while another thread runs it stays valid until that run ends).
+final class Primitive: @unchecked Sendable {
+  // Never changes after `init`; oneDNN primitives may be executed from several threads at once.
+  let handle: dnnl_primitive_t
+  /// oneDNN's name for the kernel it picked (`brg:avx512_core`, `jit:uni`, `ref:any`).
+  let implementation: String
+
+  /// Creates the primitive for an operation descriptor (`dnnl_*_desc_t`) filled by its
+  /// `dnnl_*_desc_init` call.
+  convenience init<Descriptor>(_ op: OpCode, _ descriptor: inout Descriptor) throws {
+    var primitiveDescriptor: dnnl_primitive_desc_t?
+    let engine = try engine()
+    // The descriptors are plain C structs; a typed pointer converts to the `const void *`.
+    let status = withUnsafeMutablePointer(to: &descriptor) { operation in
+      dnnl_primitive_desc_create(&primitiveDescriptor, operation, nil, engine, nil)
+    }
+    try check(status, op, "dnnl_primitive_desc_create")
+    try self.init(op, primitiveDescriptor)
+  }
+
+  /// Creates a reorder (a copy between two layouts of the same dims).
+  convenience init(
+    _ op: OpCode, reorderFrom source: dnnl_memory_desc_t, to destination: dnnl_memory_desc_t
+  ) throws {
+    var (source, destination) = (source, destination)
+    var primitiveDescriptor: dnnl_primitive_desc_t?
+    let engine = try engine()
+    try check(
+      dnnl_reorder_primitive_desc_create(
+        &primitiveDescriptor, &source, engine, &destination, engine, nil), op,
+      "dnnl_reorder_primitive_desc_create")
+    try self.init(op, primitiveDescriptor)
+  }
+
+  /// Takes ownership of `primitiveDescriptor` (destroyed here) and creates its primitive.
+  private init(_ op: OpCode, _ primitiveDescriptor: dnnl_primitive_desc_t?) throws {
+    guard let primitiveDescriptor else {
+      throw missingHandle("\(op)", "dnnl_primitive_desc_create")
+    }
+    defer { dnnl_primitive_desc_destroy(primitiveDescriptor) }
+    var name: UnsafePointer<CChar>?
+    _ = dnnl_primitive_desc_query(primitiveDescriptor, dnnl_query_impl_info_str, 0, &name)
+    implementation = name.map { String(cString: $0) } ?? "unknown"
+    var primitive: dnnl_primitive_t?
+    try check(dnnl_primitive_create(&primitive, primitiveDescriptor), op, "dnnl_primitive_create")
+    guard let primitive else { throw missingHandle("\(op)", "dnnl_primitive_create") }
+    handle = primitive
+  }
+
+  deinit { dnnl_primitive_destroy(handle) }
+}
+
+/// The shared engine's handle, or the error its creation gave.
+func engine() throws -> dnnl_engine_t { try Engine.shared.get().engine }
+
+/// A plain float32 memory descriptor of `dims` (rank 1 to `DNNL_MAX_NDIMS`), row-major unless
+/// `strides` (in elements) say otherwise.
+func memoryDescriptor(_ dims: [Int], strides: [Int]? = nil, _ op: OpCode) throws
+  -> dnnl_memory_desc_t
+{
+  guard (1...Int(DNNL_MAX_NDIMS)).contains(dims.count) else { throw UnsupportedOp(op) }
+  var descriptor = dnnl_memory_desc_t()
+  // Int is 64 bits on every platform Swift on Linux runs on, so these conversions are exact.
+  let sizes = dims.map { Int64($0) }
+  let steps = (strides ?? Shape(dims).strides).map { Int64($0) }
+  try check(
+    dnnl_memory_desc_init_by_strides(&descriptor, Int32(dims.count), sizes, dnnl_f32, steps), op,
+    "dnnl_memory_desc_init_by_strides")
+  return descriptor
+}
