@@ -1,0 +1,134 @@
+import BackendProtocol
+import Dispatch
+import PlexusOneDNN
+import PlexusTestSupport
+import Synchronization
+import Testing
+
+@Suite struct OneDNNBackendTests {
+  static let runs: Set<OpCode> = [
+    .matmul, .negate, .exp, .log, .sqrt, .tanh, .sigmoid, .relu, .abs, .square, .add, .subtract,
+    .multiply, .divide, .maximum, .minimum, .sum, .max, .min, .prod, .softmax, .logSoftmax,
+  ]
+
+  @Test func supportsExactlyWhatRuns() {
+    let backend = OneDNNBackend()
+    #expect(backend.name == "onednn")
+    for op in OpCode.allCases {
+      for dtype in DType.allCases {
+        // oneDNN's CPU engine computes in float32 (and bf16, int8); never float64.
+        #expect(
+          backend.supports(op, dtype) == (dtype == .float32 && Self.runs.contains(op)),
+          "\(op) \(dtype)")
+      }
+    }
+    #expect(!backend.refinesSupport)
+  }
+
+  /// oneDNN's approximations, sized on sweeps of 2²⁴ values against libm: `exp`, `tanh` and
+  /// `sigmoid` within 1e-6 relative (measured at most 5, 1 and 3 ulps); `log` within 4e-6,
+  /// relative above 1 in magnitude and absolute below (measured 3.5e-6; its error near
+  /// `x = 1`, where `log` crosses 0, is 1.4e-6 absolute, so `log(1)` is -1.4e-6, not 0); the
+  /// others exact. All inside the conformance checker's 1e-4 (relative above 1, absolute
+  /// below).
+  @Test(arguments: [
+    (OpCode.exp, -80.0, 80.0, 1e-6), (.tanh, -20, 20, 1e-6), (.sigmoid, -20, 20, 1e-6),
+    (.log, 1e-3, 1e6, 4e-6), (.sqrt, 0, 100, 0), (.relu, -5, 5, 0), (.abs, -5, 5, 0),
+    (.square, -5, 5, 0), (.negate, -5, 5, 0),
+  ])
+  func eltwiseAccuracy(op: OpCode, low: Double, high: Double, tolerance: Double) throws {
+    let count = 20_001
+    let x = buffer(
+      (0..<count).map { low + (high - low) * Double($0) / Double(count - 1) }, [count])
+    let result = try compare(OneDNNBackend(), op, [x], [count])
+    #expect(result.status == .done)
+    var worst = 0.0
+    for (actual, expected) in zip(result.actual, result.expected) {
+      let error = Swift.abs(actual - expected)
+      // log's error is absolute below 1 in magnitude (its value crosses 0 at x = 1).
+      let scale = op == .log ? Swift.max(Swift.abs(expected), 1) : Swift.abs(expected)
+      worst = Swift.max(worst, error / Swift.max(scale, 1e-30))
+    }
+    #expect(worst <= tolerance, "\(op): worst error \(worst)")
+  }
+
+  @Test(arguments: [1, 2])
+  func conformsToTheReference(threads: Int) throws {
+    let backend = OneDNNBackend()
+    backend.setThreadCount(threads)
+    #expect(try checkBackendConformance(backend, against: reference) == [])
+  }
+
+  /// NaN (and +∞ for softmax, subnormals for `log`) would take oneDNN's kernels away from the
+  /// reference semantics: those records are answered unsupported, so the reference runs them.
+  @Test func specialValuesAreLeftToTheReference() throws {
+    let backend = OneDNNBackend()
+    let special = buffer([.nan, 1, -2, 3], [4])
+    for op in [OpCode.relu, .exp] {
+      #expect(try compare(backend, op, [special], [4]).status == .unsupported, "\(op)")
+    }
+    for op in [OpCode.tanh, .sigmoid, .sqrt, .abs, .negate, .square, .log] {
+      let result = try compare(backend, op, [special], [4])
+      #expect(result.agrees(within: 4e-6), "\(op): \(result)")
+    }
+    let tiny = buffer([1e-40, 1], [2])
+    #expect(try compare(backend, .log, [tiny], [2]).status == .unsupported)
+    let ones = buffer([1, 1, 1, 1], [4])
+    for op in [OpCode.maximum, .minimum] {
+      #expect(try compare(backend, op, [special, ones], [4]).status == .unsupported)
+      #expect(try compare(backend, op, [ones, special], [4]).status == .unsupported)
+      #expect(try compare(backend, op, [ones, ones], [4]).agrees())
+    }
+    #expect(try compare(backend, .add, [special, ones], [4]).agrees())
+    for op in [OpCode.max, .min] {
+      #expect(try compare(backend, op, [special], [.axes: .ints([0])], []).status == .unsupported)
+    }
+    #expect(try compare(backend, .sum, [special], [.axes: .ints([0])], []).agrees())
+    let infinite = buffer([.infinity, 1, 2, 3], [2, 2])
+    for op in [OpCode.softmax, .logSoftmax] {
+      #expect(
+        try compare(backend, op, [infinite], [.axis: .int(1)], [2, 2]).status == .unsupported)
+    }
+  }
+
+  /// The thread setting reaches OpenMP on whichever thread runs the op.
+  @Test func threadCountReachesOpenMP() throws {
+    let backend = OneDNNBackend()
+    let x = buffer([1, 2, 3], [3])
+    for threads in [1, 2, 1] {
+      backend.setThreadCount(threads)
+      #expect(backend.threadCount == threads)
+      try backend.unary(.relu, x, output([3]))
+      #expect(OneDNNBackend.openMPThreadCountOfThisThread == threads)
+    }
+    backend.setThreadCount(0)
+    #expect(backend.threadCount == 1)
+  }
+
+  /// One backend (one cache, one engine) used from several threads at once.
+  @Test func concurrentUseAgrees() throws {
+    let backend = OneDNNBackend(cacheCapacity: 4)
+    let a = buffer(randomValues(6 * 40 * 30, seed: 1), [6, 40, 30])
+    let b = buffer(randomValues(30 * 20, seed: 2), [30, 20])
+    let expected = output([6, 40, 20])
+    try reference.matmul(a, b, transposeA: false, transposeB: false, expected)
+    let outputs = (0..<8).map { _ in output([6, 40, 20]) }
+    let failures = Mutex<[String]>([])
+    DispatchQueue.concurrentPerform(iterations: outputs.count) { index in
+      do {
+        // Different sizes on alternate threads, so plans are evicted while others run them.
+        let rows = index % 2 == 0 ? 40 : 39
+        let scratch = output([6, rows, 20])
+        let part = buffer(randomValues(6 * rows * 30, seed: 3), [6, rows, 30])
+        try backend.matmul(part, b, transposeA: false, transposeB: false, scratch)
+        try backend.matmul(a, b, transposeA: false, transposeB: false, outputs[index])
+        try backend.unary(.tanh, scratch, output([6, rows, 20]))
+      } catch {
+        failures.withLock { $0.append("\(error)") }
+      }
+    }
+    #expect(failures.withLock { $0 }.isEmpty)
+    for out in outputs { #expect(isClose(values(out), values(expected), tolerance: 1e-5)) }
+    #expect(backend.cachedPlanCount <= 4)
+  }
+}
