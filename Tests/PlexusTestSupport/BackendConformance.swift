@@ -4,6 +4,8 @@ import BackendProtocol
 /// shapes, runs the same on `reference`, and returns one line per disagreement (empty when the
 /// backend conforms). `float32` results may differ by `1e-4` relative, `float64` by `1e-9`;
 /// everything else must match exactly. An error thrown by only one of the two is a mismatch.
+/// A record that a backend which ``Backend/refinesSupport`` declines in
+/// ``Backend/supports(_:)`` is not run on it, as the dispatcher would not run it there.
 ///
 /// A new backend is tested with one line:
 /// `#expect(try checkBackendConformance(MyBackend(), against: ReferenceBackend()) == [])`.
@@ -251,6 +253,12 @@ private struct ConformanceChecker {
     let label = "\(op) \(inputType) \(note)".trimmingSuffix()
     let expected: TensorBuffer
     let actual: TensorBuffer
+    if backend.refinesSupport {
+      let probe = OpRecord(
+        op, inputs: inputs, attributes: attributes,
+        outputs: [TensorBuffer(dtype: dtype, shape: shape)])
+      guard backend.supports(probe) else { return }
+    }
     do {
       let (status, outputs) = try run(reference, op, inputs, attributes, [(dtype, shape)])
       guard status == .done else {

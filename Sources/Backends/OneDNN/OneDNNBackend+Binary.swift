@@ -46,11 +46,10 @@ extension OneDNNBackend {
     guard layout.dims.count <= Int(DNNL_MAX_NDIMS) else { throw UnsupportedOp(op) }
     let commutes = op != .subtract && op != .divide
     let binaryCase: BinaryCase =
-      !layout.aSpans.contains(false)
-      ? .direct : !layout.bSpans.contains(false) && commutes ? .swapped : .broadcastFirst
+      layout.aSpansAll ? .direct : layout.bSpansAll && commutes ? .swapped : .broadcastFirst
     try run(
       op, variant: binaryCase.rawValue, sizes: layout.key,
-      [a.storage.base, b.storage.base, out.storage.base]
+      [a.storage.base, b.storage.base, out.storage.base], threads: threads(forElements: out.count)
     ) {
       try Self.binaryPlan(op, algorithm, layout, binaryCase)
     }
@@ -90,6 +89,6 @@ extension OneDNNBackend {
           .init(id: DNNL_ARG_SRC_1, operand: second, descriptor: source1),
           .init(id: DNNL_ARG_DST, operand: 2, descriptor: destination),
         ]))
-    return PrimitivePlan(steps)
+    return try PrimitivePlan(steps, op)
   }
 }

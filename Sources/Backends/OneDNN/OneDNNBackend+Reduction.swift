@@ -13,9 +13,10 @@ extension OneDNNBackend {
     }
   }
 
-  /// Reduces over `axes` (sorted, unique, non-empty) through oneDNN's reduction primitive.
-  /// Neighbouring axes that are both reduced or both kept are merged and size-1 axes dropped
-  /// first, so `[a, b, c]` over `[1, 2]` runs as `[a, b·c]` over its last axis.
+  /// Reduces over `axes` (sorted, unique, non-empty) as ``ReductionRuns`` lays it out: over
+  /// the last axis of `[outer, reduced]` with oneDNN's reduction primitive, or, for a sum over
+  /// `[outer, reduced, inner]`, as the product of a row of ones with each `[reduced, inner]`
+  /// matrix. Other layouts answer unsupported (``supports(_:)`` declines them up front).
   public func reduce(_ op: OpCode, _ x: TensorBuffer, axes: [Int], _ out: TensorBuffer) throws {
     guard let (algorithm, empty) = Self.reduction(op) else { throw UnsupportedOp(op) }
     try checkOperands(op, x, out)
@@ -38,37 +39,61 @@ extension OneDNNBackend {
       out.pointer(Float.self).update(repeating: empty, count: out.count)
       return
     }
-    if ExactnessGuard.mayDiffer(op, x) { throw UnsupportedOp(op) }
-    var dims: [Int] = []
-    var reduced: [Bool] = []
-    for axis in 0..<rank where x.shape[axis] != 1 {
-      let flag = axes.contains(axis)
-      if reduced.last == flag {
-        dims[dims.count - 1] *= x.shape[axis]
-      } else {
-        dims.append(x.shape[axis])
-        reduced.append(flag)
-      }
+    guard let runs = ReductionRuns(x.shape, axes: axes), runs.runsFast(op) else {
+      throw UnsupportedOp(op)
     }
-    guard reduced.contains(true) else {
+    if ExactnessGuard.mayDiffer(op, x) { throw UnsupportedOp(op) }
+    guard runs.reduced > 1 else {
       // Only size-1 axes are reduced: the result is the input.
       out.storage.base.copyMemory(from: x.storage.base, byteCount: x.count * 4)
       return
     }
-    guard dims.count <= Int(DNNL_MAX_NDIMS) else { throw UnsupportedOp(op) }
-    let sizes = dims + reduced.map { $0 ? 1 : 0 }
-    try run(op, variant: 0, sizes: sizes, [x.storage.base, out.storage.base]) {
+    let threads = threads(forElements: x.count)
+    guard runs.inner == 1 else {
+      try sumAsProduct(runs, x, out, threads: threads)
+      return
+    }
+    let dims = [runs.outer, runs.reduced]
+    try run(op, variant: 0, sizes: dims, [x.storage.base, out.storage.base], threads: threads) {
       var source = try memoryDescriptor(dims, op)
-      var destination = try memoryDescriptor(zip(dims, reduced).map { $1 ? 1 : $0 }, op)
+      var destination = try memoryDescriptor([runs.outer, 1], op)
       var descriptor = dnnl_reduction_desc_t()
       try check(
         dnnl_reduction_desc_init(&descriptor, algorithm, &source, &destination, 0, 0), op,
         "dnnl_reduction_desc_init")
-      return PrimitivePlan(
-        try Primitive(op, &descriptor),
+      return try PrimitivePlan(
+        try Primitive(op, &descriptor), op,
         [
           .init(id: DNNL_ARG_SRC, operand: 0, descriptor: source),
           .init(id: DNNL_ARG_DST, operand: 1, descriptor: destination),
+        ])
+    }
+  }
+
+  /// `out[o, j] = Σᵣ x[o, r, j]` as the product `ones[1, reduced] · x[o]` for every `o`.
+  private func sumAsProduct(
+    _ runs: ReductionRuns, _ x: TensorBuffer, _ out: TensorBuffer, threads: Int32
+  ) throws {
+    let ones = TensorBuffer(dtype: .float32, shape: [runs.reduced])
+    ones.pointer(Float.self).update(repeating: 1, count: runs.reduced)
+    let sizes = [runs.outer, runs.reduced, runs.inner]
+    try run(
+      .sum, variant: 1, sizes: sizes, [ones.storage.base, x.storage.base, out.storage.base],
+      threads: threads
+    ) {
+      var source = try memoryDescriptor([1, 1, runs.reduced], .sum)
+      var weights = try memoryDescriptor(sizes, .sum)
+      var destination = try memoryDescriptor([runs.outer, 1, runs.inner], .sum)
+      var descriptor = dnnl_matmul_desc_t()
+      try check(
+        dnnl_matmul_desc_init(&descriptor, &source, &weights, nil, &destination), .sum,
+        "dnnl_matmul_desc_init")
+      return try PrimitivePlan(
+        try Primitive(.sum, &descriptor), .sum,
+        [
+          .init(id: DNNL_ARG_SRC, operand: 0, descriptor: source),
+          .init(id: DNNL_ARG_WEIGHTS, operand: 1, descriptor: weights),
+          .init(id: DNNL_ARG_DST, operand: 2, descriptor: destination),
         ])
     }
   }

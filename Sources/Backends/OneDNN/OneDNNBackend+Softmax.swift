@@ -26,7 +26,10 @@ extension OneDNNBackend {
     if ExactnessGuard.mayDiffer(op, x) { throw UnsupportedOp(op) }
     let width = x.shape.last ?? 1
     let dims = [x.count / width, width]
-    try run(op, variant: 0, sizes: dims, [x.storage.base, out.storage.base]) {
+    try run(
+      op, variant: 0, sizes: dims, [x.storage.base, out.storage.base],
+      threads: threads(forElements: x.count)
+    ) {
       var data = try memoryDescriptor(dims, op)
       var result = data
       var descriptor = dnnl_softmax_v2_desc_t()
@@ -34,8 +37,8 @@ extension OneDNNBackend {
         dnnl_softmax_v2_forward_desc_init(
           &descriptor, dnnl_forward_inference, algorithm, &data, &result, 1), op,
         "dnnl_softmax_v2_forward_desc_init")
-      return PrimitivePlan(
-        try Primitive(op, &descriptor),
+      return try PrimitivePlan(
+        try Primitive(op, &descriptor), op,
         [
           .init(id: DNNL_ARG_SRC, operand: 0, descriptor: data),
           .init(id: DNNL_ARG_DST, operand: 1, descriptor: result),

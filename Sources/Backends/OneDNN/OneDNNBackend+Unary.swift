@@ -32,7 +32,8 @@ extension OneDNNBackend {
     guard count > 0 else { return }
     if ExactnessGuard.mayDiffer(op, x) { throw UnsupportedOp(op) }
     try run(
-      op, variant: 0, sizes: [count], [x.storage.base, out.storage.base]
+      op, variant: 0, sizes: [count], [x.storage.base, out.storage.base],
+      threads: threads(forElements: count)
     ) {
       let data = try memoryDescriptor([count], op)
       var descriptor = dnnl_eltwise_desc_t()
@@ -41,8 +42,8 @@ extension OneDNNBackend {
         dnnl_eltwise_forward_desc_init(
           &descriptor, dnnl_forward_inference, algorithm, &dataDescriptor, alpha, beta), op,
         "dnnl_eltwise_forward_desc_init")
-      return PrimitivePlan(
-        try Primitive(op, &descriptor),
+      return try PrimitivePlan(
+        try Primitive(op, &descriptor), op,
         [
           .init(id: DNNL_ARG_SRC, operand: 0, descriptor: data),
           .init(id: DNNL_ARG_DST, operand: 1, descriptor: data),

@@ -48,8 +48,41 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
     }
   }
 
-  /// Sets the OpenMP thread count oneDNN's primitives run with (at least 1). OpenMP keeps the
-  /// count per thread, so it is applied on whichever thread runs the next op.
+  /// True: whether a record runs depends on more than its op and dtype (below).
+  public var refinesSupport: Bool { true }
+
+  /// Declines the records oneDNN would run in its slow reference code or not at all:
+  /// reductions other than a sum whose reduced axes are not one innermost run
+  /// (``ReductionRuns``), binary ops whose broadcast leaves more axes than oneDNN's 12, and
+  /// softmax along another axis than the last. Records it cannot read (a missing input or
+  /// attribute) are accepted, so that running them reports the error.
+  public func supports(_ record: OpRecord) -> Bool {
+    switch record.op {
+    case .sum, .max, .min, .prod:
+      guard let x = record.inputs.first, case .ints(let axes)? = record.attributes[.axes] else {
+        return true
+      }
+      return ReductionRuns(x.shape, axes: axes)?.runsFast(record.op) ?? false
+    case .add, .subtract, .multiply, .divide, .maximum, .minimum:
+      guard let out = record.outputs.first, out.shape.rank > Int(DNNL_MAX_NDIMS),
+        record.inputs.count == 2
+      else { return true }
+      let layout = BinaryLayout(record.inputs[0].shape, record.inputs[1].shape, out.shape)
+      return layout.dims.count <= Int(DNNL_MAX_NDIMS)
+    case .softmax, .logSoftmax:
+      guard let x = record.inputs.first, case .int(let axis)? = record.attributes[.axis] else {
+        return true
+      }
+      return axis == Swift.max(x.shape.rank - 1, 0)
+    default:
+      return true
+    }
+  }
+
+  /// Sets the OpenMP thread count oneDNN's large primitives run with (at least 1); smaller
+  /// ones run on one thread (``parallelElementsFrom``), and products of middling size in parts
+  /// on ``WorkerPool/shared`` (``parallelMultiplyAddsFrom``). OpenMP keeps the count per
+  /// thread, so it is applied on whichever thread runs the next op.
   public func setThreadCount(_ count: Int) {
     threadSetting.store(Int32(clamping: Swift.max(1, count)), ordering: .relaxed)
   }
@@ -59,6 +92,10 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
 
   /// The number of oneDNN primitives this backend has created: a repeated op adds none.
   package var primitivesCreated: Int { cache.primitivesCreated }
+
+  /// oneDNN's names for the kernels its cached primitives run (`brg:avx512_core`, `jit:uni`;
+  /// `ref:any` is oneDNN's slow reference code).
+  package var implementations: Set<String> { cache.implementations }
 
   /// The number of plans (an op's primitives for one set of sizes) the cache holds.
   package var cachedPlanCount: Int { cache.count }
@@ -81,31 +118,69 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
     }
   }
 
-  /// The cached plan for `key`, made by `make` on a miss, run on `operands`.
+  /// Ops with at least this many elements run on ``threadCount`` OpenMP threads; smaller ones
+  /// on the calling thread alone.
+  ///
+  /// Why so high: after each parallel region libgomp's workers spin (300 000 rounds by
+  /// default, milliseconds), and a region waits for every member of its team. On a machine
+  /// whose cores are busy, a team for a microsecond op costs far more than the op (measured:
+  /// a tiny training step at 4.3 ms instead of 60 µs, with another process loading the two
+  /// cores), and the spinning worker takes a core from the framework's own worker pool.
+  public static let parallelElementsFrom = 1 << 20
+
+  /// The OpenMP thread count for an op of `elements` elements (multiply-adds for a product,
+  /// compared with ``parallelMultiplyAddsFrom``).
+  func threads(forElements elements: Int) -> Int32 {
+    elements >= Self.parallelElementsFrom ? threadSetting.load(ordering: .relaxed) : 1
+  }
+
+  /// The cached plan for `key`, made by `make` on a miss, run on `operands` with `threads`
+  /// OpenMP threads (1 by default: see ``parallelElementsFrom``).
   func run(
     _ op: OpCode, variant: Int, sizes: [Int], _ operands: [UnsafeMutableRawPointer],
-    make: () throws -> PrimitivePlan
+    threads: Int32 = 1, make: () throws -> PrimitivePlan
   ) throws {
-    let threads = threadSetting.load(ordering: .relaxed)
+    try plan(op, variant: variant, sizes: sizes, threads: threads, make: make)
+      .run(operands, op: op, threads: threads)
+  }
+
+  /// The cached plan for `key`, made by `make` on a miss.
+  func plan(
+    _ op: OpCode, variant: Int, sizes: [Int], threads: Int32,
+    make: () throws -> PrimitivePlan
+  ) throws -> PrimitivePlan {
     let key = PrimitiveKey(op: op, variant: variant, threads: threads, sizes: sizes)
-    try cache.plan(key, make).run(operands, op: op, threads: threads)
+    return try cache.plan(key, make)
   }
 
   /// Checks that every operand is `float32` and that its storage holds its shape, so that no
   /// descriptor built from a shape ever reaches past a buffer.
-  func checkOperands(_ op: OpCode, _ buffers: TensorBuffer...) throws {
-    for buffer in buffers {
-      guard buffer.dtype == .float32 else {
-        throw PlexusError.dtypeMismatch(
-          context: "\(op) on onednn", expected: "float32 operands", received: "\(buffer.dtype)")
-      }
-      let (bytes, overflow) = buffer.count.multipliedReportingOverflow(by: 4)
-      guard buffer.shape.isValid, !overflow, bytes <= buffer.storage.byteCount else {
-        throw PlexusError.invalidArgument(
-          context: "\(op) on onednn",
-          message: "a buffer of \(buffer.storage.byteCount) bytes cannot hold float32 "
-            + "\(buffer.shape)")
-      }
+  func checkOperands(_ op: OpCode, _ x: TensorBuffer, _ out: TensorBuffer) throws {
+    try checkOperand(op, x)
+    try checkOperand(op, out)
+  }
+
+  /// ``checkOperands(_:_:_:)`` for ops of two inputs. (Not variadic: that would build an
+  /// array on every op.)
+  func checkOperands(_ op: OpCode, _ a: TensorBuffer, _ b: TensorBuffer, _ out: TensorBuffer)
+    throws
+  {
+    try checkOperand(op, a)
+    try checkOperand(op, b)
+    try checkOperand(op, out)
+  }
+
+  private func checkOperand(_ op: OpCode, _ buffer: TensorBuffer) throws {
+    guard buffer.dtype == .float32 else {
+      throw PlexusError.dtypeMismatch(
+        context: "\(op) on onednn", expected: "float32 operands", received: "\(buffer.dtype)")
+    }
+    let (bytes, overflow) = buffer.count.multipliedReportingOverflow(by: 4)
+    guard buffer.shape.isValid, !overflow, bytes <= buffer.storage.byteCount else {
+      throw PlexusError.invalidArgument(
+        context: "\(op) on onednn",
+        message: "a buffer of \(buffer.storage.byteCount) bytes cannot hold float32 "
+          + "\(buffer.shape)")
     }
   }
 }

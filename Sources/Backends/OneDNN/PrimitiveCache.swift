@@ -69,6 +69,13 @@ final class PrimitiveCache: @unchecked Sendable {
   /// The number of primitives created since this cache was made.
   var primitivesCreated: Int { lock.withLock { created } }
 
+  /// oneDNN's names for the kernels of the plans held (`brg:avx512_core`, `ref:any`).
+  var implementations: Set<String> {
+    lock.withLock {
+      Set(entries.values.flatMap { $0.plan.steps.map(\.primitive.implementation) })
+    }
+  }
+
   /// The number of plans held.
   var count: Int { lock.withLock { entries.count } }
 }

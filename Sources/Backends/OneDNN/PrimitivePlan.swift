@@ -1,9 +1,14 @@
 import BackendProtocol
 import CDNNL
+import Synchronization
 
 /// What one op runs: one or more primitives in order, each with the operands it reads and
 /// writes. Operands are numbered as the op passes them to ``run(_:op:threads:)`` (inputs, then
 /// the output).
+///
+/// Each step keeps one set of oneDNN memory objects, which a run claims and points at its
+/// operands (`dnnl_memory_set_data_handle`, 8 ns, where creating and destroying them costs
+/// 170 ns each); a run that finds the set claimed by another thread makes its own.
 final class PrimitivePlan: @unchecked Sendable {
   /// One oneDNN argument: its `DNNL_ARG_*` id, the operand it binds and that operand's layout.
   struct Argument {
@@ -18,14 +23,49 @@ final class PrimitivePlan: @unchecked Sendable {
     let arguments: [Argument]
   }
 
+  /// A step's reusable memory objects and the execution arguments that name them.
+  private final class Bindings: @unchecked Sendable {
+    // Reached only by the run that set `claimed`, or by `deinit`.
+    let arguments: UnsafeMutablePointer<dnnl_exec_arg_t>
+    let count: Int
+    let claimed = Atomic<Bool>(false)
+
+    init(_ step: Step, _ op: OpCode, engine: dnnl_engine_t) throws {
+      count = step.arguments.count
+      arguments = .allocate(capacity: count)
+      var created = 0
+      do {
+        for argument in step.arguments {
+          arguments[created] = dnnl_exec_arg_t(
+            arg: argument.id, memory: try memory(argument.descriptor, nil, op, engine))
+          created += 1
+        }
+      } catch {
+        for index in 0..<created { dnnl_memory_destroy(arguments[index].memory) }
+        arguments.deallocate()
+        throw error
+      }
+    }
+
+    deinit {
+      for index in 0..<count { dnnl_memory_destroy(arguments[index].memory) }
+      arguments.deallocate()
+    }
+  }
+
   // Immutable after `init`: plans are shared by every thread that runs the same op.
   let steps: [Step]
+  private let bindings: [Bindings]
 
-  init(_ steps: [Step]) { self.steps = steps }
+  init(_ steps: [Step], _ op: OpCode) throws {
+    let engine = try engine()
+    self.steps = steps
+    bindings = try steps.map { try Bindings($0, op, engine: engine) }
+  }
 
   /// A plan of one primitive.
-  convenience init(_ primitive: Primitive, _ arguments: [Argument]) {
-    self.init([Step(primitive: primitive, arguments: arguments)])
+  convenience init(_ primitive: Primitive, _ op: OpCode, _ arguments: [Argument]) throws {
+    try self.init([Step(primitive: primitive, arguments: arguments)], op)
   }
 
   /// Runs every step on the shared stream with `threads` OpenMP threads on this thread.
@@ -34,32 +74,67 @@ final class PrimitivePlan: @unchecked Sendable {
     let engine = try Engine.shared.get()
     // OpenMP's thread count is a per-thread setting: apply it on the thread that runs.
     if omp_get_max_threads() != threads { omp_set_num_threads(threads) }
-    for step in steps {
-      try withUnsafeTemporaryAllocation(of: dnnl_exec_arg_t.self, capacity: step.arguments.count) {
-        arguments in
-        var created = 0
-        defer {
-          for index in 0..<created { dnnl_memory_destroy(arguments[index].memory) }
-        }
-        for argument in step.arguments {
-          var memory: dnnl_memory_t?
-          var descriptor = argument.descriptor
-          try check(
-            dnnl_memory_create(&memory, &descriptor, engine.engine, operands[argument.operand]),
-            op, "dnnl_memory_create")
-          guard let memory else { throw missingHandle("\(op)", "dnnl_memory_create") }
-          arguments[created] = dnnl_exec_arg_t(arg: argument.id, memory: memory)
-          created += 1
-        }
-        try check(
-          dnnl_primitive_execute(
-            step.primitive.handle, engine.stream, Int32(created), arguments.baseAddress), op,
-          "dnnl_primitive_execute")
-        try check(dnnl_stream_wait(engine.stream), op, "dnnl_stream_wait")
+    for (step, bound) in zip(steps, bindings) {
+      guard
+        bound.claimed.compareExchange(expected: false, desired: true, ordering: .acquiring)
+          .exchanged
+      else {
+        try runWithOwnMemory(step, operands, op, engine)
+        continue
       }
+      defer { bound.claimed.store(false, ordering: .releasing) }
+      for (index, argument) in step.arguments.enumerated() {
+        try check(
+          dnnl_memory_set_data_handle(bound.arguments[index].memory, operands[argument.operand]),
+          op, "dnnl_memory_set_data_handle")
+      }
+      try execute(step.primitive, bound.arguments, bound.count, op, engine)
     }
+  }
+
+  /// Runs `step` with memory objects of its own, for when another thread holds the step's.
+  private func runWithOwnMemory(
+    _ step: Step, _ operands: [UnsafeMutableRawPointer], _ op: OpCode, _ engine: Engine
+  ) throws {
+    try withUnsafeTemporaryAllocation(of: dnnl_exec_arg_t.self, capacity: step.arguments.count) {
+      arguments in
+      var created = 0
+      defer {
+        for index in 0..<created { dnnl_memory_destroy(arguments[index].memory) }
+      }
+      for argument in step.arguments {
+        arguments[created] = dnnl_exec_arg_t(
+          arg: argument.id,
+          memory: try memory(argument.descriptor, operands[argument.operand], op, engine.engine))
+        created += 1
+      }
+      guard let base = arguments.baseAddress else { return }
+      try execute(step.primitive, base, created, op, engine)
+    }
+  }
+
+  private func execute(
+    _ primitive: Primitive, _ arguments: UnsafeMutablePointer<dnnl_exec_arg_t>, _ count: Int,
+    _ op: OpCode, _ engine: Engine
+  ) throws {
+    try check(
+      dnnl_primitive_execute(primitive.handle, engine.stream, Int32(count), arguments), op,
+      "dnnl_primitive_execute")
+    try check(dnnl_stream_wait(engine.stream), op, "dnnl_stream_wait")
   }
 
   /// The number of primitives the plan holds.
   var primitiveCount: Int { steps.count }
+}
+
+/// A oneDNN memory object of `descriptor` over `pointer` (none yet when nil).
+private func memory(
+  _ descriptor: dnnl_memory_desc_t, _ pointer: UnsafeMutableRawPointer?, _ op: OpCode,
+  _ engine: dnnl_engine_t
+) throws -> dnnl_memory_t {
+  var memory: dnnl_memory_t?
+  var descriptor = descriptor
+  try check(dnnl_memory_create(&memory, &descriptor, engine, pointer), op, "dnnl_memory_create")
+  guard let memory else { throw missingHandle("\(op)", "dnnl_memory_create") }
+  return memory
 }

@@ -22,7 +22,33 @@ import Testing
           "\(op) \(dtype)")
       }
     }
-    #expect(!backend.refinesSupport)
+    #expect(backend.refinesSupport)
+  }
+
+  /// Records oneDNN would run in its slow reference code, or cannot run, are declined up
+  /// front, so the dispatcher sends them to the reference backend.
+  @Test func supportsDeclinesWhatOneDNNRunsSlowlyOrNotAtAll() {
+    let backend = OneDNNBackend()
+    func record(_ op: OpCode, _ inputs: [TensorBuffer], _ attributes: OpAttributes, _ out: Shape)
+      -> OpRecord
+    {
+      OpRecord(op, inputs: inputs, attributes: attributes, outputs: [output(out)])
+    }
+    let x = buffer(randomValues(24, seed: 1), [2, 3, 4])
+    // A reduced run that is innermost: oneDNN's JIT reduction; a sum over any one run: a
+    // product with ones; max, min, prod elsewhere, or two reduced runs: declined.
+    #expect(backend.supports(record(.max, [x], [.axes: .ints([2])], [2, 3])))
+    #expect(backend.supports(record(.prod, [x], [.axes: .ints([1, 2])], [2])))
+    #expect(backend.supports(record(.sum, [x], [.axes: .ints([0])], [3, 4])))
+    #expect(backend.supports(record(.sum, [x], [.axes: .ints([1])], [2, 4])))
+    #expect(!backend.supports(record(.max, [x], [.axes: .ints([0])], [3, 4])))
+    #expect(!backend.supports(record(.sum, [x], [.axes: .ints([0, 2])], [3])))
+    #expect(!backend.supports(record(.softmax, [x], [.axis: .int(1)], [2, 3, 4])))
+    #expect(backend.supports(record(.softmax, [x], [.axis: .int(2)], [2, 3, 4])))
+    #expect(backend.supports(record(.add, [x, x], .none, [2, 3, 4])))
+    // Records it cannot read are accepted, so that running them reports the error.
+    #expect(backend.supports(record(.sum, [x], .none, [2, 3, 4])))
+    #expect(backend.supports(OpRecord(.add, inputs: [], outputs: [])))
   }
 
   /// oneDNN's approximations, sized on sweeps of 2²⁴ values against libm: `exp`, `tanh` and
@@ -91,15 +117,19 @@ import Testing
     }
   }
 
-  /// The thread setting reaches OpenMP on whichever thread runs the op.
+  /// The thread setting reaches OpenMP on whichever thread runs a large op; small ones run
+  /// on one thread whatever the setting.
   @Test func threadCountReachesOpenMP() throws {
     let backend = OneDNNBackend()
-    let x = buffer([1, 2, 3], [3])
+    let small = buffer([1, 2, 3], [3])
+    let large = output([OneDNNBackend.parallelElementsFrom])
     for threads in [1, 2, 1] {
       backend.setThreadCount(threads)
       #expect(backend.threadCount == threads)
-      try backend.unary(.relu, x, output([3]))
+      try backend.unary(.relu, large, output(large.shape))
       #expect(OneDNNBackend.openMPThreadCountOfThisThread == threads)
+      try backend.unary(.relu, small, output([3]))
+      #expect(OneDNNBackend.openMPThreadCountOfThisThread == 1)
     }
     backend.setThreadCount(0)
     #expect(backend.threadCount == 1)

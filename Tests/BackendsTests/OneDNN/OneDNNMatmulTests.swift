@@ -30,6 +30,38 @@ import Testing
     }
   }
 
+  /// Products of middling size run in parts on the worker pool (by batches when there are as
+  /// many as parts, else by rows when `m ≥ n`, else by columns, with cuts that are not a
+  /// multiple of the block width); each part's result is the whole product's.
+  @Test(arguments: [
+    (1, 100, 40, 30), (1, 20, 150, 40), (1, 17, 1000, 9), (1, 515, 3, 50), (4, 30, 20, 40),
+    (3, 90, 33, 41),
+  ])
+  func splitProductsMatchTheReference(batches: Int, m: Int, n: Int, k: Int) throws {
+    let backend = OneDNNBackend()
+    backend.setThreadCount(2)
+    let work = batches * m * n * k
+    #expect(work >= OneDNNBackend.splitMultiplyAddsFrom)
+    #expect(work < OneDNNBackend.parallelMultiplyAddsFrom)
+    for (transposeA, transposeB) in [(false, false), (true, false), (false, true), (true, true)] {
+      let aShape = Shape([batches] + (transposeA ? [k, m] : [m, k]))
+      let bShape = Shape(transposeB ? [n, k] : [k, n])
+      let a = buffer(randomValues(aShape.elementCount, seed: 3), aShape)
+      let b = buffer(randomValues(bShape.elementCount, seed: 4), bShape)
+      let result = try compare(
+        backend, .matmul, [a, b], [.transposeA: .bool(transposeA), .transposeB: .bool(transposeB)],
+        [batches, m, n])
+      #expect(
+        result.agrees(within: 1e-4),
+        "\(batches)x\(m)x\(n)x\(k) transposeA \(transposeA) transposeB \(transposeB): \(result)")
+    }
+    if WorkerPool.shared.workerCount > 0, batches == 1 {
+      // Blocks of rows or columns here come in two sizes: plans of their own.
+      #expect(backend.cachedPlanCount > 4)
+    }
+    #expect(!backend.implementations.contains { $0.hasPrefix("ref") })
+  }
+
   @Test func emptyInnerDimensionGivesZeros() throws {
     let out = output([3, 4])
     try OneDNNBackend().matmul(
