@@ -6,9 +6,10 @@ extension OneDNNBackend {
   /// OpenMP threads; see ``parallelElementsFrom`` for why smaller ones do not.
   public static let parallelMultiplyAddsFrom = 1 << 23
 
-  /// Products from this many multiply-adds up to ``parallelMultiplyAddsFrom`` run in parts on
-  /// ``WorkerPool/shared``, each part a single-threaded oneDNN product (below it, handing a
-  /// part over costs more than half the product).
+  /// Products from this many multiply-adds up to ``parallelMultiplyAddsFrom`` are cut into one
+  /// part per core, each a single-threaded oneDNN product, run on ``WorkerPool/shared`` (one
+  /// after another at one thread). Below it, handing a part over costs more than half the
+  /// product.
   public static let splitMultiplyAddsFrom = 1 << 16
 
   /// Batched matrix product through oneDNN's matmul primitive. Batch axes are flattened into
@@ -28,29 +29,36 @@ extension OneDNNBackend {
     let product = Product(geometry)
     // out.count = batches·m·n is bounded (a validated buffer), k too: the product may not be.
     let (work, overflow) = out.count.multipliedReportingOverflow(by: geometry.k)
-    let configured = threadCount
     let operands = [a.storage.base, b.storage.base, out.storage.base]
-    if overflow || work >= Self.parallelMultiplyAddsFrom || configured == 1
-      || work < Self.splitMultiplyAddsFrom || WorkerPool.shared.workerCount == 0
+    // The cut depends on the sizes and the machine, never on the thread setting: oneDNN picks
+    // its kernel (and with it the order of a dot product's sums) by shape, so a product cut
+    // at two threads and whole at one would differ in the last bits.
+    let parts = WorkerPool.shared.workerCount + 1
+    if overflow || work >= Self.parallelMultiplyAddsFrom || work < Self.splitMultiplyAddsFrom
+      || parts == 1
     {
-      let threads: Int32 = overflow || work >= Self.parallelMultiplyAddsFrom ? Int32(configured) : 1
-      try run(.matmul, variant: product.variant, sizes: product.sizes, operands, threads: threads) {
-        try product.plan()
-      }
+      let large = overflow || work >= Self.parallelMultiplyAddsFrom
+      try run(
+        .matmul, variant: product.variant, sizes: product.sizes, operands,
+        threads: large ? Int32(threadCount) : 1
+      ) { try product.plan() }
       return
     }
     let split = ProductSplit(
-      batches: product.batches, m: product.m, n: product.n,
-      parts: Swift.min(configured, WorkerPool.shared.workerCount + 1))
+      batches: product.batches, m: product.m, n: product.n, parts: parts)
     // Plans are made (or found) here, on the calling thread, before the parts start.
-    let parts = split.blocks.map { product.part(split.axis, $0.lower, $0.upper) }
-    let plans = try parts.map { part in
-      try plan(.matmul, variant: part.variant, sizes: part.sizes, threads: 1) { try part.plan() }
+    let pieces = split.blocks.map { product.part(split.axis, $0.lower, $0.upper) }
+    let plans = try pieces.map { piece in
+      try plan(.matmul, variant: piece.variant, sizes: piece.sizes, threads: 1) {
+        try piece.plan()
+      }
     }
-    var failures = [(any Error)?](repeating: nil, count: parts.count)
-    failures.withUnsafeMutableBufferPointer { slots in
-      WorkerPool.shared.run(parts.count) { index in
-        let offsets = parts[index].offsets
+    var failures = [(any Error)?](repeating: nil, count: pieces.count)
+    failures.withUnsafeMutableBufferPointer { buffer in
+      // A copy of the pointer, which the closure may capture (the parameter is inout).
+      let slots = buffer
+      let body = { (index: Int) in
+        let offsets = pieces[index].offsets
         do {
           try plans[index].run(
             zip(operands, [offsets.a, offsets.b, offsets.out]).map { $0 + 4 * $1 }, op: .matmul,
@@ -58,6 +66,11 @@ extension OneDNNBackend {
         } catch {
           slots[index] = error
         }
+      }
+      if threadCount > 1 {
+        WorkerPool.shared.run(pieces.count, body)
+      } else {
+        for index in pieces.indices { body(index) }
       }
     }
     if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
