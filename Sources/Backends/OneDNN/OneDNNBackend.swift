@@ -150,7 +150,11 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
     make: () throws -> PrimitivePlan
   ) throws -> PrimitivePlan {
     let key = PrimitiveKey(op: op, variant: variant, threads: threads, sizes: sizes)
-    return try cache.plan(key, make)
+    return try cache.plan(key) {
+      // Created for the thread count it is cached under, whatever this thread ran before.
+      useOpenMPThreads(threads)
+      return try make()
+    }
   }
 
   /// Checks that every operand is `float32` and that its storage holds its shape, so that no

@@ -3,20 +3,33 @@ import CDNNL
 
 /// One created oneDNN primitive, destroyed when the last plan holding it goes away (so a plan
 /// evicted from the cache while another thread runs it stays valid until that run ends).
+///
+/// Every primitive is created with a user-managed scratchpad (`dnnl_scratchpad_mode_user`):
+/// each run hands it scratch memory of its own. oneDNN's default, a library-managed
+/// scratchpad, is in Debian's build (OpenMP runtime, without `DNNL_ENABLE_CONCURRENT_EXEC`)
+/// one global scratchpad per creating thread, shared by every primitive that thread created,
+/// and oneDNN's documentation requires each such primitive to run on the thread that created
+/// it. A cache shared by every thread breaks both rules: products run concurrently on plans
+/// made on one thread gave wrong results (`OneDNNBackendTests.concurrentUseAgrees` failed two
+/// runs in three with the default; so did the frontend's parallel-training test under
+/// ThreadSanitizer).
 final class Primitive: @unchecked Sendable {
   // Never changes after `init`; oneDNN primitives may be executed from several threads at once.
   let handle: dnnl_primitive_t
   /// oneDNN's name for the kernel it picked (`brg:avx512_core`, `jit:uni`, `ref:any`).
   let implementation: String
+  /// The scratch memory each run must provide (`DNNL_ARG_SCRATCHPAD`), when it needs any.
+  let scratchpad: (descriptor: dnnl_memory_desc_t, bytes: Int)?
 
   /// Creates the primitive for an operation descriptor (`dnnl_*_desc_t`) filled by its
   /// `dnnl_*_desc_init` call.
   convenience init<Descriptor>(_ op: OpCode, _ descriptor: inout Descriptor) throws {
-    var primitiveDescriptor: dnnl_primitive_desc_t?
     let engine = try engine()
+    let attributes = try ScratchpadAttributes(op)
+    var primitiveDescriptor: dnnl_primitive_desc_t?
     // The descriptors are plain C structs; a typed pointer converts to the `const void *`.
     let status = withUnsafeMutablePointer(to: &descriptor) { operation in
-      dnnl_primitive_desc_create(&primitiveDescriptor, operation, nil, engine, nil)
+      dnnl_primitive_desc_create(&primitiveDescriptor, operation, attributes.handle, engine, nil)
     }
     try check(status, op, "dnnl_primitive_desc_create")
     try self.init(op, primitiveDescriptor)
@@ -27,11 +40,12 @@ final class Primitive: @unchecked Sendable {
     _ op: OpCode, reorderFrom source: dnnl_memory_desc_t, to destination: dnnl_memory_desc_t
   ) throws {
     var (source, destination) = (source, destination)
-    var primitiveDescriptor: dnnl_primitive_desc_t?
     let engine = try engine()
+    let attributes = try ScratchpadAttributes(op)
+    var primitiveDescriptor: dnnl_primitive_desc_t?
     try check(
       dnnl_reorder_primitive_desc_create(
-        &primitiveDescriptor, &source, engine, &destination, engine, nil), op,
+        &primitiveDescriptor, &source, engine, &destination, engine, attributes.handle), op,
       "dnnl_reorder_primitive_desc_create")
     try self.init(op, primitiveDescriptor)
   }
@@ -45,6 +59,13 @@ final class Primitive: @unchecked Sendable {
     var name: UnsafePointer<CChar>?
     _ = dnnl_primitive_desc_query(primitiveDescriptor, dnnl_query_impl_info_str, 0, &name)
     implementation = name.map { String(cString: $0) } ?? "unknown"
+    if let scratch = dnnl_primitive_desc_query_md(primitiveDescriptor, dnnl_query_scratchpad_md, 0),
+      case let bytes = dnnl_memory_desc_get_size(scratch), bytes > 0
+    {
+      scratchpad = (scratch.pointee, Int(clamping: bytes))
+    } else {
+      scratchpad = nil
+    }
     var primitive: dnnl_primitive_t?
     try check(dnnl_primitive_create(&primitive, primitiveDescriptor), op, "dnnl_primitive_create")
     guard let primitive else { throw missingHandle("\(op)", "dnnl_primitive_create") }
@@ -52,6 +73,23 @@ final class Primitive: @unchecked Sendable {
   }
 
   deinit { dnnl_primitive_destroy(handle) }
+}
+
+/// Primitive attributes asking for a user-managed scratchpad, destroyed with this value.
+private final class ScratchpadAttributes {
+  let handle: dnnl_primitive_attr_t
+
+  init(_ op: OpCode) throws {
+    var attributes: dnnl_primitive_attr_t?
+    try check(dnnl_primitive_attr_create(&attributes), op, "dnnl_primitive_attr_create")
+    guard let attributes else { throw missingHandle("\(op)", "dnnl_primitive_attr_create") }
+    handle = attributes
+    try check(
+      dnnl_primitive_attr_set_scratchpad_mode(handle, dnnl_scratchpad_mode_user), op,
+      "dnnl_primitive_attr_set_scratchpad_mode")
+  }
+
+  deinit { dnnl_primitive_attr_destroy(handle) }
 }
 
 /// The shared engine's handle, or the error its creation gave.

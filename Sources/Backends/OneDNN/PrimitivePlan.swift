@@ -21,21 +21,36 @@ final class PrimitivePlan: @unchecked Sendable {
   struct Step {
     let primitive: Primitive
     let arguments: [Argument]
+
+    /// The arguments and, when the primitive needs one, its scratchpad (operand
+    /// ``PrimitivePlan/scratchpadOperand``).
+    var boundArguments: [Argument] {
+      guard let scratchpad = primitive.scratchpad else { return arguments }
+      return arguments + [
+        Argument(
+          id: DNNL_ARG_SCRATCHPAD, operand: PrimitivePlan.scratchpadOperand,
+          descriptor: scratchpad.descriptor)
+      ]
+    }
   }
+
+  /// The operand number that stands for the scratch memory a run allocates.
+  static let scratchpadOperand = -1
 
   /// A step's reusable memory objects and the execution arguments that name them.
   private final class Bindings: @unchecked Sendable {
     // Reached only by the run that set `claimed`, or by `deinit`.
     let arguments: UnsafeMutablePointer<dnnl_exec_arg_t>
-    let count: Int
+    let operands: [Int]
     let claimed = Atomic<Bool>(false)
 
     init(_ step: Step, _ op: OpCode, engine: dnnl_engine_t) throws {
-      count = step.arguments.count
-      arguments = .allocate(capacity: count)
+      let bound = step.boundArguments
+      operands = bound.map(\.operand)
+      arguments = .allocate(capacity: bound.count)
       var created = 0
       do {
-        for argument in step.arguments {
+        for argument in bound {
           arguments[created] = dnnl_exec_arg_t(
             arg: argument.id, memory: try memory(argument.descriptor, nil, op, engine))
           created += 1
@@ -48,7 +63,7 @@ final class PrimitivePlan: @unchecked Sendable {
     }
 
     deinit {
-      for index in 0..<count { dnnl_memory_destroy(arguments[index].memory) }
+      for index in operands.indices { dnnl_memory_destroy(arguments[index].memory) }
       arguments.deallocate()
     }
   }
@@ -72,40 +87,47 @@ final class PrimitivePlan: @unchecked Sendable {
   /// Every operand pointer must address memory its descriptors fit in (the backend checked).
   func run(_ operands: [UnsafeMutableRawPointer], op: OpCode, threads: Int32) throws {
     let engine = try Engine.shared.get()
-    // OpenMP's thread count is a per-thread setting: apply it on the thread that runs.
-    if omp_get_max_threads() != threads { omp_set_num_threads(threads) }
+    useOpenMPThreads(threads)
     for (step, bound) in zip(steps, bindings) {
-      guard
-        bound.claimed.compareExchange(expected: false, desired: true, ordering: .acquiring)
-          .exchanged
-      else {
-        try runWithOwnMemory(step, operands, op, engine)
-        continue
+      // Scratch memory of this run's own (see `Primitive`), back to the pool afterwards.
+      let scratchpad = try step.primitive.scratchpad.map { try Storage(byteCount: $0.bytes) }
+      try withExtendedLifetime(scratchpad) {
+        let pointer = { (operand: Int) -> UnsafeMutableRawPointer? in
+          operand == Self.scratchpadOperand ? scratchpad?.base : operands[operand]
+        }
+        guard
+          bound.claimed.compareExchange(expected: false, desired: true, ordering: .acquiring)
+            .exchanged
+        else {
+          try runWithOwnMemory(step, pointer, op, engine)
+          return
+        }
+        defer { bound.claimed.store(false, ordering: .releasing) }
+        for (index, operand) in bound.operands.enumerated() {
+          try check(
+            dnnl_memory_set_data_handle(bound.arguments[index].memory, pointer(operand)), op,
+            "dnnl_memory_set_data_handle")
+        }
+        try execute(step.primitive, bound.arguments, bound.operands.count, op, engine)
       }
-      defer { bound.claimed.store(false, ordering: .releasing) }
-      for (index, argument) in step.arguments.enumerated() {
-        try check(
-          dnnl_memory_set_data_handle(bound.arguments[index].memory, operands[argument.operand]),
-          op, "dnnl_memory_set_data_handle")
-      }
-      try execute(step.primitive, bound.arguments, bound.count, op, engine)
     }
   }
 
   /// Runs `step` with memory objects of its own, for when another thread holds the step's.
   private func runWithOwnMemory(
-    _ step: Step, _ operands: [UnsafeMutableRawPointer], _ op: OpCode, _ engine: Engine
+    _ step: Step, _ pointer: (Int) -> UnsafeMutableRawPointer?, _ op: OpCode, _ engine: Engine
   ) throws {
-    try withUnsafeTemporaryAllocation(of: dnnl_exec_arg_t.self, capacity: step.arguments.count) {
+    let bound = step.boundArguments
+    try withUnsafeTemporaryAllocation(of: dnnl_exec_arg_t.self, capacity: bound.count) {
       arguments in
       var created = 0
       defer {
         for index in 0..<created { dnnl_memory_destroy(arguments[index].memory) }
       }
-      for argument in step.arguments {
+      for argument in bound {
         arguments[created] = dnnl_exec_arg_t(
           arg: argument.id,
-          memory: try memory(argument.descriptor, operands[argument.operand], op, engine.engine))
+          memory: try memory(argument.descriptor, pointer(argument.operand), op, engine.engine))
         created += 1
       }
       guard let base = arguments.baseAddress else { return }
@@ -125,6 +147,13 @@ final class PrimitivePlan: @unchecked Sendable {
 
   /// The number of primitives the plan holds.
   var primitiveCount: Int { steps.count }
+}
+
+/// Makes `threads` OpenMP's thread count on the calling thread. OpenMP keeps the count per
+/// thread, and oneDNN reads it both when it creates a primitive (to plan the work split) and
+/// when it runs one, so it is applied before either, on the thread that does it.
+func useOpenMPThreads(_ threads: Int32) {
+  if omp_get_max_threads() != threads { omp_set_num_threads(threads) }
 }
 
 /// A oneDNN memory object of `descriptor` over `pointer` (none yet when nil).

@@ -32,6 +32,26 @@ import Testing
     #expect(try bits(1, product) == bits(2, product))
   }
 
+  /// A small op's primitive is created for one thread whatever OpenMP's count on the thread
+  /// that first runs it (oneDNN plans its work split for the count at creation): here one
+  /// backend first meets the op on a thread left at two OpenMP threads, the other at one.
+  @Test func primitivesDoNotDependOnTheCreatingThread() throws {
+    let large = output([OneDNNBackend.parallelElementsFrom])
+    let x = buffer(randomValues(16 * 12, seed: 5), [16, 12])
+    let w = buffer(randomValues(12 * 24, seed: 6), [12, 24])
+    var results: [[UInt32]] = []
+    for threads in [2, 1] {
+      let backend = OneDNNBackend()
+      backend.setThreadCount(threads)
+      try backend.unary(.relu, large, output(large.shape))
+      #expect(OneDNNBackend.openMPThreadCountOfThisThread == threads)
+      let out = output([16, 24])
+      try backend.matmul(x, w, transposeA: false, transposeB: false, out)
+      results.append((0..<out.count).map { out.pointer(Float.self)[$0].bitPattern })
+    }
+    #expect(results[0] == results[1])
+  }
+
   @Test func largeElementwiseOpsGiveTheSameBits() throws {
     let count = OneDNNBackend.parallelElementsFrom * 2
     let x = buffer(randomValues(count, seed: 3), [count / 1024, 1024])
