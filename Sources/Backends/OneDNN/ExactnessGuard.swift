@@ -15,20 +15,35 @@ enum ExactnessGuard {
   /// Whether oneDNN's kernel for `op` may differ from the reference on `x`'s values.
   static func mayDiffer(_ op: OpCode, _ x: TensorBuffer) -> Bool {
     switch op {
-    case .relu, .exp, .maximum, .minimum, .max, .min: any(x) { $0.isNaN }
-    case .softmax, .logSoftmax: any(x) { $0.isNaN || $0 == .infinity }
-    case .log: any(x) { $0 > 0 && $0 < .leastNormalMagnitude }
+    case .relu, .exp, .maximum, .minimum, .max, .min:
+      any(x, { $0 .!= $0 }, { $0.isNaN })
+    case .softmax, .logSoftmax:
+      any(x, { ($0 .!= $0) .| ($0 .== .infinity) }, { $0.isNaN || $0 == .infinity })
+    case .log:
+      any(
+        x, { ($0 .> 0) .& ($0 .< .leastNormalMagnitude) },
+        { $0 > 0 && $0 < .leastNormalMagnitude })
     default: false
     }
   }
 
-  /// Whether any element satisfies `test`, in one pass without early exit, which the
-  /// compiler vectorises.
+  /// Whether any element passes the test: sixteen lanes at a time (`lanes`), without early
+  /// exit, then the tail one by one (`scalar`). A scalar loop is not vectorised by the compiler
+  /// here and cost 3 µs for 4096 elements, more than the oneDNN op it guards.
   @inline(__always)
-  private static func any(_ x: TensorBuffer, _ test: (Float) -> Bool) -> Bool {
+  private static func any(
+    _ x: TensorBuffer, _ lanes: (SIMD16<Float>) -> SIMDMask<SIMD16<Int32>>,
+    _ scalar: (Float) -> Bool
+  ) -> Bool {
+    let raw = UnsafeRawPointer(x.storage.base)
+    let vectors = x.count / 16
+    var hits = SIMDMask<SIMD16<Int32>>(repeating: false)
+    for index in 0..<vectors {
+      hits .|= lanes(raw.loadUnaligned(fromByteOffset: index * 64, as: SIMD16<Float>.self))
+    }
+    if Swift.any(hits) { return true }
     let elements = x.pointer(Float.self)
-    var hits: UInt8 = 0
-    for index in 0..<x.count { hits |= test(elements[index]) ? 1 : 0 }
-    return hits != 0
+    for index in (vectors * 16)..<x.count where scalar(elements[index]) { return true }
+    return false
   }
 }

@@ -97,6 +97,15 @@ import Testing
       let result = try compare(backend, op, [special], [4])
       #expect(result.agrees(within: 4e-6), "\(op): \(result)")
     }
+    // The scan reads sixteen lanes at a time, then the tail: a NaN in either is found.
+    for position in [0, 500, 991, 999] {
+      var values = randomValues(1000, seed: 9)
+      values[position] = .nan
+      let long = buffer(values, [1000])
+      #expect(try compare(backend, .relu, [long], [1000]).status == .unsupported, "\(position)")
+    }
+    #expect(
+      try compare(backend, .relu, [buffer(randomValues(1000, seed: 9), [1000])], [1000]).agrees())
     let tiny = buffer([1e-40, 1], [2])
     #expect(try compare(backend, .log, [tiny], [2]).status == .unsupported)
     let ones = buffer([1, 1, 1, 1], [4])
