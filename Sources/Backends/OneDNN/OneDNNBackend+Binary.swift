@@ -32,7 +32,7 @@ extension OneDNNBackend {
   {
     guard let algorithm = Self.binaryAlgorithm(op) else { throw UnsupportedOp(op) }
     try checkOperands(op, a, b, out)
-    guard let shape = Shape.broadcast(a.shape, b.shape), shape == out.shape else {
+    guard let layout = BinaryLayout(a.shape, b.shape, out.shape) else {
       throw PlexusError.shapeMismatch(
         context: "\(op) on onednn",
         expected: "an output of the broadcast shape of \(a.shape) and \(b.shape)",
@@ -42,8 +42,7 @@ extension OneDNNBackend {
     if ExactnessGuard.mayDiffer(op, a) || ExactnessGuard.mayDiffer(op, b) {
       throw UnsupportedOp(op)
     }
-    let layout = BinaryLayout(a.shape, b.shape, out.shape)
-    guard layout.dims.count <= Int(DNNL_MAX_NDIMS) else { throw UnsupportedOp(op) }
+    guard layout.rank <= Int(DNNL_MAX_NDIMS) else { throw UnsupportedOp(op) }
     let commutes = op != .subtract && op != .divide
     let binaryCase: BinaryCase =
       layout.aSpansAll ? .direct : layout.bSpansAll && commutes ? .swapped : .broadcastFirst

@@ -67,8 +67,9 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
       guard let out = record.outputs.first, out.shape.rank > Int(DNNL_MAX_NDIMS),
         record.inputs.count == 2
       else { return true }
-      let layout = BinaryLayout(record.inputs[0].shape, record.inputs[1].shape, out.shape)
-      return layout.dims.count <= Int(DNNL_MAX_NDIMS)
+      guard let layout = BinaryLayout(record.inputs[0].shape, record.inputs[1].shape, out.shape)
+      else { return true }
+      return layout.rank <= Int(DNNL_MAX_NDIMS)
     case .softmax, .logSoftmax:
       guard let x = record.inputs.first, case .int(let axis)? = record.attributes[.axis] else {
         return true
