@@ -104,6 +104,12 @@ extension Backend {
     case .sparseSoftmaxCrossEntropy, .sparseSoftmaxCrossEntropyGradient:
       guard let kernels = self as? any CrossEntropyKernels else { throw UnsupportedOp(record.op) }
       try kernels.executeCrossEntropy(record)
+    case .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter:
+      guard let kernels = self as? any ConvolutionKernels else { throw UnsupportedOp(record.op) }
+      try kernels.executeConvolution(record)
+    case .maxPool2d, .maxPool2dGradient, .avgPool2d, .avgPool2dGradient:
+      guard let kernels = self as? any PoolingKernels else { throw UnsupportedOp(record.op) }
+      try kernels.executePooling(record)
     default:
       throw UnsupportedOp(record.op)
     }

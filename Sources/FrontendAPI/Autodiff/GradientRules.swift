@@ -14,6 +14,8 @@ enum GradientRules {
       return [try Ops.reshape(grad, inputs[0].shape)]
     case .custom(_, let rule):
       return try rule(grad)
+    case .primitive(let op, let attributes) where isWindowed(op):
+      return try windowed(op, attributes, inputs, y, grad, needs: needs)
     case .primitive(let op, let attributes):
       switch op.family {
       case .unary: return [try unary(op, inputs[0], y, grad)]
