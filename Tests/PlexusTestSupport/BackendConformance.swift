@@ -20,7 +20,7 @@ public func checkBackendConformance(
 }
 
 /// Runs one op on two backends and records where they disagree.
-private struct ConformanceChecker {
+struct ConformanceChecker {
   let backend: any Backend
   let reference: any Backend
   var random: SplitMix64
@@ -64,6 +64,7 @@ private struct ConformanceChecker {
     case .layout: try checkLayout(op, dtype)
     case .linearAlgebra: try checkMatmul(dtype)
     case .random: try checkRandom(op, dtype)
+    case .fused where Self.isWindowed(op): try checkWindowed(op, dtype)
     case .fused: try checkFused(op, dtype)
     }
   }
@@ -232,7 +233,7 @@ private struct ConformanceChecker {
   }
 
   /// Executes a record of `op` on `backend` with fresh outputs.
-  private func run(
+  func run(
     _ backend: any Backend, _ op: OpCode, _ inputs: [TensorBuffer], _ attributes: OpAttributes,
     _ outputs: [(DType, Shape)]
   ) throws -> (ExecutionStatus, [TensorBuffer]) {
@@ -315,7 +316,7 @@ private struct ConformanceChecker {
   }
 
   /// Compares two results element by element within the dtype's tolerance.
-  private mutating func agree(_ label: String, _ expected: TensorBuffer, _ actual: TensorBuffer) {
+  mutating func agree(_ label: String, _ expected: TensorBuffer, _ actual: TensorBuffer) {
     let want = bufferValues(expected)
     let got = bufferValues(actual)
     let dtype = expected.dtype
@@ -342,7 +343,7 @@ private struct ConformanceChecker {
 
   /// Seeded random elements of `dtype`: floats in a range that suits `domain`, integers in
   /// -20...20 (1...20 for `nonZero`, 0...3 for `small`), bytes and bools at random.
-  private mutating func input(_ dtype: DType, _ shape: Shape, domain: Domain) -> TensorBuffer {
+  mutating func input(_ dtype: DType, _ shape: Shape, domain: Domain) -> TensorBuffer {
     let values = (0..<shape.elementCount).map { _ -> Double in
       let unit = random.unit()
       switch (dtype, domain) {
@@ -369,7 +370,7 @@ private struct ConformanceChecker {
 }
 
 /// A small, seeded generator (SplitMix64), so every run checks the same inputs.
-private struct SplitMix64 {
+struct SplitMix64 {
   var state: UInt64
   init(seed: UInt64) { state = seed }
 
