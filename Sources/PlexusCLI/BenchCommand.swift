@@ -6,7 +6,9 @@ import Plexus
 struct BenchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bench",
-    abstract: "Benchmark the backends side by side: sgemm GFLOP/s and MLP seconds per epoch.")
+    abstract:
+      "Benchmark the backends side by side: sgemm GFLOP/s, the CNN's convolutions, the "
+      + "per-step overhead and MLP seconds per epoch.")
 
   @Option(parsing: .upToNextOption, help: "Square sgemm sizes.") var sizes: [Int] = [128, 1024]
   @Option(parsing: .upToNextOption, help: "Backends to compare.")
@@ -17,6 +19,8 @@ struct BenchCommand: ParsableCommand {
   @Option(help: "MLP batch size.") var batchSize = 32
   @Flag(help: "Skip the MLP benchmark.") var noMlp = false
   @Flag(help: "Skip the sgemm benchmark (to profile the rest).") var noSgemm = false
+  @Flag(help: "Skip the convolution benchmark (the CNN's two convolutions at batch 128).")
+  var noConv = false
   @Flag(help: "Print one JSON object per line instead of a table.") var json = false
 
   func validate() throws {
@@ -47,6 +51,7 @@ struct BenchCommand: ParsableCommand {
           unit: "x")
       }
     }
+    if !noConv { try benchmarkConvolutions(report) }
     for backend in backends {
       let micros = try stepOverhead(backend: backend)
       report.add(name: "tiny_train_step_overhead", backend: backend, value: micros, unit: "us/step")
