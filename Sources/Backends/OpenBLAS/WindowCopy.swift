@@ -32,9 +32,15 @@ struct WindowCopy {
             for kw in 0..<g.kernelWidth {
               let w = ow * g.strideWidth + kw * g.dilationWidth - g.padLeft
               if h >= 0 && h < g.height && w >= 0 && w < g.width {
-                destination.update(from: base + (h * g.width + w) * g.channels, count: cg)
+                let source = base + (h * g.width + w) * g.channels
+                // A call to memmove per tap costs more than a few channels' copy.
+                if cg < 16 {
+                  for c in 0..<cg { destination[c] = source[c] }
+                } else {
+                  destination.update(from: source, count: cg)
+                }
               } else {
-                destination.update(repeating: 0, count: cg)
+                for c in 0..<cg { destination[c] = 0 }
               }
               destination += cg
             }
