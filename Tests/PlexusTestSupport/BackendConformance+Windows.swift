@@ -103,7 +103,7 @@ extension ConformanceChecker {
         mismatches.append("\(label): \(backend.name) claims the op but answered unsupported")
         return
       }
-      agree(label, expected, outputs[0])
+      agree(op, label, expected, outputs[0])
     } catch {
       mismatches.append("\(label): \(backend.name) threw \(error)")
     }
