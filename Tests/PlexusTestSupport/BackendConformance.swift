@@ -100,7 +100,8 @@ struct ConformanceChecker {
     let axisSets: [[Int]] = single ? [[0], [1], [2]] : [[0], [1], [2], [0, 2], [0, 1, 2]]
     // Size-1 axes, and an empty tensor reduced along a non-empty axis (the frontend never
     // sends a reduction along an empty axis: it answers those itself).
-    let cases = axisSets.map { (shape, $0) } + [([1, 4, 1], [0]), ([1, 4, 1], [1]), ([0, 3], [1])]
+    let cases =
+      axisSets.map { (shape, $0) } + [([1, 4, 1], [0]), ([1, 4, 1], [1]), ([0, 3], [1])]
     for (shape, axes) in cases {
       let x = input(dtype, shape, domain: op == .prod ? .small : .signed)
       let kept = shape.dims.indices.filter { !axes.contains($0) }.map { shape[$0] }
