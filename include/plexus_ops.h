@@ -80,6 +80,7 @@ enum px_op_id {
   PX_OP_MAX_POOL2D_GRADIENT = 251,
   PX_OP_AVG_POOL2D = 252,
   PX_OP_AVG_POOL2D_GRADIENT = 253,
+  PX_OP_DENSE = 270,
 };
 
 /* Attribute ids (AttributeName), with the snake-case names. */
@@ -112,6 +113,7 @@ enum px_attribute_id {
   PX_ATTR_PADDING = 26, /* "padding" */
   PX_ATTR_GROUPS = 27, /* "groups" */
   PX_ATTR_WINDOW = 28, /* "window" */
+  PX_ATTR_ACTIVATION = 29, /* "activation" */
 };
 
 /* Dtype ids (DType). */

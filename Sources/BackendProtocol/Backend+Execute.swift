@@ -110,6 +110,9 @@ extension Backend {
     case .maxPool2d, .maxPool2dGradient, .avgPool2d, .avgPool2dGradient:
       guard let kernels = self as? any PoolingKernels else { throw UnsupportedOp(record.op) }
       try kernels.executePooling(record)
+    case .dense:
+      guard let kernels = self as? any DenseKernels else { throw UnsupportedOp(record.op) }
+      try kernels.executeDense(record)
     default:
       throw UnsupportedOp(record.op)
     }

@@ -1,13 +1,13 @@
 import BackendProtocol
 import Plexus
 
-/// The convolution and pooling families, whose oracle is not a reference kernel but the
+/// The convolution, pooling and dense families, whose oracle is not a reference kernel but the
 /// frontend's composite, run on the reference backend.
 extension ConformanceChecker {
   static func isWindowed(_ op: OpCode) -> Bool {
     switch op {
     case .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter, .maxPool2d, .maxPool2dGradient,
-      .avgPool2d, .avgPool2dGradient:
+      .avgPool2d, .avgPool2dGradient, .dense:
       true
     default: false
     }
@@ -31,6 +31,27 @@ extension ConformanceChecker {
 
   mutating func checkWindowed(_ op: OpCode, _ dtype: DType) throws {
     switch op {
+    case .dense:
+      let shapes: [(Shape, Bool)] = [
+        ([5, 7], true), ([2, 3, 4], false), ([1, 1], true), ([0, 3], true),
+      ]
+      for (xShape, withBias) in shapes {
+        let inner = xShape[xShape.rank - 1]
+        let x = input(dtype, xShape, domain: .signed)
+        let k = input(dtype, [inner, 3], domain: .signed)
+        let b = input(dtype, [3], domain: .signed)
+        let operands = withBias ? [x, k, b] : [x, k]
+        let outShape = Shape(Array(xShape.dims.dropLast()) + [3])
+        for activation in FusedActivation.allCases {
+          let note = "\(xShape) \(withBias ? "with" : "without") bias, \(activation)"
+          try compareWithComposite(
+            op, dtype, note, operands, [.activation: .int(activation.rawValue)], outShape
+          ) {
+            try Ops.denseComposite(
+              Tensor(x), Tensor(k), bias: withBias ? Tensor(b) : nil, activation: activation)
+          }
+        }
+      }
     case .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter:
       for (input, filter, strides, dilations, padding, groups) in Self.convolutions {
         let g = try Convolution2D(

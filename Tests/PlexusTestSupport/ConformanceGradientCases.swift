@@ -91,5 +91,17 @@ public func conformanceGradientCases() throws -> [GradientCase] {
       try Ops.averagePool2d($0[0], poolSize: [3], strides: [2], padding: .same)
     },
   ]
+  for activation in FusedActivation.allCases {
+    cases.append(
+      GradientCase(
+        "dense \(activation)", [try sample([4, 5]), try sample([5, 3]), try sample([3])]
+      ) {
+        try Ops.dense($0[0], $0[1], bias: $0[2], activation: activation)
+      })
+  }
+  cases.append(
+    GradientCase("dense rank 3 without bias", [try sample([2, 3, 5]), try sample([5, 4])]) {
+      try Ops.dense($0[0], $0[1])
+    })
   return cases
 }

@@ -66,6 +66,8 @@ public enum AttributeName: UInt32, Sendable, Hashable, CaseIterable, CustomStrin
   case groups = 27
   /// `[Int]`: the pooling window, `[height, width]` (pooling).
   case window = 28
+  /// `Int`: the ``FusedActivation`` applied to the result (`dense`).
+  case activation = 29
 
   public var description: String {
     switch self {
@@ -97,6 +99,7 @@ public enum AttributeName: UInt32, Sendable, Hashable, CaseIterable, CustomStrin
     case .padding: "padding"
     case .groups: "groups"
     case .window: "window"
+    case .activation: "activation"
     }
   }
 }

@@ -38,6 +38,7 @@
 /// | `max_pool2d_gradient` | x, upstream `[N, OH, OW, C]` | as `max_pool2d` | x's shape: each upstream value added at its window's first maximum |
 /// | `avg_pool2d` | x | as `max_pool2d` | the mean over the window's cells inside the input (padding not counted) |
 /// | `avg_pool2d_gradient` | upstream | as `max_pool2d` | the input's gradient (the output's shape says H, W) |
+/// | `dense` | x `[..., K]`, kernel `[K, N]`, [bias `[N]`] | `activation` (see ``FusedActivation``) | `[..., N]`: `activation(x · kernel + bias)` |
 public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConvertible {
   // Memory
   case copy = 1
@@ -127,6 +128,7 @@ public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConver
   case maxPool2dGradient = 251
   case avgPool2d = 252
   case avgPool2dGradient = 253
+  case dense = 270
 
   /// The family an op belongs to, which decides the `Backend` method that runs it.
   public var family: OpFamily {
@@ -233,6 +235,7 @@ public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConver
     case .maxPool2dGradient: "max_pool2d_gradient"
     case .avgPool2d: "avg_pool2d"
     case .avgPool2dGradient: "avg_pool2d_gradient"
+    case .dense: "dense"
     }
   }
 }

@@ -50,13 +50,13 @@ public final class ReferenceBackend: Backend, SoftmaxKernels, OptimizerKernels,
   // Switches rather than sets: the dispatcher asks before every op, and a switch is a table
   // lookup where a set would hash.
 
-  /// The kernel families this backend leaves to the frontend's composites (convolution and
-  /// pooling): the composites are the oracle other backends are held to, so they stay the one
+  /// The kernel families this backend leaves to the frontend's composites (convolution,
+  /// pooling, fused dense): the composites are the oracle other backends are held to, so they stay the one
   /// implementation here.
   private static func isComposedFamily(_ op: OpCode) -> Bool {
     switch op {
     case .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter, .maxPool2d, .maxPool2dGradient,
-      .avgPool2d, .avgPool2dGradient:
+      .avgPool2d, .avgPool2dGradient, .dense:
       true
     default: false
     }
