@@ -104,7 +104,8 @@ public struct Convolution2D: Sendable, Hashable {
     _ = try outputShape.validated(context: context())
   }
 
-  /// The geometry of a `conv2d`, `conv2d_backward_input` or `conv2d_backward_filter` record,
+  /// The geometry of a `conv2d`, `conv2d_bias_activation`, `conv2d_backward_input` or
+  /// `conv2d_backward_filter` record,
   /// with every operand's shape checked against it.
   public init(record: OpRecord) throws {
     let op = record.op
@@ -112,7 +113,8 @@ public struct Convolution2D: Sendable, Hashable {
     let (input, filter, upstream): (TensorBuffer, TensorBuffer, TensorBuffer?)
     let out = try record.output()
     switch op {
-    case .conv2d: (input, filter, upstream) = (try record.input(0), try record.input(1), nil)
+    case .conv2d, .conv2dBiasActivation:
+      (input, filter, upstream) = (try record.input(0), try record.input(1), nil)
     case .conv2dBackwardInput:
       (input, filter, upstream) = (out, try record.input(1), try record.input(0))
     case .conv2dBackwardFilter:

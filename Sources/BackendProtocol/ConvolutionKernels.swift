@@ -22,6 +22,39 @@ public protocol ConvolutionKernels: Backend {
   ) throws
 }
 
+/// A convolution with its bias and activation applied in the same pass (op code
+/// `.conv2dBiasActivation`; oneDNN's post-ops): what a `Conv2D` layer with a bias and a fusable
+/// activation asks for. Its composite is the convolution, a bias add and the activation.
+public protocol FusedConvolutionKernels: ConvolutionKernels {
+  /// `out = activation(conv2d(x, filter) + bias)`, `bias` of shape `[O]`.
+  func conv2d(
+    _ x: TensorBuffer, _ filter: TensorBuffer, bias: TensorBuffer, activation: FusedActivation,
+    _ geometry: Convolution2D, _ out: TensorBuffer
+  ) throws
+}
+
+extension FusedConvolutionKernels {
+  /// Runs a `conv2d_bias_activation` record after checking its geometry, bias and activation.
+  public func executeFusedConvolution(_ record: OpRecord) throws {
+    let geometry = try Convolution2D(record: record)
+    let bias = try record.input(2)
+    guard bias.shape == [geometry.filters], bias.dtype == record.inputs[0].dtype else {
+      throw PlexusError.shapeMismatch(
+        context: "\(record.op)",
+        expected: "a \(record.inputs[0].dtype) bias of shape [\(geometry.filters)]",
+        received: "\(bias.dtype) \(bias.shape)")
+    }
+    let code = try record.attributes.int(.activation, of: record.op)
+    guard let activation = FusedActivation(rawValue: code) else {
+      throw PlexusError.invalidArgument(
+        context: "\(record.op)", message: "unknown fused activation \(code)")
+    }
+    try conv2d(
+      record.input(0), record.input(1), bias: bias, activation: activation, geometry,
+      record.output())
+  }
+}
+
 extension ConvolutionKernels {
   /// Runs a convolution record on this family's kernels after checking its geometry.
   public func executeConvolution(_ record: OpRecord) throws {

@@ -7,7 +7,7 @@ extension ConformanceChecker {
   static func isWindowed(_ op: OpCode) -> Bool {
     switch op {
     case .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter, .maxPool2d, .maxPool2dGradient,
-      .avgPool2d, .avgPool2dGradient, .dense:
+      .avgPool2d, .avgPool2dGradient, .dense, .conv2dBiasActivation:
       true
     default: false
     }
@@ -49,6 +49,25 @@ extension ConformanceChecker {
           ) {
             try Ops.denseComposite(
               Tensor(x), Tensor(k), bias: withBias ? Tensor(b) : nil, activation: activation)
+          }
+        }
+      }
+    case .conv2dBiasActivation:
+      for (input, filter, strides, dilations, padding, groups) in Self.convolutions {
+        let g = try Convolution2D(
+          input: input, filter: filter, strides: strides, dilations: dilations,
+          padding: padding, groups: groups)
+        let x = self.input(dtype, g.inputShape, domain: .signed)
+        let k = self.input(dtype, g.filterShape, domain: .signed)
+        let b = self.input(dtype, [g.filters], domain: .signed)
+        for activation in FusedActivation.allCases {
+          let note = "\(input)∗\(filter) groups \(groups), \(activation)"
+          try compareWithComposite(
+            op, dtype, note, [x, k, b], g.attributes.with(.activation, .int(activation.rawValue)),
+            g.outputShape
+          ) {
+            try Ops.activate(
+              Ops.add(Ops.conv2dComposite(Tensor(x), Tensor(k), g), Tensor(b)), activation)
           }
         }
       }

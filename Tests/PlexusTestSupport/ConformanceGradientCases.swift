@@ -99,6 +99,13 @@ public func conformanceGradientCases() throws -> [GradientCase] {
         try Ops.dense($0[0], $0[1], bias: $0[2], activation: activation)
       })
   }
+  for activation in [FusedActivation.relu, .tanh] {
+    cases.append(
+      GradientCase(
+        "conv2d with bias and \(activation)",
+        [try sample([2, 5, 6, 3]), try sample([3, 3, 3, 4]), try sample([4])]
+      ) { try Ops.conv2d($0[0], $0[1], bias: $0[2], activation: activation, padding: .same) })
+  }
   cases.append(
     GradientCase("dense rank 3 without bias", [try sample([2, 3, 5]), try sample([5, 4])]) {
       try Ops.dense($0[0], $0[1])

@@ -66,7 +66,7 @@ public enum AttributeName: UInt32, Sendable, Hashable, CaseIterable, CustomStrin
   case groups = 27
   /// `[Int]`: the pooling window, `[height, width]` (pooling).
   case window = 28
-  /// `Int`: the ``FusedActivation`` applied to the result (`dense`).
+  /// `Int`: the ``FusedActivation`` applied to the result (`dense`, `conv2d_bias_activation`).
   case activation = 29
 
   public var description: String {

@@ -34,6 +34,7 @@
 /// | `conv2d` | x `[N, H, W, C]`, filter `[KH, KW, C/groups, O]` | `strides`, `dilations`, `padding` (top, bottom, left, right), `groups` | `[N, OH, OW, O]` (see ``Convolution2D``) |
 /// | `conv2d_backward_input` | upstream `[N, OH, OW, O]`, filter | as `conv2d` | the input's gradient `[N, H, W, C]` (the output's shape says H, W, C) |
 /// | `conv2d_backward_filter` | x, upstream | as `conv2d` | the filter's gradient `[KH, KW, C/groups, O]` |
+/// | `conv2d_bias_activation` | x, filter, bias `[O]` | as `conv2d`, and `activation` | `activation(conv2d(x, filter) + bias)` |
 /// | `max_pool2d` | x `[N, H, W, C]` | `window`, `strides`, `padding` | `[N, OH, OW, C]`: the window's maximum, padding never chosen (see ``Pooling2D``) |
 /// | `max_pool2d_gradient` | x, upstream `[N, OH, OW, C]` | as `max_pool2d` | x's shape: each upstream value added at its window's first maximum |
 /// | `avg_pool2d` | x | as `max_pool2d` | the mean over the window's cells inside the input (padding not counted) |
@@ -124,6 +125,7 @@ public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConver
   case conv2d = 240
   case conv2dBackwardInput = 241
   case conv2dBackwardFilter = 242
+  case conv2dBiasActivation = 243
   case maxPool2d = 250
   case maxPool2dGradient = 251
   case avgPool2d = 252
@@ -231,6 +233,7 @@ public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConver
     case .conv2d: "conv2d"
     case .conv2dBackwardInput: "conv2d_backward_input"
     case .conv2dBackwardFilter: "conv2d_backward_filter"
+    case .conv2dBiasActivation: "conv2d_bias_activation"
     case .maxPool2d: "max_pool2d"
     case .maxPool2dGradient: "max_pool2d_gradient"
     case .avgPool2d: "avg_pool2d"

@@ -1,35 +1,76 @@
 import BackendProtocol
 import CBLAS
+import Glibc
 
-/// Convolution as im2col + `sgemm`, forward and both backward passes, for `float32`.
+/// Convolution as im2col + `sgemm`, forward (with a fused bias and activation when asked) and
+/// both backward passes, for `float32`.
 ///
 /// The batch is cut into chunks of whole images, a fixed number per chunk that depends only on
 /// the geometry; chunks run on ``WorkerPool/shared``, each gathering its windows into its own
 /// scratch rows and calling a single-threaded `sgemm` per channel group. The filter's gradient
 /// sums one partial product per chunk in chunk order, so no result depends on the thread count.
-extension OpenBLASBackend: ConvolutionKernels {
+extension OpenBLASBackend: FusedConvolutionKernels {
   /// Rows a chunk aims at: enough for `sgemm` to run at speed, few enough to stay in cache.
   static let rowsPerChunk = 512
 
   public func conv2d(
     _ x: TensorBuffer, _ filter: TensorBuffer, _ geometry: Convolution2D, _ out: TensorBuffer
   ) throws {
+    try forward(x, filter, bias: nil, activation: .linear, geometry, out)
+  }
+
+  public func conv2d(
+    _ x: TensorBuffer, _ filter: TensorBuffer, bias: TensorBuffer, activation: FusedActivation,
+    _ geometry: Convolution2D, _ out: TensorBuffer
+  ) throws {
+    try forward(x, filter, bias: bias, activation: activation, geometry, out)
+  }
+
+  /// The forward pass: per chunk of images, im2col and one `sgemm` per group, then the bias and
+  /// the activation over the chunk's rows while they are still in cache.
+  private func forward(
+    _ x: TensorBuffer, _ filter: TensorBuffer, bias: TensorBuffer?, activation: FusedActivation,
+    _ geometry: Convolution2D, _ out: TensorBuffer
+  ) throws {
     guard out.count > 0 else { return }
     let plan = try ConvolutionChunks(geometry, dtype: x.dtype, threads: convolutionThreads)
     let (source, kernel, result) = (
       x.pointer(Float.self), filter.pointer(Float.self), out.pointer(Float.self)
     )
+    let shift = bias?.pointer(Float.self)
     let copy = plan.copy
     let (o, og) = (Int32(geometry.filters), Int32(geometry.filters / geometry.groups))
     plan.run(on: self) { chunk, scratch in
       let images = plan.images(chunk)
-      let rows = Int32(images.count * copy.rowsPerImage)
+      let rows = images.count * copy.rowsPerImage
+      let first = result + images.lowerBound * copy.rowsPerImage * Int(o)
       for group in 0..<geometry.groups {
         copy.gather(source, images: images, group: group, into: scratch)
         cblas_sgemm(
-          CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, og, Int32(copy.rowLength), 1,
+          CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), og, Int32(copy.rowLength), 1,
           scratch, Int32(copy.rowLength), kernel + group * Int(og), o, 0,
-          result + images.lowerBound * copy.rowsPerImage * Int(o) + group * Int(og), o)
+          first + group * Int(og), o)
+      }
+      Self.finish(first, rows: rows, columns: Int(o), bias: shift, activation)
+    }
+  }
+
+  /// Adds the bias to each row and applies the activation, in place.
+  private static func finish(
+    _ rows: UnsafeMutablePointer<Float>, rows count: Int, columns: Int,
+    bias: UnsafeMutablePointer<Float>?, _ activation: FusedActivation
+  ) {
+    guard bias != nil || activation != .linear else { return }
+    for row in 0..<count {
+      let values = rows + row * columns
+      if let bias { for column in 0..<columns { values[column] += bias[column] } }
+      switch activation {
+      case .linear: break
+      // `x > 0 ? x : 0` keeps NaN as NaN, as the relu op does.
+      case .relu: for column in 0..<columns where values[column] < 0 { values[column] = 0 }
+      case .sigmoid:
+        for column in 0..<columns { values[column] = 1 / (1 + expf(-values[column])) }
+      case .tanh: for column in 0..<columns { values[column] = tanhf(values[column]) }
       }
     }
   }

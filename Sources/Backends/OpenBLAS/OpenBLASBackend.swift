@@ -35,7 +35,8 @@ public final class OpenBLASBackend: Backend, Sendable {
   public func supports(_ op: OpCode, _ dtype: DType) -> Bool {
     switch op {
     case .matmul: dtype == .float32 || dtype == .float64
-    case .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter: dtype == .float32
+    case .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter, .conv2dBiasActivation:
+      dtype == .float32
     default: false
     }
   }

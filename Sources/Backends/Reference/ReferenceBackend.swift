@@ -55,8 +55,8 @@ public final class ReferenceBackend: Backend, SoftmaxKernels, OptimizerKernels,
   /// implementation here.
   private static func isComposedFamily(_ op: OpCode) -> Bool {
     switch op {
-    case .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter, .maxPool2d, .maxPool2dGradient,
-      .avgPool2d, .avgPool2dGradient, .dense:
+    case .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter, .conv2dBiasActivation, .maxPool2d,
+      .maxPool2dGradient, .avgPool2d, .avgPool2dGradient, .dense:
       true
     default: false
     }

@@ -2,8 +2,8 @@ extension GradientRules {
   /// True for the convolution and pooling ops, whose rules are below.
   static func isWindowed(_ op: OpCode) -> Bool {
     switch op {
-    case .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter, .maxPool2d, .maxPool2dGradient,
-      .avgPool2d, .avgPool2dGradient:
+    case .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter, .conv2dBiasActivation, .maxPool2d,
+      .maxPool2dGradient, .avgPool2d, .avgPool2dGradient:
       true
     default: false
     }
@@ -21,6 +21,14 @@ extension GradientRules {
       return [
         needs[0] ? try Ops.conv2dBackwardInput(g, inputs[1], geometry) : nil,
         needs[1] ? try Ops.conv2dBackwardFilter(inputs[0], g, geometry) : nil,
+      ]
+    case .conv2dBiasActivation:
+      let geometry = try convolution(a, op, input: inputs[0].shape, filter: inputs[1].shape)
+      let upstream = try throughActivation(a, op, y, g)
+      return [
+        needs[0] ? try Ops.conv2dBackwardInput(upstream, inputs[1], geometry) : nil,
+        needs[1] ? try Ops.conv2dBackwardFilter(inputs[0], upstream, geometry) : nil,
+        needs[2] ? try Ops.sum(upstream, axes: [0, 1, 2]) : nil,
       ]
     case .conv2dBackwardInput:
       // y = Wᵀ(upstream): linear in the upstream gradient and in the filter.

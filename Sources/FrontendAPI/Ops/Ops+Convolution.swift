@@ -17,6 +17,41 @@ extension Ops {
     return try conv2d(x, kernel, geometry)
   }
 
+  /// `activation(conv2d(x, kernel) + bias)`, `bias` of shape `[filters]`: one fused kernel
+  /// (the bias and the activation as post-ops) where a backend has the
+  /// ``FusedConvolutionKernels`` family, else the convolution, a bias add and the activation.
+  /// What a `Conv2D` layer with a bias and a fusable activation runs.
+  public static func conv2d(
+    _ x: Tensor, _ kernel: Tensor, bias: Tensor, activation: FusedActivation,
+    strides: [Int] = [1], padding: Padding = .valid, dilationRate: [Int] = [1]
+  ) throws -> Tensor {
+    let op = "conv2d_bias_activation"
+    let geometry = try convolutionGeometry(
+      x, kernel, strides: strides, padding: padding, dilationRate: dilationRate, op: op)
+    guard bias.shape == [geometry.filters], bias.dtype == x.dtype else {
+      throw PlexusError.shapeMismatch(
+        context: op, expected: "a \(x.dtype) bias of shape [\(geometry.filters)]",
+        received: "\(bias.dtype) \(bias.shape)")
+    }
+    guard Dispatcher.anyBackendSupports(.conv2dBiasActivation, x.dtype) else {
+      return try activate(add(conv2d(x, kernel, geometry), bias), activation)
+    }
+    return try Dispatcher.execute(
+      .conv2dBiasActivation, [x, kernel, bias],
+      geometry.attributes.with(.activation, .int(activation.rawValue)), output: x.dtype,
+      geometry.outputShape)
+  }
+
+  /// `activation(x)` from primitives: the tail of the fused kernels' composites.
+  public static func activate(_ x: Tensor, _ activation: FusedActivation) throws -> Tensor {
+    switch activation {
+    case .linear: x
+    case .relu: try relu(x)
+    case .sigmoid: try sigmoid(x)
+    case .tanh: try tanh(x)
+    }
+  }
+
   /// The geometry of `conv2d(x, kernel, ...)`, every argument checked.
   static func convolutionGeometry(
     _ x: Tensor, _ kernel: Tensor, strides: [Int], padding: Padding, dilationRate: [Int],

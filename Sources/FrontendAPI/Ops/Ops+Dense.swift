@@ -36,11 +36,6 @@ extension Ops {
   ) throws -> Tensor {
     var y = try matmul(x, kernel)
     if let bias { y = try add(y, bias) }
-    switch activation {
-    case .linear: return y
-    case .relu: return try relu(y)
-    case .sigmoid: return try sigmoid(y)
-    case .tanh: return try tanh(y)
-    }
+    return try activate(y, activation)
   }
 }

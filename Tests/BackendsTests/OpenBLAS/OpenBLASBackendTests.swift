@@ -9,7 +9,9 @@ import Testing
 
   @Test func supportsFloatMatmulAndFloat32Convolution() throws {
     #expect(backend.name == "openblas")
-    let convolution: Set<OpCode> = [.conv2d, .conv2dBackwardInput, .conv2dBackwardFilter]
+    let convolution: Set<OpCode> = [
+      .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter, .conv2dBiasActivation,
+    ]
     for op in OpCode.allCases {
       for dtype in DType.allCases {
         let expected =

@@ -9,7 +9,7 @@ import Testing
   @Test func floatsSupportEverythingButLogicalOpsAndComposedFamilies() {
     let composed: Set<OpCode> = [
       .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter, .maxPool2d, .maxPool2dGradient,
-      .avgPool2d, .avgPool2dGradient, .dense,
+      .avgPool2d, .avgPool2dGradient, .dense, .conv2dBiasActivation,
     ]
     for op in OpCode.allCases {
       let logical = op == .logicalAnd || op == .logicalOr || op == .logicalNot

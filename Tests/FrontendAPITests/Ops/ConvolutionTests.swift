@@ -107,6 +107,24 @@ private func directConv2d(
     #expect(problems.isEmpty, "\(problems.prefix(3))")
   }
 
+  /// The fused form is the convolution, the bias and the activation, whichever backend runs it.
+  @Test(arguments: ["reference", "openblas"])
+  func biasAndActivationFuseToTheSameResult(backend: String) throws {
+    let x = try sampleTensor([2, 5, 6, 3], seed: 21).cast(to: .float32)
+    let k = try sampleTensor([3, 3, 3, 4], seed: 22).cast(to: .float32)
+    let b = try sampleTensor([4], seed: 23).cast(to: .float32)
+    let expected = try Ops.relu(Ops.add(Ops.conv2d(x, k, padding: .same), b)).scalars(Float.self)
+    let fused = try withBackend(backend) {
+      try Ops.conv2d(x, k, bias: b, activation: .relu, padding: .same)
+    }
+    let actual = try fused.scalars(Float.self)
+    #expect(
+      zip(actual, expected).allSatisfy { Swift.abs($0 - $1) <= 1e-5 * Swift.max(1, Swift.abs($1)) })
+    #expect(throws: PlexusError.self) {
+      try Ops.conv2d(x, k, bias: Ops.ones([3]), activation: .relu)
+    }
+  }
+
   @Test func emptyBatchGivesAnEmptyResult() throws {
     let y = try Ops.conv2d(Ops.zeros([0, 5, 5, 2]), Ops.ones([3, 3, 2, 4]))
     #expect(y.shape == [0, 3, 3, 4])
