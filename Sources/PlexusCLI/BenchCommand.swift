@@ -17,7 +17,7 @@ struct BenchCommand: ParsableCommand {
   @Option(help: "MLP epochs per backend; the first is warm-up, the median of the rest is reported.")
   var mlpEpochs = 3
   @Option(help: "MLP batch size.") var batchSize = 32
-  @Flag(help: "Skip the MLP benchmark.") var noMlp = false
+  @Flag(help: "Skip the MLP benchmarks (training and predict).") var noMlp = false
   @Flag(help: "Skip the sgemm benchmark (to profile the rest).") var noSgemm = false
   @Flag(help: "Skip the convolution benchmark (the CNN's two convolutions at batch 128).")
   var noConv = false
@@ -58,6 +58,7 @@ struct BenchCommand: ParsableCommand {
     }
     if !noMlp {
       let data = try mlpData()
+      try benchmarkPredict(report, data: data)
       for backend in backends {
         let seconds = try mlpEpochSeconds(backend: backend, data: data)
         report.add(
