@@ -55,6 +55,16 @@ extension Layer {
           message: "an InputLayer is not a Plexus layer; it is read as the Input of the "
             + "Sequential or Functional model whose config lists it")
       },
+      "Conv1D": { try BaseConv.make($0, rank: 1) },
+      "Conv2D": { try BaseConv.make($0, rank: 2) },
+      "MaxPooling1D": { try BasePooling.make($0, rank: 1, mode: .max) },
+      "MaxPooling2D": { try BasePooling.make($0, rank: 2, mode: .max) },
+      "AveragePooling1D": { try BasePooling.make($0, rank: 1, mode: .average) },
+      "AveragePooling2D": { try BasePooling.make($0, rank: 2, mode: .average) },
+      "GlobalMaxPooling1D": { try BaseGlobalPooling.make($0, rank: 1, mode: .max) },
+      "GlobalMaxPooling2D": { try BaseGlobalPooling.make($0, rank: 2, mode: .max) },
+      "GlobalAveragePooling1D": { try BaseGlobalPooling.make($0, rank: 1, mode: .average) },
+      "GlobalAveragePooling2D": { try BaseGlobalPooling.make($0, rank: 2, mode: .average) },
       "Sequential": { config in try Sequential.fromConfig(config) },
       "Functional": { config in try Model.functional(from: config) },
     ])
