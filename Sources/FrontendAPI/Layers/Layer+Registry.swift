@@ -65,6 +65,8 @@ extension Layer {
       "GlobalMaxPooling2D": { try BaseGlobalPooling.make($0, rank: 2, mode: .max) },
       "GlobalAveragePooling1D": { try BaseGlobalPooling.make($0, rank: 1, mode: .average) },
       "GlobalAveragePooling2D": { try BaseGlobalPooling.make($0, rank: 2, mode: .average) },
+      "BatchNormalization": BatchNormalization.make,
+      "LayerNormalization": LayerNormalization.make,
       "Sequential": { config in try Sequential.fromConfig(config) },
       "Functional": { config in try Model.functional(from: config) },
     ])

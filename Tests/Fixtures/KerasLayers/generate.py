@@ -104,6 +104,21 @@ CASES = {
     "global_max_pooling2d": (L.GlobalMaxPooling2D, dict(), (2, 3, 4, 3)),
     "global_average_pooling1d": (L.GlobalAveragePooling1D, dict(), (2, 5, 3)),
     "global_max_pooling1d_keepdims": (L.GlobalMaxPooling1D, dict(keepdims=True), (2, 5, 3)),
+    # Normalization
+    "batch_normalization": (L.BatchNormalization, dict(), (3, 2, 2, 3)),
+    "batch_normalization_plain": (
+        L.BatchNormalization,
+        dict(center=False, scale=False, momentum=0.9, epsilon=0.01),
+        (4, 3),
+    ),
+    "batch_normalization_axis1": (L.BatchNormalization, dict(axis=1), (3, 2, 4)),
+    "layer_normalization": (L.LayerNormalization, dict(), (2, 3, 4)),
+    "layer_normalization_two_axes": (
+        L.LayerNormalization,
+        dict(axis=[1, 2], epsilon=1e-5),
+        (2, 3, 4),
+    ),
+    "layer_normalization_no_center": (L.LayerNormalization, dict(center=False), (3, 5)),
 }
 
 
