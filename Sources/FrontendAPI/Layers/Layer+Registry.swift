@@ -67,6 +67,9 @@ extension Layer {
       "GlobalAveragePooling2D": { try BaseGlobalPooling.make($0, rank: 2, mode: .average) },
       "BatchNormalization": BatchNormalization.make,
       "LayerNormalization": LayerNormalization.make,
+      "ZeroPadding2D": ZeroPadding2D.make,
+      "UpSampling2D": UpSampling2D.make,
+      "Cropping2D": Cropping2D.make,
       "Sequential": { config in try Sequential.fromConfig(config) },
       "Functional": { config in try Model.functional(from: config) },
     ])

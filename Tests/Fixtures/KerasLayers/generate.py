@@ -119,6 +119,22 @@ CASES = {
         (2, 3, 4),
     ),
     "layer_normalization_no_center": (L.LayerNormalization, dict(center=False), (3, 5)),
+    # Reshaping
+    "zero_padding2d": (L.ZeroPadding2D, dict(padding=1), (2, 3, 2, 2)),
+    "zero_padding2d_asymmetric": (
+        L.ZeroPadding2D,
+        dict(padding=((1, 0), (2, 1))),
+        (1, 3, 3, 2),
+    ),
+    "up_sampling2d": (L.UpSampling2D, dict(size=2), (2, 2, 3, 2)),
+    "up_sampling2d_rectangular": (L.UpSampling2D, dict(size=(3, 2)), (1, 2, 2, 3)),
+    "up_sampling2d_bilinear": (
+        L.UpSampling2D,
+        dict(size=(2, 3), interpolation="bilinear"),
+        (1, 3, 2, 2),
+    ),
+    "cropping2d": (L.Cropping2D, dict(cropping=1), (2, 4, 4, 2)),
+    "cropping2d_asymmetric": (L.Cropping2D, dict(cropping=((1, 0), (0, 2))), (1, 4, 5, 2)),
 }
 
 
