@@ -66,6 +66,61 @@ CASES = {
         dict(filters=4, kernel_size=2, padding="same", groups=2, use_bias=False),
         (1, 5, 4),
     ),
+    "conv2d_transpose_valid_strided": (
+        L.Conv2DTranspose,
+        dict(filters=2, kernel_size=3, strides=2),
+        (1, 3, 2, 3),
+    ),
+    "conv2d_transpose_same_strided": (
+        L.Conv2DTranspose,
+        dict(filters=3, kernel_size=(3, 2), strides=2, padding="same", activation="relu"),
+        (1, 2, 3, 2),
+    ),
+    "conv2d_transpose_stride_over_kernel": (
+        L.Conv2DTranspose,
+        dict(filters=2, kernel_size=2, strides=3, use_bias=False),
+        (1, 2, 2, 2),
+    ),
+    "conv2d_transpose_same_stride_over_kernel": (
+        L.Conv2DTranspose,
+        dict(filters=1, kernel_size=(2, 1), strides=3, padding="same"),
+        (1, 2, 2, 2),
+    ),
+    "conv2d_transpose_output_padding": (
+        L.Conv2DTranspose,
+        dict(filters=2, kernel_size=3, strides=2, padding="same", output_padding=(1, 0)),
+        (1, 2, 3, 2),
+    ),
+    "conv2d_transpose_dilated": (
+        L.Conv2DTranspose,
+        dict(filters=2, kernel_size=2, dilation_rate=2, padding="same"),
+        (1, 3, 3, 2),
+    ),
+    "depthwise_conv2d_multiplier": (
+        L.DepthwiseConv2D,
+        dict(kernel_size=3, depth_multiplier=2),
+        (1, 4, 4, 2),
+    ),
+    "depthwise_conv2d_same_strided": (
+        L.DepthwiseConv2D,
+        dict(kernel_size=2, strides=2, padding="same", use_bias=False, activation="tanh"),
+        (2, 3, 3, 3),
+    ),
+    "separable_conv2d": (
+        L.SeparableConv2D,
+        dict(filters=3, kernel_size=3, depth_multiplier=2),
+        (1, 4, 4, 2),
+    ),
+    "separable_conv2d_same_dilated": (
+        L.SeparableConv2D,
+        dict(filters=2, kernel_size=2, padding="same", dilation_rate=2, activation="relu"),
+        (1, 4, 3, 3),
+    ),
+    "separable_conv2d_same_strided_no_bias": (
+        L.SeparableConv2D,
+        dict(filters=2, kernel_size=3, strides=2, padding="same", use_bias=False),
+        (1, 5, 4, 2),
+    ),
     # Pooling
     "max_pooling2d": (L.MaxPooling2D, dict(pool_size=2), (2, 4, 5, 2)),
     "max_pooling2d_same_strided": (

@@ -90,13 +90,9 @@ public class BaseConv: Layer {
     guard groups > 0, filters % groups == 0 else {
       throw fail("groups must be positive and divide the \(filters) filters, received \(groups)")
     }
-    for (name, values) in [
-      ("kernel_size", kernelSize), ("strides", strides), ("dilation_rate", dilationRate),
-    ] {
-      guard values.count == rank, values.allSatisfy({ $0 > 0 }) else {
-        throw fail("\(name) must be one or \(rank) positive integers, received \(values)")
-      }
-    }
+    try Self.checkWindow(
+      kernelSize: kernelSize, strides: strides, dilationRate: dilationRate, rank: rank,
+      layer: identity)
     guard strides.allSatisfy({ $0 == 1 }) || dilationRate.allSatisfy({ $0 == 1 }) else {
       throw fail(
         "strides > 1 cannot be combined with dilation_rate > 1, received strides \(strides) "
@@ -104,6 +100,22 @@ public class BaseConv: Layer {
     }
     guard padding != .causal || rank == 1 else {
       throw fail("\"causal\" padding is for Conv1D only; use \"valid\" or \"same\"")
+    }
+  }
+
+  /// Checks that each of the window settings holds `rank` positive integers, as every Keras
+  /// convolution's constructor does; errors name `layer`.
+  static func checkWindow(
+    kernelSize: [Int], strides: [Int], dilationRate: [Int], rank: Int, layer: String
+  ) throws {
+    for (name, values) in [
+      ("kernel_size", kernelSize), ("strides", strides), ("dilation_rate", dilationRate),
+    ] {
+      guard values.count == rank, values.allSatisfy({ $0 > 0 }) else {
+        throw PlexusError.invalidArgument(
+          context: "Layer \(layer)",
+          message: "\(name) must be one or \(rank) positive integers, received \(values)")
+      }
     }
   }
 
@@ -128,12 +140,43 @@ public class BaseConv: Layer {
   /// The output length along spatial axis `axis` for an input of `size` (-1: unknown), or nil
   /// when the (dilated) kernel does not fit.
   func outputLength(_ size: Int, axis: Int) -> Int? {
-    guard size >= 0 else { return -1 }
-    let (before, after) = padding.amounts(
-      size, kernel: kernelSize[axis], stride: strides[axis], dilation: dilationRate[axis])
-    return Convolution2D.outputSize(
+    Self.outputLength(
       size, kernel: kernelSize[axis], stride: strides[axis], dilation: dilationRate[axis],
-      padding: before, after)
+      padding: padding)
+  }
+
+  /// The output length of a convolution along one axis for an input of `size` (-1: unknown),
+  /// or nil when the (dilated) kernel does not fit.
+  static func outputLength(
+    _ size: Int, kernel: Int, stride: Int, dilation: Int, padding: Padding
+  ) -> Int? {
+    guard size >= 0 else { return -1 }
+    let (before, after) = padding.amounts(size, kernel: kernel, stride: stride, dilation: dilation)
+    return Convolution2D.outputSize(
+      size, kernel: kernel, stride: stride, dilation: dilation, padding: before, after)
+  }
+
+  /// The output shape of a 2-D convolution making `filters` channels from `shape`, or an error
+  /// naming `layer` when the kernel does not fit.
+  static func outputShape(
+    _ shape: Shape, filters: Int, kernelSize: [Int], strides: [Int], padding: Padding,
+    dilationRate: [Int], layer: String
+  ) throws -> Shape {
+    let spatial = try (0..<2).map { axis in
+      guard
+        let length = outputLength(
+          shape[axis + 1], kernel: kernelSize[axis], stride: strides[axis],
+          dilation: dilationRate[axis], padding: padding), length != 0
+      else {
+        throw PlexusError.shapeMismatch(
+          context: "Layer \(layer)",
+          expected: "spatial sizes the kernel \(kernelSize) (dilation \(dilationRate)) fits "
+            + "with \"\(padding.rawValue)\" padding (the kernel does not fit)",
+          received: "\(shape)")
+      }
+      return length
+    }
+    return Shape([shape[0]] + spatial + [filters])
   }
 
   public override func build(inputShape: Shape) throws {
