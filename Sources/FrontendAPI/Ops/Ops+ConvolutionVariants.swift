@@ -141,8 +141,10 @@ extension Ops {
       outSizes.append(size)
       amounts += [before, after]
     }
+    let outputShape = try Shape([x.shape[0], outSizes[0], outSizes[1], kernel.shape[2]])
+      .validated(context: op)
     let geometry = try Convolution2D(
-      input: [x.shape[0], outSizes[0], outSizes[1], kernel.shape[2]], filter: kernel.shape,
+      input: outputShape, filter: kernel.shape,
       strides: steps, dilations: dilations, padding: amounts, groups: 1, context: op)
     guard geometry.outputShape == x.shape else {
       throw PlexusError.shapeMismatch(
@@ -159,8 +161,9 @@ extension Ops {
   static func transposedAxis(
     _ size: Int, kernel: Int, stride: Int, dilation: Int, padding: Padding, outputPadding: Int?
   ) -> (size: Int, before: Int, after: Int)? {
+    // Bounded well below Int.max, so that none of the sums below can overflow.
     let (span, spanOverflow) = (kernel - 1).multipliedReportingOverflow(by: dilation)
-    guard !spanOverflow, span < Int.max - stride, size >= 1 else { return nil }
+    guard !spanOverflow, span < Int.max / 4, stride < Int.max / 4, size >= 1 else { return nil }
     let effective = span + 1
     let (left, right): (Int, Int)
     if padding == .valid {

@@ -79,8 +79,13 @@ public final class UpSampling2D: Layer {
   /// The `[output, input]` matrix of linear interpolation weights along one axis, each row
   /// normalized to sum to one (which clamps the edges).
   private static func weights(from input: Int, to output: Int, dtype: DType) throws -> Tensor {
+    let (count, overflow) = output.multipliedReportingOverflow(by: input)
+    guard !overflow, count <= Shape.maximumElementCount else {
+      throw PlexusError.invalidArgument(
+        context: "UpSampling2D", message: "\(input) → \(output) cells is too large to interpolate")
+    }
     let scale = Double(output) / Double(input)
-    var values = [Double](repeating: 0, count: output * input)
+    var values = [Double](repeating: 0, count: count)
     for row in 0..<output {
       let sample = (Double(row) + 0.5) / scale - 0.5
       var total = 0.0
