@@ -282,6 +282,7 @@ def check_plexus(directory):
     expectations = {
         "sequential_mlp.json": dict(inputs=1, outputs=1, layers=3, shared=None),
         "functional_two_towers.json": dict(inputs=2, outputs=2, layers=7, shared="shared"),
+        "cnn.json": dict(inputs=1, outputs=1, layers=12, shared=None),
     }
     failures = 0
     for name, expected in expectations.items():
