@@ -11,9 +11,10 @@ extension ConfigReader {
       throw mismatch(key, "an integer or a list of \(rank) integers")
     }
     if let single = raw.intValue { return [Int](repeating: single, count: rank) }
-    guard let entries = raw.arrayValue, entries.count == rank,
-      case let values = entries.compactMap(\.intValue), values.count == rank
-    else { throw mismatch(key, "an integer or a list of \(rank) integers") }
+    let values = raw.arrayValue?.compactMap(\.intValue) ?? []
+    guard values.count == rank, raw.arrayValue?.count == rank else {
+      throw mismatch(key, "an integer or a list of \(rank) integers")
+    }
     return values
   }
 
