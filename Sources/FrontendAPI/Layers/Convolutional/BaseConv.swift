@@ -137,6 +137,17 @@ public class BaseConv: Layer {
       x, kernel, strides: strides, padding: padding, dilationRate: dilationRate)
   }
 
+  /// The convolution with its bias and a fusable activation in one op, or nil where the layer
+  /// has no fused form (the bias and activation then follow as ops of their own).
+  func convolve(_ x: Tensor, _ kernel: Tensor, bias: Tensor, _ activation: FusedActivation)
+    throws -> Tensor?
+  {
+    guard rank == 2 else { return nil }
+    return try Ops.conv2d(
+      x, kernel, bias: bias, activation: activation, strides: strides, padding: padding,
+      dilationRate: dilationRate)
+  }
+
   /// The output length along spatial axis `axis` for an input of `size` (-1: unknown), or nil
   /// when the (dilated) kernel does not fit.
   func outputLength(_ size: Int, axis: Int) -> Int? {
@@ -210,9 +221,16 @@ public class BaseConv: Layer {
     guard let kernel else {
       throw PlexusError.invalidState(context: "Layer \(identity)", message: "not built")
     }
-    var y = try namingErrors { try convolve(x, kernel.value) }
-    if let bias { y = try Ops.add(y, bias.value) }
-    let output = try activation(y)
+    let output: Tensor
+    if let bias, let fused = FusedActivation(activation),
+      let y = try namingErrors({ try convolve(x, kernel.value, bias: bias.value, fused) })
+    {
+      output = y
+    } else {
+      var y = try namingErrors { try convolve(x, kernel.value) }
+      if let bias { y = try Ops.add(y, bias.value) }
+      output = try activation(y)
+    }
     if let activityRegularizer {
       let batch = Double(Swift.max(output.rank > 0 ? output.shape[0] : 1, 1))
       activityLoss.store(

@@ -63,6 +63,11 @@ public final class Conv2DTranspose: BaseConv {
       dilationRate: dilationRate)
   }
 
+  /// No fused form: the bias and activation follow the transposed convolution as ops.
+  override func convolve(
+    _ x: Tensor, _ kernel: Tensor, bias: Tensor, _ activation: FusedActivation
+  ) throws -> Tensor? { nil }
+
   override func outputLength(_ size: Int, axis: Int) -> Int? {
     guard size >= 0 else { return -1 }
     return Ops.transposedAxis(
