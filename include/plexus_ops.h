@@ -73,6 +73,15 @@ enum px_op_id {
   PX_OP_SPARSE_SOFTMAX_CROSS_ENTROPY_GRADIENT = 203,
   PX_OP_SGD_UPDATE = 220,
   PX_OP_ADAM_UPDATE = 221,
+  PX_OP_CONV2D = 240,
+  PX_OP_CONV2D_BACKWARD_INPUT = 241,
+  PX_OP_CONV2D_BACKWARD_FILTER = 242,
+  PX_OP_CONV2D_BIAS_ACTIVATION = 243,
+  PX_OP_MAX_POOL2D = 250,
+  PX_OP_MAX_POOL2D_GRADIENT = 251,
+  PX_OP_AVG_POOL2D = 252,
+  PX_OP_AVG_POOL2D_GRADIENT = 253,
+  PX_OP_DENSE = 270,
 };
 
 /* Attribute ids (AttributeName), with the snake-case names. */
@@ -101,6 +110,11 @@ enum px_attribute_id {
   PX_ATTR_MEAN = 22, /* "mean" */
   PX_ATTR_STDDEV = 23, /* "stddev" */
   PX_ATTR_DEPTH = 24, /* "depth" */
+  PX_ATTR_DILATIONS = 25, /* "dilations" */
+  PX_ATTR_PADDING = 26, /* "padding" */
+  PX_ATTR_GROUPS = 27, /* "groups" */
+  PX_ATTR_WINDOW = 28, /* "window" */
+  PX_ATTR_ACTIVATION = 29, /* "activation" */
 };
 
 /* Dtype ids (DType). */

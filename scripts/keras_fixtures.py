@@ -89,6 +89,75 @@ def objects():
         "layer/add_unbuilt": layers.Add(name="add_b"),
         "layer/activation_tanh": layers.Activation("tanh", name="activation_a"),
         "layer/activation_gelu": layers.Activation("gelu", name="activation_b"),
+        "layer/conv2d_full": built(
+            layers.Conv2D(
+                8,
+                (3, 5),
+                strides=2,
+                padding="same",
+                groups=2,
+                activation="relu",
+                use_bias=False,
+                kernel_initializer=initializers.HeNormal(seed=3),
+                kernel_regularizer=regularizers.L2(0.01),
+                activity_regularizer=regularizers.L1(0.001),
+                kernel_constraint=constraints.MaxNorm(2),
+                name="conv2d_full",
+            ),
+            (None, 8, 8, 4),
+        ),
+        "layer/conv2d_unbuilt": layers.Conv2D(4, 3, name="conv2d_unbuilt"),
+        "layer/conv1d_causal": built(
+            layers.Conv1D(6, 3, padding="causal", dilation_rate=2, name="conv1d_causal"),
+            (None, 10, 3),
+        ),
+        "layer/max_pooling2d": layers.MaxPooling2D(
+            (2, 3), strides=1, padding="same", name="max_pooling2d_a"
+        ),
+        "layer/average_pooling1d": layers.AveragePooling1D(3, name="average_pooling1d_a"),
+        "layer/global_average_pooling2d": layers.GlobalAveragePooling2D(
+            keepdims=True, name="global_average_pooling2d_a"
+        ),
+        "layer/global_max_pooling1d": layers.GlobalMaxPooling1D(name="global_max_pooling1d_a"),
+        "layer/batch_normalization": built(
+            layers.BatchNormalization(
+                momentum=0.9,
+                epsilon=1e-5,
+                center=False,
+                gamma_regularizer=regularizers.L2(0.1),
+                name="batch_normalization_a",
+            ),
+            (None, 4),
+        ),
+        "layer/layer_normalization_axes": layers.LayerNormalization(
+            axis=[1, 2], name="layer_normalization_a"
+        ),
+        "layer/layer_normalization_built": built(
+            layers.LayerNormalization(name="layer_normalization_b"), (None, 3, 5)
+        ),
+        "layer/zero_padding2d": layers.ZeroPadding2D(((1, 2), (3, 4)), name="zero_padding2d_a"),
+        "layer/up_sampling2d_bilinear": layers.UpSampling2D(
+            (2, 3), interpolation="bilinear", name="up_sampling2d_a"
+        ),
+        "layer/cropping2d": built(layers.Cropping2D(2, name="cropping2d_a"), (None, 6, 6, 1)),
+        "layer/conv2d_transpose": built(
+            layers.Conv2DTranspose(
+                4, 3, strides=2, padding="same", output_padding=1, name="conv2d_transpose_a"
+            ),
+            (None, 5, 5, 2),
+        ),
+        "layer/depthwise_conv2d": layers.DepthwiseConv2D(
+            3,
+            depth_multiplier=2,
+            depthwise_regularizer=regularizers.L1(0.01),
+            name="depthwise_conv2d_a",
+        ),
+        "layer/separable_conv2d": built(
+            layers.SeparableConv2D(
+                8, 3, pointwise_constraint=constraints.NonNeg(), name="separable_conv2d_a"
+            ),
+            (None, 6, 6, 3),
+        ),
         "layer/sequential_unbuilt": keras.Sequential(
             [layers.Dense(2, name="dense_in_sequential"), layers.Dropout(0.1, name="dropout_c")],
             name="unbuilt_sequential",
@@ -213,6 +282,7 @@ def check_plexus(directory):
     expectations = {
         "sequential_mlp.json": dict(inputs=1, outputs=1, layers=3, shared=None),
         "functional_two_towers.json": dict(inputs=2, outputs=2, layers=7, shared="shared"),
+        "cnn.json": dict(inputs=1, outputs=1, layers=12, shared=None),
     }
     failures = 0
     for name, expected in expectations.items():

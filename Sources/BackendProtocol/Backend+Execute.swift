@@ -104,6 +104,20 @@ extension Backend {
     case .sparseSoftmaxCrossEntropy, .sparseSoftmaxCrossEntropyGradient:
       guard let kernels = self as? any CrossEntropyKernels else { throw UnsupportedOp(record.op) }
       try kernels.executeCrossEntropy(record)
+    case .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter:
+      guard let kernels = self as? any ConvolutionKernels else { throw UnsupportedOp(record.op) }
+      try kernels.executeConvolution(record)
+    case .maxPool2d, .maxPool2dGradient, .avgPool2d, .avgPool2dGradient:
+      guard let kernels = self as? any PoolingKernels else { throw UnsupportedOp(record.op) }
+      try kernels.executePooling(record)
+    case .dense:
+      guard let kernels = self as? any DenseKernels else { throw UnsupportedOp(record.op) }
+      try kernels.executeDense(record)
+    case .conv2dBiasActivation:
+      guard let kernels = self as? any FusedConvolutionKernels else {
+        throw UnsupportedOp(record.op)
+      }
+      try kernels.executeFusedConvolution(record)
     default:
       throw UnsupportedOp(record.op)
     }

@@ -6,7 +6,9 @@ import Plexus
 struct BenchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bench",
-    abstract: "Benchmark the backends side by side: sgemm GFLOP/s and MLP seconds per epoch.")
+    abstract:
+      "Benchmark the backends side by side: sgemm GFLOP/s, the CNN's convolutions, the "
+      + "per-step overhead and MLP seconds per epoch.")
 
   @Option(parsing: .upToNextOption, help: "Square sgemm sizes.") var sizes: [Int] = [128, 1024]
   @Option(parsing: .upToNextOption, help: "Backends to compare.")
@@ -15,13 +17,19 @@ struct BenchCommand: ParsableCommand {
   @Option(help: "MLP epochs per backend; the first is warm-up, the median of the rest is reported.")
   var mlpEpochs = 3
   @Option(help: "MLP batch size.") var batchSize = 32
-  @Flag(help: "Skip the MLP benchmark.") var noMlp = false
+  @Option(
+    help: "CNN epochs per backend (batch 128; the first is warm-up when there are more; 0 skips).")
+  var cnnEpochs = 2
+  @Flag(help: "Skip the MLP benchmarks (training and predict).") var noMlp = false
   @Flag(help: "Skip the sgemm benchmark (to profile the rest).") var noSgemm = false
+  @Flag(help: "Skip the convolution benchmark (the CNN's two convolutions at batch 128).")
+  var noConv = false
   @Flag(help: "Print one JSON object per line instead of a table.") var json = false
 
   func validate() throws {
     guard mlpEpochs >= 1 else { throw ValidationError("--mlp-epochs must be at least 1") }
     guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+    guard cnnEpochs >= 0 else { throw ValidationError("--cnn-epochs must be at least 0") }
     guard sizes.allSatisfy({ (1...8192).contains($0) }) else {
       throw ValidationError("--sizes must be in 1...8192")
     }
@@ -47,17 +55,42 @@ struct BenchCommand: ParsableCommand {
           unit: "x")
       }
     }
+    if !noConv { try benchmarkConvolutions(report) }
     for backend in backends {
       let micros = try stepOverhead(backend: backend)
       report.add(name: "tiny_train_step_overhead", backend: backend, value: micros, unit: "us/step")
     }
     if !noMlp {
       let data = try mlpData()
+      try benchmarkPredict(report, data: data)
       for backend in backends {
         let seconds = try mlpEpochSeconds(backend: backend, data: data)
         report.add(
           name: "mlp_b\(batchSize)_epoch", backend: backend, value: seconds, unit: "s/epoch")
       }
+      if cnnEpochs > 0 {
+        for backend in backends {
+          let seconds = try cnnEpochSeconds(backend: backend, data: data)
+          report.add(name: "cnn_b128_epoch", backend: backend, value: seconds, unit: "s/epoch")
+        }
+      }
+    }
+  }
+
+  /// The median seconds per epoch after the first (or the only one), training the anchors'
+  /// CNN at batch 128 on `backend`.
+  private func cnnEpochSeconds(backend: String, data: (Tensor, Tensor)) throws -> Double {
+    try withRandomSeed(1234) {
+      let model = TrainCommand.build(.cnn)
+      model.backend = backend
+      try model.compile(
+        optimizer: Adam(learningRate: 1e-3), loss: SparseCategoricalCrossentropy(fromLogits: true),
+        metrics: ["accuracy"])
+      let timer = EpochTimer()
+      try model.fit(
+        data.0, data.1, batchSize: 128, epochs: cnnEpochs, verbose: 0, callbacks: [timer])
+      let steady = timer.seconds.count > 1 ? Array(timer.seconds.dropFirst()) : timer.seconds
+      return steady.sorted()[steady.count / 2]
     }
   }
 

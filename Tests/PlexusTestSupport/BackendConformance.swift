@@ -1,11 +1,13 @@
 import BackendProtocol
 
 /// Runs every (op, dtype) pair `backend` claims to support on seeded random inputs of a few
-/// shapes, runs the same on `reference`, and returns one line per disagreement (empty when the
-/// backend conforms). `float32` results may differ by `1e-4` relative, `float64` by `1e-9`;
-/// everything else must match exactly. An error thrown by only one of the two is a mismatch.
-/// A record that a backend which ``Backend/refinesSupport`` declines in
-/// ``Backend/supports(_:)`` is not run on it, as the dispatcher would not run it there.
+/// shapes (size-0 and size-1 axes and broadcasting among them), runs the same on `reference`
+/// (or, for the convolution and pooling families, the frontend's composite), and returns one
+/// line per disagreement, each starting with the op and dtype (empty when the backend
+/// conforms). Results may differ by ``ConformanceTolerance/forward(_:_:)``. An error thrown by
+/// only one of the two is a mismatch. A record that a backend which
+/// ``Backend/refinesSupport`` declines in ``Backend/supports(_:)`` is not run on it, as the
+/// dispatcher would not run it there.
 ///
 /// A new backend is tested with one line:
 /// `#expect(try checkBackendConformance(MyBackend(), against: ReferenceBackend()) == [])`.
@@ -22,7 +24,7 @@ public func checkBackendConformance(
 }
 
 /// Runs one op on two backends and records where they disagree.
-private struct ConformanceChecker {
+struct ConformanceChecker {
   let backend: any Backend
   let reference: any Backend
   var random: SplitMix64
@@ -38,13 +40,14 @@ private struct ConformanceChecker {
     switch op.family {
     case .memory: try checkMemory(op, dtype)
     case .unary:
-      for shape: Shape in [[7], [3, 5], []] {
+      for shape: Shape in [[7], [3, 5], [], [0], [2, 0, 3], [1, 1, 4]] {
         let x = input(dtype, shape, domain: Self.domain(op))
         try compare(op, dtype, "\(shape)", [x], output: op.producesBool ? .bool : dtype, shape)
       }
     case .binary:
       let pairs: [(Shape, Shape)] = [
         ([2, 3], [2, 3]), ([4, 3], [3]), ([2, 1, 3], [4, 1]), ([5], [1]), ([1], [2, 2]),
+        ([0, 3], [3]), ([1, 0], [4, 1]), ([1], [1, 1]), ([2, 1, 1], [1, 3, 1]), ([], [2]),
       ]
       for (left, right) in pairs {
         let a = input(dtype, left, domain: op == .power ? .positive : .signed)
@@ -54,7 +57,9 @@ private struct ConformanceChecker {
           op, dtype, "\(left)·\(right)", [a, b], output: op.producesBool ? .bool : dtype, shape)
       }
     case .selection:
-      let triples: [(Shape, Shape, Shape)] = [([2, 3], [2, 3], [2, 3]), ([2, 1], [1, 3], [3])]
+      let triples: [(Shape, Shape, Shape)] = [
+        ([2, 3], [2, 3], [2, 3]), ([2, 1], [1, 3], [3]), ([0], [0], [1]), ([1, 1], [1], [1, 2]),
+      ]
       for (c, l, r) in triples {
         let condition = input(.bool, c, domain: .signed)
         let a = input(dtype, l, domain: .signed)
@@ -66,6 +71,7 @@ private struct ConformanceChecker {
     case .layout: try checkLayout(op, dtype)
     case .linearAlgebra: try checkMatmul(dtype)
     case .random: try checkRandom(op, dtype)
+    case .fused where Self.isWindowed(op): try checkWindowed(op, dtype)
     case .fused: try checkFused(op, dtype)
     }
   }
@@ -94,12 +100,16 @@ private struct ConformanceChecker {
     let shape: Shape = [3, 4, 5]
     let single = op == .argmax || op == .argmin
     let axisSets: [[Int]] = single ? [[0], [1], [2]] : [[0], [1], [2], [0, 2], [0, 1, 2]]
-    for axes in axisSets {
+    // Size-1 axes, and an empty tensor reduced along a non-empty axis (the frontend never
+    // sends a reduction along an empty axis: it answers those itself).
+    let cases =
+      axisSets.map { (shape, $0) } + [([1, 4, 1], [0]), ([1, 4, 1], [1]), ([0, 3], [1])]
+    for (shape, axes) in cases {
       let x = input(dtype, shape, domain: op == .prod ? .small : .signed)
       let kept = shape.dims.indices.filter { !axes.contains($0) }.map { shape[$0] }
       try compare(
-        op, dtype, "axes \(axes)", [x], [.axes: .ints(axes)], output: single ? .int32 : dtype,
-        Shape(kept))
+        op, dtype, "\(shape) axes \(axes)", [x], [.axes: .ints(axes)],
+        output: single ? .int32 : dtype, Shape(kept))
     }
   }
 
@@ -107,7 +117,8 @@ private struct ConformanceChecker {
     switch op {
     case .transpose:
       for (shape, permutation) in [
-        ([2, 3, 4], [2, 0, 1]), ([3, 5], [1, 0]), ([2, 3, 4], [0, 2, 1]),
+        ([2, 3, 4], [2, 0, 1]), ([3, 5], [1, 0]), ([2, 3, 4], [0, 2, 1]), ([0, 3, 1], [1, 2, 0]),
+        ([1, 1, 5], [2, 1, 0]),
       ] {
         let x = input(dtype, Shape(shape), domain: .signed)
         let outShape = Shape(permutation.map { shape[$0] })
@@ -120,9 +131,12 @@ private struct ConformanceChecker {
       try compare(op, dtype, "axis 1", parts, [.axis: .int(1)], output: dtype, [2, 5])
       let rows = [input(dtype, [1, 3], domain: .signed), input(dtype, [2, 3], domain: .signed)]
       try compare(op, dtype, "axis 0", rows, [.axis: .int(0)], output: dtype, [3, 3])
+      let empty = [input(dtype, [2, 0], domain: .signed), input(dtype, [2, 3], domain: .signed)]
+      try compare(op, dtype, "an empty part", empty, [.axis: .int(1)], output: dtype, [2, 3])
     case .slice:
       let x = input(dtype, [4, 5, 2], domain: .signed)
       try compare(op, dtype, "", [x], [.starts: .ints([1, 2, 1])], output: dtype, [2, 3, 1])
+      try compare(op, dtype, "empty", [x], [.starts: .ints([4, 0, 0])], output: dtype, [0, 5, 2])
     case .pad:
       let x = input(dtype, [2, 3], domain: .signed)
       try compare(
@@ -134,6 +148,8 @@ private struct ConformanceChecker {
       try compare(op, dtype, "axis 0", [x, indices], [.axis: .int(0)], output: dtype, [2, 2, 3])
       let wide = integers(.int64, [4], below: 3)
       try compare(op, dtype, "axis 1", [x, wide], [.axis: .int(1)], output: dtype, [5, 4])
+      let none = integers(.int32, [0], below: 5)
+      try compare(op, dtype, "no indices", [x, none], [.axis: .int(0)], output: dtype, [0, 3])
     case .oneHot:
       let indices = integers(.int32, [2, 3], below: 4)
       try compare(op, dtype, "", [indices], [.depth: .int(4)], output: dtype, [2, 3, 4])
@@ -156,6 +172,8 @@ private struct ConformanceChecker {
       ([2, 3, 4], [2, 4, 5], false, false, [2, 3, 5]),
       ([2, 3, 4], [4, 5], false, false, [2, 3, 5]),
       ([4, 2], [3, 2, 5], false, false, [3, 4, 5]),
+      ([1, 0], [0, 5], false, false, [1, 5]), ([0, 3], [3, 2], false, false, [0, 2]),
+      ([3, 1], [1, 1], false, true, [3, 1]),
     ]
     for (left, right, ta, tb, outShape) in cases {
       let a = input(dtype, left, domain: .signed)
@@ -234,7 +252,7 @@ private struct ConformanceChecker {
   }
 
   /// Executes a record of `op` on `backend` with fresh outputs.
-  private func run(
+  func run(
     _ backend: any Backend, _ op: OpCode, _ inputs: [TensorBuffer], _ attributes: OpAttributes,
     _ outputs: [(DType, Shape)]
   ) throws -> (ExecutionStatus, [TensorBuffer]) {
@@ -281,7 +299,7 @@ private struct ConformanceChecker {
       mismatches.append("\(label): \(backend.name) threw \(error)")
       return
     }
-    agree(label, expected, actual)
+    agree(op, label, expected, actual)
   }
 
   /// Runs an in-place op on both backends, each from its own copies of the inputs at
@@ -307,7 +325,7 @@ private struct ConformanceChecker {
       }
       results.append(updated.map { state[$0] })
     }
-    for (expected, actual) in zip(results[0], results[1]) { agree(label, expected, actual) }
+    for (expected, actual) in zip(results[0], results[1]) { agree(op, label, expected, actual) }
   }
 
   /// Records a mismatch unless both backends reject the record (an invalid index, say).
@@ -323,11 +341,16 @@ private struct ConformanceChecker {
   }
 
   /// Compares two results element by element within the dtype's tolerance.
-  private mutating func agree(_ label: String, _ expected: TensorBuffer, _ actual: TensorBuffer) {
+  mutating func agree(
+    _ op: OpCode, _ label: String, _ expected: TensorBuffer, _ actual: TensorBuffer
+  ) {
     let want = bufferValues(expected)
     let got = bufferValues(actual)
-    let dtype = expected.dtype
-    let tolerance = dtype == .float32 ? 1e-4 : dtype == .float64 ? 1e-9 : 0
+    let tolerance = ConformanceTolerance.forward(op, expected.dtype)
+    guard want.count == got.count else {
+      mismatches.append("\(label): \(got.count) elements, expected \(want.count)")
+      return
+    }
     for index in want.indices {
       let (w, g) = (want[index], got[index])
       if w.isNaN && g.isNaN { continue }
@@ -350,7 +373,7 @@ private struct ConformanceChecker {
 
   /// Seeded random elements of `dtype`: floats in a range that suits `domain`, integers in
   /// -20...20 (1...20 for `nonZero`, 0...3 for `small`), bytes and bools at random.
-  private mutating func input(_ dtype: DType, _ shape: Shape, domain: Domain) -> TensorBuffer {
+  mutating func input(_ dtype: DType, _ shape: Shape, domain: Domain) -> TensorBuffer {
     let values = (0..<shape.elementCount).map { _ -> Double in
       let unit = random.unit()
       switch (dtype, domain) {
@@ -377,7 +400,7 @@ private struct ConformanceChecker {
 }
 
 /// A small, seeded generator (SplitMix64), so every run checks the same inputs.
-private struct SplitMix64 {
+struct SplitMix64 {
   var state: UInt64
   init(seed: UInt64) { state = seed }
 

@@ -20,8 +20,13 @@ public struct GradientCase {
 /// beyond `tolerance` (relative, with an absolute floor of 1). A case during which `backend` ran
 /// none of the ops itself is reported too: comparing two runs of the same reference kernels
 /// could never fail.
+///
+/// With `skippingUnexercised`, a case the backend ran nothing of is skipped instead (the suite
+/// runs every op's case on every backend, most of which implement only some ops); `exercised`
+/// then counts the cases that did run on it.
 public func checkGradientConformance(
-  backend: String, cases: [GradientCase], tolerance: Double = 1e-4
+  backend: String, cases: [GradientCase], tolerance: Double = 1e-4,
+  skippingUnexercised: Bool = false, exercised: UnsafeMutablePointer<Int>? = nil
 ) throws -> [String] {
   func run(_ name: String, _ gradientCase: GradientCase) throws -> ([Float], DispatchStatistics) {
     try Dispatcher.recordingStatistics {
@@ -42,8 +47,10 @@ public func checkGradientConformance(
     let (expected, _) = try run("reference", gradientCase)
     let (actual, statistics) = try run(backend, gradientCase)
     if statistics.dispatchCount(backend: backend) == 0 {
+      if skippingUnexercised { continue }
       problems.append("\(gradientCase.name): \(backend) ran none of the ops")
     }
+    exercised?.pointee += 1
     guard expected.count == actual.count else {
       problems.append("\(gradientCase.name): \(actual.count) values, expected \(expected.count)")
       continue

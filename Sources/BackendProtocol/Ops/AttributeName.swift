@@ -15,7 +15,8 @@ public enum AttributeName: UInt32, Sendable, Hashable, CaseIterable, CustomStrin
   case axis = 3
   /// `[Int]`: the first element of the box on each axis (`slice`).
   case starts = 4
-  /// `[Int]`: the step between taken elements on each axis (reserved for strided ops).
+  /// `[Int]`: the step between windows on each spatial axis, `[height, width]` (`conv2d`,
+  /// pooling).
   case strides = 5
   /// `[Int]`: elements added ahead of each axis; the rest of `out.shape` comes after (`pad`).
   case paddingBefore = 6
@@ -55,6 +56,18 @@ public enum AttributeName: UInt32, Sendable, Hashable, CaseIterable, CustomStrin
   case standardDeviation = 23
   /// `Int`: the number of classes (`one_hot`).
   case depth = 24
+  /// `[Int]`: the spacing between a filter's taps, `[height, width]` (`conv2d`).
+  case dilations = 25
+  /// `[Int]`: implicit zeros (or, for max pooling, never-chosen cells) around the spatial axes,
+  /// `[top, bottom, left, right]` (`conv2d`, pooling).
+  case padding = 26
+  /// `Int`: the channel groups, each convolved with its own filters (`conv2d`; the channel
+  /// count for a depthwise convolution).
+  case groups = 27
+  /// `[Int]`: the pooling window, `[height, width]` (pooling).
+  case window = 28
+  /// `Int`: the ``FusedActivation`` applied to the result (`dense`, `conv2d_bias_activation`).
+  case activation = 29
 
   public var description: String {
     switch self {
@@ -82,6 +95,11 @@ public enum AttributeName: UInt32, Sendable, Hashable, CaseIterable, CustomStrin
     case .mean: "mean"
     case .standardDeviation: "stddev"
     case .depth: "depth"
+    case .dilations: "dilations"
+    case .padding: "padding"
+    case .groups: "groups"
+    case .window: "window"
+    case .activation: "activation"
     }
   }
 }

@@ -31,6 +31,15 @@
 /// | `sparse_softmax_cross_entropy_gradient` | logits, labels, upstream `[...]` | — | `[..., C]`: `(softmax(logits) - onehot(label)) · upstream` |
 /// | `sgd_update` | variable, gradient, learning rate (`float64` scalar), [velocity] | `momentum`, `nesterov` | none: variable and velocity in place |
 /// | `adam_update` | one or more groups of (variable, gradient, m, v), then learning rate (`float64` scalar) and step (`int64` scalar) | `beta_1`, `beta_2`, `epsilon` | none: every variable, m, v in place |
+/// | `conv2d` | x `[N, H, W, C]`, filter `[KH, KW, C/groups, O]` | `strides`, `dilations`, `padding` (top, bottom, left, right), `groups` | `[N, OH, OW, O]` (see ``Convolution2D``) |
+/// | `conv2d_backward_input` | upstream `[N, OH, OW, O]`, filter | as `conv2d` | the input's gradient `[N, H, W, C]` (the output's shape says H, W, C) |
+/// | `conv2d_backward_filter` | x, upstream | as `conv2d` | the filter's gradient `[KH, KW, C/groups, O]` |
+/// | `conv2d_bias_activation` | x, filter, bias `[O]` | as `conv2d`, and `activation` | `activation(conv2d(x, filter) + bias)` |
+/// | `max_pool2d` | x `[N, H, W, C]` | `window`, `strides`, `padding` | `[N, OH, OW, C]`: the window's maximum, padding never chosen (see ``Pooling2D``) |
+/// | `max_pool2d_gradient` | x, upstream `[N, OH, OW, C]` | as `max_pool2d` | x's shape: each upstream value added at its window's first maximum |
+/// | `avg_pool2d` | x | as `max_pool2d` | the mean over the window's cells inside the input (padding not counted) |
+/// | `avg_pool2d_gradient` | upstream | as `max_pool2d` | the input's gradient (the output's shape says H, W) |
+/// | `dense` | x `[..., K]`, kernel `[K, N]`, [bias `[N]`] | `activation` (see ``FusedActivation``) | `[..., N]`: `activation(x · kernel + bias)` |
 public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConvertible {
   // Memory
   case copy = 1
@@ -113,6 +122,15 @@ public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConver
   case sparseSoftmaxCrossEntropyGradient = 203
   case sgdUpdate = 220
   case adamUpdate = 221
+  case conv2d = 240
+  case conv2dBackwardInput = 241
+  case conv2dBackwardFilter = 242
+  case conv2dBiasActivation = 243
+  case maxPool2d = 250
+  case maxPool2dGradient = 251
+  case avgPool2d = 252
+  case avgPool2dGradient = 253
+  case dense = 270
 
   /// The family an op belongs to, which decides the `Backend` method that runs it.
   public var family: OpFamily {
@@ -212,6 +230,15 @@ public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConver
     case .sparseSoftmaxCrossEntropyGradient: "sparse_softmax_cross_entropy_gradient"
     case .sgdUpdate: "sgd_update"
     case .adamUpdate: "adam_update"
+    case .conv2d: "conv2d"
+    case .conv2dBackwardInput: "conv2d_backward_input"
+    case .conv2dBackwardFilter: "conv2d_backward_filter"
+    case .conv2dBiasActivation: "conv2d_bias_activation"
+    case .maxPool2d: "max_pool2d"
+    case .maxPool2dGradient: "max_pool2d_gradient"
+    case .avgPool2d: "avg_pool2d"
+    case .avgPool2dGradient: "avg_pool2d_gradient"
+    case .dense: "dense"
     }
   }
 }

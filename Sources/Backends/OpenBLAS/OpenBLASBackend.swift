@@ -2,8 +2,9 @@ import BackendProtocol
 import CBLAS
 import Synchronization
 
-/// Matrix products through OpenBLAS's CBLAS (`cblas_sgemm`, `cblas_dgemm`); everything else
-/// runs on the reference backend, because ``supports(_:_:)`` answers false for it.
+/// Matrix products through OpenBLAS's CBLAS (`cblas_sgemm`, `cblas_dgemm`) and convolutions as
+/// im2col + `sgemm` (``ConvolutionKernels``); everything else runs on the reference backend,
+/// because ``supports(_:_:)`` answers false for it.
 public final class OpenBLASBackend: Backend, Sendable {
   /// `"openblas"`.
   public let name = "openblas"
@@ -14,11 +15,13 @@ public final class OpenBLASBackend: Backend, Sendable {
 
   /// The thread count set through ``setThreadCount(_:)`` (0: OpenBLAS's own default).
   private let configuredThreads = Atomic<Int>(0)
+  /// The thread count set through ``setThreadCount(_:)`` (OpenBLAS's own default until then).
+  var threadCount: Int { Swift.max(1, configuredThreads.load(ordering: .relaxed)) }
   /// The count last handed to OpenBLAS, so it is only called on a change.
   private let appliedThreads = Atomic<Int>(0)
   /// OpenBLAS's thread count is process-wide: changing it while another thread is inside
   /// `sgemm` is unsafe, so every product and every change holds this lock.
-  private static let lock = Mutex(())
+  static let lock = Mutex(())
 
   /// Creates the backend; OpenBLAS keeps its own thread setting until ``setThreadCount(_:)``.
   public init() {
@@ -27,9 +30,15 @@ public final class OpenBLASBackend: Backend, Sendable {
     appliedThreads.store(initial, ordering: .relaxed)
   }
 
-  /// True only for `matmul` on `float32` and `float64`.
+  /// True for `matmul` on `float32` and `float64`, and for the convolution family on
+  /// `float32`.
   public func supports(_ op: OpCode, _ dtype: DType) -> Bool {
-    op == .matmul && (dtype == .float32 || dtype == .float64)
+    switch op {
+    case .matmul: dtype == .float32 || dtype == .float64
+    case .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter, .conv2dBiasActivation:
+      dtype == .float32
+    default: false
+    }
   }
 
   /// Sets OpenBLAS's process-wide thread count (`openblas_set_num_threads`).
@@ -38,7 +47,7 @@ public final class OpenBLASBackend: Backend, Sendable {
     Self.lock.withLock { _ in apply(threads: Swift.max(1, count)) }
   }
 
-  private func apply(threads: Int) {
+  func apply(threads: Int) {
     if appliedThreads.exchange(threads, ordering: .relaxed) != threads {
       openblas_set_num_threads(Int32(clamping: threads))
     }

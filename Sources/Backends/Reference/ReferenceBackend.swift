@@ -36,7 +36,8 @@ public final class ReferenceBackend: Backend, SoftmaxKernels, OptimizerKernels,
   /// `a`; for `cast`, the source dtype).
   public func supports(_ op: OpCode, _ dtype: DType) -> Bool {
     switch dtype {
-    case .float32, .float64: op != .logicalNot && op != .logicalAnd && op != .logicalOr
+    case .float32, .float64:
+      op != .logicalNot && op != .logicalAnd && op != .logicalOr && !Self.isComposedFamily(op)
     case .int32, .int64: Self.isIntegerOp(op) || op == .oneHot
     case .uint8: Self.isByteOp(op) || op == .oneHot
     case .bool:
@@ -48,6 +49,18 @@ public final class ReferenceBackend: Backend, SoftmaxKernels, OptimizerKernels,
 
   // Switches rather than sets: the dispatcher asks before every op, and a switch is a table
   // lookup where a set would hash.
+
+  /// The kernel families this backend leaves to the frontend's composites (convolution,
+  /// pooling, fused dense): the composites are the oracle other backends are held to, so they stay the one
+  /// implementation here.
+  private static func isComposedFamily(_ op: OpCode) -> Bool {
+    switch op {
+    case .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter, .conv2dBiasActivation, .maxPool2d,
+      .maxPool2dGradient, .avgPool2d, .avgPool2dGradient, .dense:
+      true
+    default: false
+    }
+  }
   private static func isByteOp(_ op: OpCode) -> Bool {
     switch op {
     case .copy, .fill, .cast, .equal, .notEqual, .select, .transpose, .concat, .slice, .gather,

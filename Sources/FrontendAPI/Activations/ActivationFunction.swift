@@ -105,3 +105,16 @@ public struct ActivationFunction: Sendable, Hashable, Codable, CustomStringConve
 
   public var description: String { name }
 }
+
+extension FusedActivation {
+  /// The fused form of `activation`, or nil when a kernel cannot apply it in the same pass.
+  init?(_ activation: ActivationFunction) {
+    switch activation.name {
+    case "linear": self = .linear
+    case "relu": self = .relu
+    case "sigmoid": self = .sigmoid
+    case "tanh": self = .tanh
+    default: return nil
+    }
+  }
+}

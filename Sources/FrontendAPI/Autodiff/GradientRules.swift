@@ -14,6 +14,10 @@ enum GradientRules {
       return [try Ops.reshape(grad, inputs[0].shape)]
     case .custom(_, let rule):
       return try rule(grad)
+    case .primitive(let op, let attributes) where isWindowed(op):
+      return try windowed(op, attributes, inputs, y, grad, needs: needs)
+    case .primitive(.dense, let attributes):
+      return try dense(attributes, inputs, y, grad, needs: needs)
     case .primitive(let op, let attributes):
       switch op.family {
       case .unary: return [try unary(op, inputs[0], y, grad)]
@@ -252,7 +256,7 @@ enum GradientRules {
     return try Ops.reshape(summed, shape)
   }
 
-  private static func zero(_ like: Tensor) throws -> Tensor {
+  static func zero(_ like: Tensor) throws -> Tensor {
     try Tensor.scalar(0, dtype: like.dtype)
   }
 }

@@ -1,7 +1,11 @@
 extension Layer {
-  /// Keras layers without a `build` method of their own: Keras writes no `build_config`
-  /// for them.
-  static let buildlessClasses: Set<String> = ["Dropout", "Reshape", "Activation", "InputLayer"]
+  /// Keras layers without a `build` method of their own, or built as soon as they are made
+  /// (pooling): Keras writes no `build_config` for them.
+  static let buildlessClasses: Set<String> = [
+    "Dropout", "Reshape", "Activation", "InputLayer", "MaxPooling1D", "MaxPooling2D",
+    "AveragePooling1D", "AveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
+    "GlobalAveragePooling1D", "GlobalAveragePooling2D",
+  ]
 
   /// What Keras writes under `build_config`: the input shape(s) the layer was built for, or
   /// nil when unbuilt or when Keras writes none for this class.

@@ -98,6 +98,71 @@ enum KerasFixtureCases {
       "layer/add_unbuilt": layer { Add(name: "add_b") },
       "layer/activation_tanh": layer { Activation(.tanh, name: "activation_a") },
       "layer/activation_gelu": layer { Activation(.gelu, name: "activation_b") },
+      "layer/conv2d_full": layer {
+        try built(
+          Conv2D(
+            8, kernelSize: [3, 5], strides: 2, padding: .same, groups: 2, activation: .relu,
+            useBias: false, kernelInitializer: Initializer.heNormal.seeded(3),
+            kernelRegularizer: L2(0.01), activityRegularizer: L1(0.001),
+            kernelConstraint: MaxNorm(2), name: "conv2d_full"),
+          [[-1, 8, 8, 4]])
+      },
+      "layer/conv2d_unbuilt": layer { Conv2D(4, kernelSize: 3, name: "conv2d_unbuilt") },
+      "layer/conv1d_causal": layer {
+        try built(
+          Conv1D(6, kernelSize: 3, padding: .causal, dilationRate: 2, name: "conv1d_causal"),
+          [[-1, 10, 3]])
+      },
+      "layer/max_pooling2d": layer {
+        MaxPooling2D(poolSize: [2, 3], strides: 1, padding: .same, name: "max_pooling2d_a")
+      },
+      "layer/average_pooling1d": layer {
+        AveragePooling1D(poolSize: 3, name: "average_pooling1d_a")
+      },
+      "layer/global_average_pooling2d": layer {
+        GlobalAveragePooling2D(keepdims: true, name: "global_average_pooling2d_a")
+      },
+      "layer/global_max_pooling1d": layer { GlobalMaxPooling1D(name: "global_max_pooling1d_a") },
+      "layer/batch_normalization": layer {
+        try built(
+          BatchNormalization(
+            momentum: 0.9, epsilon: 1e-5, center: false, gammaRegularizer: L2(0.1),
+            name: "batch_normalization_a"),
+          [[-1, 4]])
+      },
+      "layer/layer_normalization_axes": layer {
+        LayerNormalization(axis: [1, 2], name: "layer_normalization_a")
+      },
+      "layer/layer_normalization_built": layer {
+        try built(LayerNormalization(name: "layer_normalization_b"), [[-1, 3, 5]])
+      },
+      "layer/zero_padding2d": layer {
+        ZeroPadding2D(padding: ((1, 2), (3, 4)), name: "zero_padding2d_a")
+      },
+      "layer/up_sampling2d_bilinear": layer {
+        UpSampling2D(size: [2, 3], interpolation: .bilinear, name: "up_sampling2d_a")
+      },
+      "layer/cropping2d": layer {
+        try built(Cropping2D(cropping: 2, name: "cropping2d_a"), [[-1, 6, 6, 1]])
+      },
+      "layer/conv2d_transpose": layer {
+        try built(
+          Conv2DTranspose(
+            4, kernelSize: 3, strides: 2, padding: .same, outputPadding: 1,
+            name: "conv2d_transpose_a"),
+          [[-1, 5, 5, 2]])
+      },
+      "layer/depthwise_conv2d": layer {
+        DepthwiseConv2D(
+          kernelSize: 3, depthMultiplier: 2, depthwiseRegularizer: L1(0.01),
+          name: "depthwise_conv2d_a")
+      },
+      "layer/separable_conv2d": layer {
+        try built(
+          SeparableConv2D(
+            8, kernelSize: 3, pointwiseConstraint: NonNeg(), name: "separable_conv2d_a"),
+          [[-1, 6, 6, 3]])
+      },
       "layer/sequential_unbuilt": layer {
         Sequential(
           [Dense(2, name: "dense_in_sequential"), Dropout(0.1, name: "dropout_c")],

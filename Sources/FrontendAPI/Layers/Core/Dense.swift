@@ -92,9 +92,15 @@ public final class Dense: Layer {
     guard let kernel else {
       throw PlexusError.invalidState(context: "Layer \(identity)", message: "not built")
     }
-    var y = try Ops.matmul(x, kernel.value)
-    if let bias { y = try Ops.add(y, bias.value) }
-    let output = try activation(y)
+    let output: Tensor
+    if let fused = FusedActivation(activation) {
+      // One fused kernel where a backend has one; otherwise the same three ops as below.
+      output = try Ops.dense(x, kernel.value, bias: bias?.value, activation: fused)
+    } else {
+      var y = try Ops.matmul(x, kernel.value)
+      if let bias { y = try Ops.add(y, bias.value) }
+      output = try activation(y)
+    }
     if let activityRegularizer {
       let batch = Double(Swift.max(output.rank > 0 ? output.shape[0] : 1, 1))
       let penalty = try Ops.divide(

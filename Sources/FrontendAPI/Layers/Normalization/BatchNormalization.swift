@@ -1,0 +1,217 @@
+/// Normalizes each feature of `axis` over the batch (and every other axis), then scales and
+/// shifts it:
+///
+///     y = gamma · (x - mean) / sqrt(variance + epsilon) + beta
+///
+/// In training (`training: true` on a trainable layer) `mean` and `variance` are the batch's
+/// (the variance biased), and the moving statistics follow them:
+/// `moving = moving·momentum + batch·(1 - momentum)`. Otherwise, and always once `trainable` is
+/// false (as in Keras 3, so a frozen layer stays in inference mode under `fit`), the moving
+/// statistics are used.
+///
+/// ```swift
+/// let bn = BatchNormalization()
+/// let y = try bn(x, training: true)   // x: (batch, 28, 28, 32), normalized per channel
+/// ```
+/// Input and output of any shape; `gamma`, `beta`, `movingMean` and `movingVariance` are
+/// `(x.shape[axis])`, the last two non-trainable. Written from primitive ops, so the tape
+/// differentiates through the batch statistics. Equivalent to `keras.layers.BatchNormalization`.
+public final class BatchNormalization: Layer {
+  /// The feature axis (-1: the last, channels-last).
+  public let axis: Int
+  /// How much of the moving statistics each training step keeps.
+  public let momentum: Double
+  /// Added to the variance before the square root.
+  public let epsilon: Double
+  /// Whether `beta` is added.
+  public let center: Bool
+  /// Whether `gamma` multiplies.
+  public let scale: Bool
+  /// How `beta` starts.
+  public let betaInitializer: Initializer
+  /// How `gamma` starts.
+  public let gammaInitializer: Initializer
+  /// How the moving mean starts.
+  public let movingMeanInitializer: Initializer
+  /// How the moving variance starts.
+  public let movingVarianceInitializer: Initializer
+  /// The penalty on `beta`, if any.
+  public let betaRegularizer: (any Regularizer)?
+  /// The penalty on `gamma`, if any.
+  public let gammaRegularizer: (any Regularizer)?
+  /// The projection applied to `beta` after each update, if any.
+  public let betaConstraint: (any Constraint)?
+  /// The projection applied to `gamma` after each update, if any.
+  public let gammaConstraint: (any Constraint)?
+  /// Keras's `renorm_momentum`, unused (renormalization is not supported) but written back.
+  var renormMomentum = 0.99
+
+  /// The scale, once built (nil without `scale`).
+  public private(set) var gamma: Variable?
+  /// The shift, once built (nil without `center`).
+  public private(set) var beta: Variable?
+  /// The moving mean, once built; not trainable.
+  public private(set) var movingMean: Variable?
+  /// The moving variance, once built; not trainable.
+  public private(set) var movingVariance: Variable?
+  /// `axis` resolved against the built input's rank.
+  private var featureAxis = 0
+
+  /// Creates the layer; weights are made at the first call.
+  public init(
+    axis: Int = -1, momentum: Double = 0.99, epsilon: Double = 1e-3, center: Bool = true,
+    scale: Bool = true, betaInitializer: Initializer = .zeros,
+    gammaInitializer: Initializer = .ones, movingMeanInitializer: Initializer = .zeros,
+    movingVarianceInitializer: Initializer = .ones, betaRegularizer: (any Regularizer)? = nil,
+    gammaRegularizer: (any Regularizer)? = nil, betaConstraint: (any Constraint)? = nil,
+    gammaConstraint: (any Constraint)? = nil, name: String? = nil
+  ) {
+    self.axis = axis
+    self.momentum = momentum
+    self.epsilon = epsilon
+    self.center = center
+    self.scale = scale
+    self.betaInitializer = betaInitializer
+    self.gammaInitializer = gammaInitializer
+    self.movingMeanInitializer = movingMeanInitializer
+    self.movingVarianceInitializer = movingVarianceInitializer
+    self.betaRegularizer = betaRegularizer
+    self.gammaRegularizer = gammaRegularizer
+    self.betaConstraint = betaConstraint
+    self.gammaConstraint = gammaConstraint
+    super.init(name: name)
+  }
+
+  public override var inputSpec: InputSpec? {
+    guard let buildShape, let movingMean else { return nil }
+    return InputSpec(rank: buildShape.rank, axes: [featureAxis: movingMean.shape[0]])
+  }
+
+  /// Checks the settings; errors name the layer.
+  func validate() throws {
+    guard epsilon.isFinite, epsilon >= 0, momentum.isFinite else {
+      throw PlexusError.invalidArgument(
+        context: "Layer \(identity)",
+        message: "epsilon must be finite and ≥ 0 and momentum finite, received epsilon "
+          + "\(epsilon) and momentum \(momentum)")
+    }
+  }
+
+  public override func build(inputShape: Shape) throws {
+    try validate()
+    guard let resolved = Shape.normalize(axis: axis, rank: inputShape.rank), resolved > 0 else {
+      throw PlexusError.invalidArgument(
+        context: "Layer \(identity)",
+        message: "axis \(axis) is not a feature axis of an input of shape \(inputShape)")
+    }
+    let size = inputShape[resolved]
+    guard size > 0 else {
+      throw PlexusError.shapeMismatch(
+        context: "Layer \(identity)", expected: "a known size along axis \(axis)",
+        received: "\(inputShape)")
+    }
+    featureAxis = resolved
+    if scale {
+      let gamma = try addWeight(name: "gamma", shape: [size], initializer: gammaInitializer)
+      gamma.constraint = gammaConstraint
+      self.gamma = gamma
+    }
+    if center {
+      let beta = try addWeight(name: "beta", shape: [size], initializer: betaInitializer)
+      beta.constraint = betaConstraint
+      self.beta = beta
+    }
+    movingMean = try addWeight(
+      name: "moving_mean", shape: [size], initializer: movingMeanInitializer, trainable: false)
+    movingVariance = try addWeight(
+      name: "moving_variance", shape: [size], initializer: movingVarianceInitializer,
+      trainable: false)
+  }
+
+  public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
+    guard let movingMean, let movingVariance else {
+      throw PlexusError.invalidState(context: "Layer \(identity)", message: "not built")
+    }
+    let reduction = (0..<x.rank).filter { $0 != featureAxis }
+    let mean: Tensor
+    let variance: Tensor
+    if training && trainable {
+      (mean, variance) = try Ops.moments(x, axes: reduction)
+      let keep = try Tensor.scalar(momentum, dtype: x.dtype)
+      let take = try Tensor.scalar(1 - momentum, dtype: x.dtype)
+      for (moving, batch) in [(movingMean, mean), (movingVariance, variance)] {
+        try moving.assign(
+          Ops.add(
+            Ops.multiply(moving.value, keep), Ops.multiply(Ops.stopGradient(batch), take)))
+      }
+    } else {
+      (mean, variance) = (movingMean.value, movingVariance.value)
+    }
+    return try Ops.batchNormalization(
+      x, mean: mean, variance: variance, axis: featureAxis, offset: beta?.value,
+      scale: gamma?.value, epsilon: epsilon)
+  }
+
+  public override func computeOutputShape(_ inputShapes: [Shape]) throws -> Shape {
+    guard let shape = inputShapes.first else { return [] }
+    return shape
+  }
+
+  /// Keras's BatchNormalization config (without renormalization or synchronization, which
+  /// Plexus does not support).
+  public override var config: [String: ConfigValue] {
+    super.config.merging([
+      "axis": .int(axis), "momentum": .double(momentum), "epsilon": .double(epsilon),
+      "center": .bool(center), "scale": .bool(scale),
+      "beta_initializer": betaInitializer.serialized.value,
+      "gamma_initializer": gammaInitializer.serialized.value,
+      "moving_mean_initializer": movingMeanInitializer.serialized.value,
+      "moving_variance_initializer": movingVarianceInitializer.serialized.value,
+      "beta_regularizer": .optional(betaRegularizer?.serialized.value),
+      "gamma_regularizer": .optional(gammaRegularizer?.serialized.value),
+      "beta_constraint": .optional(betaConstraint?.serialized.value),
+      "gamma_constraint": .optional(gammaConstraint?.serialized.value),
+      "synchronized": false, "renorm": false, "renorm_clipping": .null,
+      "renorm_momentum": .double(renormMomentum),
+    ]) { $1 }
+  }
+
+  /// Builds the layer from Keras's config.
+  static func make(_ config: ConfigReader) throws -> Layer {
+    let settings = try LayerSettings(config)
+    try config.requireDefault("synchronized", false, reason: "Plexus runs on one device")
+    let renorm = "Plexus's BatchNormalization has no batch renormalization"
+    try config.requireDefault("renorm", false, reason: renorm)
+    try config.requireDefault("renorm_clipping", .null, reason: renorm)
+    let layer = BatchNormalization(
+      axis: try config.optionalInt("axis", default: -1) ?? -1,
+      momentum: try config.double("momentum", default: 0.99),
+      epsilon: try config.double("epsilon", default: 1e-3),
+      center: try config.bool("center", default: true),
+      scale: try config.bool("scale", default: true),
+      betaInitializer: try config.initializer("beta_initializer", default: .zeros),
+      gammaInitializer: try config.initializer("gamma_initializer", default: .ones),
+      movingMeanInitializer: try config.initializer("moving_mean_initializer", default: .zeros),
+      movingVarianceInitializer: try config.initializer(
+        "moving_variance_initializer", default: .ones),
+      betaRegularizer: try config.regularizer("beta_regularizer"),
+      gammaRegularizer: try config.regularizer("gamma_regularizer"),
+      betaConstraint: try config.constraint("beta_constraint"),
+      gammaConstraint: try config.constraint("gamma_constraint"), name: settings.name)
+    layer.renormMomentum = try config.double("renorm_momentum", default: 0.99)
+    try layer.validate()
+    return try settings.finish(config, layer)
+  }
+}
+
+extension BatchNormalization: RegularizedLayer {
+  /// The `gamma` and `beta` penalties.
+  public var regularizationLosses: [Tensor] {
+    get throws {
+      var result: [Tensor] = []
+      if let gammaRegularizer, let gamma { result.append(try gammaRegularizer(gamma.value)) }
+      if let betaRegularizer, let beta { result.append(try betaRegularizer(beta.value)) }
+      return result
+    }
+  }
+}

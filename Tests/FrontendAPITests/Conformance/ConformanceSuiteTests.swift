@@ -1,0 +1,45 @@
+import PlexusReference
+import PlexusTestSupport
+import Testing
+
+@testable import Plexus
+
+/// The conformance suite: every op and dtype a backend claims, forward (op records against the
+/// reference kernels, or against the composites for the convolution and pooling families) and
+/// backward (every differentiable op through the tape), with the tolerances of
+/// ``ConformanceTolerance`` and the backend's checked-in known gaps.
+@Suite struct ConformanceSuiteTests {
+  /// The backends held to the reference: adding one is adding its registered name here (a
+  /// plugin's too, once it is loaded).
+  static let backends = ["openblas", "onednn"]
+
+  @Test(arguments: backends)
+  func forwardMatchesTheReference(backend name: String) throws {
+    let backend = try BackendRegistry.shared.backend(named: name)
+    let mismatches = try checkBackendConformance(backend, against: ReferenceBackend())
+    #expect(try checkKnownGaps(mismatches, backend: name) == [])
+  }
+
+  @Test(arguments: backends)
+  func backwardMatchesTheReference(backend name: String) throws {
+    var exercised = 0
+    let problems = try checkGradientConformance(
+      backend: name, cases: conformanceGradientCases(),
+      tolerance: ConformanceTolerance.backward(.float32), skippingUnexercised: true,
+      exercised: &exercised)
+    #expect(problems == [])
+    #expect(exercised > 0, "\(name) ran none of the cases' ops")
+  }
+
+  /// The reference itself passes its own backward cases (every case runs there): the cases
+  /// are sound, and the known-gaps check reports what it must.
+  @Test func theSuiteItselfIsSound() throws {
+    #expect(
+      try checkGradientConformance(backend: "reference", cases: conformanceGradientCases()) == [])
+    let stale = try checkKnownGaps([], backend: "a-backend-with-no-list")
+    #expect(stale.isEmpty)
+    let unlisted = try checkKnownGaps(
+      ["matmul float32 [2, 3]: element 0 is 1, expected 2"], backend: "openblas")
+    #expect(unlisted.count == 1)
+  }
+}

@@ -1,0 +1,68 @@
+import PlexusTestSupport
+import Testing
+
+@testable import Plexus
+
+@Suite struct BatchNormalizationTests {
+  @Test func keepsTheLayerContract() throws {
+    #expect(
+      try checkLayerContract({ BatchNormalization() }, inputShape: [4, 3], expectedWeights: 4)
+        == [])
+    #expect(
+      try checkLayerContract(
+        { BatchNormalization(axis: 1, center: false) }, inputShape: [3, 2, 4], expectedWeights: 3)
+        == [])
+  }
+
+  @Test func trainingUsesTheBatchAndMovesTheStatistics() throws {
+    let layer = BatchNormalization(momentum: 0.5, epsilon: 0)
+    let x = try Tensor([1, 10, 3, 30] as [Float], shape: [2, 2])
+    // Per feature: means 2 and 20, biased variances 1 and 100.
+    #expect(try layer(x, training: true).scalars(Float.self) == [-1, -1, 1, 1])
+    #expect(try layer.movingMean?.value.scalars(Float.self) == [1, 10])
+    #expect(try layer.movingVariance?.value.scalars(Float.self) == [1, 50.5])
+    #expect(layer.nonTrainableWeights.map(\.name) == ["moving_mean", "moving_variance"])
+    // Inference reads the moving statistics and leaves them alone.
+    #expect(try layer(x).scalars(Float.self) == [0, 0, 2, 20 / Float(50.5).squareRoot()])
+    #expect(try layer.movingMean?.value.scalars(Float.self) == [1, 10])
+  }
+
+  @Test func aFrozenLayerRunsInInferenceModeAsInKeras3() throws {
+    let layer = BatchNormalization(epsilon: 0)
+    let x = try Tensor([1, 3] as [Float], shape: [2, 1])
+    _ = try layer(x)
+    layer.trainable = false
+    #expect(try layer(x, training: true).scalars(Float.self) == [1, 3])
+    #expect(try layer.movingMean?.value.scalars(Float.self) == [0])
+  }
+
+  @Test func fitUpdatesTheMovingStatistics() throws {
+    let model = Sequential {
+      Input(shape: [2])
+      BatchNormalization(name: "bn")
+      Dense(1)
+    }
+    try model.compile(optimizer: SGD(learningRate: 0.1), loss: "mse")
+    let x = try Tensor([1, 2, 3, 4, 5, 6] as [Float], shape: [3, 2])
+    _ = try model.trainOnBatch(x, Tensor.zeros([3, 1]))
+    let bn = try #require(model.layers.first as? BatchNormalization)
+    // 0.99·0 + 0.01·(3, 4).
+    let mean = try #require(bn.movingMean).value.scalars(Float.self)
+    #expect(Swift.abs(mean[0] - 0.03) < 1e-6 && Swift.abs(mean[1] - 0.04) < 1e-6)
+  }
+
+  @Test func badSettingsNameTheLayer() throws {
+    let text = thrownText { try BatchNormalization(axis: 3, name: "bn3")(Tensor.zeros([2, 4])) }
+    #expect(text?.contains("'bn3' (BatchNormalization)") == true && text?.contains("axis") == true)
+    let epsilon = thrownText {
+      try BatchNormalization(epsilon: -1, name: "neg")(Tensor.zeros([2, 4]))
+    }
+    #expect(epsilon?.contains("'neg' (BatchNormalization)") == true)
+    for (key, value) in [("renorm", true), ("synchronized", true)] as [(String, ConfigValue)] {
+      let text = thrownText {
+        try Layer.fromConfig(serialized(BatchNormalization(), setting: key, to: value))
+      }
+      #expect(text?.contains("BatchNormalization") == true && text?.contains(key) == true)
+    }
+  }
+}

@@ -1,0 +1,151 @@
+import BackendProtocol
+import Plexus
+
+/// The convolution, pooling and dense families, whose oracle is not a reference kernel but the
+/// frontend's composite, run on the reference backend.
+extension ConformanceChecker {
+  static func isWindowed(_ op: OpCode) -> Bool {
+    switch op {
+    case .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter, .maxPool2d, .maxPool2dGradient,
+      .avgPool2d, .avgPool2dGradient, .dense, .conv2dBiasActivation:
+      true
+    default: false
+    }
+  }
+
+  /// Convolutions: (input, filter, strides, dilations, padding, groups), odd sizes, strides,
+  /// dilation, uneven padding, groups and a depthwise one.
+  static let convolutions: [(Shape, Shape, [Int], [Int], [Int], Int)] = [
+    ([2, 6, 7, 3], [3, 3, 3, 4], [2, 1], [1, 1], [1, 1, 0, 2], 1),
+    ([1, 7, 7, 4], [2, 3, 2, 6], [1, 1], [2, 1], [0, 1, 1, 1], 2),
+    ([3, 5, 4, 3], [3, 3, 1, 6], [1, 2], [1, 1], [1, 1, 1, 1], 3),
+    ([1, 1, 3, 2], [1, 1, 2, 1], [1, 1], [1, 1], [0, 0, 0, 0], 1),
+  ]
+
+  /// Poolings: (input, window, strides, padding).
+  static let poolings: [(Shape, [Int], [Int], [Int])] = [
+    ([2, 6, 7, 3], [2, 2], [2, 2], [0, 0, 0, 1]),
+    ([1, 5, 5, 2], [3, 3], [1, 2], [1, 1, 1, 1]),
+    ([2, 4, 3, 1], [1, 3], [1, 1], [0, 0, 1, 1]),
+  ]
+
+  mutating func checkWindowed(_ op: OpCode, _ dtype: DType) throws {
+    switch op {
+    case .dense:
+      let shapes: [(Shape, Bool)] = [
+        ([5, 7], true), ([2, 3, 4], false), ([1, 1], true), ([0, 3], true),
+      ]
+      for (xShape, withBias) in shapes {
+        let inner = xShape[xShape.rank - 1]
+        let x = input(dtype, xShape, domain: .signed)
+        let k = input(dtype, [inner, 3], domain: .signed)
+        let b = input(dtype, [3], domain: .signed)
+        let operands = withBias ? [x, k, b] : [x, k]
+        let outShape = Shape(Array(xShape.dims.dropLast()) + [3])
+        for activation in FusedActivation.allCases {
+          let note = "\(xShape) \(withBias ? "with" : "without") bias, \(activation)"
+          try compareWithComposite(
+            op, dtype, note, operands, [.activation: .int(activation.rawValue)], outShape
+          ) {
+            try Ops.denseComposite(
+              Tensor(x), Tensor(k), bias: withBias ? Tensor(b) : nil, activation: activation)
+          }
+        }
+      }
+    case .conv2dBiasActivation:
+      for (input, filter, strides, dilations, padding, groups) in Self.convolutions {
+        let g = try Convolution2D(
+          input: input, filter: filter, strides: strides, dilations: dilations,
+          padding: padding, groups: groups)
+        let x = self.input(dtype, g.inputShape, domain: .signed)
+        let k = self.input(dtype, g.filterShape, domain: .signed)
+        let b = self.input(dtype, [g.filters], domain: .signed)
+        for activation in FusedActivation.allCases {
+          let note = "\(input)∗\(filter) groups \(groups), \(activation)"
+          try compareWithComposite(
+            op, dtype, note, [x, k, b], g.attributes.with(.activation, .int(activation.rawValue)),
+            g.outputShape
+          ) {
+            try Ops.activate(
+              Ops.add(Ops.conv2dComposite(Tensor(x), Tensor(k), g), Tensor(b)), activation)
+          }
+        }
+      }
+    case .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter:
+      for (input, filter, strides, dilations, padding, groups) in Self.convolutions {
+        let g = try Convolution2D(
+          input: input, filter: filter, strides: strides, dilations: dilations,
+          padding: padding, groups: groups)
+        let x = self.input(dtype, g.inputShape, domain: .signed)
+        let k = self.input(dtype, g.filterShape, domain: .signed)
+        let dy = self.input(dtype, g.outputShape, domain: .signed)
+        let note = "\(input)∗\(filter) strides \(strides) dilations \(dilations)"
+        switch op {
+        case .conv2d:
+          try compareWithComposite(op, dtype, note, [x, k], g.attributes, g.outputShape) {
+            try Ops.conv2dComposite(Tensor(x), Tensor(k), g)
+          }
+        case .conv2dBackwardInput:
+          try compareWithComposite(op, dtype, note, [dy, k], g.attributes, g.inputShape) {
+            try Ops.conv2dBackwardInputComposite(Tensor(dy), Tensor(k), g)
+          }
+        default:
+          try compareWithComposite(op, dtype, note, [x, dy], g.attributes, g.filterShape) {
+            try Ops.conv2dBackwardFilterComposite(Tensor(x), Tensor(dy), g)
+          }
+        }
+      }
+    default:
+      for (input, window, strides, padding) in Self.poolings {
+        let g = try Pooling2D(input: input, window: window, strides: strides, padding: padding)
+        let x = self.input(dtype, g.inputShape, domain: .signed)
+        let dy = self.input(dtype, g.outputShape, domain: .signed)
+        let note = "\(input) window \(window) strides \(strides) padding \(padding)"
+        switch op {
+        case .maxPool2d:
+          try compareWithComposite(op, dtype, note, [x], g.attributes, g.outputShape) {
+            try Ops.maxPool2dComposite(Tensor(x), g)
+          }
+        case .maxPool2dGradient:
+          try compareWithComposite(op, dtype, note, [x, dy], g.attributes, g.inputShape) {
+            try Ops.maxPool2dGradientComposite(Tensor(x), Tensor(dy), g)
+          }
+        case .avgPool2d:
+          try compareWithComposite(op, dtype, note, [x], g.attributes, g.outputShape) {
+            try Ops.averagePool2dComposite(Tensor(x), g)
+          }
+        default:
+          try compareWithComposite(op, dtype, note, [dy], g.attributes, g.inputShape) {
+            try Ops.averagePool2dGradientComposite(Tensor(dy), g)
+          }
+        }
+      }
+    }
+  }
+
+  /// Runs the record on the backend and `composite` on the reference backend, and records any
+  /// disagreement.
+  private mutating func compareWithComposite(
+    _ op: OpCode, _ dtype: DType, _ note: String, _ inputs: [TensorBuffer],
+    _ attributes: OpAttributes, _ shape: Shape, composite: () throws -> Tensor
+  ) throws {
+    let label = "\(op) \(dtype) \(note)"
+    let expected: TensorBuffer
+    do {
+      expected = try withBackend("reference") { try composite() }.buffer
+    } catch {
+      mismatches.append("\(label): the composite failed: \(error)")
+      return
+    }
+    do {
+      let (status, outputs) = try run(backend, op, inputs, attributes, [(dtype, shape)])
+      guard status == .done else {
+        mismatches.append("\(label): \(backend.name) claims the op but answered unsupported")
+        return
+      }
+      agree(op, label, expected, outputs[0])
+    } catch {
+      mismatches.append("\(label): \(backend.name) threw \(error)")
+    }
+  }
+}
