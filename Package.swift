@@ -72,6 +72,7 @@ let package = Package(
       name: "BackendsTests",
       dependencies: [
         "PlexusReference", "PlexusOpenBLAS", "PlexusOneDNN", "PlexusTestSupport", "BackendProtocol",
+        "Plexus",
       ],
       path: "Tests/BackendsTests"),
     .testTarget(

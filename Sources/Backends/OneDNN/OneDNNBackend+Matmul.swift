@@ -53,27 +53,12 @@ extension OneDNNBackend {
         try piece.plan()
       }
     }
-    var failures = [(any Error)?](repeating: nil, count: pieces.count)
-    failures.withUnsafeMutableBufferPointer { buffer in
-      // A copy of the pointer, which the closure may capture (the parameter is inout).
-      let slots = buffer
-      let body = { (index: Int) in
-        let offsets = pieces[index].offsets
-        do {
-          try plans[index].run(
-            zip(operands, [offsets.a, offsets.b, offsets.out]).map { $0 + 4 * $1 }, op: .matmul,
-            threads: 1)
-        } catch {
-          slots[index] = error
-        }
-      }
-      if threadCount > 1 {
-        WorkerPool.shared.run(pieces.count, body)
-      } else {
-        for index in pieces.indices { body(index) }
-      }
+    try runParts(pieces.count) { index in
+      let offsets = pieces[index].offsets
+      try plans[index].run(
+        zip(operands, [offsets.a, offsets.b, offsets.out]).map { $0 + 4 * $1 }, op: .matmul,
+        threads: 1)
     }
-    if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
   }
 }
 

@@ -3,8 +3,9 @@ import CDNNL
 import Synchronization
 
 /// `float32` kernels through oneDNN's primitives (Debian's libdnnl 2.6, its 2.x C API): batched
-/// matrix products, elementwise unary and binary ops with NumPy broadcasting, reductions, and
-/// softmax / log-softmax on the last axis. Everything else, and every other dtype (oneDNN's CPU
+/// matrix products, elementwise unary and binary ops with NumPy broadcasting, reductions,
+/// softmax / log-softmax on the last axis, 2-D convolution forward and backward, and max and
+/// average pooling forward and backward. Everything else, and every other dtype (oneDNN's CPU
 /// engine has no `float64`), falls back to the reference backend because ``supports(_:_:)``
 /// answers false for it.
 ///
@@ -13,7 +14,8 @@ import Synchronization
 /// ``setThreadCount(_:)`` sets the OpenMP thread count oneDNN computes with.
 ///
 /// Results follow the reference semantics: where oneDNN's kernels would differ on special
-/// values (NaN through `relu`, `exp`, `maximum`, the `max` reduction and softmax; subnormals
+/// values (NaN through `relu`, `exp`, `maximum`, the `max` reduction, max pooling and softmax;
+/// subnormals
 /// through `log`), the op answers unsupported for that input and the reference backend runs it
 /// (see `ExactnessGuard`). Otherwise `exp`, `tanh` and `sigmoid` are within 5 ulps of the
 /// reference, and `log` within 4e-6 (relative above 1 in magnitude, absolute below: `log(1)`
@@ -35,13 +37,16 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
 
   /// True for `float32` matmul, unary `negate`, `exp`, `log`, `sqrt`, `tanh`, `sigmoid`, `relu`,
   /// `abs`, `square`, binary `add`, `subtract`, `multiply`, `divide`, `maximum`, `minimum`,
-  /// reductions `sum`, `max`, `min`, `prod`, and `softmax`, `log_softmax`; false for every
-  /// other op and dtype (oneDNN's CPU engine does not compute in `float64`).
+  /// reductions `sum`, `max`, `min`, `prod`, `softmax`, `log_softmax`, the convolution family
+  /// (`conv2d` and both backward passes) and the pooling family (max and average, forward and
+  /// backward); false for every other op and dtype (oneDNN's CPU engine does not compute in
+  /// `float64`).
   public func supports(_ op: OpCode, _ dtype: DType) -> Bool {
     guard dtype == .float32 else { return false }
     switch op {
     case .matmul, .add, .subtract, .multiply, .divide, .maximum, .minimum, .sum, .max, .min,
-      .prod, .softmax, .logSoftmax:
+      .prod, .softmax, .logSoftmax, .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter,
+      .maxPool2d, .maxPool2dGradient, .avgPool2d, .avgPool2dGradient:
       return true
     default:
       return Self.eltwise(op) != nil
@@ -111,6 +116,9 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
     do {
       switch record.op {
       case .softmax, .logSoftmax: try executeSoftmax(record)
+      case .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter: try executeConvolution(record)
+      case .maxPool2d, .maxPool2dGradient, .avgPool2d, .avgPool2dGradient:
+        try executePooling(record)
       default: return try executeByFamily(record)
       }
       return .done
@@ -158,6 +166,25 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
     }
   }
 
+  /// Runs `body(part)` for every part, on ``WorkerPool/shared`` when the thread setting allows
+  /// more than one thread, else one after another on this thread; parts must touch disjoint
+  /// memory. Throws the first part's error, after every part has run.
+  func runParts(_ count: Int, _ body: (Int) throws -> Void) throws {
+    guard count > 1, threadCount > 1 else {
+      for part in 0..<count { try body(part) }
+      return
+    }
+    var failures = [(any Error)?](repeating: nil, count: count)
+    failures.withUnsafeMutableBufferPointer { buffer in
+      // A copy of the pointer, which the closure may capture (the parameter is inout).
+      let slots = buffer
+      WorkerPool.shared.run(count) { part in
+        do { try body(part) } catch { slots[part] = error }
+      }
+    }
+    if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
+  }
+
   /// Checks that every operand is `float32` and that its storage holds its shape, so that no
   /// descriptor built from a shape ever reaches past a buffer.
   func checkOperands(_ op: OpCode, _ x: TensorBuffer, _ out: TensorBuffer) throws {
@@ -175,7 +202,8 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
     try checkOperand(op, out)
   }
 
-  private func checkOperand(_ op: OpCode, _ buffer: TensorBuffer) throws {
+  /// Checks that `buffer` is `float32` and that its storage holds its shape.
+  func checkOperand(_ op: OpCode, _ buffer: TensorBuffer) throws {
     guard buffer.dtype == .float32 else {
       throw PlexusError.dtypeMismatch(
         context: "\(op) on onednn", expected: "float32 operands", received: "\(buffer.dtype)")

@@ -21,58 +21,86 @@ final class Primitive: @unchecked Sendable {
   /// The scratch memory each run must provide (`DNNL_ARG_SCRATCHPAD`), when it needs any.
   let scratchpad: (descriptor: dnnl_memory_desc_t, bytes: Int)?
 
+  /// Creates the primitive of a primitive descriptor.
+  init(_ op: OpCode, _ descriptor: PrimitiveDescriptor) throws {
+    implementation = descriptor.implementation
+    scratchpad = descriptor.memory(dnnl_query_scratchpad_md)
+    var primitive: dnnl_primitive_t?
+    try check(dnnl_primitive_create(&primitive, descriptor.handle), op, "dnnl_primitive_create")
+    guard let primitive else { throw missingHandle("\(op)", "dnnl_primitive_create") }
+    handle = primitive
+  }
+
   /// Creates the primitive for an operation descriptor (`dnnl_*_desc_t`) filled by its
   /// `dnnl_*_desc_init` call.
   convenience init<Descriptor>(_ op: OpCode, _ descriptor: inout Descriptor) throws {
-    let engine = try engine()
-    let attributes = try ScratchpadAttributes(op)
-    var primitiveDescriptor: dnnl_primitive_desc_t?
-    // The descriptors are plain C structs; a typed pointer converts to the `const void *`.
-    let status = withUnsafeMutablePointer(to: &descriptor) { operation in
-      dnnl_primitive_desc_create(&primitiveDescriptor, operation, attributes.handle, engine, nil)
-    }
-    try check(status, op, "dnnl_primitive_desc_create")
-    try self.init(op, primitiveDescriptor)
+    try self.init(op, PrimitiveDescriptor(op, &descriptor))
   }
 
   /// Creates a reorder (a copy between two layouts of the same dims).
   convenience init(
     _ op: OpCode, reorderFrom source: dnnl_memory_desc_t, to destination: dnnl_memory_desc_t
   ) throws {
-    var (source, destination) = (source, destination)
-    let engine = try engine()
-    let attributes = try ScratchpadAttributes(op)
-    var primitiveDescriptor: dnnl_primitive_desc_t?
-    try check(
-      dnnl_reorder_primitive_desc_create(
-        &primitiveDescriptor, &source, engine, &destination, engine, attributes.handle), op,
-      "dnnl_reorder_primitive_desc_create")
-    try self.init(op, primitiveDescriptor)
-  }
-
-  /// Takes ownership of `primitiveDescriptor` (destroyed here) and creates its primitive.
-  private init(_ op: OpCode, _ primitiveDescriptor: dnnl_primitive_desc_t?) throws {
-    guard let primitiveDescriptor else {
-      throw missingHandle("\(op)", "dnnl_primitive_desc_create")
-    }
-    defer { dnnl_primitive_desc_destroy(primitiveDescriptor) }
-    var name: UnsafePointer<CChar>?
-    _ = dnnl_primitive_desc_query(primitiveDescriptor, dnnl_query_impl_info_str, 0, &name)
-    implementation = name.map { String(cString: $0) } ?? "unknown"
-    if let scratch = dnnl_primitive_desc_query_md(primitiveDescriptor, dnnl_query_scratchpad_md, 0),
-      case let bytes = dnnl_memory_desc_get_size(scratch), bytes > 0
-    {
-      scratchpad = (scratch.pointee, Int(clamping: bytes))
-    } else {
-      scratchpad = nil
-    }
-    var primitive: dnnl_primitive_t?
-    try check(dnnl_primitive_create(&primitive, primitiveDescriptor), op, "dnnl_primitive_create")
-    guard let primitive else { throw missingHandle("\(op)", "dnnl_primitive_create") }
-    handle = primitive
+    try self.init(op, PrimitiveDescriptor(op, reorderFrom: source, to: destination))
   }
 
   deinit { dnnl_primitive_destroy(handle) }
+}
+
+/// A oneDNN primitive descriptor, destroyed with this value: a backward pass's descriptor is
+/// created with its forward pass's as a hint, which must live until then.
+final class PrimitiveDescriptor {
+  let handle: dnnl_primitive_desc_t
+
+  /// The descriptor for an operation descriptor (`dnnl_*_desc_t`), with a user-managed
+  /// scratchpad, and `hint` (the forward pass's) for a backward pass.
+  init<Descriptor>(
+    _ op: OpCode, _ descriptor: inout Descriptor, hint: PrimitiveDescriptor? = nil
+  ) throws {
+    let engine = try engine()
+    let attributes = try ScratchpadAttributes(op)
+    var created: dnnl_primitive_desc_t?
+    // The descriptors are plain C structs; a typed pointer converts to the `const void *`.
+    let status = withUnsafeMutablePointer(to: &descriptor) { operation in
+      dnnl_primitive_desc_create(&created, operation, attributes.handle, engine, hint?.handle)
+    }
+    try check(status, op, "dnnl_primitive_desc_create")
+    guard let created else { throw missingHandle("\(op)", "dnnl_primitive_desc_create") }
+    handle = created
+  }
+
+  /// The descriptor of a reorder from `source` to `destination`.
+  init(_ op: OpCode, reorderFrom source: dnnl_memory_desc_t, to destination: dnnl_memory_desc_t)
+    throws
+  {
+    var (source, destination) = (source, destination)
+    let engine = try engine()
+    let attributes = try ScratchpadAttributes(op)
+    var created: dnnl_primitive_desc_t?
+    try check(
+      dnnl_reorder_primitive_desc_create(
+        &created, &source, engine, &destination, engine, attributes.handle), op,
+      "dnnl_reorder_primitive_desc_create")
+    guard let created else { throw missingHandle("\(op)", "dnnl_reorder_primitive_desc_create") }
+    handle = created
+  }
+
+  deinit { dnnl_primitive_desc_destroy(handle) }
+
+  /// oneDNN's name for the kernel it picked.
+  var implementation: String {
+    var name: UnsafePointer<CChar>?
+    _ = dnnl_primitive_desc_query(handle, dnnl_query_impl_info_str, 0, &name)
+    return name.map { String(cString: $0) } ?? "unknown"
+  }
+
+  /// The memory a query names (`dnnl_query_scratchpad_md`, `dnnl_query_workspace_md`) and its
+  /// size in bytes, or nil when the primitive needs none.
+  func memory(_ query: dnnl_query_t) -> (descriptor: dnnl_memory_desc_t, bytes: Int)? {
+    guard let found = dnnl_primitive_desc_query_md(handle, query, 0) else { return nil }
+    let bytes = dnnl_memory_desc_get_size(found)
+    return bytes > 0 ? (found.pointee, Int(clamping: bytes)) : nil
+  }
 }
 
 /// Primitive attributes asking for a user-managed scratchpad, destroyed with this value.

@@ -34,8 +34,13 @@ final class PrimitivePlan: @unchecked Sendable {
     }
   }
 
-  /// The operand number that stands for the scratch memory a run allocates.
+  /// The operand number that stands for the scratch memory a run allocates for a step.
   static let scratchpadOperand = -1
+
+  /// The operand number of temporary buffer `index` (``temporaryBytes``): memory a run
+  /// allocates for the whole plan, which one step writes and a later one reads (max pooling's
+  /// workspace, say).
+  static func temporary(_ index: Int) -> Int { -2 - index }
 
   /// A step's reusable memory objects and the execution arguments that name them.
   private final class Bindings: @unchecked Sendable {
@@ -70,11 +75,14 @@ final class PrimitivePlan: @unchecked Sendable {
 
   // Immutable after `init`: plans are shared by every thread that runs the same op.
   let steps: [Step]
+  /// The sizes in bytes of the temporary buffers each run allocates (``temporary(_:)``).
+  let temporaryBytes: [Int]
   private let bindings: [Bindings]
 
-  init(_ steps: [Step], _ op: OpCode) throws {
+  init(_ steps: [Step], _ op: OpCode, temporaries: [Int] = []) throws {
     let engine = try engine()
     self.steps = steps
+    temporaryBytes = temporaries
     bindings = try steps.map { try Bindings($0, op, engine: engine) }
   }
 
@@ -88,12 +96,15 @@ final class PrimitivePlan: @unchecked Sendable {
   func run(_ operands: [UnsafeMutableRawPointer], op: OpCode, threads: Int32) throws {
     let engine = try Engine.shared.get()
     useOpenMPThreads(threads)
+    let temporaries = try temporaryBytes.map { try Storage(byteCount: $0) }
     for (step, bound) in zip(steps, bindings) {
       // Scratch memory of this run's own (see `Primitive`), back to the pool afterwards.
       let scratchpad = try step.primitive.scratchpad.map { try Storage(byteCount: $0.bytes) }
-      try withExtendedLifetime(scratchpad) {
+      try withExtendedLifetime((scratchpad, temporaries)) {
         let pointer = { (operand: Int) -> UnsafeMutableRawPointer? in
-          operand == Self.scratchpadOperand ? scratchpad?.base : operands[operand]
+          operand >= 0
+            ? operands[operand]
+            : operand == Self.scratchpadOperand ? scratchpad?.base : temporaries[-2 - operand].base
         }
         guard
           bound.claimed.compareExchange(expected: false, desired: true, ordering: .acquiring)

@@ -1,4 +1,5 @@
 import BackendProtocol
+import Plexus
 import PlexusOneDNN
 import PlexusTestSupport
 import Testing
@@ -59,4 +60,17 @@ func randomValues(_ count: Int, seed: UInt64, scale: Double = 3) -> [Double] {
     state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
     return (Double(state >> 11) * 0x1.0p-53 * 2 - 1) * scale
   }
+}
+
+/// Runs one record of `op` on `backend`, and `composite` (a frontend composite) on the
+/// reference backend, the oracle of the convolution and pooling families.
+func compare(
+  _ backend: OneDNNBackend, _ op: OpCode, _ inputs: [TensorBuffer], _ attributes: OpAttributes,
+  _ shape: Shape, composite: () throws -> Tensor
+) throws -> Comparison {
+  let record = OpRecord(op, inputs: inputs, attributes: attributes, outputs: [output(shape)])
+  let status = try backend.execute(record)
+  let expected = try withBackend("reference") { try composite() }
+  return Comparison(
+    status: status, actual: values(record.outputs[0]), expected: values(expected.buffer))
 }
