@@ -6,9 +6,9 @@ import Synchronization
 /// writes. Operands are numbered as the op passes them to ``run(_:op:threads:)`` (inputs, then
 /// the output).
 ///
-/// Each step keeps one set of oneDNN memory objects, which a run claims and points at its
-/// operands (`dnnl_memory_set_data_handle`, 8 ns, where creating and destroying them costs
-/// 170 ns each); a run that finds the set claimed by another thread makes its own.
+/// Each step keeps one set of oneDNN memory objects and its scratchpad, which a run claims and
+/// points at its operands (`dnnl_memory_set_data_handle`, 8 ns, where creating and destroying
+/// them costs 170 ns each); a run that finds the set claimed by another thread makes its own.
 final class PrimitivePlan: @unchecked Sendable {
   /// One oneDNN argument: its `DNNL_ARG_*` id, the operand it binds and that operand's layout.
   struct Argument {
@@ -42,14 +42,24 @@ final class PrimitivePlan: @unchecked Sendable {
   /// workspace, say).
   static func temporary(_ index: Int) -> Int { -2 - index }
 
-  /// A step's reusable memory objects and the execution arguments that name them.
+  /// Scratchpads up to this size are kept with their step and reused by each run that claims
+  /// it; larger ones are allocated per run, where their allocation costs little next to the op.
+  static let keptScratchpadBytes = 1 << 20
+
+  /// A step's reusable memory objects, the execution arguments that name them, and its
+  /// scratchpad.
   private final class Bindings: @unchecked Sendable {
     // Reached only by the run that set `claimed`, or by `deinit`.
     let arguments: UnsafeMutablePointer<dnnl_exec_arg_t>
     let operands: [Int]
+    let scratchpad: Storage?
     let claimed = Atomic<Bool>(false)
 
     init(_ step: Step, _ op: OpCode, engine: dnnl_engine_t) throws {
+      scratchpad = try step.primitive.scratchpad.flatMap { needed in
+        needed.bytes <= PrimitivePlan.keptScratchpadBytes
+          ? try Storage(byteCount: needed.bytes) : nil
+      }
       let bound = step.boundArguments
       operands = bound.map(\.operand)
       arguments = .allocate(capacity: bound.count)
@@ -98,22 +108,25 @@ final class PrimitivePlan: @unchecked Sendable {
     useOpenMPThreads(threads)
     let temporaries = try temporaryBytes.map { try Storage(byteCount: $0) }
     for (step, bound) in zip(steps, bindings) {
-      // Scratch memory of this run's own (see `Primitive`), back to the pool afterwards.
-      let scratchpad = try step.primitive.scratchpad.map { try Storage(byteCount: $0.bytes) }
+      let claimed = bound.claimed.compareExchange(
+        expected: false, desired: true, ordering: .acquiring
+      ).exchanged
+      defer { if claimed { bound.claimed.store(false, ordering: .releasing) } }
+      // Scratch memory no other run uses at the same time (see `Primitive`): the step's own
+      // when this run holds the step, else (or when it is too large to keep) a fresh one.
+      let scratchpad =
+        claimed && bound.scratchpad != nil
+        ? bound.scratchpad : try step.primitive.scratchpad.map { try Storage(byteCount: $0.bytes) }
       try withExtendedLifetime((scratchpad, temporaries)) {
         let pointer = { (operand: Int) -> UnsafeMutableRawPointer? in
           operand >= 0
             ? operands[operand]
             : operand == Self.scratchpadOperand ? scratchpad?.base : temporaries[-2 - operand].base
         }
-        guard
-          bound.claimed.compareExchange(expected: false, desired: true, ordering: .acquiring)
-            .exchanged
-        else {
+        guard claimed else {
           try runWithOwnMemory(step, pointer, op, engine)
           return
         }
-        defer { bound.claimed.store(false, ordering: .releasing) }
         for (index, operand) in bound.operands.enumerated() {
           try check(
             dnnl_memory_set_data_handle(bound.arguments[index].memory, pointer(operand)), op,
