@@ -157,6 +157,14 @@ fi
 section "user package: Tests/Fixtures/UserPackage, -warnings-as-errors"
 # Subclasses of Layer and Model in another package must build without a single warning.
 fixture_start=$SECONDS
+# SwiftPM does not notice files added to a path dependency in an existing scratch path: start
+# afresh whenever the list of source files changed.
+sources_now=$(find Sources -name '*.swift' | sort | sha1sum)
+if [[ ! -f .build-fixture/sources || $(cat .build-fixture/sources) != "$sources_now" ]]; then
+  rm -rf .build-fixture
+  mkdir -p .build-fixture
+  echo "$sources_now" >.build-fixture/sources
+fi
 if swift build --package-path Tests/Fixtures/UserPackage --scratch-path .build-fixture \
   -Xswiftc -warnings-as-errors </dev/null >"$logs/fixture" 2>&1; then
   tally 1 0 0 "user package"

@@ -16,6 +16,8 @@ public final class Dense: Layer {
   public let units: Int
   /// Applied to the affine output.
   public let activation: ActivationFunction
+  /// The activation's fused form, when a kernel can apply it (looked up once, not per call).
+  private let fusedActivation: FusedActivation?
   /// Whether a bias is added.
   public let useBias: Bool
   /// How the kernel starts.
@@ -50,6 +52,7 @@ public final class Dense: Layer {
   ) {
     self.units = units
     self.activation = activation
+    self.fusedActivation = FusedActivation(activation)
     self.useBias = useBias
     self.kernelInitializer = kernelInitializer
     self.biasInitializer = biasInitializer
@@ -93,8 +96,8 @@ public final class Dense: Layer {
       throw PlexusError.invalidState(context: "Layer \(identity)", message: "not built")
     }
     let output: Tensor
-    if let fused = FusedActivation(activation) {
-      // One fused kernel where a backend has one; otherwise the same three ops as below.
+    if let fused = fusedActivation, Dispatcher.anyBackendSupports(.dense, x.dtype) {
+      // One fused kernel where a backend has one; otherwise the ops one by one.
       output = try Ops.dense(x, kernel.value, bias: bias?.value, activation: fused)
     } else {
       var y = try Ops.matmul(x, kernel.value)
