@@ -30,13 +30,21 @@ let package = Package(
     .target(
       name: "PlexusOpenBLAS", dependencies: ["BackendProtocol", "CBLAS"],
       path: "Sources/Backends/OpenBLAS"),
+    // oneDNN ships no pkg-config file: the modulemap links libdnnl (and libgomp, its OpenMP).
+    .systemLibrary(
+      name: "CDNNL", path: "Sources/Backends/CDNNL", providers: [.apt(["libdnnl-dev"])]),
+    .target(
+      name: "PlexusOneDNN", dependencies: ["BackendProtocol", "CDNNL"],
+      path: "Sources/Backends/OneDNN"),
 
     // MARK: The Keras-shaped frontend
     .systemLibrary(
       name: "CZlib", path: "Sources/System/CZlib", providers: [.apt(["zlib1g-dev"])]),
     .target(
       name: "Plexus",
-      dependencies: ["BackendProtocol", "PlexusReference", "PlexusOpenBLAS", "CZlib"],
+      dependencies: [
+        "BackendProtocol", "PlexusReference", "PlexusOpenBLAS", "PlexusOneDNN", "CZlib",
+      ],
       path: "Sources/FrontendAPI"),
 
     // MARK: Plugins, the C ABI and the command line
@@ -62,7 +70,10 @@ let package = Package(
       path: "Tests/BackendProtocolTests"),
     .testTarget(
       name: "BackendsTests",
-      dependencies: ["PlexusReference", "PlexusOpenBLAS", "PlexusTestSupport", "BackendProtocol"],
+      dependencies: [
+        "PlexusReference", "PlexusOpenBLAS", "PlexusOneDNN", "PlexusTestSupport", "BackendProtocol",
+        "Plexus",
+      ],
       path: "Tests/BackendsTests"),
     .testTarget(
       name: "FrontendAPITests", dependencies: ["Plexus", "PlexusTestSupport", "CZlib"],

@@ -1,15 +1,19 @@
+import PlexusOneDNN
 import PlexusOpenBLAS
 import PlexusReference
 
 /// The bootstrap: the one file that names the built-in backends.
 enum BuiltinBackends {
-  /// Registers the reference backend (as the fallback) and OpenBLAS, unless a fallback is
-  /// already registered; returns the backend to select by default (OpenBLAS), if it registered.
+  /// Registers the reference backend (as the fallback), OpenBLAS and oneDNN, unless a fallback
+  /// is already registered; returns the backend to select by default, if it registered: oneDNN,
+  /// which runs the most of an op record's families itself (products, elementwise, reductions,
+  /// softmax, convolution, pooling) and passes the whole test suite as the default.
   static func registerIfNeeded(in registry: BackendRegistry) -> (any Backend)? {
     guard registry.fallback == nil else { return nil }
-    let openBLAS = OpenBLASBackend()
+    let oneDNN = OneDNNBackend()
     try? registry.register(ReferenceBackend(), isFallback: true)
-    try? registry.register(openBLAS)
-    return openBLAS
+    try? registry.register(OpenBLASBackend())
+    try? registry.register(oneDNN)
+    return oneDNN
   }
 }

@@ -11,7 +11,7 @@ import Testing
 @Suite struct ConformanceSuiteTests {
   /// The backends held to the reference: adding one is adding its registered name here (a
   /// plugin's too, once it is loaded).
-  static let backends = ["openblas"]
+  static let backends = ["openblas", "onednn"]
 
   @Test(arguments: backends)
   func forwardMatchesTheReference(backend name: String) throws {

@@ -204,7 +204,9 @@ import Testing
     let rows = try Ops.logSumExp(
       Tensor([-.infinity, -.infinity, 0, 0] as [Float], shape: [2, 2]), axes: [1])
     #expect(try rows.floats()[0] == -.infinity)
-    #expect(Swift.abs(try rows.floats()[1] - 0.6931472) < 1e-6)
+    // log(2): 4e-6, not 1e-6, because oneDNN's `log` (the default backend's) is within 3.5e-6
+    // of libm's, where the reference is within an ulp (see OneDNNBackendTests.eltwiseAccuracy).
+    #expect(Swift.abs(try rows.floats()[1] - 0.6931472) < 4e-6)
     #expect(try Ops.logSumExp(Tensor([Float.nan, 1])).item().isNaN)
   }
 

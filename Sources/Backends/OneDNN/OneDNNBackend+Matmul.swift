@@ -1,0 +1,155 @@
+import BackendProtocol
+import CDNNL
+
+extension OneDNNBackend {
+  /// Products of at least this many multiply-adds (over every batch) run on ``threadCount``
+  /// OpenMP threads; see ``parallelElementsFrom`` for why smaller ones do not.
+  public static let parallelMultiplyAddsFrom = 1 << 23
+
+  /// Products from this many multiply-adds up to ``parallelMultiplyAddsFrom`` are cut into one
+  /// part per core, each a single-threaded oneDNN product, run on ``WorkerPool/shared`` (one
+  /// after another at one thread). Below it, handing a part over costs more than half the
+  /// product.
+  public static let splitMultiplyAddsFrom = 1 << 16
+
+  /// Batched matrix product through oneDNN's matmul primitive. Batch axes are flattened into
+  /// one; a side without them is a batch of 1, which oneDNN broadcasts; a transposed operand
+  /// is described by its strides, never copied.
+  public func matmul(
+    _ a: TensorBuffer, _ b: TensorBuffer, transposeA: Bool, transposeB: Bool,
+    _ out: TensorBuffer
+  ) throws {
+    try checkOperands(.matmul, a, b, out)
+    let geometry = try MatmulGeometry(a, b, transposeA: transposeA, transposeB: transposeB, out)
+    guard out.count > 0 else { return }
+    guard geometry.k > 0 else {
+      out.storage.base.initializeMemory(as: Float.self, repeating: 0, count: out.count)
+      return
+    }
+    let product = Product(geometry)
+    // out.count = batches·m·n is bounded (a validated buffer), k too: the product may not be.
+    let (work, overflow) = out.count.multipliedReportingOverflow(by: geometry.k)
+    let operands = [a.storage.base, b.storage.base, out.storage.base]
+    // The cut depends on the sizes and the machine, never on the thread setting: oneDNN picks
+    // its kernel (and with it the order of a dot product's sums) by shape, so a product cut
+    // at two threads and whole at one would differ in the last bits.
+    let parts = WorkerPool.shared.workerCount + 1
+    if overflow || work >= Self.parallelMultiplyAddsFrom || work < Self.splitMultiplyAddsFrom
+      || parts == 1
+    {
+      let large = overflow || work >= Self.parallelMultiplyAddsFrom
+      try run(
+        .matmul, variant: product.variant, sizes: product.sizes, operands,
+        threads: large ? Int32(threadCount) : 1
+      ) { try product.plan() }
+      return
+    }
+    let split = ProductSplit(
+      batches: product.batches, m: product.m, n: product.n, parts: parts)
+    // Plans are made (or found) here, on the calling thread, before the parts start.
+    let pieces = split.blocks.map { product.part(split.axis, $0.lower, $0.upper) }
+    let plans = try pieces.map { piece in
+      try plan(.matmul, variant: piece.variant, sizes: piece.sizes, threads: 1) {
+        try piece.plan()
+      }
+    }
+    try runParts(pieces.count) { index in
+      let offsets = pieces[index].offsets
+      try plans[index].run(
+        zip(operands, [offsets.a, offsets.b, offsets.out]).map { $0 + 4 * $1 }, op: .matmul,
+        threads: 1)
+    }
+  }
+}
+
+/// One product (or one part of a split product) in oneDNN's terms: the sizes its descriptors
+/// are built from, and where its operands start.
+private struct Product {
+  let batches: Int
+  let aBatches: Int
+  let bBatches: Int
+  let m: Int
+  let n: Int
+  let k: Int
+  /// The sizes of the whole product, which stay the strides of any part.
+  let fullM: Int
+  let fullN: Int
+  let transposeA: Bool
+  let transposeB: Bool
+  /// Element offsets of this part's first elements in `a`, `b` and `out`.
+  let offsets: (a: Int, b: Int, out: Int)
+
+  init(_ geometry: MatmulGeometry) {
+    (m, n, k) = (geometry.m, geometry.n, geometry.k)
+    (fullM, fullN) = (m, n)
+    batches = geometry.batches
+    aBatches = geometry.aStride == 0 ? 1 : batches
+    bBatches = geometry.bStride == 0 ? 1 : batches
+    // A transposed single row or column is the same memory as the untransposed one; saying so
+    // keeps oneDNN on its plain layouts.
+    transposeA = geometry.transposeA && m > 1 && k > 1
+    transposeB = geometry.transposeB && k > 1 && n > 1
+    offsets = (0, 0, 0)
+  }
+
+  private init(
+    _ whole: Product, batches: Int, m: Int, n: Int, offsets: (a: Int, b: Int, out: Int)
+  ) {
+    self.batches = batches
+    aBatches = whole.aBatches == 1 ? 1 : batches
+    bBatches = whole.bBatches == 1 ? 1 : batches
+    (self.m, self.n, k) = (m, n, whole.k)
+    (fullM, fullN) = (whole.fullM, whole.fullN)
+    (transposeA, transposeB) = (whole.transposeA, whole.transposeB)
+    self.offsets = offsets
+  }
+
+  /// The part `lower..<upper` along `axis`.
+  func part(_ axis: ProductSplit.Axis, _ lower: Int, _ upper: Int) -> Product {
+    let size = upper - lower
+    switch axis {
+    case .batches:
+      return Product(
+        self, batches: size, m: m, n: n,
+        offsets: (
+          aBatches == 1 ? 0 : lower * m * k, bBatches == 1 ? 0 : lower * k * n, lower * m * n
+        ))
+    case .rows:
+      return Product(
+        self, batches: batches, m: size, n: n,
+        offsets: (transposeA ? lower : lower * k, 0, lower * n))
+    case .columns:
+      return Product(
+        self, batches: batches, m: m, n: size,
+        offsets: (0, transposeB ? lower * k : lower, lower))
+    }
+  }
+
+  var variant: Int { (transposeA ? 1 : 0) | (transposeB ? 2 : 0) }
+
+  var sizes: [Int] { [batches, aBatches, bBatches, m, n, k, fullM, fullN] }
+
+  /// The product's matmul primitive: operands described by the whole operands' strides, so a
+  /// block of rows or columns is read and written in place.
+  func plan() throws -> PrimitivePlan {
+    var source = try memoryDescriptor(
+      [aBatches, m, k], strides: [fullM * k, transposeA ? 1 : k, transposeA ? fullM : 1],
+      .matmul)
+    var weights = try memoryDescriptor(
+      [bBatches, k, n], strides: [k * fullN, transposeB ? 1 : fullN, transposeB ? k : 1],
+      .matmul)
+    var destination = try memoryDescriptor(
+      [batches, m, n], strides: [fullM * fullN, fullN, 1], .matmul)
+    var descriptor = dnnl_matmul_desc_t()
+    try check(
+      dnnl_matmul_desc_init(&descriptor, &source, &weights, nil, &destination), .matmul,
+      "dnnl_matmul_desc_init")
+    return try PrimitivePlan(
+      try Primitive(.matmul, &descriptor), .matmul,
+      [
+        .init(id: DNNL_ARG_SRC, operand: 0, descriptor: source),
+        .init(id: DNNL_ARG_WEIGHTS, operand: 1, descriptor: weights),
+        .init(id: DNNL_ARG_DST, operand: 2, descriptor: destination),
+      ])
+  }
+}

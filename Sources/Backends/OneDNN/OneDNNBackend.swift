@@ -1,0 +1,219 @@
+import BackendProtocol
+import CDNNL
+import Synchronization
+
+/// `float32` kernels through oneDNN's primitives (Debian's libdnnl 2.6, its 2.x C API): batched
+/// matrix products, elementwise unary and binary ops with NumPy broadcasting, reductions,
+/// softmax / log-softmax on the last axis, 2-D convolution forward and backward, and max and
+/// average pooling forward and backward. Everything else, and every other dtype (oneDNN's CPU
+/// engine has no `float64`), falls back to the reference backend because ``supports(_:_:)``
+/// answers false for it.
+///
+/// Each op's primitives are created once, for its sizes, and kept in a bounded cache shared by
+/// every thread, so a training step repeated with the same shapes creates none.
+/// ``setThreadCount(_:)`` sets the OpenMP thread count oneDNN computes with.
+///
+/// Results follow the reference semantics: where oneDNN's kernels would differ on special
+/// values (NaN through `relu`, `exp`, `maximum`, the `max` reduction, max pooling and softmax;
+/// subnormals
+/// through `log`), the op answers unsupported for that input and the reference backend runs it
+/// (see `ExactnessGuard`). Otherwise `exp`, `tanh` and `sigmoid` are within 5 ulps of the
+/// reference, and `log` within 4e-6 (relative above 1 in magnitude, absolute below: `log(1)`
+/// is -1.4e-6); `relu`, `abs`, `square`, `negate`, `sqrt` and the binary ops are exact.
+public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
+  /// `"onednn"`.
+  public let name = "onednn"
+
+  /// The OpenMP thread count every op runs with (``setThreadCount(_:)``).
+  private let threadSetting: Atomic<Int32>
+  let cache: PrimitiveCache
+
+  /// Creates the backend, with OpenMP's default thread count (`OMP_NUM_THREADS`, else one per
+  /// core) until ``setThreadCount(_:)``, and a cache of `cacheCapacity` plans.
+  public init(cacheCapacity: Int = 512) {
+    threadSetting = Atomic(Swift.max(1, omp_get_max_threads()))
+    cache = PrimitiveCache(capacity: cacheCapacity)
+  }
+
+  /// True for `float32` matmul, unary `negate`, `exp`, `log`, `sqrt`, `tanh`, `sigmoid`, `relu`,
+  /// `abs`, `square`, binary `add`, `subtract`, `multiply`, `divide`, `maximum`, `minimum`,
+  /// reductions `sum`, `max`, `min`, `prod`, `softmax`, `log_softmax`, the convolution family
+  /// (`conv2d` and both backward passes) and the pooling family (max and average, forward and
+  /// backward); false for every other op and dtype (oneDNN's CPU engine does not compute in
+  /// `float64`).
+  public func supports(_ op: OpCode, _ dtype: DType) -> Bool {
+    guard dtype == .float32 else { return false }
+    switch op {
+    case .matmul, .add, .subtract, .multiply, .divide, .maximum, .minimum, .sum, .max, .min,
+      .prod, .softmax, .logSoftmax, .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter,
+      .maxPool2d, .maxPool2dGradient, .avgPool2d, .avgPool2dGradient:
+      return true
+    default:
+      return Self.eltwise(op) != nil
+    }
+  }
+
+  /// True: whether a record runs depends on more than its op and dtype (below).
+  public var refinesSupport: Bool { true }
+
+  /// Declines the records oneDNN would run in its slow reference code or not at all:
+  /// reductions other than a sum whose reduced axes are not one innermost run
+  /// (``ReductionRuns``), binary ops whose broadcast leaves more axes than oneDNN's 12, and
+  /// softmax along another axis than the last. Records it cannot read (a missing input or
+  /// attribute) are accepted, so that running them reports the error.
+  public func supports(_ record: OpRecord) -> Bool {
+    switch record.op {
+    case .sum, .max, .min, .prod:
+      guard let x = record.inputs.first, case .ints(let axes)? = record.attributes[.axes] else {
+        return true
+      }
+      return ReductionRuns(x.shape, axes: axes)?.runsFast(record.op) ?? false
+    case .add, .subtract, .multiply, .divide, .maximum, .minimum:
+      guard let out = record.outputs.first, out.shape.rank > Int(DNNL_MAX_NDIMS),
+        record.inputs.count == 2
+      else { return true }
+      guard let layout = BinaryLayout(record.inputs[0].shape, record.inputs[1].shape, out.shape)
+      else { return true }
+      return layout.rank <= Int(DNNL_MAX_NDIMS)
+    case .softmax, .logSoftmax:
+      guard let x = record.inputs.first, case .int(let axis)? = record.attributes[.axis] else {
+        return true
+      }
+      return axis == Swift.max(x.shape.rank - 1, 0)
+    default:
+      return true
+    }
+  }
+
+  /// Sets the OpenMP thread count oneDNN's large primitives run with (at least 1); smaller
+  /// ones run on one thread (``parallelElementsFrom``), and products of middling size in parts
+  /// on ``WorkerPool/shared`` (``parallelMultiplyAddsFrom``). OpenMP keeps the count per
+  /// thread, so it is applied on whichever thread runs the next op.
+  public func setThreadCount(_ count: Int) {
+    threadSetting.store(Int32(clamping: Swift.max(1, count)), ordering: .relaxed)
+  }
+
+  /// The OpenMP thread count ops run with.
+  public var threadCount: Int { Int(threadSetting.load(ordering: .relaxed)) }
+
+  /// The number of oneDNN primitives this backend has created: a repeated op adds none.
+  package var primitivesCreated: Int { cache.primitivesCreated }
+
+  /// oneDNN's names for the kernels its cached primitives run (`brg:avx512_core`, `jit:uni`;
+  /// `ref:any` is oneDNN's slow reference code).
+  package var implementations: Set<String> { cache.implementations }
+
+  /// The number of plans (an op's primitives for one set of sizes) the cache holds.
+  package var cachedPlanCount: Int { cache.count }
+
+  /// OpenMP's thread count on the calling thread: what the next op run here uses, once it has
+  /// applied ``threadCount``.
+  package static var openMPThreadCountOfThisThread: Int { Int(omp_get_max_threads()) }
+
+  /// Runs a record: softmax directly (the default would find the family by a dynamic cast on
+  /// every call), everything else as the protocol's default does.
+  public func execute(_ record: OpRecord) throws -> ExecutionStatus {
+    do {
+      switch record.op {
+      case .softmax, .logSoftmax: try executeSoftmax(record)
+      case .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter: try executeConvolution(record)
+      case .maxPool2d, .maxPool2dGradient, .avgPool2d, .avgPool2dGradient:
+        try executePooling(record)
+      default: return try executeByFamily(record)
+      }
+      return .done
+    } catch is UnsupportedOp {
+      return .unsupported
+    }
+  }
+
+  /// Ops with at least this many elements run on ``threadCount`` OpenMP threads; smaller ones
+  /// on the calling thread alone.
+  ///
+  /// Why so high: after each parallel region libgomp's workers spin (300 000 rounds by
+  /// default, milliseconds), and a region waits for every member of its team. On a machine
+  /// whose cores are busy, a team for a microsecond op costs far more than the op (measured:
+  /// a tiny training step at 4.3 ms instead of 60 µs, with another process loading the two
+  /// cores), and the spinning worker takes a core from the framework's own worker pool.
+  public static let parallelElementsFrom = 1 << 20
+
+  /// The OpenMP thread count for an op of `elements` elements (multiply-adds for a product,
+  /// compared with ``parallelMultiplyAddsFrom``).
+  func threads(forElements elements: Int) -> Int32 {
+    elements >= Self.parallelElementsFrom ? threadSetting.load(ordering: .relaxed) : 1
+  }
+
+  /// The cached plan for `key`, made by `make` on a miss, run on `operands` with `threads`
+  /// OpenMP threads (1 by default: see ``parallelElementsFrom``).
+  func run(
+    _ op: OpCode, variant: Int, sizes: [Int], _ operands: [UnsafeMutableRawPointer],
+    threads: Int32 = 1, make: () throws -> PrimitivePlan
+  ) throws {
+    try plan(op, variant: variant, sizes: sizes, threads: threads, make: make)
+      .run(operands, op: op, threads: threads)
+  }
+
+  /// The cached plan for `key`, made by `make` on a miss.
+  func plan(
+    _ op: OpCode, variant: Int, sizes: [Int], threads: Int32,
+    make: () throws -> PrimitivePlan
+  ) throws -> PrimitivePlan {
+    let key = PrimitiveKey(op: op, variant: variant, threads: threads, sizes: sizes)
+    return try cache.plan(key) {
+      // Created for the thread count it is cached under, whatever this thread ran before.
+      useOpenMPThreads(threads)
+      return try make()
+    }
+  }
+
+  /// Runs `body(part)` for every part, on ``WorkerPool/shared`` when the thread setting allows
+  /// more than one thread, else one after another on this thread; parts must touch disjoint
+  /// memory. Throws the first part's error, after every part has run.
+  func runParts(_ count: Int, _ body: (Int) throws -> Void) throws {
+    guard count > 1, threadCount > 1 else {
+      for part in 0..<count { try body(part) }
+      return
+    }
+    var failures = [(any Error)?](repeating: nil, count: count)
+    failures.withUnsafeMutableBufferPointer { buffer in
+      // A copy of the pointer, which the closure may capture (the parameter is inout).
+      let slots = buffer
+      WorkerPool.shared.run(count) { part in
+        do { try body(part) } catch { slots[part] = error }
+      }
+    }
+    if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
+  }
+
+  /// Checks that every operand is `float32` and that its storage holds its shape, so that no
+  /// descriptor built from a shape ever reaches past a buffer.
+  func checkOperands(_ op: OpCode, _ x: TensorBuffer, _ out: TensorBuffer) throws {
+    try checkOperand(op, x)
+    try checkOperand(op, out)
+  }
+
+  /// ``checkOperands(_:_:_:)`` for ops of two inputs. (Not variadic: that would build an
+  /// array on every op.)
+  func checkOperands(_ op: OpCode, _ a: TensorBuffer, _ b: TensorBuffer, _ out: TensorBuffer)
+    throws
+  {
+    try checkOperand(op, a)
+    try checkOperand(op, b)
+    try checkOperand(op, out)
+  }
+
+  /// Checks that `buffer` is `float32` and that its storage holds its shape.
+  func checkOperand(_ op: OpCode, _ buffer: TensorBuffer) throws {
+    guard buffer.dtype == .float32 else {
+      throw PlexusError.dtypeMismatch(
+        context: "\(op) on onednn", expected: "float32 operands", received: "\(buffer.dtype)")
+    }
+    let (bytes, overflow) = buffer.count.multipliedReportingOverflow(by: 4)
+    guard buffer.shape.isValid, !overflow, bytes <= buffer.storage.byteCount else {
+      throw PlexusError.invalidArgument(
+        context: "\(op) on onednn",
+        message: "a buffer of \(buffer.storage.byteCount) bytes cannot hold float32 "
+          + "\(buffer.shape)")
+    }
+  }
+}

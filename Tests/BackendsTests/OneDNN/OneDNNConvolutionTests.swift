@@ -1,0 +1,137 @@
+import BackendProtocol
+import Plexus
+import PlexusOneDNN
+import Testing
+
+/// oneDNN's convolutions against the frontend's composites (an im2col gather and a product on
+/// the reference backend), the oracle of the family.
+@Suite struct OneDNNConvolutionTests {
+  /// `(input, filter, strides, dilations, padding, groups)`: small ones run whole, the larger
+  /// ones (from 2¹⁶ multiply-adds) in batch chunks, one per core, of unequal sizes when the
+  /// batch is odd; strides, dilation, uneven padding, groups and a depthwise convolution.
+  static let cases: [(Shape, Shape, [Int], [Int], [Int], Int)] = [
+    ([2, 6, 7, 3], [3, 3, 3, 4], [2, 1], [1, 1], [1, 1, 0, 2], 1),
+    ([4, 12, 12, 8], [3, 3, 8, 16], [1, 1], [1, 1], [1, 1, 1, 1], 1),
+    ([3, 16, 16, 4], [5, 5, 4, 8], [1, 1], [2, 2], [4, 4, 4, 4], 1),
+    ([5, 10, 10, 6], [3, 3, 1, 12], [2, 2], [1, 1], [1, 1, 1, 1], 6),
+    ([3, 9, 9, 6], [3, 3, 2, 6], [1, 2], [1, 1], [0, 1, 1, 0], 3),
+    ([2, 1, 6, 5], [1, 1, 5, 3], [1, 1], [1, 1], [0, 0, 0, 0], 1),
+  ]
+
+  private func geometry(_ index: Int) throws -> Convolution2D {
+    let (input, filter, strides, dilations, padding, groups) = Self.cases[index]
+    return try Convolution2D(
+      input: input, filter: filter, strides: strides, dilations: dilations, padding: padding,
+      groups: groups)
+  }
+
+  @Test(arguments: 0..<cases.count)
+  func passesMatchTheComposites(index: Int) throws {
+    let g = try geometry(index)
+    let backend = OneDNNBackend()
+    let x = buffer(randomValues(g.inputShape.elementCount, seed: 1), g.inputShape)
+    let filter = buffer(randomValues(g.filterShape.elementCount, seed: 2), g.filterShape)
+    let upstream = buffer(randomValues(g.outputShape.elementCount, seed: 3), g.outputShape)
+
+    let forward = output(g.outputShape)
+    try backend.conv2d(x, filter, g, forward)
+    let expectedForward = try withBackend("reference") {
+      try Ops.conv2dComposite(Tensor(x), Tensor(filter), g)
+    }
+    #expect(isClose(values(forward), values(expectedForward.buffer), tolerance: 1e-4))
+
+    let input = output(g.inputShape)
+    try backend.conv2dBackwardInput(upstream, filter, g, input)
+    let expectedInput = try withBackend("reference") {
+      try Ops.conv2dBackwardInputComposite(Tensor(upstream), Tensor(filter), g)
+    }
+    #expect(isClose(values(input), values(expectedInput.buffer), tolerance: 1e-4))
+
+    let gradient = output(g.filterShape)
+    try backend.conv2dBackwardFilter(x, upstream, g, gradient)
+    let expectedFilter = try withBackend("reference") {
+      try Ops.conv2dBackwardFilterComposite(Tensor(x), Tensor(upstream), g)
+    }
+    #expect(isClose(values(gradient), values(expectedFilter.buffer), tolerance: 1e-4))
+    #expect(!backend.implementations.contains { $0.hasPrefix("ref") })
+  }
+
+  /// The filter's gradient is summed per batch chunk in chunk order, and the chunks depend on
+  /// the sizes alone: one thread or two give the same bits.
+  @Test func filterGradientsDoNotDependOnTheThreadCount() throws {
+    let g = try geometry(2)
+    let x = buffer(randomValues(g.inputShape.elementCount, seed: 4), g.inputShape)
+    let upstream = buffer(randomValues(g.outputShape.elementCount, seed: 5), g.outputShape)
+    var results: [[UInt32]] = []
+    for threads in [1, 2] {
+      let backend = OneDNNBackend()
+      backend.setThreadCount(threads)
+      let gradient = output(g.filterShape)
+      try backend.conv2dBackwardFilter(x, upstream, g, gradient)
+      results.append((0..<gradient.count).map { gradient.pointer(Float.self)[$0].bitPattern })
+    }
+    #expect(results[0] == results[1])
+  }
+
+  /// Empty batches and channels, and an empty input whose padding alone gives an output.
+  @Test func emptyConvolutions() throws {
+    let backend = OneDNNBackend()
+    let noImages = try Convolution2D(
+      input: [0, 5, 5, 2], filter: [3, 3, 2, 4], strides: [1, 1], dilations: [1, 1],
+      padding: [1, 1, 1, 1], groups: 1)
+    try backend.conv2d(
+      buffer([], noImages.inputShape), buffer(randomValues(72, seed: 1), noImages.filterShape),
+      noImages, output(noImages.outputShape))
+    let noChannels = try Convolution2D(
+      input: [2, 4, 4, 0], filter: [3, 3, 0, 4], strides: [1, 1], dilations: [1, 1],
+      padding: [1, 1, 1, 1], groups: 1)
+    let zeros = output(noChannels.outputShape)
+    try backend.conv2d(
+      buffer([], noChannels.inputShape), buffer([], noChannels.filterShape), noChannels, zeros)
+    #expect(values(zeros) == [Double](repeating: 0, count: zeros.count))
+    let onlyPadding = try Convolution2D(
+      input: [1, 0, 3, 2], filter: [1, 1, 2, 3], strides: [1, 1], dilations: [1, 1],
+      padding: [1, 1, 0, 0], groups: 1)
+    let padded = output(onlyPadding.outputShape)
+    try backend.conv2d(
+      buffer([], onlyPadding.inputShape), buffer(randomValues(6, seed: 2), onlyPadding.filterShape),
+      onlyPadding, padded)
+    #expect(padded.count == 18 && values(padded) == [Double](repeating: 0, count: 18))
+    let filterGradient = output(onlyPadding.filterShape)
+    try backend.conv2dBackwardFilter(
+      buffer([], onlyPadding.inputShape), buffer(randomValues(18, seed: 3), [1, 2, 3, 3]),
+      onlyPadding, filterGradient)
+    #expect(values(filterGradient) == [Double](repeating: 0, count: 6))
+    #expect(backend.primitivesCreated == 0)
+  }
+
+  /// A stride past the input gives one window (Keras allows it); oneDNN takes no stride from
+  /// 2³¹, so the backend passes the smallest stride that gives one window.
+  @Test func aStridePastTheInputGivesOneWindow() throws {
+    let g = try Convolution2D(
+      input: [2, 5, 6, 3], filter: [3, 3, 3, 2], strides: [Int.max, 1 << 40],
+      dilations: [1, 1], padding: [1, 1, 0, 0], groups: 1)
+    #expect(g.outputShape == [2, 1, 1, 2])
+    let x = buffer(randomValues(g.inputShape.elementCount, seed: 1), g.inputShape)
+    let filter = buffer(randomValues(g.filterShape.elementCount, seed: 2), g.filterShape)
+    let out = output(g.outputShape)
+    try OneDNNBackend().conv2d(x, filter, g, out)
+    let expected = try withBackend("reference") {
+      try Ops.conv2dComposite(Tensor(x), Tensor(filter), g)
+    }
+    #expect(isClose(values(out), values(expected.buffer), tolerance: 1e-5))
+  }
+
+  @Test func mismatchedOperandsThrow() throws {
+    let backend = OneDNNBackend()
+    let g = try geometry(0)
+    let x = buffer(randomValues(g.inputShape.elementCount, seed: 1), g.inputShape)
+    let filter = buffer(randomValues(g.filterShape.elementCount, seed: 2), g.filterShape)
+    #expect(throws: PlexusError.self) { try backend.conv2d(x, filter, g, output([1, 2, 3, 4])) }
+    #expect(throws: PlexusError.self) { try backend.conv2d(filter, x, g, output(g.outputShape)) }
+    #expect(throws: PlexusError.self) {
+      try backend.conv2d(
+        buffer(values(x), g.inputShape, .float64), filter, g, output(g.outputShape))
+    }
+  }
+}
