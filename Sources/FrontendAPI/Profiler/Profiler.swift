@@ -23,6 +23,10 @@ public final class Profiler: OpObserver, Sendable {
     var droppedEvents = 0
     var first: UInt64 = .max
     var last: UInt64 = 0
+    /// Between ``start()`` and ``stop()`` (or inside ``profile(traceCapacity:_:)``). An op on
+    /// another thread that took the observer list before ``stop()`` removed this profiler
+    /// reports after it: such late events are dropped, so nothing is seen outside a profile.
+    var watching = false
   }
   private let state = Locked(State())
 
@@ -36,17 +40,23 @@ public final class Profiler: OpObserver, Sendable {
     rethrows -> (R, ProfileReport)
   {
     let profiler = Profiler(traceCapacity: traceCapacity)
+    profiler.state.withLock { $0.watching = true }
+    defer { profiler.state.withLock { $0.watching = false } }
     let result = try Dispatcher.withObserver(profiler) { try body() }
     return (result, profiler.report())
   }
 
   /// Starts watching the ops of every task, until ``stop()``.
-  public func start() { Dispatcher.addObserver(self) }
+  public func start() {
+    state.withLock { $0.watching = true }
+    Dispatcher.addObserver(self)
+  }
 
   /// Stops watching and returns what was seen.
   @discardableResult
   public func stop() -> ProfileReport {
     Dispatcher.removeObserver(self)
+    state.withLock { $0.watching = false }
     return report()
   }
 
@@ -64,6 +74,7 @@ public final class Profiler: OpObserver, Sendable {
     let key = ProfileRow.Key(op: event.op, backend: event.backend, dtype: event.dtype)
     let capacity = traceCapacity
     state.withLock { state in
+      guard state.watching else { return }
       state.rows[key, default: ProfileRow(key: key)].add(event)
       if state.events.count < capacity {
         state.events.append(event)
