@@ -1,17 +1,18 @@
 import Glibc
 
 /// A mutual-exclusion lock over a `pthread_mutex_t`, for state that the compiler cannot check
-/// (the bookkeeping of a non-`Sendable` layer that ``SharedModel`` runs from many threads).
+/// (the bookkeeping of a non-`Sendable` layer that `SharedModel` runs from many threads, a
+/// backend's primitive cache); shared by the package's modules.
 ///
 /// Why not `Synchronization.Mutex`: on Linux its lock lives in the prebuilt Synchronization
 /// library, where ThreadSanitizer cannot see it, so every value it guards is reported as a race
 /// (measured with Swift 6.3.1). A pthread mutex is intercepted by ThreadSanitizer, so the CI's
 /// race check sees what the code does. Not reentrant: a thread that takes it twice deadlocks.
-final class Lock: @unchecked Sendable {
+package final class Lock: @unchecked Sendable {
   // The pthread mutex is itself thread-safe; it needs a stable address, hence the allocation.
   private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
-  init() {
+  package init() {
     mutex = .allocate(capacity: 1)
     mutex.initialize(to: pthread_mutex_t())
     pthread_mutex_init(mutex, nil)
@@ -23,34 +24,34 @@ final class Lock: @unchecked Sendable {
   }
 
   /// Runs `body` holding the lock.
-  func withLock<Result>(_ body: () throws -> Result) rethrows -> Result {
+  package func withLock<Result>(_ body: () throws -> Result) rethrows -> Result {
     lock()
     defer { unlock() }
     return try body()
   }
 
   /// Takes the lock; pair with ``unlock()``.
-  func lock() { pthread_mutex_lock(mutex) }
+  package func lock() { pthread_mutex_lock(mutex) }
 
   /// Releases the lock taken by ``lock()``.
-  func unlock() { pthread_mutex_unlock(mutex) }
+  package func unlock() { pthread_mutex_unlock(mutex) }
 }
 
 /// A value that is only reached while holding a ``Lock``, with the same region checking as
 /// `Synchronization.Mutex` (`inout sending` access, `sending` results), so that a `Sendable`
 /// class can keep its mutable state in one and the compiler checks what goes in and out.
-final class Locked<Value>: @unchecked Sendable {
+package final class Locked<Value>: @unchecked Sendable {
   private let lock = Lock()
   // Reached only inside `lock`, through `withLock` (or `withLockHeld` after `lockUnscoped`).
   private var value: Value
 
   /// Creates the lock around `initialValue`.
-  init(_ initialValue: sending Value) {
+  package init(_ initialValue: sending Value) {
     value = initialValue
   }
 
   /// Runs `body` with exclusive access to the value.
-  func withLock<Result, E: Error>(
+  package func withLock<Result, E: Error>(
     _ body: (inout sending Value) throws(E) -> sending Result
   ) throws(E) -> sending Result {
     lock.lock()
@@ -63,13 +64,13 @@ extension Locked {
   /// Takes the lock outside a `withLock` scope, for code that must hold several locks at once
   /// in one global order (``Variable``'s multi-variable update). Pair with
   /// ``unlockUnscoped()``, and reach the value meanwhile only through ``withLockHeld(_:)``.
-  func lockUnscoped() { lock.lock() }
+  package func lockUnscoped() { lock.lock() }
 
   /// Releases the lock taken by ``lockUnscoped()``.
-  func unlockUnscoped() { lock.unlock() }
+  package func unlockUnscoped() { lock.unlock() }
 
   /// Runs `body` on the value; the caller holds the lock through ``lockUnscoped()``.
-  func withLockHeld<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+  package func withLockHeld<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
     try body(&value)
   }
 }
@@ -77,7 +78,7 @@ extension Locked {
 extension Locked where Value: Sendable {
   /// The value, read or changed in place under the lock: `locked.current.add(x)` is one
   /// critical section, not a read and a write that another thread could come between.
-  var current: Value {
+  package var current: Value {
     _read {
       lock.lock()
       defer { lock.unlock() }
