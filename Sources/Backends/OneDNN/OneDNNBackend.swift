@@ -46,7 +46,8 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
     switch op {
     case .matmul, .add, .subtract, .multiply, .divide, .maximum, .minimum, .sum, .max, .min,
       .prod, .softmax, .logSoftmax, .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter,
-      .maxPool2d, .maxPool2dGradient, .avgPool2d, .avgPool2dGradient:
+      .maxPool2d, .maxPool2dGradient, .avgPool2d, .avgPool2dGradient, .conv2dBiasActivation,
+      .dense:
       return true
     default:
       return Self.eltwise(op) != nil

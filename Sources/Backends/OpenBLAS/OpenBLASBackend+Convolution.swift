@@ -1,6 +1,5 @@
 import BackendProtocol
 import CBLAS
-import Glibc
 
 /// Convolution as im2col + `sgemm`, forward (with a fused bias and activation when asked) and
 /// both backward passes, for `float32`.
@@ -51,27 +50,7 @@ extension OpenBLASBackend: FusedConvolutionKernels {
           scratch, Int32(copy.rowLength), kernel + group * Int(og), o, 0,
           first + group * Int(og), o)
       }
-      Self.finish(first, rows: rows, columns: Int(o), bias: shift, activation)
-    }
-  }
-
-  /// Adds the bias to each row and applies the activation, in place.
-  private static func finish(
-    _ rows: UnsafeMutablePointer<Float>, rows count: Int, columns: Int,
-    bias: UnsafeMutablePointer<Float>?, _ activation: FusedActivation
-  ) {
-    guard bias != nil || activation != .linear else { return }
-    for row in 0..<count {
-      let values = rows + row * columns
-      if let bias { for column in 0..<columns { values[column] += bias[column] } }
-      switch activation {
-      case .linear: break
-      // `x > 0 ? x : 0` keeps NaN as NaN, as the relu op does.
-      case .relu: for column in 0..<columns where values[column] < 0 { values[column] = 0 }
-      case .sigmoid:
-        for column in 0..<columns { values[column] = 1 / (1 + expf(-values[column])) }
-      case .tanh: for column in 0..<columns { values[column] = tanhf(values[column]) }
-      }
+      activation.apply(toRows: first, count: rows, columns: Int(o), bias: shift)
     }
   }
 

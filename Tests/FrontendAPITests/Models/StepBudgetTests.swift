@@ -19,8 +19,12 @@ import Testing
     _ = try model.trainOnBatch(x, y)
     let (_, statistics) = try Dispatcher.recordingStatistics { try model.trainOnBatch(x, y) }
     let total = statistics.dispatches.values.flatMap(\.values).reduce(0, +)
-    // 5 matmuls: two forward, two weight gradients, one hidden gradient (none for the input).
-    #expect(statistics.dispatches.values.compactMap { $0[.matmul] }.reduce(0, +) == 5)
+    // 5 products: two forward (fused `dense` records where the backend has the family), two
+    // weight gradients, one hidden gradient (none for the input).
+    let products = statistics.dispatches.values.compactMap {
+      ($0[.matmul] ?? 0) + ($0[.dense] ?? 0)
+    }
+    #expect(products.reduce(0, +) == 5)
     // One fused Adam update for all four variables of the step.
     #expect(statistics.dispatches.values.compactMap { $0[.adamUpdate] }.reduce(0, +) == 1)
     #expect(total <= 30, "a training step dispatched \(total) ops: \(statistics)")

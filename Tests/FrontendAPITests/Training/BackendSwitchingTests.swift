@@ -43,7 +43,10 @@ private final class BackendPerEpoch: Callback {
           callbacks: schedule.map { [BackendPerEpoch($0)] } ?? [], shuffle: false)
       }
       for name in schedule ?? [] {
-        #expect(statistics.dispatchCount(backend: name, op: .matmul) > 0, "\(name) ran no product")
+        let products =
+          statistics.dispatchCount(backend: name, op: .matmul)
+          + statistics.dispatchCount(backend: name, op: .dense)
+        #expect(products > 0, "\(name) ran no product")
       }
       let after = model.weights.map { $0.buffer.storage.base }
       #expect(before == after, "a switch moved or copied a weight")
