@@ -33,13 +33,29 @@ extension Ops {
         context: op, expected: "a \(x.dtype) bias of shape [\(geometry.filters)]",
         received: "\(bias.dtype) \(bias.shape)")
     }
-    guard Dispatcher.anyBackendSupports(.conv2dBiasActivation, x.dtype) else {
-      return try activate(add(conv2d(x, kernel, geometry), bias), activation)
+    if Dispatcher.anyBackendSupports(.conv2dBiasActivation, x.dtype),
+      let result = try dispatchFamily(
+        .conv2dBiasActivation, [x, kernel, bias],
+        geometry.attributes.with(.activation, .int(activation.rawValue)), output: x.dtype,
+        geometry.outputShape)
+    {
+      return result
     }
-    return try Dispatcher.execute(
-      .conv2dBiasActivation, [x, kernel, bias],
-      geometry.attributes.with(.activation, .int(activation.rawValue)), output: x.dtype,
-      geometry.outputShape)
+    return try activate(add(conv2d(x, kernel, geometry), bias), activation)
+  }
+
+  /// Dispatches a kernel-family op, or answers nil when the backend that claimed it declined
+  /// at run time and no fallback runs the family (the reference backend runs none): the
+  /// caller then runs the family's composite, as it would have had nobody claimed the op.
+  static func dispatchFamily(
+    _ op: OpCode, _ inputs: [Tensor], _ attributes: OpAttributes, output dtype: DType,
+    _ shape: Shape
+  ) throws -> Tensor? {
+    do {
+      return try Dispatcher.execute(op, inputs, attributes, output: dtype, shape)
+    } catch PlexusError.unsupported(let name, _, _) where name == op.description {
+      return nil
+    }
   }
 
   /// `activation(x)` from primitives: the tail of the fused kernels' composites.
@@ -137,8 +153,10 @@ extension Ops {
     _ op: OpCode, _ inputs: [Tensor], _ attributes: OpAttributes, output dtype: DType,
     _ shape: Shape, composite: ([Tensor]) throws -> Tensor
   ) throws -> Tensor {
-    if Dispatcher.anyBackendSupports(op, dtype) {
-      return try Dispatcher.execute(op, inputs, attributes, output: dtype, shape)
+    if Dispatcher.anyBackendSupports(op, dtype),
+      let result = try dispatchFamily(op, inputs, attributes, output: dtype, shape)
+    {
+      return result
     }
     guard inputs.contains(where: { $0.tapeID != 0 }) else { return try composite(inputs) }
     let value = try composite(inputs.map { Tensor($0.buffer) })

@@ -20,13 +20,15 @@ extension Ops {
         context: op, expected: "a kernel and bias in the input's \(x.dtype)",
         received: "\(kernel.dtype)\(bias.map { " and \($0.dtype)" } ?? "")")
     }
-    guard Dispatcher.anyBackendSupports(.dense, x.dtype) else {
-      return try denseComposite(x, kernel, bias: bias, activation: activation)
-    }
     let shape = Shape(Array(x.shape.dims.dropLast()) + [kernel.shape[1]])
-    return try Dispatcher.execute(
-      .dense, [x, kernel] + (bias.map { [$0] } ?? []), [.activation: .int(activation.rawValue)],
-      output: x.dtype, shape)
+    if Dispatcher.anyBackendSupports(.dense, x.dtype),
+      let result = try dispatchFamily(
+        .dense, [x, kernel] + (bias.map { [$0] } ?? []),
+        [.activation: .int(activation.rawValue)], output: x.dtype, shape)
+    {
+      return result
+    }
+    return try denseComposite(x, kernel, bias: bias, activation: activation)
   }
 
   /// `dense` from primitives: a matrix product, a bias add and the activation, each recorded

@@ -39,8 +39,39 @@ final class FusedDenseBackend: Backend, DenseKernels, Sendable {
   }()
 }
 
+/// A backend that claims the fused dense kernel up front and declines every record at run time.
+final class DecliningDenseBackend: Backend, Sendable {
+  let name = "test-declining-dense"
+
+  func supports(_ op: OpCode, _ dtype: DType) -> Bool { op == .dense }
+  func execute(_ record: OpRecord) throws -> ExecutionStatus { .unsupported }
+
+  /// Registered once per test process.
+  static let registered: Bool = {
+    (try? BackendRegistry.shared.register(DecliningDenseBackend())) != nil
+  }()
+}
+
 @Suite struct DenseOpTests {
-  init() { _ = FusedDenseBackend.registered }
+  init() {
+    _ = FusedDenseBackend.registered
+    _ = DecliningDenseBackend.registered
+  }
+
+  /// A backend that claims the family but declines at run time leaves the op to the
+  /// composite (the reference backend runs no family kernel to fall back to).
+  @Test func aRunTimeDeclineRunsTheComposite() throws {
+    let x = try withRandomSeed(2) { try Ops.randomUniform([3, 4]) }
+    let kernel = try withRandomSeed(3) { try Ops.randomUniform([4, 2]) }
+    // The composite's primitives fall back to the reference backend; compute it there.
+    let expected = try withBackend("reference") {
+      try Ops.relu(Ops.matmul(x, kernel)).scalars(Float.self)
+    }
+    let actual = try withBackend("test-declining-dense") {
+      try Ops.dense(x, kernel, activation: .relu)
+    }
+    #expect(try actual.scalars(Float.self) == expected)
+  }
 
   static func cases() throws -> [GradientCase] {
     try conformanceGradientCases().filter { $0.name.hasPrefix("dense") }
