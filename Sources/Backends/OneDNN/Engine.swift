@@ -4,8 +4,9 @@ import CDNNL
 /// The process's one oneDNN CPU engine and its stream, created on first use.
 ///
 /// A CPU stream on oneDNN's OpenMP runtime runs each primitive to completion on the calling
-/// thread (and its OpenMP team), and oneDNN is built with `DNNL_ENABLE_CONCURRENT_EXEC`, so one
-/// stream serves every thread.
+/// thread (and its OpenMP team), so one stream serves every thread. Debian's oneDNN is not built
+/// with `DNNL_ENABLE_CONCURRENT_EXEC`: concurrent runs are safe here only because every run
+/// brings its own user-managed scratchpad (see `Primitive`), which the concurrency tests check.
 final class Engine: @unchecked Sendable {
   // Handles that never change after `init`; oneDNN keeps them thread-safe.
   let engine: dnnl_engine_t

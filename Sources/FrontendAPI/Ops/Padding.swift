@@ -15,10 +15,15 @@ public enum Padding: String, Sendable, Codable, CaseIterable {
     case .valid: (0, 0)
     case .same: Convolution2D.samePadding(size, kernel: kernel, stride: stride, dilation: dilation)
     case .causal:
-      (
-        Swift.max(kernel - 1, 0).multipliedReportingOverflow(by: dilation).overflow
-          ? Int.max / 2 : Swift.max(kernel - 1, 0) * dilation, 0
-      )
+      // A span that overflows asks for more padding than any input has, which the
+      // convolution's own size check then refuses.
+      (Self.span(kernel, dilation) ?? Int.max / 2, 0)
     }
+  }
+
+  /// `(kernel - 1)·dilation`, or nil when it overflows.
+  private static func span(_ kernel: Int, _ dilation: Int) -> Int? {
+    let (span, overflow) = Swift.max(kernel - 1, 0).multipliedReportingOverflow(by: dilation)
+    return overflow ? nil : span
   }
 }

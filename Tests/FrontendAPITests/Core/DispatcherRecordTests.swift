@@ -64,6 +64,7 @@ private final class EventLog: OpObserver, Sendable {
   private static let recording = RecordingBackend(name: "recording-test")
   private static let partial = PartialBackend(name: "partial-test")
   private static let registered: Void = {
+    _ = Config.availableBackends  // the built-ins first, as a user's process has them
     try? BackendRegistry.shared.register(recording)
     try? BackendRegistry.shared.register(partial)
   }()

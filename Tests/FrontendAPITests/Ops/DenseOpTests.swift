@@ -35,7 +35,8 @@ final class FusedDenseBackend: Backend, DenseKernels, Sendable {
 
   /// Registered once per test process.
   static let registered: Bool = {
-    (try? BackendRegistry.shared.register(FusedDenseBackend())) != nil
+    _ = Config.availableBackends  // the built-ins first, as a user's process has them
+    return (try? BackendRegistry.shared.register(FusedDenseBackend())) != nil
   }()
 }
 
@@ -48,7 +49,8 @@ final class DecliningDenseBackend: Backend, Sendable {
 
   /// Registered once per test process.
   static let registered: Bool = {
-    (try? BackendRegistry.shared.register(DecliningDenseBackend())) != nil
+    _ = Config.availableBackends  // the built-ins first, as a user's process has them
+    return (try? BackendRegistry.shared.register(DecliningDenseBackend())) != nil
   }()
 }
 
