@@ -71,7 +71,7 @@ struct ConformanceChecker {
     case .layout: try checkLayout(op, dtype)
     case .linearAlgebra: try checkMatmul(dtype)
     case .random: try checkRandom(op, dtype)
-    case .fused where Self.isWindowed(op): try checkWindowed(op, dtype)
+    case .fused where Self.hasComposite(op): try checkAgainstComposite(op, dtype)
     case .fused: try checkFused(op, dtype)
     }
   }

@@ -4,7 +4,7 @@ import Plexus
 /// The convolution, pooling and dense families, whose oracle is not a reference kernel but the
 /// frontend's composite, run on the reference backend.
 extension ConformanceChecker {
-  static func isWindowed(_ op: OpCode) -> Bool {
+  static func hasComposite(_ op: OpCode) -> Bool {
     switch op {
     case .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter, .maxPool2d, .maxPool2dGradient,
       .avgPool2d, .avgPool2dGradient, .dense, .conv2dBiasActivation:
@@ -29,7 +29,7 @@ extension ConformanceChecker {
     ([2, 4, 3, 1], [1, 3], [1, 1], [0, 0, 1, 1]),
   ]
 
-  mutating func checkWindowed(_ op: OpCode, _ dtype: DType) throws {
+  mutating func checkAgainstComposite(_ op: OpCode, _ dtype: DType) throws {
     switch op {
     case .dense:
       let shapes: [(Shape, Bool)] = [
