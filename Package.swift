@@ -34,7 +34,7 @@ let package = Package(
     .systemLibrary(
       name: "CDNNL", path: "Sources/Backends/CDNNL", providers: [.apt(["libdnnl-dev"])]),
     .target(
-      name: "PlexusOneDNN", dependencies: ["BackendProtocol", "CDNNL"],
+      name: "PlexusOneDNN", dependencies: ["BackendProtocol", "CDNNL", "PlexusReference"],
       path: "Sources/Backends/OneDNN"),
 
     // MARK: The Keras-shaped frontend

@@ -82,6 +82,7 @@ enum px_op_id {
   PX_OP_AVG_POOL2D = 252,
   PX_OP_AVG_POOL2D_GRADIENT = 253,
   PX_OP_DENSE = 270,
+  PX_OP_ACTIVATION_GRADIENT = 271,
 };
 
 /* Attribute ids (AttributeName), with the snake-case names. */

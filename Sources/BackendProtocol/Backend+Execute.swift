@@ -113,6 +113,11 @@ extension Backend {
     case .dense:
       guard let kernels = self as? any DenseKernels else { throw UnsupportedOp(record.op) }
       try kernels.executeDense(record)
+    case .activationGradient:
+      guard let kernels = self as? any ActivationGradientKernels else {
+        throw UnsupportedOp(record.op)
+      }
+      try kernels.executeActivationGradient(record)
     case .conv2dBiasActivation:
       guard let kernels = self as? any FusedConvolutionKernels else {
         throw UnsupportedOp(record.op)

@@ -222,6 +222,17 @@ struct ConformanceChecker {
       }
       let bad = makeBuffer([0, 7, 1], [3], .int32)
       try expectBothThrow(op, dtype, "label 7 of 7 classes", [x, bad], .none, dtype, [3])
+    case .activationGradient:
+      for activation in FusedActivation.allCases {
+        for shape: Shape in [[3, 7], [0], [1, 1, 33]] {
+          let (y, upstream) = (
+            input(dtype, shape, domain: .signed), input(dtype, shape, domain: .signed)
+          )
+          try compare(
+            op, dtype, "\(activation) \(shape)", [y, upstream],
+            [.activation: .int(activation.rawValue)], output: dtype, shape)
+        }
+      }
     case .sgdUpdate:
       try compareInPlace(
         op, dtype, "nesterov", [x, g, rate, m], updated: [0, 3],

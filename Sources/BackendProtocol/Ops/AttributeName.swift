@@ -66,7 +66,8 @@ public enum AttributeName: UInt32, Sendable, Hashable, CaseIterable, CustomStrin
   case groups = 27
   /// `[Int]`: the pooling window, `[height, width]` (pooling).
   case window = 28
-  /// `Int`: the ``FusedActivation`` applied to the result (`dense`, `conv2d_bias_activation`).
+  /// `Int`: the ``FusedActivation`` applied to the result (`dense`, `conv2d_bias_activation`),
+  /// or whose gradient is taken (`activation_gradient`).
   case activation = 29
 
   public var description: String {

@@ -40,6 +40,7 @@
 /// | `avg_pool2d` | x | as `max_pool2d` | the mean over the window's cells inside the input (padding not counted) |
 /// | `avg_pool2d_gradient` | upstream | as `max_pool2d` | the input's gradient (the output's shape says H, W) |
 /// | `dense` | x `[..., K]`, kernel `[K, N]`, [bias `[N]`] | `activation` (see ``FusedActivation``) | `[..., N]`: `activation(x · kernel + bias)` |
+/// | `activation_gradient` | y (an activation's output), upstream (y's shape) | `activation` | y's shape: the gradient before the activation (see ``FusedActivation/gradient(output:upstream:into:count:)``) |
 public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConvertible {
   // Memory
   case copy = 1
@@ -131,6 +132,7 @@ public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConver
   case avgPool2d = 252
   case avgPool2dGradient = 253
   case dense = 270
+  case activationGradient = 271
 
   /// The family an op belongs to, which decides the `Backend` method that runs it.
   public var family: OpFamily {
@@ -239,6 +241,7 @@ public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConver
     case .avgPool2d: "avg_pool2d"
     case .avgPool2dGradient: "avg_pool2d_gradient"
     case .dense: "dense"
+    case .activationGradient: "activation_gradient"
     }
   }
 }

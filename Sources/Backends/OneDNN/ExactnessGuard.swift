@@ -27,6 +27,13 @@ enum ExactnessGuard {
     }
   }
 
+  /// Whether `x` holds NaN or ±∞: what a fused activation oneDNN applies as a post-op would
+  /// treat otherwise than the reference does.
+  static func holdsNonFinite(_ x: TensorBuffer) -> Bool {
+    // x·0 is 0 for every finite x, NaN for NaN and ±∞.
+    any(x, { ($0 * 0) .!= 0 }, { !$0.isFinite })
+  }
+
   /// Whether any element passes the test: sixteen lanes at a time (`lanes`), without early
   /// exit, then the tail one by one (`scalar`). A scalar loop is not vectorised by the compiler
   /// here and cost 3 µs for 4096 elements, more than the oneDNN op it guards.

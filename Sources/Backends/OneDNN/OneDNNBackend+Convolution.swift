@@ -1,4 +1,5 @@
 import BackendProtocol
+import CDNNL
 
 extension OneDNNBackend: ConvolutionKernels {
   /// 2-D convolution through oneDNN's convolution primitive (``ConvolutionLayout``).
@@ -59,11 +60,43 @@ extension OneDNNBackend: ConvolutionKernels {
     }
   }
 
+  /// The fused forward pass, `conv2d_bias_activation`: oneDNN's convolution with the bias and
+  /// the activation as post-ops, which add and apply them as each output tile is stored.
+  /// oneDNN's activations part from the reference's on special values (its `relu(NaN)` is 0),
+  /// so when an operand holds NaN or ±∞ the convolution runs alone and the bias and activation
+  /// follow in one pass of their own (``FusedActivation/apply(toRows:count:columns:bias:)``).
+  func fusedConvolution(
+    _ x: TensorBuffer, _ filter: TensorBuffer, bias: TensorBuffer, activation: FusedActivation,
+    _ geometry: Convolution2D, _ out: TensorBuffer
+  ) throws {
+    let op = OpCode.conv2dBiasActivation
+    try checkConvolution(
+      op, geometry,
+      [
+        (x, geometry.inputShape), (filter, geometry.filterShape), (bias, [geometry.filters]),
+        (out, geometry.outputShape),
+      ])
+    if x.count > 0, filter.count > 0,
+      activation == .linear
+        || !(ExactnessGuard.holdsNonFinite(x) || ExactnessGuard.holdsNonFinite(filter)
+          || ExactnessGuard.holdsNonFinite(bias))
+    {
+      try convolve(
+        op, geometry, images: x, filter: filter, bias: bias, activation: activation, out)
+      return
+    }
+    try convolve(.conv2d, geometry, images: x, filter: filter, out)
+    activation.apply(
+      toRows: out.pointer(Float.self), count: out.count / Swift.max(geometry.filters, 1),
+      columns: geometry.filters, bias: bias.pointer(Float.self))
+  }
+
   /// The forward pass or the input's gradient, one batch chunk per part: `images` are the
-  /// batched operand (x, or the upstream gradient), `out` the batched result.
+  /// batched operand (x, or the upstream gradient), `out` the batched result; `bias` and
+  /// `activation` for `conv2d_bias_activation`, which oneDNN adds and applies as it stores.
   private func convolve(
     _ op: OpCode, _ geometry: Convolution2D, images: TensorBuffer, filter: TensorBuffer,
-    _ out: TensorBuffer
+    bias: TensorBuffer? = nil, activation: FusedActivation = .linear, _ out: TensorBuffer
   ) throws {
     guard out.count > 0 else { return }
     guard images.count > 0, filter.count > 0 else {
@@ -72,12 +105,13 @@ extension OneDNNBackend: ConvolutionKernels {
       return
     }
     let (inputImage, outputImage) = Self.imageSizes(geometry)
-    let (source, result) = op == .conv2d ? (inputImage, outputImage) : (outputImage, inputImage)
-    try runChunks(op, geometry, Self.batchChunks(geometry)) { _, lower in
-      [
-        images.storage.base + 4 * lower * source, filter.storage.base,
-        out.storage.base + 4 * lower * result,
-      ]
+    let (source, result) =
+      op == .conv2dBackwardInput ? (outputImage, inputImage) : (inputImage, outputImage)
+    try runChunks(op, geometry, Self.batchChunks(geometry), activation: activation) { _, lower in
+      let chunk = images.storage.base + 4 * lower * source
+      let output = out.storage.base + 4 * lower * result
+      guard let bias else { return [chunk, filter.storage.base, output] }
+      return [chunk, filter.storage.base, bias.storage.base, output]
     }
   }
 
@@ -85,15 +119,46 @@ extension OneDNNBackend: ConvolutionKernels {
   /// spare; `operands(index, lower)` gives a chunk's operand pointers.
   private func runChunks(
     _ op: OpCode, _ geometry: Convolution2D, _ chunks: [(lower: Int, upper: Int)],
+    activation: FusedActivation = .linear,
     operands: (Int, Int) -> [UnsafeMutableRawPointer]
   ) throws {
     // Plans are made (or found) here, on the calling thread, before the parts start.
     let plans = try chunks.map { chunk in
-      let layout = ConvolutionLayout(geometry: geometry, batch: chunk.upper - chunk.lower)
-      return try plan(op, variant: 0, sizes: layout.key, threads: 1) { try layout.plan(op) }
+      try convolutionPlan(
+        op, ConvolutionLayout(geometry: geometry, batch: chunk.upper - chunk.lower), activation)
     }
     try runParts(chunks.count) { index in
       try plans[index].run(operands(index, chunks[index].lower), op: op, threads: 1)
+    }
+  }
+
+  /// The cached plan of `op` for one chunk: with the filter in oneDNN's preferred layout where
+  /// the layout asks for it (``ConvolutionLayout/prefersBlockedFilter(_:)``), in its own where
+  /// oneDNN has no kernel for the preferred one.
+  private func convolutionPlan(
+    _ op: OpCode, _ layout: ConvolutionLayout, _ activation: FusedActivation
+  ) throws -> PrimitivePlan {
+    let postOp = Self.postOp(activation)
+    func make(blocked: Bool) throws -> PrimitivePlan {
+      try plan(
+        op, variant: 2 * activation.rawValue + (blocked ? 1 : 0), sizes: layout.key, threads: 1
+      ) { try layout.plan(op, blocked: blocked, postOp: postOp) }
+    }
+    guard layout.prefersBlockedFilter(op) else { return try make(blocked: false) }
+    do {
+      return try make(blocked: true)
+    } catch is UnsupportedOp {
+      return try make(blocked: false)
+    }
+  }
+
+  /// oneDNN's post-op for a fused activation; none for `linear`.
+  static func postOp(_ activation: FusedActivation) -> EltwisePostOp? {
+    switch activation {
+    case .linear: nil
+    case .relu: EltwisePostOp(algorithm: dnnl_eltwise_relu, alpha: 0, beta: 0)
+    case .sigmoid: EltwisePostOp(algorithm: dnnl_eltwise_logistic, alpha: 0, beta: 0)
+    case .tanh: EltwisePostOp(algorithm: dnnl_eltwise_tanh, alpha: 0, beta: 0)
     }
   }
 
@@ -117,7 +182,7 @@ extension OneDNNBackend: ConvolutionKernels {
   }
 
   /// Checks every operand's dtype, storage and shape against `geometry`.
-  private func checkConvolution(
+  func checkConvolution(
     _ op: OpCode, _ geometry: Convolution2D, _ operands: [(TensorBuffer, Shape)]
   ) throws {
     for (buffer, shape) in operands {

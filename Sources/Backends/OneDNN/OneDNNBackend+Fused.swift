@@ -8,10 +8,7 @@ extension OneDNNBackend: FusedConvolutionKernels, DenseKernels {
     _ x: TensorBuffer, _ filter: TensorBuffer, bias: TensorBuffer, activation: FusedActivation,
     _ geometry: Convolution2D, _ out: TensorBuffer
   ) throws {
-    try conv2d(x, filter, geometry, out)
-    activation.apply(
-      toRows: out.pointer(Float.self), count: out.count / Swift.max(geometry.filters, 1),
-      columns: geometry.filters, bias: bias.pointer(Float.self))
+    try fusedConvolution(x, filter, bias: bias, activation: activation, geometry, out)
   }
 
   public func dense(

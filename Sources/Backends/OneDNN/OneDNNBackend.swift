@@ -4,10 +4,13 @@ import Synchronization
 
 /// `float32` kernels through oneDNN's primitives (Debian's libdnnl 2.6, its 2.x C API): batched
 /// matrix products, elementwise unary and binary ops with NumPy broadcasting, reductions,
-/// softmax / log-softmax on the last axis, 2-D convolution forward and backward, and max and
-/// average pooling forward and backward. Everything else, and every other dtype (oneDNN's CPU
-/// engine has no `float64`), falls back to the reference backend because ``supports(_:_:)``
-/// answers false for it.
+/// softmax / log-softmax on the last axis, 2-D convolution forward and backward (the filter in
+/// oneDNN's preferred layout, the bias and activation of `conv2d_bias_activation` as
+/// post-ops), and max and average pooling forward and backward. The ops around them that
+/// oneDNN has no primitive for (indexing, layout, comparisons, random draws, cross-entropy,
+/// optimizer updates, activation gradients) run here on host kernels (``isHostOp(_:)``).
+/// Everything else, and `float64` (oneDNN's CPU engine has none), falls back to the reference
+/// backend because ``supports(_:_:)`` answers false for it.
 ///
 /// Each op's primitives are created once, for its sizes, and kept in a bounded cache shared by
 /// every thread, so a training step repeated with the same shapes creates none.
@@ -39,15 +42,17 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
   /// `abs`, `square`, binary `add`, `subtract`, `multiply`, `divide`, `maximum`, `minimum`,
   /// reductions `sum`, `max`, `min`, `prod`, `softmax`, `log_softmax`, the convolution family
   /// (`conv2d` and both backward passes) and the pooling family (max and average, forward and
-  /// backward); false for every other op and dtype (oneDNN's CPU engine does not compute in
-  /// `float64`).
+  /// backward), the fused dense and convolution kernels, and the host ops (``isHostOp(_:)``)
+  /// on every dtype but `float64`; false for every other op and dtype (oneDNN's CPU engine
+  /// does not compute in `float64`).
   public func supports(_ op: OpCode, _ dtype: DType) -> Bool {
+    if Self.isHostOp(op) { return Self.hostSupports(op, dtype) }
     guard dtype == .float32 else { return false }
     switch op {
     case .matmul, .add, .subtract, .multiply, .divide, .maximum, .minimum, .sum, .max, .min,
       .prod, .softmax, .logSoftmax, .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter,
       .maxPool2d, .maxPool2dGradient, .avgPool2d, .avgPool2dGradient, .conv2dBiasActivation,
-      .dense:
+      .dense, .activationGradient:
       return true
     default:
       return Self.eltwise(op) != nil
@@ -92,6 +97,7 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
   /// thread, so it is applied on whichever thread runs the next op.
   public func setThreadCount(_ count: Int) {
     threadSetting.store(Int32(clamping: Swift.max(1, count)), ordering: .relaxed)
+    Self.hostKernels.setThreadCount(count)
   }
 
   /// The OpenMP thread count ops run with.
@@ -114,6 +120,7 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
   /// Runs a record: softmax directly (the default would find the family by a dynamic cast on
   /// every call), everything else as the protocol's default does.
   public func execute(_ record: OpRecord) throws -> ExecutionStatus {
+    if Self.isHostOp(record.op) { return try Self.hostKernels.execute(record) }
     do {
       switch record.op {
       case .softmax, .logSoftmax: try executeSoftmax(record)

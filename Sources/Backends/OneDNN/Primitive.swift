@@ -55,10 +55,11 @@ final class PrimitiveDescriptor {
   /// The descriptor for an operation descriptor (`dnnl_*_desc_t`), with a user-managed
   /// scratchpad, and `hint` (the forward pass's) for a backward pass.
   init<Descriptor>(
-    _ op: OpCode, _ descriptor: inout Descriptor, hint: PrimitiveDescriptor? = nil
+    _ op: OpCode, _ descriptor: inout Descriptor, hint: PrimitiveDescriptor? = nil,
+    postOp: EltwisePostOp? = nil
   ) throws {
     let engine = try engine()
-    let attributes = try ScratchpadAttributes(op)
+    let attributes = try ScratchpadAttributes(op, postOp: postOp)
     var created: dnnl_primitive_desc_t?
     // The descriptors are plain C structs; a typed pointer converts to the `const void *`.
     let status = withUnsafeMutablePointer(to: &descriptor) { operation in
@@ -94,6 +95,11 @@ final class PrimitiveDescriptor {
     return name.map { String(cString: $0) } ?? "unknown"
   }
 
+  /// The memory descriptor a query names (`dnnl_query_weights_md`), or nil.
+  func descriptor(_ query: dnnl_query_t, index: Int32 = 0) -> dnnl_memory_desc_t? {
+    dnnl_primitive_desc_query_md(handle, query, index)?.pointee
+  }
+
   /// The memory a query names (`dnnl_query_scratchpad_md`, `dnnl_query_workspace_md`) and its
   /// size in bytes, or nil when the primitive needs none.
   func memory(_ query: dnnl_query_t) -> (descriptor: dnnl_memory_desc_t, bytes: Int)? {
@@ -103,11 +109,19 @@ final class PrimitiveDescriptor {
   }
 }
 
-/// Primitive attributes asking for a user-managed scratchpad, destroyed with this value.
+/// An elementwise op a primitive applies to its result before it stores it (a post-op).
+struct EltwisePostOp {
+  let algorithm: dnnl_alg_kind_t
+  let alpha: Float
+  let beta: Float
+}
+
+/// Primitive attributes asking for a user-managed scratchpad, and for a post-op when one is
+/// given, destroyed with this value.
 private final class ScratchpadAttributes {
   let handle: dnnl_primitive_attr_t
 
-  init(_ op: OpCode) throws {
+  init(_ op: OpCode, postOp: EltwisePostOp? = nil) throws {
     var attributes: dnnl_primitive_attr_t?
     try check(dnnl_primitive_attr_create(&attributes), op, "dnnl_primitive_attr_create")
     guard let attributes else { throw missingHandle("\(op)", "dnnl_primitive_attr_create") }
@@ -115,6 +129,17 @@ private final class ScratchpadAttributes {
     try check(
       dnnl_primitive_attr_set_scratchpad_mode(handle, dnnl_scratchpad_mode_user), op,
       "dnnl_primitive_attr_set_scratchpad_mode")
+    guard let postOp else { return }
+    var postOps: dnnl_post_ops_t?
+    try check(dnnl_post_ops_create(&postOps), op, "dnnl_post_ops_create")
+    guard let postOps else { throw missingHandle("\(op)", "dnnl_post_ops_create") }
+    // The attributes keep their own copy of the post-ops.
+    defer { dnnl_post_ops_destroy(postOps) }
+    try check(
+      dnnl_post_ops_append_eltwise(postOps, 1, postOp.algorithm, postOp.alpha, postOp.beta), op,
+      "dnnl_post_ops_append_eltwise")
+    try check(
+      dnnl_primitive_attr_set_post_ops(handle, postOps), op, "dnnl_primitive_attr_set_post_ops")
   }
 
   deinit { dnnl_primitive_attr_destroy(handle) }
@@ -122,6 +147,25 @@ private final class ScratchpadAttributes {
 
 /// The shared engine's handle, or the error its creation gave.
 func engine() throws -> dnnl_engine_t { try Engine.shared.get().engine }
+
+/// A float32 memory descriptor of `dims` whose layout the primitive chooses
+/// (`dnnl_format_tag_any`): its preferred, usually blocked, layout.
+func anyLayoutDescriptor(_ dims: [Int], _ op: OpCode) throws -> dnnl_memory_desc_t {
+  guard (1...Int(DNNL_MAX_NDIMS)).contains(dims.count) else { throw UnsupportedOp(op) }
+  var descriptor = dnnl_memory_desc_t()
+  let sizes = dims.map { Int64($0) }
+  try check(
+    dnnl_memory_desc_init_by_tag(
+      &descriptor, Int32(dims.count), sizes, dnnl_f32, dnnl_format_tag_any), op,
+    "dnnl_memory_desc_init_by_tag")
+  return descriptor
+}
+
+/// Whether two memory descriptors describe the same layout.
+func sameLayout(_ a: dnnl_memory_desc_t, _ b: dnnl_memory_desc_t) -> Bool {
+  var (a, b) = (a, b)
+  return dnnl_memory_desc_equal(&a, &b) != 0
+}
 
 /// A plain float32 memory descriptor of `dims` (rank 1 to `DNNL_MAX_NDIMS`), row-major unless
 /// `strides` (in elements) say otherwise.

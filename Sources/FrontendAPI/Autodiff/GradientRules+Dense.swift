@@ -31,11 +31,31 @@ extension GradientRules {
       throw PlexusError.invalidArgument(
         context: "\(op)", message: "unknown fused activation \(code)")
     }
-    switch activation {
-    case .linear: return g
-    case .relu: return try Ops.where(Ops.greater(y, zero(y)), g, zero(g))
-    case .sigmoid: return try g * Ops.multiply(y, 1 - y)
-    case .tanh: return try g * (1 - Ops.square(y))
+    return try Ops.activationGradient(activation, output: y, upstream: g)
+  }
+
+  /// The rule of `activation_gradient` (dx = g·f'(x) written from y = f(x)): linear in the
+  /// upstream gradient, through the same op; the output's side by its own derivative (relu's
+  /// is zero almost everywhere).
+  static func activationGradient(
+    _ attributes: OpAttributes, _ inputs: [Tensor], _ grad: Tensor, needs: [Bool]
+  ) throws -> [Tensor?] {
+    let code = try attributes.int(.activation, of: .activationGradient)
+    guard let activation = FusedActivation(rawValue: code) else {
+      throw PlexusError.invalidArgument(
+        context: "activation_gradient", message: "unknown fused activation \(code)")
     }
+    let (y, upstream) = (inputs[0], inputs[1])
+    let throughUpstream =
+      needs[1] ? try Ops.activationGradient(activation, output: y, upstream: grad) : nil
+    guard needs[0] else { return [nil, throughUpstream] }
+    let throughOutput: Tensor? =
+      switch activation {
+      case .linear, .relu: nil
+      // d/dy of g·y·(1 − y) is g·(1 − 2y); of g·(1 − y²), −2·g·y.
+      case .sigmoid: try grad * upstream * (1 - 2 * y)
+      case .tanh: try grad * upstream * (-2 * y)
+      }
+    return [throughOutput, throughUpstream]
   }
 }

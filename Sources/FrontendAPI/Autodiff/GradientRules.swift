@@ -18,6 +18,8 @@ enum GradientRules {
       return try windowed(op, attributes, inputs, y, grad, needs: needs)
     case .primitive(.dense, let attributes):
       return try dense(attributes, inputs, y, grad, needs: needs)
+    case .primitive(.activationGradient, let attributes):
+      return try activationGradient(attributes, inputs, grad, needs: needs)
     case .primitive(let op, let attributes):
       switch op.family {
       case .unary: return [try unary(op, inputs[0], y, grad)]
@@ -36,9 +38,10 @@ enum GradientRules {
     case .log: return try g / x
     case .sqrt: return try g * 0.5 / y
     case .rsqrt: return try g * (-0.5) * Ops.multiply(y, Ops.square(y))
-    case .tanh: return try g * (1 - Ops.square(y))
-    case .sigmoid: return try g * Ops.multiply(y, 1 - y)
-    case .relu: return try Ops.where(Ops.greater(x, zero(x)), g, zero(g))
+    // From the output alone, in one kernel (relu: y > 0 exactly where x > 0).
+    case .tanh: return try Ops.activationGradient(.tanh, output: y, upstream: g)
+    case .sigmoid: return try Ops.activationGradient(.sigmoid, output: y, upstream: g)
+    case .relu: return try Ops.activationGradient(.relu, output: y, upstream: g)
     case .abs: return try g * Ops.sign(x)
     case .square: return try g * 2 * x
     case .reciprocal: return try Ops.negative(g * Ops.square(y))

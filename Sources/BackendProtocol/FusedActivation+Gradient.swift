@@ -1,0 +1,57 @@
+extension FusedActivation {
+  /// The gradient before the activation from its output `y` and the gradient after it `g`,
+  /// over `count` elements: `linear` g; `relu` g where y > 0, else 0 (so 0 where y is NaN);
+  /// `sigmoid` g·(y·(1 − y)); `tanh` g·(1 − y·y). The products are grouped as the frontend's
+  /// composite groups them, so the two agree bit for bit. Large runs are split across
+  /// ``WorkerPool/shared`` (elementwise, so the split changes no result).
+  public func gradient(
+    output y: UnsafePointer<Float>, upstream g: UnsafePointer<Float>,
+    into out: UnsafeMutablePointer<Float>, count: Int
+  ) {
+    let parts = count >= 1 << 17 ? WorkerPool.shared.workerCount + 1 : 1
+    WorkerPool.shared.run(parts) { part in
+      // Whole vectors per part, the tail on the last.
+      let vectors = count / 16
+      let (lower, upper) = (vectors * part / parts, vectors * (part + 1) / parts)
+      let (rawY, rawG) = (UnsafeRawPointer(y), UnsafeRawPointer(g))
+      let rawOut = UnsafeMutableRawPointer(out)
+      for index in lower..<upper {
+        let offset = index * 64
+        let result = gradient(
+          rawY.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self),
+          rawG.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self))
+        rawOut.storeBytes(of: result, toByteOffset: offset, as: SIMD16<Float>.self)
+      }
+      guard part == parts - 1 else { return }
+      for index in (vectors * 16)..<count { out[index] = gradient(y[index], g[index]) }
+    }
+  }
+
+  /// ``gradient(output:upstream:into:count:)`` for `float64`, one element at a time.
+  public func gradient(
+    output y: UnsafePointer<Double>, upstream g: UnsafePointer<Double>,
+    into out: UnsafeMutablePointer<Double>, count: Int
+  ) {
+    for index in 0..<count { out[index] = gradient(y[index], g[index]) }
+  }
+
+  @inline(__always)
+  private func gradient<V: SIMD>(_ y: V, _ g: V) -> V where V.Scalar: BinaryFloatingPoint {
+    switch self {
+    case .linear: g
+    case .relu: V(repeating: 0).replacing(with: g, where: y .> 0)
+    case .sigmoid: g * (y * (1 - y))
+    case .tanh: g * (1 - y * y)
+    }
+  }
+
+  @inline(__always)
+  private func gradient<T: BinaryFloatingPoint>(_ y: T, _ g: T) -> T {
+    switch self {
+    case .linear: g
+    case .relu: y > 0 ? g : 0
+    case .sigmoid: g * (y * (1 - y))
+    case .tanh: g * (1 - y * y)
+    }
+  }
+}
