@@ -4,8 +4,9 @@ import Synchronization
 
 /// `float32` kernels through oneDNN's primitives (Debian's libdnnl 2.6, its 2.x C API): batched
 /// matrix products, elementwise unary and binary ops with NumPy broadcasting, reductions,
-/// softmax / log-softmax on the last axis, 2-D convolution forward and backward, and max and
-/// average pooling forward and backward. Everything else, and every other dtype (oneDNN's CPU
+/// softmax / log-softmax on the last axis, 2-D convolution forward and backward, max and
+/// average pooling forward and backward, and batch and layer normalization forward and
+/// backward. Everything else, and every other dtype (oneDNN's CPU
 /// engine has no `float64`), falls back to the reference backend because ``supports(_:_:)``
 /// answers false for it.
 ///
@@ -38,16 +39,17 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
   /// True for `float32` matmul, unary `negate`, `exp`, `log`, `sqrt`, `tanh`, `sigmoid`, `relu`,
   /// `abs`, `square`, binary `add`, `subtract`, `multiply`, `divide`, `maximum`, `minimum`,
   /// reductions `sum`, `max`, `min`, `prod`, `softmax`, `log_softmax`, the convolution family
-  /// (`conv2d` and both backward passes) and the pooling family (max and average, forward and
-  /// backward); false for every other op and dtype (oneDNN's CPU engine does not compute in
-  /// `float64`).
+  /// (`conv2d` and both backward passes), the pooling family (max and average, forward and
+  /// backward), the fused dense and convolution kernels, and the normalization family (batch
+  /// and layer normalization, forward and backward); false for every other op and dtype
+  /// (oneDNN's CPU engine does not compute in `float64`).
   public func supports(_ op: OpCode, _ dtype: DType) -> Bool {
     guard dtype == .float32 else { return false }
     switch op {
     case .matmul, .add, .subtract, .multiply, .divide, .maximum, .minimum, .sum, .max, .min,
       .prod, .softmax, .logSoftmax, .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter,
       .maxPool2d, .maxPool2dGradient, .avgPool2d, .avgPool2dGradient, .conv2dBiasActivation,
-      .dense:
+      .dense, .batchNorm, .batchNormGradient, .layerNorm, .layerNormGradient:
       return true
     default:
       return Self.eltwise(op) != nil
@@ -120,6 +122,8 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
       case .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter: try executeConvolution(record)
       case .maxPool2d, .maxPool2dGradient, .avgPool2d, .avgPool2dGradient:
         try executePooling(record)
+      case .batchNorm, .batchNormGradient, .layerNorm, .layerNormGradient:
+        try executeNormalization(record)
       default: return try executeByFamily(record)
       }
       return .done
