@@ -12,8 +12,15 @@ extension GradientRules {
     _ op: OpCode, _ a: OpAttributes, _ inputs: [Tensor], _ g: Tensor, needs: [Bool]
   ) throws -> [Tensor?] {
     let epsilon = try a.double(.epsilon, of: op)
-    let (x, gamma, mean, variance) = (inputs[0], inputs[1], inputs[3], inputs[4])
+    let (x, gamma) = (inputs[0], inputs[1])
+    var (mean, variance) = (inputs[3], inputs[4])
     guard op == .batchNorm, !a.bool(.training, default: false) else {
+      if !GradientTape.active.isEmpty && [x, gamma, g].contains(where: { $0.tapeID != 0 }) {
+        // A gradient of this gradient: it depends on x through the statistics too, which the
+        // node keeps untracked, so they are computed again on the recording tape.
+        let axes = op == .batchNorm ? Array(0..<(x.rank - 1)) : [x.rank - 1]
+        (mean, variance) = try Ops.moments(x, axes: axes)
+      }
       let gradient =
         op == .batchNorm ? Ops.batchNormalizationGradient : Ops.layerNormalizationGradient
       let grads = try gradient(x, gamma, mean, variance, g, epsilon)
