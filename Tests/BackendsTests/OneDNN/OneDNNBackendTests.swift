@@ -10,7 +10,8 @@ import Testing
     .matmul, .negate, .exp, .log, .sqrt, .tanh, .sigmoid, .relu, .abs, .square, .add, .subtract,
     .multiply, .divide, .maximum, .minimum, .sum, .max, .min, .prod, .softmax, .logSoftmax,
     .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter, .maxPool2d, .maxPool2dGradient,
-    .avgPool2d, .avgPool2dGradient, .conv2dBiasActivation, .dense,
+    .avgPool2d, .avgPool2dGradient, .conv2dBiasActivation, .dense, .batchNorm,
+    .batchNormGradient, .layerNorm, .layerNormGradient,
   ]
 
   @Test func supportsExactlyWhatRuns() {
