@@ -83,6 +83,10 @@ enum px_op_id {
   PX_OP_AVG_POOL2D_GRADIENT = 253,
   PX_OP_DENSE = 270,
   PX_OP_ACTIVATION_GRADIENT = 271,
+  PX_OP_BATCH_NORM = 280,
+  PX_OP_BATCH_NORM_GRADIENT = 281,
+  PX_OP_LAYER_NORM = 282,
+  PX_OP_LAYER_NORM_GRADIENT = 283,
 };
 
 /* Attribute ids (AttributeName), with the snake-case names. */
@@ -116,6 +120,7 @@ enum px_attribute_id {
   PX_ATTR_GROUPS = 27, /* "groups" */
   PX_ATTR_WINDOW = 28, /* "window" */
   PX_ATTR_ACTIVATION = 29, /* "activation" */
+  PX_ATTR_TRAINING = 30, /* "training" */
 };
 
 /* Dtype ids (DType). */

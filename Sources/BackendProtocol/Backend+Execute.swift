@@ -123,6 +123,9 @@ extension Backend {
         throw UnsupportedOp(record.op)
       }
       try kernels.executeFusedConvolution(record)
+    case .batchNorm, .batchNormGradient, .layerNorm, .layerNormGradient:
+      guard let kernels = self as? any NormalizationKernels else { throw UnsupportedOp(record.op) }
+      try kernels.executeNormalization(record)
     default:
       throw UnsupportedOp(record.op)
     }

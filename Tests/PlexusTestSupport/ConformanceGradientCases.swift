@@ -110,5 +110,39 @@ public func conformanceGradientCases() throws -> [GradientCase] {
     GradientCase("dense rank 3 without bias", [try sample([2, 3, 5]), try sample([5, 4])]) {
       try Ops.dense($0[0], $0[1])
     })
+  return cases + (try normalizationCases(sample))
+}
+
+/// The normalization family through the tape: each output weighted by a fixed tensor (a plain
+/// sum of a normalized output hardly depends on x), size-1 axes, and an empty batch.
+private func normalizationCases(_ sample: (Shape, ClosedRange<Double>) throws -> Tensor) throws
+  -> [GradientCase]
+{
+  var cases: [GradientCase] = []
+  for shape: Shape in [[6, 4], [2, 3, 1, 5], [1, 1, 3], [0, 3]] {
+    let features = shape[shape.rank - 1]
+    let weight = try sample(shape, -1...1)
+    let parameters = [try sample([features], 0.5...1.5), try sample([features], -1...1)]
+    cases.append(
+      GradientCase("batch_norm training \(shape)", [try sample(shape, -2...2)] + parameters) {
+        let (y, _, _) = try Ops.batchNormalizationTraining(
+          $0[0], offset: $0[2], scale: $0[1], epsilon: 1e-3)
+        return try Ops.multiply(y, weight)
+      })
+    cases.append(
+      GradientCase(
+        "batch_norm inference \(shape)",
+        [try sample(shape, -2...2)] + parameters
+          + [try sample([features], -1...1), try sample([features], 0.5...2)]
+      ) {
+        let y = try Ops.batchNormalization(
+          $0[0], mean: $0[3], variance: $0[4], axis: -1, offset: $0[2], scale: $0[1])
+        return try Ops.multiply(y, weight)
+      })
+    cases.append(
+      GradientCase("layer_norm \(shape)", [try sample(shape, -2...2)] + parameters) {
+        try Ops.multiply(Ops.layerNormalization($0[0], gamma: $0[1], beta: $0[2]), weight)
+      })
+  }
   return cases
 }

@@ -42,7 +42,8 @@ public enum AttributeName: UInt32, Sendable, Hashable, CaseIterable, CustomStrin
   case beta1 = 16
   /// `Double`: the second-moment decay (`adam_update`).
   case beta2 = 17
-  /// `Double`: added to `sqrt(v)` (`adam_update`).
+  /// `Double`: added to `sqrt(v)` (`adam_update`); added to the variance before its square
+  /// root, finite and ≥ 0 (`batch_norm`, `layer_norm` and their gradients).
   case epsilon = 18
   /// `Int`: the 64-bit Philox key, the run's seed (`random_*`).
   case seed = 19
@@ -69,6 +70,9 @@ public enum AttributeName: UInt32, Sendable, Hashable, CaseIterable, CustomStrin
   /// `Int`: the ``FusedActivation`` applied to the result (`dense`, `conv2d_bias_activation`),
   /// or whose gradient is taken (`activation_gradient`).
   case activation = 29
+  /// `Bool`: normalize with the batch's own statistics and output them (`batch_norm`; false
+  /// when absent: the mean and variance are inputs).
+  case training = 30
 
   public var description: String {
     switch self {
@@ -101,6 +105,7 @@ public enum AttributeName: UInt32, Sendable, Hashable, CaseIterable, CustomStrin
     case .groups: "groups"
     case .window: "window"
     case .activation: "activation"
+    case .training: "training"
     }
   }
 }

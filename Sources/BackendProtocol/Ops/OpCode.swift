@@ -41,6 +41,10 @@
 /// | `avg_pool2d_gradient` | upstream | as `max_pool2d` | the input's gradient (the output's shape says H, W) |
 /// | `dense` | x `[..., K]`, kernel `[K, N]`, [bias `[N]`] | `activation` (see ``FusedActivation``) | `[..., N]`: `activation(x · kernel + bias)` |
 /// | `activation_gradient` | y (an activation's output), upstream (y's shape) | `activation` | y's shape: the gradient before the activation (see ``FusedActivation/gradient(output:upstream:into:count:)``) |
+/// | `batch_norm` | x `[..., C]`, gamma `[C]`, beta `[C]`; in inference also mean `[C]`, variance `[C]` | `epsilon`, `training` | y (x's shape): `gamma · (x - mean) / sqrt(variance + epsilon) + beta`; in training the statistics are the batch's over every axis but the last, and two more outputs hold them: mean `[C]`, biased variance `[C]` (see ``NormalizationKernels``) |
+/// | `batch_norm_gradient` | x, gamma, the batch's mean and variance, upstream (x's shape) | `epsilon` | dx (x's shape), dgamma `[C]`, dbeta `[C]`: the gradient of `batch_norm` in training |
+/// | `layer_norm` | x `[..., D]`, gamma `[D]`, beta `[D]` | `epsilon` | y (x's shape), normalized over the last axis; mean `[...]`, biased variance `[...]` of each row |
+/// | `layer_norm_gradient` | x, gamma, mean `[...]`, variance `[...]`, upstream (x's shape) | `epsilon` | dx (x's shape), dgamma `[D]`, dbeta `[D]` |
 public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConvertible {
   // Memory
   case copy = 1
@@ -133,6 +137,10 @@ public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConver
   case avgPool2dGradient = 253
   case dense = 270
   case activationGradient = 271
+  case batchNorm = 280
+  case batchNormGradient = 281
+  case layerNorm = 282
+  case layerNormGradient = 283
 
   /// The family an op belongs to, which decides the `Backend` method that runs it.
   public var family: OpFamily {
@@ -242,6 +250,10 @@ public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConver
     case .avgPool2dGradient: "avg_pool2d_gradient"
     case .dense: "dense"
     case .activationGradient: "activation_gradient"
+    case .batchNorm: "batch_norm"
+    case .batchNormGradient: "batch_norm_gradient"
+    case .layerNorm: "layer_norm"
+    case .layerNormGradient: "layer_norm_gradient"
     }
   }
 }

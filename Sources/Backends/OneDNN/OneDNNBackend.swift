@@ -6,7 +6,8 @@ import Synchronization
 /// matrix products, elementwise unary and binary ops with NumPy broadcasting, reductions,
 /// softmax / log-softmax on the last axis, 2-D convolution forward and backward (the filter in
 /// oneDNN's preferred layout, the bias and activation of `conv2d_bias_activation` as
-/// post-ops), and max and average pooling forward and backward. The ops around them that
+/// post-ops), max and average pooling forward and backward, and batch and layer
+/// normalization forward and backward. The ops around them that
 /// oneDNN has no primitive for (indexing, layout, comparisons, random draws, cross-entropy,
 /// optimizer updates, activation gradients) run here on host kernels (``isHostOp(_:)``).
 /// Everything else, and `float64` (oneDNN's CPU engine has none), falls back to the reference
@@ -41,10 +42,11 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
   /// True for `float32` matmul, unary `negate`, `exp`, `log`, `sqrt`, `tanh`, `sigmoid`, `relu`,
   /// `abs`, `square`, binary `add`, `subtract`, `multiply`, `divide`, `maximum`, `minimum`,
   /// reductions `sum`, `max`, `min`, `prod`, `softmax`, `log_softmax`, the convolution family
-  /// (`conv2d` and both backward passes) and the pooling family (max and average, forward and
-  /// backward), the fused dense and convolution kernels, and the host ops (``isHostOp(_:)``)
-  /// on every dtype but `float64`; false for every other op and dtype (oneDNN's CPU engine
-  /// does not compute in `float64`).
+  /// (`conv2d` and both backward passes), the pooling family (max and average, forward and
+  /// backward), the fused dense and convolution kernels, the normalization family (batch and
+  /// layer normalization, forward and backward), `activation_gradient`, and the host ops
+  /// (``isHostOp(_:)``) on every dtype but `float64`; false for every other op and dtype
+  /// (oneDNN's CPU engine does not compute in `float64`).
   public func supports(_ op: OpCode, _ dtype: DType) -> Bool {
     if Self.isHostOp(op) { return Self.hostSupports(op, dtype) }
     guard dtype == .float32 else { return false }
@@ -52,7 +54,8 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
     case .matmul, .add, .subtract, .multiply, .divide, .maximum, .minimum, .sum, .max, .min,
       .prod, .softmax, .logSoftmax, .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter,
       .maxPool2d, .maxPool2dGradient, .avgPool2d, .avgPool2dGradient, .conv2dBiasActivation,
-      .dense, .activationGradient:
+      .dense, .activationGradient, .batchNorm, .batchNormGradient, .layerNorm,
+      .layerNormGradient:
       return true
     default:
       return Self.eltwise(op) != nil
@@ -127,6 +130,8 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
       case .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter: try executeConvolution(record)
       case .maxPool2d, .maxPool2dGradient, .avgPool2d, .avgPool2dGradient:
         try executePooling(record)
+      case .batchNorm, .batchNormGradient, .layerNorm, .layerNormGradient:
+        try executeNormalization(record)
       default: return try executeByFamily(record)
       }
       return .done

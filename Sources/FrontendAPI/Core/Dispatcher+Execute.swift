@@ -55,18 +55,41 @@ extension Dispatcher {
     _ op: OpCode, _ inputs: [TensorBuffer], _ attributes: OpAttributes,
     output: (dtype: DType, shape: Shape)?
   ) throws -> [TensorBuffer] {
+    try run(op, inputs, attributes, outputDType: output?.dtype) { backend in
+      guard let output else { return [] }
+      return [try backend.allocate(output.dtype, output.shape)]
+    }
+  }
+
+  /// Dispatches a record of several outputs (a normalization's result and its statistics, a
+  /// gradient for each operand) and returns them, untracked: the caller records what the tape
+  /// needs.
+  static func run(
+    _ op: OpCode, _ inputs: [TensorBuffer], _ attributes: OpAttributes,
+    outputs: [(dtype: DType, shape: Shape)]
+  ) throws -> [TensorBuffer] {
+    try run(op, inputs, attributes, outputDType: outputs.first?.dtype) { backend in
+      try outputs.map { try backend.allocate($0.dtype, $0.shape) }
+    }
+  }
+
+  /// The dispatch itself; `allocate` makes the record's outputs on the backend that runs it (a
+  /// non-escaping closure: nothing is allocated for it on the hot path).
+  private static func run(
+    _ op: OpCode, _ inputs: [TensorBuffer], _ attributes: OpAttributes, outputDType: DType?,
+    allocate: (any Backend) throws -> [TensorBuffer]
+  ) throws -> [TensorBuffer] {
     let scope = self.scope
     guard let selected = selectedEntry(in: scope) else {
       throw PlexusError.invalidState(context: "\(op)", message: "no backend is registered")
     }
     let dtype = OpRecord.supportDType(
       op, first: inputs.first?.dtype, second: inputs.count > 1 ? inputs[1].dtype : nil,
-      output: output?.dtype)
+      output: outputDType)
     let observed = observersActive
     if selected.supports(op, dtype) {
       let record = OpRecord(
-        op, inputs: inputs, attributes: attributes,
-        outputs: try output.map { [try selected.backend.allocate($0.dtype, $0.shape)] } ?? [])
+        op, inputs: inputs, attributes: attributes, outputs: try allocate(selected.backend))
       if !selected.refinesSupport || selected.backend.supports(record) {
         let start = observed ? monotonicNanoseconds() : 0
         if try selected.backend.execute(record) == .done {
@@ -77,22 +100,21 @@ extension Dispatcher {
       }
     }
     return try runOnFallback(
-      op, inputs, attributes, output, dtype, from: selected, scope: scope, observed)
+      op, inputs, attributes, allocate, dtype, from: selected, scope: scope, observed)
   }
 
   /// Runs a record the selected backend declined (up front or at run time) on the fallback.
   private static func runOnFallback(
     _ op: OpCode, _ inputs: [TensorBuffer], _ attributes: OpAttributes,
-    _ output: (dtype: DType, shape: Shape)?, _ dtype: DType, from selected: BackendEntry,
-    scope: Scope, _ observed: Bool
+    _ allocate: (any Backend) throws -> [TensorBuffer], _ dtype: DType,
+    from selected: BackendEntry, scope: Scope, _ observed: Bool
   ) throws -> [TensorBuffer] {
     guard let fallback = fallbackEntry, fallback !== selected, fallback.supports(op, dtype) else {
       throw PlexusError.unsupported(op: op.description, dtype: dtype, backend: selected.name)
     }
     try countFallback(from: selected, op, dtype, in: scope)
     let record = OpRecord(
-      op, inputs: inputs, attributes: attributes,
-      outputs: try output.map { [try fallback.backend.allocate($0.dtype, $0.shape)] } ?? [])
+      op, inputs: inputs, attributes: attributes, outputs: try allocate(fallback.backend))
     let start = observed ? monotonicNanoseconds() : 0
     guard try fallback.backend.execute(record) == .done else {
       throw PlexusError.unsupported(op: op.description, dtype: dtype, backend: fallback.name)

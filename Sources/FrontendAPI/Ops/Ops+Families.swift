@@ -17,6 +17,26 @@ extension Ops {
     return GradientTape.record(.primitive(op, attributes), inputs: inputs, output: value.buffer)
   }
 
+  /// ``family(_:_:_:output:_:composite:)`` for an op of several outputs (a normalization's
+  /// result and its statistics, a gradient per operand): one kernel where a backend has the
+  /// family, else `composite` (returning the outputs in the record's order) on untracked copies
+  /// of the inputs. The outputs come back untracked: the caller records the one tape node its
+  /// rule needs.
+  static func familyOutputs(
+    _ op: OpCode, _ inputs: [Tensor], _ attributes: OpAttributes,
+    outputs: [(dtype: DType, shape: Shape)], composite: ([Tensor]) throws -> [Tensor]
+  ) throws -> [Tensor] {
+    let buffers = inputs.map(\.buffer)
+    if Dispatcher.anyBackendSupports(op, inputs.first?.dtype ?? .float32) {
+      do {
+        return try Dispatcher.run(op, buffers, attributes, outputs: outputs).map { Tensor($0) }
+      } catch PlexusError.unsupported(let name, _, _) where name == op.description {
+        // Declined at run time with no fallback that runs the family: the composite runs.
+      }
+    }
+    return try composite(buffers.map { Tensor($0) }).map { Tensor($0.buffer) }
+  }
+
   /// Dispatches a kernel-family op, or answers nil when the backend that claimed it declined
   /// at run time and no fallback runs the family (the reference backend runs none): the
   /// caller then runs the family's composite, as it would have had nobody claimed the op.

@@ -19,7 +19,8 @@ extension Ops {
   ///     y = x·inv + (offset - mean·inv)
   ///
   /// `mean`, `variance`, `offset` and `scale` are `[x.shape[axis]]` vectors (`offset` and
-  /// `scale` optional: 0 and 1). Computed in that order, as Keras's backends do.
+  /// `scale` optional: 0 and 1). Computed in that order, as Keras's backends do. Along the
+  /// last axis, one kernel where a backend has the normalization family.
   /// Equivalent to `keras.ops.batch_normalization`.
   public static func batchNormalization(
     _ x: Tensor, mean: Tensor, variance: Tensor, axis: Int, offset: Tensor? = nil,
@@ -38,6 +39,23 @@ extension Ops {
           received: "\(vector.shape)")
       }
       return try reshape(vector, Shape(broadcast))
+    }
+    let operands = [mean, variance] + [offset, scale].compactMap { $0 }
+    if resolved == x.rank - 1, epsilon.isFinite, epsilon >= 0,
+      operands.allSatisfy({ $0.shape == [size] && $0.dtype == x.dtype })
+    {
+      // Features last: the normalization family's inference op, one kernel where a backend
+      // has it.
+      let gamma = try scale ?? Tensor.ones([size], dtype: x.dtype)
+      let beta = try offset ?? Tensor.zeros([size], dtype: x.dtype)
+      return try family(
+        .batchNorm, [x, gamma, beta, mean, variance], [.epsilon: .double(epsilon)],
+        output: x.dtype, x.shape
+      ) { inputs in
+        try batchNormalizationInferenceComposite(
+          inputs[0], gamma: inputs[1], beta: inputs[2], mean: inputs[3], variance: inputs[4],
+          epsilon: epsilon)
+      }
     }
     return try normalize(
       x, mean: aligned(mean, "mean"), variance: aligned(variance, "variance"),

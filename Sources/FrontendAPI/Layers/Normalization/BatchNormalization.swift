@@ -14,8 +14,10 @@
 /// let y = try bn(x, training: true)   // x: (batch, 28, 28, 32), normalized per channel
 /// ```
 /// Input and output of any shape; `gamma`, `beta`, `movingMean` and `movingVariance` are
-/// `(x.shape[axis])`, the last two non-trainable. Written from primitive ops, so the tape
-/// differentiates through the batch statistics. Equivalent to `keras.layers.BatchNormalization`.
+/// `(x.shape[axis])`, the last two non-trainable. With the features last (the default), one
+/// kernel of the normalization family where the backend has it, else primitive ops; the tape
+/// differentiates through the batch statistics either way.
+/// Equivalent to `keras.layers.BatchNormalization`.
 public final class BatchNormalization: Layer {
   /// The feature axis (-1: the last, channels-last).
   public let axis: Int
@@ -132,24 +134,33 @@ public final class BatchNormalization: Layer {
     guard let movingMean, let movingVariance else {
       throw PlexusError.invalidState(context: "Layer \(identity)", message: "not built")
     }
-    let reduction = (0..<x.rank).filter { $0 != featureAxis }
+    guard training && trainable else {
+      // The normalization family's inference op when the features are last.
+      return try Ops.batchNormalization(
+        x, mean: movingMean.value, variance: movingVariance.value, axis: featureAxis,
+        offset: beta?.value, scale: gamma?.value, epsilon: epsilon)
+    }
+    let output: Tensor
     let mean: Tensor
     let variance: Tensor
-    if training && trainable {
-      (mean, variance) = try Ops.moments(x, axes: reduction)
-      let keep = try Tensor.scalar(momentum, dtype: x.dtype)
-      let take = try Tensor.scalar(1 - momentum, dtype: x.dtype)
-      for (moving, batch) in [(movingMean, mean), (movingVariance, variance)] {
-        try moving.assign(
-          Ops.add(
-            Ops.multiply(moving.value, keep), Ops.multiply(Ops.stopGradient(batch), take)))
-      }
+    let parameters = [gamma, beta].compactMap { $0 }
+    if featureAxis == x.rank - 1, parameters.allSatisfy({ $0.dtype == x.dtype }) {
+      // Features last: the normalization family, one kernel where a backend has it.
+      (output, mean, variance) = try Ops.batchNormalizationTraining(
+        x, offset: beta?.value, scale: gamma?.value, epsilon: epsilon)
     } else {
-      (mean, variance) = (movingMean.value, movingVariance.value)
+      (mean, variance) = try Ops.moments(x, axes: (0..<x.rank).filter { $0 != featureAxis })
+      output = try Ops.batchNormalization(
+        x, mean: mean, variance: variance, axis: featureAxis, offset: beta?.value,
+        scale: gamma?.value, epsilon: epsilon)
     }
-    return try Ops.batchNormalization(
-      x, mean: mean, variance: variance, axis: featureAxis, offset: beta?.value,
-      scale: gamma?.value, epsilon: epsilon)
+    let keep = try Tensor.scalar(momentum, dtype: x.dtype)
+    let take = try Tensor.scalar(1 - momentum, dtype: x.dtype)
+    for (moving, batch) in [(movingMean, mean), (movingVariance, variance)] {
+      try moving.assign(
+        Ops.add(Ops.multiply(moving.value, keep), Ops.multiply(Ops.stopGradient(batch), take)))
+    }
+    return output
   }
 
   public override func computeOutputShape(_ inputShapes: [Shape]) throws -> Shape {

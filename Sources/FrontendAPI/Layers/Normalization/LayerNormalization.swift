@@ -10,7 +10,9 @@
 /// let y = try norm(x)   // x: (batch, steps, features), each (batch, step) row normalized
 /// ```
 /// Input and output of any shape; `gamma` and `beta` have the sizes of the axes in `axis`.
-/// Written from primitive ops, so the tape differentiates through the statistics.
+/// When those are the last axes (the default: the last one), one kernel of the normalization
+/// family where the backend has it, else primitive ops; the tape differentiates through the
+/// statistics either way.
 /// Equivalent to `keras.layers.LayerNormalization`.
 public final class LayerNormalization: Layer {
   /// The axes normalized over (-1: the last).
@@ -107,6 +109,19 @@ public final class LayerNormalization: Layer {
   }
 
   public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
+    let parameters = [gamma, beta].compactMap { $0 }
+    if let first = featureAxes.first, featureAxes == Array(first..<x.rank),
+      parameters.allSatisfy({ $0.dtype == x.dtype })
+    {
+      // The normalized axes are the last ones: seen as one axis, they are the normalization
+      // family's row, one kernel where a backend has it.
+      let width = featureAxes.reduce(1) { $0 * x.shape[$1] }
+      let rows = Shape(Array(x.shape.dims[..<first]) + [width])
+      let flat = try Ops.layerNormalization(
+        Ops.reshape(x, rows), gamma: gamma.map { try Ops.reshape($0.value, [width]) },
+        beta: beta.map { try Ops.reshape($0.value, [width]) }, epsilon: epsilon)
+      return try Ops.reshape(flat, x.shape)
+    }
     let (mean, variance) = try Ops.moments(x, axes: featureAxes, keepDims: true)
     // gamma and beta hold the normalized axes in order; the others broadcast.
     var broadcast = [Int](repeating: 1, count: x.rank)

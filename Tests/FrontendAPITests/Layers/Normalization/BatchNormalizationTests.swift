@@ -27,6 +27,34 @@ import Testing
     #expect(try layer.movingMean?.value.scalars(Float.self) == [1, 10])
   }
 
+  /// Channels last, training and inference are one `batch_norm` record each on oneDNN, with
+  /// the output and the moving statistics of the reference; another axis runs the composite.
+  @Test func channelsLastRunsTheFamilyKernel() throws {
+    let x = try withRandomSeed(2) { try Ops.randomUniform([4, 3, 5], minval: -2, maxval: 3) }
+    for (axis, fused) in [(-1, true), (1, false)] {
+      var results: [[Float]] = []
+      for backend in ["reference", "onednn"] {
+        let layer = BatchNormalization(axis: axis, momentum: 0.9)
+        let (values, statistics) = try Dispatcher.recordingStatistics {
+          try withBackend(backend) {
+            let training = try layer(x, training: true).floats()
+            let inference = try layer(x).floats()
+            let moving = try [layer.movingMean, layer.movingVariance].flatMap {
+              try #require($0).value.floats()
+            }
+            return training + inference + moving
+          }
+        }
+        results.append(values)
+        if backend == "onednn" {
+          #expect(statistics.dispatchCount(backend: "onednn", op: .batchNorm) == (fused ? 2 : 0))
+        }
+      }
+      #expect(
+        zip(results[0], results[1]).allSatisfy { Swift.abs($0 - $1) < 1e-5 }, "axis \(axis)")
+    }
+  }
+
   @Test func aFrozenLayerRunsInInferenceModeAsInKeras3() throws {
     let layer = BatchNormalization(epsilon: 0)
     let x = try Tensor([1, 3] as [Float], shape: [2, 1])

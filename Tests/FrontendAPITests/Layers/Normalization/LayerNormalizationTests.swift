@@ -21,6 +21,22 @@ import Testing
     #expect(try layer(x, training: true).scalars(Float.self) == [-2, 2, -2, 2])
   }
 
+  /// The last axes, one or several, are one `layer_norm` record on oneDNN; other axes run the
+  /// composite's primitives. Both agree with the reference.
+  @Test func theLastAxesRunTheFamilyKernel() throws {
+    let x = try withRandomSeed(1) { try Ops.randomUniform([2, 3, 4]) }
+    for (axis, fused) in [([-1], true), ([1, 2], true), ([1], false)] {
+      let layer = LayerNormalization(axis: axis, gammaInitializer: .constant(1.5))
+      let expected = try withBackend("reference") { try layer(x).floats() }
+      let (actual, statistics) = try Dispatcher.recordingStatistics {
+        try withBackend("onednn") { try layer(x).floats() }
+      }
+      #expect(statistics.dispatchCount(backend: "onednn", op: .layerNorm) == (fused ? 1 : 0))
+      #expect(
+        zip(actual, expected).allSatisfy { Swift.abs($0 - $1) < 1e-5 }, "axis \(axis)")
+    }
+  }
+
   @Test func writesAxisAsKerasDoes() throws {
     let layer = LayerNormalization()
     #expect(layer.config["axis"] == .int(-1))
