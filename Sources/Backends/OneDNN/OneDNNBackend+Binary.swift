@@ -48,7 +48,7 @@ extension OneDNNBackend {
       layout.aSpansAll ? .direct : layout.bSpansAll && commutes ? .swapped : .broadcastFirst
     try run(
       op, variant: binaryCase.rawValue, sizes: layout.key,
-      [a.storage.base, b.storage.base, out.storage.base], threads: threads(forElements: out.count)
+      [a.storage.base, b.storage.base, out.storage.base]
     ) {
       try Self.binaryPlan(op, algorithm, layout, binaryCase)
     }

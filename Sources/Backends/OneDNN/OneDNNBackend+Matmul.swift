@@ -2,14 +2,10 @@ import BackendProtocol
 import CDNNL
 
 extension OneDNNBackend {
-  /// Products of at least this many multiply-adds (over every batch) run on ``threadCount``
-  /// OpenMP threads; see ``parallelElementsFrom`` for why smaller ones do not.
-  public static let parallelMultiplyAddsFrom = 1 << 23
-
-  /// Products from this many multiply-adds up to ``parallelMultiplyAddsFrom`` are cut into one
-  /// part per core, each a single-threaded oneDNN product, run on ``WorkerPool/shared`` (one
-  /// after another at one thread). Below it, handing a part over costs more than half the
-  /// product.
+  /// Products from this many multiply-adds on are cut into one part per core, each a
+  /// single-threaded oneDNN product, run on ``WorkerPool/shared`` (one after another at one
+  /// thread; never on an OpenMP team: see ``parallelElementsFrom``). Below it, handing a part
+  /// over costs more than half the product.
   public static let splitMultiplyAddsFrom = 1 << 16
 
   /// Batched matrix product through oneDNN's matmul primitive. Batch axes are flattened into
@@ -34,14 +30,10 @@ extension OneDNNBackend {
     // its kernel (and with it the order of a dot product's sums) by shape, so a product cut
     // at two threads and whole at one would differ in the last bits.
     let parts = WorkerPool.shared.workerCount + 1
-    if overflow || work >= Self.parallelMultiplyAddsFrom || work < Self.splitMultiplyAddsFrom
-      || parts == 1
-    {
-      let large = overflow || work >= Self.parallelMultiplyAddsFrom
-      try run(
-        .matmul, variant: product.variant, sizes: product.sizes, operands,
-        threads: large ? Int32(threadCount) : 1
-      ) { try product.plan() }
+    if !overflow && work < Self.splitMultiplyAddsFrom || parts == 1 {
+      try run(.matmul, variant: product.variant, sizes: product.sizes, operands) {
+        try product.plan()
+      }
       return
     }
     let split = ProductSplit(

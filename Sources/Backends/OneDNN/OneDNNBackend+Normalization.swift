@@ -92,8 +92,7 @@ extension OneDNNBackend: NormalizationKernels {
     }
     let plan = NormalizationPlan(op: op, rows: rows, features: features, epsilon: Float(epsilon))
     try run(
-      op, variant: training ? 0 : 1, sizes: plan.key, operands.map(\.storage.base),
-      threads: threads(forElements: x.count)
+      op, variant: training ? 0 : 1, sizes: plan.key, operands.map(\.storage.base)
     ) { try plan.plan(training: training) }
   }
 }

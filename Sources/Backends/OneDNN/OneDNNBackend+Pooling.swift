@@ -64,10 +64,25 @@ extension OneDNNBackend: PoolingKernels {
       PlainPooling.run(op, geometry, inputs.map(\.0), out)
       return
     }
-    let layout = PoolingLayout(geometry: geometry)
-    try run(
-      op, variant: 0, sizes: layout.key, inputs.map(\.0.storage.base) + [out.storage.base],
-      threads: threads(forElements: geometry.inputShape.elementCount)
-    ) { try layout.plan(op) }
+    // One chunk of images per part once the pooling is large; plans made here, before the
+    // parts start.
+    let parts = Self.parts(forElements: geometry.inputShape.elementCount)
+    let chunks = (0..<Swift.min(parts, geometry.batch)).map {
+      (geometry.batch * $0 / parts, geometry.batch * ($0 + 1) / parts)
+    }
+    let plans = try chunks.map { chunk in
+      let layout = PoolingLayout(geometry: geometry, batch: chunk.1 - chunk.0)
+      return try plan(op, variant: 0, sizes: layout.key, threads: 1) { try layout.plan(op) }
+    }
+    // Elements per image of each operand, in the order the plan numbers them.
+    let images = (inputs.map(\.0.shape) + [outShape]).map {
+      $0.elementCount / Swift.max(geometry.batch, 1)
+    }
+    let operands = inputs.map(\.0.storage.base) + [out.storage.base]
+    try runParts(chunks.count) { index in
+      let lower = chunks[index].0
+      try plans[index].run(
+        zip(operands, images).map { $0 + 4 * lower * $1 }, op: op, threads: 1)
+    }
   }
 }

@@ -48,13 +48,12 @@ extension OneDNNBackend {
       out.storage.base.copyMemory(from: x.storage.base, byteCount: x.count * 4)
       return
     }
-    let threads = threads(forElements: x.count)
     guard runs.inner == 1 else {
-      try sumAsProduct(runs, x, out, threads: threads)
+      try sumAsProduct(runs, x, out)
       return
     }
     let dims = [runs.outer, runs.reduced]
-    try run(op, variant: 0, sizes: dims, [x.storage.base, out.storage.base], threads: threads) {
+    try run(op, variant: 0, sizes: dims, [x.storage.base, out.storage.base]) {
       var source = try memoryDescriptor(dims, op)
       var destination = try memoryDescriptor([runs.outer, 1], op)
       var descriptor = dnnl_reduction_desc_t()
@@ -72,14 +71,13 @@ extension OneDNNBackend {
 
   /// `out[o, j] = Σᵣ x[o, r, j]` as the product `ones[1, reduced] · x[o]` for every `o`.
   private func sumAsProduct(
-    _ runs: ReductionRuns, _ x: TensorBuffer, _ out: TensorBuffer, threads: Int32
+    _ runs: ReductionRuns, _ x: TensorBuffer, _ out: TensorBuffer
   ) throws {
     let ones = TensorBuffer(dtype: .float32, shape: [runs.reduced])
     ones.pointer(Float.self).update(repeating: 1, count: runs.reduced)
     let sizes = [runs.outer, runs.reduced, runs.inner]
     try run(
-      .sum, variant: 1, sizes: sizes, [ones.storage.base, x.storage.base, out.storage.base],
-      threads: threads
+      .sum, variant: 1, sizes: sizes, [ones.storage.base, x.storage.base, out.storage.base]
     ) {
       var source = try memoryDescriptor([1, 1, runs.reduced], .sum)
       var weights = try memoryDescriptor(sizes, .sum)

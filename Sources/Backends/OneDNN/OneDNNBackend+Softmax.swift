@@ -27,8 +27,7 @@ extension OneDNNBackend {
     let width = x.shape.last ?? 1
     let dims = [x.count / width, width]
     try run(
-      op, variant: 0, sizes: dims, [x.storage.base, out.storage.base],
-      threads: threads(forElements: x.count)
+      op, variant: 0, sizes: dims, [x.storage.base, out.storage.base]
     ) {
       var data = try memoryDescriptor(dims, op)
       var result = data

@@ -19,7 +19,8 @@ extension OneDNNBackend {
     }
   }
 
-  /// Elementwise unary op through oneDNN's eltwise primitive, on the elements as one flat run.
+  /// Elementwise unary op through oneDNN's eltwise primitive, on the elements as one flat run,
+  /// cut into parts on the worker pool when large (``parts(forElements:)``).
   public func unary(_ op: OpCode, _ x: TensorBuffer, _ out: TensorBuffer) throws {
     guard let (algorithm, alpha, beta) = Self.eltwise(op) else { throw UnsupportedOp(op) }
     try checkOperands(op, x, out)
@@ -31,23 +32,31 @@ extension OneDNNBackend {
     let count = x.count
     guard count > 0 else { return }
     if ExactnessGuard.mayDiffer(op, x) { throw UnsupportedOp(op) }
-    try run(
-      op, variant: 0, sizes: [count], [x.storage.base, out.storage.base],
-      threads: threads(forElements: count)
-    ) {
-      let data = try memoryDescriptor([count], op)
-      var descriptor = dnnl_eltwise_desc_t()
-      var dataDescriptor = data
-      try check(
-        dnnl_eltwise_forward_desc_init(
-          &descriptor, dnnl_forward_inference, algorithm, &dataDescriptor, alpha, beta), op,
-        "dnnl_eltwise_forward_desc_init")
-      return try PrimitivePlan(
-        try Primitive(op, &descriptor), op,
-        [
-          .init(id: DNNL_ARG_SRC, operand: 0, descriptor: data),
-          .init(id: DNNL_ARG_DST, operand: 1, descriptor: data),
-        ])
+    // Runs of at most two lengths, so at most two plans; made here, before the parts start.
+    let runs = Self.elementRuns(count, parts: Self.parts(forElements: count))
+    let plans = try runs.map { run in
+      let length = run.upper - run.lower
+      return try plan(op, variant: 0, sizes: [length], threads: 1) {
+        let data = try memoryDescriptor([length], op)
+        var descriptor = dnnl_eltwise_desc_t()
+        var dataDescriptor = data
+        try check(
+          dnnl_eltwise_forward_desc_init(
+            &descriptor, dnnl_forward_inference, algorithm, &dataDescriptor, alpha, beta), op,
+          "dnnl_eltwise_forward_desc_init")
+        return try PrimitivePlan(
+          try Primitive(op, &descriptor), op,
+          [
+            .init(id: DNNL_ARG_SRC, operand: 0, descriptor: data),
+            .init(id: DNNL_ARG_DST, operand: 1, descriptor: data),
+          ])
+      }
+    }
+    try runParts(runs.count) { index in
+      let offset = 4 * runs[index].lower
+      try plans[index].run(
+        [x.storage.base + offset, out.storage.base + offset], op: op,
+        threads: 1)
     }
   }
 }

@@ -94,16 +94,17 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
     }
   }
 
-  /// Sets the OpenMP thread count oneDNN's large primitives run with (at least 1); smaller
-  /// ones run on one thread (``parallelElementsFrom``), and products of middling size in parts
-  /// on ``WorkerPool/shared`` (``parallelMultiplyAddsFrom``). OpenMP keeps the count per
-  /// thread, so it is applied on whichever thread runs the next op.
+  /// Sets the threads ops may use (at least 1): above 1, large convolutions, products,
+  /// poolings and elementwise ops run in parts on ``WorkerPool/shared`` (one part per core,
+  /// whatever the count, so results never depend on it); at 1 the parts run one after another
+  /// on the calling thread. Every primitive runs on one OpenMP thread
+  /// (``parallelElementsFrom`` says why).
   public func setThreadCount(_ count: Int) {
     threadSetting.store(Int32(clamping: Swift.max(1, count)), ordering: .relaxed)
     Self.hostKernels.setThreadCount(count)
   }
 
-  /// The OpenMP thread count ops run with.
+  /// The thread setting (``setThreadCount(_:)``).
   public var threadCount: Int { Int(threadSetting.load(ordering: .relaxed)) }
 
   /// The number of oneDNN primitives this backend has created: a repeated op adds none.
@@ -140,20 +141,31 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
     }
   }
 
-  /// Ops with at least this many elements run on ``threadCount`` OpenMP threads; smaller ones
+  /// Elementwise ops and poolings of at least this many elements are cut into one part per
+  /// core, each a single-threaded primitive, run on ``WorkerPool/shared``; smaller ones run
   /// on the calling thread alone.
   ///
-  /// Why so high: after each parallel region libgomp's workers spin (300 000 rounds by
-  /// default, milliseconds), and a region waits for every member of its team. On a machine
-  /// whose cores are busy, a team for a microsecond op costs far more than the op (measured:
-  /// a tiny training step at 4.3 ms instead of 60 µs, with another process loading the two
-  /// cores), and the spinning worker takes a core from the framework's own worker pool.
-  public static let parallelElementsFrom = 1 << 20
+  /// No op runs on an OpenMP team: after each parallel region libgomp's workers spin (300 000
+  /// rounds by default, milliseconds), and that spinning worker takes the core the worker
+  /// pool's parts (convolutions, products, the host kernels) need. Measured: the CNN epoch at
+  /// 13.0 s with teams for its large poolings, sums and products, 9.0 s once libgomp was told
+  /// not to spin (`OMP_WAIT_POLICY=passive`, which a library cannot set for its host process);
+  /// and a tiny training step at 4.3 ms instead of 60 µs with another process on the cores.
+  public static let parallelElementsFrom = 1 << 16
 
-  /// The OpenMP thread count for an op of `elements` elements (multiply-adds for a product,
-  /// compared with ``parallelMultiplyAddsFrom``).
-  func threads(forElements elements: Int) -> Int32 {
-    elements >= Self.parallelElementsFrom ? threadSetting.load(ordering: .relaxed) : 1
+  /// The parts an op of `elements` elements is cut into: one per core from
+  /// ``parallelElementsFrom`` on. It depends on the machine, never on the thread setting, so
+  /// results do not either.
+  static func parts(forElements elements: Int) -> Int {
+    elements >= parallelElementsFrom ? WorkerPool.shared.workerCount + 1 : 1
+  }
+
+  /// `count` elements cut into `parts` runs that start on a multiple of 16 elements (one
+  /// 64-byte line), all of one length but the last.
+  static func elementRuns(_ count: Int, parts: Int) -> [(lower: Int, upper: Int)] {
+    let length = (count + parts - 1) / parts
+    let aligned = Swift.max(16, (length + 15) / 16 * 16)
+    return stride(from: 0, to: count, by: aligned).map { ($0, Swift.min(count, $0 + aligned)) }
   }
 
   /// The cached plan for `key`, made by `make` on a miss, run on `operands` with `threads`

@@ -8,18 +8,20 @@ import CDNNL
 /// (oneDNN, like TensorFlow, keeps the first maximum in row-major order).
 struct PoolingLayout {
   let geometry: Pooling2D
+  /// The images this plan covers (a chunk of the batch).
+  let batch: Int
 
   /// Every size the descriptors are built from, for a cache key.
   var key: [Int] {
     let g = geometry
     return [
-      g.batch, g.height, g.width, g.channels, g.windowHeight, g.windowWidth, g.strideHeight,
+      batch, g.height, g.width, g.channels, g.windowHeight, g.windowWidth, g.strideHeight,
       g.strideWidth, g.padTop, g.padBottom, g.padLeft, g.padRight,
     ]
   }
 
   private func tensor(_ height: Int, _ width: Int, _ op: OpCode) throws -> dnnl_memory_desc_t {
-    let (n, c) = (geometry.batch, geometry.channels)
+    let (n, c) = (batch, geometry.channels)
     return try memoryDescriptor(
       [n, c, height, width], strides: [height * width * c, 1, width * c, c], op)
   }
@@ -104,7 +106,7 @@ struct PoolingLayout {
         ])
       return try PrimitivePlan(
         [forwardStep, backwardStep], op,
-        temporaries: [4 * g.outputShape.elementCount, workspace.bytes])
+        temporaries: [4 * batch * g.outHeight * g.outWidth * g.channels, workspace.bytes])
     }
   }
 

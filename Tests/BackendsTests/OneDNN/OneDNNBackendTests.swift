@@ -135,20 +135,27 @@ import Testing
     }
   }
 
-  /// The thread setting reaches OpenMP on whichever thread runs a large op; small ones run
-  /// on one thread whatever the setting.
-  @Test func threadCountReachesOpenMP() throws {
+  /// No op runs on an OpenMP team, whatever the thread setting: a large op runs in parts on
+  /// the worker pool, each primitive on one OpenMP thread, and gives the same bits at every
+  /// setting.
+  @Test func primitivesRunOnOneOpenMPThread() throws {
     let backend = OneDNNBackend()
     let small = buffer([1, 2, 3], [3])
-    let large = output([OneDNNBackend.parallelElementsFrom])
+    let large = buffer(
+      randomValues(OneDNNBackend.parallelElementsFrom + 5, seed: 2),
+      [OneDNNBackend.parallelElementsFrom + 5])
+    var results: [[UInt32]] = []
     for threads in [1, 2, 1] {
       backend.setThreadCount(threads)
       #expect(backend.threadCount == threads)
-      try backend.unary(.relu, large, output(large.shape))
-      #expect(OneDNNBackend.openMPThreadCountOfThisThread == threads)
+      let out = output(large.shape)
+      try backend.unary(.tanh, large, out)
+      #expect(OneDNNBackend.openMPThreadCountOfThisThread == 1)
+      results.append((0..<out.count).map { out.pointer(Float.self)[$0].bitPattern })
       try backend.unary(.relu, small, output([3]))
       #expect(OneDNNBackend.openMPThreadCountOfThisThread == 1)
     }
+    #expect(results[0] == results[1] && results[1] == results[2])
     backend.setThreadCount(0)
     #expect(backend.threadCount == 1)
   }

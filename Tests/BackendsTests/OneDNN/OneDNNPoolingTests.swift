@@ -88,7 +88,7 @@ import Testing
     #expect(values(mean).contains { $0.isNaN })
   }
 
-  /// A pooling large enough for an OpenMP team gives the same bits at one thread and two.
+  /// A pooling large enough to run in parts gives the same bits at one thread and two.
   @Test func largePoolingsDoNotDependOnTheThreadCount() throws {
     let g = try Pooling2D(
       input: [8, 64, 64, 32], window: [3, 3], strides: [2, 2], padding: [1, 1, 1, 1])
