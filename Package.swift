@@ -76,7 +76,8 @@ let package = Package(
       ],
       path: "Tests/BackendsTests"),
     .testTarget(
-      name: "FrontendAPITests", dependencies: ["Plexus", "PlexusTestSupport", "CZlib"],
+      name: "FrontendAPITests",
+      dependencies: ["Plexus", "PlexusTestSupport", "CZlib", "PlexusOneDNN", "PlexusReference"],
       path: "Tests/FrontendAPITests"),
     .testTarget(
       name: "PluginsTests", dependencies: ["PlexusPlugins", "BackendProtocol"],

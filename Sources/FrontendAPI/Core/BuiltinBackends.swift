@@ -10,7 +10,7 @@ enum BuiltinBackends {
   /// softmax, convolution, pooling) and passes the whole test suite as the default.
   static func registerIfNeeded(in registry: BackendRegistry) -> (any Backend)? {
     guard registry.fallback == nil else { return nil }
-    let oneDNN = OneDNNBackend()
+    let oneDNN = OneDNNBackend(smallOpsOnHostBelow: OneDNNBackend.smallOpsOnHostBelow)
     try? registry.register(ReferenceBackend(), isFallback: true)
     try? registry.register(OpenBLASBackend())
     try? registry.register(oneDNN)

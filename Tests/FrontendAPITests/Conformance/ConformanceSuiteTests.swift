@@ -1,3 +1,4 @@
+import PlexusOneDNN
 import PlexusReference
 import PlexusTestSupport
 import Testing
@@ -10,14 +11,23 @@ import Testing
 /// ``ConformanceTolerance`` and the backend's checked-in known gaps.
 @Suite struct ConformanceSuiteTests {
   /// The backends held to the reference: adding one is adding its registered name here (a
-  /// plugin's too, once it is loaded).
-  static let backends = ["openblas", "onednn"]
+  /// plugin's too, once it is loaded). The reference backend is among them: forward, its own
+  /// kernels against a fresh instance of themselves (every op it claims runs); backward, every
+  /// case.
+  static let backends = ["reference", "openblas", "onednn"]
 
   @Test(arguments: backends)
   func forwardMatchesTheReference(backend name: String) throws {
     let backend = try BackendRegistry.shared.backend(named: name)
     let mismatches = try checkBackendConformance(backend, against: ReferenceBackend())
     #expect(try checkKnownGaps(mismatches, backend: name) == [])
+  }
+
+  /// The registered oneDNN backend runs small elementwise ops on its host kernels; one that
+  /// runs every op on oneDNN's primitives is held to the reference too, with the same gaps.
+  @Test func oneDNNPrimitivesMatchTheReference() throws {
+    let mismatches = try checkBackendConformance(OneDNNBackend(), against: ReferenceBackend())
+    #expect(try checkKnownGaps(mismatches, backend: "onednn") == [])
   }
 
   @Test(arguments: backends)
