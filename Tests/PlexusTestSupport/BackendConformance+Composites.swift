@@ -27,6 +27,11 @@ extension ConformanceChecker {
     ([2, 6, 7, 3], [2, 2], [2, 2], [0, 0, 0, 1]),
     ([1, 5, 5, 2], [3, 3], [1, 2], [1, 1, 1, 1]),
     ([2, 4, 3, 1], [1, 3], [1, 1], [0, 0, 1, 1]),
+    // Windows that do not overlap, without padding: a last row
+    // and column no window covers, channels past a multiple of 16, gaps between windows.
+    ([2, 7, 9, 35], [2, 2], [2, 2], [0, 0, 0, 0]),
+    ([1, 8, 11, 16], [2, 3], [3, 4], [0, 0, 0, 0]),
+    ([3, 4, 4, 20], [1, 1], [2, 2], [0, 0, 0, 0]),
   ]
 
   mutating func checkAgainstComposite(_ op: OpCode, _ dtype: DType) throws {

@@ -12,6 +12,10 @@ import Testing
     ([1, 5, 5, 2], [3, 3], [1, 2], [1, 1, 1, 1]),
     ([2, 4, 3, 1], [1, 3], [1, 1], [0, 0, 1, 1]),
     ([3, 13, 11, 17], [3, 3], [2, 2], [1, 1, 1, 1]),
+    // Disjoint windows without padding: uncovered last row and
+    // column, channels past a multiple of 16, gaps between windows.
+    ([2, 7, 9, 35], [2, 2], [2, 2], [0, 0, 0, 0]),
+    ([1, 8, 11, 16], [2, 3], [3, 4], [0, 0, 0, 0]),
   ]
 
   @Test(arguments: 0..<cases.count)
@@ -60,6 +64,22 @@ import Testing
     try OneDNNBackend().maxPool2dGradient(
       buffer([1, 3, 3, 3], [1, 2, 2, 1]), buffer([5], [1, 1, 1, 1]), g, gradient)
     #expect(values(gradient) == [0, 5, 0, 0])
+    // Sixteen channels at once: every channel ties everywhere but channel 3, whose maximum
+    // is the last cell.
+    let wideGeometry = try Pooling2D(
+      input: [1, 2, 2, 16], window: [2, 2], strides: [2, 2], padding: [0, 0, 0, 0])
+    let wide = output([1, 2, 2, 16])
+    var cells = [Double](repeating: 2, count: 64)
+    cells[48 + 3] = 7
+    try OneDNNBackend().maxPool2dGradient(
+      buffer(cells, [1, 2, 2, 16]), buffer((0..<16).map { Double($0 + 1) }, [1, 1, 1, 16]),
+      wideGeometry, wide)
+    let result = values(wide)
+    for channel in 0..<16 {
+      let expected: [Double] =
+        channel == 3 ? [0, 0, 0, 4] : [Double(channel + 1), 0, 0, 0]
+      #expect((0..<4).map { result[$0 * 16 + channel] } == expected, "channel \(channel)")
+    }
   }
 
   /// A NaN in a window: oneDNN's maximum would skip it, so the backend pools such an input
