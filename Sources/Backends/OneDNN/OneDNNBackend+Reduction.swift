@@ -69,19 +69,56 @@ extension OneDNNBackend {
     }
   }
 
-  /// `out[o, j] = Σᵣ x[o, r, j]` as the product `ones[1, reduced] · x[o]` for every `o`.
+  /// `out[o, j] = Σᵣ x[o, r, j]` as the product `ones[1, reduced] · x[o]` for every `o`. A
+  /// large sum over the leading axes alone (a bias's gradient: `outer` 1) is cut along `r`
+  /// into one part per core, whose partial sums are added in part order after: the cut
+  /// depends on the sizes and the machine only, so the result does not depend on the thread
+  /// setting.
+  private func sumAsProduct(_ runs: ReductionRuns, _ x: TensorBuffer, _ out: TensorBuffer) throws {
+    let parts = runs.outer == 1 ? Self.parts(forElements: x.count) : 1
+    let cuts = Self.elementRuns(runs.reduced, parts: parts)
+    guard cuts.count > 1 else {
+      try sumAsProduct(runs.outer, runs.reduced, runs.inner, x.storage.base, out.storage.base)
+      return
+    }
+    let partials = (1..<cuts.count).map { _ in
+      TensorBuffer(dtype: .float32, shape: [runs.inner])
+    }
+    // Plans made (or found) here, on the calling thread, before the parts start.
+    for cut in Set(cuts.map { $0.upper - $0.lower }) {
+      _ = try productPlan(1, cut, runs.inner)
+    }
+    try runParts(cuts.count) { index in
+      let (lower, upper) = cuts[index]
+      try sumAsProduct(
+        1, upper - lower, runs.inner, x.storage.base + 4 * lower * runs.inner,
+        index == 0 ? out.storage.base : partials[index - 1].storage.base)
+    }
+    let total = out.pointer(Float.self)
+    for partial in partials {
+      let values = partial.pointer(Float.self)
+      for column in 0..<runs.inner { total[column] += values[column] }
+    }
+  }
+
+  /// `out[o, j] = Σᵣ x[o, r, j]` over an `[outer, reduced, inner]` block at `x`.
   private func sumAsProduct(
-    _ runs: ReductionRuns, _ x: TensorBuffer, _ out: TensorBuffer
+    _ outer: Int, _ reduced: Int, _ inner: Int, _ x: UnsafeMutableRawPointer,
+    _ out: UnsafeMutableRawPointer
   ) throws {
-    let ones = TensorBuffer(dtype: .float32, shape: [runs.reduced])
-    ones.pointer(Float.self).update(repeating: 1, count: runs.reduced)
-    let sizes = [runs.outer, runs.reduced, runs.inner]
-    try run(
-      .sum, variant: 1, sizes: sizes, [ones.storage.base, x.storage.base, out.storage.base]
-    ) {
-      var source = try memoryDescriptor([1, 1, runs.reduced], .sum)
+    let ones = TensorBuffer(dtype: .float32, shape: [reduced])
+    ones.pointer(Float.self).update(repeating: 1, count: reduced)
+    try productPlan(outer, reduced, inner).run([ones.storage.base, x, out], op: .sum, threads: 1)
+  }
+
+  /// The cached plan of `ones[1, reduced] · x[o]` for every `o` of an `[outer, reduced, inner]`
+  /// block.
+  private func productPlan(_ outer: Int, _ reduced: Int, _ inner: Int) throws -> PrimitivePlan {
+    let sizes = [outer, reduced, inner]
+    return try plan(.sum, variant: 1, sizes: sizes, threads: 1) {
+      var source = try memoryDescriptor([1, 1, reduced], .sum)
       var weights = try memoryDescriptor(sizes, .sum)
-      var destination = try memoryDescriptor([runs.outer, 1, runs.inner], .sum)
+      var destination = try memoryDescriptor([outer, 1, inner], .sum)
       var descriptor = dnnl_matmul_desc_t()
       try check(
         dnnl_matmul_desc_init(&descriptor, &source, &weights, nil, &destination), .sum,

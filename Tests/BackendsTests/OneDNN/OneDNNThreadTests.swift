@@ -81,4 +81,16 @@ import Testing
       #expect(try bits(1, op) == bits(2, op), "op \(index)")
     }
   }
+
+  /// A large sum over the leading axes (a bias's gradient), which runs in parts whose partial
+  /// sums are added after, agrees with the reference at either thread setting.
+  @Test func aLargeSumInPartsMatchesTheReference() throws {
+    let x = buffer(randomValues(300 * 8 * 40, seed: 9), [300, 8, 40])
+    for threads in [1, 2] {
+      let backend = OneDNNBackend()
+      backend.setThreadCount(threads)
+      let result = try compare(backend, .sum, [x], [.axes: .ints([0, 1])], [40])
+      #expect(result.agrees(within: 1e-4), "\(result)")
+    }
+  }
 }
