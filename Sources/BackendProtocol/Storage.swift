@@ -74,6 +74,10 @@ public final class Storage: @unchecked Sendable {
     self.deallocator = deallocator
   }
 
+  /// Whether the framework allocated this memory (false for ``init(wrapping:byteCount:deallocator:)``,
+  /// a caller's buffer its owner may still write).
+  package var isOwnedByFramework: Bool { deallocator == nil }
+
   deinit {
     if let deallocator {
       deallocator(base)

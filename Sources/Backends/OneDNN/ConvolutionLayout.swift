@@ -7,9 +7,8 @@ import CDNNL
 ///
 /// With the filter in its own layout oneDNN 2.6 runs its im2col kernels (`gemm:jit`); its
 /// direct kernels (`brgconv`, `jit:avx512_core`) want a blocked filter layout, so a plan asks
-/// for oneDNN's preferred one and reorders the filter into a temporary first (the filter's
-/// gradient out of one after): 18 K floats for the CNN's second convolution, a few
-/// microseconds against its milliseconds.
+/// for oneDNN's preferred one: the filter is reordered into it before (the backend keeps the
+/// result while the filter lives: ``FilterCache``), the filter's gradient out of it after.
 struct ConvolutionLayout {
   let geometry: Convolution2D
   /// The images this chunk covers.
@@ -189,8 +188,10 @@ struct ConvolutionLayout {
 
   /// The plan of `primitive` with its filter argument (operand 1, or the output, operand 2, for
   /// the filter's gradient) added to `arguments`: bound directly when the primitive chose the
-  /// filter's own layout, else through a temporary in the chosen layout that a reorder fills
-  /// before the primitive runs (or empties into the output after, for the gradient).
+  /// filter's own layout. Otherwise the filter is read in the chosen layout from operand 1,
+  /// which the caller fills with the plan's ``PrimitivePlan/filterReorder`` (or finds in its
+  /// ``FilterCache``); the gradient is written into a temporary in the chosen layout, which a
+  /// reorder empties into the output after.
   private func withFilter(
     _ op: OpCode, _ chosen: dnnl_memory_desc_t, user: dnnl_memory_desc_t,
     _ primitive: PrimitiveDescriptor, _ arguments: [PrimitivePlan.Argument], gradient: Bool
@@ -203,19 +204,33 @@ struct ConvolutionLayout {
         arguments + [.init(id: id, operand: operand, descriptor: user)])
     }
     var chosenDescriptor = chosen
-    let bytes = dnnl_memory_desc_get_size(&chosenDescriptor)
+    let bytes = Int(clamping: dnnl_memory_desc_get_size(&chosenDescriptor))
+    let (from, to) = gradient ? (chosen, user) : (user, chosen)
+    let reorder = try Primitive(op, reorderFrom: from, to: to)
+    guard gradient else {
+      let filterReorder = try PrimitivePlan(
+        reorder, op,
+        [
+          .init(id: DNNL_ARG_FROM, operand: 0, descriptor: user),
+          .init(id: DNNL_ARG_TO, operand: 1, descriptor: chosen),
+        ])
+      return try PrimitivePlan(
+        [
+          PrimitivePlan.Step(
+            primitive: try Primitive(op, primitive),
+            arguments: arguments + [.init(id: id, operand: 1, descriptor: chosen)])
+        ], op, filterReorder: (filterReorder, bytes))
+    }
     let temporary = PrimitivePlan.temporary(0)
     let main = PrimitivePlan.Step(
       primitive: try Primitive(op, primitive),
       arguments: arguments + [.init(id: id, operand: temporary, descriptor: chosen)])
-    let (from, to) = gradient ? (chosen, user) : (user, chosen)
-    let reorder = PrimitivePlan.Step(
-      primitive: try Primitive(op, reorderFrom: from, to: to),
+    let emptying = PrimitivePlan.Step(
+      primitive: reorder,
       arguments: [
-        .init(id: DNNL_ARG_FROM, operand: gradient ? temporary : operand, descriptor: from),
-        .init(id: DNNL_ARG_TO, operand: gradient ? operand : temporary, descriptor: to),
+        .init(id: DNNL_ARG_FROM, operand: temporary, descriptor: chosen),
+        .init(id: DNNL_ARG_TO, operand: operand, descriptor: user),
       ])
-    return try PrimitivePlan(
-      gradient ? [main, reorder] : [reorder, main], op, temporaries: [Int(clamping: bytes)])
+    return try PrimitivePlan([main, emptying], op, temporaries: [bytes])
   }
 }

@@ -47,7 +47,7 @@ extension OneDNNBackend: ConvolutionKernels {
       TensorBuffer(dtype: .float32, shape: geometry.filterShape)
     }
     let (inputImage, outputImage) = Self.imageSizes(geometry)
-    try runChunks(op, geometry, chunks) { index, lower in
+    try runChunks(op, geometry, chunks) { index, lower, _ in
       [
         x.storage.base + 4 * lower * inputImage, upstream.storage.base + 4 * lower * outputImage,
         index == 0 ? out.storage.base : partials[index - 1].storage.base,
@@ -107,28 +107,40 @@ extension OneDNNBackend: ConvolutionKernels {
     let (inputImage, outputImage) = Self.imageSizes(geometry)
     let (source, result) =
       op == .conv2dBackwardInput ? (outputImage, inputImage) : (inputImage, outputImage)
-    try runChunks(op, geometry, Self.batchChunks(geometry), activation: activation) { _, lower in
+    try runChunks(op, geometry, Self.batchChunks(geometry), activation: activation) {
+      index, lower, filters in
       let chunk = images.storage.base + 4 * lower * source
       let output = out.storage.base + 4 * lower * result
-      guard let bias else { return [chunk, filter.storage.base, output] }
-      return [chunk, filter.storage.base, bias.storage.base, output]
+      let weights = filters[index]?.base ?? filter.storage.base
+      guard let bias else { return [chunk, weights, output] }
+      return [chunk, weights, bias.storage.base, output]
+    } filter: {
+      filter.storage
     }
   }
 
   /// Runs `op`'s plan for each chunk of images, on the worker pool when there are threads to
-  /// spare; `operands(index, lower)` gives a chunk's operand pointers.
+  /// spare; `operands(index, lower, filters)` gives a chunk's operand pointers, `filters[index]`
+  /// the filter reordered for chunk `index`'s plan where it reads another layout than the
+  /// filter's own (`filter()`, the filter's storage, is asked only then).
   private func runChunks(
     _ op: OpCode, _ geometry: Convolution2D, _ chunks: [(lower: Int, upper: Int)],
     activation: FusedActivation = .linear,
-    operands: (Int, Int) -> [UnsafeMutableRawPointer]
+    operands: (Int, Int, [Storage?]) -> [UnsafeMutableRawPointer],
+    filter: () -> Storage? = { nil }
   ) throws {
-    // Plans are made (or found) here, on the calling thread, before the parts start.
+    // Plans are made (or found) here, on the calling thread, before the parts start, and the
+    // filter reordered for them (or found reordered).
     let plans = try chunks.map { chunk in
       try convolutionPlan(
         op, ConvolutionLayout(geometry: geometry, batch: chunk.upper - chunk.lower), activation)
     }
+    let filters = try plans.map { plan -> Storage? in
+      guard let reorder = plan.filterReorder, let storage = filter() else { return nil }
+      return try filterCache.reordered(storage, by: reorder.plan, bytes: reorder.bytes, op: op)
+    }
     try runParts(chunks.count) { index in
-      try plans[index].run(operands(index, chunks[index].lower), op: op, threads: 1)
+      try plans[index].run(operands(index, chunks[index].lower, filters), op: op, threads: 1)
     }
   }
 

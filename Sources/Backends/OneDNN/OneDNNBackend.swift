@@ -31,6 +31,8 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
   /// The OpenMP thread count every op runs with (``setThreadCount(_:)``).
   private let threadSetting: Atomic<Int32>
   let cache: PrimitiveCache
+  /// Convolution filters reordered into oneDNN's preferred layout, kept while they live.
+  let filterCache = FilterCache(capacity: 16)
   /// Elementwise ops, reductions and softmax with fewer elements than this run on the host
   /// kernels (``smallOpsOnHostBelow``).
   private let hostElementsBelow: Int
@@ -127,6 +129,10 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
   /// oneDNN's names for the kernels its cached primitives run (`brg:avx512_core`, `jit:uni`;
   /// `ref:any` is oneDNN's slow reference code).
   package var implementations: Set<String> { cache.implementations }
+
+  /// The number of convolution filters reordered into oneDNN's preferred layout: running the
+  /// same weights again (inference) reorders none.
+  package var filterReorderCount: Int { filterCache.reorderCount }
 
   /// The number of plans (an op's primitives for one set of sizes) the cache holds.
   package var cachedPlanCount: Int { cache.count }

@@ -87,12 +87,20 @@ final class PrimitivePlan: @unchecked Sendable {
   let steps: [Step]
   /// The sizes in bytes of the temporary buffers each run allocates (``temporary(_:)``).
   let temporaryBytes: [Int]
+  /// For a convolution whose filter (operand 1) this plan reads in another layout than the
+  /// caller's: the reorder into it (operands: the caller's filter, the result) and the
+  /// result's size in bytes. The caller runs it, or finds its result in a ``FilterCache``.
+  let filterReorder: (plan: PrimitivePlan, bytes: Int)?
   private let bindings: [Bindings]
 
-  init(_ steps: [Step], _ op: OpCode, temporaries: [Int] = []) throws {
+  init(
+    _ steps: [Step], _ op: OpCode, temporaries: [Int] = [],
+    filterReorder: (plan: PrimitivePlan, bytes: Int)? = nil
+  ) throws {
     let engine = try engine()
     self.steps = steps
     temporaryBytes = temporaries
+    self.filterReorder = filterReorder
     bindings = try steps.map { try Bindings($0, op, engine: engine) }
   }
 

@@ -134,4 +134,60 @@ import Testing
         buffer(values(x), g.inputShape, .float64), filter, g, output(g.outputShape))
     }
   }
+
+  /// Inference with the same filter reorders it into oneDNN's layout once; a new filter is
+  /// reordered anew, and each result is its own filter's.
+  @Test func aFilterIsReorderedOnceWhileItLives() throws {
+    let g = try geometry(1)
+    let backend = OneDNNBackend()
+    let x = buffer(randomValues(g.inputShape.elementCount, seed: 1), g.inputShape)
+    let first = buffer(randomValues(g.filterShape.elementCount, seed: 2), g.filterShape)
+    let second = buffer(randomValues(g.filterShape.elementCount, seed: 5), g.filterShape)
+    func forward(_ filter: TensorBuffer) throws -> [Double] {
+      let out = output(g.outputShape)
+      try backend.conv2d(x, filter, g, out)
+      return values(out)
+    }
+    let once = try forward(first)
+    let reorders = backend.filterReorderCount
+    #expect(reorders >= 1)
+    #expect(try forward(first) == once)
+    #expect(backend.filterReorderCount == reorders)
+    let other = try forward(second)
+    #expect(backend.filterReorderCount > reorders)
+    let expected = try withBackend("reference") {
+      try Ops.conv2dComposite(Tensor(x), Tensor(second), g)
+    }
+    #expect(isClose(other, values(expected.buffer), tolerance: 1e-4))
+  }
+
+  /// A layer's kernel changed in place (set_weights, an optimizer step) is never read from a
+  /// stale reordered copy: the variable copies its storage first while the cache holds it.
+  @Test func updatedWeightsAreNeverReadStale() throws {
+    let layer = Conv2D(8, kernelSize: 3)
+    let x = try withRandomSeed(3) { try Ops.randomUniform([4, 12, 12, 5]) }
+    func run(_ backend: String) throws -> [Float] {
+      try withBackend(backend) { try layer(x).scalars(Float.self) }
+    }
+    _ = try run("onednn")
+    for seed in [7, 8] {
+      let kernel = try withRandomSeed(UInt64(seed)) { try Ops.randomNormal([3, 3, 5, 8]) }
+      let bias = try withRandomSeed(UInt64(seed + 10)) { try Ops.randomNormal([8]) }
+      try layer.setWeights([kernel, bias])
+      let (actual, expected) = (try run("onednn"), try run("reference"))
+      #expect(zip(actual, expected).allSatisfy { Swift.abs($0 - $1) <= 1e-4 })
+      // Twice: the second run finds the reordered kernel, and it is still this one.
+      #expect(try run("onednn") == actual)
+    }
+    // An optimizer step writes the variables in place (on oneDNN, with its host kernels).
+    let optimizer = SGD(learningRate: 0.5)
+    for _ in 0..<2 {
+      let before = try run("onednn")
+      let steps = try layer.trainableWeights.map { try Ops.onesLike($0.value) }
+      try withBackend("onednn") { try optimizer.apply(steps, to: layer.trainableWeights) }
+      let (actual, expected) = (try run("onednn"), try run("reference"))
+      #expect(zip(actual, before).contains { $0 != $1 })
+      #expect(zip(actual, expected).allSatisfy { Swift.abs($0 - $1) <= 1e-4 })
+    }
+  }
 }

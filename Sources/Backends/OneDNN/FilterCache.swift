@@ -1,0 +1,68 @@
+import BackendProtocol
+
+/// Filters already reordered into a convolution's preferred layout, so that running the same
+/// weights again (inference, evaluation) reorders nothing.
+///
+/// An entry is keyed by the filter's storage and the reorder that made it, and holds both
+/// strongly. Holding the storage is what makes the entry sound: a storage's identity cannot be
+/// reused while the entry lives, tensors never change after they are made, and a `Variable`
+/// updated in place copies its storage first when anything else holds it (copy-on-write), so
+/// the held contents are the ones the entry was made from. (In training that copy is the
+/// filter's size once a step, microseconds; each step's filter is a new storage and a miss.)
+/// Memory this framework does not own (`Storage(wrapping:)`: a caller's buffer) is never
+/// cached: its owner may write it behind the framework's back.
+final class FilterCache: @unchecked Sendable {
+  private struct Entry {
+    let filter: Storage
+    let reorder: PrimitivePlan
+    let reordered: Storage
+    var lastUse: UInt64
+  }
+
+  /// The most filters kept (a few per convolution: forward and backward layouts, this step's
+  /// and the last).
+  let capacity: Int
+  private let lock = Lock()
+  // Read and written only under `lock`.
+  private var entries: [Entry] = []
+  private var clock: UInt64 = 0
+  private var reorders = 0
+
+  init(capacity: Int) { self.capacity = Swift.max(1, capacity) }
+
+  /// The filter in `storage` reordered by `reorder` (operands: the filter, then the result of
+  /// `bytes` bytes): the cached result when there is one, else a fresh one, cached unless the
+  /// filter's memory is not the framework's.
+  func reordered(_ filter: Storage, by reorder: PrimitivePlan, bytes: Int, op: OpCode) throws
+    -> Storage
+  {
+    if let found = lock.withLock({ () -> Storage? in
+      guard
+        let index = entries.firstIndex(where: { $0.filter === filter && $0.reorder === reorder })
+      else { return nil }
+      clock &+= 1
+      entries[index].lastUse = clock
+      return entries[index].reordered
+    }) {
+      return found
+    }
+    let result = try Storage(byteCount: bytes)
+    try reorder.run([filter.base, result.base], op: op, threads: 1)
+    lock.withLock {
+      reorders += 1
+      guard filter.isOwnedByFramework else { return }
+      if entries.count >= capacity,
+        let oldest = entries.indices.min(by: { entries[$0].lastUse < entries[$1].lastUse })
+      {
+        entries.remove(at: oldest)
+      }
+      clock &+= 1
+      entries.append(
+        Entry(filter: filter, reorder: reorder, reordered: result, lastUse: clock))
+    }
+    return result
+  }
+
+  /// The number of filter reorders run: repeated inference with the same weights adds none.
+  var reorderCount: Int { lock.withLock { reorders } }
+}
