@@ -22,13 +22,20 @@ final class FilterCache: @unchecked Sendable {
   /// The most filters kept (a few per convolution: forward and backward layouts, this step's
   /// and the last).
   let capacity: Int
+  /// The most bytes the kept filters and their reordered copies may hold together; a filter
+  /// larger than a quarter of it is reordered on every call instead.
+  let byteBudget: Int
   private let lock = Lock()
   // Read and written only under `lock`.
   private var entries: [Entry] = []
+  private var heldBytes = 0
   private var clock: UInt64 = 0
   private var reorders = 0
 
-  init(capacity: Int) { self.capacity = Swift.max(1, capacity) }
+  init(capacity: Int, byteBudget: Int = 64 << 20) {
+    self.capacity = Swift.max(1, capacity)
+    self.byteBudget = Swift.max(0, byteBudget)
+  }
 
   /// The filter in `storage` reordered by `reorder` (operands: the filter, then the result of
   /// `bytes` bytes): the cached result when there is one, else a fresh one, cached unless the
@@ -48,15 +55,18 @@ final class FilterCache: @unchecked Sendable {
     }
     let result = try Storage(byteCount: bytes)
     try reorder.run([filter.base, result.base], op: op, threads: 1)
+    let size = filter.byteCount + bytes
     lock.withLock {
       reorders += 1
-      guard filter.isOwnedByFramework else { return }
-      if entries.count >= capacity,
+      guard filter.isOwnedByFramework, size <= byteBudget / 4 else { return }
+      while entries.count >= capacity || heldBytes + size > byteBudget,
         let oldest = entries.indices.min(by: { entries[$0].lastUse < entries[$1].lastUse })
       {
+        heldBytes -= entries[oldest].filter.byteCount + entries[oldest].reordered.byteCount
         entries.remove(at: oldest)
       }
       clock &+= 1
+      heldBytes += size
       entries.append(
         Entry(filter: filter, reorder: reorder, reordered: result, lastUse: clock))
     }
