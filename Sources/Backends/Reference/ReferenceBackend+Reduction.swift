@@ -4,6 +4,18 @@ extension ReferenceBackend {
   /// Reduces over `axes` (sorted, unique), which are removed from `out.shape`. `argmax` and
   /// `argmin` take one axis, write `int32` and keep the first of equal values.
   public func reduce(_ op: OpCode, _ x: TensorBuffer, axes: [Int], _ out: TensorBuffer) throws {
+    // A raw record (a plugin's, a C caller's) is checked before anything is read or written.
+    let rank = x.shape.rank
+    guard axes.allSatisfy({ (0..<rank).contains($0) }), Set(axes).count == axes.count else {
+      throw PlexusError.invalidArgument(
+        context: "\(op)", message: "axes \(axes) are not distinct axes of a rank-\(rank) input")
+    }
+    let kept = x.shape.dims.indices.filter { !axes.contains($0) }.map { x.shape.dims[$0] }
+    guard out.count == Shape(kept).elementCount else {
+      throw PlexusError.shapeMismatch(
+        context: "\(op)", expected: "an output of \(Shape(kept).elementCount) elements",
+        received: "\(out.shape)")
+    }
     guard out.count > 0 else { return }
     switch x.dtype {
     case .float32: try reduce(op, x, axes, out, Float.self)
@@ -22,7 +34,7 @@ extension ReferenceBackend {
     case .sum where layout.isBlock && layout.inner == 1:
       let (source, destination, width) = (x.pointer(T.self), out.pointer(T.self), layout.reduced)
       parallel.forEachChunk(
-        layout.outer, grain: Swift.max(1, Parallel.minimumParallelCount / width)
+        layout.outer, grain: Swift.max(1, Parallel.minimumParallelCount / Swift.max(width, 1))
       ) { rows in
         for row in rows { destination[row] = T.sumRow(source + row * width, width) }
       }

@@ -59,4 +59,17 @@ import Testing
     #expect(try reduce(.sum, x, [rows, columns], axes: [1], .float32) == rowSums)
     #expect(try reduce(.sum, x, [rows * columns], axes: [0], .float64) == [rowSums.reduce(0, +)])
   }
+
+  /// Raw records (a plugin's, a C caller's) are checked before anything is read or written:
+  /// an empty reduced axis sums to zeros; bad axes and an output of the wrong size are errors.
+  @Test func rawRecordsAreCheckedFirst() throws {
+    #expect(try reduce(.sum, [], [3, 0], axes: [1]) == [0, 0, 0])
+    let x = buffer(counting, [2, 3, 4])
+    for axes in [[3], [-1], [1, 1], [Int.max], [Int.min]] {
+      #expect(throws: PlexusError.self) { try reference.reduce(.sum, x, axes: axes, output([8])) }
+    }
+    for wrong in [Shape([1]), [9], [2, 5]] {
+      #expect(throws: PlexusError.self) { try reference.reduce(.max, x, axes: [1], output(wrong)) }
+    }
+  }
 }
