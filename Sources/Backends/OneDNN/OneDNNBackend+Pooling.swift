@@ -66,8 +66,8 @@ extension OneDNNBackend: PoolingKernels {
     }
     // One chunk of images per part once the pooling is large; plans made here, before the
     // parts start.
-    let parts = Self.parts(forElements: geometry.inputShape.elementCount)
-    let chunks = (0..<Swift.min(parts, geometry.batch)).map {
+    let parts = Swift.min(Self.parts(forElements: geometry.inputShape.elementCount), geometry.batch)
+    let chunks = (0..<parts).map {
       (geometry.batch * $0 / parts, geometry.batch * ($0 + 1) / parts)
     }
     let plans = try chunks.map { chunk in

@@ -16,6 +16,9 @@ import Testing
     // column, channels past a multiple of 16, gaps between windows.
     ([2, 7, 9, 35], [2, 2], [2, 2], [0, 0, 0, 0]),
     ([1, 8, 11, 16], [2, 3], [3, 4], [0, 0, 0, 0]),
+    // Large enough to run in parts: one image (fewer images than parts), and an odd batch.
+    ([1, 64, 64, 20], [2, 2], [2, 2], [0, 0, 0, 0]),
+    ([3, 40, 30, 24], [3, 3], [2, 2], [1, 1, 1, 1]),
   ]
 
   @Test(arguments: 0..<cases.count)
