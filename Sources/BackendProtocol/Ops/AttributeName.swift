@@ -71,7 +71,8 @@ public enum AttributeName: UInt32, Sendable, Hashable, CaseIterable, CustomStrin
   /// or whose gradient is taken (`activation_gradient`).
   case activation = 29
   /// `Bool`: normalize with the batch's own statistics and output them (`batch_norm`; false
-  /// when absent: the mean and variance are inputs).
+  /// when absent: the mean and variance are inputs); for `max_pool2d`, a hint that its
+  /// gradient will follow (a backend may keep what the gradient needs, and may ignore it).
   case training = 30
 
   public var description: String {

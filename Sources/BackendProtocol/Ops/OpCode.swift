@@ -35,7 +35,7 @@
 /// | `conv2d_backward_input` | upstream `[N, OH, OW, O]`, filter | as `conv2d` | the input's gradient `[N, H, W, C]` (the output's shape says H, W, C) |
 /// | `conv2d_backward_filter` | x, upstream | as `conv2d` | the filter's gradient `[KH, KW, C/groups, O]` |
 /// | `conv2d_bias_activation` | x, filter, bias `[O]` | as `conv2d`, and `activation` | `activation(conv2d(x, filter) + bias)` |
-/// | `max_pool2d` | x `[N, H, W, C]` | `window`, `strides`, `padding` | `[N, OH, OW, C]`: the window's maximum, padding never chosen (see ``Pooling2D``) |
+/// | `max_pool2d` | x `[N, H, W, C]` | `window`, `strides`, `padding`, [`training`: its gradient will follow, so a backend may keep what that needs] | `[N, OH, OW, C]`: the window's maximum, padding never chosen (see ``Pooling2D``) |
 /// | `max_pool2d_gradient` | x, upstream `[N, OH, OW, C]` | as `max_pool2d` | x's shape: each upstream value added at its window's first maximum |
 /// | `avg_pool2d` | x | as `max_pool2d` | the mean over the window's cells inside the input (padding not counted) |
 /// | `avg_pool2d_gradient` | upstream | as `max_pool2d` | the input's gradient (the output's shape says H, W) |

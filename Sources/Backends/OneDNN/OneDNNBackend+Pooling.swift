@@ -12,6 +12,7 @@ extension OneDNNBackend: PoolingKernels {
   public func maxPool2dGradient(
     _ x: TensorBuffer, _ upstream: TensorBuffer, _ geometry: Pooling2D, _ out: TensorBuffer
   ) throws {
+    if try maxPool2dGradientFromWorkspace(x, upstream, geometry, out) { return }
     try pool(
       .maxPool2dGradient, geometry,
       [(x, geometry.inputShape), (upstream, geometry.outputShape)], out, geometry.inputShape)
@@ -35,13 +36,7 @@ extension OneDNNBackend: PoolingKernels {
     _ op: OpCode, _ geometry: Pooling2D, _ inputs: [(TensorBuffer, Shape)], _ out: TensorBuffer,
     _ outShape: Shape
   ) throws {
-    for (buffer, shape) in inputs + [(out, outShape)] {
-      try checkOperand(op, buffer)
-      guard buffer.shape == shape else {
-        throw PlexusError.shapeMismatch(
-          context: "\(op) on onednn", expected: "\(shape)", received: "\(buffer.shape)")
-      }
-    }
+    try checkPooling(op, inputs + [(out, outShape)])
     // Batch or channels of 0: both sides are empty (a window never holds only padding).
     guard out.count > 0, inputs.allSatisfy({ $0.0.count > 0 }) else { return }
     if PlainPooling.isDegenerate(geometry) {
@@ -66,10 +61,7 @@ extension OneDNNBackend: PoolingKernels {
     }
     // One chunk of images per part once the pooling is large; plans made here, before the
     // parts start.
-    let parts = Swift.min(Self.parts(forElements: geometry.inputShape.elementCount), geometry.batch)
-    let chunks = (0..<parts).map {
-      (geometry.batch * $0 / parts, geometry.batch * ($0 + 1) / parts)
-    }
+    let chunks = Self.poolingChunks(geometry)
     let plans = try chunks.map { chunk in
       let layout = PoolingLayout(geometry: geometry, batch: chunk.1 - chunk.0)
       return try plan(op, variant: 0, sizes: layout.key, threads: 1) { try layout.plan(op) }
@@ -84,5 +76,105 @@ extension OneDNNBackend: PoolingKernels {
       try plans[index].run(
         zip(operands, images).map { $0 + 4 * lower * $1 }, op: op, threads: 1)
     }
+  }
+
+  /// Checks every operand's dtype, storage and shape.
+  private func checkPooling(_ op: OpCode, _ operands: [(TensorBuffer, Shape)]) throws {
+    for (buffer, shape) in operands {
+      try checkOperand(op, buffer)
+      guard buffer.shape == shape else {
+        throw PlexusError.shapeMismatch(
+          context: "\(op) on onednn", expected: "\(shape)", received: "\(buffer.shape)")
+      }
+    }
+  }
+
+  /// The batch cut into one chunk of images per part once the pooling is large (never more
+  /// chunks than images): the cut depends on the sizes and the machine only.
+  static func poolingChunks(_ g: Pooling2D) -> [(Int, Int)] {
+    let parts = Swift.min(Self.parts(forElements: g.inputShape.elementCount), g.batch)
+    return (0..<parts).map { (g.batch * $0 / parts, g.batch * ($0 + 1) / parts) }
+  }
+
+  /// Max pooling in training (a record with the `training` attribute: its gradient will
+  /// follow): the forward pass also writes the workspace of each window's maximum, which
+  /// ``poolingWorkspaces`` keeps for the gradient. Inputs the plain path pools
+  /// (``PlainPooling``) keep none.
+  func maxPool2dKeepingWorkspace(_ x: TensorBuffer, _ geometry: Pooling2D, _ out: TensorBuffer)
+    throws
+  {
+    let op = OpCode.maxPool2d
+    try checkPooling(op, [(x, geometry.inputShape), (out, geometry.outputShape)])
+    guard out.count > 0, x.count > 0, !PlainPooling.isDegenerate(geometry),
+      !ExactnessGuard.mayDiffer(.maxPool2d, x)
+    else {
+      try maxPool2d(x, geometry, out)
+      return
+    }
+    let chunks = Self.poolingChunks(geometry)
+    let plans = try chunks.map { chunk in
+      let layout = PoolingLayout(geometry: geometry, batch: chunk.1 - chunk.0)
+      return try plan(op, variant: 1, sizes: layout.key, threads: 1) {
+        try layout.trainingPlan().plan
+      }
+    }
+    var offsets: [Int] = []
+    var total = 0
+    for plan in plans {
+      offsets.append(total)
+      total += ((plan.bytes(ofOperand: 2) ?? 0) + 63) / 64 * 64
+    }
+    let workspace = try Storage(byteCount: total)
+    let (inputImage, outputImage) = Self.poolingImageSizes(geometry)
+    try runParts(chunks.count) { index in
+      let lower = chunks[index].0
+      try plans[index].run(
+        [
+          x.storage.base + 4 * lower * inputImage, out.storage.base + 4 * lower * outputImage,
+          workspace.base + offsets[index],
+        ], op: op, threads: 1)
+    }
+    poolingWorkspaces.keep(
+      .init(
+        input: x.storage, key: PoolingLayout(geometry: geometry, batch: geometry.batch).key,
+        workspace: workspace, offsets: offsets))
+  }
+
+  /// The gradient of max pooling from the workspace its forward pass in training kept for
+  /// `x` (``maxPool2dKeepingWorkspace(_:_:_:)``): oneDNN's backward pass alone. False, with
+  /// nothing written, when no workspace was kept.
+  private func maxPool2dGradientFromWorkspace(
+    _ x: TensorBuffer, _ upstream: TensorBuffer, _ geometry: Pooling2D, _ out: TensorBuffer
+  ) throws -> Bool {
+    let op = OpCode.maxPool2dGradient
+    try checkPooling(
+      op,
+      [(x, geometry.inputShape), (upstream, geometry.outputShape), (out, geometry.inputShape)])
+    guard
+      let kept = poolingWorkspaces.take(
+        x.storage, key: PoolingLayout(geometry: geometry, batch: geometry.batch).key)
+    else { return false }
+    let chunks = Self.poolingChunks(geometry)
+    let plans = try chunks.map { chunk in
+      let layout = PoolingLayout(geometry: geometry, batch: chunk.1 - chunk.0)
+      return try plan(op, variant: 1, sizes: layout.key, threads: 1) {
+        try layout.gradientFromWorkspacePlan()
+      }
+    }
+    let (inputImage, outputImage) = Self.poolingImageSizes(geometry)
+    try runParts(chunks.count) { index in
+      let lower = chunks[index].0
+      try plans[index].run(
+        [
+          upstream.storage.base + 4 * lower * outputImage,
+          kept.workspace.base + kept.offsets[index], out.storage.base + 4 * lower * inputImage,
+        ], op: op, threads: 1)
+    }
+    return true
+  }
+
+  /// Elements per image of the input and of the pooled output.
+  private static func poolingImageSizes(_ g: Pooling2D) -> (input: Int, output: Int) {
+    (g.height * g.width * g.channels, g.outHeight * g.outWidth * g.channels)
   }
 }

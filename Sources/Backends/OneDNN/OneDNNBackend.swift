@@ -33,6 +33,8 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
   let cache: PrimitiveCache
   /// Convolution filters reordered into oneDNN's preferred layout, kept while they live.
   let filterCache = FilterCache(capacity: 16)
+  /// Max-pooling workspaces kept from training forward passes for their gradients.
+  let poolingWorkspaces = PoolingWorkspaces(capacity: 8)
   /// Elementwise ops, reductions and softmax with fewer elements than this run on the host
   /// kernels (``smallOpsOnHostBelow``).
   private let hostElementsBelow: Int
@@ -134,6 +136,10 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
   /// same weights again (inference) reorders none.
   package var filterReorderCount: Int { filterCache.reorderCount }
 
+  /// The number of max-pooling workspaces kept from training forward passes, waiting for
+  /// their gradients.
+  package var keptPoolingWorkspaces: Int { poolingWorkspaces.count }
+
   /// The number of plans (an op's primitives for one set of sizes) the cache holds.
   package var cachedPlanCount: Int { cache.count }
 
@@ -155,6 +161,9 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
       case .conv2dBiasActivation: try executeFusedConvolution(record)
       case .activationGradient: try executeActivationGradient(record)
       case .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter: try executeConvolution(record)
+      case .maxPool2d where record.attributes[.training] == .bool(true):
+        try maxPool2dKeepingWorkspace(
+          record.input(0), Pooling2D(record: record), record.output())
       case .maxPool2d, .maxPool2dGradient, .avgPool2d, .avgPool2dGradient:
         try executePooling(record)
       case .batchNorm, .batchNormGradient, .layerNorm, .layerNormGradient:

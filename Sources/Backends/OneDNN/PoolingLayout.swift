@@ -110,6 +110,46 @@ struct PoolingLayout {
     }
   }
 
+  /// Max pooling's forward pass in training, which also writes the workspace its gradient
+  /// reads (x → out, workspace: operands 0, 1, 2), and the workspace's size in bytes.
+  func trainingPlan() throws -> (plan: PrimitivePlan, workspaceBytes: Int) {
+    let op = OpCode.maxPool2d
+    let g = geometry
+    let descriptor = try forward(op, dnnl_pooling_max, training: true)
+    guard let workspace = descriptor.memory(dnnl_query_workspace_md) else {
+      throw PlexusError.invalidState(
+        context: "\(op) on onednn", message: "oneDNN's max pooling asked for no workspace")
+    }
+    let plan = try PrimitivePlan(
+      Primitive(op, descriptor), op,
+      [
+        .init(id: DNNL_ARG_SRC, operand: 0, descriptor: try tensor(g.height, g.width, op)),
+        .init(id: DNNL_ARG_DST, operand: 1, descriptor: try tensor(g.outHeight, g.outWidth, op)),
+        .init(id: DNNL_ARG_WORKSPACE, operand: 2, descriptor: workspace.descriptor),
+      ])
+    return (plan, workspace.bytes)
+  }
+
+  /// Max pooling's backward pass alone, from the workspace ``trainingPlan()`` wrote (upstream,
+  /// workspace → out: operands 0, 1, 2).
+  func gradientFromWorkspacePlan() throws -> PrimitivePlan {
+    let op = OpCode.maxPool2dGradient
+    let g = geometry
+    let hint = try forward(op, dnnl_pooling_max, training: true)
+    guard let workspace = hint.memory(dnnl_query_workspace_md) else {
+      throw PlexusError.invalidState(
+        context: "\(op) on onednn", message: "oneDNN's max pooling asked for no workspace")
+    }
+    return try PrimitivePlan(
+      Primitive(op, backward(op, dnnl_pooling_max, hint: hint)), op,
+      [
+        .init(
+          id: DNNL_ARG_DIFF_DST, operand: 0, descriptor: try tensor(g.outHeight, g.outWidth, op)),
+        .init(id: DNNL_ARG_WORKSPACE, operand: 1, descriptor: workspace.descriptor),
+        .init(id: DNNL_ARG_DIFF_SRC, operand: 2, descriptor: try tensor(g.height, g.width, op)),
+      ])
+  }
+
   private func backward(_ op: OpCode, _ algorithm: dnnl_alg_kind_t, hint: PrimitiveDescriptor)
     throws -> PrimitiveDescriptor
   {

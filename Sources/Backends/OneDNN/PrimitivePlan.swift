@@ -177,6 +177,17 @@ final class PrimitivePlan: @unchecked Sendable {
     try check(dnnl_stream_wait(engine.stream), op, "dnnl_stream_wait")
   }
 
+  /// The size in bytes of the memory the plan's arguments bind to `operand`, if any binds it.
+  func bytes(ofOperand operand: Int) -> Int? {
+    for step in steps {
+      for argument in step.arguments where argument.operand == operand {
+        var descriptor = argument.descriptor
+        return Int(clamping: dnnl_memory_desc_get_size(&descriptor))
+      }
+    }
+    return nil
+  }
+
   /// The number of primitives the plan holds.
   var primitiveCount: Int { steps.count }
 }

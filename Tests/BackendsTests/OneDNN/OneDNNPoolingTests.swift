@@ -186,4 +186,57 @@ import Testing
       try backend.maxPool2dGradient(x, x, g, output([1, 4, 4, 2]))
     }
   }
+
+  /// A max pooling in training keeps its workspace for the gradient that follows, which then
+  /// runs the backward pass alone and gives the same bits as the gradient that pools again.
+  @Test(arguments: [0, 4, 6, 7])
+  func aTrainingPoolingKeepsItsWorkspaceForTheGradient(index: Int) throws {
+    let (input, window, strides, padding) = Self.cases[index]
+    let g = try Pooling2D(input: input, window: window, strides: strides, padding: padding)
+    let x = buffer(randomValues(g.inputShape.elementCount, seed: 1), g.inputShape)
+    let upstream = buffer(randomValues(g.outputShape.elementCount, seed: 2), g.outputShape)
+    let backend = OneDNNBackend()
+    let record = OpRecord(
+      .maxPool2d, inputs: [x], attributes: g.attributes.with(.training, .bool(true)),
+      outputs: [output(g.outputShape)])
+    #expect(try backend.execute(record) == .done)
+    #expect(backend.keptPoolingWorkspaces == 1)
+    let plain = output(g.outputShape)
+    try backend.maxPool2d(x, g, plain)
+    #expect(values(record.outputs[0]) == values(plain))
+
+    let fromWorkspace = output(g.inputShape)
+    try backend.maxPool2dGradient(x, upstream, g, fromWorkspace)
+    #expect(backend.keptPoolingWorkspaces == 0)
+    let pooledAgain = output(g.inputShape)
+    try backend.maxPool2dGradient(x, upstream, g, pooledAgain)
+    #expect(values(fromWorkspace) == values(pooledAgain))
+    // Another input of the same sizes finds no workspace of its own.
+    let other = buffer(randomValues(g.inputShape.elementCount, seed: 9), g.inputShape)
+    #expect(try backend.execute(record) == .done)
+    let otherGradient = output(g.inputShape)
+    try backend.maxPool2dGradient(other, upstream, g, otherGradient)
+    let expected = try withBackend("reference") {
+      try Ops.maxPool2dGradientComposite(Tensor(other), Tensor(upstream), g)
+    }
+    // Overlapping windows add their shares in another order than the composite.
+    #expect(isClose(values(otherGradient), values(expected.buffer), tolerance: 1e-6))
+  }
+
+  /// An input holding NaN is pooled by the plain path in training too, and keeps nothing.
+  @Test func aTrainingPoolingOfNaNKeepsNoWorkspace() throws {
+    let g = try Pooling2D(
+      input: [1, 2, 2, 1], window: [2, 2], strides: [2, 2], padding: [0, 0, 0, 0])
+    let x = buffer([1, .nan, 3, 2], [1, 2, 2, 1])
+    let backend = OneDNNBackend()
+    let record = OpRecord(
+      .maxPool2d, inputs: [x], attributes: g.attributes.with(.training, .bool(true)),
+      outputs: [output([1, 1, 1, 1])])
+    #expect(try backend.execute(record) == .done)
+    #expect(values(record.outputs[0])[0].isNaN)
+    #expect(backend.keptPoolingWorkspaces == 0)
+    let gradient = output([1, 2, 2, 1])
+    try backend.maxPool2dGradient(x, buffer([5], [1, 1, 1, 1]), g, gradient)
+    #expect(values(gradient) == [0, 5, 0, 0])
+  }
 }

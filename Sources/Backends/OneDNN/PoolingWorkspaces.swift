@@ -1,0 +1,50 @@
+import BackendProtocol
+
+/// The workspaces of max poolings run in training (the `training` attribute: a gradient will
+/// follow), kept for that gradient: it then runs oneDNN's backward pass alone, where without
+/// one it runs the forward pass again first to find each window's maximum (as TensorFlow, the
+/// forward pass keeps what the backward needs).
+///
+/// An entry is keyed by the pooled input's storage, held strongly, and the pooling's sizes:
+/// tensors never change after they are made, so the input a gradient names is the one the
+/// workspace was made from. The gradient takes its entry out; a workspace no gradient claims
+/// is dropped when newer ones need the room.
+final class PoolingWorkspaces: @unchecked Sendable {
+  struct Entry {
+    let input: Storage
+    let key: [Int]
+    let workspace: Storage
+    /// Each batch chunk's first byte in `workspace`.
+    let offsets: [Int]
+  }
+
+  /// The most workspaces kept (one per pooling layer of a model waits for its gradient).
+  let capacity: Int
+  private let lock = Lock()
+  // Read and written only under `lock`.
+  private var entries: [Entry] = []
+
+  init(capacity: Int) { self.capacity = Swift.max(1, capacity) }
+
+  /// Keeps `entry`, dropping the oldest when full.
+  func keep(_ entry: Entry) {
+    lock.withLock {
+      entries.removeAll { $0.input === entry.input && $0.key == entry.key }
+      if entries.count >= capacity { entries.removeFirst() }
+      entries.append(entry)
+    }
+  }
+
+  /// Takes out the workspace kept for `input` pooled with `key`'s sizes, if any.
+  func take(_ input: Storage, key: [Int]) -> Entry? {
+    lock.withLock {
+      guard let index = entries.firstIndex(where: { $0.input === input && $0.key == key }) else {
+        return nil
+      }
+      return entries.remove(at: index)
+    }
+  }
+
+  /// The number of workspaces waiting for their gradient.
+  var count: Int { lock.withLock { entries.count } }
+}
