@@ -33,8 +33,10 @@ let package = Package(
     // oneDNN ships no pkg-config file: the modulemap links libdnnl (and libgomp, its OpenMP).
     .systemLibrary(
       name: "CDNNL", path: "Sources/Backends/CDNNL", providers: [.apt(["libdnnl-dev"])]),
+    .target(name: "CPlexusKernels", path: "Sources/Backends/CKernels"),
     .target(
-      name: "PlexusOneDNN", dependencies: ["BackendProtocol", "CDNNL", "PlexusReference"],
+      name: "PlexusOneDNN",
+      dependencies: ["BackendProtocol", "CDNNL", "PlexusReference", "CPlexusKernels"],
       path: "Sources/Backends/OneDNN"),
 
     // MARK: The Keras-shaped frontend

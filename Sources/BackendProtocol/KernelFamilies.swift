@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Optional fused kernels a backend may offer. Each family has a composite fallback in the
 /// frontend, written from the primitives, which is also the test oracle for the fused kernel.
 /// The dispatcher finds a family by conformance (`backend as? SoftmaxKernels`), never by name.
@@ -25,6 +33,17 @@ public struct AdamHyperparameters: Sendable, Equatable {
     self.beta2 = beta2
     self.epsilon = epsilon
     self.step = step
+  }
+
+  /// The step's `float32` constants as every float32 Adam kernel computes them, in `Double`
+  /// then rounded once: `alpha` = lr·sqrt(1 − β₂ᵗ)/(1 − β₁ᵗ), 1 − β₁, 1 − β₂ and ε. One
+  /// definition, so that kernels of different backends give the same bits.
+  public var float32Constants:
+    (alpha: Float, oneMinusBeta1: Float, oneMinusBeta2: Float, epsilon: Float)
+  {
+    let t = Double(step)
+    let alpha = learningRate * (1 - pow(beta2, t)).squareRoot() / (1 - pow(beta1, t))
+    return (Float(alpha), Float(1 - beta1), Float(1 - beta2), Float(epsilon))
   }
 }
 

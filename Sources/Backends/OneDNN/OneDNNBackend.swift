@@ -151,6 +151,11 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
   /// directly (the default would find it by a dynamic cast on every call), everything else as
   /// the protocol's default does.
   public func execute(_ record: OpRecord) throws -> ExecutionStatus {
+    if record.op == .adamUpdate {
+      // The C Adam kernel; its record checks are the family's.
+      try executeOptimizerUpdate(record)
+      return .done
+    }
     if Self.isHostOp(record.op) || runsOnHost(record) {
       return try Self.hostKernels.execute(record)
     }

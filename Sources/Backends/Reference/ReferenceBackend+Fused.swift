@@ -148,11 +148,10 @@ extension ReferenceBackend {
     let pointers = AdamPointers(
       w: variable.pointer(Float.self), g: gradient.pointer(Float.self),
       m: m.pointer(Float.self), v: v.pointer(Float.self))
-    let t = Double(h.step)
-    let alpha = Float(h.learningRate * (1 - pow(h.beta2, t)).squareRoot() / (1 - pow(h.beta1, t)))
+    let c = h.float32Constants
     let constants = AdamConstants(
-      alpha: alpha, oneMinusBeta1: Float(1 - h.beta1), oneMinusBeta2: Float(1 - h.beta2),
-      epsilon: Float(h.epsilon))
+      alpha: c.alpha, oneMinusBeta1: c.oneMinusBeta1, oneMinusBeta2: c.oneMinusBeta2,
+      epsilon: c.epsilon)
     parallel.forEachChunk(variable.count, grain: Parallel.minimumParallelCount / 4) { range in
       Self.adamKernel(pointers, constants, range)
     }

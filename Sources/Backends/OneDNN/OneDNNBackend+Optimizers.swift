@@ -1,0 +1,45 @@
+import BackendProtocol
+import CPlexusKernels
+
+extension OneDNNBackend: OptimizerKernels {
+  /// Keras SGD, on the host kernels (oneDNN has no optimizer primitive).
+  public func sgdUpdate(
+    variable: TensorBuffer, gradient: TensorBuffer, velocity: TensorBuffer?,
+    learningRate: Double, momentum: Double, nesterov: Bool
+  ) throws {
+    try Self.hostKernels.sgdUpdate(
+      variable: variable, gradient: gradient, velocity: velocity, learningRate: learningRate,
+      momentum: momentum, nesterov: nesterov)
+  }
+
+  /// Keras Adam, in place. `float32` runs `plexus_adam_f32`, a C kernel compiled for AVX-512,
+  /// AVX2 and the baseline, the loader picking one for this CPU, so an untuned build
+  /// (`swift build -c release`, as a package depending on Plexus builds it) updates as fast as
+  /// a tuned one; it gives the reference kernel's bits. Large variables run in parts on the
+  /// worker pool (elementwise: the cut changes no result). `float64` runs on the host kernels.
+  public func adamUpdate(
+    variable: TensorBuffer, gradient: TensorBuffer, m: TensorBuffer, v: TensorBuffer,
+    _ hyperparameters: AdamHyperparameters
+  ) throws {
+    guard variable.dtype == .float32 else {
+      try Self.hostKernels.adamUpdate(
+        variable: variable, gradient: gradient, m: m, v: v, hyperparameters)
+      return
+    }
+    for operand in [variable, gradient, m, v] { try checkOperand(.adamUpdate, operand) }
+    let c = hyperparameters.float32Constants
+    let count = variable.count
+    let runs = Self.elementRuns(
+      count, parts: count >= 1 << 14 ? WorkerPool.shared.workerCount + 1 : 1)
+    let (w, g, first, second) = (
+      variable.pointer(Float.self), gradient.pointer(Float.self), m.pointer(Float.self),
+      v.pointer(Float.self)
+    )
+    try runParts(runs.count) { index in
+      let (lower, upper) = runs[index]
+      plexus_adam_f32(
+        w + lower, g + lower, first + lower, second + lower, upper - lower, c.alpha,
+        c.oneMinusBeta1, c.oneMinusBeta2, c.epsilon)
+    }
+  }
+}
