@@ -19,11 +19,7 @@ extension ActivationGradientKernels {
     let y = try record.input(0)
     let upstream = try record.input(1)
     let out = try record.output()
-    let code = try record.attributes.int(.activation, of: op)
-    guard let activation = FusedActivation(rawValue: code) else {
-      throw PlexusError.invalidArgument(
-        context: "\(op)", message: "unknown fused activation \(code)")
-    }
+    let activation = try FusedActivation(record.attributes, of: op)
     guard upstream.shape == y.shape, out.shape == y.shape else {
       throw PlexusError.shapeMismatch(
         context: "\(op)", expected: "an upstream gradient and an output of the output's \(y.shape)",

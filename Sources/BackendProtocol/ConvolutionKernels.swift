@@ -44,11 +44,7 @@ extension FusedConvolutionKernels {
         expected: "a \(record.inputs[0].dtype) bias of shape [\(geometry.filters)]",
         received: "\(bias.dtype) \(bias.shape)")
     }
-    let code = try record.attributes.int(.activation, of: record.op)
-    guard let activation = FusedActivation(rawValue: code) else {
-      throw PlexusError.invalidArgument(
-        context: "\(record.op)", message: "unknown fused activation \(code)")
-    }
+    let activation = try FusedActivation(record.attributes, of: record.op)
     try conv2d(
       record.input(0), record.input(1), bias: bias, activation: activation, geometry,
       record.output())

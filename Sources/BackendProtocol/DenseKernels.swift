@@ -19,11 +19,7 @@ extension DenseKernels {
     let kernel = try record.input(1)
     let bias = record.inputs.count > 2 ? try record.input(2) : nil
     let out = try record.output()
-    let code = try record.attributes.int(.activation, of: op)
-    guard let activation = FusedActivation(rawValue: code) else {
-      throw PlexusError.invalidArgument(
-        context: "\(op)", message: "unknown fused activation \(code)")
-    }
+    let activation = try FusedActivation(record.attributes, of: op)
     let inner = x.shape.rank > 0 ? x.shape[x.shape.rank - 1] : -1
     let units = kernel.shape.rank == 2 ? kernel.shape[1] : -1
     let expected = Shape(Array(x.shape.dims.dropLast()) + [units])

@@ -21,3 +21,16 @@ public enum FusedActivation: Int, Sendable, CaseIterable, CustomStringConvertibl
     }
   }
 }
+
+extension FusedActivation {
+  /// The activation that `attributes`' `activation` attribute names, or an error naming `op`
+  /// when it is missing or names none.
+  public init(_ attributes: OpAttributes, of op: OpCode) throws {
+    let code = try attributes.int(.activation, of: op)
+    guard let activation = FusedActivation(rawValue: code) else {
+      throw PlexusError.invalidArgument(
+        context: "\(op)", message: "unknown fused activation \(code)")
+    }
+    self = activation
+  }
+}

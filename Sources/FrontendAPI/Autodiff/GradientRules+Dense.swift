@@ -26,12 +26,7 @@ extension GradientRules {
   static func throughActivation(_ attributes: OpAttributes, _ op: OpCode, _ y: Tensor, _ g: Tensor)
     throws -> Tensor
   {
-    let code = try attributes.int(.activation, of: op)
-    guard let activation = FusedActivation(rawValue: code) else {
-      throw PlexusError.invalidArgument(
-        context: "\(op)", message: "unknown fused activation \(code)")
-    }
-    return try Ops.activationGradient(activation, output: y, upstream: g)
+    try Ops.activationGradient(FusedActivation(attributes, of: op), output: y, upstream: g)
   }
 
   /// The rule of `activation_gradient` (dx = g·f'(x) written from y = f(x)): linear in the
@@ -40,11 +35,7 @@ extension GradientRules {
   static func activationGradient(
     _ attributes: OpAttributes, _ inputs: [Tensor], _ grad: Tensor, needs: [Bool]
   ) throws -> [Tensor?] {
-    let code = try attributes.int(.activation, of: .activationGradient)
-    guard let activation = FusedActivation(rawValue: code) else {
-      throw PlexusError.invalidArgument(
-        context: "activation_gradient", message: "unknown fused activation \(code)")
-    }
+    let activation = try FusedActivation(attributes, of: .activationGradient)
     let (y, upstream) = (inputs[0], inputs[1])
     let throughUpstream =
       needs[1] ? try Ops.activationGradient(activation, output: y, upstream: grad) : nil
