@@ -6,7 +6,7 @@
 /* The reference backend's arithmetic, operation for operation: no contraction into FMA. */
 #pragma clang fp contract(off)
 
-static inline float reference_square_root(float v) {
+static inline __attribute__((always_inline)) float reference_square_root(float v) {
   uint32_t bits;
   memcpy(&bits, &v, sizeof bits);
   uint32_t guess = 0x5f375a86u - (bits >> 1);
@@ -19,10 +19,8 @@ static inline float reference_square_root(float v) {
   return v * y;
 }
 
-#if defined(__x86_64__) && defined(__ELF__)
-__attribute__((target_clones("avx512f", "avx2", "default")))
-#endif
-void plexus_adam_f32(
+/* The loop, compiled once per instruction set below; `inline` so each version gets its own. */
+static inline __attribute__((always_inline)) void adam_loop(
     float *variable, const float *gradient, float *m, float *v, size_t count, float alpha,
     float one_minus_beta1, float one_minus_beta2, float epsilon) {
   const float least_normal = 1.17549435e-38f;
@@ -39,3 +37,34 @@ void plexus_adam_f32(
     v[i] = second;
   }
 }
+
+#define ADAM_ARGUMENTS                                                                        \
+  float *variable, const float *gradient, float *m, float *v, size_t count, float alpha,      \
+      float one_minus_beta1, float one_minus_beta2, float epsilon
+#define ADAM_CALL \
+  adam_loop(variable, gradient, m, v, count, alpha, one_minus_beta1, one_minus_beta2, epsilon)
+
+static void adam_baseline(ADAM_ARGUMENTS) { ADAM_CALL; }
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+/*
+ * Versions for AVX2 and AVX-512, chosen per call by a CPU check. Not `target_clones`: its
+ * resolver runs while the program loads, before a sanitizer's runtime is ready (the
+ * ThreadSanitizer test binary crashed at start with it).
+ */
+__attribute__((target("avx2"))) static void adam_avx2(ADAM_ARGUMENTS) { ADAM_CALL; }
+__attribute__((target("avx512f"))) static void adam_avx512(ADAM_ARGUMENTS) { ADAM_CALL; }
+
+void plexus_adam_f32(ADAM_ARGUMENTS) {
+  if (__builtin_cpu_supports("avx512f")) {
+    adam_avx512(variable, gradient, m, v, count, alpha, one_minus_beta1, one_minus_beta2, epsilon);
+  } else if (__builtin_cpu_supports("avx2")) {
+    adam_avx2(variable, gradient, m, v, count, alpha, one_minus_beta1, one_minus_beta2, epsilon);
+  } else {
+    adam_baseline(
+        variable, gradient, m, v, count, alpha, one_minus_beta1, one_minus_beta2, epsilon);
+  }
+}
+#else
+void plexus_adam_f32(ADAM_ARGUMENTS) { ADAM_CALL; }
+#endif

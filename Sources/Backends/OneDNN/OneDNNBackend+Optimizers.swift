@@ -13,7 +13,7 @@ extension OneDNNBackend: OptimizerKernels {
   }
 
   /// Keras Adam, in place. `float32` runs `plexus_adam_f32`, a C kernel compiled for AVX-512,
-  /// AVX2 and the baseline, the loader picking one for this CPU, so an untuned build
+  /// AVX2 and the baseline, picking one for this CPU at each call, so an untuned build
   /// (`swift build -c release`, as a package depending on Plexus builds it) updates as fast as
   /// a tuned one; it gives the reference kernel's bits. Large variables run in parts on the
   /// worker pool (elementwise: the cut changes no result). `float64` runs on the host kernels.

@@ -1,10 +1,10 @@
 /*
  * plexus_kernels.h: host kernels in C, for the backends that run ops on the host.
  *
- * Written in C for one reason: a function can carry several compiled versions
- * (`target_clones`) among which the loader picks the one for the CPU it runs on, so a build
- * without tuning flags (a package that depends on Plexus builds it so) still runs them with
- * AVX-512 or AVX2. Swift has no such attribute; its SIMD code runs at the build's baseline.
+ * Written in C for one reason: a function can be compiled for several instruction sets
+ * (`__attribute__((target(...)))`) and pick one per call by a CPU check, so a build without
+ * tuning flags (a package that depends on Plexus builds it so) still runs them with AVX-512 or
+ * AVX2. Swift has no such attribute; its SIMD code runs at the build's baseline.
  * Internal to the package: not part of the C ABI.
  */
 #ifndef PLEXUS_KERNELS_H
