@@ -132,9 +132,10 @@ struct ConvolutionLayout {
 
   /// The plan of `op` (`conv2d`: x, filter → out; `conv2d_bias_activation`: x, filter, bias →
   /// out, with the activation as `postOp`; `conv2d_backward_input`: upstream, filter → out;
-  /// `conv2d_backward_filter`: x, upstream → out). With `blocked`, the filter is reordered into
-  /// the layout the primitive prefers (a temporary) before it runs, or its gradient out of it
-  /// after.
+  /// `conv2d_backward_filter`: x, upstream → out). With `blocked`, the primitive reads the
+  /// filter in the layout it prefers, which the caller makes with the plan's
+  /// ``PrimitivePlan/filterReorder``, or writes the filter's gradient into a temporary in it,
+  /// which the plan reorders into the output after.
   func plan(_ op: OpCode, blocked: Bool, postOp: EltwisePostOp? = nil) throws -> PrimitivePlan {
     let (source, user, destination) = (try source(op), try weights(op), try destination(op))
     let requested = blocked ? try anyLayoutDescriptor(weightDims, op) : user

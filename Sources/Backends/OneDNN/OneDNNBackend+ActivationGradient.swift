@@ -10,6 +10,11 @@ extension OneDNNBackend: ActivationGradientKernels {
     _ out: TensorBuffer
   ) throws {
     try checkOperands(.activationGradient, y, upstream, out)
+    guard upstream.count == y.count, out.count == y.count else {
+      throw PlexusError.shapeMismatch(
+        context: "activation_gradient on onednn", expected: "operands of \(y.shape)",
+        received: "\(upstream.shape) and \(out.shape)")
+    }
     activation.gradient(
       output: y.pointer(Float.self), upstream: upstream.pointer(Float.self),
       into: out.pointer(Float.self), count: y.count)

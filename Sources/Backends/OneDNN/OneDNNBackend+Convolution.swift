@@ -65,6 +65,8 @@ extension OneDNNBackend: ConvolutionKernels {
   /// oneDNN's activations part from the reference's on special values (its `relu(NaN)` is 0),
   /// so when an operand holds NaN or ±∞ the convolution runs alone and the bias and activation
   /// follow in one pass of their own (``FusedActivation/apply(toRows:count:columns:bias:)``).
+  /// Sums of finite operands that overflow to NaN (∞ − ∞) are not caught: there the activation
+  /// of a NaN may differ (0 where the reference keeps NaN), an accepted difference.
   func fusedConvolution(
     _ x: TensorBuffer, _ filter: TensorBuffer, bias: TensorBuffer, activation: FusedActivation,
     _ geometry: Convolution2D, _ out: TensorBuffer
@@ -111,7 +113,7 @@ extension OneDNNBackend: ConvolutionKernels {
       index, lower, filters in
       let chunk = images.storage.base + 4 * lower * source
       let output = out.storage.base + 4 * lower * result
-      let weights = filters[index]?.base ?? filter.storage.base
+      let weights = filters[index]?.base ?? filter.storage.base  // nil: the plan reads it as is
       guard let bias else { return [chunk, weights, output] }
       return [chunk, weights, bias.storage.base, output]
     } filter: {
@@ -136,8 +138,17 @@ extension OneDNNBackend: ConvolutionKernels {
         op, ConvolutionLayout(geometry: geometry, batch: chunk.upper - chunk.lower), activation)
     }
     let filters = try plans.map { plan -> Storage? in
-      guard let reorder = plan.filterReorder, let storage = filter() else { return nil }
-      return try filterCache.reordered(storage, by: reorder.plan, bytes: reorder.bytes, op: op)
+      guard let reorder = plan.filterReorder else { return nil }
+      guard let storage = filter() else {
+        throw PlexusError.invalidState(
+          context: "\(op) on onednn", message: "a plan reads a reordered filter it was not given")
+      }
+      if let filterCache {
+        return try filterCache.reordered(storage, by: reorder.plan, bytes: reorder.bytes, op: op)
+      }
+      let reordered = try Storage(byteCount: reorder.bytes)
+      try reorder.plan.run([storage.base, reordered.base], op: op, threads: 1)
+      return reordered
     }
     try runParts(chunks.count) { index in
       try plans[index].run(operands(index, chunks[index].lower, filters), op: op, threads: 1)

@@ -26,7 +26,14 @@ extension OneDNNBackend: OptimizerKernels {
         variable: variable, gradient: gradient, m: m, v: v, hyperparameters)
       return
     }
-    for operand in [variable, gradient, m, v] { try checkOperand(.adamUpdate, operand) }
+    for operand in [variable, gradient, m, v] {
+      try checkOperand(.adamUpdate, operand)
+      guard operand.count == variable.count else {
+        throw PlexusError.shapeMismatch(
+          context: "adam_update on onednn", expected: "\(variable.shape), like the variable",
+          received: "\(operand.shape)")
+      }
+    }
     let c = hyperparameters.float32Constants
     let count = variable.count
     let runs = Self.elementRuns(

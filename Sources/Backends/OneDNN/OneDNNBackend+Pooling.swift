@@ -115,7 +115,7 @@ extension OneDNNBackend: PoolingKernels {
     let plans = try chunks.map { chunk in
       let layout = PoolingLayout(geometry: geometry, batch: chunk.1 - chunk.0)
       return try plan(op, variant: 1, sizes: layout.key, threads: 1) {
-        try layout.trainingPlan().plan
+        try layout.trainingPlan()
       }
     }
     var offsets: [Int] = []

@@ -31,8 +31,9 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
   /// The OpenMP thread count every op runs with (``setThreadCount(_:)``).
   private let threadSetting: Atomic<Int32>
   let cache: PrimitiveCache
-  /// Convolution filters reordered into oneDNN's preferred layout, kept while they live.
-  let filterCache = FilterCache(capacity: 16)
+  /// Convolution filters reordered into oneDNN's preferred layout, kept while they live; nil
+  /// unless the backend was made with `keepsReorderedFilters` (see ``FilterCache``).
+  let filterCache: FilterCache?
   /// Max-pooling workspaces kept from training forward passes for their gradients.
   let poolingWorkspaces = PoolingWorkspaces(capacity: 8)
   /// Elementwise ops, reductions and softmax with fewer elements than this run on the host
@@ -51,10 +52,17 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
   /// `smallOpsOnHostBelow`: elementwise ops, reductions and softmax on fewer elements run on
   /// the host kernels (``isHostOp(_:)``), which give the reference's bits; 0, the default,
   /// runs every one on oneDNN (what this backend's own tests exercise).
-  public init(cacheCapacity: Int = 512, smallOpsOnHostBelow: Int = 0) {
+  /// `keepsReorderedFilters`: keep each convolution filter reordered into oneDNN's layout for
+  /// as long as its storage lives, so inference with the same weights reorders none. Only for
+  /// callers that never write a buffer after passing it to an op, as the framework's tensors
+  /// and variables (copy-on-write) guarantee; the registered instance keeps them.
+  public init(
+    cacheCapacity: Int = 512, smallOpsOnHostBelow: Int = 0, keepsReorderedFilters: Bool = false
+  ) {
     threadSetting = Atomic(Swift.max(1, omp_get_max_threads()))
     cache = PrimitiveCache(capacity: cacheCapacity)
     hostElementsBelow = smallOpsOnHostBelow
+    filterCache = keepsReorderedFilters ? FilterCache(capacity: 64) : nil
   }
 
   /// True for `float32` matmul, unary `negate`, `exp`, `log`, `sqrt`, `tanh`, `sigmoid`, `relu`,
@@ -134,7 +142,7 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
 
   /// The number of convolution filters reordered into oneDNN's preferred layout: running the
   /// same weights again (inference) reorders none.
-  package var filterReorderCount: Int { filterCache.reorderCount }
+  package var filterReorderCount: Int { filterCache?.reorderCount ?? 0 }
 
   /// The number of max-pooling workspaces kept from training forward passes, waiting for
   /// their gradients.
@@ -196,9 +204,10 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
     return largest < hostElementsBelow && (record.outputs.first?.count ?? 0) < hostElementsBelow
   }
 
-  /// Elementwise ops and poolings of at least this many elements are cut into one part per
-  /// core, each a single-threaded primitive, run on ``WorkerPool/shared``; smaller ones run
-  /// on the calling thread alone.
+  /// Unary elementwise ops, poolings and sums over leading axes of at least this many elements
+  /// are cut into one part per core, each a single-threaded primitive, run on
+  /// ``WorkerPool/shared``; smaller ones, and binary ops, softmax and other reductions of any
+  /// size, run on the calling thread alone (splitting those is still to do).
   ///
   /// No op runs on an OpenMP team: after each parallel region libgomp's workers spin (300 000
   /// rounds by default, milliseconds), and that spinning worker takes the core the worker

@@ -111,8 +111,8 @@ struct PoolingLayout {
   }
 
   /// Max pooling's forward pass in training, which also writes the workspace its gradient
-  /// reads (x → out, workspace: operands 0, 1, 2), and the workspace's size in bytes.
-  func trainingPlan() throws -> (plan: PrimitivePlan, workspaceBytes: Int) {
+  /// reads (x → out, workspace: operands 0, 1, 2).
+  func trainingPlan() throws -> PrimitivePlan {
     let op = OpCode.maxPool2d
     let g = geometry
     let descriptor = try forward(op, dnnl_pooling_max, training: true)
@@ -120,14 +120,13 @@ struct PoolingLayout {
       throw PlexusError.invalidState(
         context: "\(op) on onednn", message: "oneDNN's max pooling asked for no workspace")
     }
-    let plan = try PrimitivePlan(
+    return try PrimitivePlan(
       Primitive(op, descriptor), op,
       [
         .init(id: DNNL_ARG_SRC, operand: 0, descriptor: try tensor(g.height, g.width, op)),
         .init(id: DNNL_ARG_DST, operand: 1, descriptor: try tensor(g.outHeight, g.outWidth, op)),
         .init(id: DNNL_ARG_WORKSPACE, operand: 2, descriptor: workspace.descriptor),
       ])
-    return (plan, workspace.bytes)
   }
 
   /// Max pooling's backward pass alone, from the workspace ``trainingPlan()`` wrote (upstream,

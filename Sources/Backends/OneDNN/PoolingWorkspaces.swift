@@ -20,17 +20,29 @@ final class PoolingWorkspaces: @unchecked Sendable {
 
   /// The most workspaces kept (one per pooling layer of a model waits for its gradient).
   let capacity: Int
+  /// The most bytes the kept inputs and workspaces may hold together (an entry holds its
+  /// input alive); a larger entry is not kept, and its gradient pools again.
+  let byteBudget: Int
   private let lock = Lock()
   // Read and written only under `lock`.
   private var entries: [Entry] = []
 
-  init(capacity: Int) { self.capacity = Swift.max(1, capacity) }
+  init(capacity: Int, byteBudget: Int = 256 << 20) {
+    self.capacity = Swift.max(1, capacity)
+    self.byteBudget = Swift.max(0, byteBudget)
+  }
 
-  /// Keeps `entry`, dropping the oldest when full.
+  /// Keeps `entry`, dropping the oldest while full.
   func keep(_ entry: Entry) {
+    func bytes(_ entry: Entry) -> Int { entry.input.byteCount + entry.workspace.byteCount }
+    guard bytes(entry) <= byteBudget else { return }
     lock.withLock {
       entries.removeAll { $0.input === entry.input && $0.key == entry.key }
-      if entries.count >= capacity { entries.removeFirst() }
+      while !entries.isEmpty,
+        entries.count >= capacity || entries.reduce(bytes(entry), { $0 + bytes($1) }) > byteBudget
+      {
+        entries.removeFirst()
+      }
       entries.append(entry)
     }
   }

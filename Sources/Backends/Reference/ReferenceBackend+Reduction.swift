@@ -16,6 +16,12 @@ extension ReferenceBackend {
         context: "\(op)", expected: "an output of \(Shape(kept).elementCount) elements",
         received: "\(out.shape)")
     }
+    let located = op == .argmax || op == .argmin
+    guard out.dtype == (located ? .int32 : x.dtype) else {
+      throw PlexusError.dtypeMismatch(
+        context: "\(op)", expected: "an output of \(located ? DType.int32 : x.dtype)",
+        received: "\(out.dtype)")
+    }
     guard out.count > 0 else { return }
     switch x.dtype {
     case .float32: try reduce(op, x, axes, out, Float.self)
@@ -29,6 +35,21 @@ extension ReferenceBackend {
   private func reduce<T: ArithmeticElement>(
     _ op: OpCode, _ x: TensorBuffer, _ axes: [Int], _ out: TensorBuffer, _ type: T.Type
   ) throws {
+    guard x.count > 0 else {
+      // Every reduced run is empty (the output is not): the identity, where there is one.
+      let identity: T
+      switch op {
+      case .sum: identity = 0
+      case .prod: identity = 1
+      case .max: identity = T.lowest
+      case .min: identity = T.highest
+      default:
+        throw PlexusError.invalidArgument(
+          context: "\(op)", message: "has no index to give over an empty axis")
+      }
+      out.pointer(T.self).update(repeating: identity, count: out.count)
+      return
+    }
     let layout = ReductionLayout(shape: x.shape, axes: axes)
     switch op {
     case .sum where layout.isBlock && layout.inner == 1:

@@ -10,7 +10,8 @@ enum BuiltinBackends {
   /// softmax, convolution, pooling) and passes the whole test suite as the default.
   static func registerIfNeeded(in registry: BackendRegistry) -> (any Backend)? {
     guard registry.fallback == nil else { return nil }
-    let oneDNN = OneDNNBackend(smallOpsOnHostBelow: OneDNNBackend.smallOpsOnHostBelow)
+    let oneDNN = OneDNNBackend(
+      smallOpsOnHostBelow: OneDNNBackend.smallOpsOnHostBelow, keepsReorderedFilters: true)
     try? registry.register(ReferenceBackend(), isFallback: true)
     try? registry.register(OpenBLASBackend())
     try? registry.register(oneDNN)

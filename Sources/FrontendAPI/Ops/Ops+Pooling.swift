@@ -13,7 +13,8 @@ extension Ops {
     // On a tape, its gradient will follow: a backend may keep what that needs (oneDNN keeps
     // each window's maximum, so the gradient need not pool again).
     let attributes =
-      x.tapeID != 0 ? geometry.attributes.with(.training, .bool(true)) : geometry.attributes
+      !GradientTape.active.isEmpty && x.tapeID != 0
+      ? geometry.attributes.with(.training, .bool(true)) : geometry.attributes
     return try family(
       .maxPool2d, [x], attributes, output: x.dtype, geometry.outputShape
     ) { inputs in try maxPool2dComposite(inputs[0], geometry) }

@@ -64,6 +64,15 @@ import Testing
   /// an empty reduced axis sums to zeros; bad axes and an output of the wrong size are errors.
   @Test func rawRecordsAreCheckedFirst() throws {
     #expect(try reduce(.sum, [], [3, 0], axes: [1]) == [0, 0, 0])
+    #expect(try reduce(.sum, [], [2, 0, 3], axes: [1]) == [0, 0, 0, 0, 0, 0])
+    #expect(try reduce(.prod, [], [2, 0], axes: [1]) == [1, 1])
+    #expect(try reduce(.max, [], [4, 0], axes: [1]).allSatisfy { $0 < -1e38 })
+    #expect(try reduce(.min, [], [2, 0, 3], axes: [1]).allSatisfy { $0 > 1e38 })
+    #expect(throws: PlexusError.self) { try reduce(.argmax, [], [2, 0], axes: [1]) }
+    // An output of another dtype than the input's would be written past its end.
+    #expect(throws: PlexusError.self) {
+      try reference.reduce(.sum, buffer([1, 2], [2], .float64), axes: [0], output([], .float32))
+    }
     let x = buffer(counting, [2, 3, 4])
     for axes in [[3], [-1], [1, 1], [Int.max], [Int.min]] {
       #expect(throws: PlexusError.self) { try reference.reduce(.sum, x, axes: axes, output([8])) }
