@@ -4,9 +4,10 @@
 #include <string.h>
 
 /* The reference backend's arithmetic, operation for operation: no contraction into FMA. */
-#pragma STDC FP_CONTRACT OFF
 #if defined(__clang__)
 #pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
 #endif
 
 static inline __attribute__((always_inline)) float reference_square_root(float v) {
