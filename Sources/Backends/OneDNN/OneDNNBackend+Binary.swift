@@ -46,11 +46,53 @@ extension OneDNNBackend {
     let commutes = op != .subtract && op != .divide
     let binaryCase: BinaryCase =
       layout.aSpansAll ? .direct : layout.bSpansAll && commutes ? .swapped : .broadcastFirst
+    let parts = Swift.min(Self.parts(forElements: out.count), layout.dims.first ?? 1)
+    if parts > 1, binaryCase != .broadcastFirst {
+      try binaryInParts(op, algorithm, layout, binaryCase, parts, a, b, out)
+      return
+    }
     try run(
       op, variant: binaryCase.rawValue, sizes: layout.key,
       [a.storage.base, b.storage.base, out.storage.base]
     ) {
       try Self.binaryPlan(op, algorithm, layout, binaryCase)
+    }
+  }
+
+  /// A large binary op cut along its first (collapsed) axis into `parts` runs of rows, each a
+  /// single-threaded primitive on the worker pool; an operand broadcast along that axis is
+  /// read whole by every part. Elementwise, so the cut changes no result.
+  private func binaryInParts(
+    _ op: OpCode, _ algorithm: dnnl_alg_kind_t, _ layout: BinaryLayout, _ binaryCase: BinaryCase,
+    _ parts: Int, _ a: TensorBuffer, _ b: TensorBuffer, _ out: TensorBuffer
+  ) throws {
+    let dims = layout.dims
+    let (aDims, bDims) = (layout.aDims, layout.bDims)
+    let rows = dims[0]
+    func tail(_ sizes: [Int]) -> Int { sizes.dropFirst().reduce(1, *) }
+    let chunks = (0..<parts).map { (rows * $0 / parts, rows * ($0 + 1) / parts) }
+    // Plans made (or found) here, on the calling thread, before the parts start.
+    let plans = try chunks.map { chunk -> PrimitivePlan in
+      let count = chunk.1 - chunk.0
+      func part(_ sizes: [Int]) -> Shape {
+        Shape(sizes[0] == rows ? [count] + sizes.dropFirst() : sizes)
+      }
+      guard let piece = BinaryLayout(part(aDims), part(bDims), part(dims)) else {
+        throw PlexusError.invalidState(
+          context: "\(op) on onednn", message: "a part of \(dims) has no broadcast layout")
+      }
+      return try plan(op, variant: binaryCase.rawValue, sizes: piece.key, threads: 1) {
+        try Self.binaryPlan(op, algorithm, piece, binaryCase)
+      }
+    }
+    try runParts(chunks.count) { index in
+      let lower = chunks[index].0
+      func offset(_ sizes: [Int]) -> Int { sizes[0] == rows ? 4 * lower * tail(sizes) : 0 }
+      try plans[index].run(
+        [
+          a.storage.base + offset(aDims), b.storage.base + offset(bDims),
+          out.storage.base + offset(dims),
+        ], op: op, threads: 1)
     }
   }
 

@@ -204,10 +204,11 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
     return largest < hostElementsBelow && (record.outputs.first?.count ?? 0) < hostElementsBelow
   }
 
-  /// Unary elementwise ops, poolings and sums over leading axes of at least this many elements
+  /// Elementwise ops (binary ones along their first axis, unless the first operand must be
+  /// broadcast), softmax, poolings and sums over leading axes of at least this many elements
   /// are cut into one part per core, each a single-threaded primitive, run on
-  /// ``WorkerPool/shared``; smaller ones, and binary ops, softmax and other reductions of any
-  /// size, run on the calling thread alone (splitting those is still to do).
+  /// ``WorkerPool/shared``; smaller ones, and other reductions of any size, run on the calling
+  /// thread alone.
   ///
   /// No op runs on an OpenMP team: after each parallel region libgomp's workers spin (300 000
   /// rounds by default, milliseconds), and that spinning worker takes the core the worker

@@ -27,6 +27,27 @@ import Testing
     }
   }
 
+  /// Ops large enough to run in parts along their first axis, each broadcast case: a bias
+  /// added over rows, the other side spanning the output, equal shapes, an axis of 2 or 3
+  /// rows, a broadcast first operand (run whole); exact at one thread and two.
+  @Test(arguments: [OpCode.add, .subtract, .multiply, .maximum])
+  func largeOpsInPartsMatchTheReference(op: OpCode) throws {
+    let pairs: [(Shape, Shape)] = [
+      ([300, 400], [400]), ([400], [300, 400]), ([301, 217], [301, 217]), ([2, 40_000], [2, 1]),
+      ([3, 1, 30_000], [3, 4, 1]), ([1, 70_000], [3, 1]),
+    ]
+    for threads in [1, 2] {
+      let backend = OneDNNBackend()
+      backend.setThreadCount(threads)
+      for (seed, (left, right)) in pairs.enumerated() {
+        let a = buffer(randomValues(left.elementCount, seed: UInt64(2 * seed)), left)
+        let b = buffer(randomValues(right.elementCount, seed: UInt64(2 * seed + 1)), right)
+        let shape = try #require(Shape.broadcast(left, right))
+        #expect(try compare(backend, op, [a, b], shape).agrees(), "\(op) \(left) \(right)")
+      }
+    }
+  }
+
   @Test func unmergeableRanksBeyondOneDNNAreLeftToTheReference() throws {
     // Alternating broadcast axes cannot merge: 14 axes stay 14, above DNNL_MAX_NDIMS.
     let left = Shape((0..<14).map { $0 % 2 == 0 ? 2 : 1 })
