@@ -8,6 +8,10 @@ extension OneDNNBackend {
   /// over costs more than half the product.
   public static let splitMultiplyAddsFrom = 1 << 16
 
+  /// Products under this many multiply-adds run on the host kernels when the backend runs
+  /// small ops there (``smallOpsOnHostBelow``): a primitive's launch costs more than they do.
+  public static let hostMultiplyAddsBelow = 1 << 15
+
   /// Batched matrix product through oneDNN's matmul primitive. Batch axes are flattened into
   /// one; a side without them is a batch of 1, which oneDNN broadcasts; a transposed operand
   /// is described by its strides, never copied.
@@ -21,6 +25,13 @@ extension OneDNNBackend {
     guard geometry.k > 0 else {
       out.storage.base.initializeMemory(as: Float.self, repeating: 0, count: out.count)
       return
+    }
+    if hostElementsBelow > 0 {
+      let (work, overflow) = out.count.multipliedReportingOverflow(by: geometry.k)
+      if !overflow && work < Self.hostMultiplyAddsBelow {
+        try Self.hostKernels.matmul(a, b, transposeA: transposeA, transposeB: transposeB, out)
+        return
+      }
     }
     let product = Product(geometry)
     // out.count = batches·m·n is bounded (a validated buffer), k too: the product may not be.

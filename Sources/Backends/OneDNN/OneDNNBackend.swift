@@ -38,7 +38,7 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
   let poolingWorkspaces = PoolingWorkspaces(capacity: 8)
   /// Elementwise ops, reductions and softmax with fewer elements than this run on the host
   /// kernels (``smallOpsOnHostBelow``).
-  private let hostElementsBelow: Int
+  let hostElementsBelow: Int
 
   /// What the registered instance passes as `smallOpsOnHostBelow`: a oneDNN primitive costs
   /// about 2 µs to launch (binding memory, executing, waiting on the stream), where the host

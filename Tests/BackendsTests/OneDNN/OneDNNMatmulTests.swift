@@ -86,4 +86,24 @@ import Testing
         transposeB: false, output([1, 1]))
     }
   }
+
+  /// With small ops on the host (as registered), a product under
+  /// `hostMultiplyAddsBelow` runs on the host kernels and creates no primitive; a larger one
+  /// runs on oneDNN. Both agree with the reference.
+  @Test func smallProductsRunOnTheHostWhenAsked() throws {
+    let backend = OneDNNBackend(smallOpsOnHostBelow: OneDNNBackend.smallOpsOnHostBelow)
+    let small = (
+      a: buffer(randomValues(8 * 16, seed: 1), [8, 16]),
+      b: buffer(randomValues(16 * 12, seed: 2), [16, 12])
+    )
+    #expect(8 * 16 * 12 < OneDNNBackend.hostMultiplyAddsBelow)
+    #expect(try compare(backend, .matmul, [small.a, small.b], [8, 12]).agrees(within: 1e-5))
+    #expect(backend.primitivesCreated == 0)
+    let large = (
+      a: buffer(randomValues(64 * 96, seed: 3), [64, 96]),
+      b: buffer(randomValues(96 * 80, seed: 4), [96, 80])
+    )
+    #expect(try compare(backend, .matmul, [large.a, large.b], [64, 80]).agrees(within: 1e-4))
+    #expect(backend.primitivesCreated > 0)
+  }
 }
