@@ -167,10 +167,16 @@ extension OneDNNBackend: ConvolutionKernels {
         op, variant: 2 * activation.rawValue + (blocked ? 1 : 0), sizes: layout.key, threads: 1
       ) { try layout.plan(op, blocked: blocked, postOp: postOp) }
     }
-    guard layout.prefersBlockedFilter(op) else { return try make(blocked: false) }
+    // Remembered per op and sizes: a failed attempt (creating descriptors can take
+    // milliseconds) is not repeated on every call.
+    let key = [Int(op.rawValue), activation.rawValue] + layout.key
+    guard layout.prefersBlockedFilter(op), !plainFilterOnly.withLock({ $0.contains(key) }) else {
+      return try make(blocked: false)
+    }
     do {
       return try make(blocked: true)
     } catch is UnsupportedOp {
+      plainFilterOnly.withLock { _ = $0.insert(key) }
       return try make(blocked: false)
     }
   }

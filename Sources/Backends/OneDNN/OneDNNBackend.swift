@@ -34,6 +34,9 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
   /// Convolution filters reordered into oneDNN's preferred layout, kept while they live; nil
   /// unless the backend was made with `keepsReorderedFilters` (see ``FilterCache``).
   let filterCache: FilterCache?
+  /// The convolutions (op and sizes) oneDNN has no kernel for with the filter in its
+  /// preferred layout, so they go straight to the filter's own layout.
+  let plainFilterOnly = Locked<Set<[Int]>>([])
   /// Max-pooling workspaces kept from training forward passes for their gradients.
   let poolingWorkspaces = PoolingWorkspaces(capacity: 8)
   /// Elementwise ops, reductions and softmax with fewer elements than this run on the host
