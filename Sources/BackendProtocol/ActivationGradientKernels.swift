@@ -5,7 +5,7 @@
 public protocol ActivationGradientKernels: Backend {
   /// `out = upstream · activation'(x)` written from `y = activation(x)`; `y`, `upstream` and
   /// `out` have one floating-point dtype and one shape, checked before the call. See
-  /// ``FusedActivation/gradient(output:upstream:into:count:)``.
+  /// ``FusedActivation/gradient(output:upstream:into:count:threads:)``.
   func activationGradient(
     _ activation: FusedActivation, output y: TensorBuffer, upstream: TensorBuffer,
     _ out: TensorBuffer

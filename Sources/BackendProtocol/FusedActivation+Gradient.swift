@@ -3,12 +3,13 @@ extension FusedActivation {
   /// over `count` elements: `linear` g; `relu` g where y > 0, else 0 (so 0 where y is NaN);
   /// `sigmoid` g·(y·(1 − y)); `tanh` g·(1 − y·y). The products are grouped as the frontend's
   /// composite groups them, so the two agree bit for bit. Large runs are split across
-  /// ``WorkerPool/shared`` (elementwise, so the split changes no result).
+  /// ``WorkerPool/shared`` when `threads` allows more than one (elementwise, so the split
+  /// changes no result).
   public func gradient(
     output y: UnsafePointer<Float>, upstream g: UnsafePointer<Float>,
-    into out: UnsafeMutablePointer<Float>, count: Int
+    into out: UnsafeMutablePointer<Float>, count: Int, threads: Int
   ) {
-    let parts = count >= 1 << 17 ? WorkerPool.shared.workerCount + 1 : 1
+    let parts = count >= 1 << 17 && threads > 1 ? WorkerPool.shared.workerCount + 1 : 1
     WorkerPool.shared.run(parts) { part in
       // Whole vectors per part, the tail on the last.
       let vectors = count / 16
@@ -27,7 +28,7 @@ extension FusedActivation {
     }
   }
 
-  /// ``gradient(output:upstream:into:count:)`` for `float64`, one element at a time.
+  /// ``gradient(output:upstream:into:count:threads:)`` for `float64`, one element at a time.
   public func gradient(
     output y: UnsafePointer<Double>, upstream g: UnsafePointer<Double>,
     into out: UnsafeMutablePointer<Double>, count: Int

@@ -40,7 +40,7 @@
 /// | `avg_pool2d` | x | as `max_pool2d` | the mean over the window's cells inside the input (padding not counted) |
 /// | `avg_pool2d_gradient` | upstream | as `max_pool2d` | the input's gradient (the output's shape says H, W) |
 /// | `dense` | x `[..., K]`, kernel `[K, N]`, [bias `[N]`] | `activation` (see ``FusedActivation``) | `[..., N]`: `activation(x · kernel + bias)` |
-/// | `activation_gradient` | y (an activation's output), upstream (y's shape) | `activation` | y's shape: the gradient before the activation (see ``FusedActivation/gradient(output:upstream:into:count:)``) |
+/// | `activation_gradient` | y (an activation's output), upstream (y's shape) | `activation` | y's shape: the gradient before the activation (see ``FusedActivation/gradient(output:upstream:into:count:threads:)``) |
 /// | `batch_norm` | x `[..., C]`, gamma `[C]`, beta `[C]`; in inference also mean `[C]`, variance `[C]` | `epsilon`, `training` | y (x's shape): `gamma · (x - mean) / sqrt(variance + epsilon) + beta`; in training the statistics are the batch's over every axis but the last, and two more outputs hold them: mean `[C]`, biased variance `[C]` (see ``NormalizationKernels``) |
 /// | `batch_norm_gradient` | x, gamma, the batch's mean and variance, upstream (x's shape) | `epsilon` | dx (x's shape), dgamma `[C]`, dbeta `[C]`: the gradient of `batch_norm` in training |
 /// | `layer_norm` | x `[..., D]`, gamma `[D]`, beta `[D]` | `epsilon` | y (x's shape), normalized over the last axis; mean `[...]`, biased variance `[...]` of each row |

@@ -2,7 +2,7 @@ import BackendProtocol
 
 extension OneDNNBackend: ActivationGradientKernels {
   /// The gradient before a fused activation from its output, on the host in one elementwise
-  /// pass (``FusedActivation/gradient(output:upstream:into:count:)``): a memory-bound pass
+  /// pass (``FusedActivation/gradient(output:upstream:into:count:threads:)``): a memory-bound pass
   /// that oneDNN's eltwise backward would not run faster, written once so that every backend
   /// gives the same bits.
   public func activationGradient(
@@ -17,6 +17,6 @@ extension OneDNNBackend: ActivationGradientKernels {
     }
     activation.gradient(
       output: y.pointer(Float.self), upstream: upstream.pointer(Float.self),
-      into: out.pointer(Float.self), count: y.count)
+      into: out.pointer(Float.self), count: y.count, threads: threadCount)
   }
 }

@@ -22,10 +22,10 @@ extension OneDNNBackend {
   /// Whether the host kernels run `op` on `dtype`: every dtype the reference backend runs it
   /// on but `float64`, which this backend leaves to the reference backend altogether.
   static func hostSupports(_ op: OpCode, _ dtype: DType) -> Bool {
-    dtype != .float64 && isHostOp(op) && hostKernels.supports(op, dtype)
+    dtype != .float64 && isHostOp(op) && hostSupport.supports(op, dtype)
   }
 
-  /// The host kernels, shared by every instance (the reference backend keeps no state but its
-  /// thread count, which follows ``setThreadCount(_:)``).
-  static let hostKernels = ReferenceBackend()
+  /// The ops and dtypes the host kernels run (the reference backend's own answer; it keeps
+  /// no state that the answer depends on).
+  private static let hostSupport = ReferenceBackend()
 }

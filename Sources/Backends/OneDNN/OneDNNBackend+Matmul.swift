@@ -29,7 +29,7 @@ extension OneDNNBackend {
     if hostElementsBelow > 0 {
       let (work, overflow) = out.count.multipliedReportingOverflow(by: geometry.k)
       if !overflow && work < Self.hostMultiplyAddsBelow {
-        try Self.hostKernels.matmul(a, b, transposeA: transposeA, transposeB: transposeB, out)
+        try hostKernels.matmul(a, b, transposeA: transposeA, transposeB: transposeB, out)
         return
       }
     }

@@ -7,7 +7,7 @@ extension OneDNNBackend: OptimizerKernels {
     variable: TensorBuffer, gradient: TensorBuffer, velocity: TensorBuffer?,
     learningRate: Double, momentum: Double, nesterov: Bool
   ) throws {
-    try Self.hostKernels.sgdUpdate(
+    try hostKernels.sgdUpdate(
       variable: variable, gradient: gradient, velocity: velocity, learningRate: learningRate,
       momentum: momentum, nesterov: nesterov)
   }
@@ -22,7 +22,7 @@ extension OneDNNBackend: OptimizerKernels {
     _ hyperparameters: AdamHyperparameters
   ) throws {
     guard variable.dtype == .float32 else {
-      try Self.hostKernels.adamUpdate(
+      try hostKernels.adamUpdate(
         variable: variable, gradient: gradient, m: m, v: v, hyperparameters)
       return
     }

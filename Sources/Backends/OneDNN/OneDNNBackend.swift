@@ -1,5 +1,6 @@
 import BackendProtocol
 import CDNNL
+import PlexusReference
 import Synchronization
 
 /// `float32` kernels through oneDNN's primitives (Debian's libdnnl 2.6, its 2.x C API): batched
@@ -31,6 +32,8 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
   /// The OpenMP thread count every op runs with (``setThreadCount(_:)``).
   private let threadSetting: Atomic<Int32>
   let cache: PrimitiveCache
+  /// This instance's host kernels (``isHostOp(_:)``), with its own thread setting.
+  let hostKernels = ReferenceBackend()
   /// Convolution filters reordered into oneDNN's preferred layout, kept while they live; nil
   /// unless the backend was made with `keepsReorderedFilters` (see ``FilterCache``).
   let filterCache: FilterCache?
@@ -66,6 +69,7 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
     cache = PrimitiveCache(capacity: cacheCapacity)
     hostElementsBelow = smallOpsOnHostBelow
     filterCache = keepsReorderedFilters ? FilterCache(capacity: 64) : nil
+    hostKernels.setThreadCount(threadCount)
   }
 
   /// True for `float32` matmul, unary `negate`, `exp`, `log`, `sqrt`, `tanh`, `sigmoid`, `relu`,
@@ -130,7 +134,7 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
   /// (``parallelElementsFrom`` says why).
   public func setThreadCount(_ count: Int) {
     threadSetting.store(Int32(clamping: Swift.max(1, count)), ordering: .relaxed)
-    Self.hostKernels.setThreadCount(count)
+    hostKernels.setThreadCount(count)
   }
 
   /// The thread setting (``setThreadCount(_:)``).
@@ -168,7 +172,7 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
       return .done
     }
     if Self.isHostOp(record.op) || runsOnHost(record) {
-      return try Self.hostKernels.execute(record)
+      return try hostKernels.execute(record)
     }
     do {
       switch record.op {
