@@ -11,12 +11,19 @@ import BackendProtocol
 /// filter's size once a step, microseconds; each step's filter is a new storage and a miss.)
 /// Memory this framework does not own (`Storage(wrapping:)`: a caller's buffer) is never
 /// cached: its owner may write it behind the framework's back.
-final class FilterCache: @unchecked Sendable {
+final class FilterCache: Sendable {
   private struct Entry {
     let filter: Storage
     let reorder: PrimitivePlan
     let reordered: Storage
     var lastUse: UInt64
+  }
+
+  private struct State {
+    var entries: [Entry] = []
+    var heldBytes = 0
+    var clock: UInt64 = 0
+    var reorders = 0
   }
 
   /// The most filters kept (a few per convolution: forward and backward layouts, this step's
@@ -25,12 +32,7 @@ final class FilterCache: @unchecked Sendable {
   /// The most bytes the kept filters and their reordered copies may hold together; a filter
   /// larger than a quarter of it is reordered on every call instead.
   let byteBudget: Int
-  private let lock = Lock()
-  // Read and written only under `lock`.
-  private var entries: [Entry] = []
-  private var heldBytes = 0
-  private var clock: UInt64 = 0
-  private var reorders = 0
+  private let state = Locked(State())
 
   init(capacity: Int, byteBudget: Int = 64 << 20) {
     self.capacity = Swift.max(1, capacity)
@@ -43,36 +45,45 @@ final class FilterCache: @unchecked Sendable {
   func reordered(_ filter: Storage, by reorder: PrimitivePlan, bytes: Int, op: OpCode) throws
     -> Storage
   {
-    if let found = lock.withLock({ () -> Storage? in
+    if let found = state.withLock({ state -> Storage? in
       guard
-        let index = entries.firstIndex(where: { $0.filter === filter && $0.reorder === reorder })
+        let index = state.entries.firstIndex(where: {
+          $0.filter === filter && $0.reorder === reorder
+        })
       else { return nil }
-      clock &+= 1
-      entries[index].lastUse = clock
-      return entries[index].reordered
+      state.clock &+= 1
+      state.entries[index].lastUse = state.clock
+      return state.entries[index].reordered
     }) {
       return found
     }
+    // The reorder runs outside the lock; two threads missing at once both reorder, and the
+    // second keeps its own result uncached.
     let result = try Storage(byteCount: bytes)
     try reorder.run([filter.base, result.base], op: op, threads: 1)
     let size = filter.byteCount + bytes
-    lock.withLock {
-      reorders += 1
-      guard filter.isOwnedByFramework, size <= byteBudget / 4 else { return }
-      while entries.count >= capacity || heldBytes + size > byteBudget,
-        let oldest = entries.indices.min(by: { entries[$0].lastUse < entries[$1].lastUse })
+    let (capacity, byteBudget) = (capacity, byteBudget)
+    state.withLock { state in
+      state.reorders += 1
+      guard filter.isOwnedByFramework, size <= byteBudget / 4,
+        !state.entries.contains(where: { $0.filter === filter && $0.reorder === reorder })
+      else { return }
+      while state.entries.count >= capacity || state.heldBytes + size > byteBudget,
+        let oldest = state.entries.indices.min(by: {
+          state.entries[$0].lastUse < state.entries[$1].lastUse
+        })
       {
-        heldBytes -= entries[oldest].filter.byteCount + entries[oldest].reordered.byteCount
-        entries.remove(at: oldest)
+        let evicted = state.entries.remove(at: oldest)
+        state.heldBytes -= evicted.filter.byteCount + evicted.reordered.byteCount
       }
-      clock &+= 1
-      heldBytes += size
-      entries.append(
-        Entry(filter: filter, reorder: reorder, reordered: result, lastUse: clock))
+      state.clock &+= 1
+      state.heldBytes += size
+      state.entries.append(
+        Entry(filter: filter, reorder: reorder, reordered: result, lastUse: state.clock))
     }
     return result
   }
 
   /// The number of filter reorders run: repeated inference with the same weights adds none.
-  var reorderCount: Int { lock.withLock { reorders } }
+  var reorderCount: Int { state.withLock { $0.reorders } }
 }

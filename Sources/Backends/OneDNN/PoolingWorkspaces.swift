@@ -9,13 +9,16 @@ import BackendProtocol
 /// tensors never change after they are made, so the input a gradient names is the one the
 /// workspace was made from. The gradient takes its entry out; a workspace no gradient claims
 /// is dropped when newer ones need the room.
-final class PoolingWorkspaces: @unchecked Sendable {
+final class PoolingWorkspaces: Sendable {
   struct Entry {
     let input: Storage
     let key: [Int]
     let workspace: Storage
     /// Each batch chunk's first byte in `workspace`.
     let offsets: [Int]
+
+    /// The bytes the entry holds alive.
+    var bytes: Int { input.byteCount + workspace.byteCount }
   }
 
   /// The most workspaces kept (one per pooling layer of a model waits for its gradient).
@@ -23,9 +26,7 @@ final class PoolingWorkspaces: @unchecked Sendable {
   /// The most bytes the kept inputs and workspaces may hold together (an entry holds its
   /// input alive); a larger entry is not kept, and its gradient pools again.
   let byteBudget: Int
-  private let lock = Lock()
-  // Read and written only under `lock`.
-  private var entries: [Entry] = []
+  private let entries = Locked<[Entry]>([])
 
   init(capacity: Int, byteBudget: Int = 256 << 20) {
     self.capacity = Swift.max(1, capacity)
@@ -34,12 +35,12 @@ final class PoolingWorkspaces: @unchecked Sendable {
 
   /// Keeps `entry`, dropping the oldest while full.
   func keep(_ entry: Entry) {
-    func bytes(_ entry: Entry) -> Int { entry.input.byteCount + entry.workspace.byteCount }
-    guard bytes(entry) <= byteBudget else { return }
-    lock.withLock {
+    guard entry.bytes <= byteBudget else { return }
+    let (capacity, byteBudget) = (capacity, byteBudget)
+    entries.withLock { entries in
       entries.removeAll { $0.input === entry.input && $0.key == entry.key }
       while !entries.isEmpty,
-        entries.count >= capacity || entries.reduce(bytes(entry), { $0 + bytes($1) }) > byteBudget
+        entries.count >= capacity || entries.reduce(entry.bytes, { $0 + $1.bytes }) > byteBudget
       {
         entries.removeFirst()
       }
@@ -49,7 +50,7 @@ final class PoolingWorkspaces: @unchecked Sendable {
 
   /// Takes out the workspace kept for `input` pooled with `key`'s sizes, if any.
   func take(_ input: Storage, key: [Int]) -> Entry? {
-    lock.withLock {
+    entries.withLock { entries in
       guard let index = entries.firstIndex(where: { $0.input === input && $0.key == key }) else {
         return nil
       }
@@ -58,5 +59,5 @@ final class PoolingWorkspaces: @unchecked Sendable {
   }
 
   /// The number of workspaces waiting for their gradient.
-  var count: Int { lock.withLock { entries.count } }
+  var count: Int { entries.withLock { $0.count } }
 }
