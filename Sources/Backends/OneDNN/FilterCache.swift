@@ -60,7 +60,7 @@ final class FilterCache: Sendable {
     // The reorder runs outside the lock; two threads missing at once both reorder, and the
     // second keeps its own result uncached.
     let result = try Storage(byteCount: bytes)
-    try reorder.run([filter.base, result.base], op: op, threads: 1)
+    try reorder.run([filter.base, result.base], op: op)
     let size = filter.byteCount + bytes
     let (capacity, byteBudget) = (capacity, byteBudget)
     state.withLock { state in

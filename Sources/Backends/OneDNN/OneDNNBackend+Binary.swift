@@ -81,7 +81,7 @@ extension OneDNNBackend {
         throw PlexusError.invalidState(
           context: "\(op) on onednn", message: "a part of \(dims) has no broadcast layout")
       }
-      return try plan(op, variant: binaryCase.rawValue, sizes: piece.key, threads: 1) {
+      return try plan(op, variant: binaryCase.rawValue, sizes: piece.key) {
         try Self.binaryPlan(op, algorithm, piece, binaryCase)
       }
     }
@@ -92,7 +92,7 @@ extension OneDNNBackend {
         [
           a.storage.base + offset(aDims), b.storage.base + offset(bDims),
           out.storage.base + offset(dims),
-        ], op: op, threads: 1)
+        ], op: op)
     }
   }
 

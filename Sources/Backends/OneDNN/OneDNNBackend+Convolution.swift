@@ -147,11 +147,11 @@ extension OneDNNBackend: ConvolutionKernels {
         return try filterCache.reordered(storage, by: reorder.plan, bytes: reorder.bytes, op: op)
       }
       let reordered = try Storage(byteCount: reorder.bytes)
-      try reorder.plan.run([storage.base, reordered.base], op: op, threads: 1)
+      try reorder.plan.run([storage.base, reordered.base], op: op)
       return reordered
     }
     try runParts(chunks.count) { index in
-      try plans[index].run(operands(index, chunks[index].lower, filters), op: op, threads: 1)
+      try plans[index].run(operands(index, chunks[index].lower, filters), op: op)
     }
   }
 
@@ -164,7 +164,7 @@ extension OneDNNBackend: ConvolutionKernels {
     let postOp = Self.postOp(activation)
     func make(blocked: Bool) throws -> PrimitivePlan {
       try plan(
-        op, variant: 2 * activation.rawValue + (blocked ? 1 : 0), sizes: layout.key, threads: 1
+        op, variant: 2 * activation.rawValue + (blocked ? 1 : 0), sizes: layout.key
       ) { try layout.plan(op, blocked: blocked, postOp: postOp) }
     }
     // Remembered per op and sizes: a failed attempt (creating descriptors can take

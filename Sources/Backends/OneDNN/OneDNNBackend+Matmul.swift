@@ -52,15 +52,14 @@ extension OneDNNBackend {
     // Plans are made (or found) here, on the calling thread, before the parts start.
     let pieces = split.blocks.map { product.part(split.axis, $0.lower, $0.upper) }
     let plans = try pieces.map { piece in
-      try plan(.matmul, variant: piece.variant, sizes: piece.sizes, threads: 1) {
+      try plan(.matmul, variant: piece.variant, sizes: piece.sizes) {
         try piece.plan()
       }
     }
     try runParts(pieces.count) { index in
       let offsets = pieces[index].offsets
       try plans[index].run(
-        zip(operands, [offsets.a, offsets.b, offsets.out]).map { $0 + 4 * $1 }, op: .matmul,
-        threads: 1)
+        zip(operands, [offsets.a, offsets.b, offsets.out]).map { $0 + 4 * $1 }, op: .matmul)
     }
   }
 }

@@ -64,7 +64,7 @@ extension OneDNNBackend: PoolingKernels {
     let chunks = Self.poolingChunks(geometry)
     let plans = try chunks.map { chunk in
       let layout = PoolingLayout(geometry: geometry, batch: chunk.1 - chunk.0)
-      return try plan(op, variant: 0, sizes: layout.key, threads: 1) { try layout.plan(op) }
+      return try plan(op, variant: 0, sizes: layout.key) { try layout.plan(op) }
     }
     // Elements per image of each operand, in the order the plan numbers them.
     let images = (inputs.map(\.0.shape) + [outShape]).map {
@@ -74,7 +74,7 @@ extension OneDNNBackend: PoolingKernels {
     try runParts(chunks.count) { index in
       let lower = chunks[index].0
       try plans[index].run(
-        zip(operands, images).map { $0 + 4 * lower * $1 }, op: op, threads: 1)
+        zip(operands, images).map { $0 + 4 * lower * $1 }, op: op)
     }
   }
 
@@ -114,7 +114,7 @@ extension OneDNNBackend: PoolingKernels {
     let chunks = Self.poolingChunks(geometry)
     let plans = try chunks.map { chunk in
       let layout = PoolingLayout(geometry: geometry, batch: chunk.1 - chunk.0)
-      return try plan(op, variant: 1, sizes: layout.key, threads: 1) {
+      return try plan(op, variant: 1, sizes: layout.key) {
         try layout.trainingPlan()
       }
     }
@@ -132,7 +132,7 @@ extension OneDNNBackend: PoolingKernels {
         [
           x.storage.base + 4 * lower * inputImage, out.storage.base + 4 * lower * outputImage,
           workspace.base + offsets[index],
-        ], op: op, threads: 1)
+        ], op: op)
     }
     poolingWorkspaces.keep(
       .init(
@@ -157,7 +157,7 @@ extension OneDNNBackend: PoolingKernels {
     let chunks = Self.poolingChunks(geometry)
     let plans = try chunks.map { chunk in
       let layout = PoolingLayout(geometry: geometry, batch: chunk.1 - chunk.0)
-      return try plan(op, variant: 1, sizes: layout.key, threads: 1) {
+      return try plan(op, variant: 1, sizes: layout.key) {
         try layout.gradientFromWorkspacePlan()
       }
     }
@@ -168,7 +168,7 @@ extension OneDNNBackend: PoolingKernels {
         [
           upstream.storage.base + 4 * lower * outputImage,
           kept.workspace.base + kept.offsets[index], out.storage.base + 4 * lower * inputImage,
-        ], op: op, threads: 1)
+        ], op: op)
     }
     return true
   }

@@ -108,14 +108,14 @@ extension OneDNNBackend {
   ) throws {
     let ones = TensorBuffer(dtype: .float32, shape: [reduced])
     ones.pointer(Float.self).update(repeating: 1, count: reduced)
-    try productPlan(outer, reduced, inner).run([ones.storage.base, x, out], op: .sum, threads: 1)
+    try productPlan(outer, reduced, inner).run([ones.storage.base, x, out], op: .sum)
   }
 
   /// The cached plan of `ones[1, reduced] · x[o]` for every `o` of an `[outer, reduced, inner]`
   /// block.
   private func productPlan(_ outer: Int, _ reduced: Int, _ inner: Int) throws -> PrimitivePlan {
     let sizes = [outer, reduced, inner]
-    return try plan(.sum, variant: 1, sizes: sizes, threads: 1) {
+    return try plan(.sum, variant: 1, sizes: sizes) {
       var source = try memoryDescriptor([1, 1, reduced], .sum)
       var weights = try memoryDescriptor(sizes, .sum)
       var destination = try memoryDescriptor([outer, 1, inner], .sum)

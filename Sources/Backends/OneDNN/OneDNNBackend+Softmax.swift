@@ -32,7 +32,7 @@ extension OneDNNBackend {
     let chunks = (0..<parts).map { (rows * $0 / parts, rows * ($0 + 1) / parts) }
     let plans = try chunks.map { chunk -> PrimitivePlan in
       let dims = [chunk.1 - chunk.0, width]
-      return try plan(op, variant: 0, sizes: dims, threads: 1) {
+      return try plan(op, variant: 0, sizes: dims) {
         var data = try memoryDescriptor(dims, op)
         var result = data
         var descriptor = dnnl_softmax_v2_desc_t()
@@ -51,7 +51,7 @@ extension OneDNNBackend {
     try runParts(chunks.count) { index in
       let offset = 4 * chunks[index].0 * width
       try plans[index].run(
-        [x.storage.base + offset, out.storage.base + offset], op: op, threads: 1)
+        [x.storage.base + offset, out.storage.base + offset], op: op)
     }
   }
 }

@@ -36,7 +36,7 @@ extension OneDNNBackend {
     let runs = Self.elementRuns(count, parts: Self.parts(forElements: count))
     let plans = try runs.map { run in
       let length = run.upper - run.lower
-      return try plan(op, variant: 0, sizes: [length], threads: 1) {
+      return try plan(op, variant: 0, sizes: [length]) {
         let data = try memoryDescriptor([length], op)
         var descriptor = dnnl_eltwise_desc_t()
         var dataDescriptor = data
@@ -55,8 +55,7 @@ extension OneDNNBackend {
     try runParts(runs.count) { index in
       let offset = 4 * runs[index].lower
       try plans[index].run(
-        [x.storage.base + offset, out.storage.base + offset], op: op,
-        threads: 1)
+        [x.storage.base + offset, out.storage.base + offset], op: op)
     }
   }
 }

@@ -240,25 +240,23 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
     return stride(from: 0, to: count, by: aligned).map { ($0, Swift.min(count, $0 + aligned)) }
   }
 
-  /// The cached plan for `key`, made by `make` on a miss, run on `operands` with `threads`
-  /// OpenMP threads (1 by default: see ``parallelElementsFrom``).
+  /// The cached plan for `key`, made by `make` on a miss, run on `operands` on this thread.
   func run(
     _ op: OpCode, variant: Int, sizes: [Int], _ operands: [UnsafeMutableRawPointer],
-    threads: Int32 = 1, make: () throws -> PrimitivePlan
+    make: () throws -> PrimitivePlan
   ) throws {
-    try plan(op, variant: variant, sizes: sizes, threads: threads, make: make)
-      .run(operands, op: op, threads: threads)
+    try plan(op, variant: variant, sizes: sizes, make: make).run(operands, op: op)
   }
 
   /// The cached plan for `key`, made by `make` on a miss.
   func plan(
-    _ op: OpCode, variant: Int, sizes: [Int], threads: Int32,
+    _ op: OpCode, variant: Int, sizes: [Int],
     make: () throws -> PrimitivePlan
   ) throws -> PrimitivePlan {
-    let key = PrimitiveKey(op: op, variant: variant, threads: threads, sizes: sizes)
+    let key = PrimitiveKey(op: op, variant: variant, sizes: sizes)
     return try cache.plan(key) {
-      // Created for the thread count it is cached under, whatever this thread ran before.
-      useOpenMPThreads(threads)
+      // Created for one OpenMP thread, whatever this thread's OpenMP count was.
+      useOneOpenMPThread()
       return try make()
     }
   }

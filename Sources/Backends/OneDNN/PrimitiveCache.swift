@@ -1,12 +1,11 @@
 import BackendProtocol
 
-/// What identifies a plan: the op, a variant (algorithm, broadcast case, transposes), the
-/// OpenMP thread count it was created for (oneDNN sizes its work split at creation), and every
-/// size the plan's descriptors were built from.
+/// What identifies a plan: the op, a variant (algorithm, broadcast case, transposes), and
+/// every size the plan's descriptors were built from. (Every plan is made and run for one
+/// OpenMP thread: ``OneDNNBackend/parallelElementsFrom`` says why.)
 struct PrimitiveKey: Hashable {
   let op: OpCode
   let variant: Int
-  let threads: Int32
   let sizes: [Int]
 }
 

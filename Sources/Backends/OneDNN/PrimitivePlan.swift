@@ -3,7 +3,7 @@ import CDNNL
 import Synchronization
 
 /// What one op runs: one or more primitives in order, each with the operands it reads and
-/// writes. Operands are numbered as the op passes them to ``run(_:op:threads:)`` (inputs, then
+/// writes. Operands are numbered as the op passes them to ``run(_:op:)`` (inputs, then
 /// the output).
 ///
 /// Each step keeps one set of oneDNN memory objects and its scratchpad, which a run claims and
@@ -109,11 +109,11 @@ final class PrimitivePlan: @unchecked Sendable {
     try self.init([Step(primitive: primitive, arguments: arguments)], op)
   }
 
-  /// Runs every step on the shared stream with `threads` OpenMP threads on this thread.
+  /// Runs every step on the shared stream, on this thread with one OpenMP thread.
   /// Every operand pointer must address memory its descriptors fit in (the backend checked).
-  func run(_ operands: [UnsafeMutableRawPointer], op: OpCode, threads: Int32) throws {
+  func run(_ operands: [UnsafeMutableRawPointer], op: OpCode) throws {
     let engine = try Engine.shared.get()
-    useOpenMPThreads(threads)
+    useOneOpenMPThread()
     let temporaries = try temporaryBytes.map { try Storage(byteCount: $0) }
     for (step, bound) in zip(steps, bindings) {
       let claimed = bound.claimed.compareExchange(
@@ -192,11 +192,11 @@ final class PrimitivePlan: @unchecked Sendable {
   var primitiveCount: Int { steps.count }
 }
 
-/// Makes `threads` OpenMP's thread count on the calling thread. OpenMP keeps the count per
+/// Makes one OpenMP's thread count on the calling thread. OpenMP keeps the count per
 /// thread, and oneDNN reads it both when it creates a primitive (to plan the work split) and
 /// when it runs one, so it is applied before either, on the thread that does it.
-func useOpenMPThreads(_ threads: Int32) {
-  if omp_get_max_threads() != threads { omp_set_num_threads(threads) }
+func useOneOpenMPThread() {
+  if omp_get_max_threads() != 1 { omp_set_num_threads(1) }
 }
 
 /// A oneDNN memory object of `descriptor` over `pointer` (none yet when nil).
