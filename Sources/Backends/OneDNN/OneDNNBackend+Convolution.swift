@@ -155,29 +155,40 @@ extension OneDNNBackend: ConvolutionKernels {
     }
   }
 
-  /// The cached plan of `op` for one chunk: with the filter in oneDNN's preferred layout where
-  /// the layout asks for it (``ConvolutionLayout/prefersBlockedFilter(_:)``), in its own where
-  /// oneDNN has no kernel for the preferred one.
+  /// The cached plan of `op` for one chunk: on oneDNN's Winograd kernels where the layout
+  /// prefers them (``ConvolutionLayout/prefersWinograd(_:)``) and the backend uses them,
+  /// else with the filter in oneDNN's preferred layout where the layout asks for it
+  /// (``ConvolutionLayout/prefersBlockedFilter(_:)``), in its own where oneDNN has no kernel
+  /// for the preferred one.
   private func convolutionPlan(
     _ op: OpCode, _ layout: ConvolutionLayout, _ activation: FusedActivation
   ) throws -> PrimitivePlan {
     let postOp = Self.postOp(activation)
-    func make(blocked: Bool) throws -> PrimitivePlan {
-      try plan(
-        op, variant: 2 * activation.rawValue + (blocked ? 1 : 0), sizes: layout.key
-      ) { try layout.plan(op, blocked: blocked, postOp: postOp) }
+    // 0: the filter's own layout, 1: oneDNN's preferred one, 2: Winograd.
+    func make(_ kind: Int) throws -> PrimitivePlan {
+      try plan(op, variant: 3 * activation.rawValue + kind, sizes: layout.key) {
+        try layout.plan(op, blocked: kind > 0, winograd: kind == 2, postOp: postOp)
+      }
     }
     // Remembered per op and sizes: a failed attempt (creating descriptors can take
     // milliseconds) is not repeated on every call.
     let key = [Int(op.rawValue), activation.rawValue] + layout.key
-    guard layout.prefersBlockedFilter(op), !plainFilterOnly.withLock({ $0.contains(key) }) else {
-      return try make(blocked: false)
+    let (plainOnly, noWinograd) = unavailableConvolutions.withLock {
+      ($0.plainFilter.contains(key), $0.winograd.contains(key))
     }
+    if usesWinograd, layout.prefersWinograd(op), !noWinograd {
+      do {
+        return try make(2)
+      } catch is UnsupportedOp {
+        unavailableConvolutions.withLock { _ = $0.winograd.insert(key) }
+      }
+    }
+    guard layout.prefersBlockedFilter(op), !plainOnly else { return try make(0) }
     do {
-      return try make(blocked: true)
+      return try make(1)
     } catch is UnsupportedOp {
-      plainFilterOnly.withLock { _ = $0.insert(key) }
-      return try make(blocked: false)
+      unavailableConvolutions.withLock { _ = $0.plainFilter.insert(key) }
+      return try make(0)
     }
   }
 

@@ -1,3 +1,4 @@
+import Foundation
 import PlexusOneDNN
 import PlexusOpenBLAS
 import PlexusReference
@@ -8,10 +9,15 @@ enum BuiltinBackends {
   /// is already registered; returns the backend to select by default, if it registered: oneDNN,
   /// which runs the most of an op record's families itself (products, elementwise, reductions,
   /// softmax, convolution, pooling) and passes the whole test suite as the default.
+  /// `PLEXUS_ONEDNN_WINOGRAD=0` keeps the registered oneDNN backend off its Winograd
+  /// convolutions (``OneDNNBackend/usesWinograd``), for results closest to a direct sum.
+  static let winogradVariable = "PLEXUS_ONEDNN_WINOGRAD"
+
   static func registerIfNeeded(in registry: BackendRegistry) -> (any Backend)? {
     guard registry.fallback == nil else { return nil }
     let oneDNN = OneDNNBackend(
-      smallOpsOnHostBelow: OneDNNBackend.smallOpsOnHostBelow, keepsReorderedFilters: true)
+      smallOpsOnHostBelow: OneDNNBackend.smallOpsOnHostBelow, keepsReorderedFilters: true,
+      usesWinograd: ProcessInfo.processInfo.environment[winogradVariable] != "0")
     try? registry.register(ReferenceBackend(), isFallback: true)
     try? registry.register(OpenBLASBackend())
     try? registry.register(oneDNN)
