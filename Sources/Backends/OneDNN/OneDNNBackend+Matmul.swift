@@ -10,7 +10,7 @@ extension OneDNNBackend {
 
   /// Products under this many multiply-adds run on the host kernels when the backend runs
   /// small ops there (``smallOpsOnHostBelow``): a primitive's launch costs more than they do.
-  public static let hostMultiplyAddsBelow = 1 << 16
+  public static let hostMultiplyAddsBelow = 1 << 15
 
   /// Batched matrix product through oneDNN's matmul primitive. Batch axes are flattened into
   /// one; a side without them is a batch of 1, which oneDNN broadcasts; a transposed operand
