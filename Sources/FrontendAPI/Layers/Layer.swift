@@ -173,13 +173,19 @@ open class Layer: SequentialComponent {
 
   /// Builds when needed, checks the inputs, and calls.
   func apply(_ inputs: [Tensor], training: Bool) throws -> Tensor {
+    try prepare(inputs)
+    return try call(inputs, training: training)
+  }
+
+  /// What ``apply(_:training:)`` does before it calls: builds the layer for `inputs` when
+  /// needed and checks them against its input spec.
+  func prepare(_ inputs: [Tensor]) throws {
     if !built { try buildIfNeeded(inputs.map(\.shape)) }
     if let spec = inputSpec {
       for (index, input) in inputs.enumerated() {
         try spec.check(input.shape, layer: "Input \(index) of layer \(self.identity)")
       }
     }
-    return try call(inputs, training: training)
   }
 
   /// Builds the layer for `shapes` once, however many threads call it at the same time.

@@ -85,9 +85,24 @@ public final class Sequential: Model {
     }
   }
 
+  /// Calls each layer on the previous one's output; a `Conv1D`/`Conv2D` with a relu followed
+  /// by a max pooling runs as convolution, pooling, relu (``ReluPoolingReorder``).
   public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
+    let layers = containedLayers
     var value = x
-    for layer in containedLayers { value = try layer.apply([value], training: training) }
+    var index = 0
+    while index < layers.count {
+      if index + 1 < layers.count,
+        let pooled = try ReluPoolingReorder.apply(
+          layers[index], then: layers[index + 1], to: value, training: training)
+      {
+        value = pooled
+        index += 2
+      } else {
+        value = try layers[index].apply([value], training: training)
+        index += 1
+      }
+    }
     return value
   }
 

@@ -218,25 +218,29 @@ public class BaseConv: Layer {
   }
 
   public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
-    guard let kernel else {
-      throw PlexusError.invalidState(context: "Layer \(identity)", message: "not built")
-    }
-    let output: Tensor
-    if let bias, let fused = FusedActivation(activation),
-      let y = try namingErrors({ try convolve(x, kernel.value, bias: bias.value, fused) })
-    {
-      output = y
-    } else {
-      var y = try namingErrors { try convolve(x, kernel.value) }
-      if let bias { y = try Ops.add(y, bias.value) }
-      output = try activation(y)
-    }
+    let output = try convolve(x, activation)
     if let activityRegularizer {
       let batch = Double(Swift.max(output.rank > 0 ? output.shape[0] : 1, 1))
       activityLoss.store(
         try Ops.divide(activityRegularizer(output), Tensor.scalar(batch, dtype: output.dtype)))
     }
     return output
+  }
+
+  /// The convolution, its bias and `activation`: in one op where the activation fuses, else
+  /// as ops of their own. `.linear` gives the output before the layer's activation.
+  func convolve(_ x: Tensor, _ activation: ActivationFunction) throws -> Tensor {
+    guard let kernel else {
+      throw PlexusError.invalidState(context: "Layer \(identity)", message: "not built")
+    }
+    if let bias, let fused = FusedActivation(activation),
+      let y = try namingErrors({ try convolve(x, kernel.value, bias: bias.value, fused) })
+    {
+      return y
+    }
+    var y = try namingErrors { try convolve(x, kernel.value) }
+    if let bias { y = try Ops.add(y, bias.value) }
+    return try activation(y)
   }
 
   public override func computeOutputShape(_ inputShapes: [Shape]) throws -> Shape {
