@@ -7,6 +7,9 @@ struct FunctionalGraph {
   let order: [SymbolicTensor]
   /// Distinct layers in first-use order.
   let layers: [Layer]
+  /// Max-pooling calls that run with the convolution call before them reordered
+  /// (``ReluPoolingReorder``), and those convolution calls, which then run as part of them.
+  private let reordered: (poolings: Set<ObjectIdentifier>, convolutions: Set<ObjectIdentifier>)
 
   init(inputs: [SymbolicTensor], outputs: [SymbolicTensor], model: String) throws {
     for input in inputs where !input.shape.dims.allSatisfy({ $0 >= -1 }) {
@@ -41,6 +44,33 @@ struct FunctionalGraph {
     for output in outputs { try visit(output) }
     self.order = order
     self.layers = layers
+    reordered = Self.reorderedPairs(order, outputs: outputs)
+  }
+
+  /// The pooling calls whose input is a convolution call's output that nothing else reads
+  /// (no other call, not the model's outputs), where the pair qualifies for
+  /// ``ReluPoolingReorder``; and those convolution calls.
+  private static func reorderedPairs(_ order: [SymbolicTensor], outputs: [SymbolicTensor])
+    -> (poolings: Set<ObjectIdentifier>, convolutions: Set<ObjectIdentifier>)
+  {
+    var readers: [ObjectIdentifier: Int] = [:]
+    for symbol in order {
+      for input in symbol.producer?.inputs ?? [] {
+        readers[ObjectIdentifier(input), default: 0] += 1
+      }
+    }
+    for output in outputs { readers[ObjectIdentifier(output), default: 0] += 1 }
+    var result: (poolings: Set<ObjectIdentifier>, convolutions: Set<ObjectIdentifier>) = ([], [])
+    for symbol in order {
+      guard let pooling = symbol.producer, pooling.inputs.count == 1,
+        let convolution = pooling.inputs[0].producer, convolution.inputs.count == 1,
+        readers[ObjectIdentifier(pooling.inputs[0])] == 1,
+        ReluPoolingReorder.qualifies(convolution.layer, then: pooling.layer)
+      else { continue }
+      result.poolings.insert(ObjectIdentifier(symbol))
+      result.convolutions.insert(ObjectIdentifier(pooling.inputs[0]))
+    }
+    return result
   }
 
   /// Runs the graph on concrete inputs.
@@ -65,16 +95,25 @@ struct FunctionalGraph {
       }
       computed[ObjectIdentifier(symbol)] = value
     }
-    for symbol in order {
-      guard let producer = symbol.producer else { continue }
-      let arguments = try producer.inputs.map { input -> Tensor in
-        guard let value = computed[ObjectIdentifier(input)] else {
-          throw PlexusError.invalidState(
-            context: "Model '\(model)'", message: "graph is not connected")
-        }
-        return value
+    func value(_ input: SymbolicTensor) throws -> Tensor {
+      guard let value = computed[ObjectIdentifier(input)] else {
+        throw PlexusError.invalidState(
+          context: "Model '\(model)'", message: "graph is not connected")
       }
-      computed[ObjectIdentifier(symbol)] = try producer.layer.apply(arguments, training: training)
+      return value
+    }
+    for symbol in order {
+      let id = ObjectIdentifier(symbol)
+      guard let producer = symbol.producer, !reordered.convolutions.contains(id) else { continue }
+      if reordered.poolings.contains(id), let convolution = producer.inputs[0].producer,
+        let pooled = try ReluPoolingReorder.apply(
+          convolution.layer, then: producer.layer, to: value(convolution.inputs[0]),
+          training: training)
+      {
+        computed[id] = pooled
+        continue
+      }
+      computed[id] = try producer.layer.apply(producer.inputs.map(value), training: training)
     }
     return try outputs.map { output in
       guard let value = computed[ObjectIdentifier(output)] else {

@@ -70,6 +70,42 @@ import Testing
     }
   }
 
+  /// A Functional model reorders a pair whose convolution output only the pooling reads, and
+  /// runs a convolution read by two poolings as it is: both give the layers' bits.
+  @Test(arguments: ["reference", "onednn"])
+  func functionalPairsGiveTheLayersBits(backend: String) throws {
+    try withBackend(backend) {
+      let (convolution, pooling) = (
+        Conv2D(16, kernelSize: 3, activation: .relu), MaxPooling2D(poolSize: 2)
+      )
+      let (shared, left, right) = (
+        Conv2D(8, kernelSize: 3, padding: .same, activation: .relu), MaxPooling2D(poolSize: 2),
+        MaxPooling2D(poolSize: 3, strides: 2, padding: .same)
+      )
+      let inputs = Input(shape: [10, 10, 3])
+      let features = try shared(pooling(convolution(inputs)))
+      let model = try Model(inputs: inputs, outputs: Add()([left(features), right(features)]))
+      let x = try withRandomSeed(4) { try Ops.randomNormal([3, 10, 10, 3]) }
+      func gradients(_ forward: (Tensor) throws -> Tensor) throws -> [[UInt32]] {
+        let tape = GradientTape()
+        var watched = [x]
+        tape.watch(&watched)
+        let loss = try tape.record { try Ops.sum(Ops.square(forward(watched[0]))) }
+        let sources: [any GradientSource] = [watched[0]] + model.trainableVariables
+        let values =
+          try [loss.scalars(Float.self)]
+          + tape.gradient(of: loss, wrt: sources).map { try #require($0).scalars(Float.self) }
+        return Self.bits(values)
+      }
+      let reordered = try gradients { try model($0, training: true) }
+      let layered = try gradients { x in
+        let y = try shared(pooling(convolution(x, training: true), training: true), training: true)
+        return try Add()([left(y, training: true), right(y, training: true)], training: true)
+      }
+      #expect(reordered == layered)
+    }
+  }
+
   /// NaN in the input reaches the output through both orders alike.
   @Test func nanPropagatesAsLayerByLayer() throws {
     let model = Sequential {
