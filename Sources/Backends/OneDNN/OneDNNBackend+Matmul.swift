@@ -133,15 +133,31 @@ private struct Product {
 
   /// The product's matmul primitive: operands described by the whole operands' strides, so a
   /// block of rows or columns is read and written in place.
+  ///
+  /// A single batch gets the batch stride of a dense operand of its own sizes (it is never
+  /// stepped over): oneDNN's `brg` kernels take only dense operands, and a part's batch stride
+  /// (the whole product's) made them decline the row blocks of a split product, which then ran
+  /// on `gemm:jit` (the CNN's 64×1600×128 block: 413 against 236 µs).
   func plan() throws -> PrimitivePlan {
+    func batchStride(_ batches: Int, whole: Int, part: Int) -> Int {
+      batches == 1 ? part : whole
+    }
     var source = try memoryDescriptor(
-      [aBatches, m, k], strides: [fullM * k, transposeA ? 1 : k, transposeA ? fullM : 1],
-      .matmul)
+      [aBatches, m, k],
+      strides: [
+        batchStride(aBatches, whole: fullM * k, part: m * k), transposeA ? 1 : k,
+        transposeA ? fullM : 1,
+      ], .matmul)
     var weights = try memoryDescriptor(
-      [bBatches, k, n], strides: [k * fullN, transposeB ? 1 : fullN, transposeB ? k : 1],
-      .matmul)
+      [bBatches, k, n],
+      strides: [
+        batchStride(bBatches, whole: k * fullN, part: k * n), transposeB ? 1 : fullN,
+        transposeB ? k : 1,
+      ], .matmul)
     var destination = try memoryDescriptor(
-      [batches, m, n], strides: [fullM * fullN, fullN, 1], .matmul)
+      [batches, m, n],
+      strides: [batchStride(batches, whole: fullM * fullN, part: m * n), fullN, 1],
+      .matmul)
     var descriptor = dnnl_matmul_desc_t()
     try check(
       dnnl_matmul_desc_init(&descriptor, &source, &weights, nil, &destination), .matmul,
