@@ -7,8 +7,9 @@ import Synchronization
 /// matrix products, elementwise unary and binary ops with NumPy broadcasting, reductions,
 /// softmax / log-softmax on the last axis, 2-D convolution forward and backward (the filter in
 /// oneDNN's preferred layout, the bias and activation of `conv2d_bias_activation` as
-/// post-ops, 3×3 ones between many channels on its Winograd kernels: ``usesWinograd``), max and average pooling forward and backward, and batch and layer
-/// normalization forward and backward. The ops around them that
+/// post-ops, 3×3 ones between many channels on its Winograd kernels: ``usesWinograd``), max
+/// and average pooling forward and backward, and batch and layer normalization forward and
+/// backward. The ops around them that
 /// oneDNN has no primitive for (indexing, layout, comparisons, random draws, cross-entropy,
 /// optimizer updates, activation gradients) run here on host kernels (``isHostOp(_:)``).
 /// Everything else, and `float64` (oneDNN's CPU engine has none), falls back to the reference
