@@ -48,7 +48,8 @@ extension OneDNNBackend {
       return
     }
     let split = ProductSplit(
-      batches: product.batches, m: product.m, n: product.n, parts: parts)
+      batches: product.batches, m: product.m, n: product.n, k: product.k,
+      transposeB: product.transposeB, parts: parts)
     // Plans are made (or found) here, on the calling thread, before the parts start.
     let pieces = split.blocks.map { product.part(split.axis, $0.lower, $0.upper) }
     let plans = try pieces.map { piece in
