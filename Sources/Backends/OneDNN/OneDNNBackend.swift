@@ -178,7 +178,8 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
   /// the protocol's default does.
   public func execute(_ record: OpRecord) throws -> ExecutionStatus {
     if record.op == .adamUpdate {
-      // The C Adam kernel; its record checks are the family's.
+      // The optimizer family directly (``adamUpdate(variable:gradient:m:v:_:)`` picks the
+      // kernel); its record checks are the family's.
       try executeOptimizerUpdate(record)
       return .done
     }

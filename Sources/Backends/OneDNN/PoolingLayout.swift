@@ -26,6 +26,19 @@ struct PoolingLayout {
       [n, c, height, width], strides: [height * width * c, 1, width * c, c], op)
   }
 
+  /// Max pooling's forward descriptor in training and the workspace it writes (each window's
+  /// argmax, which its backward pass reads).
+  private func maxTrainingForward(_ op: OpCode) throws
+    -> (PrimitiveDescriptor, workspace: (descriptor: dnnl_memory_desc_t, bytes: Int))
+  {
+    let descriptor = try forward(op, dnnl_pooling_max, training: true)
+    guard let workspace = descriptor.memory(dnnl_query_workspace_md) else {
+      throw PlexusError.invalidState(
+        context: "\(op) on onednn", message: "oneDNN's max pooling asked for no workspace")
+    }
+    return (descriptor, workspace)
+  }
+
   private func forward(_ op: OpCode, _ algorithm: dnnl_alg_kind_t, training: Bool) throws
     -> PrimitiveDescriptor
   {
@@ -84,11 +97,7 @@ struct PoolingLayout {
           .init(id: DNNL_ARG_DIFF_SRC, operand: 1, descriptor: input),
         ])
     default:
-      let hint = try forward(op, dnnl_pooling_max, training: true)
-      guard let workspace = hint.memory(dnnl_query_workspace_md) else {
-        throw PlexusError.invalidState(
-          context: "\(op) on onednn", message: "oneDNN's max pooling asked for no workspace")
-      }
+      let (hint, workspace) = try maxTrainingForward(op)
       let (pooledValues, indices) = (PrimitivePlan.temporary(0), PrimitivePlan.temporary(1))
       let forwardStep = PrimitivePlan.Step(
         primitive: try Primitive(op, hint),
@@ -115,11 +124,7 @@ struct PoolingLayout {
   func trainingPlan() throws -> PrimitivePlan {
     let op = OpCode.maxPool2d
     let g = geometry
-    let descriptor = try forward(op, dnnl_pooling_max, training: true)
-    guard let workspace = descriptor.memory(dnnl_query_workspace_md) else {
-      throw PlexusError.invalidState(
-        context: "\(op) on onednn", message: "oneDNN's max pooling asked for no workspace")
-    }
+    let (descriptor, workspace) = try maxTrainingForward(op)
     return try PrimitivePlan(
       Primitive(op, descriptor), op,
       [
@@ -134,11 +139,7 @@ struct PoolingLayout {
   func gradientFromWorkspacePlan() throws -> PrimitivePlan {
     let op = OpCode.maxPool2dGradient
     let g = geometry
-    let hint = try forward(op, dnnl_pooling_max, training: true)
-    guard let workspace = hint.memory(dnnl_query_workspace_md) else {
-      throw PlexusError.invalidState(
-        context: "\(op) on onednn", message: "oneDNN's max pooling asked for no workspace")
-    }
+    let (hint, workspace) = try maxTrainingForward(op)
     return try PrimitivePlan(
       Primitive(op, backward(op, dnnl_pooling_max, hint: hint)), op,
       [
