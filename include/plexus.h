@@ -1,24 +1,43 @@
 /*
- * plexus.h: the Plexus C ABI.
+ * plexus.h: the Plexus C ABI — tensors, models, training and inference from C.
  *
- * Plain C99; also compiles as C++. The rules this header follows are in ABI.md:
+ * Plain C99; also compiles as C11 and C++. The rules this header follows are in ABI.md:
  * - Every fallible function returns a px_status (0 = PX_STATUS_OK) and writes a message that
- *   px_last_error_message() returns on the same thread.
+ *   px_last_error_message() returns on the same thread. The message names the function, what
+ *   it expected and what it received.
  * - On failure, out-parameters are left untouched, except the `needed` size of a string-out call.
  * - Functions, constants and struct fields are only ever appended within a major version.
- * - No function aborts, exits or traps on a bad argument; it returns a status instead.
+ * - No function aborts, exits or traps on a bad argument: NULL or released handles, wrong
+ *   dtypes or shapes, huge or negative sizes get a status instead.
  *
- * Thread safety: every function here may be called from any thread at any time. The last-error
- * message is kept per thread.
+ * Handles. px_tensor, px_model, px_layer and px_logs are opaque. Each *_create / getter that
+ * returns a handle returns a new reference, which the caller releases with the matching
+ * *_release (which accepts NULL and returns nothing). A handle is a token, not a pointer to
+ * memory: passing a released handle, or a handle of the wrong type, fails with
+ * PX_STATUS_INVALID_ARGUMENT instead of touching freed memory.
  *
- * This is the start of the ABI: version queries, errors and the backend list. Later versions
- * append handles for tensors and models, training with progress callbacks, and DLPack exchange.
+ * Thread contract.
+ * - Every function may be called from any thread. The handle table, the backend registry and the
+ *   process-wide settings (px_config_*) are internally synchronised.
+ * - Tensors are immutable once created, except through the pointer px_tensor_data returns (see
+ *   there); any number of threads may read one tensor and pass it to calls at once.
+ * - A model is synchronised per handle: calls on one model from several threads run one at a
+ *   time, in some order (training and inference never interleave on one model). Calls on
+ *   different models run in parallel. From inside a progress callback, the thread running the
+ *   callback may call read-only functions on the model being trained (px_model_get_weight,
+ *   px_model_summary, px_model_stop_training ...); px_model_fit, px_model_evaluate,
+ *   px_model_predict and px_model_train_on_batch on that model from its own callback fail with
+ *   PX_STATUS_INVALID_STATE.
+ * - Progress callbacks run on the thread that called px_model_fit / _evaluate / _predict.
+ * - The last-error message is kept per thread.
  */
 #ifndef PLEXUS_H
 #define PLEXUS_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "dlpack/dlpack.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -27,7 +46,7 @@ extern "C" {
 /* The version of this header. A library with the same major and an equal or newer minor
  * version serves a client built against it. */
 #define PX_ABI_VERSION_MAJOR 0
-#define PX_ABI_VERSION_MINOR 1
+#define PX_ABI_VERSION_MINOR 2
 
 #if defined(__GNUC__) || defined(__clang__)
 #define PX_API __attribute__((visibility("default")))
@@ -37,15 +56,32 @@ extern "C" {
 #define PX_NODISCARD
 #endif
 
+/* ---------------------------------------------------------------------------------------------
+ * Status codes and errors
+ * ------------------------------------------------------------------------------------------- */
+
 /* The result of every fallible call. The codes below are only ever appended to. */
 typedef int32_t px_status;
 
 /* The call succeeded. */
 #define PX_STATUS_OK 0
-/* An argument was NULL, out of range or otherwise invalid; nothing was changed. */
+/* An argument was NULL, released, of the wrong type, out of range or otherwise invalid: fix the
+ * call. Nothing was changed. */
 #define PX_STATUS_INVALID_ARGUMENT 1
-/* The library failed for a reason that is not the caller's: a bug, or a resource it lacks. */
+/* The library failed for a reason that is not the caller's: a bug. Please report it. */
 #define PX_STATUS_INTERNAL 2
+/* The arguments are fine but the object is not in a state that allows the call: a model used
+ * before it is built or compiled, a model trained from its own callback. */
+#define PX_STATUS_INVALID_STATE 3
+/* The request is valid but not available here: an op or dtype no backend runs, a dtype a layer
+ * does not take, a strict-dispatch fallback. */
+#define PX_STATUS_UNSUPPORTED 4
+/* An allocation failed or would exceed the machine's memory. */
+#define PX_STATUS_OUT_OF_MEMORY 5
+/* A progress callback returned non-zero: the call stopped early, as asked. */
+#define PX_STATUS_CANCELLED 6
+/* Reading or writing a file failed. */
+#define PX_STATUS_IO 7
 
 /* The ABI version of the loaded library: (major << 16) | minor. Compare it with
  * PX_ABI_VERSION_MAJOR / PX_ABI_VERSION_MINOR to detect a mismatched library at run time. */
@@ -59,15 +95,367 @@ PX_API const char *px_version_string(void);
  * Plexus on this thread. */
 PX_API const char *px_last_error_message(void);
 
+/* ---------------------------------------------------------------------------------------------
+ * Backends and process-wide settings (the context every call runs in)
+ * ------------------------------------------------------------------------------------------- */
+
 /* Writes the number of registered backends to *out_count. */
 PX_API PX_NODISCARD px_status px_backend_count(size_t *out_count);
 
 /* Writes the name of backend `index` (0 ..< px_backend_count) into `buffer` as a NUL-terminated
  * UTF-8 string, and its size in bytes including the NUL into *needed when `needed` is not NULL.
  * Pass buffer = NULL and capacity = 0 to ask for the size alone. When `capacity` is too small the
- * call fails with PX_STATUS_INVALID_ARGUMENT, leaves `buffer` untouched and still writes *needed. */
+ * call fails with PX_STATUS_INVALID_ARGUMENT, leaves `buffer` untouched and still writes *needed.
+ * Every other function here that writes a string follows the same rule. */
 PX_API PX_NODISCARD px_status px_backend_name(
     size_t index, char *buffer, size_t capacity, size_t *needed);
+
+/* Selects the process-wide default backend by name ("reference", "openblas", "onednn", a
+ * plugin's name). Models with a backend of their own (px_model_set_backend) keep it. */
+PX_API PX_NODISCARD px_status px_config_set_backend(const char *name);
+
+/* Writes the name of the process-wide default backend (string-out rule of px_backend_name). */
+PX_API PX_NODISCARD px_status px_config_backend(char *buffer, size_t capacity, size_t *needed);
+
+/* Sets the number of threads every backend uses (OpenBLAS, oneDNN's OpenMP and Plexus's own
+ * pool follow the one setting); 0 means one per core. At most 1024. */
+PX_API PX_NODISCARD px_status px_config_set_threads(int64_t threads);
+
+/* Writes the number of threads the backends use. */
+PX_API PX_NODISCARD px_status px_config_threads(int64_t *out_threads);
+
+/* Seeds the global random generator (weights' initial values, shuffling, dropout), as Keras's
+ * keras.utils.set_random_seed: the same seed gives the same training run. */
+PX_API PX_NODISCARD px_status px_config_set_seed(uint64_t seed);
+
+/* Strict dispatch: when non-zero, an op the selected backend cannot run fails with
+ * PX_STATUS_UNSUPPORTED instead of running on the reference backend. */
+PX_API PX_NODISCARD px_status px_config_set_strict_dispatch(int32_t strict);
+
+/* Writes 1 when strict dispatch is on, else 0. */
+PX_API PX_NODISCARD px_status px_config_strict_dispatch(int32_t *out_strict);
+
+/* ---------------------------------------------------------------------------------------------
+ * Tensors
+ * ------------------------------------------------------------------------------------------- */
+
+/* Element types (the values of DType in Swift). */
+#define PX_DTYPE_FLOAT32 0
+#define PX_DTYPE_FLOAT64 1
+#define PX_DTYPE_INT32 2
+#define PX_DTYPE_INT64 3
+#define PX_DTYPE_UINT8 4
+#define PX_DTYPE_BOOL 5
+#define PX_DTYPE_BFLOAT16 6
+
+/* The most dimensions a tensor may have. */
+#define PX_MAX_RANK 32
+
+/* A dense, row-major (C-order) n-dimensional array on the host. */
+typedef struct px_tensor px_tensor;
+
+/* Called once when the last reference to a tensor made by px_tensor_create_view is released,
+ * on whichever thread released it; `data` and `user` are the values given at creation. */
+typedef void (*px_deleter)(void *data, void *user);
+
+/* Creates a tensor of `dtype` and `shape` (`rank` dims, each >= 0; rank 0 is a scalar) holding a
+ * copy of `data`. `byte_size` must equal the element count times the dtype's size. `data` may be
+ * NULL only with byte_size 0 and then the tensor is zero-filled. */
+PX_API PX_NODISCARD px_status px_tensor_create(
+    int32_t dtype, const int64_t *shape, size_t rank, const void *data, size_t byte_size,
+    px_tensor **out_tensor);
+
+/* Creates a tensor over the caller's memory without copying it. `data` must hold `byte_size`
+ * bytes (the element count times the dtype's size), stay valid and unchanged until `deleter` is
+ * called (or until the caller knows every reference is released, when `deleter` is NULL), and
+ * be aligned to the dtype's size. On failure `deleter` is not called: the memory is still the
+ * caller's. */
+PX_API PX_NODISCARD px_status px_tensor_create_view(
+    int32_t dtype, const int64_t *shape, size_t rank, void *data, size_t byte_size,
+    px_deleter deleter, void *user, px_tensor **out_tensor);
+
+/* Adds a reference: every px_tensor_retain needs its own px_tensor_release. */
+PX_API PX_NODISCARD px_status px_tensor_retain(px_tensor *tensor);
+
+/* Drops a reference; the tensor (and its memory, or the view's deleter) goes with the last one.
+ * Accepts NULL and released handles (it then does nothing). */
+PX_API void px_tensor_release(px_tensor *tensor);
+
+/* Writes the tensor's dtype (a PX_DTYPE_* value). */
+PX_API PX_NODISCARD px_status px_tensor_dtype(const px_tensor *tensor, int32_t *out_dtype);
+
+/* Writes the number of dimensions. */
+PX_API PX_NODISCARD px_status px_tensor_rank(const px_tensor *tensor, size_t *out_rank);
+
+/* Writes the dims into `dims`, which holds `capacity` values (at least the rank). */
+PX_API PX_NODISCARD px_status px_tensor_shape(
+    const px_tensor *tensor, int64_t *dims, size_t capacity);
+
+/* Writes the number of elements (the product of the dims). */
+PX_API PX_NODISCARD px_status px_tensor_element_count(const px_tensor *tensor, size_t *out_count);
+
+/* Writes the size of the data in bytes. */
+PX_API PX_NODISCARD px_status px_tensor_byte_size(const px_tensor *tensor, size_t *out_size);
+
+/* Writes the address of the tensor's first element (row-major, densely packed; NULL-free even
+ * for an empty tensor). Valid while the caller holds a reference. Writing through it is allowed
+ * only while no call that reads the tensor is running, and changes the tensor's value. */
+PX_API PX_NODISCARD px_status px_tensor_data(const px_tensor *tensor, void **out_data);
+
+/* Copies the tensor's data into `buffer` of `capacity` bytes (at least the byte size). */
+PX_API PX_NODISCARD px_status px_tensor_copy_to(
+    const px_tensor *tensor, void *buffer, size_t capacity);
+
+/* Exports the tensor as DLPack 1.x (`include/dlpack/dlpack.h`), sharing its memory: the
+ * consumer owns *out and calls (*out)->deleter(*out) once when done, which drops the reference
+ * the export took (the tensor may be released before that). CPU device, byte offset 0, compact
+ * row-major strides. bfloat16 exports as kDLBfloat. */
+PX_API PX_NODISCARD px_status px_tensor_to_dlpack(
+    px_tensor *tensor, struct DLManagedTensorVersioned **out_managed);
+
+/* Imports a DLPack 1.x tensor without copying. On success Plexus owns `managed` and calls its
+ * deleter when the last reference to the new tensor is released; on failure the caller still
+ * owns it. Accepted: kDLCPU (or kDLCUDAHost) memory, a dtype Plexus has, compact row-major
+ * strides (or NULL strides), a data pointer aligned to the element size. Read-only tensors
+ * (DLPACK_FLAG_BITMASK_READ_ONLY) are accepted; writing through px_tensor_data is then an error
+ * of the caller's. */
+PX_API PX_NODISCARD px_status px_tensor_from_dlpack(
+    struct DLManagedTensorVersioned *managed, px_tensor **out_tensor);
+
+/* px_tensor_from_dlpack for the pre-1.0 DLManagedTensor (what `__dlpack__()` without
+ * max_version returns). */
+PX_API PX_NODISCARD px_status px_tensor_from_dlpack_legacy(
+    DLManagedTensor *managed, px_tensor **out_tensor);
+
+/* ---------------------------------------------------------------------------------------------
+ * Ops (keras.ops)
+ * ------------------------------------------------------------------------------------------- */
+
+/* Runs one op by its keras.ops name on the process's default backend and writes its results as
+ * new tensors into `outputs` (capacity handles) and their number into *out_count (NULL allowed).
+ * `attributes_json` holds the op's keyword arguments as a JSON object, or NULL for none.
+ * Names and attributes (broadcasting as NumPy):
+ *   unary: negative abs sign square sqrt rsqrt exp expm1 log log1p sin cos tanh sigmoid relu
+ *          floor ceil round erf reciprocal logical_not;  copy
+ *   binary: add subtract multiply divide power maximum minimum equal not_equal less less_equal
+ *           greater greater_equal logical_and logical_or;  matmul;  where (3 inputs)
+ *   reductions {"axis": int | [int] | null, "keepdims": bool}: sum mean max min prod logsumexp;
+ *           argmax argmin {"axis": int, "keepdims": bool}
+ *   softmax log_softmax {"axis": int};  clip {"x_min": number, "x_max": number}
+ *   shape: reshape {"shape": [int]} (one -1 allowed), transpose {"axes": [int] | null},
+ *          expand_dims {"axis": int}, squeeze {"axis": int | [int] | null},
+ *          broadcast_to {"shape": [int]}, concatenate / stack (n inputs) {"axis": int},
+ *          take {"axis": int} (2 inputs), one_hot {"num_classes": int} (1 input)
+ *   cast {"dtype": "float32" | "float64" | "int32" | "int64" | "uint8" | "bool" | "bfloat16"}
+ * An unknown name or attribute fails with PX_STATUS_INVALID_ARGUMENT naming it. */
+PX_API PX_NODISCARD px_status px_ops_call(
+    const char *name, const px_tensor *const *inputs, size_t input_count,
+    const char *attributes_json, px_tensor **outputs, size_t capacity, size_t *out_count);
+
+/* ---------------------------------------------------------------------------------------------
+ * Layers and models
+ * ------------------------------------------------------------------------------------------- */
+
+/* A layer not yet added to a model. */
+typedef struct px_layer px_layer;
+/* A model: a Sequential, a Functional graph, or a registered subclass. */
+typedef struct px_model px_model;
+/* Named lists of numbers: the logs of training and evaluation. */
+typedef struct px_logs px_logs;
+
+/* Creates a layer from a Keras class name and its config as JSON, exactly what Keras's
+ * `layer.get_config()` holds, e.g. px_layer_create("Dense", "{\"units\": 10,
+ * \"activation\": \"relu\"}", &layer). Keys left out take Keras's defaults; `config_json` may
+ * be NULL or "{}" for all defaults where a layer has no required argument. */
+PX_API PX_NODISCARD px_status px_layer_create(
+    const char *class_name, const char *config_json, px_layer **out_layer);
+
+/* Drops the caller's reference to a layer (a model it was added to keeps its own). */
+PX_API void px_layer_release(px_layer *layer);
+
+/* Creates an empty Sequential model; `name` may be NULL for a generated one. */
+PX_API PX_NODISCARD px_status px_model_create_sequential(const char *name, px_model **out_model);
+
+/* Declares a Sequential model's input, as keras.Input(shape=..., dtype=...): `shape` leaves out
+ * the batch axis; -1 marks an axis of any size. Must come before the first layer. */
+PX_API PX_NODISCARD px_status px_model_add_input(
+    px_model *model, const int64_t *shape, size_t rank, int32_t dtype);
+
+/* Appends a layer to a Sequential model (Keras's `model.add`). A layer belongs to at most one
+ * model; a model cannot be added to itself. */
+PX_API PX_NODISCARD px_status px_model_add(px_model *model, px_layer *layer);
+
+/* Builds a model from Keras JSON: `model.to_json()`, or the `config.json` of a `.keras` file
+ * (Sequential, Functional with several inputs and outputs, registered subclasses). A non-empty
+ * `compile_config` in it compiles the model too. */
+PX_API PX_NODISCARD px_status px_model_from_json(const char *json, px_model **out_model);
+
+/* Writes the model's Keras JSON (`model.to_json()`); string-out rule of px_backend_name. */
+PX_API PX_NODISCARD px_status px_model_to_json(
+    px_model *model, char *buffer, size_t capacity, size_t *needed);
+
+/* Drops the caller's reference to a model. */
+PX_API void px_model_release(px_model *model);
+
+/* Builds the model's weights for inputs of `shape` (with the batch axis; -1 for any size) when
+ * it has no declared input. Only needed before px_model_get_weight / _summary on such a model:
+ * fit, evaluate and predict build it from their data. */
+PX_API PX_NODISCARD px_status px_model_build(px_model *model, const int64_t *shape, size_t rank);
+
+/* Runs the model on `backend` from now on, whatever the process default (NULL: follow the
+ * default again). */
+PX_API PX_NODISCARD px_status px_model_set_backend(px_model *model, const char *backend);
+
+/* Writes the model's name. */
+PX_API PX_NODISCARD px_status px_model_name(
+    px_model *model, char *buffer, size_t capacity, size_t *needed);
+
+/* Writes the number of the model's inputs and outputs. */
+PX_API PX_NODISCARD px_status px_model_input_count(px_model *model, size_t *out_count);
+PX_API PX_NODISCARD px_status px_model_output_count(px_model *model, size_t *out_count);
+
+/* Writes the number of scalars in the model's weights (Keras's `count_params`). */
+PX_API PX_NODISCARD px_status px_model_count_params(px_model *model, size_t *out_count);
+
+/* Writes the summary table Keras's `model.summary()` prints. */
+PX_API PX_NODISCARD px_status px_model_summary(
+    px_model *model, char *buffer, size_t capacity, size_t *needed);
+
+/* Weights, by Keras path ("dense/kernel", "dense/bias", "conv2d_1/kernel", ...), in the order
+ * of Keras's `model.weights`. */
+PX_API PX_NODISCARD px_status px_model_weight_count(px_model *model, size_t *out_count);
+PX_API PX_NODISCARD px_status px_model_weight_path(
+    px_model *model, size_t index, char *buffer, size_t capacity, size_t *needed);
+/* A copy of the weight's current value, as a new tensor. */
+PX_API PX_NODISCARD px_status px_model_get_weight(
+    px_model *model, const char *path, px_tensor **out_tensor);
+/* Assigns a value of the weight's shape; the dtype must be the weight's. */
+PX_API PX_NODISCARD px_status px_model_set_weight(
+    px_model *model, const char *path, const px_tensor *value);
+
+/* Configures training, as Keras's `model.compile`. `optimizer` and `loss` are each a Keras name
+ * ("adam", "sgd", "sparse_categorical_crossentropy", "mse", ...) or a Keras serialized object as
+ * JSON with its options ({"class_name": "Adam", "config": {"learning_rate": 0.001}},
+ * {"class_name": "SparseCategoricalCrossentropy", "config": {"from_logits": true}}).
+ * `metrics` holds `metric_count` names or JSON objects ("accuracy", ...); NULL when 0. */
+PX_API PX_NODISCARD px_status px_model_compile(
+    px_model *model, const char *optimizer, const char *loss, const char *const *metrics,
+    size_t metric_count);
+
+/* ---------------------------------------------------------------------------------------------
+ * Training, evaluation and inference
+ * ------------------------------------------------------------------------------------------- */
+
+/* What a progress event reports. */
+#define PX_EVENT_TRAIN_BEGIN 1
+#define PX_EVENT_TRAIN_END 2
+#define PX_EVENT_EPOCH_BEGIN 3
+#define PX_EVENT_EPOCH_END 4
+#define PX_EVENT_TRAIN_BATCH_BEGIN 5
+#define PX_EVENT_TRAIN_BATCH_END 6
+#define PX_EVENT_TEST_BEGIN 7
+#define PX_EVENT_TEST_END 8
+#define PX_EVENT_TEST_BATCH_BEGIN 9
+#define PX_EVENT_TEST_BATCH_END 10
+#define PX_EVENT_PREDICT_BEGIN 11
+#define PX_EVENT_PREDICT_END 12
+#define PX_EVENT_PREDICT_BATCH_BEGIN 13
+#define PX_EVENT_PREDICT_BATCH_END 14
+
+/* One progress event, valid only during the callback. Fields are appended, never removed:
+ * read only those that fit in `struct_size`. */
+typedef struct px_progress_event {
+  uint32_t struct_size;
+  int32_t kind;          /* a PX_EVENT_* value */
+  int64_t epoch;         /* 0-based epoch (Keras's numbering); -1 outside fit's epochs */
+  int64_t epochs;        /* the epoch count fit was asked for; 0 outside fit */
+  int64_t step;          /* 0-based batch index for the batch events, else -1 */
+  int64_t steps;         /* batches per epoch (or per evaluation / prediction); 0 if unknown */
+  size_t log_count;      /* the logs: names and values, e.g. "loss", "accuracy", "val_loss" */
+  const char *const *log_names;
+  const double *log_values;
+} px_progress_event;
+
+/* A progress callback: return 0 to go on, non-zero to stop. Stopping ends the call after the
+ * current batch with PX_STATUS_CANCELLED (for Keras's graceful `stop_training`, which returns
+ * normally, call px_model_stop_training instead). Runs on the calling thread. */
+typedef int32_t (*px_progress_fn)(const px_progress_event *event, void *user);
+
+/* Tri-state fields of the options below: zero is the default. */
+#define PX_OPTION_DEFAULT 0
+#define PX_OPTION_ON 1
+#define PX_OPTION_OFF 2
+
+/* Options of px_model_fit. Zero-initialise it, set struct_size = sizeof(px_fit_options), then
+ * the fields you need; a zero field takes the default given beside it. */
+typedef struct px_fit_options {
+  uint32_t struct_size;
+  int32_t verbose;            /* 0: silent (default), 1: a progress bar, 2: a line per epoch */
+  int64_t batch_size;         /* 0: 32 */
+  int64_t epochs;             /* 0: 1 */
+  int64_t initial_epoch;      /* 0: 0 */
+  double validation_split;    /* 0: none; else the last fraction of the samples, in (0, 1) */
+  int32_t shuffle;            /* PX_OPTION_DEFAULT / _ON: shuffle every epoch; _OFF: don't */
+  int32_t reserved;           /* 0 */
+  /* Validation data, used instead of validation_split when validation_x_count > 0. */
+  const px_tensor *const *validation_x;
+  size_t validation_x_count;
+  const px_tensor *const *validation_y;
+  size_t validation_y_count;
+} px_fit_options;
+
+/* Trains the model, as Keras's `model.fit(x, y, ...)`: `x` holds one tensor per model input,
+ * `y` one per output, samples along the first axis. `options` may be NULL for the defaults;
+ * `progress` may be NULL. On success *out_history (when not NULL) receives the per-epoch logs,
+ * Keras's `History.history`. */
+PX_API PX_NODISCARD px_status px_model_fit(
+    px_model *model, const px_tensor *const *x, size_t x_count, const px_tensor *const *y,
+    size_t y_count, const px_fit_options *options, px_progress_fn progress, void *user,
+    px_logs **out_history);
+
+/* Asks a running fit to end after the current batch and return normally (Keras's
+ * `model.stop_training = True`); meant for progress callbacks. */
+PX_API PX_NODISCARD px_status px_model_stop_training(px_model *model);
+
+/* Evaluates the compiled loss and metrics, as Keras's `model.evaluate`; batch_size 0 is 32.
+ * *out_logs receives one value per name. */
+PX_API PX_NODISCARD px_status px_model_evaluate(
+    px_model *model, const px_tensor *const *x, size_t x_count, const px_tensor *const *y,
+    size_t y_count, int64_t batch_size, px_progress_fn progress, void *user, px_logs **out_logs);
+
+/* Runs the model on `x` in batches, as Keras's `model.predict`; batch_size 0 is 32. Writes one
+ * new tensor per model output into `outputs`, which holds `capacity` handles (at least
+ * px_model_output_count). */
+PX_API PX_NODISCARD px_status px_model_predict(
+    px_model *model, const px_tensor *const *x, size_t x_count, int64_t batch_size,
+    px_progress_fn progress, void *user, px_tensor **outputs, size_t capacity);
+
+/* Runs the model on one batch in inference mode, as Keras's `model.predict_on_batch`: no
+ * batching, no callbacks, the fastest path for a single sample. */
+PX_API PX_NODISCARD px_status px_model_predict_on_batch(
+    px_model *model, const px_tensor *const *x, size_t x_count, px_tensor **outputs,
+    size_t capacity);
+
+/* One optimizer step on one batch, as Keras's `model.train_on_batch`; *out_logs (when not NULL)
+ * receives the loss and metrics. */
+PX_API PX_NODISCARD px_status px_model_train_on_batch(
+    px_model *model, const px_tensor *const *x, size_t x_count, const px_tensor *const *y,
+    size_t y_count, px_logs **out_logs);
+
+/* ---------------------------------------------------------------------------------------------
+ * Logs: names with lists of values (one per epoch in a history, one in evaluation logs)
+ * ------------------------------------------------------------------------------------------- */
+
+PX_API PX_NODISCARD px_status px_logs_count(const px_logs *logs, size_t *out_count);
+PX_API PX_NODISCARD px_status px_logs_name(
+    const px_logs *logs, size_t index, char *buffer, size_t capacity, size_t *needed);
+/* Writes the values of entry `index` into `values` (capacity values; NULL with 0 to ask) and
+ * their number into *out_count. A too-small capacity fails and still writes *out_count. */
+PX_API PX_NODISCARD px_status px_logs_values(
+    const px_logs *logs, size_t index, double *values, size_t capacity, size_t *out_count);
+/* Writes the last value recorded under `name`. */
+PX_API PX_NODISCARD px_status px_logs_get(const px_logs *logs, const char *name, double *out_value);
+PX_API void px_logs_release(px_logs *logs);
 
 #ifdef __cplusplus
 }
