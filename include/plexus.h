@@ -321,8 +321,8 @@ PX_API PX_NODISCARD px_status px_model_count_params(px_model *model, size_t *out
 PX_API PX_NODISCARD px_status px_model_summary(
     px_model *model, char *buffer, size_t capacity, size_t *needed);
 
-/* Weights, by Keras path ("dense/kernel", "dense/bias", "conv2d_1/kernel", ...), in the order
- * of Keras's `model.weights`. */
+/* Weights, by Keras 3 path (`variable.path`: "sequential/dense/kernel", "sequential/dense/bias",
+ * ...; the model's name first), in the order of Keras's `model.weights`. */
 PX_API PX_NODISCARD px_status px_model_weight_count(px_model *model, size_t *out_count);
 PX_API PX_NODISCARD px_status px_model_weight_path(
     px_model *model, size_t index, char *buffer, size_t capacity, size_t *needed);

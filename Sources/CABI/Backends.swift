@@ -5,9 +5,9 @@ import Plexus
 /// `px_backend_count`: writes the number of registered backends to `*outCount`.
 @c(px_backend_count)
 public func pxBackendCount(_ outCount: UnsafeMutablePointer<Int>?) -> px_status {
-  guarded {
-    guard let outCount else { throw invalidArgument("px_backend_count", "out_count is NULL") }
-    outCount.pointee = Config.availableBackends.count
+  guarded("px_backend_count") {
+    let out = try required(outCount, "out_count", in: "px_backend_count")
+    out.pointee = Config.availableBackends.count
   }
 }
 
@@ -18,26 +18,14 @@ public func pxBackendName(
   _ index: Int, _ buffer: UnsafeMutablePointer<CChar>?, _ capacity: Int,
   _ needed: UnsafeMutablePointer<Int>?
 ) -> px_status {
-  guarded {
+  guarded("px_backend_name") {
     // size_t arrives as Int; read it back as unsigned so a huge value is not taken as negative.
     let index = UInt(bitPattern: index)
-    let capacity = UInt(bitPattern: capacity)
     let names = Config.availableBackends
     guard index < UInt(names.count) else {
       throw invalidArgument(
         "px_backend_name", "index \(index) is out of range; \(names.count) backends are registered")
     }
-    let name = Array(names[Int(index)].utf8CString)
-    needed?.pointee = name.count
-    if buffer == nil && capacity == 0 { return }
-    guard let buffer else {
-      throw invalidArgument("px_backend_name", "buffer is NULL but capacity is \(capacity)")
-    }
-    guard capacity >= UInt(name.count) else {
-      throw invalidArgument(
-        "px_backend_name",
-        "capacity \(capacity) is smaller than the \(name.count) bytes the name needs")
-    }
-    for (offset, byte) in name.enumerated() { buffer[offset] = byte }
+    try writeString(names[Int(index)], buffer, capacity, needed, in: "px_backend_name")
   }
 }

@@ -16,6 +16,10 @@ public protocol Callback: AnyObject {
   /// The model being trained; `fit` sets it. Declare it `weak`.
   var model: Model? { get set }
 
+  /// Receives the call's parameters before its first hook, as Keras's `set_params`:
+  /// `"epochs"` (1 for `evaluate` and `predict`), `"steps"` (batches per epoch) and `"verbose"`.
+  func setParams(_ params: [String: Int])
+
   func onTrainBegin(logs: [String: Double]) throws
   func onTrainEnd(logs: [String: Double]) throws
   func onEpochBegin(_ epoch: Int, logs: [String: Double]) throws
@@ -33,6 +37,7 @@ public protocol Callback: AnyObject {
 }
 
 extension Callback {
+  public func setParams(_ params: [String: Int]) {}
   public func onTrainBegin(logs: [String: Double]) throws {}
   public func onTrainEnd(logs: [String: Double]) throws {}
   public func onEpochBegin(_ epoch: Int, logs: [String: Double]) throws {}

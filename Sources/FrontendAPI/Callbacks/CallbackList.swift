@@ -2,9 +2,14 @@
 struct CallbackList {
   let callbacks: [any Callback]
 
-  init(_ callbacks: [any Callback], model: Model) {
+  /// Sets each callback's model and, as Keras does, its params: `epochs`, `steps`, `verbose`.
+  init(_ callbacks: [any Callback], model: Model, epochs: Int = 1, steps: Int, verbose: Int) {
     self.callbacks = callbacks
-    for callback in callbacks { callback.model = model }
+    let params = ["epochs": epochs, "steps": steps, "verbose": verbose]
+    for callback in callbacks {
+      callback.model = model
+      callback.setParams(params)
+    }
   }
 
   func each(_ body: (any Callback) throws -> Void) throws {

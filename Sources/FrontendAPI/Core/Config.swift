@@ -36,6 +36,9 @@ public enum Config {
 
   /// Turns strict dispatch on or off process-wide (see ``Dispatcher/withStrictMode(_:_:)``).
   public static func setStrictDispatch(_ strict: Bool) { Dispatcher.globalStrict = strict }
+
+  /// Whether strict dispatch is on process-wide.
+  public static var strictDispatch: Bool { Dispatcher.globalStrict }
 }
 
 /// Runs `body` with `name` as the backend for every op it runs (on this task), whatever the

@@ -24,7 +24,7 @@ extension Model {
     if verbosity > 0 {
       all.insert(ProgbarLogger(epochs: 0, steps: source.steps, verbose: verbosity), at: 0)
     }
-    let list = CallbackList(all, model: self)
+    let list = CallbackList(all, model: self, steps: source.steps, verbose: verbosity)
     return try withModelBackend { try runEvaluation(source, callbacks: list) }
   }
 
@@ -45,7 +45,7 @@ extension Model {
   {
     let source = try BatchSource(
       inputs: x, targets: [], batchSize: batchSize, context: "Model '\(name)'.predict")
-    let list = CallbackList(callbacks, model: self)
+    let list = CallbackList(callbacks, model: self, steps: source.steps, verbose: 0)
     return try withModelBackend {
       try list.each { try $0.onPredictBegin(logs: [:]) }
       var pieces: [[Tensor]] = []

@@ -60,7 +60,8 @@ extension Model {
     if verbosity > 0 {
       all.insert(ProgbarLogger(epochs: epochs, steps: training.steps, verbose: verbosity), at: 0)
     }
-    let list = CallbackList(all, model: self)
+    let list = CallbackList(
+      all, model: self, epochs: epochs, steps: training.steps, verbose: verbosity)
     stopTraining = false
     try withModelBackend {
       try list.each { try $0.onTrainBegin(logs: [:]) }

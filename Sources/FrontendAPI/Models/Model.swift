@@ -71,6 +71,9 @@ open class Model: Layer {
     graph == nil ? super.config : functionalConfig
   }
 
+  /// The number of inputs the model takes.
+  public var inputCount: Int { graph?.inputs.count ?? 1 }
+
   /// The number of outputs the model produces.
   public var outputCount: Int { graph?.outputs.count ?? 1 }
 

@@ -1,0 +1,249 @@
+import BackendProtocol
+import CPlexusSupport
+import Plexus
+
+// compile, fit, evaluate, predict and train_on_batch (Keras's Model methods).
+
+/// `px_model_compile`: optimizer, loss and metrics by Keras name or serialized JSON.
+@c(px_model_compile)
+public func pxModelCompile(
+  _ model: OpaquePointer?, _ optimizer: UnsafePointer<CChar>?, _ loss: UnsafePointer<CChar>?,
+  _ metrics: UnsafePointer<UnsafePointer<CChar>?>?, _ metricCount: Int
+) -> px_status {
+  let function = "px_model_compile"
+  return guarded(function) {
+    let optimizer = try Optimizer.fromConfig(nameOrJSON(optimizer, "optimizer", in: function))
+    let loss = try Loss.fromConfig(nameOrJSON(loss, "loss", in: function))
+    let count = try validatedCount(metricCount, argument: "metric_count", in: function)
+    guard count == 0 || metrics != nil else {
+      throw invalidArgument(function, "metrics is NULL but metric_count is \(count)")
+    }
+    let chosen: [any MetricConvertible] = try (0..<count).map { index in
+      let value = try nameOrJSON(metrics?[index], "metrics[\(index)]", in: function)
+      if let name = value.stringValue { return name }
+      return try Metric.fromConfig(value)
+    }
+    try ModelHandle.withModel(model, in: function) { model in
+      try model.compile(optimizer: optimizer, loss: loss, metrics: chosen)
+    }
+  }
+}
+
+/// The fit options a caller passed, read by the struct-size rule: the smaller of the two sizes,
+/// zero fields taking their defaults.
+private func fitOptions(
+  _ pointer: UnsafePointer<px_fit_options>?, in function: String
+) throws -> px_fit_options {
+  var options = px_fit_options()
+  guard let pointer else { return options }
+  let size = Int(UnsafeRawPointer(pointer).load(as: UInt32.self))
+  guard size >= MemoryLayout<UInt32>.size else {
+    throw invalidArgument(
+      function, "options->struct_size is \(size); set it to sizeof(px_fit_options)")
+  }
+  withUnsafeMutableBytes(of: &options) { target in
+    target.copyMemory(
+      from: UnsafeRawBufferPointer(
+        start: pointer, count: Swift.min(size, MemoryLayout<px_fit_options>.size)))
+  }
+  return options
+}
+
+/// A tri-state option (`PX_OPTION_*`).
+private func option(_ value: Int32, _ name: String, default: Bool, in function: String) throws
+  -> Bool
+{
+  switch value {
+  case PX_OPTION_DEFAULT: `default`
+  case PX_OPTION_ON: true
+  case PX_OPTION_OFF: false
+  default:
+    throw invalidArgument(
+      function, "options->\(name) is \(value); expected PX_OPTION_DEFAULT, _ON or _OFF")
+  }
+}
+
+/// A batch size: 0 is Keras's 32.
+private func batchSize(_ value: Int64, _ name: String, in function: String) throws -> Int {
+  guard value >= 0, value <= Int64(Int32.max) else {
+    throw invalidArgument(function, "\(name) is \(value); expected 0 (for 32) or a positive size")
+  }
+  return value == 0 ? 32 : Int(value)
+}
+
+/// `px_model_fit`: trains the model, reporting progress.
+@c(px_model_fit)
+public func pxModelFit(
+  _ model: OpaquePointer?, _ x: UnsafePointer<OpaquePointer?>?, _ xCount: Int,
+  _ y: UnsafePointer<OpaquePointer?>?, _ yCount: Int,
+  _ optionsPointer: UnsafePointer<px_fit_options>?,
+  _ progress: px_progress_fn?, _ user: UnsafeMutableRawPointer?,
+  _ outHistory: UnsafeMutablePointer<OpaquePointer?>?
+) -> px_status {
+  let function = "px_model_fit"
+  return guarded(function) {
+    let inputs = try TensorHandle.tensors(x, count: xCount, "x", in: function)
+    let targets = try TensorHandle.tensors(y, count: yCount, "y", in: function)
+    let options = try fitOptions(optionsPointer, in: function)
+    let batch = try batchSize(options.batch_size, "options->batch_size", in: function)
+    guard options.epochs >= 0, options.epochs <= Int64(Int32.max) else {
+      throw invalidArgument(
+        function, "options->epochs is \(options.epochs); expected 0 (for 1) or a positive count")
+    }
+    let epochs = options.epochs == 0 ? 1 : Int(options.epochs)
+    guard options.initial_epoch >= 0, options.initial_epoch < Int64(epochs) else {
+      throw invalidArgument(
+        function,
+        "options->initial_epoch is \(options.initial_epoch); expected 0 ..< epochs (\(epochs))")
+    }
+    let split = options.validation_split
+    guard split.isFinite, split >= 0, split < 1 else {
+      throw invalidArgument(
+        function, "options->validation_split is \(split); expected a fraction in [0, 1)")
+    }
+    guard (0...2).contains(options.verbose) else {
+      throw invalidArgument(
+        function, "options->verbose is \(options.verbose); expected 0, 1 or 2")
+    }
+    let shuffle = try option(options.shuffle, "shuffle", default: true, in: function)
+    let validationX = try TensorHandle.tensors(
+      options.validation_x, count: options.validation_x_count, "options->validation_x",
+      in: function, allowEmpty: true)
+    let validationY = try TensorHandle.tensors(
+      options.validation_y, count: options.validation_y_count, "options->validation_y",
+      in: function, allowEmpty: true)
+    guard validationX.isEmpty == validationY.isEmpty else {
+      throw invalidArgument(
+        function, "options has validation_x without validation_y, or the other way round")
+    }
+    let history = try ModelHandle.withExclusiveCall(model, in: function) { model, handle in
+      handle.stopRequested.withLock { $0 = false }
+      let reporter = ProgressReporter(progress, user: user, handle: handle, isFit: true)
+      return try model.fit(
+        inputs, targets, batchSize: batch, epochs: epochs, verbose: Int(options.verbose),
+        callbacks: [reporter], validationSplit: split,
+        validationData: validationX.isEmpty ? nil : (validationX, validationY), shuffle: shuffle,
+        initialEpoch: Int(options.initial_epoch))
+    }
+    if let outHistory {
+      outHistory.pointee = HandleTable.shared.insert(
+        LogsHandle(history: history.history), kind: .logs)
+    }
+  }
+}
+
+/// `px_model_stop_training`: ends a running fit after the current batch; any thread.
+@c(px_model_stop_training)
+public func pxModelStopTraining(_ model: OpaquePointer?) -> px_status {
+  guarded("px_model_stop_training") {
+    // Not under the model's lock, which the running fit holds: a flag the fit reads.
+    let handle = try ModelHandle.box(model, in: "px_model_stop_training")
+    handle.stopRequested.withLock { $0 = true }
+  }
+}
+
+/// `px_model_evaluate`: the compiled loss and metrics on `x` and `y`.
+@c(px_model_evaluate)
+public func pxModelEvaluate(
+  _ model: OpaquePointer?, _ x: UnsafePointer<OpaquePointer?>?, _ xCount: Int,
+  _ y: UnsafePointer<OpaquePointer?>?, _ yCount: Int, _ batchSizeValue: Int64,
+  _ progress: px_progress_fn?, _ user: UnsafeMutableRawPointer?,
+  _ outLogs: UnsafeMutablePointer<OpaquePointer?>?
+) -> px_status {
+  let function = "px_model_evaluate"
+  return guarded(function) {
+    let out = try required(outLogs, "out_logs", in: function)
+    let inputs = try TensorHandle.tensors(x, count: xCount, "x", in: function)
+    let targets = try TensorHandle.tensors(y, count: yCount, "y", in: function)
+    let batch = try batchSize(batchSizeValue, "batch_size", in: function)
+    let logs = try ModelHandle.withExclusiveCall(model, in: function) { model, handle in
+      let reporter = ProgressReporter(progress, user: user, handle: handle, isFit: false)
+      return try model.evaluate(
+        inputs, targets, batchSize: batch, verbose: 0, callbacks: [reporter])
+    }
+    out.pointee = HandleTable.shared.insert(LogsHandle(single: logs), kind: .logs)
+  }
+}
+
+/// Writes `tensors` as new handles into a caller array of `capacity`.
+private func writeOutputs(
+  _ tensors: [Tensor], _ outputs: UnsafeMutablePointer<OpaquePointer?>, in function: String
+) {
+  for (index, tensor) in tensors.enumerated() { outputs[index] = TensorHandle.make(tensor) }
+}
+
+/// Checks the output array of a predict call against the model's output count.
+private func outputArray(
+  _ outputs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, model: OpaquePointer?,
+  in function: String
+) throws -> UnsafeMutablePointer<OpaquePointer?> {
+  let outputs = try required(outputs, "outputs", in: function)
+  let capacity = try validatedCount(capacity, argument: "capacity", in: function)
+  let count = try ModelHandle.withModel(model, in: function) { $0.outputCount }
+  guard capacity >= count else {
+    throw invalidArgument(
+      function, "capacity \(capacity) is less than the model's \(count) outputs")
+  }
+  return outputs
+}
+
+/// `px_model_predict`: the outputs for `x`, in batches.
+@c(px_model_predict)
+public func pxModelPredict(
+  _ model: OpaquePointer?, _ x: UnsafePointer<OpaquePointer?>?, _ xCount: Int,
+  _ batchSizeValue: Int64, _ progress: px_progress_fn?, _ user: UnsafeMutableRawPointer?,
+  _ outputs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int
+) -> px_status {
+  let function = "px_model_predict"
+  return guarded(function) {
+    let inputs = try TensorHandle.tensors(x, count: xCount, "x", in: function)
+    let batch = try batchSize(batchSizeValue, "batch_size", in: function)
+    let array = try outputArray(outputs, capacity, model: model, in: function)
+    let results = try ModelHandle.withExclusiveCall(model, in: function) { model, handle in
+      let reporter = ProgressReporter(progress, user: user, handle: handle, isFit: false)
+      return try model.predict(inputs, batchSize: batch, callbacks: [reporter])
+    }
+    writeOutputs(results, array, in: function)
+  }
+}
+
+/// `px_model_predict_on_batch`: the outputs for one batch, unbatched.
+@c(px_model_predict_on_batch)
+public func pxModelPredictOnBatch(
+  _ model: OpaquePointer?, _ x: UnsafePointer<OpaquePointer?>?, _ xCount: Int,
+  _ outputs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int
+) -> px_status {
+  let function = "px_model_predict_on_batch"
+  return guarded(function) {
+    let inputs = try TensorHandle.tensors(x, count: xCount, "x", in: function)
+    let array = try outputArray(outputs, capacity, model: model, in: function)
+    let results = try ModelHandle.withExclusiveCall(model, in: function) { model, _ in
+      if inputs.count == 1, model.outputCount == 1, let input = inputs.first {
+        return [try model.predictOnBatch(input)]
+      }
+      return try model.predict(
+        inputs, batchSize: Swift.max(1, inputs.first?.shape.dims.first ?? 1))
+    }
+    writeOutputs(results, array, in: function)
+  }
+}
+
+/// `px_model_train_on_batch`: one optimizer step on one batch.
+@c(px_model_train_on_batch)
+public func pxModelTrainOnBatch(
+  _ model: OpaquePointer?, _ x: UnsafePointer<OpaquePointer?>?, _ xCount: Int,
+  _ y: UnsafePointer<OpaquePointer?>?, _ yCount: Int,
+  _ outLogs: UnsafeMutablePointer<OpaquePointer?>?
+) -> px_status {
+  let function = "px_model_train_on_batch"
+  return guarded(function) {
+    let inputs = try TensorHandle.tensors(x, count: xCount, "x", in: function)
+    let targets = try TensorHandle.tensors(y, count: yCount, "y", in: function)
+    let logs = try ModelHandle.withExclusiveCall(model, in: function) { model, _ in
+      try model.trainOnBatch(inputs, targets)
+    }
+    if let outLogs {
+      outLogs.pointee = HandleTable.shared.insert(LogsHandle(single: logs), kind: .logs)
+    }
+  }
+}
