@@ -362,6 +362,9 @@ PX_API PX_NODISCARD px_status px_model_compile(
 #define PX_EVENT_PREDICT_BATCH_BEGIN 13
 #define PX_EVENT_PREDICT_BATCH_END 14
 
+/* The px_fit_options.event_mask bit of an event kind. */
+#define PX_EVENT_BIT(kind) (1u << (kind))
+
 /* One progress event, valid only during the callback. Fields are appended, never removed:
  * read only those that fit in `struct_size`. */
 typedef struct px_progress_event {
@@ -396,7 +399,8 @@ typedef struct px_fit_options {
   int64_t initial_epoch;      /* 0: 0 */
   double validation_split;    /* 0: none; else the last fraction of the samples, in (0, 1) */
   int32_t shuffle;            /* PX_OPTION_DEFAULT / _ON: shuffle every epoch; _OFF: don't */
-  int32_t reserved;           /* 0 */
+  uint32_t event_mask;        /* 0: every event reaches `progress`; else only the kinds k
+                                 whose bit (1u << k) is set (fewer calls per batch) */
   /* Validation data, used instead of validation_split when validation_x_count > 0. */
   const px_tensor *const *validation_x;
   size_t validation_x_count;

@@ -15,10 +15,14 @@ final class ProgressReporter: Callback {
   private var steps = 0
   private var epoch: Int64 = -1
   private let isFit: Bool
+  private let eventMask: UInt32
 
+  /// `eventMask` 0 reports every event, else only the kinds whose bit is set.
   init(
-    _ progress: px_progress_fn?, user: UnsafeMutableRawPointer?, handle: ModelHandle, isFit: Bool
+    _ progress: px_progress_fn?, user: UnsafeMutableRawPointer?, handle: ModelHandle, isFit: Bool,
+    eventMask: UInt32 = 0
   ) {
+    self.eventMask = eventMask
     self.progress = progress
     self.user = user
     self.handle = handle
@@ -33,7 +37,7 @@ final class ProgressReporter: Callback {
   /// Reports one event; throws ``CancelledByCallback`` when the function asks to stop.
   private func report(_ kind: Int32, step: Int?, logs: [String: Double], _ label: String) throws {
     if handle.stopRequested.withLock({ $0 }) { model?.stopTraining = true }
-    guard let progress else { return }
+    guard let progress, eventMask == 0 || eventMask & (1 << UInt32(kind)) != 0 else { return }
     let names = LogsHandle.ordered(logs.keys)
     let values = names.map { logs[$0] ?? .nan }
     let copies = names.map { strdup($0) }

@@ -118,7 +118,8 @@ public func pxModelFit(
     }
     let history = try ModelHandle.withExclusiveCall(model, in: function) { model, handle in
       handle.stopRequested.withLock { $0 = false }
-      let reporter = ProgressReporter(progress, user: user, handle: handle, isFit: true)
+      let reporter = ProgressReporter(
+        progress, user: user, handle: handle, isFit: true, eventMask: options.event_mask)
       return try model.fit(
         inputs, targets, batchSize: batch, epochs: epochs, verbose: Int(options.verbose),
         callbacks: [reporter], validationSplit: split,

@@ -20,6 +20,13 @@ private final class HookRecorder: Callback {
   func onPredictEnd(logs: [String: Double]) throws { events.append("predict_end") }
 }
 
+/// Records the params each call hands its callbacks.
+private final class ParamsRecorder: Callback {
+  weak var model: Model?
+  var params: [[String: Int]] = []
+  func setParams(_ params: [String: Int]) { self.params.append(params) }
+}
+
 @Suite struct CallbackTests {
   @Test func fitCallsKerasHooksInOrder() throws {
     let model = Sequential([Dense(2)])
@@ -39,6 +46,24 @@ private final class HookRecorder: Callback {
     #expect(history.history["val_loss"]?.count == 2)
     _ = try model.predict(x, callbacks: [recorder])
     #expect(recorder.events.last == "predict_end")
+  }
+
+  @Test func callbacksReceiveKerasParamsBeforeTheFirstHook() throws {
+    let model = Sequential([Dense(2)])
+    try model.compile(optimizer: "sgd", loss: "mse")
+    let recorder = ParamsRecorder()
+    let x = try Tensor.ones([10, 3])
+    let y = try Tensor.zeros([10, 2])
+    // 10 samples, 2 held out: 8 in batches of 3 make 3 steps.
+    try model.fit(
+      x, y, batchSize: 3, epochs: 4, verbose: 0, callbacks: [recorder], validationSplit: 0.2)
+    _ = try model.evaluate(x, y, batchSize: 4, verbose: 0, callbacks: [recorder])
+    _ = try model.predict(x, batchSize: 5, callbacks: [recorder])
+    #expect(
+      recorder.params == [
+        ["epochs": 4, "steps": 3, "verbose": 0], ["epochs": 1, "steps": 3, "verbose": 0],
+        ["epochs": 1, "steps": 2, "verbose": 0],
+      ])
   }
 
   @Test func initialEpochResumesTheCount() throws {
