@@ -62,16 +62,20 @@ public func pxModelAdd(_ model: OpaquePointer?, _ layer: OpaquePointer?) -> px_s
     let box = try LayerHandle.box(layer, in: function)
     try ModelHandle.withModel(model, in: function) { model in
       let sequential = try sequential(model, in: function)
-      if let owner = box.addedTo {
+      guard box.layer !== sequential else {
+        throw invalidArgument(function, "a model cannot be added to itself")
+      }
+      if let owner = box.claim(for: sequential.name) {
         throw PlexusError.invalidState(
           context: function,
           message: "layer '\(box.layer.name)' was already added to model '\(owner)'")
       }
-      guard box.layer !== sequential else {
-        throw invalidArgument(function, "a model cannot be added to itself")
+      do {
+        try sequential.add(box.layer)
+      } catch {
+        box.unclaim()
+        throw error
       }
-      try sequential.add(box.layer)
-      box.addedTo = sequential.name
     }
   }
 }
