@@ -411,7 +411,9 @@ typedef struct px_fit_options {
 /* Trains the model, as Keras's `model.fit(x, y, ...)`: `x` holds one tensor per model input,
  * `y` one per output, samples along the first axis. `options` may be NULL for the defaults;
  * `progress` may be NULL. On success *out_history (when not NULL) receives the per-epoch logs,
- * Keras's `History.history`. */
+ * Keras's `History.history`. Arguments, options and the validation data's shapes are checked
+ * before the first step; an error only the data reveals during training (a label out of range)
+ * ends the call with the steps already run applied, as in Keras. */
 PX_API PX_NODISCARD px_status px_model_fit(
     px_model *model, const px_tensor *const *x, size_t x_count, const px_tensor *const *y,
     size_t y_count, const px_fit_options *options, px_progress_fn progress, void *user,

@@ -186,7 +186,15 @@ public func pxModelCountParams(_ model: OpaquePointer?, _ outCount: UnsafeMutabl
   let function = "px_model_count_params"
   return guarded(function) {
     let out = try required(outCount, "out_count", in: function)
-    out.pointee = try ModelHandle.withModel(model, in: function) { $0.countParams() }
+    out.pointee = try ModelHandle.withModel(model, in: function) { model in
+      guard model.built else {
+        throw PlexusError.invalidState(
+          context: function,
+          message: "model '\(model.name)' is not built: declare its input, call px_model_build, "
+            + "or train it first")
+      }
+      return model.countParams()
+    }
   }
 }
 

@@ -53,12 +53,15 @@ final class ProgressReporter: Callback {
       }
     }
     if result != 0 { throw CancelledByCallback(event: label) }
+    // The callback may have asked, through px_model_stop_training: stop after this event.
+    if handle.stopRequested.withLock({ $0 }) { model?.stopTraining = true }
   }
 
   func onTrainBegin(logs: [String: Double]) throws {
     try report(PX_EVENT_TRAIN_BEGIN, step: nil, logs: logs, "train begin")
   }
   func onTrainEnd(logs: [String: Double]) throws {
+    epoch = -1
     try report(PX_EVENT_TRAIN_END, step: nil, logs: logs, "train end")
   }
   func onEpochBegin(_ epoch: Int, logs: [String: Double]) throws {

@@ -4,14 +4,24 @@ import Plexus
 
 // Tensors: created by copy or over the caller's memory, read back, retained and released.
 
-/// The byte size of `dtype` × `shape`, which must be addressable.
+/// The byte size of `dtype` × `shape`: an error when it cannot be addressed, out of memory when
+/// it is more than this machine holds.
 private func requiredBytes(_ dtype: DType, _ shape: Shape, in function: String) throws -> Int {
-  _ = try shape.validated(context: function)
-  let (bytes, overflow) = shape.elementCount.multipliedReportingOverflow(by: dtype.byteSize)
-  guard !overflow else {
-    throw invalidArgument(function, "\(dtype) \(shape) is too large to address")
+  var bytes = dtype.byteSize
+  for size in shape.dims where size != 0 {
+    let (product, overflow) = bytes.multipliedReportingOverflow(by: size)
+    guard !overflow else {
+      throw invalidArgument(function, "\(dtype) \(shape) is too large to address")
+    }
+    bytes = product
   }
-  return bytes
+  guard shape.elementCount == 0 || bytes <= Storage.maximumByteCount else {
+    throw PlexusError.resourceUnavailable(
+      "\(function): \(dtype) \(shape) needs \(bytes) bytes, more than this machine's "
+        + "\(Storage.maximumByteCount) bytes of memory")
+  }
+  _ = try shape.validated(context: function)
+  return shape.elementCount * dtype.byteSize
 }
 
 /// Checks the caller's `byte_size` against what `dtype` × `shape` takes.

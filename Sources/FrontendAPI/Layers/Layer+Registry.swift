@@ -18,7 +18,9 @@ extension Layer {
         let reason = "Plexus's Dropout draws from the global seeded stream over the whole input"
         try config.requireDefault("seed", .null, reason: reason)
         try config.requireDefault("noise_shape", .null, reason: reason)
-        return try settings.finish(config, Dropout(try config.double("rate"), name: settings.name))
+        let rate = try config.double("rate")
+        guard (0...1).contains(rate) else { throw config.mismatch("rate", "a number in [0, 1]") }
+        return try settings.finish(config, Dropout(rate, name: settings.name))
       },
       "Flatten": { config in
         let settings = try LayerSettings(config)
@@ -88,8 +90,13 @@ extension Layer {
       guard let raw = config.value(key), !raw.isNull else { return nil }
       return try read(raw)
     }
+    let units = try config.int("units")
+    guard units > 0 else {
+      // Keras rejects it when the layer is made, not when it is first built.
+      throw config.mismatch("units", "a positive integer")
+    }
     let dense = Dense(
-      try config.int("units"),
+      units,
       activation: try ActivationFunction.fromConfig(config.value("activation") ?? .null),
       useBias: try config.bool("use_bias", default: true),
       kernelInitializer: try optional("kernel_initializer", Initializer.fromConfig)

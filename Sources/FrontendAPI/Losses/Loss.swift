@@ -30,6 +30,12 @@ open class Loss {
   /// of its own overrides it and calls `super`.
   open func validateHyperparameters() throws {}
 
+  /// Checks a whole target tensor against predictions of `predictionShape` (its first axis the
+  /// batch, any size) before training starts, so that a bad label fails `fit` before its first
+  /// step instead of part-way through an epoch. The default checks nothing; losses with
+  /// constraints on the targets' values override it.
+  open func validateTargets(_ yTrue: Tensor, predictionShape: Shape) throws {}
+
   /// The settings under their Keras names, as `get_config()` returns them.
   open var config: [String: ConfigValue] {
     ["name": .string(name), "reduction": .string(reduction.rawValue)]

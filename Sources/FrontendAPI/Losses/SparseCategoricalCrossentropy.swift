@@ -79,6 +79,17 @@ public final class SparseCategoricalCrossentropy: Loss {
     }
   }
 
+  /// Every label in `0..<classes`, checked on the host in one pass (`fit` runs it once).
+  public override func validateTargets(_ yTrue: Tensor, predictionShape: Shape) throws {
+    guard yTrue.dtype.isInteger, let classes = predictionShape.dims.last, classes >= 0 else {
+      return  // the dtype and shape errors come from the first step, with the batch's shapes
+    }
+    for label in try Ops.cast(yTrue, to: .int64).scalars(Int64.self)
+    where label < 0 || label >= Int64(classes) {
+      throw labelError(Int(label), classes: classes)
+    }
+  }
+
   private func labelError(_ label: Int, classes: Int) -> PlexusError {
     .invalidArgument(
       context: errorContext,

@@ -48,12 +48,17 @@ extension Model {
     try training.requireSamples()
     var validation: BatchSource?
     if let validationData {
+      // Checked before the first step, so that a mismatch does not surface after an epoch of
+      // training.
+      try Self.requireSampleShapes(validationData.0, like: x, "validation inputs", context)
+      try Self.requireSampleShapes(validationData.1, like: y, "validation targets", context)
       validation = try BatchSource(
         inputs: validationData.0, targets: validationData.1, batchSize: batchSize, context: context)
     } else if validationSplit > 0 {
       (training, validation) = try training.split(
         validationFraction: validationSplit, context: context)
     }
+    try validateTargets(y, inputs: x, loss: compiled.loss)
     let verbosity = verbose ?? (isatty(1) != 0 ? 1 : 2)
     let history = History()
     var all: [any Callback] = callbacks + [history]
@@ -104,5 +109,48 @@ extension Model {
     }
     try callbacks?.each { try $0.onTestEnd(logs: logs) }
     return logs
+  }
+
+  /// Fails unless `tensors` match `reference` one for one in dtype and per-sample shape.
+  private static func requireSampleShapes(
+    _ tensors: [Tensor], like reference: [Tensor], _ what: String, _ context: String
+  ) throws {
+    guard tensors.count == reference.count else {
+      throw PlexusError.invalidArgument(
+        context: context,
+        message: "\(what): expected \(reference.count) tensors, received \(tensors.count)")
+    }
+    for (index, (tensor, model)) in zip(tensors, reference).enumerated() {
+      guard tensor.rank == model.rank, tensor.shape.dims.dropFirst() == model.shape.dims.dropFirst()
+      else {
+        throw PlexusError.shapeMismatch(
+          context: "\(context) \(what)[\(index)]",
+          expected: "(n, \(model.shape.dims.dropFirst().map(String.init).joined(separator: ", ")))"
+            + " like the training data", received: "\(tensor.shape)")
+      }
+      guard tensor.dtype == model.dtype else {
+        throw PlexusError.dtypeMismatch(
+          context: "\(context) \(what)[\(index)]", expected: "\(model.dtype)",
+          received: "\(tensor.dtype)")
+      }
+    }
+  }
+
+  /// Runs the loss's whole-target check on every output before the first step (building the
+  /// model for the inputs' shapes first when it is not built).
+  private func validateTargets(_ targets: [Tensor], inputs: [Tensor], loss: Loss) throws {
+    let sampleShapes = inputs.map { Shape([-1] + $0.shape.dims.dropFirst()) }
+    try buildIfNeeded(sampleShapes)
+    let predictionShapes: [Shape]
+    if let graph {
+      predictionShapes = graph.outputs.map(\.shape)
+    } else if let shape = try? computeOutputShape(sampleShapes) {
+      predictionShapes = [shape]
+    } else {
+      return  // a subclass that cannot say its shapes: the first step checks its targets
+    }
+    for (target, shape) in zip(targets, predictionShapes) {
+      try loss.validateTargets(target, predictionShape: shape)
+    }
   }
 }

@@ -46,7 +46,12 @@ public final class Sequential: Model {
         context: "Sequential '\(name)'",
         message: "cannot add layer '\(layer.name)': it is this model or contains it")
     }
-    if built, let layer = component as? Layer, let shape = outputShapes.last {
+    // With a declared input, Keras builds each layer as it is added (its weights exist, and a
+    // layer that does not fit the shapes fails here rather than at the first call).
+    try buildFromInput()
+    if built, let layer = component as? Layer,
+      let shape = outputShapes.last ?? buildShape ?? input?.shape
+    {
       try layer.buildIfNeeded([shape])
     }
     append(component)

@@ -148,4 +148,29 @@ private final class WeightRecorder: Callback {
   func onEpochEnd(_ epoch: Int, logs: [String: Double]) throws {
     snapshots.append(try model?.getWeights().flatMap { try $0.scalars(Float.self) } ?? [])
   }
+
+  @Test func fitRejectsABadLabelOrValidationShapeBeforeItsFirstStep() throws {
+    let (x, y) = try problem(samples: 64)
+    let model = makeModel()
+    try model.compile(optimizer: "adam", loss: SparseCategoricalCrossentropy(fromLogits: true))
+    try model.buildIfNeeded([Shape([-1, 6])])
+    let before = try model.getWeights().map { try $0.floats() }
+    // The bad label sits in the last batch: a check at its step would come after updates.
+    var labels = try y.scalars(Int32.self)
+    labels[63] = 3
+    let bad = try Tensor(labels, shape: [64])
+    #expect(throws: PlexusError.self) {
+      try model.fit(x, bad, batchSize: 8, verbose: 0, shuffle: false)
+    }
+    labels[63] = -1
+    #expect(throws: PlexusError.self) {
+      try model.fit(x, try Tensor(labels, shape: [64]), batchSize: 8, verbose: 0, shuffle: false)
+    }
+    // Validation data with 5 features for a model of 6 fails before training, not after it.
+    let narrow = try Ops.slice(x, starts: [0, 0], sizes: [64, 5])
+    #expect(throws: PlexusError.self) {
+      try model.fit(x, y, batchSize: 8, verbose: 0, validationData: (narrow, y))
+    }
+    #expect(try model.getWeights().map { try $0.floats() } == before)
+  }
 }

@@ -21,9 +21,10 @@
  * with the square root as the reference backend computes it (an inverse square root from the
  * bit pattern and three Newton steps, times v), every operation in the reference backend's
  * order and never contracted into a fused multiply-add: the results are the reference
- * backend's bit for bit. The buffers may not overlap.
+ * backend's bit for bit. The buffers may not overlap. Hidden: a library that links Plexus
+ * (libplexus_c.so) exports only its px_ ABI.
  */
-void plexus_adam_f32(
+__attribute__((visibility("hidden"))) void plexus_adam_f32(
     float *variable, const float *gradient, float *m, float *v, size_t count, float alpha,
     float one_minus_beta1, float one_minus_beta2, float epsilon);
 
