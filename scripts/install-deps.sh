@@ -3,7 +3,7 @@
 # with sudo when not root) and Python's pytest. Idempotent; prints nothing when all is present.
 set -euo pipefail
 
-packages=(libopenblas-dev libdnnl-dev libffi-dev zlib1g-dev pkg-config dataset-fashion-mnist)
+packages=(libopenblas-dev libdnnl-dev libffi-dev zlib1g-dev pkg-config dataset-fashion-mnist valgrind gcc g++)
 python=${PYTHON:-python3}
 
 installed() {
@@ -41,6 +41,11 @@ missing=()
 for package in "${packages[@]}"; do
   installed "$package" || missing+=("$package")
 done
+# The Python tests install the package into a virtual environment: Debian's Python needs
+# python3-venv for that (ensurepip); other Pythons bring it along.
+if ! "$python" -c 'import ensurepip, venv' 2>/dev/null && ! installed python3-venv; then
+  missing+=(python3-venv)
+fi
 if ((${#missing[@]} > 0)); then
   echo "install-deps: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

@@ -2,15 +2,12 @@
 
 import ctypes
 import re
-import sys
 import threading
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import plexus  # noqa: E402
+import plexus
 
 HEADER = Path(__file__).resolve().parents[3] / "include" / "plexus.h"
 

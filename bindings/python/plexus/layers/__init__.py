@@ -1,0 +1,56 @@
+"""`plexus.layers`: the layers the C library registers, with Keras 3's constructors and
+configs. Equivalent to `keras.layers`."""
+
+from .base import Input, InputLayer, KerasTensor, Layer
+from .convolutional import Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D
+from .core import Activation, Dense, Dropout
+from .merging import Add, Concatenate
+from .normalization import BatchNormalization, LayerNormalization
+from .pooling import (
+    AveragePooling1D,
+    AveragePooling2D,
+    GlobalAveragePooling1D,
+    GlobalAveragePooling2D,
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+    MaxPooling1D,
+    MaxPooling2D,
+)
+from .reshaping import Cropping2D, Flatten, Reshape, UpSampling2D, ZeroPadding2D
+
+__all__ = [
+    "Layer", "Input", "InputLayer", "KerasTensor",
+    "Dense", "Dropout", "Flatten", "Reshape", "Concatenate", "Add", "Activation",
+    "Conv1D", "Conv2D", "Conv2DTranspose", "DepthwiseConv2D", "SeparableConv2D",
+    "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D",
+    "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalAveragePooling1D",
+    "GlobalAveragePooling2D", "BatchNormalization", "LayerNormalization", "ZeroPadding2D",
+    "UpSampling2D", "Cropping2D",
+]  # fmt: skip
+
+# Keras's short aliases.
+Convolution1D, Convolution2D = Conv1D, Conv2D
+MaxPool1D, MaxPool2D = MaxPooling1D, MaxPooling2D
+AvgPool1D, AvgPool2D = AveragePooling1D, AveragePooling2D
+GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D
+GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
+
+_BY_CLASS_NAME = {
+    name: globals()[name] for name in __all__ if name not in ("Layer", "Input", "KerasTensor")
+}
+
+
+def get_class(class_name):
+    """The layer class for a Keras class name."""
+    try:
+        return _BY_CLASS_NAME[class_name]
+    except KeyError:
+        raise ValueError(
+            f"plexus.layers: no layer class {class_name!r}; known: "
+            f"{', '.join(sorted(_BY_CLASS_NAME))}"
+        ) from None
+
+
+def deserialize(config):
+    """The layer a serialized `{"class_name", "config"}` describes."""
+    return get_class(config["class_name"]).from_config(config.get("config", {}))

@@ -1,0 +1,389 @@
+"""The layer base: a Keras layer as a config holder. A layer's constructor takes Keras 3's
+arguments; `get_config()` writes Keras's config, which the C library builds the layer from.
+Calling a layer on a symbolic `plexus.Input` (a KerasTensor) records a node of a Functional
+graph; calling it on data runs it at once. Once a model holding the layer is built, the
+layer's weights are that model's weights under "<layer name>/"."""
+
+import json
+
+from .. import regularizers
+from .._lib import lib
+from ..saving import get_uid, keras_object, to_snake_case
+from ..tensor import standardize_dtype
+
+__all__ = ["Layer", "InputLayer", "Input", "KerasTensor"]
+
+_LEGACY_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_size")
+
+
+def dtype_policy(dtype):
+    """Keras's serialized DTypePolicy for a layer's `dtype` argument (None: float32)."""
+    if isinstance(dtype, dict):
+        return dtype
+    name = "float32" if dtype is None else getattr(dtype, "name", dtype)
+    return keras_object("keras", "DTypePolicy", {"name": str(name)})
+
+
+class KerasTensor:
+    """A symbolic tensor: the shape (batch axis None) and dtype of a value in a Functional
+    graph, and the layer call that makes it (`_keras_history`)."""
+
+    def __init__(self, shape, dtype="float32", history=None, name=None):
+        self.shape = tuple(None if d is None or d < 0 else int(d) for d in shape)
+        self.dtype = dtype
+        self._keras_history = history  # (layer, node_index, tensor_index)
+        self.name = name
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    def __repr__(self):
+        return f"<KerasTensor shape={self.shape}, dtype={self.dtype}, name={self.name}>"
+
+    def _unsupported(self, *args):
+        raise TypeError(
+            "plexus: operators on symbolic tensors are not recorded in the graph; use a layer "
+            "(plexus.layers.Add, Concatenate, Activation, ...) instead"
+        )
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _unsupported
+    __truediv__ = __rtruediv__ = __matmul__ = __neg__ = __pow__ = _unsupported
+    __getitem__ = _unsupported
+
+
+class Node:
+    """One call of a layer in a graph."""
+
+    def __init__(self, layer, inputs, is_list, output):
+        self.layer = layer
+        self.inputs = inputs
+        self.is_list = is_list
+        self.output = output
+
+
+def _flatten(inputs):
+    if isinstance(inputs, (list, tuple)):
+        return [item for entry in inputs for item in _flatten(entry)]
+    if isinstance(inputs, dict):
+        return [item for entry in inputs.values() for item in _flatten(entry)]
+    return [inputs]
+
+
+class Layer:
+    """The base of every layer. Equivalent to `keras.layers.Layer` as far as configs go:
+    Plexus runs the layers the C library registers, by their Keras class names."""
+
+    _keras_module = "keras.layers"
+    # Built-in layers are checked by the C library as soon as they are made.
+    _check_in_library = False
+
+    def __init__(
+        self,
+        *,
+        activity_regularizer=None,
+        trainable=True,
+        dtype=None,
+        autocast=True,
+        name=None,
+        **kwargs,
+    ):
+        legacy = {key: kwargs.pop(key) for key in _LEGACY_KWARGS if key in kwargs}
+        if kwargs:
+            raise TypeError(
+                f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}"
+            )
+        if name is not None and ("/" in str(name) or not str(name)):
+            raise ValueError(
+                f"Argument `name` must be a non-empty string without '/'; received {name!r}"
+            )
+        self.name = name if name is not None else get_uid(to_snake_case(type(self).__name__))
+        self.trainable = trainable
+        self.dtype_policy = dtype
+        self.autocast = autocast
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self._inbound_nodes = []
+        self._owner = None
+        self._eager_models = {}
+        self._input_batch_shape = _legacy_input_shape(legacy)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is None:
+            return
+
+        def checked_init(self, *args, **kw):
+            # Only the outermost constructor checks, once the whole object is set up.
+            depth = self.__dict__.get("_init_depth", 0)
+            self._init_depth = depth + 1
+            try:
+                init(self, *args, **kw)
+            finally:
+                self._init_depth = depth
+            if depth == 0 and self._check_in_library:
+                self._check_config()
+
+        checked_init.__doc__ = init.__doc__
+        checked_init.__wrapped__ = init
+        cls.__init__ = checked_init
+
+    def _check_config(self):
+        """Lets the C library judge the config now, as Keras checks arguments at once."""
+        library = lib()
+        if not library.has("px_layer_create"):
+            return
+        import ctypes
+
+        from .._lib import check
+
+        handle = ctypes.c_void_p()
+        text = json.dumps(self.get_config()).encode("utf-8")
+        check(library.px_layer_create(type(self).__name__.encode(), text, ctypes.byref(handle)))
+        library.px_layer_release(handle)
+
+    # -- config ----------------------------------------------------------------------------
+
+    def get_config(self):
+        """Keras's config of the layer (the keys Keras writes for it)."""
+        config = {
+            "name": self.name,
+            "trainable": self.trainable,
+            "dtype": dtype_policy(self.dtype_policy),
+        }
+        if self.activity_regularizer is not None:
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        """The layer a config describes."""
+        return cls(**config)
+
+    def serialize(self):
+        """`keras.saving.serialize_keras_object(layer)`, without build_config."""
+        return keras_object(self._keras_module, type(self).__name__, self.get_config())
+
+    # -- shapes ----------------------------------------------------------------------------
+
+    def compute_output_shape(self, input_shape):
+        """The output shape (batch axis None) for `input_shape`; None for an axis not known."""
+        return input_shape
+
+    def compute_output_spec(self, inputs):
+        shapes = [t.shape for t in inputs]
+        try:
+            shape = self.compute_output_shape(shapes if len(shapes) > 1 else shapes[0])
+        except Exception:  # noqa: BLE001 - the C library checks shapes when it builds the model
+            shape = (None,)
+        return KerasTensor(shape, "float32")
+
+    # -- calls -----------------------------------------------------------------------------
+
+    def __call__(self, inputs, *args, **kwargs):
+        extra = set(kwargs) - {"training", "mask"}
+        if args or extra:
+            raise TypeError(
+                f"{type(self).__name__}: Plexus layers take their inputs only (and `training`); "
+                f"received {len(args)} more positional and {sorted(extra)} keyword arguments"
+            )
+        flat = _flatten(inputs)
+        if any(isinstance(x, KerasTensor) for x in flat):
+            if not all(isinstance(x, KerasTensor) for x in flat):
+                raise TypeError(
+                    f"{type(self).__name__}: mix of symbolic and concrete inputs; wrap constants "
+                    "in a plexus.Input"
+                )
+            return self._call_symbolic(flat, isinstance(inputs, (list, tuple)))
+        return self._call_eager(flat)
+
+    def _call_symbolic(self, flat, is_list):
+        output = self.compute_output_spec(flat)
+        output._keras_history = (self, len(self._inbound_nodes), 0)
+        output.name = self.name
+        self._inbound_nodes.append(Node(self, flat, is_list, output))
+        return output
+
+    def _call_eager(self, flat):
+        """Runs the layer on data through a private one-layer model (made per input shape)."""
+        from ..models.functional import Functional
+        from ..tensor import convert_to_tensor
+
+        tensors = [convert_to_tensor(x) for x in flat]
+        key = tuple((t.shape[1:], t.dtype) for t in tensors)
+        model = self._eager_models.get(key)
+        if model is None:
+            inputs = [Input(shape=shape, dtype=dtype) for shape, dtype in key]
+            output = self(inputs if len(inputs) > 1 else inputs[0])
+            model = Functional(inputs, output, name=get_uid(f"{self.name}_eager"), _private=True)
+            self._eager_models[key] = model
+        return model._run_on_batch(tensors)[0]
+
+    # -- nodes -----------------------------------------------------------------------------
+
+    @property
+    def input(self):
+        """The input of the layer's first call (a KerasTensor, or a list of them)."""
+        node = self._first_node()
+        return node.inputs if node.is_list else node.inputs[0]
+
+    @property
+    def output(self):
+        """The output of the layer's first call."""
+        return self._first_node().output
+
+    def _first_node(self):
+        if not self._inbound_nodes:
+            raise AttributeError(f"Layer {self.name} has never been called and thus has no input")
+        return self._inbound_nodes[0]
+
+    # -- weights ---------------------------------------------------------------------------
+
+    def _weight_owner(self):
+        if self._owner is not None:
+            return self._owner
+        if self._eager_models:
+            return next(iter(self._eager_models.values()))
+        return None
+
+    @property
+    def built(self):
+        """Whether a built model holds the layer's weights."""
+        owner = self._weight_owner()
+        return owner is not None and owner.built
+
+    @property
+    def weights(self):
+        """The layer's weights in its model (Keras order), as plexus.Variables."""
+        owner = self._weight_owner()
+        if owner is None:
+            return []
+        # Paths name the layer before the weight's own name: "dense/kernel", and with the
+        # model's or a nested model's name in front, "mlp/dense/kernel".
+        return [v for v in owner.weights if self.name in v.path.split("/")[:-1]]
+
+    @property
+    def trainable_weights(self):
+        return [v for v in self.weights if v.trainable] if self.trainable else []
+
+    @property
+    def non_trainable_weights(self):
+        return [v for v in self.weights if not v.trainable or not self.trainable]
+
+    def get_weights(self):
+        """The weights' values as NumPy arrays."""
+        return [v.numpy() for v in self.weights]
+
+    def set_weights(self, weights):
+        """Sets every weight, in the order of `get_weights()`."""
+        variables = self.weights
+        if len(weights) != len(variables):
+            raise ValueError(
+                f"Layer {self.name} expects {len(variables)} weights, received {len(weights)}"
+            )
+        for variable, value in zip(variables, weights):
+            variable.assign(value)
+
+    def count_params(self):
+        """The number of scalars in the layer's weights."""
+        total = 0
+        for value in self.get_weights():
+            total += value.size
+        return total
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}>"
+
+
+def _legacy_input_shape(legacy):
+    """The batch shape Keras 2's `input_shape=` / `input_dim=` / `batch_input_shape=` give."""
+    if legacy.get("batch_input_shape") is not None:
+        return tuple(legacy["batch_input_shape"])
+    if legacy.get("input_shape") is not None:
+        return (legacy.get("batch_size"), *tuple(legacy["input_shape"]))
+    if legacy.get("input_dim") is not None:
+        return (legacy.get("batch_size"), legacy["input_dim"])
+    return None
+
+
+class InputLayer(Layer):
+    """The entry of a graph: declares the input's shape and dtype.
+    Equivalent to `keras.layers.InputLayer` (use `plexus.Input` for its tensor)."""
+
+    def __init__(
+        self,
+        shape=None,
+        batch_size=None,
+        dtype=None,
+        sparse=None,
+        batch_shape=None,
+        input_tensor=None,
+        optional=False,
+        name=None,
+        ragged=None,
+        **kwargs,
+    ):
+        legacy_shape = kwargs.pop("input_shape", None)
+        if shape is None:
+            shape = legacy_shape
+        if batch_shape is None:
+            if shape is None:
+                raise ValueError("InputLayer needs `shape` or `batch_shape`")
+            batch_shape = (batch_size, *tuple(shape))
+        if sparse or ragged or optional:
+            raise NotImplementedError("plexus.InputLayer: inputs are dense and required")
+        if input_tensor is not None:
+            raise NotImplementedError("plexus.InputLayer: input_tensor is not available")
+        super().__init__(name=name if name is not None else get_uid("input_layer"), **kwargs)
+        self.batch_shape = tuple(None if d is None or d < 0 else int(d) for d in batch_shape)
+        self.dtype = standardize_dtype(dtype) or "float32"
+        tensor = KerasTensor(self.batch_shape, self.dtype, (self, 0, 0), name=self.name)
+        self._inbound_nodes.append(Node(self, [], False, tensor))
+
+    def get_config(self):
+        return {
+            "batch_shape": list(self.batch_shape),
+            "dtype": self.dtype,
+            "sparse": False,
+            "ragged": False,
+            "name": self.name,
+            "optional": False,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for key in ("sparse", "ragged", "optional"):
+            if not config.get(key):
+                config.pop(key, None)
+        return cls(**config)
+
+
+def Input(  # noqa: N802 - Keras's name
+    shape=None,
+    batch_size=None,
+    dtype=None,
+    sparse=None,
+    batch_shape=None,
+    name=None,
+    tensor=None,
+    optional=False,
+):
+    """A symbolic input: the start of a Functional model (or of a Sequential one).
+
+    ```python
+    inputs = plexus.Input(shape=(784,))
+    ```
+    `shape` leaves out the batch axis; None marks an axis of any size.
+    Equivalent to `keras.Input`."""
+    layer = InputLayer(
+        shape=shape,
+        batch_size=batch_size,
+        dtype=dtype,
+        sparse=sparse,
+        batch_shape=batch_shape,
+        name=name,
+        input_tensor=tensor,
+        optional=optional,
+    )
+    return layer.output

@@ -1,0 +1,118 @@
+"""Normalization layers: BatchNormalization, LayerNormalization."""
+
+from .. import constraints, initializers, regularizers
+from .base import Layer
+
+
+def _parameters(layer, names, values):
+    for name, value in zip(names, values):
+        kind = name.rsplit("_", 1)[1]
+        module = {"initializer": initializers, "regularizer": regularizers,
+                  "constraint": constraints}[kind]  # fmt: skip
+        setattr(layer, name, module.get(value))
+
+
+def _serialized(layer, names):
+    result = {}
+    for name in names:
+        kind = name.rsplit("_", 1)[1]
+        module = {"initializer": initializers, "regularizer": regularizers,
+                  "constraint": constraints}[kind]  # fmt: skip
+        result[name] = module.serialize(getattr(layer, name))
+    return result
+
+
+class BatchNormalization(Layer):
+    """Normalizes with the batch's statistics while training and with moving averages at
+    inference. Equivalent to `keras.layers.BatchNormalization`."""
+
+    _check_in_library = True
+    _objects = (
+        "beta_initializer", "gamma_initializer", "moving_mean_initializer",
+        "moving_variance_initializer", "beta_regularizer", "gamma_regularizer",
+        "beta_constraint", "gamma_constraint",
+    )  # fmt: skip
+
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones",
+                 moving_mean_initializer="zeros", moving_variance_initializer="ones",
+                 beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
+                 gamma_constraint=None, synchronized=False, renorm=False, renorm_clipping=None,
+                 renorm_momentum=0.99, **kwargs):  # fmt: skip
+        super().__init__(**kwargs)
+        self.axis = int(axis)
+        self.momentum = float(momentum)
+        self.epsilon = float(epsilon)
+        self.center = center
+        self.scale = scale
+        self.synchronized = synchronized
+        self.renorm = renorm
+        self.renorm_clipping = renorm_clipping
+        self.renorm_momentum = renorm_momentum
+        _parameters(
+            self,
+            self._objects,
+            (beta_initializer, gamma_initializer, moving_mean_initializer,
+             moving_variance_initializer, beta_regularizer, gamma_regularizer, beta_constraint,
+             gamma_constraint),
+        )  # fmt: skip
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "axis": self.axis,
+                "momentum": self.momentum,
+                "epsilon": self.epsilon,
+                "center": self.center,
+                "scale": self.scale,
+                **_serialized(self, self._objects),
+                "synchronized": self.synchronized,
+                "renorm": self.renorm,
+                "renorm_clipping": self.renorm_clipping,
+                "renorm_momentum": self.renorm_momentum,
+            }
+        )
+        return config
+
+
+class LayerNormalization(Layer):
+    """Normalizes each sample over `axis` (the last by default).
+    Equivalent to `keras.layers.LayerNormalization`."""
+
+    _check_in_library = True
+    _objects = (
+        "beta_initializer", "gamma_initializer", "beta_regularizer", "gamma_regularizer",
+        "beta_constraint", "gamma_constraint",
+    )  # fmt: skip
+
+    def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, rms_scaling=False,
+                 beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
+                 gamma_regularizer=None, beta_constraint=None, gamma_constraint=None,
+                 **kwargs):  # fmt: skip
+        super().__init__(**kwargs)
+        self.axis = list(axis) if isinstance(axis, (list, tuple)) else axis
+        self.epsilon = float(epsilon)
+        self.center = center
+        self.scale = scale
+        self.rms_scaling = rms_scaling
+        _parameters(
+            self,
+            self._objects,
+            (beta_initializer, gamma_initializer, beta_regularizer, gamma_regularizer,
+             beta_constraint, gamma_constraint),
+        )  # fmt: skip
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "axis": self.axis,
+                "epsilon": self.epsilon,
+                "center": self.center,
+                "scale": self.scale,
+                "rms_scaling": self.rms_scaling,
+                **_serialized(self, self._objects),
+            }
+        )
+        return config

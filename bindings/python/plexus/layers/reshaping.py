@@ -1,0 +1,136 @@
+"""Reshaping layers: Flatten, Reshape, ZeroPadding2D, UpSampling2D, Cropping2D."""
+
+from ._shapes import data_format, product, standardize_pairs, standardize_tuple
+from .base import Layer
+
+
+class Flatten(Layer):
+    """Flattens every axis but the batch axis. Equivalent to `keras.layers.Flatten`."""
+
+    _check_in_library = True
+
+    def __init__(self, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.data_format = _data_format(data_format)
+
+    def get_config(self):
+        config = super().get_config()
+        config["data_format"] = self.data_format
+        return config
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], product(input_shape[1:]))
+
+
+class Reshape(Layer):
+    """Reshapes every sample to `target_shape` (one -1 allowed).
+    Equivalent to `keras.layers.Reshape`."""
+
+    _check_in_library = True
+
+    def __init__(self, target_shape, **kwargs):
+        super().__init__(**kwargs)
+        self.target_shape = tuple(int(d) for d in target_shape)
+
+    def get_config(self):
+        config = super().get_config()
+        config["target_shape"] = list(self.target_shape)
+        return config
+
+    def compute_output_shape(self, input_shape):
+        dims = list(self.target_shape)
+        if -1 in dims:
+            known = product(input_shape[1:])
+            rest = product([d for d in dims if d != -1])
+            dims[dims.index(-1)] = None if known is None or not rest else known // rest
+        return (input_shape[0], *dims)
+
+
+class ZeroPadding2D(Layer):
+    """Pads rows and columns with zeros. Equivalent to `keras.layers.ZeroPadding2D`."""
+
+    _check_in_library = True
+
+    def __init__(self, padding=(1, 1), data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.padding = standardize_pairs(padding, "padding")
+        self.data_format = _data_format(data_format)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"padding": [list(p) for p in self.padding], "data_format": self.data_format})
+        return config
+
+    def compute_output_shape(self, input_shape):
+        batch, height, width, channels = input_shape
+        (top, bottom), (left, right) = self.padding
+        return (
+            batch,
+            None if height is None else height + top + bottom,
+            None if width is None else width + left + right,
+            channels,
+        )
+
+
+class UpSampling2D(Layer):
+    """Repeats rows and columns `size` times ("nearest") or interpolates ("bilinear").
+    Equivalent to `keras.layers.UpSampling2D`."""
+
+    _check_in_library = True
+
+    def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", **kwargs):
+        super().__init__(**kwargs)
+        self.size = standardize_tuple(size, 2, "size")
+        self.data_format = _data_format(data_format)
+        self.interpolation = interpolation
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "size": list(self.size),
+                "data_format": self.data_format,
+                "interpolation": self.interpolation,
+            }
+        )
+        return config
+
+    def compute_output_shape(self, input_shape):
+        batch, height, width, channels = input_shape
+        return (
+            batch,
+            None if height is None else height * self.size[0],
+            None if width is None else width * self.size[1],
+            channels,
+        )
+
+
+class Cropping2D(Layer):
+    """Removes rows and columns at the edges. Equivalent to `keras.layers.Cropping2D`."""
+
+    _check_in_library = True
+
+    def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.cropping = standardize_pairs(cropping, "cropping")
+        self.data_format = _data_format(data_format)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {"cropping": [list(p) for p in self.cropping], "data_format": self.data_format}
+        )
+        return config
+
+    def compute_output_shape(self, input_shape):
+        batch, height, width, channels = input_shape
+        (top, bottom), (left, right) = self.cropping
+        return (
+            batch,
+            None if height is None else height - top - bottom,
+            None if width is None else width - left - right,
+            channels,
+        )
+
+
+_data_format = data_format

@@ -1,0 +1,88 @@
+"""`plexus.models`: Model, Sequential, and loading a model from Keras JSON.
+Equivalent to `keras.models`."""
+
+import ctypes
+import json
+
+from .._lib import check, lib
+from ..layers import InputLayer, deserialize as deserialize_layer
+from .functional import Functional
+from .model import Model
+from .sequential import Sequential
+
+__all__ = ["Model", "Sequential", "Functional", "model_from_json", "from_config"]
+
+
+def _layer(entry):
+    if entry.get("class_name") in ("Sequential", "Functional"):
+        return from_config(entry["config"], entry["class_name"])
+    return deserialize_layer(entry)
+
+
+def from_config(config, class_name):
+    """The Python model (layers, graph) a Keras model config describes; no C model yet."""
+    if class_name == "Sequential":
+        model = Sequential(name=config.get("name"), trainable=config.get("trainable", True))
+        for entry in config.get("layers", []):
+            if entry.get("class_name") == "InputLayer":
+                model.add(InputLayer.from_config(entry["config"]))
+            else:
+                model.add(_layer(entry))
+        return model
+    if class_name != "Functional":
+        raise ValueError(f"plexus.models: cannot load a {class_name!r}; expected a Sequential "
+                         "or a Functional model")  # fmt: skip
+    tensors, pending = {}, []
+    for entry in config.get("layers", []):
+        name = entry.get("name") or entry.get("config", {}).get("name")
+        if entry.get("class_name") == "InputLayer":
+            layer = InputLayer.from_config(entry["config"])
+            tensors[(name, 0)] = layer.output
+            continue
+        body = {k: v for k, v in entry.items() if k not in ("name", "inbound_nodes")}
+        pending.append([_layer(body), entry.get("inbound_nodes", []), 0])
+    progress = True
+    while progress:
+        progress = False
+        for item in pending:
+            layer, nodes, done = item
+            while done < len(nodes):
+                argument = nodes[done]["args"][0]
+                entries = argument if isinstance(argument, list) else [argument]
+                keys = [tuple(e["config"]["keras_history"][:2]) for e in entries]
+                if any(key not in tensors for key in keys):
+                    break
+                inputs = [tensors[key] for key in keys]
+                call_with = inputs if isinstance(argument, list) else inputs[0]
+                tensors[(layer.name, done)] = layer(call_with)
+                done += 1
+                progress = True
+            item[2] = done
+
+    def ends(value):
+        triples = value if value and isinstance(value[0], list) else [value]
+        return [tensors[(triple[0], triple[1])] for triple in triples]
+
+    inputs, outputs = ends(config["input_layers"]), ends(config["output_layers"])
+    return Functional(
+        inputs if len(inputs) > 1 else inputs[0],
+        outputs if len(outputs) > 1 else outputs[0],
+        name=config.get("name"),
+        trainable=config.get("trainable", True),
+    )
+
+
+def model_from_json(json_string, custom_objects=None):
+    """A model from Keras's `model.to_json()` text (or a `.keras` file's config.json): the C
+    library builds it (and compiles it when the text has a compile_config); the Python side
+    gets the same layers. Equivalent to `keras.models.model_from_json`."""
+    if custom_objects:
+        raise NotImplementedError("plexus: custom_objects are not supported")
+    value = json.loads(json_string)
+    model = from_config(value.get("config", {}), value.get("class_name"))
+    handle = ctypes.c_void_p()
+    check(lib().px_model_from_json(json_string.encode("utf-8"), ctypes.byref(handle)))
+    model._adopt(handle.value)
+    if value.get("compile_config"):
+        model.compiled = True
+    return model

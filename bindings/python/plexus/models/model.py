@@ -1,0 +1,283 @@
+"""`plexus.Model`: a model the C library holds (a px_model handle), made from the Keras JSON
+the Python side writes. `Model(inputs, outputs)` makes a Functional model, `Sequential([...])`
+a Sequential one; both train, evaluate and predict through the C library (see training.py).
+
+The C model is created on first need (compile, fit, weights, summary, ...) from
+`model.to_json()`'s format; from then on the model's layers read and write their weights
+through it."""
+
+import ctypes
+import json
+
+import numpy as np
+
+from .._lib import check, lib, read_string
+from ..layers.base import KerasTensor, Layer
+from ..saving import keras_object
+from ..tensor import Tensor, create_copy
+from ..variables import Variable
+from . import _data
+from .training import Trainer
+
+__all__ = ["Model"]
+
+
+class Model(Trainer, Layer):
+    """A model: `Model(inputs, outputs, name=None)` for a Functional graph of layers called on
+    `plexus.Input`s (several inputs and outputs allowed).
+
+    ```python
+    inputs = plexus.Input(shape=(784,))
+    x = plexus.layers.Dense(128, activation="relu")(inputs)
+    outputs = plexus.layers.Dense(10)(x)
+    model = plexus.Model(inputs, outputs)
+    ```
+    Equivalent to `keras.Model` (subclassed models with a Python `call` are not available:
+    the C library runs the layers)."""
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
+            from .functional import Functional
+
+            return super().__new__(Functional)
+        return super().__new__(cls)
+
+    def __init__(self, *args, **kwargs):
+        raise NotImplementedError(
+            "plexus.Model: subclassed models with a Python call() are not available; build a "
+            "Functional model (plexus.Model(inputs, outputs)) or a plexus.Sequential"
+        )
+
+    def _setup(self, name=None, trainable=True):
+        Layer.__init__(self, name=name, trainable=trainable)
+        self._handle = None
+        self._running = 0
+        self._stop_training = False
+        self._backend = None
+        self._private = False
+        self.history = None
+        self.optimizer = None
+        self.loss = None
+        self.compiled = False
+
+    # -- the C model ------------------------------------------------------------------------
+
+    @property
+    def _c(self):
+        """The px_model handle, made from the model's JSON on first use."""
+        if self._handle is None:
+            handle = ctypes.c_void_p()
+            text = json.dumps(self.serialize()).encode("utf-8")
+            check(lib().px_model_from_json(text, ctypes.byref(handle)))
+            self._adopt(handle.value)
+        return self._handle
+
+    def _adopt(self, handle):
+        self._handle = handle
+        if not self._private:
+            self._claim(self)
+        if self._backend is not None:
+            check(lib().px_model_set_backend(handle, self._backend.encode("utf-8")))
+
+    def _claim(self, owner):
+        """Makes `owner` the model whose weights this model's layers (nested ones too) read."""
+        for layer in self._own_layers():
+            layer._owner = owner
+            if isinstance(layer, Model):
+                layer._claim(owner)
+
+    def _own_layers(self):
+        return [layer for layer in self.layers if not _is_input_layer(layer)]
+
+    def __del__(self):
+        handle, self._handle = getattr(self, "_handle", None), None
+        if handle:
+            try:
+                lib().px_model_release(handle)
+            except Exception:  # noqa: BLE001 - the library may be gone at interpreter shutdown
+                pass
+
+    def serialize(self):
+        """`keras.saving.serialize_keras_object(model)` (architecture only)."""
+        return keras_object("keras", type(self).__name__, self.get_config())
+
+    # -- properties -------------------------------------------------------------------------
+
+    @property
+    def built(self):
+        """Whether the model's weights exist."""
+        if self._handle is None:
+            return False
+        count = ctypes.c_size_t()
+        status = lib().px_model_weight_count(self._handle, ctypes.byref(count))
+        return status == 0 and (count.value > 0 or self._has_known_input())
+
+    def _has_known_input(self):
+        return False
+
+    @property
+    def stop_training(self):
+        """Set to True (from a callback) to end `fit` after the current batch."""
+        return self._stop_training
+
+    @stop_training.setter
+    def stop_training(self, value):
+        self._stop_training = bool(value)
+        if value and self._running and self._handle is not None:
+            check(lib().px_model_stop_training(self._handle))
+
+    @property
+    def backend(self):
+        """The backend this model runs on (None: the process default, plexus.config.backend())."""
+        return self._backend
+
+    @backend.setter
+    def backend(self, name):
+        if self._handle is not None:
+            check(
+                lib().px_model_set_backend(
+                    self._handle, None if name is None else name.encode("utf-8")
+                )
+            )
+        self._backend = name
+
+    @property
+    def input_names(self):
+        return [f"input_{index}" for index in range(len(self.inputs or [None]))]
+
+    @property
+    def output_names(self):
+        return [f"output_{index}" for index in range(len(self.outputs or [None]))]
+
+    def get_layer(self, name=None, index=None):
+        """A layer by name or by index in `model.layers`."""
+        if index is not None:
+            return self.layers[index]
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(
+            f"No such layer: {name}. Existing layers are: {[layer.name for layer in self.layers]}."
+        )
+
+    # -- weights ----------------------------------------------------------------------------
+
+    def _weight_paths(self):
+        handle = self._c
+        count = ctypes.c_size_t()
+        check(lib().px_model_weight_count(handle, ctypes.byref(count)))
+        return [read_string(lib().px_model_weight_path, handle, i) for i in range(count.value)]
+
+    def _nested_in(self):
+        """The model holding this one's weights when it is only a layer of that model."""
+        return self._owner if self._handle is None and self._owner is not None else None
+
+    @property
+    def weights(self):
+        """Every weight (Keras's order) as a plexus.Variable with its Keras path."""
+        if self._nested_in() is not None:
+            return Layer.weights.fget(self)
+        return [Variable(self, path) for path in self._weight_paths()]
+
+    @property
+    def trainable_weights(self):
+        return [v for v in self.weights if v.trainable]
+
+    @property
+    def non_trainable_weights(self):
+        return [v for v in self.weights if not v.trainable]
+
+    def _get_weight_tensor(self, path):
+        handle = ctypes.c_void_p()
+        check(lib().px_model_get_weight(self._c, path.encode("utf-8"), ctypes.byref(handle)))
+        return Tensor(handle.value)
+
+    def _set_weight(self, path, value):
+        array = value.numpy() if isinstance(value, Tensor) else np.asarray(value)
+        if array.dtype.kind == "f" and array.dtype != np.float32:
+            array = array.astype(np.float32)
+        tensor = create_copy(array)
+        check(lib().px_model_set_weight(self._c, path.encode("utf-8"), tensor.handle))
+
+    def get_weights(self):
+        """The weights' values as NumPy arrays, in Keras's order."""
+        return [variable.numpy() for variable in self.weights]
+
+    def set_weights(self, weights):
+        """Sets every weight from NumPy arrays in the order of `get_weights()`."""
+        if self._nested_in() is not None:
+            return Layer.set_weights(self, weights)
+        paths = self._weight_paths()
+        weights = list(weights)
+        if len(weights) != len(paths):
+            raise ValueError(
+                f"You called `set_weights(weights)` on model {self.name} with a weight list of "
+                f"length {len(weights)}, but the model was expecting {len(paths)} weights."
+            )
+        for path, value in zip(paths, weights):
+            self._set_weight(path, value)
+
+    def count_params(self):
+        """The number of scalars in the model's weights."""
+        if self._nested_in() is not None:
+            return Layer.count_params(self)
+        count = ctypes.c_size_t()
+        check(lib().px_model_count_params(self._c, ctypes.byref(count)))
+        return count.value
+
+    # -- building, text ---------------------------------------------------------------------
+
+    def build(self, input_shape):
+        """Creates the weights for inputs of `input_shape` (with the batch axis, None for any
+        size), for a model without a declared input."""
+        dims = [-1 if d is None else int(d) for d in input_shape]
+        shape = (ctypes.c_int64 * max(len(dims), 1))(*dims)
+        check(lib().px_model_build(self._c, shape, len(dims)))
+
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
+                show_trainable=False, layer_range=None):  # fmt: skip
+        """Prints the table of layers, output shapes and parameter counts."""
+        text = read_string(lib().px_model_summary, self._c)
+        (print_fn or print)(text.rstrip("\n"))
+
+    def to_json(self, **kwargs):
+        """The model as Keras's `model.to_json()` writes it (architecture, no weights);
+        `kwargs` go to `json.dumps` (e.g. indent=2)."""
+        text = read_string(lib().px_model_to_json, self._c)
+        return json.dumps(json.loads(text), **kwargs) if kwargs else text
+
+    # -- calls ------------------------------------------------------------------------------
+
+    def _call_eager(self, flat):
+        tensors = _data.to_tensors(
+            flat if len(flat) > 1 else flat[0], self.input_names, "Model call inputs"
+        )
+        outputs = self._run_on_batch(tensors)
+        return outputs[0] if len(outputs) == 1 else outputs
+
+    def _run_on_batch(self, tensors):
+        handle = self._c
+        count = ctypes.c_size_t()
+        check(lib().px_model_output_count(handle, ctypes.byref(count)))
+        outputs = (ctypes.c_void_p * max(count.value, 1))()
+        check(
+            lib().px_model_predict_on_batch(
+                handle, _data.handles(tensors), len(tensors), outputs, count.value
+            )
+        )
+        return [Tensor(outputs[index]) for index in range(count.value)]
+
+    def compute_output_spec(self, inputs):
+        outputs = self.outputs or []
+        if len(outputs) == 1:
+            return KerasTensor(outputs[0].shape, outputs[0].dtype)
+        return KerasTensor((None,), "float32")
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}>"
+
+
+def _is_input_layer(layer):
+    from ..layers.base import InputLayer
+
+    return isinstance(layer, InputLayer)

@@ -1,0 +1,133 @@
+"""Sequential models: a stack of layers, each feeding the next, written as Keras's
+Sequential config."""
+
+import ctypes
+import json
+
+from .._lib import check, lib
+from ..layers.base import InputLayer, KerasTensor, Layer, dtype_policy
+from ..saving import keras_object
+from .model import Model
+
+__all__ = ["Sequential"]
+
+
+class Sequential(Model):
+    """A stack of layers.
+
+    ```python
+    model = plexus.Sequential([
+        plexus.Input(shape=(28, 28)),
+        plexus.layers.Flatten(),
+        plexus.layers.Dense(128, activation="relu"),
+        plexus.layers.Dense(10),
+    ])
+    ```
+    Without an Input, the model is built on its first `fit` / `predict` from the data's
+    shape. Equivalent to `keras.Sequential`."""
+
+    def __init__(self, layers=None, trainable=True, name=None):
+        self._setup(name=name, trainable=trainable)
+        self._layers = []
+        self._input_layer = None
+        for layer in layers or []:
+            self.add(layer)
+
+    def add(self, layer, rebuild=True):
+        """Appends a layer (or sets the input, for a plexus.Input or InputLayer).
+        Equivalent to `keras.Sequential.add`."""
+        if isinstance(layer, KerasTensor):
+            layer = layer._keras_history[0]
+        if isinstance(layer, InputLayer):
+            if self._layers or self._input_layer is not None:
+                raise ValueError(
+                    "Sequential.add: an Input can only come first (the model already has "
+                    f"{'layers' if self._layers else 'an input'})"
+                )
+            if self._handle is not None:
+                raise ValueError("Sequential.add: the model is built; its input is fixed")
+            self._input_layer = layer
+            return
+        if not isinstance(layer, Layer):
+            raise TypeError(
+                f"Sequential.add: expected a layer, received {type(layer).__name__}: {layer!r}"
+            )
+        if not self._layers and self._input_layer is None and layer._input_batch_shape:
+            batch_shape = layer._input_batch_shape
+            self._input_layer = InputLayer(batch_shape=batch_shape)
+        if self._handle is not None:
+            self._add_to_library(layer)
+            layer._owner = self
+        self._layers.append(layer)
+
+    def _add_to_library(self, layer):
+        if isinstance(layer, Model):
+            raise NotImplementedError(
+                "Sequential.add: a model cannot be added after the Sequential is built"
+            )
+        handle = ctypes.c_void_p()
+        text = json.dumps(layer.get_config()).encode("utf-8")
+        check(lib().px_layer_create(type(layer).__name__.encode(), text, ctypes.byref(handle)))
+        try:
+            check(lib().px_model_add(self._handle, handle))
+        finally:
+            lib().px_layer_release(handle)
+
+    def pop(self, rebuild=True):
+        raise NotImplementedError("plexus.Sequential.pop is not available yet")
+
+    # -- structure --------------------------------------------------------------------------
+
+    @property
+    def layers(self):
+        """The layers, without the input (as Keras 3 lists them)."""
+        return list(self._layers)
+
+    @property
+    def inputs(self):
+        return [self._input_layer.output] if self._input_layer is not None else None
+
+    @property
+    def outputs(self):
+        if self._input_layer is None:
+            return None
+        shape = self._input_layer.batch_shape
+        for layer in self._layers:
+            try:
+                shape = layer.compute_output_shape(shape)
+            except Exception:  # noqa: BLE001 - the C library has the final word
+                return [KerasTensor((None,))]
+        return [KerasTensor(shape)]
+
+    @property
+    def input_shape(self):
+        return self._input_layer.batch_shape if self._input_layer is not None else None
+
+    @property
+    def input_names(self):
+        return [self._input_layer.name if self._input_layer is not None else "input_layer"]
+
+    @property
+    def output_names(self):
+        return [self._layers[-1].name if self._layers else "output"]
+
+    def _has_known_input(self):
+        return self._input_layer is not None
+
+    # -- config -----------------------------------------------------------------------------
+
+    def get_config(self):
+        """Keras's Sequential config."""
+        layers = [layer.serialize() for layer in self._layers]
+        config = {"name": self.name, "trainable": self.trainable, "dtype": dtype_policy(None)}
+        if self._input_layer is not None:
+            layers.insert(0, self._input_layer.serialize())
+            config["build_input_shape"] = list(self._input_layer.batch_shape)
+        config["layers"] = layers
+        return config
+
+    def serialize(self):
+        result = keras_object("keras", "Sequential", self.get_config())
+        if self._input_layer is not None:
+            result["build_config"] = {"input_shape": list(self._input_layer.batch_shape)}
+        return result

@@ -1,0 +1,266 @@
+"""`compile`, `fit`, `evaluate`, `predict` and the `*_on_batch` calls, with Keras's
+signatures, over px_model_compile / _fit / _evaluate / _predict / _train_on_batch."""
+
+import ctypes
+import json
+
+from .. import losses as losses_module
+from .. import metrics as metrics_module
+from .. import optimizers as optimizers_module
+from .._lib import OPTION_OFF, OPTION_ON, FitOptions, check, lib
+from .._progress import ProgressRun, event_mask
+from ..callbacks import CallbackList, History, ProgbarLogger
+from ..saving import serialize_keras_object
+from . import _data
+
+
+def _verbosity(verbose):
+    return 1 if verbose == "auto" else int(verbose)
+
+
+def _object_text(obj, what):
+    """A Keras name or serialized object as the string px_model_compile takes."""
+    if isinstance(obj, str):
+        return obj
+    if isinstance(obj, dict):
+        return json.dumps(obj)
+    if hasattr(obj, "get_config"):
+        return json.dumps(serialize_keras_object(obj))
+    name = getattr(obj, "__name__", None)
+    if name:
+        return name
+    raise TypeError(f"compile: cannot use {obj!r} as {what}; pass a name or a Plexus object")
+
+
+def _unsupported(**arguments):
+    given = [name for name, value in arguments.items() if value is not None]
+    if given:
+        raise NotImplementedError(f"plexus: {', '.join(given)} not supported yet")
+
+
+class Trainer:
+    """The training half of plexus.Model."""
+
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
+                weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
+                jit_compile="auto", auto_scale_loss=True):  # fmt: skip
+        """Configures training: an optimizer and a loss (names or plexus.optimizers /
+        plexus.losses objects) and metrics ("accuracy", plexus.metrics objects). The loss
+        applies to every output, and the metrics are computed on every output.
+        Equivalent to `keras.Model.compile`."""
+        _unsupported(loss_weights=loss_weights, weighted_metrics=weighted_metrics)
+        if isinstance(loss, (list, tuple, dict)):
+            values = list(loss.values()) if isinstance(loss, dict) else list(loss)
+            texts = {_object_text(value, "a loss") for value in values}
+            if len(texts) != 1:
+                raise NotImplementedError(
+                    "plexus: one loss for all outputs; different losses per output are not "
+                    "supported yet"
+                )
+            loss = values[0]
+        if isinstance(metrics, dict):
+            metrics = [
+                metric
+                for entry in metrics.values()
+                for metric in (entry if isinstance(entry, (list, tuple)) else [entry])
+            ]
+        metric_texts = [_object_text(m, "a metric") for m in (metrics or [])]
+        metric_texts = list(dict.fromkeys(metric_texts))
+        metric_array = (ctypes.c_char_p * max(len(metric_texts), 1))(
+            *[text.encode("utf-8") for text in metric_texts]
+        )
+        check(
+            lib().px_model_compile(
+                self._c,
+                _object_text(optimizer, "an optimizer").encode("utf-8"),
+                None if loss is None else _object_text(loss, "a loss").encode("utf-8"),
+                metric_array if metric_texts else None,
+                len(metric_texts),
+            )
+        )
+        self.optimizer = optimizers_module.get(optimizer)
+        self.loss = losses_module.get(loss) if loss is not None else None
+        self.compiled_metrics = [metrics_module.get(m) for m in (metrics or [])]
+        self.compiled = True
+
+    # -- callbacks --------------------------------------------------------------------------
+
+    def _callback_list(self, callbacks, verbose, epochs, steps):
+        """The hooks to tell, or None when nothing listens (the C call then gets no progress
+        function and runs without a round trip into Python per batch)."""
+        callbacks = list(callbacks or [])
+        if verbose and not any(isinstance(c, ProgbarLogger) for c in callbacks):
+            callbacks.append(ProgbarLogger())
+        if not callbacks:
+            return None
+        return CallbackList(callbacks, model=self, verbose=verbose, epochs=epochs, steps=steps)
+
+    # -- fit --------------------------------------------------------------------------------
+
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_batch_size=None, validation_freq=1):  # fmt: skip
+        """Trains the model on NumPy arrays `x` (one per input: an array, a list, or a dict by
+        input name) and `y` (one per output). Returns a History whose `.history` maps
+        "loss", the metrics and their "val_" forms to one value per epoch.
+        Equivalent to `keras.Model.fit`."""
+        _unsupported(
+            class_weight=class_weight,
+            sample_weight=sample_weight,
+            steps_per_epoch=steps_per_epoch,
+            validation_steps=validation_steps,
+            validation_batch_size=validation_batch_size,
+        )
+        if validation_freq != 1:
+            raise NotImplementedError("plexus: validation_freq other than 1 not supported yet")
+        if shuffle not in (True, False):
+            raise NotImplementedError(f"plexus: shuffle={shuffle!r} not supported yet")
+        verbose = _verbosity(verbose)
+        xs = _data.to_tensors(x, self.input_names, "fit: x")
+        ys = _data.to_tensors(y, self.output_names, "fit: y")
+        options = FitOptions()
+        options.struct_size = ctypes.sizeof(FitOptions)
+        options.verbose = 0  # the bar is drawn here, from the progress events
+        options.batch_size = batch_size or 0
+        options.epochs = epochs
+        options.initial_epoch = initial_epoch
+        options.validation_split = validation_split or 0.0
+        options.shuffle = OPTION_ON if shuffle else OPTION_OFF
+        keep = [xs, ys]
+        if validation_data is not None:
+            if len(validation_data) == 3 and validation_data[2] is not None:
+                raise NotImplementedError("plexus: validation sample weights not supported yet")
+            vx = _data.to_tensors(validation_data[0], self.input_names, "fit: validation x")
+            vy = _data.to_tensors(validation_data[1], self.output_names, "fit: validation y")
+            vx_handles, vy_handles = _data.handles(vx), _data.handles(vy)
+            keep += [vx, vy, vx_handles, vy_handles]
+            options.validation_x = ctypes.cast(vx_handles, ctypes.POINTER(ctypes.c_void_p))
+            options.validation_x_count = len(vx)
+            options.validation_y = ctypes.cast(vy_handles, ctypes.POINTER(ctypes.c_void_p))
+            options.validation_y_count = len(vy)
+        samples = xs[0].shape[0] if xs[0].shape else 0
+        split = options.validation_split if validation_data is None else 0.0
+        train = samples - int(samples * split)
+        steps = -(-train // (batch_size or 32)) if train else 0
+        hooks = self._callback_list(callbacks, verbose, epochs, steps)
+        options.event_mask = event_mask(hooks) if hooks is not None else 0
+        user_history = next(
+            (c for c in (hooks.callbacks if hooks else []) if isinstance(c, History)), None
+        )
+        self._stop_training = False
+        history_handle = ctypes.c_void_p()
+        handle = self._c
+        with ProgressRun(self, hooks) as run:
+            status = lib().px_model_fit(
+                handle, _data.handles(xs), len(xs), _data.handles(ys), len(ys),
+                ctypes.byref(options), run.function, run.user, ctypes.byref(history_handle),
+            )  # fmt: skip
+        # Read (and release) what the call made before raising what a hook raised.
+        logs = _data.read_logs(history_handle.value) if history_handle.value else {}
+        run.raise_error()
+        check(status)
+        del keep
+        if user_history is not None:
+            history = user_history
+        else:
+            history = History()
+            history.set_model(self)
+            history.history = logs
+            lengths = [len(values) for values in logs.values()]
+            history.epoch = list(range(initial_epoch, initial_epoch + max(lengths, default=0)))
+        history.set_params({"verbose": verbose, "epochs": epochs, "steps": steps})
+        self.history = history
+        return history
+
+    # -- evaluate ---------------------------------------------------------------------------
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
+                 steps=None, callbacks=None, return_dict=False, **kwargs):  # fmt: skip
+        """The loss and metrics on `x`, `y`: a scalar (the loss alone), a list (loss first),
+        or a dict with `return_dict=True`. Equivalent to `keras.Model.evaluate`."""
+        _unsupported(sample_weight=sample_weight, steps=steps)
+        if kwargs:
+            raise TypeError(f"Invalid keyword arguments: {sorted(kwargs)}")
+        verbose = _verbosity(verbose)
+        xs = _data.to_tensors(x, self.input_names, "evaluate: x")
+        ys = _data.to_tensors(y, self.output_names, "evaluate: y")
+        samples = xs[0].shape[0] if xs[0].shape else 0
+        hooks = self._callback_list(callbacks, verbose, 1, -(-samples // (batch_size or 32)))
+        logs_handle = ctypes.c_void_p()
+        handle = self._c
+        with ProgressRun(self, hooks) as run:
+            status = lib().px_model_evaluate(
+                handle, _data.handles(xs), len(xs), _data.handles(ys), len(ys), batch_size or 0,
+                run.function, run.user, ctypes.byref(logs_handle),
+            )  # fmt: skip
+        logs = _data.read_logs(logs_handle.value) if logs_handle.value else {}
+        run.raise_error()
+        check(status)
+        return _results(_data.last_values(logs), return_dict)
+
+    # -- predict ----------------------------------------------------------------------------
+
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        """The model's outputs for `x` as NumPy arrays (a list for several outputs).
+        Equivalent to `keras.Model.predict`."""
+        _unsupported(steps=steps)
+        verbose = _verbosity(verbose)
+        xs = _data.to_tensors(x, self.input_names, "predict: x")
+        samples = xs[0].shape[0] if xs[0].shape else 0
+        hooks = self._callback_list(callbacks, verbose, 1, -(-samples // (batch_size or 32)))
+        handle = self._c
+        count = ctypes.c_size_t()
+        check(lib().px_model_output_count(handle, ctypes.byref(count)))
+        outputs = (ctypes.c_void_p * max(count.value, 1))()
+        with ProgressRun(self, hooks) as run:
+            status = lib().px_model_predict(
+                handle, _data.handles(xs), len(xs), batch_size or 0, run.function, run.user,
+                outputs, count.value,
+            )  # fmt: skip
+        from ..tensor import Tensor
+
+        tensors = [Tensor(outputs[i]) for i in range(count.value) if outputs[i]]
+        run.raise_error()
+        check(status)
+        arrays = [tensor.numpy() for tensor in tensors]
+        return arrays[0] if len(arrays) == 1 else arrays
+
+    def predict_on_batch(self, x):
+        """The outputs for one batch, as NumPy arrays. Equivalent to
+        `keras.Model.predict_on_batch`."""
+        tensors = _data.to_tensors(x, self.input_names, "predict_on_batch: x")
+        arrays = [t.numpy() for t in self._run_on_batch(tensors)]
+        return arrays[0] if len(arrays) == 1 else arrays
+
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
+                       return_dict=False):  # fmt: skip
+        """One optimizer step on one batch; returns the loss (and metrics) like `evaluate`.
+        Equivalent to `keras.Model.train_on_batch`."""
+        _unsupported(sample_weight=sample_weight, class_weight=class_weight)
+        xs = _data.to_tensors(x, self.input_names, "train_on_batch: x")
+        ys = _data.to_tensors(y, self.output_names, "train_on_batch: y")
+        logs_handle = ctypes.c_void_p()
+        check(
+            lib().px_model_train_on_batch(
+                self._c, _data.handles(xs), len(xs), _data.handles(ys), len(ys),
+                ctypes.byref(logs_handle),
+            )
+        )  # fmt: skip
+        logs = _data.last_values(_data.read_logs(logs_handle.value))
+        return _results(logs, return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        """The loss (and metrics) on one batch, without training. Equivalent to
+        `keras.Model.test_on_batch`."""
+        _unsupported(sample_weight=sample_weight)
+        xs = _data.to_tensors(x, self.input_names, "test_on_batch: x")
+        samples = xs[0].shape[0] if xs[0].shape else 1
+        return self.evaluate(x, y, batch_size=max(samples, 1), verbose=0, return_dict=return_dict)
+
+
+def _results(logs, return_dict):
+    if return_dict:
+        return logs
+    values = list(logs.values())
+    return values[0] if len(values) == 1 else values
