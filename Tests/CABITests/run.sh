@@ -4,8 +4,9 @@
 #   - the ABI baselines: the exported px_ symbols (baseline/symbols.txt) and the layout of every
 #     struct and constant (layout_probe.c, baseline/layout.txt) are what they were, and match
 #     include/plexus.h;
-#   - test_abi.c and test_sweep.c (a hostile caller of every function of plexus.h, then the happy
-#     paths), compiled against include/ alone; test_sweep once per section, in a process each;
+#   - test_abi.c and test_sweep (sweep/*.c: a hostile caller of every function of plexus.h,
+#     then the happy paths), compiled against include/ alone; test_sweep once per section, in a
+#     process each;
 #   - test_sweep under valgrind (memcheck: no invalid access, no definite leak) and under
 #     AddressSanitizer (the C client instrumented; the Swift library is not);
 #   - bindings/c/examples/train_mlp.c builds, and trains one epoch on 2,000 images.
@@ -36,6 +37,7 @@ report() {  # report STATUS DESCRIPTION [LOG]: "ok - ..." when STATUS is 0, else
 skip() { echo "ok - $1 # SKIP $2"; }
 
 strict=(-std=c99 -Wall -Wextra -Wpedantic -Werror -Iinclude)
+sweep=("$tests"/sweep/*.c)  # test_sweep: main.c, support.c and a file per section (sweep.h)
 
 # ---------------------------------------------------------------------------------------------
 # Headers
@@ -154,16 +156,17 @@ grep -vE '^(px_|\$s|_edata$|_end$|__bss_start$|_init$|_fini$)' "$work/exports" >
 [[ ! -s $work/foreign ]]
 report $? "the library exports no C symbol besides px_ ones (and Swift's own)" "$work/log"
 
-# test_sweep.c must call every function of the header (a new function needs its hostile tests).
+# test_sweep (sweep/) must call every function of the header (a new function needs its hostile
+# tests).
 for name in $(cat "$work/declared"); do
-  grep -qE "\b$name\(" $tests/test_sweep.c || echo "  $name"
+  grep -rqE "\b$name\(" $tests/sweep || echo "  $name"
 done >"$work/uncalled"
 {
-  echo "test_sweep.c never calls:"
+  echo "test_sweep (Tests/CABITests/sweep/) never calls:"
   cat "$work/uncalled"
 } >"$work/log"
 [[ ! -s $work/uncalled ]]
-report $? "test_sweep.c calls every function of include/plexus.h" "$work/log"
+report $? "test_sweep (sweep/) calls every function of include/plexus.h" "$work/log"
 
 # ---------------------------------------------------------------------------------------------
 # ABI baselines: struct layout and constants
@@ -233,11 +236,11 @@ if [[ -x $work/test_abi ]]; then
 fi
 
 # ---------------------------------------------------------------------------------------------
-# test_sweep.c: each section in a process of its own, so that a crash or a hang in one does not
-# hide the results of the others
+# test_sweep (sweep/*.c): each section in a process of its own, so that a crash or a hang in one
+# does not hide the results of the others
 # ---------------------------------------------------------------------------------------------
-gcc "${strict[@]}" -g $tests/test_sweep.c -o "$work/test_sweep" "${link[@]}" >"$work/log" 2>&1
-report $? "test_sweep.c compiles against include/ alone" "$work/log"
+gcc "${strict[@]}" -g "${sweep[@]}" -o "$work/test_sweep" "${link[@]}" >"$work/log" 2>&1
+report $? "test_sweep (sweep/*.c) compiles against include/ alone" "$work/log"
 if [[ -x $work/test_sweep ]]; then
   : >"$work/sweep.out"
   for section in $("$work/test_sweep" --list); do
@@ -278,7 +281,7 @@ if ! command -v valgrind >/dev/null; then
 elif [[ -x $work/test_sweep ]]; then
   mkdir -p "$work/valgrind"
   objcopy --strip-debug "$library" "$work/valgrind/libplexus_c.so" \
-    && gcc -std=c99 -g -gdwarf-4 -Iinclude $tests/test_sweep.c -o "$work/valgrind/test_sweep" \
+    && gcc -std=c99 -g -gdwarf-4 -Iinclude "${sweep[@]}" -o "$work/valgrind/test_sweep" \
       -pthread -lm -L"$work/valgrind" -lplexus_c -Wl,-rpath,"$work/valgrind" >"$work/log" 2>&1
   if [[ $? != 0 ]]; then
     report 1 "test_sweep under valgrind: builds" "$work/log"
@@ -315,7 +318,7 @@ fi
 # sees every block. Leak checking stays on: the Swift runtime's caches are reachable from its
 # globals, so LeakSanitizer reports nothing of theirs and needs no suppression. Where it cannot
 # run at all (under ptrace, in some containers) the run is repeated with detect_leaks=0.
-if gcc -std=c99 -g -fsanitize=address -fno-omit-frame-pointer -Iinclude $tests/test_sweep.c \
+if gcc -std=c99 -g -fsanitize=address -fno-omit-frame-pointer -Iinclude "${sweep[@]}" \
   -o "$work/test_sweep_asan" "${link[@]}" >"$work/log" 2>&1; then
   asan_note=""
   ASAN_OPTIONS=detect_leaks=1:exitcode=98 timeout 300 "$work/test_sweep_asan" \
@@ -341,7 +344,7 @@ if gcc -std=c99 -g -fsanitize=address -fno-omit-frame-pointer -Iinclude $tests/t
   [[ ! -s $work/log ]]
   report $? "test_sweep under AddressSanitizer: no check fails that passes without it" "$work/log"
 else
-  report 1 "test_sweep.c builds with -fsanitize=address" "$work/log"
+  report 1 "test_sweep (sweep/*.c) builds with -fsanitize=address" "$work/log"
 fi
 
 # ---------------------------------------------------------------------------------------------
