@@ -8,7 +8,11 @@ import ctypes
 import numpy as np
 
 from .._lib import check, lib
-from ..tensor import Tensor, convert_to_tensor
+from ..tensor import Tensor, _tensor_from_numpy, convert_to_tensor
+
+# NumPy dtypes that enter a model as they are (floats other than float32 become float32, small
+# integers int32, as Keras's data adapter does).
+_KEPT = {np.dtype(name) for name in ("float32", "int32", "int64", "uint8", "bool")}
 
 
 def _array_like(x):
@@ -18,6 +22,8 @@ def _array_like(x):
 
 
 def _standardize(x):
+    if type(x) is np.ndarray and x.dtype in _KEPT:  # the common case, without conversions
+        return _tensor_from_numpy(x)
     if isinstance(x, Tensor):
         return x if x.dtype not in ("float64", "bfloat16") else convert_to_tensor(x, "float32")
     array = np.asarray(x)

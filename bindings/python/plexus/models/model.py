@@ -257,15 +257,23 @@ class Model(Trainer, Layer):
 
     def _run_on_batch(self, tensors):
         handle = self._c
+        count = self._output_count()
+        outputs = (ctypes.c_void_p * max(count, 1))()
+        check(lib().px_model_predict_on_batch(
+            handle, _data.handles(tensors), len(tensors), outputs, count
+        ))  # fmt: skip
+        return [Tensor(outputs[index]) for index in range(count)]
+
+    def _output_count(self):
+        """The C model's output count, asked once: it never changes after the model is made."""
+        handle = self._c
+        cached = getattr(self, "_output_count_cache", None)
+        if cached is not None and cached[0] == handle:
+            return cached[1]
         count = ctypes.c_size_t()
         check(lib().px_model_output_count(handle, ctypes.byref(count)))
-        outputs = (ctypes.c_void_p * max(count.value, 1))()
-        check(
-            lib().px_model_predict_on_batch(
-                handle, _data.handles(tensors), len(tensors), outputs, count.value
-            )
-        )
-        return [Tensor(outputs[index]) for index in range(count.value)]
+        self._output_count_cache = (handle, count.value)
+        return count.value
 
     def compute_output_spec(self, inputs):
         outputs = self.outputs or []

@@ -11,6 +11,7 @@ from .._lib import OPTION_OFF, OPTION_ON, FitOptions, check, lib
 from .._progress import ProgressRun, event_mask
 from ..callbacks import CallbackList, History, ProgbarLogger
 from ..saving import serialize_keras_object
+from ..tensor import to_numpy_fast
 from . import _data
 
 
@@ -230,7 +231,7 @@ class Trainer:
         """The outputs for one batch, as NumPy arrays. Equivalent to
         `keras.Model.predict_on_batch`."""
         tensors = _data.to_tensors(x, self.input_names, "predict_on_batch: x")
-        arrays = [t.numpy() for t in self._run_on_batch(tensors)]
+        arrays = [to_numpy_fast(t) for t in self._run_on_batch(tensors)]
         return arrays[0] if len(arrays) == 1 else arrays
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
