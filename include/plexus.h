@@ -24,10 +24,13 @@
  * - A model is synchronised per handle: calls on one model from several threads run one at a
  *   time, in some order (training and inference never interleave on one model). Calls on
  *   different models run in parallel. From inside a progress callback, the thread running the
- *   callback may call read-only functions on the model being trained (px_model_get_weight,
- *   px_model_summary, px_model_stop_training ...); px_model_fit, px_model_evaluate,
- *   px_model_predict and px_model_train_on_batch on that model from its own callback fail with
- *   PX_STATUS_INVALID_STATE.
+ *   callback may read the model being trained (px_model_get_weight, px_model_summary ...), set
+ *   its weights and its backend (as Keras's EarlyStopping restores weights) and stop it
+ *   (px_model_stop_training). Calls that run it (fit, evaluate, predict, train_on_batch) or
+ *   change its structure (compile, add, add_input, build) fail there with
+ *   PX_STATUS_INVALID_STATE. A callback's call on another model that another thread is using
+ *   fails with PX_STATUS_INVALID_STATE instead of waiting (the two threads could otherwise
+ *   wait for each other forever).
  * - Progress callbacks run on the thread that called px_model_fit / _evaluate / _predict.
  * - The last-error message is kept per thread.
  */
@@ -154,8 +157,10 @@ PX_API PX_NODISCARD px_status px_config_strict_dispatch(int32_t *out_strict);
 /* A dense, row-major (C-order) n-dimensional array on the host. */
 typedef struct px_tensor px_tensor;
 
-/* Called once when the last reference to a tensor made by px_tensor_create_view is released,
- * on whichever thread released it; `data` and `user` are the values given at creation. */
+/* Called once when nothing uses the memory of a tensor made by px_tensor_create_view any more:
+ * after the last reference to it and to every tensor sharing its memory (px_ops_call's
+ * reshape, expand_dims and squeeze may return one) is released, on whichever thread released
+ * it; `data` and `user` are the values given at creation. */
 typedef void (*px_deleter)(void *data, void *user);
 
 /* Creates a tensor of `dtype` and `shape` (`rank` dims, each >= 0; rank 0 is a scalar) holding a
@@ -209,14 +214,17 @@ PX_API PX_NODISCARD px_status px_tensor_copy_to(
 /* Exports the tensor as DLPack 1.x (`include/dlpack/dlpack.h`), sharing its memory: the
  * consumer owns *out and calls (*out)->deleter(*out) once when done, which drops the reference
  * the export took (the tensor may be released before that). CPU device, byte offset 0, compact
- * row-major strides. bfloat16 exports as kDLBfloat. */
+ * row-major strides. bfloat16 exports as kDLBfloat. Memory Plexus did not allocate (a view, an
+ * import) is exported with DLPACK_FLAG_BITMASK_READ_ONLY set, as its lender may have lent it
+ * read-only. */
 PX_API PX_NODISCARD px_status px_tensor_to_dlpack(
     px_tensor *tensor, struct DLManagedTensorVersioned **out_managed);
 
 /* Imports a DLPack 1.x tensor without copying. On success Plexus owns `managed` and calls its
  * deleter when the last reference to the new tensor is released; on failure the caller still
  * owns it. Accepted: kDLCPU (or kDLCUDAHost) memory, a dtype Plexus has, compact row-major
- * strides (or NULL strides), a data pointer aligned to the element size. Read-only tensors
+ * strides (or NULL strides), a data pointer aligned to the element size (NULL for a tensor with
+ * no elements). Read-only tensors
  * (DLPACK_FLAG_BITMASK_READ_ONLY) are accepted; writing through px_tensor_data is then an error
  * of the caller's. */
 PX_API PX_NODISCARD px_status px_tensor_from_dlpack(
@@ -233,6 +241,8 @@ PX_API PX_NODISCARD px_status px_tensor_from_dlpack_legacy(
 
 /* Runs one op by its keras.ops name on the process's default backend and writes its results as
  * new tensors into `outputs` (capacity handles) and their number into *out_count (NULL allowed).
+ * Ops that only change the shape (reshape, expand_dims, squeeze) may share their input's
+ * memory.
  * `attributes_json` holds the op's keyword arguments as a JSON object, or NULL for none.
  * Names and attributes (broadcasting as NumPy):
  *   unary: negative abs sign square sqrt rsqrt exp expm1 log log1p sin cos tanh sigmoid relu
@@ -240,13 +250,14 @@ PX_API PX_NODISCARD px_status px_tensor_from_dlpack_legacy(
  *   binary: add subtract multiply divide power maximum minimum equal not_equal less less_equal
  *           greater greater_equal logical_and logical_or;  matmul;  where (3 inputs)
  *   reductions {"axis": int | [int] | null, "keepdims": bool}: sum mean max min prod logsumexp;
- *           argmax argmin {"axis": int, "keepdims": bool}
+ *           argmax argmin {"axis": int | null (the flattened tensor), "keepdims": bool}
  *   softmax log_softmax {"axis": int};  clip {"x_min": number, "x_max": number}
- *   shape: reshape {"shape": [int]} (one -1 allowed), transpose {"axes": [int] | null},
+ *   shape: reshape {"newshape": [int]} (one -1 allowed; "shape" is accepted too), transpose {"axes": [int] | null},
  *          expand_dims {"axis": int}, squeeze {"axis": int | [int] | null},
  *          broadcast_to {"shape": [int]}, concatenate / stack (n inputs) {"axis": int},
- *          take {"axis": int} (2 inputs), one_hot {"num_classes": int} (1 input)
- *   cast {"dtype": "float32" | "float64" | "int32" | "int64" | "uint8" | "bool" | "bfloat16"}
+ *          take {"axis": int | null (the flattened tensor)} (2 inputs), one_hot {"num_classes": int} (1 input)
+ *   cast {"dtype": "float32" | "float64" | "int32" | "int64" | "uint8" | "bool"} (bfloat16
+ *          tensors hold data for exchange; no backend computes on them yet)
  * An unknown name or attribute fails with PX_STATUS_INVALID_ARGUMENT naming it. */
 PX_API PX_NODISCARD px_status px_ops_call(
     const char *name, const px_tensor *const *inputs, size_t input_count,
@@ -373,7 +384,8 @@ typedef struct px_progress_event {
   int64_t epoch;         /* 0-based epoch (Keras's numbering); -1 outside fit's epochs */
   int64_t epochs;        /* the epoch count fit was asked for; 0 outside fit */
   int64_t step;          /* 0-based batch index for the batch events, else -1 */
-  int64_t steps;         /* batches per epoch (or per evaluation / prediction); 0 if unknown */
+  int64_t steps;         /* batches per epoch of the call (fit's also during its validation, as
+                            Keras's params["steps"]); 0 if unknown */
   size_t log_count;      /* the logs: names and values, e.g. "loss", "accuracy", "val_loss" */
   const char *const *log_names;
   const double *log_values;
@@ -424,7 +436,7 @@ PX_API PX_NODISCARD px_status px_model_fit(
 PX_API PX_NODISCARD px_status px_model_stop_training(px_model *model);
 
 /* Evaluates the compiled loss and metrics, as Keras's `model.evaluate`; batch_size 0 is 32.
- * *out_logs receives one value per name. */
+ * *out_logs (which must not be NULL) receives one value per name. */
 PX_API PX_NODISCARD px_status px_model_evaluate(
     px_model *model, const px_tensor *const *x, size_t x_count, const px_tensor *const *y,
     size_t y_count, int64_t batch_size, px_progress_fn progress, void *user, px_logs **out_logs);

@@ -78,10 +78,20 @@ public func pxTensorToDlpack(
           }
           managed.deinitialize(count: 1)
           managed.deallocate()
-        }, flags: 0, dl_tensor: tensorView))
+        },
+        // Memory Plexus did not allocate (a view, an import) goes out read-only: the caller
+        // that lent it may have lent it read-only, and Plexus cannot tell.
+        flags: value.buffer.storage.isOwnedByFramework ? 0 : UInt64(DLPACK_FLAG_BITMASK_READ_ONLY),
+        dl_tensor: tensorView))
     out.pointee = managed
   }
 }
+
+/// Where an empty imported tensor points when its producer gave no address (PyTorch exports
+/// empty tensors with NULL data): never read, as the tensor has no elements.
+// Allocated once, never written or freed: safe to share between threads.
+nonisolated(unsafe) private let emptyData = UnsafeMutableRawPointer.allocate(
+  byteCount: 64, alignment: 64)
 
 /// A producer's deleter call, run once when the last reference to the imported memory goes.
 private struct ProducerRelease: @unchecked Sendable {
@@ -94,8 +104,10 @@ private func importable(
 ) throws -> (DType, Shape, UnsafeMutableRawPointer, Int) {
   let device = view.device.device_type
   guard device == kDLCPU || device == kDLCUDAHost else {
-    throw PlexusError.unsupported(
-      op: "\(function) (device type \(device.rawValue))", dtype: .float32, backend: "host memory")
+    throw invalidArgument(
+      function,
+      "the tensor is on DLPack device type \(device.rawValue); Plexus reads host memory "
+        + "(kDLCPU or kDLCUDAHost): copy it to the host first")
   }
   guard let type = dtype(of: view.dtype) else {
     throw invalidArgument(
@@ -128,7 +140,9 @@ private func importable(
           + "compact row-major for shape \(shape); copy it first (numpy.ascontiguousarray)")
     }
   }
-  guard let data = view.data else { throw invalidArgument(function, "data is NULL") }
+  guard let data = view.data ?? (shape.elementCount == 0 ? emptyData : nil) else {
+    throw invalidArgument(function, "data is NULL")
+  }
   guard view.byte_offset <= UInt64(Int.max) else {
     throw invalidArgument(function, "byte_offset \(view.byte_offset) is out of range")
   }
@@ -160,9 +174,10 @@ public func pxTensorFromDlpack(
     let (type, shape, base, bytes) = try importable(managed.pointee.dl_tensor, in: function)
     let deleter = managed.pointee.deleter
     let release = ProducerRelease { deleter?(managed) }
+    // Everything is checked: from here the producer's memory is Plexus's to release.
     let storage = Storage(wrapping: base, byteCount: bytes) { _ in release.run() }
     out.pointee = TensorHandle.make(
-      Tensor(try TensorBuffer(dtype: type, shape: shape, storage: storage)))
+      Tensor(TensorBuffer(dtype: type, shape: shape, uncheckedStorage: storage)))
   }
 }
 
@@ -179,8 +194,9 @@ public func pxTensorFromDlpackLegacy(
     let (type, shape, base, bytes) = try importable(managed.pointee.dl_tensor, in: function)
     let deleter = managed.pointee.deleter
     let release = ProducerRelease { deleter?(managed) }
+    // Everything is checked: from here the producer's memory is Plexus's to release.
     let storage = Storage(wrapping: base, byteCount: bytes) { _ in release.run() }
     out.pointee = TensorHandle.make(
-      Tensor(try TensorBuffer(dtype: type, shape: shape, storage: storage)))
+      Tensor(TensorBuffer(dtype: type, shape: shape, uncheckedStorage: storage)))
   }
 }

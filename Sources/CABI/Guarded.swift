@@ -11,6 +11,8 @@ func guarded(_ function: String = "", _ body: () throws -> Void) -> px_status {
   px_support_set_last_error(nil)
   do {
     try body()
+    // A call made from a progress callback inside the body may have failed and set it.
+    px_support_set_last_error(nil)
     return PX_STATUS_OK
   } catch {
     var message = String(describing: error)

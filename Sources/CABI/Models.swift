@@ -40,7 +40,7 @@ public func pxModelAddInput(
   return guarded(function) {
     let inputShape = try shape(dims, rank: rank, in: function, allowUnknown: true)
     let type = try dtype(dtypeCode, in: function)
-    try ModelHandle.withModel(model, in: function) { model in
+    try ModelHandle.withMutableModel(model, in: function) { model in
       let sequential = try sequential(model, in: function)
       guard sequential.input == nil, sequential.layers.isEmpty else {
         throw PlexusError.invalidState(
@@ -60,7 +60,7 @@ public func pxModelAdd(_ model: OpaquePointer?, _ layer: OpaquePointer?) -> px_s
   let function = "px_model_add"
   return guarded(function) {
     let box = try LayerHandle.box(layer, in: function)
-    try ModelHandle.withModel(model, in: function) { model in
+    try ModelHandle.withMutableModel(model, in: function) { model in
       let sequential = try sequential(model, in: function)
       guard box.layer !== sequential else {
         throw invalidArgument(function, "a model cannot be added to itself")
@@ -120,7 +120,13 @@ public func pxModelBuild(_ model: OpaquePointer?, _ dims: UnsafePointer<Int64>?,
   let function = "px_model_build"
   return guarded(function) {
     let inputShape = try shape(dims, rank: rank, in: function, allowUnknown: true)
-    try ModelHandle.withModel(model, in: function) { model in
+    try ModelHandle.withMutableModel(model, in: function) { model in
+      if model.built, let built = model.buildShape, built != inputShape {
+        throw PlexusError.invalidState(
+          context: function,
+          message: "model '\(model.name)' is built for inputs of shape \(built), not "
+            + "\(inputShape)")
+      }
       try model.buildIfNeeded([inputShape])
     }
   }

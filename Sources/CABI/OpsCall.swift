@@ -154,11 +154,20 @@ private func run(_ name: String, _ inputs: [Tensor], _ arguments: inout OpArgume
     return try Ops.where(inputs[0], inputs[1], inputs[2])
   case "argmax", "argmin":
     try arity(1)
-    let axis = try arguments.int("axis", -1)
+    // keras.ops: axis None (the default) searches the flattened tensor.
+    let axis = try arguments.axes("axis")
     let keep = try arguments.bool("keepdims")
-    return name == "argmax"
-      ? try Ops.argmax(inputs[0], axis: axis, keepDims: keep)
-      : try Ops.argmin(inputs[0], axis: axis, keepDims: keep)
+    guard axis == nil || axis?.count == 1 else {
+      throw PlexusError.invalidArgument(
+        context: "px_ops_call '\(name)'", message: "'axis' must be one integer or null")
+    }
+    let x = axis == nil ? try Ops.reshape(inputs[0], [-1]) : inputs[0]
+    let found =
+      name == "argmax"
+      ? try Ops.argmax(x, axis: axis?.first ?? 0, keepDims: keep)
+      : try Ops.argmin(x, axis: axis?.first ?? 0, keepDims: keep)
+    guard axis == nil, keep else { return found }
+    return try Ops.reshape(found, Shape(Array(repeating: 1, count: inputs[0].rank)))
   case "softmax", "log_softmax":
     try arity(1)
     let axis = try arguments.int("axis", -1)
@@ -170,7 +179,9 @@ private func run(_ name: String, _ inputs: [Tensor], _ arguments: inout OpArgume
       inputs[0], min: try arguments.double("x_min"), max: arguments.double("x_max"))
   case "reshape":
     try arity(1)
-    return try Ops.reshape(inputs[0], Shape(try arguments.ints("shape")))
+    // keras.ops.reshape names it `newshape`; `shape` is accepted too.
+    let key = arguments.values["newshape"] != nil ? "newshape" : "shape"
+    return try Ops.reshape(inputs[0], Shape(try arguments.ints(key)))
   case "transpose":
     try arity(1)
     return try Ops.transpose(inputs[0], permutation: try arguments.axes("axes"))
@@ -189,7 +200,15 @@ private func run(_ name: String, _ inputs: [Tensor], _ arguments: inout OpArgume
       ? try Ops.stack(inputs, axis: axis) : try Ops.concatenate(inputs, axis: axis)
   case "take":
     try arity(2)
-    return try Ops.take(inputs[0], inputs[1], axis: try arguments.int("axis", 0))
+    // keras.ops: axis None (the default) takes from the flattened tensor.
+    guard let axis = try arguments.axes("axis") else {
+      return try Ops.take(Ops.reshape(inputs[0], [-1]), inputs[1], axis: 0)
+    }
+    guard axis.count == 1, let first = axis.first else {
+      throw PlexusError.invalidArgument(
+        context: "px_ops_call 'take'", message: "'axis' must be one integer or null")
+    }
+    return try Ops.take(inputs[0], inputs[1], axis: first)
   case "one_hot":
     try arity(1)
     return try Ops.oneHot(inputs[0], depth: try arguments.int("num_classes"))
@@ -226,6 +245,10 @@ public func pxOpsCall(
     var arguments = try OpArguments(op: op, json: attributesJSON, function: function)
     let result = try run(op, tensors, &arguments)
     try arguments.finish()
+    guard result.rank <= Int(PX_MAX_RANK) else {
+      throw invalidArgument(
+        function, "'\(op)' would make a tensor of rank \(result.rank), over PX_MAX_RANK")
+    }
     array[0] = TensorHandle.make(result)
     outCount?.pointee = 1
   }

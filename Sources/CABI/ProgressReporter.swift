@@ -49,6 +49,8 @@ final class ProgressReporter: Callback {
           epochs: Int64(epochs), step: Int64(step ?? -1), steps: Int64(steps),
           log_count: names.count, log_names: namePointers.baseAddress,
           log_values: valuePointers.baseAddress)
+        _ = px_support_callback_depth(1)
+        defer { _ = px_support_callback_depth(-1) }
         return progress(&event, user)
       }
     }

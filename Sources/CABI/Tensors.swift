@@ -92,11 +92,13 @@ public func pxTensorCreateView(
         function, "data \(data) is not aligned to \(dtype)'s \(dtype.byteSize) bytes")
     }
     let release = deleter.map { Deleter(function: $0, user: user) }
+    // Everything is checked: from here the memory is Plexus's to let go (a deleter must never
+    // run on a failure path, where the caller still owns it).
     let storage = Storage(wrapping: data, byteCount: bytes) { base in
       release?.function(base, release?.user)
     }
     out.pointee = TensorHandle.make(
-      Tensor(try TensorBuffer(dtype: dtype, shape: shape, storage: storage)))
+      Tensor(TensorBuffer(dtype: dtype, shape: shape, uncheckedStorage: storage)))
   }
 }
 

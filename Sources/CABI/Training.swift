@@ -23,7 +23,7 @@ public func pxModelCompile(
       if let name = value.stringValue { return name }
       return try Metric.fromConfig(value)
     }
-    try ModelHandle.withModel(model, in: function) { model in
+    try ModelHandle.withMutableModel(model, in: function) { model in
       try model.compile(optimizer: optimizer, loss: loss, metrics: chosen)
     }
   }
@@ -91,10 +91,10 @@ public func pxModelFit(
         function, "options->epochs is \(options.epochs); expected 0 (for 1) or a positive count")
     }
     let epochs = options.epochs == 0 ? 1 : Int(options.epochs)
-    guard options.initial_epoch >= 0, options.initial_epoch < Int64(epochs) else {
+    guard options.initial_epoch >= 0, options.initial_epoch <= Int64(epochs) else {
       throw invalidArgument(
         function,
-        "options->initial_epoch is \(options.initial_epoch); expected 0 ..< epochs (\(epochs))")
+        "options->initial_epoch is \(options.initial_epoch); expected 0 ... epochs (\(epochs))")
     }
     let split = options.validation_split
     guard split.isFinite, split >= 0, split < 1 else {
@@ -166,10 +166,15 @@ public func pxModelEvaluate(
   }
 }
 
-/// Writes `tensors` as new handles into a caller array of `capacity`.
+/// Writes `tensors` as new handles into a caller array of `capacity` handles.
 private func writeOutputs(
-  _ tensors: [Tensor], _ outputs: UnsafeMutablePointer<OpaquePointer?>, in function: String
-) {
+  _ tensors: [Tensor], _ outputs: UnsafeMutablePointer<OpaquePointer?>, capacity: Int,
+  in function: String
+) throws {
+  guard tensors.count <= capacity else {
+    throw invalidArgument(
+      function, "capacity \(capacity) is less than the \(tensors.count) outputs made")
+  }
   for (index, tensor) in tensors.enumerated() { outputs[index] = TensorHandle.make(tensor) }
 }
 
@@ -204,7 +209,7 @@ public func pxModelPredict(
       let reporter = ProgressReporter(progress, user: user, handle: handle, isFit: false)
       return try model.predict(inputs, batchSize: batch, callbacks: [reporter])
     }
-    writeOutputs(results, array, in: function)
+    try writeOutputs(results, array, capacity: capacity, in: function)
   }
 }
 
@@ -225,7 +230,7 @@ public func pxModelPredictOnBatch(
       return try model.predict(
         inputs, batchSize: Swift.max(1, inputs.first?.shape.dims.first ?? 1))
     }
-    writeOutputs(results, array, in: function)
+    try writeOutputs(results, array, capacity: capacity, in: function)
   }
 }
 

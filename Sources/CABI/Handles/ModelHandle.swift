@@ -1,4 +1,5 @@
 import BackendProtocol
+import CPlexusSupport
 import Plexus
 
 /// What a `px_model` handle holds: the model, the lock that runs its calls one at a time, and
@@ -30,12 +31,45 @@ final class ModelHandle: @unchecked Sendable {
     return box
   }
 
-  /// Runs `body` on the model of `handle`, holding its lock.
+  /// Runs `body` holding the model's lock. Inside a progress callback the lock is only taken
+  /// when free: waiting there for a model another thread holds could wait forever (that
+  /// thread's callback may be waiting for this thread's model).
+  private func locked<Result>(in function: String, _ body: () throws -> Result) throws -> Result {
+    guard px_support_callback_depth(0) > 0 else { return try lock.withLock(body) }
+    guard let result = try lock.withLockIfFree(body) else {
+      throw PlexusError.invalidState(
+        context: function,
+        message: "model '\(model.name)' is busy in a call on another thread; a progress "
+          + "callback may not wait for it (both threads could wait forever)")
+    }
+    return result
+  }
+
+  /// Runs `body` on the model of `handle` to read it, holding its lock.
   static func withModel<Result>(
     _ handle: OpaquePointer?, in function: String, _ body: (Model) throws -> Result
   ) throws -> Result {
     let box = try box(handle, in: function)
-    return try box.lock.withLock { try body(box.model) }
+    return try box.locked(in: function) { try body(box.model) }
+  }
+
+  /// Runs `body` on the model of `handle` to change its structure (compile, add a layer or an
+  /// input, build), refusing from inside the model's own progress callback: the running call
+  /// would go on with a model changed under it. Weights and the backend may change there (as
+  /// Keras's EarlyStopping restores weights, and a callback may switch backends per epoch).
+  static func withMutableModel<Result>(
+    _ handle: OpaquePointer?, in function: String, _ body: (Model) throws -> Result
+  ) throws -> Result {
+    let box = try box(handle, in: function)
+    return try box.locked(in: function) {
+      if let running = box.runningCall {
+        throw PlexusError.invalidState(
+          context: function,
+          message: "model '\(box.model.name)' is running \(running) (this is its progress "
+            + "callback); change it after the call returns")
+      }
+      return try body(box.model)
+    }
   }
 
   /// Runs a call that trains or runs the model (fit, evaluate, predict, train_on_batch),
@@ -44,7 +78,7 @@ final class ModelHandle: @unchecked Sendable {
     _ handle: OpaquePointer?, in function: String, _ body: (Model, ModelHandle) throws -> Result
   ) throws -> Result {
     let box = try box(handle, in: function)
-    return try box.lock.withLock {
+    return try box.locked(in: function) {
       if let running = box.runningCall {
         throw PlexusError.invalidState(
           context: function,

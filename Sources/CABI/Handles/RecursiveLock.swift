@@ -27,4 +27,12 @@ final class RecursiveLock: @unchecked Sendable {
     defer { pthread_mutex_unlock(mutex) }
     return try body()
   }
+
+  /// Runs `body` holding the lock if it is free (or already this thread's); nil when another
+  /// thread holds it.
+  func withLockIfFree<Result>(_ body: () throws -> Result) rethrows -> Result? {
+    guard pthread_mutex_trylock(mutex) == 0 else { return nil }
+    defer { pthread_mutex_unlock(mutex) }
+    return try body()
+  }
 }

@@ -19,3 +19,10 @@ void px_support_set_last_error(const char *message) {
   if (length > 0) memcpy(last_error, message, length);
   last_error[length] = '\0';
 }
+
+static _Thread_local int callback_depth;
+
+int px_support_callback_depth(int delta) {
+  callback_depth += delta;
+  return callback_depth;
+}

@@ -191,7 +191,7 @@ open class Layer: SequentialComponent {
   /// Builds the layer for `shapes` (one per input, with the batch axis; -1 for an unknown
   /// size) unless it is built, once however many threads call it at the same time.
   /// Equivalent to Keras's `layer.build(input_shape)` on an unbuilt layer.
-  public func buildIfNeeded(_ shapes: [Shape]) throws {
+  package func buildIfNeeded(_ shapes: [Shape]) throws {
     guard !built else { return }
     for shape in shapes {
       // -1 is the one spelling of an unknown size (Keras's None); anything below is an error,

@@ -84,8 +84,15 @@ public final class SparseCategoricalCrossentropy: Loss {
     guard yTrue.dtype.isInteger, let classes = predictionShape.dims.last, classes >= 0 else {
       return  // the dtype and shape errors come from the first step, with the batch's shapes
     }
-    for label in try Ops.cast(yTrue, to: .int64).scalars(Int64.self)
-    where label < 0 || label >= Int64(classes) {
+    // Read on the host, with no op: this runs before the model's backend is in scope.
+    let labels: [Int64] =
+      switch yTrue.dtype {
+      case .int32: try yTrue.scalars(Int32.self).map(Int64.init)
+      case .int64: try yTrue.scalars(Int64.self)
+      case .uint8: try yTrue.scalars(UInt8.self).map(Int64.init)
+      default: []
+      }
+    if let label = labels.first(where: { $0 < 0 || $0 >= Int64(classes) }) {
       throw labelError(Int(label), classes: classes)
     }
   }

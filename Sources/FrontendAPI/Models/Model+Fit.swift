@@ -50,8 +50,7 @@ extension Model {
     if let validationData {
       // Checked before the first step, so that a mismatch does not surface after an epoch of
       // training.
-      try Self.requireSampleShapes(validationData.0, like: x, "validation inputs", context)
-      try Self.requireSampleShapes(validationData.1, like: y, "validation targets", context)
+      try requireValidationData(validationData.0, validationData.1, like: x, y, context)
       validation = try BatchSource(
         inputs: validationData.0, targets: validationData.1, batchSize: batchSize, context: context)
     } else if validationSplit > 0 {
@@ -111,27 +110,35 @@ extension Model {
     return logs
   }
 
-  /// Fails unless `tensors` match `reference` one for one in dtype and per-sample shape.
-  private static func requireSampleShapes(
-    _ tensors: [Tensor], like reference: [Tensor], _ what: String, _ context: String
+  /// Fails unless validation data has a tensor per input and output, each input of the model's
+  /// rank with its known sizes (`-1` in the model's input is any size). Targets' shapes and
+  /// dtypes are the loss's to check (Keras casts labels and accepts `(n,)` for `(n, 1)`).
+  private func requireValidationData(
+    _ inputs: [Tensor], _ targets: [Tensor], like x: [Tensor], _ y: [Tensor], _ context: String
   ) throws {
-    guard tensors.count == reference.count else {
+    guard inputs.count == x.count, targets.count == y.count else {
       throw PlexusError.invalidArgument(
         context: context,
-        message: "\(what): expected \(reference.count) tensors, received \(tensors.count)")
+        message: "validation data has \(inputs.count) inputs and \(targets.count) targets; the "
+          + "training data \(x.count) and \(y.count)")
     }
-    for (index, (tensor, model)) in zip(tensors, reference).enumerated() {
-      guard tensor.rank == model.rank, tensor.shape.dims.dropFirst() == model.shape.dims.dropFirst()
-      else {
+    let declared: [Shape]
+    if let graph {
+      declared = graph.inputs.map(\.shape)
+    } else if let input = (self as? Sequential)?.input {
+      declared = [input.shape]
+    } else {
+      declared = []  // a subclass: its first call checks the shapes
+    }
+    for (index, tensor) in inputs.enumerated() where index < declared.count {
+      let shape = declared[index]
+      let matches =
+        tensor.rank == shape.rank
+        && zip(tensor.shape.dims, shape.dims).dropFirst().allSatisfy { $1 < 0 || $0 == $1 }
+      guard matches else {
         throw PlexusError.shapeMismatch(
-          context: "\(context) \(what)[\(index)]",
-          expected: "(n, \(model.shape.dims.dropFirst().map(String.init).joined(separator: ", ")))"
-            + " like the training data", received: "\(tensor.shape)")
-      }
-      guard tensor.dtype == model.dtype else {
-        throw PlexusError.dtypeMismatch(
-          context: "\(context) \(what)[\(index)]", expected: "\(model.dtype)",
-          received: "\(tensor.dtype)")
+          context: "\(context) validation input \(index)", expected: "\(shape) (the model's input)",
+          received: "\(tensor.shape)")
       }
     }
   }
@@ -140,7 +147,8 @@ extension Model {
   /// model for the inputs' shapes first when it is not built).
   private func validateTargets(_ targets: [Tensor], inputs: [Tensor], loss: Loss) throws {
     let sampleShapes = inputs.map { Shape([-1] + $0.shape.dims.dropFirst()) }
-    try buildIfNeeded(sampleShapes)
+    // On the model's backend, as the first step would build it (its initializers are ops).
+    try withModelBackend { try buildIfNeeded(sampleShapes) }
     let predictionShapes: [Shape]
     if let graph {
       predictionShapes = graph.outputs.map(\.shape)

@@ -72,7 +72,7 @@ open class Model: Layer {
   }
 
   /// The number of inputs the model takes.
-  public var inputCount: Int { graph?.inputs.count ?? 1 }
+  package var inputCount: Int { graph?.inputs.count ?? 1 }
 
   /// The number of outputs the model produces.
   public var outputCount: Int { graph?.outputs.count ?? 1 }

@@ -35,9 +35,9 @@ public final class Sequential: Model {
   /// Appends a layer (or sets the input, when the model has no layers yet).
   /// Equivalent to Keras's `Sequential.add`.
   public func add(_ component: any SequentialComponent) throws {
-    if component is Input, !containedLayers.isEmpty {
+    if component is Input, !containedLayers.isEmpty || input != nil {
       throw PlexusError.invalidArgument(
-        context: "Sequential '\(name)'", message: "an Input can only come first")
+        context: "Sequential '\(name)'", message: "an Input can only come first, once")
     }
     if let layer = component as? Layer, layer.contains(self) {
       // A model inside itself would recurse through every call, build and weight walk until

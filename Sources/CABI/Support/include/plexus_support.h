@@ -15,6 +15,10 @@ extern "C" {
  * NULL clears it. Hidden: not part of the exported ABI. */
 __attribute__((visibility("hidden"))) void px_support_set_last_error(const char *message);
 
+/* How many progress callbacks this thread is inside (Plexus called the caller, which called
+ * back in); `delta` +1 on entry, -1 on exit. Returns the new depth. Hidden. */
+__attribute__((visibility("hidden"))) int px_support_callback_depth(int delta);
+
 #ifdef __cplusplus
 }
 #endif
