@@ -51,6 +51,23 @@ def test_predict_returns_numpy_of_the_output_shape():
     assert isinstance(called, plexus.Tensor) and called.shape == (5, 3)
 
 
+def test_predict_on_batch_agrees_with_predict_on_every_path():
+    # One small float32 array takes the copying fast path; float64, a non-contiguous view, a
+    # large batch and a two-output model take the general one: all must agree with predict.
+    x, _ = blobs(samples=70)
+    model = compiled_mlp()
+    expected = model.predict(x, batch_size=70, verbose=0)
+    for batch in (x[:1], x[:1].astype(np.float64), np.asfortranarray(x[:6]), x):
+        got = model.predict_on_batch(batch)
+        assert isinstance(got, np.ndarray) and got.dtype == np.float32
+        np.testing.assert_allclose(got, expected[: len(batch)], rtol=1e-5, atol=1e-6)
+    assert model.predict_on_batch(x[:0]).shape == (0, 3)
+    towers = two_towers()
+    inputs, _ = tower_data(samples=4)
+    outputs = towers.predict_on_batch(inputs)
+    assert isinstance(outputs, list) and len(outputs) == 2
+
+
 def test_train_and_test_on_batch():
     x, y = blobs(samples=64)
     model = compiled_mlp()

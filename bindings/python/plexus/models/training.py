@@ -4,6 +4,8 @@ signatures, over px_model_compile / _fit / _evaluate / _predict / _train_on_batc
 import ctypes
 import json
 
+import numpy as np
+
 from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers as optimizers_module
@@ -12,7 +14,7 @@ from .._progress import ProgressRun, event_mask
 from ..callbacks import CallbackList, History, ProgbarLogger
 from ..saving import serialize_keras_object
 from ..tensor import to_numpy_fast
-from . import _data
+from . import _data, _fast_batch
 
 
 def _verbosity(verbose):
@@ -230,6 +232,10 @@ class Trainer:
     def predict_on_batch(self, x):
         """The outputs for one batch, as NumPy arrays. Equivalent to
         `keras.Model.predict_on_batch`."""
+        if type(x) is np.ndarray:
+            result = _fast_batch.predict_small(self, x)
+            if result is not None:
+                return result
         tensors = _data.to_tensors(x, self.input_names, "predict_on_batch: x")
         arrays = [to_numpy_fast(t) for t in self._run_on_batch(tensors)]
         return arrays[0] if len(arrays) == 1 else arrays

@@ -1,0 +1,77 @@
+"""predict_on_batch for one small NumPy array on a single-input, single-output model: five C
+calls (make the input, predict, check the size, copy out, release) and no Python objects
+around the handles. A single sample is what an online service predicts, where the framework's
+own overhead is the latency; this path keeps Python's share near the C call's. Anything it
+does not cover returns None and goes through the general path."""
+
+import ctypes
+from ctypes import c_size_t, c_void_p
+
+import numpy as np
+
+from .._lib import check, lib
+from ..tensor import _NUMPY_CODES, _NUMPY_DTYPES, MAX_RANK, SMALL_COPY_BYTES
+
+# NumPy dtypes a model takes as they are (float64 and small integers are converted first, by the
+# general path).
+_DIRECT = {np.dtype("float32"), np.dtype("int32"), np.dtype("int64"), np.dtype("uint8")}
+
+
+def _output_spec(model, handle):
+    """The output's per-sample dims and NumPy dtype, read from the first result and kept."""
+    spec = getattr(model, "_fast_output_spec", None)
+    if spec is not None and spec[0] == model._c:
+        return spec[1], spec[2]
+    library = lib()
+    code = ctypes.c_int32()
+    check(library.px_tensor_dtype(handle, ctypes.byref(code)))
+    rank = c_size_t()
+    check(library.px_tensor_rank(handle, ctypes.byref(rank)))
+    dims = (ctypes.c_int64 * max(rank.value, 1))()
+    check(library.px_tensor_shape(handle, dims, len(dims)))
+    dtype = _NUMPY_DTYPES.get(code.value)
+    if dtype is None or rank.value == 0:
+        return None, None
+    trailing = tuple(dims[index] for index in range(1, rank.value))
+    model._fast_output_spec = (model._c, trailing, dtype)
+    return trailing, dtype
+
+
+def predict_small(model, x):
+    """The model's output for `x`, or None when the fast path does not apply."""
+    code = _NUMPY_CODES.get(x.dtype)
+    if (
+        x.dtype not in _DIRECT
+        or code is None
+        or x.nbytes > SMALL_COPY_BYTES
+        or not 1 <= x.ndim <= MAX_RANK
+        or not x.flags.c_contiguous
+        or len(model.input_names) != 1
+        or model._output_count() != 1
+    ):
+        return None
+    library = lib()
+    handle = model._c
+    shape = (ctypes.c_int64 * x.ndim)(*x.shape)
+    tensor = c_void_p()
+    check(library.px_tensor_create(code, shape, x.ndim, x.ctypes.data, x.nbytes,
+                                   ctypes.byref(tensor)))  # fmt: skip
+    output = (c_void_p * 1)()
+    try:
+        check(library.px_model_predict_on_batch(handle, ctypes.byref(tensor), 1, output, 1))
+    finally:
+        library.px_tensor_release(tensor)
+    try:
+        trailing, dtype = _output_spec(model, output[0])
+        if dtype is None:
+            return None
+        result = np.empty((x.shape[0],) + trailing, dtype=dtype)
+        size = c_size_t()
+        check(library.px_tensor_byte_size(output[0], ctypes.byref(size)))
+        if size.value != result.nbytes:
+            return None  # the output is not (batch, ...) of the first call's dims: general path
+        if result.nbytes:
+            check(library.px_tensor_copy_to(output[0], result.ctypes.data, result.nbytes))
+        return result
+    finally:
+        library.px_tensor_release(output[0])
