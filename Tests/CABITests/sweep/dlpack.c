@@ -93,6 +93,8 @@ void section_dlpack(void) {
           "with dtype float32");
     check(dl->byte_offset == 0 && dl->data == t_data, "sharing the tensor's memory, offset 0");
     check(m->deleter != NULL, "with a deleter");
+    check((m->flags & DLPACK_FLAG_BITMASK_READ_ONLY) == 0,
+          "the export of memory Plexus allocated (px_tensor_create) is not marked read-only");
     px_tensor_release(t);
     check(((const float *)dl->data)[5] == 6,
           "the export keeps the memory alive after the tensor's release");
@@ -141,6 +143,8 @@ void section_dlpack(void) {
   st = px_tensor_to_dlpack(view, &m);
   expect(st, OK_, m != NULL && m->dl_tensor.data == view_data, NULL,
          "the export of a view shares the caller's memory");
+  check(m != NULL && (m->flags & DLPACK_FLAG_BITMASK_READ_ONLY) != 0,
+        "the export of a view (caller's memory) sets DLPACK_FLAG_BITMASK_READ_ONLY");
   px_tensor_release(view);
   check(read_counter(&view_deletes) == 0, "releasing the view while exported: no deleter yet");
   if (m != NULL && m->deleter != NULL) m->deleter(m);
@@ -167,6 +171,16 @@ void section_dlpack(void) {
          NULL, "px_tensor_from_dlpack imports without a copy (same data pointer, shape, dtype)");
   check(read_counter(&box.deletes) == 0, "the imported tensor's deleter waits for its release");
   if (st == PX_STATUS_OK) {
+    struct DLManagedTensorVersioned *again = NULL;
+    st = px_tensor_to_dlpack(imported, &again);
+    expect(st, OK_,
+           again != NULL && again->dl_tensor.data == (void *)import_data
+               && (again->flags & DLPACK_FLAG_BITMASK_READ_ONLY) != 0,
+           NULL,
+           "re-exporting an import (flags 0 in) shares its memory and sets "
+           "DLPACK_FLAG_BITMASK_READ_ONLY");
+    if (st == PX_STATUS_OK && again != NULL && again->deleter != NULL) again->deleter(again);
+    check(read_counter(&box.deletes) == 0, "the re-export's deleter leaves the import alive");
     check(px_tensor_retain(imported) == PX_STATUS_OK, "retain the imported tensor");
     px_tensor_release(imported);
     check(read_counter(&box.deletes) == 0, "a reference left: still no deleter");
@@ -187,6 +201,26 @@ void section_dlpack(void) {
          "px_tensor_from_dlpack accepts explicit compact strides, read-only, kDLCUDAHost");
   px_tensor_release(imported);
   check(read_counter(&box.deletes) == 1, "and calls its deleter once");
+
+  /* an empty tensor may come with data NULL (PyTorch exports them so) */
+  box_init(&box, NULL);
+  box.managed.dl_tensor.ndim = 1;
+  box.shape[0] = 0;
+  imported = SENTINEL_TENSOR;
+  st = px_tensor_from_dlpack(&box.managed, &imported);
+  const int64_t empty_shape[1] = {0};
+  size_t empty_count = SENTINEL_SIZE, empty_rank = SENTINEL_SIZE;
+  expect(st, OK_,
+         imported != SENTINEL_TENSOR && px_tensor_rank(imported, &empty_rank) == PX_STATUS_OK
+             && empty_rank == 1 && has_shape(imported, empty_shape, 1)
+             && px_tensor_element_count(imported, &empty_count) == PX_STATUS_OK
+             && empty_count == 0,
+         NULL, "px_tensor_from_dlpack imports a zero-element tensor with data NULL (shape {0})");
+  check(read_counter(&box.deletes) == 0, "the empty import's deleter waits for its release");
+  if (st == PX_STATUS_OK) px_tensor_release(imported);
+  check(st == PX_STATUS_OK && read_counter(&box.deletes) == 1 && box.wrong_self == 0,
+        "releasing the empty import calls its deleter exactly once (%d calls)",
+        read_counter(&box.deletes));
 
   box_init(&box, import_data);
   box.managed.deleter = NULL;
@@ -230,7 +264,17 @@ void section_dlpack(void) {
   /* rejected imports */
   box_init(&box, import_data);
   box.managed.dl_tensor.device.device_type = kDLCUDA;
-  expect_import_rejected(&box, IA_ | UNSUP_, "kDLCUDA memory");
+  px_tensor *on_device = SENTINEL_TENSOR;
+  st = px_tensor_from_dlpack(&box.managed, &on_device);
+  char device_message[600];
+  snprintf(device_message, sizeof device_message, "%s", px_last_error_message());
+  expect(st, IA_, on_device == SENTINEL_TENSOR && read_counter(&box.deletes) == 0,
+         "device type 2",
+         "px_tensor_from_dlpack rejects kDLCUDA memory with PX_STATUS_INVALID_ARGUMENT naming "
+         "the device (deleter not called)");
+  check(st != PX_STATUS_OK && mentions(device_message, "kDLCPU|host"),
+        "and the message says what Plexus reads (host memory)");
+  if (st == PX_STATUS_OK) px_tensor_release(on_device);
   box_init(&box, import_data);
   box.managed.dl_tensor.device.device_type = (DLDeviceType)999;
   expect_import_rejected(&box, IA_ | UNSUP_, "device type 999");
@@ -349,8 +393,10 @@ void section_dlpack(void) {
          "px_tensor_from_dlpack_legacy(out NULL) fails");
   legacy.managed.dl_tensor.device.device_type = kDLCUDA;
   st = px_tensor_from_dlpack_legacy(&legacy.managed, &imported);
-  expect(st, IA_ | UNSUP_, imported == SENTINEL_TENSOR && read_counter(&legacy.deletes) == 0,
-         "px_tensor_from_dlpack_legacy", "px_tensor_from_dlpack_legacy rejects kDLCUDA memory");
+  expect(st, IA_, imported == SENTINEL_TENSOR && read_counter(&legacy.deletes) == 0,
+         "device type 2",
+         "px_tensor_from_dlpack_legacy rejects kDLCUDA memory with PX_STATUS_INVALID_ARGUMENT "
+         "naming the device");
   legacy.managed.dl_tensor.device.device_type = kDLCPU;
   legacy.managed.dl_tensor.ndim = -5;
   st = px_tensor_from_dlpack_legacy(&legacy.managed, &imported);

@@ -42,6 +42,9 @@ void section_layers(void) {
   expect_layer_rejected("Dense", "{\"units\": 4, \"name\": \"\\ud800\"}", IA_ | OK_, NULL,
                         "(or accepts) a lone surrogate escape in a name");
   expect_layer_rejected("Dropout", "{\"rate\": 1.5}", IA_, "rate", "Dropout rate 1.5");
+  expect_layer_rejected("Dropout", "{\"rate\": 1.0}", IA_, "rate",
+                        "Dropout rate 1.0 (Keras's rate is in [0, 1))");
+  expect_layer_rejected("Dropout", "{\"rate\": -0.5}", IA_, "rate", "Dropout rate -0.5");
   expect_layer_rejected("Dropout", "{\"rate\": NaN}", IA_, "px_layer_create|JSON|rate",
                         "Dropout rate NaN (not JSON)");
   char *deep = nested_json(10000, '[', "4", ']');

@@ -9,7 +9,8 @@
  * by name, a Sequential model layer by layer and from JSON, compile by name and by JSON config,
  * fit with a progress callback (Keras event order, cancel, stop_training, re-entry), history,
  * evaluate, predict, train_on_batch, weights, summary, JSON round trip, process settings, seed
- * reproducibility, and several threads sharing one model.
+ * reproducibility, several threads sharing one model, and what a progress callback may do to the
+ * model it reports on.
  *
  * Output is TAP-style: one "ok N - ..." / "not ok N - ..." line per check, "#" lines for details,
  * and "1..N" at the end. Exits non-zero when a check failed.
@@ -17,8 +18,9 @@
  * Usage: test_sweep [--list] [SECTION...]   (no section: all of them, in one process)
  *
  * The files: sweep.h (what they share), support.c (the checks and their report, the helpers, the
- * learnable problem), one file per section (basics.c ... threads.c; training_events.c holds the
- * training section's progress recorder) and this one, the table of sections and main().
+ * learnable problem), one file per section (basics.c ... threads.c, callbacks.c;
+ * training_events.c holds the training section's progress recorder) and this one, the table of
+ * sections and main().
  */
 #include "sweep.h"
 
@@ -32,6 +34,7 @@ static const section sections[] = {
     {"ops", section_ops},           {"layers", section_layers},     {"models", section_models},
     {"training", section_training}, {"weights", section_weights},   {"handles", section_handles},
     {"seed", section_seed},         {"threads", section_threads},
+    {"callbacks", section_callbacks},
 };
 
 int main(int argc, char **argv) {

@@ -165,6 +165,18 @@ void section_models(void) {
             && has_shape(weight, kernel_shape, 2),
         "its first weight (\"%s\") is the 2x3 kernel", path);
   px_tensor_release(weight);
+  const int64_t other_build[2] = {-1, FEATURES + 1};
+  st = px_model_build(other, other_build, 2);
+  expect(st, STATE_, 1, "px_model_build|built|shape",
+         "px_model_build({-1, 3}) of a model built for {-1, 2} fails with "
+         "PX_STATUS_INVALID_STATE");
+  count = SENTINEL_SIZE;
+  check(px_model_count_params(other, &count) == PX_STATUS_OK && count == 9,
+        "the refused build leaves the model as it was (9 params)");
+  st = px_model_build(other, build_shape, 2);
+  count = SENTINEL_SIZE;
+  expect(st, OK_, px_model_count_params(other, &count) == PX_STATUS_OK && count == 9, NULL,
+         "px_model_build({-1, 2}) again, the shape it is built for, succeeds (9 params)");
 
   /* a layer too big to build: a status, not a crash */
   px_model *huge = NULL;

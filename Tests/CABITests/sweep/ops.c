@@ -219,9 +219,40 @@ void section_ops(void) {
   check_op(run_op("transpose", single, 1, NULL), shape32, 2, transposed, 6, "transpose 2x3");
   check_op(run_op("reshape", single, 1, "{\"shape\": [3, -1]}"), shape32, 2, a_values, 6,
            "reshape to [3, -1]");
+  check_op(run_op("reshape", single, 1, "{\"newshape\": [3, 2]}"), shape32, 2, a_values, 6,
+           "reshape takes keras.ops's \"newshape\" [3, 2]");
+  check_op(run_op("reshape", single, 1, "{\"shape\": [3, 2]}"), shape32, 2, a_values, 6,
+           "reshape takes \"shape\" [3, 2] too");
   const int64_t shape123[3] = {1, 2, 3};
   check_op(run_op("expand_dims", single, 1, "{\"axis\": 0}"), shape123, 3, a_values, 6,
            "expand_dims axis 0");
+  /* expand_dims up to PX_MAX_RANK, then one more: refused, not a tensor no call can take */
+  const float one_value[1] = {1};
+  px_tensor *grown = vector_f32(1, one_value);
+  size_t grown_rank = 1;
+  while (grown != NULL && grown_rank < PX_MAX_RANK) {
+    const px_tensor *grow_in[1] = {grown};
+    px_tensor *next = run_op("expand_dims", grow_in, 1, "{\"axis\": 0}");
+    px_tensor_release(grown);
+    grown = next;
+    grown_rank++;
+  }
+  size_t rank_read = 0;
+  int reached = grown != NULL && px_tensor_rank(grown, &rank_read) == PX_STATUS_OK
+                && rank_read == PX_MAX_RANK;
+  check(reached, "px_ops_call: expand_dims repeated from rank 1 reaches rank PX_MAX_RANK (%zu)",
+        rank_read);
+  if (grown != NULL) {
+    const px_tensor *grow_in[1] = {grown};
+    outputs[0] = SENTINEL_TENSOR;
+    produced = SENTINEL_SIZE;
+    st = px_ops_call("expand_dims", grow_in, 1, "{\"axis\": 0}", outputs, 2, &produced);
+    expect(st, IA_, outputs[0] == SENTINEL_TENSOR && produced == SENTINEL_SIZE, "PX_MAX_RANK",
+           "px_ops_call(\"expand_dims\") of a rank-32 tensor (rank 33) fails naming PX_MAX_RANK");
+    if (st == PX_STATUS_OK) px_tensor_release(outputs[0]);
+    outputs[0] = SENTINEL_TENSOR;
+  }
+  px_tensor_release(grown);
   const float small[3] = {1, 2, 3};
   px_tensor *s = vector_f32(3, small);
   const px_tensor *s_only[1] = {s};
@@ -288,6 +319,34 @@ void section_ops(void) {
             && ints[0] == 1 && ints[1] == 2,
         "px_ops_call: argmax axis 1 gives [1, 2]");
   px_tensor_release(argmax);
+  /* keras.ops: axis None (the default) searches the flattened tensor */
+  static const char *const flat_attributes[2] = {NULL, "{\"axis\": null}"};
+  for (int i = 0; i < 2; i++) {
+    argmax = run_op("argmax", arg_only, 1, flat_attributes[i]);
+    check(argmax != NULL && has_shape(argmax, NULL, 0) && read_ints(argmax, ints, 8) == 1
+              && ints[0] == 5,
+          "px_ops_call: argmax of 2x3 %s is the scalar 5 (row 1, column 2 of the flattened "
+          "tensor)", i == 0 ? "without attributes" : "with axis null");
+    px_tensor_release(argmax);
+  }
+  const int64_t shape11[2] = {1, 1};
+  argmax = run_op("argmax", arg_only, 1, "{\"axis\": null, \"keepdims\": true}");
+  check(argmax != NULL && has_shape(argmax, shape11, 2) && read_ints(argmax, ints, 8) == 1
+            && ints[0] == 5,
+        "px_ops_call: argmax with axis null, keepdims true gives shape {1, 1} holding 5");
+  px_tensor_release(argmax);
+  const float argmin_values[6] = {4, 5, 3, 7, 0, 9};
+  px_tensor *argmin_in = make_f32(shape23, 2, argmin_values);
+  const px_tensor *argmin_only[1] = {argmin_in};
+  for (int i = 0; i < 2; i++) {
+    px_tensor *argmin = run_op("argmin", argmin_only, 1, flat_attributes[i]);
+    check(argmin != NULL && has_shape(argmin, NULL, 0) && read_ints(argmin, ints, 8) == 1
+              && ints[0] == 4,
+          "px_ops_call: argmin of 2x3 %s is the scalar 4 (row 1, column 1 of the flattened "
+          "tensor)", i == 0 ? "without attributes" : "with axis null");
+    px_tensor_release(argmin);
+  }
+  px_tensor_release(argmin_in);
   px_tensor_release(arg);
 
   const float to_cast[2] = {1.75f, -2.25f};
@@ -306,6 +365,16 @@ void section_ops(void) {
   const px_tensor *take_ok[2] = {v, hot_in};
   const float taken[2] = {10, 30};
   check_op(run_op("take", take_ok, 2, "{\"axis\": 0}"), shape2, 1, taken, 2, "take");
+  /* take without an axis (keras.ops: None) takes from the flattened tensor */
+  const int32_t flat_indices[2] = {4, 1};
+  px_tensor *flat_in = make_i32(two, 1, flat_indices);
+  const px_tensor *take_flat[2] = {a, flat_in};
+  const float taken_flat[2] = {5, 2};
+  check_op(run_op("take", take_flat, 2, NULL), shape2, 1, taken_flat, 2,
+           "take without an axis takes indices {4, 1} of the flattened 2x3: [5, 2]");
+  check_op(run_op("take", take_flat, 2, "{\"axis\": null}"), shape2, 1, taken_flat, 2,
+           "take with axis null takes from the flattened tensor too");
+  px_tensor_release(flat_in);
   px_tensor_release(hot_in);
   px_tensor_release(cast);
   px_tensor_release(c);

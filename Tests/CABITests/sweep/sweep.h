@@ -113,5 +113,6 @@ void section_weights(void);
 void section_handles(void);
 void section_seed(void);
 void section_threads(void);
+void section_callbacks(void);
 
 #endif

@@ -279,6 +279,32 @@ void section_tensors(void) {
   px_tensor_release(view);
   check(read_counter(&view_deletes) == 1, "releasing a released view does not call it again");
 
+  /* a reshape may share the view's memory: the deleter waits for it too */
+  int shared_deletes = 0;
+  float *shared_data = malloc(sizeof values);
+  memcpy(shared_data, values, sizeof values);
+  px_tensor *shared_view = NULL, *reshaped = NULL;
+  st = px_tensor_create_view(PX_DTYPE_FLOAT32, shape23, 2, shared_data, sizeof values,
+                             freeing_deleter, &shared_deletes, &shared_view);
+  expect(st, OK_, 1, NULL, "a view to reshape");
+  const px_tensor *reshape_in[1] = {shared_view};
+  size_t reshape_count = 0;
+  px_status reshape_st = st == PX_STATUS_OK
+      ? px_ops_call("reshape", reshape_in, 1, "{\"shape\": [3, 2]}", &reshaped, 1, &reshape_count)
+      : st;
+  const int64_t shape32[2] = {3, 2};
+  expect(reshape_st, OK_, reshape_count == 1 && has_shape(reshaped, shape32, 2), NULL,
+         "px_ops_call(\"reshape\") of the view to [3, 2]");
+  px_tensor_release(shared_view);
+  check(read_counter(&shared_deletes) == 0,
+        "releasing the view first: its deleter waits for the reshape result");
+  float reshaped_values[6] = {0};
+  check(read_f32(reshaped, reshaped_values, 6) == 6 && reshaped_values[5] == 6,
+        "the reshape result still reads the values after the view's release");
+  px_tensor_release(reshaped);
+  check(read_counter(&shared_deletes) == 1,
+        "releasing the reshape result then calls the view's deleter once");
+
   int null_deleter_calls = 0;
   float local[2] = {7, 8};
   const int64_t two[1] = {2};

@@ -1,7 +1,13 @@
 /*
- * test_sweep, section "threads": threads sharing one model, tensors and the error state.
+ * test_sweep, section "threads": threads sharing one model, tensors and the error state; two
+ * threads whose fit callbacks read each other's model (under a watchdog: a deadlock reports).
  */
 #include "sweep.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
 
 #define WORKERS 4
 #define ROUNDS 12
@@ -122,6 +128,157 @@ static void *bystander_thread(void *argument) {
   return NULL;
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * Two threads fit a model each; each fit's callback reads the other model at every batch end.
+ * Waiting there for the other model, which the other thread holds while its own callback waits
+ * for this one, would deadlock: the library refuses (INVALID_STATE) instead of waiting.
+ * ------------------------------------------------------------------------------------------- */
+
+#define CROSS_SECONDS 60     /* the watchdog: a deadlock ends the process with a "not ok" */
+#define RENDEZVOUS_SECONDS 30 /* how long a callback waits for the other thread's first batch */
+
+typedef struct {
+  pthread_mutex_t lock;
+  pthread_cond_t arrived;
+  int count;
+} rendezvous;
+
+static rendezvous cross_meeting = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+
+/* Waits until both threads are here (each inside its fit's first batch end, holding its model),
+ * or RENDEZVOUS_SECONDS; returns whether both came. */
+static int meet(rendezvous *r) {
+  struct timespec until;
+  clock_gettime(CLOCK_REALTIME, &until);
+  until.tv_sec += RENDEZVOUS_SECONDS;
+  pthread_mutex_lock(&r->lock);
+  r->count++;
+  pthread_cond_broadcast(&r->arrived);
+  int waited = 0;
+  while (r->count < 2 && waited != ETIMEDOUT)
+    waited = pthread_cond_timedwait(&r->arrived, &r->lock, &until);
+  int both = r->count >= 2;
+  pthread_mutex_unlock(&r->lock);
+  return both;
+}
+
+typedef struct {
+  px_model *self, *other;
+  char other_path[128]; /* a weight of the other model */
+  const px_tensor *const *x, *const *y;
+  px_status fit_status;
+  int batch_ends, met;
+  int reads_ok, reads_busy, reads_wrong; /* the other model's px_model_get_weight */
+  int busy_unexplained;                   /* busy, but the message says nothing of why */
+  char first_wrong[200];
+} cross_fitter;
+
+static int32_t cross_progress(const px_progress_event *event, void *user) {
+  cross_fitter *f = user;
+  if (event->kind != PX_EVENT_TRAIN_BATCH_END) return 0;
+  if (f->batch_ends++ == 0) f->met = meet(&cross_meeting);
+  px_tensor *weight = SENTINEL_TENSOR;
+  px_status st = px_model_get_weight(f->other, f->other_path, &weight);
+  if (st == PX_STATUS_OK && weight != SENTINEL_TENSOR && weight != NULL) {
+    f->reads_ok++;
+    px_tensor_release(weight);
+  } else if (st == PX_STATUS_INVALID_STATE && weight == SENTINEL_TENSOR) {
+    f->reads_busy++;
+    if (!mentions(px_last_error_message(), "busy|another thread")) f->busy_unexplained++;
+  } else if (f->reads_wrong++ == 0) {
+    snprintf(f->first_wrong, sizeof f->first_wrong, "%s (last error \"%.120s\")",
+             status_name(st), px_last_error_message());
+  }
+  return 0;
+}
+
+static void *cross_fit_thread(void *argument) {
+  cross_fitter *f = argument;
+  px_fit_options options = fit_options(2, 8);
+  f->fit_status = px_model_fit(f->self, f->x, 1, f->y, 1, &options, cross_progress, f, NULL);
+  return NULL;
+}
+
+/* The watchdog's line, written before it is armed (a signal handler may only write(2)). */
+static char watchdog_line[200];
+static size_t watchdog_length;
+
+static void watchdog(int signal_number) {
+  (void)signal_number;
+  ssize_t written = write(STDOUT_FILENO, watchdog_line, watchdog_length);
+  (void)written;
+  _exit(1);
+}
+
+static void cross_model_callbacks(void) {
+  const int64_t shape[2] = {64, FEATURES}, labels[1] = {64};
+  px_tensor *x = make_f32(shape, 2, xs), *y = make_i32(labels, 1, ys);
+  const px_tensor *xv[1] = {x}, *yv[1] = {y};
+  px_model *a = make_json_model(), *b = make_json_model();
+  cross_fitter fitters[2];
+  memset(fitters, 0, sizeof fitters);
+  px_model *models[2] = {a, b};
+  int ready = x != NULL && y != NULL && a != NULL && b != NULL;
+  for (int i = 0; ready && i < 2; i++) {
+    fitters[i].self = models[i];
+    fitters[i].other = models[1 - i];
+    fitters[i].x = xv;
+    fitters[i].y = yv;
+    fitters[i].fit_status = -1;
+    ready = px_model_weight_path(models[1 - i], 0, fitters[i].other_path,
+                                 sizeof fitters[i].other_path, NULL) == PX_STATUS_OK;
+  }
+  check(ready, "two compiled models and the path of a weight of each");
+  if (ready) {
+    watchdog_length = (size_t)snprintf(
+        watchdog_line, sizeof watchdog_line,
+        "not ok %d - two threads whose fit callbacks read each other's model: deadlock (the "
+        "fits did not return within %d s)\n", checks + 1, CROSS_SECONDS);
+    if (watchdog_length >= sizeof watchdog_line) watchdog_length = sizeof watchdog_line - 1;
+    fflush(stdout);
+    struct sigaction action, previous;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = watchdog;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGALRM, &action, &previous);
+    alarm(CROSS_SECONDS);
+    pthread_t threads[2];
+    int started[2];
+    for (int i = 0; i < 2; i++)
+      started[i] = pthread_create(&threads[i], NULL, cross_fit_thread, &fitters[i]) == 0;
+    for (int i = 0; i < 2; i++)
+      if (started[i]) pthread_join(threads[i], NULL);
+    alarm(0);
+    sigaction(SIGALRM, &previous, NULL);
+    check(started[0] && started[1],
+          "two threads whose fit callbacks read each other's model both return (no deadlock)");
+    for (int i = 0; i < 2; i++) {
+      cross_fitter *f = &fitters[i];
+      check(f->fit_status == PX_STATUS_OK && f->batch_ends == 16,
+            "model %c: its fit returns PX_STATUS_OK after 16 batches (%s, %d batch ends)",
+            'A' + i, status_name(f->fit_status), f->batch_ends);
+      check(f->reads_wrong == 0 && f->reads_ok + f->reads_busy == f->batch_ends,
+            "model %c's callback: px_model_get_weight on the other model returns OK or "
+            "PX_STATUS_INVALID_STATE (%d OK, %d busy)", 'A' + i, f->reads_ok, f->reads_busy);
+      if (f->reads_wrong) printf("#   %d other results, the first: %s\n", f->reads_wrong,
+                                 f->first_wrong);
+      check(f->busy_unexplained == 0,
+            "model %c's callback: a refused read says the model is busy on another thread",
+            'A' + i);
+    }
+    check(fitters[0].met && fitters[1].met,
+          "both callbacks met inside their fits (each thread held its model while reading the "
+          "other's)");
+    check(fitters[0].reads_busy + fitters[1].reads_busy > 0,
+          "a read of a model another thread holds, from a callback, is refused rather than "
+          "waited for (%d refused)", fitters[0].reads_busy + fitters[1].reads_busy);
+  }
+  px_model_release(a);
+  px_model_release(b);
+  px_tensor_release(x);
+  px_tensor_release(y);
+}
+
 void section_threads(void) {
   make_problem();
   px_model *model = make_json_model();
@@ -140,6 +297,7 @@ void section_threads(void) {
   if (!ready) {
     px_model_release(model);
     px_model_release(own);
+    cross_model_callbacks();
     return;
   }
   int shared_deletes = 0;
@@ -185,4 +343,5 @@ void section_threads(void) {
         "the shared view's deleter ran once, on the worker that released it last");
   px_model_release(model);
   px_model_release(own);
+  cross_model_callbacks();
 }
