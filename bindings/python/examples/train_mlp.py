@@ -55,7 +55,7 @@ def main():
 
     print(f"backend: {keras.config.backend()}")
     print(f"training: {seconds:.1f} s for {args.epochs} epochs "
-          f"({seconds / args.epochs:.2f} s per epoch)")  # fmt: skip
+          f"({seconds / args.epochs:.3f} s per epoch)")  # fmt: skip
     print(f"test loss: {test_loss:.4f}")
     print(f"Test accuracy: {test_accuracy:.4f}")
 
