@@ -8,6 +8,9 @@ extension OneDNNBackend {
   /// over costs more than half the product.
   public static let splitMultiplyAddsFrom = 1 << 16
 
+  /// Products of fewer than 4 rows (batches included) are cut from this many multiply-adds on.
+  public static let vectorSplitMultiplyAddsFrom = 1 << 19
+
   /// Products under this many multiply-adds run on the host kernels when the backend runs
   /// small ops there (``smallOpsOnHostBelow``): a primitive's launch costs more than they do.
   public static let hostMultiplyAddsBelow = 1 << 15
@@ -38,7 +41,12 @@ extension OneDNNBackend {
     // its kernel (and with it the order of a dot product's sums) by shape, so a product cut
     // at two threads and whole at one would differ in the last bits.
     let parts = WorkerPool.shared.workerCount + 1
-    if !overflow && work < Self.splitMultiplyAddsFrom || parts == 1 {
+    // A product of a few rows (a single sample's layer) reads its right operand once, whole:
+    // below `vectorSplitMultiplyAddsFrom` a cut saves less than the hand-over to the pool
+    // costs (a one-sample predict of the MLP through the C ABI: 11.3–16.9 µs with its first
+    // layer cut in two, 10.6–11.3 µs whole, six alternating runs).
+    let fewRows = product.batches * product.m < 4 && work < Self.vectorSplitMultiplyAddsFrom
+    if !overflow && work < Self.splitMultiplyAddsFrom || parts == 1 || fewRows {
       try run(.matmul, variant: product.variant, sizes: product.sizes, operands) {
         try product.plan()
       }

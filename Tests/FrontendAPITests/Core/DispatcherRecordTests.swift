@@ -60,7 +60,9 @@ private final class EventLog: OpObserver, Sendable {
   func didExecute(_ event: OpEvent) { storage.withLock { $0.append(event) } }
 }
 
-@Suite struct DispatcherRecordTests {
+// Serialized: the tests share the recording backend, and a record list read while another test
+// runs on it would hold that test's ops too.
+@Suite(.serialized) struct DispatcherRecordTests {
   private static let recording = RecordingBackend(name: "recording-test")
   private static let partial = PartialBackend(name: "partial-test")
   private static let registered: Void = {

@@ -37,6 +37,27 @@ def _output_spec(model, handle):
     return trailing, dtype
 
 
+def _address(array):
+    """The address of a contiguous array's data: through `from_buffer` (0.3 µs) when it is
+    writable, else `array.ctypes.data` (1 µs)."""
+    if array.flags.writeable:
+        return ctypes.addressof(ctypes.c_char.from_buffer(array))
+    return array.ctypes.data
+
+
+_shapes = {}
+
+
+def _shape_array(shape):
+    """The `int64_t` dims of `shape`, made once per shape (never written: safe to share)."""
+    dims = _shapes.get(shape)
+    if dims is None:
+        if len(_shapes) > 64:
+            _shapes.clear()
+        dims = _shapes[shape] = (ctypes.c_int64 * len(shape))(*shape)
+    return dims
+
+
 def predict_small(model, x):
     """The model's output for `x`, or None when the fast path does not apply."""
     code = _NUMPY_CODES.get(x.dtype)
@@ -52,9 +73,9 @@ def predict_small(model, x):
         return None
     library = lib()
     handle = model._c
-    shape = (ctypes.c_int64 * x.ndim)(*x.shape)
     tensor = c_void_p()
-    check(library.px_tensor_create(code, shape, x.ndim, x.ctypes.data, x.nbytes,
+    data = _address(x) if x.nbytes else None
+    check(library.px_tensor_create(code, _shape_array(x.shape), x.ndim, data, x.nbytes,
                                    ctypes.byref(tensor)))  # fmt: skip
     output = (c_void_p * 1)()
     try:
@@ -71,7 +92,7 @@ def predict_small(model, x):
         if size.value != result.nbytes:
             return None  # the output is not (batch, ...) of the first call's dims: general path
         if result.nbytes:
-            check(library.px_tensor_copy_to(output[0], result.ctypes.data, result.nbytes))
+            check(library.px_tensor_copy_to(output[0], _address(result), result.nbytes))
         return result
     finally:
         library.px_tensor_release(output[0])
