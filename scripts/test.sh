@@ -133,12 +133,13 @@ tap_tests() {
   "$@" </dev/null >"$log" 2>&1
   local status=$?
   cat "$log"
-  local skipped passed failed
-  skipped=$(count '^ok .*# SKIP' "$log")
-  passed=$(($(count '^ok ' "$log") - skipped))
-  failed=$(count '^not ok ' "$log")
-  tally "$passed" "$failed" "$skipped" "$label"
-  if ((status != 0 && failed == 0)); then
+  # Names of their own: `local passed` would shadow the totals that tally adds to.
+  local tap_skipped tap_passed tap_failed
+  tap_skipped=$(count '^ok .*# SKIP' "$log")
+  tap_passed=$(($(count '^ok ' "$log") - tap_skipped))
+  tap_failed=$(count '^not ok ' "$log")
+  tally "$tap_passed" "$tap_failed" "$tap_skipped" "$label"
+  if ((status != 0 && tap_failed == 0)); then
     echo "$* exited with status $status but reported no failed test."
     tally 0 1 0 "$label exit status"
   fi
