@@ -8,8 +8,9 @@ extension OneDNNBackend {
   /// over costs more than half the product.
   public static let splitMultiplyAddsFrom = 1 << 16
 
-  /// Products of fewer than 4 rows (batches included) are cut from this many multiply-adds on.
-  public static let vectorSplitMultiplyAddsFrom = 1 << 19
+  /// A single product of fewer than 4 rows runs whole on `dnnl_sgemm` below this many
+  /// multiply-adds.
+  public static let fewRowsSgemmMultiplyAddsBelow = 1 << 19
 
   /// Products under this many multiply-adds run on the host kernels when the backend runs
   /// small ops there (``smallOpsOnHostBelow``): a primitive's launch costs more than they do.
@@ -35,18 +36,30 @@ extension OneDNNBackend {
       try hostKernels.matmul(a, b, transposeA: transposeA, transposeB: transposeB, out)
       return
     }
+    // A single product of a few rows (a one-sample layer) runs whole, through oneDNN's sgemm
+    // function: the same JIT kernels without a primitive's launch (argument map, memory
+    // objects, scratchpad), which costs more than the product here, and without a cut, whose
+    // hand-over to the pool costs more than it saves. A one-sample predict of the MLP through
+    // the C ABI: 11.3–16.9 µs cut in two, 10.6–11.3 whole as a primitive, 9.7–10.1 on sgemm
+    // (alternating runs). The `'N'` / `'T'` codes are ASCII 78 / 84.
+    if geometry.batches == 1, geometry.m < 4, !overflow, work < Self.fewRowsSgemmMultiplyAddsBelow {
+      useOneOpenMPThread()
+      let status = dnnl_sgemm(
+        geometry.transposeA ? 84 : 78, geometry.transposeB ? 84 : 78, Int64(geometry.m),
+        Int64(geometry.n), Int64(geometry.k), 1, a.pointer(Float.self), Int64(geometry.lda),
+        b.pointer(Float.self), Int64(geometry.ldb), 0, out.pointer(Float.self),
+        Int64(geometry.n))
+      if status == dnnl_success { return }
+      throw PlexusError.unsupported(
+        op: "matmul (dnnl_sgemm status \(status.rawValue))", dtype: .float32, backend: name)
+    }
     let product = Product(geometry)
     let operands = [a.storage.base, b.storage.base, out.storage.base]
     // The cut depends on the sizes and the machine, never on the thread setting: oneDNN picks
     // its kernel (and with it the order of a dot product's sums) by shape, so a product cut
     // at two threads and whole at one would differ in the last bits.
     let parts = WorkerPool.shared.workerCount + 1
-    // A product of a few rows (a single sample's layer) reads its right operand once, whole:
-    // below `vectorSplitMultiplyAddsFrom` a cut saves less than the hand-over to the pool
-    // costs (a one-sample predict of the MLP through the C ABI: 11.3–16.9 µs with its first
-    // layer cut in two, 10.6–11.3 µs whole, six alternating runs).
-    let fewRows = product.batches * product.m < 4 && work < Self.vectorSplitMultiplyAddsFrom
-    if !overflow && work < Self.splitMultiplyAddsFrom || parts == 1 || fewRows {
+    if !overflow && work < Self.splitMultiplyAddsFrom || parts == 1 {
       try run(.matmul, variant: product.variant, sizes: product.sizes, operands) {
         try product.plan()
       }

@@ -20,13 +20,32 @@ import Testing
     #expect(backend.primitivesCreated == 0)
   }
 
+  @Test func productsOfFewRowsRunOnSgemmAndAgreeWithTheReference() throws {
+    let backend = OneDNNBackend()
+    for rows in 1...3 {
+      for (transposeA, transposeB) in [(false, false), (true, false), (false, true), (true, true)] {
+        let a = buffer(
+          randomValues(rows * 300, seed: UInt64(rows)), transposeA ? [300, rows] : [rows, 300])
+        let b = buffer(randomValues(300 * 70, seed: 9), transposeB ? [70, 300] : [300, 70])
+        let product = try compare(
+          backend, .matmul, [a, b],
+          [.transposeA: .bool(transposeA), .transposeB: .bool(transposeB)], [rows, 70])
+        #expect(
+          product.agrees(within: 1e-4), "rows \(rows), transposes \(transposeA) \(transposeB)")
+      }
+    }
+    #expect(backend.primitivesCreated == 0)
+  }
+
   @Test func repeatedOpsCreateNoPrimitive() throws {
     let backend = OneDNNBackend()
     let a = buffer(randomValues(12, seed: 1), [3, 4])
     let b = buffer(randomValues(20, seed: 2), [4, 5])
     let row = buffer(randomValues(4, seed: 3), [1, 4])
+    // Five rows: products of fewer run through dnnl_sgemm, with no primitive to cache.
+    let tall = buffer(randomValues(20, seed: 4), [5, 4])
     func step() throws {
-      try backend.matmul(a, b, transposeA: false, transposeB: false, output([3, 5]))
+      try backend.matmul(tall, b, transposeA: false, transposeB: false, output([5, 5]))
       try backend.unary(.tanh, a, output([3, 4]))
       // A broadcast first operand of a subtraction: a reorder and a binary, two primitives.
       try backend.binary(.subtract, row, a, output([3, 4]))

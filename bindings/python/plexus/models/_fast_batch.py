@@ -12,9 +12,13 @@ import numpy as np
 from .._lib import check, lib
 from ..tensor import _NUMPY_CODES, _NUMPY_DTYPES, MAX_RANK, SMALL_COPY_BYTES
 
-# NumPy dtypes a model takes as they are (float64 and small integers are converted first, by the
-# general path).
-_DIRECT = {np.dtype("float32"), np.dtype("int32"), np.dtype("int64"), np.dtype("uint8")}
+# NumPy dtypes a model takes as they are, with their dtype codes (float64 and small integers are
+# converted first, by the general path).
+_DIRECT_CODES = {
+    dtype: code
+    for dtype, code in _NUMPY_CODES.items()
+    if dtype in {np.dtype("float32"), np.dtype("int32"), np.dtype("int64"), np.dtype("uint8")}
+}
 
 
 def _output_spec(model, handle):
@@ -58,28 +62,40 @@ def _shape_array(shape):
     return dims
 
 
+def _eligible(model):
+    """Whether `model` has one input and one output (asked once per C model)."""
+    handle = model._c
+    cached = getattr(model, "_fast_eligible", None)
+    if cached is None or cached[0] != handle:
+        cached = (handle, len(model.input_names) == 1 and model._output_count() == 1)
+        model._fast_eligible = cached
+    return cached[1]
+
+
 def predict_small(model, x):
     """The model's output for `x`, or None when the fast path does not apply."""
-    code = _NUMPY_CODES.get(x.dtype)
+    code = _DIRECT_CODES.get(x.dtype)
     if (
-        x.dtype not in _DIRECT
-        or code is None
+        code is None
         or x.nbytes > SMALL_COPY_BYTES
         or not 1 <= x.ndim <= MAX_RANK
         or not x.flags.c_contiguous
-        or len(model.input_names) != 1
-        or model._output_count() != 1
+        or not _eligible(model)
     ):
         return None
     library = lib()
-    handle = model._c
     tensor = c_void_p()
     data = _address(x) if x.nbytes else None
-    check(library.px_tensor_create(code, _shape_array(x.shape), x.ndim, data, x.nbytes,
-                                   ctypes.byref(tensor)))  # fmt: skip
+    status = library.px_tensor_create(
+        code, _shape_array(x.shape), x.ndim, data, x.nbytes, ctypes.byref(tensor)
+    )
+    if status:
+        check(status)
     output = (c_void_p * 1)()
     try:
-        check(library.px_model_predict_on_batch(handle, ctypes.byref(tensor), 1, output, 1))
+        status = library.px_model_predict_on_batch(model._c, ctypes.byref(tensor), 1, output, 1)
+        if status:
+            check(status)
     finally:
         library.px_tensor_release(tensor)
     try:
