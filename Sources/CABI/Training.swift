@@ -178,19 +178,13 @@ private func writeOutputs(
   for (index, tensor) in tensors.enumerated() { outputs[index] = TensorHandle.make(tensor) }
 }
 
-/// Checks the output array of a predict call against the model's output count.
-private func outputArray(
-  _ outputs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, model: OpaquePointer?,
-  in function: String
-) throws -> UnsafeMutablePointer<OpaquePointer?> {
-  let outputs = try required(outputs, "outputs", in: function)
-  let capacity = try validatedCount(capacity, argument: "capacity", in: function)
-  let count = try ModelHandle.withModel(model, in: function) { $0.outputCount }
-  guard capacity >= count else {
+/// Checks a predict call's output array against the model's output count (inside the call's
+/// lock: one lookup and one lock per call, which a one-sample predict notices).
+private func checkOutputCapacity(_ capacity: Int, _ model: Model, in function: String) throws {
+  guard capacity >= model.outputCount else {
     throw invalidArgument(
-      function, "capacity \(capacity) is less than the model's \(count) outputs")
+      function, "capacity \(capacity) is less than the model's \(model.outputCount) outputs")
   }
-  return outputs
 }
 
 /// `px_model_predict`: the outputs for `x`, in batches.
@@ -204,8 +198,10 @@ public func pxModelPredict(
   return guarded(function) {
     let inputs = try TensorHandle.tensors(x, count: xCount, "x", in: function)
     let batch = try batchSize(batchSizeValue, "batch_size", in: function)
-    let array = try outputArray(outputs, capacity, model: model, in: function)
+    let array = try required(outputs, "outputs", in: function)
+    let capacity = try validatedCount(capacity, argument: "capacity", in: function)
     let results = try ModelHandle.withExclusiveCall(model, in: function) { model, handle in
+      try checkOutputCapacity(capacity, model, in: function)
       let reporter = ProgressReporter(progress, user: user, handle: handle, isFit: false)
       return try model.predict(inputs, batchSize: batch, callbacks: [reporter])
     }
@@ -222,8 +218,10 @@ public func pxModelPredictOnBatch(
   let function = "px_model_predict_on_batch"
   return guarded(function) {
     let inputs = try TensorHandle.tensors(x, count: xCount, "x", in: function)
-    let array = try outputArray(outputs, capacity, model: model, in: function)
+    let array = try required(outputs, "outputs", in: function)
+    let capacity = try validatedCount(capacity, argument: "capacity", in: function)
     let results = try ModelHandle.withExclusiveCall(model, in: function) { model, _ in
+      try checkOutputCapacity(capacity, model, in: function)
       if inputs.count == 1, model.outputCount == 1, let input = inputs.first {
         return [try model.predictOnBatch(input)]
       }
