@@ -11,28 +11,37 @@ the library with no environment variable.
 
 `build_editable` makes a wheel that points at the source tree (the library is then found in
 the repository's .build directories, as from a checkout).
+
+`build_sdist` writes the Python package's source (pyproject.toml, build_backend/, plexus/,
+README.md and PKG-INFO). A wheel built from it outside the repository cannot build the C
+library: it needs PLEXUS_LIBRARY, the path of a built libplexus_c.so.
 """
 
 import base64
 import hashlib
+import io
 import os
 import re
 import shutil
 import subprocess
 import sys
 import sysconfig
+import tarfile
 import zipfile
 from pathlib import Path
 
 BINDINGS = Path(__file__).resolve().parents[1]
-REPOSITORY = BINDINGS.parents[1]
+# <repo>/bindings/python in a checkout; an unpacked sdist has no repository around it.
+REPOSITORY = BINDINGS.parents[1] if len(BINDINGS.parents) > 1 else BINDINGS
 PACKAGE = "plexus"
 LIBRARY = "libplexus_c.so"
 
 __all__ = [
     "build_wheel",
     "build_editable",
+    "build_sdist",
     "get_requires_for_build_wheel",
+    "get_requires_for_build_sdist",
     "get_requires_for_build_editable",
     "prepare_metadata_for_build_wheel",
     "prepare_metadata_for_build_editable",
@@ -67,11 +76,26 @@ def _read_project_fields(text):
     return project
 
 
+def _in_repository():
+    """Whether bindings/python sits in a Plexus checkout (not in an unpacked sdist)."""
+    return (
+        not (BINDINGS / "PKG-INFO").is_file()
+        and BINDINGS.parent.name == "bindings"
+        and (REPOSITORY / "Package.swift").is_file()
+    )
+
+
 def _version():
-    """The library's release version (Sources/CABI/Version.swift), PEP 440-normalised."""
+    """The library's release version (Sources/CABI/Version.swift), PEP 440-normalised; in an
+    unpacked sdist, the version its PKG-INFO records."""
     source = REPOSITORY / "Sources" / "CABI" / "Version.swift"
-    if source.is_file():
+    if _in_repository() and source.is_file():
         match = re.search(r'releaseVersion[^=]*=\s*"([^"]+)"', source.read_text(encoding="utf-8"))
+        if match:
+            return match.group(1)
+    info = BINDINGS / "PKG-INFO"
+    if info.is_file():
+        match = re.search(r"^Version: (\S+)$", info.read_text(encoding="utf-8"), re.M)
         if match:
             return match.group(1)
     return "0.0.0"
@@ -130,14 +154,18 @@ def _library():
     """The libplexus_c.so to package: $PLEXUS_LIBRARY, else a fresh release build."""
     override = os.environ.get("PLEXUS_LIBRARY")
     if override:
-        path = Path(override)
+        path = Path(override).expanduser()
+        if not path.is_absolute():
+            path = Path.cwd() / path  # relative to where the build was started
         if not path.is_file():
-            raise BuildError(f"PLEXUS_LIBRARY is {override}, which is not a file")
+            raise BuildError(f"PLEXUS_LIBRARY is {override} ({path}), which is not a file")
         return path
-    if not (REPOSITORY / "Package.swift").is_file():
+    if not _in_repository():
         raise BuildError(
-            f"cannot build libplexus_c.so: {REPOSITORY} is not the Plexus repository (no "
-            "Package.swift); build from a checkout, or set PLEXUS_LIBRARY to a built library"
+            f"cannot build libplexus_c.so: {BINDINGS} is not bindings/python of a Plexus "
+            "checkout (an sdist carries only the Python package, not the Swift sources). Set "
+            "PLEXUS_LIBRARY to the path of a built libplexus_c.so to package it, or build the "
+            "wheel from a checkout of the repository"
         )
     swift = shutil.which("swift")
     if swift is None:
@@ -249,6 +277,47 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
     except BaseException:
         wheel.zip.close()
         Path(wheel.path).unlink(missing_ok=True)
+        raise
+    return name
+
+
+def get_requires_for_build_sdist(config_settings=None):
+    return []
+
+
+def _sdist_files():
+    """(archive path under the sdist's top folder, file) for the sdist's sources."""
+    yield "pyproject.toml", BINDINGS / "pyproject.toml"
+    readme = BINDINGS / "README.md"
+    if readme.is_file():
+        yield "README.md", readme
+    for folder in ("build_backend", PACKAGE):
+        for path in sorted((BINDINGS / folder).rglob("*.py")):
+            if "__pycache__" not in path.parts:
+                yield path.relative_to(BINDINGS).as_posix(), path
+
+
+def build_sdist(sdist_directory, config_settings=None):
+    """Writes {name}-{version}.tar.gz of the Python package (with PKG-INFO, which records the
+    version); returns its file name."""
+    base = f"{_distribution_name(_pyproject()['name'])}-{_version()}"
+    name = f"{base}.tar.gz"
+    path = Path(sdist_directory) / name
+
+    def add(archive, member, data):
+        info = tarfile.TarInfo(f"{base}/{member}")
+        info.size = len(data)
+        info.mtime = 1577836800  # 2020-01-01: reproducible archives
+        info.mode = 0o644
+        archive.addfile(info, io.BytesIO(data))
+
+    try:
+        with tarfile.open(path, "w:gz", format=tarfile.PAX_FORMAT) as archive:
+            add(archive, "PKG-INFO", _metadata().encode("utf-8"))
+            for member, source in _sdist_files():
+                add(archive, member, source.read_bytes())
+    except BaseException:
+        path.unlink(missing_ok=True)
         raise
     return name
 

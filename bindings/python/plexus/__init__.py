@@ -54,9 +54,9 @@ from .errors import (
     InternalError,
     InvalidArgumentError,
     InvalidStateError,
-    IOError,
     OutOfMemoryError,
     PlexusError,
+    PlexusIOError,
     UnsupportedError,
 )
 from .layers import Input, InputLayer, KerasTensor, Layer
@@ -70,7 +70,7 @@ __all__ = [
     "activations", "callbacks", "config", "constraints", "datasets", "errors", "initializers",
     "layers", "losses", "metrics", "models", "ops", "optimizers", "regularizers", "saving",
     "utils", "PlexusError", "InvalidArgumentError", "InternalError", "InvalidStateError",
-    "UnsupportedError", "OutOfMemoryError", "CancelledError", "IOError", "abi_version",
+    "UnsupportedError", "OutOfMemoryError", "CancelledError", "PlexusIOError", "abi_version",
     "version", "backends", "backend_names", "library_path",
 ]  # fmt: skip
 

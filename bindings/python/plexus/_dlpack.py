@@ -10,6 +10,7 @@ consuming them for `plexus.from_dlpack`, following the Python DLPack protocol
 """
 
 import ctypes
+import threading
 from ctypes import PYFUNCTYPE, c_char_p, c_int, c_void_p, py_object
 
 from ._lib import DLManagedTensor, DLManagedTensorVersioned, check, lib
@@ -106,22 +107,32 @@ def delete_versioned(managed):
         deleter(managed)
 
 
+_claim_lock = threading.Lock()
+
+
 def tensor_handle_from_capsule(capsule):
-    """Imports a DLPack capsule into a new px_tensor handle without copying; renames the
-    capsule "used_..." so that its destructor leaves the memory to Plexus."""
-    name = _capsule_get_name(capsule)
-    if name == b"dltensor_versioned":
-        own, used, function = _VERSIONED, _USED_VERSIONED, lib().px_tensor_from_dlpack
-    elif name == b"dltensor":
-        own, used, function = _LEGACY, _USED_LEGACY, lib().px_tensor_from_dlpack_legacy
-    else:
-        shown = name.decode("utf-8", "replace") if name else name
-        raise ValueError(
-            f"plexus.from_dlpack: expected a capsule named 'dltensor_versioned' or 'dltensor', "
-            f"received {shown!r} (a capsule can be consumed only once)"
-        )
-    managed = _capsule_get_pointer(capsule, _address(own))
+    """Imports a DLPack capsule into a new px_tensor handle without copying. The capsule is
+    renamed "used_..." before the import (under a lock, so that two threads cannot both claim
+    it), which also tells its destructor to leave the memory to Plexus; a failed import gives
+    it its name back."""
+    with _claim_lock:
+        name = _capsule_get_name(capsule)
+        if name == b"dltensor_versioned":
+            own, used, function = _VERSIONED, _USED_VERSIONED, lib().px_tensor_from_dlpack
+        elif name == b"dltensor":
+            own, used, function = _LEGACY, _USED_LEGACY, lib().px_tensor_from_dlpack_legacy
+        else:
+            shown = name.decode("utf-8", "replace") if name else name
+            raise ValueError(
+                f"plexus.from_dlpack: expected a capsule named 'dltensor_versioned' or "
+                f"'dltensor', received {shown!r} (a capsule can be consumed only once)"
+            )
+        managed = _capsule_get_pointer(capsule, _address(own))
+        _capsule_set_name(capsule, _address(used))
     handle = c_void_p()
-    check(function(managed, ctypes.byref(handle)))
-    _capsule_set_name(capsule, _address(used))
+    try:
+        check(function(managed, ctypes.byref(handle)))
+    except BaseException:
+        _capsule_set_name(capsule, _address(own))  # not taken: the capsule still owns it
+        raise
     return handle.value

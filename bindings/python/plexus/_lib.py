@@ -383,6 +383,25 @@ class Library:
             function.restype = restype
             function.argtypes = argtypes
             setattr(self, name, function)
+        self._check_abi_version()
+
+    def _check_abi_version(self):
+        """Refuses a library whose ABI this package cannot use: another major version, or an
+        older minor one (it lacks functions or struct fields the package relies on)."""
+        if "px_abi_version" in self.missing:
+            raise PlexusError(
+                f"{self.path} does not export px_abi_version: it is not a Plexus C library "
+                f"of ABI {ABI_VERSION_MAJOR}.{ABI_VERSION_MINOR}"
+            )
+        packed = self.px_abi_version()
+        major, minor = packed >> 16, packed & 0xFFFF
+        if major != ABI_VERSION_MAJOR or minor < ABI_VERSION_MINOR:
+            raise PlexusError(
+                f"{self.path} has C ABI version {major}.{minor}, but this plexus package needs "
+                f"ABI {ABI_VERSION_MAJOR}.x with x >= {ABI_VERSION_MINOR} (it was written for "
+                f"{ABI_VERSION_MAJOR}.{ABI_VERSION_MINOR}); install the matching library or "
+                "package, or rebuild the library"
+            )
 
     def has(self, name):
         """Whether the library exports `name`."""

@@ -8,6 +8,7 @@ after the C call has returned."""
 
 import ctypes
 import itertools
+import signal
 import threading
 
 from . import _lib
@@ -29,16 +30,28 @@ class ProgressRun:
     check(status)
     ```"""
 
-    def __init__(self, model, callbacks):
+    def __init__(self, model, callbacks, hook_mask=None):
+        """`hook_mask`: the event kinds (px_fit_options.event_mask bits) the callbacks hear;
+        None for all of them."""
         self.model = model
         self.callbacks = callbacks
+        self.hook_mask = hook_mask
         self.error = None
         self.id = None
+        self.interrupted = False
+        self._previous_handler = None
 
     @property
     def function(self):
-        """The progress function (NULL when nothing listens)."""
-        return _on_event if self.callbacks is not None else PROGRESS_FN()
+        """The progress function: always passed, so that Ctrl-C stops the call at the next
+        event even when no callback listens."""
+        return _on_event
+
+    def _on_sigint(self, signum, frame):
+        # Python runs this at its next bytecode, which is inside the progress function: flag
+        # the run there, and the function stops the C call (raising from inside a ctypes
+        # callback would be swallowed).
+        self.interrupted = True
 
     @property
     def user(self):
@@ -49,16 +62,31 @@ class ProgressRun:
             self.id = next(_ids)
             _runs[self.id] = self
         self.model._running += 1
+        # Ctrl-C during the C call: only Python's own handler is replaced (a program with a
+        # handler of its own keeps it), and only on the main thread, where signals arrive.
+        if (
+            threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        ):
+            self._previous_handler = signal.signal(signal.SIGINT, self._on_sigint)
         return self
 
     def __exit__(self, *exc_info):
+        if self._previous_handler is not None:
+            signal.signal(signal.SIGINT, self._previous_handler)
+            self._previous_handler = None
         self.model._running -= 1
         with _lock:
             _runs.pop(self.id, None)
         return False
 
     def raise_error(self):
-        """Raises the exception a hook raised during the call, if any."""
+        """Raises the exception a hook raised during the call, if any, or KeyboardInterrupt
+        when Ctrl-C stopped it."""
+        if self.interrupted:
+            self.interrupted = False
+            self.error = None
+            raise KeyboardInterrupt
         if self.error is not None:
             error, self.error = self.error, None
             raise error.with_traceback(error.__traceback__)
@@ -112,14 +140,19 @@ def _dispatch(event, user):
     run = _runs.get(user)
     if run is None:
         return 0
-    if run.error is not None:
-        return 1  # a hook failed: stop, and tell no more hooks
+    if run.error is not None or run.interrupted:
+        return 1  # a hook failed or Ctrl-C came: stop, and tell no more hooks
+    if run.callbacks is None:
+        return 0
+    mask = run.hook_mask
+    if mask is not None and not mask & _lib.EVENT_BIT(event.contents.kind):
+        return 0
     try:
         run.dispatch(event.contents)
     except BaseException as error:  # noqa: BLE001 - raised again after the C call returns
         run.error = error
         return 1
-    return 0
+    return 1 if run.interrupted else 0
 
 
 _on_event = PROGRESS_FN(_dispatch)

@@ -14,7 +14,7 @@ __all__ = [
     "UnsupportedError",
     "OutOfMemoryError",
     "CancelledError",
-    "IOError",
+    "PlexusIOError",
     "error_for_status",
 ]
 
@@ -77,10 +77,15 @@ class CancelledError(PlexusError):
     status = STATUS_CANCELLED
 
 
-class IOError(PlexusError, OSError):  # noqa: A001 - Keras-style name, shadows the builtin alias
+class PlexusIOError(PlexusError, OSError):
     """Reading or writing a file failed (PX_STATUS_IO)."""
 
     status = STATUS_IO
+
+
+# The former name, kept in this module only: exported from `plexus`, it would shadow the builtin
+# IOError (OSError) on `from plexus import *`.
+IOError = PlexusIOError  # noqa: A001
 
 
 _BY_STATUS = {
@@ -92,7 +97,7 @@ _BY_STATUS = {
         UnsupportedError,
         OutOfMemoryError,
         CancelledError,
-        IOError,
+        PlexusIOError,
     )
 }
 

@@ -60,3 +60,29 @@ def test_successful_call_clears_last_error():
     count = ctypes.c_size_t()
     assert plexus._library().px_backend_count(ctypes.byref(count)) == plexus.STATUS_OK
     assert plexus._library().px_last_error_message() == b""
+
+
+@pytest.mark.parametrize("package_version", [(1, 0), (0, 99)])
+def test_loading_a_library_of_an_incompatible_abi_raises(monkeypatch, package_version):
+    # The package is pretended to be of another major, or of a newer minor than the library's.
+    from plexus import _lib
+
+    path = _lib.lib().path
+    monkeypatch.setattr(_lib, "ABI_VERSION_MAJOR", package_version[0])
+    monkeypatch.setattr(_lib, "ABI_VERSION_MINOR", package_version[1])
+    major, minor = plexus.abi_version()
+    with pytest.raises(plexus.PlexusError) as info:
+        _lib.Library(path)
+    message = str(info.value)
+    assert str(path) in message
+    assert f"{major}.{minor}" in message
+    assert f"{package_version[0]}.{package_version[1]}" in message
+
+
+def test_loading_a_library_of_a_newer_minor_abi_works(monkeypatch):
+    from plexus import _lib
+
+    major, minor = plexus.abi_version()
+    monkeypatch.setattr(_lib, "ABI_VERSION_MINOR", minor - 1 if minor else 0)
+    library = _lib.Library(_lib.lib().path)
+    assert library.px_abi_version() == (major << 16) | minor

@@ -2,6 +2,10 @@
 stop_training, EarlyStopping, LambdaCallback and the progress bar."""
 
 import math
+import os
+import signal
+import threading
+import time
 import traceback
 
 import numpy as np
@@ -43,10 +47,18 @@ def test_hooks_run_in_keras_order_with_params():
         x, y, batch_size=25, epochs=2, validation_split=0.2, callbacks=[recorder], verbose=0
     )
     names = [event[0] for event in recorder.events]
-    assert names[0] == "on_train_begin" and names[-1] == "on_train_end"
-    assert names.count("on_epoch_begin") == 2 and names.count("on_epoch_end") == 2
-    assert names.count("on_train_batch_end") == 2 * math.ceil(80 / 25)
-    assert "on_test_begin" in names  # validation
+    steps = math.ceil(80 / 25)
+    # Keras's sequence: per epoch, the batches, then the validation pass, then on_epoch_end.
+    epoch = (
+        ["on_epoch_begin"]
+        + ["on_train_batch_begin", "on_train_batch_end"] * steps
+        + ["on_test_begin"]
+        + ["on_test_batch_begin", "on_test_batch_end"]
+        + ["on_test_end", "on_epoch_end"]
+    )
+    assert names == ["on_train_begin"] + epoch * 2 + ["on_train_end"]
+    batches = [event[1] for event in recorder.events if event[0] == "on_train_batch_begin"]
+    assert batches == list(range(steps)) * 2
     epoch_ends = [event[1] for event in recorder.events if event[0] == "on_epoch_end"]
     assert epoch_ends == [0, 1]
     assert recorder.params["epochs"] == 2 and recorder.params["steps"] == math.ceil(80 / 25)
@@ -153,20 +165,28 @@ def test_weights_can_be_read_during_fit():
 
 
 def test_early_stopping_stops_when_the_loss_stalls_and_restores_the_best_weights():
+    # mode="max" on a falling loss: the first epoch is the best and every later one is worse,
+    # while training keeps changing the weights; the stopper must put the first epoch's back.
     x, y = blobs(samples=64)
     model = compiled_mlp()
     model.compile(
-        optimizer=plexus.optimizers.SGD(learning_rate=0.0),
+        optimizer=plexus.optimizers.SGD(learning_rate=0.1),
         loss=plexus.losses.SparseCategoricalCrossentropy(from_logits=True),
     )
     stopper = callbacks.EarlyStopping(
-        monitor="loss", min_delta=1e-3, patience=2, restore_best_weights=True
+        monitor="loss", mode="max", patience=2, restore_best_weights=True
     )
-    before = model.get_weights()
-    history = model.fit(x, y, epochs=20, callbacks=[stopper], verbose=0)
-    assert len(history.history["loss"]) == 3
-    assert stopper.stopped_epoch == 2
-    for ours, theirs in zip(model.get_weights(), before):
+    at_epoch_end = []
+    recorder = callbacks.LambdaCallback(
+        on_epoch_end=lambda epoch, logs: at_epoch_end.append(model.get_weights())
+    )
+    history = model.fit(x, y, epochs=20, callbacks=[recorder, stopper], verbose=0)
+    epochs = len(history.history["loss"])
+    assert epochs < 20 and stopper.stopped_epoch == epochs - 1
+    assert stopper.best_epoch < stopper.stopped_epoch
+    best, last = at_epoch_end[stopper.best_epoch], at_epoch_end[-1]
+    assert any(not np.array_equal(b, l) for b, l in zip(best, last))  # the weights moved on
+    for ours, theirs in zip(model.get_weights(), best):
         np.testing.assert_array_equal(ours, theirs)
 
 
@@ -229,3 +249,24 @@ def test_models_train_in_parallel_threads_with_their_own_callbacks():
         thread.join()
     assert not errors
     assert results == {key: (8, 2) for key in range(3)}
+
+
+@pytest.mark.parametrize("verbose", [0, 2])
+def test_ctrl_c_during_fit_raises_keyboard_interrupt_promptly(verbose):
+    # SIGINT arrives while the C library trains; Python's handler can only run inside the
+    # progress function, which must stop the call and leave KeyboardInterrupt to be raised.
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        pytest.skip("the test runner replaced the SIGINT handler")
+    x, y = blobs(samples=4096)
+    model = compiled_mlp()
+    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+    start = time.perf_counter()
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            model.fit(x, y, batch_size=8, epochs=1000, verbose=verbose)
+    finally:
+        timer.cancel()
+    assert time.perf_counter() - start < 5
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+    model.fit(x[:64], y[:64], epochs=1, verbose=0)  # the model still trains afterwards

@@ -53,9 +53,32 @@ def _memcheck(library, rounds, tmp_path):
     command = ["valgrind", "--leak-check=full", f"--log-file={log}", "--num-callers=40",
                sys.executable, str(script), str(rounds)]  # fmt: skip
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    text = log.read_text() if log.exists() else ""
+    if "unhandled instruction" in text.lower():
+        # e.g. valgrind 3.19 on AVX-512 code of a `-target-cpu native` build: a limit of this
+        # valgrind on this machine, not a fault of the library.
+        detail = next(
+            (line for line in text.splitlines() if "unhandled instruction" in line.lower()), ""
+        )
+        pytest.skip(
+            f"valgrind cannot run {library} on this machine (it stops on instructions it does "
+            f"not know: {detail.strip()}); build the library without -target-cpu native or use "
+            "a newer valgrind"
+        )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "rounds done" in result.stdout
     return log.read_text()
+
+
+def _library_under_test(loaded, repo):
+    """The library to run under valgrind: the loaded one, except that a release build (often
+    `-target-cpu native`, whose AVX-512 code older valgrinds cannot decode) gives way to the
+    checkout's debug build when there is one."""
+    loaded = Path(loaded)
+    debug = Path(repo) / ".build" / "debug" / _lib.LIBRARY_NAME
+    if "release" in loaded.parts and debug.is_file():
+        return debug
+    return loaded
 
 
 def _records(text):
@@ -87,7 +110,7 @@ def _definitely_lost(text):
 def test_dlpack_round_trips_leak_nothing_and_touch_no_freed_memory(tmp_path):
     # Debian's valgrind reads Swift's debug info badly: give it a copy without it.
     library = tmp_path / "libplexus_c.so"
-    shutil.copy(_lib.library_path(), library)
+    shutil.copy(_library_under_test(_lib.lib().path, _lib._REPO_ROOT), library)
     if shutil.which("objcopy"):
         subprocess.run(["objcopy", "--strip-debug", str(library)], check=True)
     few = _memcheck(library, 5, tmp_path)
@@ -103,3 +126,30 @@ def test_dlpack_round_trips_leak_nothing_and_touch_no_freed_memory(tmp_path):
         assert not problems, "\n\n".join(problems[:3])
     # Python's own one-time allocations are the same at 5 and 40 rounds; a leak per round is not.
     assert _definitely_lost(many) - _definitely_lost(few) < 1024
+
+
+def test_a_release_library_gives_way_to_the_checkouts_debug_build(tmp_path):
+    release = tmp_path / ".build" / "x86_64-unknown-linux-gnu" / "release" / _lib.LIBRARY_NAME
+    debug = tmp_path / ".build" / "debug" / _lib.LIBRARY_NAME
+    release.parent.mkdir(parents=True)
+    release.write_bytes(b"")
+    assert _library_under_test(release, tmp_path) == release  # no debug build: keep it
+    debug.parent.mkdir(parents=True)
+    debug.write_bytes(b"")
+    assert _library_under_test(release, tmp_path) == debug
+    installed = tmp_path / "site-packages" / "plexus" / _lib.LIBRARY_NAME
+    assert _library_under_test(installed, tmp_path) == installed
+
+
+def test_valgrind_stopping_on_unknown_instructions_skips(tmp_path, monkeypatch):
+    def fake_run(command, **kwargs):
+        log = next(arg for arg in command if arg.startswith("--log-file="))
+        Path(log.split("=", 1)[1]).write_text(
+            "==1== valgrind: Unrecognised instruction at address 0x4b1e2c0.\n"
+            "vex amd64->IR: unhandled instruction bytes: 0x62 0xF1 0x7C 0x48\n"
+        )
+        return subprocess.CompletedProcess(command, 132, "", "Illegal instruction")
+
+    monkeypatch.setattr(subprocess, "run", fake_run)
+    with pytest.raises(pytest.skip.Exception, match="unhandled instruction bytes"):
+        _memcheck(tmp_path / _lib.LIBRARY_NAME, 5, tmp_path)

@@ -68,6 +68,19 @@ def test_predict_on_batch_agrees_with_predict_on_every_path():
     assert isinstance(outputs, list) and len(outputs) == 2
 
 
+def test_predict_on_batch_fast_path_follows_unknown_input_dims():
+    # Outputs of (4, 6) and (6, 4) inputs have the same byte size: the fast path must not reuse
+    # the first call's output dims for the second.
+    model = plexus.Sequential([plexus.Input(shape=(None, None, 1)), layers.Conv2D(2, 1)])
+    assert model.predict_on_batch(np.zeros((1, 4, 6, 1), "f")).shape == (1, 4, 6, 2)
+    assert model.predict_on_batch(np.zeros((1, 6, 4, 1), "f")).shape == (1, 6, 4, 2)
+    assert model.predict_on_batch(np.zeros((2, 4, 6, 1), "f")).shape == (2, 4, 6, 2)
+    x = np.arange(12, dtype="f").reshape(1, 3, 4, 1)
+    np.testing.assert_allclose(
+        model.predict_on_batch(x), model.predict(x, verbose=0), rtol=1e-5, atol=1e-6
+    )
+
+
 def test_train_and_test_on_batch():
     x, y = blobs(samples=64)
     model = compiled_mlp()
@@ -127,6 +140,50 @@ def test_get_and_set_weights_round_trip():
     np.testing.assert_array_equal(model.get_weights()[0], weights[0] * 2)
     assert model.count_params() == 4 * 16 + 16 + 16 * 3 + 3
     assert dense.count_params() == 80
+
+
+def test_layer_weights_match_the_layer_name_after_its_models_prefix():
+    # A layer named like its model must not take every weight ("head/head/kernel" and
+    # "head/dense/kernel" both contain "head").
+    model = plexus.Sequential(
+        [plexus.Input(shape=(4,)), layers.Dense(3, name="head"), layers.Dense(2)], name="head"
+    )
+    paths = [v.path for v in model.weights]
+    assert [v.path for v in model.layers[0].weights] == paths[:2]
+    assert [v.path for v in model.layers[1].weights] == paths[2:]
+    # Nested models: a Sequential adds its name to the paths, a Functional none.
+    for inner_kind in ("sequential", "functional"):
+        if inner_kind == "sequential":
+            inner = plexus.Sequential(
+                [plexus.Input(shape=(4,)), layers.Dense(4, name="out")], name="inner"
+            )
+        else:
+            i = plexus.Input(shape=(4,))
+            inner = plexus.Model(i, layers.Dense(4, name="out")(i), name="inner")
+        outer = plexus.Sequential(
+            [plexus.Input(shape=(4,)), inner, layers.Dense(2, name="inner")], name="out"
+        )
+        paths = [v.path for v in outer.weights]
+        assert len(paths) == 4
+        assert [v.path for v in inner.weights] == paths[:2], inner_kind
+        assert [v.path for v in inner.layers[-1].weights] == paths[:2], inner_kind
+        assert [v.path for v in outer.layers[1].weights] == paths[2:], inner_kind
+
+
+def test_sequential_and_model_from_config_build_the_model():
+    x, _ = blobs(samples=5)
+    sequential = mlp(name="seq")
+    copy = plexus.Sequential.from_config(sequential.get_config())
+    assert isinstance(copy, plexus.Sequential) and copy.name == "seq"
+    assert [type(layer) for layer in copy.layers] == [type(l) for l in sequential.layers]
+    copy.set_weights(sequential.get_weights())
+    np.testing.assert_allclose(copy.predict(x, verbose=0), sequential.predict(x, verbose=0))
+    towers = two_towers()
+    rebuilt = plexus.Model.from_config(towers.get_config())
+    assert isinstance(rebuilt, plexus.Model) and not isinstance(rebuilt, plexus.Sequential)
+    assert [layer.name for layer in rebuilt.layers] == [layer.name for layer in towers.layers]
+    assert rebuilt.count_params() == towers.count_params()
+    assert type(rebuilt).from_config(towers.get_config()).count_params() == towers.count_params()
 
 
 def test_compile_with_strings_and_with_objects():

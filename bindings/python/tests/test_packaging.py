@@ -7,6 +7,7 @@ import hashlib
 import importlib.util
 import io
 import os
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -63,6 +64,54 @@ def test_build_without_swift_says_what_to_do(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))  # no swift here
     with pytest.raises(RuntimeError, match="swift.*PLEXUS_LIBRARY"):
         _backend().build_wheel(str(tmp_path))
+
+
+def _backend_at(bindings):
+    spec = importlib.util.spec_from_file_location(
+        "plexus_build_sdist", Path(bindings) / "build_backend" / "plexus_build.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_sdist_holds_the_python_package_and_builds_a_wheel_with_plexus_library(
+    tmp_path, monkeypatch
+):
+    backend = _backend()
+    assert backend.get_requires_for_build_sdist() == []
+    name = backend.build_sdist(str(tmp_path))
+    assert name.startswith("plexus-") and name.endswith(".tar.gz")
+    base = name[: -len(".tar.gz")]
+    with tarfile.open(tmp_path / name) as archive:
+        members = set(archive.getnames())
+        for required in ("PKG-INFO", "pyproject.toml", "README.md",
+                         "build_backend/plexus_build.py", "plexus/__init__.py",
+                         "plexus/models/training.py"):  # fmt: skip
+            assert f"{base}/{required}" in members, required
+        assert not any(m.endswith((".so", ".pyc")) for m in members)
+        info = archive.extractfile(f"{base}/PKG-INFO").read().decode()
+        assert "Name: plexus" in info and f"Version: {base.split('-', 1)[1]}" in info
+        unpacked = tmp_path / "elsewhere"
+        archive.extractall(unpacked)
+    source = unpacked / base
+    sdist_backend = _backend_at(source)
+    # Outside the repository there is nothing to build the library from.
+    monkeypatch.delenv("PLEXUS_LIBRARY", raising=False)
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    with pytest.raises(RuntimeError, match="PLEXUS_LIBRARY"):
+        sdist_backend.build_wheel(str(wheels))
+    assert not list(wheels.iterdir())
+    # A relative PLEXUS_LIBRARY is relative to the current directory.
+    library = Path(plexus.library_path()).resolve()
+    monkeypatch.chdir(library.parent)
+    monkeypatch.setenv("PLEXUS_LIBRARY", library.name)
+    wheel_name = sdist_backend.build_wheel(str(wheels))
+    assert wheel_name.startswith(base + "-py3-none-")
+    with zipfile.ZipFile(wheels / wheel_name) as wheel:
+        assert wheel.read("plexus/libplexus_c.so") == library.read_bytes()
+        assert "plexus/__init__.py" in wheel.namelist()
 
 
 @pytest.mark.skipif(

@@ -97,3 +97,69 @@ def test_every_header_function_is_declared_with_its_parameter_count():
     assert set(functions) == set(_lib.SIGNATURES)
     for name, count in functions.items():
         assert len(_lib.SIGNATURES[name][1]) == count, name
+
+
+# The ctypes type each C type of plexus.h is declared with: (base type, pointer depth) -> ctypes.
+_HANDLES = {"px_tensor", "px_model", "px_layer", "px_logs", "DLManagedTensor",
+            "DLManagedTensorVersioned"}  # fmt: skip
+_SCALARS = {
+    "int32_t": ctypes.c_int32,
+    "uint32_t": ctypes.c_uint32,
+    "int64_t": ctypes.c_int64,
+    "uint64_t": ctypes.c_uint64,
+    "size_t": ctypes.c_size_t,
+    "double": ctypes.c_double,
+    "px_status": ctypes.c_int32,
+}
+
+
+def _ctypes_of(declaration):
+    """The ctypes type for a C parameter or return type ("const px_tensor *const *x")."""
+    words = declaration.replace("*", " * ").split()
+    words = [w for w in words if w not in ("const", "struct")]
+    depth = words.count("*")
+    names = [w for w in words if w != "*"]
+    base = names[0]  # the rest, if any, is the parameter's name
+    if base == "void" and depth == 0:
+        return None
+    if base == "px_deleter":
+        return _lib.TENSOR_DELETER
+    if base == "px_progress_fn":
+        return _lib.PROGRESS_FN
+    if base == "px_fit_options":
+        inner = _lib.FitOptions
+    elif base == "char":
+        inner, depth = ctypes.c_char_p, depth - 1
+    elif base == "void" or base in _HANDLES:
+        inner, depth = ctypes.c_void_p, depth - 1
+    else:
+        inner = _SCALARS[base]
+    for _ in range(depth):
+        inner = ctypes.POINTER(inner)
+    return inner
+
+
+def _header_signatures():
+    """name -> (return ctypes type, [parameter ctypes types]) for every PX_API function."""
+    text = re.sub(r"/\*.*?\*/", "", HEADER.read_text(), flags=re.S)
+    result = {}
+    pattern = r"PX_API\s+(?:PX_NODISCARD\s+)?([^;(]*?)\b(px_\w+)\s*\(([^)]*)\)\s*;"
+    for match in re.finditer(pattern, text):
+        parameters = match.group(3).strip()
+        declared = [] if parameters in ("", "void") else parameters.split(",")
+        result[match.group(2)] = (
+            _ctypes_of(match.group(1)),
+            [_ctypes_of(parameter) for parameter in declared],
+        )
+    return result
+
+
+def test_every_header_function_is_declared_with_its_c_types():
+    signatures = _header_signatures()
+    assert set(signatures) == set(_lib.SIGNATURES)
+    for name, (restype, argtypes) in signatures.items():
+        declared_restype, declared_argtypes = _lib.SIGNATURES[name]
+        assert declared_restype is restype, name
+        assert len(declared_argtypes) == len(argtypes), name
+        for index, (ours, header) in enumerate(zip(declared_argtypes, argtypes)):
+            assert ours is header, f"{name} parameter {index}: {ours} is not {header}"

@@ -117,6 +117,38 @@ def test_dlpack_capsules_follow_the_protocol():
     assert first.data_ptr == tensor.data_ptr
 
 
+@pytest.mark.parametrize("max_version", [(1, 0), None])
+def test_capsule_is_claimed_before_the_import_and_given_back_when_it_fails(monkeypatch, max_version):
+    # Renamed "used_..." before the C import (two threads cannot both take it); a failed import
+    # gives the capsule its name back, so that it still owns (and frees) the memory.
+    from plexus import _dlpack, _lib
+
+    library = _lib.lib()
+    attribute = "px_tensor_from_dlpack" if max_version else "px_tensor_from_dlpack_legacy"
+    tensor = plexus.convert_to_tensor(np.arange(3, dtype=np.float32))
+    capsule = tensor.__dlpack__(max_version=max_version)
+    original = "dltensor_versioned" if max_version else "dltensor"
+    seen = []
+    real = getattr(library, attribute)
+
+    def recording(managed, out):
+        seen.append(_dlpack._capsule_get_name(capsule).decode())
+        return real(managed, out)
+
+    monkeypatch.setattr(library, attribute, recording)
+    imported = plexus.from_dlpack(capsule)
+    assert seen == ["used_" + original]
+    np.testing.assert_array_equal(imported.numpy(), [0, 1, 2])
+
+    capsule = tensor.__dlpack__(max_version=max_version)
+    monkeypatch.setattr(library, attribute, lambda managed, out: plexus.errors.STATUS_INTERNAL)
+    with pytest.raises(plexus.PlexusError):
+        plexus.from_dlpack(capsule)
+    assert _dlpack._capsule_get_name(capsule).decode() == original
+    monkeypatch.setattr(library, attribute, real)
+    np.testing.assert_array_equal(plexus.from_dlpack(capsule).numpy(), [0, 1, 2])
+
+
 def test_dlpack_copy_makes_new_memory():
     tensor = plexus.ops.add(plexus.convert_to_tensor(np.arange(3, dtype=np.float32)), 0.0)
     copied = np.from_dlpack(tensor, copy=True)
@@ -130,6 +162,18 @@ def test_read_only_arrays_are_shared_read_only():
     tensor = plexus.from_dlpack(array)
     assert tensor.data_ptr == array.__array_interface__["data"][0]
     np.testing.assert_array_equal(tensor.numpy(), array)
+    # Shared back read-only: NumPy refuses writes, and the DLPack export carries the flag.
+    for view in (tensor.numpy(), np.from_dlpack(tensor), np.asarray(tensor)):
+        assert not view.flags.writeable
+        with pytest.raises(ValueError, match="read-only"):
+            view[0] = 1.0
+    from plexus import _dlpack, _lib
+
+    capsule = tensor.__dlpack__(max_version=(1, 0))
+    managed = _dlpack._capsule_get_pointer(capsule, _dlpack._address(_dlpack._VERSIONED))
+    flags = _lib.DLManagedTensorVersioned.from_address(managed).flags
+    assert flags & _lib.DLPACK_FLAG_BITMASK_READ_ONLY
+    np.testing.assert_array_equal(array, [0, 1, 2, 3])
 
 
 def test_bfloat16_converts_to_float32_for_numpy():

@@ -258,9 +258,22 @@ class Layer:
         owner = self._weight_owner()
         if owner is None:
             return []
-        # Paths name the layer before the weight's own name: "dense/kernel", and with the
-        # model's or a nested model's name in front, "mlp/dense/kernel".
-        return [v for v in owner.weights if self.name in v.path.split("/")[:-1]]
+        # Paths name the layer before the weight's own name: "dense/kernel", with the names of
+        # the Sequential models holding it in front ("mlp/dense/kernel"; a Functional model adds
+        # none). The layer's name must sit right after that prefix: matching it anywhere would
+        # give a layer named like its model every weight.
+        prefixes = _weight_prefixes(owner, self)
+        if not prefixes:
+            return []
+        found = []
+        for variable in owner.weights:
+            parts = tuple(variable.path.split("/")[:-1])
+            for prefix, nested in prefixes:
+                # A layer's weights sit right under its prefix, a nested model's deeper.
+                if parts[: len(prefix)] == prefix and (len(parts) > len(prefix)) == nested:
+                    found.append(variable)
+                    break
+        return found
 
     @property
     def trainable_weights(self):
@@ -277,12 +290,20 @@ class Layer:
     def set_weights(self, weights):
         """Sets every weight, in the order of `get_weights()`."""
         variables = self.weights
+        weights = list(weights)
         if len(weights) != len(variables):
             raise ValueError(
                 f"Layer {self.name} expects {len(variables)} weights, received {len(weights)}"
             )
-        for variable, value in zip(variables, weights):
-            variable.assign(value)
+        # Every array is checked (and converted) first: a bad one leaves every weight as it was.
+        from ..models.model import _Checked
+
+        checked = [
+            _Checked(variable._model._weight_value(variable.path, value))
+            for variable, value in zip(variables, weights)
+        ]
+        for variable, value in zip(variables, checked):
+            variable._model._set_weight(variable.path, value)
 
     def count_params(self):
         """The number of scalars in the layer's weights."""
@@ -293,6 +314,42 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}>"
+
+
+def _model_chain(model, layer):
+    """The models from `model` (included) down to the one whose layers hold `layer`, or None."""
+    for child in model._own_layers():
+        if child is layer:
+            return [model]
+        if hasattr(child, "_own_layers"):
+            chain = _model_chain(child, layer)
+            if chain is not None:
+                return [model, *chain]
+    return None
+
+
+def _prefixes_of(layer, above):
+    """The weight-path prefixes (tuples of names, each with whether the weights lie deeper, in
+    a nested model's layers) of `layer`, given the names the models above it put in front."""
+    from ..models.functional import Functional
+
+    if isinstance(layer, Functional):  # adds no name: its layers' weights are its own
+        prefixes = []
+        for child in layer._own_layers():
+            prefixes.extend(_prefixes_of(child, above))
+        return prefixes
+    return [((*above, layer.name), hasattr(layer, "_own_layers"))]
+
+
+def _weight_prefixes(owner, layer):
+    """The prefixes of `layer`'s weight paths in `owner`, the model holding its weights."""
+    from ..models.sequential import Sequential
+
+    chain = _model_chain(owner, layer)
+    if chain is None:
+        return [((layer.name,), hasattr(layer, "_own_layers"))]
+    above = tuple(model.name for model in chain if isinstance(model, Sequential))
+    return _prefixes_of(layer, above)
 
 
 def _legacy_input_shape(legacy):

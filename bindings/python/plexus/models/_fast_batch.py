@@ -21,11 +21,21 @@ _DIRECT_CODES = {
 }
 
 
-def _output_spec(model, handle):
-    """The output's per-sample dims and NumPy dtype, read from the first result and kept."""
-    spec = getattr(model, "_fast_output_spec", None)
-    if spec is not None and spec[0] == model._c:
-        return spec[1], spec[2]
+_MAX_SPECS = 16  # output specs kept per model (one per input per-sample shape and dtype)
+
+
+def _output_spec(model, handle, key):
+    """The output's per-sample dims and NumPy dtype for inputs of per-sample shape and dtype
+    `key`, read from the first result of that key and kept (a model with unknown input dims
+    gives outputs whose dims follow the input's, so one spec per model is not enough)."""
+    cache = getattr(model, "_fast_output_specs", None)
+    if cache is None or cache[0] != model._c:
+        cache = (model._c, {})
+        model._fast_output_specs = cache
+    specs = cache[1]
+    spec = specs.get(key)
+    if spec is not None:
+        return spec
     library = lib()
     code = ctypes.c_int32()
     check(library.px_tensor_dtype(handle, ctypes.byref(code)))
@@ -37,7 +47,9 @@ def _output_spec(model, handle):
     if dtype is None or rank.value == 0:
         return None, None
     trailing = tuple(dims[index] for index in range(1, rank.value))
-    model._fast_output_spec = (model._c, trailing, dtype)
+    if len(specs) >= _MAX_SPECS:
+        specs.clear()
+    specs[key] = (trailing, dtype)
     return trailing, dtype
 
 
@@ -99,14 +111,14 @@ def predict_small(model, x):
     finally:
         library.px_tensor_release(tensor)
     try:
-        trailing, dtype = _output_spec(model, output[0])
+        trailing, dtype = _output_spec(model, output[0], (x.shape[1:], x.dtype))
         if dtype is None:
             return None
         result = np.empty((x.shape[0],) + trailing, dtype=dtype)
         size = c_size_t()
         check(library.px_tensor_byte_size(output[0], ctypes.byref(size)))
         if size.value != result.nbytes:
-            return None  # the output is not (batch, ...) of the first call's dims: general path
+            return None  # the output is not (batch, ...) of the kept dims: general path
         if result.nbytes:
             check(library.px_tensor_copy_to(output[0], _address(result), result.nbytes))
         return result

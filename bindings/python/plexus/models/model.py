@@ -12,6 +12,7 @@ import json
 import numpy as np
 
 from .._lib import check, lib, read_string
+from ..errors import InvalidArgumentError
 from ..layers.base import KerasTensor, Layer
 from ..saving import keras_object
 from ..tensor import Tensor, create_copy
@@ -96,6 +97,18 @@ class Model(Trainer, Layer):
                 lib().px_model_release(handle)
             except Exception:  # noqa: BLE001 - the library may be gone at interpreter shutdown
                 pass
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """The model a Keras model config (`model.get_config()`) describes, as
+        `plexus.models.model_from_json` builds it. Equivalent to `keras.Model.from_config`."""
+        from . import from_config
+        from .sequential import Sequential
+
+        if custom_objects:
+            raise NotImplementedError("plexus: custom_objects are not supported")
+        class_name = "Sequential" if issubclass(cls, Sequential) else "Functional"
+        return from_config(config, class_name)
 
     def serialize(self):
         """`keras.saving.serialize_keras_object(model)` (architecture only)."""
@@ -192,11 +205,31 @@ class Model(Trainer, Layer):
         check(lib().px_model_get_weight(self._c, path.encode("utf-8"), ctypes.byref(handle)))
         return Tensor(handle.value)
 
-    def _set_weight(self, path, value):
+    def _weight_value(self, path, value):
+        """`value` as a Tensor for the weight at `path`: checked against the weight's shape and
+        cast to its dtype (Keras casts too). Raises a ValueError naming the weight."""
+        current = self._get_weight_tensor(path)
         array = value.numpy() if isinstance(value, Tensor) else np.asarray(value)
-        if array.dtype.kind == "f" and array.dtype != np.float32:
-            array = array.astype(np.float32)
-        tensor = create_copy(array)
+        shape = tuple(current.shape)
+        if tuple(array.shape) != shape:
+            raise InvalidArgumentError(
+                f"Weight {path} of model {self.name} has shape {shape}, which is not "
+                f"compatible with the provided weight shape {tuple(array.shape)}."
+            )
+        dtype = current.dtype
+        if dtype == "bfloat16":
+            return create_copy(array, dtype="bfloat16")
+        if array.dtype != np.dtype(dtype):
+            if array.dtype.kind not in "biuf":
+                raise InvalidArgumentError(
+                    f"Weight {path} of model {self.name} is {dtype}; cannot take an array of "
+                    f"dtype {array.dtype}."
+                )
+            array = array.astype(dtype)
+        return create_copy(array)
+
+    def _set_weight(self, path, value):
+        tensor = value if isinstance(value, _Checked) else self._weight_value(path, value)
         check(lib().px_model_set_weight(self._c, path.encode("utf-8"), tensor.handle))
 
     def get_weights(self):
@@ -214,8 +247,10 @@ class Model(Trainer, Layer):
                 f"You called `set_weights(weights)` on model {self.name} with a weight list of "
                 f"length {len(weights)}, but the model was expecting {len(paths)} weights."
             )
-        for path, value in zip(paths, weights):
-            self._set_weight(path, value)
+        # Every array is checked (and converted) first: a bad one leaves every weight as it was.
+        tensors = [self._weight_value(path, value) for path, value in zip(paths, weights)]
+        for path, tensor in zip(paths, tensors):
+            self._set_weight(path, _Checked(tensor))
 
     def count_params(self):
         """The number of scalars in the model's weights."""
@@ -283,6 +318,16 @@ class Model(Trainer, Layer):
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}>"
+
+
+class _Checked:
+    """A Tensor `_weight_value` already checked and converted for its weight."""
+
+    __slots__ = ("handle", "_tensor")
+
+    def __init__(self, tensor):
+        self._tensor = tensor
+        self.handle = tensor.handle
 
 
 def _is_input_layer(layer):

@@ -9,7 +9,15 @@ import numpy as np
 from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers as optimizers_module
-from .._lib import OPTION_OFF, OPTION_ON, FitOptions, check, lib
+from .._lib import (
+    EVENT_BIT,
+    EVENT_TRAIN_BATCH_END,
+    OPTION_OFF,
+    OPTION_ON,
+    FitOptions,
+    check,
+    lib,
+)
 from .._progress import ProgressRun, event_mask
 from ..callbacks import CallbackList, History, ProgbarLogger
 from ..saving import serialize_keras_object
@@ -147,14 +155,17 @@ class Trainer:
         train = samples - int(samples * split)
         steps = -(-train // (batch_size or 32)) if train else 0
         hooks = self._callback_list(callbacks, verbose, epochs, steps)
-        options.event_mask = event_mask(hooks) if hooks is not None else 0
+        # Batch ends always reach Python, where Ctrl-C is noticed; hooks hear only what they
+        # listen to (`hook_mask`).
+        hook_mask = event_mask(hooks) if hooks is not None else 0
+        options.event_mask = hook_mask | EVENT_BIT(EVENT_TRAIN_BATCH_END)
         user_history = next(
             (c for c in (hooks.callbacks if hooks else []) if isinstance(c, History)), None
         )
         self._stop_training = False
         history_handle = ctypes.c_void_p()
         handle = self._c
-        with ProgressRun(self, hooks) as run:
+        with ProgressRun(self, hooks, hook_mask) as run:
             status = lib().px_model_fit(
                 handle, _data.handles(xs), len(xs), _data.handles(ys), len(ys),
                 ctypes.byref(options), run.function, run.user, ctypes.byref(history_handle),
