@@ -98,6 +98,18 @@ private struct ProducerRelease: @unchecked Sendable {
   let run: () -> Void
 }
 
+/// A new tensor handle over a checked DLPack tensor; from here the producer's memory is
+/// Plexus's, and `release` (the producer's deleter) runs with the last reference to it.
+private func adopt(
+  _ view: DLTensor, in function: String, release: @escaping () -> Void
+) throws -> OpaquePointer? {
+  let (type, shape, base, bytes) = try importable(view, in: function)
+  let producer = ProducerRelease(run: release)
+  let storage = Storage(wrapping: base, byteCount: bytes) { _ in producer.run() }
+  return TensorHandle.make(
+    Tensor(TensorBuffer(dtype: type, shape: shape, uncheckedStorage: storage)))
+}
+
 /// Checks a DLPack tensor Plexus can wrap and returns its dtype, shape and first byte.
 private func importable(
   _ view: DLTensor, in function: String
@@ -171,13 +183,8 @@ public func pxTensorFromDlpack(
         function,
         "DLPack major version \(version.major); Plexus reads version \(DLPACK_MAJOR_VERSION)")
     }
-    let (type, shape, base, bytes) = try importable(managed.pointee.dl_tensor, in: function)
     let deleter = managed.pointee.deleter
-    let release = ProducerRelease { deleter?(managed) }
-    // Everything is checked: from here the producer's memory is Plexus's to release.
-    let storage = Storage(wrapping: base, byteCount: bytes) { _ in release.run() }
-    out.pointee = TensorHandle.make(
-      Tensor(TensorBuffer(dtype: type, shape: shape, uncheckedStorage: storage)))
+    out.pointee = try adopt(managed.pointee.dl_tensor, in: function) { deleter?(managed) }
   }
 }
 
@@ -191,12 +198,7 @@ public func pxTensorFromDlpackLegacy(
   return guarded(function) {
     let out = try required(outTensor, "out_tensor", in: function)
     guard let managed else { throw invalidArgument(function, "managed is NULL") }
-    let (type, shape, base, bytes) = try importable(managed.pointee.dl_tensor, in: function)
     let deleter = managed.pointee.deleter
-    let release = ProducerRelease { deleter?(managed) }
-    // Everything is checked: from here the producer's memory is Plexus's to release.
-    let storage = Storage(wrapping: base, byteCount: bytes) { _ in release.run() }
-    out.pointee = TensorHandle.make(
-      Tensor(TensorBuffer(dtype: type, shape: shape, uncheckedStorage: storage)))
+    out.pointee = try adopt(managed.pointee.dl_tensor, in: function) { deleter?(managed) }
   }
 }

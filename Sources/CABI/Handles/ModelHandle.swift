@@ -62,12 +62,7 @@ final class ModelHandle: @unchecked Sendable {
   ) throws -> Result {
     let box = try box(handle, in: function)
     return try box.locked(in: function) {
-      if let running = box.runningCall {
-        throw PlexusError.invalidState(
-          context: function,
-          message: "model '\(box.model.name)' is running \(running) (this is its progress "
-            + "callback); change it after the call returns")
-      }
+      try box.refuseInsideRunningCall(function, "change it after the call returns")
       return try body(box.model)
     }
   }
@@ -79,15 +74,20 @@ final class ModelHandle: @unchecked Sendable {
   ) throws -> Result {
     let box = try box(handle, in: function)
     return try box.locked(in: function) {
-      if let running = box.runningCall {
-        throw PlexusError.invalidState(
-          context: function,
-          message: "the model is running \(running) on this thread (called from its progress "
-            + "callback); wait until it returns")
-      }
+      try box.refuseInsideRunningCall(function, "wait until it returns")
       box.runningCall = function
       defer { box.runningCall = nil }
       return try body(box.model, box)
     }
+  }
+
+  /// Throws when the model is running a call on this thread (the caller holds the lock, so a
+  /// running call is this thread's: the caller is that call's progress callback).
+  private func refuseInsideRunningCall(_ function: String, _ advice: String) throws {
+    guard let running = runningCall else { return }
+    throw PlexusError.invalidState(
+      context: function,
+      message: "model '\(model.name)' is running \(running) (this is its progress callback); "
+        + advice)
   }
 }
