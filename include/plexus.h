@@ -325,6 +325,13 @@ PX_API PX_NODISCARD px_status px_model_name(
 PX_API PX_NODISCARD px_status px_model_input_count(px_model *model, size_t *out_count);
 PX_API PX_NODISCARD px_status px_model_output_count(px_model *model, size_t *out_count);
 
+/* Sets `trainable` on the layer called `layer_name` anywhere in the model (nested models
+ * included), or on the model itself when `layer_name` is NULL, as Keras's `layer.trainable = ...`:
+ * a layer that is not trainable keeps its weights through fit. Non-zero is true. Keras applies
+ * the change at the next compile; Plexus from the next training step. */
+PX_API PX_NODISCARD px_status px_model_set_trainable(
+    px_model *model, const char *layer_name, int32_t trainable);
+
 /* Writes the number of scalars in the model's weights (Keras's `count_params`). */
 PX_API PX_NODISCARD px_status px_model_count_params(px_model *model, size_t *out_count);
 

@@ -43,6 +43,7 @@ private func exportsMatchHeader() {
   check(pxModelName, declaredAs: type(of: px_model_name))
   check(pxModelInputCount, declaredAs: type(of: px_model_input_count))
   check(pxModelOutputCount, declaredAs: type(of: px_model_output_count))
+  check(pxModelSetTrainable, declaredAs: type(of: px_model_set_trainable))
   check(pxModelCountParams, declaredAs: type(of: px_model_count_params))
   check(pxModelSummary, declaredAs: type(of: px_model_summary))
   check(pxModelWeightCount, declaredAs: type(of: px_model_weight_count))

@@ -216,3 +216,38 @@ public func pxModelSummary(
     try writeString(text, buffer, capacity, needed, in: function)
   }
 }
+
+/// The layer called `name` in `model`, searched depth first through nested models.
+private func layer(named name: String, in model: Layer) -> Layer? {
+  for (_, child) in model.sublayers {
+    if child.name == name { return child }
+    if let found = layer(named: name, in: child) { return found }
+  }
+  return nil
+}
+
+/// `px_model_set_trainable`: Keras's `layer.trainable = ...` on a layer by name, or the model.
+/// Allowed from the model's own progress callback, like setting weights: it changes values the
+/// next step reads, not the model's structure.
+@c(px_model_set_trainable)
+public func pxModelSetTrainable(
+  _ model: OpaquePointer?, _ layerName: UnsafePointer<CChar>?, _ trainable: Int32
+) -> px_status {
+  let function = "px_model_set_trainable"
+  return guarded(function) {
+    let name = try layerName.map { _ in try string(layerName, "layer_name", in: function) }
+    try ModelHandle.withModel(model, in: function) { model in
+      guard let name else {
+        model.trainable = trainable != 0
+        return
+      }
+      guard let target = layer(named: name, in: model) else {
+        throw invalidArgument(
+          function,
+          "model '\(model.name)' has no layer '\(name)'; its layers are "
+            + model.layers.map(\.name).joined(separator: ", "))
+      }
+      target.trainable = trainable != 0
+    }
+  }
+}

@@ -114,5 +114,6 @@ void section_handles(void);
 void section_seed(void);
 void section_threads(void);
 void section_callbacks(void);
+void section_trainable(void);
 
 #endif

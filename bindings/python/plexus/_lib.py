@@ -253,6 +253,7 @@ SIGNATURES = {
     "px_model_release": (None, [_handle]),
     "px_model_build": (_status, [_handle, POINTER(c_int64), c_size_t]),
     "px_model_set_backend": (_status, [_handle, c_char_p]),
+    "px_model_set_trainable": (_status, [_handle, c_char_p, c_int32]),
     "px_model_name": (_status, [_handle, *_string_out]),
     "px_model_input_count": (_status, [_handle, _out_size]),
     "px_model_output_count": (_status, [_handle, _out_size]),

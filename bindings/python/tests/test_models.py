@@ -291,3 +291,23 @@ def test_keras_written_functional_with_a_nested_sequential_loads():
     assert isinstance(inner, plexus.Sequential)
     assert [w.shape for w in inner.get_weights()] == [(3, 2), (2,)]
     assert model.predict(np.ones((2, 3), np.float32), verbose=0).shape == (2, 2)
+
+
+def test_freezing_layers_after_training_takes_effect_at_the_next_compile():
+    # Keras's transfer-learning pattern: train, freeze the body, recompile, train the head.
+    x, y = blobs()
+    model = compiled_mlp()
+    model.fit(x, y, epochs=1, verbose=0)
+    body, head = model.layers[0], model.layers[-1]
+    body.trainable = False
+    model.compile(optimizer="adam", loss=plexus.losses.SparseCategoricalCrossentropy(from_logits=True))
+    body_before, head_before = body.get_weights(), head.get_weights()
+    assert body_before and head_before
+    model.fit(x, y, epochs=1, verbose=0)
+    assert all(np.array_equal(a, b) for a, b in zip(body_before, body.get_weights()))
+    assert not all(np.array_equal(a, b) for a, b in zip(head_before, head.get_weights()))
+    model.trainable = False  # the whole model, as Keras's setter does for every layer
+    model.compile(optimizer="adam", loss=plexus.losses.SparseCategoricalCrossentropy(from_logits=True))
+    before = model.get_weights()
+    model.fit(x, y, epochs=1, verbose=0)
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))

@@ -87,6 +87,24 @@ class Model(Trainer, Layer):
             if isinstance(layer, Model):
                 layer._claim(owner)
 
+    def _sync_trainable(self):
+        """Pushes every layer's `trainable` to the C model, as Keras applies a change at the
+        next compile. A layer trains when it and every model above it are trainable (Keras's
+        setter passes a model's flag down; here the flags are combined when pushed)."""
+        library = lib()
+        handle = self._c
+
+        def push(model, above):
+            for layer in model._own_layers():
+                effective = above and bool(layer.trainable)
+                check(library.px_model_set_trainable(
+                    handle, layer.name.encode("utf-8"), int(effective)
+                ))  # fmt: skip
+                if isinstance(layer, Model):
+                    push(layer, effective)
+
+        push(self, bool(self.trainable))
+
     def _own_layers(self):
         return [layer for layer in self.layers if not _is_input_layer(layer)]
 

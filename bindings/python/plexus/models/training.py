@@ -80,6 +80,7 @@ class Trainer:
         metric_array = (ctypes.c_char_p * max(len(metric_texts), 1))(
             *[text.encode("utf-8") for text in metric_texts]
         )
+        self._sync_trainable()
         check(
             lib().px_model_compile(
                 self._c,
