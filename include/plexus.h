@@ -235,6 +235,14 @@ PX_API PX_NODISCARD px_status px_tensor_from_dlpack(
 PX_API PX_NODISCARD px_status px_tensor_from_dlpack_legacy(
     DLManagedTensor *managed, px_tensor **out_tensor);
 
+/* A PyCapsule destructor for DLPack capsules ("dltensor_versioned" or "dltensor"), for bindings
+ * that hand px_tensor_to_dlpack's tensors to Python: when the capsule was never consumed, it
+ * calls the tensor's deleter, keeping any Python exception that is set (a consumer that
+ * rejects a capsule drops it while its error is set, which a destructor written in Python
+ * cannot survive). CPython's C API is looked up in the running process; without it the call
+ * does nothing. Pass its address to PyCapsule_New. */
+PX_API void px_dlpack_capsule_destructor(void *capsule);
+
 /* ---------------------------------------------------------------------------------------------
  * Ops (keras.ops)
  * ------------------------------------------------------------------------------------------- */

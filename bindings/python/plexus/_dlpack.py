@@ -59,6 +59,17 @@ def _destroy_capsule(capsule):
 _destructor = _CAPSULE_DESTRUCTOR(_destroy_capsule)
 _incref(_destructor)
 
+
+def _capsule_destructor():
+    """The destructor capsules get: the library's C one, which keeps a Python exception that
+    is set while a consumer drops a rejected capsule (this module's Python one cannot run then:
+    the error escapes as SystemError and the tensor leaks); the Python one for an older
+    library."""
+    library = lib()
+    if library.has("px_dlpack_capsule_destructor"):
+        return ctypes.cast(library.px_dlpack_capsule_destructor, c_void_p)
+    return ctypes.cast(_destructor, c_void_p)
+
 # Legacy exports wrap a versioned managed tensor in a DLManagedTensor made here; each is kept
 # (with the versioned pointer it owns) until its deleter runs.
 _legacy_exports = {}
@@ -80,7 +91,7 @@ _incref(_legacy_deleter)
 
 def versioned_capsule(managed):
     """A "dltensor_versioned" capsule owning the DLManagedTensorVersioned at `managed`."""
-    return _capsule_new(managed, _address(_VERSIONED), ctypes.cast(_destructor, c_void_p))
+    return _capsule_new(managed, _address(_VERSIONED), _capsule_destructor())
 
 
 def legacy_capsule(managed):
@@ -94,7 +105,7 @@ def legacy_capsule(managed):
     address = ctypes.addressof(legacy)
     _legacy_exports[address] = (legacy, managed)
     try:
-        return _capsule_new(address, _address(_LEGACY), ctypes.cast(_destructor, c_void_p))
+        return _capsule_new(address, _address(_LEGACY), _capsule_destructor())
     except BaseException:
         _legacy_exports.pop(address, None)
         raise

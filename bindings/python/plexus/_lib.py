@@ -237,6 +237,7 @@ SIGNATURES = {
     "px_tensor_to_dlpack": (_status, [_handle, POINTER(c_void_p)]),
     "px_tensor_from_dlpack": (_status, [c_void_p, _out_handle]),
     "px_tensor_from_dlpack_legacy": (_status, [c_void_p, _out_handle]),
+    "px_dlpack_capsule_destructor": (None, [c_void_p]),
     # Ops
     "px_ops_call": (
         _status,

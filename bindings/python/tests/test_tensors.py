@@ -1,12 +1,14 @@
 """plexus.Tensor with NumPy: values, dtypes and shapes round trip, and DLPack shares memory
 both ways, each side outliving the other."""
 
+import ctypes
 import gc
 
 import numpy as np
 import pytest
 
 import plexus
+from plexus import _lib
 
 pytestmark = pytest.mark.exports("px_tensor_to_dlpack", "px_tensor_from_dlpack")
 
@@ -223,3 +225,23 @@ def test_memory_is_released_once_the_last_holder_goes(how):
     del holder
     gc.collect()
     assert released == [memory.ctypes.data]
+
+
+def test_a_capsule_numpy_rejects_raises_numpys_error_and_releases_the_tensor():
+    # NumPy has no bfloat16: it drops the capsule with its error set. The capsule's destructor
+    # must keep that error (not turn it into SystemError) and still release the export.
+    deleted = []
+    keep = np.zeros(4, dtype=np.uint16)
+    deleter = _lib.TENSOR_DELETER(lambda data, user: deleted.append(data))
+    handle = ctypes.c_void_p()
+    shape = (ctypes.c_int64 * 1)(4)
+    _lib.check(_lib.lib().px_tensor_create_view(
+        _lib.DTYPE_BFLOAT16, shape, 1, keep.ctypes.data, keep.nbytes, deleter, None,
+        ctypes.byref(handle),
+    ))  # fmt: skip
+    tensor = plexus.Tensor(handle.value)
+    with pytest.raises(Exception) as info:
+        np.from_dlpack(tensor)
+    assert not isinstance(info.value, SystemError), info.value
+    tensor.close()
+    assert len(deleted) == 1
