@@ -38,9 +38,10 @@ private final class ExportContext {
     let rank = Swift.max(tensor.rank, 1)
     shape = .allocate(capacity: rank)
     strides = .allocate(capacity: rank)
+    let compact = tensor.shape.strides
     for (axis, size) in tensor.shape.dims.enumerated() {
       shape[axis] = Int64(size)
-      strides[axis] = Int64(tensor.shape.strides[axis])
+      strides[axis] = Int64(compact[axis])
     }
   }
 

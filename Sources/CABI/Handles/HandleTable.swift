@@ -96,9 +96,4 @@ final class HandleTable: @unchecked Sendable {
     }
     withExtendedLifetime(removed) {}
   }
-
-  /// The number of live handles of `kind` (for tests and leak checks).
-  func count(of kind: HandleKind) -> Int {
-    lock.withLock { entries.values.count { $0.kind == kind } }
-  }
 }

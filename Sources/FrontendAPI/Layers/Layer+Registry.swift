@@ -19,7 +19,9 @@ extension Layer {
         try config.requireDefault("seed", .null, reason: reason)
         try config.requireDefault("noise_shape", .null, reason: reason)
         let rate = try config.double("rate")
-        guard (0..<1).contains(rate) else { throw config.mismatch("rate", "a number in [0, 1)") }
+        guard Dropout.validRates.contains(rate) else {
+          throw config.mismatch("rate", "a number in [0, 1)")
+        }
         return try settings.finish(config, Dropout(rate, name: settings.name))
       },
       "Flatten": { config in

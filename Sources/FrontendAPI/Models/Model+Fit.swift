@@ -58,6 +58,9 @@ extension Model {
         validationFraction: validationSplit, context: context)
     }
     try validateTargets(y, inputs: x, loss: compiled.loss)
+    if let validationData {
+      try validateTargets(validationData.1, inputs: validationData.0, loss: compiled.loss)
+    }
     let verbosity = verbose ?? (isatty(1) != 0 ? 1 : 2)
     let history = History()
     var all: [any Callback] = callbacks + [history]

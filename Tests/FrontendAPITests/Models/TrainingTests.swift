@@ -166,6 +166,11 @@ private final class WeightRecorder: Callback {
     #expect(throws: PlexusError.self) {
       try model.fit(x, try Tensor(labels, shape: [64]), batchSize: 8, verbose: 0, shuffle: false)
     }
+    // A bad label in the validation targets fails before training too.
+    #expect(throws: PlexusError.self) {
+      try model.fit(
+        x, y, batchSize: 8, verbose: 0, validationData: (x, try Tensor(labels, shape: [64])))
+    }
     // Validation data with 5 features for a model of 6 fails before training, not after it.
     let narrow = try Ops.slice(x, starts: [0, 0], sizes: [64, 5])
     #expect(throws: PlexusError.self) {

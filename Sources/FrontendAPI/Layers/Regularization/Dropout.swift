@@ -16,8 +16,11 @@ public final class Dropout: Layer {
     super.init(name: name)
   }
 
+  /// The rates a Dropout takes: 1 would scale the kept inputs by 1 / 0.
+  static let validRates = 0.0..<1.0
+
   public override func build(inputShape: Shape) throws {
-    guard (0..<1).contains(rate) else {
+    guard Self.validRates.contains(rate) else {
       throw PlexusError.invalidArgument(
         context: "Layer \(identity)", message: "rate must be in [0, 1), received \(rate)")
     }
