@@ -11,6 +11,10 @@ let package = Package(
     .library(name: "Plexus", targets: ["Plexus"]),
     .library(name: "BackendProtocol", targets: ["BackendProtocol"]),
     .library(name: "plexus_c", type: .dynamic, targets: ["PlexusCABI"]),
+    // Backend plugins, loaded at run time (`PLEXUS_PLUGINS`, `Plugins.load(path:)`): one over
+    // BLIS, in C, and one in Swift that reaches the host only through the C tables.
+    .library(name: "px_blis", type: .dynamic, targets: ["PlexusBLISPlugin"]),
+    .library(name: "px_swift", type: .dynamic, targets: ["PxSwiftPlugin"]),
     .executable(name: "plexus", targets: ["PlexusCLI"]),
   ],
   dependencies: [
@@ -45,7 +49,8 @@ let package = Package(
     .target(
       name: "Plexus",
       dependencies: [
-        "BackendProtocol", "PlexusReference", "PlexusOpenBLAS", "PlexusOneDNN", "CZlib",
+        "BackendProtocol", "PlexusReference", "PlexusOpenBLAS", "PlexusOneDNN", "PlexusPlugins",
+        "CZlib",
       ],
       path: "Sources/FrontendAPI"),
 
@@ -53,19 +58,30 @@ let package = Package(
     .systemLibrary(name: "CPlexusPlugin", path: "include/plugin"),
     .target(
       name: "PlexusPlugins", dependencies: ["BackendProtocol", "CPlexusPlugin"],
-      path: "Sources/Plugins", exclude: ["README.md"]),
+      path: "Sources/Plugins/Host"),
+    .target(
+      name: "PlexusBLISPlugin", path: "Sources/Plugins/BLIS", exclude: ["shim"],
+      cSettings: [.headerSearchPath("shim")],
+      linkerSettings: [.linkedLibrary("blis"), .linkedLibrary("m")]),
+    .target(name: "PxSwiftPlugin", dependencies: ["CPlexusPlugin"], path: "Sources/Plugins/SwiftPlugin"),
+    .target(
+      name: "PlexusConformance", dependencies: ["Plexus", "BackendProtocol"],
+      path: "Sources/Plugins/Conformance"),
     .target(name: "CPlexusSupport", path: "Sources/CABI/Support"),
     .target(
       name: "PlexusCABI", dependencies: ["Plexus", "BackendProtocol", "CPlexusSupport"],
       path: "Sources/CABI", exclude: ["Support", "README.md"]),
     .executableTarget(
       name: "PlexusCLI",
-      dependencies: ["Plexus", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: [
+        "Plexus", "PlexusConformance",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       path: "Sources/PlexusCLI"),
 
     // MARK: Tests
     .target(
-      name: "PlexusTestSupport", dependencies: ["Plexus", "BackendProtocol"],
+      name: "PlexusTestSupport", dependencies: ["Plexus", "BackendProtocol", "PlexusConformance"],
       path: "Tests/PlexusTestSupport"),
     .testTarget(
       name: "BackendProtocolTests", dependencies: ["BackendProtocol"],
@@ -82,7 +98,8 @@ let package = Package(
       dependencies: ["Plexus", "PlexusTestSupport", "CZlib", "PlexusOneDNN", "PlexusReference"],
       path: "Tests/FrontendAPITests"),
     .testTarget(
-      name: "PluginsTests", dependencies: ["PlexusPlugins", "BackendProtocol"],
-      path: "Tests/PluginsTests"),
+      name: "PluginsTests",
+      dependencies: ["PlexusPlugins", "BackendProtocol", "Plexus", "PlexusTestSupport"],
+      path: "Tests/PluginsTests", exclude: ["Plugins"]),
   ]
 )

@@ -49,7 +49,7 @@ extern "C" {
 /* The version of this header. A library with the same major and an equal or newer minor
  * version serves a client built against it. */
 #define PX_ABI_VERSION_MAJOR 0
-#define PX_ABI_VERSION_MINOR 2
+#define PX_ABI_VERSION_MINOR 3
 
 #if defined(__GNUC__) || defined(__clang__)
 #define PX_API __attribute__((visibility("default")))
@@ -83,7 +83,7 @@ typedef int32_t px_status;
 #define PX_STATUS_OUT_OF_MEMORY 5
 /* A progress callback returned non-zero: the call stopped early, as asked. */
 #define PX_STATUS_CANCELLED 6
-/* Reading or writing a file failed. */
+/* Reading or writing a file failed, or a library (a backend plugin) could not be loaded. */
 #define PX_STATUS_IO 7
 
 /* The ABI version of the loaded library: (major << 16) | minor. Compare it with
@@ -112,6 +112,31 @@ PX_API PX_NODISCARD px_status px_backend_count(size_t *out_count);
  * Every other function here that writes a string follows the same rule. */
 PX_API PX_NODISCARD px_status px_backend_name(
     size_t index, char *buffer, size_t capacity, size_t *needed);
+
+/* Loads the backend plugin at `path` (a shared library built against plexus_plugin.h) and
+ * registers it under `name`, or under the name it gives itself when `name` is NULL; select it
+ * with px_config_set_backend. A library that cannot be used (not found, no px_plugin_entry,
+ * another major plugin ABI version, a failing create) leaves the process as it was and fails
+ * with PX_STATUS_IO; the message says why. Plugins are never unloaded. Plugins named in the
+ * environment variable PLEXUS_PLUGINS (`name:path,name:path`) load when Plexus starts. */
+PX_API PX_NODISCARD px_status px_backend_load(const char *path, const char *name);
+
+/* Writes why the plugin backend `name` failed to load (from PLEXUS_PLUGINS or a px_backend_load
+ * that named it), string-out rule of px_backend_name; PX_STATUS_INVALID_ARGUMENT when no load of
+ * that name failed. */
+PX_API PX_NODISCARD px_status px_backend_load_failure(
+    const char *name, char *buffer, size_t capacity, size_t *needed);
+
+/* Where ops ran. Writes to *out_dispatches how many ops `backend` ran (of op `op`, a snake-case
+ * op name such as "matmul" or "dense", or of every op when `op` is NULL) since the process
+ * started or the last px_dispatch_reset, and to *out_fallbacks (when not NULL) how many ops
+ * selected for `backend` ran on the reference backend instead. An unknown backend or op name
+ * fails with PX_STATUS_INVALID_ARGUMENT. */
+PX_API PX_NODISCARD px_status px_dispatch_count(
+    const char *backend, const char *op, int64_t *out_dispatches, int64_t *out_fallbacks);
+
+/* Sets every dispatch and fallback count back to zero. */
+PX_API PX_NODISCARD px_status px_dispatch_reset(void);
 
 /* Selects the process-wide default backend by name ("reference", "openblas", "onednn", a
  * plugin's name). Models with a backend of their own (px_model_set_backend) keep it. */

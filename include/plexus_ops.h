@@ -123,7 +123,9 @@ enum px_attribute_id {
   PX_ATTR_TRAINING = 30, /* "training" */
 };
 
-/* Dtype ids (DType). */
+/* Dtype ids (DType): the PX_DTYPE_* of plexus.h, which defines them as macros first when
+ * both headers are included. */
+#ifndef PX_DTYPE_FLOAT32
 enum px_dtype_id {
   PX_DTYPE_FLOAT32 = 0,
   PX_DTYPE_FLOAT64 = 1,
@@ -133,5 +135,6 @@ enum px_dtype_id {
   PX_DTYPE_BOOL = 5,
   PX_DTYPE_BFLOAT16 = 6,
 };
+#endif
 
 #endif /* PLEXUS_OPS_H */

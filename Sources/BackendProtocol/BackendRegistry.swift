@@ -12,6 +12,8 @@ public final class BackendRegistry: Sendable {
     var backends: [any Backend] = []
     var fallback: (any Backend)?
     var threads = 0
+    /// Why each backend that failed to load (a plugin) is missing, by the name it was asked for.
+    var loadFailures: [String: String] = [:]
   }
   private let state = Mutex(State())
 
@@ -29,17 +31,32 @@ public final class BackendRegistry: Sendable {
       }
       state.backends.removeAll { $0.name == backend.name }
       state.backends.append(backend)
+      state.loadFailures[backend.name] = nil
       if isFallback { state.fallback = backend }
       if state.threads > 0 { backend.setThreadCount(state.threads) }
     }
   }
 
-  /// The backend registered under `name`.
+  /// The backend registered under `name`; for a name whose load failed, the error says why.
   public func backend(named name: String) throws -> any Backend {
-    let found = state.withLock { state in state.backends.first { $0.name == name } }
-    guard let found else { throw PlexusError.unknownBackend(name: name, available: names) }
-    return found
+    let (found, failure) = state.withLock { state in
+      (state.backends.first { $0.name == name }, state.loadFailures[name])
+    }
+    if let found { return found }
+    if let failure {
+      throw PlexusError.resourceUnavailable("backend '\(name)' is not available: \(failure)")
+    }
+    throw PlexusError.unknownBackend(name: name, available: names)
   }
+
+  /// Keeps why the backend `name` (a plugin) could not be loaded, so that asking for it by
+  /// name reports the reason instead of an unknown name. Registering `name` later clears it.
+  public func recordLoadFailure(name: String, reason: String) {
+    state.withLock { $0.loadFailures[name] = reason }
+  }
+
+  /// Why each backend that failed to load is missing, by name.
+  public var loadFailures: [String: String] { state.withLock { $0.loadFailures } }
 
   /// The names of every registered backend, in registration order.
   public var names: [String] { state.withLock { $0.backends.map(\.name) } }

@@ -13,12 +13,17 @@ public enum PlexusError: Error, Sendable, Equatable, CustomStringConvertible {
   case fallbackInStrictMode(op: String, dtype: DType, backend: String)
   /// No backend, the reference included, implements this op for this dtype.
   case unsupported(op: String, dtype: DType, backend: String)
-  /// A file or data set could not be found or read.
+  /// A file, data set or library (a plugin) could not be found, read or used.
   case resourceUnavailable(String)
+  /// An allocation failed, or would exceed the machine's memory.
+  case outOfMemory(String)
   /// A state the call requires is not there (for example `fit` before `compile`).
   case invalidState(context: String, message: String)
   /// An index read from a tensor lies outside `0..<size` (`gather`, `one_hot`, labels).
   case indexOutOfRange(context: String, index: Int, size: Int)
+  /// A backend (a plugin, say) failed while running an op it had accepted; its outputs were
+  /// discarded.
+  case backendFailure(backend: String, op: String, message: String)
 
   public var description: String {
     switch self {
@@ -35,12 +40,14 @@ public enum PlexusError: Error, Sendable, Equatable, CustomStringConvertible {
         + "and strict mode forbids falling back to the reference backend"
     case .unsupported(let op, let dtype, let backend):
       "\(op) is not implemented for \(dtype) (asked of backend '\(backend)')"
-    case .resourceUnavailable(let message):
+    case .resourceUnavailable(let message), .outOfMemory(let message):
       message
     case .invalidState(let context, let message):
       "\(context): \(message)"
     case .indexOutOfRange(let context, let index, let size):
       "\(context): index \(index) is out of range [0, \(size))"
+    case .backendFailure(let backend, let op, let message):
+      "backend '\(backend)' failed running \(op): \(message)"
     }
   }
 }

@@ -36,7 +36,7 @@ public final class Storage: @unchecked Sendable {
           + "(this machine's physical memory)")
     }
     guard let (pointer, capacity) = StoragePool.shared.take(byteCount: byteCount) else {
-      throw PlexusError.resourceUnavailable(
+      throw PlexusError.outOfMemory(
         "Storage: the system refused an allocation of \(byteCount) bytes (out of memory)")
     }
     self.base = pointer

@@ -45,8 +45,10 @@ private func status(for error: any Error) -> px_status {
     PX_STATUS_INVALID_STATE
   case PlexusError.unsupported, PlexusError.fallbackInStrictMode:
     PX_STATUS_UNSUPPORTED
-  case PlexusError.resourceUnavailable:
+  case PlexusError.outOfMemory:
     PX_STATUS_OUT_OF_MEMORY
+  case PlexusError.resourceUnavailable:
+    PX_STATUS_IO
   case is CancelledByCallback:
     PX_STATUS_CANCELLED
   default:

@@ -16,7 +16,7 @@ private func requiredBytes(_ dtype: DType, _ shape: Shape, in function: String) 
     bytes = product
   }
   guard shape.elementCount == 0 || bytes <= Storage.maximumByteCount else {
-    throw PlexusError.resourceUnavailable(
+    throw PlexusError.outOfMemory(
       "\(function): \(dtype) \(shape) needs \(bytes) bytes, more than this machine's "
         + "\(Storage.maximumByteCount) bytes of memory")
   }

@@ -25,6 +25,11 @@ struct BenchCommand: ParsableCommand {
   @Flag(help: "Skip the convolution benchmark (the CNN's two convolutions at batch 128).")
   var noConv = false
   @Flag(help: "Print one JSON object per line instead of a table.") var json = false
+  @Option(
+    help: ArgumentHelp(
+      "Load a backend plugin (a shared library) before running; repeat for several. Select it "
+        + "with --backends (also: PLEXUS_PLUGINS=name:path,...)."))
+  var plugin: [String] = []
 
   func validate() throws {
     guard mlpEpochs >= 1 else { throw ValidationError("--mlp-epochs must be at least 1") }
@@ -36,6 +41,7 @@ struct BenchCommand: ParsableCommand {
   }
 
   func run() throws {
+    for path in plugin { try Plugins.load(path: path) }
     #if DEBUG
       print("warning: a debug build; benchmark figures mean little (use scripts/bench.sh)")
     #endif

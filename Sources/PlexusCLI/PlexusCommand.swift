@@ -6,6 +6,9 @@ struct PlexusCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "plexus",
     abstract: "Plexus: a Keras-shaped deep-learning framework over interchangeable backends.",
-    subcommands: [TrainCommand.self, BackendsCommand.self, BenchCommand.self, OpsCommand.self],
+    subcommands: [
+      TrainCommand.self, BackendsCommand.self, BenchCommand.self, OpsCommand.self,
+      ConformanceCommand.self,
+    ],
     defaultSubcommand: TrainCommand.self)
 }

@@ -28,6 +28,11 @@ struct TrainCommand: ParsableCommand {
   )
   var backend: String?
   @Option(help: "Random seed for weights and shuffling.") var seed: UInt64 = 1234
+  @Option(
+    help: ArgumentHelp(
+      "Load a backend plugin (a shared library) before running; repeat for several. Select it "
+        + "with --backend (also: PLEXUS_PLUGINS=name:path,...)."))
+  var plugin: [String] = []
   @Option(help: "Threads for every backend (default: one per core).") var threads: Int?
   @Option(help: "Fraction of the training set held out for validation.") var validationSplit = 0.0
   @Option(help: "0 silent, 1 progress bar, 2 one line per epoch (default: 1 on a terminal).")
@@ -39,6 +44,7 @@ struct TrainCommand: ParsableCommand {
   var trace = "plexus-trace.json"
 
   func run() throws {
+    for path in plugin { try Plugins.load(path: path) }
     try Config.setThreads(threads ?? ProcessInfo.processInfo.activeProcessorCount)
     if let name = backend ?? ProcessInfo.processInfo.environment["PLEXUS_BACKEND"] {
       try Config.setBackend(name)
@@ -55,6 +61,7 @@ struct TrainCommand: ParsableCommand {
       loss: SparseCategoricalCrossentropy(fromLogits: true), metrics: ["accuracy"])
 
     let start = Date()
+    Dispatcher.resetStatistics()
     let (_, report) = try profiled {
       try model.fit(
         xTrain, yTrain, batchSize: batchSize, epochs: epochs, verbose: verbose,
@@ -76,6 +83,7 @@ struct TrainCommand: ParsableCommand {
     print("Test loss: \(String(format: "%.4f", loss))")
     print("Test accuracy: \(String(format: "%.4f", accuracy))")
     print("Peak memory: \(PeakMemory.mebibytes()) MiB")
+    print(Self.whereOpsRan(Dispatcher.statistics(), backend: Config.backend))
   }
 
   /// The anchors' MLP or CNN (on 28×28 images; the CNN adds the channel axis itself).
@@ -108,5 +116,17 @@ struct TrainCommand: ParsableCommand {
     guard profile else { return (try body(), nil) }
     let (result, report) = try Profiler.profile(body)
     return (result, report)
+  }
+
+  /// One line saying where training and evaluation ran: the ops `backend` ran most, and how
+  /// many fell back to the reference backend.
+  static func whereOpsRan(_ statistics: DispatchStatistics, backend: String) -> String {
+    let ran = statistics.dispatches[backend, default: [:]].sorted { $0.value > $1.value }
+    let fell = statistics.fallbacks[backend, default: [:]].sorted { $0.value > $1.value }
+    let top = ran.prefix(6).map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+    let fallbacks = fell.prefix(4).map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+    return "Ops run on \(backend): \(ran.reduce(0) { $0 + $1.value }) (\(top)); fell back to the "
+      + "reference backend: \(fell.reduce(0) { $0 + $1.value })"
+      + (fell.isEmpty ? "" : " (\(fallbacks))")
   }
 }

@@ -24,9 +24,14 @@ public enum OpCatalog {
     lines += AttributeName.allCases.map {
       "  PX_ATTR_\(constant($0.description)) = \($0.rawValue), /* \"\($0.description)\" */"
     }
-    lines += ["};", "", "/* Dtype ids (DType). */", "enum px_dtype_id {"]
+    lines += [
+      "};", "",
+      "/* Dtype ids (DType): the PX_DTYPE_* of plexus.h, which defines them as macros first when",
+      " * both headers are included. */",
+      "#ifndef PX_DTYPE_FLOAT32", "enum px_dtype_id {",
+    ]
     lines += DType.allCases.map { "  PX_DTYPE_\(constant($0.description)) = \($0.rawValue)," }
-    lines += ["};", "", "#endif /* PLEXUS_OPS_H */", ""]
+    lines += ["};", "#endif", "", "#endif /* PLEXUS_OPS_H */", ""]
     return lines.joined(separator: "\n")
   }
 

@@ -22,6 +22,7 @@ on first use. NumPy arrays and plexus.Tensors share memory through DLPack.
 
 from . import (
     activations,
+    backends,
     callbacks,
     config,
     constraints,
@@ -86,12 +87,9 @@ def version():
     return _library_handle().px_version_string().decode("utf-8")
 
 
-def backends():
+def backend_names():
     """The names of the registered backends ("reference", "openblas", "onednn", plugins)."""
-    return config.backends()
-
-
-backend_names = backends
+    return backends.names()
 
 
 def _library():

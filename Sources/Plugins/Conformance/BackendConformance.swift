@@ -14,13 +14,56 @@ import BackendProtocol
 public func checkBackendConformance(
   _ backend: any Backend, against reference: any Backend, seed: UInt64 = 0x5EED
 ) throws -> [String] {
+  try runBackendConformance(backend, against: reference, seed: seed).flatMap(\.problems)
+}
+
+/// The forward conformance suite as a report: one ``ConformanceResult`` per op and dtype, in
+/// op-code order, for every pair whether `backend` claims it or not.
+public func runBackendConformance(
+  _ backend: any Backend, against reference: any Backend, seed: UInt64 = 0x5EED
+) throws -> [ConformanceResult] {
   var checker = ConformanceChecker(backend: backend, reference: reference, seed: seed)
+  var results: [ConformanceResult] = []
   for op in OpCode.allCases {
-    for dtype in DType.allCases where backend.supports(op, dtype) {
+    for dtype in DType.allCases {
+      guard backend.supports(op, dtype) else {
+        results.append(ConformanceResult(op: op, dtype: dtype, claimed: false))
+        continue
+      }
+      let before = checker.mismatches.count
+      checker.compared = 0
+      checker.worst = nil
       try checker.check(op, dtype)
+      results.append(
+        ConformanceResult(
+          op: op, dtype: dtype, claimed: true, compared: checker.compared,
+          worstError: checker.worst?.error ?? 0, worstCase: checker.worst?.label ?? "",
+          problems: Array(checker.mismatches[before...])))
     }
   }
-  return checker.mismatches
+  return results
+}
+
+/// How one op and dtype fared in the forward conformance suite.
+public struct ConformanceResult: Sendable {
+  /// The op.
+  public let op: OpCode
+  /// The input dtype.
+  public let dtype: DType
+  /// Whether the backend claims the pair (``Backend/supports(_:_:)``); the rest is empty when
+  /// it does not.
+  public let claimed: Bool
+  /// The results compared with the oracle (cases the backend declined per record are not).
+  public var compared = 0
+  /// The largest difference from the oracle, relative above magnitude 1, absolute below.
+  public var worstError = 0.0
+  /// The case that showed ``worstError``: the op, dtype and shapes.
+  public var worstCase = ""
+  /// One line per disagreement; empty when the pair conforms.
+  public var problems: [String] = []
+
+  /// Whether the pair was claimed and conforms.
+  public var passed: Bool { claimed && problems.isEmpty }
 }
 
 /// Runs one op on two backends and records where they disagree.
@@ -29,6 +72,10 @@ struct ConformanceChecker {
   let reference: any Backend
   var random: SplitMix64
   var mismatches: [String] = []
+  /// Results compared for the current pair.
+  var compared = 0
+  /// The largest difference seen for the current pair, and the case that showed it.
+  var worst: (error: Double, label: String)?
 
   init(backend: any Backend, reference: any Backend, seed: UInt64) {
     self.backend = backend
@@ -351,24 +398,33 @@ struct ConformanceChecker {
     }
   }
 
-  /// Compares two results element by element within the dtype's tolerance.
+  /// Compares two results element by element within the dtype's tolerance, keeping the largest
+  /// difference for the report.
   mutating func agree(
     _ op: OpCode, _ label: String, _ expected: TensorBuffer, _ actual: TensorBuffer
   ) {
     let want = bufferValues(expected)
     let got = bufferValues(actual)
     let tolerance = ConformanceTolerance.forward(op, expected.dtype)
+    compared += 1
     guard want.count == got.count else {
       mismatches.append("\(label): \(got.count) elements, expected \(want.count)")
       return
     }
+    var firstBad: Int?
+    var largest = 0.0
     for index in want.indices {
       let (w, g) = (want[index], got[index])
       if w.isNaN && g.isNaN { continue }
-      guard Swift.abs(w - g) <= tolerance * Swift.max(1, Swift.abs(w)) else {
-        mismatches.append("\(label): element \(index) is \(g), expected \(w)")
-        return
-      }
+      let error = w.isNaN || g.isNaN ? Double.infinity : Swift.abs(w - g) / Swift.max(1, Swift.abs(w))
+      largest = Swift.max(largest, error)
+      if error > tolerance, firstBad == nil { firstBad = index }
+    }
+    if largest > (worst?.error ?? -1) { worst = (largest, label) }
+    if let index = firstBad {
+      mismatches.append(
+        "\(label): element \(index) is \(got[index]), expected \(want[index]) (worst difference "
+          + "\(largest), tolerance \(tolerance))")
     }
   }
 

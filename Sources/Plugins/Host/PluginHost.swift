@@ -1,0 +1,101 @@
+import CPlexusPlugin
+import Foundation
+import Synchronization
+
+/// What the host knows about one plugin while it serves it: its name, its options, and the
+/// error each thread's last failing call set. One per loaded library, alive for the process
+/// (the plugin keeps `host_data`, which points at it).
+final class PluginHostContext: Sendable {
+  /// The name the plugin is registered (or being loaded) under: its path until its table is read.
+  var name: String {
+    get { currentName.withLock { $0 } }
+    set { currentName.withLock { $0 = newValue } }
+  }
+  private let currentName: Mutex<String>
+  /// The options given at load time; the environment is consulted after them.
+  let options: [String: String]
+  /// Option values handed out as C strings, kept for the life of the process as the ABI says.
+  private let optionStrings = Mutex<[String: UnsafeMutablePointer<CChar>]>([:])
+  /// The message `set_error` left, per thread.
+  private let errors = Mutex<[UInt: String]>([:])
+
+  init(name: String, options: [String: String]) {
+    self.currentName = Mutex(name)
+    self.options = options
+  }
+
+  /// The services table handed to the plugin: allocated once, never freed.
+  func makeServices() -> UnsafePointer<px_plugin_host> {
+    let services = UnsafeMutablePointer<px_plugin_host>.allocate(capacity: 1)
+    services.initialize(
+      to: px_plugin_host(
+        struct_size: UInt32(MemoryLayout<px_plugin_host>.size),
+        abi_major: UInt32(PX_PLUGIN_ABI_VERSION_MAJOR),
+        abi_minor: UInt32(PX_PLUGIN_ABI_VERSION_MINOR), reserved: 0,
+        host_data: Unmanaged.passRetained(self).toOpaque(),
+        allocate: { _, size, alignment in hostAllocate(size, alignment) },
+        deallocate: { _, pointer in free(pointer) },
+        log: { data, level, message in
+          guard let context = PluginHostContext.from(data) else { return }
+          PluginLog.write(level, source: context.name, message.map { String(cString: $0) } ?? "")
+        },
+        set_error: { data, message in
+          PluginHostContext.from(data)?.setError(message.map { String(cString: $0) } ?? "")
+        },
+        option: { data, key in
+          guard let context = PluginHostContext.from(data), let key else { return nil }
+          return context.option(String(cString: key))
+        }))
+    return UnsafePointer(services)
+  }
+
+  static func from(_ data: UnsafeMutableRawPointer?) -> PluginHostContext? {
+    data.map { Unmanaged<PluginHostContext>.fromOpaque($0).takeUnretainedValue() }
+  }
+
+  /// The value of option `key`: the load-time options, else `PLEXUS_PLUGIN_<NAME>_<KEY>`.
+  func option(_ key: String) -> UnsafePointer<CChar>? {
+    let value =
+      options[key] ?? ProcessInfo.processInfo.environment[Self.variable(name, key)]
+    guard let value else { return nil }
+    return optionStrings.withLock { strings in
+      if let existing = strings[key], String(cString: existing) == value {
+        return UnsafePointer(existing)
+      }
+      // A changed value gets a new string; the old one stays valid, as promised.
+      guard let copy = strdup(value) else { return nil }
+      strings[key] = copy
+      return UnsafePointer(copy)
+    }
+  }
+
+  /// The environment variable that holds option `key` of plugin `name`.
+  static func variable(_ name: String, _ key: String) -> String {
+    let spelled = "\(name)_\(key)".uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }
+    return "PLEXUS_PLUGIN_" + String(spelled)
+  }
+
+  func setError(_ message: String) {
+    errors.withLock { $0[threadKey()] = message }
+  }
+
+  /// Takes the calling thread's error message, if the plugin set one.
+  func takeError() -> String? {
+    errors.withLock { $0.removeValue(forKey: threadKey()) }
+  }
+}
+
+/// `allocate` of the host services: `size` bytes aligned to `alignment` (0 means 64), or NULL.
+private func hostAllocate(_ size: Int, _ alignment: Int) -> UnsafeMutableRawPointer? {
+  let alignment = alignment == 0 ? 64 : alignment
+  let pointerSize = MemoryLayout<UnsafeRawPointer>.size
+  guard alignment > 0, alignment & (alignment - 1) == 0 else { return nil }
+  var pointer: UnsafeMutableRawPointer?
+  guard posix_memalign(&pointer, max(alignment, pointerSize), max(size, 1)) == 0 else {
+    return nil
+  }
+  return pointer
+}
+
+/// The calling thread's identity, as a dictionary key.
+private func threadKey() -> UInt { UInt(pthread_self()) }
