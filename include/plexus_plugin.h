@@ -118,6 +118,16 @@ typedef struct px_plugin_host {
    * the plugin was loaded, else the environment variable PLEXUS_PLUGIN_<NAME>_<KEY> (upper case,
    * non-alphanumerics as '_'). The string stays valid for the life of the process. */
   const char *(*option)(void *host_data, const char *key);
+  /* The number of threads the host computes with: the framework's one thread setting, which
+   * every backend follows so that none oversubscribes the cores. */
+  int32_t (*thread_count)(void *host_data);
+  /* Runs body(context, i) for every i in 0 ..< count on the host's threads, the calling thread
+   * among them, and returns when all have run. Parts run concurrently, so they must write
+   * disjoint memory; a call made while the host's threads are busy (from inside a part, or from
+   * another thread) runs its parts one after another on the calling thread. A CPU plugin that
+   * splits its work here shares the host's threads instead of starting its own. */
+  void (*parallel_for)(
+      void *host_data, size_t count, void (*body)(void *context, size_t index), void *context);
 } px_plugin_host;
 
 /* ---- What the host asks a plugin to run ------------------------------------------------------ */

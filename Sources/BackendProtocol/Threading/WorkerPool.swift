@@ -129,6 +129,9 @@ public final class WorkerPool: @unchecked Sendable {
       for _ in 0..<256 {
         if mailbox.isPosted { return true }
       }
+      // Give the core away to any other runnable thread (another library's OpenMP team, say)
+      // rather than holding it while there is nothing to do.
+      sched_yield()
       var now = timespec()
       clock_gettime(CLOCK_MONOTONIC, &now)
       let elapsed = (now.tv_sec - start.tv_sec) * 1_000_000_000 + (now.tv_nsec - start.tv_nsec)

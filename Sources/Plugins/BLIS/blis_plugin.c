@@ -4,7 +4,11 @@
  * Runs matmul and dense for float32 and float64 with BLIS's typed gemm API, reading the host's
  * row-major operands in place through BLIS's row and column strides (a transpose only swaps the
  * strides: nothing is copied). Everything else falls back to Plexus's reference backend.
- * Options: "threads" (PLEXUS_PLUGIN_BLIS_THREADS), the number of BLIS threads.
+ * Threads: with a host that lends its threads (px_plugin_host.parallel_for), BLIS runs serial
+ * and a large product is split by output columns across the host's threads, so the plugin never
+ * starts threads of its own beside the host's (two thread teams spinning on the same cores slow
+ * each other down). With an older host BLIS uses its own threads, as many as the framework's
+ * setting (set_thread_count). Option "threads" (PLEXUS_PLUGIN_BLIS_THREADS) caps the split.
  *
  * Only px_plugin_entry is exported; the one piece of mutable global state is the host pointer,
  * written once by px_plugin_entry before anything else runs.
@@ -42,7 +46,7 @@
 /* The host's services (px_plugin_entry). */
 static const px_plugin_host *host;
 
-/* The plugin's context: the thread count it last applied (0: BLIS's own default). */
+/* The plugin's context: the option "threads" (0: the host's thread count decides). */
 typedef struct blis_context {
   int32_t threads;
 } blis_context;
@@ -104,6 +108,7 @@ typedef struct plan {
   int64_t rs_a, cs_a, rs_b, cs_b;   /* strides of a's and b's logical [m, k] and [k, n] views */
   int64_t a_step, b_step, out_step; /* elements between consecutive matrices (0: reused) */
   int64_t activation;               /* dense: PX_PLUGIN_ACTIVATION_* */
+  int32_t max_parts;                /* the option "threads", or 0 */
 } plan;
 
 /* Checks one operand: host memory, the record's float type, contiguous, sane shape, a count whose
@@ -301,39 +306,82 @@ static void fix_strides(int64_t rows, int64_t columns, int64_t *rs, int64_t *cs)
   }
 }
 
-/* out[batch] = a[batch] · b[batch] + beta · out[batch] for every batch, on BLIS.
+/* True when the host lends its threads (an older host's struct lacks the members). */
+#define HOST_LENDS_THREADS (HOST_HAS(thread_count) && HOST_HAS(parallel_for))
+
+/* Columns [n0, n1) of out[batch] = a[batch] · b[batch] + beta · out[batch], every batch, on BLIS
+ * (serial when the host lends its threads).
  *
  * BLIS 0.9's small-matrix ("sup") sgemm kernels for haswell and zen read past the end of their
  * operands (flame/blis#635 and #824: with a guard page after each buffer, thousands of small
  * shapes fault), so float32 products take BLIS's packing path; its dgemm passed the same scan. */
-static void run_gemm(plan *p, int beta_one) {
+static void gemm_columns(const plan *p, int beta_one, int64_t n0, int64_t n1) {
   rntm_t runtime;
   int64_t batch, rs_a = p->rs_a, cs_a = p->cs_a, rs_b = p->rs_b, cs_b = p->cs_b;
   int64_t rs_c = p->n, cs_c = 1; /* the output: row-major [m, n] */
+  const int64_t n = n1 - n0;
   const size_t size = p->is_double ? sizeof(double) : sizeof(float);
   fix_strides(p->m, p->k, &rs_a, &cs_a);
-  fix_strides(p->k, p->n, &rs_b, &cs_b);
-  fix_strides(p->m, p->n, &rs_c, &cs_c);
+  fix_strides(p->k, n, &rs_b, &cs_b);
+  fix_strides(p->m, n, &rs_c, &cs_c);
   bli_rntm_init_from_global(&runtime); /* the thread count set by bli_thread_set_num_threads */
+  if (HOST_LENDS_THREADS) bli_rntm_set_num_threads(1, &runtime);
   bli_rntm_disable_l3_sup(&runtime);
   for (batch = 0; batch < p->batches; batch++) {
     char *a = p->data[0] + (size_t)(batch * p->a_step) * size;
-    char *b = p->data[1] + (size_t)(batch * p->b_step) * size;
-    char *c = p->data[2] + (size_t)(batch * p->out_step) * size;
+    char *b = p->data[1] + (size_t)(batch * p->b_step + n0 * p->cs_b) * size;
+    char *c = p->data[2] + (size_t)(batch * p->out_step + n0) * size;
     if (p->is_double) {
       double alpha = 1, beta = beta_one ? 1 : 0;
-      bli_dgemm(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, p->m, p->n, p->k, &alpha, (double *)a,
-                rs_a, cs_a, (double *)b, rs_b, cs_b, &beta, (double *)c, rs_c, cs_c);
+      bli_dgemm_ex(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, p->m, n, p->k, &alpha, (double *)a,
+                   rs_a, cs_a, (double *)b, rs_b, cs_b, &beta, (double *)c, rs_c, cs_c, NULL,
+                   &runtime);
     } else {
       float alpha = 1, beta = beta_one ? 1 : 0;
-      bli_sgemm_ex(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, p->m, p->n, p->k, &alpha, (float *)a,
+      bli_sgemm_ex(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, p->m, n, p->k, &alpha, (float *)a,
                    rs_a, cs_a, (float *)b, rs_b, cs_b, &beta, (float *)c, rs_c, cs_c, NULL,
                    &runtime);
     }
   }
 }
 
-static void run_matmul(plan *p) {
+/* One part of a product split across the host's threads. */
+typedef struct gemm_job {
+  const plan *p;
+  int beta_one;
+  int64_t parts;
+} gemm_job;
+
+static void gemm_part(void *context, size_t index) {
+  const gemm_job *job = (const gemm_job *)context;
+  const int64_t n = job->p->n, part = (int64_t)index;
+  gemm_columns(job->p, job->beta_one, n * part / job->parts, n * (part + 1) / job->parts);
+}
+
+/* Products of fewer multiply-adds than this run on one thread: splitting costs more. */
+#define PX_BLIS_SPLIT_MACS (1 << 17)
+/* Each part gets at least this many output columns. */
+#define PX_BLIS_SPLIT_COLUMNS 16
+
+/* out[batch] = a[batch] · b[batch] + beta · out[batch] for every batch. */
+static void run_gemm(const plan *p, int beta_one) {
+  int64_t parts = 1;
+  const double macs = (double)p->batches * (double)p->m * (double)p->n * (double)p->k;
+  if (HOST_LENDS_THREADS && macs >= PX_BLIS_SPLIT_MACS) {
+    parts = host->thread_count(host->host_data);
+    if (p->max_parts > 0 && p->max_parts < parts) parts = p->max_parts;
+    if (parts > p->n / PX_BLIS_SPLIT_COLUMNS) parts = p->n / PX_BLIS_SPLIT_COLUMNS;
+  }
+  if (parts <= 1) {
+    gemm_columns(p, beta_one, 0, p->n);
+  } else {
+    gemm_job job;
+    job.p = p, job.beta_one = beta_one, job.parts = parts;
+    host->parallel_for(host->host_data, (size_t)parts, gemm_part, &job);
+  }
+}
+
+static void run_matmul(const plan *p) {
   if (p->m == 0 || p->n == 0 || p->batches == 0) return;
   if (p->k == 0) { /* an empty sum: all zeros (all-zero bytes are 0.0) */
     memset(p->data[2], 0, (size_t)p->count[2] * (p->is_double ? 8 : 4));
@@ -353,7 +401,7 @@ static void run_matmul(plan *p) {
     }                                                                               \
   } while (0)
 
-static void run_dense(plan *p) {
+static void run_dense(const plan *p) {
   const int64_t count = p->m * p->n;
   const size_t size = p->is_double ? sizeof(double) : sizeof(float), row = (size_t)p->n * size;
   int64_t i;
@@ -386,6 +434,25 @@ static int check(const px_plugin_op *op, int report, plan *p) {
 
 /* ---- The table ----------------------------------------------------------------------------- */
 
+/* BLIS picks its kernels by CPU when first called; 0.9 takes a Zen 4 (AVX-512) for a Zen 3 and
+ * runs its AVX2 kernels, at about half the speed of its Skylake-X (AVX-512) ones there. So,
+ * unless the user chose (BLIS_ARCH_TYPE, or the option "arch"), a CPU with the AVX-512 subsets
+ * those kernels use gets them. Must run before the first BLIS call. */
+static void choose_kernels(void) {
+  const char *arch = HOST_HAS(option) ? host->option(host->host_data, "arch") : NULL;
+  if (getenv("BLIS_ARCH_TYPE") != NULL) return;
+  if (arch == NULL) {
+#if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+        __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl"))
+      arch = "skx";
+#endif
+  }
+  if (arch != NULL && setenv("BLIS_ARCH_TYPE", arch, 0) == 0)
+    say(PX_PLUGIN_LOG_INFO, "BLIS kernels: %s (BLIS_ARCH_TYPE)", arch);
+}
+
 static int32_t blis_create(void **out_context) {
   blis_context *context = calloc(1, sizeof *context);
   const char *option = HOST_HAS(option) ? host->option(host->host_data, "threads") : NULL;
@@ -405,15 +472,15 @@ static int32_t blis_create(void **out_context) {
       say(PX_PLUGIN_LOG_WARNING, "ignoring option threads=\"%s\": expected a positive integer",
           option);
   }
-  if (context->threads > 0) {
+  choose_kernels();
+  if (HOST_LENDS_THREADS) {
+    bli_thread_set_num_threads(1);
+    say(PX_PLUGIN_LOG_INFO, "BLIS runs serial; products split across the host's %d threads%s",
+        (int)host->thread_count(host->host_data),
+        context->threads > 0 ? " (capped by option threads)" : "");
+  } else if (context->threads > 0) {
     bli_thread_set_num_threads(context->threads);
     say(PX_PLUGIN_LOG_INFO, "BLIS threads: %d (option threads)", (int)context->threads);
-  } else if (bli_thread_get_num_threads() > 0) {
-    say(PX_PLUGIN_LOG_INFO, "BLIS threads: %lld (BLIS_NUM_THREADS or OMP_NUM_THREADS)",
-        (long long)bli_thread_get_num_threads());
-  } else {
-    say(PX_PLUGIN_LOG_INFO, "BLIS threads: 1 (neither option threads nor BLIS_NUM_THREADS nor "
-        "OMP_NUM_THREADS is set)");
   }
   *out_context = context;
   return PX_PLUGIN_OK;
@@ -437,14 +504,17 @@ static int32_t blis_execute(void *context, const px_plugin_op *op) {
   plan p;
   if (op == NULL || !blis_supports(context, op->op, op->dtype)) return PX_PLUGIN_UNSUPPORTED;
   if (!check(op, 1, &p)) return PX_PLUGIN_ERROR;
+  p.max_parts = context != NULL ? ((const blis_context *)context)->threads : 0;
   if (op->op == PX_OP_MATMUL) run_matmul(&p);
   else run_dense(&p);
   return PX_PLUGIN_OK;
 }
 
+/* The framework's thread setting: BLIS's own threads with an older host; with a host that lends
+ * its threads, thread_count already says it. */
 static void blis_set_thread_count(void *context, int32_t count) {
-  if (count < 1) return;
-  if (context != NULL) ((blis_context *)context)->threads = count;
+  (void)context;
+  if (count < 1 || HOST_LENDS_THREADS) return;
   bli_thread_set_num_threads(count);
   say(PX_PLUGIN_LOG_DEBUG, "BLIS threads: %d (the framework's setting)", (int)count);
 }

@@ -1,3 +1,4 @@
+import BackendProtocol
 import CPlexusPlugin
 import Foundation
 import Synchronization
@@ -45,6 +46,14 @@ final class PluginHostContext: Sendable {
         option: { data, key in
           guard let context = PluginHostContext.from(data), let key else { return nil }
           return context.option(String(cString: key))
+        },
+        thread_count: { _ in
+          let setting = BackendRegistry.shared.threadCount
+          return Int32(clamping: setting > 0 ? setting : WorkerPool.shared.workerCount + 1)
+        },
+        parallel_for: { _, count, body, context in
+          guard let body, count > 0 else { return }
+          WorkerPool.shared.run(Int(clamping: count)) { part in body(context, part) }
         }))
     return UnsafePointer(services)
   }
