@@ -63,7 +63,8 @@ let package = Package(
       name: "PlexusBLISPlugin", path: "Sources/Plugins/BLIS", exclude: ["shim"],
       cSettings: [.headerSearchPath("shim")],
       linkerSettings: [.linkedLibrary("blis"), .linkedLibrary("m")]),
-    .target(name: "PxSwiftPlugin", dependencies: ["CPlexusPlugin"], path: "Sources/Plugins/SwiftPlugin"),
+    .target(
+      name: "PxSwiftPlugin", dependencies: ["CPlexusPlugin"], path: "Sources/Plugins/SwiftPlugin"),
     .target(
       name: "PlexusConformance", dependencies: ["Plexus", "BackendProtocol"],
       path: "Sources/Plugins/Conformance"),

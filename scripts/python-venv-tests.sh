@@ -30,6 +30,10 @@ venv_python="$work/venv/bin/python"
 "$venv_python" -m pip install --quiet "$repo/bindings/python" >"$work/install.log" 2>&1 \
   || { cat "$work/install.log"; fail "pip could not install bindings/python"; }
 
+# The plugin tests load the BLIS plugin of the package's debug build (scripts/test.sh builds it);
+# a plugin needs no particular build of the library, only its plugin ABI.
+export PLEXUS_TEST_BLIS_PLUGIN=${PLEXUS_TEST_BLIS_PLUGIN:-$repo/.build/debug/libpx_blis.so}
+
 cd "$work" || fail "cannot enter $work"
 env -u PLEXUS_LIBRARY PLEXUS_TEST_INSTALLED=1 PYTHONDONTWRITEBYTECODE=1 \
   "$venv_python" -m pytest -p no:cacheprovider -q -rfE "$repo/bindings/python/tests" \

@@ -41,11 +41,14 @@ struct ConformanceCommand: ParsableCommand {
     for result in results where result.claimed {
       let label = "\(result.op) \(result.dtype)".padding(toLength: 44, withPad: " ", startingAt: 0)
       if result.passed {
-        let worst = result.compared == 0 ? "declined every case" : "worst difference \(format(result.worstError))"
+        let worst =
+          result.compared == 0
+          ? "declined every case" : "worst difference \(format(result.worstError))"
         print("  \(label) passed  \(result.compared) cases, \(worst)")
       } else {
         failures += 1
-        print("  \(label) FAILED  worst difference \(format(result.worstError)) in \(result.worstCase)")
+        print(
+          "  \(label) FAILED  worst difference \(format(result.worstError)) in \(result.worstCase)")
         for problem in result.problems.prefix(3) { print("      \(problem)") }
       }
     }

@@ -17,6 +17,8 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 build_dir=$(realpath "${1:-.build/debug}")
 library=$build_dir/libplexus_c.so
+# The BLIS plugin the package builds beside the library: the sweep's plugins section loads it.
+export PLEXUS_TEST_BLIS_PLUGIN=$build_dir/libpx_blis.so
 tests=Tests/CABITests
 baseline=$tests/baseline
 work=$(mktemp -d)
@@ -368,6 +370,19 @@ else
       report 0 "train_mlp trains one epoch on 2,000 images (test accuracy $accuracy > 0.5)"
     else
       report 1 "train_mlp trains one epoch on 2,000 images (status $status, accuracy '${accuracy}')" "$work/train.log"
+    fi
+    # The same through the BLIS plugin, loaded at run time (px_backend_load): the products run
+    # in the plugin, as its dispatch counters say.
+    timeout 300 "$work/train_mlp" --data "$data" --epochs 1 --limit 2000 --seed 1 \
+      --plugin "$PLEXUS_TEST_BLIS_PLUGIN" --backend blis >"$work/train.log" 2>&1
+    status=$?
+    accuracy=$(sed -nE 's/^Test accuracy: ([0-9.]+)$/\1/p' "$work/train.log")
+    dense=$(sed -nE 's/^Ops run on blis: [0-9]+ \(matmul ([0-9]+), dense ([0-9]+)\).*/\2/p' "$work/train.log")
+    if ((status == 0)) && [[ -n $accuracy && -n $dense ]] \
+      && awk "BEGIN {exit !($accuracy > 0.5 && $dense > 0)}"; then
+      report 0 "train_mlp --plugin libpx_blis.so --backend blis trains (accuracy $accuracy, $dense dense ops in the plugin)"
+    else
+      report 1 "train_mlp through the BLIS plugin (status $status, accuracy '${accuracy}', dense '${dense}')" "$work/train.log"
     fi
   fi
 fi

@@ -32,10 +32,7 @@ public enum Plugins {
     throws -> LoadedPlugin
   {
     _ = Dispatcher.defaultEntry  // the built-ins register first
-    if let name, name.isEmpty {
-      throw PlexusError.invalidArgument(
-        context: "Plugins.load", message: "the backend name must not be empty")
-    }
+    if let name { try checkName(name) }
     let plugin: PluginBackend
     do {
       plugin = try PluginLoader().load(path: path, name: name, options: options)
@@ -66,15 +63,25 @@ public enum Plugins {
     (try? BackendRegistry.shared.backend(named: name) as? PluginBackend)?.copyCounts
   }
 
-  /// Registers `plugin`, refusing to replace a backend that is not a plugin.
-  private static func register(_ plugin: PluginBackend) throws {
-    let registry = BackendRegistry.shared
-    if let existing = try? registry.backend(named: plugin.name), !(existing is PluginBackend) {
+  /// Refuses a name a plugin cannot take: empty, or a built-in backend's.
+  private static func checkName(_ name: String) throws {
+    guard !name.isEmpty else {
+      throw PlexusError.invalidArgument(
+        context: "Plugins.load", message: "the backend name must not be empty")
+    }
+    if let existing = try? BackendRegistry.shared.backend(named: name),
+      !(existing is PluginBackend)
+    {
       throw PlexusError.invalidArgument(
         context: "Plugins.load",
-        message: "'\(plugin.name)' is a built-in backend; load the plugin under another name")
+        message: "'\(name)' is a built-in backend; load the plugin under another name")
     }
-    try registry.register(plugin)
+  }
+
+  /// Registers `plugin`, refusing to replace a backend that is not a plugin.
+  private static func register(_ plugin: PluginBackend) throws {
+    try checkName(plugin.name)
+    try BackendRegistry.shared.register(plugin)
   }
 
   /// Loads every `name:path` of `specification` (`PLEXUS_PLUGINS`), logging and keeping each
@@ -86,7 +93,8 @@ public enum Plugins {
       guard let colon = item.firstIndex(of: ":"), colon != item.startIndex else {
         PluginLog.write(
           0, source: variable,
-          "'\(item)' is not name:path; every entry of \(variable) names the backend, then its library")
+          "'\(item)' is not name:path; every entry of \(variable) names the backend, then its library"
+        )
         continue
       }
       let name = String(item[..<colon])

@@ -416,7 +416,8 @@ struct ConformanceChecker {
     for index in want.indices {
       let (w, g) = (want[index], got[index])
       if w.isNaN && g.isNaN { continue }
-      let error = w.isNaN || g.isNaN ? Double.infinity : Swift.abs(w - g) / Swift.max(1, Swift.abs(w))
+      let error =
+        w.isNaN || g.isNaN ? Double.infinity : Swift.abs(w - g) / Swift.max(1, Swift.abs(w))
       largest = Swift.max(largest, error)
       if error > tolerance, firstBad == nil { firstBad = index }
     }

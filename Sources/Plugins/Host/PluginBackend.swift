@@ -110,6 +110,7 @@ public final class PluginBackend: Backend, @unchecked Sendable {
     guard let execute = table.execute else { return .unsupported }
     if usesDeviceMemory { return try executeOnDevice(record, execute) }
     let saved = try updatedInputs(record).map { ($0, try snapshot(record.inputs[$0])) }
+    _ = host.takeError()  // a message left over from an earlier call is not this call's
     let status = try withPluginOp(record, device: device) { execute(context, $0) }
     if status == PX_PLUGIN_OK { return .done }
     for (index, copy) in saved { restore(record.inputs[index], from: copy) }
@@ -146,6 +147,7 @@ public final class PluginBackend: Backend, @unchecked Sendable {
       }
       return pointer
     }
+    _ = host.takeError()
     let inputs = try record.inputs.map { try deviceBuffer($0, upload: true) }
     let outputs = try record.outputs.map { try deviceBuffer($0, upload: false) }
     let status = try withPluginOp(record, device: device, data: inputs + outputs) {
@@ -226,7 +228,8 @@ private final class DeviceCopyCounters: Sendable {
 
   func snapshot() -> DeviceCopyCounts {
     DeviceCopyCounts(
-      hostToDevice: toDevice.load(ordering: .relaxed), deviceToHost: toHost.load(ordering: .relaxed),
+      hostToDevice: toDevice.load(ordering: .relaxed),
+      deviceToHost: toHost.load(ordering: .relaxed),
       bytes: bytes.load(ordering: .relaxed))
   }
 }

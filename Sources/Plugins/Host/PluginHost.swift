@@ -17,23 +17,32 @@ final class PluginHostContext: Sendable {
   let options: [String: String]
   /// Option values handed out as C strings, kept for the life of the process as the ABI says.
   private let optionStrings = Mutex<[String: UnsafeMutablePointer<CChar>]>([:])
-  /// The message `set_error` left, per thread.
-  private let errors = Mutex<[UInt: String]>([:])
+  /// The message `set_error` left, per thread, whichever context it came through: a library
+  /// loaded twice (under two names) keeps the services of its latest load, so the error of a
+  /// call is the calling thread's, not the context's.
+  private static let errors = Mutex<[UInt: String]>([:])
 
   init(name: String, options: [String: String]) {
     self.currentName = Mutex(name)
     self.options = options
   }
 
+  /// Every context whose services went out, with its services table: kept for the life of the
+  /// process, as the ABI promises the plugin (even one whose load failed may have kept them).
+  /// (The address is kept as a number: a pointer is not `Sendable`.)
+  private static let handedOut = Mutex<[(PluginHostContext, UInt)]>([])
+
   /// The services table handed to the plugin: allocated once, never freed.
   func makeServices() -> UnsafePointer<px_plugin_host> {
     let services = UnsafeMutablePointer<px_plugin_host>.allocate(capacity: 1)
+    let address = UInt(bitPattern: services)
+    defer { Self.handedOut.withLock { $0.append((self, address)) } }
     services.initialize(
       to: px_plugin_host(
         struct_size: UInt32(MemoryLayout<px_plugin_host>.size),
         abi_major: UInt32(PX_PLUGIN_ABI_VERSION_MAJOR),
         abi_minor: UInt32(PX_PLUGIN_ABI_VERSION_MINOR), reserved: 0,
-        host_data: Unmanaged.passRetained(self).toOpaque(),
+        host_data: Unmanaged.passUnretained(self).toOpaque(),
         allocate: { _, size, alignment in hostAllocate(size, alignment) },
         deallocate: { _, pointer in free(pointer) },
         log: { data, level, message in
@@ -85,12 +94,12 @@ final class PluginHostContext: Sendable {
   }
 
   func setError(_ message: String) {
-    errors.withLock { $0[threadKey()] = message }
+    Self.errors.withLock { $0[threadKey()] = message }
   }
 
   /// Takes the calling thread's error message, if the plugin set one.
   func takeError() -> String? {
-    errors.withLock { $0.removeValue(forKey: threadKey()) }
+    Self.errors.withLock { $0.removeValue(forKey: threadKey()) }
   }
 }
 

@@ -43,7 +43,8 @@ public struct PluginLoader: Sendable {
     let entry = unsafeBitCast(symbol, to: px_plugin_entry_fn.self)
     guard let table = entry(Self.hostABIVersion, host.makeServices()) else {
       let reason = host.takeError().map { ": \($0)" } ?? ""
-      throw failure(path, "\(PX_PLUGIN_ENTRY_NAME) returned NULL: the plugin declined to load\(reason)")
+      throw failure(
+        path, "\(PX_PLUGIN_ENTRY_NAME) returned NULL: the plugin declined to load\(reason)")
     }
     let info = try check(table, path: path, name: name)
     return try PluginBackend(table: info.fields, info: info.plugin, host: host)

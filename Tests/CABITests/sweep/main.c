@@ -35,6 +35,7 @@ static const section sections[] = {
     {"training", section_training}, {"weights", section_weights},   {"handles", section_handles},
     {"seed", section_seed},         {"threads", section_threads},
     {"callbacks", section_callbacks}, {"trainable", section_trainable},
+    {"plugins", section_plugins},
 };
 
 int main(int argc, char **argv) {

@@ -115,5 +115,6 @@ void section_seed(void);
 void section_threads(void);
 void section_callbacks(void);
 void section_trainable(void);
+void section_plugins(void);
 
 #endif

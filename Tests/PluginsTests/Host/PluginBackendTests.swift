@@ -102,12 +102,15 @@ import Testing
     let x = try Tensor(values, shape: [2, 2])
     let result = try withBackend(name) { try Ops.negative(x) }
     #expect(try result.floats() == [-1.5, 2, 0, -4])
-    #expect(Plugins.copyCounts(backend: name) == DeviceCopyCounts(hostToDevice: 1, deviceToHost: 1, bytes: 32))
+    #expect(
+      Plugins.copyCounts(backend: name)
+        == DeviceCopyCounts(hostToDevice: 1, deviceToHost: 1, bytes: 32))
     // An in-place op: the variable comes back updated, the gradient and rate only go there.
     let plugin = try BackendRegistry.shared.backend(named: name)
     let variable = makeBuffer([1, 2, 3], [3])
     let record = OpRecord(
-      .sgdUpdate, inputs: [variable, makeBuffer([2, 2, 2], [3]), makeBuffer([0.25], [], .float64)],
+      .sgdUpdate,
+      inputs: [variable, makeBuffer([2, 2, 2], [3]), makeBuffer([0.25], [], .float64)],
       attributes: [.momentum: .double(0)], outputs: [])
     #expect(try plugin.execute(record) == .done)
     #expect(bufferValues(variable) == [0.5, 1.5, 2.5])

@@ -28,7 +28,8 @@ import Testing
     #expect(plugin.info.path == path)
     #expect(plugin.info.abiMajor == 1 && plugin.info.abiMinor == 1)
     #expect(!plugin.refinesSupport)
-    #expect(OpCode.allCases.allSatisfy { op in DType.allCases.allSatisfy { !plugin.supports(op, $0) } })
+    #expect(
+      OpCode.allCases.allSatisfy { op in DType.allCases.allSatisfy { !plugin.supports(op, $0) } })
   }
 
   @Test func aNameGivenAtLoadTimeReplacesThePluginsOwn() throws {
@@ -81,16 +82,26 @@ import Testing
 
   @Test func malformedTablesAreRefused() throws {
     let cases: [(String, String, String)] = [
-      ("tiny", "px_plugin_table t = {8, 1, 1, 0, \"tiny\", \"1\", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};",
-       "smaller than"),
-      ("noname", "px_plugin_table t = {sizeof(px_plugin_table), 1, 1, 0, 0, \"1\", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};",
-       "no name"),
-      ("noexecute", "px_plugin_table t = {sizeof(px_plugin_table), 1, 1, 0, \"x\", \"1\", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};",
-       "lacks a required member"),
+      (
+        "tiny",
+        "px_plugin_table t = {8, 1, 1, 0, \"tiny\", \"1\", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};",
+        "smaller than"
+      ),
+      (
+        "noname",
+        "px_plugin_table t = {sizeof(px_plugin_table), 1, 1, 0, 0, \"1\", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};",
+        "no name"
+      ),
+      (
+        "noexecute",
+        "px_plugin_table t = {sizeof(px_plugin_table), 1, 1, 0, \"x\", \"1\", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};",
+        "lacks a required member"
+      ),
     ]
     for (name, table, reason) in cases {
       let path = try TestPlugins.compileInline(
-        name, "static \(table)\nPX_PLUGIN_EXPORT const px_plugin_table *px_plugin_entry(\n"
+        name,
+        "static \(table)\nPX_PLUGIN_EXPORT const px_plugin_table *px_plugin_entry(\n"
           + "uint32_t v, const px_plugin_host *h) { (void)v; (void)h; return &t; }\n")
       let error = #expect(throws: PlexusError.self) { try PluginLoader().load(path: path) }
       #expect(error?.description.contains(reason) == true, "\(name): \(error?.description ?? "")")

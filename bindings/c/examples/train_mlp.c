@@ -8,12 +8,14 @@
  * line per epoch from the progress callback and finally "Test accuracy: 0.xxxx". A demo of the C
  * ABI and a benchmark of a backend: build against the release library (see README.md).
  *
- * Usage: train_mlp [--data DIR] [--backend NAME] [--epochs N] [--limit N] [--batch-size N]
- *                  [--seed N]
+ * Usage: train_mlp [--data DIR] [--plugin PATH] [--backend NAME] [--epochs N] [--limit N]
+ *                  [--batch-size N] [--seed N]
  *   --data DIR      the directory holding train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz,
  *                   t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz
  *                   (default: /usr/share/datasets/fashion-mnist, Debian's dataset-fashion-mnist)
- *   --backend NAME  the backend to train on ("reference", "openblas", "onednn", ...);
+ *   --plugin PATH   load a backend plugin first (px_backend_load), e.g. the BLIS plugin
+ *                   libpx_blis.so, which registers "blis"; then pass --backend blis
+ *   --backend NAME  the backend to train on ("reference", "openblas", "onednn", a plugin's);
  *                   default: the library's default backend
  *   --epochs N      epochs (default 10)
  *   --limit N       train and test on the first N images of each set only (a quick check)
@@ -174,8 +176,8 @@ static int32_t print_epoch(const px_progress_event *event, void *user) {
  * ------------------------------------------------------------------------------------------- */
 
 static void usage(void) {
-  fprintf(stderr, "usage: train_mlp [--data DIR] [--backend NAME] [--epochs N] [--limit N] "
-                  "[--batch-size N] [--seed N]\n");
+  fprintf(stderr, "usage: train_mlp [--data DIR] [--plugin PATH] [--backend NAME] [--epochs N] "
+                  "[--limit N] [--batch-size N] [--seed N]\n");
   exit(2);
 }
 
@@ -193,7 +195,7 @@ static long long number_argument(const char *option, const char *text, long long
 
 int main(int argc, char **argv) {
   const char *data = "/usr/share/datasets/fashion-mnist";
-  const char *backend = NULL;
+  const char *backend = NULL, *plugin = NULL;
   long long epochs = 10, limit = 0, batch_size = 32, seed = -1;
   for (int i = 1; i < argc; i++) {
     const char *option = argv[i];
@@ -203,6 +205,8 @@ int main(int argc, char **argv) {
       data = value;
     else if (strcmp(option, "--backend") == 0)
       backend = value;
+    else if (strcmp(option, "--plugin") == 0)
+      plugin = value;
     else if (strcmp(option, "--epochs") == 0)
       epochs = number_argument(option, value, 1);
     else if (strcmp(option, "--limit") == 0)
@@ -222,6 +226,7 @@ int main(int argc, char **argv) {
             (unsigned)(version & 0xffffu));
     return 1;
   }
+  if (plugin != NULL) require(px_backend_load(plugin, NULL), "px_backend_load");
   if (backend != NULL) require(px_config_set_backend(backend), "px_config_set_backend");
   if (seed >= 0) require(px_config_set_seed((uint64_t)seed), "px_config_set_seed");
   char backend_name[64];
@@ -305,6 +310,14 @@ int main(int argc, char **argv) {
   px_logs_release(logs);
   printf("Test loss: %.4f\n", loss);
   printf("Test accuracy: %.4f\n", accuracy);
+  /* Where the ops ran: the dispatch counters since the process started. */
+  int64_t matmuls = 0, dense = 0, all = 0, fallbacks = 0;
+  require(px_dispatch_count(backend_name, "matmul", &matmuls, NULL), "px_dispatch_count(matmul)");
+  require(px_dispatch_count(backend_name, "dense", &dense, NULL), "px_dispatch_count(dense)");
+  require(px_dispatch_count(backend_name, NULL, &all, &fallbacks), "px_dispatch_count");
+  printf("Ops run on %s: %lld (matmul %lld, dense %lld); fell back to the reference backend: "
+         "%lld\n",
+         backend_name, (long long)all, (long long)matmuls, (long long)dense, (long long)fallbacks);
 
   px_model_release(model);
   px_tensor_release(x_train);

@@ -40,7 +40,7 @@ _REPO_ROOT = _PACKAGE_DIR.parents[2]  # <repo>/bindings/python/plexus
 # ---------------------------------------------------------------------------------------------
 
 ABI_VERSION_MAJOR = 0
-ABI_VERSION_MINOR = 2
+ABI_VERSION_MINOR = 3
 
 DTYPE_FLOAT32 = 0
 DTYPE_FLOAT64 = 1
