@@ -66,6 +66,13 @@ struct BenchCommand: ParsableCommand {
       let micros = try stepOverhead(backend: backend)
       report.add(name: "tiny_train_step_overhead", backend: backend, value: micros, unit: "us/step")
     }
+    for backend in backends {
+      let (micros, ranThere) = try opOverhead(backend: backend)
+      // Only where the backend runs the op itself: a fallback times the reference backend.
+      if ranThere {
+        report.add(name: "add_1_element_dispatch", backend: backend, value: micros, unit: "us/op")
+      }
+    }
     if !noMlp {
       let data = try mlpData()
       try benchmarkPredict(report, data: data)
@@ -145,6 +152,24 @@ struct BenchCommand: ParsableCommand {
       let start = DispatchTime.now().uptimeNanoseconds
       for _ in 0..<steps { _ = try model.trainOnBatch(x, y) }
       return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3 / Double(steps)
+    }
+  }
+
+  /// The cost of dispatching one op whose kernel does next to nothing (`add` of two 1-element
+  /// float32 tensors) on `backend`: the dispatcher, the backend's entry and, for a plugin, the
+  /// record's conversion to the plugin ABI and the call through it. Also whether it ran there.
+  private func opOverhead(backend: String) throws -> (Double, Bool) {
+    let a = Tensor(Float(1.5))
+    let b = Tensor(Float(-0.5))
+    return try withBackend(backend) {
+      for _ in 0..<10_000 { _ = try Ops.add(a, b) }
+      let calls = 200_000
+      let (seconds, statistics) = try Dispatcher.recordingStatistics {
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<calls { _ = try Ops.add(a, b) }
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3 / Double(calls)
+      }
+      return (seconds, statistics.dispatchCount(backend: backend, op: .add) == calls)
     }
   }
 

@@ -3,7 +3,10 @@
  *
  * Runs matmul and dense for float32 and float64 with BLIS's typed gemm API, reading the host's
  * row-major operands in place through BLIS's row and column strides (a transpose only swaps the
- * strides: nothing is copied). Everything else falls back to Plexus's reference backend.
+ * strides: nothing is copied); a product of one row or one column goes to BLIS's gemv, which
+ * reads the matrix in place where gemm packs it, and a product of at most 65,536 multiply-adds to
+ * a plain loop, cheaper than BLIS's set-up. Everything else falls back to Plexus's reference
+ * backend.
  * Threads: with a host that lends its threads (px_plugin_host.parallel_for), BLIS runs serial
  * and a large product is split by output columns across the host's threads, so the plugin never
  * starts threads of its own beside the host's (two thread teams spinning on the same cores slow
@@ -309,74 +312,153 @@ static void fix_strides(int64_t rows, int64_t columns, int64_t *rs, int64_t *cs)
 /* True when the host lends its threads (an older host's struct lacks the members). */
 #define HOST_LENDS_THREADS (HOST_HAS(thread_count) && HOST_HAS(parallel_for))
 
-/* Columns [n0, n1) of out[batch] = a[batch] · b[batch] + beta · out[batch], every batch, on BLIS
- * (serial when the host lends its threads).
+/* Rows [m0, m1) and columns [n0, n1) of out[batch] = a[batch] · b[batch] + beta · out[batch],
+ * every batch, on BLIS (serial when the host lends its threads).
  *
  * BLIS 0.9's small-matrix ("sup") sgemm kernels for haswell and zen read past the end of their
  * operands (flame/blis#635 and #824: with a guard page after each buffer, thousands of small
  * shapes fault), so float32 products take BLIS's packing path; its dgemm passed the same scan. */
-static void gemm_columns(const plan *p, int beta_one, int64_t n0, int64_t n1) {
+static void gemm_block(const plan *p, int beta_one, int64_t m0, int64_t m1, int64_t n0,
+                       int64_t n1) {
   rntm_t runtime;
   int64_t batch, rs_a = p->rs_a, cs_a = p->cs_a, rs_b = p->rs_b, cs_b = p->cs_b;
   int64_t rs_c = p->n, cs_c = 1; /* the output: row-major [m, n] */
-  const int64_t n = n1 - n0;
+  const int64_t m = m1 - m0, n = n1 - n0;
   const size_t size = p->is_double ? sizeof(double) : sizeof(float);
-  fix_strides(p->m, p->k, &rs_a, &cs_a);
+  fix_strides(m, p->k, &rs_a, &cs_a);
   fix_strides(p->k, n, &rs_b, &cs_b);
-  fix_strides(p->m, n, &rs_c, &cs_c);
+  fix_strides(m, n, &rs_c, &cs_c);
   bli_rntm_init_from_global(&runtime); /* the thread count set by bli_thread_set_num_threads */
   if (HOST_LENDS_THREADS) bli_rntm_set_num_threads(1, &runtime);
   bli_rntm_disable_l3_sup(&runtime);
   for (batch = 0; batch < p->batches; batch++) {
-    char *a = p->data[0] + (size_t)(batch * p->a_step) * size;
+    char *a = p->data[0] + (size_t)(batch * p->a_step + m0 * p->rs_a) * size;
     char *b = p->data[1] + (size_t)(batch * p->b_step + n0 * p->cs_b) * size;
-    char *c = p->data[2] + (size_t)(batch * p->out_step + n0) * size;
+    char *c = p->data[2] + (size_t)(batch * p->out_step + m0 * p->n + n0) * size;
     if (p->is_double) {
       double alpha = 1, beta = beta_one ? 1 : 0;
-      bli_dgemm_ex(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, p->m, n, p->k, &alpha, (double *)a,
-                   rs_a, cs_a, (double *)b, rs_b, cs_b, &beta, (double *)c, rs_c, cs_c, NULL,
-                   &runtime);
+      bli_dgemm_ex(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, m, n, p->k, &alpha, (double *)a, rs_a,
+                   cs_a, (double *)b, rs_b, cs_b, &beta, (double *)c, rs_c, cs_c, NULL, &runtime);
     } else {
       float alpha = 1, beta = beta_one ? 1 : 0;
-      bli_sgemm_ex(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, p->m, n, p->k, &alpha, (float *)a,
-                   rs_a, cs_a, (float *)b, rs_b, cs_b, &beta, (float *)c, rs_c, cs_c, NULL,
-                   &runtime);
+      bli_sgemm_ex(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, m, n, p->k, &alpha, (float *)a, rs_a,
+                   cs_a, (float *)b, rs_b, cs_b, &beta, (float *)c, rs_c, cs_c, NULL, &runtime);
     }
   }
 }
 
-/* One part of a product split across the host's threads. */
+/* Products of at most this many multiply-adds skip BLIS: its set-up and packing for each call
+ * (several microseconds) would cost more than the arithmetic. */
+#define PX_BLIS_DIRECT_MACS (1 << 16)
+
+/* out[batch] = a[batch] · b[batch] (+ out when beta_one), by plain loops: small products. */
+#define DIRECT_PRODUCT(type)                                                                    \
+  do {                                                                                          \
+    for (batch = 0; batch < p->batches; batch++) {                                              \
+      const type *a = (const type *)p->data[0] + batch * p->a_step;                             \
+      const type *b = (const type *)p->data[1] + batch * p->b_step;                             \
+      type *c = (type *)p->data[2] + batch * p->out_step;                                       \
+      for (i = 0; i < p->m; i++) {                                                              \
+        type *row = c + i * p->n;                                                               \
+        if (!beta_one)                                                                          \
+          for (j = 0; j < p->n; j++) row[j] = 0;                                                \
+        for (l = 0; l < p->k; l++) {                                                            \
+          const type scale = a[i * p->rs_a + l * p->cs_a], *source = b + l * p->rs_b;           \
+          if (p->cs_b == 1)                                                                     \
+            for (j = 0; j < p->n; j++) row[j] += scale * source[j];                             \
+          else                                                                                  \
+            for (j = 0; j < p->n; j++) row[j] += scale * source[j * p->cs_b];                   \
+        }                                                                                       \
+      }                                                                                         \
+    }                                                                                           \
+  } while (0)
+
+static void direct_product(const plan *p, int beta_one) {
+  int64_t batch, i, j, l;
+  if (p->is_double) DIRECT_PRODUCT(double);
+  else DIRECT_PRODUCT(float);
+}
+
+/* A product with one row (a single sample) or one column, as BLIS's matrix-vector product,
+ * which reads the matrix in place where gemm would first pack all of it. */
+static void vector_product(const plan *p, int beta_one) {
+  int64_t batch, rs_b = p->rs_b, cs_b = p->cs_b, rs_a = p->rs_a, cs_a = p->cs_a;
+  const size_t size = p->is_double ? sizeof(double) : sizeof(float);
+  fix_strides(p->k, p->n, &rs_b, &cs_b);
+  fix_strides(p->m, p->k, &rs_a, &cs_a);
+  for (batch = 0; batch < p->batches; batch++) {
+    char *a = p->data[0] + (size_t)(batch * p->a_step) * size;
+    char *b = p->data[1] + (size_t)(batch * p->b_step) * size;
+    char *c = p->data[2] + (size_t)(batch * p->out_step) * size;
+    if (p->m == 1 && p->is_double) { /* c[1, n] = b[k, n]^T · a[0, :] */
+      double alpha = 1, beta = beta_one ? 1 : 0;
+      bli_dgemv(BLIS_TRANSPOSE, BLIS_NO_CONJUGATE, p->k, p->n, &alpha, (double *)b, rs_b, cs_b,
+                (double *)a, p->cs_a, &beta, (double *)c, 1);
+    } else if (p->m == 1) {
+      float alpha = 1, beta = beta_one ? 1 : 0;
+      bli_sgemv(BLIS_TRANSPOSE, BLIS_NO_CONJUGATE, p->k, p->n, &alpha, (float *)b, rs_b, cs_b,
+                (float *)a, p->cs_a, &beta, (float *)c, 1);
+    } else if (p->is_double) { /* c[m, 1] = a[m, k] · b[:, 0] */
+      double alpha = 1, beta = beta_one ? 1 : 0;
+      bli_dgemv(BLIS_NO_TRANSPOSE, BLIS_NO_CONJUGATE, p->m, p->k, &alpha, (double *)a, rs_a, cs_a,
+                (double *)b, p->rs_b, &beta, (double *)c, 1);
+    } else {
+      float alpha = 1, beta = beta_one ? 1 : 0;
+      bli_sgemv(BLIS_NO_TRANSPOSE, BLIS_NO_CONJUGATE, p->m, p->k, &alpha, (float *)a, rs_a, cs_a,
+                (float *)b, p->rs_b, &beta, (float *)c, 1);
+    }
+  }
+}
+
+/* One part of a product split across the host's threads: a band of rows or of columns. */
 typedef struct gemm_job {
   const plan *p;
   int beta_one;
+  int by_rows;
   int64_t parts;
 } gemm_job;
 
 static void gemm_part(void *context, size_t index) {
   const gemm_job *job = (const gemm_job *)context;
-  const int64_t n = job->p->n, part = (int64_t)index;
-  gemm_columns(job->p, job->beta_one, n * part / job->parts, n * (part + 1) / job->parts);
+  const plan *p = job->p;
+  const int64_t part = (int64_t)index, parts = job->parts;
+  if (job->by_rows)
+    gemm_block(p, job->beta_one, p->m * part / parts, p->m * (part + 1) / parts, 0, p->n);
+  else
+    gemm_block(p, job->beta_one, 0, p->m, p->n * part / parts, p->n * (part + 1) / parts);
 }
 
 /* Products of fewer multiply-adds than this run on one thread: splitting costs more. */
 #define PX_BLIS_SPLIT_MACS (1 << 17)
-/* Each part gets at least this many output columns. */
-#define PX_BLIS_SPLIT_COLUMNS 16
+/* Each part gets at least this many rows or columns of the output. */
+#define PX_BLIS_SPLIT_MINIMUM 16
 
-/* out[batch] = a[batch] · b[batch] + beta · out[batch] for every batch. */
+/* out[batch] = a[batch] · b[batch] + beta · out[batch] for every batch. A large product is split
+ * along the longer side of the output, so that each part packs its own share of the larger
+ * operand and only the smaller one is packed by every part. */
 static void run_gemm(const plan *p, int beta_one) {
   int64_t parts = 1;
   const double macs = (double)p->batches * (double)p->m * (double)p->n * (double)p->k;
+  const int by_rows = p->m > p->n;
+  if (macs <= PX_BLIS_DIRECT_MACS) {
+    direct_product(p, beta_one);
+    return;
+  }
+  if (p->m == 1 || p->n == 1) {
+    vector_product(p, beta_one);
+    return;
+  }
   if (HOST_LENDS_THREADS && macs >= PX_BLIS_SPLIT_MACS) {
     parts = host->thread_count(host->host_data);
     if (p->max_parts > 0 && p->max_parts < parts) parts = p->max_parts;
-    if (parts > p->n / PX_BLIS_SPLIT_COLUMNS) parts = p->n / PX_BLIS_SPLIT_COLUMNS;
+    if (parts > (by_rows ? p->m : p->n) / PX_BLIS_SPLIT_MINIMUM)
+      parts = (by_rows ? p->m : p->n) / PX_BLIS_SPLIT_MINIMUM;
   }
   if (parts <= 1) {
-    gemm_columns(p, beta_one, 0, p->n);
+    gemm_block(p, beta_one, 0, p->m, 0, p->n);
   } else {
     gemm_job job;
-    job.p = p, job.beta_one = beta_one, job.parts = parts;
+    job.p = p, job.beta_one = beta_one, job.by_rows = by_rows, job.parts = parts;
     host->parallel_for(host->host_data, (size_t)parts, gemm_part, &job);
   }
 }

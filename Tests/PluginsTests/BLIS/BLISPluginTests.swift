@@ -30,6 +30,40 @@ import Testing
     }
   }
 
+  /// The suite's shapes are small, and small products take the plugin's direct loop: these
+  /// take BLIS's gemm (split across the host's threads when large), its gemv (one row or one
+  /// column), transposes and batches, in both dtypes, against the reference backend.
+  @Test(arguments: [DType.float32, .float64])
+  func largeProductsTakeBLISAndAgreeWithTheReference(dtype: DType) throws {
+    let name = try load()
+    let cases: [(Shape, Shape, Bool, Bool)] = [
+      ([96, 200], [200, 80], false, false), ([200, 96], [200, 80], true, false),
+      ([96, 200], [80, 200], false, true), ([200, 96], [80, 200], true, true),
+      ([3, 64, 70], [3, 70, 50], false, false), ([3, 64, 70], [70, 50], false, false),
+      ([1, 784], [784, 128], false, false), ([300, 400], [400, 1], false, false),
+      ([1, 400], [300, 400], false, true), ([33, 2048], [2048, 3], false, false),
+    ]
+    for (left, right, ta, tb) in cases {
+      let a = try Ops.cast(withRandomSeed(1) { try Ops.randomUniform(left, minval: -1) }, to: dtype)
+      let b = try Ops.cast(
+        withRandomSeed(2) { try Ops.randomUniform(right, minval: -1) }, to: dtype)
+      let expected = try withBackend("reference") {
+        try Ops.matmul(a, b, transposeA: ta, transposeB: tb)
+      }
+      let (actual, statistics) = try Dispatcher.recordingStatistics {
+        try withBackend(name) { try Ops.matmul(a, b, transposeA: ta, transposeB: tb) }
+      }
+      #expect(statistics.dispatchCount(backend: name, op: .matmul) == 1, "\(left)·\(right)")
+      let want = try Ops.cast(expected, to: .float64).scalars(Double.self)
+      let got = try Ops.cast(actual, to: .float64).scalars(Double.self)
+      let tolerance = dtype == .float32 ? 1e-4 : 1e-12
+      let worst = zip(want, got).map { Swift.abs($0 - $1) / Swift.max(1, Swift.abs($0)) }.max()
+      #expect(
+        (worst ?? 0) <= tolerance, "\(left)\(ta ? "ᵀ" : "")·\(right)\(tb ? "ᵀ" : ""): \(worst ?? 0)"
+      )
+    }
+  }
+
   @Test func passesTheConformanceSuiteBackward() throws {
     let name = try load()
     var exercised = 0
