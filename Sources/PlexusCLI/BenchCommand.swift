@@ -74,6 +74,7 @@ struct BenchCommand: ParsableCommand {
       }
     }
     if !noMlp {
+      try benchmarkMLPProducts(report)
       let data = try mlpData()
       try benchmarkPredict(report, data: data)
       for backend in backends {

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "../../../include/plexus_plugin.h"
+#include "small_products.h"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpedantic"
@@ -201,6 +202,15 @@ static int check_record(plan *p, const px_plugin_op *op, size_t inputs_min, size
   return 1;
 }
 
+/* Formats the operands' shapes only when a check fails: the happy path formats nothing. */
+#define MATMUL_REJECT(...)                                                          \
+  (shape_text(a, sa, sizeof sa), shape_text(b, sb, sizeof sb),                      \
+   shape_text(out, so, sizeof so), reject(__VA_ARGS__))
+#define DENSE_REJECT(...)                                                           \
+  (shape_text(x, sx, sizeof sx), shape_text(kernel, sk, sizeof sk),                 \
+   shape_text(out, so, sizeof so),                                                  \
+   bias ? shape_text(bias, sbias, sizeof sbias) : sbias, reject(__VA_ARGS__))
+
 /* matmul: a [..., M, K] ([..., K, M] when transpose_a), b [..., K, N] ([..., N, K] when
  * transpose_b), out [..., M, N]; batch axes equal, or one side has none and is reused. */
 static int check_matmul(plan *p, const px_plugin_op *op) {
@@ -215,31 +225,29 @@ static int check_matmul(plan *p, const px_plugin_op *op) {
       !check_operand(p, 0, "a", a) || !check_operand(p, 1, "b", b) ||
       !check_operand(p, 2, "the output", out))
     return 0;
-  shape_text(a, sa, sizeof sa);
-  shape_text(b, sb, sizeof sb);
-  shape_text(out, so, sizeof so);
   ra = a->ndim, rb = b->ndim, ro = out->ndim;
   if (ra < 2 || rb < 2 || ro < 2)
-    return reject(p->report, "matmul: expected a, b and the output of rank 2 or more; received "
-                  "%s, %s and %s", sa, sb, so);
+    return MATMUL_REJECT(p->report, "matmul: expected a, b and the output of rank 2 or more; "
+                         "received %s, %s and %s", sa, sb, so);
   p->m = ta ? a->shape[ra - 1] : a->shape[ra - 2];
   p->k = ta ? a->shape[ra - 2] : a->shape[ra - 1];
   p->n = tb ? b->shape[rb - 2] : b->shape[rb - 1];
   if ((tb ? b->shape[rb - 1] : b->shape[rb - 2]) != p->k)
-    return reject(p->report, "matmul: expected b's inner dimension to be a's, %lld (transpose_a "
-                  "%d, transpose_b %d); received a %s and b %s", (long long)p->k, ta, tb, sa, sb);
+    return MATMUL_REJECT(p->report, "matmul: expected b's inner dimension to be a's, %lld "
+                         "(transpose_a %d, transpose_b %d); received a %s and b %s",
+                         (long long)p->k, ta, tb, sa, sb);
   /* The batch axes: both sides' equal, or only one side's; the output has those. */
   batched = ra > 2 ? a : b;
   if ((ra > 2 && rb > 2 &&
        (ra != rb || memcmp(a->shape, b->shape, (size_t)(ra - 2) * sizeof(int64_t)) != 0)) ||
       ro != batched->ndim || out->shape[ro - 2] != p->m || out->shape[ro - 1] != p->n)
-    return reject(p->report, "matmul: expected equal batch axes (or none on one side) and an "
-                  "output [..., %lld, %lld]; received a %s, b %s and an output %s",
-                  (long long)p->m, (long long)p->n, sa, sb, so);
+    return MATMUL_REJECT(p->report, "matmul: expected equal batch axes (or none on one side) "
+                         "and an output [..., %lld, %lld]; received a %s, b %s and an output %s",
+                         (long long)p->m, (long long)p->n, sa, sb, so);
   for (i = 0; i < ro - 2; i++)
     if (out->shape[i] != batched->shape[i])
-      return reject(p->report, "matmul: expected an output with the batch axes of %s; received "
-                    "%s", batched == a ? sa : sb, so);
+      return MATMUL_REJECT(p->report, "matmul: expected an output with the batch axes of %s; "
+                           "received %s", batched == a ? sa : sb, so);
   /* An empty output runs nothing (its sizes, not all of them counted, may overflow a product).
    * Otherwise m and n are positive and each count fits in 64 bits, so do these products. */
   if (p->count[2] == 0) return 1;
@@ -279,16 +287,12 @@ static int check_dense(plan *p, const px_plugin_op *op) {
   if (!check_operand(p, 0, "x", x) || !check_operand(p, 1, "kernel", kernel) ||
       (bias && !check_operand(p, 3, "bias", bias)) || !check_operand(p, 2, "the output", out))
     return 0;
-  shape_text(x, sx, sizeof sx);
-  shape_text(kernel, sk, sizeof sk);
-  shape_text(out, so, sizeof so);
-  if (bias) shape_text(bias, sbias, sizeof sbias);
   if (x->ndim < 1 || kernel->ndim != 2 || kernel->shape[0] != x->shape[x->ndim - 1] ||
       (bias && (bias->ndim != 1 || bias->shape[0] != kernel->shape[1])) ||
       out->ndim != x->ndim || out->shape[out->ndim - 1] != kernel->shape[1] ||
       memcmp(out->shape, x->shape, (size_t)(x->ndim - 1) * sizeof(int64_t)) != 0)
-    return reject(p->report, "dense: expected x [..., K], kernel [K, N], bias [N] and an output "
-                  "[..., N]; received %s, %s, %s and %s", sx, sk, sbias, so);
+    return DENSE_REJECT(p->report, "dense: expected x [..., K], kernel [K, N], bias [N] and an "
+                        "output [..., N]; received %s, %s, %s and %s", sx, sk, sbias, so);
   p->k = kernel->shape[0], p->n = kernel->shape[1];
   /* The rows of x (the product of its leading axes, which are the output's); none matter when
    * the output is empty. */
@@ -312,71 +316,78 @@ static void fix_strides(int64_t rows, int64_t columns, int64_t *rs, int64_t *cs)
 /* True when the host lends its threads (an older host's struct lacks the members). */
 #define HOST_LENDS_THREADS (HOST_HAS(thread_count) && HOST_HAS(parallel_for))
 
-/* Rows [m0, m1) and columns [n0, n1) of out[batch] = a[batch] · b[batch] + beta · out[batch],
- * every batch, on BLIS (serial when the host lends its threads).
+/* One block of a product: rows [m0, m1) and columns [n0, n1) of the output, over the terms
+ * [k0, k1) of the sums. */
+typedef struct block {
+  int64_t m0, m1, n0, n1, k0, k1;
+  char *out;   /* where the block's [m, n] output starts: the record's, or scratch */
+  int beta_one; /* add to what `out` holds rather than overwrite it */
+} block;
+
+/* out = a · b (+ out) over one block, every batch, on BLIS (serial when the host lends its
+ * threads); `out` is row-major with rows of p->n elements.
  *
  * BLIS 0.9's small-matrix ("sup") sgemm kernels for haswell and zen read past the end of their
  * operands (flame/blis#635 and #824: with a guard page after each buffer, thousands of small
  * shapes fault), so float32 products take BLIS's packing path; its dgemm passed the same scan. */
-static void gemm_block(const plan *p, int beta_one, int64_t m0, int64_t m1, int64_t n0,
-                       int64_t n1) {
+static void gemm_block(const plan *p, const block *q) {
   rntm_t runtime;
   int64_t batch, rs_a = p->rs_a, cs_a = p->cs_a, rs_b = p->rs_b, cs_b = p->cs_b;
-  int64_t rs_c = p->n, cs_c = 1; /* the output: row-major [m, n] */
-  const int64_t m = m1 - m0, n = n1 - n0;
+  int64_t rs_c = p->n, cs_c = 1; /* the output: row-major, rows of n */
+  const int64_t m = q->m1 - q->m0, n = q->n1 - q->n0, k = q->k1 - q->k0;
   const size_t size = p->is_double ? sizeof(double) : sizeof(float);
-  fix_strides(m, p->k, &rs_a, &cs_a);
-  fix_strides(p->k, n, &rs_b, &cs_b);
+  fix_strides(m, k, &rs_a, &cs_a);
+  fix_strides(k, n, &rs_b, &cs_b);
   fix_strides(m, n, &rs_c, &cs_c);
   bli_rntm_init_from_global(&runtime); /* the thread count set by bli_thread_set_num_threads */
   if (HOST_LENDS_THREADS) bli_rntm_set_num_threads(1, &runtime);
   bli_rntm_disable_l3_sup(&runtime);
   for (batch = 0; batch < p->batches; batch++) {
-    char *a = p->data[0] + (size_t)(batch * p->a_step + m0 * p->rs_a) * size;
-    char *b = p->data[1] + (size_t)(batch * p->b_step + n0 * p->cs_b) * size;
-    char *c = p->data[2] + (size_t)(batch * p->out_step + m0 * p->n + n0) * size;
+    char *a = p->data[0] + (size_t)(batch * p->a_step + q->m0 * p->rs_a + q->k0 * p->cs_a) * size;
+    char *b = p->data[1] + (size_t)(batch * p->b_step + q->k0 * p->rs_b + q->n0 * p->cs_b) * size;
+    char *c = q->out + (size_t)(batch * p->out_step + q->m0 * p->n + q->n0) * size;
     if (p->is_double) {
-      double alpha = 1, beta = beta_one ? 1 : 0;
-      bli_dgemm_ex(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, m, n, p->k, &alpha, (double *)a, rs_a,
-                   cs_a, (double *)b, rs_b, cs_b, &beta, (double *)c, rs_c, cs_c, NULL, &runtime);
+      double alpha = 1, beta = q->beta_one ? 1 : 0;
+      bli_dgemm_ex(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, m, n, k, &alpha, (double *)a, rs_a, cs_a,
+                   (double *)b, rs_b, cs_b, &beta, (double *)c, rs_c, cs_c, NULL, &runtime);
     } else {
-      float alpha = 1, beta = beta_one ? 1 : 0;
-      bli_sgemm_ex(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, m, n, p->k, &alpha, (float *)a, rs_a,
-                   cs_a, (float *)b, rs_b, cs_b, &beta, (float *)c, rs_c, cs_c, NULL, &runtime);
+      float alpha = 1, beta = q->beta_one ? 1 : 0;
+      bli_sgemm_ex(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, m, n, k, &alpha, (float *)a, rs_a, cs_a,
+                   (float *)b, rs_b, cs_b, &beta, (float *)c, rs_c, cs_c, NULL, &runtime);
     }
   }
 }
 
 /* Products of at most this many multiply-adds skip BLIS: its set-up and packing for each call
- * (several microseconds) would cost more than the arithmetic. */
+ * (several microseconds) would cost more than the arithmetic (small_products.c). */
 #define PX_BLIS_DIRECT_MACS (1 << 16)
 
-/* out[batch] = a[batch] · b[batch] (+ out when beta_one), by plain loops: small products. */
-#define DIRECT_PRODUCT(type)                                                                    \
-  do {                                                                                          \
-    for (batch = 0; batch < p->batches; batch++) {                                              \
-      const type *a = (const type *)p->data[0] + batch * p->a_step;                             \
-      const type *b = (const type *)p->data[1] + batch * p->b_step;                             \
-      type *c = (type *)p->data[2] + batch * p->out_step;                                       \
-      for (i = 0; i < p->m; i++) {                                                              \
-        type *row = c + i * p->n;                                                               \
-        if (!beta_one)                                                                          \
-          for (j = 0; j < p->n; j++) row[j] = 0;                                                \
-        for (l = 0; l < p->k; l++) {                                                            \
-          const type scale = a[i * p->rs_a + l * p->cs_a], *source = b + l * p->rs_b;           \
-          if (p->cs_b == 1)                                                                     \
-            for (j = 0; j < p->n; j++) row[j] += scale * source[j];                             \
-          else                                                                                  \
-            for (j = 0; j < p->n; j++) row[j] += scale * source[j * p->cs_b];                   \
-        }                                                                                       \
-      }                                                                                         \
-    }                                                                                           \
-  } while (0)
+static void *scratch_allocate(size_t size) {
+  return HOST_HAS(allocate) ? host->allocate(host->host_data, size, 64) : NULL;
+}
 
-static void direct_product(const plan *p, int beta_one) {
-  int64_t batch, i, j, l;
-  if (p->is_double) DIRECT_PRODUCT(double);
-  else DIRECT_PRODUCT(float);
+static void scratch_release(void *pointer) {
+  if (pointer != NULL && HOST_HAS(deallocate)) host->deallocate(host->host_data, pointer);
+}
+
+/* A small product without BLIS; 0 when it found no scratch memory (BLIS then runs it). */
+static int direct_product(const plan *p, int beta_one) {
+  int64_t batch;
+  const size_t size = p->is_double ? sizeof(double) : sizeof(float);
+  px_blis_small small;
+  memset(&small, 0, sizeof small);
+  small.is_double = p->is_double, small.beta_one = beta_one;
+  small.m = p->m, small.n = p->n, small.k = p->k;
+  small.rs_a = p->rs_a, small.cs_a = p->cs_a, small.rs_b = p->rs_b, small.cs_b = p->cs_b;
+  small.allocate = scratch_allocate, small.release = scratch_release;
+  for (batch = 0; batch < p->batches; batch++) {
+    const char *a = p->data[0] + (size_t)(batch * p->a_step) * size;
+    const char *b = p->data[1] + (size_t)(batch * p->b_step) * size;
+    char *c = p->data[2] + (size_t)(batch * p->out_step) * size;
+    /* A failure is possible only before the first batch writes: the sizes do not change. */
+    if (!px_blis_small_product(&small, a, b, c)) return 0;
+  }
+  return 1;
 }
 
 /* A product with one row (a single sample) or one column, as BLIS's matrix-vector product,
@@ -410,40 +421,79 @@ static void vector_product(const plan *p, int beta_one) {
   }
 }
 
-/* One part of a product split across the host's threads: a band of rows or of columns. */
+/* How a large product is split across the host's threads. */
+enum { SPLIT_ROWS, SPLIT_COLUMNS, SPLIT_SUMS };
+
+/* One part of a product split across the host's threads: a band of rows, of columns, or of the
+ * terms of every sum (each part but the first then writes into its own scratch output, which
+ * run_gemm adds in after the join). */
 typedef struct gemm_job {
   const plan *p;
-  int beta_one;
-  int by_rows;
+  int beta_one, along;
   int64_t parts;
+  char *scratch; /* SPLIT_SUMS: (parts - 1) outputs of m × n */
 } gemm_job;
 
 static void gemm_part(void *context, size_t index) {
   const gemm_job *job = (const gemm_job *)context;
   const plan *p = job->p;
   const int64_t part = (int64_t)index, parts = job->parts;
-  if (job->by_rows)
-    gemm_block(p, job->beta_one, p->m * part / parts, p->m * (part + 1) / parts, 0, p->n);
-  else
-    gemm_block(p, job->beta_one, 0, p->m, p->n * part / parts, p->n * (part + 1) / parts);
+  block q;
+  q.m0 = 0, q.m1 = p->m, q.n0 = 0, q.n1 = p->n, q.k0 = 0, q.k1 = p->k;
+  q.out = p->data[2], q.beta_one = job->beta_one;
+  if (job->along == SPLIT_ROWS) {
+    q.m0 = p->m * part / parts, q.m1 = p->m * (part + 1) / parts;
+  } else if (job->along == SPLIT_COLUMNS) {
+    q.n0 = p->n * part / parts, q.n1 = p->n * (part + 1) / parts;
+  } else {
+    q.k0 = p->k * part / parts, q.k1 = p->k * (part + 1) / parts;
+    if (part > 0) {
+      q.out = job->scratch + (size_t)((part - 1) * p->m * p->n) * (p->is_double ? 8 : 4);
+      q.beta_one = 0;
+    }
+  }
+  gemm_block(p, &q);
+}
+
+/* out += each scratch output of a SPLIT_SUMS product, in part order. */
+static void add_partial_sums(const gemm_job *job) {
+  const plan *p = job->p;
+  const int64_t count = p->m * p->n;
+  int64_t part, i;
+  for (part = 1; part < job->parts; part++) {
+    if (p->is_double) {
+      double *out = (double *)p->data[2];
+      const double *partial = (const double *)job->scratch + (part - 1) * count;
+      for (i = 0; i < count; i++) out[i] += partial[i];
+    } else {
+      float *out = (float *)p->data[2];
+      const float *partial = (const float *)job->scratch + (part - 1) * count;
+      for (i = 0; i < count; i++) out[i] += partial[i];
+    }
+  }
 }
 
 /* Products of fewer multiply-adds than this run on one thread: splitting costs more. */
 #define PX_BLIS_SPLIT_MACS (1 << 17)
-/* Each part gets at least this many rows or columns of the output. */
+/* Each part gets at least this many rows, columns or terms. */
 #define PX_BLIS_SPLIT_MINIMUM 16
 
 /* out[batch] = a[batch] · b[batch] + beta · out[batch] for every batch. A large product is split
- * along the longer side of the output, so that each part packs its own share of the larger
- * operand and only the smaller one is packed by every part. */
+ * along its longest dimension: rows or columns of the output, so that each part packs its own
+ * share of the larger operand; or, for a single product whose sums are long against a small
+ * output (a layer's forward pass over a small batch), the terms of the sums, so that no part
+ * packs any operand twice. */
 static void run_gemm(const plan *p, int beta_one) {
-  int64_t parts = 1;
+  int64_t parts = 1, length;
   const double macs = (double)p->batches * (double)p->m * (double)p->n * (double)p->k;
-  const int by_rows = p->m > p->n;
-  if (macs <= PX_BLIS_DIRECT_MACS) {
-    direct_product(p, beta_one);
-    return;
-  }
+  gemm_job job;
+  block whole;
+  memset(&job, 0, sizeof job);
+  job.p = p, job.beta_one = beta_one;
+  job.along = p->m > p->n ? SPLIT_ROWS : SPLIT_COLUMNS;
+  if (p->batches == 1 && p->k >= 2 * (p->m > p->n ? p->m : p->n)) job.along = SPLIT_SUMS;
+  length = job.along == SPLIT_ROWS ? p->m : job.along == SPLIT_COLUMNS ? p->n : p->k;
+  if (macs <= PX_BLIS_DIRECT_MACS && direct_product(p, beta_one)) return;
   if (p->m == 1 || p->n == 1) {
     vector_product(p, beta_one);
     return;
@@ -451,15 +501,24 @@ static void run_gemm(const plan *p, int beta_one) {
   if (HOST_LENDS_THREADS && macs >= PX_BLIS_SPLIT_MACS) {
     parts = host->thread_count(host->host_data);
     if (p->max_parts > 0 && p->max_parts < parts) parts = p->max_parts;
-    if (parts > (by_rows ? p->m : p->n) / PX_BLIS_SPLIT_MINIMUM)
-      parts = (by_rows ? p->m : p->n) / PX_BLIS_SPLIT_MINIMUM;
+    if (parts > length / PX_BLIS_SPLIT_MINIMUM) parts = length / PX_BLIS_SPLIT_MINIMUM;
+  }
+  if (parts > 1 && job.along == SPLIT_SUMS) {
+    job.scratch = scratch_allocate((size_t)((parts - 1) * p->m * p->n) *
+                                   (p->is_double ? sizeof(double) : sizeof(float)));
+    if (job.scratch == NULL) job.along = p->m > p->n ? SPLIT_ROWS : SPLIT_COLUMNS;
   }
   if (parts <= 1) {
-    gemm_block(p, beta_one, 0, p->m, 0, p->n);
-  } else {
-    gemm_job job;
-    job.p = p, job.beta_one = beta_one, job.by_rows = by_rows, job.parts = parts;
-    host->parallel_for(host->host_data, (size_t)parts, gemm_part, &job);
+    whole.m0 = 0, whole.m1 = p->m, whole.n0 = 0, whole.n1 = p->n, whole.k0 = 0, whole.k1 = p->k;
+    whole.out = p->data[2], whole.beta_one = beta_one;
+    gemm_block(p, &whole);
+    return;
+  }
+  job.parts = parts;
+  host->parallel_for(host->host_data, (size_t)parts, gemm_part, &job);
+  if (job.scratch != NULL) {
+    add_partial_sums(&job);
+    scratch_release(job.scratch);
   }
 }
 
@@ -555,6 +614,7 @@ static int32_t blis_create(void **out_context) {
           option);
   }
   choose_kernels();
+  px_blis_small_init();
   if (HOST_LENDS_THREADS) {
     bli_thread_set_num_threads(1);
     say(PX_PLUGIN_LOG_INFO, "BLIS runs serial; products split across the host's %d threads%s",

@@ -31,8 +31,9 @@ import Testing
   }
 
   /// The suite's shapes are small, and small products take the plugin's direct loop: these
-  /// take BLIS's gemm (split across the host's threads when large), its gemv (one row or one
-  /// column), transposes and batches, in both dtypes, against the reference backend.
+  /// take BLIS's gemm (split across the host's threads by rows, by columns or by the terms of
+  /// the sums), its gemv (one row or one column), transposes and batches, in both dtypes,
+  /// against the reference backend.
   @Test(arguments: [DType.float32, .float64])
   func largeProductsTakeBLISAndAgreeWithTheReference(dtype: DType) throws {
     let name = try load()
@@ -42,6 +43,8 @@ import Testing
       ([3, 64, 70], [3, 70, 50], false, false), ([3, 64, 70], [70, 50], false, false),
       ([1, 784], [784, 128], false, false), ([300, 400], [400, 1], false, false),
       ([1, 400], [300, 400], false, true), ([33, 2048], [2048, 3], false, false),
+      ([64, 100], [100, 300], false, false), ([300, 100], [100, 64], false, false),
+      ([32, 784], [784, 128], false, false),
     ]
     for (left, right, ta, tb) in cases {
       let a = try Ops.cast(withRandomSeed(1) { try Ops.randomUniform(left, minval: -1) }, to: dtype)
