@@ -116,8 +116,9 @@ PX_API PX_NODISCARD px_status px_backend_name(
 /* Loads the backend plugin at `path` (a shared library built against plexus_plugin.h) and
  * registers it under `name`, or under the name it gives itself when `name` is NULL; select it
  * with px_config_set_backend. A library that cannot be used (not found, no px_plugin_entry,
- * another major plugin ABI version, a failing create) leaves the process as it was and fails
- * with PX_STATUS_IO; the message says why. Plugins are never unloaded. Plugins named in the
+ * another major plugin ABI version, a failing create) fails with PX_STATUS_IO, saying why, and
+ * leaves the process working (the library may stay mapped: nothing is ever unloaded); an empty
+ * `name` or a built-in backend's name fails with PX_STATUS_INVALID_ARGUMENT before loading. Plugins are never unloaded. Plugins named in the
  * environment variable PLEXUS_PLUGINS (`name:path,name:path`) load when Plexus starts. */
 PX_API PX_NODISCARD px_status px_backend_load(const char *path, const char *name);
 
@@ -139,7 +140,8 @@ PX_API PX_NODISCARD px_status px_dispatch_count(
 PX_API PX_NODISCARD px_status px_dispatch_reset(void);
 
 /* Selects the process-wide default backend by name ("reference", "openblas", "onednn", a
- * plugin's name). Models with a backend of their own (px_model_set_backend) keep it. */
+ * plugin's name). Models with a backend of their own (px_model_set_backend) keep it. A plugin
+ * backend whose load failed fails with PX_STATUS_IO and the reason it did not load. */
 PX_API PX_NODISCARD px_status px_config_set_backend(const char *name);
 
 /* Writes the name of the process-wide default backend (string-out rule of px_backend_name). */

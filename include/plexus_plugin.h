@@ -2,27 +2,30 @@
  * plexus_plugin.h: the ABI between Plexus and a backend plugin, a shared library written in any
  * language that Plexus loads at run time (`dlopen`) and runs ops on.
  *
- * Plain C99; also compiles as C++. The rules are in ABI.md and the walk-through in
- * Sources/Plugins/Host/Plugins.docc/WritingABackendPlugin.md. In short:
+ * Plain C99; also compiles as C++. The walk-through, from an empty C file to a plugin that passes
+ * `plexus conformance`, is Sources/Plugins/Host/Plugins.docc/WritingABackendPlugin.md. In short:
  *
- * - A plugin exports one symbol, px_plugin_entry. Plexus calls it once, with its own ABI version
- *   and its services (px_plugin_host), and receives a pointer to the plugin's static function
- *   table (px_plugin_table), which must stay valid for the life of the process: Plexus never
- *   unloads a plugin.
+ * - A plugin exports one symbol, px_plugin_entry. Plexus calls it once per library and process,
+ *   with its own ABI version and its services (px_plugin_host), and receives a pointer to the
+ *   plugin's static function table (px_plugin_table), which must stay valid for the life of the
+ *   process: Plexus never unloads a plugin. Loading the same library again (under another name)
+ *   shares the first load's context: entry and create are not called again.
  * - The host refuses a table whose major version differs from its own or whose struct_size is
  *   smaller than version 1.0's. Within a major version members are only ever appended; the host
  *   reads an appended member only when the table's struct_size covers it, the table's minor
  *   version is high enough, and the pointer is not NULL.
  * - Ops arrive as records (px_plugin_op): the op id, DLPack DLTensor views of the inputs and of the
- *   outputs (allocated by the host, row-major and contiguous, 64-byte aligned), and the op's named
+ *   outputs (row-major and contiguous; outputs allocated by the host, 64-byte aligned; inputs may
+ *   be views of a caller's memory, aligned only to their element size), and the op's named
  *   attributes. The op ids, attribute ids and what each op reads and writes are BackendProtocol's
  *   (Sources/BackendProtocol/Ops/OpCode.swift documents every op); they are append-only.
  * - Whatever a plugin does not claim, or declines at run time, runs on Plexus's reference backend,
  *   and the dispatch counters say where each op ran.
  *
- * Threads: the host may call supports, supports_op and execute from several threads at once
- * (one model per thread, say); a plugin that cannot run concurrently serialises inside. create,
- * destroy and set_thread_count are never called concurrently with anything else of the plugin.
+ * Threads: the host may call supports_op and execute from several threads at once (one model per
+ * thread, say), and set_thread_count while they run (the framework's setting can change at any
+ * time); a plugin that cannot run concurrently serialises inside. create and destroy are never
+ * called concurrently with anything else of the plugin.
  */
 #ifndef PLEXUS_PLUGIN_H
 #define PLEXUS_PLUGIN_H
@@ -144,9 +147,10 @@ typedef struct px_plugin_attribute {
 } px_plugin_attribute;
 
 /* One op record, valid only during the call that receives it. Every DLTensor is a view of
- * row-major, contiguous memory (strides NULL, byte_offset 0) on the plugin's device (kDLCPU
- * unless the table declares another); shapes are int64_t. Outputs are allocated by the host with
- * their final dtypes and shapes, alias no input and are uninitialised. The in-place ops
+ * row-major, contiguous memory (strides NULL, byte_offset 0) on the plugin's device (the host
+ * writes kDLCPU unless the table declares another); shapes are int64_t. Outputs are allocated by
+ * the host with their final dtypes and shapes, 64-byte aligned, alias no input and are
+ * uninitialised; inputs are aligned to their element size at least. The in-place ops
  * (sgd_update, adam_update) have no outputs and update the inputs OpCode.swift names. */
 typedef struct px_plugin_op {
   /* sizeof(px_plugin_op) as the host was compiled. */

@@ -23,7 +23,7 @@ public final class BackendRegistry: Sendable {
   /// Adds `backend`; `isFallback` marks the reference backend. A second backend with the same
   /// name replaces the first, unless the first is the fallback.
   public func register(_ backend: any Backend, isFallback: Bool = false) throws {
-    try state.withLock { state in
+    let threads = try state.withLock { state in
       if let fallback = state.fallback, fallback.name == backend.name {
         throw PlexusError.invalidArgument(
           context: "BackendRegistry.register",
@@ -33,8 +33,10 @@ public final class BackendRegistry: Sendable {
       state.backends.append(backend)
       state.loadFailures[backend.name] = nil
       if isFallback { state.fallback = backend }
-      if state.threads > 0 { backend.setThreadCount(state.threads) }
+      return state.threads
     }
+    // Outside the lock: a backend (a plugin) may ask the registry for the setting meanwhile.
+    if threads > 0 { backend.setThreadCount(threads) }
   }
 
   /// The backend registered under `name`; for a name whose load failed, the error says why.

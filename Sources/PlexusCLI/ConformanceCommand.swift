@@ -11,10 +11,11 @@ struct ConformanceCommand: ParsableCommand {
     abstract: "Run the conformance suite against a backend plugin or a registered backend.",
     discussion: """
       Every op and dtype the backend claims runs on seeded random inputs (size-0 and size-1 \
-      axes, broadcasting, odd strides) and is compared with the reference backend (or, for the \
-      fused families, the frontend's composite), within the tolerances of ConformanceTolerance; \
-      then the backward cases run through the tape where the backend runs any of their ops. \
-      Exits with status 1 when anything fails.
+      axes, broadcasting, transposes, odd sizes) and is compared with the reference backend \
+      (or, for the fused families, the frontend's composite), within the tolerances of \
+      ConformanceTolerance; then the backward cases run through the tape where the backend runs \
+      any of their ops. A pair the backend claims but whose every case it declines (supports_op) \
+      is not checked, and counts as a failure. Exits with status 1 when anything fails.
       """)
 
   @Argument(help: "A plugin library (a path) or the name of a registered backend.")
@@ -40,11 +41,13 @@ struct ConformanceCommand: ParsableCommand {
     print("forward: each claimed op and dtype against the reference")
     for result in results where result.claimed {
       let label = "\(result.op) \(result.dtype)".padding(toLength: 44, withPad: " ", startingAt: 0)
-      if result.passed {
-        let worst =
-          result.compared == 0
-          ? "declined every case" : "worst difference \(format(result.worstError))"
-        print("  \(label) passed  \(result.compared) cases, \(worst)")
+      if result.passed && result.compared == 0 {
+        failures += 1
+        print("  \(label) DECLINED every case: claimed, but nothing of it was checked")
+      } else if result.passed {
+        print(
+          "  \(label) passed  \(result.compared) cases, worst difference "
+            + format(result.worstError))
       } else {
         failures += 1
         print(
@@ -56,9 +59,10 @@ struct ConformanceCommand: ParsableCommand {
     reportUnclaimed(unclaimed)
     if !forwardOnly { failures += try runBackward(target.name) }
     let claimed = results.count - unclaimed.count
+    let passed = results.filter { $0.passed && $0.compared > 0 }.count
     print(
-      "\(target.name): \(claimed - results.filter { $0.claimed && !$0.passed }.count) of "
-        + "\(claimed) claimed op-dtype pairs passed forward; \(failures) failures in all")
+      "\(target.name): \(passed) of \(claimed) claimed op-dtype pairs passed forward; "
+        + "\(failures) failures in all")
     if failures > 0 { throw ExitCode(1) }
   }
 

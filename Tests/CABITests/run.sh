@@ -277,17 +277,20 @@ new_failures() {
 # ---------------------------------------------------------------------------------------------
 # Debian's valgrind 3.19 cannot read the DWARF 5 debug info of the Swift toolchain's output
 # ("debuginfo reader: Possibly corrupted debuginfo file ... Giving up"), so memcheck runs on a
-# copy of the library without debug sections (symbols stay, so stacks still name functions).
+# copy of the library (and of the BLIS plugin the plugins section loads) without debug sections
+# (symbols stay, so stacks still name functions).
 if ! command -v valgrind >/dev/null; then
   skip "test_sweep under valgrind: no leaks, no invalid reads" "valgrind not installed"
 elif [[ -x $work/test_sweep ]]; then
   mkdir -p "$work/valgrind"
+  objcopy --strip-debug "$PLEXUS_TEST_BLIS_PLUGIN" "$work/valgrind/libpx_blis.so"
   objcopy --strip-debug "$library" "$work/valgrind/libplexus_c.so" \
     && gcc -std=c99 -g -gdwarf-4 -Iinclude "${sweep[@]}" -o "$work/valgrind/test_sweep" \
       -pthread -lm -L"$work/valgrind" -lplexus_c -Wl,-rpath,"$work/valgrind" >"$work/log" 2>&1
   if [[ $? != 0 ]]; then
     report 1 "test_sweep under valgrind: builds" "$work/log"
   else
+    PLEXUS_TEST_BLIS_PLUGIN=$work/valgrind/libpx_blis.so \
     OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 PLEXUS_BACKEND=reference timeout 300 \
       valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
       --suppressions=$tests/valgrind.supp --num-callers=30 "$work/valgrind/test_sweep" \

@@ -40,7 +40,12 @@ public enum Plugins {
       if let name { BackendRegistry.shared.recordLoadFailure(name: name, reason: "\(error)") }
       throw error
     }
-    try register(plugin)
+    do {
+      try register(plugin)
+    } catch {
+      PluginLoader.forget(plugin)  // its create ran: its destroy runs too
+      throw error
+    }
     return plugin.info
   }
 
@@ -100,12 +105,17 @@ public enum Plugins {
       let name = String(item[..<colon])
       let path = String(item[item.index(after: colon)...])
       do {
-        let plugin = try PluginLoader().load(path: path, name: name)
         if let existing = try? registry.backend(named: name), !(existing is PluginBackend) {
           throw PlexusError.invalidArgument(
             context: variable, message: "'\(name)' is a built-in backend's name")
         }
-        try registry.register(plugin)
+        let plugin = try PluginLoader().load(path: path, name: name)
+        do {
+          try registry.register(plugin)
+        } catch {
+          PluginLoader.forget(plugin)
+          throw error
+        }
       } catch {
         registry.recordLoadFailure(name: name, reason: "\(error)")
         PluginLog.write(0, source: variable, "backend '\(name)' did not load: \(error)")

@@ -8,7 +8,8 @@
  * a plain loop, cheaper than BLIS's set-up. Everything else falls back to Plexus's reference
  * backend.
  * Threads: with a host that lends its threads (px_plugin_host.parallel_for), BLIS runs serial
- * and a large product is split by output columns across the host's threads, so the plugin never
+ * and a large product is split across the host's threads (by rows or columns of the output, or by
+ * the terms of its sums), so the plugin never
  * starts threads of its own beside the host's (two thread teams spinning on the same cores slow
  * each other down). With an older host BLIS uses its own threads, as many as the framework's
  * setting (set_thread_count). Option "threads" (PLEXUS_PLUGIN_BLIS_THREADS) caps the split.
@@ -477,6 +478,8 @@ static void add_partial_sums(const gemm_job *job) {
 #define PX_BLIS_SPLIT_MACS (1 << 17)
 /* Each part gets at least this many rows, columns or terms. */
 #define PX_BLIS_SPLIT_MINIMUM 16
+/* The most scratch memory a product split by the terms of its sums may take. */
+#define PX_BLIS_SCRATCH_BYTES (16.0 * 1024 * 1024)
 
 /* out[batch] = a[batch] · b[batch] + beta · out[batch] for every batch. A large product is split
  * along its longest dimension: rows or columns of the output, so that each part packs its own
@@ -504,9 +507,17 @@ static void run_gemm(const plan *p, int beta_one) {
     if (parts > length / PX_BLIS_SPLIT_MINIMUM) parts = length / PX_BLIS_SPLIT_MINIMUM;
   }
   if (parts > 1 && job.along == SPLIT_SUMS) {
-    job.scratch = scratch_allocate((size_t)((parts - 1) * p->m * p->n) *
-                                   (p->is_double ? sizeof(double) : sizeof(float)));
-    if (job.scratch == NULL) job.along = p->m > p->n ? SPLIT_ROWS : SPLIT_COLUMNS;
+    /* m × n is at most k / 2 squared here, and every count fits in 64 bits (check_matmul and
+     * check_dense); the scratch is capped, so the product cannot overflow. */
+    const double bytes = (double)(parts - 1) * (double)p->m * (double)p->n *
+                         (double)(p->is_double ? sizeof(double) : sizeof(float));
+    if (bytes <= PX_BLIS_SCRATCH_BYTES)
+      job.scratch = scratch_allocate((size_t)bytes);
+    if (job.scratch == NULL) { /* split the output instead */
+      job.along = p->m > p->n ? SPLIT_ROWS : SPLIT_COLUMNS;
+      length = job.along == SPLIT_ROWS ? p->m : p->n;
+      if (parts > length / PX_BLIS_SPLIT_MINIMUM) parts = length / PX_BLIS_SPLIT_MINIMUM;
+    }
   }
   if (parts <= 1) {
     whole.m0 = 0, whole.m1 = p->m, whole.n0 = 0, whole.n1 = p->n, whole.k0 = 0, whole.k1 = p->k;
@@ -580,8 +591,10 @@ static int check(const px_plugin_op *op, int report, plan *p) {
  * unless the user chose (BLIS_ARCH_TYPE, or the option "arch"), a CPU with the AVX-512 subsets
  * those kernels use gets them. Must run before the first BLIS call. */
 static void choose_kernels(void) {
+  static int chosen;
   const char *arch = HOST_HAS(option) ? host->option(host->host_data, "arch") : NULL;
-  if (getenv("BLIS_ARCH_TYPE") != NULL) return;
+  if (chosen || getenv("BLIS_ARCH_TYPE") != NULL) return;
+  chosen = 1;
   if (arch == NULL) {
 #if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
     __builtin_cpu_init();

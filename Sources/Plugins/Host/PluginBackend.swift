@@ -9,7 +9,8 @@ import Synchronization
 /// becomes ``PlexusError/backendFailure(backend:op:message:)``: the outputs are discarded and an
 /// in-place op's variables are restored, so a failed call never leaves a half-written result.
 /// A plugin that computes on its own device gets a device copy of every input before `execute`
-/// and gives every output back after it; ``copyCounts`` counts each of those copies.
+/// and gives every output back after it; ``copyCounts`` counts each of those copies. A library
+/// loaded a second time (under another name) shares the first load's context and options.
 ///
 /// `@unchecked Sendable`: the table is the plugin's static, read-only memory, the context is the
 /// plugin's to synchronise (the ABI says `supports` and `execute` may be called from several
@@ -74,6 +75,29 @@ public final class PluginBackend: Backend, @unchecked Sendable {
       }
     }
     self.supportTable = supportTable
+  }
+
+  /// Another name for a backend already made from the same library: the same table, context
+  /// and answers, counted under its own name.
+  init(aliasing first: PluginBackend, name: String, path: String) {
+    table = first.table
+    context = first.context
+    host = first.host
+    supportTable = first.supportTable
+    device = first.device
+    usesDeviceMemory = first.usesDeviceMemory
+    info = LoadedPlugin(
+      name: name, pluginName: first.info.pluginName, version: first.info.version, path: path,
+      abiMajor: first.info.abiMajor, abiMinor: first.info.abiMinor)
+  }
+
+  private let givenUp = Atomic(false)
+
+  /// Calls the plugin's `destroy` (once): the host gives up a plugin whose load failed after its
+  /// `create`. The plugin is not called again.
+  func giveUp() {
+    guard !givenUp.exchange(true, ordering: .acquiringAndReleasing) else { return }
+    table.destroy?(context)
   }
 
   private static let dtypeSlots = Int(DType.allCases.map(\.rawValue).max() ?? 0) + 1
@@ -155,16 +179,24 @@ public final class PluginBackend: Backend, @unchecked Sendable {
     }
     if status == PX_PLUGIN_UNSUPPORTED { return .unsupported }
     guard status == PX_PLUGIN_OK else { throw pluginError(record.op, status) }
-    // Results come back only once the whole op succeeded: an in-place op's variables stay
-    // untouched on the host until then.
-    let results =
-      zip(record.outputs, outputs).map { ($0, $1) }
-      + updatedInputs(record).map { (record.inputs[$0], inputs[$0]) }
-    for (buffer, source) in results where buffer.count > 0 {
+    // Results come back only once the whole op succeeded, and an in-place op's updated inputs
+    // through host temporaries committed together after every copy succeeded: a copy that fails
+    // halfway leaves every variable as it was (the outputs are fresh, and discarded).
+    for (buffer, source) in zip(record.outputs, outputs) where buffer.count > 0 {
       try move(
         buffer.storage.base, source, buffer.count * buffer.dtype.byteSize,
         PX_PLUGIN_COPY_DEVICE_TO_HOST, record.op)
     }
+    var updated: [(TensorBuffer, TensorBuffer)] = []
+    for index in updatedInputs(record) where record.inputs[index].count > 0 {
+      let buffer = record.inputs[index]
+      let temporary = try TensorBuffer.allocate(buffer.dtype, buffer.shape)
+      try move(
+        temporary.storage.base, inputs[index], buffer.count * buffer.dtype.byteSize,
+        PX_PLUGIN_COPY_DEVICE_TO_HOST, record.op)
+      updated.append((buffer, temporary))
+    }
+    for (buffer, temporary) in updated { restore(buffer, from: temporary) }
     return .done
   }
 

@@ -105,6 +105,8 @@ final class PluginHostContext: Sendable {
 
 /// `allocate` of the host services: `size` bytes aligned to `alignment` (0 means 64), or NULL.
 private func hostAllocate(_ size: Int, _ alignment: Int) -> UnsafeMutableRawPointer? {
+  // size_t arrives as Int: a size past Int.max (an overflowed computation) reads negative.
+  guard size >= 0 else { return nil }
   let alignment = alignment == 0 ? 64 : alignment
   let pointerSize = MemoryLayout<UnsafeRawPointer>.size
   guard alignment > 0, alignment & (alignment - 1) == 0 else { return nil }

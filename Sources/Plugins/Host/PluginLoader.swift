@@ -1,5 +1,6 @@
 import BackendProtocol
 import CPlexusPlugin
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -32,8 +33,17 @@ public struct PluginLoader: Sendable {
   public func load(path: String, name: String? = nil, options: [String: String] = [:]) throws
     -> PluginBackend
   {
+    // dlopen("") would hand back the program itself.
+    guard !path.isEmpty else { throw failure(path, "the path is empty") }
     guard let library = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
       throw failure(path, lastDynamicLinkerError() ?? "dlopen failed")
+    }
+    // A library already loaded (under another name, or from another path to the same file)
+    // keeps its one context: its entry point and create run once per process, so a plugin that
+    // keeps the host's services in a global never sees them replaced under a running backend.
+    let key = UInt(bitPattern: library)
+    if let first = Self.loaded.withLock({ $0[key] }) {
+      return PluginBackend(aliasing: first, name: name ?? first.info.pluginName, path: path)
     }
     guard let symbol = dlsym(library, PX_PLUGIN_ENTRY_NAME) else {
       let detail = lastDynamicLinkerError().map { " (\($0))" } ?? ""
@@ -47,7 +57,30 @@ public struct PluginLoader: Sendable {
         path, "\(PX_PLUGIN_ENTRY_NAME) returned NULL: the plugin declined to load\(reason)")
     }
     let info = try check(table, path: path, name: name)
-    return try PluginBackend(table: info.fields, info: info.plugin, host: host)
+    let plugin = try PluginBackend(table: info.fields, info: info.plugin, host: host)
+    return Self.loaded.withLock { loaded in
+      // Two threads may have loaded the same library at once: the first to get here wins, and
+      // the other's context is given up.
+      if let first = loaded[key] {
+        plugin.giveUp()
+        return PluginBackend(aliasing: first, name: name ?? first.info.pluginName, path: path)
+      }
+      loaded[key] = plugin
+      return plugin
+    }
+  }
+
+  /// The first backend made from each loaded library, by its dlopen handle.
+  private static let loaded = Mutex<[UInt: PluginBackend]>([:])
+
+  /// Forgets `plugin`'s library (its registration failed) and gives the plugin's context up.
+  public static func forget(_ plugin: PluginBackend) {
+    let removed = loaded.withLock { loaded -> Bool in
+      guard let key = loaded.first(where: { $0.value === plugin })?.key else { return false }
+      loaded[key] = nil
+      return true
+    }
+    if removed { plugin.giveUp() }
   }
 
   /// Reads and checks the parts of the table every version has.
@@ -68,6 +101,7 @@ public struct PluginLoader: Sendable {
         from: UnsafeRawBufferPointer(
           start: UnsafeRawPointer(table), count: min(size, MemoryLayout<px_plugin_table>.size)))
     }
+    clearUncovered(&fields, size: size)
     guard fields.abi_major == PX_PLUGIN_ABI_VERSION_MAJOR else {
       throw failure(
         path,
@@ -91,6 +125,22 @@ public struct PluginLoader: Sendable {
       name: name ?? ownName, pluginName: ownName, version: version, path: path,
       abiMajor: fields.abi_major, abiMinor: fields.abi_minor)
     return (fields, plugin)
+  }
+
+  /// Zeroes every member after version 1.0's that `size` (the plugin's struct_size) does not
+  /// cover whole: a size that ends inside a member must not leave half a function pointer.
+  private func clearUncovered(_ fields: inout px_plugin_table, size: Int) {
+    func covered<T>(_ member: KeyPath<px_plugin_table, T>) -> Bool {
+      guard let offset = MemoryLayout<px_plugin_table>.offset(of: member) else { return false }
+      return offset + MemoryLayout<T>.size <= size
+    }
+    if !covered(\.supports_op) { fields.supports_op = nil }
+    if !covered(\.set_thread_count) { fields.set_thread_count = nil }
+    if !covered(\.device_type) { fields.device_type = 0 }
+    if !covered(\.reserved_1_1) { fields.reserved_1_1 = 0 }
+    if !covered(\.memory_allocate) { fields.memory_allocate = nil }
+    if !covered(\.memory_free) { fields.memory_free = nil }
+    if !covered(\.memory_copy) { fields.memory_copy = nil }
   }
 
   private func lastDynamicLinkerError() -> String? {

@@ -90,11 +90,12 @@ func withPluginOp<R>(
 
 /// The inputs an in-place op updates (none for every other op).
 func updatedInputs(_ record: OpRecord) -> [Int] {
+  let count = record.inputs.count
   switch record.op {
-  case .sgdUpdate: record.inputs.count == 4 ? [0, 3] : [0]
+  case .sgdUpdate: return [0, 3].filter { $0 < count && (count == 4 || $0 == 0) }
   case .adamUpdate:
-    stride(from: 0, to: max(record.inputs.count - 2, 0), by: 4).flatMap { [$0, $0 + 2, $0 + 3] }
-      .filter { $0 < record.inputs.count }
-  default: []
+    return stride(from: 0, to: max(count - 2, 0), by: 4).flatMap { [$0, $0 + 2, $0 + 3] }
+      .filter { $0 < count }
+  default: return []
   }
 }

@@ -58,9 +58,34 @@ import Testing
 
   @Test func optionsReachThePluginBeforeTheEnvironment() throws {
     let greeting = "hello-\(UUID().uuidString.prefix(6))"
-    let name = try TestPlugins.load("one_op", options: ["greeting": greeting])
+    let path = try TestPlugins.freshCopy("one_op")
+    let name = "greeted-\(UUID().uuidString.prefix(6))"
+    try Plugins.load(path: path, as: name, options: ["greeting": greeting])
     let said = PluginLog.messages.filter { $0.source == name }
     #expect(said.contains { $0.level == 2 && $0.text == "greeting: \(greeting)" })
+  }
+
+  /// A library loaded again under another name shares the first load's context: its entry
+  /// point and create ran once (so a plugin's global copy of the host's services is never
+  /// replaced under a running backend), and both names run its ops.
+  @Test func aLibraryLoadedTwiceSharesItsFirstLoadsContext() throws {
+    let path = try TestPlugins.freshCopy("one_op")
+    let (first, second) = (
+      "first-\(UUID().uuidString.prefix(6))", "second-\(UUID().uuidString.prefix(6))"
+    )
+    try Plugins.load(path: path, as: first, options: ["greeting": "one"])
+    let again = try Plugins.load(path: path, as: second, options: ["greeting": "two"])
+    #expect(again.name == second && again.pluginName == "one_op")
+    let greetings = PluginLog.messages.filter { $0.text.hasPrefix("greeting: ") }
+    #expect(greetings.contains { $0.source == first && $0.text == "greeting: one" })
+    #expect(!greetings.contains { $0.text == "greeting: two" })
+    for name in [first, second] {
+      let (negated, statistics) = try Dispatcher.recordingStatistics {
+        try withBackend(name) { try Ops.negative(Tensor([Float(2)])) }
+      }
+      #expect(try negated.floats() == [-2])
+      #expect(statistics.dispatchCount(backend: name, op: .negate) == 1)
+    }
   }
 
   @Test func aRunTimeRefusalFallsBackAndAnErrorNeverHandsOutGarbage() throws {

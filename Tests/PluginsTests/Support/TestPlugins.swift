@@ -70,6 +70,17 @@ enum TestPlugins {
     return path
   }
 
+  /// Test plugin `name` compiled into a library file of its own: a library the process has not
+  /// loaded yet (a library loaded again shares its first load's context).
+  static func freshCopy(_ name: String) throws -> String {
+    let source = root.appendingPathComponent("Tests/PluginsTests/Plugins/\(name).c").path
+    let output = directory.appendingPathComponent(
+      "libpx_\(name)-\(UUID().uuidString.prefix(8)).so"
+    ).path
+    try compile(source, to: output)
+    return output
+  }
+
   /// Loads test plugin `name` under a name of its own (tests run in parallel and every loaded
   /// plugin stays registered), returning that name.
   static func load(_ name: String, options: [String: String] = [:]) throws -> String {
