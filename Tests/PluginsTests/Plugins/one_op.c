@@ -5,30 +5,10 @@
  */
 #include <stdio.h>
 
-#include <plexus_plugin.h>
+#include "negate.h"
 
-static const px_plugin_host *host;
 static long runs;
 
-/* Reports `message` and returns PX_PLUGIN_ERROR. */
-static int32_t fail(const char *message) {
-  host->set_error(host->host_data, message);
-  return PX_PLUGIN_ERROR;
-}
-
-/* Checks a float32, contiguous host tensor with a sane shape; its element count into *count. */
-static int check_tensor(const DLTensor *t, int64_t *count) {
-  int32_t i;
-  *count = 1;
-  if (t->device.device_type != kDLCPU || t->dtype.code != kDLFloat || t->dtype.bits != 32 ||
-      t->dtype.lanes != 1 || t->strides != NULL || t->ndim < 0 || (t->ndim && !t->shape))
-    return 0;
-  for (i = 0; i < t->ndim; i++) {
-    if (t->shape[i] < 0 || (t->shape[i] && *count > INT64_MAX / 4 / t->shape[i])) return 0;
-    *count *= t->shape[i];
-  }
-  return *count == 0 || t->data != NULL;
-}
 
 /* Reads the option "greeting" (load-time options, else PLEXUS_PLUGIN_<NAME>_GREETING) and logs
  * it at info level, so a test can see options reach the plugin. */
@@ -52,24 +32,10 @@ static int32_t one_op_supports(void *context, uint32_t op, int32_t dtype) {
 }
 
 static int32_t one_op_execute(void *context, const px_plugin_op *op) {
-  const float *x;
-  float *out;
-  int64_t count, out_count, i;
   char line[64];
+  int32_t status = run_negate(op, "one_op");
   (void)context;
-  if (op->op != PX_OP_NEGATE || op->dtype != PX_DTYPE_FLOAT32) return PX_PLUGIN_UNSUPPORTED;
-  if (op->input_count != 1 || op->output_count != 1 || !op->inputs || !op->outputs)
-    return fail("one_op: negate expects 1 input and 1 output");
-  if (!check_tensor(&op->inputs[0], &count) || !check_tensor(&op->outputs[0], &out_count))
-    return fail("one_op: negate expects contiguous float32 host tensors with data");
-  if (op->inputs[0].ndim != op->outputs[0].ndim || count != out_count)
-    return fail("one_op: negate expects an output of its input's shape");
-  for (i = 0; i < op->inputs[0].ndim; i++)
-    if (op->inputs[0].shape[i] != op->outputs[0].shape[i])
-      return fail("one_op: negate expects an output of its input's shape");
-  x = (const float *)((const char *)op->inputs[0].data + op->inputs[0].byte_offset);
-  out = (float *)((char *)op->outputs[0].data + op->outputs[0].byte_offset);
-  for (i = 0; i < count; i++) out[i] = -x[i];
+  if (status != PX_PLUGIN_OK) return status;
 #if defined(__GNUC__) || defined(__clang__)
   snprintf(line, sizeof line, "negate run %ld", __atomic_add_fetch(&runs, 1, __ATOMIC_RELAXED));
 #else
