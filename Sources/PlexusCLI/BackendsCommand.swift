@@ -10,7 +10,13 @@ struct BackendsCommand: ParsableCommand {
     for name in Config.availableBackends {
       let backend = try BackendRegistry.shared.backend(named: name)
       let marker = name == Config.backend ? " (default)" : ""
-      print("\(name)\(marker)")
+      if let plugin = Plugins.loaded.first(where: { $0.name == name }) {
+        print(
+          "\(name)\(marker): plugin '\(plugin.pluginName)' \(plugin.version) from \(plugin.path) "
+            + "(plugin ABI \(plugin.abiMajor).\(plugin.abiMinor))")
+      } else {
+        print("\(name)\(marker)")
+      }
       var families: [String] = []
       if backend is any SoftmaxKernels { families.append("softmax") }
       if backend is any OptimizerKernels { families.append("optimizer updates") }
@@ -25,6 +31,11 @@ struct BackendsCommand: ParsableCommand {
           ? "all \(primitives.count) primitives"
           : supported.map(\.description).joined(separator: " ")
         print("  \(dtype): \(list)")
+      }
+      for dtype in DType.allCases {
+        let fused = OpCode.allCases.filter { $0.family == .fused && backend.supports($0, dtype) }
+        guard !fused.isEmpty else { continue }
+        print("  \(dtype) fused ops: \(fused.map(\.description).joined(separator: " "))")
       }
     }
   }
