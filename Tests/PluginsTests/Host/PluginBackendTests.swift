@@ -143,6 +143,25 @@ import Testing
     #expect(counts.hostToDevice == 4 && counts.deviceToHost == 2)
   }
 
+  /// A copy back from the device that fails: the op fails naming the plugin, and the variable
+  /// of an in-place op is as it was (nothing is committed until every copy succeeded).
+  @Test func aFailedCopyBackLeavesTheVariableAsItWas() throws {
+    let name = "failing-device-\(UUID().uuidString.prefix(6))"
+    try Plugins.load(
+      path: try TestPlugins.freshCopy("device"), as: name, options: ["fail_copy_back": "1"])
+    let plugin = try BackendRegistry.shared.backend(named: name)
+    let variable = makeBuffer([1, 2, 3], [3])
+    let record = OpRecord(
+      .sgdUpdate,
+      inputs: [variable, makeBuffer([2, 2, 2], [3]), makeBuffer([0.25], [], .float64)],
+      attributes: [.momentum: .double(0)], outputs: [])
+    let error = #expect(throws: PlexusError.self) { try plugin.execute(record) }
+    #expect(error?.description.contains("the copy back failed on purpose") == true)
+    #expect(bufferValues(variable) == [1, 2, 3])
+    let counts = try #require(Plugins.copyCounts(backend: name))
+    #expect(counts.hostToDevice == 3 && counts.deviceToHost == 0)
+  }
+
   @Test func brokenPluginsLeaveTheProcessWorkingAndSayWhy() throws {
     let cases = [
       ("wrong_major", "plugin ABI 2."), ("failing_init", "the device is not present"),

@@ -3,8 +3,10 @@
  * through host->allocate. The host must copy every input to the device before execute and
  * every output, and every input an in-place op updates, back after it. It claims negate and
  * sgd_update (plain SGD: momentum 0) on float32, and checks that every tensor it is handed is
- * on its device. Its copies are counted and logged at debug level.
+ * on its device: tagged kDLExtDev and in a block it allocated. Its copies are counted and logged
+ * at debug level. With the option fail_copy_back=1 every copy back to the host fails.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,6 +14,8 @@
 
 static const px_plugin_host *host;
 static long copies_to_device, copies_to_host;
+/* 1 when the option fail_copy_back is "1": every copy back to the host fails. */
+static int fail_copy_back;
 
 /* Reports `message` and returns PX_PLUGIN_ERROR. */
 static int32_t fail(const char *message) {
@@ -114,6 +118,8 @@ static int32_t sgd_update(const px_plugin_op *op) {
 
 static int32_t device_create(void **out_context) {
   static int context;
+  const char *option = host->option(host->host_data, "fail_copy_back");
+  fail_copy_back = option != NULL && strcmp(option, "1") == 0;
   *out_context = &context;
   return PX_PLUGIN_OK;
 }
@@ -125,25 +131,61 @@ static int32_t device_supports(void *context, uint32_t op, int32_t dtype) {
   return (op == PX_OP_NEGATE || op == PX_OP_SGD_UPDATE) && dtype == PX_DTYPE_FLOAT32;
 }
 
+/* The "device" memory: blocks of the host's allocator that this plugin handed out, so that a
+ * host pointer passed where device memory belongs is caught. */
+#define LIVE_CAPACITY 256
+static void *live[LIVE_CAPACITY];
+static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int is_device_memory(const void *pointer) {
+  int i, found = 0;
+  pthread_mutex_lock(&live_lock);
+  for (i = 0; i < LIVE_CAPACITY && !found; i++) found = pointer != NULL && live[i] == pointer;
+  pthread_mutex_unlock(&live_lock);
+  return found;
+}
+
 static int32_t device_execute(void *context, const px_plugin_op *op) {
+  size_t i;
   (void)context;
   if (op->dtype != PX_DTYPE_FLOAT32) return PX_PLUGIN_UNSUPPORTED;
   if ((op->input_count && !op->inputs) || (op->output_count && !op->outputs) ||
       (op->attribute_count && !op->attributes))
     return fail("device: expected the record's arrays");
+  for (i = 0; i < op->input_count + op->output_count; i++) {
+    const DLTensor *t = i < op->input_count ? &op->inputs[i] : &op->outputs[i - op->input_count];
+    if (!is_device_memory(t->data))
+      return fail("device: expected device memory (from memory_allocate) in every tensor");
+  }
   if (op->op == PX_OP_NEGATE) return negate(op);
   if (op->op == PX_OP_SGD_UPDATE) return sgd_update(op);
   return PX_PLUGIN_UNSUPPORTED;
 }
 
 static int32_t device_memory_allocate(void *context, size_t size, void **out_pointer) {
+  int i;
+  void *block = host->allocate(host->host_data, size ? size : 1, 64);
   (void)context;
-  *out_pointer = host->allocate(host->host_data, size ? size : 1, 64);
-  return *out_pointer ? PX_PLUGIN_OK : fail("device: out of device memory");
+  if (!block) return fail("device: out of device memory");
+  pthread_mutex_lock(&live_lock);
+  for (i = 0; i < LIVE_CAPACITY && live[i] != NULL; i++) continue;
+  if (i < LIVE_CAPACITY) live[i] = block;
+  pthread_mutex_unlock(&live_lock);
+  if (i == LIVE_CAPACITY) {
+    host->deallocate(host->host_data, block);
+    return fail("device: every device block is in use");
+  }
+  *out_pointer = block;
+  return PX_PLUGIN_OK;
 }
 
 static void device_memory_free(void *context, void *pointer) {
+  int i;
   (void)context;
+  pthread_mutex_lock(&live_lock);
+  for (i = 0; i < LIVE_CAPACITY; i++)
+    if (pointer != NULL && live[i] == pointer) live[i] = NULL;
+  pthread_mutex_unlock(&live_lock);
   host->deallocate(host->host_data, pointer);
 }
 
@@ -155,6 +197,10 @@ static int32_t device_memory_copy(
   if (direction != PX_PLUGIN_COPY_HOST_TO_DEVICE && direction != PX_PLUGIN_COPY_DEVICE_TO_HOST)
     return fail("device: memory_copy expects a direction of PX_PLUGIN_COPY_*");
   if (size > 0 && (!destination || !source)) return fail("device: memory_copy expects memory");
+  if (!is_device_memory(direction == PX_PLUGIN_COPY_HOST_TO_DEVICE ? destination : source))
+    return fail("device: memory_copy expects device memory on the device side");
+  if (direction == PX_PLUGIN_COPY_DEVICE_TO_HOST && fail_copy_back)
+    return fail("device: the copy back failed on purpose");
   if (size > 0) memcpy(destination, source, size);
 #if defined(__GNUC__) || defined(__clang__)
   to_device = __atomic_add_fetch(&copies_to_device, direction == PX_PLUGIN_COPY_HOST_TO_DEVICE,
