@@ -160,7 +160,10 @@ typedef struct px_plugin_op {
   /* The dtype support is decided by (PX_DTYPE_*): the first input's, for select the first
    * value operand's, for one_hot and random draws the output's. */
   int32_t dtype;
-  uint32_t reserved;
+  /* sizeof(px_plugin_attribute) as the host was compiled: the distance in bytes between
+   * consecutive attributes. A plugin reads no member of an attribute beyond it (a later host may
+   * append members to px_plugin_attribute, never reorder them). */
+  uint32_t attribute_size;
   DLTensor *inputs;
   size_t input_count;
   DLTensor *outputs;
@@ -168,6 +171,14 @@ typedef struct px_plugin_op {
   const px_plugin_attribute *attributes;
   size_t attribute_count;
 } px_plugin_op;
+
+/* Attribute `index` of `op`, stepping by the host's attribute_size: how a plugin reads the
+ * attributes, so that it keeps working with a later host whose attributes have grown. */
+static inline const px_plugin_attribute *px_plugin_attribute_at(const px_plugin_op *op,
+                                                                size_t index) {
+  const size_t size = op->attribute_size ? op->attribute_size : sizeof(px_plugin_attribute);
+  return (const px_plugin_attribute *)(const void *)((const char *)op->attributes + index * size);
+}
 
 /* ---- What a plugin gives the host ------------------------------------------------------------ */
 
@@ -214,7 +225,8 @@ typedef struct px_plugin_table {
    * the three memory members below are required, and the host copies every input to the device
    * before execute and every output (and updated input) back after it, counting each copy. */
   int32_t device_type;
-  int32_t reserved_1_1;
+  /* With device_type: the DLPack device id of the plugin's tensors (0 for a single device). */
+  int32_t device_id;
   /* Allocates `size` bytes of device memory into *out_pointer. */
   int32_t (*memory_allocate)(void *context, size_t size, void **out_pointer);
   /* Releases device memory; NULL is ignored. */

@@ -173,7 +173,7 @@ static int bool_attribute(plan *p, const px_plugin_op *op, uint32_t name, const 
   size_t i;
   *value = 0;
   for (i = 0; i < op->attribute_count; i++) {
-    const px_plugin_attribute *a = &op->attributes[i];
+    const px_plugin_attribute *a = px_plugin_attribute_at(op, i);
     if (a->name != name) continue;
     if (a->type != PX_PLUGIN_VALUE_BOOL || (a->int_value != 0 && a->int_value != 1))
       return reject(p->report, "%s: expected attribute %s as a bool (0 or 1); received type %d, "
@@ -273,7 +273,7 @@ static int check_dense(plan *p, const px_plugin_op *op) {
   int found = 0;
   if (!check_record(p, op, 2, 3)) return 0;
   for (i = 0; i < op->attribute_count && !found; i++) {
-    const px_plugin_attribute *a = &op->attributes[i];
+    const px_plugin_attribute *a = px_plugin_attribute_at(op, i);
     if (a->name != PX_ATTR_ACTIVATION) continue;
     found = 1;
     p->activation = a->int_value;

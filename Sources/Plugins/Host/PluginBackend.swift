@@ -37,6 +37,7 @@ public final class PluginBackend: Backend, @unchecked Sendable {
       fields.supports_op = nil
       fields.set_thread_count = nil
       fields.device_type = 0
+      fields.device_id = 0
       fields.memory_allocate = nil
       fields.memory_free = nil
       fields.memory_copy = nil
@@ -65,7 +66,7 @@ public final class PluginBackend: Backend, @unchecked Sendable {
     self.usesDeviceMemory = usesDeviceMemory
     self.device = DLDevice(
       device_type: DLDeviceType(rawValue: UInt32(bitPattern: usesDeviceMemory ? deviceType : 1)),
-      device_id: 0)
+      device_id: usesDeviceMemory ? fields.device_id : 0)
     var supportTable = [Bool](repeating: false, count: Self.slots)
     if let supports = fields.supports {
       for op in OpCode.allCases {

@@ -137,7 +137,7 @@ public struct PluginLoader: Sendable {
     if !covered(\.supports_op) { fields.supports_op = nil }
     if !covered(\.set_thread_count) { fields.set_thread_count = nil }
     if !covered(\.device_type) { fields.device_type = 0 }
-    if !covered(\.reserved_1_1) { fields.reserved_1_1 = 0 }
+    if !covered(\.device_id) { fields.device_id = 0 }
     if !covered(\.memory_allocate) { fields.memory_allocate = nil }
     if !covered(\.memory_free) { fields.memory_free = nil }
     if !covered(\.memory_copy) { fields.memory_copy = nil }

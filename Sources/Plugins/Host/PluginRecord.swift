@@ -78,7 +78,8 @@ func withPluginOp<R>(
         }
         var op = px_plugin_op(
           struct_size: UInt32(MemoryLayout<px_plugin_op>.size), op: record.op.rawValue,
-          dtype: record.dtype.rawValue, reserved: 0, inputs: tensorBase,
+          dtype: record.dtype.rawValue,
+          attribute_size: UInt32(MemoryLayout<px_plugin_attribute>.stride), inputs: tensorBase,
           input_count: record.inputs.count, outputs: tensorBase + record.inputs.count,
           output_count: record.outputs.count, attributes: attributeBase,
           attribute_count: record.attributes.entries.count)

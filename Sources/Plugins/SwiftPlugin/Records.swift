@@ -341,11 +341,15 @@ struct OpRecordView {
 
   /// The first attribute named `attribute`, or nil.
   private func attribute(_ attribute: px_attribute_id) -> px_plugin_attribute? {
-    guard let attributes = record.attributes else { return nil }
-    for index in 0..<record.attribute_count where attributes[index].name == attribute.rawValue {
-      return attributes[index]
+    guard record.attributes != nil else { return nil }
+    // Stepping by the host's attribute_size (px_plugin_attribute_at), not this header's size.
+    return withUnsafePointer(to: record) { op in
+      for index in 0..<record.attribute_count {
+        let candidate = px_plugin_attribute_at(op, index).pointee
+        if candidate.name == attribute.rawValue { return candidate }
+      }
+      return nil
     }
-    return nil
   }
 
   /// `tensor` checked, and checked to hold elements of `type`.

@@ -36,6 +36,29 @@ import Testing
     #expect(!output.contains("FAILED"))
   }
 
+  /// The article "Writing a backend plugin" ends with its whole plugin: it builds with the
+  /// installed headers alone and passes the conformance suite, as the article says.
+  @Test func theArticlesPluginBuildsAndPassesConformance() throws {
+    let article = try String(
+      contentsOf: TestPlugins.root.appendingPathComponent(
+        "Sources/Plugins/Host/Plugins.docc/WritingABackendPlugin.md"), encoding: .utf8)
+    let whole = try #require(article.range(of: "## The whole file"))
+    let rest = article[whole.upperBound...]
+    let start = try #require(rest.range(of: "```c\n"))
+    let end = try #require(rest[start.upperBound...].range(of: "```"))
+    let directory = FileManager.default.temporaryDirectory
+    let source = directory.appendingPathComponent("article-\(UUID().uuidString.prefix(8)).c")
+    try String(rest[start.upperBound..<end.lowerBound]).write(
+      to: source, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: source) }
+    let library = directory.appendingPathComponent(
+      "libpx_article-\(UUID().uuidString.prefix(8)).so")
+    try TestPlugins.compile(source.path, to: library.path)
+    let (status, output) = try plexus(["conformance", library.path])
+    #expect(status == 0, "\(output)")
+    #expect(output.contains("negate float32") && output.contains("passed"))
+  }
+
   @Test func failsWithAReportOnAPluginThatDoesNotConform() throws {
     let (status, output) = try plexus(["conformance", try TestPlugins.path("lying")])
     #expect(status == 1, "\(output)")

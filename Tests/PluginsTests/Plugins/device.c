@@ -80,7 +80,7 @@ static int32_t sgd_update(const px_plugin_op *op) {
   if (op->input_count != 3 && op->input_count != 4)
     return fail("device: sgd_update expects variable, gradient, learning rate and [velocity]");
   for (a = 0; a < op->attribute_count; a++) {
-    const px_plugin_attribute *attribute = &op->attributes[a];
+    const px_plugin_attribute *attribute = px_plugin_attribute_at(op, a);
     if (attribute->name != PX_ATTR_MOMENTUM) continue;
     if (attribute->type == PX_PLUGIN_VALUE_DOUBLE) momentum = attribute->double_value;
     else if (attribute->type == PX_PLUGIN_VALUE_INT) momentum = (double)attribute->int_value;
