@@ -75,10 +75,26 @@ extension OneDNNBackend {
         try piece.plan()
       }
     }
+    // Split sums: the first part writes the output, each other one a scratch output of its own,
+    // added in after the join (in part order, so the result depends on the sizes alone).
+    let partials =
+      split.axis == .sums
+      ? TensorBuffer(dtype: .float32, shape: [pieces.count - 1, product.m, product.n]) : nil
     try runParts(pieces.count) { index in
       let offsets = pieces[index].offsets
-      try plans[index].run(
-        zip(operands, [offsets.a, offsets.b, offsets.out]).map { $0 + 4 * $1 }, op: .matmul)
+      var pointers = zip(operands, [offsets.a, offsets.b, offsets.out]).map { $0 + 4 * $1 }
+      if let partials, index > 0 {
+        pointers[2] = partials.storage.base + 4 * (index - 1) * product.m * product.n
+      }
+      try plans[index].run(pointers, op: .matmul)
+    }
+    if let partials {
+      let total = out.pointer(Float.self)
+      let count = product.m * product.n
+      for part in 0..<(pieces.count - 1) {
+        let partial = partials.pointer(Float.self) + part * count
+        for index in 0..<count { total[index] += partial[index] }
+      }
     }
   }
 }
@@ -95,6 +111,7 @@ private struct Product {
   /// The sizes of the whole product, which stay the strides of any part.
   let fullM: Int
   let fullN: Int
+  let fullK: Int
   let transposeA: Bool
   let transposeB: Bool
   /// Element offsets of this part's first elements in `a`, `b` and `out`.
@@ -102,7 +119,7 @@ private struct Product {
 
   init(_ geometry: MatmulGeometry) {
     (m, n, k) = (geometry.m, geometry.n, geometry.k)
-    (fullM, fullN) = (m, n)
+    (fullM, fullN, fullK) = (m, n, k)
     batches = geometry.batches
     aBatches = geometry.aStride == 0 ? 1 : batches
     bBatches = geometry.bStride == 0 ? 1 : batches
@@ -114,13 +131,14 @@ private struct Product {
   }
 
   private init(
-    _ whole: Product, batches: Int, m: Int, n: Int, offsets: (a: Int, b: Int, out: Int)
+    _ whole: Product, batches: Int, m: Int, n: Int, k: Int? = nil,
+    offsets: (a: Int, b: Int, out: Int)
   ) {
     self.batches = batches
     aBatches = whole.aBatches == 1 ? 1 : batches
     bBatches = whole.bBatches == 1 ? 1 : batches
-    (self.m, self.n, k) = (m, n, whole.k)
-    (fullM, fullN) = (whole.fullM, whole.fullN)
+    (self.m, self.n, self.k) = (m, n, k ?? whole.k)
+    (fullM, fullN, fullK) = (whole.fullM, whole.fullN, whole.fullK)
     (transposeA, transposeB) = (whole.transposeA, whole.transposeB)
     self.offsets = offsets
   }
@@ -143,12 +161,17 @@ private struct Product {
       return Product(
         self, batches: batches, m: m, n: size,
         offsets: (0, transposeB ? lower * k : lower, lower))
+    case .sums:
+      // A single batch (ProductSplit cuts sums only then); the output offset is the caller's.
+      return Product(
+        self, batches: batches, m: m, n: n, k: size,
+        offsets: (transposeA ? lower * fullM : lower, transposeB ? lower : lower * fullN, 0))
     }
   }
 
   var variant: Int { (transposeA ? 1 : 0) | (transposeB ? 2 : 0) }
 
-  var sizes: [Int] { [batches, aBatches, bBatches, m, n, k, fullM, fullN] }
+  var sizes: [Int] { [batches, aBatches, bBatches, m, n, k, fullM, fullN, fullK] }
 
   /// The product's matmul primitive: operands described by the whole operands' strides, so a
   /// block of rows or columns is read and written in place.
@@ -165,14 +188,14 @@ private struct Product {
     var source = try memoryDescriptor(
       [aBatches, m, k],
       strides: [
-        batchStride(aBatches, whole: fullM * k, part: m * k), transposeA ? 1 : k,
+        batchStride(aBatches, whole: fullM * fullK, part: m * k), transposeA ? 1 : fullK,
         transposeA ? fullM : 1,
       ], .matmul)
     var weights = try memoryDescriptor(
       [bBatches, k, n],
       strides: [
-        batchStride(bBatches, whole: k * fullN, part: k * n), transposeB ? 1 : fullN,
-        transposeB ? k : 1,
+        batchStride(bBatches, whole: fullK * fullN, part: k * n), transposeB ? 1 : fullN,
+        transposeB ? fullK : 1,
       ], .matmul)
     var destination = try memoryDescriptor(
       [batches, m, n],

@@ -31,12 +31,13 @@ import Testing
   }
 
   /// Products of middling size run in parts on the worker pool (by batches when there are as
-  /// many as parts, else by rows when `m ≥ n` or when wider outputs keep 16 rows a part, else
-  /// by columns, with cuts that are not a multiple of the block width; see `ProductSplit`);
-  /// each part's result is the whole product's.
+  /// many as parts, by the terms of the sums when they are long against a small output, else
+  /// by rows when `m ≥ n` or when wider outputs keep 16 rows a part, else by columns, with cuts
+  /// that are not a multiple of the block width; see `ProductSplit`); each part's result is the
+  /// whole product's.
   @Test(arguments: [
     (1, 100, 40, 30), (1, 20, 150, 40), (1, 17, 1000, 9), (1, 515, 3, 50), (4, 30, 20, 40),
-    (3, 90, 33, 41), (1, 37, 140, 50),
+    (3, 90, 33, 41), (1, 37, 140, 50), (1, 32, 128, 784), (1, 5, 14, 1000), (1, 33, 70, 301),
   ])
   func splitProductsMatchTheReference(batches: Int, m: Int, n: Int, k: Int) throws {
     let backend = OneDNNBackend()
