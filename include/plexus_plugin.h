@@ -5,11 +5,12 @@
  * Plain C99; also compiles as C++. The walk-through, from an empty C file to a plugin that passes
  * `plexus conformance`, is Sources/Plugins/Host/Plugins.docc/WritingABackendPlugin.md. In short:
  *
- * - A plugin exports one symbol, px_plugin_entry. Plexus calls it once per library and process,
- *   with its own ABI version and its services (px_plugin_host), and receives a pointer to the
- *   plugin's static function table (px_plugin_table), which must stay valid for the life of the
- *   process: Plexus never unloads a plugin. Loading the same library again (under another name)
- *   shares the first load's context: entry and create are not called again.
+ * - A plugin exports one symbol, px_plugin_entry. Plexus calls it, with its own ABI version and
+ *   its services (px_plugin_host), and receives a pointer to the plugin's static function table
+ *   (px_plugin_table), which must stay valid for the life of the process: Plexus never unloads a
+ *   plugin. Loads are serialised, and loading the same library again (under another name)
+ *   shares the first load's context: entry and create run again only after a load of that
+ *   library failed (and destroy, when create had succeeded).
  * - The host refuses a table whose major version differs from its own or whose struct_size is
  *   smaller than version 1.0's. Within a major version members are only ever appended; the host
  *   reads an appended member only when the table's struct_size covers it, the table's minor

@@ -21,6 +21,9 @@ final class PluginHostContext: Sendable {
   /// loaded twice (under two names) keeps the services of its latest load, so the error of a
   /// call is the calling thread's, not the context's.
   private static let errors = Mutex<[UInt: String]>([:])
+  /// How many messages `errors` holds: every op clears its thread's stale message first, and
+  /// with none pending that is one atomic load, not a lock shared by every thread's ops.
+  private static let pendingErrors = Atomic(0)
 
   init(name: String, options: [String: String]) {
     self.currentName = Mutex(name)
@@ -94,12 +97,22 @@ final class PluginHostContext: Sendable {
   }
 
   func setError(_ message: String) {
-    Self.errors.withLock { $0[threadKey()] = message }
+    Self.errors.withLock { errors in
+      if errors.updateValue(message, forKey: threadKey()) == nil {
+        Self.pendingErrors.add(1, ordering: .relaxed)
+      }
+    }
   }
 
   /// Takes the calling thread's error message, if the plugin set one.
   func takeError() -> String? {
-    Self.errors.withLock { $0.removeValue(forKey: threadKey()) }
+    // Only this thread adds this thread's message, so a zero seen here cannot hide one.
+    guard Self.pendingErrors.load(ordering: .relaxed) > 0 else { return nil }
+    return Self.errors.withLock { errors in
+      let message = errors.removeValue(forKey: threadKey())
+      if message != nil { Self.pendingErrors.subtract(1, ordering: .relaxed) }
+      return message
+    }
   }
 }
 

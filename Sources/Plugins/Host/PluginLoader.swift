@@ -35,36 +35,32 @@ public struct PluginLoader: Sendable {
   {
     // dlopen("") would hand back the program itself.
     guard !path.isEmpty else { throw failure(path, "the path is empty") }
-    guard let library = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
-      throw failure(path, lastDynamicLinkerError() ?? "dlopen failed")
-    }
-    // A library already loaded (under another name, or from another path to the same file)
-    // keeps its one context: its entry point and create run once per process, so a plugin that
-    // keeps the host's services in a global never sees them replaced under a running backend.
-    let key = UInt(bitPattern: library)
-    if let first = Self.loaded.withLock({ $0[key] }) {
-      return PluginBackend(aliasing: first, name: name ?? first.info.pluginName, path: path)
-    }
-    guard let symbol = dlsym(library, PX_PLUGIN_ENTRY_NAME) else {
-      let detail = lastDynamicLinkerError().map { " (\($0))" } ?? ""
-      throw failure(path, "it does not export the entry point '\(PX_PLUGIN_ENTRY_NAME)'\(detail)")
-    }
-    let host = PluginHostContext(name: name ?? path, options: options)
-    let entry = unsafeBitCast(symbol, to: px_plugin_entry_fn.self)
-    guard let table = entry(Self.hostABIVersion, host.makeServices()) else {
-      let reason = host.takeError().map { ": \($0)" } ?? ""
-      throw failure(
-        path, "\(PX_PLUGIN_ENTRY_NAME) returned NULL: the plugin declined to load\(reason)")
-    }
-    let info = try check(table, path: path, name: name)
-    let plugin = try PluginBackend(table: info.fields, info: info.plugin, host: host)
-    return Self.loaded.withLock { loaded in
-      // Two threads may have loaded the same library at once: the first to get here wins, and
-      // the other's context is given up.
+    // One load at a time: a plugin's entry point and create never run twice at once, and a
+    // library already loaded (under another name, or from another path to the same file) keeps
+    // its one context, so a plugin that keeps the host's services in a global never sees them
+    // replaced under a running backend. Loads are rare; ops never take this lock.
+    return try Self.loaded.withLock { loaded throws -> PluginBackend in
+      guard let library = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
+        throw failure(path, lastDynamicLinkerError() ?? "dlopen failed")
+      }
+      let key = UInt(bitPattern: library)
       if let first = loaded[key] {
-        plugin.giveUp()
         return PluginBackend(aliasing: first, name: name ?? first.info.pluginName, path: path)
       }
+      guard let symbol = dlsym(library, PX_PLUGIN_ENTRY_NAME) else {
+        let detail = lastDynamicLinkerError().map { " (\($0))" } ?? ""
+        throw failure(
+          path, "it does not export the entry point '\(PX_PLUGIN_ENTRY_NAME)'\(detail)")
+      }
+      let host = PluginHostContext(name: name ?? path, options: options)
+      let entry = unsafeBitCast(symbol, to: px_plugin_entry_fn.self)
+      guard let table = entry(Self.hostABIVersion, host.makeServices()) else {
+        let reason = host.takeError().map { ": \($0)" } ?? ""
+        throw failure(
+          path, "\(PX_PLUGIN_ENTRY_NAME) returned NULL: the plugin declined to load\(reason)")
+      }
+      let info = try check(table, path: path, name: name)
+      let plugin = try PluginBackend(table: info.fields, info: info.plugin, host: host)
       loaded[key] = plugin
       return plugin
     }
