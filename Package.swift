@@ -46,11 +46,18 @@ let package = Package(
     // MARK: The Keras-shaped frontend
     .systemLibrary(
       name: "CZlib", path: "Sources/System/CZlib", providers: [.apt(["zlib1g-dev"])]),
+    // `.keras` files: a zip (libzip) holding an HDF5 file (libhdf5, serial flavour).
+    .systemLibrary(
+      name: "CHDF5", path: "Sources/System/CHDF5", pkgConfig: "hdf5",
+      providers: [.apt(["libhdf5-dev"])]),
+    .systemLibrary(
+      name: "CZip", path: "Sources/System/CZip", pkgConfig: "libzip",
+      providers: [.apt(["libzip-dev"])]),
     .target(
       name: "Plexus",
       dependencies: [
         "BackendProtocol", "PlexusReference", "PlexusOpenBLAS", "PlexusOneDNN", "PlexusPlugins",
-        "CZlib",
+        "CZlib", "CHDF5", "CZip",
       ],
       path: "Sources/FrontendAPI"),
 

@@ -3,7 +3,7 @@
 # with sudo when not root) and Python's pytest. Idempotent; prints nothing when all is present.
 set -euo pipefail
 
-packages=(libopenblas-dev libdnnl-dev libblis-dev libffi-dev zlib1g-dev pkg-config dataset-fashion-mnist valgrind gcc g++)
+packages=(libopenblas-dev libdnnl-dev libblis-dev libffi-dev zlib1g-dev libhdf5-dev libzip-dev pkg-config dataset-fashion-mnist valgrind gcc g++)
 python=${PYTHON:-python3}
 
 installed() {

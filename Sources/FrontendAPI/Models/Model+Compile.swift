@@ -11,28 +11,76 @@ extension Model {
     optimizer: any OptimizerConvertible, loss: any LossConvertible,
     metrics: [any MetricConvertible] = []
   ) throws {
+    let loss = try loss.makeLoss()
+    try compile(
+      optimizer: optimizer, losses: Array(repeating: loss, count: outputCount),
+      lossWeights: nil, metrics: metrics, lossConfig: loss.serialized.value)
+  }
+
+  /// Configures training of a model with several outputs: one loss per output (in output
+  /// order), each weighted by `lossWeights` (1 each when nil) in the total that is minimised;
+  /// the metrics are computed on every output.
+  ///
+  /// ```swift
+  /// try model.compile(optimizer: "adam", loss: ["mse", "binary_crossentropy"],
+  ///                   lossWeights: [1, 0.5])
+  /// ```
+  /// Equivalent to `model.compile(optimizer, loss=[...], loss_weights=[...])`.
+  public func compile(
+    optimizer: any OptimizerConvertible, loss: [any LossConvertible], lossWeights: [Double]? = nil,
+    metrics: [any MetricConvertible] = []
+  ) throws {
+    let losses = try loss.map { try $0.makeLoss() }
+    try compile(
+      optimizer: optimizer, losses: losses, lossWeights: lossWeights, metrics: metrics,
+      lossConfig: .array(losses.map(\.serialized.value)))
+  }
+
+  private func compile(
+    optimizer: any OptimizerConvertible, losses: [Loss], lossWeights: [Double]?,
+    metrics: [any MetricConvertible], lossConfig: ConfigValue
+  ) throws {
+    let context = "Model '\(name)'.compile"
     let optimizer = try optimizer.makeOptimizer()
     try optimizer.validateHyperparameters()
-    let loss = try loss.makeLoss()
-    try loss.validateHyperparameters()
+    for loss in losses { try loss.validateHyperparameters() }
     let outputs = outputCount
+    guard losses.count == outputs else {
+      throw PlexusError.invalidArgument(
+        context: context,
+        message: "the model has \(outputs) outputs and received \(losses.count) losses; pass one "
+          + "loss per output, or a single loss for all")
+    }
+    if let lossWeights {
+      guard lossWeights.count == outputs, lossWeights.allSatisfy({ $0.isFinite && $0 >= 0 })
+      else {
+        throw PlexusError.invalidArgument(
+          context: context,
+          message: "lossWeights must hold one finite weight ≥ 0 per output (\(outputs)), "
+            + "received \(lossWeights)")
+      }
+    }
     if outputs > 1, metrics.contains(where: { $0 is Metric }) {
       throw PlexusError.invalidArgument(
-        context: "Model '\(name)'.compile",
+        context: context,
         message: "a model with \(outputs) outputs takes metric names, which are made once per "
           + "output; received a metric object")
     }
-    let perOutput = try (0..<outputs).map { _ in try metrics.map { try $0.makeMetric(for: loss) } }
+    let perOutput = try losses.map { loss in try metrics.map { try $0.makeMetric(for: loss) } }
     let prefixes = outputs > 1 ? outputNames.map { $0 + "_" } : [""]
     compiled = CompiledState(
-      optimizer: optimizer, loss: loss, metrics: perOutput, prefixes: prefixes)
+      optimizer: optimizer, losses: losses, lossWeights: lossWeights, metrics: perOutput,
+      prefixes: prefixes, lossConfig: lossConfig)
   }
 
   /// The compiled optimizer (nil before `compile`).
   public var optimizer: Optimizer? { compiled?.optimizer }
 
-  /// The compiled loss (nil before `compile`).
+  /// The compiled loss (nil before `compile`); the first output's when each output has its own.
   public var loss: Loss? { compiled?.loss }
+
+  /// The compiled loss of each output, in output order (empty before `compile`).
+  public var outputLosses: [Loss] { compiled?.losses ?? [] }
 
   /// The compiled metrics of the first output.
   public var metrics: [Metric] { compiled?.metrics.first ?? [] }

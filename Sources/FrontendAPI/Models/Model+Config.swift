@@ -29,8 +29,9 @@ extension Model {
       (try? Metric.named(metric.name)) != nil ? .string(metric.name) : metric.serialized.value
     }
     return [
-      "optimizer": compiled.optimizer.serialized.value, "loss": compiled.loss.serialized.value,
-      "loss_weights": .null, "metrics": .array(metrics), "weighted_metrics": .null,
+      "optimizer": compiled.optimizer.serialized.value, "loss": compiled.lossConfig,
+      "loss_weights": compiled.lossWeights.map { .array($0.map(ConfigValue.double)) } ?? .null,
+      "metrics": .array(metrics), "weighted_metrics": .null,
       "run_eagerly": false, "steps_per_execution": 1, "jit_compile": false,
     ]
   }
@@ -70,16 +71,48 @@ extension Model {
       throw PlexusError.invalidArgument(
         context: context, message: "needs an 'optimizer' and a 'loss', received \(value)")
     }
-    for key in ["loss_weights", "weighted_metrics"] where value[key].map({ !$0.isNull }) == true {
+    if value["weighted_metrics"].map({ !$0.isNull }) == true {
       throw PlexusError.invalidArgument(
-        context: context, message: "'\(key)' is not supported yet; it must be null")
+        context: context, message: "'weighted_metrics' is not supported yet; it must be null")
     }
     let metrics = try (value["metrics"]?.arrayValue ?? []).map { entry -> any MetricConvertible in
       if let name = entry.stringValue { return name }
       return try Metric.fromConfig(entry)
     }
-    try compile(
-      optimizer: try Optimizer.fromConfig(optimizer), loss: try Loss.fromConfig(loss),
-      metrics: metrics)
+    let names = outputNames
+    func perOutput(_ entry: ConfigValue, what: String) throws -> [ConfigValue] {
+      if let list = entry.arrayValue { return list }
+      guard let members = entry.objectValue, entry["class_name"] == nil else { return [entry] }
+      return try names.map { name in
+        guard let member = members[name] else {
+          throw PlexusError.invalidArgument(
+            context: context,
+            message: "'\(what)' has no entry for output '\(name)' (it has \(members.keys.sorted()))"
+          )
+        }
+        return member
+      }
+    }
+    func makeLoss(_ entry: ConfigValue) throws -> Loss {
+      if let name = entry.stringValue { return try Loss.named(name) }
+      return try Loss.fromConfig(entry)
+    }
+    let losses = try perOutput(loss, what: "loss").map(makeLoss)
+    var weights: [Double]?
+    if let entry = value["loss_weights"], !entry.isNull {
+      weights = try perOutput(entry, what: "loss_weights").map { weight in
+        guard let number = weight.doubleValue else {
+          throw PlexusError.invalidArgument(
+            context: context, message: "'loss_weights' holds \(weight); expected numbers")
+        }
+        return number
+      }
+    }
+    let madeOptimizer = try Optimizer.fromConfig(optimizer)
+    if losses.count == 1, weights == nil {
+      try compile(optimizer: madeOptimizer, loss: losses[0], metrics: metrics)
+    } else {
+      try compile(optimizer: madeOptimizer, loss: losses, lossWeights: weights, metrics: metrics)
+    }
   }
 }

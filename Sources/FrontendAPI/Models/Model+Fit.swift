@@ -57,9 +57,9 @@ extension Model {
       (training, validation) = try training.split(
         validationFraction: validationSplit, context: context)
     }
-    try validateTargets(y, inputs: x, loss: compiled.loss)
+    try validateTargets(y, inputs: x, losses: compiled.losses)
     if let validationData {
-      try validateTargets(validationData.1, inputs: validationData.0, loss: compiled.loss)
+      try validateTargets(validationData.1, inputs: validationData.0, losses: compiled.losses)
     }
     let verbosity = verbose ?? (isatty(1) != 0 ? 1 : 2)
     let history = History()
@@ -148,7 +148,7 @@ extension Model {
 
   /// Runs the loss's whole-target check on every output before the first step (building the
   /// model for the inputs' shapes first when it is not built).
-  private func validateTargets(_ targets: [Tensor], inputs: [Tensor], loss: Loss) throws {
+  private func validateTargets(_ targets: [Tensor], inputs: [Tensor], losses: [Loss]) throws {
     let sampleShapes = inputs.map { Shape([-1] + $0.shape.dims.dropFirst()) }
     // On the model's backend, as the first step would build it (its initializers are ops).
     try withModelBackend { try buildIfNeeded(sampleShapes) }
@@ -160,7 +160,7 @@ extension Model {
     } else {
       return  // a subclass that cannot say its shapes: the first step checks its targets
     }
-    for (target, shape) in zip(targets, predictionShapes) {
+    for (target, (shape, loss)) in zip(targets, zip(predictionShapes, losses)) {
       try loss.validateTargets(target, predictionShape: shape)
     }
   }

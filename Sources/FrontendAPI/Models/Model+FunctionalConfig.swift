@@ -64,30 +64,30 @@ extension Model {
     "Dropout": ["training": false], "Sequential": ["mask": .null], "Functional": ["mask": .null],
   ]
 
-  private static func inputName(_ symbol: SymbolicTensor) -> String {
+  static func inputName(_ symbol: SymbolicTensor) -> String {
     (symbol as? Input)?.name ?? "input_layer"
   }
 
   /// An entry of Keras's `layers` list.
-  private enum Operation {
+  enum KerasOperation {
     case input(SymbolicTensor)
     case layer(Layer)
   }
 
   /// The order Keras's `map_graph` gives a graph's operations: deepest first (depth counted
   /// from the outputs), ties in the order a depth-first walk from the outputs first meets them.
-  private static func kerasOrder(_ graph: FunctionalGraph) -> [Operation] {
+  static func kerasOrder(_ graph: FunctionalGraph) -> [KerasOperation] {
     func operationID(_ symbol: SymbolicTensor) -> ObjectIdentifier {
       symbol.producer.map { ObjectIdentifier($0.layer) } ?? ObjectIdentifier(symbol)
     }
-    var operations: [ObjectIdentifier: (index: Int, value: Operation)] = [:]
+    var operations: [ObjectIdentifier: (index: Int, value: KerasOperation)] = [:]
     var postOrder: [SymbolicTensor] = []
     var finished = Set<ObjectIdentifier>()
     func visit(_ symbol: SymbolicTensor) {
       guard !finished.contains(ObjectIdentifier(symbol)) else { return }
       let id = operationID(symbol)
       if operations[id] == nil {
-        let value: Operation = symbol.producer.map { .layer($0.layer) } ?? .input(symbol)
+        let value: KerasOperation = symbol.producer.map { .layer($0.layer) } ?? .input(symbol)
         operations[id] = (operations.count, value)
       }
       for input in symbol.producer?.inputs ?? [] { visit(input) }

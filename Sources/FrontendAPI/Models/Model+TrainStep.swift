@@ -11,9 +11,13 @@ extension Model {
     var total: Tensor?
     let batch = Double(predictions.first?.shape.dims.first ?? 1)
     for (index, (target, prediction)) in zip(y, predictions).enumerated() {
-      let value = try compiled.loss(target, prediction)
+      guard index < compiled.losses.count else { break }
+      var value = try compiled.losses[index](target, prediction)
       if compiled.prefixes.count > 1 {
         compiled.track(value, weight: batch, in: compiled.outputLossTrackers[index])
+      }
+      if let weights = compiled.lossWeights, index < weights.count, weights[index] != 1 {
+        value = try Ops.multiply(value, Tensor.scalar(weights[index], dtype: value.dtype))
       }
       total = try total.map { try Ops.add($0, value) } ?? value
     }

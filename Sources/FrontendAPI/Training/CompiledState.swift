@@ -2,7 +2,12 @@
 /// mean of the loss that `fit` reports.
 final class CompiledState {
   let optimizer: Optimizer
-  let loss: Loss
+  /// The loss of each output.
+  let losses: [Loss]
+  /// The weight of each output's loss in the total (nil: 1 each).
+  let lossWeights: [Double]?
+  /// What `compile_config` writes under `loss`: one serialized loss, or a list of them.
+  let lossConfig: ConfigValue
   /// `metrics[output]`: the metrics computed on that output.
   let metrics: [[Metric]]
   /// Log-key prefixes per output (`""` for a single-output model).
@@ -13,13 +18,21 @@ final class CompiledState {
   /// results are asked for, so that a step reads nothing back to the host before it ends.
   private var pendingLosses: [(tracker: Mean, value: Tensor, weight: Double)] = []
 
-  init(optimizer: Optimizer, loss: Loss, metrics: [[Metric]], prefixes: [String]) {
+  init(
+    optimizer: Optimizer, losses: [Loss], lossWeights: [Double]?, metrics: [[Metric]],
+    prefixes: [String], lossConfig: ConfigValue
+  ) {
     self.optimizer = optimizer
-    self.loss = loss
+    self.losses = losses
+    self.lossWeights = lossWeights
+    self.lossConfig = lossConfig
     self.metrics = metrics
     self.prefixes = prefixes
     self.outputLossTrackers = prefixes.map { Mean(name: $0 + "loss") }
   }
+
+  /// The first output's loss.
+  var loss: Loss { losses[0] }
 
   func resetMetrics() {
     pendingLosses = []

@@ -1,0 +1,2 @@
+// Debian's libzip-dev, through pkg-config "libzip".
+#include <zip.h>
