@@ -9,9 +9,10 @@
 # test each; each suite run under ThreadSanitizer is one, and so is the check that it catches a
 # planted race. Swift Testing counts one per test function (a parameterised
 # test once, however many cases it ran), from its "passed after" / "failed after" result lines;
-# XCTest one per "Test Case" result line; the C tests and the IDX fuzz run one per TAP "ok" /
-# "not ok" line; pytest from its summary. Skipped tests count as neither. A test process that crashes, or fails with no
-# failure it reported, counts as one more failure.
+# XCTest one per "Test Case" result line; the C tests, the IDX fuzz run and the Keras interop
+# check one per TAP "ok" / "not ok" line; pytest from its summary. Skipped tests count as
+# neither. A test process that crashes, or fails with no failure it reported, counts as one
+# more failure.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PYTHONDONTWRITEBYTECODE=1
@@ -217,6 +218,15 @@ tap_tests "C ABI" c bash Tests/CABITests/run.sh .build/debug
 
 section "IDX loader fuzzing: scripts/fuzz-idx.sh (libFuzzer, bounded runs)"
 tap_tests "IDX fuzz" fuzz bash scripts/fuzz-idx.sh "${PLEXUS_FUZZ_RUNS:-10000}"
+
+section "Keras interop: the .keras files Plexus writes open in Keras 3 (scripts/keras-interop.sh)"
+interop_start=$SECONDS
+if ((built)); then
+  tap_tests "Keras interop" interop bash scripts/keras-interop.sh
+else
+  echo "skipped: the build failed"
+fi
+echo "Keras interop (venv included) in $((SECONDS - interop_start)) s"
 
 section "Python: pip install ./bindings/python into a fresh venv, then its pytest suite"
 # The package's build backend builds libplexus_c.so in release mode and ships it in the wheel;
