@@ -33,27 +33,26 @@ extension Optimizer {
       },
       "Adam": { config in
         let base = try OptimizerSettings(config, defaultName: "adam", learningRate: 0.001)
-        try config.requireDefault("amsgrad", false, reason: "Plexus's Adam has no AMSGrad variant")
         return try base.finish(
           config,
           Adam(
             learningRate: base.learningRate, beta1: try config.double("beta_1", default: 0.9),
             beta2: try config.double("beta_2", default: 0.999),
-            epsilon: try config.double("epsilon", default: 1e-7), weightDecay: base.weightDecay,
+            epsilon: try config.double("epsilon", default: 1e-7),
+            amsgrad: try config.bool("amsgrad", default: false), weightDecay: base.weightDecay,
             clipnorm: base.clipnorm, clipvalue: base.clipvalue,
             globalClipnorm: base.globalClipnorm, name: base.name))
       },
       "AdamW": { config in
         let base = try OptimizerSettings(config, defaultName: "adam_w", learningRate: 0.001)
-        try config.requireDefault(
-          "amsgrad", false, reason: "Plexus's AdamW has no AMSGrad variant")
         return try base.finish(
           config,
           AdamW(
-            learningRate: base.learningRate, weightDecay: base.weightDecay ?? 0.004,
+            learningRate: base.learningRate, weightDecay: try weightDecay(base, config),
             beta1: try config.double("beta_1", default: 0.9),
             beta2: try config.double("beta_2", default: 0.999),
-            epsilon: try config.double("epsilon", default: 1e-7), clipnorm: base.clipnorm,
+            epsilon: try config.double("epsilon", default: 1e-7),
+            amsgrad: try config.bool("amsgrad", default: false), clipnorm: base.clipnorm,
             clipvalue: base.clipvalue, globalClipnorm: base.globalClipnorm, name: base.name))
       },
       "RMSprop": { config in
@@ -69,4 +68,16 @@ extension Optimizer {
             globalClipnorm: base.globalClipnorm, name: base.name))
       },
     ])
+
+  /// AdamW's `weight_decay`: absent means Keras's default (0.004); `null` is refused, as Keras
+  /// refuses `weight_decay=None`.
+  private static func weightDecay(_ base: OptimizerSettings, _ config: ConfigReader) throws
+    -> Double
+  {
+    guard config.contains("weight_decay") else { return 0.004 }
+    guard let decay = base.weightDecay else {
+      throw config.mismatch("weight_decay", "a number (AdamW needs a weight decay)")
+    }
+    return decay
+  }
 }
