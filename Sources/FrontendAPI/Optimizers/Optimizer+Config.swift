@@ -67,6 +67,59 @@ extension Optimizer {
             clipnorm: base.clipnorm, clipvalue: base.clipvalue,
             globalClipnorm: base.globalClipnorm, name: base.name))
       },
+      "Adagrad": { config in
+        let base = try OptimizerSettings(config, defaultName: "adagrad", learningRate: 0.001)
+        return try base.finish(
+          config,
+          Adagrad(
+            learningRate: base.learningRate,
+            initialAccumulatorValue: try config.double("initial_accumulator_value", default: 0.1),
+            epsilon: try config.double("epsilon", default: 1e-7), weightDecay: base.weightDecay,
+            clipnorm: base.clipnorm, clipvalue: base.clipvalue,
+            globalClipnorm: base.globalClipnorm, name: base.name))
+      },
+      "Adadelta": { config in
+        let base = try OptimizerSettings(config, defaultName: "adadelta", learningRate: 0.001)
+        return try base.finish(
+          config,
+          Adadelta(
+            learningRate: base.learningRate, rho: try config.double("rho", default: 0.95),
+            epsilon: try config.double("epsilon", default: 1e-7), weightDecay: base.weightDecay,
+            clipnorm: base.clipnorm, clipvalue: base.clipvalue,
+            globalClipnorm: base.globalClipnorm, name: base.name))
+      },
+      "Adamax": { config in
+        let base = try OptimizerSettings(config, defaultName: "adamax", learningRate: 0.001)
+        return try base.finish(
+          config,
+          Adamax(
+            learningRate: base.learningRate, beta1: try config.double("beta_1", default: 0.9),
+            beta2: try config.double("beta_2", default: 0.999),
+            epsilon: try config.double("epsilon", default: 1e-7), weightDecay: base.weightDecay,
+            clipnorm: base.clipnorm, clipvalue: base.clipvalue,
+            globalClipnorm: base.globalClipnorm, name: base.name))
+      },
+      "Nadam": { config in
+        let base = try OptimizerSettings(config, defaultName: "nadam", learningRate: 0.001)
+        return try base.finish(
+          config,
+          Nadam(
+            learningRate: base.learningRate, beta1: try config.double("beta_1", default: 0.9),
+            beta2: try config.double("beta_2", default: 0.999),
+            epsilon: try config.double("epsilon", default: 1e-7), weightDecay: base.weightDecay,
+            clipnorm: base.clipnorm, clipvalue: base.clipvalue,
+            globalClipnorm: base.globalClipnorm, name: base.name))
+      },
+      "Lion": { config in
+        let base = try OptimizerSettings(config, defaultName: "lion", learningRate: 0.001)
+        return try base.finish(
+          config,
+          Lion(
+            learningRate: base.learningRate, beta1: try config.double("beta_1", default: 0.9),
+            beta2: try config.double("beta_2", default: 0.99), weightDecay: base.weightDecay,
+            clipnorm: base.clipnorm, clipvalue: base.clipvalue,
+            globalClipnorm: base.globalClipnorm, name: base.name))
+      },
     ])
 
   /// AdamW's `weight_decay`: absent means Keras's default (0.004); `null` is refused, as Keras
