@@ -71,6 +71,14 @@ extension Model {
       all, model: self, epochs: epochs, steps: training.steps, verbose: verbosity)
     stopTraining = false
     try withModelBackend {
+      // With `useEMA` the model ends with the moving averages of its weights; Keras does this
+      // in a `finally`, so an interrupted fit ends so too (its own error is the one reported).
+      var finalized = false
+      defer {
+        if !finalized, epochs > 0 {
+          try? compiled.optimizer.finalizeVariableValues(trainableWeights)
+        }
+      }
       try list.each { try $0.onTrainBegin(logs: [:]) }
       for epoch in initialEpoch..<epochs {
         try list.each { try $0.onEpochBegin(epoch, logs: [:]) }
@@ -92,6 +100,8 @@ extension Model {
         try list.each { try $0.onEpochEnd(epoch, logs: logs) }
         if stopTraining { break }
       }
+      finalized = true
+      if epochs > 0 { try compiled.optimizer.finalizeVariableValues(trainableWeights) }
       try list.each { try $0.onTrainEnd(logs: history.history.mapValues { $0.last ?? .nan }) }
     }
     return history

@@ -4,8 +4,9 @@ import Foundation
 ///
 /// `m += (g - m)(1 - beta1); v += (g² - v)(1 - beta2);
 /// w -= learningRate · sqrt(1 - beta2^t) / (1 - beta1^t) · m / (sqrt(v) + epsilon)`.
-/// Runs the backend's fused `adamUpdate` kernel in place when there is one.
-/// Equivalent to `keras.optimizers.Adam` (without `amsgrad`).
+/// With `amsgrad`, the denominator uses `vHat = max(vHat, v)`, the largest second moment so
+/// far. Runs the backend's fused `adamUpdate` kernel in place when there is one (not with
+/// `amsgrad`). Equivalent to `keras.optimizers.Adam`.
 open class Adam: Optimizer {
   /// The decay rate of the first-moment estimate.
   public let beta1: Double
@@ -13,24 +14,32 @@ open class Adam: Optimizer {
   public let beta2: Double
   /// Added to `sqrt(v)` for numerical stability.
   public let epsilon: Double
+  /// Whether to apply the AMSGrad variant (a `velocity_hat` slot per variable).
+  public let amsgrad: Bool
   /// The fused update's attributes, made once.
   private let fusedAttributes: OpAttributes
 
-  /// Creates the optimizer with Keras's defaults.
+  /// Creates the optimizer with Keras's defaults; a `learningRateSchedule` replaces the
+  /// fixed `learningRate`.
   public init(
-    learningRate: Double = 0.001, beta1: Double = 0.9, beta2: Double = 0.999,
-    epsilon: Double = 1e-7, weightDecay: Double? = nil, clipnorm: Double? = nil,
-    clipvalue: Double? = nil, globalClipnorm: Double? = nil, name: String = "adam"
+    learningRate: Double = 0.001, learningRateSchedule: (any LearningRateSchedule)? = nil,
+    beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-7, amsgrad: Bool = false,
+    weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil,
+    globalClipnorm: Double? = nil, useEMA: Bool = false, emaMomentum: Double = 0.99,
+    emaOverwriteFrequency: Int? = nil, name: String = "adam"
   ) {
     self.beta1 = beta1
     self.beta2 = beta2
     self.epsilon = epsilon
+    self.amsgrad = amsgrad
     self.fusedAttributes = [
       .beta1: .double(beta1), .beta2: .double(beta2), .epsilon: .double(epsilon),
     ]
     super.init(
-      learningRate: learningRate, name: name, weightDecay: weightDecay, clipnorm: clipnorm,
-      clipvalue: clipvalue, globalClipnorm: globalClipnorm)
+      learningRate: learningRate, learningRateSchedule: learningRateSchedule, name: name,
+      weightDecay: weightDecay, clipnorm: clipnorm, clipvalue: clipvalue,
+      globalClipnorm: globalClipnorm, useEMA: useEMA, emaMomentum: emaMomentum,
+      emaOverwriteFrequency: emaOverwriteFrequency)
   }
 
   /// Also requires `beta1` and `beta2` in `[0, 1)` (at 1 the bias correction divides by zero)
@@ -49,7 +58,8 @@ open class Adam: Optimizer {
     _ variables: [Variable], gradients: [Tensor], slots: [[Variable]], learningRate: Double,
     step: Int
   ) throws -> Bool {
-    guard let dtype = variables.first?.dtype, variables.allSatisfy({ $0.dtype == dtype }),
+    guard !amsgrad, let dtype = variables.first?.dtype,
+      variables.allSatisfy({ $0.dtype == dtype }),
       slots.allSatisfy({ $0.count == 2 }), canFuse(.adamUpdate, dtype)
     else { return false }
     let perStep = stepInputs(learningRate: learningRate, step: step)
@@ -84,17 +94,25 @@ open class Adam: Optimizer {
   /// The most variables one fused record updates.
   static let variablesPerRecord = 16
 
-  /// The first and second moments: `["momentum", "velocity"]`.
-  open override var slotNames: [String] { ["momentum", "velocity"] }
+  /// The first and second moments, `["momentum", "velocity"]`, then `"velocity_hat"` with
+  /// `amsgrad`.
+  open override var slotNames: [String] { slotGroups.flatMap { $0 } }
 
-  /// One Adam step on `variable`; `slots` are the first and second moments.
+  /// `[["momentum", "velocity"]]`, and `[["velocity_hat"]]` after it with `amsgrad` (Keras
+  /// creates the `velocity_hat` of every variable after all the moments).
+  open override var slotGroups: [[String]] {
+    [["momentum", "velocity"]] + (amsgrad ? [["velocity_hat"]] : [])
+  }
+
+  /// One Adam step on `variable`; `slots` are the first and second moments (and the largest
+  /// second moment with `amsgrad`).
   public final override func update(
     _ variable: Variable, gradient: Tensor, slots: [Variable], learningRate: Double, step: Int
   ) throws {
-    guard slots.count == 2 else {
+    guard slots.count == (amsgrad ? 3 : 2) else {
       throw PlexusError.invalidState(
         context: "\(type(of: self)).update",
-        message: "expected the momentum and velocity slots, received \(slots.count) slots")
+        message: "expected the slots \(slotNames), received \(slots.count) slots")
     }
     let (m, v) = (slots[0], slots[1])
     let dtype = variable.dtype
@@ -109,7 +127,12 @@ open class Adam: Optimizer {
         Ops.subtract(Ops.square(gradient), current(v)), Tensor.scalar(1 - beta2, dtype: dtype)))
     try m.assign(newM)
     try v.assign(newV)
-    let denominator = try Ops.add(Ops.sqrt(newV), Tensor.scalar(epsilon, dtype: dtype))
+    var second = newV
+    if amsgrad {
+      second = try Ops.maximum(current(slots[2]), newV)
+      try slots[2].assign(second)
+    }
+    let denominator = try Ops.add(Ops.sqrt(second), Tensor.scalar(epsilon, dtype: dtype))
     let delta = try Ops.divide(Ops.multiply(newM, Tensor.scalar(alpha, dtype: dtype)), denominator)
     try variable.assign(Ops.subtract(current(variable), delta))
   }
@@ -118,7 +141,7 @@ open class Adam: Optimizer {
   open override var config: [String: ConfigValue] {
     super.config.merging([
       "beta_1": .double(beta1), "beta_2": .double(beta2), "epsilon": .double(epsilon),
-      "amsgrad": false,
+      "amsgrad": .bool(amsgrad),
     ]) { $1 }
   }
 }

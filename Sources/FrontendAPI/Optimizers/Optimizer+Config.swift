@@ -33,27 +33,26 @@ extension Optimizer {
       },
       "Adam": { config in
         let base = try OptimizerSettings(config, defaultName: "adam", learningRate: 0.001)
-        try config.requireDefault("amsgrad", false, reason: "Plexus's Adam has no AMSGrad variant")
         return try base.finish(
           config,
           Adam(
             learningRate: base.learningRate, beta1: try config.double("beta_1", default: 0.9),
             beta2: try config.double("beta_2", default: 0.999),
-            epsilon: try config.double("epsilon", default: 1e-7), weightDecay: base.weightDecay,
+            epsilon: try config.double("epsilon", default: 1e-7),
+            amsgrad: try config.bool("amsgrad", default: false), weightDecay: base.weightDecay,
             clipnorm: base.clipnorm, clipvalue: base.clipvalue,
             globalClipnorm: base.globalClipnorm, name: base.name))
       },
       "AdamW": { config in
         let base = try OptimizerSettings(config, defaultName: "adam_w", learningRate: 0.001)
-        try config.requireDefault(
-          "amsgrad", false, reason: "Plexus's AdamW has no AMSGrad variant")
         return try base.finish(
           config,
           AdamW(
-            learningRate: base.learningRate, weightDecay: base.weightDecay ?? 0.004,
+            learningRate: base.learningRate, weightDecay: try weightDecay(base, config),
             beta1: try config.double("beta_1", default: 0.9),
             beta2: try config.double("beta_2", default: 0.999),
-            epsilon: try config.double("epsilon", default: 1e-7), clipnorm: base.clipnorm,
+            epsilon: try config.double("epsilon", default: 1e-7),
+            amsgrad: try config.bool("amsgrad", default: false), clipnorm: base.clipnorm,
             clipvalue: base.clipvalue, globalClipnorm: base.globalClipnorm, name: base.name))
       },
       "RMSprop": { config in
@@ -68,5 +67,70 @@ extension Optimizer {
             clipnorm: base.clipnorm, clipvalue: base.clipvalue,
             globalClipnorm: base.globalClipnorm, name: base.name))
       },
+      "Adagrad": { config in
+        let base = try OptimizerSettings(config, defaultName: "adagrad", learningRate: 0.001)
+        return try base.finish(
+          config,
+          Adagrad(
+            learningRate: base.learningRate,
+            initialAccumulatorValue: try config.double("initial_accumulator_value", default: 0.1),
+            epsilon: try config.double("epsilon", default: 1e-7), weightDecay: base.weightDecay,
+            clipnorm: base.clipnorm, clipvalue: base.clipvalue,
+            globalClipnorm: base.globalClipnorm, name: base.name))
+      },
+      "Adadelta": { config in
+        let base = try OptimizerSettings(config, defaultName: "adadelta", learningRate: 0.001)
+        return try base.finish(
+          config,
+          Adadelta(
+            learningRate: base.learningRate, rho: try config.double("rho", default: 0.95),
+            epsilon: try config.double("epsilon", default: 1e-7), weightDecay: base.weightDecay,
+            clipnorm: base.clipnorm, clipvalue: base.clipvalue,
+            globalClipnorm: base.globalClipnorm, name: base.name))
+      },
+      "Adamax": { config in
+        let base = try OptimizerSettings(config, defaultName: "adamax", learningRate: 0.001)
+        return try base.finish(
+          config,
+          Adamax(
+            learningRate: base.learningRate, beta1: try config.double("beta_1", default: 0.9),
+            beta2: try config.double("beta_2", default: 0.999),
+            epsilon: try config.double("epsilon", default: 1e-7), weightDecay: base.weightDecay,
+            clipnorm: base.clipnorm, clipvalue: base.clipvalue,
+            globalClipnorm: base.globalClipnorm, name: base.name))
+      },
+      "Nadam": { config in
+        let base = try OptimizerSettings(config, defaultName: "nadam", learningRate: 0.001)
+        return try base.finish(
+          config,
+          Nadam(
+            learningRate: base.learningRate, beta1: try config.double("beta_1", default: 0.9),
+            beta2: try config.double("beta_2", default: 0.999),
+            epsilon: try config.double("epsilon", default: 1e-7), weightDecay: base.weightDecay,
+            clipnorm: base.clipnorm, clipvalue: base.clipvalue,
+            globalClipnorm: base.globalClipnorm, name: base.name))
+      },
+      "Lion": { config in
+        let base = try OptimizerSettings(config, defaultName: "lion", learningRate: 0.001)
+        return try base.finish(
+          config,
+          Lion(
+            learningRate: base.learningRate, beta1: try config.double("beta_1", default: 0.9),
+            beta2: try config.double("beta_2", default: 0.99), weightDecay: base.weightDecay,
+            clipnorm: base.clipnorm, clipvalue: base.clipvalue,
+            globalClipnorm: base.globalClipnorm, name: base.name))
+      },
     ])
+
+  /// AdamW's `weight_decay`: absent means Keras's default (0.004); `null` is refused, as Keras
+  /// refuses `weight_decay=None`.
+  private static func weightDecay(_ base: OptimizerSettings, _ config: ConfigReader) throws
+    -> Double
+  {
+    guard config.contains("weight_decay") else { return 0.004 }
+    guard let decay = base.weightDecay else {
+      throw config.mismatch("weight_decay", "a number (AdamW needs a weight decay)")
+    }
+    return decay
+  }
 }

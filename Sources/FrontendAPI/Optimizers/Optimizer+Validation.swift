@@ -11,16 +11,38 @@ extension Optimizer {
     }
   }
 
-  /// The checks every optimizer shares: a finite, non-negative learning rate and weight decay,
-  /// and positive clipping limits.
+  /// The checks every optimizer shares: ``iterations`` in `0..<Int.max`, a valid schedule, a
+  /// finite, non-negative learning rate and weight decay, positive clipping limits, and with
+  /// ``useEMA`` an `emaMomentum` in `[0, 1]` and an `emaOverwriteFrequency` of at least 1.
   func validateCommonHyperparameters() throws {
-    try require("learningRate", learningRate, in: "finite and ≥ 0") { $0.isFinite && $0 >= 0 }
+    guard iterations >= 0, iterations < Int.max else {
+      throw PlexusError.invalidArgument(
+        context: "\(type(of: self))",
+        message: "iterations must be in 0..<Int.max, received \(iterations)")
+    }
+    if let learningRateSchedule {
+      try learningRateSchedule.validate()
+      let rate = learningRateSchedule(iterations)
+      try require(
+        "learningRate (\(learningRateSchedule.className) at step \(iterations))", rate,
+        in: "finite and ≥ 0"
+      ) { $0.isFinite && $0 >= 0 }
+    } else {
+      try require("learningRate", learningRate, in: "finite and ≥ 0") { $0.isFinite && $0 >= 0 }
+    }
     if let weightDecay {
       try require("weightDecay", weightDecay, in: "finite and ≥ 0") { $0.isFinite && $0 >= 0 }
     }
-    // Three plain checks rather than a loop over a fresh array: this runs every step.
+    // Plain checks rather than a loop over a fresh array: this runs every step.
     if let clipnorm { try require("clipnorm", clipnorm, in: "> 0") { $0 > 0 } }
     if let clipvalue { try require("clipvalue", clipvalue, in: "> 0") { $0 > 0 } }
     if let globalClipnorm { try require("globalClipnorm", globalClipnorm, in: "> 0") { $0 > 0 } }
+    guard useEMA else { return }
+    try require("emaMomentum", emaMomentum, in: "in [0, 1]") { (0...1).contains($0) }
+    if let emaOverwriteFrequency, emaOverwriteFrequency < 1 {
+      throw PlexusError.invalidArgument(
+        context: "\(type(of: self))",
+        message: "emaOverwriteFrequency must be ≥ 1 or nil, received \(emaOverwriteFrequency)")
+    }
   }
 }

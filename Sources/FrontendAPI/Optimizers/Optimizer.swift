@@ -1,5 +1,6 @@
-/// The base of every optimizer: it owns iteration counting, gradient clipping, decoupled weight
-/// decay, the per-variable slots and the choice between fused kernels and composites.
+/// The base of every optimizer: it owns iteration counting, learning-rate schedules, gradient
+/// clipping, decoupled weight decay, the moving averages of `useEMA`, the per-variable slots
+/// and the choice between fused kernels and composites.
 ///
 /// A subclass overrides two things: ``slotNames`` (the state it keeps per variable, created as
 /// zeros at the first ``apply(_:to:)``) and ``update(_:gradient:slots:learningRate:step:)`` (the
@@ -16,10 +17,27 @@
 open class Optimizer {
   /// The name used in configs and by ``named(_:)`` (`"adam"`, `"sgd"`).
   public let name: String
-  /// The step size; may be changed between steps (by a callback, say).
-  public var learningRate: Double
-  /// The number of steps applied so far. Equivalent to `optimizer.iterations`.
-  public internal(set) var iterations: Int = 0
+  /// The rate used when there is no schedule.
+  private var fixedLearningRate: Double
+  /// The step size of the next step: ``learningRateSchedule``'s value at ``iterations`` when
+  /// there is a schedule, else the fixed rate. Setting it (from a callback, say) fixes the rate
+  /// and drops the schedule; Keras refuses that with a `TypeError`, but a Swift setter cannot
+  /// throw, and a caller that sets a rate means it. Equivalent to `optimizer.learning_rate`.
+  public var learningRate: Double {
+    get { learningRateSchedule.map { $0(iterations) } ?? fixedLearningRate }
+    set {
+      fixedLearningRate = newValue
+      learningRateSchedule = nil
+    }
+  }
+  /// When set, each step's learning rate is this schedule's value at ``iterations`` (0 at the
+  /// first step), and the config writes the schedule as `learning_rate`, as Keras does when an
+  /// optimizer is given a `LearningRateSchedule`.
+  public var learningRateSchedule: (any LearningRateSchedule)?
+  /// The number of steps applied so far. Set it to resume training (loading a saved
+  /// optimizer); the next step checks it is in `0..<Int.max`. Equivalent to
+  /// `optimizer.iterations`.
+  public var iterations: Int = 0
   /// When set, each gradient is rescaled so that its L2 norm is at most this value.
   public var clipnorm: Double?
   /// When set, each gradient element is clipped to `[-clipvalue, clipvalue]`.
@@ -29,6 +47,16 @@ open class Optimizer {
   /// When set, each variable first loses `variable * weightDecay * learningRate` (decoupled
   /// weight decay, as AdamW defines it).
   public var weightDecay: Double?
+  /// Whether to keep an exponential moving average of every variable the optimizer updates
+  /// (see ``emaMomentum``, ``emaOverwriteFrequency`` and ``finalizeVariableValues(_:)``).
+  public var useEMA: Bool
+  /// The momentum of the moving averages: `average = emaMomentum · average + (1 - emaMomentum)
+  /// · variable` after each step (the first step copies the variable).
+  public var emaMomentum: Double
+  /// When set (with ``useEMA``), every this many steps the variables are overwritten with their
+  /// moving averages; when nil, only ``finalizeVariableValues(_:)`` (called at the end of
+  /// `fit`) does it.
+  public var emaOverwriteFrequency: Int?
 
   /// Whether updates may use a backend's fused kernels; tests turn it off to run the composite
   /// (the oracle the fused kernels are checked against).
@@ -37,24 +65,37 @@ open class Optimizer {
   /// The per-step scalar inputs last made by ``stepInputs(learningRate:step:)``.
   private var stepInputCache: (rate: Double, step: Int, buffers: (TensorBuffer, TensorBuffer))?
 
-  private struct SlotEntry {
+  /// Per-variable state, keyed by the variable's identity (the owner is checked, since an
+  /// identifier may be reused once a variable is freed).
+  struct SlotEntry {
     weak var owner: Variable?
     let slots: [Variable]
   }
-  private var slotTable: [ObjectIdentifier: SlotEntry] = [:]
-  private var slotOrder: [Variable] = []
+  /// Each variable's slots, in ``slotGroups`` order.
+  var slotTable: [ObjectIdentifier: SlotEntry] = [:]
+  /// Each variable's moving average (the one slot of an entry).
+  var averageTable: [ObjectIdentifier: SlotEntry] = [:]
+  /// Every state variable, in creation order.
+  var stateOrder: [Variable] = []
 
-  /// Creates an optimizer; the clipping options are mutually exclusive, as in Keras.
+  /// Creates an optimizer; the clipping options are mutually exclusive, as in Keras. With a
+  /// `learningRateSchedule`, `learningRate` is unused until the schedule is removed.
   public init(
-    learningRate: Double, name: String, weightDecay: Double? = nil, clipnorm: Double? = nil,
-    clipvalue: Double? = nil, globalClipnorm: Double? = nil
+    learningRate: Double, learningRateSchedule: (any LearningRateSchedule)? = nil,
+    name: String, weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil,
+    globalClipnorm: Double? = nil, useEMA: Bool = false, emaMomentum: Double = 0.99,
+    emaOverwriteFrequency: Int? = nil
   ) {
     self.name = name
-    self.learningRate = learningRate
+    self.fixedLearningRate = learningRate
+    self.learningRateSchedule = learningRateSchedule
     self.weightDecay = weightDecay
     self.clipnorm = clipnorm
     self.clipvalue = clipvalue
     self.globalClipnorm = globalClipnorm
+    self.useEMA = useEMA
+    self.emaMomentum = emaMomentum
+    self.emaOverwriteFrequency = emaOverwriteFrequency
   }
 
   // MARK: What subclasses override
@@ -73,6 +114,17 @@ open class Optimizer {
   /// receives them (`["momentum", "velocity"]` for Adam).
   open var slotNames: [String] { [] }
 
+  /// The slots in the groups Keras creates them in (`[slotNames]` by default): Keras makes
+  /// each group with one `add_optimizer_variables` call, so within a group the slots of one
+  /// variable sit together, and each group follows the previous one for every variable (Adam
+  /// with `amsgrad`: `[["momentum", "velocity"], ["velocity_hat"]]`). The update receives
+  /// the groups concatenated, and ``stateVariables(for:)`` lists them in this order.
+  open var slotGroups: [[String]] { [slotNames] }
+
+  /// The value a new slot named `slotName` starts at: 0 by default (Adagrad's accumulator
+  /// starts at its `initialAccumulatorValue`).
+  open func initialValue(ofSlot slotName: String) -> Double { 0 }
+
   /// Updates one variable from its (clipped) gradient. `step` counts from 1.
   open func update(
     _ variable: Variable, gradient: Tensor, slots: [Variable], learningRate: Double, step: Int
@@ -83,28 +135,42 @@ open class Optimizer {
   }
 
   /// Throws unless every hyper-parameter is in its range (Keras raises `ValueError` for the
-  /// same). Runs at `compile` and before every step, since `learningRate` may change between
-  /// steps; a subclass with hyper-parameters of its own overrides it and calls `super`.
+  /// same). Runs at `compile`, when a config loads and before every step, since `learningRate`
+  /// may change between steps; a subclass with hyper-parameters of its own overrides it and
+  /// calls `super`.
   open func validateHyperparameters() throws {
     try validateCommonHyperparameters()
   }
 
-  /// The hyper-parameters under their Keras names, as `get_config()` returns them (the
-  /// learning rate rounded to float32, as Keras holds it in a float32 variable).
+  /// The hyper-parameters under their Keras names, as `get_config()` returns them (a fixed
+  /// learning rate rounded to float32, as Keras holds it in a float32 variable; a schedule
+  /// serialized as Keras serializes it).
   open var config: [String: ConfigValue] {
     [
-      "name": .string(name), "learning_rate": .float32(learningRate),
+      "name": .string(name),
+      "learning_rate": learningRateSchedule?.serialized.value ?? .float32(fixedLearningRate),
       "weight_decay": .optional(weightDecay), "clipnorm": .optional(clipnorm),
       "global_clipnorm": .optional(globalClipnorm), "clipvalue": .optional(clipvalue),
-      "use_ema": false, "ema_momentum": 0.99, "ema_overwrite_frequency": .null,
+      "use_ema": .bool(useEMA), "ema_momentum": .double(emaMomentum),
+      "ema_overwrite_frequency": .optional(emaOverwriteFrequency),
       "loss_scale_factor": .null, "gradient_accumulation_steps": .null,
     ]
   }
 
+  /// State kept once for the optimizer rather than per variable (Nadam's running product),
+  /// listed after every slot; created from `variables` when missing. None by default.
+  func sharedState(for variables: [Variable]) throws -> [Variable] { [] }
+
+  /// Runs once per step after weight decay and before the variables' updates (Nadam advances
+  /// its running product here); nothing by default.
+  func beginStep(_ step: Int, variables: [Variable]) throws {}
+
   // MARK: Applying gradients
 
   /// Applies one step: clips the gradients, applies weight decay, updates each variable,
-  /// projects it onto its ``Variable/constraint`` and counts the step. Nil gradients are skipped; when every gradient is nil nothing happens.
+  /// updates the moving averages (with ``useEMA``), projects each variable onto its
+  /// ``Variable/constraint`` and counts the step. Nil gradients are skipped (their variables
+  /// still get moving averages); when every gradient is nil nothing happens.
   /// Equivalent to `optimizer.apply_gradients(zip(gradients, variables))`.
   public func apply(_ gradients: [Tensor?], to variables: [Variable]) throws {
     guard gradients.count == variables.count else {
@@ -120,23 +186,14 @@ open class Optimizer {
       pairs.append((gradient, variable))
     }
     guard !pairs.isEmpty else { return }
-    if pairs.count > 1 {
-      // Sorted addresses, not a set: this runs every step.
-      let addresses = pairs.map { UInt(bitPattern: ObjectIdentifier($0.variable)) }.sorted()
-      for (previous, next) in zip(addresses, addresses.dropFirst()) where previous == next {
-        let variable = pairs.first { UInt(bitPattern: ObjectIdentifier($0.variable)) == next }
-        throw PlexusError.invalidArgument(
-          context: "\(type(of: self)).apply",
-          message: "variable '\(variable?.variable.path ?? "?")' appears twice; pass each "
-            + "variable once")
-      }
-    }
+    try requireDistinct(useEMA ? variables : pairs.map(\.variable), "apply")
     try validateHyperparameters()
     let clipped = try clip(pairs.map(\.gradient))
     let rate = learningRate
     let step = iterations + 1
     let slotLists = try pairs.map { try slots(for: $0.variable) }
     try applyWeightDecay(to: pairs.map(\.variable), learningRate: rate)
+    try beginStep(step, variables: pairs.map(\.variable))
     let fused = try updateFused(
       pairs.map(\.variable), gradients: clipped, slots: slotLists, learningRate: rate, step: step)
     if !fused {
@@ -146,6 +203,7 @@ open class Optimizer {
           learningRate: rate, step: step)
       }
     }
+    if useEMA { try updateMovingAverages(of: variables) }
     // Keras projects constrained variables right after their update.
     for (_, variable) in pairs {
       guard let constraint = variable.constraint else { continue }
@@ -154,21 +212,21 @@ open class Optimizer {
     iterations += 1
   }
 
-  /// Every slot variable created so far, in creation order (for saving).
-  public var variables: [Variable] { slotOrder }
+  /// Every state variable created so far (slots, moving averages, shared state), in creation
+  /// order. For saving, ``stateVariables(for:)`` gives Keras's order.
+  public var variables: [Variable] { stateOrder }
 
-  /// The slots of `variable`, created as zeros on first use.
-  func slots(for variable: Variable) throws -> [Variable] {
-    let key = ObjectIdentifier(variable)
-    if let entry = slotTable[key], entry.owner === variable { return entry.slots }
-    let created = try slotNames.map { slotName in
-      Variable(
-        try Tensor.zeros(variable.shape, dtype: variable.dtype),
-        name: "\(variable.path)_\(slotName)", trainable: false)
+  /// Throws when a variable appears twice in `variables`. Sorted addresses, not a set: this
+  /// runs every step.
+  func requireDistinct(_ variables: [Variable], _ caller: String) throws {
+    guard variables.count > 1 else { return }
+    let addresses = variables.map { UInt(bitPattern: ObjectIdentifier($0)) }.sorted()
+    for (previous, next) in zip(addresses, addresses.dropFirst()) where previous == next {
+      let variable = variables.first { UInt(bitPattern: ObjectIdentifier($0)) == next }
+      throw PlexusError.invalidArgument(
+        context: "\(type(of: self)).\(caller)",
+        message: "variable '\(variable?.path ?? "?")' appears twice; pass each variable once")
     }
-    slotTable[key] = SlotEntry(owner: variable, slots: created)
-    slotOrder.append(contentsOf: created)
-    return created
   }
 
   private func checkCompatible(_ gradient: Tensor, _ variable: Variable) throws {
@@ -218,4 +276,8 @@ open class Optimizer {
   /// The current value of `variable`, never watched by a tape.
   func current(_ variable: Variable) -> Tensor { Tensor(variable.buffer) }
 
+  /// `Tensor.scalar(value, dtype:)`, shorter for update formulas.
+  func scalar(_ value: Double, _ dtype: DType) throws -> Tensor {
+    try Tensor.scalar(value, dtype: dtype)
+  }
 }

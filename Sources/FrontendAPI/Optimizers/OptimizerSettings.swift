@@ -1,10 +1,12 @@
 /// The settings every optimizer config holds, read once for all of them; the ones Plexus has
-/// no counterpart for (EMA, loss scaling, gradient accumulation) must keep Keras's defaults.
+/// no counterpart for (loss scaling, gradient accumulation) must keep Keras's defaults.
 public struct OptimizerSettings {
   /// `name`.
   public let name: String
-  /// `learning_rate` (a number; schedules are not supported yet).
+  /// `learning_rate` when it is a number (the class's default when it is a schedule).
   public let learningRate: Double
+  /// `learning_rate` when it is a serialized schedule.
+  public let learningRateSchedule: (any LearningRateSchedule)?
   /// `weight_decay`.
   public let weightDecay: Double?
   /// `clipnorm`.
@@ -13,31 +15,44 @@ public struct OptimizerSettings {
   public let clipvalue: Double?
   /// `global_clipnorm`.
   public let globalClipnorm: Double?
+  /// `use_ema`.
+  public let useEMA: Bool
+  /// `ema_momentum`.
+  public let emaMomentum: Double
+  /// `ema_overwrite_frequency`.
+  public let emaOverwriteFrequency: Int?
 
-  /// Reads the shared settings from `config`.
+  /// Reads the shared settings from `config`; `learningRate` is the class's default rate.
   public init(_ config: ConfigReader, defaultName: String, learningRate: Double) throws {
     name = try config.string("name", default: defaultName)
     if let raw = config.value("learning_rate"), raw.objectValue != nil {
-      throw PlexusError.invalidArgument(
-        context: "\(config.className) config",
-        message: "'learning_rate' is a schedule (\(raw)); Plexus reads a number only")
+      learningRateSchedule = try LearningRateSchedules.fromConfig(raw)
+      self.learningRate = learningRate
+    } else {
+      learningRateSchedule = nil
+      self.learningRate = try config.double("learning_rate", default: learningRate)
     }
-    self.learningRate = try config.double("learning_rate", default: learningRate)
     weightDecay = try config.optionalDouble("weight_decay")
     clipnorm = try config.optionalDouble("clipnorm")
     clipvalue = try config.optionalDouble("clipvalue")
     globalClipnorm = try config.optionalDouble("global_clipnorm")
+    useEMA = try config.bool("use_ema", default: false)
+    emaMomentum = try config.double("ema_momentum", default: 0.99)
+    emaOverwriteFrequency = try config.optionalInt("ema_overwrite_frequency")
     let reason = "Plexus does not implement it"
-    try config.requireDefault("use_ema", false, reason: reason)
-    _ = try config.double("ema_momentum", default: 0.99)
-    try config.requireDefault("ema_overwrite_frequency", .null, reason: reason)
     try config.requireDefault("loss_scale_factor", .null, reason: reason)
     try config.requireDefault("gradient_accumulation_steps", .null, reason: reason)
   }
 
-  /// Rejects unknown keys, then returns `optimizer`.
+  /// Rejects unknown keys, gives `optimizer` the schedule and moving-average settings, checks
+  /// every hyper-parameter, then returns `optimizer`.
   public func finish(_ config: ConfigReader, _ optimizer: Optimizer) throws -> Optimizer {
     try config.finish()
+    if let learningRateSchedule { optimizer.learningRateSchedule = learningRateSchedule }
+    optimizer.useEMA = useEMA
+    optimizer.emaMomentum = emaMomentum
+    optimizer.emaOverwriteFrequency = emaOverwriteFrequency
+    try optimizer.validateHyperparameters()
     return optimizer
   }
 }

@@ -14,20 +14,24 @@ public final class RMSprop: Optimizer {
   /// Whether to normalise by the centred second moment (the variance estimate).
   public let centered: Bool
 
-  /// Creates the optimizer with Keras's defaults (its default name too, `"rm_sprop"`).
+  /// Creates the optimizer with Keras's defaults (its default name too, `"rm_sprop"`); a
+  /// `learningRateSchedule` replaces the fixed `learningRate`.
   public init(
-    learningRate: Double = 0.001, rho: Double = 0.9, momentum: Double = 0,
-    epsilon: Double = 1e-7, centered: Bool = false, weightDecay: Double? = nil,
-    clipnorm: Double? = nil, clipvalue: Double? = nil, globalClipnorm: Double? = nil,
-    name: String = "rm_sprop"
+    learningRate: Double = 0.001, learningRateSchedule: (any LearningRateSchedule)? = nil,
+    rho: Double = 0.9, momentum: Double = 0, epsilon: Double = 1e-7, centered: Bool = false,
+    weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil,
+    globalClipnorm: Double? = nil, useEMA: Bool = false, emaMomentum: Double = 0.99,
+    emaOverwriteFrequency: Int? = nil, name: String = "rm_sprop"
   ) {
     self.rho = rho
     self.momentum = momentum
     self.epsilon = epsilon
     self.centered = centered
     super.init(
-      learningRate: learningRate, name: name, weightDecay: weightDecay, clipnorm: clipnorm,
-      clipvalue: clipvalue, globalClipnorm: globalClipnorm)
+      learningRate: learningRate, learningRateSchedule: learningRateSchedule, name: name,
+      weightDecay: weightDecay, clipnorm: clipnorm, clipvalue: clipvalue,
+      globalClipnorm: globalClipnorm, useEMA: useEMA, emaMomentum: emaMomentum,
+      emaOverwriteFrequency: emaOverwriteFrequency)
   }
 
   /// Also requires `rho` in `[0, 1)`, `momentum` in `[0, 1]` and a finite, non-negative
@@ -41,8 +45,13 @@ public final class RMSprop: Optimizer {
 
   /// `"velocity"`, then `"momentum"` when momentum is used, then `"average_gradient"` when
   /// centred.
-  public override var slotNames: [String] {
-    ["velocity"] + (momentum > 0 ? ["momentum"] : []) + (centered ? ["average_gradient"] : [])
+  public override var slotNames: [String] { slotGroups.flatMap { $0 } }
+
+  /// Each slot in a group of its own: Keras creates the velocities of every variable, then the
+  /// momentums, then the average gradients.
+  public override var slotGroups: [[String]] {
+    [["velocity"]] + (momentum > 0 ? [["momentum"]] : [])
+      + (centered ? [["average_gradient"]] : [])
   }
 
   /// One RMSprop step on `variable`.

@@ -10,17 +10,22 @@ public final class SGD: Optimizer {
   /// Whether to apply Nesterov momentum.
   public let nesterov: Bool
 
-  /// Creates the optimizer with Keras's defaults.
+  /// Creates the optimizer with Keras's defaults; a `learningRateSchedule` replaces the
+  /// fixed `learningRate`.
   public init(
-    learningRate: Double = 0.01, momentum: Double = 0, nesterov: Bool = false,
-    weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil,
-    globalClipnorm: Double? = nil, name: String = "sgd"
+    learningRate: Double = 0.01, learningRateSchedule: (any LearningRateSchedule)? = nil,
+    momentum: Double = 0, nesterov: Bool = false, weightDecay: Double? = nil,
+    clipnorm: Double? = nil, clipvalue: Double? = nil, globalClipnorm: Double? = nil,
+    useEMA: Bool = false, emaMomentum: Double = 0.99, emaOverwriteFrequency: Int? = nil,
+    name: String = "sgd"
   ) {
     self.momentum = momentum
     self.nesterov = nesterov
     super.init(
-      learningRate: learningRate, name: name, weightDecay: weightDecay, clipnorm: clipnorm,
-      clipvalue: clipvalue, globalClipnorm: globalClipnorm)
+      learningRate: learningRate, learningRateSchedule: learningRateSchedule, name: name,
+      weightDecay: weightDecay, clipnorm: clipnorm, clipvalue: clipvalue,
+      globalClipnorm: globalClipnorm, useEMA: useEMA, emaMomentum: emaMomentum,
+      emaOverwriteFrequency: emaOverwriteFrequency)
   }
 
   /// Also requires `momentum` in `[0, 1]`, as Keras does.
