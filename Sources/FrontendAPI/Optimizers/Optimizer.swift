@@ -189,7 +189,12 @@ open class Optimizer {
     try requireDistinct(useEMA ? variables : pairs.map(\.variable), "apply")
     try validateHyperparameters()
     let clipped = try clip(pairs.map(\.gradient))
-    let rate = learningRate
+    // Keras holds the rate in a float32 variable and computes with float32 variables in
+    // float32: the same rounding here makes a rate reloaded from a file (stored as float32)
+    // train exactly as the original did.
+    let rate =
+      pairs.allSatisfy({ $0.variable.dtype == .float32 })
+      ? Double(Float(learningRate)) : learningRate
     let step = iterations + 1
     let slotLists = try pairs.map { try slots(for: $0.variable) }
     try applyWeightDecay(to: pairs.map(\.variable), learningRate: rate)

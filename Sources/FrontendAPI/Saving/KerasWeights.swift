@@ -155,18 +155,19 @@ enum KerasWeights {
     let slot: Variable?
   }
 
-  /// The optimizer's state as Keras lists `optimizer.variables`: iterations, the learning rate,
-  /// then the slots of the model's trainable variables (created as zeros when no step ran, as
-  /// Keras builds them at `compile`).
+  /// The optimizer's state as Keras lists `optimizer.variables`: iterations, the learning rate
+  /// (unless a schedule gives it), then ``Optimizer/stateVariables(for:)`` of the model's
+  /// trainable variables (created as zeros when no step ran, as Keras builds them at `compile`).
   static func optimizerState(_ optimizer: Optimizer, model: Model) throws -> [OptimizerValue] {
     // Keras's `model.trainable_variables` order: the walk's (a Functional model's layers in
     // Keras's order), which can differ from Plexus's first-use order.
     let trainable = entries(of: model).flatMap(\.variables).filter(\.trainable)
-    let slots = try optimizer.kerasSlots(for: trainable)
-    return [
-      OptimizerValue(tensor: Tensor(Int64(optimizer.iterations)), slot: nil),
-      OptimizerValue(tensor: Tensor(Float(optimizer.learningRate)), slot: nil),
-    ] + slots.map { OptimizerValue(tensor: $0.value, slot: $0) }
+    let state = try optimizer.stateVariables(for: trainable)
+    var values = [OptimizerValue(tensor: Tensor(Int64(optimizer.iterations)), slot: nil)]
+    if optimizer.learningRateSchedule == nil {
+      values.append(OptimizerValue(tensor: Tensor(Float(optimizer.learningRate)), slot: nil))
+    }
+    return values + state.map { OptimizerValue(tensor: $0.value, slot: $0) }
   }
 
   // MARK: Reading
@@ -189,27 +190,28 @@ enum KerasWeights {
       try file.exists(varsGroup("optimizer"))
     {
       let state = try optimizerState(optimizer, model: model)
+      let scalars = optimizer.learningRateSchedule == nil ? 2 : 1
       let stored = try file.members(ofGroup: varsGroup("optimizer")).count
-      // Keras writes only iterations and the learning rate for an optimizer no step built.
-      let expected = stored == 2 ? Array(state.prefix(2)) : state
+      // Keras writes only the iteration count (and the rate) for an optimizer no step built.
+      let expected = stored == scalars ? Array(state.prefix(scalars)) : state
       let values = try readGroup(
         file, path: "optimizer",
         expecting: expected.map { ($0.tensor.shape, $0.tensor.dtype) },
         owner: "optimizer '\(optimizer.name)'")
-      for (value, loaded) in zip(expected.dropFirst(2), values.dropFirst(2)) {
+      for (value, loaded) in zip(expected, values) {
         if let slot = value.slot { assignments.append((slot, loaded)) }
       }
       let iterations = try values[0].item()
-      let rate = try values[1].item()
-      guard iterations >= 0, iterations < 9e15, rate.isFinite, rate >= 0 else {
+      let rate = scalars == 2 ? try values[1].item() : nil
+      guard iterations >= 0, iterations < 9e15, rate.map({ $0.isFinite && $0 >= 0 }) ?? true else {
         throw PlexusError.invalidArgument(
           context: "\(file.label) optimizer '\(optimizer.name)'",
-          message: "holds iterations \(iterations) and learning rate \(rate); expected a count "
-            + "≥ 0 and a finite rate ≥ 0")
+          message: "holds iterations \(iterations) and learning rate \(rate ?? .nan); expected a "
+            + "count ≥ 0 and a finite rate ≥ 0")
       }
       optimizerUpdate = {
         optimizer.iterations = Int(iterations)
-        optimizer.learningRate = rate
+        if let rate { optimizer.learningRate = rate }
       }
     }
     for (variable, value) in assignments { try variable.assign(value) }
