@@ -77,6 +77,27 @@ private func config(_ className: String, _ settings: [String: ConfigValue]) -> C
     #expect(auc.thresholds == [0.2, 0.6] && auc.numThresholds == 4)
   }
 
+  /// A compiled metric is saved by name only when the name rebuilds it: a Precision with other
+  /// thresholds keeps them through `compile_config`.
+  @Test func compileConfigKeepsMetricSettings() throws {
+    let model = Sequential {
+      Input(shape: [3])
+      Dense(1, activation: .sigmoid)
+    }
+    try model.compile(
+      optimizer: "sgd", loss: "binary_crossentropy",
+      metrics: [Precision(thresholds: [0.3]), "mae", AUC(curve: .pr), "accuracy"])
+    let written = try ConfigValue(json: model.toJSON())
+    let metrics = try #require(written["compile_config"]?["metrics"]?.arrayValue)
+    #expect(metrics.count == 4)
+    #expect(metrics[0]["config"]?["thresholds"] == .double(0.3))
+    #expect(metrics[1] == "mae" && metrics[3] == "accuracy")
+    #expect(metrics[2]["config"]?["curve"] == "PR")
+    let loaded = try Model.fromJSON(model.toJSON())
+    #expect((loaded.metrics.first as? Precision)?.thresholds == [0.3])
+    #expect(loaded.metrics.map(\.name) == ["precision", "mae", "auc", "accuracy"])
+  }
+
   @Test func badSettingsThrowNamingTheMetricAndSetting() throws {
     let cases: [(ConfigValue, String)] = [
       (config("Precision", ["thresholds": 1.5]), "thresholds"),
