@@ -58,6 +58,64 @@ extension Loss {
             reduction: try reduction(config),
             name: try config.string("name", default: "mean_squared_error")))
       },
+      "MeanAbsoluteError": { config in
+        try finish(
+          config,
+          MeanAbsoluteError(
+            reduction: try reduction(config),
+            name: try config.string("name", default: "mean_absolute_error")))
+      },
+      "MeanAbsolutePercentageError": { config in
+        try finish(
+          config,
+          MeanAbsolutePercentageError(
+            reduction: try reduction(config),
+            name: try config.string("name", default: "mean_absolute_percentage_error")))
+      },
+      // Keras's get_config leaves out `delta` and `axis`; its from_config takes them.
+      "Huber": { config in
+        let loss = Huber(
+          delta: try config.double("delta", default: 1), reduction: try reduction(config),
+          name: try config.string("name", default: "huber_loss"))
+        try loss.validateHyperparameters()
+        return try finish(config, loss)
+      },
+      "CosineSimilarity": { config in
+        guard let axis = try config.optionalInt("axis", default: -1) else {
+          throw config.mismatch("axis", "an integer")
+        }
+        return try finish(
+          config,
+          CosineSimilarity(
+            axis: axis, reduction: try reduction(config),
+            name: try config.string("name", default: "cosine_similarity")))
+      },
+      "KLDivergence": { config in
+        try finish(
+          config,
+          KLDivergence(
+            reduction: try reduction(config),
+            name: try config.string("name", default: "kl_divergence")))
+      },
+      "Hinge": { config in
+        try finish(
+          config,
+          Hinge(reduction: try reduction(config), name: try config.string("name", default: "hinge"))
+        )
+      },
+      "LogCosh": { config in
+        try finish(
+          config,
+          LogCosh(
+            reduction: try reduction(config), name: try config.string("name", default: "log_cosh"))
+        )
+      },
+      "Poisson": { config in
+        try finish(
+          config,
+          Poisson(
+            reduction: try reduction(config), name: try config.string("name", default: "poisson")))
+      },
     ])
 
   /// The `reduction` entry (Keras's default when absent).

@@ -39,6 +39,73 @@ extension Metric {
           SparseCategoricalAccuracy(name: try settings(config, "sparse_categorical_accuracy")))
       },
       "Mean": { config in try finish(config, Mean(name: try settings(config, "mean"))) },
+      "MeanAbsoluteError": { config in
+        try finish(
+          config, Metrics.MeanAbsoluteError(name: try settings(config, "mean_absolute_error")))
+      },
+      "RootMeanSquaredError": { config in
+        try finish(
+          config, RootMeanSquaredError(name: try settings(config, "root_mean_squared_error")))
+      },
+      "TopKCategoricalAccuracy": { config in
+        let name = try settings(config, "top_k_categorical_accuracy")
+        return try finish(
+          config, TopKCategoricalAccuracy(k: try integer(config, "k", default: 5), name: name))
+      },
+      "Precision": { config in
+        let name = try settings(config, "precision")
+        let metric = Precision(
+          thresholds: try numbers(config, "thresholds", allowingOne: true),
+          topK: try config.optionalInt("top_k"), classId: try config.optionalInt("class_id"),
+          name: name)
+        _ = try metric.confusionThresholds(metric.thresholds, topK: metric.topK)
+        return try finish(config, metric)
+      },
+      "Recall": { config in
+        let name = try settings(config, "recall")
+        let metric = Recall(
+          thresholds: try numbers(config, "thresholds", allowingOne: true),
+          topK: try config.optionalInt("top_k"), classId: try config.optionalInt("class_id"),
+          name: name)
+        _ = try metric.confusionThresholds(metric.thresholds, topK: metric.topK)
+        return try finish(config, metric)
+      },
+      "AUC": { config in
+        let name = try settings(config, "auc")
+        let curveName = try config.string("curve", default: "ROC")
+        guard let curve = AUC.Curve(rawValue: curveName.uppercased()) else {
+          throw config.mismatch("curve", "one of 'ROC', 'PR', 'PRGAIN'")
+        }
+        let method = try config.string("summation_method", default: "interpolation")
+        guard let summation = AUC.SummationMethod(rawValue: method.lowercased()) else {
+          throw config.mismatch(
+            "summation_method", "one of 'interpolation', 'minoring', 'majoring'")
+        }
+        let metric = AUC(
+          numThresholds: try integer(config, "num_thresholds", default: 200), curve: curve,
+          summationMethod: summation, name: name,
+          thresholds: try numbers(config, "thresholds", allowingOne: false),
+          multiLabel: try config.bool("multi_label", default: false),
+          numLabels: try config.optionalInt("num_labels"),
+          labelWeights: try tensorValues(config, "label_weights"),
+          fromLogits: try config.bool("from_logits", default: false))
+        try metric.validateHyperparameters()
+        return try finish(config, metric)
+      },
+      "F1Score": { config in
+        let name = try settings(config, "f1_score")
+        var average: F1Score.Average?
+        if let raw = config.value("average"), !raw.isNull {
+          guard let value = raw.stringValue.flatMap(F1Score.Average.init(rawValue:)) else {
+            throw config.mismatch("average", "null, 'micro', 'macro' or 'weighted'")
+          }
+          average = value
+        }
+        let metric = F1Score(
+          average: average, threshold: try config.optionalDouble("threshold"), name: name)
+        try metric.validateHyperparameters()
+        return try finish(config, metric)
+      },
     ])
 
   /// Reads `name` and checks `dtype`: Plexus accumulates in float64 on the host and reports
@@ -47,6 +114,45 @@ extension Metric {
     try config.requireDefault(
       "dtype", "float32", reason: "Plexus metrics report float32 results only")
     return try config.string("name", default: defaultName)
+  }
+
+  /// An integer, `fallback` when absent.
+  private static func integer(_ config: ConfigReader, _ key: String, default fallback: Int)
+    throws -> Int
+  {
+    guard let value = try config.optionalInt(key, default: fallback) else {
+      throw config.mismatch(key, "an integer")
+    }
+    return value
+  }
+
+  /// A list of numbers (or, `allowingOne`, a single number), nil when absent or null.
+  private static func numbers(_ config: ConfigReader, _ key: String, allowingOne: Bool)
+    throws -> [Double]?
+  {
+    guard let raw = config.value(key), !raw.isNull else { return nil }
+    if allowingOne, let number = raw.doubleValue { return [number] }
+    guard let entries = raw.arrayValue, case let values = entries.compactMap(\.doubleValue),
+      values.count == entries.count
+    else {
+      throw config.mismatch(
+        key, allowingOne ? "a number, a list of numbers or null" : "a list of numbers or null")
+    }
+    return values
+  }
+
+  /// A list of numbers written as a list or as Keras writes a tensor argument
+  /// (`{"class_name": "__tensor__", "config": {"value": [...], "dtype": ...}}`), nil when absent
+  /// or null.
+  private static func tensorValues(_ config: ConfigReader, _ key: String) throws -> [Double]? {
+    guard let raw = config.value(key), !raw.isNull else { return nil }
+    let list = raw["class_name"]?.stringValue == "__tensor__" ? raw["config"]?["value"] : raw
+    guard let entries = list?.arrayValue, case let values = entries.compactMap(\.doubleValue),
+      values.count == entries.count
+    else {
+      throw config.mismatch(key, "a list of numbers, a tensor or null")
+    }
+    return values
   }
 
   private static func finish(_ config: ConfigReader, _ metric: Metric) throws -> Metric {

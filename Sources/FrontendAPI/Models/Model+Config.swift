@@ -25,8 +25,12 @@ extension Model {
   /// loss and the metrics.
   var compiledConfig: ConfigValue {
     guard let compiled else { return [:] }
+    // A metric goes by its name only when the name rebuilds it exactly (`Precision` with its
+    // default name but other thresholds must keep them).
     let metrics = (compiled.metrics.first ?? []).map { metric -> ConfigValue in
-      (try? Metric.named(metric.name)) != nil ? .string(metric.name) : metric.serialized.value
+      let byName = try? Metric.named(metric.name, for: compiled.loss)
+      return byName?.serialized == metric.serialized
+        ? .string(metric.name) : metric.serialized.value
     }
     return [
       "optimizer": compiled.optimizer.serialized.value, "loss": compiled.lossConfig,

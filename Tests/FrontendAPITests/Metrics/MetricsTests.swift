@@ -82,9 +82,9 @@ private func scores() throws -> Tensor {
     #expect(explicit.name == "sparse_categorical_accuracy")
     #expect(try Metric.named("binary_accuracy") is BinaryAccuracy)
     #expect {
-      _ = try Metric.named("auc")
+      _ = try Metric.named("squared_hinge")
     } throws: { error in
-      "\(error)".contains("auc") && "\(error)".contains("sparse_categorical_accuracy")
+      "\(error)".contains("squared_hinge") && "\(error)".contains("sparse_categorical_accuracy")
     }
   }
 }

@@ -65,8 +65,8 @@ def test_fit_before_compile_is_invalid_state():
 def test_unknown_names_in_compile():
     with pytest.raises(plexus.InvalidArgumentError, match="nadam"):
         mlp().compile(optimizer="nadam", loss="mse")
-    with pytest.raises(plexus.InvalidArgumentError, match="hinge"):
-        mlp().compile(optimizer="adam", loss="hinge")
+    with pytest.raises(plexus.InvalidArgumentError, match="squared_hinge"):
+        mlp().compile(optimizer="adam", loss="squared_hinge")
 
 
 def test_set_weights_checks_count_and_shape():
