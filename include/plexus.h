@@ -49,7 +49,7 @@ extern "C" {
 /* The version of this header. A library with the same major and an equal or newer minor
  * version serves a client built against it. */
 #define PX_ABI_VERSION_MAJOR 0
-#define PX_ABI_VERSION_MINOR 3
+#define PX_ABI_VERSION_MINOR 4
 
 #if defined(__GNUC__) || defined(__clang__)
 #define PX_API __attribute__((visibility("default")))
@@ -339,6 +339,26 @@ PX_API PX_NODISCARD px_status px_model_from_json(const char *json, px_model **ou
 /* Writes the model's Keras JSON (`model.to_json()`); string-out rule of px_backend_name. */
 PX_API PX_NODISCARD px_status px_model_to_json(
     px_model *model, char *buffer, size_t capacity, size_t *needed);
+
+/* Saves the model as a Keras 3 `.keras` file (`model.save(path)`): architecture, weights,
+ * compile settings and optimizer state; the file opens in Keras 3. `path` must end in
+ * ".keras". Atomic: a process killed mid-save leaves the old file intact. PX_STATUS_IO when the
+ * file cannot be written. */
+PX_API PX_NODISCARD px_status px_model_save(px_model *model, const char *path);
+
+/* Loads a `.keras` file saved by px_model_save or by Keras 3 (`keras.saving.load_model`).
+ * `compile` non-zero also restores the compile settings and the optimizer's state. Runs no
+ * code: an unregistered class (a Lambda layer, say) is PX_STATUS_INVALID_ARGUMENT naming it;
+ * a damaged file is PX_STATUS_INVALID_ARGUMENT, a missing one PX_STATUS_IO. */
+PX_API PX_NODISCARD px_status px_model_load(const char *path, int compile, px_model **out_model);
+
+/* Saves every variable (and the optimizer's state when compiled) as a Keras 3 `.weights.h5`
+ * file (`model.save_weights(path)`), atomically. `path` must end in ".weights.h5". */
+PX_API PX_NODISCARD px_status px_model_save_weights(px_model *model, const char *path);
+
+/* Loads a `.weights.h5` file (or the weights of a `.keras` file) into a model of the same
+ * structure (`model.load_weights(path)`); on any mismatch nothing is loaded. */
+PX_API PX_NODISCARD px_status px_model_load_weights(px_model *model, const char *path);
 
 /* Drops the caller's reference to a model. */
 PX_API void px_model_release(px_model *model);

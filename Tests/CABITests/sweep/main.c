@@ -35,11 +35,13 @@ static const section sections[] = {
     {"training", section_training}, {"weights", section_weights},   {"handles", section_handles},
     {"seed", section_seed},         {"threads", section_threads},
     {"callbacks", section_callbacks}, {"trainable", section_trainable},
-    {"plugins", section_plugins},
+    {"plugins", section_plugins},     {"files", section_files},
 };
 
 int main(int argc, char **argv) {
   size_t section_count = sizeof sections / sizeof sections[0];
+  if (argc == 5 && strcmp(argv[1], "--save-loop") == 0)
+    return save_loop(argv[2], argv[3], argv[4]);
   if (argc == 2 && strcmp(argv[1], "--list") == 0) {
     for (size_t i = 0; i < section_count; i++) printf("%s\n", sections[i].name);
     return 0;

@@ -116,5 +116,8 @@ void section_threads(void);
 void section_callbacks(void);
 void section_trainable(void);
 void section_plugins(void);
+void section_files(void);
+/* `test_sweep --save-loop PATH SEED FD` (files.c): saves a model over PATH until killed. */
+int save_loop(const char *path, const char *seed, const char *fd);
 
 #endif

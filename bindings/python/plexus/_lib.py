@@ -40,7 +40,7 @@ _REPO_ROOT = _PACKAGE_DIR.parents[2]  # <repo>/bindings/python/plexus
 # ---------------------------------------------------------------------------------------------
 
 ABI_VERSION_MAJOR = 0
-ABI_VERSION_MINOR = 3
+ABI_VERSION_MINOR = 4
 
 DTYPE_FLOAT32 = 0
 DTYPE_FLOAT64 = 1
@@ -256,6 +256,10 @@ SIGNATURES = {
     "px_model_from_json": (_status, [c_char_p, _out_handle]),
     "px_model_to_json": (_status, [_handle, *_string_out]),
     "px_model_release": (None, [_handle]),
+    "px_model_save": (_status, [_handle, c_char_p]),
+    "px_model_load": (_status, [c_char_p, c_int32, _out_handle]),
+    "px_model_save_weights": (_status, [_handle, c_char_p]),
+    "px_model_load_weights": (_status, [_handle, c_char_p]),
     "px_model_build": (_status, [_handle, POINTER(c_int64), c_size_t]),
     "px_model_set_backend": (_status, [_handle, c_char_p]),
     "px_model_set_trainable": (_status, [_handle, c_char_p, c_int32]),

@@ -4,7 +4,22 @@ exactly this (include/plexus.h: px_layer_create, px_model_from_json, px_model_co
 
 import re
 
-__all__ = ["serialize_keras_object", "keras_object", "to_snake_case", "get_uid", "reset_uids"]
+__all__ = [
+    "serialize_keras_object",
+    "keras_object",
+    "to_snake_case",
+    "get_uid",
+    "reset_uids",
+    "load_model",
+]
+
+
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+    """A model from a `.keras` file (Keras 3's format). Equivalent to
+    `keras.saving.load_model`; see `plexus.models.load_model`."""
+    from .models import load_model as load
+
+    return load(filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)
 
 _uids = {}
 

@@ -3,6 +3,8 @@ Equivalent to `keras.models`."""
 
 import ctypes
 import json
+import os
+import zipfile
 
 from .._lib import check, lib
 from ..layers import InputLayer, deserialize as deserialize_layer
@@ -10,7 +12,7 @@ from .functional import Functional
 from .model import Model
 from .sequential import Sequential
 
-__all__ = ["Model", "Sequential", "Functional", "model_from_json", "from_config"]
+__all__ = ["Model", "Sequential", "Functional", "model_from_json", "from_config", "load_model"]
 
 
 def _layer(entry):
@@ -84,5 +86,29 @@ def model_from_json(json_string, custom_objects=None):
     check(lib().px_model_from_json(json_string.encode("utf-8"), ctypes.byref(handle)))
     model._adopt(handle.value)
     if value.get("compile_config"):
+        model.compiled = True
+    return model
+
+
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+    """A model from a `.keras` file saved by `model.save` or by Keras 3: architecture, weights
+    and (with `compile`) the compile settings and optimizer state. Runs no code: a class nobody
+    registered (a Lambda layer, say) is an error naming it, whatever `safe_mode` says.
+    Equivalent to `keras.saving.load_model`."""
+    if custom_objects:
+        raise NotImplementedError("plexus: custom_objects are not supported")
+    path = os.fspath(filepath)
+    handle = ctypes.c_void_p()
+    check(lib().px_model_load(path.encode("utf-8"), 1 if compile else 0, ctypes.byref(handle)))
+    try:
+        # The C library has read and checked the file; the Python side mirrors its layers.
+        with zipfile.ZipFile(path) as archive:
+            value = json.loads(archive.read("config.json"))
+        model = from_config(value.get("config", {}), value.get("class_name"))
+    except BaseException:
+        lib().px_model_release(handle.value)
+        raise
+    model._adopt(handle.value)
+    if compile and value.get("compile_config"):
         model.compiled = True
     return model

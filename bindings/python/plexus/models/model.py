@@ -8,6 +8,7 @@ through it."""
 
 import ctypes
 import json
+import os
 
 import numpy as np
 
@@ -292,6 +293,32 @@ class Model(Trainer, Layer):
         """Prints the table of layers, output shapes and parameter counts."""
         text = read_string(lib().px_model_summary, self._c)
         (print_fn or print)(text.rstrip("\n"))
+
+    # -- files ------------------------------------------------------------------------------
+
+    def save(self, filepath, overwrite=True):
+        """Saves the model as a Keras 3 `.keras` file (architecture, weights, compile settings,
+        optimizer state), atomically; it opens in Keras 3. Equivalent to `model.save`."""
+        path = os.fspath(filepath)
+        if not overwrite and os.path.exists(path):
+            raise FileExistsError(f"{path} exists and overwrite=False")
+        check(lib().px_model_save(self._c, path.encode("utf-8")))
+
+    def save_weights(self, filepath, overwrite=True):
+        """Saves every variable (and the optimizer's state) as a Keras 3 `.weights.h5` file.
+        Equivalent to `model.save_weights`."""
+        path = os.fspath(filepath)
+        if not overwrite and os.path.exists(path):
+            raise FileExistsError(f"{path} exists and overwrite=False")
+        check(lib().px_model_save_weights(self._c, path.encode("utf-8")))
+
+    def load_weights(self, filepath, skip_mismatch=False):
+        """Loads a `.weights.h5` file (or a `.keras` file's weights) into this model, which must
+        have the same structure; on a mismatch nothing is loaded. Equivalent to
+        `model.load_weights`."""
+        if skip_mismatch:
+            raise NotImplementedError("plexus: skip_mismatch is not supported")
+        check(lib().px_model_load_weights(self._c, os.fspath(filepath).encode("utf-8")))
 
     def to_json(self, **kwargs):
         """The model as Keras's `model.to_json()` writes it (architecture, no weights);
