@@ -9,9 +9,9 @@
 # test each; each suite run under ThreadSanitizer is one, and so is the check that it catches a
 # planted race. Swift Testing counts one per test function (a parameterised
 # test once, however many cases it ran), from its "passed after" / "failed after" result lines;
-# XCTest one per "Test Case" result line; the C tests, the IDX fuzz run and the Keras interop
-# check one per TAP "ok" / "not ok" line; pytest from its summary. Skipped tests count as
-# neither. A test process that crashes, or fails with no failure it reported, counts as one
+# XCTest one per "Test Case" result line; the C tests, the IDX fuzz run, the Keras interop
+# and the TensorBoard checks one per TAP "ok" / "not ok" line; pytest from its summary.
+# Skipped tests count as neither. A test process that crashes, or fails with no failure it reported, counts as one
 # more failure.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -227,6 +227,15 @@ else
   echo "skipped: the build failed"
 fi
 echo "Keras interop (venv included) in $((SECONDS - interop_start)) s"
+
+section "TensorBoard: the event files Plexus writes read back in TensorBoard (scripts/tensorboard-check.sh)"
+tensorboard_start=$SECONDS
+if ((built)); then
+  tap_tests "TensorBoard" tensorboard bash scripts/tensorboard-check.sh
+else
+  echo "skipped: the build failed"
+fi
+echo "TensorBoard check (venv included) in $((SECONDS - tensorboard_start)) s"
 
 section "Python: pip install ./bindings/python into a fresh venv, then its pytest suite"
 # The package's build backend builds libplexus_c.so in release mode and ships it in the wheel;

@@ -24,6 +24,11 @@ public protocol Callback: AnyObject {
   func onTrainEnd(logs: [String: Double]) throws
   func onEpochBegin(_ epoch: Int, logs: [String: Double]) throws
   func onEpochEnd(_ epoch: Int, logs: [String: Double]) throws
+  /// The epoch-end hook that may add entries to `logs` for the callbacks after it (Keras's
+  /// callbacks share one logs dict: `ReduceLROnPlateau` adds `"learning_rate"`, which `History`
+  /// then records). `fit` calls this one; its default calls the other
+  /// `onEpochEnd`.
+  func onEpochEnd(_ epoch: Int, logs: inout [String: Double]) throws
   func onTrainBatchBegin(_ batch: Int, logs: [String: Double]) throws
   func onTrainBatchEnd(_ batch: Int, logs: [String: Double]) throws
   func onTestBegin(logs: [String: Double]) throws
@@ -42,6 +47,9 @@ extension Callback {
   public func onTrainEnd(logs: [String: Double]) throws {}
   public func onEpochBegin(_ epoch: Int, logs: [String: Double]) throws {}
   public func onEpochEnd(_ epoch: Int, logs: [String: Double]) throws {}
+  public func onEpochEnd(_ epoch: Int, logs: inout [String: Double]) throws {
+    try onEpochEnd(epoch, logs: logs)
+  }
   public func onTrainBatchBegin(_ batch: Int, logs: [String: Double]) throws {}
   public func onTrainBatchEnd(_ batch: Int, logs: [String: Double]) throws {}
   public func onTestBegin(logs: [String: Double]) throws {}

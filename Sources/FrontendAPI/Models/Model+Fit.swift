@@ -79,8 +79,13 @@ extension Model {
           try? compiled.optimizer.finalizeVariableValues(trainableWeights)
         }
       }
+      resumeEpoch = nil
       try list.each { try $0.onTrainBegin(logs: [:]) }
-      for epoch in initialEpoch..<epochs {
+      // `BackupAndRestore` moves the start to the epoch after its last backup, as Keras's
+      // callback sets `model._initial_epoch`.
+      let firstEpoch = Swift.min(resumeEpoch ?? initialEpoch, epochs)
+      resumeEpoch = nil
+      for epoch in firstEpoch..<epochs {
         try list.each { try $0.onEpochBegin(epoch, logs: [:]) }
         compiled.resetMetrics()
         let order =
@@ -97,7 +102,7 @@ extension Model {
           let results = try runEvaluation(validation, callbacks: list)
           for (key, value) in results { logs["val_" + key] = value }
         }
-        try list.each { try $0.onEpochEnd(epoch, logs: logs) }
+        try list.each { try $0.onEpochEnd(epoch, logs: &logs) }
         if stopTraining { break }
       }
       finalized = true

@@ -28,6 +28,9 @@ open class Model: Layer {
   public var backend: String?
   /// Set by a callback to end `fit` after the current epoch.
   public var stopTraining = false
+  /// The epoch a callback asks `fit` to start at, read once after `onTrainBegin` (Keras's
+  /// `model._initial_epoch`, which `BackupAndRestore` sets).
+  var resumeEpoch: Int?
 
   let graph: FunctionalGraph?
   var containedLayers: [Layer]

@@ -25,6 +25,18 @@ public enum RandomGenerator {
       }
     }
 
+    /// The key and the next block, to save and restore the stream (`BackupAndRestore`).
+    var position: (key: UInt64, nextBlock: UInt64) {
+      get {
+        state.withLock { (UInt64($0.key.0) | UInt64($0.key.1) << 32, $0.nextBlock) }
+      }
+      set {
+        state.withLock {
+          $0 = State(key: Stream.split(newValue.key), nextBlock: newValue.nextBlock)
+        }
+      }
+    }
+
     private static func split(_ seed: UInt64) -> (UInt32, UInt32) {
       (UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32))
     }
@@ -32,6 +44,13 @@ public enum RandomGenerator {
 
   private static let global = Stream(seed: UInt64.random(in: .min ... .max))
   @TaskLocal static var scoped: Stream?
+
+  /// The position of the stream draws use now (the task's scoped one, else the process's), so
+  /// that a resumed run draws what an uninterrupted one would have.
+  static var position: (key: UInt64, nextBlock: UInt64) {
+    get { (scoped ?? global).position }
+    set { (scoped ?? global).position = newValue }
+  }
 
   /// Reseeds the process-wide stream and restarts its counter.
   public static func seed(_ seed: UInt64) { global.reseed(seed) }
