@@ -15,6 +15,7 @@ extension Initializer {
     case _ where Self.varianceScaling.contains(name):
       return ["seed": seedValue, "input_axes": .null, "output_axes": .null]
     case "Constant": return ["value": parameter("value", 0)]
+    case "Orthogonal": return ["seed": seedValue, "gain": parameter("gain", 1)]
     case "RandomNormal", "TruncatedNormal":
       return ["seed": seedValue, "mean": parameter("mean", 0), "stddev": parameter("stddev", 0.05)]
     case "RandomUniform":
@@ -58,6 +59,7 @@ extension Initializer {
     let keys: [String: [String]] = [
       "Constant": ["value"], "RandomNormal": ["mean", "stddev"],
       "TruncatedNormal": ["mean", "stddev"], "RandomUniform": ["minval", "maxval"],
+      "Orthogonal": ["gain"],
     ]
     for key in keys[name] ?? [] where config.contains(key) {
       parameters[key] = try config.double(key)

@@ -65,6 +65,12 @@ public struct Initializer: Sendable, Hashable, Codable, CustomStringConvertible 
     Initializer("TruncatedNormal", ["mean": mean, "stddev": stddev])
   }
 
+  /// A random orthogonal matrix (of the last axis against the others), scaled by `gain`; the
+  /// default of recurrent kernels.
+  public static func orthogonal(gain: Double = 1) -> Initializer {
+    Initializer("Orthogonal", ["gain": gain])
+  }
+
   /// This initializer with `seed` set.
   public func seeded(_ seed: Int?) -> Initializer {
     var copy = self
@@ -115,6 +121,7 @@ public struct Initializer: Sendable, Hashable, Codable, CustomStringConvertible 
     case "TruncatedNormal":
       return try Ops.truncatedNormal(
         shape, mean: parameter("mean", 0), stddev: parameter("stddev", 0.05), dtype: dtype)
+    case "Orthogonal": return try Self.orthogonal(shape, gain: parameter("gain", 1), dtype: dtype)
     default:
       guard let draw = Self.customDraw(name) else {
         throw PlexusError.invalidArgument(context: "Initializer", message: "unknown '\(name)'")
@@ -139,6 +146,7 @@ public struct Initializer: Sendable, Hashable, Codable, CustomStringConvertible 
   static let known = [
     "GlorotUniform", "GlorotNormal", "HeUniform", "HeNormal", "LecunUniform", "LecunNormal",
     "Zeros", "Ones", "Constant", "RandomNormal", "RandomUniform", "TruncatedNormal",
+    "Orthogonal",
   ]
 
   /// Accepts `"GlorotUniform"` and `"glorot_uniform"` alike.

@@ -30,7 +30,12 @@ extension Layer {
     for variable in ownVariables where seen.insert(ObjectIdentifier(variable)).inserted {
       result.append(ownScope + variable.name)
     }
-    let childScope = (self as? Model)?.graph != nil ? scope : ownScope
+    // Keras's wrappers (Bidirectional, TimeDistributed) open no name scope of their own: the
+    // wrapped layer's weights are `forward_lstm/lstm_cell/kernel`, not under the wrapper.
+    let opensNoScope =
+      (self as? Model)?.graph != nil || self is Bidirectional
+      || self is TimeDistributed
+    let childScope = opensNoScope ? scope : ownScope
     for (_, layer) in sublayers {
       layer.collectKerasPaths(scope: childScope, into: &result, seen: &seen, visited: &visited)
     }

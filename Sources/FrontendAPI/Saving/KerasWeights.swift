@@ -53,8 +53,11 @@ enum KerasWeights {
         Model.kerasOrder(graph), path: join(path, "layers"), visited: &visited, into: &entries)
     } else {
       var byProperty: [String: [(String, Layer)]] = [:]
+      let renamed = (layer as? any KerasAttributeNaming).map { type(of: $0).kerasAttributeNames }
       for (label, child) in layer.sublayers {
-        let property = String(label.prefix { $0 != "." })
+        let swiftProperty = String(label.prefix { $0 != "." })
+        let property = renamed?[swiftProperty] ?? swiftProperty
+        let label = property + label.dropFirst(swiftProperty.count)
         byProperty[property, default: []].append((label, child))
       }
       let sorted = byProperty.keys.sorted { sortKey($0) < sortKey($1) }
@@ -259,4 +262,12 @@ enum KerasWeights {
     case .bfloat16: nil
     }
   }
+}
+
+/// A built-in layer whose sublayers Keras saves under attribute names other than their Swift
+/// property labels (Bidirectional's `forwardLayer` is Keras's `forward_layer`): the walk above
+/// uses Keras's names, so that weight files keep Keras's paths.
+protocol KerasAttributeNaming: Layer {
+  /// Swift property label → Keras attribute name.
+  static var kerasAttributeNames: [String: String] { get }
 }
