@@ -4,7 +4,8 @@ extension Layer {
   static let buildlessClasses: Set<String> = [
     "Dropout", "Reshape", "Activation", "InputLayer", "MaxPooling1D", "MaxPooling2D",
     "AveragePooling1D", "AveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
-    "GlobalAveragePooling1D", "GlobalAveragePooling2D",
+    "GlobalAveragePooling1D", "GlobalAveragePooling2D", "Masking", "GaussianNoise",
+    "SpatialDropout1D", "SpatialDropout2D",
   ]
 
   /// What Keras writes under `build_config`: the input shape(s) the layer was built for, or
