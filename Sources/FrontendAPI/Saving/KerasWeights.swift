@@ -162,15 +162,40 @@ enum KerasWeights {
   /// (unless a schedule gives it), then ``Optimizer/stateVariables(for:)`` of the model's
   /// trainable variables (created as zeros when no step ran, as Keras builds them at `compile`).
   static func optimizerState(_ optimizer: Optimizer, model: Model) throws -> [OptimizerValue] {
-    // Keras's `model.trainable_variables` order: the walk's (a Functional model's layers in
-    // Keras's order), which can differ from Plexus's first-use order.
-    let trainable = entries(of: model).flatMap(\.variables).filter(\.trainable)
+    let trainable = kerasTrainableVariables(of: model)
     let state = try optimizer.stateVariables(for: trainable)
     var values = [OptimizerValue(tensor: Tensor(Int64(optimizer.iterations)), slot: nil)]
     if optimizer.learningRateSchedule == nil {
       values.append(OptimizerValue(tensor: Tensor(Float(optimizer.learningRate)), slot: nil))
     }
     return values + state.map { OptimizerValue(tensor: $0.value, slot: $0) }
+  }
+
+  /// Keras's `model.trainable_variables` order, which the optimizer's slots follow: a layer's
+  /// own variables, then its layers' in turn (a Sequential's in order, a Functional model's in
+  /// Keras's order, which can differ from Plexus's first-use order, and any other layer's in the
+  /// order its properties are declared, as Keras tracks them: Bidirectional's forward layer
+  /// before its backward one, though the file sorts their paths the other way).
+  static func kerasTrainableVariables(of model: Layer) -> [Variable] {
+    var result: [Variable] = []
+    var seenLayers = Set<ObjectIdentifier>()
+    var seenVariables = Set<ObjectIdentifier>()
+    func visit(_ layer: Layer) {
+      guard seenLayers.insert(ObjectIdentifier(layer)).inserted else { return }
+      for variable in layer.ownVariables
+      where variable.trainable && seenVariables.insert(ObjectIdentifier(variable)).inserted {
+        result.append(variable)
+      }
+      if let graph = (layer as? Model)?.graph, !(layer is Sequential) {
+        for case .layer(let child) in Model.kerasOrder(graph) { visit(child) }
+      } else if let sequential = layer as? Sequential {
+        for child in sequential.layers { visit(child) }
+      } else {
+        for (_, child) in layer.sublayers { visit(child) }
+      }
+    }
+    visit(model)
+    return result
   }
 
   // MARK: Reading

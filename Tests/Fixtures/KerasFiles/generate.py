@@ -1,6 +1,7 @@
 """Keras 3's side of the .keras file fixtures (run by generate.sh).
 
-  python generate.py DIR    writes DIR/<case>.keras and DIR/<case>.json for every case below
+  python generate.py DIR [CASE...]   writes DIR/<case>.keras and DIR/<case>.json for every case
+                                    below (or only the named ones)
 
 Each case is a small model that Keras builds, compiles, trains for a few steps (so the file
 holds optimizer state) and saves with `model.save`. The JSON holds the inputs, what Keras
@@ -102,19 +103,34 @@ def uncompiled_functional():
     return model, [x]
 
 
+def lambda_layer():
+    """A Lambda layer holds Python code: Plexus must refuse it (Keras's safe_mode)."""
+    model = keras.Sequential(
+        [keras.Input((3,)), layers.Lambda(lambda x: x * 2.0, name="doubler"), layers.Dense(2)],
+        name="with_lambda",
+    )
+    return model, None
+
+
 CASES = {
     "sequential_mlp": sequential_mlp,
     "functional_two_io": functional_two_io,
     "cnn_batchnorm": cnn_batchnorm,
     "uncompiled_functional": uncompiled_functional,
+    "lambda_layer": lambda_layer,
 }
 
 
-def main(directory):
+def main(directory, only=()):
     keras.utils.set_random_seed(1234)
     for name, build in CASES.items():
+        if only and name not in only:
+            continue
         model, inputs = build()
         model.save(os.path.join(directory, name + ".keras"))
+        if inputs is None:
+            print("wrote", name, "(the file only)")
+            continue
         predicted = model.predict(inputs if len(inputs) > 1 else inputs[0], verbose=0)
         if not isinstance(predicted, (list, tuple)):
             predicted = [predicted]
@@ -136,4 +152,4 @@ def main(directory):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], tuple(sys.argv[2:]))

@@ -58,3 +58,19 @@ import Testing
     #expect(model.weights.count == 4)
   }
 }
+
+/// Loading runs no code: a Keras file with a Lambda layer (Python bytecode) is refused, naming
+/// the class and how to register a replacement.
+@Suite struct KerasFileSafeModeTests {
+  @Test func lambdaLayerIsRefusedWithHowToRegister() throws {
+    let path = KerasFileFixtureTests.directory.appendingPathComponent("lambda_layer.keras").path
+    do {
+      _ = try loadModel(path)
+      Issue.record("a Lambda layer loaded")
+    } catch {
+      let message = "\(error)"
+      #expect(message.contains("'Lambda'"), "\(message)")
+      #expect(message.contains("register"), "\(message)")
+    }
+  }
+}

@@ -25,7 +25,7 @@ private final class Scale: Layer {
         "Layer.registry.register"
       ),
       (
-        { _ = try Loss.fromConfig(["class_name": "Huber", "config": [:]]) }, "Huber",
+        { _ = try Loss.fromConfig(["class_name": "SquaredHinge", "config": [:]]) }, "SquaredHinge",
         "Loss.registry.register"
       ),
       (
@@ -33,7 +33,7 @@ private final class Scale: Layer {
         "Optimizer.registry.register"
       ),
       (
-        { _ = try Metric.fromConfig(["class_name": "AUC", "config": [:]]) }, "AUC",
+        { _ = try Metric.fromConfig(["class_name": "FBetaScore", "config": [:]]) }, "FBetaScore",
         "Metric.registry.register"
       ),
       (
