@@ -2,24 +2,29 @@ import ArgumentParser
 import Foundation
 import Plexus
 
-/// `plexus train`: the Fashion-MNIST MLP or CNN, trained and evaluated on the chosen backend.
+/// `plexus train`: the Fashion-MNIST MLP or CNN, or the embedding model of the classic
+/// TensorFlow-against-Keras comparison, trained and evaluated on the chosen backend.
 struct TrainCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train",
     abstract: "Train the MLP (Flatten → Dense(hidden, relu) → Dense(10)) or the CNN "
       + "(Conv2D(32, 3, relu) → MaxPooling2D(2) → Conv2D(64, 3, relu) → MaxPooling2D(2) → "
-      + "Flatten → Dense(hidden, relu) → Dense(10)) on Fashion-MNIST and print the test accuracy.")
+      + "Flatten → Dense(hidden, relu) → Dense(10)) on Fashion-MNIST, or the embedding model "
+      + "(Embedding(10000, 64) → Flatten → Dense(64, relu) → Dense(1, sigmoid)) on synthetic "
+      + "sequences, and print the test accuracy.")
 
-  /// The two models of the Keras anchors.
+  /// The three models of the Keras anchors.
   enum Architecture: String, ExpressibleByArgument, CaseIterable {
-    case mlp, cnn
+    case mlp, cnn, embed
   }
 
-  @Option(help: "The model: mlp or cnn.") var model: Architecture = .mlp
+  @Option(help: "The model: mlp, cnn or embed.") var model: Architecture = .mlp
 
-  @Option(help: "Passes over the training set (default: 10 for the MLP, 3 for the CNN).")
+  @Option(
+    help: "Passes over the training set (default: 10 for the MLP, 3 for the CNN, 5 for embed).")
   var epochs: Int?
-  @Option(help: "Samples per step (default: 32 for the MLP, 128 for the CNN).") var batchSize: Int?
+  @Option(help: "Samples per step (default: 32 for the MLP, 128 for the CNN and embed).")
+  var batchSize: Int?
   @Option(help: "Adam's learning rate.") var learningRate = 1e-3
   @Option(help: "Units of the hidden layer.") var hidden = 128
   @Option(
@@ -42,6 +47,8 @@ struct TrainCommand: ParsableCommand {
   var profile = false
   @Option(help: "Where --profile writes its Chrome trace (open it in Perfetto).")
   var trace = "plexus-trace.json"
+  @Option(help: "Save the trained model to this .keras file (it opens in Keras 3).")
+  var save: String?
 
   func run() throws {
     for path in plugin { try Plugins.load(path: path) }
@@ -51,14 +58,28 @@ struct TrainCommand: ParsableCommand {
     }
     setRandomSeed(seed)
 
-    let ((xTrain, yTrain), (xTest, yTest)) = try FashionMNIST.loadNormalized(directory: data)
-    let epochs = self.epochs ?? (self.model == .cnn ? 3 : 10)
-    let batchSize = self.batchSize ?? (self.model == .cnn ? 128 : 32)
+    let epochs = self.epochs ?? [.mlp: 10, .cnn: 3, .embed: 5][self.model, default: 1]
+    let batchSize = self.batchSize ?? (self.model == .mlp ? 32 : 128)
     let model = Self.build(self.model, hidden: hidden)
     if verbose != 0 { model.summary() }
-    try model.compile(
-      optimizer: Adam(learningRate: learningRate),
-      loss: SparseCategoricalCrossentropy(fromLogits: true), metrics: ["accuracy"])
+    let xTrain: Tensor
+    let yTrain: Tensor
+    let xTest: Tensor
+    let yTest: Tensor
+    if self.model == .embed {
+      // keras_bench.py's sizes: 25,000 training and 5,000 test sequences.
+      let train = try EmbedData(samples: 25_000, seed: seed)
+      let test = try EmbedData(samples: 5_000, seed: seed + 1)
+      (xTrain, yTrain, xTest, yTest) = (train.ids, train.labels, test.ids, test.labels)
+      try model.compile(
+        optimizer: Adam(learningRate: learningRate), loss: BinaryCrossentropy(),
+        metrics: ["accuracy"])
+    } else {
+      ((xTrain, yTrain), (xTest, yTest)) = try FashionMNIST.loadNormalized(directory: data)
+      try model.compile(
+        optimizer: Adam(learningRate: learningRate),
+        loss: SparseCategoricalCrossentropy(fromLogits: true), metrics: ["accuracy"])
+    }
 
     let start = Date()
     Dispatcher.resetStatistics()
@@ -84,6 +105,10 @@ struct TrainCommand: ParsableCommand {
     print("Test accuracy: \(String(format: "%.4f", accuracy))")
     print("Peak memory: \(PeakMemory.mebibytes()) MiB")
     print(Self.whereOpsRan(Dispatcher.statistics(), backend: Config.backend))
+    if let save {
+      try model.save(save)
+      print("Saved to \(save)")
+    }
   }
 
   /// The anchors' MLP or CNN (on 28×28 images; the CNN adds the channel axis itself).
@@ -107,6 +132,14 @@ struct TrainCommand: ParsableCommand {
         Flatten()
         Dense(hidden, activation: .relu)
         Dense(10)
+      }
+    case .embed:
+      Sequential(name: "embed") {
+        Input(shape: [100], dtype: .int32)
+        Embedding(10_000, 64)
+        Flatten()
+        Dense(64, activation: .relu)
+        Dense(1, activation: .sigmoid)
       }
     }
   }
