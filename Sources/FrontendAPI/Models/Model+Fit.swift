@@ -18,12 +18,14 @@ extension Model {
   public func fit(
     _ x: Tensor, _ y: Tensor, batchSize: Int = 32, epochs: Int = 1, verbose: Int? = nil,
     callbacks: [any Callback] = [], validationSplit: Double = 0,
-    validationData: (Tensor, Tensor)? = nil, shuffle: Bool = true, initialEpoch: Int = 0
+    validationData: (Tensor, Tensor)? = nil, sampleWeight: Tensor? = nil,
+    classWeight: [Int: Double]? = nil, shuffle: Bool = true, initialEpoch: Int = 0
   ) throws -> History {
     try fit(
       [x], [y], batchSize: batchSize, epochs: epochs, verbose: verbose, callbacks: callbacks,
       validationSplit: validationSplit, validationData: validationData.map { ([$0.0], [$0.1]) },
-      shuffle: shuffle, initialEpoch: initialEpoch)
+      sampleWeight: sampleWeight, classWeight: classWeight, shuffle: shuffle,
+      initialEpoch: initialEpoch)
   }
 
   /// Trains a model with several inputs or outputs (one tensor per input and per output).
@@ -31,7 +33,8 @@ extension Model {
   public func fit(
     _ x: [Tensor], _ y: [Tensor], batchSize: Int = 32, epochs: Int = 1, verbose: Int? = nil,
     callbacks: [any Callback] = [], validationSplit: Double = 0,
-    validationData: ([Tensor], [Tensor])? = nil, shuffle: Bool = true, initialEpoch: Int = 0
+    validationData: ([Tensor], [Tensor])? = nil, sampleWeight: Tensor? = nil,
+    classWeight: [Int: Double]? = nil, shuffle: Bool = true, initialEpoch: Int = 0
   ) throws -> History {
     let context = "Model '\(name)'.fit"
     let compiled = try requireCompiled("fit")
@@ -44,7 +47,11 @@ extension Model {
       throw PlexusError.invalidArgument(
         context: context, message: "validationSplit must be in [0, 1), received \(validationSplit)")
     }
-    var training = try BatchSource(inputs: x, targets: y, batchSize: batchSize, context: context)
+    let weights = try sampleWeights(
+      sampleWeight, classWeight: classWeight, targets: y, samples: x.first?.shape.dims.first ?? 0,
+      context: context)
+    var training = try BatchSource(
+      inputs: x, targets: y, sampleWeights: weights, batchSize: batchSize, context: context)
     try training.requireSamples()
     var validation: BatchSource?
     if let validationData {
@@ -94,6 +101,8 @@ extension Model {
         for step in 0..<training.steps {
           try list.each { try $0.onTrainBatchBegin(step, logs: logs) }
           let (inputs, targets) = try training.batch(step, order: order)
+          compiled.batchSampleWeight = try training.weights(step, order: order)
+          defer { compiled.batchSampleWeight = nil }
           logs = try trainStep(inputs, targets)
           try list.each { try $0.onTrainBatchEnd(step, logs: logs) }
           if stopTraining { break }
@@ -121,11 +130,61 @@ extension Model {
     for step in 0..<source.steps {
       try callbacks?.each { try $0.onTestBatchBegin(step, logs: logs) }
       let (inputs, targets) = try source.batch(step, order: nil)
+      compiled.batchSampleWeight = try source.weights(step, order: nil)
+      defer { compiled.batchSampleWeight = nil }
       logs = try testStep(inputs, targets)
       try callbacks?.each { try $0.onTestBatchEnd(step, logs: logs) }
     }
     try callbacks?.each { try $0.onTestEnd(logs: logs) }
     return logs
+  }
+
+  /// The weight of each sample's loss: `sampleWeight` (one per sample, finite), times the weight
+  /// of each sample's class from `classWeight` (one output only: its labels are class ids, or
+  /// one-hot rows whose largest entry is the class), as Keras combines them. Nil when neither.
+  private func sampleWeights(
+    _ sampleWeight: Tensor?, classWeight: [Int: Double]?, targets: [Tensor], samples: Int,
+    context: String
+  ) throws -> Tensor? {
+    var weights: [Float]?
+    if let sampleWeight {
+      guard sampleWeight.shape.dims == [samples] || sampleWeight.shape.dims == [samples, 1] else {
+        throw PlexusError.shapeMismatch(
+          context: "\(context) sampleWeight", expected: "[\(samples)] (one weight per sample)",
+          received: "\(sampleWeight.shape)")
+      }
+      let values = try sampleWeight.floats()
+      guard values.allSatisfy(\.isFinite) else {
+        throw PlexusError.invalidArgument(
+          context: "\(context) sampleWeight", message: "every weight must be finite")
+      }
+      weights = values
+    }
+    if let classWeight {
+      guard targets.count == 1, let labels = targets.first else {
+        throw PlexusError.invalidArgument(
+          context: "\(context) classWeight",
+          message: "applies to a model with one output; this one has \(targets.count)")
+      }
+      for (label, weight) in classWeight where !(weight.isFinite && weight >= 0) || label < 0 {
+        throw PlexusError.invalidArgument(
+          context: "\(context) classWeight",
+          message: "class \(label) has weight \(weight); classes are ≥ 0 and weights finite ≥ 0")
+      }
+      let values = try labels.floats()
+      let columns = labels.rank >= 2 ? labels.shape.dims.dropFirst().reduce(1, *) : 1
+      var perSample = [Float](repeating: 1, count: samples)
+      for sample in 0..<samples {
+        let row = values[(sample * columns)..<((sample + 1) * columns)]
+        let label =
+          columns == 1
+          ? Int(row.first ?? 0)
+          : row.indices.max { row[$0] < row[$1] }.map { $0 - sample * columns } ?? 0
+        perSample[sample] = Float(classWeight[label] ?? 1)
+      }
+      weights = weights.map { zip($0, perSample).map(*) } ?? perSample
+    }
+    return try weights.map { try Tensor($0, shape: [samples]) }
   }
 
   /// Fails unless validation data has a tensor per input and output, each input of the model's

@@ -12,7 +12,8 @@ extension Model {
     let batch = Double(predictions.first?.shape.dims.first ?? 1)
     for (index, (target, prediction)) in zip(y, predictions).enumerated() {
       guard index < compiled.losses.count else { break }
-      var value = try compiled.losses[index](target, prediction)
+      var value = try compiled.losses[index](
+        target, prediction, sampleWeight: compiled.batchSampleWeight)
       if compiled.prefixes.count > 1 {
         compiled.track(value, weight: batch, in: compiled.outputLossTrackers[index])
       }

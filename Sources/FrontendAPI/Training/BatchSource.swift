@@ -3,12 +3,17 @@
 struct BatchSource {
   let inputs: [Tensor]
   let targets: [Tensor]
+  /// One weight per sample for the loss (Keras's `sample_weight`), or nil.
+  let sampleWeights: Tensor?
   let count: Int
   let batchSize: Int
   /// The caller's name for errors (`"Model 'm'.fit"`).
   let context: String
 
-  init(inputs: [Tensor], targets: [Tensor], batchSize: Int, context: String) throws {
+  init(
+    inputs: [Tensor], targets: [Tensor], sampleWeights: Tensor? = nil, batchSize: Int,
+    context: String
+  ) throws {
     guard batchSize > 0 else {
       throw PlexusError.invalidArgument(
         context: context, message: "batchSize must be positive, received \(batchSize)")
@@ -18,13 +23,15 @@ struct BatchSource {
         context: context, message: "needs at least one input with a batch axis")
     }
     let count = first.shape[0]
-    for tensor in inputs + targets where tensor.rank == 0 || tensor.shape[0] != count {
+    for tensor in inputs + targets + (sampleWeights.map { [$0] } ?? [])
+    where tensor.rank == 0 || tensor.shape[0] != count {
       throw PlexusError.shapeMismatch(
         context: context, expected: "\(count) samples in every input and target (first axis)",
         received: "\(tensor.shape)")
     }
     self.inputs = inputs
     self.targets = targets
+    self.sampleWeights = sampleWeights
     self.count = count
     self.batchSize = batchSize
     self.context = context
@@ -58,6 +65,18 @@ struct BatchSource {
     )
   }
 
+  /// The sample weights of batch `step` under `order`, or nil when there are none.
+  func weights(_ step: Int, order: [Int32]?) throws -> Tensor? {
+    guard let sampleWeights else { return nil }
+    let start = step * batchSize
+    let size = Swift.min(batchSize, count - start)
+    if let order {
+      return try Ops.take(
+        sampleWeights, try Tensor(Array(order[start..<(start + size)]), shape: [size]))
+    }
+    return try rows(sampleWeights, start, size)
+  }
+
   private func rows(_ tensor: Tensor, _ start: Int, _ size: Int) throws -> Tensor {
     var starts = [Int](repeating: 0, count: tensor.rank)
     starts[0] = start
@@ -85,11 +104,13 @@ struct BatchSource {
     let head = try BatchSource(
       inputs: inputs.map { try rows($0, 0, training) },
       targets: targets.map { try rows($0, 0, training) },
+      sampleWeights: try sampleWeights.map { try rows($0, 0, training) },
       batchSize: batchSize, context: context)
     let tail = try BatchSource(
       inputs: inputs.map { try rows($0, training, validation) },
-      targets: targets.map { try rows($0, training, validation) }, batchSize: batchSize,
-      context: context)
+      targets: targets.map { try rows($0, training, validation) },
+      sampleWeights: try sampleWeights.map { try rows($0, training, validation) },
+      batchSize: batchSize, context: context)
     return (head, tail)
   }
 }

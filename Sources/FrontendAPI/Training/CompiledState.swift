@@ -13,6 +13,10 @@ final class CompiledState {
   /// Log-key prefixes per output (`""` for a single-output model).
   let prefixes: [String]
   let lossTracker = Mean(name: "loss")
+  /// The sample weights of the batch being run (Keras's `sample_weight`), set by `fit` and
+  /// `evaluate` around each step and read by `computeLoss`, so a custom `trainStep` that calls
+  /// `computeLoss` weights its loss too.
+  var batchSampleWeight: Tensor?
   let outputLossTrackers: [Mean]
   /// Loss values computed during the step, read into their trackers only when the step's
   /// results are asked for, so that a step reads nothing back to the host before it ends.
