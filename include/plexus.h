@@ -350,7 +350,8 @@ PX_API PX_NODISCARD px_status px_model_save(px_model *model, const char *path);
  * `compile` non-zero also restores the compile settings and the optimizer's state. Runs no
  * code: an unregistered class (a Lambda layer, say) is PX_STATUS_INVALID_ARGUMENT naming it;
  * a damaged file is PX_STATUS_INVALID_ARGUMENT, a missing one PX_STATUS_IO. */
-PX_API PX_NODISCARD px_status px_model_load(const char *path, int compile, px_model **out_model);
+PX_API PX_NODISCARD px_status px_model_load(const char *path, int32_t compile,
+                                            px_model **out_model);
 
 /* Saves every variable (and the optimizer's state when compiled) as a Keras 3 `.weights.h5`
  * file (`model.save_weights(path)`), atomically. `path` must end in ".weights.h5". */

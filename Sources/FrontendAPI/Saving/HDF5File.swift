@@ -335,7 +335,8 @@ final class HDF5File {
   /// that files in memory get distinct names.
   private static func locked<Result>(_ body: (Int) throws -> Result) throws -> Result {
     try lock.withLock { serial in
-      if serial == 0 { H5Eset_auto2(px_h5_error_default(), nil, nil) }
+      // HDF5 keeps an error stack, and its printing switch, per thread.
+      H5Eset_auto2(px_h5_error_default(), nil, nil)
       serial += 1
       return try body(serial)
     }
