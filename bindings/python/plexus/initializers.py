@@ -6,7 +6,7 @@ from .saving import keras_object
 __all__ = [
     "Initializer", "Zeros", "Ones", "Constant", "RandomNormal", "RandomUniform",
     "TruncatedNormal", "GlorotUniform", "GlorotNormal", "HeUniform", "HeNormal",
-    "LecunUniform", "LecunNormal", "get", "serialize",
+    "LecunUniform", "LecunNormal", "Orthogonal", "get", "serialize",
 ]
 
 
@@ -101,11 +101,23 @@ class LecunNormal(_VarianceScaling):
     """Equivalent to `keras.initializers.LecunNormal`."""
 
 
+class Orthogonal(Initializer):
+    """A random orthogonal matrix times `gain` (the recurrent kernels' default).
+    Equivalent to `keras.initializers.Orthogonal`."""
+
+    def __init__(self, gain=1.0, seed=None):
+        self.gain, self.seed = gain, seed
+
+    def get_config(self):
+        return {"seed": self.seed, "gain": self.gain}
+
+
 _NAMES = {
     "zeros": Zeros, "ones": Ones, "constant": Constant, "random_normal": RandomNormal,
     "random_uniform": RandomUniform, "truncated_normal": TruncatedNormal,
     "glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal, "he_uniform": HeUniform,
     "he_normal": HeNormal, "lecun_uniform": LecunUniform, "lecun_normal": LecunNormal,
+    "orthogonal": Orthogonal, "uniform": RandomUniform, "normal": RandomNormal,
 }
 
 

@@ -3,7 +3,8 @@ Equivalent to `keras.losses`."""
 
 __all__ = [
     "Loss", "SparseCategoricalCrossentropy", "CategoricalCrossentropy", "BinaryCrossentropy",
-    "MeanSquaredError", "get",
+    "MeanSquaredError", "MeanAbsoluteError", "MeanAbsolutePercentageError", "Huber",
+    "KLDivergence", "CosineSimilarity", "Hinge", "LogCosh", "Poisson", "get",
 ]  # fmt: skip
 
 
@@ -19,6 +20,11 @@ class Loss:
 
     def get_config(self):
         return {"name": self.name, "reduction": self.reduction}
+
+    def _library_config(self):
+        """The config `compile` hands to the C library: Keras's, plus what Keras's
+        get_config leaves out but its constructor takes (Huber's `delta`)."""
+        return self.get_config()
 
     @classmethod
     def from_config(cls, config):
@@ -82,17 +88,107 @@ class MeanSquaredError(Loss):
         super().__init__(name, reduction, dtype)
 
 
+class MeanAbsoluteError(Loss):
+    """The mean of `abs(y_true - y_pred)`. Equivalent to `keras.losses.MeanAbsoluteError`."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="mean_absolute_error", dtype=None):
+        super().__init__(name, reduction, dtype)
+
+
+class MeanAbsolutePercentageError(Loss):
+    """`100 * mean(abs((y_true - y_pred) / y_true))`.
+    Equivalent to `keras.losses.MeanAbsolutePercentageError`."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="mean_absolute_percentage_error",
+                 dtype=None):  # fmt: skip
+        super().__init__(name, reduction, dtype)
+
+
+class Huber(Loss):
+    """Quadratic for errors up to `delta`, linear beyond: `0.5 * e ** 2` if `|e| <= delta`,
+    else `delta * (|e| - 0.5 * delta)`. Keras's get_config leaves `delta` out, and so does
+    this one; `compile` still hands it to the C library. Equivalent to `keras.losses.Huber`."""
+
+    def __init__(self, delta=1.0, reduction="sum_over_batch_size", name="huber_loss",
+                 dtype=None):  # fmt: skip
+        super().__init__(name, reduction, dtype)
+        self.delta = delta
+
+    def _library_config(self):
+        return {**self.get_config(), "delta": self.delta}
+
+
+class KLDivergence(Loss):
+    """`y_true * log(y_true / y_pred)`, summed over the last axis.
+    Equivalent to `keras.losses.KLDivergence`."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="kl_divergence", dtype=None):
+        super().__init__(name, reduction, dtype)
+
+
+class CosineSimilarity(Loss):
+    """The negated cosine similarity of labels and predictions along `axis` (-1 for
+    identical directions). Keras's get_config leaves `axis` out, and so does this one;
+    `compile` still hands it to the C library. Equivalent to `keras.losses.CosineSimilarity`."""
+
+    def __init__(self, axis=-1, reduction="sum_over_batch_size", name="cosine_similarity",
+                 dtype=None):  # fmt: skip
+        super().__init__(name, reduction, dtype)
+        self.axis = axis
+
+    def _library_config(self):
+        return {**self.get_config(), "axis": self.axis}
+
+
+class Hinge(Loss):
+    """`max(1 - y_true * y_pred, 0)` for labels -1 or 1 (0/1 labels are mapped to them).
+    Equivalent to `keras.losses.Hinge`."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="hinge", dtype=None):
+        super().__init__(name, reduction, dtype)
+
+
+class LogCosh(Loss):
+    """The logarithm of the hyperbolic cosine of the error. Equivalent to
+    `keras.losses.LogCosh`."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="log_cosh", dtype=None):
+        super().__init__(name, reduction, dtype)
+
+
+class Poisson(Loss):
+    """`y_pred - y_true * log(y_pred)`. Equivalent to `keras.losses.Poisson`."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="poisson", dtype=None):
+        super().__init__(name, reduction, dtype)
+
+
 _NAMES = {
     "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
     "categorical_crossentropy": CategoricalCrossentropy,
     "binary_crossentropy": BinaryCrossentropy,
     "mean_squared_error": MeanSquaredError,
     "mse": MeanSquaredError,
+    "mean_absolute_error": MeanAbsoluteError,
+    "mae": MeanAbsoluteError,
+    "mean_absolute_percentage_error": MeanAbsolutePercentageError,
+    "mape": MeanAbsolutePercentageError,
+    "huber": Huber,
+    "kl_divergence": KLDivergence,
+    "kld": KLDivergence,
+    "cosine_similarity": CosineSimilarity,
+    "hinge": Hinge,
+    "log_cosh": LogCosh,
+    "poisson": Poisson,
 }
 
 
 def get(identifier):
-    """A loss object for a Keras name, or the object itself."""
-    if isinstance(identifier, str) and identifier.lower() in _NAMES:
-        return _NAMES[identifier.lower()]()
+    """A loss object for a Keras name ("mae", "huber") or class name ("Huber"), or the object
+    itself."""
+    if isinstance(identifier, str):
+        if identifier.lower() in _NAMES:
+            return _NAMES[identifier.lower()]()
+        if identifier in __all__ and identifier not in ("Loss", "get"):
+            return globals()[identifier]()
     return identifier

@@ -4,7 +4,8 @@ Equivalent to `keras.metrics`."""
 
 __all__ = [
     "Metric", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "SparseCategoricalAccuracy",
-    "Mean", "get",
+    "Mean", "MeanAbsoluteError", "RootMeanSquaredError", "Precision", "Recall", "AUC",
+    "TopKCategoricalAccuracy", "F1Score", "get",
 ]  # fmt: skip
 
 
@@ -69,10 +70,151 @@ class Mean(Metric):
     _default_name = "mean"
 
 
+class MeanAbsoluteError(Metric):
+    """The mean of `abs(y_true - y_pred)`. Equivalent to `keras.metrics.MeanAbsoluteError`."""
+
+    _default_name = "mean_absolute_error"
+
+
+class RootMeanSquaredError(Metric):
+    """`sqrt(mean((y_true - y_pred) ** 2))` over everything seen.
+    Equivalent to `keras.metrics.RootMeanSquaredError`."""
+
+    _default_name = "root_mean_squared_error"
+
+
+class _Thresholded(Metric):
+    """Precision and Recall: counts at `thresholds` (0.5 when None), or over the `top_k`
+    scores, optionally for the one class `class_id`."""
+
+    def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
+        super().__init__(name, dtype)
+        self.init_thresholds = thresholds
+        self.top_k = top_k
+        self.class_id = class_id
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "thresholds": self.init_thresholds,
+            "top_k": self.top_k,
+            "class_id": self.class_id,
+        }
+
+
+class Precision(_Thresholded):
+    """`true_positives / (true_positives + false_positives)`.
+    Equivalent to `keras.metrics.Precision`."""
+
+    _default_name = "precision"
+
+
+class Recall(_Thresholded):
+    """`true_positives / (true_positives + false_negatives)`.
+    Equivalent to `keras.metrics.Recall`."""
+
+    _default_name = "recall"
+
+
+class AUC(Metric):
+    """The area under the ROC or precision-recall curve (`curve="ROC"` or `"PR"`), from
+    `num_thresholds` thresholds. Equivalent to `keras.metrics.AUC`."""
+
+    _default_name = "auc"
+
+    def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation",
+                 name=None, dtype=None, thresholds=None, multi_label=False, num_labels=None,
+                 label_weights=None, from_logits=False):  # fmt: skip
+        super().__init__(name, dtype)
+        if curve not in ("ROC", "PR", "PRGAIN"):
+            raise ValueError(f'Invalid AUC curve value: "{curve}". Expected one of ROC, PR')
+        if summation_method not in ("interpolation", "minoring", "majoring"):
+            raise ValueError(
+                f'Invalid AUC summation method value: "{summation_method}". Expected one of '
+                "interpolation, minoring, majoring"
+            )
+        if thresholds is not None:
+            num_thresholds = len(thresholds) + 2
+        elif num_thresholds <= 1:
+            raise ValueError(
+                "Argument `num_thresholds` must be an integer > 1. "
+                f"Received: num_thresholds={num_thresholds}"
+            )
+        self.num_thresholds = num_thresholds
+        self.curve = curve
+        self.summation_method = summation_method
+        self.thresholds = None if thresholds is None else sorted(float(t) for t in thresholds)
+        self.multi_label = multi_label
+        self.num_labels = num_labels
+        self.label_weights = label_weights
+        self.from_logits = from_logits
+
+    def get_config(self):
+        label_weights = self.label_weights
+        if label_weights is not None:
+            label_weights = [float(w) for w in label_weights]
+        config = {
+            **super().get_config(),
+            "num_thresholds": self.num_thresholds,
+            "curve": self.curve,
+            "summation_method": self.summation_method,
+            "multi_label": self.multi_label,
+            "num_labels": self.num_labels,
+            "label_weights": label_weights,
+            "from_logits": self.from_logits,
+        }
+        if self.thresholds is not None:
+            config["thresholds"] = list(self.thresholds)
+        return config
+
+
+class TopKCategoricalAccuracy(Metric):
+    """How often the one-hot label is among the `k` highest scores.
+    Equivalent to `keras.metrics.TopKCategoricalAccuracy`."""
+
+    _default_name = "top_k_categorical_accuracy"
+
+    def __init__(self, k=5, name="top_k_categorical_accuracy", dtype=None):
+        super().__init__(name, dtype)
+        self.k = k
+
+    def get_config(self):
+        return {**super().get_config(), "k": self.k}
+
+
+class F1Score(Metric):
+    """The harmonic mean of precision and recall per class, averaged by `average` (None,
+    "micro", "macro" or "weighted"); a prediction counts above `threshold` (None: the
+    arg-max). Equivalent to `keras.metrics.F1Score`."""
+
+    _default_name = "f1_score"
+
+    def __init__(self, average=None, threshold=None, name="f1_score", dtype=None):
+        super().__init__(name, dtype)
+        if average not in (None, "micro", "macro", "weighted"):
+            raise ValueError(
+                "Invalid `average` argument value. Expected one of: {None, 'micro', 'macro', "
+                f"'weighted'}}. Received: average={average}"
+            )
+        if threshold is not None and not (isinstance(threshold, float) and 0 < threshold <= 1):
+            raise ValueError(
+                "Invalid `threshold` argument value. It should be a Python float in the range "
+                f"]0, 1]. Received: threshold={threshold}"
+            )
+        self.average = average
+        self.threshold = threshold
+
+    def get_config(self):
+        return {**super().get_config(), "average": self.average, "threshold": self.threshold}
+
+
 _NAMES = {
     "accuracy": Accuracy, "acc": Accuracy, "binary_accuracy": BinaryAccuracy,
     "categorical_accuracy": CategoricalAccuracy,
     "sparse_categorical_accuracy": SparseCategoricalAccuracy, "mean": Mean,
+    "mean_absolute_error": MeanAbsoluteError, "mae": MeanAbsoluteError,
+    "root_mean_squared_error": RootMeanSquaredError, "precision": Precision, "recall": Recall,
+    "auc": AUC, "top_k_categorical_accuracy": TopKCategoricalAccuracy, "f1_score": F1Score,
 }  # fmt: skip
 
 

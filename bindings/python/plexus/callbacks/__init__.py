@@ -7,15 +7,24 @@ traceback, once the call has returned. `model.stop_training = True` in a hook en
 normally after the current batch."""
 
 from .callback import Callback, CallbackList
+from .csv_logger import CSVLogger
 from .early_stopping import EarlyStopping
 from .history import History, LambdaCallback
+from .model_checkpoint import ModelCheckpoint
 from .progbar_logger import ProgbarLogger
+from .terminate_on_nan import TerminateOnNaN
+
+# ReduceLROnPlateau and LearningRateScheduler are left out: include/plexus.h has no call that
+# reads or sets a compiled model's learning rate.
 
 __all__ = [
     "Callback",
     "CallbackList",
+    "CSVLogger",
     "EarlyStopping",
     "History",
     "LambdaCallback",
+    "ModelCheckpoint",
     "ProgbarLogger",
+    "TerminateOnNaN",
 ]

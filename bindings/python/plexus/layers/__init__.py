@@ -3,8 +3,8 @@ configs. Equivalent to `keras.layers`."""
 
 from .base import Input, InputLayer, KerasTensor, Layer
 from .convolutional import Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D
-from .core import Activation, Dense, Dropout
-from .merging import Add, Concatenate
+from .core import Activation, Dense, Dropout, Embedding, Masking
+from .merging import Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract
 from .normalization import BatchNormalization, LayerNormalization
 from .pooling import (
     AveragePooling1D,
@@ -16,7 +16,18 @@ from .pooling import (
     MaxPooling1D,
     MaxPooling2D,
 )
-from .reshaping import Cropping2D, Flatten, Reshape, UpSampling2D, ZeroPadding2D
+from .preprocessing import Normalization, Rescaling
+from .regularization import GaussianNoise, SpatialDropout1D, SpatialDropout2D
+from .reshaping import (
+    Cropping2D,
+    Flatten,
+    Permute,
+    RepeatVector,
+    Reshape,
+    UpSampling2D,
+    ZeroPadding2D,
+)
+from .rnn import GRU, LSTM, Bidirectional, SimpleRNN, TimeDistributed
 
 __all__ = [
     "Layer", "Input", "InputLayer", "KerasTensor",
@@ -25,7 +36,10 @@ __all__ = [
     "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D",
     "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalAveragePooling1D",
     "GlobalAveragePooling2D", "BatchNormalization", "LayerNormalization", "ZeroPadding2D",
-    "UpSampling2D", "Cropping2D",
+    "UpSampling2D", "Cropping2D", "Embedding", "Masking", "Multiply", "Subtract", "Average",
+    "Maximum", "Minimum", "Dot", "RepeatVector", "Permute", "GaussianNoise", "SpatialDropout1D",
+    "SpatialDropout2D", "Rescaling", "Normalization", "SimpleRNN", "LSTM", "GRU", "Bidirectional",
+    "TimeDistributed",
 ]  # fmt: skip
 
 # Keras's short aliases.

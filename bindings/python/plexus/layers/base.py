@@ -265,6 +265,15 @@ class Layer:
         prefixes = _weight_prefixes(owner, self)
         if not prefixes:
             return []
+        inner = self._inner_layers()
+        if inner:
+            # A wrapper's weights are its inner layers', named by them alone, as in Keras
+            # ("forward_lstm/lstm_cell/kernel" for a Bidirectional layer's).
+            prefixes = [
+                ((*prefix[:-1], layer.name), _weights_deeper(layer))
+                for prefix, _ in prefixes
+                for layer in inner
+            ]
         found = []
         for variable in owner.weights:
             parts = tuple(variable.path.split("/")[:-1])
@@ -274,6 +283,10 @@ class Layer:
                     found.append(variable)
                     break
         return found
+
+    def _inner_layers(self):
+        """The layers a wrapper (Bidirectional, TimeDistributed) runs; empty for others."""
+        return []
 
     @property
     def trainable_weights(self):
@@ -338,7 +351,13 @@ def _prefixes_of(layer, above):
         for child in layer._own_layers():
             prefixes.extend(_prefixes_of(child, above))
         return prefixes
-    return [((*above, layer.name), hasattr(layer, "_own_layers"))]
+    return [((*above, layer.name), _weights_deeper(layer))]
+
+
+def _weights_deeper(layer):
+    """Whether a layer's weights lie below its own name: a nested model's, and those of
+    layers that hold their weights in sublayers ("lstm/lstm_cell/kernel")."""
+    return hasattr(layer, "_own_layers") or getattr(layer, "_nested_weights", False)
 
 
 def _weight_prefixes(owner, layer):
@@ -347,7 +366,7 @@ def _weight_prefixes(owner, layer):
 
     chain = _model_chain(owner, layer)
     if chain is None:
-        return [((layer.name,), hasattr(layer, "_own_layers"))]
+        return [((layer.name,), _weights_deeper(layer))]
     above = tuple(model.name for model in chain if isinstance(model, Sequential))
     return _prefixes_of(layer, above)
 

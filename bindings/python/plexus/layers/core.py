@@ -1,4 +1,5 @@
-"""Core layers: Dense, Activation, Dropout (keras/src/layers/core, regularization)."""
+"""Core layers: Dense, Activation, Dropout, Embedding, Masking (keras/src/layers/core,
+regularization)."""
 
 from .. import activations, constraints, initializers, regularizers
 from .base import Layer
@@ -103,4 +104,86 @@ class Dropout(Layer):
     def get_config(self):
         config = super().get_config()
         config.update({"rate": self.rate, "seed": self.seed, "noise_shape": self.noise_shape})
+        return config
+
+
+class Embedding(Layer):
+    """Looks up a learned `output_dim` vector for each integer index in `[0, input_dim)`.
+
+    ```python
+    layers.Embedding(10000, 64, mask_zero=True)
+    ```
+    Input `(batch, ...)` of integers, output `(batch, ..., output_dim)`. With `mask_zero`,
+    index 0 is padding and masks the steps of the recurrent layers after it.
+    Equivalent to `keras.layers.Embedding`."""
+
+    _check_in_library = True
+
+    def __init__(
+        self,
+        input_dim,
+        output_dim,
+        embeddings_initializer="uniform",
+        embeddings_regularizer=None,
+        embeddings_constraint=None,
+        mask_zero=False,
+        weights=None,
+        lora_rank=None,
+        lora_alpha=None,
+        quantization_config=None,
+        **kwargs,
+    ):
+        kwargs.pop("input_length", None)  # Keras 2's argument, which Keras 3 ignores too
+        super().__init__(**kwargs)
+        if weights is not None:
+            raise NotImplementedError(
+                "plexus.layers.Embedding: `weights=` is not supported; call "
+                "`layer.set_weights([matrix])` once the model is built"
+            )
+        self.input_dim = int(input_dim)
+        self.output_dim = int(output_dim)
+        self.embeddings_initializer = initializers.get(embeddings_initializer)
+        self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
+        self.embeddings_constraint = constraints.get(embeddings_constraint)
+        self.mask_zero = mask_zero
+        self.lora_rank = lora_rank
+        self.lora_alpha = lora_alpha
+        self.quantization_config = quantization_config
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "input_dim": self.input_dim,
+                "output_dim": self.output_dim,
+                "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
+                "embeddings_regularizer": regularizers.serialize(self.embeddings_regularizer),
+                "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+                "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
+                "mask_zero": self.mask_zero,
+                "quantization_config": self.quantization_config,
+            }
+        )
+        if self.lora_rank:
+            config["lora_rank"] = self.lora_rank
+            config["lora_alpha"] = self.lora_alpha
+        return config
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape, self.output_dim)
+
+
+class Masking(Layer):
+    """Masks the time steps whose features all equal `mask_value` (the recurrent layers after
+    it skip them). Equivalent to `keras.layers.Masking`."""
+
+    _check_in_library = True
+
+    def __init__(self, mask_value=0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.mask_value = mask_value
+
+    def get_config(self):
+        config = super().get_config()
+        config["mask_value"] = self.mask_value
         return config

@@ -1,4 +1,5 @@
-"""Reshaping layers: Flatten, Reshape, ZeroPadding2D, UpSampling2D, Cropping2D."""
+"""Reshaping layers: Flatten, Reshape, RepeatVector, Permute, ZeroPadding2D, UpSampling2D,
+Cropping2D."""
 
 from ._shapes import data_format, product, standardize_pairs, standardize_tuple
 from .base import Layer
@@ -44,6 +45,51 @@ class Reshape(Layer):
             rest = product([d for d in dims if d != -1])
             dims[dims.index(-1)] = None if known is None or not rest else known // rest
         return (input_shape[0], *dims)
+
+
+class RepeatVector(Layer):
+    """Repeats a `(batch, features)` input `n` times: `(batch, n, features)`.
+    Equivalent to `keras.layers.RepeatVector`."""
+
+    _check_in_library = True
+
+    def __init__(self, n, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(n, int):
+            raise TypeError(f"Expected an integer value for `n`, got {type(n)}.")
+        self.n = n
+
+    def get_config(self):
+        config = super().get_config()
+        config["n"] = self.n
+        return config
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.n, input_shape[1])
+
+
+class Permute(Layer):
+    """Reorders the axes after the batch axis: `dims` is a permutation of 1...rank-1
+    (`Permute((2, 1))` swaps the two axes of a sequence). Equivalent to `keras.layers.Permute`."""
+
+    _check_in_library = True
+
+    def __init__(self, dims, **kwargs):
+        super().__init__(**kwargs)
+        self.dims = tuple(dims)
+        if sorted(self.dims) != list(range(1, len(self.dims) + 1)):
+            raise ValueError(
+                "Invalid permutation argument `dims` for Permute Layer. The set of indices in "
+                f"`dims` must be consecutive and start from 1. Received dims={dims}"
+            )
+
+    def get_config(self):
+        config = super().get_config()
+        config["dims"] = list(self.dims)
+        return config
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], *(input_shape[d] for d in self.dims))
 
 
 class ZeroPadding2D(Layer):

@@ -20,7 +20,7 @@ from .._lib import (
 )
 from .._progress import ProgressRun, event_mask
 from ..callbacks import CallbackList, History, ProgbarLogger
-from ..saving import serialize_keras_object
+from ..saving import keras_object, serialize_keras_object
 from ..tensor import to_numpy_fast
 from . import _data, _fast_batch
 
@@ -35,6 +35,9 @@ def _object_text(obj, what):
         return obj
     if isinstance(obj, dict):
         return json.dumps(obj)
+    if hasattr(obj, "_library_config"):  # adds what Keras's get_config leaves out
+        module = getattr(obj, "_keras_module", "keras")
+        return json.dumps(keras_object(module, type(obj).__name__, obj._library_config()))
     if hasattr(obj, "get_config"):
         return json.dumps(serialize_keras_object(obj))
     name = getattr(obj, "__name__", None)

@@ -1,9 +1,22 @@
-"""`plexus.optimizers`: SGD, Adam, AdamW, RMSprop with Keras's arguments; each is its Keras
-config, which `model.compile` hands to the C library. Equivalent to `keras.optimizers`."""
+"""`plexus.optimizers`: SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam and Lion
+with Keras's arguments, and learning-rate schedules (`plexus.optimizers.schedules`); each is
+its Keras config, which `model.compile` hands to the C library.
+Equivalent to `keras.optimizers`."""
 
-from .saving import to_snake_case
+import struct
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "get"]
+from ..saving import to_snake_case
+from . import schedules
+
+__all__ = [
+    "Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam",
+    "Lion", "schedules", "get",
+]  # fmt: skip
+
+
+def _float32(value):
+    """`value` as Keras writes a learning rate: read back from a float32 variable."""
+    return struct.unpack("f", struct.pack("f", value))[0]
 
 
 class Optimizer:
@@ -20,6 +33,16 @@ class Optimizer:
                 f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}"
             )
         self.name = name if name is not None else to_snake_case(type(self).__name__)
+        if isinstance(learning_rate, dict):
+            learning_rate = schedules.deserialize(learning_rate)
+        elif not isinstance(learning_rate, (int, float, schedules.LearningRateSchedule)):
+            raise ValueError(
+                "Argument `learning_rate` should be float, or an instance of "
+                "plexus.optimizers.schedules.LearningRateSchedule. "
+                f"Received: learning_rate={learning_rate!r}"
+            )
+        if use_ema and not 0 <= ema_momentum <= 1:
+            raise ValueError(f"`ema_momentum` must be in the range [0, 1]; received {ema_momentum}")
         self.learning_rate = learning_rate
         self.weight_decay = weight_decay
         self.clipnorm = clipnorm
@@ -34,9 +57,11 @@ class Optimizer:
     def get_config(self):
         learning_rate = self.learning_rate
         if hasattr(learning_rate, "get_config"):
-            from .saving import serialize_keras_object
+            from ..saving import serialize_keras_object
 
             learning_rate = serialize_keras_object(learning_rate)
+        elif isinstance(learning_rate, (int, float)):
+            learning_rate = _float32(learning_rate)
         return {
             "name": self.name,
             "learning_rate": learning_rate,
@@ -125,13 +150,90 @@ class RMSprop(Optimizer):
         }
 
 
-_NAMES = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop}
+class Adagrad(Optimizer):
+    """Per-parameter rates scaled by the accumulated squared gradients.
+    Equivalent to `keras.optimizers.Adagrad`."""
+
+    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
+                 **kwargs):  # fmt: skip
+        super().__init__(learning_rate, **kwargs)
+        self.initial_accumulator_value = initial_accumulator_value
+        self.epsilon = epsilon
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "initial_accumulator_value": self.initial_accumulator_value,
+            "epsilon": self.epsilon,
+        }
+
+
+class Adadelta(Optimizer):
+    """Adadelta: steps scaled by running averages of squared gradients and updates.
+    Equivalent to `keras.optimizers.Adadelta`."""
+
+    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, **kwargs):
+        super().__init__(learning_rate, **kwargs)
+        self.rho = rho
+        self.epsilon = epsilon
+
+    def get_config(self):
+        return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}
+
+
+class Adamax(Optimizer):
+    """Adam with the infinity norm of past gradients. Equivalent to
+    `keras.optimizers.Adamax`."""
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
+        super().__init__(learning_rate, **kwargs)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "beta_1": self.beta_1,
+            "beta_2": self.beta_2,
+            "epsilon": self.epsilon,
+        }
+
+
+class Nadam(Adamax):
+    """Adam with Nesterov momentum. Equivalent to `keras.optimizers.Nadam`."""
+
+
+class Lion(Optimizer):
+    """Lion (Chen et al., 2023): steps by the sign of interpolated momentum.
+    Equivalent to `keras.optimizers.Lion`."""
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.99, **kwargs):
+        super().__init__(learning_rate, **kwargs)
+        if beta_1 <= 0 or beta_1 > 1:
+            raise ValueError(
+                f"Argument for `beta_1` must be in range (0, 1]. Received: beta_1={beta_1}."
+            )
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2}
+
+
+_NAMES = {
+    "sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop, "adagrad": Adagrad,
+    "adadelta": Adadelta, "adamax": Adamax, "nadam": Nadam, "lion": Lion,
+}  # fmt: skip
+
+
+_CLASSES = {cls.__name__: cls for cls in set(_NAMES.values())}
 
 
 def get(identifier):
     """An optimizer for a Keras name ("adam") or an object (kept)."""
     if isinstance(identifier, str):
-        cls = _NAMES.get(identifier.lower())
+        cls = _NAMES.get(identifier.lower()) or _CLASSES.get(identifier)
         if cls is None:
             raise ValueError(f"unknown optimizer {identifier!r}; known: {', '.join(_NAMES)}")
         return cls()

@@ -1,0 +1,364 @@
+"""Recurrent layers and wrappers: SimpleRNN, LSTM, GRU, Bidirectional, TimeDistributed
+(keras/src/layers/rnn). The C library runs them; a layer's weights live under its cell
+("lstm/lstm_cell/kernel"), as in Keras."""
+
+from .. import activations, constraints, initializers, regularizers
+from ..saving import serialize_keras_object
+from .base import Layer
+
+__all__ = ["SimpleRNN", "LSTM", "GRU", "Bidirectional", "TimeDistributed"]
+
+_OBJECTS = {"initializer": initializers, "regularizer": regularizers, "constraint": constraints}
+
+
+def _module(name):
+    return _OBJECTS[name.rsplit("_", 1)[1]]
+
+
+class _RNN(Layer):
+    """What SimpleRNN, LSTM and GRU share: the sequence flags of `keras.layers.RNN` and the
+    cell's weights settings."""
+
+    _check_in_library = True
+    _nested_weights = True
+    _activations = ("activation",)
+    _objects = (
+        "kernel_initializer", "recurrent_initializer", "bias_initializer",
+        "kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
+        "kernel_constraint", "recurrent_constraint", "bias_constraint",
+    )  # fmt: skip
+    _has_seed = True
+
+    def __init__(self, units, *, settings, dropout=0.0, recurrent_dropout=0.0, seed=None,
+                 return_sequences=False, return_state=False, go_backwards=False,
+                 stateful=False, unroll=False, zero_output_for_mask=False,
+                 activity_regularizer=None, **kwargs):  # fmt: skip
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        if not isinstance(units, int) or units <= 0:
+            raise ValueError(
+                f"Received an invalid value for argument `units`, expected a positive integer, "
+                f"got {units}."
+            )
+        self.units = units
+        for name, value in settings.items():
+            if name in self._objects:
+                value = _module(name).get(value)
+            setattr(self, name, value)
+        self.dropout = min(1.0, max(0.0, dropout))
+        self.recurrent_dropout = min(1.0, max(0.0, recurrent_dropout))
+        self.seed = seed
+        self.return_sequences = return_sequences
+        self.return_state = return_state
+        self.go_backwards = go_backwards
+        self.stateful = stateful
+        self.unroll = unroll
+        self.zero_output_for_mask = zero_output_for_mask
+
+    def _cell_config(self):
+        """The cell's part of the config, in Keras's order."""
+        config = {"units": self.units}
+        for name in self._activations:
+            config[name] = activations.serialize(getattr(self, name))
+        config["use_bias"] = self.use_bias
+        for name in self._objects:
+            config[name] = _module(name).serialize(getattr(self, name))
+        config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        config.update({"dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout})
+        return config
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "return_sequences": self.return_sequences,
+                "return_state": self.return_state,
+                "go_backwards": self.go_backwards,
+                "stateful": self.stateful,
+                "unroll": self.unroll,
+                "zero_output_for_mask": self.zero_output_for_mask,
+                **self._cell_config(),
+            }
+        )
+        if self._has_seed:
+            config["seed"] = self.seed
+        return config
+
+    def compute_output_shape(self, input_shape):
+        if self.return_sequences:
+            return (input_shape[0], input_shape[1], self.units)
+        return (input_shape[0], self.units)
+
+    def _call_symbolic(self, flat, is_list):
+        if self.return_state:
+            raise NotImplementedError(
+                f"{type(self).__name__}: return_state=True is not supported in Plexus's Python "
+                "graphs yet (a layer call gives one output); use return_state=False"
+            )
+        return super()._call_symbolic(flat, is_list)
+
+
+class SimpleRNN(_RNN):
+    """A fully connected recurrent layer: `h = activation(x @ kernel + h @ recurrent_kernel +
+    bias)` at each step.
+
+    ```python
+    layers.SimpleRNN(32, return_sequences=True)
+    ```
+    Input `(batch, steps, features)`, output `(batch, units)` (or `(batch, steps, units)`
+    with `return_sequences`). Equivalent to `keras.layers.SimpleRNN`."""
+
+    _has_seed = False
+
+    def __init__(self, units, activation="tanh", use_bias=True,
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+                 bias_initializer="zeros", kernel_regularizer=None, recurrent_regularizer=None,
+                 bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                 recurrent_constraint=None, bias_constraint=None, dropout=0.0,
+                 recurrent_dropout=0.0, return_sequences=False, return_state=False,
+                 go_backwards=False, stateful=False, unroll=False, seed=None,
+                 **kwargs):  # fmt: skip
+        settings = dict(
+            activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
+            recurrent_initializer=recurrent_initializer, bias_initializer=bias_initializer,
+            kernel_regularizer=kernel_regularizer, recurrent_regularizer=recurrent_regularizer,
+            bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
+            recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint,
+        )  # fmt: skip
+        super().__init__(
+            units, settings=settings, dropout=dropout, recurrent_dropout=recurrent_dropout,
+            seed=seed, return_sequences=return_sequences, return_state=return_state,
+            go_backwards=go_backwards, stateful=stateful, unroll=unroll,
+            activity_regularizer=activity_regularizer, **kwargs,
+        )  # fmt: skip
+
+
+class LSTM(_RNN):
+    """Long short-term memory (Hochreiter & Schmidhuber, 1997): input, forget, cell and
+    output gates over a carried state.
+
+    ```python
+    layers.LSTM(64)
+    ```
+    Input `(batch, steps, features)`, output `(batch, units)` (or `(batch, steps, units)`
+    with `return_sequences`). Equivalent to `keras.layers.LSTM`."""
+
+    _activations = ("activation", "recurrent_activation")
+
+    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+                 bias_initializer="zeros", unit_forget_bias=True, kernel_regularizer=None,
+                 recurrent_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, recurrent_constraint=None, bias_constraint=None,
+                 dropout=0.0, recurrent_dropout=0.0, seed=None, return_sequences=False,
+                 return_state=False, go_backwards=False, stateful=False, unroll=False,
+                 use_cudnn="auto", **kwargs):  # fmt: skip
+        settings = dict(
+            activation=activation, recurrent_activation=recurrent_activation, use_bias=use_bias,
+            kernel_initializer=kernel_initializer, recurrent_initializer=recurrent_initializer,
+            bias_initializer=bias_initializer, unit_forget_bias=unit_forget_bias,
+            kernel_regularizer=kernel_regularizer, recurrent_regularizer=recurrent_regularizer,
+            bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
+            recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint,
+        )  # fmt: skip
+        super().__init__(
+            units, settings=settings, dropout=dropout, recurrent_dropout=recurrent_dropout,
+            seed=seed, return_sequences=return_sequences, return_state=return_state,
+            go_backwards=go_backwards, stateful=stateful, unroll=unroll,
+            activity_regularizer=activity_regularizer, **kwargs,
+        )  # fmt: skip
+        self.use_cudnn = use_cudnn  # not in Keras's config either
+
+    def _cell_config(self):
+        config = super()._cell_config()
+        config["unit_forget_bias"] = self.unit_forget_bias
+        return config
+
+
+class GRU(_RNN):
+    """Gated recurrent unit (Cho et al., 2014): update and reset gates over the state;
+    `reset_after=True` (Keras's default) applies the reset gate after the recurrent matmul.
+
+    ```python
+    layers.GRU(64, return_sequences=True)
+    ```
+    Input `(batch, steps, features)`, output `(batch, units)` (or `(batch, steps, units)`
+    with `return_sequences`). Equivalent to `keras.layers.GRU`."""
+
+    _activations = ("activation", "recurrent_activation")
+
+    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+                 bias_initializer="zeros", kernel_regularizer=None, recurrent_regularizer=None,
+                 bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                 recurrent_constraint=None, bias_constraint=None, dropout=0.0,
+                 recurrent_dropout=0.0, seed=None, return_sequences=False, return_state=False,
+                 go_backwards=False, stateful=False, unroll=False, reset_after=True,
+                 use_cudnn="auto", **kwargs):  # fmt: skip
+        settings = dict(
+            activation=activation, recurrent_activation=recurrent_activation, use_bias=use_bias,
+            kernel_initializer=kernel_initializer, recurrent_initializer=recurrent_initializer,
+            bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
+            recurrent_regularizer=recurrent_regularizer, bias_regularizer=bias_regularizer,
+            kernel_constraint=kernel_constraint, recurrent_constraint=recurrent_constraint,
+            bias_constraint=bias_constraint,
+        )  # fmt: skip
+        super().__init__(
+            units, settings=settings, dropout=dropout, recurrent_dropout=recurrent_dropout,
+            seed=seed, return_sequences=return_sequences, return_state=return_state,
+            go_backwards=go_backwards, stateful=stateful, unroll=unroll,
+            activity_regularizer=activity_regularizer, **kwargs,
+        )  # fmt: skip
+        self.reset_after = reset_after
+        self.use_cudnn = use_cudnn
+
+    def _cell_config(self):
+        config = super()._cell_config()
+        config["reset_after"] = self.reset_after
+        return config
+
+
+def _copy(layer, name, **changes):
+    """A new layer with `layer`'s config, renamed (Keras's serialize + deserialize)."""
+    config = layer.get_config()
+    config.update(changes, name=name)
+    return type(layer).from_config(config)
+
+
+def _removeprefix(text, prefix):
+    return text[len(prefix):] if text.startswith(prefix) else text
+
+
+def _deserialize(value):
+    if isinstance(value, dict):
+        from . import deserialize
+
+        return deserialize(value)
+    return value
+
+
+class Bidirectional(Layer):
+    """Runs a recurrent layer forwards (a copy named "forward_<name>") and backwards (a copy
+    with `go_backwards` flipped, "backward_<name>", unless `backward_layer` is given) and
+    merges the two outputs by `merge_mode` ("concat", "sum", "mul" or "ave").
+
+    ```python
+    layers.Bidirectional(layers.LSTM(32, return_sequences=True))
+    ```
+    Equivalent to `keras.layers.Bidirectional`."""
+
+    _check_in_library = True
+
+    def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):
+        layer = _deserialize(layer)
+        backward_layer = _deserialize(backward_layer)
+        if not isinstance(layer, _RNN):
+            raise ValueError(
+                "Please initialize `Bidirectional` layer with a recurrent layer (SimpleRNN, "
+                f"LSTM, GRU). Received: {layer}"
+            )
+        if backward_layer is not None and not isinstance(backward_layer, _RNN):
+            raise ValueError(
+                f"`backward_layer` needs to be a recurrent layer. Received: {backward_layer}"
+            )
+        if merge_mode not in ("sum", "mul", "ave", "concat", None):
+            raise ValueError(
+                f"Invalid merge mode. Received: {merge_mode}. Merge mode should be one of "
+                '{"sum", "mul", "ave", "concat", None}'
+            )
+        if weights is not None:
+            raise NotImplementedError(
+                "plexus.layers.Bidirectional: `weights=` is not supported; call "
+                "`layer.set_weights(...)` once the model is built"
+            )
+        super().__init__(**kwargs)
+        self.forward_layer = _copy(
+            layer, f"forward_{_removeprefix(layer.name, 'forward_')}"
+        )
+        if backward_layer is None:
+            backward_layer = _copy(
+                layer, f"backward_{_removeprefix(layer.name, 'backward_')}", go_backwards=True
+            )
+        self.backward_layer = backward_layer
+        if self.forward_layer.go_backwards == self.backward_layer.go_backwards:
+            raise ValueError(
+                "Forward layer and backward layer should have different `go_backwards` value. "
+                f"Received: forward_layer.go_backwards {self.forward_layer.go_backwards}, "
+                f"backward_layer.go_backwards={self.backward_layer.go_backwards}"
+            )
+        for attribute in ("stateful", "return_sequences", "return_state"):
+            forward = getattr(self.forward_layer, attribute)
+            backward = getattr(self.backward_layer, attribute)
+            if forward != backward:
+                raise ValueError(
+                    "Forward layer and backward layer are expected to have the same value for "
+                    f'attribute "{attribute}", got "{forward}" for forward layer and '
+                    f'"{backward}" for backward layer'
+                )
+        for inner in (self.forward_layer, self.backward_layer):
+            inner.zero_output_for_mask = inner.return_sequences
+        self.merge_mode = merge_mode
+        self.return_sequences = layer.return_sequences
+        self.return_state = layer.return_state
+
+    def _inner_layers(self):
+        return [self.forward_layer, self.backward_layer]
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "merge_mode": self.merge_mode,
+                "layer": serialize_keras_object(self.forward_layer),
+                "backward_layer": serialize_keras_object(self.backward_layer),
+            }
+        )
+        return config
+
+    def compute_output_shape(self, input_shape):
+        forward = self.forward_layer.compute_output_shape(input_shape)
+        backward = self.backward_layer.compute_output_shape(input_shape)
+        if self.merge_mode == "concat":
+            last = None if None in (forward[-1], backward[-1]) else forward[-1] + backward[-1]
+            return (*forward[:-1], last)
+        return forward
+
+    def _call_symbolic(self, flat, is_list):
+        if self.return_state or self.merge_mode is None:
+            raise NotImplementedError(
+                "Bidirectional: return_state=True and merge_mode=None give several outputs, "
+                "which Plexus's Python graphs do not support yet"
+            )
+        return super()._call_symbolic(flat, is_list)
+
+
+class TimeDistributed(Layer):
+    """Applies `layer` to every time step of a `(batch, steps, ...)` input.
+
+    ```python
+    layers.TimeDistributed(layers.Dense(8))  # (batch, 10, 16) -> (batch, 10, 8)
+    ```
+    Equivalent to `keras.layers.TimeDistributed`."""
+
+    _check_in_library = True
+
+    def __init__(self, layer, **kwargs):
+        layer = _deserialize(layer)
+        if not isinstance(layer, Layer):
+            raise ValueError(
+                "Please initialize `TimeDistributed` layer with a `plexus.layers.Layer` "
+                f"instance. Received: {layer}"
+            )
+        super().__init__(**kwargs)
+        self.layer = layer
+
+    def _inner_layers(self):
+        return [self.layer]
+
+    def get_config(self):
+        config = super().get_config()
+        config["layer"] = serialize_keras_object(self.layer)
+        return config
+
+    def compute_output_shape(self, input_shape):
+        inner = self.layer.compute_output_shape((input_shape[0], *input_shape[2:]))
+        return (input_shape[0], input_shape[1], *inner[1:])
