@@ -32,4 +32,16 @@ import Testing
     #expect(reloaded.kerasWeightPaths == model.kerasWeightPaths)
     #expect(reloaded.serialized.value == model.serialized.value)
   }
+
+  /// A Plexus-built attention block, written for `scripts/keras-interop.sh` to open in Keras.
+  @Test func plexusAttentionBlockIsExported() throws {
+    let inputs = Input(shape: [6, 8], name: "tokens")
+    let attended = try MultiHeadAttention(2, keyDim: 4, name: "self_attention")(
+      query: inputs, value: inputs, useCausalMask: true)
+    let hidden = try LayerNormalization(name: "norm")(Add(name: "residual")([inputs, attended]))
+    let model = try Model(
+      inputs: inputs, outputs: Dense(3, name: "head")(hidden), name: "plexus_attention_block")
+    let x = try MultiHeadAttentionTests.random([3, 6, 8], seed: 4)
+    try KerasFileExportTests.record(model, inputs: [x], name: "plexus_attention_block")
+  }
 }
