@@ -15,6 +15,11 @@ extension Layer {
       let shapes = (self as? any MultiInputLayer)?.builtInputShapes ?? buildShape.map({ [$0] })
     else { return nil }
     let values = shapes.map { ConfigValue.shape($0.dims) }
+    if let signature = self as? any KerasCallSignature {
+      // Keras's build takes one argument per tensor: `shapes_dict` names each shape.
+      let names = type(of: signature).tensorArguments.map { $0 + "_shape" }
+      return ["shapes_dict": .object(Dictionary(uniqueKeysWithValues: zip(names, values)))]
+    }
     return ["input_shape": values.count == 1 ? values[0] : .array(values)]
   }
 
@@ -41,6 +46,16 @@ extension Layer {
     let layer = try registry.make(object)
     if !layer.built, let shapes = object.buildConfig?["input_shape"], !shapes.isNull {
       try layer.buildIfNeeded(try Self.buildShapes(from: shapes, layer: layer.identity))
+    } else if !layer.built, let named = object.buildConfig?["shapes_dict"]?.objectValue,
+      let signature = layer as? any KerasCallSignature
+    {
+      // The shapes of the tensor arguments in order, up to the first one not given.
+      var shapes: [Shape] = []
+      for name in type(of: signature).tensorArguments {
+        guard let value = named[name + "_shape"], !value.isNull else { break }
+        shapes += try Self.buildShapes(from: value, layer: layer.identity)
+      }
+      try layer.buildIfNeeded(shapes)
     }
     return layer
   }

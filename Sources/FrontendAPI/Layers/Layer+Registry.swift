@@ -101,6 +101,7 @@ extension Layer {
       "SpatialDropout2D": SpatialDropout2D.make,
       "Rescaling": Rescaling.make,
       "Normalization": Normalization.make,
+      "MultiHeadAttention": MultiHeadAttention.make,
       "Sequential": { config in try Sequential.fromConfig(config) },
       "Functional": { config in try Model.functional(from: config) },
     ])

@@ -42,8 +42,7 @@ struct FunctionalBuilder {
         {
           let layer = pending[index].layer
           tensors[Self.key(layer.name, pending[index].next)] =
-            inputs.values.count == 1 && !inputs.isList
-            ? try layer(inputs.values[0]) : try layer(inputs.values)
+            try layer.symbolicCall(inputs.values, options: inputs.options)
           pending[index].next += 1
           progress = true
         }
@@ -63,8 +62,11 @@ struct FunctionalBuilder {
 
   /// The tensors a node reads, or nil while one of them is not made yet.
   private func resolve(_ node: ConfigValue, _ layer: Layer) throws -> (
-    values: [SymbolicTensor], isList: Bool
+    values: [SymbolicTensor], options: [String: ConfigValue]
   )? {
+    if let signature = layer as? any KerasCallSignature {
+      return try resolveSignature(node, signature)
+    }
     guard let args = node["args"]?.arrayValue, args.count == 1 else {
       throw PlexusError.invalidArgument(
         context: "Functional config, layer '\(layer.name)'",
@@ -81,20 +83,56 @@ struct FunctionalBuilder {
         message: "call arguments \(unsupported.keys.sorted()) are not supported; Plexus layers "
           + "take their inputs, and `training` at run time")
     }
-    let isList = args[0].arrayValue != nil
     var values: [SymbolicTensor] = []
     for tensor in args[0].arrayValue ?? [args[0]] {
-      guard let history = tensor["config"]?["keras_history"]?.arrayValue, history.count == 3,
-        let name = history[0].stringValue, let node = history[1].intValue
-      else {
-        throw PlexusError.invalidArgument(
-          context: "Functional config, layer '\(layer.name)'",
-          message: "expected a __keras_tensor__ with a keras_history, received \(tensor)")
-      }
-      guard let value = tensors[Self.key(name, node)] else { return nil }
+      guard let value = try symbol(tensor, layer) else { return nil }
       values.append(value)
     }
-    return (values, isList)
+    return (values, [:])
+  }
+
+  /// The tensor a `__keras_tensor__` entry names, or nil while it is not made yet.
+  private func symbol(_ tensor: ConfigValue, _ layer: Layer) throws -> SymbolicTensor? {
+    guard let history = tensor["config"]?["keras_history"]?.arrayValue, history.count == 3,
+      let name = history[0].stringValue, let node = history[1].intValue
+    else {
+      throw PlexusError.invalidArgument(
+        context: "Functional config, layer '\(layer.name)'",
+        message: "expected a __keras_tensor__ with a keras_history, received \(tensor)")
+    }
+    return tensors[Self.key(name, node)]
+  }
+
+  /// A node of a layer that takes its tensors as separate arguments (`mha(query, value,
+  /// use_causal_mask=True)`): positional tensors, then those passed by name, in the order of
+  /// the layer's tensor arguments; the other keywords are the call's options.
+  private func resolveSignature(_ node: ConfigValue, _ layer: any KerasCallSignature) throws
+    -> (values: [SymbolicTensor], options: [String: ConfigValue])?
+  {
+    let names = type(of: layer).tensorArguments
+    var arguments = node["args"]?.arrayValue ?? []
+    var options = node["kwargs"]?.objectValue ?? [:]
+    for name in names.dropFirst(arguments.count) {
+      guard let tensor = options.removeValue(forKey: name) else { break }
+      if !tensor.isNull { arguments.append(tensor) }
+    }
+    options = options.filter { key, value in
+      !(key == "training" && (value.boolValue != nil || value.isNull))
+        && !(key == "mask" && value.isNull)
+    }
+    guard (1...names.count).contains(arguments.count) else {
+      throw PlexusError.invalidArgument(
+        context: "Functional config, layer '\(layer.name)'",
+        message: "a node passes \(names.joined(separator: ", ")) (at most \(names.count) "
+          + "tensors), received \(arguments.count)")
+    }
+    try layer.checkCallOptions(options)
+    var values: [SymbolicTensor] = []
+    for tensor in arguments {
+      guard let value = try symbol(tensor, layer) else { return nil }
+      values.append(value)
+    }
+    return (values, options)
   }
 
   /// `input_layers` or `output_layers`: one `[name, node, index]` or a list of them.

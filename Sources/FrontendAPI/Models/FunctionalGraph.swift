@@ -113,7 +113,8 @@ struct FunctionalGraph {
         computed[id] = pooled
         continue
       }
-      computed[id] = try producer.layer.apply(producer.inputs.map(value), training: training)
+      computed[id] = try producer.layer.apply(
+        producer.inputs.map(value), options: producer.options, training: training)
     }
     return try outputs.map { output in
       guard let value = computed[ObjectIdentifier(output)] else {

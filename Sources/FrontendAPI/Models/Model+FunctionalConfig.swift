@@ -40,6 +40,13 @@ extension Model {
         entry["name"] = .string(layer.name)
         let nodes = (calls[ObjectIdentifier(layer)] ?? []).map { symbol -> ConfigValue in
           let inputs = symbol.producer?.inputs ?? []
+          if layer is any KerasCallSignature {
+            // Each tensor is a positional argument of its own, the options keyword ones.
+            return [
+              "args": .array(inputs.map(tensor)),
+              "kwargs": .object(symbol.producer?.options ?? [:]),
+            ]
+          }
           let argument = inputs.count == 1 ? tensor(inputs[0]) : .array(inputs.map(tensor))
           return ["args": [argument], "kwargs": Self.recordedKeywords[layer.className] ?? [:]]
         }

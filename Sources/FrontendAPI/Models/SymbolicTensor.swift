@@ -37,6 +37,8 @@ public class SymbolicTensor: CustomStringConvertible {
 struct LayerCall {
   let layer: Layer
   let inputs: [SymbolicTensor]
+  /// Keyword options of the call (``KerasCallSignature``), replayed on every run.
+  var options: [String: ConfigValue] = [:]
 }
 
 extension Layer {
@@ -47,6 +49,22 @@ extension Layer {
 
   /// Applies a merging layer symbolically to several inputs.
   public func callAsFunction(_ inputs: [SymbolicTensor]) throws -> SymbolicTensor {
+    try symbolicCall(inputs, options: [:])
+  }
+
+  /// Applies the layer symbolically with keyword options (checked by a
+  /// ``KerasCallSignature`` layer; any other layer takes none).
+  func symbolicCall(_ inputs: [SymbolicTensor], options: [String: ConfigValue]) throws
+    -> SymbolicTensor
+  {
+    if !options.isEmpty {
+      guard let layer = self as? any KerasCallSignature else {
+        throw PlexusError.invalidArgument(
+          context: "Layer \(identity)",
+          message: "takes no call options; received \(options.keys.sorted())")
+      }
+      try layer.checkCallOptions(options)
+    }
     let shapes = inputs.map(\.shape)
     try buildIfNeeded(shapes)
     if let spec = inputSpec {
@@ -57,6 +75,6 @@ extension Layer {
     let shape = try computeOutputShape(shapes)
     return SymbolicTensor(
       shape: shape, dtype: inputs.first?.dtype ?? .float32,
-      producer: LayerCall(layer: self, inputs: inputs))
+      producer: LayerCall(layer: self, inputs: inputs, options: options))
   }
 }

@@ -1,0 +1,63 @@
+extension MultiHeadAttention {
+  static func make(_ config: ConfigReader) throws -> Layer {
+    let settings = try LayerSettings(config)
+    try config.requireDefault(
+      "use_gate", false, reason: "Plexus's MultiHeadAttention has no gated output")
+    try config.requireDefault(
+      "sliding_window", .null, reason: "Plexus's MultiHeadAttention has no sliding-window mask")
+    try config.requireDefault(
+      "seed", .null, reason: "Plexus's attention dropout draws from the global seeded stream")
+    func sizes(_ key: String) throws -> [Int]? {
+      guard let raw = config.value(key), !raw.isNull else { return nil }
+      let entries = raw.arrayValue ?? [raw]
+      let values = entries.compactMap(\.intValue)
+      guard values.count == entries.count else {
+        throw config.mismatch(key, "null, an integer or a list of integers")
+      }
+      return values
+    }
+    let layer = try MultiHeadAttention(
+      try config.int("num_heads"), keyDim: try config.int("key_dim"),
+      valueDim: try config.optionalInt("value_dim"),
+      dropout: try config.double("dropout", default: 0),
+      useBias: try config.bool("use_bias", default: true), outputShape: try sizes("output_shape"),
+      attentionAxes: try sizes("attention_axes"),
+      kernelInitializer: try config.initializer("kernel_initializer", default: .glorotUniform),
+      biasInitializer: try config.initializer("bias_initializer", default: .zeros),
+      kernelRegularizer: try config.regularizer("kernel_regularizer"),
+      biasRegularizer: try config.regularizer("bias_regularizer"),
+      activityRegularizer: try config.regularizer("activity_regularizer"),
+      kernelConstraint: try config.constraint("kernel_constraint"),
+      biasConstraint: try config.constraint("bias_constraint"), name: settings.name)
+    return try settings.finish(config, layer)
+  }
+}
+
+extension MultiHeadAttention: KerasCallSignature {
+  static let tensorArguments = ["query", "value", "key"]
+
+  /// `use_causal_mask` (a boolean) and `return_attention_scores` (false only: a Functional
+  /// node has one output here).
+  func checkCallOptions(_ options: [String: ConfigValue]) throws {
+    for (key, value) in options {
+      switch key {
+      case "use_causal_mask" where value.boolValue != nil: continue
+      case "return_attention_scores" where value.boolValue == false: continue
+      default:
+        throw PlexusError.invalidArgument(
+          context: "Layer \(identity)",
+          message: "call option \(key)=\(value) is not supported in a Functional model; "
+            + "supported: use_causal_mask (true or false), return_attention_scores false "
+            + "(call callWithScores for the scores; pass an attention mask eagerly)")
+      }
+    }
+  }
+
+  func call(_ inputs: [Tensor], options: [String: ConfigValue], training: Bool) throws -> Tensor {
+    try checkCallOptions(options)
+    return try attend(
+      inputs, attentionMask: nil,
+      useCausalMask: options["use_causal_mask"]?.boolValue ?? false, training: training
+    ).output
+  }
+}
