@@ -11,16 +11,17 @@
 ///     return ([x], [y], nil)
 ///   }
 /// }
-/// try model.fit(Shards(), epochs: 5, validationData: ArrayDataset(xVal, yVal))
+/// try model.fit(Shards(), epochs: 5, validationData: try ArrayDataset(xVal, yVal))
 /// ```
 ///
 /// `fit` asks for the batches of an epoch in order, `0..<count`, on a background thread while
 /// the current step runs (``prefetch`` batches ahead at most), and calls ``onEpochBegin()`` and
-/// ``onEpochEnd()`` on its own thread while no batch is being made. So `batch(at:)` must not
-/// touch state that those two change, and `onEpochEnd` is where a dataset reshuffles. Draw any
+/// ``onEpochEnd()`` on its own thread while no batch is being made, so `batch(at:)` may read
+/// what those two set without a lock; a dataset reshuffles in either of them. Draw any
 /// randomness (a shuffle, an augmentation's parameters) in `onEpochBegin` or `onEpochEnd`: a draw
 /// in `batch(at:)` runs on the producer thread, concurrently with the step's own draws (dropout),
-/// so it would make the run irreproducible.
+/// so it would make the run irreproducible. One dataset serves one `fit`, `evaluate` or
+/// `predict` at a time: two running at once on different threads would call it concurrently.
 ///
 /// Equivalent to Keras's `keras.utils.PyDataset`.
 public protocol Dataset: AnyObject {
