@@ -60,7 +60,7 @@ struct TrainCommand: ParsableCommand {
 
     let epochs = self.epochs ?? [.mlp: 10, .cnn: 3, .embed: 5][self.model, default: 1]
     let batchSize = self.batchSize ?? (self.model == .mlp ? 32 : 128)
-    let model = Self.build(self.model, hidden: hidden)
+    let model = Self.build(self.model, hidden: hidden, pixels: .uint8)
     if verbose != 0 { model.summary() }
     let xTrain: Tensor
     let yTrain: Tensor
@@ -75,7 +75,9 @@ struct TrainCommand: ParsableCommand {
         optimizer: Adam(learningRate: learningRate), loss: BinaryCrossentropy(),
         metrics: ["accuracy"])
     } else {
-      ((xTrain, yTrain), (xTest, yTest)) = try FashionMNIST.loadNormalized(directory: data)
+      // The images stay uint8 (47 MB, not 188 MB of floats); the model's Rescaling layer
+      // scales each batch.
+      ((xTrain, yTrain), (xTest, yTest)) = try FashionMNIST.load(directory: data)
       try model.compile(
         optimizer: Adam(learningRate: learningRate),
         loss: SparseCategoricalCrossentropy(fromLogits: true), metrics: ["accuracy"])
@@ -111,19 +113,26 @@ struct TrainCommand: ParsableCommand {
     }
   }
 
-  /// The anchors' MLP or CNN (on 28×28 images; the CNN adds the channel axis itself).
-  static func build(_ architecture: Architecture, hidden: Int = 128) -> Sequential {
+  /// The anchors' MLP or CNN (on 28×28 images; the CNN adds the channel axis itself). With
+  /// `pixels: .uint8` the model takes the images as stored and scales them by 1/255 in a
+  /// `Rescaling` layer first (a preprocessing step without weights); with `.float32` it takes
+  /// images already scaled to [0, 1].
+  static func build(
+    _ architecture: Architecture, hidden: Int = 128, pixels: DType = .float32
+  ) -> Sequential {
     switch architecture {
     case .mlp:
       Sequential(name: "fashion_mlp") {
-        Input(shape: [28, 28])
+        Input(shape: [28, 28], dtype: pixels)
+        if pixels == .uint8 { Rescaling(1.0 / 255) }
         Flatten()
         Dense(hidden, activation: .relu)
         Dense(10)
       }
     case .cnn:
       Sequential(name: "fashion_cnn") {
-        Input(shape: [28, 28])
+        Input(shape: [28, 28], dtype: pixels)
+        if pixels == .uint8 { Rescaling(1.0 / 255) }
         Reshape([28, 28, 1])
         Conv2D(32, kernelSize: 3, activation: .relu)
         MaxPooling2D(poolSize: 2)

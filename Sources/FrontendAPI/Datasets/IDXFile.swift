@@ -36,6 +36,56 @@ struct IDXFile {
   /// Reads the file at `path`, which must hold unsigned bytes in `rank` dimensions and declare
   /// at most `maximumBytes` of data.
   init(contentsOf path: String, rank: Int, maximumBytes: Int = IDXFile.maximumDataBytes) throws {
+    var bytes: [UInt8] = []
+    dimensions = try Self.read(path, rank: rank, maximumBytes: maximumBytes) { reader, total, _ in
+      bytes.reserveCapacity(min(total, 64 << 20))
+      var chunk = [UInt8](repeating: 0, count: Self.chunkSize)
+      while bytes.count < total {
+        let got = try reader.read(into: &chunk, count: min(chunk.count, total - bytes.count))
+        if got == 0 { break }
+        bytes.append(contentsOf: chunk[0..<got])
+      }
+      return bytes.count
+    }
+    self.bytes = bytes
+  }
+
+  /// Reads the file at `path` (as `init(contentsOf:rank:maximumBytes:)` does) straight into a
+  /// `uint8` tensor of its dimensions, with no intermediate array: the file's data is held once.
+  /// The tensor is allocated at the size the header declares (at most `maximumBytes`); pages
+  /// the file does not fill are never touched, so a truncated file costs little memory.
+  static func tensor(
+    contentsOf path: String, rank: Int, maximumBytes: Int = IDXFile.maximumDataBytes
+  ) throws -> Tensor {
+    var buffer: TensorBuffer?
+    _ = try read(path, rank: rank, maximumBytes: maximumBytes) { reader, _, dimensions in
+      let target = try TensorBuffer.allocate(.uint8, Shape(dimensions))
+      buffer = target
+      let bytes = UnsafeMutableRawBufferPointer(
+        start: target.pointer(UInt8.self), count: target.count)
+      var done = 0
+      while done < bytes.count {
+        let got = try reader.read(
+          into: UnsafeMutableRawBufferPointer(
+            rebasing: bytes[done..<min(bytes.count, done + Self.chunkSize)]))
+        if got == 0 { break }
+        done += got
+      }
+      return done
+    }
+    guard let buffer else {
+      throw PlexusError.invalidState(context: "IDXFile.tensor", message: "no data was read")
+    }
+    return Tensor(buffer)
+  }
+
+  /// Checks the magic number and reads the header of the IDX file at `path`, lets `readData`
+  /// read the data (it returns how many bytes it read, at most the `total` it is given), then
+  /// checks that the file held exactly that much. Returns the dimensions.
+  private static func read(
+    _ path: String, rank: Int, maximumBytes: Int,
+    readData: (GzipReader, _ total: Int, _ dimensions: [Int]) throws -> Int
+  ) throws -> [Int] {
     guard (1...255).contains(rank) else {
       throw PlexusError.invalidArgument(
         context: "IDXFile", message: "rank must be 1 to 255, received \(rank)")
@@ -77,26 +127,19 @@ struct IDXFile {
           + "\(maximumBytes) this loader reads (the file may be corrupt)")
     }
 
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(min(total, 64 << 20))
-    var chunk = [UInt8](repeating: 0, count: Self.chunkSize)
-    while bytes.count < total {
-      let got = try reader.read(into: &chunk, count: min(chunk.count, total - bytes.count))
-      if got == 0 { break }
-      bytes.append(contentsOf: chunk[0..<got])
-    }
-    guard bytes.count == total else {
+    let got = try readData(reader, total, dimensions)
+    guard got == total else {
       throw PlexusError.resourceUnavailable(
         "\(path) is truncated: its header promises \(total) bytes of data "
-          + "(dimensions \(dimensions)), the file holds \(bytes.count)")
+          + "(dimensions \(dimensions)), the file holds \(got)")
     }
-    guard try reader.read(into: &chunk, count: 1) == 0 else {
+    var extra = [UInt8](repeating: 0, count: 1)
+    guard try reader.read(into: &extra, count: 1) == 0 else {
       throw PlexusError.resourceUnavailable(
         "\(path) holds more data than the \(total) bytes its header promises (dimensions "
           + "\(dimensions)); the file may be corrupt")
     }
-    self.dimensions = dimensions
-    self.bytes = bytes
+    return dimensions
   }
 }
 
@@ -142,11 +185,17 @@ private struct GzipReader {
   /// Reads up to `count` bytes into the start of `buffer`; fewer only at the end of the file.
   func read(into buffer: inout [UInt8], count: Int) throws -> Int {
     let count = min(count, buffer.count)
+    return try buffer.withUnsafeMutableBytes { raw in
+      try read(into: UnsafeMutableRawBufferPointer(rebasing: raw[0..<count]))
+    }
+  }
+
+  /// Fills `buffer` from the file; returns the bytes read, fewer only at the end of the file.
+  func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
     var total = 0
-    while total < count {
-      let got = buffer.withUnsafeMutableBytes { raw in
-        gzread(file, raw.baseAddress.map { $0 + total }, UInt32(count - total))
-      }
+    while total < buffer.count {
+      let got = gzread(
+        file, buffer.baseAddress.map { $0 + total }, UInt32(clamping: buffer.count - total))
       if got < 0 {
         var code: Int32 = 0
         let message = gzerror(file, &code).map { String(cString: $0) } ?? "unknown zlib error"

@@ -68,14 +68,35 @@ extension Model {
     if let validationData {
       try validateTargets(validationData.1, inputs: validationData.0, losses: compiled.losses)
     }
+    return try train(
+      epochs: epochs, initialEpoch: initialEpoch, steps: training.steps, verbose: verbose,
+      callbacks: callbacks,
+      feed: { _ in
+        let order =
+          shuffle ? try RandomGenerator.permutation(training.count).map { Int32($0) } : nil
+        return .slices(of: training, order: order)
+      },
+      validation: validation.map { validation in
+        (validation.steps, { _ in .slices(of: validation, order: nil) })
+      })
+  }
+
+  /// The epoch loop of every `fit`: each epoch asks `feed(epoch)` for its batches (after the
+  /// callbacks' `onEpochBegin` and the metrics' reset, where `fit(x, y)` draws its shuffle),
+  /// runs `steps` training steps, then evaluates on `validation`'s batches when given.
+  func train(
+    epochs: Int, initialEpoch: Int, steps: Int, verbose: Int?, callbacks: [any Callback],
+    feed: (_ epoch: Int) throws -> BatchFeed,
+    validation: (steps: Int, feed: (_ epoch: Int) throws -> BatchFeed)?
+  ) throws -> History {
+    let compiled = try requireCompiled("fit")
     let verbosity = verbose ?? (isatty(1) != 0 ? 1 : 2)
     let history = History()
     var all: [any Callback] = callbacks + [history]
     if verbosity > 0 {
-      all.insert(ProgbarLogger(epochs: epochs, steps: training.steps, verbose: verbosity), at: 0)
+      all.insert(ProgbarLogger(epochs: epochs, steps: steps, verbose: verbosity), at: 0)
     }
-    let list = CallbackList(
-      all, model: self, epochs: epochs, steps: training.steps, verbose: verbosity)
+    let list = CallbackList(all, model: self, epochs: epochs, steps: steps, verbose: verbosity)
     stopTraining = false
     try withModelBackend {
       // With `useEMA` the model ends with the moving averages of its weights; Keras does this
@@ -95,20 +116,24 @@ extension Model {
       for epoch in firstEpoch..<epochs {
         try list.each { try $0.onEpochBegin(epoch, logs: [:]) }
         compiled.resetMetrics()
-        let order =
-          shuffle ? try RandomGenerator.permutation(training.count).map { Int32($0) } : nil
+        let batches = try feed(epoch)
         var logs: [String: Double] = [:]
-        for step in 0..<training.steps {
-          try list.each { try $0.onTrainBatchBegin(step, logs: logs) }
-          let (inputs, targets) = try training.batch(step, order: order)
-          compiled.batchSampleWeight = try training.weights(step, order: order)
-          defer { compiled.batchSampleWeight = nil }
-          logs = try trainStep(inputs, targets)
-          try list.each { try $0.onTrainBatchEnd(step, logs: logs) }
-          if stopTraining { break }
+        do {
+          defer { batches.close() }
+          for step in 0..<steps {
+            try list.each { try $0.onTrainBatchBegin(step, logs: logs) }
+            let (inputs, targets, weights) = try batches.next(step)
+            compiled.batchSampleWeight = weights
+            defer { compiled.batchSampleWeight = nil }
+            logs = try trainStep(inputs, targets)
+            try list.each { try $0.onTrainBatchEnd(step, logs: logs) }
+            if stopTraining { break }
+          }
         }
+        try batches.end()
         if let validation {
-          let results = try runEvaluation(validation, callbacks: list)
+          let results = try runEvaluation(
+            steps: validation.steps, feed: try validation.feed(epoch), callbacks: list)
           for (key, value) in results { logs["val_" + key] = value }
         }
         try list.each { try $0.onEpochEnd(epoch, logs: &logs) }
@@ -121,20 +146,32 @@ extension Model {
     return history
   }
 
-  /// Runs `testStep` over every batch and returns the final metric values.
+  /// Runs `testStep` over every batch of `source` and returns the final metric values.
   func runEvaluation(_ source: BatchSource, callbacks: CallbackList?) throws -> [String: Double] {
+    try runEvaluation(
+      steps: source.steps, feed: .slices(of: source, order: nil), callbacks: callbacks)
+  }
+
+  /// Runs `testStep` over `steps` batches of `feed` and returns the final metric values.
+  func runEvaluation(
+    steps: Int, feed: BatchFeed, callbacks: CallbackList?
+  ) throws -> [String: Double] {
     let compiled = try requireCompiled("evaluate")
     compiled.resetMetrics()
     try callbacks?.each { try $0.onTestBegin(logs: [:]) }
     var logs: [String: Double] = [:]
-    for step in 0..<source.steps {
-      try callbacks?.each { try $0.onTestBatchBegin(step, logs: logs) }
-      let (inputs, targets) = try source.batch(step, order: nil)
-      compiled.batchSampleWeight = try source.weights(step, order: nil)
-      defer { compiled.batchSampleWeight = nil }
-      logs = try testStep(inputs, targets)
-      try callbacks?.each { try $0.onTestBatchEnd(step, logs: logs) }
+    do {
+      defer { feed.close() }
+      for step in 0..<steps {
+        try callbacks?.each { try $0.onTestBatchBegin(step, logs: logs) }
+        let (inputs, targets, weights) = try feed.next(step)
+        compiled.batchSampleWeight = weights
+        defer { compiled.batchSampleWeight = nil }
+        logs = try testStep(inputs, targets)
+        try callbacks?.each { try $0.onTestBatchEnd(step, logs: logs) }
+      }
     }
+    try feed.end()
     try callbacks?.each { try $0.onTestEnd(logs: logs) }
     return logs
   }
