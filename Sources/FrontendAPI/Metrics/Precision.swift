@@ -14,45 +14,36 @@
 /// Equivalent to `keras.metrics.Precision`.
 public final class Precision: Metric {
   /// The thresholds as given (nil: 0.5, or every top-k prediction with `topK`).
-  public let thresholds: [Double]?
+  public var thresholds: [Double]? { confusion.thresholds }
   /// How many of each row's highest predictions may count as positive, or nil for all.
-  public let topK: Int?
+  public var topK: Int? { confusion.topK }
   /// The one class (index on the last axis) counted, or nil for every element.
-  public let classId: Int?
-  private var counts: ConfusionCounts
+  public var classId: Int? { confusion.classId }
+  private var confusion: ConfusionAtThresholds
 
   /// Creates the metric. Thresholds lie in `[0, 1]`; a bad setting throws at the first
   /// update (and from a config, at once).
   public init(
     thresholds: [Double]? = nil, topK: Int? = nil, classId: Int? = nil, name: String = "precision"
   ) {
-    self.thresholds = thresholds
-    self.topK = topK
-    self.classId = classId
-    let used = thresholds ?? [topK == nil ? 0.5 : -1e10]
-    counts = ConfusionCounts(
-      thresholds: used, evenlySpaced: ConfusionCounts.isEvenlySpaced(used))
+    confusion = ConfusionAtThresholds(thresholds: thresholds, topK: topK, classId: classId)
     super.init(name: name)
   }
 
   /// The weighted true positives at each threshold.
-  public var truePositives: [Double] { counts.truePositives }
+  public var truePositives: [Double] { confusion.counts.truePositives }
   /// The weighted false positives at each threshold.
-  public var falsePositives: [Double] { counts.falsePositives }
+  public var falsePositives: [Double] { confusion.counts.falsePositives }
 
   /// Adds one batch.
   public override func update(_ yTrue: Tensor, _ yPred: Tensor, sampleWeight: Tensor? = nil)
     throws
   {
-    _ = try confusionThresholds(thresholds, topK: topK)
-    try addConfusion(
-      yTrue, yPred, sampleWeight: sampleWeight, topK: topK, classId: classId, to: &counts)
+    try confusion.add(yTrue, yPred, sampleWeight: sampleWeight, for: self)
   }
 
   /// The precision at each threshold (0 where nothing was counted).
-  public func results() -> [Double] {
-    zip(counts.truePositives, counts.falsePositives).map { Self.divideNoNaN($0, $0 + $1) }
-  }
+  public func results() -> [Double] { confusion.ratios(over: confusion.counts.falsePositives) }
 
   /// The precision at the (first) threshold.
   public override func result() -> Double { results().first ?? 0 }
@@ -60,21 +51,12 @@ public final class Precision: Metric {
   /// Forgets every update.
   public override func reset() {
     super.reset()
-    counts.reset()
+    confusion.reset()
   }
 
   /// `name`, `dtype`, `thresholds` (a number for one threshold, a list for several, or
   /// null), `top_k` and `class_id`.
   public override var config: [String: ConfigValue] {
-    let written: ConfigValue =
-      switch thresholds {
-      case nil: .null
-      case let values? where values.count == 1: .double(values[0])
-      case let values?: .array(values.map(ConfigValue.double))
-      }
-    return super.config.merging([
-      "thresholds": written, "top_k": topK.map(ConfigValue.int) ?? .null,
-      "class_id": classId.map(ConfigValue.int) ?? .null,
-    ]) { $1 }
+    super.config.merging(confusion.config) { $1 }
   }
 }

@@ -36,22 +36,14 @@ public final class LSTMCell: Layer, RecurrentCell {
     biasConstraint: (any Constraint)? = nil, dropout: Double = 0, recurrentDropout: Double = 0,
     seed: Int? = nil, name: String? = nil
   ) {
-    var options = RecurrentCellOptions()
-    options.activation = activation
-    options.recurrentActivation = recurrentActivation
-    options.useBias = useBias
-    options.kernelInitializer = kernelInitializer
-    options.recurrentInitializer = recurrentInitializer
-    options.biasInitializer = biasInitializer
-    options.kernelRegularizer = kernelRegularizer
-    options.recurrentRegularizer = recurrentRegularizer
-    options.biasRegularizer = biasRegularizer
-    options.kernelConstraint = kernelConstraint
-    options.recurrentConstraint = recurrentConstraint
-    options.biasConstraint = biasConstraint
-    options.dropout = dropout
-    options.recurrentDropout = recurrentDropout
-    options.seed = seed
+    let options = RecurrentCellOptions(
+      activation: activation, recurrentActivation: recurrentActivation, useBias: useBias,
+      kernelInitializer: kernelInitializer, recurrentInitializer: recurrentInitializer,
+      biasInitializer: biasInitializer, kernelRegularizer: kernelRegularizer,
+      recurrentRegularizer: recurrentRegularizer, biasRegularizer: biasRegularizer,
+      kernelConstraint: kernelConstraint, recurrentConstraint: recurrentConstraint,
+      biasConstraint: biasConstraint, dropout: dropout, recurrentDropout: recurrentDropout,
+      seed: seed)
     self.init(units, unitForgetBias: unitForgetBias, options: options, name: name)
   }
 
@@ -78,35 +70,18 @@ public final class LSTMCell: Layer, RecurrentCell {
   }
 
   public override func build(inputShape: Shape) throws {
-    try options.validate(units: units, layer: identity)
-    guard inputShape.rank == 2, inputShape[1] > 0 else {
-      throw PlexusError.shapeMismatch(
-        context: "Layer \(identity)", expected: "rank 2, (batch, features)",
-        received: "\(inputShape)")
+    (kernel, recurrentKernel) = try options.addKernels(
+      to: self, inputShape: inputShape, units: units, gates: 4)
+    guard let bias = try options.addBias(to: self, shape: [4 * units]) else { return }
+    if unitForgetBias {
+      // Keras's initial bias: the initializer's values with the forget block set to one.
+      try bias.assign(
+        Ops.concatenate([
+          options.biasInitializer([units]), Tensor.ones([units]),
+          options.biasInitializer([2 * units]),
+        ]))
     }
-    let kernel = try addWeight(
-      name: "kernel", shape: [inputShape[1], 4 * units], initializer: options.kernelInitializer)
-    kernel.constraint = options.kernelConstraint
-    let recurrentKernel = try addWeight(
-      name: "recurrent_kernel", shape: [units, 4 * units],
-      initializer: options.recurrentInitializer)
-    recurrentKernel.constraint = options.recurrentConstraint
-    self.kernel = kernel
-    self.recurrentKernel = recurrentKernel
-    if options.useBias {
-      let bias = try addWeight(
-        name: "bias", shape: [4 * units], initializer: options.biasInitializer)
-      if unitForgetBias {
-        // Keras's initial bias: the initializer's values with the forget block set to one.
-        try bias.assign(
-          Ops.concatenate([
-            options.biasInitializer([units]), Tensor.ones([units]),
-            options.biasInitializer([2 * units]),
-          ]))
-      }
-      bias.constraint = options.biasConstraint
-      self.bias = bias
-    }
+    self.bias = bias
   }
 
   public func step(_ input: Tensor, states: [Tensor], training: Bool) throws

@@ -1,6 +1,7 @@
 /// The settings Keras's `SimpleRNNCell`, `LSTMCell` and `GRUCell` share — and so `SimpleRNN`,
 /// `LSTM` and `GRU`, which pass them on to their cell — with their config entries and the
-/// factory's reading of them, so that each is spelled once.
+/// factory's reading of them, so that each is spelled once. The memberwise initializer takes
+/// them in this order, each defaulting to Keras's value.
 struct RecurrentCellOptions {
   var activation: ActivationFunction = .tanh
   /// Unused by SimpleRNN's cell, which has no gates.
@@ -39,9 +40,9 @@ struct RecurrentCellOptions {
     if seeded { result["seed"] = .optional(seed) }
     return result
   }
+}
 
-  init() {}
-
+extension RecurrentCellOptions {
   /// Reads the entries ``config(gated:seeded:)`` writes.
   init(_ config: ConfigReader, gated: Bool, seeded: Bool) throws {
     activation = try config.activation()
@@ -86,6 +87,35 @@ struct RecurrentCellOptions {
             + "0 and put a Dropout layer before or after the recurrent layer instead")
       }
     }
+  }
+
+  /// Checks the settings and the `(batch, features)` input of `cell`, then adds its kernel
+  /// `(features, gates·units)` and recurrent kernel `(units, gates·units)` with their
+  /// constraints.
+  func addKernels(to cell: Layer, inputShape: Shape, units: Int, gates: Int) throws
+    -> (kernel: Variable, recurrentKernel: Variable)
+  {
+    try validate(units: units, layer: cell.identity)
+    guard inputShape.rank == 2, inputShape[1] > 0 else {
+      throw PlexusError.shapeMismatch(
+        context: "Layer \(cell.identity)", expected: "rank 2, (batch, features)",
+        received: "\(inputShape)")
+    }
+    let kernel = try cell.addWeight(
+      name: "kernel", shape: [inputShape[1], gates * units], initializer: kernelInitializer)
+    kernel.constraint = kernelConstraint
+    let recurrentKernel = try cell.addWeight(
+      name: "recurrent_kernel", shape: [units, gates * units], initializer: recurrentInitializer)
+    recurrentKernel.constraint = recurrentConstraint
+    return (kernel, recurrentKernel)
+  }
+
+  /// Adds the bias of `shape` to `cell` with its constraint, or nothing without `useBias`.
+  func addBias(to cell: Layer, shape: Shape) throws -> Variable? {
+    guard useBias else { return nil }
+    let bias = try cell.addWeight(name: "bias", shape: shape, initializer: biasInitializer)
+    bias.constraint = biasConstraint
+    return bias
   }
 
   /// The kernel penalties of a built cell.

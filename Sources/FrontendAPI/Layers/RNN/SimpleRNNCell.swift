@@ -28,21 +28,13 @@ public final class SimpleRNNCell: Layer, RecurrentCell {
     recurrentConstraint: (any Constraint)? = nil, biasConstraint: (any Constraint)? = nil,
     dropout: Double = 0, recurrentDropout: Double = 0, seed: Int? = nil, name: String? = nil
   ) {
-    var options = RecurrentCellOptions()
-    options.activation = activation
-    options.useBias = useBias
-    options.kernelInitializer = kernelInitializer
-    options.recurrentInitializer = recurrentInitializer
-    options.biasInitializer = biasInitializer
-    options.kernelRegularizer = kernelRegularizer
-    options.recurrentRegularizer = recurrentRegularizer
-    options.biasRegularizer = biasRegularizer
-    options.kernelConstraint = kernelConstraint
-    options.recurrentConstraint = recurrentConstraint
-    options.biasConstraint = biasConstraint
-    options.dropout = dropout
-    options.recurrentDropout = recurrentDropout
-    options.seed = seed
+    let options = RecurrentCellOptions(
+      activation: activation, useBias: useBias, kernelInitializer: kernelInitializer,
+      recurrentInitializer: recurrentInitializer, biasInitializer: biasInitializer,
+      kernelRegularizer: kernelRegularizer, recurrentRegularizer: recurrentRegularizer,
+      biasRegularizer: biasRegularizer, kernelConstraint: kernelConstraint,
+      recurrentConstraint: recurrentConstraint, biasConstraint: biasConstraint, dropout: dropout,
+      recurrentDropout: recurrentDropout, seed: seed)
     self.init(units, options: options, name: name)
   }
 
@@ -66,25 +58,9 @@ public final class SimpleRNNCell: Layer, RecurrentCell {
   }
 
   public override func build(inputShape: Shape) throws {
-    try options.validate(units: units, layer: identity)
-    guard inputShape.rank == 2, inputShape[1] > 0 else {
-      throw PlexusError.shapeMismatch(
-        context: "Layer \(identity)", expected: "rank 2, (batch, features)",
-        received: "\(inputShape)")
-    }
-    let kernel = try addWeight(
-      name: "kernel", shape: [inputShape[1], units], initializer: options.kernelInitializer)
-    kernel.constraint = options.kernelConstraint
-    let recurrentKernel = try addWeight(
-      name: "recurrent_kernel", shape: [units, units], initializer: options.recurrentInitializer)
-    recurrentKernel.constraint = options.recurrentConstraint
-    self.kernel = kernel
-    self.recurrentKernel = recurrentKernel
-    if options.useBias {
-      let bias = try addWeight(name: "bias", shape: [units], initializer: options.biasInitializer)
-      bias.constraint = options.biasConstraint
-      self.bias = bias
-    }
+    (kernel, recurrentKernel) = try options.addKernels(
+      to: self, inputShape: inputShape, units: units, gates: 1)
+    bias = try options.addBias(to: self, shape: [units])
   }
 
   public func step(_ input: Tensor, states: [Tensor], training: Bool) throws

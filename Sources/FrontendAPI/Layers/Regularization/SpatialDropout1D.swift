@@ -7,62 +7,15 @@
 /// ```
 /// Neighbouring steps are strongly correlated in such inputs, so dropping single values would
 /// regularize little. Equivalent to `keras.layers.SpatialDropout1D`.
-public final class SpatialDropout1D: Layer {
-  /// The fraction of channels dropped, in `[0, 1)`.
-  public let rate: Double
-  /// The seed of the layer's own stream, if any.
-  public var seed: Int? { stream.seed }
-  private let stream: SeedStream
-
+public final class SpatialDropout1D: BaseSpatialDropout {
   /// Creates the layer.
   public init(_ rate: Double, seed: Int? = nil, name: String? = nil) {
-    self.rate = rate
-    self.stream = SeedStream(seed)
-    super.init(name: name)
-  }
-
-  public override func build(inputShape: Shape) throws {
-    guard Dropout.validRates.contains(rate) else {
-      throw PlexusError.invalidArgument(
-        context: "Layer \(identity)", message: "rate must be in [0, 1), received \(rate)")
-    }
-    guard inputShape.rank == 3 else {
-      throw PlexusError.shapeMismatch(
-        context: "Layer \(identity)", expected: "rank 3, (batch, steps, channels)",
-        received: "\(inputShape)")
-    }
-  }
-
-  public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
-    guard training, rate > 0 else { return x }
-    guard x.rank == 3 else {
-      throw PlexusError.shapeMismatch(
-        context: "Layer \(identity)", expected: "rank 3, (batch, steps, channels)",
-        received: "\(x.shape)")
-    }
-    let noise = Shape([x.shape[0]] + [Int](repeating: 1, count: 1) + [x.shape[2]])
-    return try droppingSlices(x, rate: rate, noiseShape: noise, stream: stream)
-  }
-
-  public override func computeOutputShape(_ inputShapes: [Shape]) throws -> Shape {
-    inputShapes.first ?? []
-  }
-
-  /// Keras's config, which (unlike most layers') holds no `trainable` and the dtype as a name.
-  public override var config: [String: ConfigValue] {
-    [
-      "rate": .double(rate), "seed": .optional(seed.map(ConfigValue.int)), "name": .string(name),
-      "dtype": "float32",
-    ]
+    super.init(rate, seed: seed, spatialAxes: 1, layout: "(batch, steps, channels)", name: name)
   }
 
   static func make(_ config: ConfigReader) throws -> Layer {
-    let settings = try LayerSettings(config)
-    let rate = try config.double("rate")
-    guard Dropout.validRates.contains(rate) else {
-      throw config.mismatch("rate", "a number in [0, 1)")
+    try make(config) { rate, name in
+      SpatialDropout1D(rate, seed: try config.optionalInt("seed"), name: name)
     }
-    let layer = SpatialDropout1D(rate, seed: try config.optionalInt("seed"), name: settings.name)
-    return try settings.finish(config, layer)
   }
 }
