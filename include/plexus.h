@@ -25,12 +25,12 @@
  *   time, in some order (training and inference never interleave on one model). Calls on
  *   different models run in parallel. From inside a progress callback, the thread running the
  *   callback may read the model being trained (px_model_get_weight, px_model_summary ...), set
- *   its weights and its backend (as Keras's EarlyStopping restores weights) and stop it
- *   (px_model_stop_training). Calls that run it (fit, evaluate, predict, train_on_batch) or
- *   change its structure (compile, add, add_input, build) fail there with
- *   PX_STATUS_INVALID_STATE. A callback's call on another model that another thread is using
- *   fails with PX_STATUS_INVALID_STATE instead of waiting (the two threads could otherwise
- *   wait for each other forever).
+ *   its weights, its backend and its learning rate (as Keras's EarlyStopping restores weights
+ *   and ReduceLROnPlateau lowers the rate) and stop it (px_model_stop_training). Calls that
+ *   run it (fit, evaluate, predict, train_on_batch) or change its structure (compile, add,
+ *   add_input, build) fail there with PX_STATUS_INVALID_STATE. A callback's call on another
+ *   model that another thread is using fails with PX_STATUS_INVALID_STATE instead of waiting
+ *   (the two threads could otherwise wait for each other forever).
  * - Progress callbacks run on the thread that called px_model_fit / _evaluate / _predict.
  * - The last-error message is kept per thread.
  */
@@ -522,6 +522,23 @@ PX_API PX_NODISCARD px_status px_model_predict_on_batch(
 PX_API PX_NODISCARD px_status px_model_train_on_batch(
     px_model *model, const px_tensor *const *x, size_t x_count, const px_tensor *const *y,
     size_t y_count, px_logs **out_logs);
+
+/* Writes the compiled optimizer's learning rate for the next step (a schedule's value at the
+ * current step), Keras's `model.optimizer.learning_rate`. A model that is not compiled fails
+ * with PX_STATUS_INVALID_STATE. Allowed from inside the model's progress callback. */
+PX_API PX_NODISCARD px_status px_model_learning_rate(px_model *model, double *out_rate);
+
+/* Sets a fixed learning rate from the next optimizer step on, replacing a schedule the
+ * optimizer was compiled with (Keras's `model.optimizer.learning_rate = rate`; the config the
+ * model saves then holds the rate). `rate` must be finite and >= 0, else
+ * PX_STATUS_INVALID_ARGUMENT; a model that is not compiled fails with PX_STATUS_INVALID_STATE.
+ * Allowed from inside the model's progress callback, as Keras's ReduceLROnPlateau and
+ * LearningRateScheduler change the rate between epochs. */
+PX_API PX_NODISCARD px_status px_model_set_learning_rate(px_model *model, double rate);
+
+/* Writes the number of optimizer steps applied so far (Keras's `model.optimizer.iterations`).
+ * A model that is not compiled fails with PX_STATUS_INVALID_STATE. */
+PX_API PX_NODISCARD px_status px_model_iterations(px_model *model, int64_t *out_iterations);
 
 /* ---------------------------------------------------------------------------------------------
  * Logs: names with lists of values (one per epoch in a history, one in evaluation logs)

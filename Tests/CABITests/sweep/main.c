@@ -9,8 +9,8 @@
  * by name, a Sequential model layer by layer and from JSON, compile by name and by JSON config,
  * fit with a progress callback (Keras event order, cancel, stop_training, re-entry), history,
  * evaluate, predict, train_on_batch, weights, summary, JSON round trip, process settings, seed
- * reproducibility, several threads sharing one model, and what a progress callback may do to the
- * model it reports on.
+ * reproducibility, several threads sharing one model, what a progress callback may do to the
+ * model it reports on, and the compiled optimizer's learning rate and step count.
  *
  * Output is TAP-style: one "ok N - ..." / "not ok N - ..." line per check, "#" lines for details,
  * and "1..N" at the end. Exits non-zero when a check failed.
@@ -18,7 +18,7 @@
  * Usage: test_sweep [--list] [SECTION...]   (no section: all of them, in one process)
  *
  * The files: sweep.h (what they share), support.c (the checks and their report, the helpers, the
- * learnable problem), one file per section (basics.c ... threads.c, callbacks.c;
+ * learnable problem), one file per section (basics.c ... threads.c, callbacks.c, learning_rate.c;
  * training_events.c holds the training section's progress recorder) and this one, the table of
  * sections and main().
  */
@@ -36,6 +36,7 @@ static const section sections[] = {
     {"seed", section_seed},         {"threads", section_threads},
     {"callbacks", section_callbacks}, {"trainable", section_trainable},
     {"plugins", section_plugins},     {"files", section_files},
+    {"learning_rate", section_learning_rate},
 };
 
 int main(int argc, char **argv) {

@@ -117,6 +117,7 @@ void section_callbacks(void);
 void section_trainable(void);
 void section_plugins(void);
 void section_files(void);
+void section_learning_rate(void);
 /* `test_sweep --save-loop PATH SEED FD` (files.c): saves a model over PATH until killed. */
 int save_loop(const char *path, const char *seed, const char *fd);
 

@@ -318,6 +318,9 @@ SIGNATURES = {
         _status,
         [_handle, _handles, c_size_t, _handles, c_size_t, _out_handle],
     ),
+    "px_model_learning_rate": (_status, [_handle, POINTER(c_double)]),
+    "px_model_set_learning_rate": (_status, [_handle, c_double]),
+    "px_model_iterations": (_status, [_handle, POINTER(c_int64)]),
     # Logs
     "px_logs_count": (_status, [_handle, _out_size]),
     "px_logs_name": (_status, [_handle, c_size_t, *_string_out]),

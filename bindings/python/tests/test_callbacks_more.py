@@ -114,9 +114,3 @@ def test_lambda_callback_runs_the_functions_given():
     assert events == ["begin", ("epoch", 0, True), ("epoch", 1, True), "end"]
     with pytest.raises(TypeError, match="on_epoch_finish"):
         callbacks.LambdaCallback(on_epoch_finish=print)
-
-
-def test_learning_rate_callbacks_are_left_out():
-    # include/plexus.h has no call that reads or sets the learning rate of a compiled model.
-    assert not hasattr(callbacks, "ReduceLROnPlateau")
-    assert not hasattr(callbacks, "LearningRateScheduler")

@@ -11,11 +11,10 @@ from .csv_logger import CSVLogger
 from .early_stopping import EarlyStopping
 from .history import History, LambdaCallback
 from .model_checkpoint import ModelCheckpoint
+from .learning_rate_scheduler import LearningRateScheduler
 from .progbar_logger import ProgbarLogger
+from .reduce_lr_on_plateau import ReduceLROnPlateau
 from .terminate_on_nan import TerminateOnNaN
-
-# ReduceLROnPlateau and LearningRateScheduler are left out: include/plexus.h has no call that
-# reads or sets a compiled model's learning rate.
 
 __all__ = [
     "Callback",
@@ -24,7 +23,9 @@ __all__ = [
     "EarlyStopping",
     "History",
     "LambdaCallback",
+    "LearningRateScheduler",
     "ModelCheckpoint",
     "ProgbarLogger",
+    "ReduceLROnPlateau",
     "TerminateOnNaN",
 ]

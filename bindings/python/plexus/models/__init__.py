@@ -21,6 +21,20 @@ def _layer(entry):
     return deserialize_layer(entry)
 
 
+def _mark_compiled(model, compile_config):
+    """Marks a model the C library compiled from `compile_config` as compiled, with its
+    optimizer as a Python object bound to it (`model.optimizer.learning_rate` reads the C
+    model's rate), as Keras gives a loaded model its optimizer."""
+    from .. import optimizers
+
+    model.compiled = True
+    entry = compile_config.get("optimizer")
+    cls = optimizers._CLASSES.get(entry.get("class_name")) if isinstance(entry, dict) else None
+    if cls is not None:
+        model.optimizer = cls.from_config(dict(entry.get("config") or {}))
+        model.optimizer._bind(model)
+
+
 def from_config(config, class_name):
     """The Python model (layers, graph) a Keras model config describes; no C model yet."""
     if class_name == "Sequential":
@@ -86,7 +100,7 @@ def model_from_json(json_string, custom_objects=None):
     check(lib().px_model_from_json(json_string.encode("utf-8"), ctypes.byref(handle)))
     model._adopt(handle.value)
     if value.get("compile_config"):
-        model.compiled = True
+        _mark_compiled(model, value["compile_config"])
     return model
 
 
@@ -110,5 +124,5 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         raise
     model._adopt(handle.value)
     if compile and value.get("compile_config"):
-        model.compiled = True
+        _mark_compiled(model, value["compile_config"])
     return model

@@ -94,6 +94,8 @@ class Trainer:
             )
         )
         self.optimizer = optimizers_module.get(optimizer)
+        if isinstance(self.optimizer, optimizers_module.Optimizer):
+            self.optimizer._bind(self)  # its learning_rate is now the compiled model's
         self.loss = losses_module.get(loss) if loss is not None else None
         self.compiled_metrics = [metrics_module.get(m) for m in (metrics or [])]
         self.compiled = True
@@ -166,6 +168,13 @@ class Trainer:
         user_history = next(
             (c for c in (hooks.callbacks if hooks else []) if isinstance(c, History)), None
         )
+        # The C library's history has what it logged; a History last in the list (as Keras
+        # places its own) also sees what the callbacks add to the epoch logs ("learning_rate").
+        epoch_logs = None
+        if hooks is not None and user_history is None:
+            epoch_logs = History()
+            hooks.append(epoch_logs)
+            epoch_logs.set_model(self)
         self._stop_training = False
         history_handle = ctypes.c_void_p()
         handle = self._c
@@ -184,6 +193,8 @@ class Trainer:
         else:
             history = History()
             history.set_model(self)
+            for key, values in (epoch_logs.history if epoch_logs is not None else {}).items():
+                logs.setdefault(key, values)
             history.history = logs
             lengths = [len(values) for values in logs.values()]
             history.epoch = list(range(initial_epoch, initial_epoch + max(lengths, default=0)))

@@ -3,8 +3,12 @@ with Keras's arguments, and learning-rate schedules (`plexus.optimizers.schedule
 its Keras config, which `model.compile` hands to the C library.
 Equivalent to `keras.optimizers`."""
 
+import ctypes
+import math
 import struct
+import weakref
 
+from .._lib import check, lib
 from ..saving import to_snake_case
 from . import schedules
 
@@ -20,9 +24,12 @@ def _float32(value):
 
 
 class Optimizer:
-    """The settings every Keras optimizer has."""
+    """The settings every Keras optimizer has. Once `model.compile` has been given it, the
+    optimizer is bound to that model: `learning_rate` reads and sets the compiled model's
+    current rate, and `iterations` counts its steps."""
 
     _keras_module = "keras.optimizers"
+    _model_ref = None  # a weak reference to the model compiled with this optimizer
 
     def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None,
                  global_clipnorm=None, use_ema=False, ema_momentum=0.99,
@@ -43,7 +50,7 @@ class Optimizer:
             )
         if use_ema and not 0 <= ema_momentum <= 1:
             raise ValueError(f"`ema_momentum` must be in the range [0, 1]; received {ema_momentum}")
-        self.learning_rate = learning_rate
+        self._learning_rate = learning_rate
         self.weight_decay = weight_decay
         self.clipnorm = clipnorm
         self.clipvalue = clipvalue
@@ -54,8 +61,61 @@ class Optimizer:
         self.loss_scale_factor = loss_scale_factor
         self.gradient_accumulation_steps = gradient_accumulation_steps
 
+    def _bind(self, model):
+        """Binds the optimizer to `model`, which `model.compile` has just compiled with it."""
+        self._model_ref = weakref.ref(model)
+
+    def _compiled_model(self):
+        """The px_model handle of the model compiled with this optimizer, or None (not
+        compiled, the model gone, or compiled since with another optimizer)."""
+        model = self._model_ref() if self._model_ref is not None else None
+        if model is None or model.optimizer is not self or model._handle is None:
+            return None
+        return model._handle
+
+    @property
+    def learning_rate(self):
+        """The learning rate: after `model.compile`, the compiled model's rate for the next
+        step (a schedule's value at the current step); before, what the optimizer was made
+        with. Assigning a number sets a fixed rate (from a callback too), replacing a
+        schedule. Equivalent to `keras.optimizers.Optimizer.learning_rate`."""
+        handle = self._compiled_model()
+        if handle is None:
+            return self._learning_rate
+        rate = ctypes.c_double()
+        check(lib().px_model_learning_rate(handle, ctypes.byref(rate)))
+        return rate.value
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        handle = self._compiled_model()
+        if handle is None:
+            self._learning_rate = value
+            return
+        if isinstance(value, schedules.LearningRateSchedule):
+            raise NotImplementedError(
+                "plexus: a compiled optimizer's learning rate is set as a float; to train "
+                "with a schedule, compile the model with an optimizer made with it"
+            )
+        rate = float(value)
+        if not math.isfinite(rate) or rate < 0:
+            raise ValueError(f"`learning_rate` must be a finite number >= 0; received {value!r}")
+        check(lib().px_model_set_learning_rate(handle, rate))
+        self._learning_rate = rate  # what get_config reports, as Keras's does after a set
+
+    @property
+    def iterations(self):
+        """The number of optimizer steps applied so far (0 before `model.compile`).
+        Equivalent to `keras.optimizers.Optimizer.iterations`."""
+        handle = self._compiled_model()
+        if handle is None:
+            return 0
+        count = ctypes.c_int64()
+        check(lib().px_model_iterations(handle, ctypes.byref(count)))
+        return count.value
+
     def get_config(self):
-        learning_rate = self.learning_rate
+        learning_rate = self._learning_rate
         if hasattr(learning_rate, "get_config"):
             from ..saving import serialize_keras_object
 
@@ -81,7 +141,7 @@ class Optimizer:
         return cls(**config)
 
     def __repr__(self):
-        return f"<{type(self).__name__} learning_rate={self.learning_rate}>"
+        return f"<{type(self).__name__} learning_rate={self._learning_rate}>"
 
 
 class SGD(Optimizer):
