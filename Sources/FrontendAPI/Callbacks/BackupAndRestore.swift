@@ -62,6 +62,9 @@ public final class BackupAndRestore: Callback {
   public func onTrainBegin(logs: [String: Double]) throws {
     do {
       try restore()
+    } catch PlexusError.invalidState(let context, let message) {
+      // Not a file that cannot be read (an unbuilt model, say): no backup would help.
+      throw PlexusError.invalidState(context: context, message: message)
     } catch {
       // Keras falls back to the previous backup when the latest cannot be read.
       let manager = FileManager.default
@@ -113,7 +116,7 @@ public final class BackupAndRestore: Callback {
     let manager = FileManager.default
     if manager.fileExists(atPath: weightsPath) { try model.loadWeights(weightsPath) }
     guard manager.fileExists(atPath: metadataPath) else { return }
-    let data = try Data(contentsOf: URL(fileURLWithPath: metadataPath))
+    let data = Data(try AtomicFile.read(metadataPath, limit: 1 << 20, context: "BackupAndRestore"))
     let metadata: Metadata
     do {
       metadata = try JSONDecoder().decode(Metadata.self, from: data)
@@ -121,6 +124,11 @@ public final class BackupAndRestore: Callback {
       throw PlexusError.invalidArgument(
         context: "BackupAndRestore",
         message: "'\(metadataPath)' is not a backup's metadata: \(error)")
+    }
+    guard metadata.epoch >= 0 else {
+      throw PlexusError.invalidArgument(
+        context: "BackupAndRestore",
+        message: "'\(metadataPath)' says epoch \(metadata.epoch); a backup's epoch is ≥ 0")
     }
     model.resumeEpoch = metadata.epoch
     if let key = metadata.plexusRandomKey.flatMap(UInt64.init),

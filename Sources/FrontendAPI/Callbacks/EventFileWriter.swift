@@ -23,16 +23,19 @@ final class EventFileWriter {
       (min, max, count) = (low, high, Double(finite.count))
       sum = finite.reduce(0, +)
       sumSquares = finite.reduce(0) { $0 + $1 * $1 }
-      guard high > low else {
+      let width = (high - low) / Double(bucketCount)
+      // One bucket when the values are equal, or their spread underflows or overflows a Double.
+      guard high > low, width.isNormal, width.isFinite else {
         (limits, counts) = ([high], [Double(finite.count)])
         return
       }
-      let width = (high - low) / Double(bucketCount)
       limits = (1...bucketCount).map { low + width * Double($0) }
       limits[bucketCount - 1] = high
       counts = Array(repeating: 0, count: bucketCount)
       for value in finite {
-        let bucket = Swift.min(Int((value - low) / width), bucketCount - 1)
+        let position = ((value - low) / width).rounded(.down)
+        let bucket =
+          position.isFinite ? Int(Swift.max(0, Swift.min(position, Double(bucketCount - 1)))) : 0
         counts[bucket] += 1
       }
     }

@@ -90,9 +90,13 @@ enum PythonFormat {
       if align == nil { (fill, align) = ("0", "=") }
       characters.removeFirst()
     }
+    // Python refuses widths and precisions past its limits ("Too many decimal digits"); here
+    // anything past 1000 is refused before it can overflow or ask for a huge string.
+    let limit = 1000
     var width = 0
     while let digit = characters.first?.wholeNumberValue {
       width = width * 10 + digit
+      guard width <= limit else { throw error(template, "format width too large", context) }
       characters.removeFirst()
     }
     var precision: Int?
@@ -102,6 +106,7 @@ enum PythonFormat {
       var count = 0
       while let digit = characters.first?.wholeNumberValue {
         digits = digits * 10 + digit
+        guard digits <= limit else { throw error(template, "format precision too large", context) }
         count += 1
         characters.removeFirst()
       }

@@ -28,7 +28,6 @@ public final class TensorBoard: Callback {
   private var trainWriter: EventFileWriter?
   private var validationWriter: EventFileWriter?
   private var globalTrainBatch = 0
-  private var globalTestBatch = 0
   private var graphWritten = false
 
   /// Creates the callback with Keras's defaults; throws for a negative `histogramFreq` or an
@@ -98,7 +97,6 @@ public final class TensorBoard: Callback {
   }
 
   public func onTestBatchBegin(_ batch: Int, logs: [String: Double]) throws {
-    globalTestBatch += 1
   }
 
   public func onTestEnd(logs: [String: Double]) throws {

@@ -28,7 +28,7 @@ struct IDXFile {
   private static let unsignedByte: UInt8 = 0x08
   /// Read so much at a time: the data grows only as fast as the file really delivers it, so a
   /// corrupt header that promises terabytes fails as truncated instead of exhausting memory.
-  private static let chunkSize = 1 << 20
+  static let chunkSize = 1 << 20
   /// The most data bytes a file may declare: 2 GiB (Fashion-MNIST's largest file holds 47 MB),
   /// or a quarter of physical memory on a smaller machine.
   static let maximumDataBytes = min(2 << 30, Storage.maximumByteCount / 4)
@@ -50,39 +50,10 @@ struct IDXFile {
     self.bytes = bytes
   }
 
-  /// Reads the file at `path` (as `init(contentsOf:rank:maximumBytes:)` does) straight into a
-  /// `uint8` tensor of its dimensions, with no intermediate array: the file's data is held once.
-  /// The tensor is allocated at the size the header declares (at most `maximumBytes`); pages
-  /// the file does not fill are never touched, so a truncated file costs little memory.
-  static func tensor(
-    contentsOf path: String, rank: Int, maximumBytes: Int = IDXFile.maximumDataBytes
-  ) throws -> Tensor {
-    var buffer: TensorBuffer?
-    _ = try read(path, rank: rank, maximumBytes: maximumBytes) { reader, _, dimensions in
-      let target = try TensorBuffer.allocate(.uint8, Shape(dimensions))
-      buffer = target
-      let bytes = UnsafeMutableRawBufferPointer(
-        start: target.pointer(UInt8.self), count: target.count)
-      var done = 0
-      while done < bytes.count {
-        let got = try reader.read(
-          into: UnsafeMutableRawBufferPointer(
-            rebasing: bytes[done..<min(bytes.count, done + Self.chunkSize)]))
-        if got == 0 { break }
-        done += got
-      }
-      return done
-    }
-    guard let buffer else {
-      throw PlexusError.invalidState(context: "IDXFile.tensor", message: "no data was read")
-    }
-    return Tensor(buffer)
-  }
-
   /// Checks the magic number and reads the header of the IDX file at `path`, lets `readData`
   /// read the data (it returns how many bytes it read, at most the `total` it is given), then
   /// checks that the file held exactly that much. Returns the dimensions.
-  private static func read(
+  static func read(
     _ path: String, rank: Int, maximumBytes: Int,
     readData: (GzipReader, _ total: Int, _ dimensions: [Int]) throws -> Int
   ) throws -> [Int] {

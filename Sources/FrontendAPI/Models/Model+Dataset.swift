@@ -77,6 +77,8 @@ extension Model {
     let list = CallbackList(callbacks, model: self, steps: steps, verbose: 0)
     return try withModelBackend {
       let feed = try BatchFeed.batches(of: dataset, steps: steps, context: context, epoch: nil)
+      // The producer thread stops however this ends (close is idempotent).
+      defer { feed.close() }
       try list.each { try $0.onPredictBegin(logs: [:]) }
       var pieces: [[Tensor]] = []
       do {

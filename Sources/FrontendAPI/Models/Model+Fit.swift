@@ -73,7 +73,7 @@ extension Model {
       callbacks: callbacks,
       feed: { _ in
         let order =
-          shuffle ? try RandomGenerator.permutation(training.count).map { Int32($0) } : nil
+          shuffle ? try Self.shuffledOrder(training.count, context: context) : nil
         return .slices(of: training, order: order)
       },
       validation: validation.map { validation in
@@ -152,10 +152,23 @@ extension Model {
       steps: source.steps, feed: .slices(of: source, order: nil), callbacks: callbacks)
   }
 
+  /// A seeded random order of `count` samples, as the int32 indices batches are taken with.
+  static func shuffledOrder(_ count: Int, context: String) throws -> [Int32] {
+    guard count <= Int(Int32.max) else {
+      throw PlexusError.invalidArgument(
+        context: context,
+        message: "\(count) samples are more than a shuffle can index (2^31 - 1); pass shuffle: "
+          + "false, or feed a Dataset that shuffles its own batches")
+    }
+    return try RandomGenerator.permutation(count).map { Int32(truncatingIfNeeded: $0) }
+  }
+
   /// Runs `testStep` over `steps` batches of `feed` and returns the final metric values.
   func runEvaluation(
     steps: Int, feed: BatchFeed, callbacks: CallbackList?
   ) throws -> [String: Double] {
+    // First: a dataset's producer thread stops however this ends (close is idempotent).
+    defer { feed.close() }
     let compiled = try requireCompiled("evaluate")
     compiled.resetMetrics()
     try callbacks?.each { try $0.onTestBegin(logs: [:]) }
@@ -176,9 +189,10 @@ extension Model {
     return logs
   }
 
-  /// The weight of each sample's loss: `sampleWeight` (one per sample, finite), times the weight
-  /// of each sample's class from `classWeight` (one output only: its labels are class ids, or
-  /// one-hot rows whose largest entry is the class), as Keras combines them. Nil when neither.
+  /// The weight of each sample's loss: `sampleWeight` (one per sample, finite), or the weight of
+  /// each sample's class from `classWeight` (one output only: its labels are class ids, rounded
+  /// as Keras rounds them, or one-hot rows whose largest entry is the class). Keras refuses
+  /// both at once. Nil when neither.
   private func sampleWeights(
     _ sampleWeight: Tensor?, classWeight: [Int: Double]?, targets: [Tensor], samples: Int,
     context: String
@@ -198,6 +212,12 @@ extension Model {
       weights = values
     }
     if let classWeight {
+      // Keras refuses the two together (array_data_adapter.py).
+      guard sampleWeight == nil else {
+        throw PlexusError.invalidArgument(
+          context: "\(context) classWeight",
+          message: "cannot be given with sampleWeight; fold the class weights into sampleWeight")
+      }
       guard targets.count == 1, let labels = targets.first else {
         throw PlexusError.invalidArgument(
           context: "\(context) classWeight",
@@ -210,16 +230,31 @@ extension Model {
       }
       let values = try labels.floats()
       let columns = labels.rank >= 2 ? labels.shape.dims.dropFirst().reduce(1, *) : 1
+      guard labels.rank >= 1, labels.shape[0] == samples, values.count == samples * columns else {
+        throw PlexusError.shapeMismatch(
+          context: "\(context) classWeight labels",
+          expected: "\(samples) samples (first axis), as the inputs",
+          received: "\(labels.shape)")
+      }
       var perSample = [Float](repeating: 1, count: samples)
       for sample in 0..<samples {
         let row = values[(sample * columns)..<((sample + 1) * columns)]
-        let label =
-          columns == 1
-          ? Int(row.first ?? 0)
-          : row.indices.max { row[$0] < row[$1] }.map { $0 - sample * columns } ?? 0
+        let label: Int
+        if columns == 1 {
+          // Keras rounds labels to class ids.
+          let value = (row.first ?? 0).rounded()
+          guard value.isFinite, abs(value) < 1e9 else {
+            throw PlexusError.invalidArgument(
+              context: "\(context) classWeight",
+              message: "label \(row.first ?? 0) of sample \(sample) is not a class id")
+          }
+          label = Int(value)
+        } else {
+          label = row.indices.max { row[$0] < row[$1] }.map { $0 - sample * columns } ?? 0
+        }
         perSample[sample] = Float(classWeight[label] ?? 1)
       }
-      weights = weights.map { zip($0, perSample).map(*) } ?? perSample
+      weights = perSample
     }
     return try weights.map { try Tensor($0, shape: [samples]) }
   }

@@ -70,8 +70,29 @@ enum AtomicFile {
     }
   }
 
+  /// Throws unless `path` is a regular file (opening a FIFO or a device would block or never
+  /// end), with the size it has.
+  @discardableResult
+  static func requireRegularFile(_ path: String, context: String) throws -> Int {
+    var info = stat()
+    guard stat(path, &info) == 0 else {
+      throw PlexusError.resourceUnavailable(
+        "\(context): cannot open '\(path)': \(String(cString: strerror(errno)))")
+    }
+    guard info.st_mode & S_IFMT == S_IFREG else {
+      throw PlexusError.invalidArgument(
+        context: context, message: "'\(path)' is not a regular file")
+    }
+    return Int(info.st_size)
+  }
+
   /// Reads the whole file at `path`, refusing one larger than `limit` bytes.
   static func read(_ path: String, limit: Int, context: String) throws -> [UInt8] {
+    let size = try requireRegularFile(path, context: context)
+    guard size <= limit else {
+      throw PlexusError.invalidArgument(
+        context: context, message: "'\(path)' is larger than \(limit) bytes")
+    }
     guard let handle = fopen(path, "rb") else {
       throw PlexusError.resourceUnavailable(
         "\(context): cannot open '\(path)': \(String(cString: strerror(errno)))")

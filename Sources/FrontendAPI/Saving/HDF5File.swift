@@ -211,7 +211,10 @@ final class HDF5File {
             group, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, buffer.count,
             px_h5_default()) >= 0
         else { throw Self.failure("cannot read a member name of '\(path)' in \(label)") }
-        names.append(String(decoding: buffer.prefix(Int(length)).map(UInt8.init), as: UTF8.self))
+        // CChar is signed here: a name byte ≥ 0x80 must not trap in a conversion.
+        names.append(
+          String(
+            decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self))
       }
       return names
     }

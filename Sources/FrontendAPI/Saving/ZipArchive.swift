@@ -65,6 +65,7 @@ enum ZipArchive {
 
     /// Opens the zip file at `path`.
     init(path: String) throws {
+      try AtomicFile.requireRegularFile(path, context: "zip")
       var code: Int32 = 0
       guard let archive = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code) else {
         throw ZipArchive.openError(code, label: "'\(path)'")
@@ -124,7 +125,8 @@ enum ZipArchive {
       var info = zip_stat_t()
       zip_stat_init(&info)
       guard zip_stat_index(archive, zip_uint64_t(index), 0, &info) == 0,
-        info.valid & zip_uint64_t(ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE) != 0
+        info.valid & zip_uint64_t(ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE)
+          == zip_uint64_t(ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE)
       else {
         throw PlexusError.invalidArgument(
           context: "\(label) member '\(name)'", message: "has an unreadable header")

@@ -63,6 +63,6 @@ public final class ArrayDataset: Dataset {
   /// Draws this epoch's order when shuffling.
   public func onEpochBegin() throws {
     guard shuffle else { return }
-    order = try RandomGenerator.permutation(source.count).map { Int32($0) }
+    order = try Model.shuffledOrder(source.count, context: "ArrayDataset")
   }
 }

@@ -20,7 +20,8 @@
 /// what those two set without a lock; a dataset reshuffles in either of them. Draw any
 /// randomness (a shuffle, an augmentation's parameters) in `onEpochBegin` or `onEpochEnd`: a draw
 /// in `batch(at:)` runs on the producer thread, concurrently with the step's own draws (dropout),
-/// so it would make the run irreproducible. One dataset serves one `fit`, `evaluate` or
+/// so it would make the run irreproducible; that thread also does not see a seed scoped with
+/// `withRandomSeed` around `fit` (it draws from the global stream). One dataset serves one `fit`, `evaluate` or
 /// `predict` at a time: two running at once on different threads would call it concurrently.
 ///
 /// Equivalent to Keras's `keras.utils.PyDataset`.

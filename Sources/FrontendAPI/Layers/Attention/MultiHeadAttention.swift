@@ -278,7 +278,8 @@ public final class MultiHeadAttention: Layer {
     where tensor.rank != 3 || tensor.shape[0] != query.shape[0] {
       throw PlexusError.shapeMismatch(
         context: "Layer \(identity) \(label)",
-        expected: "rank 3, (\(query.shape[0]), steps, features)", received: "\(tensor.shape)")
+        expected: "rank 3, (batch of the query \(query.shape), steps, features)",
+        received: "\(tensor.shape)")
     }
     guard value.shape[1] == key.shape[1] else {
       throw PlexusError.shapeMismatch(

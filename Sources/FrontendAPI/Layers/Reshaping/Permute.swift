@@ -35,7 +35,14 @@ public final class Permute: Layer {
   }
 
   public override func computeOutputShape(_ inputShapes: [Shape]) throws -> Shape {
-    guard let shape = inputShapes.first, shape.rank == dims.count + 1 else { return [] }
+    guard let shape = inputShapes.first, shape.rank == dims.count + 1,
+      !dims.isEmpty, dims.sorted() == Array(1..<(dims.count + 1))
+    else {
+      throw PlexusError.shapeMismatch(
+        context: "Layer \(identity)",
+        expected: "inputs of rank \(dims.count + 1) and dims a permutation of 1...\(dims.count)",
+        received: "input shape \(inputShapes.first.map { "\($0)" } ?? "none"), dims \(dims)")
+    }
     return Shape([shape[0]] + dims.map { shape[$0] })
   }
 
