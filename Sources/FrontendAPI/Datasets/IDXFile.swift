@@ -125,7 +125,7 @@ private func hex(_ byte: UInt8) -> String {
 }
 
 /// A file opened with zlib's gzopen: reads gzip-compressed or plain files alike.
-private struct GzipReader {
+struct GzipReader {
   let path: String
   private let file: gzFile
 
