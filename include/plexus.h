@@ -410,8 +410,9 @@ PX_API PX_NODISCARD px_status px_model_set_weight(
 /* Configures training, as Keras's `model.compile`. `optimizer` and `loss` are each a Keras name
  * ("adam", "sgd", "sparse_categorical_crossentropy", "mse", ...) or a Keras serialized object as
  * JSON with its options ({"class_name": "Adam", "config": {"learning_rate": 0.001}},
- * {"class_name": "SparseCategoricalCrossentropy", "config": {"from_logits": true}}).
- * `metrics` holds `metric_count` names or JSON objects ("accuracy", ...); NULL when 0. */
+ * {"class_name": "SparseCategoricalCrossentropy", "config": {"from_logits": true}}). `loss`
+ * may also be a JSON array of one loss (name or object) per output, in output order
+ * (["mse", "binary_crossentropy"]), as Keras's `loss=[...]`. `metrics` holds `metric_count` names or JSON objects ("accuracy", ...); NULL when 0. */
 PX_API PX_NODISCARD px_status px_model_compile(
     px_model *model, const char *optimizer, const char *loss, const char *const *metrics,
     size_t metric_count);

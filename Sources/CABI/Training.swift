@@ -13,7 +13,9 @@ public func pxModelCompile(
   let function = "px_model_compile"
   return guarded(function) {
     let optimizer = try Optimizer.fromConfig(nameOrJSON(optimizer, "optimizer", in: function))
-    let loss = try Loss.fromConfig(nameOrJSON(loss, "loss", in: function))
+    // One loss for every output, or a JSON array of one per output (Keras's `loss=[...]`).
+    let lossValue = try nameOrJSON(loss, "loss", in: function)
+    let losses = try (lossValue.arrayValue ?? [lossValue]).map { try Loss.fromConfig($0) }
     let count = try validatedCount(metricCount, argument: "metric_count", in: function)
     guard count == 0 || metrics != nil else {
       throw invalidArgument(function, "metrics is NULL but metric_count is \(count)")
@@ -24,7 +26,11 @@ public func pxModelCompile(
       return try Metric.fromConfig(value)
     }
     try ModelHandle.withMutableModel(model, in: function) { model in
-      try model.compile(optimizer: optimizer, loss: loss, metrics: chosen)
+      if lossValue.arrayValue == nil, let loss = losses.first {
+        try model.compile(optimizer: optimizer, loss: loss, metrics: chosen)
+      } else {
+        try model.compile(optimizer: optimizer, loss: losses, metrics: chosen)
+      }
     }
   }
 }

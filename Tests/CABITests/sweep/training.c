@@ -51,6 +51,11 @@ void section_training(void) {
   px_tensor_release(predicted[0]);
 
   const char *accuracy[1] = {"accuracy"};
+  /* a loss list must hold one loss per output: this model has one */
+  st = px_model_compile(model, "adam", "[\"mse\", \"mae\"]", accuracy, 1);
+  expect(st, IA_, 1, "2 losses|1 outputs", "px_model_compile with 2 losses for 1 output fails");
+  st = px_model_compile(model, "adam", "[\"sparse_categorical_crossentropy\"]", accuracy, 1);
+  expect(st, OK_, 1, NULL, "px_model_compile with a list of one loss per output (1)");
   st = px_model_compile(model, "adam", "sparse_categorical_crossentropy", accuracy, 1);
   expect(st, OK_, 1, NULL, "px_model_compile(\"adam\", \"sparse_categorical_crossentropy\", "
                            "[\"accuracy\"])");

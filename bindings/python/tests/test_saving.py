@@ -68,3 +68,22 @@ def test_bad_files_raise_clear_errors(tmp_path):
     junk.write_bytes(bytes(range(256)) * 16)
     with pytest.raises(plexus.InvalidArgumentError, match="zip"):
         plexus.saving.load_model(junk)
+
+
+def test_one_loss_per_output_compiles_trains_and_survives_a_file(tmp_path):
+    model = two_towers()
+    model.compile(optimizer="adam", loss=["mse", plexus.losses.Huber(delta=0.5)])
+    inputs, targets = tower_data()
+    history = model.fit(inputs, targets, epochs=2, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    model.save(tmp_path / "two.keras")
+    restored = plexus.saving.load_model(tmp_path / "two.keras")
+    for mine, theirs in zip(model.predict(inputs, verbose=0), restored.predict(inputs, verbose=0)):
+        np.testing.assert_array_equal(mine, theirs)
+    by_name = two_towers()
+    by_name.compile(optimizer="adam", loss={"first": "mse", "second": "mae"})
+    by_name.fit(inputs, targets, epochs=1, verbose=0)
+    with pytest.raises(ValueError, match="one entry per output"):
+        two_towers().compile(optimizer="adam", loss={"first": "mse"})
+    with pytest.raises(plexus.InvalidArgumentError, match="2 outputs"):
+        two_towers().compile(optimizer="adam", loss=["mse", "mae", "mse"])

@@ -59,19 +59,31 @@ class Trainer:
                 weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
                 jit_compile="auto", auto_scale_loss=True):  # fmt: skip
         """Configures training: an optimizer and a loss (names or plexus.optimizers /
-        plexus.losses objects) and metrics ("accuracy", plexus.metrics objects). The loss
-        applies to every output, and the metrics are computed on every output.
+        plexus.losses objects; a list or a dict by output name gives one loss per output) and
+        metrics ("accuracy", plexus.metrics objects), computed on every output.
         Equivalent to `keras.Model.compile`."""
         _unsupported(loss_weights=loss_weights, weighted_metrics=weighted_metrics)
+        loss_text = None
         if isinstance(loss, (list, tuple, dict)):
-            values = list(loss.values()) if isinstance(loss, dict) else list(loss)
-            texts = {_object_text(value, "a loss") for value in values}
-            if len(texts) != 1:
-                raise NotImplementedError(
-                    "plexus: one loss for all outputs; different losses per output are not "
-                    "supported yet"
-                )
-            loss = values[0]
+            if isinstance(loss, dict):
+                names = list(getattr(self, "output_names", None) or [])
+                missing = [name for name in names if name not in loss]
+                if not names or missing or len(loss) != len(names):
+                    raise ValueError(
+                        f"compile: a loss dict needs one entry per output {names}; "
+                        f"received keys {list(loss)}"
+                    )
+                values = [loss[name] for name in names]
+            else:
+                values = list(loss)
+            texts = [_object_text(value, "a loss") for value in values]
+            if len(set(texts)) == 1:
+                loss = values[0]
+            else:
+                # One loss per output: a JSON array of names and serialized objects.
+                entries = [json.loads(t) if t.lstrip().startswith("{") else t for t in texts]
+                loss_text = json.dumps(entries)
+                loss = values[0]
         if isinstance(metrics, dict):
             metrics = [
                 metric
@@ -88,7 +100,7 @@ class Trainer:
             lib().px_model_compile(
                 self._c,
                 _object_text(optimizer, "an optimizer").encode("utf-8"),
-                None if loss is None else _object_text(loss, "a loss").encode("utf-8"),
+                None if loss is None else (loss_text or _object_text(loss, "a loss")).encode("utf-8"),
                 metric_array if metric_texts else None,
                 len(metric_texts),
             )
