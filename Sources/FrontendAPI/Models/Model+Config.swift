@@ -55,7 +55,11 @@ extension Model {
   /// compiles it. Nothing but registered classes and functions is run.
   /// Equivalent to `keras.models.model_from_json`.
   public static func fromJSON(_ text: String) throws -> Model {
-    let value = try ConfigValue(json: text)
+    try fromSerialized(try ConfigValue(json: text))
+  }
+
+  /// ``fromJSON(_:)`` on an already parsed value (a `.keras` file's `config.json`).
+  static func fromSerialized(_ value: ConfigValue) throws -> Model {
     let layer = try Layer.fromConfig(value)
     guard let model = layer as? Model else {
       throw PlexusError.invalidArgument(

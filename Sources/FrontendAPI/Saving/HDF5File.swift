@@ -31,13 +31,6 @@ final class HDF5File {
     }
   }
 
-  /// A dataset read back: its shape, element type and bytes (native, little-endian here).
-  struct Dataset {
-    let shape: [Int]
-    let element: Element
-    let bytes: [UInt8]
-  }
-
   private static let lock = Locked(0)
   private let file: hid_t
   /// The name the file is known by inside HDF5 (one per open file), for messages.
@@ -222,7 +215,8 @@ final class HDF5File {
 
   /// Reads the dataset at `path`, converted to `element`, refusing before any allocation one
   /// whose shape is not `expectedShape` (so a forged file cannot ask for terabytes).
-  func readDataset(_ path: String, as element: Element, expectedShape: [Int]) throws -> Dataset {
+  /// Returns its bytes, native (little-endian here).
+  func readDataset(_ path: String, as element: Element, expectedShape: [Int]) throws -> [UInt8] {
     try Self.locked { _ in
       let dataset = H5Dopen2(file, path, px_h5_default())
       guard dataset >= 0 else { throw Self.failure("no dataset '\(path)' in \(label)") }
@@ -251,38 +245,7 @@ final class HDF5File {
         }
         guard status >= 0 else { throw Self.failure("cannot read dataset '\(path)' in \(label)") }
       }
-      return Dataset(shape: shape, element: element, bytes: bytes)
-    }
-  }
-
-  /// The stored element type of the dataset at `path`, when it is one of ``Element``.
-  func storedElement(of path: String) throws -> Element? {
-    try Self.locked { _ in
-      let dataset = H5Dopen2(file, path, px_h5_default())
-      guard dataset >= 0 else { throw Self.failure("no dataset '\(path)' in \(label)") }
-      defer { H5Dclose(dataset) }
-      let type = H5Dget_type(dataset)
-      guard type >= 0 else { throw Self.failure("cannot read the type of '\(path)' in \(label)") }
-      defer { H5Tclose(type) }
-      let size = H5Tget_size(type)
-      switch (H5Tget_class(type), size, H5Tget_sign(type)) {
-      case (H5T_FLOAT, 4, _): return .float32
-      case (H5T_FLOAT, 8, _): return .float64
-      case (H5T_INTEGER, 4, H5T_SGN_2): return .int32
-      case (H5T_INTEGER, 8, H5T_SGN_2): return .int64
-      case (H5T_INTEGER, 1, H5T_SGN_NONE): return .uint8
-      default: return nil
-      }
-    }
-  }
-
-  /// The shape of the dataset at `path`.
-  func shape(of path: String) throws -> [Int] {
-    try Self.locked { _ in
-      let dataset = H5Dopen2(file, path, px_h5_default())
-      guard dataset >= 0 else { throw Self.failure("no dataset '\(path)' in \(label)") }
-      defer { H5Dclose(dataset) }
-      return try datasetShape(dataset, path: path)
+      return bytes
     }
   }
 

@@ -69,7 +69,7 @@ enum KerasFile {
       members["compile_config"] = nil
       value = .object(members)
     }
-    let model = try Model.fromJSON(value.jsonString())
+    let model = try Model.fromSerialized(value)
     guard let weightBytes = try archive.read(weightsName, limit: weightsLimit) else {
       if archive.names.contains(where: { $0.hasSuffix(".npz") || $0.hasPrefix("model.weights") }) {
         throw PlexusError.invalidArgument(

@@ -266,9 +266,9 @@ enum KerasWeights {
       guard let element = element(for: dtype) else {
         throw PlexusError.unsupported(op: "loading \(owner)", dtype: dtype, backend: "HDF5")
       }
-      let data = try file.readDataset(path, as: element, expectedShape: shape.dims)
+      let bytes = try file.readDataset(path, as: element, expectedShape: shape.dims)
       let buffer = try TensorBuffer.allocate(dtype, shape)
-      data.bytes.withUnsafeBytes { source in
+      bytes.withUnsafeBytes { source in
         guard let base = source.baseAddress else { return }
         UnsafeMutableRawPointer(buffer.pointer(UInt8.self)).copyMemory(
           from: base, byteCount: source.count)
