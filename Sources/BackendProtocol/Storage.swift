@@ -18,6 +18,11 @@ public final class Storage: @unchecked Sendable {
   public let byteCount: Int
   private let pooledCapacity: Int
   private let deallocator: (@Sendable (UnsafeMutableRawPointer) -> Void)?
+  /// What a view keeps alive (nil for memory this storage owns or was handed).
+  private let viewOwner: AnyObject?
+  /// Whether this is a view of memory that changes in place (a compiled step's arena or a
+  /// variable's memory).
+  private let isView: Bool
 
   /// The alignment of every pooled allocation, suited to AVX-512 loads.
   public static let alignment = 64
@@ -43,6 +48,8 @@ public final class Storage: @unchecked Sendable {
     self.byteCount = byteCount
     self.pooledCapacity = capacity
     self.deallocator = nil
+    self.viewOwner = nil
+    self.isView = false
   }
 
   /// Allocates storage for a size the caller has already validated (``Shape/validated(context:)``);
@@ -61,6 +68,21 @@ public final class Storage: @unchecked Sendable {
     }
     self.byteCount = count
     self.deallocator = nil
+    self.viewOwner = nil
+    self.isView = false
+  }
+
+  /// A view of `byteCount` bytes at `base`, inside memory that `owner` keeps alive (nil: memory
+  /// kept alive elsewhere for as long as the view is used). A compiled step's intermediates are
+  /// views into its arena and its variables views of their memory: both change in place, so a
+  /// view is never cached by identity (``isCacheable``).
+  package init(view base: UnsafeMutableRawPointer, byteCount: Int, owner: AnyObject?) {
+    self.base = base
+    self.byteCount = Swift.max(byteCount, 0)
+    self.pooledCapacity = 0
+    self.deallocator = nil
+    self.viewOwner = owner
+    self.isView = true
   }
 
   /// Wraps memory owned elsewhere; `deallocator` runs when the last reference is released.
@@ -72,13 +94,20 @@ public final class Storage: @unchecked Sendable {
     self.byteCount = Swift.max(byteCount, 0)
     self.pooledCapacity = 0
     self.deallocator = deallocator
+    self.viewOwner = nil
+    self.isView = false
   }
 
   /// Whether the framework allocated this memory (false for ``init(wrapping:byteCount:deallocator:)``,
   /// a caller's buffer its owner may still write).
   package var isOwnedByFramework: Bool { deallocator == nil }
 
+  /// Whether contents may be cached by this storage's identity: memory the framework owns
+  /// whose contents never change behind a reference (not a caller's buffer, not a view).
+  package var isCacheable: Bool { deallocator == nil && !isView }
+
   deinit {
+    if isView { return }
     if let deallocator {
       deallocator(base)
     } else {

@@ -9,8 +9,9 @@ import BackendProtocol
 /// updated in place copies its storage first when anything else holds it (copy-on-write), so
 /// the held contents are the ones the entry was made from. (In training that copy is the
 /// filter's size once a step, microseconds; each step's filter is a new storage and a miss.)
-/// Memory this framework does not own (`Storage(wrapping:)`: a caller's buffer) is never
-/// cached: its owner may write it behind the framework's back.
+/// Memory this framework does not own (`Storage(wrapping:)`: a caller's buffer) and views (a
+/// compiled step's arena and variables, written in place) are never cached: their contents
+/// change behind the storage's identity.
 final class FilterCache: Sendable {
   private struct Entry {
     let filter: Storage
@@ -65,7 +66,7 @@ final class FilterCache: Sendable {
     let (capacity, byteBudget) = (capacity, byteBudget)
     state.withLock { state in
       state.reorders += 1
-      guard filter.isOwnedByFramework, size <= byteBudget / 4,
+      guard filter.isCacheable, size <= byteBudget / 4,
         !state.entries.contains(where: { $0.filter === filter && $0.reorder === reorder })
       else { return }
       while state.entries.count >= capacity || state.heldBytes + size > byteBudget,

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Process-wide settings: the default backend, the thread count and strict dispatch.
 ///
 /// Equivalent to `keras.config`, except that the backend is a run-time value: changing it
@@ -39,6 +41,17 @@ public enum Config {
 
   /// Whether strict dispatch is on process-wide.
   public static var strictDispatch: Bool { Dispatcher.globalStrict }
+
+  /// Turns strict compilation on or off process-wide: a compiled step traced again for a new
+  /// signature, or one that cannot be replayed, is then an error instead of a logged line.
+  public static func setStrictCompilation(_ strict: Bool) {
+    strictCompilationFlag.store(strict, ordering: .relaxed)
+  }
+
+  /// Whether strict compilation is on process-wide.
+  public static var strictCompilation: Bool { strictCompilationFlag.load(ordering: .relaxed) }
+
+  private static let strictCompilationFlag = Atomic(false)
 }
 
 /// Runs `body` with `name` as the backend for every op it runs (on this task), whatever the

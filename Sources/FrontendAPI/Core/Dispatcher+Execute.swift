@@ -94,6 +94,7 @@ extension Dispatcher {
         let start = observed ? monotonicNanoseconds() : 0
         if try selected.backend.execute(record) == .done {
           countDispatch(on: selected, op, in: scope)
+          scope.recorder?.append(record, on: selected)
           if observed { notify(record, on: selected, fallbackFrom: nil, start: start) }
           return record.outputs
         }
@@ -120,6 +121,7 @@ extension Dispatcher {
       throw PlexusError.unsupported(op: op.description, dtype: dtype, backend: fallback.name)
     }
     countDispatch(on: fallback, op, in: scope)
+    scope.recorder?.append(record, on: fallback, fallbackFrom: selected)
     if observed { notify(record, on: fallback, fallbackFrom: selected.name, start: start) }
     return record.outputs
   }

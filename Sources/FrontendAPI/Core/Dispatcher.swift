@@ -19,6 +19,8 @@ public enum Dispatcher {
     var strict: Bool?
     /// Where `recordingStatistics` counts.
     var collector: StatisticsCollector?
+    /// The capture in progress on this task (held unretained: it outlives its scope).
+    unowned(unsafe) var recorder: StepRecorder?
   }
   @TaskLocal static var scope = Scope()
 

@@ -6,6 +6,7 @@ extension Tensor {
         context: "Tensor.scalars", expected: "\(dtype) (the tensor's dtype)",
         received: "\(T.dtype)")
     }
+    try Dispatcher.scope.recorder?.checkHostRead(of: buffer, by: "Tensor.scalars")
     return Array(UnsafeBufferPointer(start: buffer.pointer(T.self), count: count))
   }
 
@@ -20,6 +21,7 @@ extension Tensor {
       throw PlexusError.shapeMismatch(
         context: "Tensor.item", expected: "one element", received: "shape \(shape)")
     }
+    try Dispatcher.scope.recorder?.checkHostRead(of: buffer, by: "Tensor.item")
     switch dtype {
     // Read host memory directly: a loss or metric reads one of these every step.
     case .float32: return Double(buffer.pointer(Float.self).pointee)

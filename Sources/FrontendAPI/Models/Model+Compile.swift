@@ -2,6 +2,9 @@ extension Model {
   /// Configures training: the optimizer, the loss (applied to every output and summed), and
   /// the metrics (computed on every output). Each accepts an object or its Keras name.
   ///
+  /// `runEagerly` runs every step op by op; `jitCompile` (Keras's `"auto"` by default) runs
+  /// `fit`, `evaluate` and `predict` compiled: each step captured once and replayed.
+  ///
   /// ```swift
   /// try model.compile(optimizer: Adam(learningRate: 1e-3),
   ///                   loss: SparseCategoricalCrossentropy(fromLogits: true),
@@ -9,12 +12,15 @@ extension Model {
   /// ```
   public func compile(
     optimizer: any OptimizerConvertible, loss: any LossConvertible,
-    metrics: [any MetricConvertible] = []
+    metrics: [any MetricConvertible] = [], runEagerly: Bool = false,
+    jitCompile: JitCompile = .auto
   ) throws {
     let loss = try loss.makeLoss()
     try compile(
       optimizer: optimizer, losses: Array(repeating: loss, count: outputCount),
       lossWeights: nil, metrics: metrics, lossConfig: loss.serialized.value)
+    self.runEagerly = runEagerly
+    self.jitCompile = jitCompile
   }
 
   /// Configures training of a model with several outputs: one loss per output (in output
@@ -28,12 +34,15 @@ extension Model {
   /// Equivalent to `model.compile(optimizer, loss=[...], loss_weights=[...])`.
   public func compile(
     optimizer: any OptimizerConvertible, loss: [any LossConvertible], lossWeights: [Double]? = nil,
-    metrics: [any MetricConvertible] = []
+    metrics: [any MetricConvertible] = [], runEagerly: Bool = false,
+    jitCompile: JitCompile = .auto
   ) throws {
     let losses = try loss.map { try $0.makeLoss() }
     try compile(
       optimizer: optimizer, losses: losses, lossWeights: lossWeights, metrics: metrics,
       lossConfig: .array(losses.map(\.serialized.value)))
+    self.runEagerly = runEagerly
+    self.jitCompile = jitCompile
   }
 
   private func compile(
@@ -70,7 +79,7 @@ extension Model {
     let prefixes = outputs > 1 ? outputNames.map { $0 + "_" } : [""]
     compiled = CompiledState(
       optimizer: optimizer, losses: losses, lossWeights: lossWeights, metrics: perOutput,
-      prefixes: prefixes, lossConfig: lossConfig)
+      prefixes: prefixes, lossConfig: lossConfig, modelName: "Model '\(name)'")
   }
 
   /// The compiled optimizer (nil before `compile`).

@@ -85,7 +85,7 @@ extension Model {
         defer { feed.close() }
         for step in 0..<steps {
           try list.each { try $0.onPredictBatchBegin(step, logs: [:]) }
-          pieces.append(try forward(try feed.next(step).inputs, training: false))
+          pieces.append(try predictStep(try feed.next(step).inputs))
           try list.each { try $0.onPredictBatchEnd(step, logs: [:]) }
         }
       }

@@ -52,7 +52,7 @@ extension Model {
       for step in 0..<source.steps {
         try list.each { try $0.onPredictBatchBegin(step, logs: [:]) }
         let (inputs, _) = try source.batch(step, order: nil)
-        pieces.append(try forward(inputs, training: false))
+        pieces.append(try predictStep(inputs))
         try list.each { try $0.onPredictBatchEnd(step, logs: [:]) }
       }
       try list.each { try $0.onPredictEnd(logs: [:]) }

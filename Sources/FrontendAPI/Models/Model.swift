@@ -28,6 +28,14 @@ open class Model: Layer {
   public var backend: String?
   /// Set by a callback to end `fit` after the current epoch.
   public var stopTraining = false
+  /// Runs every step eagerly, op by op (for debugging); `compile` sets it. Equivalent to
+  /// Keras's `model.run_eagerly`.
+  public var runEagerly = false
+  /// Whether `fit`, `evaluate` and `predict` run their steps compiled (captured once per
+  /// signature, then replayed); `compile` sets it. Equivalent to Keras's `model.jit_compile`.
+  public var jitCompile: JitCompile = .auto
+  /// The compiled `predict` step (the train and test steps live with the compiled state).
+  lazy var predictFunction = StepFunction(name: "Model '\(name)' predict step")
   /// The epoch a callback asks `fit` to start at, read once after `onTrainBegin` (Keras's
   /// `model._initial_epoch`, which `BackupAndRestore` sets).
   var resumeEpoch: Int?
@@ -117,17 +125,13 @@ open class Model: Layer {
   /// Override it to customise training while keeping `fit`, callbacks and progress reporting;
   /// ``computeLoss(_:_:)`` and ``updateMetrics(_:_:)`` are there to reuse.
   /// Equivalent to Keras's `Model.train_step`.
+  ///
+  /// Compiled unless ``runEagerly`` or ``jitCompile`` says otherwise: the forward pass, loss,
+  /// gradients and update are captured once and replayed; the metrics update after the step
+  /// from its predictions.
   open func trainStep(_ x: [Tensor], _ y: [Tensor]) throws -> [String: Double] {
     let compiled = try requireCompiled("trainStep")
-    let tape = GradientTape()
-    let (loss, predictions) = try tape.record {
-      let predictions = try forward(x, training: true)
-      return (try computeLoss(y, predictions), predictions)
-    }
-    // Read after the forward pass, which builds a model on its first batch.
-    let variables = trainableWeights
-    let gradients = try tape.gradient(of: loss, wrt: variables)
-    try compiled.optimizer.apply(gradients, to: variables)
+    let predictions = try runStep(compiled.trainFunction, x, y, training: true)
     try updateMetrics(y, predictions)
     return try compiled.results()
   }
@@ -136,8 +140,7 @@ open class Model: Layer {
   /// Equivalent to Keras's `Model.test_step`.
   open func testStep(_ x: [Tensor], _ y: [Tensor]) throws -> [String: Double] {
     let compiled = try requireCompiled("testStep")
-    let predictions = try forward(x, training: false)
-    _ = try computeLoss(y, predictions)
+    let predictions = try runStep(compiled.testFunction, x, y, training: false)
     try updateMetrics(y, predictions)
     return try compiled.results()
   }

@@ -192,20 +192,35 @@ open class Optimizer {
     // Keras holds the rate in a float32 variable and computes with float32 variables in
     // float32: the same rounding here makes a rate reloaded from a file (stored as float32)
     // train exactly as the original did.
-    let rate =
-      pairs.allSatisfy({ $0.variable.dtype == .float32 })
-      ? Double(Float(learningRate)) : learningRate
+    let roundsToFloat32 = pairs.allSatisfy { $0.variable.dtype == .float32 }
+    let rate = roundsToFloat32 ? Double(Float(learningRate)) : learningRate
     let step = iterations + 1
     let slotLists = try pairs.map { try slots(for: $0.variable) }
+    if let recorder = Dispatcher.scope.recorder {
+      recorder.noteRateRounding(self, toFloat32: roundsToFloat32)
+      if weightDecay != nil {
+        recorder.refuse("\(name) applies weight decay with the rate as a constant")
+      }
+      if useEMA { recorder.refuse("\(name) keeps moving averages on a host schedule (useEMA)") }
+    }
     try applyWeightDecay(to: pairs.map(\.variable), learningRate: rate)
     try beginStep(step, variables: pairs.map(\.variable))
     let fused = try updateFused(
       pairs.map(\.variable), gradients: clipped, slots: slotLists, learningRate: rate, step: step)
     if !fused {
+      let recorder = Dispatcher.scope.recorder
+      let bound = recorder?.optimizerBindings.count ?? 0
       for index in pairs.indices {
         try update(
           pairs[index].variable, gradient: clipped[index], slots: slotLists[index],
           learningRate: rate, step: step)
+      }
+      // An update that takes the rate and step as scalar inputs binds them once per variable;
+      // a composite one computes with them as constants, which a replay cannot change.
+      if let recorder, recorder.optimizerBindings.count - bound < pairs.count {
+        recorder.refuse(
+          "\(name) has no fused update on this backend for these variables, and its composite "
+            + "update takes the rate and step as constants")
       }
     }
     if useEMA { try updateMovingAverages(of: variables) }
@@ -270,6 +285,13 @@ open class Optimizer {
   func stepInputs(learningRate: Double, step: Int) -> (
     learningRate: TensorBuffer, step: TensorBuffer
   ) {
+    if let recorder = Dispatcher.scope.recorder {
+      // A capture binds them per replay: buffers of its own, never shared with eager steps.
+      let buffers = (Tensor(learningRate).buffer, Tensor(Int64(step)).buffer)
+      recorder.bindOptimizer(self, rate: buffers.0, step: buffers.1)
+      stepInputCache = nil
+      return buffers
+    }
     if let cached = stepInputCache, cached.rate == learningRate, cached.step == step {
       return cached.buffers
     }

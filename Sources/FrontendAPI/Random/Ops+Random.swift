@@ -51,8 +51,11 @@ extension Ops {
         context: "\(op)", expected: "float32 or float64", received: "\(dtype)")
     }
     let (key, offset) = RandomGenerator.reserve(elements: shape.elementCount)
+    let counter = Tensor(Int64(bitPattern: offset))
+    Dispatcher.scope.recorder?.bindRandom(
+      offset: counter.buffer, elements: shape.elementCount, key: key)
     return try Dispatcher.execute(
-      op, [Tensor(Int64(bitPattern: offset))],
+      op, [counter],
       attributes.with(.seed, .int(Int(Int64(bitPattern: key)))), output: dtype, shape,
       differentiation: .none)
   }

@@ -77,6 +77,7 @@ public enum RandomGenerator {
     throws -> [Double]
   {
     let count = try checked(count, "\(op)")
+    Dispatcher.scope.recorder?.refuse("it draws random numbers on the host (\(op))")
     let (key, offset) = reserve(elements: count)
     let draw = RandomDraw(op: op, key: key, offset: offset, first: first, second: second)
     var result = [Double](repeating: 0, count: count)
@@ -112,6 +113,7 @@ public enum RandomGenerator {
   public static func permutation(_ count: Int) throws -> [Int] {
     guard try checked(count, "permutation") > 1 else { return count == 1 ? [0] : [] }
     var result = Array(0..<count)
+    Dispatcher.scope.recorder?.refuse("it draws a random permutation on the host")
     let (key, offset) = reserve(elements: count)
     let draw = RandomDraw(op: .randomUniform, key: key, offset: offset, first: 0, second: 1)
     var draws = [UInt32](repeating: 0, count: count)

@@ -24,7 +24,7 @@ final class CompiledState {
 
   init(
     optimizer: Optimizer, losses: [Loss], lossWeights: [Double]?, metrics: [[Metric]],
-    prefixes: [String], lossConfig: ConfigValue
+    prefixes: [String], lossConfig: ConfigValue, modelName: String
   ) {
     self.optimizer = optimizer
     self.losses = losses
@@ -33,7 +33,13 @@ final class CompiledState {
     self.metrics = metrics
     self.prefixes = prefixes
     self.outputLossTrackers = prefixes.map { Mean(name: $0 + "loss") }
+    self.trainFunction = StepFunction(name: "\(modelName) train step")
+    self.testFunction = StepFunction(name: "\(modelName) test step")
   }
+
+  /// The compiled train and test steps (made again by every `compile`).
+  let trainFunction: StepFunction
+  let testFunction: StepFunction
 
   /// The first output's loss.
   var loss: Loss { losses[0] }
@@ -46,6 +52,17 @@ final class CompiledState {
   /// Adds a loss value to `tracker` once the step's results are read.
   func track(_ value: Tensor, weight: Double, in tracker: Mean) {
     pendingLosses.append((tracker, value, weight))
+  }
+
+  /// Takes the losses the step left pending: a compiled step returns them as results.
+  func takePending() -> [(tracker: Mean, value: Tensor, weight: Double)] {
+    defer { pendingLosses = [] }
+    return pendingLosses
+  }
+
+  /// Puts back losses taken by ``takePending()``, with their values from the step's results.
+  func restorePending(_ entries: [(tracker: Mean, value: Tensor, weight: Double)]) {
+    pendingLosses.append(contentsOf: entries)
   }
 
   /// The current values, keyed as Keras logs them; reads the losses the step left pending.

@@ -30,6 +30,7 @@ public final class Variable: Sendable, CustomStringConvertible {
   }
 
   init(_ initialValue: Tensor, name: String, trainable: Bool, createdTrainable: Bool) {
+    Dispatcher.scope.recorder?.retryLater("it made variable '\(name)'")
     self.name = name
     self.createdTrainable = createdTrainable
     self.dtype = initialValue.dtype
@@ -72,6 +73,7 @@ public final class Variable: Sendable, CustomStringConvertible {
   /// The current value as a buffer, never watched by a tape.
   var buffer: TensorBuffer {
     let storage = state.withLock { $0.storage }
+    if let recorder = Dispatcher.scope.recorder { recorder.note(self, storage: storage) }
     return TensorBuffer(dtype: dtype, shape: shape, uncheckedStorage: storage)
   }
 
@@ -85,6 +87,7 @@ public final class Variable: Sendable, CustomStringConvertible {
     let converted = newValue.dtype == dtype ? newValue : try Ops.cast(newValue, to: dtype)
     let storage = converted.buffer.storage
     state.withLock { $0.storage = storage }
+    Dispatcher.scope.recorder?.noteAssignment(self, source: converted.buffer)
   }
 
   /// Runs `body` with a buffer it may write in place, holding the variable's lock so that no
@@ -101,7 +104,9 @@ public final class Variable: Sendable, CustomStringConvertible {
   /// state's lock.
   private func heldMutableBuffer() throws -> TensorBuffer {
     let (dtype, shape) = (dtype, shape)
+    let recorder = Dispatcher.scope.recorder
     return try state.withLockHeld { state in
+      recorder?.note(self, storage: state.storage)
       if !isKnownUniquelyReferenced(&state.storage) {
         // A plain byte copy, not a dispatched op: no observer or backend code runs while the
         // variable's lock is held.
@@ -109,8 +114,24 @@ public final class Variable: Sendable, CustomStringConvertible {
         copy.storage.base.copyMemory(
           from: state.storage.base, byteCount: shape.elementCount * dtype.byteSize)
         state.storage = copy.storage
+        recorder?.note(self, storage: copy.storage)
       }
       return TensorBuffer(dtype: dtype, shape: shape, uncheckedStorage: state.storage)
+    }
+  }
+
+  /// Puts the value back into `original`, memory this variable held before a capture copied it
+  /// for an in-place update (the capture's own references made it shared), when nothing else
+  /// holds `original` now: a capture leaves each variable's memory where it was, as an eager
+  /// step does.
+  func moveBack(into original: inout Storage) {
+    let bytes = shape.elementCount * dtype.byteSize
+    guard isKnownUniquelyReferenced(&original), original.byteCount >= bytes else { return }
+    let target = original
+    state.withLock { state in
+      guard state.storage !== target else { return }
+      target.base.copyMemory(from: state.storage.base, byteCount: bytes)
+      state.storage = target
     }
   }
 

@@ -1,0 +1,386 @@
+import BackendProtocol
+
+/// A captured step made replayable: the recorded records with every buffer resolved to where it
+/// lives in a replay, and the per-step values a replay binds.
+///
+/// - Intermediates (every buffer an op produced) get 64-byte-aligned offsets in one arena,
+///   planned from their lifetimes (a buffer's bytes are reused once its last reader has run,
+///   never by an op that still reads it), so a replay allocates nothing.
+/// - Variables are views of the variable's own memory, updated in place; a replay holds every
+///   variable's lock and first makes its memory unique (copy-on-write, as an eager in-place
+///   update does), re-pointing the views when a variable's memory moved since the last replay.
+/// - Step inputs are patched into the records that read them; the optimizer's rate and step and
+///   each random draw's counter offset are written into their scalar inputs before the ops run.
+/// - Anything else a record reads is a constant of the capture, kept alive by the plan.
+final class StepPlan: @unchecked Sendable {
+  /// Where a buffer of the capture lives in a replay.
+  enum Location {
+    case arena(offset: Int, bytes: Int)
+    case variable(Int)
+    case input(Int)
+    case constant(Storage)
+  }
+
+  struct Operand {
+    let location: Location
+    let dtype: DType
+    let shape: Shape
+  }
+
+  enum Action {
+    /// `fallbackFrom`: the selected backend, when the record ran on the fallback.
+    case op(
+      OpCode, OpAttributes, inputs: [Operand], outputs: [Operand], entry: BackendEntry,
+      fallbackFrom: BackendEntry?)
+    case assign(source: Operand, variable: Int)
+  }
+
+  struct OptimizerBinding {
+    let optimizer: Optimizer
+    let rate: TensorBuffer
+    let step: TensorBuffer
+    let roundsToFloat32: Bool
+  }
+
+  struct RandomBinding {
+    let offset: TensorBuffer
+    let elements: Int
+    /// The action of the draw, whose seed attribute changes when the stream is reseeded.
+    let action: Int
+    var key: UInt64
+  }
+
+  let actions: [Action]
+  let variables: [Variable]
+  let outputs: [Operand]
+  let arenaBytes: Int
+  /// Whether a replay writes a variable (an in-place update or an assignment): then it needs
+  /// each variable's memory to itself; a plan that only reads them shares it.
+  let writesVariables: Bool
+  private let arena: Storage
+  private let optimizerBindings: [OptimizerBinding]
+  /// The optimizers whose step a replay counts, once each.
+  private let optimizers: [Optimizer]
+  private var randomBindings: [RandomBinding]
+  /// Per action: the record a replay runs (nil for an assignment).
+  private var records: [OpRecord?]
+  /// Per variable: the memory the records' views point at.
+  private var boundBases: [UnsafeMutableRawPointer?]
+  /// Where step inputs are read: (action, input position, step input).
+  private let inputUses: [(action: Int, position: Int, input: Int)]
+  private let lock = Lock()
+
+  /// Plans `recorder`'s capture of a step whose inputs are `inputs` and whose results are
+  /// `results`.
+  init(recorder: StepRecorder, inputs: [Tensor], results: [Tensor]) throws {
+    var inputIndex: [ObjectIdentifier: Int] = [:]
+    for (index, input) in inputs.enumerated()
+    where inputIndex[ObjectIdentifier(input.buffer.storage)] == nil {
+      inputIndex[ObjectIdentifier(input.buffer.storage)] = index
+    }
+    // Lifetimes of the intermediates, in action indices.
+    var first: [ObjectIdentifier: Int] = [:]
+    var last: [ObjectIdentifier: Int] = [:]
+    var sizes: [ObjectIdentifier: Int] = [:]
+    var order: [ObjectIdentifier] = []
+    func use(_ buffer: TensorBuffer, at index: Int) {
+      let key = ObjectIdentifier(buffer.storage)
+      if first[key] != nil { last[key] = index }
+    }
+    for (index, event) in recorder.events.enumerated() {
+      switch event {
+      case .op(let record, _, _):
+        for input in record.inputs { use(input, at: index) }
+        for output in record.outputs {
+          let key = ObjectIdentifier(output.storage)
+          guard first[key] == nil else { continue }
+          first[key] = index
+          last[key] = index
+          sizes[key] = output.storage.byteCount
+          order.append(key)
+        }
+      case .assign(let source, _):
+        use(source, at: index)
+      }
+    }
+    let end = recorder.events.count
+    for result in results where first[ObjectIdentifier(result.buffer.storage)] != nil {
+      last[ObjectIdentifier(result.buffer.storage)] = end
+    }
+    let offsets = Self.assignOffsets(order, first: first, last: last, sizes: sizes)
+    arenaBytes = offsets.total
+    arena = try Storage(byteCount: offsets.total)
+
+    func operand(_ buffer: TensorBuffer) -> Operand {
+      let key = ObjectIdentifier(buffer.storage)
+      let location: Location
+      if let offset = offsets.offsets[key] {
+        location = .arena(offset: offset, bytes: buffer.storage.byteCount)
+      } else if let variable = recorder.variableStorages[key] {
+        location = .variable(variable)
+      } else if let input = inputIndex[key] {
+        location = .input(input)
+      } else {
+        location = .constant(buffer.storage)
+      }
+      return Operand(location: location, dtype: buffer.dtype, shape: buffer.shape)
+    }
+    var actions: [Action] = []
+    var inputUses: [(action: Int, position: Int, input: Int)] = []
+    var drawActions: [ObjectIdentifier: Int] = [:]
+    for event in recorder.events {
+      switch event {
+      case .op(let record, let entry, let fallbackFrom):
+        let inputs = record.inputs.map(operand)
+        for (position, input) in inputs.enumerated() {
+          if case .input(let index) = input.location {
+            inputUses.append((actions.count, position, index))
+          }
+        }
+        if record.op.family == .random, let offset = record.inputs.first {
+          drawActions[ObjectIdentifier(offset.storage)] = actions.count
+        }
+        actions.append(
+          .op(
+            record.op, record.attributes, inputs: inputs, outputs: record.outputs.map(operand),
+            entry: entry, fallbackFrom: fallbackFrom))
+      case .assign(let source, let variable):
+        actions.append(.assign(source: operand(source), variable: variable))
+      }
+    }
+    self.actions = actions
+    self.writesVariables = actions.contains { action in
+      switch action {
+      case .assign: return true
+      case .op(_, _, let inputs, let outputs, _, _):
+        // In-place ops (the fused optimizer updates) are the ones without outputs.
+        return outputs.isEmpty
+          && inputs.contains {
+            if case .variable = $0.location { return true }
+            return false
+          }
+      }
+    }
+    self.inputUses = inputUses
+    self.variables = recorder.variables
+    self.outputs = results.map { operand($0.buffer) }
+    optimizerBindings = recorder.optimizerBindings.map {
+      OptimizerBinding(
+        optimizer: $0.optimizer, rate: $0.rate, step: $0.step,
+        roundsToFloat32: recorder.roundsRate[ObjectIdentifier($0.optimizer)] ?? false)
+    }
+    var optimizers: [Optimizer] = []
+    for binding in recorder.optimizerBindings
+    where !optimizers.contains(where: { $0 === binding.optimizer }) {
+      optimizers.append(binding.optimizer)
+    }
+    self.optimizers = optimizers
+    randomBindings = recorder.randomBindings.compactMap { binding in
+      drawActions[ObjectIdentifier(binding.offset.storage)].map {
+        RandomBinding(
+          offset: binding.offset, elements: binding.elements, action: $0, key: binding.key)
+      }
+    }
+    records = Array(repeating: nil, count: actions.count)
+    boundBases = Array(repeating: nil, count: recorder.variables.count)
+  }
+
+  /// First-fit offsets for intermediates live over `[first, last]` (inclusive: an op's output
+  /// never shares bytes with an input it reads), largest first; 64-byte aligned.
+  private static func assignOffsets(
+    _ keys: [ObjectIdentifier], first: [ObjectIdentifier: Int], last: [ObjectIdentifier: Int],
+    sizes: [ObjectIdentifier: Int]
+  ) -> (offsets: [ObjectIdentifier: Int], total: Int) {
+    let alignment = Storage.alignment
+    let sorted = keys.sorted { (sizes[$0] ?? 0, first[$1] ?? 0) > (sizes[$1] ?? 0, first[$0] ?? 0) }
+    var placed: [(start: Int, end: Int, from: Int, to: Int)] = []
+    var offsets: [ObjectIdentifier: Int] = [:]
+    var total = 0
+    for key in sorted {
+      let size = ((sizes[key] ?? 0) + alignment - 1) / alignment * alignment
+      let (from, to) = (first[key] ?? 0, last[key] ?? 0)
+      let conflicts =
+        placed
+        .filter { $0.from <= to && from <= $0.to }
+        .sorted { $0.start < $1.start }
+      var offset = 0
+      for other in conflicts where offset + size > other.start {
+        offset = Swift.max(offset, other.end)
+      }
+      placed.append((offset, offset + size, from, to))
+      offsets[key] = offset
+      total = Swift.max(total, offset + size)
+    }
+    return (offsets, total)
+  }
+
+  // MARK: Replay
+
+  /// Runs the step on `inputs` (of the capture's shapes and dtypes) and returns its results,
+  /// copied out of the arena.
+  func replay(_ inputs: [Tensor]) throws -> [Tensor] {
+    try lock.withLock { try replayLocked(inputs) }
+  }
+
+  private func replayLocked(_ inputs: [Tensor]) throws -> [Tensor] {
+    for binding in optimizerBindings {
+      let optimizer = binding.optimizer
+      try optimizer.validateHyperparameters()
+      let rate = optimizer.learningRate
+      binding.rate.pointer(Double.self).pointee =
+        binding.roundsToFloat32 ? Double(Float(rate)) : rate
+      binding.step.pointer(Int64.self).pointee = Int64(optimizer.iterations + 1)
+    }
+    for index in randomBindings.indices {
+      let binding = randomBindings[index]
+      let (key, offset) = RandomGenerator.reserve(elements: binding.elements)
+      binding.offset.pointer(Int64.self).pointee = Int64(bitPattern: offset)
+      if key != binding.key {
+        randomBindings[index].key = key
+        records[binding.action] = nil  // made again with the new seed
+      }
+    }
+    // A plan that writes variables holds their locks and their memory to itself; one that only
+    // reads them (inference) reads their current memory, which nothing writes meanwhile.
+    let results =
+      writesVariables
+      ? try Variable.withMutableBuffers(variables) { try run(variables: $0, inputs) }
+      : try run(variables: variables.map(\.buffer), inputs)
+    for optimizer in optimizers { optimizer.iterations += 1 }
+    return results
+  }
+
+  /// Runs the records on the variables' memory `buffers` and copies the results out.
+  private func run(variables buffers: [TensorBuffer], _ inputs: [Tensor]) throws -> [Tensor] {
+    let scope = Dispatcher.scope
+    let observed = Dispatcher.observersActive
+
+    for (index, buffer) in buffers.enumerated() where boundBases[index] != buffer.storage.base {
+      boundBases[index] = buffer.storage.base
+      rematerialize(variable: index)
+    }
+    for index in records.indices where records[index] == nil {
+      records[index] = makeRecord(index)
+    }
+    for use in inputUses {
+      guard let record = records[use.action] else { continue }
+      var operands = record.inputs
+      // The op may read the input reshaped (a flatten): the record's shape on the new memory.
+      let planned = operands[use.position]
+      operands[use.position] = TensorBuffer(
+        dtype: planned.dtype, shape: planned.shape,
+        uncheckedStorage: inputs[use.input].buffer.storage)
+      records[use.action] = OpRecord(
+        record.op, inputs: operands, attributes: record.attributes, outputs: record.outputs)
+    }
+    for (index, action) in actions.enumerated() {
+      switch action {
+      case .op(let op, _, _, _, let entry, let fallbackFrom):
+        guard let record = records[index] else { continue }
+        if let fallbackFrom {
+          try Dispatcher.countFallback(from: fallbackFrom, op, record.dtype, in: scope)
+        }
+        let start = observed ? Dispatcher.monotonicNanoseconds() : 0
+        guard try entry.backend.execute(record) == .done else {
+          throw PlexusError.invalidState(
+            context: "compiled step",
+            message: "backend '\(entry.name)' declined '\(op)' in a replay after running it in "
+              + "the capture")
+        }
+        Dispatcher.countDispatch(on: entry, op, in: scope)
+        if observed {
+          Dispatcher.notify(record, on: entry, fallbackFrom: fallbackFrom?.name, start: start)
+        }
+      case .assign(let source, let variable):
+        let from = buffer(source, inputs: inputs)
+        let target = buffers[variable]
+        target.storage.base.copyMemory(
+          from: from.storage.base,
+          byteCount: Swift.min(target.count, from.count) * target.dtype.byteSize)
+      }
+    }
+    // Copied out under the lock: the next replay (another thread's, perhaps) reuses the arena.
+    return try outputs.map { output in
+      let source = buffer(output, inputs: inputs)
+      let copy = try TensorBuffer.allocate(source.dtype, source.shape)
+      copy.storage.base.copyMemory(
+        from: source.storage.base, byteCount: source.count * source.dtype.byteSize)
+      return Tensor(copy)
+    }
+  }
+
+  /// Drops the records that view `variable`'s memory, to be made again.
+  private func rematerialize(variable: Int) {
+    for (index, action) in actions.enumerated() {
+      guard case .op(_, _, let inputs, let outputs, _, _) = action else { continue }
+      let uses = (inputs + outputs).contains {
+        if case .variable(variable) = $0.location { return true }
+        return false
+      }
+      if uses { records[index] = nil }
+    }
+  }
+
+  private func makeRecord(_ index: Int) -> OpRecord? {
+    guard case .op(let op, var attributes, let inputs, let outputs, _, _) = actions[index] else {
+      return nil
+    }
+    if let draw = randomBindings.first(where: { $0.action == index }) {
+      attributes = attributes.with(.seed, .int(Int(Int64(bitPattern: draw.key))))
+    }
+    return OpRecord(
+      op, inputs: inputs.map { buffer($0) }, attributes: attributes,
+      outputs: outputs.map { buffer($0) })
+  }
+
+  /// The buffer an operand is in a replay (step inputs are patched in per replay).
+  private func buffer(_ operand: Operand, inputs: [Tensor] = []) -> TensorBuffer {
+    let storage: Storage
+    switch operand.location {
+    case .arena(let offset, let bytes):
+      storage = Storage(view: arena.base + offset, byteCount: bytes, owner: arena)
+    case .variable(let index):
+      storage = Storage(
+        view: boundBases[index] ?? arena.base,
+        byteCount: operand.shape.elementCount * operand.dtype.byteSize, owner: nil)
+    case .input(let index):
+      // Replaced per replay before it is read, when `inputs` is empty.
+      storage = index < inputs.count ? inputs[index].buffer.storage : arena
+    case .constant(let constant):
+      storage = constant
+    }
+    return TensorBuffer(dtype: operand.dtype, shape: operand.shape, uncheckedStorage: storage)
+  }
+}
+
+extension StepPlan: CustomStringConvertible {
+  /// The plan as text, one action a line: the op, its backend, and where each operand lives
+  /// (`arena+offset`, `var name`, `input i`, `const`), then the arena's size.
+  var description: String {
+    func describe(_ operand: Operand) -> String {
+      let place: String
+      switch operand.location {
+      case .arena(let offset, _): place = "arena+\(offset)"
+      case .variable(let index): place = "var \(variables[index].path)"
+      case .input(let index): place = "input \(index)"
+      case .constant: place = "const"
+      }
+      return "\(place) \(operand.dtype)\(operand.shape)"
+    }
+    var lines: [String] = []
+    for (index, action) in actions.enumerated() {
+      switch action {
+      case .op(let op, _, let inputs, let outputs, let entry, _):
+        lines.append(
+          "\(index): \(op) on \(entry.name) (\(inputs.map(describe).joined(separator: ", ")))"
+            + " -> (\(outputs.map(describe).joined(separator: ", ")))")
+      case .assign(let source, let variable):
+        lines.append("\(index): assign \(describe(source)) -> var \(variables[variable].path)")
+      }
+    }
+    lines.append(
+      "arena: \(arenaBytes) bytes; \(variables.count) variables; "
+        + "\(randomBindings.count) random draws; \(optimizers.count) optimizers bound per step")
+    return lines.joined(separator: "\n")
+  }
+}

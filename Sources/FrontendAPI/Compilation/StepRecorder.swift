@@ -1,0 +1,164 @@
+import BackendProtocol
+
+/// What one capture saw, in order, for ``StepPlan`` to plan: every record the dispatcher ran
+/// (with the backend that ran it), every variable whose memory the step read or wrote, every
+/// new value assigned to a variable, and the per-step values the step takes as inputs (the
+/// optimizer's rate and step, each random draw's counter offset).
+///
+/// A capture executes eagerly while it records, so the capturing call is a real step. The
+/// recorder keeps every storage it sees alive until the plan is made, so that no storage's
+/// identity is reused during the capture.
+///
+/// A recorder belongs to the task that captures; it is `Sendable` only to sit in the
+/// dispatcher's task-local scope.
+final class StepRecorder: @unchecked Sendable {
+  /// One thing the step did.
+  enum Event {
+    /// A record run on a backend (`fallbackFrom`: the selected one it fell back from).
+    case op(OpRecord, BackendEntry, fallbackFrom: BackendEntry?)
+    /// A new value given to variable `variable` (an index into ``variables``).
+    case assign(source: TensorBuffer, variable: Int)
+  }
+
+  /// The optimizer whose rate and step a replay binds, and the buffers they go into.
+  struct OptimizerBinding {
+    let optimizer: Optimizer
+    let rate: TensorBuffer
+    let step: TensorBuffer
+  }
+
+  /// A random draw: its counter offset is bound per replay, reserved from the stream as an
+  /// eager draw of `elements` elements reserves it.
+  struct RandomBinding {
+    let offset: TensorBuffer
+    let elements: Int
+    let key: UInt64
+  }
+
+  private(set) var events: [Event] = []
+  /// Every variable the step touched, in first-touch order.
+  private(set) var variables: [Variable] = []
+  private var variableIndex: [ObjectIdentifier: Int] = [:]
+  /// Each storage that held a variable's memory during the capture, and which variable.
+  private(set) var variableStorages: [ObjectIdentifier: Int] = [:]
+  /// The op that produced each storage made during the capture.
+  private(set) var produced: [ObjectIdentifier: OpCode] = [:]
+  /// The step's inputs, by storage, so that a host read of one names it.
+  var inputStorages: Set<ObjectIdentifier> = []
+  private(set) var optimizerBindings: [OptimizerBinding] = []
+  /// Whether each optimizer rounds its rate to float32 (all its variables are float32).
+  private(set) var roundsRate: [ObjectIdentifier: Bool] = [:]
+  private(set) var randomBindings: [RandomBinding] = []
+  /// Why this step can never be replayed; the first reason wins.
+  private(set) var refusal: String?
+  /// Why this call could not be the capture, though a later one can (it built layers or made
+  /// optimizer slots); the first reason wins.
+  private(set) var retry: String?
+  /// The error a host read inside the capture raised, when one did.
+  private(set) var hostRead: String?
+  /// Storages kept alive until the plan is made.
+  private var retained: [Storage] = []
+  /// Each variable's memory when the capture first touched it.
+  private var originalVariables: [Variable] = []
+  private var originalStorages: [Storage] = []
+
+  /// Hands over each variable's memory from before the capture, and lets go of everything
+  /// else (the recorder is spent).
+  func takeOriginals() -> (variables: [Variable], storages: [Storage]) {
+    defer {
+      originalVariables = []
+      originalStorages = []
+      retained = []
+      events = []
+      variableStorages = [:]
+      produced = [:]
+      optimizerBindings = []
+      randomBindings = []
+    }
+    return (originalVariables, originalStorages)
+  }
+
+  /// Runs `body` with this recorder capturing the task's ops.
+  func capture<R>(_ body: () throws -> R) rethrows -> R {
+    try Dispatcher.withScope({ $0.recorder = self }, body)
+  }
+
+  func append(_ record: OpRecord, on entry: BackendEntry, fallbackFrom: BackendEntry? = nil) {
+    events.append(.op(record, entry, fallbackFrom: fallbackFrom))
+    for output in record.outputs {
+      produced[ObjectIdentifier(output.storage)] = record.op
+    }
+  }
+
+  /// Notes that `variable`'s memory is `storage` at this point of the step.
+  func note(_ variable: Variable, storage: Storage) {
+    let known = variables.count
+    let index = self.index(of: variable)
+    if index == known {
+      originalVariables.append(variable)
+      originalStorages.append(storage)
+    }
+    let key = ObjectIdentifier(storage)
+    // A storage made by an op and then assigned stays that op's output; only memory the
+    // variable held from the start, or copied for an in-place update, is the variable's.
+    guard variableStorages[key] == nil, produced[key] == nil else { return }
+    variableStorages[key] = index
+    retained.append(storage)
+  }
+
+  /// Notes that `variable` was given the value in `source`.
+  func noteAssignment(_ variable: Variable, source: TensorBuffer) {
+    events.append(.assign(source: source, variable: index(of: variable)))
+  }
+
+  private func index(of variable: Variable) -> Int {
+    let key = ObjectIdentifier(variable)
+    if let found = variableIndex[key] { return found }
+    variables.append(variable)
+    variableIndex[key] = variables.count - 1
+    return variables.count - 1
+  }
+
+  func bindOptimizer(_ optimizer: Optimizer, rate: TensorBuffer, step: TensorBuffer) {
+    optimizerBindings.append(OptimizerBinding(optimizer: optimizer, rate: rate, step: step))
+  }
+
+  func noteRateRounding(_ optimizer: Optimizer, toFloat32: Bool) {
+    roundsRate[ObjectIdentifier(optimizer)] = toFloat32
+  }
+
+  func bindRandom(offset: TensorBuffer, elements: Int, key: UInt64) {
+    randomBindings.append(RandomBinding(offset: offset, elements: elements, key: key))
+  }
+
+  /// Marks the step as one that cannot be replayed, saying why.
+  func refuse(_ reason: @autoclosure () -> String) {
+    if refusal == nil { refusal = reason() }
+  }
+
+  /// Marks this call as one that cannot be the capture (it changed the model's structure).
+  func retryLater(_ reason: @autoclosure () -> String) {
+    if retry == nil { retry = reason() }
+  }
+
+  /// Throws when `buffer` holds a value the replayed step would compute anew (an op's output,
+  /// a step input, a variable): the replay would never read it on the host.
+  func checkHostRead(of buffer: TensorBuffer, by reader: String) throws {
+    let key = ObjectIdentifier(buffer.storage)
+    let what: String
+    if let op = produced[key] {
+      what = "the output of '\(op)'"
+    } else if inputStorages.contains(key) {
+      what = "a step input"
+    } else if let variable = variableStorages[key] {
+      what = "variable '\(variables[variable].path)'"
+    } else {
+      return  // a constant: the same in every replay
+    }
+    let message =
+      "\(reader) reads \(what) on the host inside a capture; a replayed step reads nothing "
+      + "back, so move the read after the step (return the tensor) or run eagerly"
+    hostRead = message
+    throw PlexusError.invalidState(context: "compiled step", message: message)
+  }
+}

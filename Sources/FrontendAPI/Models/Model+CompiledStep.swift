@@ -1,0 +1,84 @@
+extension Model {
+  /// How this model's steps run: eagerly under ``runEagerly``, else as ``jitCompile`` says.
+  var stepMode: JitCompile { runEagerly ? .off : jitCompile }
+
+  /// What a compiled step of this model depends on beyond its inputs' shapes: the variables
+  /// it trains and reads, and the optimizer. (The optimizer's slots appear during the warm-up;
+  /// a capture that makes a variable is not kept, and the next call captures again.)
+  func stepStructure(optimizer: Optimizer?) -> [ObjectIdentifier] {
+    var structure = trainableWeights.map(ObjectIdentifier.init)
+    if let optimizer { structure.append(ObjectIdentifier(optimizer)) }
+    structure.append(ObjectIdentifier(Self.self))
+    structure.append(contentsOf: nonTrainableWeights.map(ObjectIdentifier.init))
+    return structure
+  }
+
+  /// Runs one train or test step through `function` (compiled unless the model runs eagerly)
+  /// and returns the predictions; the step's losses are left pending for `results()`, as an
+  /// eager step leaves them.
+  func runStep(_ function: StepFunction, _ x: [Tensor], _ y: [Tensor], training: Bool) throws
+    -> [Tensor]
+  {
+    let compiled = try requireCompiled(training ? "trainStep" : "testStep")
+    let weight = compiled.batchSampleWeight
+    let inputs = x + y + (weight.map { [$0] } ?? [])
+    let structure = stepStructure(optimizer: training ? compiled.optimizer : nil)
+    let body: ([Tensor]) throws -> (results: [Tensor], aux: Any?) = { inputs in
+      try self.stepBody(
+        inputs, inputCount: x.count, targetCount: y.count, weighted: weight != nil,
+        training: training, compiled)
+    }
+    // Under the model's backend as it is now (a callback may have changed it), which the
+    // signature records.
+    let (results, aux) = try withModelBackend {
+      try function.call(inputs, structure: structure, mode: stepMode, body)
+    }
+    let trackers = aux as? [(Mean, Double)] ?? []
+    let count = results.count - trackers.count
+    compiled.restorePending(
+      zip(trackers, results[count...]).map { ($0.0, $1, $0.1) })
+    return Array(results[..<count])
+  }
+
+  /// What a step runs, eager or captured: the predictions, then the pending losses' values
+  /// (their trackers and weights beside).
+  private func stepBody(
+    _ inputs: [Tensor], inputCount: Int, targetCount: Int, weighted: Bool, training: Bool,
+    _ compiled: CompiledState
+  ) throws -> (results: [Tensor], aux: Any?) {
+    let x = Array(inputs[0..<inputCount])
+    let y = Array(inputs[inputCount..<(inputCount + targetCount)])
+    let saved = compiled.batchSampleWeight
+    compiled.batchSampleWeight = weighted ? inputs.last : nil
+    defer { compiled.batchSampleWeight = saved }
+    let predictions: [Tensor]
+    if training {
+      let tape = GradientTape()
+      let (loss, outputs) = try tape.record {
+        let outputs = try forward(x, training: true)
+        return (try computeLoss(y, outputs), outputs)
+      }
+      // Read after the forward pass, which builds a model on its first batch.
+      let variables = trainableWeights
+      let gradients = try tape.gradient(of: loss, wrt: variables)
+      try compiled.optimizer.apply(gradients, to: variables)
+      predictions = outputs
+    } else {
+      predictions = try forward(x, training: false)
+      _ = try computeLoss(y, predictions)
+    }
+    let pending = compiled.takePending()
+    let trackers: [(Mean, Double)] = pending.map { ($0.tracker, $0.weight) }
+    return (predictions + pending.map(\.value), trackers)
+  }
+
+  /// The outputs for one batch of inputs in inference mode, through the compiled predict step.
+  func predictStep(_ inputs: [Tensor]) throws -> [Tensor] {
+    let structure = stepStructure(optimizer: nil)
+    return try withModelBackend {
+      try predictFunction.call(inputs, structure: structure, mode: stepMode) { inputs in
+        (try forward(inputs, training: false), nil)
+      }.results
+    }
+  }
+}
