@@ -54,6 +54,9 @@ final class StepFunction: @unchecked Sendable {
     try lock.withLock { try body(&state) }
   }
 
+  /// Strict compilation for this task, overriding the process setting.
+  @TaskLocal static var strictOverride: Bool?
+
   init(name: String, capacity: Int = 8) {
     self.name = name
     self.capacity = capacity
@@ -81,7 +84,7 @@ final class StepFunction: @unchecked Sendable {
     // Off, or inside another capture (which records this step's ops as its own).
     guard mode != .off, Dispatcher.scope.recorder == nil else { return try body(inputs) }
     let signature = Self.signature(inputs, structure: structure)
-    let strict = Config.strictCompilation
+    let strict = Self.strictOverride ?? Config.strictCompilation
     let state = try withCache { cache -> State in
       cache.clock &+= 1
       if let index = cache.entries.firstIndex(where: { $0.signature == signature }) {

@@ -52,6 +52,13 @@ public enum Config {
   public static var strictCompilation: Bool { strictCompilationFlag.load(ordering: .relaxed) }
 
   private static let strictCompilationFlag = Atomic(false)
+
+  /// Runs `body` with strict compilation on or off for this task only.
+  public static func withStrictCompilation<R>(_ strict: Bool = true, _ body: () throws -> R)
+    rethrows -> R
+  {
+    try StepFunction.$strictOverride.withValue(strict) { try body() }
+  }
 }
 
 /// Runs `body` with `name` as the backend for every op it runs (on this task), whatever the

@@ -1,4 +1,15 @@
 extension Model {
+  /// What each compiled step of this model has done, under `"train"`, `"test"` and
+  /// `"predict"`: warm-ups, captures, replays, retraces, and why a step runs eagerly.
+  public var compilationStatistics: [String: CompilationStatistics] {
+    var result = ["predict": predictFunction.statistics]
+    if let compiled {
+      result["train"] = compiled.trainFunction.statistics
+      result["test"] = compiled.testFunction.statistics
+    }
+    return result
+  }
+
   /// How this model's steps run: eagerly under ``runEagerly``, else as ``jitCompile`` says.
   var stepMode: JitCompile { runEagerly ? .off : jitCompile }
 
