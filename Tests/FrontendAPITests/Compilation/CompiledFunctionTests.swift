@@ -31,7 +31,8 @@ import Testing
       var losses: [Float] = []
       for index in 0..<steps {
         let x = try Ops.randomNormal([4, 6])
-        let y = try Ops.multiply(Ops.sum(x, axes: [1], keepDims: true), Tensor.scalar(Double(index)))
+        let y = try Ops.multiply(
+          Ops.sum(x, axes: [1], keepDims: true), Tensor.scalar(Double(index)))
         let target = try Ops.concatenate([y, y], axis: 1)
         losses.append(contentsOf: try step([x, target])[0].floats())
       }

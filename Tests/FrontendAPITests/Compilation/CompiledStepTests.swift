@@ -127,7 +127,8 @@ import Testing
       return try withRandomSeed(3) {
         let model = Self.model(dropout: false)
         try model.compile(
-          optimizer: Adam(learningRate: 0.01), loss: SparseCategoricalCrossentropy(fromLogits: true),
+          optimizer: Adam(learningRate: 0.01),
+          loss: SparseCategoricalCrossentropy(fromLogits: true),
           jitCompile: mode)
         try model.fit(x, y, batchSize: 40, epochs: 2, verbose: 0, shuffle: false)
         let kept = model.getWeights()
