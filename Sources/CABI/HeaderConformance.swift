@@ -68,6 +68,8 @@ private func exportsMatchHeader() {
   check(pxModelLearningRate, declaredAs: type(of: px_model_learning_rate))
   check(pxModelSetLearningRate, declaredAs: type(of: px_model_set_learning_rate))
   check(pxModelIterations, declaredAs: type(of: px_model_iterations))
+  check(pxModelSetExecution, declaredAs: type(of: px_model_set_execution))
+  check(pxModelStepCounts, declaredAs: type(of: px_model_step_counts))
   check(pxLogsCount, declaredAs: type(of: px_logs_count))
   check(pxLogsName, declaredAs: type(of: px_logs_name))
   check(pxLogsValues, declaredAs: type(of: px_logs_values))

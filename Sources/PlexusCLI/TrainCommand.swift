@@ -49,6 +49,8 @@ struct TrainCommand: ParsableCommand {
   var trace = "plexus-trace.json"
   @Option(help: "Save the trained model to this .keras file (it opens in Keras 3).")
   var save: String?
+  @Flag(help: "Run every step eagerly, op by op, instead of compiled (capture and replay).")
+  var eager = false
 
   func run() throws {
     for path in plugin { try Plugins.load(path: path) }
@@ -83,14 +85,28 @@ struct TrainCommand: ParsableCommand {
         loss: SparseCategoricalCrossentropy(fromLogits: true), metrics: ["accuracy"])
     }
 
+    model.runEagerly = eager
     let start = Date()
     Dispatcher.resetStatistics()
+    let timer = EpochTimer()
     let (_, report) = try profiled {
       try model.fit(
         xTrain, yTrain, batchSize: batchSize, epochs: epochs, verbose: verbose,
-        validationSplit: validationSplit)
+        callbacks: [timer], validationSplit: validationSplit)
     }
     let seconds = Date().timeIntervalSince(start)
+    let steps = model.compilationStatistics["train"] ?? CompilationStatistics()
+    print(
+      eager
+        ? "Steps ran eagerly (--eager)"
+        : "Steps compiled: \(steps.captures) captures, \(steps.replays) replays, "
+          + "\(steps.eagerCalls) eager (warm-ups)"
+          + (steps.refusal.map { "; eager because \($0)" } ?? ""))
+    // As keras_bench.py reports: the median of epochs 2...N (the first warms up and captures).
+    let steady = timer.seconds.dropFirst().sorted()
+    if !steady.isEmpty {
+      print("Median epoch after the first: \(String(format: "%.3f", steady[steady.count / 2])) s")
+    }
     if let report {
       print("\nOps run during fit (\(report.totalCalls) calls):")
       print(report.table())
@@ -172,3 +188,4 @@ struct TrainCommand: ParsableCommand {
       + (fell.isEmpty ? "" : " (\(fallbacks))")
   }
 }
+

@@ -36,7 +36,7 @@ static const section sections[] = {
     {"seed", section_seed},         {"threads", section_threads},
     {"callbacks", section_callbacks}, {"trainable", section_trainable},
     {"plugins", section_plugins},     {"files", section_files},
-    {"learning_rate", section_learning_rate},
+    {"learning_rate", section_learning_rate}, {"execution", section_execution},
 };
 
 int main(int argc, char **argv) {

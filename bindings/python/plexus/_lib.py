@@ -321,6 +321,8 @@ SIGNATURES = {
     "px_model_learning_rate": (_status, [_handle, POINTER(c_double)]),
     "px_model_set_learning_rate": (_status, [_handle, c_double]),
     "px_model_iterations": (_status, [_handle, POINTER(c_int64)]),
+    "px_model_set_execution": (_status, [_handle, c_int32, c_int32]),
+    "px_model_step_counts": (_status, [_handle, c_int32, POINTER(c_int64)]),
     # Logs
     "px_logs_count": (_status, [_handle, _out_size]),
     "px_logs_name": (_status, [_handle, c_size_t, *_string_out]),

@@ -52,6 +52,17 @@ def _unsupported(**arguments):
         raise NotImplementedError(f"plexus: {', '.join(given)} not supported yet")
 
 
+def _jit_mode(value):
+    """Keras's jit_compile values as the C ABI's PX_JIT_COMPILE_*."""
+    if value == "auto" or value is None:
+        return 0
+    if value is True:
+        return 1
+    if value is False:
+        return 2
+    raise ValueError(f'compile: jit_compile must be True, False or "auto"; received {value!r}')
+
+
 class Trainer:
     """The training half of plexus.Model."""
 
@@ -111,6 +122,42 @@ class Trainer:
         self.loss = losses_module.get(loss) if loss is not None else None
         self.compiled_metrics = [metrics_module.get(m) for m in (metrics or [])]
         self.compiled = True
+        self._jit_compile = _jit_mode(jit_compile)
+        self._run_eagerly = bool(run_eagerly)
+        self._set_execution()
+
+    # -- compiled or eager steps ------------------------------------------------------------
+
+    def _set_execution(self):
+        check(lib().px_model_set_execution(self._c, self._jit_compile, int(self._run_eagerly)))
+
+    @property
+    def jit_compile(self):
+        """Whether fit, evaluate and predict run compiled (captured once per batch shape, then
+        replayed): True, False or "auto" (compiled where a step can be replayed)."""
+        return {0: "auto", 1: True, 2: False}[getattr(self, "_jit_compile", 0)]
+
+    @jit_compile.setter
+    def jit_compile(self, value):
+        self._jit_compile = _jit_mode(value)
+        self._set_execution()
+
+    @property
+    def run_eagerly(self):
+        """Whether every step runs eagerly, op by op (Keras's `model.run_eagerly`)."""
+        return getattr(self, "_run_eagerly", False)
+
+    @run_eagerly.setter
+    def run_eagerly(self, value):
+        self._run_eagerly = bool(value)
+        self._set_execution()
+
+    def _step_counts(self, step="train"):
+        """What a compiled step did: eager calls, captures, replays and retraces."""
+        kinds = {"train": 0, "test": 1, "predict": 2}
+        counts = (ctypes.c_int64 * 4)()
+        check(lib().px_model_step_counts(self._c, kinds[step], counts))
+        return dict(zip(("eager", "captures", "replays", "retraces"), counts))
 
     # -- callbacks --------------------------------------------------------------------------
 

@@ -1,0 +1,56 @@
+"""Compiled steps from Python: `compile(jit_compile=..., run_eagerly=...)` over
+px_model_set_execution, with px_model_step_counts to see captures and replays."""
+
+import numpy as np
+import pytest
+
+import plexus
+
+from helpers import blobs, mlp
+
+pytestmark = pytest.mark.exports("px_model_set_execution", "px_model_step_counts")
+
+
+def trained(**execution):
+    """The blobs MLP trained 3 epochs from seed 7 (256 samples, batch 48: a partial batch)."""
+    x, y = blobs()
+    plexus.utils.set_random_seed(7)
+    model = mlp()
+    model.compile(
+        optimizer="adam",
+        loss=plexus.losses.SparseCategoricalCrossentropy(from_logits=True),
+        **execution,
+    )
+    history = model.fit(x, y, batch_size=48, epochs=3, verbose=0)
+    return model, history
+
+
+def test_compiled_training_equals_eager_bit_for_bit():
+    compiled, compiled_history = trained(jit_compile=True)
+    eager, eager_history = trained(run_eagerly=True)
+    assert compiled_history.history["loss"] == eager_history.history["loss"]
+    for a, b in zip(compiled.get_weights(), eager.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    counts = compiled._step_counts("train")
+    assert counts == {"eager": 2, "captures": 2, "replays": 14, "retraces": 1}
+    assert eager._step_counts("train")["replays"] == 0
+
+
+def test_defaults_and_switches_follow_keras():
+    model, _ = trained()
+    assert model.jit_compile == "auto" and model.run_eagerly is False
+    assert model._step_counts("train")["replays"] > 0
+    model.run_eagerly = True
+    before = model._step_counts("predict")["replays"]
+    x, _ = blobs()
+    model.predict(x, verbose=0)
+    assert model._step_counts("predict")["replays"] == before
+    model.run_eagerly = False
+    model.jit_compile = False
+    assert model.jit_compile is False
+
+
+def test_a_bad_jit_compile_is_a_value_error():
+    model = mlp()
+    with pytest.raises(ValueError, match="jit_compile"):
+        model.compile(optimizer="adam", loss="mse", jit_compile="always")
