@@ -24,6 +24,8 @@ struct BenchCommand: ParsableCommand {
   @Flag(help: "Skip the sgemm benchmark (to profile the rest).") var noSgemm = false
   @Flag(help: "Skip the convolution benchmark (the CNN's two convolutions at batch 128).")
   var noConv = false
+  @Flag(help: "Skip the frontend-cost benchmark (a tiny model's step, eager and replayed).")
+  var noReplay = false
   @Flag(help: "Print one JSON object per line instead of a table.") var json = false
   @Option(
     help: ArgumentHelp(
@@ -48,6 +50,9 @@ struct BenchCommand: ParsableCommand {
     let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
     try Config.setThreads(threadCount)
     let report = BenchReport(json: json, threads: threadCount)
+    for backend in noReplay ? [] : backends {
+      try ReplayBenchmark.run(backend: backend, report: report)
+    }
     for size in noSgemm ? [] : sizes {
       var rates: [String: Double] = [:]
       for backend in backends {

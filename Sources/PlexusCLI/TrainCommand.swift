@@ -188,4 +188,3 @@ struct TrainCommand: ParsableCommand {
       + (fell.isEmpty ? "" : " (\(fallbacks))")
   }
 }
-
