@@ -543,25 +543,22 @@ PX_API PX_NODISCARD px_status px_model_iterations(px_model *model, int64_t *out_
 
 /* How fit, evaluate and predict run their steps (Keras's `compile(jit_compile=...,
  * run_eagerly=...)`): compiled, each step captured once per signature and then replayed
- * (PX_JIT_COMPILE_AUTO, the default: a step that cannot be replayed runs eagerly with one logged
- * line; PX_JIT_COMPILE_ON: it is an error), or eagerly, op by op (PX_JIT_COMPILE_OFF, or
- * `run_eagerly` 1, which wins). Any other `jit_compile`, or a `run_eagerly` other than 0 or 1,
- * is PX_STATUS_INVALID_ARGUMENT. Takes effect from the next step. (ABI 0.5) */
-#define PX_JIT_COMPILE_AUTO 0
-#define PX_JIT_COMPILE_ON 1
-#define PX_JIT_COMPILE_OFF 2
+ * (`jit_compile` PX_OPTION_DEFAULT, Keras's "auto": a step that cannot be replayed runs eagerly
+ * with one logged line; PX_OPTION_ON: that is an error), or eagerly, op by op (PX_OPTION_OFF,
+ * or `run_eagerly` 1, which wins). Any other `jit_compile`, or a `run_eagerly` other than 0 or
+ * 1, is PX_STATUS_INVALID_ARGUMENT. Takes effect from the next step. (ABI 0.5) */
 PX_API PX_NODISCARD px_status px_model_set_execution(px_model *model, int32_t jit_compile,
                                                      int32_t run_eagerly);
 
 /* Writes what a compiled step of the model has done, for `step` PX_STEP_TRAIN, PX_STEP_TEST or
- * PX_STEP_PREDICT: out_counts[0] calls run eagerly (warm-ups and steps that cannot be replayed),
+ * PX_STEP_PREDICT, into out_counts[0..3]: [0] calls run eagerly (warm-ups and steps that cannot be replayed),
  * [1] captures, [2] replays, [3] retraces (new signatures after the first, each logged). A train
  * or test step of a model that is not compiled reads zeros. (ABI 0.5) */
 #define PX_STEP_TRAIN 0
 #define PX_STEP_TEST 1
 #define PX_STEP_PREDICT 2
 PX_API PX_NODISCARD px_status px_model_step_counts(px_model *model, int32_t step,
-                                                   int64_t out_counts[4]);
+                                                   int64_t *out_counts);
 
 /* ---------------------------------------------------------------------------------------------
  * Logs: names with lists of values (one per epoch in a history, one in evaluation logs)

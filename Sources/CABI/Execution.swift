@@ -11,14 +11,14 @@ public func pxModelSetExecution(_ model: OpaquePointer?, _ jitCompile: Int32, _ 
   return guarded(function) {
     let mode: JitCompile
     switch jitCompile {
-    case Int32(PX_JIT_COMPILE_AUTO): mode = .auto
-    case Int32(PX_JIT_COMPILE_ON): mode = .on
-    case Int32(PX_JIT_COMPILE_OFF): mode = .off
+    case Int32(PX_OPTION_DEFAULT): mode = .auto
+    case Int32(PX_OPTION_ON): mode = .on
+    case Int32(PX_OPTION_OFF): mode = .off
     default:
       throw invalidArgument(
         function,
-        "jit_compile is \(jitCompile); expected PX_JIT_COMPILE_AUTO (0), PX_JIT_COMPILE_ON (1) "
-          + "or PX_JIT_COMPILE_OFF (2)")
+        "jit_compile is \(jitCompile); expected PX_OPTION_DEFAULT (0, Keras's \"auto\"), "
+          + "PX_OPTION_ON (1) or PX_OPTION_OFF (2)")
     }
     guard runEagerly == 0 || runEagerly == 1 else {
       throw invalidArgument(function, "run_eagerly is \(runEagerly); expected 0 or 1")

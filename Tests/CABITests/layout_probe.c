@@ -97,6 +97,9 @@ int main(void) {
   CONSTANT(PX_OPTION_DEFAULT);
   CONSTANT(PX_OPTION_ON);
   CONSTANT(PX_OPTION_OFF);
+  CONSTANT(PX_STEP_TRAIN);
+  CONSTANT(PX_STEP_TEST);
+  CONSTANT(PX_STEP_PREDICT);
 
   /* dlpack/dlpack.h: the types plexus.h passes, and the values Plexus reads */
   CONSTANT(DLPACK_MAJOR_VERSION);

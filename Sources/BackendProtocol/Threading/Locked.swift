@@ -33,6 +33,9 @@ package final class Lock: @unchecked Sendable {
   /// Takes the lock; pair with ``unlock()``.
   package func lock() { pthread_mutex_lock(mutex) }
 
+  /// Takes the lock if no one holds it; true when taken.
+  package func tryLock() -> Bool { pthread_mutex_trylock(mutex) == 0 }
+
   /// Releases the lock taken by ``lock()``.
   package func unlock() { pthread_mutex_unlock(mutex) }
 }

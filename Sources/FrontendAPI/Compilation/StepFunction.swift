@@ -16,7 +16,7 @@ final class StepFunction: @unchecked Sendable {
     /// Per input: the first input sharing its memory.
     var aliases: [Int]
     var backend: ObjectIdentifier?
-    var structure: [ObjectIdentifier]
+    var structure: [Int]
   }
 
   enum State {
@@ -32,15 +32,18 @@ final class StepFunction: @unchecked Sendable {
     var state: State
     var lastUse: UInt64
 
-    /// Whether this signature got past its warm-up.
+    /// Whether this signature got past its warm-up (a capture has been tried).
     var hasTraced: Bool {
-      if case .capture = state { return false }
+      if case .capture = state { return attempted }
       return true
     }
+    /// Whether a capture of this signature was attempted (and retried).
+    var attempted = false
   }
 
-  /// Names the step in logs and errors ("Model 'mlp' train step").
-  let name: String
+  /// Names the step in logs and errors ("Model 'mlp' train step"); set by its owner's
+  /// initializer, before any call.
+  var name: String
   let capacity: Int
   private struct Cache {
     var entries: [Entry] = []
@@ -78,7 +81,7 @@ final class StepFunction: @unchecked Sendable {
   /// variables and state the step depends on; `aux` is host data `body` returns beside its
   /// tensors, kept from the capture for replays.
   func call(
-    _ inputs: [Tensor], structure: [ObjectIdentifier], mode: JitCompile,
+    _ inputs: [Tensor], structure: [Int], mode: JitCompile,
     _ body: ([Tensor]) throws -> (results: [Tensor], aux: Any?)
   ) throws -> (results: [Tensor], aux: Any?) {
     // Off, or inside another capture (which records this step's ops as its own).
@@ -90,11 +93,7 @@ final class StepFunction: @unchecked Sendable {
       if let index = cache.entries.firstIndex(where: { $0.signature == signature }) {
         cache.entries[index].lastUse = cache.clock
         let state = cache.entries[index].state
-        switch state {
-        case .warmUp: cache.entries[index].state = .capture
-        case .capture: cache.entries[index].state = .capturing
-        default: break
-        }
+        if case .capture = state { cache.entries[index].state = .capturing }
         return state
       }
       // A change while the last signature is still warming up (building the model) is part of
@@ -124,7 +123,12 @@ final class StepFunction: @unchecked Sendable {
       withCache { $0.statistics.eagerCalls += 1 }
       return try body(inputs)
     case .plan(let plan, let aux):
-      let results = try plan.replay(inputs)
+      // Another thread replaying this plan: run eagerly meanwhile (the same results) rather
+      // than queue behind it.
+      guard let results = try plan.replayUnlessBusy(inputs) else {
+        withCache { $0.statistics.eagerCalls += 1 }
+        return try body(inputs)
+      }
       withCache { $0.statistics.replays += 1 }
       return (results, aux)
     case .capture:
@@ -138,15 +142,10 @@ final class StepFunction: @unchecked Sendable {
   ) throws -> (results: [Tensor], aux: Any?) {
     let recorder = StepRecorder()
     recorder.inputStorages = Set(inputs.map { ObjectIdentifier($0.buffer.storage) })
+    recorder.failsOnHostRead = mode == .on || strict
     let output: (results: [Tensor], aux: Any?)
     do {
       output = try recorder.capture { try body(inputs) }
-    } catch let error where recorder.hostRead != nil && mode == .auto && !strict {
-      // The step reads a value back mid-way: it runs eagerly from now on, and this call
-      // again (the read came before anything it updates).
-      _ = error
-      refuse(signature, because: recorder.hostRead ?? "")
-      return try body(inputs)
     } catch {
       update(signature, to: .capture)
       throw error
@@ -188,6 +187,7 @@ final class StepFunction: @unchecked Sendable {
         return
       }
       cache.entries[index].state = state
+      cache.entries[index].attempted = true
     }
   }
 
@@ -196,7 +196,7 @@ final class StepFunction: @unchecked Sendable {
     withCache { $0.entries = [] }
   }
 
-  static func signature(_ inputs: [Tensor], structure: [ObjectIdentifier]) -> Signature {
+  static func signature(_ inputs: [Tensor], structure: [Int]) -> Signature {
     var dims: [Int] = []
     var aliases: [Int] = []
     dims.reserveCapacity(inputs.count * 4)
@@ -215,7 +215,10 @@ final class StepFunction: @unchecked Sendable {
   /// What differs between two signatures, in words.
   static func change(from old: Signature, to new: Signature) -> String {
     if old.backend != new.backend { return "the backend changed" }
-    if old.structure != new.structure { return "the variables or optimizer state changed" }
+    if old.structure != new.structure {
+      return
+        "the layers, their variables or trainable switches, or the optimizer's settings changed"
+    }
     if old.aliases != new.aliases { return "which inputs share memory changed" }
     let before = describe(old.inputs)
     let after = describe(new.inputs)

@@ -40,6 +40,8 @@ final class StepPlan: @unchecked Sendable {
     let rate: TensorBuffer
     let step: TensorBuffer
     let roundsToFloat32: Bool
+    /// Steps after the optimizer's first in the capture (1 for its second `apply`).
+    let offset: Int
   }
 
   struct RandomBinding {
@@ -59,8 +61,8 @@ final class StepPlan: @unchecked Sendable {
   let writesVariables: Bool
   private let arena: Storage
   private let optimizerBindings: [OptimizerBinding]
-  /// The optimizers whose step a replay counts, once each.
-  private let optimizers: [Optimizer]
+  /// The optimizers a replay steps, each with the number of steps (`apply` calls) it takes.
+  private let optimizers: [(optimizer: Optimizer, steps: Int)]
   private var randomBindings: [RandomBinding]
   /// Per action: the record a replay runs (nil for an assignment).
   private var records: [OpRecord?]
@@ -69,6 +71,9 @@ final class StepPlan: @unchecked Sendable {
   /// Where step inputs are read: (action, input position, step input).
   private let inputUses: [(action: Int, position: Int, input: Int)]
   private let lock = Lock()
+  /// One view per arena region, shared by every record that reads or writes it: a backend
+  /// that keys state by storage (oneDNN's pooling workspaces) sees one buffer, as eagerly.
+  private var arenaViews: [Int: Storage] = [:]
 
   /// Plans `recorder`'s capture of a step whose inputs are `inputs` and whose results are
   /// `results`.
@@ -116,8 +121,8 @@ final class StepPlan: @unchecked Sendable {
       let location: Location
       if let offset = offsets.offsets[key] {
         location = .arena(offset: offset, bytes: buffer.storage.byteCount)
-      } else if let variable = recorder.variableStorages[key] {
-        location = .variable(variable)
+      } else if let owner = recorder.variableStorages[key] {
+        location = .variable(owner.variable)
       } else if let input = inputIndex[key] {
         location = .input(input)
       } else {
@@ -164,17 +169,25 @@ final class StepPlan: @unchecked Sendable {
     self.inputUses = inputUses
     self.variables = recorder.variables
     self.outputs = results.map { operand($0.buffer) }
+    var firstStep: [ObjectIdentifier: Int] = [:]
+    var lastStep: [ObjectIdentifier: Int] = [:]
+    var optimizers: [(optimizer: Optimizer, steps: Int)] = []
+    for binding in recorder.optimizerBindings {
+      let key = ObjectIdentifier(binding.optimizer)
+      if firstStep[key] == nil { optimizers.append((binding.optimizer, 0)) }
+      firstStep[key] = Swift.min(firstStep[key] ?? .max, binding.capturedStep)
+      lastStep[key] = Swift.max(lastStep[key] ?? .min, binding.capturedStep)
+    }
+    self.optimizers = optimizers.map { entry in
+      let key = ObjectIdentifier(entry.optimizer)
+      return (entry.optimizer, (lastStep[key] ?? 0) - (firstStep[key] ?? 0) + 1)
+    }
     optimizerBindings = recorder.optimizerBindings.map {
       OptimizerBinding(
         optimizer: $0.optimizer, rate: $0.rate, step: $0.step,
-        roundsToFloat32: recorder.roundsRate[ObjectIdentifier($0.optimizer)] ?? false)
+        roundsToFloat32: recorder.roundsRate[ObjectIdentifier($0.optimizer)] ?? false,
+        offset: $0.capturedStep - (firstStep[ObjectIdentifier($0.optimizer)] ?? $0.capturedStep))
     }
-    var optimizers: [Optimizer] = []
-    for binding in recorder.optimizerBindings
-    where !optimizers.contains(where: { $0 === binding.optimizer }) {
-      optimizers.append(binding.optimizer)
-    }
-    self.optimizers = optimizers
     randomBindings = recorder.randomBindings.compactMap { binding in
       drawActions[ObjectIdentifier(binding.offset.storage)].map {
         RandomBinding(
@@ -222,14 +235,22 @@ final class StepPlan: @unchecked Sendable {
     try lock.withLock { try replayLocked(inputs) }
   }
 
+  /// ``replay(_:)``, or nil at once when another thread is replaying this plan.
+  func replayUnlessBusy(_ inputs: [Tensor]) throws -> [Tensor]? {
+    guard lock.tryLock() else { return nil }
+    defer { lock.unlock() }
+    return try replayLocked(inputs)
+  }
+
   private func replayLocked(_ inputs: [Tensor]) throws -> [Tensor] {
+    for (optimizer, _) in optimizers { try optimizer.validateHyperparameters() }
     for binding in optimizerBindings {
       let optimizer = binding.optimizer
-      try optimizer.validateHyperparameters()
-      let rate = optimizer.learningRate
+      let iteration = optimizer.iterations + binding.offset
+      let rate = optimizer.learningRate(atIteration: iteration)
       binding.rate.pointer(Double.self).pointee =
         binding.roundsToFloat32 ? Double(Float(rate)) : rate
-      binding.step.pointer(Int64.self).pointee = Int64(optimizer.iterations + 1)
+      binding.step.pointer(Int64.self).pointee = Int64(iteration + 1)
     }
     for index in randomBindings.indices {
       let binding = randomBindings[index]
@@ -242,16 +263,25 @@ final class StepPlan: @unchecked Sendable {
     }
     // A plan that writes variables holds their locks and their memory to itself; one that only
     // reads them (inference) reads their current memory, which nothing writes meanwhile.
+    var events: [(OpRecord, BackendEntry, BackendEntry?, UInt64, UInt64)] = []
     let results =
       writesVariables
-      ? try Variable.withMutableBuffers(variables) { try run(variables: $0, inputs) }
-      : try run(variables: variables.map(\.buffer), inputs)
-    for optimizer in optimizers { optimizer.iterations += 1 }
+      ? try Variable.withMutableBuffers(variables) { try run(variables: $0, inputs, &events) }
+      : try run(variables: variables.map(\.buffer), inputs, &events)
+    // Observers hear of the ops once the variables' locks are released (one that reads a
+    // variable would otherwise wait on a lock its own thread holds).
+    for (record, entry, fallbackFrom, start, end) in events {
+      Dispatcher.notify(record, on: entry, fallbackFrom: fallbackFrom?.name, start: start, end: end)
+    }
+    for (optimizer, steps) in optimizers { optimizer.iterations += steps }
     return results
   }
 
   /// Runs the records on the variables' memory `buffers` and copies the results out.
-  private func run(variables buffers: [TensorBuffer], _ inputs: [Tensor]) throws -> [Tensor] {
+  private func run(
+    variables buffers: [TensorBuffer], _ inputs: [Tensor],
+    _ events: inout [(OpRecord, BackendEntry, BackendEntry?, UInt64, UInt64)]
+  ) throws -> [Tensor] {
     let scope = Dispatcher.scope
     let observed = Dispatcher.observersActive
 
@@ -275,21 +305,27 @@ final class StepPlan: @unchecked Sendable {
     }
     for (index, action) in actions.enumerated() {
       switch action {
-      case .op(let op, _, _, _, let entry, let fallbackFrom):
+      case .op(let op, _, _, _, var entry, var fallbackFrom):
         guard let record = records[index] else { continue }
+        let start = observed ? Dispatcher.monotonicNanoseconds() : 0
+        if try entry.backend.execute(record) != .done {
+          // Declined at run time (oneDNN declines some ops on NaN inputs): the fallback runs
+          // it, as an eager step would.
+          guard let fallback = Dispatcher.fallbackEntry, fallback !== entry,
+            try fallback.backend.execute(record) == .done
+          else {
+            throw PlexusError.unsupported(
+              op: op.description, dtype: record.dtype, backend: entry.name)
+          }
+          fallbackFrom = entry
+          entry = fallback
+        }
         if let fallbackFrom {
           try Dispatcher.countFallback(from: fallbackFrom, op, record.dtype, in: scope)
         }
-        let start = observed ? Dispatcher.monotonicNanoseconds() : 0
-        guard try entry.backend.execute(record) == .done else {
-          throw PlexusError.invalidState(
-            context: "compiled step",
-            message: "backend '\(entry.name)' declined '\(op)' in a replay after running it in "
-              + "the capture")
-        }
         Dispatcher.countDispatch(on: entry, op, in: scope)
         if observed {
-          Dispatcher.notify(record, on: entry, fallbackFrom: fallbackFrom?.name, start: start)
+          events.append((record, entry, fallbackFrom, start, Dispatcher.monotonicNanoseconds()))
         }
       case .assign(let source, let variable):
         let from = buffer(source, inputs: inputs)
@@ -338,7 +374,14 @@ final class StepPlan: @unchecked Sendable {
     let storage: Storage
     switch operand.location {
     case .arena(let offset, let bytes):
-      storage = Storage(view: arena.base + offset, byteCount: bytes, owner: arena)
+      // Keyed by offset and size: two buffers that share both are never live together.
+      let key = offset &* 31 &+ bytes
+      if let view = arenaViews[key], view.base == arena.base + offset, view.byteCount == bytes {
+        storage = view
+      } else {
+        storage = Storage(view: arena.base + offset, byteCount: bytes, owner: arena)
+        arenaViews[key] = storage
+      }
     case .variable(let index):
       storage = Storage(
         view: boundBases[index] ?? arena.base,

@@ -20,11 +20,13 @@ final class StepRecorder: @unchecked Sendable {
     case assign(source: TensorBuffer, variable: Int)
   }
 
-  /// The optimizer whose rate and step a replay binds, and the buffers they go into.
+  /// The optimizer whose rate and step a replay binds, the buffers they go into, and the step
+  /// they had in the capture (an optimizer applied twice in a step binds two steps).
   struct OptimizerBinding {
     let optimizer: Optimizer
     let rate: TensorBuffer
     let step: TensorBuffer
+    let capturedStep: Int
   }
 
   /// A random draw: its counter offset is bound per replay, reserved from the stream as an
@@ -39,8 +41,13 @@ final class StepRecorder: @unchecked Sendable {
   /// Every variable the step touched, in first-touch order.
   private(set) var variables: [Variable] = []
   private var variableIndex: [ObjectIdentifier: Int] = [:]
-  /// Each storage that held a variable's memory during the capture, and which variable.
-  private(set) var variableStorages: [ObjectIdentifier: Int] = [:]
+  /// Each storage that held a variable's memory during the capture: which variable, and which
+  /// of its values (0 when first touched, one more per update).
+  private(set) var variableStorages: [ObjectIdentifier: (variable: Int, generation: Int)] = [:]
+  /// Per variable: its current value's generation.
+  private var generations: [Int] = []
+  /// Storages given to variables by assignment.
+  private var assigned: Set<ObjectIdentifier> = []
   /// The op that produced each storage made during the capture.
   private(set) var produced: [ObjectIdentifier: OpCode] = [:]
   /// The step's inputs, by storage, so that a host read of one names it.
@@ -54,8 +61,9 @@ final class StepRecorder: @unchecked Sendable {
   /// Why this call could not be the capture, though a later one can (it built layers or made
   /// optimizer slots); the first reason wins.
   private(set) var retry: String?
-  /// The error a host read inside the capture raised, when one did.
-  private(set) var hostRead: String?
+  /// Whether a host read of a computed value is an error (`jitCompile: .on`, strict); else it
+  /// is allowed (the capture runs eagerly) and the step is refused.
+  var failsOnHostRead = true
   /// Storages kept alive until the plan is made.
   private var retained: [Storage] = []
   /// Each variable's memory when the capture first touched it.
@@ -71,6 +79,7 @@ final class StepRecorder: @unchecked Sendable {
       retained = []
       events = []
       variableStorages = [:]
+      assigned = []
       produced = [:]
       optimizerBindings = []
       randomBindings = []
@@ -84,43 +93,71 @@ final class StepRecorder: @unchecked Sendable {
   }
 
   func append(_ record: OpRecord, on entry: BackendEntry, fallbackFrom: BackendEntry? = nil) {
+    for input in record.inputs {
+      // A replay has one memory per variable: a value from before an update is gone.
+      if let (variable, generation) = variableStorages[ObjectIdentifier(input.storage)],
+        generation < generations[variable]
+      {
+        refuse(
+          "'\(record.op)' reads variable '\(variables[variable].path)' as it was before an "
+            + "update earlier in the step")
+      }
+    }
     events.append(.op(record, entry, fallbackFrom: fallbackFrom))
     for output in record.outputs {
       produced[ObjectIdentifier(output.storage)] = record.op
     }
   }
 
-  /// Notes that `variable`'s memory is `storage` at this point of the step.
-  func note(_ variable: Variable, storage: Storage) {
+  /// Notes that `variable`'s memory is `storage` at this point of the step; `copied` when
+  /// the variable has just copied its memory for an in-place update (a new value follows).
+  ///
+  /// Only memory the variable held when the step first touched it, and the copies it makes
+  /// for in-place updates, are the variable's: a value assigned to it stays what it was (an
+  /// op's output, a step input, a constant), read from there.
+  func note(_ variable: Variable, storage: Storage, copied: Bool = false) {
     let known = variables.count
     let index = self.index(of: variable)
+    let key = ObjectIdentifier(storage)
+    if copied { generations[index] += 1 }
     if index == known {
       originalVariables.append(variable)
       originalStorages.append(storage)
     }
-    let key = ObjectIdentifier(storage)
-    // A storage made by an op and then assigned stays that op's output; only memory the
-    // variable held from the start, or copied for an in-place update, is the variable's.
-    guard variableStorages[key] == nil, produced[key] == nil else { return }
-    variableStorages[key] = index
+    guard variableStorages[key] == nil, produced[key] == nil, !assigned.contains(key) else {
+      if let owner = variableStorages[key], owner.variable != index {
+        refuse(
+          "variables '\(variables[owner.variable].path)' and '\(variable.path)' share memory")
+      }
+      return
+    }
+    variableStorages[key] = (index, generations[index])
     retained.append(storage)
   }
 
   /// Notes that `variable` was given the value in `source`.
   func noteAssignment(_ variable: Variable, source: TensorBuffer) {
-    events.append(.assign(source: source, variable: index(of: variable)))
+    let index = self.index(of: variable)
+    generations[index] += 1
+    assigned.insert(ObjectIdentifier(source.storage))
+    retained.append(source.storage)
+    events.append(.assign(source: source, variable: index))
   }
 
   private func index(of variable: Variable) -> Int {
     let key = ObjectIdentifier(variable)
     if let found = variableIndex[key] { return found }
+    generations.append(0)
     variables.append(variable)
     variableIndex[key] = variables.count - 1
     return variables.count - 1
   }
 
-  func bindOptimizer(_ optimizer: Optimizer, rate: TensorBuffer, step: TensorBuffer) {
-    optimizerBindings.append(OptimizerBinding(optimizer: optimizer, rate: rate, step: step))
+  func bindOptimizer(
+    _ optimizer: Optimizer, rate: TensorBuffer, step: TensorBuffer, capturedStep: Int
+  ) {
+    optimizerBindings.append(
+      OptimizerBinding(optimizer: optimizer, rate: rate, step: step, capturedStep: capturedStep))
   }
 
   func noteRateRounding(_ optimizer: Optimizer, toFloat32: Bool) {
@@ -141,8 +178,9 @@ final class StepRecorder: @unchecked Sendable {
     if retry == nil { retry = reason() }
   }
 
-  /// Throws when `buffer` holds a value the replayed step would compute anew (an op's output,
-  /// a step input, a variable): the replay would never read it on the host.
+  /// When `buffer` holds a value the replayed step would compute anew (an op's output, a step
+  /// input, a variable), which a replay would never read on the host: throws, or under
+  /// `.auto` refuses the step (this call, eager, reads it).
   func checkHostRead(of buffer: TensorBuffer, by reader: String) throws {
     let key = ObjectIdentifier(buffer.storage)
     let what: String
@@ -150,15 +188,15 @@ final class StepRecorder: @unchecked Sendable {
       what = "the output of '\(op)'"
     } else if inputStorages.contains(key) {
       what = "a step input"
-    } else if let variable = variableStorages[key] {
-      what = "variable '\(variables[variable].path)'"
+    } else if let owner = variableStorages[key] {
+      what = "variable '\(variables[owner.variable].path)'"
     } else {
       return  // a constant: the same in every replay
     }
     let message =
       "\(reader) reads \(what) on the host inside a capture; a replayed step reads nothing "
       + "back, so move the read after the step (return the tensor) or run eagerly"
-    hostRead = message
+    guard failsOnHostRead else { return refuse(message) }
     throw PlexusError.invalidState(context: "compiled step", message: message)
   }
 }

@@ -41,9 +41,9 @@ extension Dispatcher {
 
   /// Tells every observer in reach about an executed record.
   static func notify(
-    _ record: OpRecord, on entry: BackendEntry, fallbackFrom: String?, start: UInt64
+    _ record: OpRecord, on entry: BackendEntry, fallbackFrom: String?, start: UInt64,
+    end: UInt64 = monotonicNanoseconds()
   ) {
-    let end = monotonicNanoseconds()
     let observers = scopedObservers + globalObservers.withLock { $0 }
     guard !observers.isEmpty else { return }
     let event = OpEvent(

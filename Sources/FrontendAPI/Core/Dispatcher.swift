@@ -19,8 +19,9 @@ public enum Dispatcher {
     var strict: Bool?
     /// Where `recordingStatistics` counts.
     var collector: StatisticsCollector?
-    /// The capture in progress on this task (held unretained: it outlives its scope).
-    unowned(unsafe) var recorder: StepRecorder?
+    /// The capture in progress on this task (child tasks inherit it: a capture records one
+    /// task's ops, so a captured body must not fan ops out to child tasks).
+    var recorder: StepRecorder?
   }
   @TaskLocal static var scope = Scope()
 

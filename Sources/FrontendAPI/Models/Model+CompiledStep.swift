@@ -13,15 +13,38 @@ extension Model {
   /// How this model's steps run: eagerly under ``runEagerly``, else as ``jitCompile`` says.
   var stepMode: JitCompile { runEagerly ? .off : jitCompile }
 
-  /// What a compiled step of this model depends on beyond its inputs' shapes: the variables
-  /// it trains and reads, and the optimizer. (The optimizer's slots appear during the warm-up;
-  /// a capture that makes a variable is not kept, and the next call captures again.)
-  func stepStructure(optimizer: Optimizer?) -> [ObjectIdentifier] {
-    var structure = trainableWeights.map(ObjectIdentifier.init)
-    if let optimizer { structure.append(ObjectIdentifier(optimizer)) }
-    structure.append(ObjectIdentifier(Self.self))
-    structure.append(contentsOf: nonTrainableWeights.map(ObjectIdentifier.init))
-    return structure
+  /// What a compiled step of this model depends on beyond its inputs' shapes: every layer
+  /// (nested ones too) with its `trainable` switch, the variables it trains and holds, the
+  /// optimizer and the settings that change the ops its update records (weight decay,
+  /// clipping, moving averages), and the losses' reductions. (The optimizer's slots appear
+  /// during the warm-up; a capture that makes a variable is not kept, and the next call
+  /// captures again.)
+  func stepStructure(optimizer: Optimizer?) -> [Int] {
+    var keys: [Int] = []
+    var seen = Set<ObjectIdentifier>()
+    func visit(_ layer: Layer) {
+      let id = ObjectIdentifier(layer)
+      guard seen.insert(id).inserted else { return }
+      keys.append(id.hashValue)
+      keys.append(layer.trainable ? 1 : 0)
+      for (_, sublayer) in layer.sublayers { visit(sublayer) }
+    }
+    visit(self)
+    keys.append(-1)
+    keys.append(contentsOf: trainableWeights.map { ObjectIdentifier($0).hashValue })
+    keys.append(-2)
+    keys.append(contentsOf: nonTrainableWeights.map { ObjectIdentifier($0).hashValue })
+    if let optimizer {
+      keys.append(ObjectIdentifier(optimizer).hashValue)
+      for setting in [
+        optimizer.weightDecay, optimizer.clipnorm, optimizer.clipvalue, optimizer.globalClipnorm,
+      ] {
+        keys.append(setting.map { Int(truncatingIfNeeded: $0.bitPattern) } ?? -3)
+      }
+      keys.append(optimizer.useEMA ? 1 : 0)
+    }
+    for loss in compiled?.losses ?? [] { keys.append(loss.reduction.hashValue) }
+    return keys
   }
 
   /// Runs one train or test step through `function` (compiled unless the model runs eagerly)

@@ -35,7 +35,7 @@ open class Model: Layer {
   /// signature, then replayed); `compile` sets it. Equivalent to Keras's `model.jit_compile`.
   public var jitCompile: JitCompile = .auto
   /// The compiled `predict` step (the train and test steps live with the compiled state).
-  lazy var predictFunction = StepFunction(name: "Model '\(name)' predict step")
+  let predictFunction = StepFunction(name: "predict step")
   /// The epoch a callback asks `fit` to start at, read once after `onTrainBegin` (Keras's
   /// `model._initial_epoch`, which `BackupAndRestore` sets).
   var resumeEpoch: Int?
@@ -49,6 +49,7 @@ open class Model: Layer {
     self.graph = nil
     self.containedLayers = []
     super.init(name: name)
+    predictFunction.name = "Model '\(self.name)' predict step"
   }
 
   /// Creates a Functional model from symbolic inputs to symbolic outputs.
@@ -62,6 +63,7 @@ open class Model: Layer {
     self.graph = graph
     self.containedLayers = graph.layers
     super.init(name: resolvedName)
+    predictFunction.name = "Model '\(self.name)' predict step"
     built = true
   }
 

@@ -24,7 +24,7 @@ open class Optimizer {
   /// and drops the schedule; Keras refuses that with a `TypeError`, but a Swift setter cannot
   /// throw, and a caller that sets a rate means it. Equivalent to `optimizer.learning_rate`.
   public var learningRate: Double {
-    get { learningRateSchedule.map { $0(iterations) } ?? fixedLearningRate }
+    get { learningRate(atIteration: iterations) }
     set {
       fixedLearningRate = newValue
       learningRateSchedule = nil
@@ -198,7 +198,7 @@ open class Optimizer {
     let slotLists = try pairs.map { try slots(for: $0.variable) }
     if let recorder = Dispatcher.scope.recorder {
       recorder.noteRateRounding(self, toFloat32: roundsToFloat32)
-      if weightDecay != nil {
+      if let weightDecay, weightDecay != 0 {
         recorder.refuse("\(name) applies weight decay with the rate as a constant")
       }
       if useEMA { recorder.refuse("\(name) keeps moving averages on a host schedule (useEMA)") }
@@ -279,6 +279,12 @@ open class Optimizer {
     _ = try Dispatcher.run(op, inputs, attributes, output: nil)
   }
 
+  /// The rate of the step taken after `iteration` steps: the schedule's value there, else
+  /// the fixed rate.
+  func learningRate(atIteration iteration: Int) -> Double {
+    learningRateSchedule.map { $0(iteration) } ?? fixedLearningRate
+  }
+
   /// The learning rate and step of the current step as the scalar inputs of update ops (never
   /// attributes, so a replayed step can bind new ones); made once per step and shared by every
   /// variable's update.
@@ -288,7 +294,7 @@ open class Optimizer {
     if let recorder = Dispatcher.scope.recorder {
       // A capture binds them per replay: buffers of its own, never shared with eager steps.
       let buffers = (Tensor(learningRate).buffer, Tensor(Int64(step)).buffer)
-      recorder.bindOptimizer(self, rate: buffers.0, step: buffers.1)
+      recorder.bindOptimizer(self, rate: buffers.0, step: buffers.1, capturedStep: step)
       stepInputCache = nil
       return buffers
     }

@@ -114,7 +114,7 @@ public final class Variable: Sendable, CustomStringConvertible {
         copy.storage.base.copyMemory(
           from: state.storage.base, byteCount: shape.elementCount * dtype.byteSize)
         state.storage = copy.storage
-        recorder?.note(self, storage: copy.storage)
+        recorder?.note(self, storage: copy.storage, copied: true)
       }
       return TensorBuffer(dtype: dtype, shape: shape, uncheckedStorage: state.storage)
     }

@@ -2,7 +2,7 @@
  * test_sweep, section "execution": px_model_set_execution and px_model_step_counts. Hostile
  * calls (NULL, forged and released models, out-of-range modes and steps, a NULL out-array),
  * then the happy paths: a compiled fit captures once per batch shape and replays the rest, an
- * eager one (PX_JIT_COMPILE_OFF, or run_eagerly) replays nothing, and compiled and eager
+ * eager one (PX_OPTION_OFF, or run_eagerly) replays nothing, and compiled and eager
  * training from one seed end with the same weights bit for bit.
  */
 #include "sweep.h"
@@ -37,11 +37,11 @@ void section_execution(void) {
   int64_t counts[4] = {-7, -7, -7, -7};
 
   /* hostile calls */
-  st = px_model_set_execution(NULL, PX_JIT_COMPILE_ON, 0);
+  st = px_model_set_execution(NULL, PX_OPTION_ON, 0);
   expect(st, IA_, 1, "px_model_set_execution|model", "px_model_set_execution(NULL model) fails");
-  st = px_model_set_execution(SENTINEL_MODEL, PX_JIT_COMPILE_ON, 0);
+  st = px_model_set_execution(SENTINEL_MODEL, PX_OPTION_ON, 0);
   expect(st, IA_, 1, "px_model_set_execution|model", "px_model_set_execution(forged) fails");
-  st = px_model_set_execution((px_model *)x, PX_JIT_COMPILE_ON, 0);
+  st = px_model_set_execution((px_model *)x, PX_OPTION_ON, 0);
   expect(st, IA_, 1, "px_model_set_execution|model",
          "px_model_set_execution(a tensor handle) fails");
   const int32_t bad_modes[] = {-1, 3, INT32_MIN, INT32_MAX};
@@ -49,7 +49,7 @@ void section_execution(void) {
     st = px_model_set_execution(model, bad_modes[i], 0);
     expect(st, IA_, 1, "px_model_set_execution|jit_compile",
            "px_model_set_execution(jit_compile %d) fails naming jit_compile", bad_modes[i]);
-    st = px_model_set_execution(model, PX_JIT_COMPILE_AUTO, bad_modes[i]);
+    st = px_model_set_execution(model, PX_OPTION_DEFAULT, bad_modes[i]);
     expect(st, IA_, 1, "px_model_set_execution|run_eagerly",
            "px_model_set_execution(run_eagerly %d) fails naming run_eagerly", bad_modes[i]);
   }
@@ -67,7 +67,7 @@ void section_execution(void) {
          "px_model_step_counts(step INT32_MIN) fails");
   px_model *released = make_sequential_by_layers("released_model");
   px_model_release(released);
-  st = px_model_set_execution(released, PX_JIT_COMPILE_ON, 0);
+  st = px_model_set_execution(released, PX_OPTION_ON, 0);
   expect(st, IA_, 1, "px_model_set_execution|model|released",
          "px_model_set_execution(a released model) fails");
   st = px_model_step_counts(model, PX_STEP_TRAIN, counts);
@@ -79,11 +79,11 @@ void section_execution(void) {
   if (x == NULL || y == NULL) return;
   int64_t compiled_counts[4] = {0}, eager_counts[4] = {0}, run_eagerly_counts[4] = {0};
   size_t compiled_total = 0, eager_total = 0, run_eagerly_total = 0;
-  float *compiled = train(xv, yv, PX_JIT_COMPILE_ON, 0, compiled_counts, &compiled_total);
-  float *eager = train(xv, yv, PX_JIT_COMPILE_OFF, 0, eager_counts, &eager_total);
-  float *run_eagerly = train(xv, yv, PX_JIT_COMPILE_ON, 1, run_eagerly_counts, &run_eagerly_total);
+  float *compiled = train(xv, yv, PX_OPTION_ON, 0, compiled_counts, &compiled_total);
+  float *eager = train(xv, yv, PX_OPTION_OFF, 0, eager_counts, &eager_total);
+  float *run_eagerly = train(xv, yv, PX_OPTION_ON, 1, run_eagerly_counts, &run_eagerly_total);
   check(compiled != NULL && eager != NULL && run_eagerly != NULL,
-        "three fits (compiled, PX_JIT_COMPILE_OFF, run_eagerly) succeed");
+        "three fits (compiled, PX_OPTION_OFF, run_eagerly) succeed");
   /* 6 steps an epoch (5 of 48, 1 of 16), 18 in all: 2 warm-ups, 2 captures, 14 replays. */
   int counted = compiled_counts[0] == 2 && compiled_counts[1] == 2 && compiled_counts[2] == 14
                 && compiled_counts[3] == 1;
@@ -93,7 +93,7 @@ void section_execution(void) {
            (long long)compiled_counts[1], (long long)compiled_counts[2],
            (long long)compiled_counts[3]);
   check(eager_counts[1] == 0 && eager_counts[2] == 0 && run_eagerly_counts[2] == 0,
-        "PX_JIT_COMPILE_OFF and run_eagerly capture and replay nothing");
+        "PX_OPTION_OFF and run_eagerly capture and replay nothing");
   int same = compiled != NULL && eager != NULL && run_eagerly != NULL && compiled_total > 0
              && compiled_total == eager_total && eager_total == run_eagerly_total
              && memcmp(compiled, eager, compiled_total * sizeof(float)) == 0

@@ -40,7 +40,7 @@ _REPO_ROOT = _PACKAGE_DIR.parents[2]  # <repo>/bindings/python/plexus
 # ---------------------------------------------------------------------------------------------
 
 ABI_VERSION_MAJOR = 0
-ABI_VERSION_MINOR = 4
+ABI_VERSION_MINOR = 5
 
 DTYPE_FLOAT32 = 0
 DTYPE_FLOAT64 = 1
@@ -76,6 +76,9 @@ def EVENT_BIT(kind):  # noqa: N802 - the header's macro
 OPTION_DEFAULT = 0
 OPTION_ON = 1
 OPTION_OFF = 2
+STEP_TRAIN = 0
+STEP_TEST = 1
+STEP_PREDICT = 2
 
 # DLPack (include/dlpack/dlpack.h, v1.1)
 DL_CPU = 1

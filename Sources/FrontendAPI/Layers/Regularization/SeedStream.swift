@@ -11,6 +11,8 @@ final class SeedStream: Sendable {
   /// Runs `body` on this call's stream.
   func draw<R>(_ body: () throws -> R) rethrows -> R {
     guard let seed else { return try body() }
+    // Each call draws from a stream of its own, keyed on the host by the call's number.
+    Dispatcher.scope.recorder?.refuse("a layer with a seed draws from a stream of its own per call")
     let call = calls.withLock { count in
       count &+= 1
       return count

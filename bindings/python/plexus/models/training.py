@@ -12,8 +12,12 @@ from .. import optimizers as optimizers_module
 from .._lib import (
     EVENT_BIT,
     EVENT_TRAIN_BATCH_END,
+    OPTION_DEFAULT,
     OPTION_OFF,
     OPTION_ON,
+    STEP_PREDICT,
+    STEP_TEST,
+    STEP_TRAIN,
     FitOptions,
     check,
     lib,
@@ -53,13 +57,13 @@ def _unsupported(**arguments):
 
 
 def _jit_mode(value):
-    """Keras's jit_compile values as the C ABI's PX_JIT_COMPILE_*."""
+    """Keras's jit_compile values as the C ABI's PX_OPTION_* (default is "auto")."""
     if value == "auto" or value is None:
-        return 0
+        return OPTION_DEFAULT
     if value is True:
-        return 1
+        return OPTION_ON
     if value is False:
-        return 2
+        return OPTION_OFF
     raise ValueError(f'compile: jit_compile must be True, False or "auto"; received {value!r}')
 
 
@@ -135,7 +139,8 @@ class Trainer:
     def jit_compile(self):
         """Whether fit, evaluate and predict run compiled (captured once per batch shape, then
         replayed): True, False or "auto" (compiled where a step can be replayed)."""
-        return {0: "auto", 1: True, 2: False}[getattr(self, "_jit_compile", 0)]
+        modes = {OPTION_DEFAULT: "auto", OPTION_ON: True, OPTION_OFF: False}
+        return modes[getattr(self, "_jit_compile", OPTION_DEFAULT)]
 
     @jit_compile.setter
     def jit_compile(self, value):
@@ -154,7 +159,7 @@ class Trainer:
 
     def _step_counts(self, step="train"):
         """What a compiled step did: eager calls, captures, replays and retraces."""
-        kinds = {"train": 0, "test": 1, "predict": 2}
+        kinds = {"train": STEP_TRAIN, "test": STEP_TEST, "predict": STEP_PREDICT}
         counts = (ctypes.c_int64 * 4)()
         check(lib().px_model_step_counts(self._c, kinds[step], counts))
         return dict(zip(("eager", "captures", "replays", "retraces"), counts))
