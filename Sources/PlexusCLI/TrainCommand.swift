@@ -51,6 +51,8 @@ struct TrainCommand: ParsableCommand {
   var save: String?
   @Flag(help: "Run every step eagerly, op by op, instead of compiled (capture and replay).")
   var eager = false
+  @Option(help: "The dtype policy: float32, or mixed_bfloat16 (bfloat16 compute, float32 weights).")
+  var dtypePolicy = "float32"
 
   func run() throws {
     for path in plugin { try Plugins.load(path: path) }
@@ -59,6 +61,7 @@ struct TrainCommand: ParsableCommand {
       try Config.setBackend(name)
     }
     setRandomSeed(seed)
+    try Config.setDTypePolicy(DTypePolicy(name: dtypePolicy))
 
     let epochs = self.epochs ?? [.mlp: 10, .cnn: 3, .embed: 5][self.model, default: 1]
     let batchSize = self.batchSize ?? (self.model == .mlp ? 32 : 128)

@@ -3,7 +3,6 @@ import BackendProtocol
 extension ReferenceBackend {
   /// `out = x`, element for element.
   public func copy(_ x: TensorBuffer, _ out: TensorBuffer) throws {
-    guard x.dtype != .bfloat16 else { throw unsupported(.copy, x.dtype) }
     let bytes = Swift.min(x.count, out.count) * x.dtype.byteSize
     if bytes > 0 { out.storage.base.copyMemory(from: x.storage.base, byteCount: bytes) }
   }
@@ -33,10 +32,12 @@ extension ReferenceBackend {
   }
 
   /// Converts `x` to `out.dtype`: floats to integers truncate toward zero (saturating, NaN to
-  /// 0), integers wrap, anything non-zero becomes `true`, `bool` becomes 0 or 1.
+  /// 0), integers wrap, anything non-zero becomes `true`, `bool` becomes 0 or 1. `bfloat16`
+  /// widens exactly to float32 and float32 rounds to the nearest `bfloat16` (ties to even);
+  /// other dtypes go through float32.
   public func cast(_ x: TensorBuffer, _ out: TensorBuffer) throws {
-    guard x.dtype != .bfloat16, out.dtype != .bfloat16 else {
-      throw unsupported(.cast, x.dtype == .bfloat16 ? x.dtype : out.dtype)
+    if x.dtype == .bfloat16 || out.dtype == .bfloat16 {
+      return try castBFloat16(x, out)
     }
     switch x.dtype {
     case .float32: try castElements(from: Float.self, x, out)
@@ -46,6 +47,27 @@ extension ReferenceBackend {
     case .uint8: try castElements(from: UInt8.self, x, out)
     case .bool, .bfloat16: try castElements(from: BoolByte.self, x, out)
     }
+  }
+
+  private func castBFloat16(_ x: TensorBuffer, _ out: TensorBuffer) throws {
+    let wide = x.dtype == .bfloat16 ? try BFloat16.widened(x) : x
+    if out.dtype == .bfloat16 {
+      if wide.dtype == .float32 {
+        BFloat16.narrow(wide, into: out)
+      } else {
+        let single = try TensorBuffer.allocate(.float32, x.shape)
+        try castElementsOf(wide, single)
+        BFloat16.narrow(single, into: out)
+      }
+    } else {
+      try castElementsOf(wide, out)
+    }
+  }
+
+  /// ``cast(_:_:)`` between dtypes other than `bfloat16`.
+  private func castElementsOf(_ x: TensorBuffer, _ out: TensorBuffer) throws {
+    guard x.dtype != .bfloat16, out.dtype != .bfloat16 else { throw unsupported(.cast, x.dtype) }
+    try cast(x, out)
   }
 
   /// Writes `value` into every element of `out`.

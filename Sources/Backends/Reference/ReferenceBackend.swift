@@ -43,7 +43,9 @@ public final class ReferenceBackend: Backend, SoftmaxKernels, OptimizerKernels,
     case .bool:
       Self.isByteOp(op) || op == .logicalAnd || op == .logicalOr || op == .logicalNot
         || op == .oneHot
-    case .bfloat16: false
+    // bfloat16 is stored and converted here; other ops run in float32 between casts (the
+    // dispatcher arranges it).
+    case .bfloat16: op == .cast || op == .copy
     }
   }
 

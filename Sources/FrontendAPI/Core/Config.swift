@@ -53,6 +53,16 @@ public enum Config {
 
   private static let strictCompilationFlag = Atomic(false)
 
+  /// Sets the dtype policy layers made from now on take (Keras's
+  /// `keras.config.set_dtype_policy`): `float32` or `mixed_bfloat16`.
+  public static func setDTypePolicy(_ policy: DTypePolicy) throws {
+    try policy.requireSupported("Config.setDTypePolicy")
+    DTypePolicy.global.withLock { $0 = policy }
+  }
+
+  /// The process's dtype policy.
+  public static var dtypePolicy: DTypePolicy { DTypePolicy.global.withLock { $0 } }
+
   /// Runs `body` with strict compilation on or off for this task only.
   public static func withStrictCompilation<R>(_ strict: Bool = true, _ body: () throws -> R)
     rethrows -> R

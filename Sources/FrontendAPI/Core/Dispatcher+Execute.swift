@@ -55,7 +55,12 @@ extension Dispatcher {
     _ op: OpCode, _ inputs: [TensorBuffer], _ attributes: OpAttributes,
     output: (dtype: DType, shape: Shape)?
   ) throws -> [TensorBuffer] {
-    try run(op, inputs, attributes, outputDType: output?.dtype) { backend in
+    if output?.dtype == .bfloat16 || inputs.contains(where: { $0.dtype == .bfloat16 }),
+      needsFloat32StandIn(op)
+    {
+      return try runThroughFloat32(op, inputs, attributes, outputs: output.map { [$0] } ?? [])
+    }
+    return try run(op, inputs, attributes, outputDType: output?.dtype) { backend in
       guard let output else { return [] }
       return [try backend.allocate(output.dtype, output.shape)]
     }
@@ -68,8 +73,49 @@ extension Dispatcher {
     _ op: OpCode, _ inputs: [TensorBuffer], _ attributes: OpAttributes,
     outputs: [(dtype: DType, shape: Shape)]
   ) throws -> [TensorBuffer] {
-    try run(op, inputs, attributes, outputDType: outputs.first?.dtype) { backend in
+    if outputs.contains(where: { $0.dtype == .bfloat16 })
+      || inputs.contains(where: { $0.dtype == .bfloat16 }), needsFloat32StandIn(op)
+    {
+      return try runThroughFloat32(op, inputs, attributes, outputs: outputs)
+    }
+    return try run(op, inputs, attributes, outputDType: outputs.first?.dtype) { backend in
       try outputs.map { try backend.allocate($0.dtype, $0.shape) }
+    }
+  }
+
+  /// Whether `op` on bfloat16 operands runs in float32 between casts: the selected backend has
+  /// no bfloat16 kernel for it (casts and copies are always native).
+  private static func needsFloat32StandIn(_ op: OpCode) -> Bool {
+    guard op != .cast, op != .copy else { return false }
+    return !(selectedEntry?.supports(op, .bfloat16) ?? false)
+  }
+
+  /// Runs `op` in float32: each bfloat16 input widened by a `cast` record, the op on float32
+  /// stand-ins for its bfloat16 outputs, each rounded back by a `cast` record (ties to even).
+  /// Every step is a dispatched record, so a compiled step captures and replays it. An
+  /// in-place op on a bfloat16 input (an update of a bfloat16 variable) is an error: its
+  /// writes would land in the widened copy.
+  private static func runThroughFloat32(
+    _ op: OpCode, _ inputs: [TensorBuffer], _ attributes: OpAttributes,
+    outputs: [(dtype: DType, shape: Shape)]
+  ) throws -> [TensorBuffer] {
+    guard !outputs.isEmpty else {
+      throw PlexusError.unsupported(
+        op: op.description, dtype: .bfloat16, backend: selectedEntry?.name ?? "none")
+    }
+    let wide = try inputs.map { input in
+      input.dtype == .bfloat16
+        ? try run(
+          .cast, [input], [.targetDType: .dtype(.float32)], output: (.float32, input.shape))[0]
+        : input
+    }
+    let standIns = outputs.map { ($0.dtype == .bfloat16 ? DType.float32 : $0.dtype, $0.shape) }
+    let results = try run(op, wide, attributes, outputs: standIns)
+    return try zip(results, outputs).map { result, wanted in
+      wanted.dtype == .bfloat16
+        ? try run(
+          .cast, [result], [.targetDType: .dtype(.bfloat16)], output: (.bfloat16, wanted.shape))[0]
+        : result
     }
   }
 

@@ -1,6 +1,14 @@
-/// The dtype policy a layer's config names under `dtype`: the dtype of its variables and of
-/// its computation. Plexus layers compute in float32, so float32 is the policy they write and
-/// the only one they load.
+/// The dtype policy of a layer: the dtype of its variables and of its computation.
+///
+/// - `float32` (the default): both float32.
+/// - `mixed_bfloat16`: variables in float32, computation in bfloat16. A layer casts its
+///   floating inputs to bfloat16 and reads its trainable variables as bfloat16 casts (their
+///   gradients flow back to the float32 variables); losses compute in float32; normalization
+///   layers compute in float32 and give bfloat16.
+///
+/// Set it for the process with ``Config/setDTypePolicy(_:)``, for a task with
+/// ``withDTypePolicy(_:_:)``, or per layer (``Layer/dtypePolicy``) before the layer builds; a
+/// layer takes the policy in force when it is made. Layer configs carry it under `dtype`.
 ///
 /// Keras writes it as `{"module": "keras", "class_name": "DTypePolicy", "config": {"name":
 /// "float32"}, "registered_name": null}`. Equivalent to `keras.DTypePolicy`.
@@ -11,8 +19,22 @@ public struct DTypePolicy: Sendable, Hashable {
   /// A policy by name.
   public init(name: String) { self.name = name }
 
-  /// Float32 variables and computation: the policy of every Plexus layer.
+  /// Float32 variables and computation.
   public static let float32 = DTypePolicy(name: "float32")
+  /// Float32 variables, bfloat16 computation (Keras's `"mixed_bfloat16"`).
+  public static let mixedBFloat16 = DTypePolicy(name: "mixed_bfloat16")
+
+  /// The dtype layers compute in.
+  public var computeDType: DType { name == "mixed_bfloat16" ? .bfloat16 : .float32 }
+
+  /// The dtype of the variables layers make.
+  public var variableDType: DType { .float32 }
+
+  /// The policy in force: this task's (``withDTypePolicy(_:_:)``), else the process's.
+  public static var current: DTypePolicy { scoped ?? global.withLock { $0 } }
+
+  @TaskLocal static var scoped: DTypePolicy?
+  static let global = Locked(DTypePolicy.float32)
 
   /// The policy as Keras serializes it.
   public var value: ConfigValue {
@@ -40,12 +62,19 @@ public struct DTypePolicy: Sendable, Hashable {
     }
   }
 
-  /// Throws unless this is the float32 policy, naming `layer` in the message.
-  public func requireFloat32(layer: String) throws {
-    guard self == .float32 else {
+  /// Throws unless Plexus supports this policy (`float32`, `mixed_bfloat16`), naming `context`.
+  public func requireSupported(_ context: String) throws {
+    guard self == .float32 || self == .mixedBFloat16 else {
       throw PlexusError.invalidArgument(
-        context: "\(layer) config",
-        message: "dtype policy '\(name)' is not supported; Plexus layers compute in float32")
+        context: context,
+        message: "dtype policy '\(name)' is not supported; expected 'float32' or "
+          + "'mixed_bfloat16'")
     }
   }
+}
+
+/// Runs `body` with `policy` in force for the layers it makes (on this task only).
+public func withDTypePolicy<R>(_ policy: DTypePolicy, _ body: () throws -> R) throws -> R {
+  try policy.requireSupported("withDTypePolicy")
+  return try DTypePolicy.$scoped.withValue(policy) { try body() }
 }

@@ -50,6 +50,7 @@ open class Layer: SequentialComponent {
     var weights: (version: Int, weights: [Variable])?
     /// This layer and its sublayers that add penalties, found once per structure version.
     var regularized: (version: Int, layers: [any RegularizedLayer])?
+    var dtypePolicy = DTypePolicy.float32
   }
   /// Guards `bookkeeping`. Held briefly; never while calling out to subclass code.
   let lock = Lock()
@@ -72,6 +73,7 @@ open class Layer: SequentialComponent {
   /// Creates a layer, named after its class when `name` is nil.
   public init(name: String? = nil) {
     self.name = name ?? LayerNames.unique(for: Self.self)
+    bookkeeping.dtypePolicy = DTypePolicy.current
   }
 
   /// Whether the layer has created its weights.
@@ -156,7 +158,7 @@ open class Layer: SequentialComponent {
 
   /// The layer's settings, as Keras's `get_config()` returns them.
   open var config: [String: ConfigValue] {
-    ["name": .string(name), "trainable": .bool(trainable), "dtype": DTypePolicy.float32.value]
+    ["name": .string(name), "trainable": .bool(trainable), "dtype": dtypePolicy.value]
   }
 
   // MARK: Calling
@@ -171,10 +173,42 @@ open class Layer: SequentialComponent {
     try apply(inputs, training: training)
   }
 
-  /// Builds when needed, checks the inputs, and calls.
+  /// The layer's dtype policy: the dtype it computes in and of the variables it makes (see
+  /// ``DTypePolicy``). A new layer takes the policy in force (``DTypePolicy/current``); change
+  /// it before the layer builds. Equivalent to Keras's `layer.dtype_policy`.
+  public var dtypePolicy: DTypePolicy {
+    get { lock.withLock { bookkeeping.dtypePolicy } }
+    set { lock.withLock { bookkeeping.dtypePolicy = newValue } }
+  }
+
+  /// Whether this layer computes in float32 under any policy, giving its output in the
+  /// policy's compute dtype (the normalization layers, whose statistics need float32).
+  var computesInFloat32: Bool { false }
+
+  /// Whether ``apply(_:training:)`` casts inputs to the policy's compute dtype (a model leaves
+  /// that to its layers).
+  var autocasts: Bool { true }
+
+  /// Builds when needed, checks the inputs, and calls: under a bfloat16 policy with the
+  /// floating inputs cast to bfloat16 and the trainable variables read as bfloat16.
   func apply(_ inputs: [Tensor], training: Bool) throws -> Tensor {
     try prepare(inputs)
-    return try call(inputs, training: training)
+    guard autocasts else { return try call(inputs, training: training) }
+    let policy = dtypePolicy.computeDType
+    let compute = computesInFloat32 ? DType.float32 : policy
+    if compute == .float32, Autocast.dtype == nil,
+      !inputs.contains(where: { $0.dtype == .bfloat16 })
+    {
+      return try call(inputs, training: training)
+    }
+    let cast = try inputs.map {
+      $0.dtype.isFloatingPoint && $0.dtype != compute ? try Ops.cast($0, to: compute) : $0
+    }
+    let output = try Autocast.$dtype.withValue(compute == .float32 ? nil : compute) {
+      try call(cast, training: training)
+    }
+    return output.dtype.isFloatingPoint && output.dtype != policy
+      ? try Ops.cast(output, to: policy) : output
   }
 
   /// What ``apply(_:training:)`` does before it calls: builds the layer for `inputs` when

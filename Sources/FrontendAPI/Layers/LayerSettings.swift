@@ -13,21 +13,22 @@ public struct LayerSettings {
   public let name: String?
   /// `trainable`.
   public let trainable: Bool
-  /// `dtype`, which must be the float32 policy.
+  /// `dtype`: `float32` or `mixed_bfloat16`.
   public let dtype: DTypePolicy
 
-  /// Reads the shared settings; a dtype policy other than float32 is an error.
+  /// Reads the shared settings; a dtype policy Plexus does not support is an error.
   public init(_ config: ConfigReader) throws {
     name = try config.name()
     trainable = try config.bool("trainable", default: true)
     dtype = try DTypePolicy(config.value("dtype") ?? .null)
-    try dtype.requireFloat32(layer: config.className)
+    try dtype.requireSupported("\(config.className) config")
   }
 
-  /// Rejects unknown keys, applies `trainable` to `layer` and returns it.
+  /// Rejects unknown keys, applies `trainable` and `dtype` to `layer` and returns it.
   public func finish(_ config: ConfigReader, _ layer: Layer) throws -> Layer {
     try config.finish()
     if !trainable { layer.trainable = false }
+    layer.dtypePolicy = dtype
     return layer
   }
 }

@@ -47,6 +47,9 @@ open class Loss {
   public func callAsFunction(_ yTrue: Tensor, _ yPred: Tensor, sampleWeight: Tensor? = nil)
     throws -> Tensor
   {
+    // Losses compute in float32 (Keras's loss dtype), whatever the layers computed in.
+    let yPred = yPred.dtype == .bfloat16 ? try Ops.cast(yPred, to: .float32) : yPred
+    let yTrue = yTrue.dtype == .bfloat16 ? try Ops.cast(yTrue, to: .float32) : yTrue
     var values = try call(yTrue, yPred)
     if let sampleWeight {
       values = try Ops.multiply(values, aligned(sampleWeight, to: values))

@@ -115,6 +115,9 @@ open class Model: Layer {
     try forward(inputs, training: training)
   }
 
+  /// A model leaves casting to its layers.
+  override var autocasts: Bool { false }
+
   override func apply(_ inputs: [Tensor], training: Bool) throws -> Tensor {
     try withModelBackend { try super.apply(inputs, training: training) }
   }

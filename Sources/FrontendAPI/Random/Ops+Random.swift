@@ -46,6 +46,10 @@ extension Ops {
     _ op: OpCode, _ shape: Shape, _ attributes: OpAttributes, _ dtype: DType
   ) throws -> Tensor {
     let shape = try shape.validated(context: "\(op)")
+    if dtype == .bfloat16 {
+      // Drawn in float32 and rounded, so a bfloat16 draw matches the float32 one.
+      return try Ops.cast(draw(op, shape, attributes, .float32), to: .bfloat16)
+    }
     guard dtype == .float32 || dtype == .float64 else {
       throw PlexusError.dtypeMismatch(
         context: "\(op)", expected: "float32 or float64", received: "\(dtype)")

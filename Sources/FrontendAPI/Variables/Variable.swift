@@ -66,8 +66,17 @@ public final class Variable: Sendable, CustomStringConvertible {
   }
 
   /// The current value. Later updates do not change a value already read.
+  ///
+  /// Inside the `call` of a layer computing in bfloat16 (``DTypePolicy/mixedBFloat16``), a
+  /// trainable float32 variable reads as its bfloat16 cast; the cast is recorded on the tape,
+  /// so the gradient reaches the variable in float32.
   public var value: Tensor {
-    GradientTape.recordRead(of: self, buffer)
+    let read = GradientTape.recordRead(of: self, buffer)
+    guard let compute = Autocast.dtype, compute != dtype, dtype == .float32, createdTrainable
+    else { return read }
+    // A failed cast leaves the float32 value, which the layer's op then reports as a dtype
+    // mismatch naming the layer.
+    return (try? Ops.cast(read, to: compute)) ?? read
   }
 
   /// The current value as a buffer, never watched by a tape.

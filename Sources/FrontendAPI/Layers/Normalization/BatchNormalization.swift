@@ -19,6 +19,9 @@
 /// differentiates through the batch statistics either way.
 /// Equivalent to `keras.layers.BatchNormalization`.
 public final class BatchNormalization: Layer {
+  /// Statistics in float32 under any policy (the output takes the policy's dtype).
+  override var computesInFloat32: Bool { true }
+
   /// The feature axis (-1: the last, channels-last).
   public let axis: Int
   /// How much of the moving statistics each training step keeps.

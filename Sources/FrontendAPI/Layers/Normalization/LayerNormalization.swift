@@ -15,6 +15,9 @@
 /// statistics either way.
 /// Equivalent to `keras.layers.LayerNormalization`.
 public final class LayerNormalization: Layer {
+  /// Statistics in float32 under any policy (the output takes the policy's dtype).
+  override var computesInFloat32: Bool { true }
+
   /// The axes normalized over (-1: the last).
   public let axis: [Int]
   /// Added to the variance before the square root.

@@ -1,0 +1,40 @@
+/// bfloat16: the upper 16 bits of a float32 (8 exponent bits, 7 mantissa bits), the compute
+/// dtype of the `mixed_bfloat16` policy.
+///
+/// An op a backend does not run in bfloat16 runs in float32 between casts (the dispatcher
+/// arranges it): the operands widen exactly, the float32 kernel runs, and each result rounds
+/// to the nearest bfloat16 (ties to even), as bfloat16 kernels accumulate in float32 and round
+/// once.
+public enum BFloat16 {
+  /// The nearest bfloat16 to `value`, ties to even; NaN stays a (quiet) NaN.
+  @inlinable
+  public static func bits(_ value: Float) -> UInt16 {
+    let bits = value.bitPattern
+    if value.isNaN { return UInt16(truncatingIfNeeded: bits >> 16) | 0x0040 }
+    let rounding = 0x7FFF &+ ((bits >> 16) & 1)
+    return UInt16(truncatingIfNeeded: (bits &+ rounding) >> 16)
+  }
+
+  /// The float32 a bfloat16 stands for (exact).
+  @inlinable
+  public static func float(_ bits: UInt16) -> Float {
+    Float(bitPattern: UInt32(bits) << 16)
+  }
+
+  /// Writes `source` (float32) rounded into `target` (bfloat16), element by element.
+  public static func narrow(_ source: TensorBuffer, into target: TensorBuffer) {
+    let count = Swift.min(source.count, target.count)
+    let from = source.pointer(Float.self)
+    let to = target.pointer(UInt16.self)
+    for index in 0..<count { to[index] = bits(from[index]) }
+  }
+
+  /// `source` (bfloat16) widened into a new float32 buffer of its shape.
+  public static func widened(_ source: TensorBuffer) throws -> TensorBuffer {
+    let result = try TensorBuffer.allocate(.float32, source.shape)
+    let from = source.pointer(UInt16.self)
+    let to = result.pointer(Float.self)
+    for index in 0..<source.count { to[index] = float(from[index]) }
+    return result
+  }
+}
