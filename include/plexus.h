@@ -165,6 +165,16 @@ PX_API PX_NODISCARD px_status px_config_set_strict_dispatch(int32_t strict);
 /* Writes 1 when strict dispatch is on, else 0. */
 PX_API PX_NODISCARD px_status px_config_strict_dispatch(int32_t *out_strict);
 
+/* Sets the dtype policy layers made from now on take (Keras's keras.config.set_dtype_policy):
+ * "float32", or "mixed_bfloat16" (bfloat16 computation, float32 variables). Any other name is
+ * PX_STATUS_INVALID_ARGUMENT naming the ones supported. (ABI 0.5) */
+PX_API PX_NODISCARD px_status px_config_set_dtype_policy(const char *name);
+
+/* Writes the name of the process-wide dtype policy (string-out rule of px_backend_name).
+ * (ABI 0.5) */
+PX_API PX_NODISCARD px_status px_config_dtype_policy(char *buffer, size_t capacity,
+                                                     size_t *needed);
+
 /* ---------------------------------------------------------------------------------------------
  * Tensors
  * ------------------------------------------------------------------------------------------- */

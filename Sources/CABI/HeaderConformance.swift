@@ -18,6 +18,8 @@ private func exportsMatchHeader() {
   check(pxConfigThreads, declaredAs: type(of: px_config_threads))
   check(pxConfigSetSeed, declaredAs: type(of: px_config_set_seed))
   check(pxConfigSetStrictDispatch, declaredAs: type(of: px_config_set_strict_dispatch))
+  check(pxConfigSetDTypePolicy, declaredAs: type(of: px_config_set_dtype_policy))
+  check(pxConfigDTypePolicy, declaredAs: type(of: px_config_dtype_policy))
   check(pxConfigStrictDispatch, declaredAs: type(of: px_config_strict_dispatch))
   check(pxTensorCreate, declaredAs: type(of: px_tensor_create))
   check(pxTensorCreateView, declaredAs: type(of: px_tensor_create_view))

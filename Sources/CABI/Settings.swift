@@ -45,6 +45,26 @@ public func pxConfigThreads(_ outThreads: UnsafeMutablePointer<Int64>?) -> px_st
   }
 }
 
+/// `px_config_set_dtype_policy`: the dtype policy of layers made from now on.
+@c(px_config_set_dtype_policy)
+public func pxConfigSetDTypePolicy(_ name: UnsafePointer<CChar>?) -> px_status {
+  guarded("px_config_set_dtype_policy") {
+    let name = try string(name, "name", in: "px_config_set_dtype_policy")
+    try Config.setDTypePolicy(DTypePolicy(name: name))
+  }
+}
+
+/// `px_config_dtype_policy`: writes the process's dtype policy.
+@c(px_config_dtype_policy)
+public func pxConfigDTypePolicy(
+  _ buffer: UnsafeMutablePointer<CChar>?, _ capacity: Int, _ needed: UnsafeMutablePointer<Int>?
+) -> px_status {
+  guarded("px_config_dtype_policy") {
+    try writeString(
+      Config.dtypePolicy.name, buffer, capacity, needed, in: "px_config_dtype_policy")
+  }
+}
+
 /// `px_config_set_seed`: seeds the global random generator.
 @c(px_config_set_seed)
 public func pxConfigSetSeed(_ seed: UInt64) -> px_status {

@@ -1,5 +1,6 @@
 /*
- * test_sweep, section "execution": px_model_set_execution and px_model_step_counts. Hostile
+ * test_sweep, section "execution": px_model_set_execution, px_model_step_counts and the dtype
+ * policy (px_config_set_dtype_policy, px_config_dtype_policy). Hostile
  * calls (NULL, forged and released models, out-of-range modes and steps, a NULL out-array),
  * then the happy paths: a compiled fit captures once per batch shape and replays the rest, an
  * eager one (PX_OPTION_OFF, or run_eagerly) replays nothing, and compiled and eager
@@ -74,6 +75,29 @@ void section_execution(void) {
   expect(st, OK_, counts[0] == 0 && counts[1] == 0 && counts[2] == 0 && counts[3] == 0, NULL,
          "an uncompiled model's train step counts read zeros");
   px_model_release(model);
+
+  /* the dtype policy */
+  char name[32] = "untouched";
+  size_t needed = 0;
+  st = px_config_set_dtype_policy(NULL);
+  expect(st, IA_, 1, "px_config_set_dtype_policy|name", "px_config_set_dtype_policy(NULL) fails");
+  st = px_config_set_dtype_policy("mixed_float16");
+  expect(st, IA_, 1, "mixed_float16|mixed_bfloat16",
+         "px_config_set_dtype_policy(\"mixed_float16\") fails naming the policies supported");
+  st = px_config_set_dtype_policy("");
+  expect(st, IA_, 1, "dtype policy", "px_config_set_dtype_policy(\"\") fails");
+  st = px_config_dtype_policy(name, sizeof name, &needed);
+  expect(st, OK_, strcmp(name, "float32") == 0 && needed == 8, NULL,
+         "the policy is float32 by default (read \"%s\", needed %zu)", name, needed);
+  st = px_config_set_dtype_policy("mixed_bfloat16");
+  expect(st, OK_, 1, NULL, "px_config_set_dtype_policy(\"mixed_bfloat16\") succeeds");
+  st = px_config_dtype_policy(name, sizeof name, &needed);
+  expect(st, OK_, strcmp(name, "mixed_bfloat16") == 0, NULL, "and reads back (\"%s\")", name);
+  st = px_config_dtype_policy(name, 3, &needed);
+  expect(st, IA_, needed == 15, "px_config_dtype_policy|capacity",
+         "px_config_dtype_policy into 3 bytes fails, needed %zu", needed);
+  st = px_config_set_dtype_policy("float32");
+  expect(st, OK_, 1, NULL, "px_config_set_dtype_policy(\"float32\") restores the default");
 
   /* compiled and eager training from one seed */
   if (x == NULL || y == NULL) return;

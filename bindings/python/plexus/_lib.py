@@ -205,6 +205,8 @@ SIGNATURES = {
     "px_backend_name": (_status, [c_size_t, *_string_out]),
     "px_config_set_backend": (_status, [c_char_p]),
     "px_config_backend": (_status, _string_out),
+    "px_config_set_dtype_policy": (_status, [c_char_p]),
+    "px_config_dtype_policy": (_status, _string_out),
     "px_backend_load": (_status, [c_char_p, c_char_p]),
     "px_backend_load_failure": (_status, [c_char_p, *_string_out]),
     "px_dispatch_count": (_status, [c_char_p, c_char_p, POINTER(c_int64), POINTER(c_int64)]),

@@ -7,7 +7,7 @@ from ._lib import check, lib, read_string
 
 __all__ = [
     "set_backend", "backend", "backends", "set_threads", "threads", "set_strict_dispatch",
-    "strict_dispatch",
+    "strict_dispatch", "set_dtype_policy", "dtype_policy",
 ]  # fmt: skip
 
 
@@ -52,3 +52,15 @@ def strict_dispatch():
     value = ctypes.c_int32()
     check(lib().px_config_strict_dispatch(ctypes.byref(value)))
     return bool(value.value)
+
+
+def set_dtype_policy(policy):
+    """The dtype policy layers made from now on take, as `keras.config.set_dtype_policy`:
+    "float32", or "mixed_bfloat16" (bfloat16 computation, float32 variables)."""
+    name = getattr(policy, "name", policy)
+    check(lib().px_config_set_dtype_policy(str(name).encode("utf-8")))
+
+
+def dtype_policy():
+    """The name of the process's dtype policy."""
+    return read_string(lib().px_config_dtype_policy)

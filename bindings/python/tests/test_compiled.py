@@ -8,7 +8,10 @@ import plexus
 
 from helpers import blobs, mlp
 
-pytestmark = pytest.mark.exports("px_model_set_execution", "px_model_step_counts")
+pytestmark = pytest.mark.exports(
+    "px_model_set_execution", "px_model_step_counts", "px_config_set_dtype_policy",
+    "px_config_dtype_policy",
+)
 
 
 def trained(**execution):
@@ -54,3 +57,22 @@ def test_a_bad_jit_compile_is_a_value_error():
     model = mlp()
     with pytest.raises(ValueError, match="jit_compile"):
         model.compile(optimizer="adam", loss="mse", jit_compile="always")
+
+
+def test_the_dtype_policy_is_set_from_python():
+    assert plexus.config.dtype_policy() == "float32"
+    x, y = blobs()
+    try:
+        plexus.config.set_dtype_policy("mixed_bfloat16")
+        assert plexus.config.dtype_policy() == "mixed_bfloat16"
+        model = mlp()
+    finally:
+        plexus.config.set_dtype_policy("float32")
+    model.compile(optimizer="adam", loss=plexus.losses.SparseCategoricalCrossentropy(from_logits=True))
+    history = model.fit(x, y, batch_size=32, epochs=4, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    config = model.to_json()
+    assert "mixed_bfloat16" in config
+    assert all(w.dtype == np.float32 for w in model.get_weights())
+    with pytest.raises(Exception, match="mixed_float16"):
+        plexus.config.set_dtype_policy("mixed_float16")

@@ -16,6 +16,12 @@ __all__ = ["Layer", "InputLayer", "Input", "KerasTensor"]
 _LEGACY_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_size")
 
 
+def _policy_in_force():
+    from ..config import dtype_policy as current
+
+    return current()
+
+
 def dtype_policy(dtype):
     """Keras's serialized DTypePolicy for a layer's `dtype` argument (None: float32)."""
     if isinstance(dtype, dict):
@@ -99,7 +105,8 @@ class Layer:
             )
         self.name = name if name is not None else get_uid(to_snake_case(type(self).__name__))
         self.trainable = trainable
-        self.dtype_policy = dtype
+        # A layer takes the policy in force when it is made (plexus.config.set_dtype_policy).
+        self.dtype_policy = dtype if dtype is not None else _policy_in_force()
         self.autocast = autocast
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self._inbound_nodes = []
