@@ -104,6 +104,9 @@ public enum Dispatcher {
   /// Whether the selected backend or the fallback runs `op` for `dtype`: kernel families ask
   /// this before dispatching, and run their composite when neither does.
   static func anyBackendSupports(_ op: OpCode, _ dtype: DType) -> Bool {
+    // bfloat16 runs in float32 between casts where no backend has a bfloat16 kernel: a fused
+    // op then rounds once, where its composite would round after every piece.
+    if dtype == .bfloat16 { return anyBackendSupports(op, .float32) }
     let scope = self.scope
     if let selected = selectedEntry(in: scope), selected.supports(op, dtype) { return true }
     // In strict mode a fallback is an error: the family's composite runs on the selected

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The dtype policy of a layer: the dtype of its variables and of its computation.
 ///
 /// - `float32` (the default): both float32.
@@ -31,10 +33,20 @@ public struct DTypePolicy: Sendable, Hashable {
   public var variableDType: DType { .float32 }
 
   /// The policy in force: this task's (``withDTypePolicy(_:_:)``), else the process's.
-  public static var current: DTypePolicy { scoped ?? global.withLock { $0 } }
+  public static var current: DTypePolicy {
+    let policy = scoped ?? global.withLock { $0 }
+    if policy.computeDType != .float32 { noteMixedInUse() }
+    return policy
+  }
 
   @TaskLocal static var scoped: DTypePolicy?
   static let global = Locked(DTypePolicy.float32)
+
+  /// Whether any layer of the process has computed in another dtype than float32: until then
+  /// layer calls and variable reads skip the casting machinery.
+  static var mixedInUse: Bool { mixedFlag.load(ordering: .relaxed) }
+  private static let mixedFlag = Atomic(false)
+  static func noteMixedInUse() { mixedFlag.store(true, ordering: .relaxed) }
 
   /// The policy as Keras serializes it.
   public var value: ConfigValue {

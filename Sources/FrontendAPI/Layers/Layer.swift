@@ -56,6 +56,8 @@ open class Layer: SequentialComponent {
   let lock = Lock()
   /// `bookkeeping.built`, readable without the lock.
   let builtFlag = Atomic(false)
+  /// The policy's compute dtype (its raw value), readable without the lock.
+  private let computeDTypeValue = Atomic<Int32>(DType.float32.rawValue)
   /// Held for the whole first build, so that racing callers build once.
   private let buildLock = Lock()
   var bookkeeping = Bookkeeping()
@@ -73,7 +75,9 @@ open class Layer: SequentialComponent {
   /// Creates a layer, named after its class when `name` is nil.
   public init(name: String? = nil) {
     self.name = name ?? LayerNames.unique(for: Self.self)
-    bookkeeping.dtypePolicy = DTypePolicy.current
+    let policy = DTypePolicy.current
+    bookkeeping.dtypePolicy = policy
+    computeDTypeValue.store(policy.computeDType.rawValue, ordering: .relaxed)
   }
 
   /// Whether the layer has created its weights.
@@ -176,10 +180,29 @@ open class Layer: SequentialComponent {
   /// The layer's dtype policy: the dtype it computes in and of the variables it makes (see
   /// ``DTypePolicy``). A new layer takes the policy in force (``DTypePolicy/current``); change
   /// it before the layer builds. Equivalent to Keras's `layer.dtype_policy`.
+  ///
+  /// Setting it sets it on the layer's sublayers too (a MultiHeadAttention's projections), and
+  /// a layer builds its sublayers under its own policy.
   public var dtypePolicy: DTypePolicy {
     get { lock.withLock { bookkeeping.dtypePolicy } }
-    set { lock.withLock { bookkeeping.dtypePolicy = newValue } }
+    set {
+      lock.withLock { bookkeeping.dtypePolicy = newValue }
+      computeDTypeValue.store(newValue.computeDType.rawValue, ordering: .relaxed)
+      if newValue.computeDType != .float32 { DTypePolicy.noteMixedInUse() }
+      for (_, sublayer) in sublayers where sublayer !== self { sublayer.dtypePolicy = newValue }
+      LayerStructure.changed()
+    }
   }
+
+  /// The dtype this layer computes in, read without the lock on every call.
+  var computeDType: DType {
+    DType(rawValue: computeDTypeValue.load(ordering: .relaxed)) ?? .float32
+  }
+
+  /// Whether ``apply(_:training:)`` casts floating inputs to the compute dtype: false for
+  /// layers whose inputs are ids or raw features (Embedding, Normalization), as Keras's
+  /// `autocast=False`.
+  var castsInputs: Bool { true }
 
   /// Whether this layer computes in float32 under any policy, giving its output in the
   /// policy's compute dtype (the normalization layers, whose statistics need float32).
@@ -193,17 +216,20 @@ open class Layer: SequentialComponent {
   /// floating inputs cast to bfloat16 and the trainable variables read as bfloat16.
   func apply(_ inputs: [Tensor], training: Bool) throws -> Tensor {
     try prepare(inputs)
-    guard autocasts else { return try call(inputs, training: training) }
-    let policy = dtypePolicy.computeDType
+    // Until a layer of the process computes in another dtype, nothing below can apply.
+    guard autocasts, DTypePolicy.mixedInUse else { return try call(inputs, training: training) }
+    let policy = computeDType
     let compute = computesInFloat32 ? DType.float32 : policy
     if compute == .float32, Autocast.dtype == nil,
       !inputs.contains(where: { $0.dtype == .bfloat16 })
     {
       return try call(inputs, training: training)
     }
-    let cast = try inputs.map {
-      $0.dtype.isFloatingPoint && $0.dtype != compute ? try Ops.cast($0, to: compute) : $0
-    }
+    let cast =
+      castsInputs
+      ? try inputs.map {
+        $0.dtype.isFloatingPoint && $0.dtype != compute ? try Ops.cast($0, to: compute) : $0
+      } : inputs
     let output = try Autocast.$dtype.withValue(compute == .float32 ? nil : compute) {
       try call(cast, training: training)
     }
@@ -248,7 +274,8 @@ open class Layer: SequentialComponent {
       // Another thread may have built it while this one waited.
       if lock.withLock({ bookkeeping.built }) { return }
       try Self.$building.withValue(Self.building.union([id])) {
-        try buildReleasingPartialWeights(shapes)
+        // Sublayers made while building take this layer's policy.
+        try DTypePolicy.$scoped.withValue(dtypePolicy) { try buildReleasingPartialWeights(shapes) }
       }
       let symbolic = shapes.map { shape in
         Shape(shape.dims.enumerated().map { $0.offset == 0 ? -1 : $0.element })

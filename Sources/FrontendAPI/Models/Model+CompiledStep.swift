@@ -27,6 +27,7 @@ extension Model {
       guard seen.insert(id).inserted else { return }
       keys.append(id.hashValue)
       keys.append(layer.trainable ? 1 : 0)
+      keys.append(Int(layer.computeDType.rawValue))
       for (_, sublayer) in layer.sublayers { visit(sublayer) }
     }
     visit(self)

@@ -39,7 +39,9 @@ enum ReluPoolingReorder {
       convolution.activation == .relu, convolution.activityRegularizer == nil,
       let pooling = second as? BasePooling,
       type(of: pooling) == MaxPooling2D.self || type(of: pooling) == MaxPooling1D.self,
-      pooling.rank == convolution.rank
+      pooling.rank == convolution.rank,
+      // Under a mixed policy the pair runs as layers (apply casts and autocasts).
+      convolution.computeDType == .float32, pooling.computeDType == .float32
     else { return nil }
     return (convolution, pooling)
   }

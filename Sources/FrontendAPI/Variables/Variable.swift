@@ -72,7 +72,8 @@ public final class Variable: Sendable, CustomStringConvertible {
   /// so the gradient reaches the variable in float32.
   public var value: Tensor {
     let read = GradientTape.recordRead(of: self, buffer)
-    guard let compute = Autocast.dtype, compute != dtype, dtype == .float32, createdTrainable
+    guard DTypePolicy.mixedInUse, let compute = Autocast.dtype, compute != dtype,
+      dtype == .float32, createdTrainable
     else { return read }
     // A failed cast leaves the float32 value, which the layer's op then reports as a dtype
     // mismatch naming the layer.

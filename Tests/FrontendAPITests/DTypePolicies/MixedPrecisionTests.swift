@@ -180,3 +180,50 @@ import Testing
     #expect(try loaded(x).dtype == .bfloat16)
   }
 }
+
+/// Layers under the mixed policy that need care: a convolution with relu before pooling, ids
+/// into an embedding, attention's sublayers.
+@Suite struct MixedPrecisionLayerTests {
+  /// Conv2D(relu) → MaxPooling2D (run reordered in float32) trains under the mixed policy.
+  @Test func aConvolutionBeforePoolingTrains() throws {
+    try withRandomSeed(3) {
+      let x = try Ops.randomNormal([16, 6, 6, 1])
+      let y = try Ops.cast(Ops.randomUniform([16], maxval: 2), to: .int32)
+      let model = try withDTypePolicy(.mixedBFloat16) {
+        Sequential {
+          Input(shape: [6, 6, 1])
+          Conv2D(4, kernelSize: 3, activation: .relu)
+          MaxPooling2D(poolSize: 2)
+          Flatten()
+          Dense(2)
+        }
+      }
+      try model.compile(optimizer: "adam", loss: SparseCategoricalCrossentropy(fromLogits: true))
+      let history = try model.fit(x, y, batchSize: 8, epochs: 2, verbose: 0)
+      #expect(history.history["loss"]?.allSatisfy(\.isFinite) == true)
+      #expect(try model(x).dtype == .bfloat16)
+    }
+  }
+
+  /// Float ids into an Embedding are not rounded to bfloat16 first (257 would become 256).
+  @Test func embeddingIdsAreNotRounded() throws {
+    let layer = try withDTypePolicy(.mixedBFloat16) { Embedding(1000, 2) }
+    let ids = try Tensor([Float(257), 999], shape: [2])
+    let rows = try layer(ids).floats()
+    let table = try layer.weights[0].value.floats()
+    let expected = [257, 999].flatMap { row in
+      (0..<2).map { BFloat16.float(BFloat16.bits(table[row * 2 + $0])) }
+    }
+    #expect(rows == expected)
+  }
+
+  /// A layer's policy reaches the sublayers it builds (attention's projections).
+  @Test func attentionSublayersTakeThePolicy() throws {
+    let attention = try MultiHeadAttention(2, keyDim: 4)
+    attention.dtypePolicy = .mixedBFloat16
+    let x = try Ops.randomNormal([2, 3, 8])
+    let y = try attention([x, x])
+    #expect(y.dtype == .bfloat16)
+    #expect(attention.sublayers.allSatisfy { $0.1.dtypePolicy == .mixedBFloat16 })
+  }
+}

@@ -14,6 +14,9 @@
 /// honour masks (see ``MaskProducer``), and `inputDim` should count the padding id.
 /// Equivalent to `keras.layers.Embedding`.
 public final class Embedding: Layer {
+  /// Its inputs are ids, never cast to the compute dtype.
+  override var castsInputs: Bool { false }
+
   /// The number of ids, `0..<inputDim`.
   public let inputDim: Int
   /// The length of each vector.

@@ -13,6 +13,10 @@
 /// save and load with the model; given ones are constants, and the layer has no weights.
 /// Equivalent to `keras.layers.Normalization`.
 public final class Normalization: Layer {
+  /// Raw features, never cast; statistics in float32 (the output takes the policy's dtype).
+  override var castsInputs: Bool { false }
+  override var computesInFloat32: Bool { true }
+
   /// The axes that keep their own statistics (negative counts from the end; empty: one mean
   /// and variance for everything).
   public let axis: [Int]
