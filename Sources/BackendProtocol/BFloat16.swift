@@ -10,9 +10,10 @@ public enum BFloat16 {
   @inlinable
   public static func bits(_ value: Float) -> UInt16 {
     let bits = value.bitPattern
-    if value.isNaN { return UInt16(truncatingIfNeeded: bits >> 16) | 0x0040 }
-    let rounding = 0x7FFF &+ ((bits >> 16) & 1)
-    return UInt16(truncatingIfNeeded: (bits &+ rounding) >> 16)
+    let quietNaN = UInt16(truncatingIfNeeded: bits >> 16) | 0x0040
+    let rounded = UInt16(truncatingIfNeeded: (bits &+ 0x7FFF &+ ((bits >> 16) & 1)) >> 16)
+    // A select, not a branch, so that loops over buffers vectorize.
+    return value.isNaN ? quietNaN : rounded
   }
 
   /// The float32 a bfloat16 stands for (exact).
