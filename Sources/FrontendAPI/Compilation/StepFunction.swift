@@ -143,6 +143,12 @@ final class StepFunction: @unchecked Sendable {
     let recorder = StepRecorder()
     recorder.inputStorages = Set(inputs.map { ObjectIdentifier($0.buffer.storage) })
     recorder.failsOnHostRead = mode == .on || strict
+    // However the capture ends, the recorder's references (which made variables copy their
+    // memory for in-place updates) go, and each variable moves back to the memory it had.
+    defer {
+      var (variables, storages) = recorder.takeOriginals()
+      for index in variables.indices { variables[index].moveBack(into: &storages[index]) }
+    }
     let output: (results: [Tensor], aux: Any?)
     do {
       output = try recorder.capture { try body(inputs) }
@@ -163,10 +169,6 @@ final class StepFunction: @unchecked Sendable {
       return output
     }
     let plan = try StepPlan(recorder: recorder, inputs: inputs, results: output.results)
-    // The recorder's references made variables copy their memory for in-place updates; with
-    // them gone, each variable moves back to the memory it had before the capture.
-    var (variables, storages) = recorder.takeOriginals()
-    for index in variables.indices { variables[index].moveBack(into: &storages[index]) }
     update(signature, to: .plan(plan, aux: output.aux))
     withCache { $0.statistics.captures += 1 }
     return output

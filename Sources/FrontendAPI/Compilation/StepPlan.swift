@@ -5,10 +5,12 @@ import BackendProtocol
 ///
 /// - Intermediates (every buffer an op produced) get 64-byte-aligned offsets in one arena,
 ///   planned from their lifetimes (a buffer's bytes are reused once its last reader has run,
-///   never by an op that still reads it), so a replay allocates nothing.
-/// - Variables are views of the variable's own memory, updated in place; a replay holds every
-///   variable's lock and first makes its memory unique (copy-on-write, as an eager in-place
-///   update does), re-pointing the views when a variable's memory moved since the last replay.
+///   never by an op that still reads it): a replay allocates no intermediate, only copies of
+///   its results.
+/// - Variables are views of the variable's own memory, updated in place. A replay that writes
+///   variables holds their locks and first makes their memory unique (copy-on-write, as an
+///   eager in-place update does); one that only reads them reads their current memory. Views
+///   are re-pointed when a variable's memory moved since the last replay.
 /// - Step inputs are patched into the records that read them; the optimizer's rate and step and
 ///   each random draw's counter offset are written into their scalar inputs before the ops run.
 /// - Anything else a record reads is a constant of the capture, kept alive by the plan.
