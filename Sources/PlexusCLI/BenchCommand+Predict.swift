@@ -4,15 +4,18 @@ import Plexus
 extension BenchCommand {
   /// Adds, for each backend, the README's MLP's single-sample latency (`model(x, training:
   /// false)` and `predictOnBatch`, median of 1000 calls) and its batch-1024 `predictOnBatch`
-  /// throughput (median of 200 calls), as the Keras anchor's `predict` workload times them.
+  /// throughput (median of 200 calls), as the Keras anchor's `predict` workload times them;
+  /// under `--dtype-policy mixed_bfloat16` the model computes in bfloat16.
   func benchmarkPredict(_ report: BenchReport, data: (Tensor, Tensor)) throws {
     for backend in backends {
       let (callMicros, batchMicros, samplesPerSecond) = try withRandomSeed(1234) {
-        let model = Sequential {
-          Input(shape: [28, 28])
-          Flatten()
-          Dense(128, activation: .relu)
-          Dense(10)
+        let model = try withDTypePolicy(DTypePolicy(name: dtypePolicy)) {
+          Sequential {
+            Input(shape: [28, 28])
+            Flatten()
+            Dense(128, activation: .relu)
+            Dense(10)
+          }
         }
         model.backend = backend
         let first = try Ops.slice(data.0, starts: [0, 0, 0], sizes: [1024, 28, 28])
@@ -30,7 +33,7 @@ extension BenchCommand {
           return times.sorted()[times.count / 2]
         }
         let call = try median(1000) { index in
-          _ = try model(samples[index % samples.count], training: false).scalars(Float.self)
+          _ = try model(samples[index % samples.count], training: false).floats()
         }
         let onBatch = try median(1000) { index in
           _ = try model.predictOnBatch(samples[index % samples.count])

@@ -24,6 +24,8 @@ struct BenchCommand: ParsableCommand {
   @Flag(help: "Skip the sgemm benchmark (to profile the rest).") var noSgemm = false
   @Flag(help: "Skip the convolution benchmark (the CNN's two convolutions at batch 128).")
   var noConv = false
+  @Option(help: "The predict benchmark's dtype policy: float32 or mixed_bfloat16.")
+  var dtypePolicy = "float32"
   @Flag(help: "Skip the frontend-cost benchmark (a tiny model's step, eager and replayed).")
   var noReplay = false
   @Flag(help: "Print one JSON object per line instead of a table.") var json = false
