@@ -16,6 +16,19 @@ public enum BFloat16 {
     return value.isNaN ? quietNaN : rounded
   }
 
+  /// `value` as a float32 rounded to odd (truncated, with the last bit set when anything was
+  /// cut off): rounding that float32 to bfloat16 then equals rounding `value` to it directly,
+  /// since float32 keeps more than two bits beyond bfloat16's.
+  @inlinable
+  public static func roundedToOdd(_ value: Double) -> Float {
+    let nearest = Float(value)
+    guard value.isFinite, nearest.isFinite, Double(nearest) != value else { return nearest }
+    // The float32 next to `value` toward zero, then its last bit set.
+    let overshot = Swift.abs(Double(nearest)) > Swift.abs(value)
+    let truncated = overshot ? (nearest > 0 ? nearest.nextDown : nearest.nextUp) : nearest
+    return Float(bitPattern: truncated.bitPattern | 1)
+  }
+
   /// The float32 a bfloat16 stands for (exact).
   @inlinable
   public static func float(_ bits: UInt16) -> Float {

@@ -55,9 +55,15 @@ extension ReferenceBackend {
       if wide.dtype == .float32 {
         BFloat16.narrow(wide, into: out)
       } else {
-        let single = try TensorBuffer.allocate(.float32, x.shape)
-        try castElementsOf(wide, single)
-        BFloat16.narrow(single, into: out)
+        // Through float64, rounded once (float64 to float32 rounds to odd, which float32's
+        // spare bits make exact for the final rounding to bfloat16).
+        let double = try TensorBuffer.allocate(.float64, x.shape)
+        try castElementsOf(wide, double)
+        let from = double.pointer(Double.self)
+        let to = out.pointer(UInt16.self)
+        for index in 0..<Swift.min(x.count, out.count) {
+          to[index] = BFloat16.bits(BFloat16.roundedToOdd(from[index]))
+        }
       }
     } else {
       try castElementsOf(wide, out)

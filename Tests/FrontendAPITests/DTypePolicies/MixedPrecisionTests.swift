@@ -227,3 +227,19 @@ import Testing
     #expect(attention.sublayers.allSatisfy { $0.1.dtypePolicy == .mixedBFloat16 })
   }
 }
+
+/// float64 rounds to bfloat16 once, not through float32's own rounding.
+@Suite struct BFloat16DoubleTests {
+  @Test func float64RoundsOnce() throws {
+    // 1 + 2^-8 + 2^-30: float32 would round it to the tie 1 + 2^-8, then bfloat16 to 1; the
+    // value is above the tie, so it rounds up to 1 + 2^-7.
+    let values: [Double] = [
+      1 + 0x1p-8 + 0x1p-30, 1 + 0x1p-8, -(1 + 3 * 0x1p-8 - 0x1p-40), 0x1p-140,
+    ]
+    let x = try Tensor(values, shape: [values.count])
+    let rounded = try withBackend("reference") {
+      try Ops.cast(Ops.cast(x, to: .bfloat16), to: .float32).floats()
+    }
+    #expect(rounded == [1 + 0x1p-7, 1, -(1 + 0x1p-7), BFloat16.float(BFloat16.bits(0x1p-140))])
+  }
+}
