@@ -27,12 +27,13 @@ public final class CompiledFunction {
   /// logged line) or `.off` (always eager).
   public var jitCompile: JitCompile
 
-  /// Wraps `body`; `name` labels logs and errors.
+  /// Wraps `body`; `name` labels logs and errors; `fusion` says which op patterns a capture
+  /// fuses into one kernel (``Fusion/exact`` keeps replays bit for bit equal to eager).
   public init(
-    name: String = "compiled function", jitCompile: JitCompile = .on,
+    name: String = "compiled function", jitCompile: JitCompile = .on, fusion: Fusion = .exact,
     _ body: @escaping ([Tensor]) throws -> [Tensor]
   ) {
-    self.function = StepFunction(name: name)
+    self.function = StepFunction(name: name, fusion: fusion)
     self.body = body
     self.jitCompile = jitCompile
   }
@@ -48,14 +49,15 @@ public final class CompiledFunction {
   public var statistics: CompilationStatistics { function.statistics }
 
   /// A text dump of the newest plan: each op with its backend, where its buffers live (arena
-  /// offsets, variables, inputs, constants), and the arena's size. Empty before a capture.
+  /// offsets, variables, inputs, constants), the fused groups, and the arena's size. Empty
+  /// before a capture.
   public var planDescription: String { function.plans.last?.description ?? "" }
 }
 
 /// Wraps `body` in a ``CompiledFunction``: the `tf.function` analogue for custom steps.
 public func compiled(
-  name: String = "compiled function", jitCompile: JitCompile = .on,
+  name: String = "compiled function", jitCompile: JitCompile = .on, fusion: Fusion = .exact,
   _ body: @escaping ([Tensor]) throws -> [Tensor]
 ) -> CompiledFunction {
-  CompiledFunction(name: name, jitCompile: jitCompile, body)
+  CompiledFunction(name: name, jitCompile: jitCompile, fusion: fusion, body)
 }

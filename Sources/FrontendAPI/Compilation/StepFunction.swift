@@ -60,9 +60,13 @@ final class StepFunction: @unchecked Sendable {
   /// Strict compilation for this task, overriding the process setting.
   @TaskLocal static var strictOverride: Bool?
 
-  init(name: String, capacity: Int = 8) {
+  /// The patterns a capture fuses before it replays (``Fusion``).
+  let fusion: Fusion
+
+  init(name: String, capacity: Int = 8, fusion: Fusion = .exact) {
     self.name = name
     self.capacity = capacity
+    self.fusion = fusion
   }
 
   var statistics: CompilationStatistics { withCache { $0.statistics } }
@@ -168,7 +172,8 @@ final class StepFunction: @unchecked Sendable {
       update(signature, to: .capture)
       return output
     }
-    let plan = try StepPlan(recorder: recorder, inputs: inputs, results: output.results)
+    let plan = try StepPlan(
+      recorder: recorder, inputs: inputs, results: output.results, fusion: fusion)
     update(signature, to: .plan(plan, aux: output.aux))
     withCache { $0.statistics.captures += 1 }
     return output

@@ -58,6 +58,8 @@ final class StepPlan: @unchecked Sendable {
   let variables: [Variable]
   let outputs: [Operand]
   let arenaBytes: Int
+  /// The patterns fused into one record (``Fusion``), as the dump lists them.
+  let fusedGroups: [String]
   /// Whether a replay writes a variable (an in-place update or an assignment): then it needs
   /// each variable's memory to itself; a plan that only reads them shares it.
   let writesVariables: Bool
@@ -79,7 +81,9 @@ final class StepPlan: @unchecked Sendable {
 
   /// Plans `recorder`'s capture of a step whose inputs are `inputs` and whose results are
   /// `results`.
-  init(recorder: StepRecorder, inputs: [Tensor], results: [Tensor]) throws {
+  init(recorder: StepRecorder, inputs: [Tensor], results: [Tensor], fusion: Fusion) throws {
+    let (events, fusedGroups) = FusionPass.apply(fusion, to: recorder.events, results: results)
+    self.fusedGroups = fusedGroups
     var inputIndex: [ObjectIdentifier: Int] = [:]
     for (index, input) in inputs.enumerated()
     where inputIndex[ObjectIdentifier(input.buffer.storage)] == nil {
@@ -94,7 +98,7 @@ final class StepPlan: @unchecked Sendable {
       let key = ObjectIdentifier(buffer.storage)
       if first[key] != nil { last[key] = index }
     }
-    for (index, event) in recorder.events.enumerated() {
+    for (index, event) in events.enumerated() {
       switch event {
       case .op(let record, _, _):
         for input in record.inputs { use(input, at: index) }
@@ -110,7 +114,7 @@ final class StepPlan: @unchecked Sendable {
         use(source, at: index)
       }
     }
-    let end = recorder.events.count
+    let end = events.count
     for result in results where first[ObjectIdentifier(result.buffer.storage)] != nil {
       last[ObjectIdentifier(result.buffer.storage)] = end
     }
@@ -135,7 +139,7 @@ final class StepPlan: @unchecked Sendable {
     var actions: [Action] = []
     var inputUses: [(action: Int, position: Int, input: Int)] = []
     var drawActions: [ObjectIdentifier: Int] = [:]
-    for event in recorder.events {
+    for event in events {
       switch event {
       case .op(let record, let entry, let fallbackFrom):
         let inputs = record.inputs.map(operand)
@@ -423,6 +427,7 @@ extension StepPlan: CustomStringConvertible {
         lines.append("\(index): assign \(describe(source)) -> var \(variables[variable].path)")
       }
     }
+    for group in fusedGroups { lines.append("fused: \(group)") }
     lines.append(
       "arena: \(arenaBytes) bytes; \(variables.count) variables; "
         + "\(randomBindings.count) random draws; \(optimizers.count) optimizers bound per step")
