@@ -185,13 +185,21 @@ open class Layer: SequentialComponent {
   /// a layer builds its sublayers under its own policy.
   public var dtypePolicy: DTypePolicy {
     get { lock.withLock { bookkeeping.dtypePolicy } }
-    set {
-      lock.withLock { bookkeeping.dtypePolicy = newValue }
-      computeDTypeValue.store(newValue.computeDType.rawValue, ordering: .relaxed)
-      if newValue.computeDType != .float32 { DTypePolicy.noteMixedInUse() }
-      for (_, sublayer) in sublayers where sublayer !== self { sublayer.dtypePolicy = newValue }
-      LayerStructure.changed()
+    set { setDTypePolicy(newValue, includingSublayers: true) }
+  }
+
+  /// Sets this layer's policy, and its sublayers' when `includingSublayers` (a config sets
+  /// each layer's own: a model's entry must not override its layers').
+  func setDTypePolicy(_ policy: DTypePolicy, includingSublayers: Bool) {
+    lock.withLock { bookkeeping.dtypePolicy = policy }
+    computeDTypeValue.store(policy.computeDType.rawValue, ordering: .relaxed)
+    if policy.computeDType != .float32 { DTypePolicy.noteMixedInUse() }
+    if includingSublayers {
+      for (_, sublayer) in sublayers where sublayer !== self {
+        sublayer.setDTypePolicy(policy, includingSublayers: true)
+      }
     }
+    LayerStructure.changed()
   }
 
   /// The dtype this layer computes in, read without the lock on every call.

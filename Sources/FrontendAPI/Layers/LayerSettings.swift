@@ -28,7 +28,7 @@ public struct LayerSettings {
   public func finish(_ config: ConfigReader, _ layer: Layer) throws -> Layer {
     try config.finish()
     if !trainable { layer.trainable = false }
-    layer.dtypePolicy = dtype
+    layer.setDTypePolicy(dtype, includingSublayers: false)
     return layer
   }
 }

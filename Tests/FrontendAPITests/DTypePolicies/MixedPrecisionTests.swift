@@ -243,3 +243,19 @@ import Testing
     #expect(rounded == [1 + 0x1p-7, 1, -(1 + 0x1p-7), BFloat16.float(BFloat16.bits(0x1p-140))])
   }
 }
+
+/// A model's own policy entry does not override its layers' when a config loads.
+@Suite struct MixedPrecisionConfigTests {
+  @Test func layersKeepTheirPoliciesUnderAFloat32Model() throws {
+    let mixed = Dense(4)
+    mixed.dtypePolicy = .mixedBFloat16
+    let model = Sequential {
+      Input(shape: [3])
+      mixed
+      Dense(2)
+    }
+    let restored = try Model.fromJSON(model.toJSON())
+    #expect(restored.dtypePolicy == .float32)
+    #expect(restored.layers.map(\.dtypePolicy) == [.mixedBFloat16, .float32])
+  }
+}
