@@ -3,17 +3,17 @@ import BackendProtocol
 /// Which patterns a compiled step fuses into one kernel before it replays.
 ///
 /// Layers already dispatch fused ops (`dense`, `conv2d_bias_activation`); fusion rewrites the
-/// same patterns where code spells them op by op: a `matmul` whose result only feeds a bias
-/// `add`, and optionally an activation, becomes one `dense` record on a backend that has the
-/// fused kernel (oneDNN: the product, then the bias and activation in one pass).
+/// same patterns where code spells them op by op: a `matmul` (or `conv2d`) whose result only
+/// feeds a bias `add`, and optionally an activation, becomes one `dense` (or
+/// `conv2d_bias_activation`) record on a backend that has the fused kernel (oneDNN).
 public enum Fusion: String, Sendable {
   /// No rewriting: the replay runs exactly the records the capture ran.
   case none
   /// Patterns whose fused kernel rounds as the ops did: `matmul` + bias `add` (+ `relu`).
   /// The default; compiled stays bit for bit equal to eager.
   case exact
-  /// Also `sigmoid` and `tanh` activations, whose fused kernels may round differently in the
-  /// last bits.
+  /// Also `sigmoid` and `tanh` activations, and convolutions (oneDNN adds a convolution's
+  /// bias inside the primitive): these may round differently in the last bits.
   case all
 }
 
@@ -42,9 +42,7 @@ enum FusionPass {
     var groups: [String] = []
     var index = 0
     while index < events.count {
-      guard
-        let fused = fuseDense(
-          at: index, events, fusion: fusion, readOnce: readOnce)
+      guard let fused = fuseProduct(at: index, events, fusion: fusion, readOnce: readOnce)
       else {
         output.append(events[index])
         index += 1
@@ -57,22 +55,36 @@ enum FusionPass {
     return (output, groups)
   }
 
-  /// The `dense` record replacing `matmul` → `add` (→ activation) starting at `start`, when
-  /// the events there form one.
-  private static func fuseDense(
+  /// The fused op for a product record: `dense` for an untransposed `matmul` by a matrix,
+  /// `conv2d_bias_activation` for a `conv2d` (under `.all`).
+  private static func fusedOp(for product: OpRecord, fusion: Fusion) -> OpCode? {
+    switch product.op {
+    case .matmul
+    where product.attributes[.transposeA] != .bool(true)
+      && product.attributes[.transposeB] != .bool(true) && product.inputs.count == 2
+      && product.inputs[1].shape.rank == 2:
+      return .dense
+    case .conv2d where fusion == .all && product.inputs.count == 2:
+      return .conv2dBiasActivation
+    default:
+      return nil
+    }
+  }
+
+  /// The fused record replacing a product → bias `add` (→ activation) starting at `start`,
+  /// when the events there form one.
+  private static func fuseProduct(
     at start: Int, _ events: [StepRecorder.Event], fusion: Fusion,
     readOnce: (TensorBuffer) -> Bool
   ) -> (event: StepRecorder.Event, next: Int, description: String)? {
     guard start + 1 < events.count,
-      case .op(let product, let entry, nil) = events[start], product.op == .matmul,
-      product.attributes[.transposeA] != .bool(true),
-      product.attributes[.transposeB] != .bool(true),
-      product.inputs.count == 2, let x = product.inputs.first, x.dtype == .float32,
-      product.inputs[1].shape.rank == 2, let y = product.outputs.first, readOnce(y),
-      entry.supports(.dense, .float32),
+      case .op(let product, let entry, nil) = events[start],
+      let fusedOp = fusedOp(for: product, fusion: fusion),
+      let x = product.inputs.first, x.dtype == .float32, let y = product.outputs.first,
+      readOnce(y), let channels = y.shape.dims.last, entry.supports(fusedOp, .float32),
       case .op(let add, let addEntry, nil) = events[start + 1], add.op == .add,
       addEntry === entry, add.inputs.count == 2, add.inputs[0].storage === y.storage,
-      add.inputs[1].shape == [product.inputs[1].shape[1]], add.inputs[1].dtype == .float32,
+      add.inputs[1].shape == [channels], add.inputs[1].dtype == .float32,
       let biased = add.outputs.first, biased.shape == y.shape
     else { return nil }
     var activation = FusedActivation.linear
@@ -87,11 +99,17 @@ enum FusionPass {
       last = out
       next += 1
     }
+    let attributes =
+      fusedOp == .dense
+      ? [.activation: .int(activation.rawValue)]
+      : product.attributes.with(.activation, .int(activation.rawValue))
     let record = OpRecord(
-      .dense, inputs: [x, product.inputs[1], add.inputs[1]],
-      attributes: [.activation: .int(activation.rawValue)], outputs: [last])
-    let pattern = "matmul + add" + (activation == .linear ? "" : " + \(activation)")
-    return (.op(record, entry, fallbackFrom: nil), next, "\(pattern) → dense on \(entry.name)")
+      fusedOp, inputs: [x, product.inputs[1], add.inputs[1]], attributes: attributes,
+      outputs: [last])
+    let pattern = "\(product.op) + add" + (activation == .linear ? "" : " + \(activation)")
+    return (
+      .op(record, entry, fallbackFrom: nil), next, "\(pattern) → \(fusedOp) on \(entry.name)"
+    )
   }
 
   /// The fused activation for `op` under `fusion`: relu always (exact), sigmoid and tanh only

@@ -67,3 +67,34 @@ import Testing
     }
   }
 }
+
+/// Convolutions spelled op by op fuse only under `.all` (oneDNN adds the bias inside).
+@Suite struct ConvolutionFusionTests {
+  static func run(_ fusion: Fusion, jit: JitCompile) throws -> (results: [[Float]], plan: String) {
+    try withBackend("onednn") {
+      try withRandomSeed(41) {
+        let kernel = try Ops.randomNormal([3, 3, 2, 4])
+        let bias = try Ops.randomNormal([4])
+        let step = compiled(jitCompile: jit, fusion: fusion) { inputs in
+          [try Ops.relu(Ops.add(Ops.conv2d(inputs[0], kernel), bias))]
+        }
+        let results = try (0..<4).map { _ in
+          try step([try Ops.randomNormal([2, 7, 7, 2])])[0].floats()
+        }
+        return (results, step.planDescription)
+      }
+    }
+  }
+
+  @Test func convolutionFusesUnderAll() throws {
+    guard FusionTests.hasOneDNN else { return }
+    let eager = try Self.run(.exact, jit: .off)
+    let exact = try Self.run(.exact, jit: .on)
+    let all = try Self.run(.all, jit: .on)
+    #expect(exact.results == eager.results && !exact.plan.contains("fused:"))
+    #expect(all.plan.contains("fused: conv2d + add + relu → conv2d_bias_activation on onednn"))
+    for (a, b) in zip(all.results.joined(), eager.results.joined()) {
+      #expect(Swift.abs(a - b) <= 1e-5 * Swift.max(1, Swift.abs(b)))
+    }
+  }
+}
