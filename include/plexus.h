@@ -547,6 +547,13 @@ PX_API PX_NODISCARD px_status px_model_learning_rate(px_model *model, double *ou
  * LearningRateScheduler change the rate between epochs. */
 PX_API PX_NODISCARD px_status px_model_set_learning_rate(px_model *model, double rate);
 
+/* Sets the weight of each output's loss in the total that training minimises, from the next step
+ * on (Keras's compile(loss_weights=...)): `count` finite weights >= 0, one per output, or NULL
+ * and 0 for 1 each. A model that is not compiled fails with PX_STATUS_INVALID_STATE; a count or
+ * weight out of range with PX_STATUS_INVALID_ARGUMENT. (ABI 0.5) */
+PX_API PX_NODISCARD px_status px_model_set_loss_weights(px_model *model, const double *weights,
+                                                        size_t count);
+
 /* Writes the number of optimizer steps applied so far (Keras's `model.optimizer.iterations`).
  * A model that is not compiled fails with PX_STATUS_INVALID_STATE. */
 PX_API PX_NODISCARD px_status px_model_iterations(px_model *model, int64_t *out_iterations);

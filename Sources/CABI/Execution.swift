@@ -57,3 +57,28 @@ public func pxModelStepCounts(
     out[3] = Int64(statistics.retraces)
   }
 }
+
+/// `px_model_set_loss_weights`: each output's weight in the total loss, or 1 each.
+@c(px_model_set_loss_weights)
+public func pxModelSetLossWeights(
+  _ model: OpaquePointer?, _ weights: UnsafePointer<Double>?, _ count: Int
+) -> px_status {
+  let function = "px_model_set_loss_weights"
+  return guarded(function) {
+    guard count >= 0, count <= 1 << 20 else {
+      throw invalidArgument(function, "count is \(count); expected one weight per output")
+    }
+    let values: [Double]?
+    if count == 0 {
+      values = nil
+    } else {
+      guard let weights else {
+        throw invalidArgument(function, "weights is NULL with count \(count)")
+      }
+      values = Array(UnsafeBufferPointer(start: weights, count: count))
+    }
+    try ModelHandle.withModel(model, in: function) { model in
+      try model.setLossWeights(values)
+    }
+  }
+}

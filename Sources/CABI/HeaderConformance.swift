@@ -72,6 +72,7 @@ private func exportsMatchHeader() {
   check(pxModelIterations, declaredAs: type(of: px_model_iterations))
   check(pxModelSetExecution, declaredAs: type(of: px_model_set_execution))
   check(pxModelStepCounts, declaredAs: type(of: px_model_step_counts))
+  check(pxModelSetLossWeights, declaredAs: type(of: px_model_set_loss_weights))
   check(pxLogsCount, declaredAs: type(of: px_logs_count))
   check(pxLogsName, declaredAs: type(of: px_logs_name))
   check(pxLogsValues, declaredAs: type(of: px_logs_values))

@@ -60,15 +60,7 @@ extension Model {
         message: "the model has \(outputs) outputs and received \(losses.count) losses; pass one "
           + "loss per output, or a single loss for all")
     }
-    if let lossWeights {
-      guard lossWeights.count == outputs, lossWeights.allSatisfy({ $0.isFinite && $0 >= 0 })
-      else {
-        throw PlexusError.invalidArgument(
-          context: context,
-          message: "lossWeights must hold one finite weight ≥ 0 per output (\(outputs)), "
-            + "received \(lossWeights)")
-      }
-    }
+    try checkLossWeights(lossWeights, context: context)
     if outputs > 1, metrics.contains(where: { $0 is Metric }) {
       throw PlexusError.invalidArgument(
         context: context,
@@ -80,6 +72,29 @@ extension Model {
     compiled = CompiledState(
       optimizer: optimizer, losses: losses, lossWeights: lossWeights, metrics: perOutput,
       prefixes: prefixes, lossConfig: lossConfig, modelName: "Model '\(name)'")
+  }
+
+  /// Throws unless `weights` is nil or holds one finite weight ≥ 0 per output.
+  private func checkLossWeights(_ weights: [Double]?, context: String) throws {
+    guard let weights else { return }
+    guard weights.count == outputCount, weights.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+      throw PlexusError.invalidArgument(
+        context: context,
+        message: "lossWeights must hold one finite weight ≥ 0 per output (\(outputCount)), "
+          + "received \(weights)")
+    }
+  }
+
+  /// The weight of each output's loss in the total (nil: 1 each), as `compile` set it or
+  /// ``setLossWeights(_:)`` changed it.
+  public var lossWeights: [Double]? { compiled?.lossWeights }
+
+  /// Changes the weight of each output's loss from the next step on (nil: 1 each); one finite
+  /// weight ≥ 0 per output. Equivalent to compiling again with Keras's `loss_weights`.
+  public func setLossWeights(_ weights: [Double]?) throws {
+    let compiled = try requireCompiled("setLossWeights")
+    try checkLossWeights(weights, context: "Model '\(name)'.setLossWeights")
+    compiled.lossWeights = weights
   }
 
   /// The compiled optimizer (nil before `compile`).

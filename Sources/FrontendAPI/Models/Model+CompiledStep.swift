@@ -45,6 +45,10 @@ extension Model {
       keys.append(optimizer.useEMA ? 1 : 0)
     }
     for loss in compiled?.losses ?? [] { keys.append(loss.reduction.hashValue) }
+    // Loss weights are constants of the recorded step.
+    for weight in compiled?.lossWeights ?? [] {
+      keys.append(Int(truncatingIfNeeded: weight.bitPattern))
+    }
     return keys
   }
 

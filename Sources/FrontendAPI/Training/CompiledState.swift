@@ -5,7 +5,7 @@ final class CompiledState {
   /// The loss of each output.
   let losses: [Loss]
   /// The weight of each output's loss in the total (nil: 1 each).
-  let lossWeights: [Double]?
+  var lossWeights: [Double]?
   /// What `compile_config` writes under `loss`: one serialized loss, or a list of them.
   let lossConfig: ConfigValue
   /// `metrics[output]`: the metrics computed on that output.

@@ -1,6 +1,7 @@
 /*
  * test_sweep, section "execution": px_model_set_execution, px_model_step_counts and the dtype
- * policy (px_config_set_dtype_policy, px_config_dtype_policy). Hostile
+ * policy (px_config_set_dtype_policy, px_config_dtype_policy), and px_model_set_loss_weights.
+ * Hostile
  * calls (NULL, forged and released models, out-of-range modes and steps, a NULL out-array),
  * then the happy paths: a compiled fit captures once per batch shape and replays the rest, an
  * eager one (PX_OPTION_OFF, or run_eagerly) replays nothing, and compiled and eager
@@ -75,6 +76,36 @@ void section_execution(void) {
   expect(st, OK_, counts[0] == 0 && counts[1] == 0 && counts[2] == 0 && counts[3] == 0, NULL,
          "an uncompiled model's train step counts read zeros");
   px_model_release(model);
+
+  /* loss weights */
+  const double one_weight[1] = {2.0}, two_weights[2] = {1.0, 1.0};
+  const double bad_weights[3] = {-1.0, NAN, INFINITY};
+  st = px_model_set_loss_weights(NULL, one_weight, 1);
+  expect(st, IA_, 1, "px_model_set_loss_weights|model", "px_model_set_loss_weights(NULL) fails");
+  px_model *weighted = make_sequential_by_layers("weighted_model");
+  st = px_model_set_loss_weights(weighted, one_weight, 1);
+  expect(st, STATE_, 1, "weighted_model|compile",
+         "px_model_set_loss_weights before compile fails with PX_STATUS_INVALID_STATE");
+  int compiled_ok = weighted != NULL
+                    && px_model_compile(weighted, "adam", "sparse_categorical_crossentropy",
+                                        NULL, 0)
+                           == PX_STATUS_OK;
+  check(compiled_ok, "a model compiled to set loss weights on");
+  st = px_model_set_loss_weights(weighted, two_weights, 2);
+  expect(st, IA_, 1, "lossWeights|1", "two weights for one output fail naming the count");
+  st = px_model_set_loss_weights(weighted, NULL, 1);
+  expect(st, IA_, 1, "px_model_set_loss_weights|weights", "NULL weights with a count fail");
+  st = px_model_set_loss_weights(weighted, one_weight, (size_t)-1);
+  expect(st, IA_, 1, "px_model_set_loss_weights|count", "a count of SIZE_MAX fails");
+  for (size_t i = 0; i < 3; i++) {
+    st = px_model_set_loss_weights(weighted, &bad_weights[i], 1);
+    expect(st, IA_, 1, "lossWeights", "a weight of %g fails", bad_weights[i]);
+  }
+  st = px_model_set_loss_weights(weighted, one_weight, 1);
+  expect(st, OK_, 1, NULL, "one finite weight >= 0 per output is set");
+  st = px_model_set_loss_weights(weighted, NULL, 0);
+  expect(st, OK_, 1, NULL, "NULL and 0 set 1 each");
+  px_model_release(weighted);
 
   /* the dtype policy */
   char name[32] = "untouched";

@@ -147,4 +147,34 @@ import Testing
     }
     #expect(step.statistics.replays == 2)
   }
+
+  /// Loss weights changed between fits (constants of the recorded step) are used by the next
+  /// fit's replays, as eagerly.
+  @Test func lossWeightsChangedBetweenFitsAreUsed() throws {
+    func run(_ mode: JitCompile) throws -> [[Float]] {
+      try withRandomSeed(8) {
+        let inputs = Input(shape: [4])
+        let hidden = try Dense(6, activation: .relu)(inputs)
+        let model = try Model(
+          inputs: [inputs], outputs: [try Dense(2)(hidden), try Dense(1)(hidden)])
+        try model.compile(
+          optimizer: Adam(learningRate: 0.02), loss: ["mse", "mse"], lossWeights: [1, 1],
+          jitCompile: mode)
+        let x = try Ops.randomNormal([40, 4])
+        let (a, b) = (try Ops.randomNormal([40, 2]), try Ops.randomNormal([40, 1]))
+        try model.fit([x], [a, b], batchSize: 20, epochs: 2, verbose: 0, shuffle: false)
+        try model.setLossWeights([0.1, 3])
+        #expect(model.lossWeights == [0.1, 3])
+        try model.fit([x], [a, b], batchSize: 20, epochs: 2, verbose: 0, shuffle: false)
+        return try model.weights.map { try $0.value.floats() }
+      }
+    }
+    #expect(try run(.off) == run(.on))
+    #expect(throws: PlexusError.self) {
+      try Sequential {
+        Input(shape: [2])
+        Dense(1)
+      }.setLossWeights([1])
+    }
+  }
 }

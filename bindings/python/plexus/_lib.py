@@ -328,6 +328,7 @@ SIGNATURES = {
     "px_model_iterations": (_status, [_handle, POINTER(c_int64)]),
     "px_model_set_execution": (_status, [_handle, c_int32, c_int32]),
     "px_model_step_counts": (_status, [_handle, c_int32, POINTER(c_int64)]),
+    "px_model_set_loss_weights": (_status, [_handle, POINTER(c_double), c_size_t]),
     # Logs
     "px_logs_count": (_status, [_handle, _out_size]),
     "px_logs_name": (_status, [_handle, c_size_t, *_string_out]),

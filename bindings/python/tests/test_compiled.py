@@ -10,7 +10,7 @@ from helpers import blobs, mlp
 
 pytestmark = pytest.mark.exports(
     "px_model_set_execution", "px_model_step_counts", "px_config_set_dtype_policy",
-    "px_config_dtype_policy",
+    "px_config_dtype_policy", "px_model_set_loss_weights",
 )
 
 
@@ -76,3 +76,23 @@ def test_the_dtype_policy_is_set_from_python():
     assert all(w.dtype == np.float32 for w in model.get_weights())
     with pytest.raises(Exception, match="mixed_float16"):
         plexus.config.set_dtype_policy("mixed_float16")
+
+
+def test_loss_weights_weigh_each_output():
+    """The total loss is the weighted sum of the per-output losses Keras logs."""
+    x, y = blobs()
+    inputs = plexus.Input(shape=(4,))
+    hidden = plexus.layers.Dense(8, activation="relu")(inputs)
+    label = plexus.layers.Dense(3, name="label")(hidden)
+    score = plexus.layers.Dense(1, name="score")(hidden)
+    model = plexus.Model(inputs, [label, score])
+    model.compile(
+        optimizer="adam",
+        loss=[plexus.losses.SparseCategoricalCrossentropy(from_logits=True), "mse"],
+        loss_weights={"label": 1.0, "score": 0.25},
+    )
+    target = x[:, :1]
+    logs = model.evaluate(x, [y, target], verbose=0, return_dict=True)
+    assert abs(logs["loss"] - (logs["label_loss"] + 0.25 * logs["score_loss"])) < 1e-4
+    with pytest.raises(Exception, match="lossWeights"):
+        model.compile(optimizer="adam", loss=["mse", "mse"], loss_weights=[1.0])

@@ -77,7 +77,7 @@ class Trainer:
         plexus.losses objects; a list or a dict by output name gives one loss per output) and
         metrics ("accuracy", plexus.metrics objects), computed on every output.
         Equivalent to `keras.Model.compile`."""
-        _unsupported(loss_weights=loss_weights, weighted_metrics=weighted_metrics)
+        _unsupported(weighted_metrics=weighted_metrics)
         loss_text = None
         if isinstance(loss, (list, tuple, dict)):
             if isinstance(loss, dict):
@@ -129,6 +129,22 @@ class Trainer:
         self._jit_compile = _jit_mode(jit_compile)
         self._run_eagerly = bool(run_eagerly)
         self._set_execution()
+        if loss_weights is not None:
+            self._set_loss_weights(loss_weights)
+
+    def _set_loss_weights(self, loss_weights):
+        """Keras's loss_weights: a list in output order, or a dict by output name."""
+        if isinstance(loss_weights, dict):
+            names = list(getattr(self, "output_names", None) or [])
+            if not names or sorted(loss_weights) != sorted(names):
+                raise ValueError(
+                    f"compile: a loss_weights dict needs one entry per output {names}; "
+                    f"received keys {list(loss_weights)}"
+                )
+            loss_weights = [loss_weights[name] for name in names]
+        weights = [float(w) for w in loss_weights]
+        array = (ctypes.c_double * max(len(weights), 1))(*weights)
+        check(lib().px_model_set_loss_weights(self._c, array, len(weights)))
 
     # -- compiled or eager steps ------------------------------------------------------------
 
