@@ -8,6 +8,9 @@ import Foundation
 /// At most ``capacity`` signatures are kept (the least recently used is dropped); a call whose
 /// signature matches none after the first is a retrace, logged with what changed (an error
 /// under ``Config/setStrictCompilation(_:)``).
+///
+/// `@unchecked Sendable`: the cache is touched only under `lock`; `name` is set by the owner's
+/// initializer before the function is shared.
 final class StepFunction: @unchecked Sendable {
   /// What a replay must match.
   struct Signature: Hashable {
@@ -92,6 +95,8 @@ final class StepFunction: @unchecked Sendable {
     guard mode != .off, Dispatcher.scope.recorder == nil else { return try body(inputs) }
     let signature = Self.signature(inputs, structure: structure)
     let strict = Self.strictOverride ?? Config.strictCompilation
+    var retraceMessage: String?
+    defer { if let retraceMessage { CompilationLog.write(retraceMessage) } }
     let state = try withCache { cache -> State in
       cache.clock &+= 1
       if let index = cache.entries.firstIndex(where: { $0.signature == signature }) {
@@ -110,7 +115,7 @@ final class StepFunction: @unchecked Sendable {
             context: name, message: "traced again under strict compilation: \(change)")
         }
         cache.statistics.retraces += 1
-        CompilationLog.write(message)
+        retraceMessage = message  // written once the lock is released
       }
       if cache.entries.count >= capacity,
         let oldest = cache.entries.indices.min(by: {
@@ -196,11 +201,6 @@ final class StepFunction: @unchecked Sendable {
       cache.entries[index].state = state
       cache.entries[index].attempted = true
     }
-  }
-
-  /// Forgets every plan (the model's structure or compile settings changed).
-  func reset() {
-    withCache { $0.entries = [] }
   }
 
   static func signature(_ inputs: [Tensor], structure: [Int]) -> Signature {

@@ -14,6 +14,9 @@ import BackendProtocol
 /// - Step inputs are patched into the records that read them; the optimizer's rate and step and
 ///   each random draw's counter offset are written into their scalar inputs before the ops run.
 /// - Anything else a record reads is a constant of the capture, kept alive by the plan.
+///
+/// `@unchecked Sendable`: what a replay changes (the records, bound bases, random keys, arena
+/// views) is touched only under `lock`; everything else is set once at planning.
 final class StepPlan: @unchecked Sendable {
   /// Where a buffer of the capture lives in a replay.
   enum Location {
@@ -58,6 +61,9 @@ final class StepPlan: @unchecked Sendable {
   let variables: [Variable]
   let outputs: [Operand]
   let arenaBytes: Int
+  /// How many random draws a replay binds (fixed at planning; the bindings' keys change under
+  /// the lock).
+  let randomDrawCount: Int
   /// The patterns fused into one record (``Fusion``), as the dump lists them.
   let fusedGroups: [String]
   /// Whether a replay writes a variable (an in-place update or an assignment): then it needs
@@ -200,6 +206,7 @@ final class StepPlan: @unchecked Sendable {
           offset: binding.offset, elements: binding.elements, action: $0, key: binding.key)
       }
     }
+    randomDrawCount = randomBindings.count
     records = Array(repeating: nil, count: actions.count)
     boundBases = Array(repeating: nil, count: recorder.variables.count)
   }
@@ -236,12 +243,7 @@ final class StepPlan: @unchecked Sendable {
   // MARK: Replay
 
   /// Runs the step on `inputs` (of the capture's shapes and dtypes) and returns its results,
-  /// copied out of the arena.
-  func replay(_ inputs: [Tensor]) throws -> [Tensor] {
-    try lock.withLock { try replayLocked(inputs) }
-  }
-
-  /// ``replay(_:)``, or nil at once when another thread is replaying this plan.
+  /// copied out of the arena; nil at once when another thread is replaying this plan.
   func replayUnlessBusy(_ inputs: [Tensor]) throws -> [Tensor]? {
     guard lock.tryLock() else { return nil }
     defer { lock.unlock() }
@@ -430,7 +432,7 @@ extension StepPlan: CustomStringConvertible {
     for group in fusedGroups { lines.append("fused: \(group)") }
     lines.append(
       "arena: \(arenaBytes) bytes; \(variables.count) variables; "
-        + "\(randomBindings.count) random draws; \(optimizers.count) optimizers bound per step")
+        + "\(randomDrawCount) random draws; \(optimizers.count) optimizers bound per step")
     return lines.joined(separator: "\n")
   }
 }

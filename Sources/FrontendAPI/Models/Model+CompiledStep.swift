@@ -25,18 +25,18 @@ extension Model {
     func visit(_ layer: Layer) {
       let id = ObjectIdentifier(layer)
       guard seen.insert(id).inserted else { return }
-      keys.append(id.hashValue)
+      keys.append(Self.identity(layer))
       keys.append(layer.trainable ? 1 : 0)
       keys.append(Int(layer.computeDType.rawValue))
       for (_, sublayer) in layer.sublayers { visit(sublayer) }
     }
     visit(self)
     keys.append(-1)
-    keys.append(contentsOf: trainableWeights.map { ObjectIdentifier($0).hashValue })
+    keys.append(contentsOf: trainableWeights.map { Self.identity($0) })
     keys.append(-2)
-    keys.append(contentsOf: nonTrainableWeights.map { ObjectIdentifier($0).hashValue })
+    keys.append(contentsOf: nonTrainableWeights.map { Self.identity($0) })
     if let optimizer {
-      keys.append(ObjectIdentifier(optimizer).hashValue)
+      keys.append(Self.identity(optimizer))
       for setting in [
         optimizer.weightDecay, optimizer.clipnorm, optimizer.clipvalue, optimizer.globalClipnorm,
       ] {
@@ -44,12 +44,18 @@ extension Model {
       }
       keys.append(optimizer.useEMA ? 1 : 0)
     }
+    for loss in compiled?.losses ?? [] { keys.append(Self.identity(loss)) }
     for loss in compiled?.losses ?? [] { keys.append(loss.reduction.hashValue) }
     // Loss weights are constants of the recorded step.
     for weight in compiled?.lossWeights ?? [] {
       keys.append(Int(truncatingIfNeeded: weight.bitPattern))
     }
     return keys
+  }
+
+  /// An object's address as an integer: distinct for distinct live objects, unlike a hash.
+  private static func identity(_ object: AnyObject) -> Int {
+    Int(bitPattern: UInt(bitPattern: ObjectIdentifier(object)))
   }
 
   /// Runs one train or test step through `function` (compiled unless the model runs eagerly)
