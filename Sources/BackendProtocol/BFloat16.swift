@@ -35,20 +35,41 @@ public enum BFloat16 {
     Float(bitPattern: UInt32(bits) << 16)
   }
 
-  /// Writes `source` (float32) rounded into `target` (bfloat16), element by element.
+  /// Writes `source` (float32) rounded into `target` (bfloat16), element by element; from
+  /// 64 K elements on in one part per core on ``WorkerPool/shared``.
   public static func narrow(_ source: TensorBuffer, into target: TensorBuffer) {
-    let count = Swift.min(source.count, target.count)
     let from = source.pointer(Float.self)
     let to = target.pointer(UInt16.self)
-    for index in 0..<count { to[index] = bits(from[index]) }
+    inParts(Swift.min(source.count, target.count)) { lower, upper in
+      for index in lower..<upper { to[index] = bits(from[index]) }
+    }
   }
 
   /// `source` (bfloat16) widened into a new float32 buffer of its shape.
   public static func widened(_ source: TensorBuffer) throws -> TensorBuffer {
     let result = try TensorBuffer.allocate(.float32, source.shape)
-    let from = source.pointer(UInt16.self)
-    let to = result.pointer(Float.self)
-    for index in 0..<source.count { to[index] = float(from[index]) }
+    widen(source, into: result)
     return result
+  }
+
+  /// Writes `source` (bfloat16) widened into `target` (float32), element by element (exact);
+  /// from 64 K elements on in one part per core on ``WorkerPool/shared``.
+  public static func widen(_ source: TensorBuffer, into target: TensorBuffer) {
+    let from = source.pointer(UInt16.self)
+    let to = target.pointer(Float.self)
+    inParts(Swift.min(source.count, target.count)) { lower, upper in
+      for index in lower..<upper { to[index] = float(from[index]) }
+    }
+  }
+
+  /// Runs `body` on `0..<count` cut into one run per core from 64 K elements on (elementwise
+  /// work: the cut changes no result), else whole on this thread.
+  private static func inParts(_ count: Int, _ body: (Int, Int) -> Void) {
+    let parts = count >= 1 << 16 ? WorkerPool.shared.workerCount + 1 : 1
+    guard parts > 1 else {
+      body(0, count)
+      return
+    }
+    WorkerPool.shared.run(parts) { part in body(count * part / parts, count * (part + 1) / parts) }
   }
 }

@@ -13,6 +13,13 @@ struct ConvolutionLayout {
   let geometry: Convolution2D
   /// The images this chunk covers.
   let batch: Int
+  /// The dtype of the activations, the filter and the bias (float32 or bfloat16). A bfloat16
+  /// filter's gradient is written in float32, for the caller to round once after adding the
+  /// batch chunks' partial gradients.
+  var inputs: DType = .float32
+
+  /// oneDNN's name for ``inputs``.
+  private var type: dnnl_data_type_t { inputs == .bfloat16 ? dnnl_bf16 : dnnl_f32 }
 
   /// Every size the descriptors are built from, for a cache key.
   var key: [Int] {
@@ -20,7 +27,7 @@ struct ConvolutionLayout {
     return [
       batch, g.height, g.width, g.channels, g.kernelHeight, g.kernelWidth, g.filters, g.groups,
       g.strideHeight, g.strideWidth, g.dilationHeight, g.dilationWidth, g.padTop, g.padBottom,
-      g.padLeft, g.padRight,
+      g.padLeft, g.padRight, inputs == .bfloat16 ? 1 : 0,
     ]
   }
 
@@ -28,17 +35,21 @@ struct ConvolutionLayout {
     let g = geometry
     return try memoryDescriptor(
       [batch, g.channels, g.height, g.width],
-      strides: [g.height * g.width * g.channels, 1, g.width * g.channels, g.channels], op)
+      strides: [g.height * g.width * g.channels, 1, g.width * g.channels, g.channels], op,
+      type: type)
   }
 
   func destination(_ op: OpCode) throws -> dnnl_memory_desc_t {
     let g = geometry
     return try memoryDescriptor(
       [batch, g.filters, g.outHeight, g.outWidth],
-      strides: [g.outHeight * g.outWidth * g.filters, 1, g.outWidth * g.filters, g.filters], op)
+      strides: [g.outHeight * g.outWidth * g.filters, 1, g.outWidth * g.filters, g.filters], op,
+      type: type)
   }
 
-  func weights(_ op: OpCode) throws -> dnnl_memory_desc_t {
+  /// The filter in its own layout, of ``inputs``' dtype unless `type` says otherwise.
+  func weights(_ op: OpCode, type: dnnl_data_type_t? = nil) throws -> dnnl_memory_desc_t {
+    let type = type ?? self.type
     let g = geometry
     let inputs = g.channels / g.groups
     let (o, kh, kw) = (g.filters, g.kernelHeight, g.kernelWidth)
@@ -47,11 +58,11 @@ struct ConvolutionLayout {
     let spatialStrides = [kw * inputs * o, inputs * o]
     if g.groups == 1 {
       return try memoryDescriptor(
-        [o, inputs] + spatial, strides: [1, o] + spatialStrides, op)
+        [o, inputs] + spatial, strides: [1, o] + spatialStrides, op, type: type)
     }
     return try memoryDescriptor(
       [g.groups, o / g.groups, inputs] + spatial,
-      strides: [o / g.groups, 1, o] + spatialStrides, op)
+      strides: [o / g.groups, 1, o] + spatialStrides, op, type: type)
   }
 
   /// A stride along an axis with one output position may be any stride past the padded
@@ -117,7 +128,9 @@ struct ConvolutionLayout {
   /// against 0.3 ms).
   func prefersWinograd(_ op: OpCode) -> Bool {
     let g = geometry
-    return (op == .conv2d || op == .conv2dBiasActivation || op == .conv2dBackwardFilter)
+    // oneDNN 2.6's Winograd kernels compute in float32 only.
+    return inputs == .float32
+      && (op == .conv2d || op == .conv2dBiasActivation || op == .conv2dBackwardFilter)
       && g.groups == 1 && g.kernelHeight == 3 && g.kernelWidth == 3 && g.strideHeight == 1
       && g.strideWidth == 1 && g.dilationHeight == 1 && g.dilationWidth == 1
       && g.channels >= 16 && g.channels % 16 == 0 && g.filters >= 16 && g.filters % 16 == 0
@@ -133,14 +146,15 @@ struct ConvolutionLayout {
     let g = geometry
     guard winograd else {
       return (
-        try source(op), blocked ? try anyLayoutDescriptor(weightDims, op) : try weights(op),
+        try source(op),
+        blocked ? try anyLayoutDescriptor(weightDims, op, type: type) : try weights(op),
         try destination(op)
       )
     }
     return (
-      try anyLayoutDescriptor([batch, g.channels, g.height, g.width], op),
-      try anyLayoutDescriptor(weightDims, op),
-      try anyLayoutDescriptor([batch, g.filters, g.outHeight, g.outWidth], op)
+      try anyLayoutDescriptor([batch, g.channels, g.height, g.width], op, type: type),
+      try anyLayoutDescriptor(weightDims, op, type: type),
+      try anyLayoutDescriptor([batch, g.filters, g.outHeight, g.outWidth], op, type: type)
     )
   }
 
@@ -181,13 +195,17 @@ struct ConvolutionLayout {
   func plan(_ op: OpCode, blocked: Bool, winograd: Bool = false, postOp: EltwisePostOp? = nil)
     throws -> PrimitivePlan
   {
-    let (source, user, destination) = (try source(op), try weights(op), try destination(op))
+    // The filter's gradient is float32 whatever the inputs (``inputs``).
+    let gradientType = op == .conv2dBackwardFilter ? dnnl_f32 : type
+    let (source, user, destination) = (
+      try source(op), try weights(op, type: gradientType), try destination(op)
+    )
     let layouts = try requested(op, blocked: blocked, winograd: winograd)
     let algorithm = winograd ? dnnl_convolution_winograd : dnnl_convolution_direct
     switch op {
     case .conv2d, .conv2dBiasActivation:
       let fused = op == .conv2dBiasActivation
-      let bias = fused ? try memoryDescriptor([geometry.filters], op) : nil
+      let bias = fused ? try memoryDescriptor([geometry.filters], op, type: type) : nil
       // Winograd's inference kernel wants the filter transformed ahead (`wino` layout), a
       // reorder of 0.7 ms for the CNN's second convolution on every step while its weights
       // change; its training kernel transforms a blocked filter as it runs.
@@ -232,6 +250,10 @@ struct ConvolutionLayout {
     default:
       let hint = try forward(op, training: true, algorithm: algorithm, layouts)
       var (input, gradient, upstream) = layouts
+      if inputs != .float32 {
+        gradient =
+          blocked ? try anyLayoutDescriptor(weightDims, op) : try weights(op, type: dnnl_f32)
+      }
       var descriptor = dnnl_convolution_desc_t()
       try check(
         dnnl_dilated_convolution_backward_weights_desc_init(

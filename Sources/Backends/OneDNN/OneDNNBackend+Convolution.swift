@@ -38,26 +38,34 @@ extension OneDNNBackend: ConvolutionKernels {
       [(x, geometry.inputShape), (upstream, geometry.outputShape), (out, geometry.filterShape)])
     guard out.count > 0 else { return }
     guard x.count > 0, upstream.count > 0 else {
-      out.storage.base.initializeMemory(as: Float.self, repeating: 0, count: out.count)
+      out.storage.base.initializeMemory(
+        as: UInt8.self, repeating: 0, count: out.count * out.dtype.byteSize)
       return
     }
     let chunks = Self.batchChunks(geometry)
-    // Chunk 0 writes the gradient itself, the others partial gradients added to it after.
+    // Chunk 0 writes the gradient itself, the others partial gradients added to it after; a
+    // bfloat16 gradient is summed in float32 and rounded once at the end.
+    let inputs = x.dtype
+    let total =
+      inputs == .float32 ? out : try TensorBuffer.allocate(.float32, geometry.filterShape)
     let partials = (1..<chunks.count).map { _ in
       TensorBuffer(dtype: .float32, shape: geometry.filterShape)
     }
     let (inputImage, outputImage) = Self.imageSizes(geometry)
-    try runChunks(op, geometry, chunks) { index, lower, _ in
+    let size = inputs.byteSize
+    try runChunks(op, geometry, chunks, inputs: inputs) { index, lower, _ in
       [
-        x.storage.base + 4 * lower * inputImage, upstream.storage.base + 4 * lower * outputImage,
-        index == 0 ? out.storage.base : partials[index - 1].storage.base,
+        x.storage.base + size * lower * inputImage,
+        upstream.storage.base + size * lower * outputImage,
+        index == 0 ? total.storage.base : partials[index - 1].storage.base,
       ]
     }
-    let total = out.pointer(Float.self)
+    let sums = total.pointer(Float.self)
     for partial in partials {
       let values = partial.pointer(Float.self)
-      for element in 0..<out.count { total[element] += values[element] }
+      for element in 0..<out.count { sums[element] += values[element] }
     }
+    if inputs != .float32 { BFloat16.narrow(total, into: out) }
   }
 
   /// The fused forward pass, `conv2d_bias_activation`: oneDNN's convolution with the bias and
@@ -80,14 +88,18 @@ extension OneDNNBackend: ConvolutionKernels {
       ])
     if x.count > 0, filter.count > 0,
       activation == .linear
-        || !(ExactnessGuard.holdsNonFinite(x) || ExactnessGuard.holdsNonFinite(filter)
-          || ExactnessGuard.holdsNonFinite(bias))
+        || !(Self.holdsNonFinite(x) || Self.holdsNonFinite(filter) || Self.holdsNonFinite(bias))
     {
       try convolve(
         op, geometry, images: x, filter: filter, bias: bias, activation: activation, out)
       return
     }
     try convolve(.conv2d, geometry, images: x, filter: filter, out)
+    if out.dtype == .bfloat16 {
+      return Self.applyToBFloat16(
+        activation, rows: out, count: out.count / Swift.max(geometry.filters, 1),
+        columns: geometry.filters, bias: bias)
+    }
     activation.apply(
       toRows: out.pointer(Float.self), count: out.count / Swift.max(geometry.filters, 1),
       columns: geometry.filters, bias: bias.pointer(Float.self))
@@ -101,18 +113,21 @@ extension OneDNNBackend: ConvolutionKernels {
     bias: TensorBuffer? = nil, activation: FusedActivation = .linear, _ out: TensorBuffer
   ) throws {
     guard out.count > 0 else { return }
+    let size = images.dtype.byteSize
     guard images.count > 0, filter.count > 0 else {
       // Every tap falls in the padding, or there are no channels: the sums are empty.
-      out.storage.base.initializeMemory(as: Float.self, repeating: 0, count: out.count)
+      out.storage.base.initializeMemory(as: UInt8.self, repeating: 0, count: out.count * size)
       return
     }
     let (inputImage, outputImage) = Self.imageSizes(geometry)
     let (source, result) =
       op == .conv2dBackwardInput ? (outputImage, inputImage) : (inputImage, outputImage)
-    try runChunks(op, geometry, Self.batchChunks(geometry), activation: activation) {
+    try runChunks(
+      op, geometry, Self.batchChunks(geometry), activation: activation, inputs: images.dtype
+    ) {
       index, lower, filters in
-      let chunk = images.storage.base + 4 * lower * source
-      let output = out.storage.base + 4 * lower * result
+      let chunk = images.storage.base + size * lower * source
+      let output = out.storage.base + size * lower * result
       let weights = filters[index]?.base ?? filter.storage.base  // nil: the plan reads it as is
       guard let bias else { return [chunk, weights, output] }
       return [chunk, weights, bias.storage.base, output]
@@ -127,7 +142,7 @@ extension OneDNNBackend: ConvolutionKernels {
   /// filter's own (`filter()`, the filter's storage, is asked only then).
   private func runChunks(
     _ op: OpCode, _ geometry: Convolution2D, _ chunks: [(lower: Int, upper: Int)],
-    activation: FusedActivation = .linear,
+    activation: FusedActivation = .linear, inputs: DType,
     operands: (Int, Int, [Storage?]) -> [UnsafeMutableRawPointer],
     filter: () -> Storage? = { nil }
   ) throws {
@@ -135,7 +150,8 @@ extension OneDNNBackend: ConvolutionKernels {
     // filter reordered for them (or found reordered).
     let plans = try chunks.map { chunk in
       try convolutionPlan(
-        op, ConvolutionLayout(geometry: geometry, batch: chunk.upper - chunk.lower), activation)
+        op, ConvolutionLayout(geometry: geometry, batch: chunk.upper - chunk.lower, inputs: inputs),
+        activation)
     }
     let filters = try plans.map { plan -> Storage? in
       guard let reorder = plan.filterReorder else { return nil }
@@ -172,7 +188,7 @@ extension OneDNNBackend: ConvolutionKernels {
     }
     // Remembered per op and sizes: a failed attempt (creating descriptors can take
     // milliseconds) is not repeated on every call.
-    let key = [Int(op.rawValue), activation.rawValue] + layout.key
+    let key = [Int(op.rawValue), activation.rawValue] + layout.key  // the key holds the dtype
     let (plainOnly, noWinograd) = unavailableConvolutions.withLock {
       ($0.plainFilter.contains(key), $0.winograd.contains(key))
     }
@@ -225,8 +241,11 @@ extension OneDNNBackend: ConvolutionKernels {
   func checkConvolution(
     _ op: OpCode, _ geometry: Convolution2D, _ operands: [(TensorBuffer, Shape)]
   ) throws {
+    // Every operand in the first one's dtype: float32, or bfloat16 where this CPU runs it.
+    let dtype: DType =
+      operands.first?.0.dtype == .bfloat16 && Self.runsInBFloat16(op) ? .bfloat16 : .float32
     for (buffer, shape) in operands {
-      try checkOperand(op, buffer)
+      try checkOperand(op, buffer, dtype)
       guard buffer.shape == shape else {
         throw PlexusError.shapeMismatch(
           context: "\(op) on onednn", expected: "\(shape)", received: "\(buffer.shape)")

@@ -15,6 +15,9 @@ extension OneDNNBackend: FusedConvolutionKernels, DenseKernels {
     _ x: TensorBuffer, _ kernel: TensorBuffer, bias: TensorBuffer?,
     activation: FusedActivation, _ out: TensorBuffer
   ) throws {
+    if x.dtype == .bfloat16 || out.dtype == .bfloat16 {
+      return try denseOfBFloat16(x, kernel, bias: bias, activation: activation, out)
+    }
     let (inner, units) = (kernel.shape[0], kernel.shape[1])
     let rows = out.count / Swift.max(units, 1)
     try matmul(

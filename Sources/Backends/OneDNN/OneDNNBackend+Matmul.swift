@@ -23,6 +23,13 @@ extension OneDNNBackend {
     _ a: TensorBuffer, _ b: TensorBuffer, transposeA: Bool, transposeB: Bool,
     _ out: TensorBuffer
   ) throws {
+    if a.dtype == .bfloat16 || b.dtype == .bfloat16 || out.dtype == .bfloat16 {
+      try checkOperand(.matmul, out, .bfloat16)
+      let wide = try TensorBuffer.allocate(.float32, out.shape)
+      try productOfBFloat16(a, b, transposeA: transposeA, transposeB: transposeB, into: wide)
+      BFloat16.narrow(wide, into: out)
+      return
+    }
     try checkOperands(.matmul, a, b, out)
     let geometry = try MatmulGeometry(a, b, transposeA: transposeA, transposeB: transposeB, out)
     guard out.count > 0 else { return }
@@ -53,13 +60,44 @@ extension OneDNNBackend {
       throw PlexusError.unsupported(
         op: "matmul (dnnl_sgemm status \(status.rawValue))", dtype: .float32, backend: name)
     }
-    let product = Product(geometry)
+    try multiply(
+      Product(geometry), a, b, out, splits: !overflow && work < Self.splitMultiplyAddsFrom)
+  }
+
+  /// The product of bfloat16 `a` and `b` accumulated and written in float32 into `wide` (not
+  /// rounded: the caller rounds it once, alone or after a fused bias and activation), on
+  /// oneDNN's bfloat16 kernels (`avx512_core_bf16`'s dot products of bfloat16 pairs).
+  func productOfBFloat16(
+    _ a: TensorBuffer, _ b: TensorBuffer, transposeA: Bool, transposeB: Bool,
+    into wide: TensorBuffer
+  ) throws {
+    try checkOperand(.matmul, a, .bfloat16)
+    try checkOperand(.matmul, b, .bfloat16)
+    try checkOperand(.matmul, wide)
+    let geometry = try MatmulGeometry(a, b, transposeA: transposeA, transposeB: transposeB, wide)
+    guard wide.count > 0 else { return }
+    guard geometry.k > 0 else {
+      wide.storage.base.initializeMemory(as: Float.self, repeating: 0, count: wide.count)
+      return
+    }
+    let (work, overflow) = wide.count.multipliedReportingOverflow(by: geometry.k)
+    try multiply(
+      Product(geometry, inputs: .bfloat16), a, b, wide,
+      splits: !overflow && work < Self.splitMultiplyAddsFrom)
+  }
+
+  /// Runs `product` (inputs of its ``Product/inputs`` dtype, a float32 output): whole on this
+  /// thread when it is too small to cut (`whole`), else in one part per core.
+  private func multiply(
+    _ product: Product, _ a: TensorBuffer, _ b: TensorBuffer, _ out: TensorBuffer,
+    splits whole: Bool
+  ) throws {
     let operands = [a.storage.base, b.storage.base, out.storage.base]
     // The cut depends on the sizes and the machine, never on the thread setting: oneDNN picks
     // its kernel (and with it the order of a dot product's sums) by shape, so a product cut
     // at two threads and whole at one would differ in the last bits.
     let parts = WorkerPool.shared.workerCount + 1
-    if !overflow && work < Self.splitMultiplyAddsFrom || parts == 1 {
+    if whole || parts == 1 {
       try run(.matmul, variant: product.variant, sizes: product.sizes, operands) {
         try product.plan()
       }
@@ -82,7 +120,11 @@ extension OneDNNBackend {
       ? TensorBuffer(dtype: .float32, shape: [pieces.count - 1, product.m, product.n]) : nil
     try runParts(pieces.count) { index in
       let offsets = pieces[index].offsets
-      var pointers = zip(operands, [offsets.a, offsets.b, offsets.out]).map { $0 + 4 * $1 }
+      let size = product.inputs.byteSize
+      var pointers = [
+        operands[0] + size * offsets.a, operands[1] + size * offsets.b,
+        operands[2] + 4 * offsets.out,
+      ]
       if let partials, index > 0 {
         pointers[2] = partials.storage.base + 4 * (index - 1) * product.m * product.n
       }
@@ -116,8 +158,11 @@ private struct Product {
   let transposeB: Bool
   /// Element offsets of this part's first elements in `a`, `b` and `out`.
   let offsets: (a: Int, b: Int, out: Int)
+  /// The dtype of `a` and `b` (float32 or bfloat16); `out` is float32.
+  let inputs: DType
 
-  init(_ geometry: MatmulGeometry) {
+  init(_ geometry: MatmulGeometry, inputs: DType = .float32) {
+    self.inputs = inputs
     (m, n, k) = (geometry.m, geometry.n, geometry.k)
     (fullM, fullN, fullK) = (m, n, k)
     batches = geometry.batches
@@ -141,6 +186,7 @@ private struct Product {
     (fullM, fullN, fullK) = (whole.fullM, whole.fullN, whole.fullK)
     (transposeA, transposeB) = (whole.transposeA, whole.transposeB)
     self.offsets = offsets
+    inputs = whole.inputs
   }
 
   /// The part `lower..<upper` along `axis`.
@@ -169,7 +215,7 @@ private struct Product {
     }
   }
 
-  var variant: Int { (transposeA ? 1 : 0) | (transposeB ? 2 : 0) }
+  var variant: Int { (transposeA ? 1 : 0) | (transposeB ? 2 : 0) | (inputs == .float32 ? 0 : 4) }
 
   var sizes: [Int] { [batches, aBatches, bBatches, m, n, k, fullM, fullN, fullK] }
 
@@ -185,18 +231,19 @@ private struct Product {
     func batchStride(_ batches: Int, whole: Int, part: Int) -> Int {
       batches == 1 ? part : whole
     }
+    let type = inputs == .bfloat16 ? dnnl_bf16 : dnnl_f32
     var source = try memoryDescriptor(
       [aBatches, m, k],
       strides: [
         batchStride(aBatches, whole: fullM * fullK, part: m * k), transposeA ? 1 : fullK,
         transposeA ? fullM : 1,
-      ], .matmul)
+      ], .matmul, type: type)
     var weights = try memoryDescriptor(
       [bBatches, k, n],
       strides: [
         batchStride(bBatches, whole: fullK * fullN, part: k * n), transposeB ? 1 : fullN,
         transposeB ? fullK : 1,
-      ], .matmul)
+      ], .matmul, type: type)
     var destination = try memoryDescriptor(
       [batches, m, n],
       strides: [batchStride(batches, whole: fullM * fullN, part: m * n), fullN, 1],

@@ -3,7 +3,8 @@ import CDNNL
 import PlexusReference
 import Synchronization
 
-/// `float32` kernels through oneDNN's primitives (Debian's libdnnl 2.6, its 2.x C API): batched
+/// `float32` kernels through oneDNN's primitives (Debian's libdnnl 2.6, its 2.x C API), and
+/// `bfloat16` ones for products and convolutions (``runsInBFloat16(_:)``): batched
 /// matrix products, elementwise unary and binary ops with NumPy broadcasting, reductions,
 /// softmax / log-softmax on the last axis, 2-D convolution forward and backward (the filter in
 /// oneDNN's preferred layout, the bias and activation of `conv2d_bias_activation` as
@@ -89,10 +90,12 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
   /// (`conv2d` and both backward passes), the pooling family (max and average, forward and
   /// backward), the fused dense and convolution kernels, the normalization family (batch and
   /// layer normalization, forward and backward), `activation_gradient`, and the host ops
-  /// (``isHostOp(_:)``) on every dtype but `float64`; false for every other op and dtype
-  /// (oneDNN's CPU engine does not compute in `float64`).
+  /// (``isHostOp(_:)``) on every dtype but `float64`; true for `bfloat16` matmul, `dense` and
+  /// the convolution family on a CPU that ``computesBFloat16``; false for every other op and
+  /// dtype (oneDNN's CPU engine does not compute in `float64`).
   public func supports(_ op: OpCode, _ dtype: DType) -> Bool {
     if Self.isHostOp(op) { return Self.hostSupports(op, dtype) }
+    if dtype == .bfloat16 { return Self.runsInBFloat16(op) }
     guard dtype == .float32 else { return false }
     switch op {
     case .matmul, .add, .subtract, .multiply, .divide, .maximum, .minimum, .sum, .max, .min,
@@ -309,17 +312,18 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
     try checkOperand(op, out)
   }
 
-  /// Checks that `buffer` is `float32` and that its storage holds its shape.
-  func checkOperand(_ op: OpCode, _ buffer: TensorBuffer) throws {
-    guard buffer.dtype == .float32 else {
+  /// Checks that `buffer` is of `dtype` (`float32` unless said) and that its storage holds its
+  /// shape.
+  func checkOperand(_ op: OpCode, _ buffer: TensorBuffer, _ dtype: DType = .float32) throws {
+    guard buffer.dtype == dtype else {
       throw PlexusError.dtypeMismatch(
-        context: "\(op) on onednn", expected: "float32 operands", received: "\(buffer.dtype)")
+        context: "\(op) on onednn", expected: "\(dtype) operands", received: "\(buffer.dtype)")
     }
-    let (bytes, overflow) = buffer.count.multipliedReportingOverflow(by: 4)
+    let (bytes, overflow) = buffer.count.multipliedReportingOverflow(by: dtype.byteSize)
     guard buffer.shape.isValid, !overflow, bytes <= buffer.storage.byteCount else {
       throw PlexusError.invalidArgument(
         context: "\(op) on onednn",
-        message: "a buffer of \(buffer.storage.byteCount) bytes cannot hold float32 "
+        message: "a buffer of \(buffer.storage.byteCount) bytes cannot hold \(dtype) "
           + "\(buffer.shape)")
     }
   }

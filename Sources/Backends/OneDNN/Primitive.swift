@@ -148,15 +148,17 @@ private final class ScratchpadAttributes {
 /// The shared engine's handle, or the error its creation gave.
 func engine() throws -> dnnl_engine_t { try Engine.shared.get().engine }
 
-/// A float32 memory descriptor of `dims` whose layout the primitive chooses
-/// (`dnnl_format_tag_any`): its preferred, usually blocked, layout.
-func anyLayoutDescriptor(_ dims: [Int], _ op: OpCode) throws -> dnnl_memory_desc_t {
+/// A memory descriptor of `dims` (float32 unless `type` says otherwise) whose layout the
+/// primitive chooses (`dnnl_format_tag_any`): its preferred, usually blocked, layout.
+func anyLayoutDescriptor(_ dims: [Int], _ op: OpCode, type: dnnl_data_type_t = dnnl_f32) throws
+  -> dnnl_memory_desc_t
+{
   guard (1...Int(DNNL_MAX_NDIMS)).contains(dims.count) else { throw UnsupportedOp(op) }
   var descriptor = dnnl_memory_desc_t()
   let sizes = dims.map { Int64($0) }
   try check(
     dnnl_memory_desc_init_by_tag(
-      &descriptor, Int32(dims.count), sizes, dnnl_f32, dnnl_format_tag_any), op,
+      &descriptor, Int32(dims.count), sizes, type, dnnl_format_tag_any), op,
     "dnnl_memory_desc_init_by_tag")
   return descriptor
 }
@@ -167,18 +169,18 @@ func sameLayout(_ a: dnnl_memory_desc_t, _ b: dnnl_memory_desc_t) -> Bool {
   return dnnl_memory_desc_equal(&a, &b) != 0
 }
 
-/// A plain float32 memory descriptor of `dims` (rank 1 to `DNNL_MAX_NDIMS`), row-major unless
-/// `strides` (in elements) say otherwise.
-func memoryDescriptor(_ dims: [Int], strides: [Int]? = nil, _ op: OpCode) throws
-  -> dnnl_memory_desc_t
-{
+/// A plain memory descriptor of `dims` (rank 1 to `DNNL_MAX_NDIMS`; float32 unless `type` says
+/// otherwise), row-major unless `strides` (in elements) say otherwise.
+func memoryDescriptor(
+  _ dims: [Int], strides: [Int]? = nil, _ op: OpCode, type: dnnl_data_type_t = dnnl_f32
+) throws -> dnnl_memory_desc_t {
   guard (1...Int(DNNL_MAX_NDIMS)).contains(dims.count) else { throw UnsupportedOp(op) }
   var descriptor = dnnl_memory_desc_t()
   // Int is 64 bits on every platform Swift on Linux runs on, so these conversions are exact.
   let sizes = dims.map { Int64($0) }
   let steps = (strides ?? Shape(dims).strides).map { Int64($0) }
   try check(
-    dnnl_memory_desc_init_by_strides(&descriptor, Int32(dims.count), sizes, dnnl_f32, steps), op,
+    dnnl_memory_desc_init_by_strides(&descriptor, Int32(dims.count), sizes, type, steps), op,
     "dnnl_memory_desc_init_by_strides")
   return descriptor
 }

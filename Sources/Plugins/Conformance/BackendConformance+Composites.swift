@@ -55,7 +55,8 @@ extension ConformanceChecker {
             op, dtype, note, operands, [.activation: .int(activation.rawValue)], outShape
           ) {
             try Ops.denseComposite(
-              Tensor(x), Tensor(k), bias: withBias ? Tensor(b) : nil, activation: activation)
+              Self.oracle(x), Self.oracle(k), bias: withBias ? Self.oracle(b) : nil,
+              activation: activation)
           }
         }
       }
@@ -74,7 +75,8 @@ extension ConformanceChecker {
             g.outputShape
           ) {
             try Ops.activate(
-              Ops.add(Ops.conv2dComposite(Tensor(x), Tensor(k), g), Tensor(b)), activation)
+              Ops.add(Ops.conv2dComposite(Self.oracle(x), Self.oracle(k), g), Self.oracle(b)),
+              activation)
           }
         }
       }
@@ -90,15 +92,15 @@ extension ConformanceChecker {
         switch op {
         case .conv2d:
           try compareWithComposite(op, dtype, note, [x, k], g.attributes, g.outputShape) {
-            try Ops.conv2dComposite(Tensor(x), Tensor(k), g)
+            try Ops.conv2dComposite(Self.oracle(x), Self.oracle(k), g)
           }
         case .conv2dBackwardInput:
           try compareWithComposite(op, dtype, note, [dy, k], g.attributes, g.inputShape) {
-            try Ops.conv2dBackwardInputComposite(Tensor(dy), Tensor(k), g)
+            try Ops.conv2dBackwardInputComposite(Self.oracle(dy), Self.oracle(k), g)
           }
         default:
           try compareWithComposite(op, dtype, note, [x, dy], g.attributes, g.filterShape) {
-            try Ops.conv2dBackwardFilterComposite(Tensor(x), Tensor(dy), g)
+            try Ops.conv2dBackwardFilterComposite(Self.oracle(x), Self.oracle(dy), g)
           }
         }
       }
@@ -111,23 +113,30 @@ extension ConformanceChecker {
         switch op {
         case .maxPool2d:
           try compareWithComposite(op, dtype, note, [x], g.attributes, g.outputShape) {
-            try Ops.maxPool2dComposite(Tensor(x), g)
+            try Ops.maxPool2dComposite(Self.oracle(x), g)
           }
         case .maxPool2dGradient:
           try compareWithComposite(op, dtype, note, [x, dy], g.attributes, g.inputShape) {
-            try Ops.maxPool2dGradientComposite(Tensor(x), Tensor(dy), g)
+            try Ops.maxPool2dGradientComposite(Self.oracle(x), Self.oracle(dy), g)
           }
         case .avgPool2d:
           try compareWithComposite(op, dtype, note, [x], g.attributes, g.outputShape) {
-            try Ops.averagePool2dComposite(Tensor(x), g)
+            try Ops.averagePool2dComposite(Self.oracle(x), g)
           }
         default:
           try compareWithComposite(op, dtype, note, [dy], g.attributes, g.inputShape) {
-            try Ops.averagePool2dGradientComposite(Tensor(dy), g)
+            try Ops.averagePool2dGradientComposite(Self.oracle(dy), g)
           }
         }
       }
     }
+  }
+
+  /// An operand of a composite oracle: a bfloat16 one widened to float32, so that the
+  /// composite sums in float32 and its result is rounded once (``compareWithComposite``), as
+  /// a bfloat16 kernel does. (Run on bfloat16 operands, a composite rounds each partial sum.)
+  static func oracle(_ x: TensorBuffer) throws -> Tensor {
+    x.dtype == .bfloat16 ? Tensor(try BFloat16.widened(x)) : Tensor(x)
   }
 
   /// Runs the record on the backend and `composite` on the reference backend, and records any
@@ -137,9 +146,14 @@ extension ConformanceChecker {
     _ attributes: OpAttributes, _ shape: Shape, composite: () throws -> Tensor
   ) throws {
     let label = "\(op) \(dtype) \(note)"
-    let expected: TensorBuffer
+    var expected: TensorBuffer
     do {
       expected = try withBackend("reference") { try composite() }.buffer
+      if dtype == .bfloat16, expected.dtype == .float32 {
+        let rounded = TensorBuffer(dtype: .bfloat16, shape: expected.shape)
+        BFloat16.narrow(expected, into: rounded)
+        expected = rounded
+      }
     } catch {
       mismatches.append("\(label): the composite failed: \(error)")
       return

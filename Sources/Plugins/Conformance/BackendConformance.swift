@@ -320,6 +320,29 @@ struct ConformanceChecker {
     return (try backend.execute(record), record.outputs)
   }
 
+  /// Executes a record on the reference backend; one on bfloat16 operands that it runs only
+  /// in float32 (all but casts and copies) runs as the dispatcher runs it there: the operands
+  /// widened, the float32 kernel, each bfloat16 result rounded to nearest (ties to even).
+  func runReference(
+    _ op: OpCode, _ inputs: [TensorBuffer], _ attributes: OpAttributes,
+    _ outputs: [(DType, Shape)]
+  ) throws -> (ExecutionStatus, [TensorBuffer]) {
+    let narrow = inputs.contains { $0.dtype == .bfloat16 } || outputs.contains { $0.0 == .bfloat16 }
+    guard narrow, !reference.supports(op, .bfloat16) else {
+      return try run(reference, op, inputs, attributes, outputs)
+    }
+    let wide = try inputs.map { $0.dtype == .bfloat16 ? try BFloat16.widened($0) : $0 }
+    let standIns = outputs.map { ($0.0 == .bfloat16 ? DType.float32 : $0.0, $0.1) }
+    let (status, results) = try run(reference, op, wide, attributes, standIns)
+    let rounded = zip(results, outputs).map { result, wanted -> TensorBuffer in
+      guard wanted.0 == .bfloat16 else { return result }
+      let narrowed = TensorBuffer(dtype: .bfloat16, shape: wanted.1)
+      BFloat16.narrow(result, into: narrowed)
+      return narrowed
+    }
+    return (status, rounded)
+  }
+
   /// Executes the same record on both backends and records any disagreement; `unsupported`
   /// from a backend that claimed the op is one.
   private mutating func compare(
@@ -336,7 +359,7 @@ struct ConformanceChecker {
       guard backend.supports(probe) else { return }
     }
     do {
-      let (status, outputs) = try run(reference, op, inputs, attributes, [(dtype, shape)])
+      let (status, outputs) = try runReference(op, inputs, attributes, [(dtype, shape)])
       guard status == .done else {
         mismatches.append("\(label): the reference backend answered unsupported")
         return

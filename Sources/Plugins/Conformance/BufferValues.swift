@@ -14,13 +14,13 @@ public func makeBuffer(_ values: [Double], _ shape: Shape, _ dtype: DType = .flo
     case .int64: result.pointer(Int64.self)[index] = Int64(value)
     case .uint8: result.pointer(UInt8.self)[index] = UInt8(value)
     case .bool: result.pointer(UInt8.self)[index] = value != 0 ? 1 : 0
-    case .bfloat16: result.pointer(UInt16.self)[index] = 0
+    case .bfloat16: result.pointer(UInt16.self)[index] = BFloat16.bits(Float(value))
     }
   }
   return result
 }
 
-/// The elements of `buffer` as doubles (`bool` as 0 or 1; `bfloat16` as NaN, unsupported).
+/// The elements of `buffer` as doubles (`bool` as 0 or 1).
 public func bufferValues(_ buffer: TensorBuffer) -> [Double] {
   (0..<buffer.count).map { index in
     switch buffer.dtype {
@@ -30,7 +30,7 @@ public func bufferValues(_ buffer: TensorBuffer) -> [Double] {
     case .int64: Double(buffer.pointer(Int64.self)[index])
     case .uint8: Double(buffer.pointer(UInt8.self)[index])
     case .bool: buffer.pointer(UInt8.self)[index] != 0 ? 1 : 0
-    case .bfloat16: .nan
+    case .bfloat16: Double(BFloat16.float(buffer.pointer(UInt16.self)[index]))
     }
   }
 }

@@ -13,7 +13,19 @@ import BackendProtocol
 ///   them in another order than the composite, a last-bit difference).
 public enum ConformanceTolerance {
   /// The tolerance for `op`'s forward result in `dtype`.
+  ///
+  /// bfloat16 results (8 significant bits) are held to bfloat16's own precision: one unit in
+  /// the last place (2⁻⁷ relative) for a correctly rounded or transcendental op, whose float32
+  /// results may straddle a rounding boundary; two (2⁻⁶) for accumulated ones, where a fused
+  /// kernel rounds once and its composite after each of its steps.
   public static func forward(_ op: OpCode, _ dtype: DType) -> Double {
+    if dtype == .bfloat16 {
+      switch kind(op) {
+      case .exact: return 0
+      case .rounded, .transcendental: return 0x1p-7
+      case .accumulated: return 0x1p-6
+      }
+    }
     guard dtype == .float32 || dtype == .float64 else { return 0 }
     let single = dtype == .float32
     switch kind(op) {
