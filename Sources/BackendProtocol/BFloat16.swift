@@ -3,8 +3,8 @@
 ///
 /// An op a backend does not run in bfloat16 runs in float32 between casts (the dispatcher
 /// arranges it): the operands widen exactly, the float32 kernel runs, and each result rounds
-/// to the nearest bfloat16 (ties to even), as bfloat16 kernels accumulate in float32 and round
-/// once.
+/// to the nearest bfloat16 (ties to even), as oneDNN's bfloat16 products and convolutions
+/// accumulate in float32 and round once.
 public enum BFloat16 {
   /// The nearest bfloat16 to `value`, ties to even; NaN stays a (quiet) NaN.
   @inlinable
@@ -63,7 +63,9 @@ public enum BFloat16 {
   }
 
   /// Runs `body` on `0..<count` cut into one run per core from 64 K elements on (elementwise
-  /// work: the cut changes no result), else whole on this thread.
+  /// work: the cut changes no result), else whole on this thread. Like
+  /// ``FusedActivation/apply(toRows:count:columns:bias:)``, it uses the shared pool whatever a
+  /// backend's thread setting.
   private static func inParts(_ count: Int, _ body: (Int, Int) -> Void) {
     let parts = count >= 1 << 16 ? WorkerPool.shared.workerCount + 1 : 1
     guard parts > 1 else {

@@ -32,16 +32,27 @@ extension OneDNNBackend {
 
   /// The fused dense kernel on bfloat16 operands: the product accumulated in float32, then,
   /// in one pass over it, the roundings the unfused ops would make: the product rounded to
-  /// bfloat16, the bias added and the sum rounded, the activation applied and rounded. So it
-  /// equals `matmul`, `add` and `relu` run one by one, bit for bit (sigmoid and tanh, computed
-  /// here in float32, may differ from the `sigmoid` and `tanh` ops by a rounding).
+  /// bfloat16, the bias added and the sum rounded, the activation applied and rounded. So for
+  /// a 2-D `x` it equals `matmul`, `add` and `relu` run one by one, bit for bit (sigmoid and
+  /// tanh, computed here in float32, may differ from the `sigmoid` and `tanh` ops by a
+  /// rounding; a higher-rank `x` is multiplied flattened, where `matmul` runs a batched
+  /// product whose sums oneDNN may order otherwise). Unlike the products and convolutions,
+  /// it rounds more than once, so the conformance suite holds it to two bfloat16 ulps of the
+  /// float32 result rounded once.
   func denseOfBFloat16(
     _ x: TensorBuffer, _ kernel: TensorBuffer, bias: TensorBuffer?,
     activation: FusedActivation, _ out: TensorBuffer
   ) throws {
     try checkOperand(.dense, out, .bfloat16)
-    if let bias { try checkOperand(.dense, bias, .bfloat16) }
     let (inner, units) = (kernel.shape[0], kernel.shape[1])
+    if let bias {
+      try checkOperand(.dense, bias, .bfloat16)
+      guard bias.shape == [units] else {
+        throw PlexusError.shapeMismatch(
+          context: "dense on onednn", expected: "a bias of shape (\(units))",
+          received: "\(bias.shape)")
+      }
+    }
     let rows = out.count / Swift.max(units, 1)
     let wide = try TensorBuffer.allocate(.float32, [rows, units])
     try productOfBFloat16(
@@ -50,8 +61,9 @@ extension OneDNNBackend {
     let results = out.pointer(UInt16.self)
     let biases = try bias.map { try BFloat16.widened($0) }
     let parts = rows * units >= 1 << 16 ? WorkerPool.shared.workerCount + 1 : 1
-    // One simple loop per step, each of which the compiler vectorizes.
-    WorkerPool.shared.run(parts) { part in
+    // One simple loop per step, each of which the compiler vectorizes; parts on the pool only
+    // when the thread setting allows (``runParts(_:_:)``).
+    try runParts(parts) { part in
       for row in (rows * part / parts)..<(rows * (part + 1) / parts) {
         let sums = values + row * units
         for column in 0..<units { sums[column] = BFloat16.float(BFloat16.bits(sums[column])) }

@@ -15,7 +15,9 @@ extension OneDNNBackend: FusedConvolutionKernels, DenseKernels {
     _ x: TensorBuffer, _ kernel: TensorBuffer, bias: TensorBuffer?,
     activation: FusedActivation, _ out: TensorBuffer
   ) throws {
-    if x.dtype == .bfloat16 || out.dtype == .bfloat16 {
+    if x.dtype == .bfloat16 || kernel.dtype == .bfloat16 || out.dtype == .bfloat16
+      || bias?.dtype == .bfloat16
+    {
       return try denseOfBFloat16(x, kernel, bias: bias, activation: activation, out)
     }
     let (inner, units) = (kernel.shape[0], kernel.shape[1])

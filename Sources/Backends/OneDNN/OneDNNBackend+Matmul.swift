@@ -61,7 +61,7 @@ extension OneDNNBackend {
         op: "matmul (dnnl_sgemm status \(status.rawValue))", dtype: .float32, backend: name)
     }
     try multiply(
-      Product(geometry), a, b, out, splits: !overflow && work < Self.splitMultiplyAddsFrom)
+      Product(geometry), a, b, out, whole: !overflow && work < Self.splitMultiplyAddsFrom)
   }
 
   /// The product of bfloat16 `a` and `b` accumulated and written in float32 into `wide` (not
@@ -71,6 +71,9 @@ extension OneDNNBackend {
     _ a: TensorBuffer, _ b: TensorBuffer, transposeA: Bool, transposeB: Bool,
     into wide: TensorBuffer
   ) throws {
+    guard Self.computesBFloat16 else {
+      throw PlexusError.unsupported(op: "matmul", dtype: .bfloat16, backend: name)
+    }
     try checkOperand(.matmul, a, .bfloat16)
     try checkOperand(.matmul, b, .bfloat16)
     try checkOperand(.matmul, wide)
@@ -83,14 +86,14 @@ extension OneDNNBackend {
     let (work, overflow) = wide.count.multipliedReportingOverflow(by: geometry.k)
     try multiply(
       Product(geometry, inputs: .bfloat16), a, b, wide,
-      splits: !overflow && work < Self.splitMultiplyAddsFrom)
+      whole: !overflow && work < Self.splitMultiplyAddsFrom)
   }
 
   /// Runs `product` (inputs of its ``Product/inputs`` dtype, a float32 output): whole on this
   /// thread when it is too small to cut (`whole`), else in one part per core.
   private func multiply(
     _ product: Product, _ a: TensorBuffer, _ b: TensorBuffer, _ out: TensorBuffer,
-    splits whole: Bool
+    whole: Bool
   ) throws {
     let operands = [a.storage.base, b.storage.base, out.storage.base]
     // The cut depends on the sizes and the machine, never on the thread setting: oneDNN picks

@@ -134,7 +134,8 @@ extension ConformanceChecker {
 
   /// An operand of a composite oracle: a bfloat16 one widened to float32, so that the
   /// composite sums in float32 and its result is rounded once (``compareWithComposite``), as
-  /// a bfloat16 kernel does. (Run on bfloat16 operands, a composite rounds each partial sum.)
+  /// oneDNN's bfloat16 convolutions do. (Run on bfloat16 operands, a composite rounds each
+  /// partial sum, 3 ulps off in the suite's cases.)
   static func oracle(_ x: TensorBuffer) throws -> Tensor {
     x.dtype == .bfloat16 ? Tensor(try BFloat16.widened(x)) : Tensor(x)
   }

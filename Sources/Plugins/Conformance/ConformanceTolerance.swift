@@ -16,8 +16,9 @@ public enum ConformanceTolerance {
   ///
   /// bfloat16 results (8 significant bits) are held to bfloat16's own precision: one unit in
   /// the last place (2⁻⁷ relative) for a correctly rounded or transcendental op, whose float32
-  /// results may straddle a rounding boundary; two (2⁻⁶) for accumulated ones, where a fused
-  /// kernel rounds once and its composite after each of its steps.
+  /// results may straddle a rounding boundary; two (2⁻⁶) for accumulated ones, whose oracle
+  /// is the float32 result rounded once while a kernel may round between its steps (oneDNN's
+  /// `dense` rounds as the unfused ops do).
   public static func forward(_ op: OpCode, _ dtype: DType) -> Double {
     if dtype == .bfloat16 {
       switch kind(op) {
