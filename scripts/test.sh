@@ -192,7 +192,7 @@ else
   tally 0 1 0 "ThreadSanitizer catches a planted race"
 fi
 tsan_suites=(SharedModelTests ParallelTrainingTests VariableTests GradientTapeTests DatasetFitTests
-  BatchPrefetcherTests)
+  BatchPrefetcherTests CompiledConcurrencyTests)
 if swift build --build-tests --sanitize=thread --scratch-path .build-tsan </dev/null \
   >"$logs/tsan-build" 2>&1; then
   for suite in "${tsan_suites[@]}"; do

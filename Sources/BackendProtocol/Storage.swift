@@ -23,6 +23,10 @@ public final class Storage: @unchecked Sendable {
   /// Whether this is a view of memory that changes in place (a compiled step's arena or a
   /// variable's memory).
   private let isView: Bool
+  /// The epoch of the newest capture under way (the frontend's compiled mode) when an op that
+  /// no capture recorded wrote this storage; 0 when none did. Written by the thread that ran
+  /// the op before the storage is handed out, so later readers see it.
+  package var unrecordedCaptureEpoch: UInt64 = 0
 
   /// The alignment of every pooled allocation, suited to AVX-512 loads.
   public static let alignment = 64

@@ -161,6 +161,7 @@ final class StepFunction: @unchecked Sendable {
     let output: (results: [Tensor], aux: Any?)
     do {
       output = try recorder.capture { try body(inputs) }
+      recorder.checkResults(output.results)
     } catch {
       update(signature, to: .capture)
       throw error

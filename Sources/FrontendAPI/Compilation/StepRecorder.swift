@@ -9,8 +9,15 @@ import BackendProtocol
 /// recorder keeps every storage it sees alive until the plan is made, so that no storage's
 /// identity is reused during the capture.
 ///
-/// A recorder belongs to the task that captures; it is `Sendable` only to sit in the
-/// dispatcher's task-local scope.
+/// Ops of the capture may run on other threads: a `Task` started in the body inherits the
+/// scope and its ops are recorded too (in the order they finish, which respects every data
+/// dependency). Ops that do not inherit the scope (a detached task, another thread) are not
+/// recorded; a value they computed during the capture would replay as a constant, so reading
+/// it refuses the step (``Dispatcher/markUnrecorded(_:)``).
+///
+/// `@unchecked Sendable`: every method that changes the recorder takes `lock` (ops of child
+/// tasks may be recorded at once); the properties are read by the capturing task after the
+/// capture returned, and `inputStorages` and `failsOnHostRead` are set before it starts.
 final class StepRecorder: @unchecked Sendable {
   /// One thing the step did.
   enum Event {
@@ -66,6 +73,9 @@ final class StepRecorder: @unchecked Sendable {
   var failsOnHostRead = true
   /// Storages kept alive until the plan is made.
   private var retained: [Storage] = []
+  /// This capture's epoch (``Dispatcher/beginCapture()``); 0 before it starts.
+  private var epoch: UInt64 = 0
+  private let lock = Lock()
   /// Each variable's memory when the capture first touched it.
   private var originalVariables: [Variable] = []
   private var originalStorages: [Storage] = []
@@ -73,7 +83,8 @@ final class StepRecorder: @unchecked Sendable {
   /// Hands over each variable's memory from before the capture, and lets go of everything
   /// else (the recorder is spent).
   func takeOriginals() -> (variables: [Variable], storages: [Storage]) {
-    defer {
+    lock.withLock {
+      let originals = (variables: originalVariables, storages: originalStorages)
       originalVariables = []
       originalStorages = []
       retained = []
@@ -83,22 +94,32 @@ final class StepRecorder: @unchecked Sendable {
       produced = [:]
       optimizerBindings = []
       randomBindings = []
+      return originals
     }
-    return (originalVariables, originalStorages)
   }
 
   /// Runs `body` with this recorder capturing the task's ops.
   func capture<R>(_ body: () throws -> R) rethrows -> R {
-    try Dispatcher.withScope({ $0.recorder = self }, body)
+    let epoch = Dispatcher.beginCapture()
+    lock.withLock { self.epoch = epoch }
+    defer { Dispatcher.endCapture() }
+    return try Dispatcher.withScope({ $0.recorder = self }, body)
   }
 
   func append(_ record: OpRecord, on entry: BackendEntry, fallbackFrom: BackendEntry? = nil) {
+    lock.lock()
+    defer { lock.unlock() }
     for input in record.inputs {
+      if computedUnrecorded(input) {
+        noteRefusal(
+          "'\(record.op)' reads a value computed during the capture by an op it did not record "
+            + "(on another thread or a detached task)")
+      }
       // A replay has one memory per variable: a value from before an update is gone.
       if let (variable, generation) = variableStorages[ObjectIdentifier(input.storage)],
         generation < generations[variable]
       {
-        refuse(
+        noteRefusal(
           "'\(record.op)' reads variable '\(variables[variable].path)' as it was before an "
             + "update earlier in the step")
       }
@@ -116,6 +137,8 @@ final class StepRecorder: @unchecked Sendable {
   /// for in-place updates, are the variable's: a value assigned to it stays what it was (an
   /// op's output, a step input, a constant), read from there.
   func note(_ variable: Variable, storage: Storage, copied: Bool = false) {
+    lock.lock()
+    defer { lock.unlock() }
     let known = variables.count
     let index = self.index(of: variable)
     let key = ObjectIdentifier(storage)
@@ -126,7 +149,7 @@ final class StepRecorder: @unchecked Sendable {
     }
     guard variableStorages[key] == nil, produced[key] == nil, !assigned.contains(key) else {
       if let owner = variableStorages[key], owner.variable != index {
-        refuse(
+        noteRefusal(
           "variables '\(variables[owner.variable].path)' and '\(variable.path)' share memory")
       }
       return
@@ -137,6 +160,13 @@ final class StepRecorder: @unchecked Sendable {
 
   /// Notes that `variable` was given the value in `source`.
   func noteAssignment(_ variable: Variable, source: TensorBuffer) {
+    lock.lock()
+    defer { lock.unlock() }
+    if computedUnrecorded(source) {
+      noteRefusal(
+        "variable '\(variable.path)' is assigned a value computed during the capture by an op it "
+          + "did not record (on another thread or a detached task)")
+    }
     let index = self.index(of: variable)
     generations[index] += 1
     assigned.insert(ObjectIdentifier(source.storage))
@@ -156,32 +186,65 @@ final class StepRecorder: @unchecked Sendable {
   func bindOptimizer(
     _ optimizer: Optimizer, rate: TensorBuffer, step: TensorBuffer, capturedStep: Int
   ) {
-    optimizerBindings.append(
-      OptimizerBinding(optimizer: optimizer, rate: rate, step: step, capturedStep: capturedStep))
+    lock.withLock {
+      optimizerBindings.append(
+        OptimizerBinding(optimizer: optimizer, rate: rate, step: step, capturedStep: capturedStep))
+    }
   }
 
   func noteRateRounding(_ optimizer: Optimizer, toFloat32: Bool) {
-    roundsRate[ObjectIdentifier(optimizer)] = toFloat32
+    lock.withLock { roundsRate[ObjectIdentifier(optimizer)] = toFloat32 }
   }
 
   func bindRandom(offset: TensorBuffer, elements: Int, key: UInt64) {
-    randomBindings.append(RandomBinding(offset: offset, elements: elements, key: key))
+    lock.withLock {
+      randomBindings.append(RandomBinding(offset: offset, elements: elements, key: key))
+    }
   }
 
   /// Marks the step as one that cannot be replayed, saying why.
   func refuse(_ reason: @autoclosure () -> String) {
+    lock.withLock { noteRefusal(reason()) }
+  }
+
+  /// ``refuse(_:)`` with `lock` held.
+  private func noteRefusal(_ reason: @autoclosure () -> String) {
     if refusal == nil { refusal = reason() }
+  }
+
+  /// Refuses the step when one of `results` was computed during the capture by an op it did
+  /// not record: the plan would return it as a constant.
+  func checkResults(_ results: [Tensor]) {
+    lock.withLock {
+      if results.contains(where: { computedUnrecorded($0.buffer) }) {
+        noteRefusal(
+          "the step returns a value computed during the capture by an op it did not record "
+            + "(on another thread or a detached task)")
+      }
+    }
+  }
+
+  /// Whether `buffer` was written during this capture by an op no capture recorded, and is
+  /// none of the values the recorder knows (`lock` held).
+  private func computedUnrecorded(_ buffer: TensorBuffer) -> Bool {
+    let storage = buffer.storage
+    guard epoch > 0, storage.unrecordedCaptureEpoch >= epoch else { return false }
+    let key = ObjectIdentifier(storage)
+    return produced[key] == nil && variableStorages[key] == nil && !inputStorages.contains(key)
+      && !assigned.contains(key)
   }
 
   /// Marks this call as one that cannot be the capture (it changed the model's structure).
   func retryLater(_ reason: @autoclosure () -> String) {
-    if retry == nil { retry = reason() }
+    lock.withLock { if retry == nil { retry = reason() } }
   }
 
   /// When `buffer` holds a value the replayed step would compute anew (an op's output, a step
   /// input, a variable), which a replay would never read on the host: throws, or under
   /// `.auto` refuses the step (this call, eager, reads it).
   func checkHostRead(of buffer: TensorBuffer, by reader: String) throws {
+    lock.lock()
+    defer { lock.unlock() }
     let key = ObjectIdentifier(buffer.storage)
     let what: String
     if let op = produced[key] {
@@ -196,7 +259,7 @@ final class StepRecorder: @unchecked Sendable {
     let message =
       "\(reader) reads \(what) on the host inside a capture; a replayed step reads nothing "
       + "back, so move the read after the step (return the tensor) or run eagerly"
-    guard failsOnHostRead else { return refuse(message) }
+    guard failsOnHostRead else { return noteRefusal(message) }
     throw PlexusError.invalidState(context: "compiled step", message: message)
   }
 }

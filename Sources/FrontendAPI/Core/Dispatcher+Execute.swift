@@ -140,7 +140,11 @@ extension Dispatcher {
         let start = observed ? monotonicNanoseconds() : 0
         if try selected.backend.execute(record) == .done {
           countDispatch(on: selected, op, in: scope)
-          scope.recorder?.append(record, on: selected)
+          if let recorder = scope.recorder {
+            recorder.append(record, on: selected)
+          } else {
+            markUnrecorded(record.outputs)
+          }
           if observed { notify(record, on: selected, fallbackFrom: nil, start: start) }
           return record.outputs
         }
@@ -167,7 +171,11 @@ extension Dispatcher {
       throw PlexusError.unsupported(op: op.description, dtype: dtype, backend: fallback.name)
     }
     countDispatch(on: fallback, op, in: scope)
-    scope.recorder?.append(record, on: fallback, fallbackFrom: selected)
+    if let recorder = scope.recorder {
+      recorder.append(record, on: fallback, fallbackFrom: selected)
+    } else {
+      markUnrecorded(record.outputs)
+    }
     if observed { notify(record, on: fallback, fallbackFrom: selected.name, start: start) }
     return record.outputs
   }
