@@ -21,14 +21,18 @@ enum TestPlugins {
 
   private static let compiled = Mutex<[String: String]>([:])
 
-  /// The path of test plugin `name` (`Plugins/<name>.c`), compiled on first use.
+  /// The path of test plugin `name` (`Plugins/<name>.c`), compiled on first use. Tests run
+  /// in parallel: two that miss at once each compile a file of their own (one shared file
+  /// would be rewritten by the second compiler while the first test loads it, "file too
+  /// short"), and the first path stored is the one every caller gets.
   static func path(_ name: String) throws -> String {
     if let done = compiled.withLock({ $0[name] }) { return done }
-    let source = root.appendingPathComponent("Tests/PluginsTests/Plugins/\(name).c").path
-    let output = directory.appendingPathComponent("libpx_\(name).so").path
-    try compile(source, to: output)
-    compiled.withLock { $0[name] = output }
-    return output
+    let output = try freshCopy(name)
+    return compiled.withLock { paths in
+      if let first = paths[name] { return first }
+      paths[name] = output
+      return output
+    }
   }
 
   /// Compiles one C file into a shared library, warnings as errors, against `include/` only.
