@@ -3,7 +3,8 @@
 # with sudo when not root) and Python's pytest. Idempotent; prints nothing when all is present.
 set -euo pipefail
 
-packages=(libopenblas-dev libdnnl-dev libblis-dev libffi-dev zlib1g-dev libhdf5-dev libzip-dev pkg-config dataset-fashion-mnist valgrind gcc g++)
+# openmpi-bin and libopenmpi-dev: Open MPI for data-parallel training (`DataParallel`, `mpirun`).
+packages=(libopenblas-dev libdnnl-dev libblis-dev libffi-dev zlib1g-dev libhdf5-dev libzip-dev pkg-config dataset-fashion-mnist valgrind gcc g++ openmpi-bin libopenmpi-dev)
 python=${PYTHON:-python3}
 
 installed() {

@@ -8,7 +8,7 @@ struct PlexusCommand: ParsableCommand {
     abstract: "Plexus: a Keras-shaped deep-learning framework over interchangeable backends.",
     subcommands: [
       TrainCommand.self, BackendsCommand.self, BenchCommand.self, OpsCommand.self,
-      ConformanceCommand.self, SummaryCommand.self,
+      ConformanceCommand.self, SummaryCommand.self, DistributedCheckCommand.self,
     ],
     defaultSubcommand: TrainCommand.self)
 }

@@ -53,8 +53,25 @@ struct TrainCommand: ParsableCommand {
   var eager = false
   @Option(help: "The dtype policy: float32, or mixed_bfloat16 (bfloat16 compute, float32 weights).")
   var dtypePolicy = "float32"
+  @Option(
+    help: ArgumentHelp(
+      "Train data-parallel on N processes of this machine: runs this command again under "
+        + "mpirun (Open MPI), each rank on its slice of every batch, the cores divided among them.")
+  )
+  var dataParallel: Int?
+  @Flag(help: .hidden) var distributed = false
 
   func run() throws {
+    if let ranks = dataParallel {
+      guard (1...1024).contains(ranks) else {
+        throw ValidationError("--data-parallel takes 1 to 1024 processes, received \(ranks)")
+      }
+      throw ExitCode(try MPILaunch.run(ranks: ranks, command: relaunchCommand(ranks: ranks)))
+    }
+    let parallel = distributed ? try DataParallel() : nil
+    Config.setDistribution(parallel)
+    let chief = parallel?.isChief ?? true
+    let verbose = chief ? self.verbose : 0
     for path in plugin { try Plugins.load(path: path) }
     try Config.setThreads(threads ?? ProcessInfo.processInfo.activeProcessorCount)
     if let name = backend ?? ProcessInfo.processInfo.environment["PLEXUS_BACKEND"] {
@@ -66,7 +83,7 @@ struct TrainCommand: ParsableCommand {
     let epochs = self.epochs ?? [.mlp: 10, .cnn: 3, .embed: 5][self.model, default: 1]
     let batchSize = self.batchSize ?? (self.model == .mlp ? 32 : 128)
     let model = Self.build(self.model, hidden: hidden, pixels: .uint8)
-    if verbose != 0 { model.summary() }
+    if verbose != 0, chief { model.summary() }
     let xTrain: Tensor
     let yTrain: Tensor
     let xTest: Tensor
@@ -98,6 +115,11 @@ struct TrainCommand: ParsableCommand {
         callbacks: [timer], validationSplit: validationSplit)
     }
     let seconds = Date().timeIntervalSince(start)
+    let results = try model.evaluate(xTest, yTest, batchSize: 256, verbose: verbose)
+    guard chief else { return }
+    if let parallel {
+      print("Data-parallel: \(parallel.processCount) processes, \(Config.threads) threads each")
+    }
     let steps = model.compilationStatistics["train"] ?? CompilationStatistics()
     print(
       eager
@@ -108,7 +130,10 @@ struct TrainCommand: ParsableCommand {
     // As keras_bench.py reports: the median of epochs 2...N (the first warms up and captures).
     let steady = timer.seconds.dropFirst().sorted()
     if !steady.isEmpty {
-      print("Median epoch after the first: \(String(format: "%.3f", steady[steady.count / 2])) s")
+      let median = steady[steady.count / 2]
+      print("Median epoch after the first: \(String(format: "%.3f", median)) s")
+      let samples = Double(xTrain.shape[0]) * (1 - validationSplit)
+      print("Samples per second: \(String(format: "%.0f", samples / median))")
     }
     if let report {
       print("\nOps run during fit (\(report.totalCalls) calls):")
@@ -116,7 +141,6 @@ struct TrainCommand: ParsableCommand {
       try report.writeChromeTrace(to: trace)
       print("Chrome trace: \(trace) (open in Perfetto or chrome://tracing)\n")
     }
-    let results = try model.evaluate(xTest, yTest, batchSize: 256, verbose: verbose)
     let accuracy = results["accuracy"] ?? .nan
     let loss = results["loss"] ?? .nan
     print(
@@ -130,6 +154,26 @@ struct TrainCommand: ParsableCommand {
       try model.save(save)
       print("Saved to \(save)")
     }
+  }
+
+  /// This command's arguments for each rank: the same, less `--data-parallel`, plus
+  /// `--distributed` and the rank's share of the cores as `--threads` (unless given).
+  private func relaunchCommand(ranks: Int) -> [String] {
+    var arguments = Array(CommandLine.arguments.dropFirst())
+    if let index = arguments.firstIndex(where: { $0 == "--data-parallel" }),
+      index + 1 < arguments.count
+    {
+      arguments.removeSubrange(index...(index + 1))
+    }
+    arguments.removeAll { $0.hasPrefix("--data-parallel=") }
+    if arguments.first != "train" { arguments.insert("train", at: 0) }
+    arguments.append("--distributed")
+    if threads == nil { arguments += ["--threads", "\(MPILaunch.threadsPerRank(ranks))"] }
+    let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+    let resolved =
+      FileManager.default.isExecutableFile(atPath: executable)
+      ? executable : (Bundle.main.executablePath ?? CommandLine.arguments[0])
+    return [resolved] + arguments
   }
 
   /// The anchors' MLP or CNN (on 28×28 images; the CNN adds the channel axis itself). With

@@ -16,6 +16,9 @@ import Foundation
 /// Equivalent to `keras.callbacks.BackupAndRestore`; the random stream's position is Plexus's
 /// addition (Keras's JAX backend has no global stream to save).
 public final class BackupAndRestore: Callback {
+  /// Under ``DataParallel``, process 0 alone writes.
+  public var runsOnChiefOnly: Bool { true }
+
   /// When to back up: at every epoch end, or after every `n` training batches.
   public typealias SaveFrequency = ModelCheckpoint.SaveFrequency
 

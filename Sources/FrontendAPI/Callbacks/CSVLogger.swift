@@ -9,6 +9,9 @@ import Foundation
 /// ```
 /// Equivalent to `keras.callbacks.CSVLogger`.
 public final class CSVLogger: Callback {
+  /// Under ``DataParallel``, process 0 alone writes.
+  public var runsOnChiefOnly: Bool { true }
+
   public weak var model: Model?
   /// The file written.
   public let filename: String

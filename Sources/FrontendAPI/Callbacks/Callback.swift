@@ -16,6 +16,10 @@ public protocol Callback: AnyObject {
   /// The model being trained; `fit` sets it. Declare it `weak`.
   var model: Model? { get set }
 
+  /// Whether, under ``DataParallel``, only process 0 runs this callback (it writes files or
+  /// prints); false by default: every process runs it, on the logs of the whole batch.
+  var runsOnChiefOnly: Bool { get }
+
   /// Receives the call's parameters before its first hook, as Keras's `set_params`:
   /// `"epochs"` (1 for `evaluate` and `predict`), `"steps"` (batches per epoch) and `"verbose"`.
   func setParams(_ params: [String: Int])
@@ -43,6 +47,7 @@ public protocol Callback: AnyObject {
 
 extension Callback {
   public func setParams(_ params: [String: Int]) {}
+  public var runsOnChiefOnly: Bool { false }
   public func onTrainBegin(logs: [String: Double]) throws {}
   public func onTrainEnd(logs: [String: Double]) throws {}
   public func onEpochBegin(_ epoch: Int, logs: [String: Double]) throws {}

@@ -14,6 +14,9 @@ import Foundation
 /// `.weights.h5` file (``Model/saveWeights(_:)``); both writes are atomic.
 /// Equivalent to `keras.callbacks.ModelCheckpoint`.
 public final class ModelCheckpoint: Callback {
+  /// Under ``DataParallel``, process 0 alone writes.
+  public var runsOnChiefOnly: Bool { true }
+
   /// Whether smaller or larger values of the monitored metric are better.
   public typealias Mode = EarlyStopping.Mode
 

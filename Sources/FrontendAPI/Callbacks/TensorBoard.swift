@@ -12,6 +12,9 @@ import Foundation
 /// ```
 /// Equivalent to `keras.callbacks.TensorBoard` (without images, embeddings or profiling).
 public final class TensorBoard: Callback {
+  /// Under ``DataParallel``, process 0 alone writes.
+  public var runsOnChiefOnly: Bool { true }
+
   /// How often batch metrics are written: never (`.epoch`) or every `n` batches.
   public typealias UpdateFrequency = ModelCheckpoint.SaveFrequency
 

@@ -33,6 +33,8 @@ enum FusionPass {
         for input in record.inputs { reads[ObjectIdentifier(input.storage), default: 0] += 1 }
       case .assign(let source, _):
         reads[ObjectIdentifier(source.storage), default: 0] += 1
+      case .collective(_, let inputs, _):
+        for input in inputs { reads[ObjectIdentifier(input.storage), default: 0] += 1 }
       }
     }
     for result in results { reads[ObjectIdentifier(result.buffer.storage), default: 0] += 1 }

@@ -38,6 +38,7 @@ final class StepPlan: @unchecked Sendable {
       OpCode, OpAttributes, inputs: [Operand], outputs: [Operand], entry: BackendEntry,
       fallbackFrom: BackendEntry?)
     case assign(source: Operand, variable: Int)
+    case collective(any HostCollective, inputs: [Operand], outputs: [Operand])
   }
 
   struct OptimizerBinding {
@@ -118,6 +119,16 @@ final class StepPlan: @unchecked Sendable {
         }
       case .assign(let source, _):
         use(source, at: index)
+      case .collective(_, let inputs, let outputs):
+        for input in inputs { use(input, at: index) }
+        for output in outputs {
+          let key = ObjectIdentifier(output.storage)
+          guard first[key] == nil else { continue }
+          first[key] = index
+          last[key] = index
+          sizes[key] = output.storage.byteCount
+          order.append(key)
+        }
       }
     }
     let end = events.count
@@ -163,12 +174,16 @@ final class StepPlan: @unchecked Sendable {
             entry: entry, fallbackFrom: fallbackFrom))
       case .assign(let source, let variable):
         actions.append(.assign(source: operand(source), variable: variable))
+      case .collective(let collective, let inputs, let outputs):
+        actions.append(
+          .collective(collective, inputs: inputs.map(operand), outputs: outputs.map(operand)))
       }
     }
     self.actions = actions
     self.writesVariables = actions.contains { action in
       switch action {
       case .assign: return true
+      case .collective: return false
       case .op(_, _, let inputs, let outputs, _, _):
         // In-place ops (the fused optimizer updates) are the ones without outputs.
         return outputs.isEmpty
@@ -341,6 +356,10 @@ final class StepPlan: @unchecked Sendable {
         target.storage.base.copyMemory(
           from: from.storage.base,
           byteCount: Swift.min(target.count, from.count) * target.dtype.byteSize)
+      case .collective(let collective, let operands, let results):
+        try collective.run(
+          inputs: operands.map { buffer($0, inputs: inputs) },
+          outputs: results.map { buffer($0, inputs: inputs) })
       }
     }
     // Copied out under the lock: the next replay (another thread's, perhaps) reuses the arena.
@@ -427,6 +446,11 @@ extension StepPlan: CustomStringConvertible {
             + " -> (\(outputs.map(describe).joined(separator: ", ")))")
       case .assign(let source, let variable):
         lines.append("\(index): assign \(describe(source)) -> var \(variables[variable].path)")
+      case .collective(let collective, let inputs, let outputs):
+        lines.append(
+          "\(index): \(collective.name) on the host "
+            + "(\(inputs.map(describe).joined(separator: ", ")))"
+            + " -> (\(outputs.map(describe).joined(separator: ", ")))")
       }
     }
     for group in fusedGroups { lines.append("fused: \(group)") }

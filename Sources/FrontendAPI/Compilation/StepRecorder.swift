@@ -25,6 +25,8 @@ final class StepRecorder: @unchecked Sendable {
     case op(OpRecord, BackendEntry, fallbackFrom: BackendEntry?)
     /// A new value given to variable `variable` (an index into ``variables``).
     case assign(source: TensorBuffer, variable: Int)
+    /// Host work between ops (``HostCollective``).
+    case collective(any HostCollective, inputs: [TensorBuffer], outputs: [TensorBuffer])
   }
 
   /// The optimizer whose rate and step a replay binds, the buffers they go into, and the step
@@ -55,8 +57,8 @@ final class StepRecorder: @unchecked Sendable {
   private var generations: [Int] = []
   /// Storages given to variables by assignment.
   private var assigned: Set<ObjectIdentifier> = []
-  /// The op that produced each storage made during the capture.
-  private(set) var produced: [ObjectIdentifier: OpCode] = [:]
+  /// The op (or collective) that produced each storage made during the capture, by name.
+  private(set) var produced: [ObjectIdentifier: String] = [:]
   /// The step's inputs, by storage, so that a host read of one names it.
   var inputStorages: Set<ObjectIdentifier> = []
   private(set) var optimizerBindings: [OptimizerBinding] = []
@@ -126,7 +128,24 @@ final class StepRecorder: @unchecked Sendable {
     }
     events.append(.op(record, entry, fallbackFrom: fallbackFrom))
     for output in record.outputs {
-      produced[ObjectIdentifier(output.storage)] = record.op
+      produced[ObjectIdentifier(output.storage)] = record.op.description
+    }
+  }
+
+  func append(
+    _ collective: any HostCollective, inputs: [TensorBuffer], outputs: [TensorBuffer]
+  ) {
+    lock.lock()
+    defer { lock.unlock() }
+    for input in inputs where computedUnrecorded(input) {
+      noteRefusal(
+        "'\(collective.name)' reads a value computed during the capture by an op it did not "
+          + "record (on another thread or a detached task)")
+    }
+    events.append(.collective(collective, inputs: inputs, outputs: outputs))
+    for output in outputs {
+      produced[ObjectIdentifier(output.storage)] = collective.name
+      retained.append(output.storage)
     }
   }
 

@@ -258,6 +258,23 @@ public final class AUC: Metric {
   }
 
   /// Forgets every update (a multi-label AUC keeps the label count it learned).
+  /// The label count, then the counts at every threshold (empty before the first update).
+  public override var summableState: [Double] {
+    counts.map { [Double($0.labels)] + $0.flat } ?? []
+  }
+
+  /// Sets the counts to the sum of every process's.
+  public override func loadSummedStates(_ states: [[Double]]) throws {
+    guard let sum = try Self.sumStates(states, header: 1, context: errorContext) else {
+      counts = nil
+      return
+    }
+    var made = ConfusionCounts(
+      thresholds: allThresholds, evenlySpaced: evenlySpaced, labels: Int(sum[0]))
+    try made.load(flat: sum.dropFirst())
+    counts = made
+  }
+
   public override func reset() {
     super.reset()
     counts?.reset()

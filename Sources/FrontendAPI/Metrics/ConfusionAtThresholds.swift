@@ -16,6 +16,14 @@ struct ConfusionAtThresholds: Sendable {
       thresholds: used, evenlySpaced: ConfusionCounts.isEvenlySpaced(used))
   }
 
+  /// Sets the counts from the sum of every process's (``Metric/loadSummedStates(_:)``).
+  mutating func loadSummed(_ states: [[Double]], context: String) throws {
+    counts.reset()
+    if let sum = try Metric.sumStates(states, context: context) {
+      try counts.load(flat: sum[...])
+    }
+  }
+
   /// Checks the settings, then adds one batch, with errors named after `metric`.
   mutating func add(
     _ yTrue: Tensor, _ yPred: Tensor, sampleWeight: Tensor?, for metric: Metric

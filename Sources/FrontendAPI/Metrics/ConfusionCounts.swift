@@ -43,6 +43,24 @@ struct ConfusionCounts: Sendable {
     }
   }
 
+  /// Every count, true positives, false positives, true negatives, then false negatives.
+  var flat: [Double] { truePositives + falsePositives + trueNegatives + falseNegatives }
+
+  /// Sets the counts from `flat` (laid out as ``flat``); throws when its size differs.
+  mutating func load(flat values: ArraySlice<Double>) throws {
+    let size = truePositives.count
+    guard values.count == 4 * size else {
+      throw PlexusError.invalidState(
+        context: "confusion counts",
+        message: "expected \(4 * size) summed counts, received \(values.count)")
+    }
+    let start = values.startIndex
+    truePositives = Array(values[start..<(start + size)])
+    falsePositives = Array(values[(start + size)..<(start + 2 * size)])
+    trueNegatives = Array(values[(start + 2 * size)..<(start + 3 * size)])
+    falseNegatives = Array(values[(start + 3 * size)..<(start + 4 * size)])
+  }
+
   mutating func reset() {
     self = ConfusionCounts(thresholds: thresholds, evenlySpaced: evenlySpaced, labels: labels)
   }

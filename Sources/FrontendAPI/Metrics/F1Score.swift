@@ -122,6 +122,31 @@ public final class F1Score: Metric {
     return zip(scores, labelTotals).map { $0 * $1 / total }.reduce(0, +)
   }
 
+  /// The class count, then per slot the true positives, false positives, false negatives and
+  /// label totals (empty before the first update).
+  public override var summableState: [Double] {
+    guard let classes else { return [] }
+    return [Double(classes)] + truePositives + falsePositives + falseNegatives + labelTotals
+  }
+
+  /// Sets the counts to the sum of every process's.
+  public override func loadSummedStates(_ states: [[Double]]) throws {
+    guard let sum = try Self.sumStates(states, header: 1, context: errorContext) else {
+      return reset()
+    }
+    let slots = (sum.count - 1) / 4
+    guard sum.count == 1 + 4 * slots, sum[0] >= 1, sum[0] < 1e9 else {
+      throw PlexusError.invalidState(
+        context: errorContext, message: "summed state of \(sum.count) values is not an F1 state")
+    }
+    classes = Int(sum[0])
+    let values = Array(sum.dropFirst())
+    truePositives = Array(values[0..<slots])
+    falsePositives = Array(values[slots..<(2 * slots)])
+    falseNegatives = Array(values[(2 * slots)..<(3 * slots)])
+    labelTotals = Array(values[(3 * slots)..<(4 * slots)])
+  }
+
   /// Forgets every update (the class count stays).
   public override func reset() {
     super.reset()

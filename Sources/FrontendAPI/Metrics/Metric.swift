@@ -39,6 +39,40 @@ open class Metric {
     count = 0
   }
 
+  /// The running state as numbers that add up across processes: ``DataParallel`` sums every
+  /// process's at the end of each epoch and evaluation, so the logs report the whole batch.
+  /// `[total, count]` here; a subclass with state of its own overrides this and
+  /// ``loadSummedStates(_:)`` (empty: nothing counted yet).
+  open var summableState: [Double] { [total, count] }
+
+  /// Replaces the state with the sum of `states`, each a ``summableState`` of a metric of this
+  /// kind and configuration, added in order.
+  open func loadSummedStates(_ states: [[Double]]) throws {
+    let sum = try Self.sumStates(states, context: "\(type(of: self)) '\(name)'")
+    total = sum.map { $0[0] } ?? 0
+    count = sum.map { $0[1] } ?? 0
+  }
+
+  /// The elementwise sum of the non-empty `states` in order, after `header` entries that must
+  /// agree (sizes, label counts); nil when every state is empty.
+  static func sumStates(_ states: [[Double]], header: Int = 0, context: String) throws
+    -> [Double]?
+  {
+    let present = states.filter { !$0.isEmpty }
+    guard var sum = present.first else { return nil }
+    for state in present.dropFirst() {
+      guard state.count == sum.count, state.prefix(header) == sum.prefix(header) else {
+        throw PlexusError.invalidState(
+          context: context,
+          message: "processes hold metric states of different layouts (\(sum.count) and "
+            + "\(state.count) values); every process must compile the same metrics")
+      }
+      for index in header..<sum.count { sum[index] += state[index] }
+    }
+    guard sum.count >= header else { return nil }
+    return sum
+  }
+
   /// Adds a batch of per-element `values` laid out as `shape` (leading axis: samples), as
   /// Keras's `Mean` does: each sample contributes the mean of its elements (weighted by
   /// `sampleWeight`, one weight per sample or per element) and counts its weight.

@@ -48,6 +48,14 @@ public final class Recall: Metric {
   public override func result() -> Double { results().first ?? 0 }
 
   /// Forgets every update.
+  /// The counts at every threshold, for ``DataParallel`` to add across processes.
+  public override var summableState: [Double] { confusion.counts.flat }
+
+  /// Sets the counts to the sum of every process's.
+  public override func loadSummedStates(_ states: [[Double]]) throws {
+    try confusion.loadSummed(states, context: "\(type(of: self)) '\(name)'")
+  }
+
   public override func reset() {
     super.reset()
     confusion.reset()

@@ -44,6 +44,8 @@ extension Model {
       }
       keys.append(optimizer.useEMA ? 1 : 0)
     }
+    // A data-parallel step records its all-reduce: another distribution is another step.
+    keys.append(DataParallel.active.map { Self.identity($0) } ?? -4)
     for loss in compiled?.losses ?? [] { keys.append(Self.identity(loss)) }
     for loss in compiled?.losses ?? [] { keys.append(loss.reduction.hashValue) }
     // Loss weights are constants of the recorded step.

@@ -90,14 +90,35 @@ extension Model {
     validation: (steps: Int, feed: (_ epoch: Int) throws -> BatchFeed)?
   ) throws -> History {
     let compiled = try requireCompiled("fit")
-    let verbosity = verbose ?? (isatty(1) != 0 ? 1 : 2)
+    // Under data parallelism process 0 alone prints and writes (see `DataParallel`).
+    let parallel = DataParallel.active
+    let chief = parallel?.isChief ?? true
+    let verbosity = chief ? verbose ?? (isatty(1) != 0 ? 1 : 2) : 0
     let history = History()
-    var all: [any Callback] = callbacks + [history]
+    var all: [any Callback] = callbacks.filter { chief || !$0.runsOnChiefOnly } + [history]
     if verbosity > 0 {
       all.insert(ProgbarLogger(epochs: epochs, steps: steps, verbose: verbosity), at: 0)
     }
     let list = CallbackList(all, model: self, epochs: epochs, steps: steps, verbose: verbosity)
     stopTraining = false
+    do {
+      try runEpochs(
+        epochs: epochs, initialEpoch: initialEpoch, steps: steps, list: list, history: history,
+        compiled: compiled, parallel: parallel, feed: feed, validation: validation)
+    } catch {
+      // The other processes are waiting in a collective: tell them, so they stop too.
+      parallel?.announceFailure(error)
+      throw error
+    }
+    return history
+  }
+
+  /// The body of ``train(epochs:initialEpoch:steps:verbose:callbacks:feed:validation:)``.
+  private func runEpochs(
+    epochs: Int, initialEpoch: Int, steps: Int, list: CallbackList, history: History,
+    compiled: CompiledState, parallel: DataParallel?, feed: (_ epoch: Int) throws -> BatchFeed,
+    validation: (steps: Int, feed: (_ epoch: Int) throws -> BatchFeed)?
+  ) throws {
     try withModelBackend {
       // With `useEMA` the model ends with the moving averages of its weights; Keras does this
       // in a `finally`, so an interrupted fit ends so too (its own error is the one reported).
@@ -109,6 +130,10 @@ extension Model {
       }
       resumeEpoch = nil
       try list.each { try $0.onTrainBegin(logs: [:]) }
+      // Every process starts from process 0's weights, optimizer state, random stream and
+      // resumed epoch; then draws inside steps from a stream of its own.
+      try parallel?.synchronize(self, optimizer: compiled.optimizer, resumeEpoch: &resumeEpoch)
+      let stepStream = parallel?.makeStepStream()
       // `BackupAndRestore` moves the start to the epoch after its last backup, as Keras's
       // callback sets `model._initial_epoch`.
       let firstEpoch = Swift.min(resumeEpoch ?? initialEpoch, epochs)
@@ -122,15 +147,35 @@ extension Model {
           defer { batches.close() }
           for step in 0..<steps {
             try list.each { try $0.onTrainBatchBegin(step, logs: logs) }
-            let (inputs, targets, weights) = try batches.next(step)
-            compiled.batchSampleWeight = weights
-            defer { compiled.batchSampleWeight = nil }
-            logs = try trainStep(inputs, targets)
+            var batch = try batches.next(step)
+            if let parallel {
+              let (shard, share, replicated) = try parallel.shard(batch)
+              batch = shard
+              compiled.batchSampleWeight = batch.sampleWeight
+              defer { compiled.batchSampleWeight = nil }
+              logs = try parallel.countingOnce(replicated: replicated, compiled) {
+                try DataParallel.$shardWeight.withValue(share) {
+                  try RandomGenerator.$scoped.withValue(stepStream) {
+                    try trainStep(batch.inputs, batch.targets)
+                  }
+                }
+              }
+            } else {
+              compiled.batchSampleWeight = batch.sampleWeight
+              defer { compiled.batchSampleWeight = nil }
+              logs = try trainStep(batch.inputs, batch.targets)
+            }
             try list.each { try $0.onTrainBatchEnd(step, logs: logs) }
+            // Every process stops at the same step, or the others would wait for it.
+            if let parallel { stopTraining = try parallel.anyProcess(stopTraining) }
             if stopTraining { break }
           }
         }
         try batches.end()
+        if let parallel {
+          logs.merge(try parallel.reduceLogs(compiled)) { $1 }
+          try parallel.averageNonTrainableWeights(self)
+        }
         if let validation {
           let results = try runEvaluation(
             steps: validation.steps, feed: try validation.feed(epoch), callbacks: list)
@@ -143,7 +188,6 @@ extension Model {
       if epochs > 0 { try compiled.optimizer.finalizeVariableValues(trainableWeights) }
       try list.each { try $0.onTrainEnd(logs: history.history.mapValues { $0.last ?? .nan }) }
     }
-    return history
   }
 
   /// Runs `testStep` over every batch of `source` and returns the final metric values.
@@ -169,6 +213,20 @@ extension Model {
   ) throws -> [String: Double] {
     // First: a dataset's producer thread stops however this ends (close is idempotent).
     defer { feed.close() }
+    let parallel = DataParallel.active
+    do {
+      return try evaluateBatches(steps: steps, feed: feed, callbacks: callbacks, parallel: parallel)
+    } catch {
+      parallel?.announceFailure(error)
+      throw error
+    }
+  }
+
+  /// The body of ``runEvaluation(steps:feed:callbacks:)``: under data parallelism each process
+  /// evaluates its slice of every batch, and the metrics are summed across them at the end.
+  private func evaluateBatches(
+    steps: Int, feed: BatchFeed, callbacks: CallbackList?, parallel: DataParallel?
+  ) throws -> [String: Double] {
     let compiled = try requireCompiled("evaluate")
     compiled.resetMetrics()
     try callbacks?.each { try $0.onTestBegin(logs: [:]) }
@@ -177,14 +235,20 @@ extension Model {
       defer { feed.close() }
       for step in 0..<steps {
         try callbacks?.each { try $0.onTestBatchBegin(step, logs: logs) }
-        let (inputs, targets, weights) = try feed.next(step)
-        compiled.batchSampleWeight = weights
+        var batch = try feed.next(step)
+        var replicated = false
+        if let parallel { (batch, _, replicated) = try parallel.shard(batch) }
+        compiled.batchSampleWeight = batch.sampleWeight
         defer { compiled.batchSampleWeight = nil }
-        logs = try testStep(inputs, targets)
+        logs =
+          try parallel?.countingOnce(replicated: replicated, compiled) {
+            try testStep(batch.inputs, batch.targets)
+          } ?? testStep(batch.inputs, batch.targets)
         try callbacks?.each { try $0.onTestBatchEnd(step, logs: logs) }
       }
     }
     try feed.end()
+    if let parallel { logs.merge(try parallel.reduceLogs(compiled)) { $1 } }
     try callbacks?.each { try $0.onTestEnd(logs: logs) }
     return logs
   }

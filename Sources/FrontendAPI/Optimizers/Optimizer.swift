@@ -188,7 +188,12 @@ open class Optimizer {
     guard !pairs.isEmpty else { return }
     try requireDistinct(useEMA ? variables : pairs.map(\.variable), "apply")
     try validateHyperparameters()
-    let clipped = try clip(pairs.map(\.gradient))
+    // Under data parallelism every process applies the gradients summed over all of them
+    // (each scaled by its share of the batch), as TensorFlow's strategies aggregate in
+    // `apply_gradients`; then clipping sees the whole batch's gradient.
+    var gradients = pairs.map(\.gradient)
+    if let parallel = DataParallel.active { gradients = try parallel.allReduce(gradients) }
+    let clipped = try clip(gradients)
     // Keras holds the rate in a float32 variable and computes with float32 variables in
     // float32: the same rounding here makes a rate reloaded from a file (stored as float32)
     // train exactly as the original did.

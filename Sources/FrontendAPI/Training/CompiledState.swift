@@ -44,9 +44,12 @@ final class CompiledState {
   /// The first output's loss.
   var loss: Loss { losses[0] }
 
+  /// The loss trackers, then every output's metrics.
+  var allMetrics: [Metric] { [lossTracker] + outputLossTrackers + Array(metrics.joined()) }
+
   func resetMetrics() {
     pendingLosses = []
-    for metric in [lossTracker] + outputLossTrackers + metrics.joined() { metric.reset() }
+    for metric in allMetrics { metric.reset() }
   }
 
   /// Adds a loss value to `tracker` once the step's results are read.

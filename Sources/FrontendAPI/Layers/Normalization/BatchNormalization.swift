@@ -32,6 +32,9 @@ public final class BatchNormalization: Layer {
   public let center: Bool
   /// Whether `gamma` multiplies.
   public let scale: Bool
+  /// Whether training under ``DataParallel`` normalizes with the statistics of the whole
+  /// batch, summed across the processes (Keras's `synchronized`); else each process's own.
+  public let synchronized: Bool
   /// How `beta` starts.
   public let betaInitializer: Initializer
   /// How `gamma` starts.
@@ -69,8 +72,9 @@ public final class BatchNormalization: Layer {
     gammaInitializer: Initializer = .ones, movingMeanInitializer: Initializer = .zeros,
     movingVarianceInitializer: Initializer = .ones, betaRegularizer: (any Regularizer)? = nil,
     gammaRegularizer: (any Regularizer)? = nil, betaConstraint: (any Constraint)? = nil,
-    gammaConstraint: (any Constraint)? = nil, name: String? = nil
+    gammaConstraint: (any Constraint)? = nil, synchronized: Bool = false, name: String? = nil
   ) {
+    self.synchronized = synchronized
     self.axis = axis
     self.momentum = momentum
     self.epsilon = epsilon
@@ -147,7 +151,12 @@ public final class BatchNormalization: Layer {
     let mean: Tensor
     let variance: Tensor
     let parameters = [gamma, beta].compactMap { $0 }
-    if featureAxis == x.rank - 1, parameters.allSatisfy({ $0.dtype == x.dtype }) {
+    if synchronized, let parallel = DataParallel.active {
+      (mean, variance) = try synchronizedMoments(x, parallel)
+      output = try Ops.batchNormalization(
+        x, mean: mean, variance: variance, axis: featureAxis, offset: beta?.value,
+        scale: gamma?.value, epsilon: epsilon)
+    } else if featureAxis == x.rank - 1, parameters.allSatisfy({ $0.dtype == x.dtype }) {
       // Features last: the normalization family, one kernel where a backend has it.
       (output, mean, variance) = try Ops.batchNormalizationTraining(
         x, offset: beta?.value, scale: gamma?.value, epsilon: epsilon)
@@ -166,13 +175,30 @@ public final class BatchNormalization: Layer {
     return output
   }
 
+  /// The mean and biased variance of the whole batch, over every process's slice: per-feature
+  /// sums of `x` and `x²` and the sample count, summed across the processes (a differentiable
+  /// all-reduce), in float32 or wider.
+  private func synchronizedMoments(_ x: Tensor, _ parallel: DataParallel) throws -> (
+    Tensor, Tensor
+  ) {
+    let axes = (0..<x.rank).filter { $0 != featureAxis }
+    let wide = x.dtype == .float64 ? x : try Ops.cast(x, to: .float32)
+    let count = try Tensor.scalar(Double(axes.reduce(1) { $0 * x.shape[$1] }), dtype: wide.dtype)
+    let sums = try parallel.allReduceSum([
+      Ops.sum(wide, axes: axes), Ops.sum(Ops.square(wide), axes: axes), count,
+    ])
+    let mean = try Ops.divide(sums[0], sums[2])
+    let variance = try Ops.subtract(Ops.divide(sums[1], sums[2]), Ops.square(mean))
+    return (try Ops.cast(mean, to: x.dtype), try Ops.cast(variance, to: x.dtype))
+  }
+
   public override func computeOutputShape(_ inputShapes: [Shape]) throws -> Shape {
     guard let shape = inputShapes.first else { return [] }
     return shape
   }
 
-  /// Keras's BatchNormalization config (without renormalization or synchronization, which
-  /// Plexus does not support).
+  /// Keras's BatchNormalization config (without renormalization, which Plexus does not
+  /// support).
   public override var config: [String: ConfigValue] {
     super.config.merging([
       "axis": .int(axis), "momentum": .double(momentum), "epsilon": .double(epsilon),
@@ -185,7 +211,7 @@ public final class BatchNormalization: Layer {
       "gamma_regularizer": .optional(gammaRegularizer?.serialized.value),
       "beta_constraint": .optional(betaConstraint?.serialized.value),
       "gamma_constraint": .optional(gammaConstraint?.serialized.value),
-      "synchronized": false, "renorm": false, "renorm_clipping": .null,
+      "synchronized": .bool(synchronized), "renorm": false, "renorm_clipping": .null,
       "renorm_momentum": .double(renormMomentum),
     ]) { $1 }
   }
@@ -193,7 +219,6 @@ public final class BatchNormalization: Layer {
   /// Builds the layer from Keras's config.
   static func make(_ config: ConfigReader) throws -> Layer {
     let settings = try LayerSettings(config)
-    try config.requireDefault("synchronized", false, reason: "Plexus runs on one device")
     let renorm = "Plexus's BatchNormalization has no batch renormalization"
     try config.requireDefault("renorm", false, reason: renorm)
     try config.requireDefault("renorm_clipping", .null, reason: renorm)
@@ -211,7 +236,8 @@ public final class BatchNormalization: Layer {
       betaRegularizer: try config.regularizer("beta_regularizer"),
       gammaRegularizer: try config.regularizer("gamma_regularizer"),
       betaConstraint: try config.constraint("beta_constraint"),
-      gammaConstraint: try config.constraint("gamma_constraint"), name: settings.name)
+      gammaConstraint: try config.constraint("gamma_constraint"),
+      synchronized: try config.bool("synchronized", default: false), name: settings.name)
     layer.renormMomentum = try config.double("renorm_momentum", default: 0.99)
     try layer.validate()
     return try settings.finish(config, layer)
