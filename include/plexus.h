@@ -49,7 +49,7 @@ extern "C" {
 /* The version of this header. A library with the same major and an equal or newer minor
  * version serves a client built against it. */
 #define PX_ABI_VERSION_MAJOR 0
-#define PX_ABI_VERSION_MINOR 5
+#define PX_ABI_VERSION_MINOR 6
 
 #if defined(__GNUC__) || defined(__clang__)
 #define PX_API __attribute__((visibility("default")))
@@ -174,6 +174,41 @@ PX_API PX_NODISCARD px_status px_config_set_dtype_policy(const char *name);
  * (ABI 0.5) */
 PX_API PX_NODISCARD px_status px_config_dtype_policy(char *buffer, size_t capacity,
                                                      size_t *needed);
+
+/* ---------------------------------------------------------------------------------------------
+ * Data parallelism over MPI (ABI 0.6): the same model on every process mpirun started, each
+ * training on its slice of every global batch, gradients summed across the processes in a
+ * fixed order before every update (Keras's keras.distribution.DataParallel, with processes for
+ * devices). Launch with mpirun (scripts/mpirun.sh in the source tree lists the flags).
+ * ------------------------------------------------------------------------------------------- */
+
+/* Joins the processes mpirun started (initialising Open MPI, loaded at run time, at
+ * MPI_THREAD_SERIALIZED) and writes this process's rank and the process count (either pointer
+ * may be NULL). Outside mpirun it is one process (rank 0 of 1) and MPI is not loaded. Sets
+ * nothing: see px_distribution_set_data_parallel. Open MPI missing or failing to start is
+ * PX_STATUS_INVALID_STATE with its reason. (ABI 0.6) */
+PX_API PX_NODISCARD px_status px_distribution_world(int32_t *out_rank,
+                                                    int32_t *out_process_count);
+
+/* Makes data parallelism over every process the distribution px_model_fit, evaluation and the
+ * optimizers use from now on (Keras's keras.distribution.set_distribution). bucket_bytes: the
+ * most gradient bytes summed in one collective call, 0 for the default (16 MiB), else 1024 to
+ * 2^29 (else PX_STATUS_INVALID_ARGUMENT). Every process must call it, and build the same
+ * model: training checks that and reports the first variable that differs. (ABI 0.6) */
+PX_API PX_NODISCARD px_status px_distribution_set_data_parallel(size_t bucket_bytes);
+
+/* Removes the distribution: training is this process's alone again. (ABI 0.6) */
+PX_API PX_NODISCARD px_status px_distribution_clear(void);
+
+/* Writes whether a distribution is set (1 or 0), and its rank and process count (0 and 1 when
+ * none); any pointer may be NULL. (ABI 0.6) */
+PX_API PX_NODISCARD px_status px_distribution_info(int32_t *out_active, int32_t *out_rank,
+                                                   int32_t *out_process_count);
+
+/* Tells the other processes that this one failed with `message` (a custom loop that caught an
+ * error they will not see): their collectives end with an error naming this rank instead of
+ * waiting for it. px_model_fit does this itself. Nothing without a distribution. (ABI 0.6) */
+PX_API PX_NODISCARD px_status px_distribution_announce_failure(const char *message);
 
 /* ---------------------------------------------------------------------------------------------
  * Tensors

@@ -118,7 +118,11 @@ struct TrainCommand: ParsableCommand {
     let results = try model.evaluate(xTest, yTest, batchSize: 256, verbose: verbose)
     guard chief else { return }
     if let parallel {
-      print("Data-parallel: \(parallel.processCount) processes, \(Config.threads) threads each")
+      let (calls, allReduce) = parallel.allReduceStatistics
+      print(
+        "Data-parallel: \(parallel.processCount) processes, \(Config.threads) threads each; "
+          + "gradient all-reduce \(String(format: "%.3f", allReduce / Double(max(calls, 1)) * 1e3)) "
+          + "ms per step on process 0 (\(calls) steps, \(String(format: "%.1f", allReduce)) s)")
     }
     let steps = model.compilationStatistics["train"] ?? CompilationStatistics()
     print(

@@ -47,6 +47,7 @@ public final class DataParallel: Sendable, CustomStringConvertible {
   /// The most gradient bytes added across processes in one collective call.
   public let bucketBytes: Int
   let world: MPIWorld?
+  private let timing = Locked<(calls: Int, nanoseconds: UInt64)>((0, 0))
 
   /// The default bucket: 16 MiB of gradients per all-reduce.
   public static let defaultBucketBytes = 16 << 20
@@ -107,6 +108,20 @@ public final class DataParallel: Sendable, CustomStringConvertible {
   var currentWeight: Double { Self.shardWeight ?? 1 / Double(processCount) }
 
   // MARK: Collectives
+
+  /// How many gradient all-reduces this process has run and the seconds they took (waiting for
+  /// the other processes included): what data parallelism costs per step.
+  public var allReduceStatistics: (calls: Int, seconds: Double) {
+    timing.withLock { ($0.calls, Double($0.nanoseconds) / 1e9) }
+  }
+
+  /// Counts one all-reduce of `nanoseconds`.
+  func countAllReduce(nanoseconds: UInt64) {
+    timing.withLock {
+      $0.calls += 1
+      $0.nanoseconds &+= nanoseconds
+    }
+  }
 
   /// Sums `gradients` over the processes (each scaled by its process's share of the batch,
   /// added in rank order), as one collective a compiled step records. One process: unchanged.

@@ -1,4 +1,5 @@
 import BackendProtocol
+import Dispatch
 
 /// The all-reduce of a data-parallel step, as host work a compiled step records: every input
 /// gradient scaled by this process's share of the batch, then summed over the processes in
@@ -44,8 +45,12 @@ final class GradientAllReduce: HostCollective {
     }
     let share = scale ?? weight.currentWeight
     let pairs = Array(zip(inputs, outputs))
+    let start = DispatchTime.now().uptimeNanoseconds
     try reduce(pairs.filter { $0.0.dtype == .float32 }, as: Float.self, scale: Float(share))
     try reduce(pairs.filter { $0.0.dtype == .float64 }, as: Double.self, scale: share)
+    if scale == nil {
+      weight.countAllReduce(nanoseconds: DispatchTime.now().uptimeNanoseconds &- start)
+    }
   }
 
   /// Streams the pairs' elements through one bucket: scaled into it, summed across the

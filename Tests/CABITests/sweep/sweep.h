@@ -119,6 +119,7 @@ void section_plugins(void);
 void section_files(void);
 void section_learning_rate(void);
 void section_execution(void);
+void section_distribution(void);
 /* `test_sweep --save-loop PATH SEED FD` (files.c): saves a model over PATH until killed. */
 int save_loop(const char *path, const char *seed, const char *fd);
 

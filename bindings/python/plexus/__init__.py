@@ -27,6 +27,7 @@ from . import (
     config,
     constraints,
     datasets,
+    distribution,
     errors,
     initializers,
     layers,

@@ -40,7 +40,7 @@ _REPO_ROOT = _PACKAGE_DIR.parents[2]  # <repo>/bindings/python/plexus
 # ---------------------------------------------------------------------------------------------
 
 ABI_VERSION_MAJOR = 0
-ABI_VERSION_MINOR = 5
+ABI_VERSION_MINOR = 6
 
 DTYPE_FLOAT32 = 0
 DTYPE_FLOAT64 = 1
@@ -207,6 +207,11 @@ SIGNATURES = {
     "px_config_backend": (_status, _string_out),
     "px_config_set_dtype_policy": (_status, [c_char_p]),
     "px_config_dtype_policy": (_status, _string_out),
+    "px_distribution_world": (_status, [POINTER(c_int32), POINTER(c_int32)]),
+    "px_distribution_set_data_parallel": (_status, [c_size_t]),
+    "px_distribution_clear": (_status, []),
+    "px_distribution_info": (_status, [POINTER(c_int32), POINTER(c_int32), POINTER(c_int32)]),
+    "px_distribution_announce_failure": (_status, [c_char_p]),
     "px_backend_load": (_status, [c_char_p, c_char_p]),
     "px_backend_load_failure": (_status, [c_char_p, *_string_out]),
     "px_dispatch_count": (_status, [c_char_p, c_char_p, POINTER(c_int64), POINTER(c_int64)]),
