@@ -70,6 +70,8 @@ final class MPILibrary: @unchecked Sendable {
     @convention(c) (UnsafeMutablePointer<Request>?, UnsafeMutablePointer<Int32>?, OpaquePointer?)
       -> Int32
   let abort: @convention(c) (Handle?, Int32) -> Int32
+  let cancel: @convention(c) (UnsafeMutablePointer<Request>?) -> Int32
+  let requestFree: @convention(c) (UnsafeMutablePointer<Request>?) -> Int32
 
   let commWorld: Handle
   let byte: Handle
@@ -131,6 +133,8 @@ final class MPILibrary: @unchecked Sendable {
     irecv = try symbol("MPI_Irecv", as: type(of: irecv))
     test = try symbol("MPI_Test", as: type(of: test))
     abort = try symbol("MPI_Abort", as: type(of: abort))
+    cancel = try symbol("MPI_Cancel", as: type(of: cancel))
+    requestFree = try symbol("MPI_Request_free", as: type(of: requestFree))
     commWorld = try handle("ompi_mpi_comm_world")
     byte = try handle("ompi_mpi_byte")
     int64 = try handle("ompi_mpi_int64_t")

@@ -70,16 +70,20 @@ final class MPIWorld: @unchecked Sendable {
     }
   }
 
-  /// Finalizes MPI at exit, unless a failure left collectives pending (finalizing would wait
-  /// for them forever; `mpirun` reports the exit instead).
+  /// Finalizes MPI at exit (the failure mailbox cancelled first), unless a failure left
+  /// collectives pending or another thread is inside one: finalizing would wait for them
+  /// forever, and `mpirun` reports the exit instead.
   private static func finalizeAtExit() {
-    guard let world = sharedWorld.withLock({ $0 }) else { return }
-    world.lock.withLock {
-      guard world.failure == nil else { return }
-      var done: Int32 = 0
-      _ = world.mpi.finalized(&done)
-      if done == 0 { _ = world.mpi.finalize() }
+    guard let world = sharedWorld.withLock({ $0 }), world.lock.tryLock() else { return }
+    defer { world.lock.unlock() }
+    guard world.failure == nil else { return }
+    if world.mailbox != nil {
+      _ = world.mpi.cancel(&world.mailbox)
+      _ = world.mpi.requestFree(&world.mailbox)
     }
+    var done: Int32 = 0
+    _ = world.mpi.finalized(&done)
+    if done == 0 { _ = world.mpi.finalize() }
   }
 
   private func check(_ code: Int32, _ call: String) throws {
