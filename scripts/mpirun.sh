@@ -3,7 +3,8 @@
 # needs (the same ones `plexus train --data-parallel N` passes):
 #
 #   --bind-to none          ranks are not pinned one core each (they share the cores)
-#   --oversubscribe         when ranks outnumber cores (2 cores here, 4 ranks in the tests)
+#   --oversubscribe         ranks may outnumber cores (2 here, 4 ranks in the tests); Open MPI
+#                           counts physical cores as slots, so this is always passed
 #   --allow-run-as-root     when run as root (containers, CI)
 #   --mca btl_vader_single_copy_mechanism none
 #                           shared-memory transfers without cross-process reads (CMA needs
@@ -30,8 +31,7 @@ command -v mpirun >/dev/null || {
 cores=$(nproc)
 threads=$((cores / ranks))
 ((threads >= 1)) || threads=1
-flags=(-np "$ranks" --bind-to none --mca btl_vader_single_copy_mechanism none
+flags=(-np "$ranks" --bind-to none --oversubscribe --mca btl_vader_single_copy_mechanism none
   -x "OMP_NUM_THREADS=$threads" -x "OPENBLAS_NUM_THREADS=$threads")
-((ranks > cores)) && flags+=(--oversubscribe)
 [[ $(id -u) == 0 ]] && flags+=(--allow-run-as-root)
 exec mpirun "${flags[@]}" "$@"

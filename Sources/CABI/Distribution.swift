@@ -1,5 +1,6 @@
 import CPlexusSupport
 import Plexus
+import Synchronization
 
 // Data parallelism over MPI (Keras's `keras.distribution`).
 
@@ -24,11 +25,21 @@ public func pxDistributionSetDataParallel(_ bucketBytes: Int) -> px_status {
         "px_distribution_set_data_parallel",
         "bucket_bytes is \(UInt(bitPattern: bucketBytes)); expected 0 (16 MiB) or 1024 to 2^29")
     }
-    Config.setDistribution(
-      try DataParallel(
-        bucketBytes: bucketBytes == 0 ? DataParallel.defaultBucketBytes : bucketBytes))
+    let bytes = bucketBytes == 0 ? DataParallel.defaultBucketBytes : bucketBytes
+    // One distribution per bucket size: setting it again keeps compiled steps (which record
+    // the distribution they all-reduce with) instead of capturing them again.
+    let distribution = try madeDistributions.withLock { made in
+      if let existing = made[bytes] { return existing }
+      let fresh = try DataParallel(bucketBytes: bytes)
+      made[bytes] = fresh
+      return fresh
+    }
+    Config.setDistribution(distribution)
   }
 }
+
+/// The distributions `px_distribution_set_data_parallel` made, by bucket size.
+private let madeDistributions = Mutex<[Int: DataParallel]>([:])
 
 /// `px_distribution_clear`: no distribution.
 @c(px_distribution_clear)

@@ -27,7 +27,10 @@ struct DistributedCheckCommand: ParsableCommand {
   @Option(help: "This rank throws in epoch --fault-epoch, batch 1.") var failRank: Int?
   @Option(help: "This rank is killed (SIGKILL) in epoch --fault-epoch, batch 1.") var dieRank: Int?
   @Option var faultEpoch = 0
+  @Option(help: "This rank exits (status 0) in epoch --fault-epoch, batch 1.") var exitRank: Int?
   @Option(help: "This rank builds a wider hidden layer.") var mismatchRank: Int?
+  @Option(help: "This rank has 20 more samples (more batches).") var unevenRank: Int?
+  @Flag(help: "No Input layer: the model builds at its first step.") var lazy = false
   @Option(help: "Process 0 saves the trained model (.keras) here.") var save: String?
   @Option(help: "Load the model (and optimizer state) from this .keras file first.")
   var resume: String?
@@ -44,13 +47,14 @@ struct DistributedCheckCommand: ParsableCommand {
     } else {
       model = Self.build(
         hidden: parallel.rank == mismatchRank ? 24 : 16, dropout: dropout,
-        batchNormalization: syncBatchNorm ? .synchronized : localBatchNorm ? .local : nil)
+        batchNormalization: syncBatchNorm ? .synchronized : localBatchNorm ? .local : nil,
+        lazy: lazy)
       try model.compile(
         optimizer: Adam(learningRate: 0.01),
         loss: SparseCategoricalCrossentropy(fromLogits: true), metrics: ["accuracy"])
     }
     model.runEagerly = eager
-    let (x, y) = try Self.data(samples: samples)
+    let (x, y) = try Self.data(samples: samples + (parallel.rank == unevenRank ? 20 : 0))
     let rank = parallel.rank
     let fault = LambdaCallback(onTrainBatchBegin: { batch, _ in
       guard batch == 1 else { return }
@@ -61,10 +65,15 @@ struct DistributedCheckCommand: ParsableCommand {
       if rank == failRank {
         throw PlantedFailure(rank: rank)
       }
+      if rank == exitRank {
+        FileHandle.standardError.write(Data("rank \(rank): exiting now\n".utf8))
+        Foundation.exit(0)
+      }
     })
     let history = try model.fit(
       x, y, batchSize: batchSize, epochs: epochs, verbose: 0,
-      callbacks: failRank != nil || dieRank != nil ? [FaultAtEpoch(faultEpoch, fault)] : [])
+      callbacks: [failRank, dieRank, exitRank].contains { $0 != nil }
+        ? [FaultAtEpoch(faultEpoch, fault)] : [])
     var bytes = Data()
     for variable in model.weights {
       for value in try variable.value.floats() {
@@ -91,10 +100,10 @@ struct DistributedCheckCommand: ParsableCommand {
   /// The check's model: 6 features → Dense(hidden, relu) → [BatchNormalization] → Dropout →
   /// Dense(3).
   static func build(
-    hidden: Int, dropout: Double, batchNormalization: BatchStatistics?
+    hidden: Int, dropout: Double, batchNormalization: BatchStatistics?, lazy: Bool = false
   ) -> Sequential {
     Sequential(name: "parallel_check") {
-      Input(shape: [6])
+      if !lazy { Input(shape: [6]) }
       Dense(hidden, activation: .relu)
       if let batchNormalization {
         BatchNormalization(synchronized: batchNormalization == .synchronized)

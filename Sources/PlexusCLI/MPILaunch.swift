@@ -4,8 +4,8 @@ import Foundation
 /// machine needs (each written down in `scripts/mpirun.sh`, which does the same for any
 /// command):
 ///
-/// - `--oversubscribe` when ranks outnumber cores, `--bind-to none` so ranks are not pinned to
-///   one core each by default;
+/// - `--oversubscribe` (Open MPI counts physical cores as slots, so ranks may outnumber them),
+///   `--bind-to none` so ranks are not pinned to one core each;
 /// - `--allow-run-as-root` when run as root (containers, CI);
 /// - `--mca btl_vader_single_copy_mechanism none`: shared-memory transfers without the
 ///   cross-process reads that containers often forbid (ptrace);
@@ -14,9 +14,7 @@ import Foundation
 enum MPILaunch {
   /// `mpirun`'s arguments for `ranks` copies of `command`.
   static func arguments(ranks: Int, threads: Int, command: [String]) -> [String] {
-    let cores = ProcessInfo.processInfo.activeProcessorCount
-    var arguments = ["-np", "\(ranks)", "--bind-to", "none"]
-    if ranks > cores { arguments.append("--oversubscribe") }
+    var arguments = ["-np", "\(ranks)", "--bind-to", "none", "--oversubscribe"]
     if getuid() == 0 { arguments.append("--allow-run-as-root") }
     arguments += ["--mca", "btl_vader_single_copy_mechanism", "none"]
     for name in ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"] {

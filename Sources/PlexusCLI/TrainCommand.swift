@@ -72,8 +72,23 @@ struct TrainCommand: ParsableCommand {
     Config.setDistribution(parallel)
     let chief = parallel?.isChief ?? true
     let verbose = chief ? self.verbose : 0
+    do {
+      try train(parallel: parallel, chief: chief, verbose: verbose)
+    } catch {
+      // The other ranks wait in a collective: they stop with this error, naming this rank.
+      parallel?.announceFailure(error)
+      throw error
+    }
+  }
+
+  /// The training itself, on this process (one rank of `parallel`).
+  private func train(parallel: DataParallel?, chief: Bool, verbose: Int?) throws {
     for path in plugin { try Plugins.load(path: path) }
-    try Config.setThreads(threads ?? ProcessInfo.processInfo.activeProcessorCount)
+    if let threads {
+      try Config.setThreads(threads)
+    } else if (parallel?.processCount ?? 1) == 1 {
+      try Config.setThreads(ProcessInfo.processInfo.activeProcessorCount)
+    }  // else DataParallel divided the cores among the ranks
     if let name = backend ?? ProcessInfo.processInfo.environment["PLEXUS_BACKEND"] {
       try Config.setBackend(name)
     }

@@ -137,10 +137,19 @@ final class StepRecorder: @unchecked Sendable {
   ) {
     lock.lock()
     defer { lock.unlock() }
-    for input in inputs where computedUnrecorded(input) {
-      noteRefusal(
-        "'\(collective.name)' reads a value computed during the capture by an op it did not "
-          + "record (on another thread or a detached task)")
+    for input in inputs {
+      if computedUnrecorded(input) {
+        noteRefusal(
+          "'\(collective.name)' reads a value computed during the capture by an op it did not "
+            + "record (on another thread or a detached task)")
+      }
+      if let (variable, generation) = variableStorages[ObjectIdentifier(input.storage)],
+        generation < generations[variable]
+      {
+        noteRefusal(
+          "'\(collective.name)' reads variable '\(variables[variable].path)' as it was before "
+            + "an update earlier in the step")
+      }
     }
     events.append(.collective(collective, inputs: inputs, outputs: outputs))
     for output in outputs {

@@ -4,15 +4,25 @@ extension DataParallel {
   // MARK: Before training
 
   /// Checks that every process holds the same variables (model weights, then the optimizer's
-  /// state for the trainable ones, created here when missing), then gives every process
-  /// process 0's values, optimizer step, random stream position and `resumeEpoch`.
+  /// state for the trainable ones, created here when missing) and runs the same `plan` (what
+  /// `fit` will do: epochs, steps), then gives every process process 0's values, optimizer
+  /// step, random stream position and `resumeEpoch`. Returns ``synchronizedCount(_:optimizer:)``
+  /// after it.
   ///
-  /// A mismatch throws on every process the same error, naming the first variable that
-  /// differs and the processes: each process checks the gathered descriptions itself.
-  func synchronize(_ model: Model, optimizer: Optimizer?, resumeEpoch: inout Int?) throws {
-    guard processCount > 1 else { return }
+  /// A mismatch throws on every process the same error, naming the first variable (or plan
+  /// line) that differs and the processes: each process checks the gathered descriptions
+  /// itself.
+  @discardableResult
+  func synchronize(
+    _ model: Model, optimizer: Optimizer?, resumeEpoch: inout Int?, plan: [String] = []
+  ) throws -> Int {
+    guard processCount > 1 else { return 0 }
     let variables = try synchronizedVariables(model, optimizer: optimizer)
-    try checkSameStructure(variables, model: model)
+    try agree(
+      variables.map { "\($0.path)\t\($0.shape)\t\($0.dtype)" } + plan,
+      context: "DataParallel, model '\(model.name)'",
+      requirement: "every process must build the same model and optimizer and train on as many "
+        + "batches")
     var payload: [UInt8] = []
     if isChief {
       let position = RandomGenerator.position
@@ -29,7 +39,7 @@ extension DataParallel {
       }
     }
     try broadcast(&payload)
-    guard !isChief else { return }
+    guard !isChief else { return synchronizedCount(model, optimizer: optimizer) }
     let expected = 32 + variables.reduce(0) { $0 + $1.count * $1.dtype.byteSize }
     guard payload.count == expected else {
       throw PlexusError.invalidState(
@@ -58,6 +68,23 @@ extension DataParallel {
       try variable.assign(Tensor(buffer))
       offset += bytes
     }
+    return synchronizedCount(model, optimizer: optimizer)
+  }
+
+  /// Broadcasts process 0's weights, optimizer state and random stream to every process, after
+  /// checking that they all hold the same variables: what `fit` does before training, for a
+  /// custom training loop (as Horovod's `broadcast_variables`). Every process must call it.
+  public func broadcastVariables(of model: Model, optimizer: Optimizer? = nil) throws {
+    var resumeEpoch: Int?
+    try synchronize(model, optimizer: optimizer ?? model.optimizer, resumeEpoch: &resumeEpoch)
+  }
+
+  /// How many variables the model and optimizer hold: when a step built layers or optimizer
+  /// slots, it grows.
+  func synchronizedCount(_ model: Model, optimizer: Optimizer?) -> Int {
+    var seen = Set<ObjectIdentifier>()
+    let weights = model.weights.filter { seen.insert(ObjectIdentifier($0)).inserted }.count
+    return weights + (optimizer?.variables.count ?? 0)
   }
 
   /// The model's variables (each once), then the optimizer's state for its trainable ones.
@@ -72,10 +99,11 @@ extension DataParallel {
     return result
   }
 
-  /// Throws on every process when some process's variables differ from process 0's.
-  private func checkSameStructure(_ variables: [Variable], model: Model) throws {
-    let mine = variables.map { "\($0.path)\t\($0.shape)\t\($0.dtype)" }.joined(separator: "\n")
-    let all = try allGather(Array(mine.utf8)).map {
+  /// Throws on every process, with the same message, when some process's `lines` differ from
+  /// process 0's (no collective follows a mismatch, so none waits).
+  func agree(_ lines: [String], context: String, requirement: String) throws {
+    guard processCount > 1 else { return }
+    let all = try allGather(Array(lines.joined(separator: "\n").utf8)).map {
       String(decoding: $0, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
     }
     let reference = all[0]
@@ -89,16 +117,14 @@ extension DataParallel {
       let message: String
       if index < lines.count, index < reference.count {
         message =
-          "variable \(index) is \(describe(lines[index])) on process \(other) but "
-          + "\(describe(reference[index])) on process 0"
+          "\(describe(lines[index])) on process \(other) but \(describe(reference[index])) on "
+          + "process 0"
       } else if index < reference.count {
-        message = "process \(other) has no variable \(describe(reference[index])) (process 0 does)"
+        message = "process \(other) has no \(describe(reference[index])) (process 0 has)"
       } else {
-        message = "process \(other) has a variable \(describe(lines[index])) that process 0 has not"
+        message = "process \(other) has \(describe(lines[index])), which process 0 has not"
       }
-      throw PlexusError.invalidState(
-        context: "DataParallel, model '\(model.name)'",
-        message: "every process must build the same model and optimizer: \(message)")
+      throw PlexusError.invalidState(context: context, message: "\(requirement): \(message)")
     }
   }
 
@@ -163,56 +189,45 @@ extension DataParallel {
   /// that differs between them (`BatchNormalization`'s moving statistics, updated from each
   /// process's own batches), as TensorFlow's strategies read such variables (`ON_READ`,
   /// `MEAN`): then every process holds the same model, and saves what process 0 saves.
-  /// Values every process agrees on stay exactly as they are.
+  /// A digest per variable is gathered first; values every process agrees on stay exactly as
+  /// they are, and only the others travel, in buckets (each scaled by `1/N`, added in rank
+  /// order).
   func averageNonTrainableWeights(_ model: Model) throws {
-    guard processCount > 1 else { return }
+    guard let world, processCount > 1 else { return }
     var seen = Set<ObjectIdentifier>()
     let variables = model.nonTrainableWeights.filter {
       ($0.dtype == .float32 || $0.dtype == .float64) && seen.insert(ObjectIdentifier($0)).inserted
     }
     guard !variables.isEmpty else { return }
-    var mine: [UInt8] = []
-    for variable in variables {
-      let buffer = variable.value.buffer
-      mine += UnsafeRawBufferPointer(
+    let values = variables.map { $0.value }
+    var digests: [UInt8] = []
+    for value in values {
+      let buffer = value.buffer
+      let bytes = UnsafeRawBufferPointer(
         start: buffer.pointer(UInt8.self), count: buffer.count * buffer.dtype.byteSize)
+      // FNV-1a: a value that differs anywhere gets another digest (almost surely).
+      var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+      for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+      withUnsafeBytes(of: hash.littleEndian) { digests += $0 }
     }
-    let all = try allGather(mine)
-    guard all.contains(where: { $0 != all[0] }) else { return }
-    guard all.allSatisfy({ $0.count == mine.count }) else {
+    let all = try allGather(digests)
+    let differing = variables.indices.filter { index in
+      let range = (index * 8)..<(index * 8 + 8)
+      return all.contains { $0.count == digests.count && $0[range] != digests[range] }
+    }
+    guard all.allSatisfy({ $0.count == digests.count }) else {
       throw PlexusError.invalidState(
-        context: "DataParallel", message: "processes hold non-trainable weights of other sizes")
+        context: "DataParallel", message: "processes hold different non-trainable weights")
     }
-    var offset = 0
-    for variable in variables {
-      let bytes = variable.count * variable.dtype.byteSize
-      let parts = all.map { Array($0[offset..<(offset + bytes)]) }
-      offset += bytes
-      guard parts.contains(where: { $0 != parts[0] }) else { continue }
-      let buffer = try TensorBuffer.allocate(variable.dtype, variable.shape)
-      if variable.dtype == .float32 {
-        Self.average(parts, into: buffer.pointer(Float.self), count: variable.count)
-      } else {
-        Self.average(parts, into: buffer.pointer(Double.self), count: variable.count)
-      }
-      try variable.assign(Tensor(buffer))
-    }
-  }
-
-  /// The mean of each element over `parts` (one per process, raw values), added in rank
-  /// order in double precision.
-  private static func average<Element: BinaryFloatingPoint>(
-    _ parts: [[UInt8]], into out: UnsafeMutablePointer<Element>, count: Int
-  ) {
-    for index in 0..<count {
-      var sum = 0.0
-      for part in parts {
-        let value = part.withUnsafeBytes {
-          $0.loadUnaligned(fromByteOffset: index * MemoryLayout<Element>.stride, as: Element.self)
-        }
-        sum += Double(value)
-      }
-      out[index] = Element(sum / Double(parts.count))
+    guard !differing.isEmpty else { return }
+    let average = GradientAllReduce(
+      world: world, bucketBytes: bucketBytes, weight: self, scale: 1 / Double(processCount),
+      name: "average_non_trainable_weights")
+    let inputs = differing.map { values[$0].buffer }
+    let outputs = try inputs.map { try TensorBuffer.allocate($0.dtype, $0.shape) }
+    try average.run(inputs: inputs, outputs: outputs)
+    for (index, output) in zip(differing, outputs) {
+      try variables[index].assign(Tensor(output))
     }
   }
 

@@ -14,27 +14,31 @@ import Foundation
 /// ```
 ///
 /// Under a distribution with more than one process, `fit`:
-/// - checks that every process holds the same model and optimizer (an all-gather of every
-///   variable's path, shape and dtype; a mismatch is an error naming the variable, on every
-///   process), then broadcasts process 0's weights, optimizer state and step, random stream and
-///   resumed epoch (``BackupAndRestore``);
+/// - checks that every process holds the same model and optimizer and will run as many epochs
+///   and steps (an all-gather of every variable's path, shape and dtype and of the plan; a
+///   mismatch is an error naming the variable, on every process), then broadcasts process 0's
+///   weights, optimizer state and step, random stream and resumed epoch (``BackupAndRestore``);
+///   a model that builds at its first step gets process 0's values after that step;
 /// - gives each process a disjoint slice of every global batch of the one shuffle they all draw
 ///   (a batch smaller than the process count goes whole to each, weighted `1/N`);
 /// - all-reduces the gradients inside ``Optimizer/apply(_:to:)``, in fixed buckets in a fixed
-///   order, each process's scaled by its share of the batch and added in rank order, so that
-///   every process computes the same bits; a compiled step captures the all-reduce and replays
-///   it in place;
-/// - draws dropout masks from a stream that folds in the rank;
+///   order, each process's scaled by its share of the batch (1 when every loss sums rather
+///   than averages) and added in rank order, so that every process computes the same bits; a
+///   compiled step captures the all-reduce and replays it in place;
+/// - draws dropout masks from a stream that folds in the rank (seeded as each epoch starts);
 /// - at the end of each epoch gives every process the mean of the non-trainable weights the
 ///   processes disagree on (`BatchNormalization`'s moving statistics from local batches);
-/// - reports the loss and metrics of the whole batch (their states are added across processes
-///   at the end of each epoch and of each evaluation), and agrees after every step whether to
-///   stop, so no process waits for one that left;
+/// - reports the loss and metrics of the whole batch at the end of each epoch and evaluation
+///   (their states are added across processes; per-batch logs are each process's own), and
+///   agrees after every step and epoch whether to stop, so no process waits for one that left;
 /// - prints progress, and runs ``ModelCheckpoint``, ``TensorBoard``, ``CSVLogger`` and
 ///   ``BackupAndRestore``, on process 0 only (``Callback/runsOnChiefOnly``).
 ///
 /// A process whose `fit` throws tells the others, whose collectives then throw an error naming
-/// it, within a poll; a process that dies is reported by `mpirun`, which stops the rest.
+/// it, within a poll; one that exits tells them how many collectives it joined, so a process
+/// waiting in a later one throws instead of waiting; a process that dies is reported by
+/// `mpirun`, which stops the rest. Custom training loops get the all-reduce from
+/// ``Optimizer/apply(_:to:)`` and the initial broadcast from ``broadcastVariables(of:optimizer:)``.
 /// `BatchNormalization` uses each process's own batch statistics unless its `synchronized`
 /// option asks for the whole batch's. Equivalent to `keras.distribution.DataParallel` (with
 /// processes in place of devices) and to Horovod's `DistributedOptimizer` with
@@ -53,15 +57,29 @@ public final class DataParallel: Sendable, CustomStringConvertible {
   public static let defaultBucketBytes = 16 << 20
 
   /// Joins the processes `mpirun` started (it initialises MPI, at `MPI_THREAD_SERIALIZED`);
-  /// outside `mpirun` (no `OMPI_COMM_WORLD_SIZE` in the environment) this is one process and
-  /// MPI is not loaded. Throws when MPI cannot be loaded or started.
+  /// outside an MPI launcher (none of its variables in the environment) this is one process
+  /// and MPI is not loaded. Every process must make one. Throws when MPI cannot be loaded or
+  /// started.
+  ///
+  /// When the thread setting was never made (``Config/setThreads(_:)``), it becomes the cores
+  /// divided among the processes on this machine (at least 1), so ranks never oversubscribe
+  /// the cores.
   public convenience init(bucketBytes: Int = DataParallel.defaultBucketBytes) throws {
     let environment = ProcessInfo.processInfo.environment
-    guard environment["OMPI_COMM_WORLD_SIZE"] != nil || environment["PMIX_RANK"] != nil else {
+    let launched = [
+      "OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE", "SLURM_STEP_NUM_TASKS",
+    ].contains { environment[$0] != nil }
+    guard launched else {
       try self.init(world: nil, bucketBytes: bucketBytes)
       return
     }
     try self.init(world: try MPIWorld.shared(), bucketBytes: bucketBytes)
+    if processCount > 1, Config.threads == 0 {
+      let local =
+        environment["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap(Int.init) ?? processCount
+      let cores = ProcessInfo.processInfo.activeProcessorCount
+      try Config.setThreads(Swift.max(1, Swift.min(1024, cores / Swift.max(local, 1))))
+    }
   }
 
   init(world: MPIWorld?, bucketBytes: Int) throws {

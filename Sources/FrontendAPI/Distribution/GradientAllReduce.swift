@@ -61,15 +61,14 @@ final class GradientAllReduce: HostCollective {
     let total = pairs.reduce(0) { $0 + $1.0.count }
     guard total > 0 else { return }
     let capacity = Swift.max(1, Swift.min(total, bucketBytes / MemoryLayout<Element>.stride))
-    let bucket = UnsafeMutableBufferPointer<Element>.allocate(capacity: capacity)
-    defer { bucket.deallocate() }
+    // Owned by MPI's buffer type: a failed collective keeps it alive for MPI.
+    let bucket = MPIBuffer<Element>(capacity)
     // Where each bucket element goes: (pair, element offset), filled as the bucket is.
     var pending: [(pair: Int, start: Int, count: Int, at: Int)] = []
     var filled = 0
     func flush() throws {
       guard filled > 0 else { return }
-      let part = UnsafeMutableBufferPointer(rebasing: bucket[0..<filled])
-      try world.sumInRankOrder(part)
+      try world.sumInRankOrder(bucket, count: filled)
       for span in pending {
         let out = pairs[span.pair].1.pointer(Element.self)
         for index in 0..<span.count { out[span.start + index] = bucket[span.at + index] }

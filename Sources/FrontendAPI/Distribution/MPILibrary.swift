@@ -70,6 +70,8 @@ final class MPILibrary: @unchecked Sendable {
     @convention(c) (UnsafeMutablePointer<Request>?, UnsafeMutablePointer<Int32>?, OpaquePointer?)
       -> Int32
   let abort: @convention(c) (Handle?, Int32) -> Int32
+  let commDup: @convention(c) (Handle?, UnsafeMutablePointer<Handle?>?) -> Int32
+  let queryThread: @convention(c) (UnsafeMutablePointer<Int32>?) -> Int32
   let cancel: @convention(c) (UnsafeMutablePointer<Request>?) -> Int32
   let requestFree: @convention(c) (UnsafeMutablePointer<Request>?) -> Int32
 
@@ -78,6 +80,8 @@ final class MPILibrary: @unchecked Sendable {
   let int64: Handle
   let opMax: Handle
   let errorsReturn: Handle
+  /// `MPI_REQUEST_NULL`, what a completed request becomes (not a null pointer in Open MPI).
+  let requestNull: Handle
 
   /// Opens `PLEXUS_MPI_LIBRARY`, else Open MPI's `libmpi.so.40`, else `libmpi.so`.
   init() throws {
@@ -133,6 +137,8 @@ final class MPILibrary: @unchecked Sendable {
     irecv = try symbol("MPI_Irecv", as: type(of: irecv))
     test = try symbol("MPI_Test", as: type(of: test))
     abort = try symbol("MPI_Abort", as: type(of: abort))
+    commDup = try symbol("MPI_Comm_dup", as: type(of: commDup))
+    queryThread = try symbol("MPI_Query_thread", as: type(of: queryThread))
     cancel = try symbol("MPI_Cancel", as: type(of: cancel))
     requestFree = try symbol("MPI_Request_free", as: type(of: requestFree))
     commWorld = try handle("ompi_mpi_comm_world")
@@ -140,6 +146,7 @@ final class MPILibrary: @unchecked Sendable {
     int64 = try handle("ompi_mpi_int64_t")
     opMax = try handle("ompi_mpi_op_max")
     errorsReturn = try handle("ompi_mpi_errors_return")
+    requestNull = try handle("ompi_request_null")
   }
 
   /// MPI's text for error code `code`.

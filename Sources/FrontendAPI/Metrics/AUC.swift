@@ -257,7 +257,6 @@ public final class AUC: Metric {
     a.isNaN || b.isNaN ? .nan : Swift.min(a, b)
   }
 
-  /// Forgets every update (a multi-label AUC keeps the label count it learned).
   /// The label count, then the counts at every threshold (empty before the first update).
   public override var summableState: [Double] {
     counts.map { [Double($0.labels)] + $0.flat } ?? []
@@ -275,6 +274,7 @@ public final class AUC: Metric {
     counts = made
   }
 
+  /// Forgets every update (a multi-label AUC keeps the label count it learned).
   public override func reset() {
     super.reset()
     counts?.reset()

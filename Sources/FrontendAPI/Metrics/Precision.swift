@@ -48,7 +48,6 @@ public final class Precision: Metric {
   /// The precision at the (first) threshold.
   public override func result() -> Double { results().first ?? 0 }
 
-  /// Forgets every update.
   /// The counts at every threshold, for ``DataParallel`` to add across processes.
   public override var summableState: [Double] { confusion.counts.flat }
 
@@ -57,6 +56,7 @@ public final class Precision: Metric {
     try confusion.loadSummed(states, context: "\(type(of: self)) '\(name)'")
   }
 
+  /// Forgets every update.
   public override func reset() {
     super.reset()
     confusion.reset()

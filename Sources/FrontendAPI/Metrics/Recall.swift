@@ -47,7 +47,6 @@ public final class Recall: Metric {
   /// The recall at the (first) threshold.
   public override func result() -> Double { results().first ?? 0 }
 
-  /// Forgets every update.
   /// The counts at every threshold, for ``DataParallel`` to add across processes.
   public override var summableState: [Double] { confusion.counts.flat }
 
@@ -56,6 +55,7 @@ public final class Recall: Metric {
     try confusion.loadSummed(states, context: "\(type(of: self)) '\(name)'")
   }
 
+  /// Forgets every update.
   public override func reset() {
     super.reset()
     confusion.reset()

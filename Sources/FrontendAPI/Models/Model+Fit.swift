@@ -131,9 +131,12 @@ extension Model {
       resumeEpoch = nil
       try list.each { try $0.onTrainBegin(logs: [:]) }
       // Every process starts from process 0's weights, optimizer state, random stream and
-      // resumed epoch; then draws inside steps from a stream of its own.
-      try parallel?.synchronize(self, optimizer: compiled.optimizer, resumeEpoch: &resumeEpoch)
-      let stepStream = parallel?.makeStepStream()
+      // resumed epoch, after checking they all hold the same model and run as many steps.
+      let plan = ["fit: epochs \(initialEpoch)..<\(epochs), \(steps) steps each"]
+      var synchronized = try parallel?.synchronize(
+        self, optimizer: compiled.optimizer, resumeEpoch: &resumeEpoch, plan: plan)
+      // The gradients' weight per process: its share of the batch, unless every loss sums.
+      let sums = compiled.losses.allSatisfy { $0.reduction == .sum }
       // `BackupAndRestore` moves the start to the epoch after its last backup, as Keras's
       // callback sets `model._initial_epoch`.
       let firstEpoch = Swift.min(resumeEpoch ?? initialEpoch, epochs)
@@ -141,6 +144,9 @@ extension Model {
       for epoch in firstEpoch..<epochs {
         try list.each { try $0.onEpochBegin(epoch, logs: [:]) }
         compiled.resetMetrics()
+        // Draws inside steps (dropout) come from a stream of each process's own, seeded from
+        // the shared stream's position as the epoch starts (which BackupAndRestore restores).
+        let stepStream = parallel?.makeStepStream()
         let batches = try feed(epoch)
         var logs: [String: Double] = [:]
         do {
@@ -149,7 +155,8 @@ extension Model {
             try list.each { try $0.onTrainBatchBegin(step, logs: logs) }
             var batch = try batches.next(step)
             if let parallel {
-              let (shard, share, replicated) = try parallel.shard(batch)
+              let (shard, fraction, replicated) = try parallel.shard(batch)
+              let share = sums && !replicated ? 1 : fraction
               batch = shard
               compiled.batchSampleWeight = batch.sampleWeight
               defer { compiled.batchSampleWeight = nil }
@@ -166,8 +173,21 @@ extension Model {
               logs = try trainStep(batch.inputs, batch.targets)
             }
             try list.each { try $0.onTrainBatchEnd(step, logs: logs) }
-            // Every process stops at the same step, or the others would wait for it.
-            if let parallel { stopTraining = try parallel.anyProcess(stopTraining) }
+            if let parallel {
+              // A first step that built layers or optimizer slots (a model built lazily) built
+              // them from each process's own stream: process 0's values go to every process.
+              if let count = synchronized {
+                synchronized = nil  // checked after the first step only
+                let built = parallel.synchronizedCount(self, optimizer: compiled.optimizer)
+                if try parallel.anyProcess(built != count) {
+                  var unchanged = resumeEpoch
+                  try parallel.synchronize(
+                    self, optimizer: compiled.optimizer, resumeEpoch: &unchanged, plan: plan)
+                }
+              }
+              // Every process stops at the same step, or the others would wait for it.
+              stopTraining = try parallel.anyProcess(stopTraining)
+            }
             if stopTraining { break }
           }
         }
@@ -182,6 +202,7 @@ extension Model {
           for (key, value) in results { logs["val_" + key] = value }
         }
         try list.each { try $0.onEpochEnd(epoch, logs: &logs) }
+        if let parallel { stopTraining = try parallel.anyProcess(stopTraining) }
         if stopTraining { break }
       }
       finalized = true
@@ -228,6 +249,9 @@ extension Model {
     steps: Int, feed: BatchFeed, callbacks: CallbackList?, parallel: DataParallel?
   ) throws -> [String: Double] {
     let compiled = try requireCompiled("evaluate")
+    try parallel?.agree(
+      ["evaluate: \(steps) steps"], context: "DataParallel, model '\(name)'",
+      requirement: "every process must evaluate as many batches")
     compiled.resetMetrics()
     try callbacks?.each { try $0.onTestBegin(logs: [:]) }
     var logs: [String: Double] = [:]

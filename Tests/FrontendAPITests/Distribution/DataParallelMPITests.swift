@@ -115,6 +115,36 @@ struct DataParallelMPITests {
     #expect(job.seconds < 30)
   }
 
+  @Test func aModelBuiltAtItsFirstStepStartsFromProcessZerosWeights() throws {
+    // No Input layer: each rank builds the layers inside its first step, from its own stream;
+    // process 0's values then go to every rank, which end equal.
+    for ranks in [2, 4] {
+      let job = try MPIJob.run(ranks: ranks, ["--lazy"])
+      defer { job.remove() }
+      let weights = try finished(job, ranks: ranks)
+      for rank in 1..<ranks { #expect(weights[rank] == weights[0], "rank \(rank) of \(ranks)") }
+    }
+  }
+
+  @Test func ranksGivenDifferentDataStopBeforeTraining() throws {
+    let job = try MPIJob.run(ranks: 2, ["--uneven-rank", "1"], deadline: 60)
+    defer { job.remove() }
+    #expect(job.status != 0)
+    #expect(job.output.contains("train on as many batches"), "\(job.output)")
+    #expect(job.output.contains("'fit: epochs 0..<2, 5 steps each' on process 1"), "\(job.output)")
+    #expect(job.seconds < 30)
+  }
+
+  @Test func aRankThatExitsEarlyStopsTheOthersNamingIt() throws {
+    let job = try MPIJob.run(
+      ranks: 2, ["--exit-rank", "1", "--fault-epoch", "1", "--epochs", "1000"], deadline: 60)
+    defer { job.remove() }
+    #expect(job.status != 0)
+    #expect(job.output.contains("rank 1: exiting now"), "\(job.output)")
+    #expect(job.output.contains("rank 1 of 2 exited after"), "\(job.output)")
+    #expect(job.seconds < 10, "\(job.seconds) s")
+  }
+
   @Test func aRankThatThrowsStopsTheOthersNamingIt() throws {
     let job = try MPIJob.run(
       ranks: 4, ["--fail-rank", "2", "--fault-epoch", "1", "--epochs", "1000"], deadline: 60)

@@ -56,13 +56,15 @@ enum DataParallelSimulation {
         guard let optimizer = model.optimizer else { throw Failure(description: "no optimizer") }
         let variables = model.trainableWeights
         _ = try optimizer.stateVariables(for: variables)
-        let position = RandomGenerator.position
-        let streams = (0..<processes).map {
-          RandomGenerator.Stream(
-            seed: DataParallel.foldedSeed(
-              key: position.key, nextBlock: position.nextBlock, rank: $0))
-        }
         for _ in 0..<epochs {
+          // Each process's stream for draws inside steps, from the shared stream's position as
+          // the epoch starts.
+          let position = RandomGenerator.position
+          let streams = (0..<processes).map {
+            RandomGenerator.Stream(
+              seed: DataParallel.foldedSeed(
+                key: position.key, nextBlock: position.nextBlock, rank: $0))
+          }
           let order = try Model.shuffledOrder(samples, context: "simulation")
           var start = 0
           while start < samples {

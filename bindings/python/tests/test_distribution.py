@@ -5,6 +5,7 @@ Skipped where Open MPI's mpirun is missing (apt-get install openmpi-bin libopenm
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -45,7 +46,8 @@ class Fail(keras.callbacks.Callback):
             raise RuntimeError(f"planted failure on rank {distribution.rank}")
 
 
-history = model.fit(x, y, batch_size=16, epochs=3, verbose=0, callbacks=[Fail()])
+logger = keras.callbacks.CSVLogger(f"{out}/log-{distribution.rank}.csv")
+history = model.fit(x, y, batch_size=16, epochs=3, verbose=0, callbacks=[Fail(), logger])
 weights = np.concatenate([np.asarray(w).ravel() for w in model.get_weights()])
 np.save(f"{out}/rank-{distribution.rank}.npy", weights)
 np.save(f"{out}/loss-{distribution.rank}.npy", np.array(history.history["loss"]))
@@ -68,10 +70,18 @@ def _mpirun(ranks, tmp_path, fail_rank=-1):
     else:
         environment.setdefault("PYTHONPATH", "")
     start = time.monotonic()
-    done = subprocess.run(
+    process = subprocess.Popen(
         [shutil.which("mpirun"), *flags, sys.executable, str(script), str(tmp_path),
          str(fail_rank)],  # fmt: skip
-        capture_output=True, text=True, env=environment, timeout=120)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment,
+        start_new_session=True)
+    try:
+        stdout, stderr = process.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        # mpirun and every rank: a killed mpirun alone would leave the ranks spinning.
+        os.killpg(process.pid, signal.SIGKILL)
+        stdout, stderr = process.communicate()
+    done = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
     return done, time.monotonic() - start
 
 
@@ -116,6 +126,8 @@ def test_two_ranks_end_with_the_same_weights_as_one_process_on_the_whole_batch(t
     done, _ = _mpirun(2, two)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "processes 2" in done.stdout
+    # Process 0 alone writes the CSV log.
+    assert (two / "log-0.csv").exists() and not (two / "log-1.csv").exists()
     ranks = [np.load(two / f"rank-{rank}.npy") for rank in range(2)]
     assert np.array_equal(ranks[0], ranks[1])
     single = np.load(one / "rank-0.npy")

@@ -188,7 +188,10 @@ public final class BatchNormalization: Layer {
       Ops.sum(wide, axes: axes), Ops.sum(Ops.square(wide), axes: axes), count,
     ])
     let mean = try Ops.divide(sums[0], sums[2])
-    let variance = try Ops.subtract(Ops.divide(sums[1], sums[2]), Ops.square(mean))
+    // E[x²] - E[x]² can round below zero where the variance is tiny against the mean.
+    let variance = try Ops.maximum(
+      Ops.subtract(Ops.divide(sums[1], sums[2]), Ops.square(mean)),
+      Tensor.scalar(0, dtype: wide.dtype))
     return (try Ops.cast(mean, to: x.dtype), try Ops.cast(variance, to: x.dtype))
   }
 

@@ -14,7 +14,13 @@ class Callback:
             if logs["loss"] < 0.1:
                 self.model.stop_training = True
     ```
-    Equivalent to `keras.callbacks.Callback`."""
+    Equivalent to `keras.callbacks.Callback`.
+
+    Under `plexus.distribution.DataParallel`, a callback whose `runs_on_chief_only` is True
+    (it writes files or prints: ModelCheckpoint, CSVLogger, the progress bar) runs on process
+    0 only; the others run everywhere, on the logs of the whole batch."""
+
+    runs_on_chief_only = False
 
     def __init__(self):
         self.params = None

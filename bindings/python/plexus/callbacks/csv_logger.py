@@ -20,6 +20,8 @@ class CSVLogger(Callback):
     ```
     Equivalent to `keras.callbacks.CSVLogger`."""
 
+    runs_on_chief_only = True
+
     def __init__(self, filename, separator=",", append=False):
         super().__init__()
         self.sep = separator

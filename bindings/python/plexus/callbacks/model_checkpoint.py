@@ -19,6 +19,8 @@ class ModelCheckpoint(Callback):
     ```
     Equivalent to `keras.callbacks.ModelCheckpoint`."""
 
+    runs_on_chief_only = True
+
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
                  save_weights_only=False, mode="auto", save_freq="epoch",
                  initial_value_threshold=None):  # fmt: skip

@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 
+from .. import distribution as distribution_module
 from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers as optimizers_module
@@ -186,6 +187,14 @@ class Trainer:
         """The hooks to tell, or None when nothing listens (the C call then gets no progress
         function and runs without a round trip into Python per batch)."""
         callbacks = list(callbacks or [])
+        current = distribution_module.distribution()
+        if current is not None and not current.is_chief:
+            # Under data parallelism process 0 alone prints and writes files.
+            verbose = 0
+            callbacks = [
+                c for c in callbacks
+                if not isinstance(c, ProgbarLogger) and not getattr(c, "runs_on_chief_only", False)
+            ]  # fmt: skip
         if verbose and not any(isinstance(c, ProgbarLogger) for c in callbacks):
             callbacks.append(ProgbarLogger())
         if not callbacks:
