@@ -16,17 +16,39 @@ public struct Tensor: @unchecked Sendable {
   public let buffer: TensorBuffer
   /// The identity a gradient tape tracks this value by; 0 for values no tape watches.
   let tapeID: Int
+  /// The mask a layer attached (see ``mask``).
+  private let maskBox: MaskBox?
 
   /// Wraps a backend buffer (no copy).
   public init(_ buffer: TensorBuffer) {
     self.buffer = buffer
     self.tapeID = 0
+    self.maskBox = nil
   }
 
   init(_ buffer: TensorBuffer, tapeID: Int) {
     self.buffer = buffer
     self.tapeID = tapeID
+    self.maskBox = nil
   }
+
+  private init(_ other: Tensor, mask: Tensor?) {
+    buffer = other.buffer
+    tapeID = other.tapeID
+    maskBox = mask.map(MaskBox.init)
+  }
+
+  /// Which steps of this tensor hold data (`true`) and which are padding (`false`): `bool`,
+  /// this tensor's shape without its feature axis (`(batch, steps)` for a sequence). A layer
+  /// that makes one (``Embedding`` with `maskZero`, ``Masking``) attaches it to its output,
+  /// layers that support masking pass it on, and the ones that honour it (recurrent layers,
+  /// attention, ``GlobalAveragePooling1D``, the losses) read it. Ops drop it. Equivalent to
+  /// Keras's `_keras_mask` (`keras.backend.get_keras_mask`).
+  public var mask: Tensor? { maskBox?.mask }
+
+  /// This tensor with `mask` attached (nil: none); the elements are shared. Equivalent to
+  /// `keras.backend.set_keras_mask`.
+  public func withMask(_ mask: Tensor?) -> Tensor { Tensor(self, mask: mask) }
 
   /// The element type.
   public var dtype: DType { buffer.dtype }
@@ -37,8 +59,8 @@ public struct Tensor: @unchecked Sendable {
   /// The number of elements.
   public var count: Int { buffer.count }
 
-  /// This tensor's storage under another identity (used by the tape).
-  func withTapeID(_ id: Int) -> Tensor { Tensor(buffer, tapeID: id) }
+  /// This tensor's storage under another identity (used by the tape); the mask stays.
+  func withTapeID(_ id: Int) -> Tensor { Tensor(buffer, tapeID: id).withMask(mask) }
 
   private static let nextID = Atomic<Int>(1)
 
@@ -46,4 +68,10 @@ public struct Tensor: @unchecked Sendable {
   static func makeTapeID() -> Int {
     nextID.wrappingAdd(1, ordering: .relaxed).oldValue
   }
+}
+
+/// A mask held by reference, so that ``Tensor`` (a value) can hold a tensor.
+private final class MaskBox: Sendable {
+  let mask: Tensor
+  init(_ mask: Tensor) { self.mask = mask }
 }

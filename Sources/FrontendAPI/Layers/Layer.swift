@@ -220,9 +220,48 @@ open class Layer: SequentialComponent {
   /// that to its layers).
   var autocasts: Bool { true }
 
-  /// Builds when needed, checks the inputs, and calls: under a bfloat16 policy with the
-  /// floating inputs cast to bfloat16 and the trainable variables read as bfloat16.
+  // MARK: Masks
+
+  /// Whether this layer passes a mask on (Keras's `supports_masking`): its output gets
+  /// ``computeMask(_:previousMask:)``'s mask. False here: a mask stops at this layer, as at a
+  /// `Flatten` or a convolution.
+  open var supportsMasking: Bool { false }
+
+  /// The mask of this layer's output for `inputs`, when ``supportsMasking``; `previousMask` is
+  /// the first input's. The default passes it on unchanged (a `Dense` or `Dropout` keeps the
+  /// steps). Equivalent to Keras's `compute_mask(inputs, previous_mask)`.
+  open func computeMask(_ inputs: [Tensor], previousMask: Tensor?) throws -> Tensor? {
+    previousMask
+  }
+
+  /// The AND of the masks of `inputs` that have one; nil when none has.
+  static func allMasks(_ inputs: [Tensor]) throws -> Tensor? {
+    let masks = inputs.compactMap(\.mask)
+    guard var combined = masks.first else { return nil }
+    for mask in masks.dropFirst() { combined = try Ops.logicalAnd(combined, mask) }
+    return combined
+  }
+
+  /// Builds when needed, checks the inputs, calls, and attaches the output's mask: the one a
+  /// ``MaskProducer`` makes, else, when an input has one and the layer supports masking,
+  /// ``computeMask(_:previousMask:)``'s. (A layer reads its inputs' masks in `call` from
+  /// ``Tensor/mask``.)
   func apply(_ inputs: [Tensor], training: Bool) throws -> Tensor {
+    let output = try applyUnmasked(inputs, training: training)
+    guard output.mask == nil else { return output }
+    if let producer = self as? any MaskProducer, let x = inputs.first,
+      let produced = try producer.computeMask(x)
+    {
+      return output.withMask(produced)
+    }
+    guard supportsMasking, inputs.contains(where: { $0.mask != nil }) else { return output }
+    return output.withMask(try computeMask(inputs, previousMask: inputs.first?.mask))
+  }
+
+  /// ``apply(_:training:)`` without the output's mask: under a bfloat16 policy with the
+  /// floating inputs cast to bfloat16 (keeping their masks) and the trainable variables read
+  /// as bfloat16.
+  private func applyUnmasked(_ inputs: [Tensor], training: Bool) throws -> Tensor {
     try prepare(inputs)
     // Until a layer of the process computes in another dtype, nothing below can apply.
     guard autocasts, DTypePolicy.mixedInUse else { return try call(inputs, training: training) }
@@ -236,7 +275,8 @@ open class Layer: SequentialComponent {
     let cast =
       castsInputs
       ? try inputs.map {
-        $0.dtype.isFloatingPoint && $0.dtype != compute ? try Ops.cast($0, to: compute) : $0
+        $0.dtype.isFloatingPoint && $0.dtype != compute
+          ? try Ops.cast($0, to: compute).withMask($0.mask) : $0
       } : inputs
     let output = try Autocast.$dtype.withValue(compute == .float32 ? nil : compute) {
       try call(cast, training: training)

@@ -43,16 +43,23 @@ open class Loss {
 
   /// The loss of a batch: per-sample losses from ``call(_:_:)``, multiplied by `sampleWeight`
   /// when given (one weight per sample, or per element), then reduced as ``reduction`` says.
-  /// Equivalent to `loss(y_true, y_pred, sample_weight=...)`.
+  /// When `yPred` carries a mask (``Tensor/mask``: a sequence from a masked layer), masked
+  /// steps weigh 0 and, for `sumOverBatchSize`, the mean is over the kept steps, as Keras's
+  /// `apply_mask`. Equivalent to `loss(y_true, y_pred, sample_weight=...)`.
   public func callAsFunction(_ yTrue: Tensor, _ yPred: Tensor, sampleWeight: Tensor? = nil)
     throws -> Tensor
   {
+    let mask = yPred.mask
     // Losses compute in float32 (Keras's loss dtype), whatever the layers computed in.
     let yPred = yPred.dtype == .bfloat16 ? try Ops.cast(yPred, to: .float32) : yPred
     let yTrue = yTrue.dtype == .bfloat16 ? try Ops.cast(yTrue, to: .float32) : yTrue
     var values = try call(yTrue, yPred)
-    if let sampleWeight {
-      values = try Ops.multiply(values, aligned(sampleWeight, to: values))
+    var weight = sampleWeight
+    if let mask {
+      weight = try maskWeight(mask, sampleWeight: sampleWeight, dtype: values.dtype)
+    }
+    if let weight {
+      values = try Ops.multiply(values, aligned(weight, to: values))
     }
     switch reduction {
     case .none:
@@ -62,6 +69,26 @@ open class Loss {
     case .sumOverBatchSize:
       return try Ops.mean(values)
     }
+  }
+
+  /// Keras's `apply_mask`: the mask as weights (kept steps `total / kept` for
+  /// `sumOverBatchSize`, so the mean is over the kept ones; else 1), times `sampleWeight`.
+  private func maskWeight(_ mask: Tensor, sampleWeight: Tensor?, dtype: DType) throws -> Tensor {
+    let kept = try Ops.cast(mask, to: .bool)
+    let weight: Tensor
+    if reduction == .sumOverBatchSize {
+      let total = try Tensor.scalar(Double(mask.count), dtype: dtype)
+      let valid = try Ops.sum(Ops.cast(kept, to: dtype))
+      // divide_no_nan: with nothing kept every weight is 0 whatever the ratio.
+      let ratio = try Ops.divide(total, Ops.maximum(valid, Tensor.scalar(1, dtype: dtype)))
+      weight = try Ops.where(kept, ratio, Tensor.scalar(0, dtype: dtype))
+    } else {
+      weight = try Ops.cast(kept, to: dtype)
+    }
+    guard let sampleWeight else { return weight }
+    var sample = try Ops.cast(sampleWeight, to: dtype)
+    if sample.rank + 1 == weight.rank { sample = try Self.withTrailingAxis(sample) }
+    return try Ops.multiply(weight, sample)
   }
 
   /// `weight` cast to `values`' dtype, with a trailing axis of 1 added or removed so that it

@@ -10,6 +10,10 @@ struct FunctionalBuilder {
 
   private let config: ConfigReader
   private var tensors: [String: SymbolicTensor] = [:]
+  /// The op nodes Keras saves for the masks it computes itself (`NotEqual` for an Embedding's
+  /// `mask_zero`, `NotEqual` then `Any` for a Masking layer), by name: Plexus computes the same
+  /// masks at run time, so these nodes, and `mask` arguments that read them, are skipped.
+  private var automaticMasks: Set<String> = []
 
   init(_ config: ConfigReader) { self.config = config }
 
@@ -25,6 +29,13 @@ struct FunctionalBuilder {
       }
       if members["class_name"]?.stringValue == "InputLayer" {
         tensors[Self.key(name, 0)] = try InputLayerConfig(entry).makeInput()
+        continue
+      }
+      if let className = members["class_name"]?.stringValue,
+        ["NotEqual", "Any"].contains(className),
+        members["module"]?.stringValue?.hasPrefix("keras.src.ops") == true
+      {
+        automaticMasks.insert(name)
         continue
       }
       var serialized = members
@@ -72,10 +83,11 @@ struct FunctionalBuilder {
         context: "Functional config, layer '\(layer.name)'",
         message: "a node must have exactly one positional argument, received \(node)")
     }
-    // `training` is decided at run time, as in Keras; a null mask is no mask.
+    // `training` is decided at run time, as in Keras; a null mask is no mask, and a mask Keras
+    // computed itself is computed again at run time (the input carries it).
     let unsupported = (node["kwargs"]?.objectValue ?? [:]).filter { key, value in
       !(key == "training" && (value.boolValue != nil || value.isNull))
-        && !(key == "mask" && value.isNull)
+        && !(key == "mask" && (value.isNull || isAutomaticMask(value)))
     }
     if !unsupported.isEmpty {
       throw PlexusError.invalidArgument(
@@ -89,6 +101,15 @@ struct FunctionalBuilder {
       values.append(value)
     }
     return (values, [:])
+  }
+
+  /// Whether `value` is a tensor one of Keras's own mask computations made (see
+  /// `automaticMasks`).
+  private func isAutomaticMask(_ value: ConfigValue) -> Bool {
+    guard let name = value["config"]?["keras_history"]?.arrayValue?.first?.stringValue else {
+      return false
+    }
+    return automaticMasks.contains(name)
   }
 
   /// The tensor a `__keras_tensor__` entry names, or nil while it is not made yet.
@@ -118,7 +139,8 @@ struct FunctionalBuilder {
     }
     options = options.filter { key, value in
       !(key == "training" && (value.boolValue != nil || value.isNull))
-        && !(key == "mask" && value.isNull)
+        && !(key.hasSuffix("mask") && key != "attention_mask" && key != "use_causal_mask"
+          && (value.isNull || isAutomaticMask(value)))
     }
     guard (1...names.count).contains(arguments.count) else {
       throw PlexusError.invalidArgument(

@@ -7,6 +7,9 @@
 /// ```
 /// Equivalent to `keras.layers.Softmax`.
 public final class Softmax: Layer {
+  /// Passes its input's mask on, as Keras's `supports_masking`.
+  public override var supportsMasking: Bool { true }
+
   /// The axis normalised over; negative counts from the end.
   public let axis: Int
 

@@ -19,6 +19,9 @@
 /// `[query, value]` or `[query, value, key]`. Equivalent to
 /// `keras.layers.MultiHeadAttention` (attention over the sequence axis of rank-3 inputs).
 public final class MultiHeadAttention: Layer {
+  /// The output keeps the query's mask, as Keras's.
+  public override var supportsMasking: Bool { true }
+
   /// The attention heads.
   public let numHeads: Int
   /// The size of each head's query and key.
@@ -187,7 +190,7 @@ public final class MultiHeadAttention: Layer {
     try callWithScores(
       query: query, value: value, key: key, attentionMask: attentionMask,
       useCausalMask: useCausalMask, training: training
-    ).output
+    ).output.withMask(query.mask)
   }
 
   /// The output and the attention probabilities `(batch, heads, targetSteps, sourceSteps)`,
@@ -255,9 +258,12 @@ public final class MultiHeadAttention: Layer {
     let (query, value) = (inputs[0], inputs[1])
     let key = inputs.count == 3 ? inputs[2] : value
     try checkShapes(query, value, key)
+    // Keras's automatic masks: the query's, value's and (given) key's masks (from an
+    // Embedding with `maskZero`, a Masking layer) join the attention and causal masks.
     let mask = try combinedMask(
       attentionMask, useCausalMask: useCausalMask, batch: query.shape[0],
-      targetSteps: query.shape[1], sourceSteps: value.shape[1])
+      targetSteps: query.shape[1], sourceSteps: value.shape[1],
+      inputMasks: (query.mask, value.mask, inputs.count == 3 ? inputs[2].mask : nil))
     let scale = try Tensor.scalar(1 / Double(keyDim).squareRoot(), dtype: query.dtype)
     // (batch, steps, heads, size) → (batch, heads, steps, size)
     let projectedQuery = try Ops.transpose(
@@ -289,13 +295,29 @@ public final class MultiHeadAttention: Layer {
     }
   }
 
-  /// The attention mask and the causal mask, combined into one boolean mask of shape
-  /// `(batch or 1, targetSteps, sourceSteps)`; nil when neither is given.
+  /// The attention mask, the causal mask and the inputs' masks (query `(batch, target)`,
+  /// value and key `(batch, source)`), combined into one boolean mask of shape
+  /// `(batch or 1, targetSteps, sourceSteps)`; nil when none is given.
   private func combinedMask(
     _ attentionMask: Tensor?, useCausalMask: Bool, batch: Int, targetSteps: Int,
-    sourceSteps: Int
+    sourceSteps: Int, inputMasks: (query: Tensor?, value: Tensor?, key: Tensor?)
   ) throws -> Tensor? {
     var mask: Tensor?
+    func join(_ next: Tensor) throws {
+      mask = try mask.map { try Ops.logicalAnd($0, next) } ?? next
+    }
+    for (label, input, steps, axis) in [
+      ("query", inputMasks.query, targetSteps, 2), ("value", inputMasks.value, sourceSteps, 1),
+      ("key", inputMasks.key, sourceSteps, 1),
+    ] {
+      guard let input else { continue }
+      guard input.shape == [batch, steps] else {
+        throw PlexusError.shapeMismatch(
+          context: "Layer \(identity) \(label) mask", expected: "(\(batch), \(steps))",
+          received: "\(input.shape)")
+      }
+      try join(Ops.expandDims(Ops.cast(input, to: .bool), axis: axis))
+    }
     if let attentionMask {
       let expected = [batch, targetSteps, sourceSteps]
       let dims = attentionMask.shape.dims
@@ -312,7 +334,7 @@ public final class MultiHeadAttention: Layer {
         attentionMask.dtype == .bool
         ? attentionMask
         : try Ops.notEqual(attentionMask, Tensor.scalar(0, dtype: attentionMask.dtype))
-      mask = try Ops.reshape(boolean, Shape(Array(repeating: 1, count: 3 - dims.count) + dims))
+      try join(Ops.reshape(boolean, Shape(Array(repeating: 1, count: 3 - dims.count) + dims)))
     }
     if useCausalMask {
       let rows = try Ops.reshape(Ops.arange(targetSteps), [1, targetSteps, 1])

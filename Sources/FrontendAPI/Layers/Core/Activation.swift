@@ -5,6 +5,9 @@
 /// ```
 /// Equivalent to `keras.layers.Activation`.
 public final class Activation: Layer {
+  /// Passes its input's mask on, as Keras's `supports_masking`.
+  public override var supportsMasking: Bool { true }
+
   /// The function applied.
   public let activation: ActivationFunction
 

@@ -12,6 +12,9 @@
 /// ```
 /// Equivalent to `keras.layers.Dense`.
 public final class Dense: Layer {
+  /// Passes its input's mask on, as Keras's `supports_masking`.
+  public override var supportsMasking: Bool { true }
+
   /// Output features.
   public let units: Int
   /// Applied to the affine output.

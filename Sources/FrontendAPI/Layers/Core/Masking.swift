@@ -10,6 +10,9 @@
 /// ``computeMask(_:)`` (see ``MaskProducer``).
 /// Equivalent to `keras.layers.Masking`.
 public final class Masking: Layer {
+  /// Passes its input's mask on, as Keras's `supports_masking`.
+  public override var supportsMasking: Bool { true }
+
   /// The value that marks padding.
   public let maskValue: Double
 

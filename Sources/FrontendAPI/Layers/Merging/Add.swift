@@ -2,6 +2,14 @@
 ///
 /// Equivalent to `keras.layers.Add`.
 public final class Add: Layer {
+  /// The steps every masked input keeps (the inputs' masks combined with AND; inputs without
+  /// one keep every step), as Keras's merge layers.
+  public override var supportsMasking: Bool { true }
+
+  public override func computeMask(_ inputs: [Tensor], previousMask: Tensor?) throws -> Tensor? {
+    try Layer.allMasks(inputs)
+  }
+
   /// Creates the layer.
   public override init(name: String? = nil) { super.init(name: name) }
 

@@ -3,6 +3,14 @@
 ///
 /// Equivalent to Keras's `keras.src.layers.merging.base_merge.Merge`.
 public class Merge: Layer {
+  /// The steps every masked input keeps (the inputs' masks combined with AND; inputs without
+  /// one keep every step), as Keras's merge layers.
+  public override var supportsMasking: Bool { true }
+
+  public override func computeMask(_ inputs: [Tensor], previousMask: Tensor?) throws -> Tensor? {
+    try Layer.allMasks(inputs)
+  }
+
   /// How many inputs the layer takes: `exact` (Subtract's 2) or at least 2.
   let exactInputCount: Int?
 

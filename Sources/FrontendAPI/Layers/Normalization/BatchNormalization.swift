@@ -19,6 +19,9 @@
 /// differentiates through the batch statistics either way.
 /// Equivalent to `keras.layers.BatchNormalization`.
 public final class BatchNormalization: Layer {
+  /// Passes its input's mask on, as Keras's `supports_masking`.
+  public override var supportsMasking: Bool { true }
+
   /// Statistics in float32 under any policy (the output takes the policy's dtype).
   override var computesInFloat32: Bool { true }
 

@@ -15,6 +15,9 @@
 /// statistics either way.
 /// Equivalent to `keras.layers.LayerNormalization`.
 public final class LayerNormalization: Layer {
+  /// Passes its input's mask on, as Keras's `supports_masking`.
+  public override var supportsMasking: Bool { true }
+
   /// Statistics in float32 under any policy (the output takes the policy's dtype).
   override var computesInFloat32: Bool { true }
 

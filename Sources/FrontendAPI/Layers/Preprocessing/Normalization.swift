@@ -13,6 +13,9 @@
 /// save and load with the model; given ones are constants, and the layer has no weights.
 /// Equivalent to `keras.layers.Normalization`.
 public final class Normalization: Layer {
+  /// Passes its input's mask on, as Keras's `supports_masking`.
+  public override var supportsMasking: Bool { true }
+
   /// Raw features, never cast; statistics in float32 (the output takes the policy's dtype).
   override var castsInputs: Bool { false }
   override var computesInFloat32: Bool { true }

@@ -6,6 +6,9 @@
 /// ```
 /// Equivalent to `keras.layers.Rescaling`.
 public final class Rescaling: Layer {
+  /// Passes its input's mask on, as Keras's `supports_masking`.
+  public override var supportsMasking: Bool { true }
+
   /// The factor, finite.
   public let scale: Double
   /// Added after scaling, finite.

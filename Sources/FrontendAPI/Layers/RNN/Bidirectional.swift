@@ -93,6 +93,13 @@ public final class Bidirectional: Layer {
     try backwardLayer.buildIfNeeded([inputShape])
   }
 
+  /// Both directions read the input's mask; the merged sequence passes it on.
+  public override var supportsMasking: Bool { true }
+
+  public override func computeMask(_ inputs: [Tensor], previousMask: Tensor?) throws -> Tensor? {
+    returnSequences ? previousMask : nil
+  }
+
   public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
     guard let mergeMode, !returnState else {
       throw PlexusError.invalidArgument(

@@ -12,7 +12,9 @@
 /// the output and the final states, which a call returning one tensor cannot: use
 /// ``callWithStates(_:initialState:training:)``.
 ///
-/// Plexus has no masks yet, so every step is computed; `stateful` layers are refused and
+/// With a mask on the input (``Tensor/mask``, `(batch, timesteps)`: from ``Embedding`` with
+/// `maskZero` or ``Masking``), a masked step keeps the states and output of the step before,
+/// as Keras's; the output sequence passes the mask on. `stateful` layers are refused and
 /// `unroll` is kept for the config only (the loop is always unrolled on the tape).
 /// Equivalent to `keras.layers.RNN`.
 public class RNN: Layer {
@@ -28,8 +30,8 @@ public class RNN: Layer {
   public let stateful: Bool
   /// Keras's `unroll`; kept for the config.
   public let unroll: Bool
-  /// Keras's `zero_output_for_mask` (set by ``Bidirectional`` with sequences); kept for the
-  /// config, as Plexus has no masks.
+  /// Keras's `zero_output_for_mask` (set by ``Bidirectional`` with sequences): masked steps
+  /// of the output sequence are zeros instead of the step before's output.
   public internal(set) var zeroOutputForMask: Bool
 
   /// Creates the layer around `cell` with `settings`.
@@ -82,6 +84,14 @@ public class RNN: Layer {
     try cell.buildIfNeeded([Shape([inputShape[0], inputShape[2]])])
   }
 
+  /// Reads the input's mask (masked steps keep the state and output of the step before);
+  /// passes it on with `returnSequences`.
+  public override var supportsMasking: Bool { true }
+
+  public override func computeMask(_ inputs: [Tensor], previousMask: Tensor?) throws -> Tensor? {
+    returnSequences ? previousMask : nil
+  }
+
   public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
     guard !returnState else {
       throw PlexusError.invalidArgument(
@@ -120,20 +130,39 @@ public class RNN: Layer {
         context: "Layer \(identity) initial state", expected: "\(expected)",
         received: "\(states.map(\.shape))")
     }
+    // Keras's masked steps: the states and the output stay those of the step before (the
+    // output starts at zeros); with `zeroOutputForMask` the sequence holds zeros there.
+    let mask = try x.mask.map { mask -> Tensor in
+      guard mask.shape == [batch, steps] else {
+        throw PlexusError.shapeMismatch(
+          context: "Layer \(identity) mask", expected: "(batch, timesteps) = (\(batch), \(steps))",
+          received: "\(mask.shape)")
+      }
+      return try Ops.cast(mask, to: .bool)
+    }
     var outputs: [Tensor] = []
+    var carried: Tensor?
     for index in 0..<steps {
       let time = goBackwards ? steps - 1 - index : index
       let input = try Ops.reshape(
         Ops.slice(x, starts: [0, time, 0], sizes: [batch, 1, features]), [batch, features])
-      let (output, next) = try cell.step(input, states: states, training: training)
+      var (output, next) = try cell.step(input, states: states, training: training)
+      if let mask {
+        let kept = try Ops.slice(mask, starts: [0, time], sizes: [batch, 1])
+        next = try zip(next, states).map { try Ops.where(kept, $0, $1) }
+        let held = try Ops.where(kept, output, carried ?? Ops.zerosLike(output))
+        carried = held
+        output = zeroOutputForMask ? try Ops.where(kept, output, Ops.zerosLike(output)) : held
+      }
       states = next
       outputs.append(output)
     }
-    guard let last = outputs.last else {
+    guard var last = outputs.last else {
       throw PlexusError.invalidArgument(
         context: "Layer \(identity)",
         message: "needs at least one time step, received input of shape \(x.shape)")
     }
+    if let carried { last = carried }
     return (returnSequences ? try Ops.stack(outputs, axis: 1) : last, states)
   }
 

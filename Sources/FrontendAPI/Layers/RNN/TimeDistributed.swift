@@ -9,6 +9,9 @@
 /// input `(batch, timesteps, ...)`, output `(batch, timesteps, ...)` of the layer's output.
 /// Equivalent to `keras.layers.TimeDistributed`.
 public final class TimeDistributed: Layer {
+  /// Passes its input's mask on, as Keras's `supports_masking`.
+  public override var supportsMasking: Bool { true }
+
   /// The layer applied at each step (Keras's `layer`).
   public let layer: Layer
 

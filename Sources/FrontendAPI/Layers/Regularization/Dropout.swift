@@ -7,6 +7,9 @@
 /// ```
 /// Equivalent to `keras.layers.Dropout`.
 public final class Dropout: Layer {
+  /// Passes its input's mask on, as Keras's `supports_masking`.
+  public override var supportsMasking: Bool { true }
+
   /// The fraction of inputs dropped, in `[0, 1)`.
   public let rate: Double
 

@@ -8,6 +8,9 @@
 /// comes from the process's seeded stream.
 /// Equivalent to `keras.layers.GaussianNoise`.
 public final class GaussianNoise: Layer {
+  /// Passes its input's mask on, as Keras's `supports_masking`.
+  public override var supportsMasking: Bool { true }
+
   /// The standard deviation of the noise, finite and ≥ 0.
   public let stddev: Double
   /// The seed of the layer's own stream, if any.

@@ -1,0 +1,54 @@
+import Foundation
+import Plexus
+import Testing
+
+/// Masks within a layer, as Keras's layers honour them when called.
+@Suite struct MaskPropagationTests {
+  /// Keras's MultiHeadAttention called on a masked sequence: padding queries attend to nothing
+  /// and no query attends to padding (Keras: `[[.5, .5, 0, 0], [.501, .499, 0, 0], 0, 0]`); the
+  /// output keeps the query's mask.
+  @Test func attentionHonoursTheQueryAndValueMasks() throws {
+    try withBackend("reference") {
+      try withRandomSeed(3) {
+        let embedding = Embedding(16, 4, maskZero: true)
+        let attention = try MultiHeadAttention(1, keyDim: 2)
+        let x = try embedding(Tensor([3, 7, 0, 0] as [Int32], shape: [1, 4]))
+        let mask = try #require(x.mask)
+        #expect(try Ops.cast(mask, to: .float32).floats() == [1, 1, 0, 0])
+        let (output, scores) = try attention.callWithScores(query: x, value: x)
+        let rows = try scores.floats()
+        #expect(rows[2] == 0 && rows[3] == 0 && rows[6] == 0 && rows[7] == 0)
+        #expect(abs(rows[0] + rows[1] - 1) < 1e-6 && abs(rows[4] + rows[5] - 1) < 1e-6)
+        #expect(rows[8..<16].allSatisfy { $0 == 0 })
+        _ = output
+        let called = try attention(query: x, value: x)
+        #expect(try called.mask.map { try Ops.cast($0, to: .float32).floats() } == [1, 1, 0, 0])
+      }
+    }
+  }
+
+  /// A layer that supports masking passes the mask on; one that does not (Flatten) stops it;
+  /// ops drop it; merges combine masks with AND.
+  @Test func masksFlowThroughSupportingLayersOnly() throws {
+    try withBackend("reference") {
+      let embedding = Embedding(10, 3, maskZero: true)
+      let ids = try Tensor([1, 2, 0, 4, 0, 0] as [Int32], shape: [2, 3])
+      let x = try embedding(ids)
+      let dense = try Dense(2)(x)
+      #expect(try dense.mask.map { try Ops.cast($0, to: .float32).floats() } == [1, 1, 0, 1, 0, 0])
+      #expect(try Flatten()(x).mask == nil)
+      #expect(try Ops.add(x, x).mask == nil)
+      let other = try Embedding(10, 3, maskZero: true)(
+        Tensor([1, 0, 3, 4, 5, 0] as [Int32], shape: [2, 3]))
+      let sum = try Add()([x, other])
+      #expect(try sum.mask.map { try Ops.cast($0, to: .float32).floats() } == [1, 0, 0, 1, 0, 0])
+      let pooled = try GlobalAveragePooling1D()(x)
+      #expect(pooled.mask == nil)
+      // The mean over the kept steps only.
+      let values = try x.floats()
+      let expected = (0..<3).map { (values[$0] + values[3 + $0]) / 2 }
+      let got = try pooled.floats()
+      for index in 0..<3 { #expect(abs(got[index] - expected[index]) < 1e-6) }
+    }
+  }
+}
