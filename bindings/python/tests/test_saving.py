@@ -87,3 +87,17 @@ def test_one_loss_per_output_compiles_trains_and_survives_a_file(tmp_path):
         two_towers().compile(optimizer="adam", loss={"first": "mse"})
     with pytest.raises(plexus.InvalidArgumentError, match="2 outputs"):
         two_towers().compile(optimizer="adam", loss=["mse", "mae", "mse"])
+
+
+def test_a_keras_file_with_masks_loads_and_predicts_what_keras_predicted():
+    """Keras saves the masks it computes (Embedding's mask_zero) as op nodes and mask
+    arguments; the model loads, and the mask reaches the GRU, as in Keras."""
+    import json
+    from pathlib import Path
+
+    fixtures = Path(__file__).resolve().parents[3] / "Tests" / "Fixtures" / "KerasMasks"
+    record = json.loads((fixtures / "embedding_gru_last.json").read_text())
+    x = np.array(record["x"]["values"], dtype=np.int32).reshape(record["x"]["shape"])
+    model = plexus.saving.load_model(str(fixtures / "embedding_gru_last.keras"))
+    expected = np.array(record["prediction"]["values"]).reshape(record["prediction"]["shape"])
+    np.testing.assert_allclose(model.predict(x, verbose=0), expected, rtol=1e-5, atol=1e-6)

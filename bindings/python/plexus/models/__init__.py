@@ -55,6 +55,11 @@ def from_config(config, class_name):
             layer = InputLayer.from_config(entry["config"])
             tensors[(name, 0)] = layer.output
             continue
+        if entry.get("class_name") in ("NotEqual", "Any") and str(
+                entry.get("module", "")).startswith("keras.src.ops"):
+            # The masks Keras computes itself (Embedding's mask_zero, Masking), saved as op
+            # nodes: the library computes them again at run time (it checked the file).
+            continue
         body = {k: v for k, v in entry.items() if k not in ("name", "inbound_nodes")}
         pending.append([_layer(body), entry.get("inbound_nodes", []), 0])
     progress = True
