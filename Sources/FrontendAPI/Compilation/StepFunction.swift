@@ -86,11 +86,14 @@ final class StepFunction: @unchecked Sendable {
 
   /// Runs the step on `inputs`: eagerly (`body`), captured, or replayed. `structure` names the
   /// variables and state the step depends on; `aux` is host data `body` returns beside its
-  /// tensors, kept from the capture for replays.
+  /// tensors, kept from the capture for replays. Masks attached to the inputs are dropped (a
+  /// replay could not bind them): masks made inside the step (an Embedding's) are computed
+  /// anew each time.
   func call(
     _ inputs: [Tensor], structure: [Int], mode: JitCompile,
     _ body: ([Tensor]) throws -> (results: [Tensor], aux: Any?)
   ) throws -> (results: [Tensor], aux: Any?) {
+    let inputs = inputs.contains { $0.mask != nil } ? inputs.map { $0.withMask(nil) } : inputs
     // Off, or inside another capture (which records this step's ops as its own).
     guard mode != .off, Dispatcher.scope.recorder == nil else { return try body(inputs) }
     let signature = Self.signature(inputs, structure: structure)

@@ -30,6 +30,7 @@ extension Layer {
         message: "takes no call options; received \(options.keys.sorted())")
     }
     try prepare(inputs)
-    return try layer.call(inputs, options: options, training: training)
+    return try withOutputMask(
+      layer.call(inputs, options: options, training: training), inputs: inputs)
   }
 }

@@ -234,34 +234,46 @@ open class Layer: SequentialComponent {
     previousMask
   }
 
-  /// The AND of the masks of `inputs` that have one; nil when none has.
-  static func allMasks(_ inputs: [Tensor]) throws -> Tensor? {
-    let masks = inputs.compactMap(\.mask)
-    guard var combined = masks.first else { return nil }
-    for mask in masks.dropFirst() { combined = try Ops.logicalAnd(combined, mask) }
+  /// Keras's merge rule: the OR of the inputs' masks (a step kept by any input is kept); nil
+  /// when an input has none.
+  static func anyMasks(_ inputs: [Tensor]) throws -> Tensor? {
+    guard !inputs.isEmpty, inputs.allSatisfy({ $0.mask != nil }) else { return nil }
+    let masks = try inputs.compactMap { try $0.mask.map { try Ops.cast($0, to: .bool) } }
+    var combined = masks[0]
+    for mask in masks.dropFirst() { combined = try Ops.logicalOr(combined, mask) }
     return combined
   }
 
-  /// Builds when needed, checks the inputs, calls, and attaches the output's mask: the one a
-  /// ``MaskProducer`` makes, else, when an input has one and the layer supports masking,
-  /// ``computeMask(_:previousMask:)``'s. (A layer reads its inputs' masks in `call` from
+  /// Whether this layer makes a mask from its input (``MaskProducer``): checked before the
+  /// cast on every call.
+  var producesMasks: Bool { false }
+
+  /// Builds when needed, checks the inputs, calls, and sets the output's mask
+  /// (``withOutputMask(_:inputs:)``). (A layer reads its inputs' masks in `call` from
   /// ``Tensor/mask``.)
   func apply(_ inputs: [Tensor], training: Bool) throws -> Tensor {
-    let output = try applyUnmasked(inputs, training: training)
-    guard output.mask == nil else { return output }
-    if let producer = self as? any MaskProducer, let x = inputs.first,
+    try withOutputMask(applyUnmasked(inputs, training: training), inputs: inputs)
+  }
+
+  /// `output` with its mask as Keras sets it: the one a ``MaskProducer`` makes; else, when the
+  /// layer supports masking, the one its call attached or ``computeMask(_:previousMask:)``'s
+  /// (when an input has a mask); else none (a mask stops at a layer that does not support it,
+  /// even when the output is its input unchanged).
+  func withOutputMask(_ output: Tensor, inputs: [Tensor]) throws -> Tensor {
+    if producesMasks, let producer = self as? any MaskProducer, let x = inputs.first,
       let produced = try producer.computeMask(x)
     {
       return output.withMask(produced)
     }
-    guard supportsMasking, inputs.contains(where: { $0.mask != nil }) else { return output }
+    guard supportsMasking else { return output.mask == nil ? output : output.withMask(nil) }
+    guard output.mask == nil, inputs.contains(where: { $0.mask != nil }) else { return output }
     return output.withMask(try computeMask(inputs, previousMask: inputs.first?.mask))
   }
 
   /// ``apply(_:training:)`` without the output's mask: under a bfloat16 policy with the
   /// floating inputs cast to bfloat16 (keeping their masks) and the trainable variables read
   /// as bfloat16.
-  private func applyUnmasked(_ inputs: [Tensor], training: Bool) throws -> Tensor {
+  func applyUnmasked(_ inputs: [Tensor], training: Bool) throws -> Tensor {
     try prepare(inputs)
     // Until a layer of the process computes in another dtype, nothing below can apply.
     guard autocasts, DTypePolicy.mixedInUse else { return try call(inputs, training: training) }

@@ -23,6 +23,13 @@
 /// `Sendable`, so the compiler keeps it in one task at a time (see <doc:Threads>).
 /// Equivalent to `keras.Model`.
 open class Model: Layer {
+  /// A model's output keeps the mask its layers gave it (none otherwise).
+  open override var supportsMasking: Bool { true }
+
+  open override func computeMask(_ inputs: [Tensor], previousMask: Tensor?) throws -> Tensor? {
+    nil
+  }
+
   /// The backend this model's ops run on (nil: the default). A `withBackend` scope still
   /// takes precedence.
   public var backend: String?

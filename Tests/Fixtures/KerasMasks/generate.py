@@ -66,10 +66,29 @@ def cases():
     yield "embedding_bidirectional", keras.Model(
         inputs, layers.Dense(3, name="head")(x)), IDS, sequence_targets
 
+    # Self-attention over the masked sequence: padding is hidden from every query, and a
+    # padding query (every step masked) gets uniform weights, as Keras's default path gives.
+    inputs, x = embedded("self_attention")
+    x = layers.MultiHeadAttention(num_heads=2, key_dim=3, name="attention")(x, x)
+    yield "embedding_self_attention", keras.Model(
+        inputs, layers.Dense(3, name="head")(x)), IDS, sequence_targets
+
+    # The same with the causal mask: a node with call options.
+    inputs, x = embedded("causal_attention")
+    x = layers.MultiHeadAttention(num_heads=2, key_dim=3, name="attention")(
+        x, x, use_causal_mask=True)
+    yield "embedding_causal_attention", keras.Model(
+        inputs, layers.Dense(3, name="head")(x)), IDS, sequence_targets
+
+    # BatchNormalization after a masked sequence: its training statistics are the kept steps'.
+    inputs, x = embedded("batch_norm")
+    x = layers.LSTM(5, return_sequences=True, name="lstm")(x)
+    x = layers.BatchNormalization(name="norm")(x)
+    yield "embedding_lstm_batch_norm", keras.Model(
+        inputs, layers.Dense(3, name="head")(x)), IDS, sequence_targets
+
     # Cross-attention from an unmasked query (the ids again, embedded without mask_zero) to
-    # the masked sequence: the value's mask hides the padding. (A masked query is left out:
-    # Keras's functional models drop the query's mask at run time, though its layer honours it
-    # when called eagerly.)
+    # the masked sequence: the value's mask hides the padding.
     inputs, x = embedded("attention")
     query = layers.Embedding(16, 4, name="attention_query_embedding")(inputs)
     x = layers.MultiHeadAttention(num_heads=2, key_dim=3, name="attention")(query, x)
@@ -92,7 +111,8 @@ def main(directory):
         keras.utils.set_random_seed(7)
         rng = np.random.default_rng(sum(map(ord, name)))
         for weight in model.weights:
-            weight.assign(rng.uniform(-0.5, 0.5, weight.shape).astype("float32"))
+            low, high = (0.5, 1.5) if "variance" in weight.path else (-0.5, 0.5)
+            weight.assign(rng.uniform(low, high, weight.shape).astype("float32"))
         sequence = y.ndim == 2 and y.shape[1] == 6 or y.ndim == 3
         loss = (keras.losses.MeanSquaredError() if y.dtype == np.float32
                 else keras.losses.SparseCategoricalCrossentropy(from_logits=True))

@@ -187,9 +187,11 @@ public final class MultiHeadAttention: Layer {
     query: Tensor, value: Tensor, key: Tensor? = nil, attentionMask: Tensor? = nil,
     useCausalMask: Bool = false, training: Bool = false
   ) throws -> Tensor {
-    try callWithScores(
-      query: query, value: value, key: key, attentionMask: attentionMask,
-      useCausalMask: useCausalMask, training: training
+    let inputs = [query, value] + (key.map { [$0] } ?? [])
+    try prepare(inputs)
+    return try attend(
+      inputs, attentionMask: attentionMask, useCausalMask: useCausalMask, training: training,
+      returnsScores: false
     ).output.withMask(query.mask)
   }
 
@@ -201,8 +203,10 @@ public final class MultiHeadAttention: Layer {
   ) throws -> (output: Tensor, scores: Tensor) {
     let inputs = [query, value] + (key.map { [$0] } ?? [])
     try prepare(inputs)
-    return try attend(
-      inputs, attentionMask: attentionMask, useCausalMask: useCausalMask, training: training)
+    let (output, scores) = try attend(
+      inputs, attentionMask: attentionMask, useCausalMask: useCausalMask, training: training,
+      returnsScores: true)
+    return (output.withMask(query.mask), scores)
   }
 
   /// Applies the layer symbolically in a Functional model; `useCausalMask` is recorded with the
@@ -243,9 +247,13 @@ public final class MultiHeadAttention: Layer {
     ]) { $1 }
   }
 
-  /// The projections, the masked softmax and the output projection.
+  /// The projections, the masked softmax and the output projection. A query whose every step
+  /// is masked gets uniform weights, as in Keras's default path (`dot_product_attention`),
+  /// except when the scores are returned or dropout applies, where Keras's explicit path zeros
+  /// them.
   func attend(
-    _ inputs: [Tensor], attentionMask: Tensor?, useCausalMask: Bool, training: Bool
+    _ inputs: [Tensor], attentionMask: Tensor?, useCausalMask: Bool, training: Bool,
+    returnsScores: Bool = false
   ) throws -> (output: Tensor, scores: Tensor) {
     guard let queryDense, let keyDense, let valueDense, let outputDense else {
       throw PlexusError.invalidState(context: "Layer \(identity)", message: "not built")
@@ -271,7 +279,8 @@ public final class MultiHeadAttention: Layer {
     let projectedKey = try Ops.transpose(keyDense(key), permutation: [0, 2, 3, 1])
     let projectedValue = try Ops.transpose(valueDense(value), permutation: [0, 2, 1, 3])
     let logits = try Ops.matmul(projectedQuery, projectedKey)
-    let scores = try maskedSoftmax(logits, mask)
+    let scores = try maskedSoftmax(
+      logits, mask, zeroingMaskedRows: returnsScores || (dropout > 0 && training))
     var probabilities = scores
     if dropout > 0, training { probabilities = try dropoutLayer(scores, training: true) }
     let context = try Ops.transpose(
@@ -345,9 +354,12 @@ public final class MultiHeadAttention: Layer {
     return mask
   }
 
-  /// Keras's masked softmax over the source steps: masked logits become -1e9 before it, masked
-  /// probabilities 0 after it (so a row with every step masked is all zeros).
-  private func maskedSoftmax(_ logits: Tensor, _ mask: Tensor?) throws -> Tensor {
+  /// Keras's masked softmax over the source steps: masked logits become -1e9 before it; with
+  /// `zeroingMaskedRows`, masked probabilities 0 after it (so a row with every step masked is
+  /// all zeros, not uniform).
+  private func maskedSoftmax(_ logits: Tensor, _ mask: Tensor?, zeroingMaskedRows: Bool) throws
+    -> Tensor
+  {
     guard let mask else { return try softmax(logits) }
     // As 0/1 numbers over the heads' axis: kept logits pass unchanged (x·1 + 0), masked ones
     // become exactly -1e9 (x·0 - 1e9), the same values as Keras's `where`.
@@ -355,7 +367,8 @@ public final class MultiHeadAttention: Layer {
     let dropped = try Ops.subtract(Tensor.scalar(1, dtype: logits.dtype), kept)
     let filled = try Ops.add(
       Ops.multiply(logits, kept), Ops.multiply(dropped, Tensor.scalar(-1e9, dtype: logits.dtype)))
-    return try Ops.multiply(softmax(filled), kept)
+    let probabilities = try softmax(filled)
+    return zeroingMaskedRows ? try Ops.multiply(probabilities, kept) : probabilities
   }
 }
 

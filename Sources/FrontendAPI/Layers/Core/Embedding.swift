@@ -14,6 +14,8 @@
 /// honour masks (see ``MaskProducer``), and `inputDim` should count the padding id.
 /// Equivalent to `keras.layers.Embedding`.
 public final class Embedding: Layer {
+  override var producesMasks: Bool { maskZero }
+
   /// Its inputs are ids, never cast to the compute dtype.
   override var castsInputs: Bool { false }
 

@@ -6,10 +6,12 @@
 /// let y = try masking(x)
 /// let mask = try masking.computeMask(x)   // (batch, steps), bool: true where a step has data
 /// ```
-/// Plexus does not propagate the mask by itself: layers that honour masks read it from
-/// ``computeMask(_:)`` (see ``MaskProducer``).
+/// The output carries the mask (``Tensor/mask``), which layers that support masking pass on
+/// and the recurrent layers, attention, pooling and losses honour (see ``MaskProducer``).
 /// Equivalent to `keras.layers.Masking`.
 public final class Masking: Layer {
+  override var producesMasks: Bool { true }
+
   /// Passes its input's mask on, as Keras's `supports_masking`.
   public override var supportsMasking: Bool { true }
 

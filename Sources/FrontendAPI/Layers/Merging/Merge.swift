@@ -3,12 +3,12 @@
 ///
 /// Equivalent to Keras's `keras.src.layers.merging.base_merge.Merge`.
 public class Merge: Layer {
-  /// The steps every masked input keeps (the inputs' masks combined with AND; inputs without
-  /// one keep every step), as Keras's merge layers.
+  /// The steps any input keeps (the inputs' masks combined with OR; none when an input has
+  /// no mask), as Keras's merge layers.
   public override var supportsMasking: Bool { true }
 
   public override func computeMask(_ inputs: [Tensor], previousMask: Tensor?) throws -> Tensor? {
-    try Layer.allMasks(inputs)
+    try Layer.anyMasks(inputs)
   }
 
   /// How many inputs the layer takes: `exact` (Subtract's 2) or at least 2.

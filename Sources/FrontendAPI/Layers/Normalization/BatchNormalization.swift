@@ -154,7 +154,12 @@ public final class BatchNormalization: Layer {
     let mean: Tensor
     let variance: Tensor
     let parameters = [gamma, beta].compactMap { $0 }
-    if synchronized, let parallel = DataParallel.active {
+    if let mask = x.mask {
+      (mean, variance) = try maskedMoments(x, mask)
+      output = try Ops.batchNormalization(
+        x, mean: mean, variance: variance, axis: featureAxis, offset: beta?.value,
+        scale: gamma?.value, epsilon: epsilon)
+    } else if synchronized, let parallel = DataParallel.active {
       (mean, variance) = try synchronizedMoments(x, parallel)
       output = try Ops.batchNormalization(
         x, mean: mean, variance: variance, axis: featureAxis, offset: beta?.value,
@@ -176,6 +181,32 @@ public final class BatchNormalization: Layer {
         Ops.add(Ops.multiply(moving.value, keep), Ops.multiply(Ops.stopGradient(batch), take)))
     }
     return output
+  }
+
+  /// Keras's `_moments` with a mask (`x`'s shape without the feature axis): the mean and biased
+  /// variance over the kept steps only (sums over their count plus Keras's epsilon, 1e-7).
+  private func maskedMoments(_ x: Tensor, _ mask: Tensor) throws -> (Tensor, Tensor) {
+    guard mask.rank == x.rank - 1, featureAxis == x.rank - 1,
+      mask.shape.dims == Array(x.shape.dims.dropLast())
+    else {
+      throw PlexusError.shapeMismatch(
+        context: "Layer \(identity) mask",
+        expected: "one dimension less than the input \(x.shape), features last",
+        received: "\(mask.shape)")
+    }
+    let axes = Array(0..<(x.rank - 1))
+    let kept = try Ops.expandDims(Ops.cast(mask, to: .bool), axis: -1)
+    let zero = try Tensor.scalar(0, dtype: x.dtype)
+    let small = try Tensor.scalar(1e-7, dtype: x.dtype)
+    let weights = try Ops.sum(
+      Ops.multiply(Ops.cast(kept, to: x.dtype), Ops.onesLike(x)), axes: axes, keepDims: true)
+    let mean = try Ops.divide(
+      Ops.sum(Ops.where(kept, x, zero), axes: axes, keepDims: true), Ops.add(weights, small))
+    let difference = try Ops.where(kept, Ops.subtract(x, mean), zero)
+    let variance = try Ops.divide(
+      Ops.sum(Ops.square(difference), axes: axes, keepDims: true), Ops.add(weights, small))
+    let features = [x.shape[x.rank - 1]]
+    return (try Ops.reshape(mean, Shape(features)), try Ops.reshape(variance, Shape(features)))
   }
 
   /// The mean and biased variance of the whole batch, over every process's slice: per-feature

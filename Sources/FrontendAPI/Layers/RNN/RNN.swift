@@ -110,7 +110,9 @@ public class RNN: Layer {
   ) throws -> [Tensor] {
     try prepare([x])
     let (output, states) = try run(x, initialState: initialState, training: training)
-    return returnState ? [output] + states : [output]
+    // The sequence keeps the input's mask, as through a call.
+    let masked = try withOutputMask(output, inputs: [x])
+    return returnState ? [masked] + states : [masked]
   }
 
   /// The loop over time steps.
@@ -132,7 +134,9 @@ public class RNN: Layer {
     }
     // Keras's masked steps: the states and the output stay those of the step before (the
     // output starts at zeros); with `zeroOutputForMask` the sequence holds zeros there.
-    let mask = try x.mask.map { mask -> Tensor in
+    let mask = try x.mask.map { given -> Tensor in
+      // Keras also takes a (batch, timesteps, 1) mask.
+      let mask = given.shape == [batch, steps, 1] ? try Ops.reshape(given, [batch, steps]) : given
       guard mask.shape == [batch, steps] else {
         throw PlexusError.shapeMismatch(
           context: "Layer \(identity) mask", expected: "(batch, timesteps) = (\(batch), \(steps))",
@@ -142,6 +146,7 @@ public class RNN: Layer {
     }
     var outputs: [Tensor] = []
     var carried: Tensor?
+    var zeros: Tensor?
     for index in 0..<steps {
       let time = goBackwards ? steps - 1 - index : index
       let input = try Ops.reshape(
@@ -150,9 +155,11 @@ public class RNN: Layer {
       if let mask {
         let kept = try Ops.slice(mask, starts: [0, time], sizes: [batch, 1])
         next = try zip(next, states).map { try Ops.where(kept, $0, $1) }
-        let held = try Ops.where(kept, output, carried ?? Ops.zerosLike(output))
+        let zero = try zeros ?? Ops.zerosLike(output)
+        zeros = zero
+        let held = try Ops.where(kept, output, carried ?? zero)
         carried = held
-        output = zeroOutputForMask ? try Ops.where(kept, output, Ops.zerosLike(output)) : held
+        output = zeroOutputForMask ? try Ops.where(kept, output, zero) : held
       }
       states = next
       outputs.append(output)

@@ -5,6 +5,9 @@
 /// Input and output `(batch, *spatial, channels)` (channels last).
 /// Equivalent to Keras's `keras.src.layers.regularization.spatial_dropout.BaseSpatialDropout`.
 public class BaseSpatialDropout: Layer {
+  /// Passes its input's mask on, as Keras's dropout layers.
+  public override var supportsMasking: Bool { true }
+
   /// The fraction of channels dropped, in `[0, 1)`.
   public let rate: Double
   /// The seed of the layer's own stream, if any.

@@ -17,7 +17,8 @@ import Testing
 
   static let cases = [
     "embedding_lstm_sequence", "embedding_gru_last", "embedding_average_pooling",
-    "embedding_bidirectional", "embedding_attention", "masking_simple_rnn_backwards",
+    "embedding_bidirectional", "embedding_attention", "embedding_self_attention",
+    "embedding_causal_attention", "embedding_lstm_batch_norm", "masking_simple_rnn_backwards",
   ]
 
   struct Values {
