@@ -14,6 +14,8 @@ struct FunctionalBuilder {
   /// `mask_zero`, `NotEqual` then `Any` for a Masking layer), by name: Plexus computes the same
   /// masks at run time, so these nodes, and `mask` arguments that read them, are skipped.
   private var automaticMasks: Set<String> = []
+  /// The mask op entries, by name, until ``checkMaskOps(_:)`` accepts them.
+  private var maskOps: [String: ConfigValue] = [:]
 
   init(_ config: ConfigReader) { self.config = config }
 
@@ -35,7 +37,7 @@ struct FunctionalBuilder {
         ["NotEqual", "Any"].contains(className),
         members["module"]?.stringValue?.hasPrefix("keras.src.ops") == true
       {
-        automaticMasks.insert(name)
+        maskOps[name] = entry
         continue
       }
       var serialized = members
@@ -44,6 +46,7 @@ struct FunctionalBuilder {
       let layer = try Layer.fromConfig(.object(serialized))
       pending.append(Pending(layer: layer, nodes: members["inbound_nodes"]?.arrayValue ?? []))
     }
+    try checkMaskOps(entries)
     var progress = true
     while progress {
       progress = false
@@ -87,7 +90,8 @@ struct FunctionalBuilder {
     // computed itself is computed again at run time (the input carries it).
     let unsupported = (node["kwargs"]?.objectValue ?? [:]).filter { key, value in
       !(key == "training" && (value.boolValue != nil || value.isNull))
-        && !(key == "mask" && (value.isNull || isAutomaticMask(value)))
+        && !(key == "mask"
+          && (value.isNull || (Self.readsMasks(layer) && isAutomaticMask(value))))
     }
     if !unsupported.isEmpty {
       throw PlexusError.invalidArgument(
@@ -101,6 +105,64 @@ struct FunctionalBuilder {
       values.append(value)
     }
     return (values, [:])
+  }
+
+  /// Accepts the saved mask op nodes that are Keras's own mask computations, and refuses any
+  /// other: `NotEqual(t, 0)` where an `Embedding` with `mask_zero` reads `t`; `NotEqual(t, v)`
+  /// then `Any(axis: -1)` where a `Masking` with `mask_value` `v` reads `t`.
+  private mutating func checkMaskOps(_ entries: [ConfigValue]) throws {
+    guard !maskOps.isEmpty else { return }
+    func source(_ entry: ConfigValue, argument: Int = 0) -> ConfigValue? {
+      entry["inbound_nodes"]?.arrayValue?.first?["args"]?.arrayValue.flatMap {
+        argument < $0.count ? $0[argument] : nil
+      }
+    }
+    func tensorName(_ value: ConfigValue?) -> String? {
+      value?["config"]?["keras_history"]?.arrayValue?.first?.stringValue
+    }
+    // What each mask-making layer reads, with the value it masks.
+    var producers: [(tensor: String, value: Double, masking: Bool)] = []
+    for entry in entries {
+      let settings = entry["config"]
+      guard let input = tensorName(source(entry)) else { continue }
+      switch entry["class_name"]?.stringValue {
+      case "Embedding" where settings?["mask_zero"]?.boolValue == true:
+        producers.append((input, 0, false))
+      case "Masking":
+        producers.append((input, settings?["mask_value"]?.doubleValue ?? 0, true))
+      default: continue
+      }
+    }
+    var notEqualFromMasking: Set<String> = []
+    for (name, entry) in maskOps where entry["class_name"]?.stringValue == "NotEqual" {
+      let input = tensorName(source(entry))
+      let constant = source(entry, argument: 1)?.doubleValue
+      if let match = producers.first(where: { $0.tensor == input && $0.value == constant }) {
+        automaticMasks.insert(name)
+        if match.masking { notEqualFromMasking.insert(name) }
+      }
+    }
+    for (name, entry) in maskOps where entry["class_name"]?.stringValue == "Any" {
+      let settings = entry["config"]
+      if let input = tensorName(source(entry)), notEqualFromMasking.contains(input),
+        settings?["axis"]?.intValue == -1, settings?["keepdims"]?.boolValue != true
+      {
+        automaticMasks.insert(name)
+      }
+    }
+    if let refused = maskOps.keys.sorted().first(where: { !automaticMasks.contains($0) }) {
+      throw PlexusError.invalidArgument(
+        context: "Functional config, op node '\(refused)'",
+        message: "only the masks Keras computes itself are supported (NotEqual of an Embedding's "
+          + "ids and 0 with mask_zero, NotEqual and Any of a Masking layer's input); other ops "
+          + "in a model's graph are not")
+    }
+  }
+
+  /// Whether `layer` honours a mask passed to its call (Keras records `mask` for those).
+  private static func readsMasks(_ layer: Layer) -> Bool {
+    layer is RNN || layer is Bidirectional || layer is GlobalAveragePooling1D
+      || layer is BatchNormalization || layer is MultiHeadAttention
   }
 
   /// Whether `value` is a tensor one of Keras's own mask computations made (see
@@ -140,7 +202,7 @@ struct FunctionalBuilder {
     options = options.filter { key, value in
       !(key == "training" && (value.boolValue != nil || value.isNull))
         && !(key.hasSuffix("mask") && key != "attention_mask" && key != "use_causal_mask"
-          && (value.isNull || isAutomaticMask(value)))
+          && (value.isNull || (Self.readsMasks(layer as Layer) && isAutomaticMask(value))))
     }
     guard (1...names.count).contains(arguments.count) else {
       throw PlexusError.invalidArgument(

@@ -13,6 +13,8 @@ SGD(0.1), and saves it as DIR/<case>.keras; DIR/<case>.json holds:
   loss         the loss of model.evaluate(x, y): masked steps weigh nothing
   weights      every weight after one train_on_batch(x, y), in model.weights order
 
+embedding_gru_last.model.json is that model's to_json(), for the loader's tests.
+
 Tensors are {"shape", "values"}, row-major, float64 values of float32 numbers.
 """
 
@@ -123,6 +125,10 @@ def main(directory):
             else getattr(output, "_keras_mask", None)
         evaluated = model.evaluate(x, y, verbose=0, batch_size=len(x))
         model.save(os.path.join(directory, f"{name}.keras"))
+        if name == "embedding_gru_last":
+            # The model's JSON alone, with Keras's saved mask nodes, for the loader's tests.
+            with open(os.path.join(directory, f"{name}.model.json"), "w") as file:
+                file.write(model.to_json())
         model.train_on_batch(x, y)
         record = {
             "x": tensor(x), "y": tensor(y), "prediction": tensor(prediction),

@@ -106,4 +106,21 @@ import Testing
       #expect(try loss(targets) != loss(atKept))
     }
   }
+
+  /// Only the masks Keras computes itself load as skipped op nodes: a mask computed otherwise
+  /// (ids != 5) is refused naming the node, not run unmasked.
+  @Test func aMaskKerasDidNotComputeItselfIsRefused() throws {
+    let json = try String(
+      contentsOf: Self.directory.appendingPathComponent("embedding_gru_last.model.json"),
+      encoding: .utf8)
+    #expect(try Model.fromJSON(json).layers.count == 3)
+    // The NotEqual's constant changed from 0 (the Embedding's mask_zero) to 5.
+    let changed = json.replacingOccurrences(of: "}}, 0], \"kwargs\"", with: "}}, 5], \"kwargs\"")
+    #expect(changed != json)
+    #expect {
+      _ = try Model.fromJSON(changed)
+    } throws: { error in
+      "\(error)".contains("op node 'not_equal") && "\(error)".contains("only the masks Keras")
+    }
+  }
 }
