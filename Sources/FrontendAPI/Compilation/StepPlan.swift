@@ -105,30 +105,25 @@ final class StepPlan: @unchecked Sendable {
       let key = ObjectIdentifier(buffer.storage)
       if first[key] != nil { last[key] = index }
     }
+    // A buffer first written at `index` (an op's or a collective's output) starts living there.
+    func define(_ buffer: TensorBuffer, at index: Int) {
+      let key = ObjectIdentifier(buffer.storage)
+      guard first[key] == nil else { return }
+      first[key] = index
+      last[key] = index
+      sizes[key] = buffer.storage.byteCount
+      order.append(key)
+    }
     for (index, event) in events.enumerated() {
       switch event {
       case .op(let record, _, _):
         for input in record.inputs { use(input, at: index) }
-        for output in record.outputs {
-          let key = ObjectIdentifier(output.storage)
-          guard first[key] == nil else { continue }
-          first[key] = index
-          last[key] = index
-          sizes[key] = output.storage.byteCount
-          order.append(key)
-        }
+        for output in record.outputs { define(output, at: index) }
       case .assign(let source, _):
         use(source, at: index)
       case .collective(_, let inputs, let outputs):
         for input in inputs { use(input, at: index) }
-        for output in outputs {
-          let key = ObjectIdentifier(output.storage)
-          guard first[key] == nil else { continue }
-          first[key] = index
-          last[key] = index
-          sizes[key] = output.storage.byteCount
-          order.append(key)
-        }
+        for output in outputs { define(output, at: index) }
       }
     }
     let end = events.count

@@ -11,16 +11,8 @@
 # generate.py leaves no stale file behind.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-venv=${KERAS_VENV:-/work/venv-keras}
-# Set before the check too: without it, importing keras looks for TensorFlow and fails.
-export KERAS_BACKEND=jax
-
-if ! "$venv/bin/python" -c 'import keras, jax' 2>/dev/null; then
-  echo "creating $venv with keras and jax[cpu]"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --upgrade pip
-  "$venv/bin/pip" install --quiet keras "jax[cpu]"
-fi
+# shellcheck source=../keras-venv.sh
+source "$here/../keras-venv.sh"
 
 rm -f "$here"/*.json
-"$venv/bin/python" "$here/generate.py" "$here"
+"$keras_python" "$here/generate.py" "$here"
