@@ -23,6 +23,29 @@ public final class Concatenate: Layer {
     }
   }
 
+  /// Joins the inputs' masks as Keras's: an unmasked input counts as kept everywhere, a mask
+  /// one axis short is widened to its input, the masks are joined along `axis`, and a step is
+  /// kept where any feature is (the output's mask, without the last axis); none when no input
+  /// has a mask.
+  public override var supportsMasking: Bool { true }
+
+  public override func computeMask(_ inputs: [Tensor], previousMask: Tensor?) throws -> Tensor? {
+    guard inputs.contains(where: { $0.mask != nil }) else { return nil }
+    let masks = try inputs.map { input -> Tensor in
+      guard let mask = input.mask else {
+        return try Ops.cast(Ops.onesLike(input), to: .bool)
+      }
+      let kept = try Ops.cast(mask, to: .bool)
+      guard kept.rank < input.rank else { return kept }
+      let widened = try Ops.expandDims(kept, axis: -1)
+      // As Keras's logical_or with zeros: the mask broadcast to the input's shape.
+      return try Ops.logicalOr(widened, Ops.cast(Ops.zerosLike(input), to: .bool))
+    }
+    let joined = try Ops.concatenate(masks, axis: axis)
+    let any = try Ops.max(Ops.cast(joined, to: .float32), axes: [-1])
+    return try Ops.greater(any, Tensor.scalar(0, dtype: .float32))
+  }
+
   public override func call(_ inputs: [Tensor], training: Bool) throws -> Tensor {
     do {
       return try Ops.concatenate(inputs, axis: axis)

@@ -82,4 +82,25 @@ import Testing
     #expect(compiled == eager)
     #expect((statistics?.replays ?? 0) > 0)
   }
+
+  /// Keras's Concatenate masks (worked by hand): along the features, a step is kept where
+  /// either input keeps it; an unmasked input keeps every step; along time, the masks join.
+  @Test func concatenateJoinsMasksAsKeras() throws {
+    try withBackend("reference") {
+      let first = try Embedding(10, 2, maskZero: true)(
+        Tensor([1, 0, 0, 4, 5, 0] as [Int32], shape: [2, 3]))
+      let second = try Embedding(10, 3, maskZero: true)(
+        Tensor([0, 2, 0, 0, 0, 6] as [Int32], shape: [2, 3]))
+      func values(_ mask: Tensor?) throws -> [Float]? {
+        try mask.map { try Ops.cast($0, to: .float32).floats() }
+      }
+      #expect(try values(Concatenate()([first, second]).mask) == [1, 1, 0, 1, 1, 1])
+      let unmasked = try Tensor.zeros([2, 3, 3])
+      #expect(try values(Concatenate()([first, unmasked]).mask) == [1, 1, 1, 1, 1, 1])
+      let x = try Tensor.zeros([2, 3, 2])
+      #expect(try Concatenate()([x, unmasked]).mask == nil)
+      let overTime = try Concatenate(axis: 1)([first, Dense(2)(second)])
+      #expect(try values(overTime.mask) == [1, 0, 0, 0, 1, 0, 1, 1, 0, 0, 0, 1])
+    }
+  }
 }
