@@ -31,6 +31,9 @@ struct DistributedCheckCommand: ParsableCommand {
   @Option(help: "This rank builds a wider hidden layer.") var mismatchRank: Int?
   @Option(help: "This rank has 20 more samples (more batches).") var unevenRank: Int?
   @Flag(help: "No Input layer: the model builds at its first step.") var lazy = false
+  /// A custom GradientTape loop instead of fit: each rank builds from its own seed, then
+  /// broadcastVariables(of:) and Optimizer.apply's all-reduce keep them together.
+  @Flag(help: "A custom GradientTape loop instead of fit.") var customLoop = false
   @Option(help: "Process 0 saves the trained model (.keras) here.") var save: String?
   @Option(help: "Load the model (and optimizer state) from this .keras file first.")
   var resume: String?
@@ -40,7 +43,8 @@ struct DistributedCheckCommand: ParsableCommand {
     Config.setDistribution(parallel)
     try Config.setThreads(1)
     try Config.setBackend(backend)
-    setRandomSeed(seed)
+    // With --custom-loop each rank starts from weights of its own.
+    setRandomSeed(customLoop ? seed &+ UInt64(parallel.rank) : seed)
     let model: Model
     if let resume {
       model = try loadModel(resume)
@@ -70,10 +74,13 @@ struct DistributedCheckCommand: ParsableCommand {
         Foundation.exit(0)
       }
     })
-    let history = try model.fit(
-      x, y, batchSize: batchSize, epochs: epochs, verbose: 0,
-      callbacks: [failRank, dieRank, exitRank].contains { $0 != nil }
-        ? [FaultAtEpoch(faultEpoch, fault)] : [])
+    let history =
+      customLoop
+      ? try trainCustomLoop(model, x, y, parallel)
+      : try model.fit(
+        x, y, batchSize: batchSize, epochs: epochs, verbose: 0,
+        callbacks: [failRank, dieRank, exitRank].contains { $0 != nil }
+          ? [FaultAtEpoch(faultEpoch, fault)] : [])
     var bytes = Data()
     for variable in model.weights {
       for value in try variable.value.floats() {
@@ -93,6 +100,36 @@ struct DistributedCheckCommand: ParsableCommand {
     try JSONSerialization.data(withJSONObject: summary).write(
       to: URL(fileURLWithPath: "\(out)/rank-\(rank).json"))
     if let save, parallel.isChief { try model.save(save) }
+  }
+
+  /// A hand-written loop over `epochs` passes of this rank's rows (no shuffle): the weights
+  /// broadcast once, then a GradientTape step per batch whose update all-reduces.
+  private func trainCustomLoop(
+    _ model: Model, _ x: Tensor, _ y: Tensor, _ parallel: DataParallel
+  ) throws -> History {
+    _ = try model(Ops.slice(x, starts: [0, 0], sizes: [1, 6]))
+    try parallel.broadcastVariables(of: model)
+    guard let optimizer = model.optimizer else { throw ValidationError("not compiled") }
+    let loss = SparseCategoricalCrossentropy(fromLogits: true)
+    let rows = x.shape[0]
+    let (start, end) = (
+      rows * parallel.rank / parallel.processCount,
+      rows * (parallel.rank + 1) / parallel.processCount
+    )
+    for _ in 0..<epochs {
+      var first = start
+      while first < end {
+        let count = Swift.min(batchSize, end - first)
+        let xs = try Ops.slice(x, starts: [first, 0], sizes: [count, 6])
+        let ys = try Ops.slice(y, starts: [first], sizes: [count])
+        let tape = GradientTape()
+        let value = try tape.record { try loss(ys, model(xs, training: true)) }
+        try optimizer.apply(
+          try tape.gradient(of: value, wrt: model.trainableWeights), to: model.trainableWeights)
+        first += count
+      }
+    }
+    return History()
   }
 
   enum BatchStatistics { case local, synchronized }

@@ -111,21 +111,7 @@ final class StepRecorder: @unchecked Sendable {
   func append(_ record: OpRecord, on entry: BackendEntry, fallbackFrom: BackendEntry? = nil) {
     lock.lock()
     defer { lock.unlock() }
-    for input in record.inputs {
-      if computedUnrecorded(input) {
-        noteRefusal(
-          "'\(record.op)' reads a value computed during the capture by an op it did not record "
-            + "(on another thread or a detached task)")
-      }
-      // A replay has one memory per variable: a value from before an update is gone.
-      if let (variable, generation) = variableStorages[ObjectIdentifier(input.storage)],
-        generation < generations[variable]
-      {
-        noteRefusal(
-          "'\(record.op)' reads variable '\(variables[variable].path)' as it was before an "
-            + "update earlier in the step")
-      }
-    }
+    checkReads(record.inputs, by: record.op.description)
     events.append(.op(record, entry, fallbackFrom: fallbackFrom))
     for output in record.outputs {
       produced[ObjectIdentifier(output.storage)] = record.op.description
@@ -137,24 +123,28 @@ final class StepRecorder: @unchecked Sendable {
   ) {
     lock.lock()
     defer { lock.unlock() }
+    checkReads(inputs, by: collective.name)
+    events.append(.collective(collective, inputs: inputs, outputs: outputs))
+    for output in outputs { produced[ObjectIdentifier(output.storage)] = collective.name }
+  }
+
+  /// Refuses the step when `reader` (an op or a collective) reads a value the replay would not
+  /// have: one computed by an op no capture recorded, or a variable's value from before an
+  /// update earlier in the step (a replay has one memory per variable). `lock` held.
+  private func checkReads(_ inputs: [TensorBuffer], by reader: String) {
     for input in inputs {
       if computedUnrecorded(input) {
         noteRefusal(
-          "'\(collective.name)' reads a value computed during the capture by an op it did not "
-            + "record (on another thread or a detached task)")
+          "'\(reader)' reads a value computed during the capture by an op it did not record "
+            + "(on another thread or a detached task)")
       }
       if let (variable, generation) = variableStorages[ObjectIdentifier(input.storage)],
         generation < generations[variable]
       {
         noteRefusal(
-          "'\(collective.name)' reads variable '\(variables[variable].path)' as it was before "
-            + "an update earlier in the step")
+          "'\(reader)' reads variable '\(variables[variable].path)' as it was before an "
+            + "update earlier in the step")
       }
-    }
-    events.append(.collective(collective, inputs: inputs, outputs: outputs))
-    for output in outputs {
-      produced[ObjectIdentifier(output.storage)] = collective.name
-      retained.append(output.storage)
     }
   }
 

@@ -193,12 +193,6 @@ public final class DataParallel: Sendable, CustomStringConvertible {
     world?.announceFailure("\(error)")
   }
 
-  /// Ends every process of the job at once (`MPI_Abort`), for a program that cannot go on.
-  public func abortJob(code: Int32 = 1) -> Never {
-    if let world { world.abortJob(code: code) }
-    exit(code)
-  }
-
   // MARK: Random streams
 
   /// The seed of this process's stream for draws inside steps (dropout), folded from the

@@ -69,7 +69,6 @@ final class MPILibrary: @unchecked Sendable {
   let test:
     @convention(c) (UnsafeMutablePointer<Request>?, UnsafeMutablePointer<Int32>?, OpaquePointer?)
       -> Int32
-  let abort: @convention(c) (Handle?, Int32) -> Int32
   let commDup: @convention(c) (Handle?, UnsafeMutablePointer<Handle?>?) -> Int32
   let queryThread: @convention(c) (UnsafeMutablePointer<Int32>?) -> Int32
   let cancel: @convention(c) (UnsafeMutablePointer<Request>?) -> Int32
@@ -136,7 +135,6 @@ final class MPILibrary: @unchecked Sendable {
     isend = try symbol("MPI_Isend", as: type(of: isend))
     irecv = try symbol("MPI_Irecv", as: type(of: irecv))
     test = try symbol("MPI_Test", as: type(of: test))
-    abort = try symbol("MPI_Abort", as: type(of: abort))
     commDup = try symbol("MPI_Comm_dup", as: type(of: commDup))
     queryThread = try symbol("MPI_Query_thread", as: type(of: queryThread))
     cancel = try symbol("MPI_Cancel", as: type(of: cancel))

@@ -15,12 +15,15 @@ import Foundation
 /// holds `lock`. After a failure every collective throws. Memory an unfinished MPI request
 /// still points at is never freed (``MPIBuffer``s are kept in `abandoned`).
 ///
-/// `@unchecked Sendable`: its mutable state is touched only under `lock`.
+/// `@unchecked Sendable`: `rank`, `size`, `mpi` and `communicator` are set once in `init`;
+/// every other mutable property (the failure, the counts, the mailbox and its buffer, the
+/// abandoned buffers) is touched only under `lock` (at exit, only when `tryLock` got it).
 final class MPIWorld: @unchecked Sendable {
   let rank: Int
   let size: Int
   private let mpi: MPILibrary
-  private var communicator: MPILibrary.Handle?
+  /// The duplicate of `MPI_COMM_WORLD` every collective runs on; set once, in `init`.
+  private let communicator: MPILibrary.Handle
   private let lock = Lock()
   private var failure: String?
   /// Whether `failure` came from another process's notice (then it is not announced again).
@@ -223,9 +226,6 @@ final class MPIWorld: @unchecked Sendable {
     }
   }
 
-  /// The failure that stopped this group, if any.
-  var failureMessage: String? { lock.withLock { failure } }
-
   /// Starts a collective: checks health and counts it; `lock` held.
   private func begin() throws {
     try checkHealth()
@@ -376,12 +376,6 @@ final class MPIWorld: @unchecked Sendable {
           sliceStarts.typed, mpi.byte, communicator, &request), "MPI_Iallgatherv")
       try wait(&request, "MPI_Iallgatherv", buffers + [summed])
     }
-  }
-
-  /// Ends the whole job at once (`MPI_Abort`), for a process that cannot go on.
-  func abortJob(code: Int32) -> Never {
-    _ = mpi.abort(communicator, code)
-    exit(code)
   }
 }
 

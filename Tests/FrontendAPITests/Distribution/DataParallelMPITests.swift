@@ -126,6 +126,19 @@ struct DataParallelMPITests {
     }
   }
 
+  @Test func aCustomLoopStaysTogetherAfterBroadcastVariables() throws {
+    // Each rank builds from a seed of its own; broadcastVariables(of:) gives them rank 0's
+    // weights, and every Optimizer.apply all-reduces: they end equal, and trained.
+    // (Equal shard sizes: 48 rows over 2 ranks, batches of 8.)
+    let job = try MPIJob.run(
+      ranks: 2, ["--custom-loop", "--dropout", "0", "--samples", "48", "--batch-size", "8"])
+    defer { job.remove() }
+    let weights = try finished(job, ranks: 2)
+    #expect(weights[1] == weights[0])
+    let summary = try job.summary(rank: 0)
+    #expect(summary["iterations"] as? Int == 6)
+  }
+
   @Test func ranksGivenDifferentDataStopBeforeTraining() throws {
     let job = try MPIJob.run(ranks: 2, ["--uneven-rank", "1"], deadline: 60)
     defer { job.remove() }
