@@ -2,7 +2,9 @@ import BackendProtocol
 
 extension ReferenceBackend {
   /// Takes slices of `x` along `axis` at `indices` (`int32` or `int64`).
-  /// Throws `invalidArgument` when an index is outside `0..<x.shape[axis]`.
+  /// Throws `invalidArgument` when an index is outside `0..<x.shape[axis]`. From 256 KiB of
+  /// output on, the rows are copied in one run per thread (each row is written once, so the cut
+  /// changes no result).
   public func gather(_ x: TensorBuffer, _ indices: TensorBuffer, axis: Int, _ out: TensorBuffer)
     throws
   {
@@ -12,16 +14,43 @@ extension ReferenceBackend {
     let size = x.shape[axis]
     let rowBytes = x.shape.dims[(axis + 1)...].reduce(1, *) * x.dtype.byteSize
     let picks = indices.count
-    guard rowBytes > 0 else { return }
+    guard rowBytes > 0, picks > 0 else { return }
     let source = UnsafeRawPointer(x.storage.base)
     let destination = out.storage.base
-    for block in 0..<outer {
-      for pick in 0..<picks {
-        (destination + (block * picks + pick) * rowBytes).copyMemory(
-          from: source + (block * size + reader[pick]) * rowBytes, byteCount: rowBytes)
+    parallel.forEachChunk(outer * picks, grain: Swift.max(1, Self.parallelBytes / rowBytes)) {
+      rows in
+      for row in rows {
+        let (block, pick) = row.quotientAndRemainder(dividingBy: picks)
+        Self.copyRow(
+          from: source + (block * size + reader[pick]) * rowBytes,
+          to: destination + row * rowBytes, bytes: rowBytes)
       }
     }
   }
+
+  /// Copies `bytes` bytes; rows of whole 64-byte vectors (an embedding of 16, 32, 64 … floats)
+  /// inline, as vector loads and stores, instead of a `memcpy` call per row.
+  @inline(__always)
+  private static func copyRow(
+    from source: UnsafeRawPointer, to destination: UnsafeMutableRawPointer, bytes: Int
+  ) {
+    typealias Vector = SIMD16<UInt32>
+    let width = MemoryLayout<Vector>.size
+    guard bytes % width == 0, bytes <= 16 * width else {
+      destination.copyMemory(from: source, byteCount: bytes)
+      return
+    }
+    var offset = 0
+    while offset < bytes {
+      destination.storeBytes(
+        of: source.loadUnaligned(fromByteOffset: offset, as: Vector.self), toByteOffset: offset,
+        as: Vector.self)
+      offset += width
+    }
+  }
+
+  /// How many bytes an indexing kernel moves before it splits the work across threads.
+  static let parallelBytes = 1 << 18
 
   /// Adds `updates` into `out` (already initialised) at `indices` along `axis`, summing
   /// duplicates. Throws `invalidArgument` on an index out of range.
@@ -37,6 +66,10 @@ extension ReferenceBackend {
     }
   }
 
+  /// The destination rows (`outer × size` of them, `inner` elements each) are cut into one run
+  /// per thread once the updates reach 64 K elements; each thread scans every index and adds
+  /// the updates that land in its rows, in the indices' order. So every row sums its updates in
+  /// the same order at any thread count, and the result is the serial one, bit for bit.
   private func scatter<T: ArithmeticElement>(
     _ updates: TensorBuffer, _ indices: TensorBuffer, _ axis: Int, _ out: TensorBuffer,
     _ type: T.Type
@@ -46,14 +79,62 @@ extension ReferenceBackend {
     let size = out.shape[axis]
     let inner = out.shape.dims[(axis + 1)...].reduce(1, *)
     let picks = indices.count
+    guard inner > 0, picks > 0, size > 0 else { return }
     let source = updates.pointer(T.self)
     let destination = out.pointer(T.self)
-    for block in 0..<outer {
-      for pick in 0..<picks {
-        let p = source + (block * picks + pick) * inner
-        let q = destination + (block * size + reader[pick]) * inner
-        for j in 0..<inner { q[j] = T.sum(q[j], p[j]) }
+    let parallelWork = outer * picks * inner >= Parallel.minimumParallelCount
+    parallel.forEachChunk(outer * size, grain: parallelWork ? 1 : Int.max) { rows in
+      for block in (rows.lowerBound / size)...((rows.upperBound - 1) / size) {
+        let first = Swift.max(rows.lowerBound - block * size, 0)
+        let end = Swift.min(rows.upperBound - block * size, size)
+        for pick in 0..<picks {
+          let row = reader[pick]
+          guard row >= first && row < end else { continue }
+          Self.addRow(
+            source + (block * picks + pick) * inner,
+            into: destination + (block * size + row) * inner,
+            count: inner)
+        }
       }
+    }
+  }
+
+  /// `q[0..<count] += p[0..<count]`.
+  @inline(__always)
+  private static func addRow<T: ArithmeticElement>(
+    _ p: UnsafeMutablePointer<T>, into q: UnsafeMutablePointer<T>, count: Int
+  ) {
+    if T.self == Float.self {
+      addFloats(
+        UnsafeRawPointer(p).assumingMemoryBound(to: Float.self),
+        into: UnsafeMutableRawPointer(q).assumingMemoryBound(to: Float.self), count: count)
+    } else {
+      for j in 0..<count { q[j] = T.sum(q[j], p[j]) }
+    }
+  }
+
+  /// `q[0..<count] += p[0..<count]` on `float32`, 16 lanes at a time (each element is one
+  /// rounded addition either way, so the lanes change no result).
+  @inline(__always)
+  private static func addFloats(
+    _ p: UnsafePointer<Float>, into q: UnsafeMutablePointer<Float>, count: Int
+  ) {
+    typealias Vector = SIMD16<Float>
+    let width = Vector.scalarCount
+    let from = UnsafeRawPointer(p)
+    let to = UnsafeMutableRawPointer(q)
+    var j = 0
+    while j + width <= count {
+      let offset = j * MemoryLayout<Float>.stride
+      let sum =
+        to.loadUnaligned(fromByteOffset: offset, as: Vector.self)
+        + from.loadUnaligned(fromByteOffset: offset, as: Vector.self)
+      to.storeBytes(of: sum, toByteOffset: offset, as: Vector.self)
+      j += width
+    }
+    while j < count {
+      q[j] += p[j]
+      j += 1
     }
   }
 

@@ -1,10 +1,15 @@
 import BackendProtocol
 
 extension ReferenceBackend {
-  /// `out = x`, element for element.
+  /// `out = x`, element for element; from 256 KiB on in one run per thread.
   public func copy(_ x: TensorBuffer, _ out: TensorBuffer) throws {
     let bytes = Swift.min(x.count, out.count) * x.dtype.byteSize
-    if bytes > 0 { out.storage.base.copyMemory(from: x.storage.base, byteCount: bytes) }
+    let source = UnsafeRawPointer(x.storage.base)
+    let destination = out.storage.base
+    parallel.forEachChunk(bytes, grain: Self.parallelBytes) { range in
+      (destination + range.lowerBound).copyMemory(
+        from: source + range.lowerBound, byteCount: range.count)
+    }
   }
 
   /// Sets every element of `out` to `value` converted to `out.dtype`.
@@ -80,10 +85,13 @@ extension ReferenceBackend {
     try cast(x, out)
   }
 
-  /// Writes `value` into every element of `out`.
+  /// Writes `value` into every element of `out`; from 256 KiB on in one run per thread.
   func fillElements<T>(_ value: T, _ out: TensorBuffer) {
     let pointer = out.pointer(T.self)
-    pointer.update(repeating: value, count: out.count)
+    let grain = Swift.max(1, Self.parallelBytes / Swift.max(MemoryLayout<T>.stride, 1))
+    parallel.forEachChunk(out.count, grain: grain) { range in
+      (pointer + range.lowerBound).update(repeating: value, count: range.count)
+    }
   }
 
   private func iotaElements<T: CastElement>(

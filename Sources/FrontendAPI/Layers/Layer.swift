@@ -279,7 +279,7 @@ open class Layer: SequentialComponent {
     guard autocasts, DTypePolicy.mixedInUse else { return try call(inputs, training: training) }
     let policy = computeDType
     let compute = computesInFloat32 ? DType.float32 : policy
-    if compute == .float32, Autocast.dtype == nil,
+    if policy == .float32, Autocast.dtype == nil,
       !inputs.contains(where: { $0.dtype == .bfloat16 })
     {
       return try call(inputs, training: training)

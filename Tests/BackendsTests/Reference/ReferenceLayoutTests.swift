@@ -109,3 +109,84 @@ import Testing
     #expect(values(out) == [0, 0])
   }
 }
+
+/// The indexing kernels split large work across threads; the cut must change no bit.
+@Suite struct ReferenceParallelIndexingTests {
+  /// Deterministic values whose float32 sums depend on the order of addition.
+  private func noisy(_ count: Int, seed: UInt64) -> [Float] {
+    var state = seed
+    return (0..<count).map { _ in
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Float(Int64(bitPattern: state >> 11) % 2_000_001 - 1_000_000) / 997
+    }
+  }
+
+  private func floats(_ buffer: TensorBuffer) -> [Float] {
+    Array(UnsafeBufferPointer(start: buffer.pointer(Float.self), count: buffer.count))
+  }
+
+  private func floatBuffer(_ values: [Float], _ shape: Shape) throws -> TensorBuffer {
+    let result = try TensorBuffer.allocate(.float32, shape)
+    for (index, value) in values.enumerated() { result.pointer(Float.self)[index] = value }
+    return result
+  }
+
+  /// Sums duplicates in index order, as one thread does, at 1 and 2 threads; along axis 0
+  /// (embedding rows: 70 wide, so the vector loop has a tail) and axis 1 (several blocks, so
+  /// the threads' row runs cross block boundaries).
+  @Test(arguments: [0, 1])
+  func scatterAddIsTheSerialSumAtAnyThreadCount(axis: Int) throws {
+    let (outer, size, inner, picks) = axis == 0 ? (1, 37, 70, 3_000) : (5, 37, 70, 600)
+    let ids = (0..<picks).map { Double(($0 * 7 + $0 / 5) % size) }
+    let updates = noisy(outer * picks * inner, seed: 3)
+    let base = noisy(outer * size * inner, seed: 4)
+    let outShape: Shape = axis == 0 ? [size, inner] : [outer, size, inner]
+    let updatesShape: Shape = axis == 0 ? [picks, inner] : [outer, picks, inner]
+    var expected = base
+    for block in 0..<outer {
+      for (pick, id) in ids.enumerated() {
+        for j in 0..<inner {
+          expected[(block * size + Int(id)) * inner + j] +=
+            updates[(block * picks + pick) * inner + j]
+        }
+      }
+    }
+    for threads in [1, 2] {
+      let backend = ReferenceBackend()
+      backend.setThreadCount(threads)
+      let out = try floatBuffer(base, outShape)
+      try backend.scatterAdd(
+        floatBuffer(updates, updatesShape), buffer(ids, [picks], .int32), axis: axis, out)
+      #expect(floats(out).map(\.bitPattern) == expected.map(\.bitPattern), "threads \(threads)")
+    }
+  }
+
+  /// Rows of whole vectors (64 floats) and of odd widths (3) copy the same at 1 and 2 threads.
+  @Test(arguments: [64, 3])
+  func gatherCopiesEveryRowAtAnyThreadCount(width: Int) throws {
+    let table = noisy(100 * width, seed: 5)
+    let picks = 5_000
+    let ids = (0..<picks).map { Double(($0 * 31) % 100) }
+    let expected = ids.flatMap { table[Int($0) * width..<(Int($0) + 1) * width] }
+    for threads in [1, 2] {
+      let backend = ReferenceBackend()
+      backend.setThreadCount(threads)
+      let out = output([picks, width])
+      try backend.gather(
+        floatBuffer(table, [100, width]), buffer(ids, [picks], .int64), axis: 0, out)
+      #expect(floats(out).map(\.bitPattern) == expected.map(\.bitPattern), "threads \(threads)")
+    }
+  }
+
+  /// A large fill and copy (split across threads) reach every element.
+  @Test func largeFillAndCopyReachEveryElement() throws {
+    let count = 300_001
+    let filled = output([count])
+    try reference.fill(2.5, filled)
+    #expect(floats(filled).allSatisfy { $0 == 2.5 })
+    let source = try floatBuffer(noisy(count, seed: 6), [count])
+    let copied = output([count])
+    try reference.copy(source, copied)
+    #expect(floats(copied) == floats(source))
+  }
+}

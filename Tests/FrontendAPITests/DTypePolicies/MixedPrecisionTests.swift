@@ -217,6 +217,23 @@ import Testing
     #expect(rows == expected)
   }
 
+  /// Layers that compute in float32 (the normalizations, Embedding's gather) still give the
+  /// policy's bfloat16 when their input is float32, as Keras's do; the values are the float32
+  /// results rounded once.
+  @Test func float32LayersGiveTheComputeDTypeOnFloat32Inputs() throws {
+    let x = try Tensor((0..<6).map { Float($0) * 0.37 - 1 }, shape: [2, 3])
+    let layers: [Layer] = try withDTypePolicy(.mixedBFloat16) {
+      [BatchNormalization(), LayerNormalization(), Normalization(mean: [0.5], variance: [2])]
+    }
+    for layer in layers {
+      let y = try layer(x)
+      #expect(y.dtype == .bfloat16, "\(layer.name)")
+      layer.dtypePolicy = .float32
+      let exact = try layer(x).floats()
+      #expect(try y.floats() == exact.map { BFloat16.float(BFloat16.bits($0)) }, "\(layer.name)")
+    }
+  }
+
   /// A layer's policy reaches the sublayers it builds (attention's projections).
   @Test func attentionSublayersTakeThePolicy() throws {
     let attention = try MultiHeadAttention(2, keyDim: 4)

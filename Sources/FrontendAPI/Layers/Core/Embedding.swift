@@ -19,6 +19,12 @@ public final class Embedding: Layer {
   /// Its inputs are ids, never cast to the compute dtype.
   override var castsInputs: Bool { false }
 
+  /// Under a bfloat16 policy the rows are gathered from the float32 table and the output is
+  /// cast once. A gather is exact, so the output equals Keras's (which casts the whole table
+  /// first, then gathers), at the cost of casting one row per id instead of the table and back;
+  /// and the table's gradient is summed in float32, not rounded to bfloat16 on the way.
+  override var computesInFloat32: Bool { true }
+
   /// The number of ids, `0..<inputDim`.
   public let inputDim: Int
   /// The length of each vector.
