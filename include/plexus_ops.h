@@ -87,6 +87,8 @@ enum px_op_id {
   PX_OP_BATCH_NORM_GRADIENT = 281,
   PX_OP_LAYER_NORM = 282,
   PX_OP_LAYER_NORM_GRADIENT = 283,
+  PX_OP_LSTM = 290,
+  PX_OP_LSTM_GRADIENT = 291,
 };
 
 /* Attribute ids (AttributeName), with the snake-case names. */
@@ -121,6 +123,7 @@ enum px_attribute_id {
   PX_ATTR_WINDOW = 28, /* "window" */
   PX_ATTR_ACTIVATION = 29, /* "activation" */
   PX_ATTR_TRAINING = 30, /* "training" */
+  PX_ATTR_GO_BACKWARDS = 31, /* "go_backwards" */
 };
 
 /* Dtype ids (DType): the PX_DTYPE_* of plexus.h, which defines them as macros first when

@@ -126,6 +126,9 @@ extension Backend {
     case .batchNorm, .batchNormGradient, .layerNorm, .layerNormGradient:
       guard let kernels = self as? any NormalizationKernels else { throw UnsupportedOp(record.op) }
       try kernels.executeNormalization(record)
+    case .lstm, .lstmGradient:
+      guard let kernels = self as? any RecurrentKernels else { throw UnsupportedOp(record.op) }
+      try kernels.executeRecurrent(record)
     default:
       throw UnsupportedOp(record.op)
     }

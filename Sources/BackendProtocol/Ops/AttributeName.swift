@@ -74,6 +74,9 @@ public enum AttributeName: UInt32, Sendable, Hashable, CaseIterable, CustomStrin
   /// when absent: the mean and variance are inputs); for `max_pool2d`, a hint that its
   /// gradient will follow (a backend may keep what the gradient needs, and may ignore it).
   case training = 30
+  /// `Bool`: run the steps from the last to the first, the sequence returned in that order
+  /// (`lstm`, `lstm_gradient`; false when absent), as Keras's `go_backwards`.
+  case goBackwards = 31
 
   public var description: String {
     switch self {
@@ -107,6 +110,7 @@ public enum AttributeName: UInt32, Sendable, Hashable, CaseIterable, CustomStrin
     case .window: "window"
     case .activation: "activation"
     case .training: "training"
+    case .goBackwards: "go_backwards"
     }
   }
 }

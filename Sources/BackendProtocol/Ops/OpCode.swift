@@ -45,6 +45,8 @@
 /// | `batch_norm_gradient` | x, gamma, the batch's mean and variance, upstream (x's shape) | `epsilon` | dx (x's shape), dgamma `[C]`, dbeta `[C]`: the gradient of `batch_norm` in training |
 /// | `layer_norm` | x `[..., D]`, gamma `[D]`, beta `[D]` | `epsilon` | y (x's shape), normalized over the last axis; mean `[...]`, biased variance `[...]` of each row |
 /// | `layer_norm_gradient` | x, gamma, mean `[...]`, variance `[...]`, upstream (x's shape) | `epsilon` | dx (x's shape), dgamma `[D]`, dbeta `[D]` |
+/// | `lstm` | x `[N, T, F]`, kernel `[F, 4U]`, recurrent kernel `[U, 4U]`, bias `[4U]`, h₀ `[N, U]`, c₀ `[N, U]` | `go_backwards` | `[N, T + 1, U]`: the output after each step in the order run, then the last cell state (see ``RecurrentKernels``) |
+/// | `lstm_gradient` | as `lstm`, then upstream `[N, T + 1, U]` | `go_backwards` | dx, dkernel, drecurrent kernel, dbias, dh₀, dc₀ |
 public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConvertible {
   // Memory
   case copy = 1
@@ -141,6 +143,8 @@ public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConver
   case batchNormGradient = 281
   case layerNorm = 282
   case layerNormGradient = 283
+  case lstm = 290
+  case lstmGradient = 291
 
   /// The family an op belongs to, which decides the `Backend` method that runs it.
   public var family: OpFamily {
@@ -254,6 +258,8 @@ public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConver
     case .batchNormGradient: "batch_norm_gradient"
     case .layerNorm: "layer_norm"
     case .layerNormGradient: "layer_norm_gradient"
+    case .lstm: "lstm"
+    case .lstmGradient: "lstm_gradient"
     }
   }
 }

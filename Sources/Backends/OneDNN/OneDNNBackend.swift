@@ -102,7 +102,7 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
       .prod, .softmax, .logSoftmax, .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter,
       .maxPool2d, .maxPool2dGradient, .avgPool2d, .avgPool2dGradient, .conv2dBiasActivation,
       .dense, .activationGradient, .batchNorm, .batchNormGradient, .layerNorm,
-      .layerNormGradient:
+      .layerNormGradient, .lstm, .lstmGradient:
       return true
     default:
       return Self.eltwise(op) != nil
@@ -203,6 +203,7 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
         try executePooling(record)
       case .batchNorm, .batchNormGradient, .layerNorm, .layerNormGradient:
         try executeNormalization(record)
+      case .lstm, .lstmGradient: try executeRecurrent(record)
       default: return try executeByFamily(record)
       }
       return .done

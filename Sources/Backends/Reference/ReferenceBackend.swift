@@ -53,13 +53,13 @@ public final class ReferenceBackend: Backend, SoftmaxKernels, OptimizerKernels,
   // lookup where a set would hash.
 
   /// The kernel families this backend leaves to the frontend's composites (convolution,
-  /// pooling, fused dense, normalization): the composites are the oracle other backends are held to, so they stay the one
+  /// pooling, fused dense, normalization, recurrent): the composites are the oracle other backends are held to, so they stay the one
   /// implementation here.
   private static func isComposedFamily(_ op: OpCode) -> Bool {
     switch op {
     case .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter, .conv2dBiasActivation, .maxPool2d,
       .maxPool2dGradient, .avgPool2d, .avgPool2dGradient, .dense, .batchNorm, .batchNormGradient,
-      .layerNorm, .layerNormGradient:
+      .layerNorm, .layerNormGradient, .lstm, .lstmGradient:
       true
     default: false
     }

@@ -1,7 +1,7 @@
 import BackendProtocol
 import Plexus
 
-/// The convolution, pooling, dense and normalization families, whose oracle is not a reference kernel but the
+/// The convolution, pooling, dense, normalization and recurrent families, whose oracle is not a reference kernel but the
 /// frontend's composite, run on the reference backend.
 extension ConformanceChecker {
   static func hasComposite(_ op: OpCode) -> Bool {
@@ -9,7 +9,7 @@ extension ConformanceChecker {
     case .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter, .maxPool2d, .maxPool2dGradient,
       .avgPool2d, .avgPool2dGradient, .dense, .conv2dBiasActivation:
       true
-    default: isNormalization(op)
+    default: isNormalization(op) || isRecurrent(op)
     }
   }
 
@@ -38,6 +38,8 @@ extension ConformanceChecker {
     switch op {
     case .batchNorm, .batchNormGradient, .layerNorm, .layerNormGradient:
       try checkNormalization(op, dtype)
+    case .lstm, .lstmGradient:
+      try checkRecurrent(op, dtype)
     case .dense:
       let shapes: [(Shape, Bool)] = [
         ([5, 7], true), ([2, 3, 4], false), ([1, 1], true), ([0, 3], true),

@@ -83,7 +83,7 @@ extension ConformanceChecker {
 
   /// Runs the record on the backend and `composite` (the outputs in the record's order) on
   /// the reference backend, and records any disagreement in any output.
-  private mutating func compareOutputs(
+  mutating func compareOutputs(
     _ op: OpCode, _ dtype: DType, _ note: String, _ inputs: [TensorBuffer],
     _ attributes: OpAttributes, _ shapes: [Shape], composite: () throws -> [Tensor]
   ) throws {

@@ -144,5 +144,34 @@ private func normalizationCases(_ sample: (Shape, ClosedRange<Double>) throws ->
         try Ops.multiply(Ops.layerNormalization($0[0], gamma: $0[1], beta: $0[2]), weight)
       })
   }
+  // A whole LSTM (the recurrent family): every result, in both directions, and a batch that
+  // backends may cut into parts; the gradient reaches all six operands.
+  for (batch, steps, features, units, goBackwards) in [
+    (3, 4, 5, 2, false), (17, 3, 2, 3, true), (2, 1, 1, 1, false),
+  ] {
+    let operands = [
+      try sample([batch, steps, features], -1...1), try sample([features, 4 * units], -0.8...0.8),
+      try sample([units, 4 * units], -0.8...0.8), try sample([4 * units], -0.5...0.5),
+      try sample([batch, units], -0.5...0.5), try sample([batch, units], -0.5...0.5),
+    ]
+    let weights = [
+      try sample([batch, steps, units], -1...1), try sample([batch, units], -1...1),
+      try sample([batch, units], -1...1),
+    ]
+    let direction = goBackwards ? "backwards" : "forwards"
+    cases.append(
+      GradientCase("lstm \(direction) \(Shape([batch, steps, features])) units \(units)", operands)
+      {
+        let (sequence, output, cell) = try Ops.lstm(
+          $0[0], kernel: $0[1], recurrentKernel: $0[2], bias: $0[3], initialOutput: $0[4],
+          initialCell: $0[5], goBackwards: goBackwards)
+        return try Ops.concatenate(
+          [
+            Ops.reshape(Ops.multiply(sequence, weights[0]), [-1]),
+            Ops.reshape(Ops.multiply(output, weights[1]), [-1]),
+            Ops.reshape(Ops.multiply(cell, weights[2]), [-1]),
+          ])
+      })
+  }
   return cases
 }

@@ -12,7 +12,7 @@ import Testing
     .multiply, .divide, .maximum, .minimum, .sum, .max, .min, .prod, .softmax, .logSoftmax,
     .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter, .maxPool2d, .maxPool2dGradient,
     .avgPool2d, .avgPool2dGradient, .conv2dBiasActivation, .dense, .activationGradient,
-    .batchNorm, .batchNormGradient, .layerNorm, .layerNormGradient,
+    .batchNorm, .batchNormGradient, .layerNorm, .layerNormGradient, .lstm, .lstmGradient,
   ]
 
   /// The ops it runs on host kernels, on every dtype the reference backend runs them on but

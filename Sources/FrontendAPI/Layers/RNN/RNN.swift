@@ -132,6 +132,9 @@ public class RNN: Layer {
         context: "Layer \(identity) initial state", expected: "\(expected)",
         received: "\(states.map(\.shape))")
     }
+    if x.mask == nil, let lstm = try wholeSequenceLSTM(x, states, training: training) {
+      return lstm
+    }
     // Keras's masked steps: the states and the output stay those of the step before (the
     // output starts at zeros); with `zeroOutputForMask` the sequence holds zeros there.
     let mask = try x.mask.map { given -> Tensor in
@@ -171,6 +174,25 @@ public class RNN: Layer {
     }
     if let carried { last = carried }
     return (returnSequences ? try Ops.stack(outputs, axis: 1) : last, states)
+  }
+
+  /// An LSTM cell with Keras's default activations (sigmoid gates, tanh) and no dropout in
+  /// effect runs as one ``Ops/lstm(_:kernel:recurrentKernel:bias:initialOutput:initialCell:goBackwards:)``
+  /// over the whole sequence: one kernel each way where the backend has the recurrent family
+  /// (oneDNN), where the step loop would record a dozen ops per step. Nil for any other cell.
+  private func wholeSequenceLSTM(_ x: Tensor, _ states: [Tensor], training: Bool) throws
+    -> (output: Tensor, states: [Tensor])?
+  {
+    guard let cell = cell as? LSTMCell, let kernel = cell.kernel,
+      let recurrentKernel = cell.recurrentKernel, cell.activation == .tanh,
+      cell.recurrentActivation == .sigmoid,
+      !training || (cell.options.dropout == 0 && cell.options.recurrentDropout == 0),
+      states.count == 2
+    else { return nil }
+    let (sequence, output, last) = try Ops.lstm(
+      x, kernel: kernel.value, recurrentKernel: recurrentKernel.value, bias: cell.bias?.value,
+      initialOutput: states[0], initialCell: states[1], goBackwards: goBackwards)
+    return (returnSequences ? sequence : output, [output, last])
   }
 
   public override func computeOutputShape(_ inputShapes: [Shape]) throws -> Shape {
