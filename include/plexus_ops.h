@@ -89,6 +89,8 @@ enum px_op_id {
   PX_OP_LAYER_NORM_GRADIENT = 283,
   PX_OP_LSTM = 290,
   PX_OP_LSTM_GRADIENT = 291,
+  PX_OP_GRU = 292,
+  PX_OP_GRU_GRADIENT = 293,
 };
 
 /* Attribute ids (AttributeName), with the snake-case names. */

@@ -126,7 +126,7 @@ extension Backend {
     case .batchNorm, .batchNormGradient, .layerNorm, .layerNormGradient:
       guard let kernels = self as? any NormalizationKernels else { throw UnsupportedOp(record.op) }
       try kernels.executeNormalization(record)
-    case .lstm, .lstmGradient:
+    case .lstm, .lstmGradient, .gru, .gruGradient:
       guard let kernels = self as? any RecurrentKernels else { throw UnsupportedOp(record.op) }
       try kernels.executeRecurrent(record)
     default:

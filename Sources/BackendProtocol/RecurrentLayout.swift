@@ -1,8 +1,11 @@
-/// An `lstm` or `lstm_gradient` record's sizes and setting, every operand checked: x is
-/// `[batch, steps, features]` with at least one step, the kernel `[features, 4·units]`, the
-/// recurrent kernel `[units, 4·units]`, the bias `[4·units]`, both initial states
-/// `[batch, units]`, the packed sequence `[batch, steps + 1, units]`, every operand in x's
-/// dtype (`float32` or `float64`).
+/// A recurrent record's sizes and setting, every operand checked: x is `[batch, steps,
+/// features]` with at least one step; for `lstm` and `lstm_gradient` the kernel
+/// `[features, 4·units]`, the recurrent kernel `[units, 4·units]`, the bias `[4·units]`, both
+/// initial states `[batch, units]` and the packed sequence `[batch, steps + 1, units]`; for
+/// `gru` and `gru_gradient` the kernel `[features, 3·units]`, the recurrent kernel
+/// `[units, 3·units]`, the bias `[2, 3·units]` (input and recurrent rows), the initial state
+/// `[batch, units]` and the sequence `[batch, steps, units]`; every operand in x's dtype
+/// (`float32` or `float64`).
 public struct RecurrentLayout: Sendable, Equatable {
   /// What the record computes.
   public let op: OpCode
@@ -22,7 +25,9 @@ public struct RecurrentLayout: Sendable, Equatable {
   public init(_ record: OpRecord) throws {
     let op = record.op
     let context = "\(op)"
-    guard op == .lstm || op == .lstmGradient else { throw UnsupportedOp(op) }
+    let isLSTM = op == .lstm || op == .lstmGradient
+    guard isLSTM || op == .gru || op == .gruGradient else { throw UnsupportedOp(op) }
+    let gateCount = isLSTM ? 4 : 3
     let x = try record.input(0)
     guard x.shape.rank == 3, x.shape[1] > 0 else {
       throw PlexusError.shapeMismatch(
@@ -36,27 +41,28 @@ public struct RecurrentLayout: Sendable, Equatable {
     let recurrent = try record.input(2)
     guard recurrent.shape.rank == 2 else {
       throw PlexusError.shapeMismatch(
-        context: context, expected: "a recurrent kernel [units, 4·units]",
+        context: context, expected: "a recurrent kernel [units, \(gateCount)·units]",
         received: "\(recurrent.shape)")
     }
     let (batch, steps, features) = (x.shape[0], x.shape[1], x.shape[2])
     let units = recurrent.shape[0]
-    let (gates, overflow) = units.multipliedReportingOverflow(by: 4)
+    let (gates, overflow) = units.multipliedReportingOverflow(by: gateCount)
     let (rows, rowsOverflow) = steps.addingReportingOverflow(1)
     guard !overflow, !rowsOverflow, units > 0 else {
       throw PlexusError.shapeMismatch(
-        context: context, expected: "a recurrent kernel [units ≥ 1, 4·units]",
+        context: context, expected: "a recurrent kernel [units ≥ 1, \(gateCount)·units]",
         received: "\(recurrent.shape)")
     }
     let state: Shape = [batch, units]
-    let weights: [(String, Shape)] = [
-      ("x", x.shape), ("kernel", [features, gates]), ("recurrent kernel", [units, gates]),
-      ("bias", [gates]), ("initial output", state), ("initial cell state", state),
-    ]
-    let sequence: Shape = [batch, rows, units]
+    let weights: [(String, Shape)] =
+      [
+        ("x", x.shape), ("kernel", [features, gates]), ("recurrent kernel", [units, gates]),
+        ("bias", isLSTM ? [gates] : [2, gates]), ("initial output", state),
+      ] + (isLSTM ? [("initial cell state", state)] : [])
+    let sequence: Shape = [batch, isLSTM ? rows : steps, units]
     let inputs: [(String, Shape)]
     let outputs: [(String, Shape)]
-    if op == .lstm {
+    if op == .lstm || op == .gru {
       inputs = weights
       outputs = [("sequence", sequence)]
     } else {

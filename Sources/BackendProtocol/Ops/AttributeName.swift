@@ -75,7 +75,7 @@ public enum AttributeName: UInt32, Sendable, Hashable, CaseIterable, CustomStrin
   /// gradient will follow (a backend may keep what the gradient needs, and may ignore it).
   case training = 30
   /// `Bool`: run the steps from the last to the first, the sequence returned in that order
-  /// (`lstm`, `lstm_gradient`; false when absent), as Keras's `go_backwards`.
+  /// (`lstm`, `gru` and their gradients; false when absent), as Keras's `go_backwards`.
   case goBackwards = 31
 
   public var description: String {

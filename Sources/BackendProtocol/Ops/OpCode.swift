@@ -47,6 +47,8 @@
 /// | `layer_norm_gradient` | x, gamma, mean `[...]`, variance `[...]`, upstream (x's shape) | `epsilon` | dx (x's shape), dgamma `[D]`, dbeta `[D]` |
 /// | `lstm` | x `[N, T, F]`, kernel `[F, 4U]`, recurrent kernel `[U, 4U]`, bias `[4U]`, h₀ `[N, U]`, c₀ `[N, U]` | `go_backwards` | `[N, T + 1, U]`: the output after each step in the order run, then the last cell state (see ``RecurrentKernels``) |
 /// | `lstm_gradient` | as `lstm`, then upstream `[N, T + 1, U]` | `go_backwards` | dx, dkernel, drecurrent kernel, dbias, dh₀, dc₀ |
+/// | `gru` | x `[N, T, F]`, kernel `[F, 3U]`, recurrent kernel `[U, 3U]`, bias `[2, 3U]`, h₀ `[N, U]` | `go_backwards` | `[N, T, U]`: the output after each step in the order run (Keras's GRU with `reset_after`) |
+/// | `gru_gradient` | as `gru`, then upstream `[N, T, U]` | `go_backwards` | dx, dkernel, drecurrent kernel, dbias, dh₀ |
 public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConvertible {
   // Memory
   case copy = 1
@@ -145,6 +147,8 @@ public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConver
   case layerNormGradient = 283
   case lstm = 290
   case lstmGradient = 291
+  case gru = 292
+  case gruGradient = 293
 
   /// The family an op belongs to, which decides the `Backend` method that runs it.
   public var family: OpFamily {
@@ -260,6 +264,8 @@ public enum OpCode: UInt32, Sendable, Hashable, CaseIterable, CustomStringConver
     case .layerNormGradient: "layer_norm_gradient"
     case .lstm: "lstm"
     case .lstmGradient: "lstm_gradient"
+    case .gru: "gru"
+    case .gruGradient: "gru_gradient"
     }
   }
 }

@@ -102,7 +102,7 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
       .prod, .softmax, .logSoftmax, .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter,
       .maxPool2d, .maxPool2dGradient, .avgPool2d, .avgPool2dGradient, .conv2dBiasActivation,
       .dense, .activationGradient, .batchNorm, .batchNormGradient, .layerNorm,
-      .layerNormGradient, .lstm, .lstmGradient:
+      .layerNormGradient, .lstm, .lstmGradient, .gru, .gruGradient:
       return true
     default:
       return Self.eltwise(op) != nil
@@ -203,7 +203,7 @@ public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
         try executePooling(record)
       case .batchNorm, .batchNormGradient, .layerNorm, .layerNormGradient:
         try executeNormalization(record)
-      case .lstm, .lstmGradient: try executeRecurrent(record)
+      case .lstm, .lstmGradient, .gru, .gruGradient: try executeRecurrent(record)
       default: return try executeByFamily(record)
       }
       return .done

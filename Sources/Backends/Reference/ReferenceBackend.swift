@@ -59,7 +59,8 @@ public final class ReferenceBackend: Backend, SoftmaxKernels, OptimizerKernels,
     switch op {
     case .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter, .conv2dBiasActivation, .maxPool2d,
       .maxPool2dGradient, .avgPool2d, .avgPool2dGradient, .dense, .batchNorm, .batchNormGradient,
-      .layerNorm, .layerNormGradient, .lstm, .lstmGradient:
+      .layerNorm, .layerNormGradient, .lstm, .lstmGradient, .gru,
+      .gruGradient:
       true
     default: false
     }

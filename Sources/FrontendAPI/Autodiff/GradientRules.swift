@@ -18,8 +18,8 @@ enum GradientRules {
       return try windowed(op, attributes, inputs, y, grad, needs: needs)
     case .primitive(let op, let attributes) where isNormalization(op):
       return try normalization(op, attributes, inputs, grad, needs: needs)
-    case .primitive(.lstm, let attributes):
-      return try recurrent(.lstm, attributes, inputs, grad, needs: needs)
+    case .primitive(let op, let attributes) where op == .lstm || op == .gru:
+      return try recurrent(op, attributes, inputs, grad, needs: needs)
     case .primitive(.dense, let attributes):
       return try dense(attributes, inputs, y, grad, needs: needs)
     case .primitive(.activationGradient, let attributes):

@@ -38,7 +38,7 @@ extension ConformanceChecker {
     switch op {
     case .batchNorm, .batchNormGradient, .layerNorm, .layerNormGradient:
       try checkNormalization(op, dtype)
-    case .lstm, .lstmGradient:
+    case .lstm, .lstmGradient, .gru, .gruGradient:
       try checkRecurrent(op, dtype)
     case .dense:
       let shapes: [(Shape, Bool)] = [

@@ -144,24 +144,26 @@ private func normalizationCases(_ sample: (Shape, ClosedRange<Double>) throws ->
         try Ops.multiply(Ops.layerNormalization($0[0], gamma: $0[1], beta: $0[2]), weight)
       })
   }
-  // A whole LSTM (the recurrent family): every result, in both directions, and a batch that
-  // backends may cut into parts; the gradient reaches all six operands.
+  // A whole LSTM and GRU (the recurrent family): every result, in both directions, and a
+  // batch that backends may cut into parts; the gradient reaches every operand.
   for (batch, steps, features, units, goBackwards) in [
     (3, 4, 5, 2, false), (17, 3, 2, 3, true), (2, 1, 1, 1, false),
   ] {
-    let operands = [
-      try sample([batch, steps, features], -1...1), try sample([features, 4 * units], -0.8...0.8),
-      try sample([units, 4 * units], -0.8...0.8), try sample([4 * units], -0.5...0.5),
-      try sample([batch, units], -0.5...0.5), try sample([batch, units], -0.5...0.5),
-    ]
+    let state: Shape = [batch, units]
+    let x = try sample([batch, steps, features], -1...1)
     let weights = [
-      try sample([batch, steps, units], -1...1), try sample([batch, units], -1...1),
-      try sample([batch, units], -1...1),
+      try sample([batch, steps, units], -1...1), try sample(state, -1...1),
+      try sample(state, -1...1),
     ]
-    let direction = goBackwards ? "backwards" : "forwards"
+    let name =
+      "\(goBackwards ? "backwards" : "forwards") \(Shape([batch, steps, features])) units \(units)"
+    let lstmOperands = [
+      x, try sample([features, 4 * units], -0.8...0.8), try sample([units, 4 * units], -0.8...0.8),
+      try sample([4 * units], -0.5...0.5), try sample(state, -0.5...0.5),
+      try sample(state, -0.5...0.5),
+    ]
     cases.append(
-      GradientCase("lstm \(direction) \(Shape([batch, steps, features])) units \(units)", operands)
-      {
+      GradientCase("lstm \(name)", lstmOperands) {
         let (sequence, output, cell) = try Ops.lstm(
           $0[0], kernel: $0[1], recurrentKernel: $0[2], bias: $0[3], initialOutput: $0[4],
           initialCell: $0[5], goBackwards: goBackwards)
@@ -170,6 +172,21 @@ private func normalizationCases(_ sample: (Shape, ClosedRange<Double>) throws ->
             Ops.reshape(Ops.multiply(sequence, weights[0]), [-1]),
             Ops.reshape(Ops.multiply(output, weights[1]), [-1]),
             Ops.reshape(Ops.multiply(cell, weights[2]), [-1]),
+          ])
+      })
+    let gruOperands = [
+      x, try sample([features, 3 * units], -0.8...0.8), try sample([units, 3 * units], -0.8...0.8),
+      try sample([2, 3 * units], -0.5...0.5), try sample(state, -0.5...0.5),
+    ]
+    cases.append(
+      GradientCase("gru \(name)", gruOperands) {
+        let (sequence, output) = try Ops.gru(
+          $0[0], kernel: $0[1], recurrentKernel: $0[2], bias: $0[3], initialOutput: $0[4],
+          goBackwards: goBackwards)
+        return try Ops.concatenate(
+          [
+            Ops.reshape(Ops.multiply(sequence, weights[0]), [-1]),
+            Ops.reshape(Ops.multiply(output, weights[1]), [-1]),
           ])
       })
   }

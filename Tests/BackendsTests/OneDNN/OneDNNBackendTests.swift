@@ -13,6 +13,7 @@ import Testing
     .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter, .maxPool2d, .maxPool2dGradient,
     .avgPool2d, .avgPool2dGradient, .conv2dBiasActivation, .dense, .activationGradient,
     .batchNorm, .batchNormGradient, .layerNorm, .layerNormGradient, .lstm, .lstmGradient,
+    .gru, .gruGradient,
   ]
 
   /// The ops it runs on host kernels, on every dtype the reference backend runs them on but

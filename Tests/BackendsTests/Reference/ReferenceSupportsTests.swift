@@ -11,6 +11,7 @@ import Testing
       .conv2d, .conv2dBackwardInput, .conv2dBackwardFilter, .maxPool2d, .maxPool2dGradient,
       .avgPool2d, .avgPool2dGradient, .dense, .conv2dBiasActivation, .batchNorm,
       .batchNormGradient, .layerNorm, .layerNormGradient, .lstm, .lstmGradient,
+      .gru, .gruGradient,
     ]
     for op in OpCode.allCases {
       let logical = op == .logicalAnd || op == .logicalOr || op == .logicalNot

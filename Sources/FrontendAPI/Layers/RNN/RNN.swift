@@ -132,8 +132,8 @@ public class RNN: Layer {
         context: "Layer \(identity) initial state", expected: "\(expected)",
         received: "\(states.map(\.shape))")
     }
-    if x.mask == nil, let lstm = try wholeSequenceLSTM(x, states, training: training) {
-      return lstm
+    if x.mask == nil, let whole = try wholeSequence(x, states, training: training) {
+      return whole
     }
     // Keras's masked steps: the states and the output stay those of the step before (the
     // output starts at zeros); with `zeroOutputForMask` the sequence holds zeros there.
@@ -176,23 +176,38 @@ public class RNN: Layer {
     return (returnSequences ? try Ops.stack(outputs, axis: 1) : last, states)
   }
 
-  /// An LSTM cell with Keras's default activations (sigmoid gates, tanh) and no dropout in
-  /// effect runs as one ``Ops/lstm(_:kernel:recurrentKernel:bias:initialOutput:initialCell:goBackwards:)``
-  /// over the whole sequence: one kernel each way where the backend has the recurrent family
-  /// (oneDNN), where the step loop would record a dozen ops per step. Nil for any other cell.
-  private func wholeSequenceLSTM(_ x: Tensor, _ states: [Tensor], training: Bool) throws
+  /// An LSTM cell, or a GRU cell with `resetAfter` (Keras's default), with Keras's default
+  /// activations (sigmoid gates, tanh) and no dropout in effect runs as one
+  /// ``Ops/lstm(_:kernel:recurrentKernel:bias:initialOutput:initialCell:goBackwards:)`` or
+  /// ``Ops/gru(_:kernel:recurrentKernel:bias:initialOutput:goBackwards:)`` over the whole
+  /// sequence: one kernel each way where the backend has the recurrent family (oneDNN), where
+  /// the step loop would record a dozen ops per step. Nil for any other cell.
+  private func wholeSequence(_ x: Tensor, _ states: [Tensor], training: Bool) throws
     -> (output: Tensor, states: [Tensor])?
   {
-    guard let cell = cell as? LSTMCell, let kernel = cell.kernel,
+    if let cell = cell as? LSTMCell, let kernel = cell.kernel,
       let recurrentKernel = cell.recurrentKernel, cell.activation == .tanh,
       cell.recurrentActivation == .sigmoid,
       !training || (cell.options.dropout == 0 && cell.options.recurrentDropout == 0),
       states.count == 2
-    else { return nil }
-    let (sequence, output, last) = try Ops.lstm(
-      x, kernel: kernel.value, recurrentKernel: recurrentKernel.value, bias: cell.bias?.value,
-      initialOutput: states[0], initialCell: states[1], goBackwards: goBackwards)
-    return (returnSequences ? sequence : output, [output, last])
+    {
+      let (sequence, output, last) = try Ops.lstm(
+        x, kernel: kernel.value, recurrentKernel: recurrentKernel.value, bias: cell.bias?.value,
+        initialOutput: states[0], initialCell: states[1], goBackwards: goBackwards)
+      return (returnSequences ? sequence : output, [output, last])
+    }
+    if let cell = cell as? GRUCell, cell.resetAfter, let kernel = cell.kernel,
+      let recurrentKernel = cell.recurrentKernel, cell.activation == .tanh,
+      cell.recurrentActivation == .sigmoid,
+      !training || (cell.options.dropout == 0 && cell.options.recurrentDropout == 0),
+      states.count == 1
+    {
+      let (sequence, output) = try Ops.gru(
+        x, kernel: kernel.value, recurrentKernel: recurrentKernel.value, bias: cell.bias?.value,
+        initialOutput: states[0], goBackwards: goBackwards)
+      return (returnSequences ? sequence : output, [output])
+    }
+    return nil
   }
 
   public override func computeOutputShape(_ inputShapes: [Shape]) throws -> Shape {
