@@ -1,6 +1,7 @@
 """`plexus.layers`: the layers the C library registers, with Keras 3's constructors and
 configs. Equivalent to `keras.layers`."""
 
+from .attention import MultiHeadAttention
 from .base import Input, InputLayer, KerasTensor, Layer
 from .convolutional import Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D
 from .core import Activation, Dense, Dropout, Embedding, Masking
@@ -39,7 +40,7 @@ __all__ = [
     "UpSampling2D", "Cropping2D", "Embedding", "Masking", "Multiply", "Subtract", "Average",
     "Maximum", "Minimum", "Dot", "RepeatVector", "Permute", "GaussianNoise", "SpatialDropout1D",
     "SpatialDropout2D", "Rescaling", "Normalization", "SimpleRNN", "LSTM", "GRU", "Bidirectional",
-    "TimeDistributed",
+    "TimeDistributed", "MultiHeadAttention",
 ]  # fmt: skip
 
 # Keras's short aliases.

@@ -7,7 +7,7 @@ import os
 import zipfile
 
 from .._lib import check, lib
-from ..layers import InputLayer, deserialize as deserialize_layer
+from ..layers import InputLayer, MultiHeadAttention, deserialize as deserialize_layer
 from .functional import Functional
 from .model import Model
 from .sequential import Sequential
@@ -48,7 +48,7 @@ def from_config(config, class_name):
     if class_name != "Functional":
         raise ValueError(f"plexus.models: cannot load a {class_name!r}; expected a Sequential "
                          "or a Functional model")  # fmt: skip
-    tensors, pending = {}, []
+    tensors, pending, skipped = {}, [], set()
     for entry in config.get("layers", []):
         name = entry.get("name") or entry.get("config", {}).get("name")
         if entry.get("class_name") == "InputLayer":
@@ -59,23 +59,56 @@ def from_config(config, class_name):
                 entry.get("module", "")).startswith("keras.src.ops"):
             # The masks Keras computes itself (Embedding's mask_zero, Masking), saved as op
             # nodes: the library computes them again at run time (it checked the file).
+            skipped.add(name)
             continue
         body = {k: v for k, v in entry.items() if k not in ("name", "inbound_nodes")}
         pending.append([_layer(body), entry.get("inbound_nodes", []), 0])
+
+    def history(value):
+        return tuple(value["config"]["keras_history"][:2])
+
+    def is_tensor(value):
+        return isinstance(value, dict) and value.get("class_name") == "__keras_tensor__"
+
     progress = True
     while progress:
         progress = False
         for item in pending:
             layer, nodes, done = item
             while done < len(nodes):
-                argument = nodes[done]["args"][0]
-                entries = argument if isinstance(argument, list) else [argument]
-                keys = [tuple(e["config"]["keras_history"][:2]) for e in entries]
-                if any(key not in tensors for key in keys):
+                node = nodes[done]
+                args = node.get("args", [])
+                # Tensors passed by name (MultiHeadAttention's key), without the masks Keras
+                # records for its own mask ops: the library applies those itself.
+                kwargs = {
+                    key: value for key, value in (node.get("kwargs") or {}).items()
+                    if not (is_tensor(value) and history(value)[0] in skipped)
+                    and not (key in ("mask", "training") or (key.endswith("_mask")
+                             and key != "use_causal_mask" and value is None))
+                }  # fmt: skip
+                if not isinstance(layer, MultiHeadAttention):
+                    args, kwargs = args[:1], {}
+                entries = [
+                    e for argument in args + list(kwargs.values())
+                    for e in (argument if isinstance(argument, list) else [argument])
+                    if is_tensor(e)
+                ]  # fmt: skip
+                if any(history(e) not in tensors for e in entries):
                     break
-                inputs = [tensors[key] for key in keys]
-                call_with = inputs if isinstance(argument, list) else inputs[0]
-                tensors[(layer.name, done)] = layer(call_with)
+
+                def resolve(value):
+                    if isinstance(value, list):
+                        return [resolve(v) for v in value]
+                    return tensors[history(value)] if is_tensor(value) else value
+
+                if isinstance(layer, MultiHeadAttention):
+                    output = layer(*[resolve(a) for a in args],
+                                   **{k: resolve(v) for k, v in kwargs.items()})  # fmt: skip
+                else:
+                    # Other layers take their input alone; the library read the node's other
+                    # keywords when it checked the file.
+                    output = layer(resolve(args[0]))
+                tensors[(layer.name, done)] = output
                 done += 1
                 progress = True
             item[2] = done

@@ -127,6 +127,14 @@ class Functional(Model):
 
     def _node_config(self, node):
         arguments = [self._tensor_config(t) for t in node.inputs]
+        layout = getattr(node, "call_arguments", None)
+        if layout is not None:
+            # A layer taking its tensors as separate arguments (MultiHeadAttention): some by
+            # position, then some by name, then the call's options, as Keras writes the node.
+            positional, named, options = layout
+            kwargs = dict(zip(named, arguments[positional:]))
+            kwargs.update(options)
+            return {"args": arguments[:positional], "kwargs": kwargs}
         return {"args": [arguments if node.is_list else arguments[0]], "kwargs": {}}
 
     def get_config(self):

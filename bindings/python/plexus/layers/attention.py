@@ -1,0 +1,158 @@
+"""Attention layers: MultiHeadAttention (keras/src/layers/attention)."""
+
+from .. import constraints, initializers, regularizers
+from .base import KerasTensor, Layer, Node
+
+
+class MultiHeadAttention(Layer):
+    """Multi-head attention (Vaswani et al., 2017): `query` attends to `value` (and `key`,
+    which defaults to `value`), `num_heads` heads of `key_dim` each, projected back to the
+    query's width (or `output_shape`).
+
+    ```python
+    mha = layers.MultiHeadAttention(num_heads=2, key_dim=16)
+    y = mha(query, value)                       # (batch, Tq, dim), (batch, Tv, dim)
+    y = mha(x, x, use_causal_mask=True)         # a decoder's self-attention
+    ```
+    Masks from `Embedding(mask_zero=True)` or `Masking` reach it through its inputs. In a
+    model, `attention_mask=` and `return_attention_scores=True` are not supported (the library
+    refuses them with an error naming the option). Equivalent to
+    `keras.layers.MultiHeadAttention`."""
+
+    _check_in_library = True
+    # The weights sit in the projections: "mha/query/kernel".
+    _nested_weights = True
+
+    def __init__(
+        self,
+        num_heads,
+        key_dim,
+        value_dim=None,
+        dropout=0.0,
+        use_bias=True,
+        output_shape=None,
+        attention_axes=None,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        use_gate=False,
+        sliding_window=None,
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self.num_heads = int(num_heads)
+        self.key_dim = int(key_dim)
+        self.value_dim = int(value_dim) if value_dim is not None else self.key_dim
+        self.dropout = float(dropout)
+        self.use_bias = use_bias
+        self.output_shape = output_shape
+        self.attention_axes = attention_axes
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.use_gate = use_gate
+        self.sliding_window = sliding_window
+        self.seed = seed
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "num_heads": self.num_heads,
+                "key_dim": self.key_dim,
+                "value_dim": self.value_dim,
+                "dropout": self.dropout,
+                "use_bias": self.use_bias,
+                "use_gate": self.use_gate,
+                "output_shape": self.output_shape,
+                "attention_axes": self.attention_axes,
+                "sliding_window": self.sliding_window,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint),
+                "seed": self.seed,
+            }
+        )
+        return config
+
+    def compute_output_shape(self, input_shape):
+        query = tuple(input_shape[0])
+        if self.output_shape is None:
+            return query
+        tail = self.output_shape if isinstance(self.output_shape, (list, tuple)) else [
+            self.output_shape
+        ]
+        return (*query[:-1], *tail)
+
+    # Keras's call: query, value and key are tensors; the other keywords are options.
+    def __call__(
+        self,
+        query,
+        value,
+        key=None,
+        query_mask=None,
+        value_mask=None,
+        key_mask=None,
+        attention_mask=None,
+        return_attention_scores=False,
+        training=None,
+        use_causal_mask=False,
+    ):
+        if attention_mask is not None or any(
+            m is not None for m in (query_mask, value_mask, key_mask)
+        ):
+            raise NotImplementedError(
+                f"MultiHeadAttention {self.name}: explicit masks are not supported from Python; "
+                "let Embedding(mask_zero=True) or Masking supply them, or use use_causal_mask"
+            )
+        if return_attention_scores:
+            raise NotImplementedError(
+                f"MultiHeadAttention {self.name}: return_attention_scores=True is not supported "
+                "from Python"
+            )
+        tensors = [query, value] + ([key] if key is not None else [])
+        options = {"use_causal_mask": bool(use_causal_mask)} if use_causal_mask else {}
+        if all(isinstance(t, KerasTensor) for t in tensors):
+            output = self.compute_output_spec(tensors)
+            output._keras_history = (self, len(self._inbound_nodes), 0)
+            output.name = self.name
+            node = Node(self, tensors, False, output)
+            # Keras's node: query and value by position, key and the options by name.
+            node.call_arguments = (2, (["key"] if key is not None else []), options)
+            self._inbound_nodes.append(node)
+            return output
+        if any(isinstance(t, KerasTensor) for t in tensors):
+            raise TypeError(
+                f"{type(self).__name__}: mix of symbolic and concrete inputs; wrap constants in "
+                "a plexus.Input"
+            )
+        return self._call_eager_attention(tensors, options)
+
+    def _call_eager_attention(self, tensors, options):
+        """Runs the layer on data through a private model made per input shapes and options."""
+        from ..models.functional import Functional
+        from ..saving import get_uid
+        from ..tensor import convert_to_tensor
+        from .base import Input
+
+        values = [convert_to_tensor(t) for t in tensors]
+        signature = (tuple((t.shape[1:], t.dtype) for t in values), tuple(sorted(options)))
+        model = self._eager_models.get(signature)
+        if model is None:
+            inputs = [Input(shape=shape, dtype=dtype) for shape, dtype in signature[0]]
+            key = inputs[2] if len(inputs) > 2 else None
+            output = self(inputs[0], inputs[1], key=key, **options)
+            model = Functional(inputs, output, name=get_uid(f"{self.name}_eager"), _private=True)
+            self._eager_models[signature] = model
+        return model._run_on_batch(values)[0]

@@ -1,0 +1,112 @@
+"""MultiHeadAttention from Python: Keras's constructor, call and node config; the values
+against NumPy and against files Keras saved."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import plexus
+from plexus import layers
+
+FIXTURES = Path(__file__).resolve().parents[3] / "Tests" / "Fixtures"
+
+
+def numpy_attention(weights, query, value, key, num_heads, key_dim, causal=False):
+    """Keras's multi-head attention in NumPy from the layer's weights (query, key, value and
+    output projections, each with a bias): softmax(q·kᵀ/√d)·v per head, projected back."""
+    (wq, bq, wk, bk, wv, bv, wo, bo) = weights
+    q = np.einsum("btd,dhk->bthk", query, wq) + bq
+    k = np.einsum("bsd,dhk->bshk", key, wk) + bk
+    v = np.einsum("bsd,dhk->bshk", value, wv) + bv
+    scores = np.einsum("bthk,bshk->bhts", q / np.sqrt(key_dim), k)
+    if causal:
+        steps, sources = scores.shape[-2:]
+        scores = np.where(np.tril(np.ones((steps, sources), bool)), scores, -1e9)
+    scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    scores /= scores.sum(axis=-1, keepdims=True)
+    attended = np.einsum("bhts,bshk->bthk", scores, v)
+    return np.einsum("bthk,hkd->btd", attended, wo) + bo
+
+
+def test_a_functional_model_with_query_value_and_key_matches_numpy():
+    rng = np.random.default_rng(0)
+    q_in, v_in, k_in = (plexus.Input(shape=s) for s in [(4, 6), (5, 3), (5, 2)])
+    mha = layers.MultiHeadAttention(num_heads=2, key_dim=3, name="mha")
+    model = plexus.Model([q_in, v_in, k_in], mha(q_in, v_in, key=k_in))
+    query, value, key = (rng.standard_normal((2, *s)).astype("float32") for s in
+                         [(4, 6), (5, 3), (5, 2)])  # fmt: skip
+    got = model.predict([query, value, key], verbose=0)
+    assert got.shape == (2, 4, 6)
+    expected = numpy_attention(mha.get_weights(), query, value, key, 2, 3)
+    np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-5)
+
+
+def test_a_causal_self_attention_called_eagerly_matches_numpy():
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((3, 5, 4)).astype("float32")
+    mha = layers.MultiHeadAttention(num_heads=2, key_dim=2)
+    got = np.asarray(mha(x, x, use_causal_mask=True))
+    expected = numpy_attention(mha.get_weights(), x, x, x, 2, 2, causal=True)
+    np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-5)
+    # Without the mask the first step sees the later ones: the outputs differ.
+    assert not np.allclose(np.asarray(mha(x, x)), got)
+
+
+def test_the_node_config_is_the_one_keras_writes():
+    q_in, v_in = plexus.Input(shape=(4, 6)), plexus.Input(shape=(5, 6))
+    mha = layers.MultiHeadAttention(2, 3, name="mha")
+    model = plexus.Model([q_in, v_in], mha(q_in, v_in, key=v_in, use_causal_mask=True))
+    entry = next(e for e in model.get_config()["layers"] if e["name"] == "mha")
+    (node,) = entry["inbound_nodes"]
+    assert [a["config"]["keras_history"][0] for a in node["args"]] == [
+        q_in._keras_history[0].name, v_in._keras_history[0].name]  # fmt: skip
+    assert node["kwargs"]["key"]["config"]["keras_history"][0] == v_in._keras_history[0].name
+    assert node["kwargs"]["use_causal_mask"] is True
+    config = entry["config"]
+    assert (config["num_heads"], config["key_dim"], config["value_dim"]) == (2, 3, 3)
+    assert config["use_gate"] is False and config["sliding_window"] is None
+    # The rebuilt model predicts the same.
+    rebuilt = plexus.models.model_from_json(model.to_json())
+    rebuilt.set_weights(model.get_weights())
+    rng = np.random.default_rng(2)
+    data = [rng.standard_normal((2, 4, 6)).astype("float32"),
+            rng.standard_normal((2, 5, 6)).astype("float32")]  # fmt: skip
+    np.testing.assert_allclose(rebuilt.predict(data, verbose=0), model.predict(data, verbose=0))
+
+
+def test_the_keras_attention_block_loads_and_predicts_what_keras_predicted(tmp_path):
+    record = json.loads((FIXTURES / "KerasAttention" / "attention_block.json").read_text())
+    x = np.array(record["inputs"][0]["values"], np.float32).reshape(record["inputs"][0]["shape"])
+    model = plexus.saving.load_model(str(FIXTURES / "KerasAttention" / "attention_block.keras"))
+    out = record["outputs"][0]
+    expected = np.array(out["values"], np.float32).reshape(out["shape"])
+    np.testing.assert_allclose(model.predict(x, verbose=0), expected, rtol=1e-5, atol=1e-6)
+    assert any(isinstance(layer, layers.MultiHeadAttention) for layer in model.layers)
+    # Saved again from Python, it loads again and predicts the same.
+    path = tmp_path / "again.keras"
+    model.save(str(path))
+    again = plexus.saving.load_model(str(path))
+    np.testing.assert_allclose(again.predict(x, verbose=0), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_a_keras_file_with_masked_attention_loads():
+    """Embedding(mask_zero) → causal self-attention: Keras saves the masks as op nodes and
+    mask arguments, which the Python mirror skips as the library recomputes them."""
+    record = json.loads((FIXTURES / "KerasMasks" / "embedding_causal_attention.json").read_text())
+    x = np.array(record["x"]["values"], np.int32).reshape(record["x"]["shape"])
+    model = plexus.saving.load_model(str(FIXTURES / "KerasMasks" / "embedding_causal_attention.keras"))
+    expected = np.array(record["prediction"]["values"]).reshape(record["prediction"]["shape"])
+    np.testing.assert_allclose(model.predict(x, verbose=0), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_unsupported_call_options_are_refused_by_name():
+    x = np.zeros((1, 2, 4), np.float32)
+    mha = layers.MultiHeadAttention(1, 2)
+    with pytest.raises(NotImplementedError, match="attention_mask|explicit masks"):
+        mha(x, x, attention_mask=np.ones((1, 2, 2), bool))
+    with pytest.raises(NotImplementedError, match="return_attention_scores"):
+        mha(x, x, return_attention_scores=True)
+    with pytest.raises(plexus.PlexusError):
+        layers.MultiHeadAttention(0, 2)
