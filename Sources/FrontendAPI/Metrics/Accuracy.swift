@@ -2,6 +2,9 @@
 ///
 /// Equivalent to `keras.metrics.Accuracy`.
 public final class Accuracy: Metric {
+  /// A mask on the predictions weighs each update, as Keras's.
+  public override var weighsByPredictionMask: Bool { true }
+
   /// Creates the metric.
   public override init(name: String = "accuracy") {
     super.init(name: name)

@@ -5,6 +5,9 @@
 /// No op per update: both tensors are read on the host.
 /// Equivalent to `keras.metrics.BinaryAccuracy`.
 public final class BinaryAccuracy: Metric {
+  /// A mask on the predictions weighs each update, as Keras's.
+  public override var weighsByPredictionMask: Bool { true }
+
   /// The probability above which a prediction counts as 1.
   public let threshold: Double
 

@@ -5,6 +5,9 @@
 /// Two `argmax` ops per update; the comparison runs on the host.
 /// Equivalent to `keras.metrics.CategoricalAccuracy`.
 public final class CategoricalAccuracy: Metric {
+  /// A mask on the predictions weighs each update, as Keras's.
+  public override var weighsByPredictionMask: Bool { true }
+
   /// Creates the metric.
   public override init(name: String = "categorical_accuracy") {
     super.init(name: name)

@@ -73,9 +73,17 @@ open class Metric {
     return sum
   }
 
+  /// Whether a mask on the predictions weighs each update (masked elements count for
+  /// nothing), as Keras's `MeanMetricWrapper` applies `y_pred`'s mask: true for the accuracies
+  /// and the mean absolute error; false here, as for Keras's Precision, Recall, AUC, F1 score
+  /// and root mean squared error, which ignore it.
+  open var weighsByPredictionMask: Bool { false }
+
   /// Adds a batch of per-element `values` laid out as `shape` (leading axis: samples), as
   /// Keras's `Mean` does: each sample contributes the mean of its elements (weighted by
-  /// `sampleWeight`, one weight per sample or per element) and counts its weight.
+  /// `sampleWeight`) and counts its weight. The weights are one per sample, one per element,
+  /// or one per group of trailing elements (a `(batch, steps)` mask over `(batch, steps,
+  /// features)` values), broadcast as Keras broadcasts a sample weight.
   public func accumulate(_ values: [Double], shape: Shape, sampleWeight: Tensor? = nil) throws {
     let samples = shape.rank == 0 ? 1 : shape[0]
     let width = samples == 0 ? 0 : values.count / samples
@@ -86,21 +94,27 @@ open class Metric {
       return
     }
     let weights = try Self.hostValues(sampleWeight)
-    guard weights.count == samples || weights.count == values.count else {
+    let leading = sampleWeight.shape.dims.filter { $0 != 1 }
+    let grouped =
+      weights.count > samples && weights.count < values.count && !weights.isEmpty
+      && values.count % weights.count == 0
+      && Array(shape.dims.prefix(leading.count)) == leading
+    guard weights.count == samples || weights.count == values.count || grouped else {
       throw PlexusError.shapeMismatch(
         context: "\(type(of: self)) sample_weight",
-        expected: "one weight per sample (\(samples)) or per element (\(values.count) for "
-          + "values of shape \(shape))",
+        expected: "one weight per sample (\(samples)), per element (\(values.count) for "
+          + "values of shape \(shape)) or per leading axes of it",
         received: "\(sampleWeight.shape)")
     }
     guard width > 0 else { return }
-    let perElement = weights.count == values.count
+    // Elements per weight: 1 per element, `width` per sample, or a group of trailing ones.
+    let span = values.count / Swift.max(weights.count, 1)
     for sample in 0..<samples {
       var weightedSum = 0.0
       var weightSum = 0.0
       for offset in 0..<width {
         let index = sample * width + offset
-        let weight = perElement ? weights[index] : weights[sample]
+        let weight = weights[index / span]
         weightedSum += values[index] * weight
         weightSum += weight
       }

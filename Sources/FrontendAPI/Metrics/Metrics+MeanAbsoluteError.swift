@@ -7,6 +7,9 @@ extension Metrics {
   /// No op per update: both tensors are read on the host.
   /// Equivalent to `keras.metrics.MeanAbsoluteError` (the loss is ``MeanAbsoluteError``).
   public final class MeanAbsoluteError: Metric {
+    /// A mask on the predictions weighs each update, as Keras's.
+    public override var weighsByPredictionMask: Bool { true }
+
     /// Creates the metric.
     public override init(name: String = "mean_absolute_error") {
       super.init(name: name)

@@ -6,6 +6,9 @@
 /// One `argmax` op per update; the comparison runs on the host.
 /// Equivalent to `keras.metrics.SparseCategoricalAccuracy`.
 public final class SparseCategoricalAccuracy: Metric {
+  /// A mask on the predictions weighs each update, as Keras's.
+  public override var weighsByPredictionMask: Bool { true }
+
   /// Creates the metric.
   public override init(name: String = "sparse_categorical_accuracy") {
     super.init(name: name)

@@ -10,6 +10,9 @@
 /// No op per update: both tensors are read on the host.
 /// Equivalent to `keras.metrics.TopKCategoricalAccuracy`.
 public final class TopKCategoricalAccuracy: Metric {
+  /// A mask on the predictions weighs each update, as Keras's.
+  public override var weighsByPredictionMask: Bool { true }
+
   /// How many of the highest scores count as a hit (`k < 1` never hits).
   public let k: Int
 

@@ -80,15 +80,23 @@ extension Model {
     let (results, aux) = try withModelBackend {
       try function.call(inputs, structure: structure, mode: stepMode, body)
     }
-    let trackers = aux as? [(Mean, Double)] ?? []
+    let (trackers, masked) = aux as? ([(Mean, Double)], [Int]) ?? ([], [])
     let count = results.count - trackers.count
     compiled.restorePending(
       zip(trackers, results[count...]).map { ($0.0, $1, $0.1) })
-    return Array(results[..<count])
+    // The predictions, with the masks their outputs carry (the metrics read them), which
+    // follow them among the results.
+    let predictionCount = count - masked.count
+    var predictions = Array(results[..<predictionCount])
+    for (offset, index) in masked.enumerated() {
+      predictions[index] = predictions[index].withMask(results[predictionCount + offset])
+    }
+    return predictions
   }
 
-  /// What a step runs, eager or captured: the predictions, then the pending losses' values
-  /// (their trackers and weights beside).
+  /// What a step runs, eager or captured: the predictions, the masks some of them carry, then
+  /// the pending losses' values (beside: their trackers and weights, and which predictions
+  /// carry the masks).
   private func stepBody(
     _ inputs: [Tensor], inputCount: Int, targetCount: Int, weighted: Bool, training: Bool,
     _ compiled: CompiledState
@@ -116,7 +124,9 @@ extension Model {
     }
     let pending = compiled.takePending()
     let trackers: [(Mean, Double)] = pending.map { ($0.tracker, $0.weight) }
-    return (predictions + pending.map(\.value), trackers)
+    let masked = predictions.indices.filter { predictions[$0].mask != nil }
+    let masks = masked.compactMap { predictions[$0].mask }
+    return (predictions + masks + pending.map(\.value), (trackers, masked))
   }
 
   /// The outputs for one batch of inputs in inference mode, through the compiled predict step.

@@ -33,12 +33,18 @@ extension Model {
     return total
   }
 
-  /// Updates the compiled metrics of every output.
+  /// Updates the compiled metrics of every output. A prediction's mask (``Tensor/mask``: its
+  /// output's steps an `Embedding(maskZero:)` or `Masking` left out) weighs the metrics that
+  /// Keras weighs by it (``Metric/weighsByPredictionMask``), so masked steps count for nothing.
   public func updateMetrics(_ y: [Tensor], _ predictions: [Tensor]) throws {
     let compiled = try requireCompiled("updateMetrics")
     for (index, (target, prediction)) in zip(y, predictions).enumerated()
     where index < compiled.metrics.count {
-      for metric in compiled.metrics[index] { try metric.update(target, prediction) }
+      let maskWeight = try prediction.mask.map { try Ops.cast($0, to: .float32) }
+      for metric in compiled.metrics[index] {
+        try metric.update(
+          target, prediction, sampleWeight: metric.weighsByPredictionMask ? maskWeight : nil)
+      }
     }
   }
 
