@@ -174,11 +174,6 @@ def test_schedules_give_keras_rates():
     assert S.CosineDecay(0.1, 10, warmup_target=0.2, warmup_steps=10)(5) == pytest.approx(0.15)
 
 
-def test_normalization_adapt_is_refused_with_what_to_do():
-    with pytest.raises(NotImplementedError, match="mean=x.mean"):
-        L.Normalization().adapt(np.zeros((4, 2), np.float32))
-
-
 def test_library_judges_the_new_layers_when_made():
     with pytest.raises(plexus.InvalidArgumentError, match="dropout"):
         L.LSTM(4, dropout=0.5)

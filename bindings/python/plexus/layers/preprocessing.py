@@ -31,8 +31,8 @@ class Normalization(Layer):
     ```python
     layers.Normalization(mean=x.mean(axis=0), variance=x.var(axis=0))
     ```
-    Equivalent to `keras.layers.Normalization` given `mean` and `variance`; `adapt` is not
-    available (the C ABI has no call for it)."""
+    Or learned from an array: `norm = layers.Normalization(); norm.adapt(x)`.
+    Equivalent to `keras.layers.Normalization`."""
 
     _check_in_library = True
 
@@ -66,12 +66,54 @@ class Normalization(Layer):
         self.invert = invert
 
     def adapt(self, data, batch_size=None, steps=None):
-        """Not available: the C ABI has no call that computes a layer's statistics."""
-        raise NotImplementedError(
-            "plexus.layers.Normalization.adapt: the C library cannot adapt a layer; compute "
-            "the statistics with NumPy and pass them: Normalization(mean=x.mean(axis=0), "
-            "variance=x.var(axis=0))"
-        )
+        """Learns the mean and (biased) variance of `data` over every axis but the kept ones,
+        in float64 as Keras's does. Before the layer is in a built model the statistics become
+        its own (the config then carries them, so a saved model normalizes the same in Keras);
+        in a built model they are written to its `mean` and `variance` weights. Equivalent to
+        `keras.layers.Normalization.adapt(data)` on an array."""
+        if batch_size is not None or steps is not None:
+            raise NotImplementedError(
+                "plexus.layers.Normalization.adapt: batch_size and steps are for datasets; "
+                "pass the whole array"
+            )
+        values = np.asarray(data, dtype=np.float64)
+        if values.size == 0:
+            raise ValueError(f"Normalization {self.name}: adapt needs data, received shape "
+                             f"{values.shape}")  # fmt: skip
+        rank = values.ndim
+        kept = sorted({a % rank for a in self.axis}) if rank else []
+        if any(not -rank <= a < rank for a in self.axis):
+            raise ValueError(
+                f"Normalization {self.name}: axis {self.axis} out of range for data of shape "
+                f"{values.shape}"
+            )
+        reduced = tuple(a for a in range(rank) if a not in kept)
+        mean = values.mean(axis=reduced)
+        variance = values.var(axis=reduced)
+        variables = {v.path.rsplit("/", 1)[-1]: v for v in self.weights}
+        if "mean" in variables and "variance" in variables:
+            if self.input_mean is not None and not getattr(self, "_adapted", False):
+                raise ValueError(
+                    f"Normalization {self.name}: adapt learns statistics; this layer was "
+                    "given them"
+                )
+            variables["mean"].assign(mean.reshape(variables["mean"].shape).astype(np.float32))
+            variables["variance"].assign(
+                variance.reshape(variables["variance"].shape).astype(np.float32)
+            )
+            return
+        if self.input_mean is not None and not getattr(self, "_adapted", False):
+            raise ValueError(
+                f"Normalization {self.name}: adapt learns statistics; this layer was given them"
+            )
+        if self._weight_owner() is not None:
+            raise ValueError(
+                f"Normalization {self.name}: a built model holds this layer with the statistics "
+                "it had then; adapt it before building the model"
+            )
+        self.input_mean = mean.astype(np.float32)
+        self.input_variance = variance.astype(np.float32)
+        self._adapted = True
 
     def get_config(self):
         config = super().get_config()

@@ -1,0 +1,48 @@
+"""Normalization.adapt from Python: the statistics NumPy computes, used by the model, kept by a
+saved model, and refused where they cannot apply."""
+
+import numpy as np
+import pytest
+
+import plexus
+from plexus import layers
+
+
+def test_adapt_learns_the_mean_and_variance_and_the_model_uses_them(tmp_path):
+    rng = np.random.default_rng(0)
+    x = (rng.standard_normal((64, 3)) * [1, 5, 0.1] + [2, -3, 7]).astype("float32")
+    norm = layers.Normalization()
+    norm.adapt(x)
+    np.testing.assert_allclose(norm.input_mean, x.astype(np.float64).mean(axis=0), rtol=1e-6)
+    np.testing.assert_allclose(norm.input_variance, x.astype(np.float64).var(axis=0), rtol=1e-5)
+    model = plexus.Sequential([plexus.Input(shape=(3,)), norm])
+    got = model.predict(x, verbose=0)
+    # Normalized: zero mean and unit variance per feature.
+    np.testing.assert_allclose(got.mean(axis=0), 0, atol=1e-5)
+    np.testing.assert_allclose(got.var(axis=0), 1, rtol=1e-4)
+    path = tmp_path / "norm.keras"
+    model.save(str(path))
+    again = plexus.saving.load_model(str(path))
+    np.testing.assert_allclose(again.predict(x, verbose=0), got, rtol=1e-6)
+
+
+def test_adapt_keeps_the_axis_given():
+    x = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+    norm = layers.Normalization(axis=1)
+    norm.adapt(x)
+    np.testing.assert_allclose(norm.input_mean, x.mean(axis=(0, 2)))
+    assert np.shape(norm.input_variance) == (3,)
+
+
+def test_adapt_is_refused_where_it_cannot_apply():
+    given = layers.Normalization(mean=[0.0], variance=[1.0])
+    with pytest.raises(ValueError, match="given them"):
+        given.adapt(np.ones((4, 1), np.float32))
+    with pytest.raises(ValueError, match="needs data"):
+        layers.Normalization().adapt(np.zeros((0, 3), np.float32))
+    built = layers.Normalization()
+    built.adapt(np.ones((4, 2), np.float32) * [1, 3])
+    plexus.Sequential([plexus.Input(shape=(2,)), built]).predict(np.ones((1, 2), np.float32),
+                                                                   verbose=0)  # fmt: skip
+    with pytest.raises(ValueError, match="adapt it before building"):
+        built.adapt(np.ones((4, 2), np.float32))
