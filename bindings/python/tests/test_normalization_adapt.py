@@ -46,3 +46,15 @@ def test_adapt_is_refused_where_it_cannot_apply():
                                                                    verbose=0)  # fmt: skip
     with pytest.raises(ValueError, match="adapt it before building"):
         built.adapt(np.ones((4, 2), np.float32))
+
+
+def test_adapt_after_building_writes_the_weights():
+    rng = np.random.default_rng(1)
+    x = (rng.standard_normal((32, 2)) * [3, 0.5] + [1, -1]).astype("float32")
+    norm = layers.Normalization()
+    model = plexus.Sequential([plexus.Input(shape=(2,)), norm])
+    np.testing.assert_allclose(model.predict(x, verbose=0), x, rtol=1e-6)  # mean 0, variance 1
+    norm.adapt(x)
+    got = model.predict(x, verbose=0)
+    np.testing.assert_allclose(got.mean(axis=0), 0, atol=1e-5)
+    np.testing.assert_allclose(got.var(axis=0), 1, rtol=1e-4)
