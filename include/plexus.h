@@ -49,7 +49,7 @@ extern "C" {
 /* The version of this header. A library with the same major and an equal or newer minor
  * version serves a client built against it. */
 #define PX_ABI_VERSION_MAJOR 0
-#define PX_ABI_VERSION_MINOR 6
+#define PX_ABI_VERSION_MINOR 7
 
 #if defined(__GNUC__) || defined(__clang__)
 #define PX_API __attribute__((visibility("default")))
@@ -568,6 +568,63 @@ PX_API PX_NODISCARD px_status px_model_predict_on_batch(
 PX_API PX_NODISCARD px_status px_model_train_on_batch(
     px_model *model, const px_tensor *const *x, size_t x_count, const px_tensor *const *y,
     size_t y_count, px_logs **out_logs);
+
+/*
+ * Datasets (ABI 0.7): data a caller makes one batch at a time, Keras's PyDataset, for data that
+ * does not fit in memory as one array (files, images decoded per batch).
+ */
+
+/* Makes batch `index` (0 ... batch_count - 1) of the current epoch: writes one new tensor
+ * handle per model input into inputs[0 ... input_count - 1], one per model output into
+ * targets[0 ... target_count - 1] (target_count is 0 for predict), and into *sample_weight
+ * either NULL or a tensor of one weight per sample. All share the first axis (the batch). The
+ * library releases every handle written, also when the call fails. Return 0 on success;
+ * non-zero ends the fit, evaluate or predict with PX_STATUS_CANCELLED, its message naming the
+ * batch. Called from one thread at a time, in index order, but maybe not the calling thread
+ * (see px_dataset.prefetch). */
+typedef int32_t (*px_dataset_batch_fn)(int64_t index, px_tensor **inputs, size_t input_count,
+                                       px_tensor **targets, size_t target_count,
+                                       px_tensor **sample_weight, void *user);
+
+/* Called with `begin` 1 before an epoch's first batch is asked for and 0 after its last was
+ * used (Keras's on_epoch_begin / on_epoch_end: reshuffle there), on the calling thread while no
+ * batch is being made. Return 0 to go on; non-zero ends the call as a batch function's does. */
+typedef int32_t (*px_dataset_epoch_fn)(int32_t begin, void *user);
+
+/* A dataset. Zero-initialise it, set struct_size = sizeof(px_dataset), then the fields. */
+typedef struct px_dataset {
+  uint32_t struct_size;
+  int64_t batch_count;        /* batches per epoch (Keras's __len__), >= 1 */
+  px_dataset_batch_fn batch;  /* required */
+  px_dataset_epoch_fn epoch;  /* may be NULL */
+  void *user;                 /* passed to both functions */
+  int32_t prefetch;           /* batches made ahead on a library thread while a step runs:
+                                 0 for 2 (default), n > 0 for up to n, -1 for none (each batch
+                                 made on the calling thread when needed) */
+} px_dataset;
+
+/* Trains the model on a dataset's batches, as Keras's `model.fit(dataset, ...)`. From
+ * `options` (NULL for the defaults) it reads verbose, epochs, initial_epoch and event_mask;
+ * batch_size, validation_split and the validation arrays must be zero (the dataset makes the
+ * batches; shuffle is its own business, in its epoch function). `validation`, when not NULL, is
+ * evaluated after every epoch ("val_" logs). *out_history as px_model_fit's. */
+PX_API PX_NODISCARD px_status px_model_fit_dataset(
+    px_model *model, const px_dataset *dataset, const px_fit_options *options,
+    const px_dataset *validation, px_progress_fn progress, void *user,
+    px_logs **out_history);
+
+/* Evaluates the compiled loss and metrics over a dataset's batches, as Keras's
+ * `model.evaluate(dataset)`; *out_logs (which must not be NULL) as px_model_evaluate's. */
+PX_API PX_NODISCARD px_status px_model_evaluate_dataset(
+    px_model *model, const px_dataset *dataset, px_progress_fn progress, void *user,
+    px_logs **out_logs);
+
+/* Runs the model over a dataset's batches (their inputs; the batch function gets target_count
+ * 0), as Keras's `model.predict(dataset)`: one new tensor per model output into `outputs`, the
+ * batches joined along the first axis. */
+PX_API PX_NODISCARD px_status px_model_predict_dataset(
+    px_model *model, const px_dataset *dataset, px_progress_fn progress, void *user,
+    px_tensor **outputs, size_t capacity);
 
 /* Writes the compiled optimizer's learning rate for the next step (a schedule's value at the
  * current step), Keras's `model.optimizer.learning_rate`. A model that is not compiled fails

@@ -34,6 +34,13 @@ struct CancelledByCallback: Error, CustomStringConvertible {
   }
 }
 
+/// A caller's dataset function failed (returned non-zero, or wrote what is not a tensor).
+struct DatasetFunctionFailed: Error, CustomStringConvertible {
+  let message: String
+
+  var description: String { message }
+}
+
 /// The status code a thrown error maps to. Codes are only ever appended, so an error without a
 /// code of its own maps to the nearest existing one.
 private func status(for error: any Error) -> px_status {
@@ -49,7 +56,7 @@ private func status(for error: any Error) -> px_status {
     PX_STATUS_OUT_OF_MEMORY
   case PlexusError.resourceUnavailable:
     PX_STATUS_IO
-  case is CancelledByCallback:
+  case is CancelledByCallback, is DatasetFunctionFailed:
     PX_STATUS_CANCELLED
   default:
     PX_STATUS_INTERNAL

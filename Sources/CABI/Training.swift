@@ -37,7 +37,7 @@ public func pxModelCompile(
 
 /// The fit options a caller passed, read by the struct-size rule: the smaller of the two sizes,
 /// zero fields taking their defaults.
-private func fitOptions(
+func fitOptions(
   _ pointer: UnsafePointer<px_fit_options>?, in function: String
 ) throws -> px_fit_options {
   var options = px_fit_options()

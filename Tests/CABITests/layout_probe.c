@@ -45,6 +45,16 @@ int main(void) {
   FIELD(px_progress_event, log_names);
   FIELD(px_progress_event, log_values);
 
+  TYPE(px_dataset_batch_fn);
+  TYPE(px_dataset_epoch_fn);
+  TYPE(px_dataset);
+  FIELD(px_dataset, struct_size);
+  FIELD(px_dataset, batch_count);
+  FIELD(px_dataset, batch);
+  FIELD(px_dataset, epoch);
+  FIELD(px_dataset, user);
+  FIELD(px_dataset, prefetch);
+
   TYPE(px_fit_options);
   FIELD(px_fit_options, struct_size);
   FIELD(px_fit_options, verbose);

@@ -94,21 +94,25 @@ open class Metric {
       return
     }
     let weights = try Self.hostValues(sampleWeight)
-    let leading = sampleWeight.shape.dims.filter { $0 != 1 }
-    let grouped =
-      weights.count > samples && weights.count < values.count && !weights.isEmpty
-      && values.count % weights.count == 0
-      && Array(shape.dims.prefix(leading.count)) == leading
-    guard weights.count == samples || weights.count == values.count || grouped else {
+    // The weight's axes without trailing 1s: when they lead the values' axes (the batch axis
+    // included), each weight covers the elements of the axes after them.
+    var leading = sampleWeight.shape.dims
+    while leading.last == 1 { leading.removeLast() }
+    let span: Int
+    if leading.count <= shape.rank, Array(shape.dims.prefix(leading.count)) == leading {
+      span = shape.dims.dropFirst(leading.count).reduce(1, *)
+    } else if weights.count == values.count {
+      span = 1
+    } else if weights.count == samples {
+      span = width
+    } else {
       throw PlexusError.shapeMismatch(
         context: "\(type(of: self)) sample_weight",
         expected: "one weight per sample (\(samples)), per element (\(values.count) for "
           + "values of shape \(shape)) or per leading axes of it",
         received: "\(sampleWeight.shape)")
     }
-    guard width > 0 else { return }
-    // Elements per weight: 1 per element, `width` per sample, or a group of trailing ones.
-    let span = values.count / Swift.max(weights.count, 1)
+    guard width > 0, span > 0 else { return }
     for sample in 0..<samples {
       var weightedSum = 0.0
       var weightSum = 0.0

@@ -37,7 +37,7 @@ static const section sections[] = {
     {"callbacks", section_callbacks}, {"trainable", section_trainable},
     {"plugins", section_plugins},     {"files", section_files},
     {"learning_rate", section_learning_rate}, {"execution", section_execution},
-    {"distribution", section_distribution},
+    {"distribution", section_distribution}, {"datasets", section_datasets},
 };
 
 int main(int argc, char **argv) {

@@ -61,6 +61,16 @@ import Testing
     #expect(logs["precision"] == 0.25)
   }
 
+  /// A batch of one sample: a `(1, steps)` mask over `(1, steps, features)` values still weighs
+  /// each step's features (the batch axis of size 1 is not dropped).
+  @Test func aMaskOverABatchOfOneWeighsItsSteps() throws {
+    let metric = Accuracy()
+    let truth = try Tensor([1, 1, 0, 0] as [Float], shape: [1, 2, 2])
+    let predicted = try Tensor([1, 1, 1, 1] as [Float], shape: [1, 2, 2])
+    try metric.update(truth, predicted, sampleWeight: Tensor([1, 0] as [Float], shape: [1, 2]))
+    #expect(metric.result() == 1)
+  }
+
   /// A `(batch, steps)` weight over `(batch, steps, features)` values weighs each step's
   /// features together.
   @Test func aStepMaskWeighsEveryFeatureOfTheStep() throws {

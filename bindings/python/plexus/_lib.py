@@ -40,7 +40,7 @@ _REPO_ROOT = _PACKAGE_DIR.parents[2]  # <repo>/bindings/python/plexus
 # ---------------------------------------------------------------------------------------------
 
 ABI_VERSION_MAJOR = 0
-ABI_VERSION_MINOR = 6
+ABI_VERSION_MINOR = 7
 
 DTYPE_FLOAT32 = 0
 DTYPE_FLOAT64 = 1

@@ -181,11 +181,14 @@ public class RNN: Layer {
   /// ``Ops/lstm(_:kernel:recurrentKernel:bias:initialOutput:initialCell:goBackwards:)`` or
   /// ``Ops/gru(_:kernel:recurrentKernel:bias:initialOutput:goBackwards:)`` over the whole
   /// sequence: one kernel each way where the backend has the recurrent family (oneDNN), where
-  /// the step loop would record a dozen ops per step. Nil for any other cell.
+  /// the step loop would record a dozen ops per step. Nil for any other cell, and where no
+  /// backend runs the family (the op's composite would run the steps as the loop does, and its
+  /// gradient would run them again under a tape).
   private func wholeSequence(_ x: Tensor, _ states: [Tensor], training: Bool) throws
     -> (output: Tensor, states: [Tensor])?
   {
-    if let cell = cell as? LSTMCell, let kernel = cell.kernel,
+    if let cell = cell as? LSTMCell, Dispatcher.anyBackendSupports(.lstm, x.dtype),
+      let kernel = cell.kernel,
       let recurrentKernel = cell.recurrentKernel, cell.activation == .tanh,
       cell.recurrentActivation == .sigmoid,
       !training || (cell.options.dropout == 0 && cell.options.recurrentDropout == 0),
@@ -196,7 +199,8 @@ public class RNN: Layer {
         initialOutput: states[0], initialCell: states[1], goBackwards: goBackwards)
       return (returnSequences ? sequence : output, [output, last])
     }
-    if let cell = cell as? GRUCell, cell.resetAfter, let kernel = cell.kernel,
+    if let cell = cell as? GRUCell, cell.resetAfter, Dispatcher.anyBackendSupports(.gru, x.dtype),
+      let kernel = cell.kernel,
       let recurrentKernel = cell.recurrentKernel, cell.activation == .tanh,
       cell.recurrentActivation == .sigmoid,
       !training || (cell.options.dropout == 0 && cell.options.recurrentDropout == 0),
