@@ -66,8 +66,7 @@ final class CallerDataset: Dataset, @unchecked Sendable {
     return DatasetFunctionFailed(message: message)
   }
 
-  func batch(at index: Int) throws -> (inputs: [Tensor], targets: [Tensor], sampleWeight: Tensor?)
-  {
+  func batch(at index: Int) throws -> (inputs: [Tensor], targets: [Tensor], sampleWeight: Tensor?) {
     var inputs = [OpaquePointer?](repeating: nil, count: inputCount)
     var targets = [OpaquePointer?](repeating: nil, count: Swift.max(targetCount, 1))
     var weight: OpaquePointer?
@@ -80,7 +79,9 @@ final class CallerDataset: Dataset, @unchecked Sendable {
     }
     // Every handle written is the library's now, read or not.
     defer {
-      for handle in inputs + targets + [weight] { HandleTable.shared.release(handle, kind: .tensor) }
+      for handle in inputs + targets + [weight] {
+        HandleTable.shared.release(handle, kind: .tensor)
+      }
     }
     guard result == 0 else {
       throw fail("the dataset's batch function returned \(result) for batch \(index)")

@@ -184,6 +184,24 @@ class DLManagedTensorVersioned(Structure):
 
 PROGRESS_FN = CFUNCTYPE(c_int32, POINTER(ProgressEvent), c_void_p)
 TENSOR_DELETER = CFUNCTYPE(None, c_void_p, c_void_p)
+DATASET_BATCH_FN = CFUNCTYPE(
+    c_int32, c_int64, POINTER(c_void_p), c_size_t, POINTER(c_void_p), c_size_t,
+    POINTER(c_void_p), c_void_p,
+)  # fmt: skip
+DATASET_EPOCH_FN = CFUNCTYPE(c_int32, c_int32, c_void_p)
+
+
+class Dataset(Structure):
+    """`px_dataset` (ABI 0.7): a dataset the library asks for one batch at a time."""
+
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("batch_count", c_int64),
+        ("batch", DATASET_BATCH_FN),
+        ("epoch", DATASET_EPOCH_FN),
+        ("user", c_void_p),
+        ("prefetch", c_int32),
+    ]
 
 # ---------------------------------------------------------------------------------------------
 # Signatures: every function of plexus.h, as (restype, argtypes).
@@ -300,6 +318,19 @@ SIGNATURES = {
             c_void_p,
             _out_handle,
         ],
+    ),
+    "px_model_fit_dataset": (
+        _status,
+        [_handle, POINTER(Dataset), POINTER(FitOptions), POINTER(Dataset), PROGRESS_FN,
+         c_void_p, _out_handle],
+    ),  # fmt: skip
+    "px_model_evaluate_dataset": (
+        _status,
+        [_handle, POINTER(Dataset), PROGRESS_FN, c_void_p, _out_handle],
+    ),
+    "px_model_predict_dataset": (
+        _status,
+        [_handle, POINTER(Dataset), PROGRESS_FN, c_void_p, _handles, c_size_t],
     ),
     "px_model_stop_training": (_status, [_handle]),
     "px_model_evaluate": (

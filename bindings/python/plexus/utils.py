@@ -6,7 +6,7 @@ import numpy as np
 from ._lib import check, lib
 from ._progbar import Progbar
 
-__all__ = ["set_random_seed", "to_categorical", "clear_session", "Progbar"]
+__all__ = ["set_random_seed", "to_categorical", "clear_session", "Progbar", "PyDataset"]
 
 
 def set_random_seed(seed):
@@ -39,3 +39,67 @@ def clear_session():
     from .saving import reset_uids
 
     reset_uids()
+
+
+class PyDataset:
+    """A dataset made one batch at a time, for data that does not fit in memory as arrays:
+    subclass it, give `__len__` (batches per epoch) and `__getitem__(index)` (a batch:
+    `(x, y)`, `(x, y, sample_weight)`, or `x` alone for predict), and pass it to `fit`,
+    `evaluate` or `predict` in place of arrays. `on_epoch_begin` and `on_epoch_end` run around
+    each epoch (reshuffle there).
+
+    ```python
+    class Shards(plexus.utils.PyDataset):
+        def __len__(self):
+            return 100
+        def __getitem__(self, index):
+            return load_images(index) / 255.0, load_labels(index)
+
+    model.fit(Shards(), epochs=5)
+    ```
+    With `workers` above 1, up to `max_queue_size` batches are made ahead on a library thread
+    while the model trains (Plexus uses one producer thread; `use_multiprocessing` is not
+    supported); with 1, each batch is made when it is needed. Equivalent to
+    `keras.utils.PyDataset`."""
+
+    def __init__(self, workers=1, use_multiprocessing=False, max_queue_size=10):
+        if use_multiprocessing:
+            raise NotImplementedError("plexus.utils.PyDataset: use_multiprocessing=True is not "
+                                      "supported; batches are made on a thread")  # fmt: skip
+        if workers < 1 or max_queue_size < 1:
+            raise ValueError(
+                f"PyDataset: workers ({workers}) and max_queue_size ({max_queue_size}) must be "
+                "at least 1"
+            )
+        self._workers = int(workers)
+        self._use_multiprocessing = False
+        self._max_queue_size = int(max_queue_size)
+
+    @property
+    def workers(self):
+        return getattr(self, "_workers", 1)
+
+    @property
+    def use_multiprocessing(self):
+        return getattr(self, "_use_multiprocessing", False)
+
+    @property
+    def max_queue_size(self):
+        return getattr(self, "_max_queue_size", 10)
+
+    def __len__(self):
+        raise NotImplementedError(f"{type(self).__name__} must define __len__")
+
+    def __getitem__(self, index):
+        raise NotImplementedError(f"{type(self).__name__} must define __getitem__")
+
+    @property
+    def num_batches(self):
+        """The batches of one epoch (Keras's `num_batches`)."""
+        return len(self)
+
+    def on_epoch_begin(self):
+        """Called before each epoch."""
+
+    def on_epoch_end(self):
+        """Called after each epoch."""

@@ -19,6 +19,7 @@ HEADER = REPO / "include" / "plexus.h"
 STRUCTS = [
     ("px_progress_event", _lib.ProgressEvent),
     ("px_fit_options", _lib.FitOptions),
+    ("px_dataset", _lib.Dataset),
     ("DLPackVersion", _lib.DLPackVersion),
     ("DLDevice", _lib.DLDevice),
     ("DLDataType", _lib.DLDataType),
@@ -126,8 +127,14 @@ def _ctypes_of(declaration):
         return _lib.TENSOR_DELETER
     if base == "px_progress_fn":
         return _lib.PROGRESS_FN
+    if base == "px_dataset_batch_fn":
+        return _lib.DATASET_BATCH_FN
+    if base == "px_dataset_epoch_fn":
+        return _lib.DATASET_EPOCH_FN
     if base == "px_fit_options":
         inner = _lib.FitOptions
+    elif base == "px_dataset":
+        inner = _lib.Dataset
     elif base == "char":
         inner, depth = ctypes.c_char_p, depth - 1
     elif base == "void" or base in _HANDLES:

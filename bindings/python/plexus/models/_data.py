@@ -38,7 +38,7 @@ def to_tensors(data, names, what):
     """One Tensor per entry of `names` (the model's inputs or outputs) for `data`."""
     count = len(names)
     if data is None:
-        raise ValueError(f"{what} is None; pass NumPy arrays (datasets are not supported)")
+        raise ValueError(f"{what} is None; pass NumPy arrays or a plexus.utils.PyDataset")
     if isinstance(data, dict):
         missing = [name for name in names if name not in data]
         if missing:

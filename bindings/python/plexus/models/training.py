@@ -27,7 +27,7 @@ from .._progress import ProgressRun, event_mask
 from ..callbacks import CallbackList, History, ProgbarLogger
 from ..saving import keras_object, serialize_keras_object
 from ..tensor import to_numpy_fast
-from . import _data, _fast_batch
+from . import _data, _datasets, _fast_batch
 
 
 def _verbosity(verbose):
@@ -210,7 +210,17 @@ class Trainer:
         """Trains the model on NumPy arrays `x` (one per input: an array, a list, or a dict by
         input name) and `y` (one per output). Returns a History whose `.history` maps
         "loss", the metrics and their "val_" forms to one value per epoch.
-        Equivalent to `keras.Model.fit`."""
+        `x` may also be a `plexus.utils.PyDataset` (then `y` and `batch_size` stay unset, and
+        `validation_data` is a PyDataset too). Equivalent to `keras.Model.fit`."""
+        if _datasets.is_dataset(x):
+            if y is not None or batch_size is not None or validation_split:
+                raise ValueError("fit: with a PyDataset, y, batch_size and validation_split "
+                                 "must stay unset: the dataset makes the batches")  # fmt: skip
+            _unsupported(class_weight=class_weight, sample_weight=sample_weight,
+                         steps_per_epoch=steps_per_epoch, validation_steps=validation_steps,
+                         validation_batch_size=validation_batch_size)  # fmt: skip
+            return self._fit_dataset(x, epochs, verbose, callbacks, validation_data,
+                                     initial_epoch)  # fmt: skip
         _unsupported(
             class_weight=class_weight,
             sample_weight=sample_weight,
@@ -291,16 +301,78 @@ class Trainer:
         self.history = history
         return history
 
+    def _fit_dataset(self, dataset, epochs, verbose, callbacks, validation_data,
+                     initial_epoch):  # fmt: skip
+        """`fit` over a PyDataset (and an optional validation PyDataset)."""
+        if validation_data is not None and not _datasets.is_dataset(validation_data):
+            raise ValueError("fit: with a PyDataset, validation_data must be a PyDataset too")
+        verbose = _verbosity(verbose)
+        training = _datasets.CDataset(dataset, self, what="fit")
+        validating = (
+            _datasets.CDataset(validation_data, self, what="fit: validation_data")
+            if validation_data is not None else None
+        )  # fmt: skip
+        options = FitOptions()
+        options.struct_size = ctypes.sizeof(FitOptions)
+        options.epochs = epochs
+        options.initial_epoch = initial_epoch
+        steps = len(dataset)
+        hooks = self._callback_list(callbacks, verbose, epochs, steps)
+        hook_mask = event_mask(hooks) if hooks is not None else 0
+        options.event_mask = hook_mask | EVENT_BIT(EVENT_TRAIN_BATCH_END)
+        user_history = next(
+            (c for c in (hooks.callbacks if hooks else []) if isinstance(c, History)), None
+        )
+        self._stop_training = False
+        history_handle = ctypes.c_void_p()
+        with ProgressRun(self, hooks, hook_mask) as run:
+            status = lib().px_model_fit_dataset(
+                self._c, ctypes.byref(training.struct), ctypes.byref(options),
+                ctypes.byref(validating.struct) if validating is not None else None,
+                run.function, run.user, ctypes.byref(history_handle),
+            )  # fmt: skip
+        logs = _data.read_logs(history_handle.value) if history_handle.value else {}
+        training.raise_error()
+        if validating is not None:
+            validating.raise_error()
+        run.raise_error()
+        check(status)
+        history = user_history or History()
+        if user_history is None:
+            history.set_model(self)
+            history.history = logs
+            lengths = [len(values) for values in logs.values()]
+            history.epoch = list(range(initial_epoch, initial_epoch + max(lengths, default=0)))
+        history.set_params({"verbose": verbose, "epochs": epochs, "steps": steps})
+        self.history = history
+        return history
+
     # -- evaluate ---------------------------------------------------------------------------
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False, **kwargs):  # fmt: skip
         """The loss and metrics on `x`, `y`: a scalar (the loss alone), a list (loss first),
-        or a dict with `return_dict=True`. Equivalent to `keras.Model.evaluate`."""
+        or a dict with `return_dict=True`. `x` may be a `plexus.utils.PyDataset`.
+        Equivalent to `keras.Model.evaluate`."""
         _unsupported(sample_weight=sample_weight, steps=steps)
         if kwargs:
             raise TypeError(f"Invalid keyword arguments: {sorted(kwargs)}")
         verbose = _verbosity(verbose)
+        if _datasets.is_dataset(x):
+            if y is not None or batch_size is not None:
+                raise ValueError("evaluate: with a PyDataset, y and batch_size must stay unset")
+            data = _datasets.CDataset(x, self, what="evaluate")
+            hooks = self._callback_list(callbacks, verbose, 1, len(x))
+            logs_handle = ctypes.c_void_p()
+            with ProgressRun(self, hooks) as run:
+                status = lib().px_model_evaluate_dataset(
+                    self._c, ctypes.byref(data.struct), run.function, run.user,
+                    ctypes.byref(logs_handle))  # fmt: skip
+            logs = _data.read_logs(logs_handle.value) if logs_handle.value else {}
+            data.raise_error()
+            run.raise_error()
+            check(status)
+            return _results(_data.last_values(logs), return_dict)
         xs = _data.to_tensors(x, self.input_names, "evaluate: x")
         ys = _data.to_tensors(y, self.output_names, "evaluate: y")
         samples = xs[0].shape[0] if xs[0].shape else 0
@@ -321,9 +393,12 @@ class Trainer:
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """The model's outputs for `x` as NumPy arrays (a list for several outputs).
+        `x` may be a `plexus.utils.PyDataset` (its batches' targets are ignored).
         Equivalent to `keras.Model.predict`."""
         _unsupported(steps=steps)
         verbose = _verbosity(verbose)
+        if _datasets.is_dataset(x):
+            return self._predict_dataset(x, verbose, callbacks)
         xs = _data.to_tensors(x, self.input_names, "predict: x")
         samples = xs[0].shape[0] if xs[0].shape else 0
         hooks = self._callback_list(callbacks, verbose, 1, -(-samples // (batch_size or 32)))
@@ -339,6 +414,26 @@ class Trainer:
         from ..tensor import Tensor
 
         tensors = [Tensor(outputs[i]) for i in range(count.value) if outputs[i]]
+        run.raise_error()
+        check(status)
+        arrays = [tensor.numpy() for tensor in tensors]
+        return arrays[0] if len(arrays) == 1 else arrays
+
+    def _predict_dataset(self, dataset, verbose, callbacks):
+        """`predict` over a PyDataset."""
+        from ..tensor import Tensor
+
+        data = _datasets.CDataset(dataset, self, targets=False, what="predict")
+        hooks = self._callback_list(callbacks, verbose, 1, len(dataset))
+        count = ctypes.c_size_t()
+        check(lib().px_model_output_count(self._c, ctypes.byref(count)))
+        outputs = (ctypes.c_void_p * max(count.value, 1))()
+        with ProgressRun(self, hooks) as run:
+            status = lib().px_model_predict_dataset(
+                self._c, ctypes.byref(data.struct), run.function, run.user, outputs,
+                count.value)  # fmt: skip
+        tensors = [Tensor(outputs[i]) for i in range(count.value) if outputs[i]]
+        data.raise_error()
         run.raise_error()
         check(status)
         arrays = [tensor.numpy() for tensor in tensors]

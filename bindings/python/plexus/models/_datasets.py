@@ -1,0 +1,104 @@
+"""A `plexus.utils.PyDataset` as the C library's `px_dataset`: the library asks for batches by
+index (on its own thread when the dataset makes them ahead), this module converts each to
+tensors and hands their handles over."""
+
+import ctypes
+
+import numpy as np
+
+from .._lib import DATASET_BATCH_FN, DATASET_EPOCH_FN, Dataset, check, lib
+from ..utils import PyDataset
+from . import _data
+
+
+def is_dataset(value):
+    return isinstance(value, PyDataset)
+
+
+class CDataset:
+    """The `px_dataset` of a PyDataset for `model`; keep it alive during the call. The first
+    exception a batch or epoch function raised is kept for `raise_error`."""
+
+    def __init__(self, dataset, model, targets=True, what="fit"):
+        self.dataset = dataset
+        self.errors = []
+        count = len(dataset)
+        if count < 1:
+            raise ValueError(f"{what}: the dataset {type(dataset).__name__} has no batches "
+                             f"(len {count})")  # fmt: skip
+        input_names, output_names = model.input_names, model.output_names
+        self._batch = DATASET_BATCH_FN(self._make_batch)
+        self._epoch = DATASET_EPOCH_FN(self._epoch_event)
+        self._names = (input_names, output_names if targets else [])
+        self._what = what
+        self.struct = Dataset()
+        self.struct.struct_size = ctypes.sizeof(Dataset)
+        self.struct.batch_count = count
+        self.struct.batch = self._batch
+        self.struct.epoch = self._epoch
+        self.struct.user = None
+        workers = getattr(dataset, "workers", 1)
+        self.struct.prefetch = getattr(dataset, "max_queue_size", 10) if workers > 1 else -1
+
+    def _make_batch(self, index, inputs, input_count, targets, target_count, weight, user):
+        try:
+            item = self.dataset[index]
+            x, y, sample_weight = _split(item, target_count > 0)
+            input_names, output_names = self._names
+            where = f"{self._what}: batch {index} of {type(self.dataset).__name__}"
+            xs = _data.to_tensors(x, input_names, f"{where}: x")
+            ys = _data.to_tensors(y, output_names, f"{where}: y") if target_count else []
+            if len(xs) != input_count or len(ys) != target_count:
+                raise ValueError(f"{where}: {len(xs)} inputs and {len(ys)} targets, expected "
+                                 f"{input_count} and {target_count}")  # fmt: skip
+            weights = None
+            if sample_weight is not None:
+                (weights,) = _data.to_tensors(
+                    np.asarray(sample_weight, np.float32), ["sample_weight"], where)
+            library = lib()
+            # The library releases every handle written: each gets a reference of its own.
+            for tensor in xs + ys:
+                check(library.px_tensor_retain(tensor.handle))
+            for i, tensor in enumerate(xs):
+                inputs[i] = tensor.handle
+            for i, tensor in enumerate(ys):
+                targets[i] = tensor.handle
+            if weights is not None:
+                check(library.px_tensor_retain(weights.handle))
+                weight[0] = weights.handle
+            return 0
+        except BaseException as error:  # noqa: BLE001 - re-raised by raise_error
+            self.errors.append(error)
+            return 1
+
+    def _epoch_event(self, begin, user):
+        try:
+            if begin:
+                self.dataset.on_epoch_begin()
+            else:
+                self.dataset.on_epoch_end()
+            return 0
+        except BaseException as error:  # noqa: BLE001 - re-raised by raise_error
+            self.errors.append(error)
+            return 1
+
+    def raise_error(self):
+        """Raises what a dataset function raised first, if anything."""
+        if self.errors:
+            raise self.errors[0]
+
+
+def _split(item, with_targets):
+    """A batch's (x, y, sample_weight): Keras takes a tuple of 1 to 3 entries, or x alone."""
+    if isinstance(item, tuple):
+        if not 1 <= len(item) <= 3:
+            raise ValueError(f"a dataset batch is (x,), (x, y) or (x, y, sample_weight); "
+                             f"received a tuple of {len(item)}")  # fmt: skip
+        x = item[0]
+        y = item[1] if len(item) > 1 else None
+        weight = item[2] if len(item) > 2 else None
+    else:
+        x, y, weight = item, None, None
+    if with_targets and y is None:
+        raise ValueError("a dataset batch for fit or evaluate needs targets: return (x, y)")
+    return x, y, weight
