@@ -63,36 +63,12 @@ public struct NormalizationLayout: Sendable, Equatable {
     default:
       throw UnsupportedOp(op)
     }
-    try Self.check(record.inputs, against: inputs, "input", x.dtype, context)
-    try Self.check(record.outputs, against: outputs, "output", x.dtype, context)
+    try checkRecordOperands(record.inputs, against: inputs, "input", x.dtype, context)
+    try checkRecordOperands(record.outputs, against: outputs, "output", x.dtype, context)
     self.op = op
     self.rows = perRow.elementCount
     self.features = features
     self.epsilon = epsilon
     self.training = training
-  }
-
-  /// Checks that `buffers` are the operands `expected` names, in x's dtype.
-  private static func check(
-    _ buffers: [TensorBuffer], against expected: [(String, Shape)], _ kind: String,
-    _ dtype: DType, _ context: String
-  ) throws {
-    guard buffers.count == expected.count else {
-      throw PlexusError.invalidArgument(
-        context: context,
-        message: "needs \(expected.count) \(kind)s (\(expected.map(\.0).joined(separator: ", "))),"
-          + " the record has \(buffers.count)")
-    }
-    for (buffer, (name, shape)) in zip(buffers, expected) {
-      guard buffer.shape == shape else {
-        throw PlexusError.shapeMismatch(
-          context: context, expected: "\(name) of shape \(shape)", received: "\(buffer.shape)")
-      }
-      guard buffer.dtype == dtype else {
-        throw PlexusError.dtypeMismatch(
-          context: context, expected: "\(name) in the input's \(dtype)",
-          received: "\(buffer.dtype)")
-      }
-    }
   }
 }

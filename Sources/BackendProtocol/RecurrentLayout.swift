@@ -69,34 +69,13 @@ public struct RecurrentLayout: Sendable, Equatable {
       inputs = weights + [("upstream", sequence)]
       outputs = weights.map { ("d\($0.0)", $0.1) }
     }
-    try Self.check(record.inputs, against: inputs, "input", x.dtype, context)
-    try Self.check(record.outputs, against: outputs, "output", x.dtype, context)
+    try checkRecordOperands(record.inputs, against: inputs, "input", x.dtype, context)
+    try checkRecordOperands(record.outputs, against: outputs, "output", x.dtype, context)
     self.op = op
     self.batch = batch
     self.steps = steps
     self.features = features
     self.units = units
     self.goBackwards = record.attributes.bool(.goBackwards, default: false)
-  }
-
-  /// Checks that `buffers` are the operands `expected` names, in x's dtype.
-  private static func check(
-    _ buffers: [TensorBuffer], against expected: [(String, Shape)], _ kind: String,
-    _ dtype: DType, _ context: String
-  ) throws {
-    guard buffers.count == expected.count else {
-      throw PlexusError.invalidArgument(
-        context: context,
-        message:
-          "expected \(expected.count) \(kind)s (\(expected.map(\.0).joined(separator: ", "))), "
-          + "received \(buffers.count)")
-    }
-    for (buffer, (name, shape)) in zip(buffers, expected) {
-      guard buffer.shape == shape, buffer.dtype == dtype else {
-        throw PlexusError.shapeMismatch(
-          context: context, expected: "\(kind) \(name) of \(dtype) \(shape)",
-          received: "\(buffer.dtype) \(buffer.shape)")
-      }
-    }
   }
 }

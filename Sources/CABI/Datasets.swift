@@ -151,20 +151,7 @@ public func pxModelFitDataset(
         "options->batch_size, validation_split and the validation arrays must be zero: the "
           + "dataset makes the batches (pass validation as a dataset)")
     }
-    guard options.epochs >= 0, options.epochs <= Int64(Int32.max) else {
-      throw invalidArgument(
-        function, "options->epochs is \(options.epochs); expected 0 (for 1) or a positive count")
-    }
-    let epochs = options.epochs == 0 ? 1 : Int(options.epochs)
-    guard options.initial_epoch >= 0, options.initial_epoch <= Int64(epochs) else {
-      throw invalidArgument(
-        function,
-        "options->initial_epoch is \(options.initial_epoch); expected 0 ... epochs (\(epochs))")
-    }
-    guard (0...2).contains(options.verbose) else {
-      throw invalidArgument(
-        function, "options->verbose is \(options.verbose); expected 0, 1 or 2")
-    }
+    let (epochs, initialEpoch, verbose) = try epochSettings(options, in: function)
     let history = try ModelHandle.withExclusiveCall(model, in: function) { model, handle in
       let training = try CallerDataset(
         dataset, "dataset", inputs: model.inputCount, targets: model.outputCount, in: function)
@@ -178,8 +165,8 @@ public func pxModelFitDataset(
       return try CallerDataset.reportingCallerFailures([training] + (validating.map { [$0] } ?? []))
       {
         try model.fit(
-          training, epochs: epochs, verbose: Int(options.verbose), callbacks: [reporter],
-          validationData: validating, initialEpoch: Int(options.initial_epoch))
+          training, epochs: epochs, verbose: verbose, callbacks: [reporter],
+          validationData: validating, initialEpoch: initialEpoch)
       }
     }
     if let outHistory {

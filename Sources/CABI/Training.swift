@@ -55,6 +55,27 @@ func fitOptions(
   return options
 }
 
+/// The epochs (0 for 1), the initial epoch (0 ... epochs) and the verbosity (0, 1 or 2) of fit
+/// options, checked.
+func epochSettings(_ options: px_fit_options, in function: String) throws
+  -> (epochs: Int, initialEpoch: Int, verbose: Int)
+{
+  guard options.epochs >= 0, options.epochs <= Int64(Int32.max) else {
+    throw invalidArgument(
+      function, "options->epochs is \(options.epochs); expected 0 (for 1) or a positive count")
+  }
+  let epochs = options.epochs == 0 ? 1 : Int(options.epochs)
+  guard options.initial_epoch >= 0, options.initial_epoch <= Int64(epochs) else {
+    throw invalidArgument(
+      function,
+      "options->initial_epoch is \(options.initial_epoch); expected 0 ... epochs (\(epochs))")
+  }
+  guard (0...2).contains(options.verbose) else {
+    throw invalidArgument(function, "options->verbose is \(options.verbose); expected 0, 1 or 2")
+  }
+  return (epochs, Int(options.initial_epoch), Int(options.verbose))
+}
+
 /// A tri-state option (`PX_OPTION_*`).
 private func option(_ value: Int32, _ name: String, default: Bool, in function: String) throws
   -> Bool
@@ -92,24 +113,11 @@ public func pxModelFit(
     let targets = try TensorHandle.tensors(y, count: yCount, "y", in: function)
     let options = try fitOptions(optionsPointer, in: function)
     let batch = try batchSize(options.batch_size, "options->batch_size", in: function)
-    guard options.epochs >= 0, options.epochs <= Int64(Int32.max) else {
-      throw invalidArgument(
-        function, "options->epochs is \(options.epochs); expected 0 (for 1) or a positive count")
-    }
-    let epochs = options.epochs == 0 ? 1 : Int(options.epochs)
-    guard options.initial_epoch >= 0, options.initial_epoch <= Int64(epochs) else {
-      throw invalidArgument(
-        function,
-        "options->initial_epoch is \(options.initial_epoch); expected 0 ... epochs (\(epochs))")
-    }
+    let (epochs, initialEpoch, verbose) = try epochSettings(options, in: function)
     let split = options.validation_split
     guard split.isFinite, split >= 0, split < 1 else {
       throw invalidArgument(
         function, "options->validation_split is \(split); expected a fraction in [0, 1)")
-    }
-    guard (0...2).contains(options.verbose) else {
-      throw invalidArgument(
-        function, "options->verbose is \(options.verbose); expected 0, 1 or 2")
     }
     let shuffle = try option(options.shuffle, "shuffle", default: true, in: function)
     let validationX = try TensorHandle.tensors(
@@ -127,10 +135,10 @@ public func pxModelFit(
       let reporter = ProgressReporter(
         progress, user: user, handle: handle, isFit: true, eventMask: options.event_mask)
       return try model.fit(
-        inputs, targets, batchSize: batch, epochs: epochs, verbose: Int(options.verbose),
+        inputs, targets, batchSize: batch, epochs: epochs, verbose: verbose,
         callbacks: [reporter], validationSplit: split,
         validationData: validationX.isEmpty ? nil : (validationX, validationY), shuffle: shuffle,
-        initialEpoch: Int(options.initial_epoch))
+        initialEpoch: initialEpoch)
     }
     if let outHistory {
       outHistory.pointee = HandleTable.shared.insert(
