@@ -52,7 +52,7 @@ struct MonitorCallback {
   private static func direction(of metric: Metric) -> Bool? {
     switch metric {
     case is Accuracy, is BinaryAccuracy, is CategoricalAccuracy, is SparseCategoricalAccuracy,
-      is TopKCategoricalAccuracy, is AUC, is Precision, is Recall, is F1Score:
+      is TopKCategoricalAccuracy, is AUC, is Precision, is Recall, is FBetaScore:
       return true
     case is Metrics.MeanAbsoluteError, is RootMeanSquaredError:
       return false

@@ -1,164 +1,23 @@
 /// The F1 score, the harmonic mean of precision and recall, per class or averaged:
-/// `2 · precision · recall / (precision + recall)`, each term guarded by `1e-7`.
+/// `2 · precision · recall / (precision + recall)`: the ``FBetaScore`` with β = 1, whose
+/// documentation says how predictions, labels and `average` are read.
 ///
-/// Predictions become 0 or 1 first: above `threshold`, or, without one, the row's largest
-/// score(s) (when not 0). Labels count by value (`yTrue · yPred` is a true positive).
-/// `average` combines the classes (the last axis):
-/// - nil: one score per class, in ``results()`` (Keras's `result()`); ``result()`` is their
-///   mean, the one number a log line holds.
-/// - `.micro`: one score from the counts summed over every class.
-/// - `.macro`: the mean of the class scores.
-/// - `.weighted`: the class scores weighted by each class's (weighted) label total.
-///
-/// - `yTrue`, `yPred`: `(samples, classes)`, the same shape; the class count is fixed by the
-///   first batch. `sampleWeight`: one weight per sample.
-///
-/// No op per update: both tensors are read on the host.
+/// ```swift
+/// try model.compile(optimizer: "adam", loss: "categorical_crossentropy",
+///                   metrics: [F1Score(average: .macro, threshold: 0.5)])
+/// ```
 /// Equivalent to `keras.metrics.F1Score`.
-public final class F1Score: Metric {
-  /// How the per-class scores are combined.
-  public enum Average: String, Sendable, CaseIterable {
-    /// Counts summed over every class, then one score (`"micro"`).
-    case micro
-    /// The unweighted mean of the class scores (`"macro"`).
-    case macro
-    /// The class scores weighted by their label totals (`"weighted"`).
-    case weighted
-  }
-
-  /// How the class scores are combined; nil keeps one per class.
-  public let average: Average?
-  /// The score above which a prediction is 1, in `(0, 1]`; nil marks each row's maximum.
-  public let threshold: Double?
-  /// Per class (one entry for `.micro`), built by the first update.
-  private var truePositives: [Double] = []
-  private var falsePositives: [Double] = []
-  private var falseNegatives: [Double] = []
-  private var labelTotals: [Double] = []
-  private var classes: Int?
-
+public final class F1Score: FBetaScore {
   /// Creates the metric. A `threshold` outside `(0, 1]` throws at the first update, and from a
   /// config at once.
   public init(average: Average? = nil, threshold: Double? = nil, name: String = "f1_score") {
-    self.average = average
-    self.threshold = threshold
-    super.init(name: name)
+    super.init(average: average, beta: 1, threshold: threshold, name: name)
   }
 
-  /// Throws unless `threshold` is nil or in `(0, 1]`, as Keras requires.
-  public func validateHyperparameters() throws {
-    if let threshold, !(threshold > 0 && threshold <= 1) {
-      throw PlexusError.invalidArgument(
-        context: errorContext, message: "threshold must be in (0, 1], received \(threshold)")
-    }
-  }
-
-  /// Adds one batch.
-  public override func update(_ yTrue: Tensor, _ yPred: Tensor, sampleWeight: Tensor? = nil)
-    throws
-  {
-    try validateHyperparameters()
-    guard yPred.rank == 2, yTrue.shape == yPred.shape, classes.map({ $0 == yPred.shape[1] }) ?? true
-    else {
-      throw PlexusError.shapeMismatch(
-        context: errorContext,
-        expected: "labels and predictions of one shape (samples, classes)"
-          + (classes.map { " with \($0) classes, as in the first batch" } ?? ""),
-        received: "labels of shape \(yTrue.shape) and predictions of shape \(yPred.shape)")
-    }
-    let (samples, width) = (yPred.shape[0], yPred.shape[1])
-    var weights: [Double]?
-    if let sampleWeight {
-      guard sampleWeight.rank == 1, sampleWeight.count == samples else {
-        throw PlexusError.shapeMismatch(
-          context: "\(errorContext) sample_weight", expected: "one weight per sample (\(samples),)",
-          received: "\(sampleWeight.shape)")
-      }
-      weights = try Self.hostValues(sampleWeight)
-    }
-    let truth = try Self.hostValues(yTrue)
-    let scores = try Self.hostValues(yPred)
-    if classes == nil {
-      classes = width
-      let slots = average == .micro ? 1 : width
-      truePositives = [Double](repeating: 0, count: slots)
-      (falsePositives, falseNegatives, labelTotals) = (truePositives, truePositives, truePositives)
-    }
-    for sample in 0..<samples where width > 0 {
-      let row = (sample * width)..<((sample + 1) * width)
-      let peak = scores[row].max() ?? 0
-      let weight = weights?[sample] ?? 1
-      for index in row {
-        let predicted: Double =
-          if let threshold { scores[index] > threshold ? 1 : 0 } else {
-            scores[index] >= peak && Swift.abs(scores[index]) > 1e-9 ? 1 : 0
-          }
-        let slot = average == .micro ? 0 : index - row.lowerBound
-        truePositives[slot] += predicted * truth[index] * weight
-        falsePositives[slot] += predicted * (1 - truth[index]) * weight
-        falseNegatives[slot] += (1 - predicted) * truth[index] * weight
-        labelTotals[slot] += truth[index] * weight
-      }
-    }
-  }
-
-  /// The score of each class (one for `.micro`), before `average` combines them; what Keras's
-  /// `result()` returns when `average` is nil.
-  public func results() -> [Double] {
-    truePositives.indices.map { slot in
-      let precision = truePositives[slot] / (truePositives[slot] + falsePositives[slot] + 1e-7)
-      let recall = truePositives[slot] / (truePositives[slot] + falseNegatives[slot] + 1e-7)
-      return 2 * precision * recall / (precision + recall + 1e-7)
-    }
-  }
-
-  /// The combined score: for `.weighted` the class scores weighted by their label totals, else
-  /// their mean (0 before any update).
-  public override func result() -> Double {
-    let scores = results()
-    guard !scores.isEmpty else { return 0 }
-    guard average == .weighted else { return scores.reduce(0, +) / Double(scores.count) }
-    let total = labelTotals.reduce(0, +) + 1e-7
-    return zip(scores, labelTotals).map { $0 * $1 / total }.reduce(0, +)
-  }
-
-  /// The class count, then per slot the true positives, false positives, false negatives and
-  /// label totals (empty before the first update).
-  public override var summableState: [Double] {
-    guard let classes else { return [] }
-    return [Double(classes)] + truePositives + falsePositives + falseNegatives + labelTotals
-  }
-
-  /// Sets the counts to the sum of every process's.
-  public override func loadSummedStates(_ states: [[Double]]) throws {
-    guard let sum = try Self.sumStates(states, header: 1, context: errorContext) else {
-      return reset()
-    }
-    let slots = (sum.count - 1) / 4
-    guard sum.count == 1 + 4 * slots, sum[0] >= 1, sum[0] < 1e9 else {
-      throw PlexusError.invalidState(
-        context: errorContext, message: "summed state of \(sum.count) values is not an F1 state")
-    }
-    classes = Int(sum[0])
-    let values = Array(sum.dropFirst())
-    truePositives = Array(values[0..<slots])
-    falsePositives = Array(values[slots..<(2 * slots)])
-    falseNegatives = Array(values[(2 * slots)..<(3 * slots)])
-    labelTotals = Array(values[(3 * slots)..<(4 * slots)])
-  }
-
-  /// Forgets every update (the class count stays).
-  public override func reset() {
-    super.reset()
-    let zeros = [Double](repeating: 0, count: truePositives.count)
-    (truePositives, falsePositives, falseNegatives, labelTotals) = (zeros, zeros, zeros, zeros)
-  }
-
-  /// `name`, `dtype`, `average` and `threshold` (null when not set).
+  /// `name`, `dtype`, `average` and `threshold`: Keras's F1Score writes no `beta`.
   public override var config: [String: ConfigValue] {
-    super.config.merging([
-      "average": average.map { .string($0.rawValue) } ?? .null,
-      "threshold": threshold.map(ConfigValue.double) ?? .null,
-    ]) { $1 }
+    var config = super.config
+    config.removeValue(forKey: "beta")
+    return config
   }
 }

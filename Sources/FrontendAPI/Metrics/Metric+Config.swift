@@ -93,20 +93,30 @@ extension Metric {
         return try finish(config, metric)
       },
       "F1Score": { config in
-        let name = try settings(config, "f1_score")
-        var average: F1Score.Average?
-        if let raw = config.value("average"), !raw.isNull {
-          guard let value = raw.stringValue.flatMap(F1Score.Average.init(rawValue:)) else {
-            throw config.mismatch("average", "null, 'micro', 'macro' or 'weighted'")
-          }
-          average = value
-        }
         let metric = F1Score(
-          average: average, threshold: try config.optionalDouble("threshold"), name: name)
+          average: try fScoreAverage(config), threshold: try config.optionalDouble("threshold"),
+          name: try settings(config, "f1_score"))
+        try metric.validateHyperparameters()
+        return try finish(config, metric)
+      },
+      "FBetaScore": { config in
+        let metric = FBetaScore(
+          average: try fScoreAverage(config), beta: try config.double("beta", default: 1),
+          threshold: try config.optionalDouble("threshold"),
+          name: try settings(config, "fbeta_score"))
         try metric.validateHyperparameters()
         return try finish(config, metric)
       },
     ])
+
+  /// An F-score's `average`: null, "micro", "macro" or "weighted".
+  private static func fScoreAverage(_ config: ConfigReader) throws -> FBetaScore.Average? {
+    guard let raw = config.value("average"), !raw.isNull else { return nil }
+    guard let value = raw.stringValue.flatMap(FBetaScore.Average.init(rawValue:)) else {
+      throw config.mismatch("average", "null, 'micro', 'macro' or 'weighted'")
+    }
+    return value
+  }
 
   /// Reads `name` and checks `dtype`: Plexus accumulates in float64 on the host and reports
   /// as Keras's float32 metrics do, so only float32 is accepted.

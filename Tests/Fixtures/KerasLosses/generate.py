@@ -282,6 +282,19 @@ METRIC_CASES = {
         binary,
         PER_ROW,
     ),
+    "fbeta_score_beta2": (metrics.FBetaScore, dict(beta=2.0), one_hot, MULTICLASS),
+    "fbeta_score_macro_half": (
+        metrics.FBetaScore,
+        dict(average="macro", beta=0.5, threshold=0.5),
+        binary,
+        PER_ROW,
+    ),
+    "fbeta_score_weighted_beta3": (
+        metrics.FBetaScore,
+        dict(average="weighted", beta=3.0, threshold=0.3),
+        binary,
+        PER_ROW,
+    ),
 }
 
 

@@ -43,7 +43,7 @@ import Testing
     switch metric {
     case let metric as Precision: metric.results()
     case let metric as Recall: metric.results()
-    case let metric as F1Score: metric.results()
+    case let metric as FBetaScore: metric.results()
     default: [metric.result()]
     }
   }

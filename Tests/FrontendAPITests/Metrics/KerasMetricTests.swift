@@ -8,7 +8,7 @@ private func config(_ className: String, _ settings: [String: ConfigValue]) -> C
 }
 
 /// Names, configs, settings and state of MeanAbsoluteError, RootMeanSquaredError, Precision,
-/// Recall, AUC, TopKCategoricalAccuracy and F1Score; their results against Keras's are in
+/// Recall, AUC, TopKCategoricalAccuracy, F1Score and FBetaScore; their results against Keras's are in
 /// ``KerasMetricParityTests``.
 @Suite struct KerasMetricTests {
   @Test func namedResolvesKerasNamesKeepingTheName() throws {
@@ -21,6 +21,7 @@ private func config(_ className: String, _ settings: [String: ConfigValue]) -> C
       ("MeanAbsoluteError", Metrics.MeanAbsoluteError.self),
       ("RootMeanSquaredError", RootMeanSquaredError.self),
       ("TopKCategoricalAccuracy", TopKCategoricalAccuracy.self), ("F1Score", F1Score.self),
+      ("FBetaScore", FBetaScore.self),
     ]
     for (name, type) in expected {
       let metric = try Metric.named(name)
@@ -39,6 +40,7 @@ private func config(_ className: String, _ settings: [String: ConfigValue]) -> C
       (Recall(), "recall", ["thresholds", "top_k", "class_id"]),
       (TopKCategoricalAccuracy(), "top_k_categorical_accuracy", ["k"]),
       (F1Score(), "f1_score", ["average", "threshold"]),
+      (FBetaScore(), "fbeta_score", ["average", "beta", "threshold"]),
       (
         AUC(), "auc",
         [
@@ -109,6 +111,10 @@ private func config(_ className: String, _ settings: [String: ConfigValue]) -> C
       (config("AUC", ["label_weights": ["x": 1]]), "label_weights"),
       (config("F1Score", ["threshold": 0]), "threshold"),
       (config("F1Score", ["average": "samples"]), "average"),
+      (config("F1Score", ["beta": 2]), "beta"),
+      (config("FBetaScore", ["beta": 0]), "beta"),
+      (config("FBetaScore", ["beta": -1.5]), "beta"),
+      (config("FBetaScore", ["beta": "two"]), "beta"),
       (config("TopKCategoricalAccuracy", ["k": "five"]), "k"),
       (config("RootMeanSquaredError", ["dtype": "float16"]), "dtype"),
       (config("MeanAbsoluteError", ["beta": 2]), "beta"),

@@ -5,7 +5,7 @@ Equivalent to `keras.metrics`."""
 __all__ = [
     "Metric", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "SparseCategoricalAccuracy",
     "Mean", "MeanAbsoluteError", "RootMeanSquaredError", "Precision", "Recall", "AUC",
-    "TopKCategoricalAccuracy", "F1Score", "get",
+    "TopKCategoricalAccuracy", "F1Score", "FBetaScore", "get",
 ]  # fmt: skip
 
 
@@ -182,19 +182,24 @@ class TopKCategoricalAccuracy(Metric):
         return {**super().get_config(), "k": self.k}
 
 
-class F1Score(Metric):
-    """The harmonic mean of precision and recall per class, averaged by `average` (None,
-    "micro", "macro" or "weighted"); a prediction counts above `threshold` (None: the
-    arg-max). Equivalent to `keras.metrics.F1Score`."""
+class FBetaScore(Metric):
+    """The F-beta score per class, weighing recall `beta` times as much as precision, averaged
+    by `average` (None, "micro", "macro" or "weighted"); a prediction counts above `threshold`
+    (None: the arg-max). Equivalent to `keras.metrics.FBetaScore`."""
 
-    _default_name = "f1_score"
+    _default_name = "fbeta_score"
 
-    def __init__(self, average=None, threshold=None, name="f1_score", dtype=None):
+    def __init__(self, average=None, beta=1.0, threshold=None, name="fbeta_score", dtype=None):
         super().__init__(name, dtype)
         if average not in (None, "micro", "macro", "weighted"):
             raise ValueError(
                 "Invalid `average` argument value. Expected one of: {None, 'micro', 'macro', "
                 f"'weighted'}}. Received: average={average}"
+            )
+        if not isinstance(beta, float) or beta <= 0.0:
+            raise ValueError(
+                "Invalid `beta` argument value. It should be a Python float greater than 0. "
+                f"Received: beta={beta!r}"
             )
         if threshold is not None and not (isinstance(threshold, float) and 0 < threshold <= 1):
             raise ValueError(
@@ -202,10 +207,28 @@ class F1Score(Metric):
                 f"]0, 1]. Received: threshold={threshold}"
             )
         self.average = average
+        self.beta = beta
         self.threshold = threshold
 
     def get_config(self):
-        return {**super().get_config(), "average": self.average, "threshold": self.threshold}
+        return {**super().get_config(), "average": self.average, "beta": self.beta,
+                "threshold": self.threshold}  # fmt: skip
+
+
+class F1Score(FBetaScore):
+    """The harmonic mean of precision and recall per class (the F-beta score with beta 1),
+    averaged by `average` (None, "micro", "macro" or "weighted"); a prediction counts above
+    `threshold` (None: the arg-max). Equivalent to `keras.metrics.F1Score`."""
+
+    _default_name = "f1_score"
+
+    def __init__(self, average=None, threshold=None, name="f1_score", dtype=None):
+        super().__init__(average=average, beta=1.0, threshold=threshold, name=name, dtype=dtype)
+
+    def get_config(self):
+        config = super().get_config()
+        del config["beta"]
+        return config
 
 
 _NAMES = {

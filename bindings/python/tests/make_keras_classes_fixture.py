@@ -57,7 +57,8 @@ for name, obj in [("MeanAbsoluteError", metrics.MeanAbsoluteError()), ("RootMean
     ("Recall", metrics.Recall()), ("Recall_t", metrics.Recall(thresholds=[0.2, 0.7], name="recall_t")),
     ("AUC", metrics.AUC()), ("AUC_full", metrics.AUC(num_thresholds=50, curve="PR", summation_method="minoring", multi_label=True, num_labels=3, from_logits=True, name="a")),
     ("TopKCategoricalAccuracy", metrics.TopKCategoricalAccuracy()), ("TopK3", metrics.TopKCategoricalAccuracy(k=3, name="t")),
-    ("F1Score", metrics.F1Score()), ("F1Score_full", metrics.F1Score(average="macro", threshold=0.4, name="f"))]:
+    ("F1Score", metrics.F1Score()), ("F1Score_full", metrics.F1Score(average="macro", threshold=0.4, name="f")),
+    ("FBetaScore", metrics.FBetaScore()), ("FBetaScore_full", metrics.FBetaScore(average="weighted", beta=2.0, threshold=0.5, name="fb"))]:
     put("metric/" + name, obj)
 for name, obj in [("Adagrad", optimizers.Adagrad()), ("Adagrad_full", optimizers.Adagrad(0.01, initial_accumulator_value=0.2, epsilon=1e-6, clipnorm=1.0, name="ag")), ("Adadelta", optimizers.Adadelta()), ("Adamax", optimizers.Adamax()),
     ("Nadam", optimizers.Nadam()), ("Lion", optimizers.Lion()), ("Lion_wd", optimizers.Lion(0.0001, beta_1=0.95, weight_decay=0.01, name="lion_wd")), ("Adam_amsgrad", optimizers.Adam(amsgrad=True)),
