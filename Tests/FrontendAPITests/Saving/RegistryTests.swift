@@ -33,7 +33,7 @@ private final class Scale: Layer {
         "Optimizer.registry.register"
       ),
       (
-        { _ = try Metric.fromConfig(["class_name": "FBetaScore", "config": [:]]) }, "FBetaScore",
+        { _ = try Metric.fromConfig(["class_name": "R2Score", "config": [:]]) }, "R2Score",
         "Metric.registry.register"
       ),
       (
