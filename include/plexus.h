@@ -581,7 +581,9 @@ PX_API PX_NODISCARD px_status px_model_train_on_batch(
  * library releases every handle written, also when the call fails. Return 0 on success;
  * non-zero ends the fit, evaluate or predict with PX_STATUS_CANCELLED, its message naming the
  * batch. Called from one thread at a time, in index order, but maybe not the calling thread
- * (see px_dataset.prefetch). */
+ * (see px_dataset.prefetch). It may make tensors (px_tensor_*), but must not call px_model_*
+ * functions on the model being run: on the library's thread such a call waits for the running
+ * call to end, which waits for the batch. */
 typedef int32_t (*px_dataset_batch_fn)(int64_t index, px_tensor **inputs, size_t input_count,
                                        px_tensor **targets, size_t target_count,
                                        px_tensor **sample_weight, void *user);
