@@ -59,8 +59,9 @@ class PyDataset:
     ```
     With `workers` above 1, up to `max_queue_size` batches are made ahead on a library thread
     while the model trains (Plexus uses one producer thread; `use_multiprocessing` is not
-    supported); with 1, each batch is made when it is needed. Equivalent to
-    `keras.utils.PyDataset`."""
+    supported); with 1, each batch is made when it is needed. `__getitem__` must not use the
+    model it feeds (its `predict`, say): from the library's thread that call would wait for the
+    running `fit`, which waits for the batch. Equivalent to `keras.utils.PyDataset`."""
 
     def __init__(self, workers=1, use_multiprocessing=False, max_queue_size=10):
         if use_multiprocessing:
