@@ -26,17 +26,8 @@ final class CallerDataset: Dataset, @unchecked Sendable {
     guard let given = pointer else {
       throw invalidArgument(function, "\(argument) is NULL")
     }
-    let size = Int(UnsafeRawPointer(given).load(as: UInt32.self))
-    guard size >= MemoryLayout<UInt32>.size else {
-      throw invalidArgument(
-        function, "\(argument)->struct_size is \(size); set it to sizeof(px_dataset)")
-    }
-    var description = px_dataset()
-    withUnsafeMutableBytes(of: &description) { target in
-      target.copyMemory(
-        from: UnsafeRawBufferPointer(
-          start: given, count: Swift.min(size, MemoryLayout<px_dataset>.size)))
-    }
+    let description = try sizedStruct(
+      given, argument, "px_dataset", defaults: px_dataset(), in: function)
     guard description.batch != nil else {
       throw invalidArgument(function, "\(argument)->batch is NULL; a dataset makes its batches")
     }

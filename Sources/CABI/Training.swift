@@ -35,24 +35,33 @@ public func pxModelCompile(
   }
 }
 
-/// The fit options a caller passed, read by the struct-size rule: the smaller of the two sizes,
-/// zero fields taking their defaults.
-func fitOptions(
-  _ pointer: UnsafePointer<px_fit_options>?, in function: String
-) throws -> px_fit_options {
-  var options = px_fit_options()
-  guard let pointer else { return options }
+/// A caller's struct read by the struct-size rule (its first field, `uint32_t struct_size`):
+/// the smaller of the two sizes is copied over `defaults`, so fields an older caller does not
+/// know keep their zero defaults. `argument` and `typeName` name it in errors.
+func sizedStruct<T>(
+  _ pointer: UnsafePointer<T>, _ argument: String, _ typeName: String, defaults: T,
+  in function: String
+) throws -> T {
   let size = Int(UnsafeRawPointer(pointer).load(as: UInt32.self))
   guard size >= MemoryLayout<UInt32>.size else {
     throw invalidArgument(
-      function, "options->struct_size is \(size); set it to sizeof(px_fit_options)")
+      function, "\(argument)->struct_size is \(size); set it to sizeof(\(typeName))")
   }
-  withUnsafeMutableBytes(of: &options) { target in
+  var value = defaults
+  withUnsafeMutableBytes(of: &value) { target in
     target.copyMemory(
-      from: UnsafeRawBufferPointer(
-        start: pointer, count: Swift.min(size, MemoryLayout<px_fit_options>.size)))
+      from: UnsafeRawBufferPointer(start: pointer, count: Swift.min(size, MemoryLayout<T>.size)))
   }
-  return options
+  return value
+}
+
+/// The fit options a caller passed (the defaults for NULL), read by the struct-size rule.
+func fitOptions(
+  _ pointer: UnsafePointer<px_fit_options>?, in function: String
+) throws -> px_fit_options {
+  guard let pointer else { return px_fit_options() }
+  return try sizedStruct(
+    pointer, "options", "px_fit_options", defaults: px_fit_options(), in: function)
 }
 
 /// The epochs (0 for 1), the initial epoch (0 ... epochs) and the verbosity (0, 1 or 2) of fit
