@@ -41,6 +41,20 @@ struct DistributedCheckCommand: ParsableCommand {
   func run() throws {
     let parallel = try DataParallel()
     Config.setDistribution(parallel)
+    do {
+      try check(parallel)
+    } catch {
+      // Said here too: mpirun may end the other ranks before they print the notice.
+      if parallel.processCount > 1 {
+        let text = "rank \(parallel.rank) of \(parallel.processCount) failed: \(error)\n"
+        FileHandle.standardError.write(Data(text.utf8))
+      }
+      throw error
+    }
+  }
+
+  /// The check on this process (rank `parallel.rank`).
+  private func check(_ parallel: DataParallel) throws {
     try Config.setThreads(1)
     try Config.setBackend(backend)
     // With --custom-loop each rank starts from weights of its own.
