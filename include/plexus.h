@@ -49,7 +49,7 @@ extern "C" {
 /* The version of this header. A library with the same major and an equal or newer minor
  * version serves a client built against it. */
 #define PX_ABI_VERSION_MAJOR 0
-#define PX_ABI_VERSION_MINOR 7
+#define PX_ABI_VERSION_MINOR 8
 
 #if defined(__GNUC__) || defined(__clang__)
 #define PX_API __attribute__((visibility("default")))
@@ -527,6 +527,17 @@ typedef struct px_fit_options {
   size_t validation_x_count;
   const px_tensor *const *validation_y;
   size_t validation_y_count;
+  /* ABI 0.8: Keras's sample_weight and class_weight. At most one of the two is given. */
+  const px_tensor *sample_weight; /* NULL: none, else one weight per sample of x ([samples] or
+                                     [samples, 1]) scaling its loss (validation_split takes
+                                     the last ones with their samples) */
+  const int64_t *class_weight_classes; /* class_weight_count class ids ≥ 0, each once, and */
+  const double *class_weight_values;   /* their weights (finite, ≥ 0): a model with one output
+                                          weighs each sample by its label's class (a class id,
+                                          or a one-hot row), unlisted classes weighing 1 */
+  size_t class_weight_count;           /* 0: no class weights */
+  const px_tensor *validation_sample_weight; /* NULL: none, else one weight per validation_x
+                                                sample (Keras's third validation_data entry) */
 } px_fit_options;
 
 /* Trains the model, as Keras's `model.fit(x, y, ...)`: `x` holds one tensor per model input,
@@ -550,6 +561,14 @@ PX_API PX_NODISCARD px_status px_model_evaluate(
     px_model *model, const px_tensor *const *x, size_t x_count, const px_tensor *const *y,
     size_t y_count, int64_t batch_size, px_progress_fn progress, void *user, px_logs **out_logs);
 
+/* ABI 0.8. px_model_evaluate with one weight per sample (Keras's `evaluate(sample_weight=)`):
+ * `sample_weight` is NULL (then this is px_model_evaluate) or a float tensor of [samples] or
+ * [samples, 1] scaling each sample's loss. Metrics stay unweighted, as Keras's `metrics` do. */
+PX_API PX_NODISCARD px_status px_model_evaluate_weighted(
+    px_model *model, const px_tensor *const *x, size_t x_count, const px_tensor *const *y,
+    size_t y_count, const px_tensor *sample_weight, int64_t batch_size, px_progress_fn progress,
+    void *user, px_logs **out_logs);
+
 /* Runs the model on `x` in batches, as Keras's `model.predict`; batch_size 0 is 32. Writes one
  * new tensor per model output into `outputs`, which holds `capacity` handles (at least
  * px_model_output_count). */
@@ -568,6 +587,14 @@ PX_API PX_NODISCARD px_status px_model_predict_on_batch(
 PX_API PX_NODISCARD px_status px_model_train_on_batch(
     px_model *model, const px_tensor *const *x, size_t x_count, const px_tensor *const *y,
     size_t y_count, px_logs **out_logs);
+
+/* ABI 0.8. px_model_train_on_batch with Keras's `sample_weight` or `class_weight` (at most one):
+ * `sample_weight` as in px_model_evaluate_weighted, or `class_count` pairs of a class id
+ * (`classes`) and its weight (`class_weights`), as px_fit_options' class weights. */
+PX_API PX_NODISCARD px_status px_model_train_on_batch_weighted(
+    px_model *model, const px_tensor *const *x, size_t x_count, const px_tensor *const *y,
+    size_t y_count, const px_tensor *sample_weight, const int64_t *classes,
+    const double *class_weights, size_t class_count, px_logs **out_logs);
 
 /*
  * Datasets (ABI 0.7): data a caller makes one batch at a time, Keras's PyDataset, for data that

@@ -100,7 +100,7 @@ private func option(_ value: Int32, _ name: String, default: Bool, in function: 
 }
 
 /// A batch size: 0 is Keras's 32.
-private func batchSize(_ value: Int64, _ name: String, in function: String) throws -> Int {
+func batchSize(_ value: Int64, _ name: String, in function: String) throws -> Int {
   guard value >= 0, value <= Int64(Int32.max) else {
     throw invalidArgument(function, "\(name) is \(value); expected 0 (for 32) or a positive size")
   }
@@ -139,6 +139,17 @@ public func pxModelFit(
       throw invalidArgument(
         function, "options has validation_x without validation_y, or the other way round")
     }
+    let sampleWeight = try optionalTensor(
+      options.sample_weight, "options->sample_weight", in: function)
+    let classWeight = try classWeights(
+      options.class_weight_classes, options.class_weight_values,
+      count: options.class_weight_count,
+      (
+        "options->class_weight_classes", "options->class_weight_values",
+        "options->class_weight_count"
+      ), in: function)
+    let validationWeight = try optionalTensor(
+      options.validation_sample_weight, "options->validation_sample_weight", in: function)
     let history = try ModelHandle.withExclusiveCall(model, in: function) { model, handle in
       handle.stopRequested.withLock { $0 = false }
       let reporter = ProgressReporter(
@@ -146,8 +157,9 @@ public func pxModelFit(
       return try model.fit(
         inputs, targets, batchSize: batch, epochs: epochs, verbose: verbose,
         callbacks: [reporter], validationSplit: split,
-        validationData: validationX.isEmpty ? nil : (validationX, validationY), shuffle: shuffle,
-        initialEpoch: initialEpoch)
+        validationData: validationX.isEmpty ? nil : (validationX, validationY),
+        validationSampleWeight: validationWeight, sampleWeight: sampleWeight,
+        classWeight: classWeight, shuffle: shuffle, initialEpoch: initialEpoch)
     }
     if let outHistory {
       outHistory.pointee = HandleTable.shared.insert(

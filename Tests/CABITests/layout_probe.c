@@ -68,6 +68,11 @@ int main(void) {
   FIELD(px_fit_options, validation_x_count);
   FIELD(px_fit_options, validation_y);
   FIELD(px_fit_options, validation_y_count);
+  FIELD(px_fit_options, sample_weight);
+  FIELD(px_fit_options, class_weight_classes);
+  FIELD(px_fit_options, class_weight_values);
+  FIELD(px_fit_options, class_weight_count);
+  FIELD(px_fit_options, validation_sample_weight);
 
   /* plexus.h: constants */
   CONSTANT(PX_ABI_VERSION_MAJOR);

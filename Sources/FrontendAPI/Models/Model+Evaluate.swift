@@ -3,21 +3,29 @@ import Foundation
 extension Model {
   /// The loss and metrics on `x` and `y`, keyed as in the training logs (`"loss"`,
   /// `"accuracy"`). `verbose` is 0 silent, 1 a progress bar, 2 one line; nil picks 1 on a
-  /// terminal and 2 otherwise. Equivalent to Keras's `Model.evaluate(..., return_dict=True)`.
+  /// terminal and 2 otherwise. `sampleWeight` (one per sample) weighs each sample's loss, as
+  /// in `fit`; metrics stay unweighted, as Keras's `metrics` (not `weighted_metrics`) do.
+  /// Equivalent to Keras's `Model.evaluate(..., return_dict=True)`.
   public func evaluate(
     _ x: Tensor, _ y: Tensor, batchSize: Int = 32, verbose: Int? = nil,
-    callbacks: [any Callback] = []
+    sampleWeight: Tensor? = nil, callbacks: [any Callback] = []
   ) throws -> [String: Double] {
-    try evaluate([x], [y], batchSize: batchSize, verbose: verbose, callbacks: callbacks)
+    try evaluate(
+      [x], [y], batchSize: batchSize, verbose: verbose, sampleWeight: sampleWeight,
+      callbacks: callbacks)
   }
 
   /// `evaluate` for several inputs or outputs.
   public func evaluate(
     _ x: [Tensor], _ y: [Tensor], batchSize: Int = 32, verbose: Int? = nil,
-    callbacks: [any Callback] = []
+    sampleWeight: Tensor? = nil, callbacks: [any Callback] = []
   ) throws -> [String: Double] {
     let context = "Model '\(name)'.evaluate"
-    let source = try BatchSource(inputs: x, targets: y, batchSize: batchSize, context: context)
+    let weights = try sampleWeights(
+      sampleWeight, classWeight: nil, targets: y, samples: x.first?.shape.dims.first ?? 0,
+      context: context)
+    let source = try BatchSource(
+      inputs: x, targets: y, sampleWeights: weights, batchSize: batchSize, context: context)
     try source.requireSamples()
     var all = callbacks
     let verbosity = verbose ?? (isatty(1) != 0 ? 1 : 2)
@@ -63,16 +71,26 @@ extension Model {
     }
   }
 
-  /// One training step on one batch; the metrics restart first.
+  /// One training step on one batch; the metrics restart first. `sampleWeight` or
+  /// `classWeight` weigh the samples' losses as in `fit`.
   /// Equivalent to Keras's `Model.train_on_batch(..., return_dict=True)`.
-  public func trainOnBatch(_ x: Tensor, _ y: Tensor) throws -> [String: Double] {
-    try trainOnBatch([x], [y])
+  public func trainOnBatch(
+    _ x: Tensor, _ y: Tensor, sampleWeight: Tensor? = nil, classWeight: [Int: Double]? = nil
+  ) throws -> [String: Double] {
+    try trainOnBatch([x], [y], sampleWeight: sampleWeight, classWeight: classWeight)
   }
 
   /// `trainOnBatch` for several inputs or outputs.
-  public func trainOnBatch(_ x: [Tensor], _ y: [Tensor]) throws -> [String: Double] {
+  public func trainOnBatch(
+    _ x: [Tensor], _ y: [Tensor], sampleWeight: Tensor? = nil, classWeight: [Int: Double]? = nil
+  ) throws -> [String: Double] {
     let compiled = try requireCompiled("trainOnBatch")
+    let weights = try sampleWeights(
+      sampleWeight, classWeight: classWeight, targets: y,
+      samples: x.first?.shape.dims.first ?? 0, context: "Model '\(name)'.trainOnBatch")
     compiled.resetMetrics()
+    compiled.batchSampleWeight = weights
+    defer { compiled.batchSampleWeight = nil }
     return try withModelBackend { try trainStep(x, y) }
   }
 

@@ -12,20 +12,27 @@ extension Model {
   ///     and 2 otherwise.
   ///   - validationSplit: the last fraction of the samples, held out before shuffling.
   ///   - validationData: used instead of `validationSplit` when given.
+  ///   - validationSampleWeight: one weight per sample of `validationData` (Keras's third entry
+  ///     of `validation_data`).
+  ///   - sampleWeight: one weight per training sample, scaling its loss; split with the samples
+  ///     by `validationSplit`.
+  ///   - classWeight: a weight per class id of a one-output model's labels (class ids, or
+  ///     one-hot rows), instead of `sampleWeight`.
   ///   - initialEpoch: the epoch to start counting from (to resume training).
   /// Equivalent to Keras's `Model.fit`.
   @discardableResult
   public func fit(
     _ x: Tensor, _ y: Tensor, batchSize: Int = 32, epochs: Int = 1, verbose: Int? = nil,
     callbacks: [any Callback] = [], validationSplit: Double = 0,
-    validationData: (Tensor, Tensor)? = nil, sampleWeight: Tensor? = nil,
-    classWeight: [Int: Double]? = nil, shuffle: Bool = true, initialEpoch: Int = 0
+    validationData: (Tensor, Tensor)? = nil, validationSampleWeight: Tensor? = nil,
+    sampleWeight: Tensor? = nil, classWeight: [Int: Double]? = nil, shuffle: Bool = true,
+    initialEpoch: Int = 0
   ) throws -> History {
     try fit(
       [x], [y], batchSize: batchSize, epochs: epochs, verbose: verbose, callbacks: callbacks,
       validationSplit: validationSplit, validationData: validationData.map { ([$0.0], [$0.1]) },
-      sampleWeight: sampleWeight, classWeight: classWeight, shuffle: shuffle,
-      initialEpoch: initialEpoch)
+      validationSampleWeight: validationSampleWeight, sampleWeight: sampleWeight,
+      classWeight: classWeight, shuffle: shuffle, initialEpoch: initialEpoch)
   }
 
   /// Trains a model with several inputs or outputs (one tensor per input and per output).
@@ -33,8 +40,9 @@ extension Model {
   public func fit(
     _ x: [Tensor], _ y: [Tensor], batchSize: Int = 32, epochs: Int = 1, verbose: Int? = nil,
     callbacks: [any Callback] = [], validationSplit: Double = 0,
-    validationData: ([Tensor], [Tensor])? = nil, sampleWeight: Tensor? = nil,
-    classWeight: [Int: Double]? = nil, shuffle: Bool = true, initialEpoch: Int = 0
+    validationData: ([Tensor], [Tensor])? = nil, validationSampleWeight: Tensor? = nil,
+    sampleWeight: Tensor? = nil, classWeight: [Int: Double]? = nil, shuffle: Bool = true,
+    initialEpoch: Int = 0
   ) throws -> History {
     let context = "Model '\(name)'.fit"
     let compiled = try requireCompiled("fit")
@@ -58,8 +66,16 @@ extension Model {
       // Checked before the first step, so that a mismatch does not surface after an epoch of
       // training.
       try requireValidationData(validationData.0, validationData.1, like: x, y, context)
+      let validationWeights = try sampleWeights(
+        validationSampleWeight, classWeight: nil, targets: validationData.1,
+        samples: validationData.0.first?.shape.dims.first ?? 0, context: "\(context) validation")
       validation = try BatchSource(
-        inputs: validationData.0, targets: validationData.1, batchSize: batchSize, context: context)
+        inputs: validationData.0, targets: validationData.1, sampleWeights: validationWeights,
+        batchSize: batchSize, context: context)
+    } else if validationSampleWeight != nil {
+      throw PlexusError.invalidArgument(
+        context: "\(context) validationSampleWeight",
+        message: "weighs validationData's samples; pass validationData too")
     } else if validationSplit > 0 {
       (training, validation) = try training.split(
         validationFraction: validationSplit, context: context)
@@ -275,76 +291,6 @@ extension Model {
     if let parallel { logs.merge(try parallel.reduceLogs(compiled)) { $1 } }
     try callbacks?.each { try $0.onTestEnd(logs: logs) }
     return logs
-  }
-
-  /// The weight of each sample's loss: `sampleWeight` (one per sample, finite), or the weight of
-  /// each sample's class from `classWeight` (one output only: its labels are class ids, rounded
-  /// as Keras rounds them, or one-hot rows whose largest entry is the class). Keras refuses
-  /// both at once. Nil when neither.
-  private func sampleWeights(
-    _ sampleWeight: Tensor?, classWeight: [Int: Double]?, targets: [Tensor], samples: Int,
-    context: String
-  ) throws -> Tensor? {
-    var weights: [Float]?
-    if let sampleWeight {
-      guard sampleWeight.shape.dims == [samples] || sampleWeight.shape.dims == [samples, 1] else {
-        throw PlexusError.shapeMismatch(
-          context: "\(context) sampleWeight", expected: "[\(samples)] (one weight per sample)",
-          received: "\(sampleWeight.shape)")
-      }
-      let values = try sampleWeight.floats()
-      guard values.allSatisfy(\.isFinite) else {
-        throw PlexusError.invalidArgument(
-          context: "\(context) sampleWeight", message: "every weight must be finite")
-      }
-      weights = values
-    }
-    if let classWeight {
-      // Keras refuses the two together (array_data_adapter.py).
-      guard sampleWeight == nil else {
-        throw PlexusError.invalidArgument(
-          context: "\(context) classWeight",
-          message: "cannot be given with sampleWeight; fold the class weights into sampleWeight")
-      }
-      guard targets.count == 1, let labels = targets.first else {
-        throw PlexusError.invalidArgument(
-          context: "\(context) classWeight",
-          message: "applies to a model with one output; this one has \(targets.count)")
-      }
-      for (label, weight) in classWeight where !(weight.isFinite && weight >= 0) || label < 0 {
-        throw PlexusError.invalidArgument(
-          context: "\(context) classWeight",
-          message: "class \(label) has weight \(weight); classes are ≥ 0 and weights finite ≥ 0")
-      }
-      let values = try labels.floats()
-      let columns = labels.rank >= 2 ? labels.shape.dims.dropFirst().reduce(1, *) : 1
-      guard labels.rank >= 1, labels.shape[0] == samples, values.count == samples * columns else {
-        throw PlexusError.shapeMismatch(
-          context: "\(context) classWeight labels",
-          expected: "\(samples) samples (first axis), as the inputs",
-          received: "\(labels.shape)")
-      }
-      var perSample = [Float](repeating: 1, count: samples)
-      for sample in 0..<samples {
-        let row = values[(sample * columns)..<((sample + 1) * columns)]
-        let label: Int
-        if columns == 1 {
-          // Keras rounds labels to class ids.
-          let value = (row.first ?? 0).rounded()
-          guard value.isFinite, abs(value) < 1e9 else {
-            throw PlexusError.invalidArgument(
-              context: "\(context) classWeight",
-              message: "label \(row.first ?? 0) of sample \(sample) is not a class id")
-          }
-          label = Int(value)
-        } else {
-          label = row.indices.max { row[$0] < row[$1] }.map { $0 - sample * columns } ?? 0
-        }
-        perSample[sample] = Float(classWeight[label] ?? 1)
-      }
-      weights = perSample
-    }
-    return try weights.map { try Tensor($0, shape: [samples]) }
   }
 
   /// Fails unless validation data has a tensor per input and output, each input of the model's

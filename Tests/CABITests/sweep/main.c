@@ -38,6 +38,7 @@ static const section sections[] = {
     {"plugins", section_plugins},     {"files", section_files},
     {"learning_rate", section_learning_rate}, {"execution", section_execution},
     {"distribution", section_distribution}, {"datasets", section_datasets},
+    {"weighting", section_weighting},
 };
 
 int main(int argc, char **argv) {

@@ -110,6 +110,7 @@ void section_layers(void);
 void section_models(void);
 void section_training(void);
 void section_datasets(void);
+void section_weighting(void);
 void section_weights(void);
 void section_handles(void);
 void section_seed(void);

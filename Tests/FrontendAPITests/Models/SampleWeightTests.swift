@@ -92,4 +92,85 @@ import Testing
     #expect(
       message { try model.fit(x, y, verbose: 0, classWeight: [0: -1]) }.contains("classWeight"))
   }
+
+  /// Keras's weighted loss of the model's predictions: each sample's half squared error times
+  /// its weight, summed over the batch, over the batch size.
+  static func expectedLoss(_ model: Model, _ x: Tensor, weights: [Float]) throws -> Double {
+    let predictions = try model.predict(x).floats()
+    var total = 0.0
+    for sample in 0..<weights.count {
+      var squared = 0.0
+      for column in 0..<2 {
+        let error = Double(predictions[sample * 2 + column] - Self.y[sample * 2 + column])
+        squared += error * error / 2
+      }
+      total += Double(weights[sample]) * squared
+    }
+    return total / Double(weights.count)
+  }
+
+  @Test func evaluateAndTrainOnBatchWeighTheLoss() throws {
+    let model = try Self.model()
+    let x = try Tensor(Self.x, shape: [4, 3])
+    let y = try Tensor(Self.y, shape: [4, 2])
+    let weights: [Float] = [0.5, 2, 0, 1]
+    let expected = try Self.expectedLoss(model, x, weights: weights)
+    let evaluated = try model.evaluate(
+      x, y, batchSize: 4, verbose: 0, sampleWeight: try Tensor(weights, shape: [4, 1]))
+    #expect(abs((evaluated["loss"] ?? .nan) - expected) <= 1e-6 * max(1, expected))
+    // The logged loss is the step's forward pass, before its update.
+    let trained = try model.trainOnBatch(x, y, sampleWeight: try Tensor(weights, shape: [4]))
+    #expect(abs((trained["loss"] ?? .nan) - expected) <= 1e-6 * max(1, expected))
+    // Unweighted again: the weights of one call do not stay for the next.
+    let unweighted = try model.evaluate(x, y, batchSize: 4, verbose: 0)
+    let plain = try Self.expectedLoss(model, x, weights: [1, 1, 1, 1])
+    #expect(abs((unweighted["loss"] ?? .nan) - plain) <= 1e-6 * max(1, plain))
+  }
+
+  @Test func trainOnBatchWithClassWeightsStepsAsTheSampleWeights() throws {
+    let x = try Tensor(Self.x, shape: [4, 3])
+    let labels = try Tensor([Int32(0), 1, 1, 0], shape: [4])
+    func stepped(_ body: (Sequential) throws -> [String: Double]) throws -> [Float] {
+      let model = Sequential(name: "classes") {
+        Input(shape: [3])
+        Dense(2, kernelInitializer: .constant(0.1), name: "out")
+      }
+      try model.compile(
+        optimizer: SGD(learningRate: 0.1), loss: SparseCategoricalCrossentropy(fromLogits: true))
+      _ = try body(model)
+      return try model.weights[0].value.floats()
+    }
+    let byClass = try stepped { try $0.trainOnBatch(x, labels, classWeight: [0: 0.5, 1: 4]) }
+    let bySample = try stepped {
+      try $0.trainOnBatch(x, labels, sampleWeight: try Tensor([Float(0.5), 4, 4, 0.5], shape: [4]))
+    }
+    let unweighted = try stepped { try $0.trainOnBatch(x, labels) }
+    #expect(byClass == bySample)
+    #expect(byClass != unweighted)
+  }
+
+  @Test func validationWeightsWeighValLoss() throws {
+    let model = Sequential(name: "frozen") {
+      Input(shape: [3])
+      Dense(2, kernelInitializer: .constant(0.1), name: "out")
+    }
+    try model.compile(optimizer: SGD(learningRate: 0), loss: "mse")
+    let x = try Tensor(Self.x, shape: [4, 3])
+    let y = try Tensor(Self.y, shape: [4, 2])
+    let weights: [Float] = [3, 0, 1, 0.25]
+    let history = try model.fit(
+      x, y, batchSize: 4, verbose: 0, validationData: (x, y),
+      validationSampleWeight: try Tensor(weights, shape: [4]))
+    let expected = try Self.expectedLoss(model, x, weights: weights)
+    let logged = try #require(history.history["val_loss"]?.first)
+    #expect(abs(logged - expected) <= 1e-6 * max(1, expected))
+    #expect(throws: PlexusError.self) {
+      try model.fit(x, y, verbose: 0, validationSampleWeight: try Tensor(weights, shape: [4]))
+    }
+    #expect(throws: PlexusError.self) {
+      try model.fit(
+        x, y, verbose: 0, validationData: (x, y),
+        validationSampleWeight: try Tensor([Float(1)], shape: [1]))
+    }
+  }
 }

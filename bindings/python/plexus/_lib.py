@@ -40,7 +40,7 @@ _REPO_ROOT = _PACKAGE_DIR.parents[2]  # <repo>/bindings/python/plexus
 # ---------------------------------------------------------------------------------------------
 
 ABI_VERSION_MAJOR = 0
-ABI_VERSION_MINOR = 7
+ABI_VERSION_MINOR = 8
 
 DTYPE_FLOAT32 = 0
 DTYPE_FLOAT64 = 1
@@ -128,6 +128,12 @@ class FitOptions(Structure):
         ("validation_x_count", c_size_t),
         ("validation_y", POINTER(c_void_p)),
         ("validation_y_count", c_size_t),
+        # ABI 0.8: sample_weight and class_weight
+        ("sample_weight", c_void_p),
+        ("class_weight_classes", POINTER(c_int64)),
+        ("class_weight_values", POINTER(c_double)),
+        ("class_weight_count", c_size_t),
+        ("validation_sample_weight", c_void_p),
     ]
 
 
@@ -347,6 +353,21 @@ SIGNATURES = {
             _out_handle,
         ],
     ),
+    "px_model_evaluate_weighted": (
+        _status,
+        [
+            _handle,
+            _handles,
+            c_size_t,
+            _handles,
+            c_size_t,
+            _handle,
+            c_int64,
+            PROGRESS_FN,
+            c_void_p,
+            _out_handle,
+        ],
+    ),
     "px_model_predict": (
         _status,
         [_handle, _handles, c_size_t, c_int64, PROGRESS_FN, c_void_p, _handles, c_size_t],
@@ -358,6 +379,21 @@ SIGNATURES = {
     "px_model_train_on_batch": (
         _status,
         [_handle, _handles, c_size_t, _handles, c_size_t, _out_handle],
+    ),
+    "px_model_train_on_batch_weighted": (
+        _status,
+        [
+            _handle,
+            _handles,
+            c_size_t,
+            _handles,
+            c_size_t,
+            _handle,
+            POINTER(c_int64),
+            POINTER(c_double),
+            c_size_t,
+            _out_handle,
+        ],
     ),
     "px_model_learning_rate": (_status, [_handle, POINTER(c_double)]),
     "px_model_set_learning_rate": (_status, [_handle, c_double]),

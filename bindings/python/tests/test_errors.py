@@ -109,8 +109,8 @@ def test_set_weights_casts_other_numeric_dtypes():
 def test_unsupported_keras_features_say_so():
     x, y = blobs(samples=8)
     model = compiled_mlp()
-    with pytest.raises(NotImplementedError, match="sample_weight"):
-        model.fit(x, y, sample_weight=np.ones(8), verbose=0)
+    with pytest.raises(NotImplementedError, match="validation_freq"):
+        model.fit(x, y, validation_freq=2, verbose=0)
     with pytest.raises(NotImplementedError, match="subclassed"):
 
         class Custom(plexus.Model):

@@ -222,8 +222,6 @@ class Trainer:
             return self._fit_dataset(x, epochs, verbose, callbacks, validation_data,
                                      initial_epoch)  # fmt: skip
         _unsupported(
-            class_weight=class_weight,
-            sample_weight=sample_weight,
             steps_per_epoch=steps_per_epoch,
             validation_steps=validation_steps,
             validation_batch_size=validation_batch_size,
@@ -244,9 +242,24 @@ class Trainer:
         options.validation_split = validation_split or 0.0
         options.shuffle = OPTION_ON if shuffle else OPTION_OFF
         keep = [xs, ys]
+        weights = _sample_weight_tensor(sample_weight, "fit: sample_weight")
+        if weights is not None:
+            options.sample_weight = weights.handle
+            keep.append(weights)
+        classes = _class_weight_arrays(class_weight, "fit")
+        if classes is not None:
+            options.class_weight_classes, options.class_weight_values = classes
+            options.class_weight_count = len(class_weight)
+            keep.append(classes)
         if validation_data is not None:
+            if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+                raise ValueError("fit: validation_data is (x_val, y_val) or (x_val, y_val, "
+                                 "val_sample_weight)")  # fmt: skip
             if len(validation_data) == 3 and validation_data[2] is not None:
-                raise NotImplementedError("plexus: validation sample weights not supported yet")
+                validation_weights = _sample_weight_tensor(
+                    validation_data[2], "fit: validation_data sample weights")
+                options.validation_sample_weight = validation_weights.handle
+                keep.append(validation_weights)
             vx = _data.to_tensors(validation_data[0], self.input_names, "fit: validation x")
             vy = _data.to_tensors(validation_data[1], self.output_names, "fit: validation y")
             vx_handles, vy_handles = _data.handles(vx), _data.handles(vy)
@@ -353,14 +366,16 @@ class Trainer:
                  steps=None, callbacks=None, return_dict=False, **kwargs):  # fmt: skip
         """The loss and metrics on `x`, `y`: a scalar (the loss alone), a list (loss first),
         or a dict with `return_dict=True`. `x` may be a `plexus.utils.PyDataset`.
-        Equivalent to `keras.Model.evaluate`."""
-        _unsupported(sample_weight=sample_weight, steps=steps)
+        `sample_weight` (one per sample) weighs each sample's loss; metrics stay unweighted,
+        as Keras's `metrics` do. Equivalent to `keras.Model.evaluate`."""
+        _unsupported(steps=steps)
         if kwargs:
             raise TypeError(f"Invalid keyword arguments: {sorted(kwargs)}")
         verbose = _verbosity(verbose)
         if _datasets.is_dataset(x):
-            if y is not None or batch_size is not None:
-                raise ValueError("evaluate: with a PyDataset, y and batch_size must stay unset")
+            if y is not None or batch_size is not None or sample_weight is not None:
+                raise ValueError("evaluate: with a PyDataset, y, batch_size and sample_weight "
+                                 "must stay unset: the dataset makes the batches")  # fmt: skip
             data = _datasets.CDataset(x, self, what="evaluate")
             hooks = self._callback_list(callbacks, verbose, 1, len(x))
             logs_handle = ctypes.c_void_p()
@@ -377,11 +392,13 @@ class Trainer:
         ys = _data.to_tensors(y, self.output_names, "evaluate: y")
         samples = xs[0].shape[0] if xs[0].shape else 0
         hooks = self._callback_list(callbacks, verbose, 1, -(-samples // (batch_size or 32)))
+        weights = _sample_weight_tensor(sample_weight, "evaluate: sample_weight")
         logs_handle = ctypes.c_void_p()
         handle = self._c
         with ProgressRun(self, hooks) as run:
-            status = lib().px_model_evaluate(
-                handle, _data.handles(xs), len(xs), _data.handles(ys), len(ys), batch_size or 0,
+            status = lib().px_model_evaluate_weighted(
+                handle, _data.handles(xs), len(xs), _data.handles(ys), len(ys),
+                weights.handle if weights is not None else None, batch_size or 0,
                 run.function, run.user, ctypes.byref(logs_handle),
             )  # fmt: skip
         logs = _data.read_logs(logs_handle.value) if logs_handle.value else {}
@@ -453,15 +470,19 @@ class Trainer:
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
                        return_dict=False):  # fmt: skip
         """One optimizer step on one batch; returns the loss (and metrics) like `evaluate`.
+        `sample_weight` or `class_weight` weigh the samples' losses as in `fit`.
         Equivalent to `keras.Model.train_on_batch`."""
-        _unsupported(sample_weight=sample_weight, class_weight=class_weight)
         xs = _data.to_tensors(x, self.input_names, "train_on_batch: x")
         ys = _data.to_tensors(y, self.output_names, "train_on_batch: y")
+        weights = _sample_weight_tensor(sample_weight, "train_on_batch: sample_weight")
+        classes = _class_weight_arrays(class_weight, "train_on_batch")
         logs_handle = ctypes.c_void_p()
         check(
-            lib().px_model_train_on_batch(
+            lib().px_model_train_on_batch_weighted(
                 self._c, _data.handles(xs), len(xs), _data.handles(ys), len(ys),
-                ctypes.byref(logs_handle),
+                weights.handle if weights is not None else None,
+                classes[0] if classes else None, classes[1] if classes else None,
+                len(class_weight) if classes else 0, ctypes.byref(logs_handle),
             )
         )  # fmt: skip
         logs = _data.last_values(_data.read_logs(logs_handle.value))
@@ -470,10 +491,42 @@ class Trainer:
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         """The loss (and metrics) on one batch, without training. Equivalent to
         `keras.Model.test_on_batch`."""
-        _unsupported(sample_weight=sample_weight)
         xs = _data.to_tensors(x, self.input_names, "test_on_batch: x")
         samples = xs[0].shape[0] if xs[0].shape else 1
-        return self.evaluate(x, y, batch_size=max(samples, 1), verbose=0, return_dict=return_dict)
+        return self.evaluate(x, y, batch_size=max(samples, 1), verbose=0,
+                             sample_weight=sample_weight, return_dict=return_dict)  # fmt: skip
+
+
+def _sample_weight_tensor(sample_weight, what):
+    """Keras's `sample_weight` (one weight per sample) as a float32 Tensor, or None."""
+    if sample_weight is None:
+        return None
+    try:
+        values = np.asarray(sample_weight, dtype=np.float32)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{what} must be one number per sample: {error}") from None
+    (tensor,) = _data.to_tensors(values, ["sample_weight"], what)
+    return tensor
+
+
+def _class_weight_arrays(class_weight, what):
+    """Keras's `class_weight` dict as C arrays (class ids, weights), or None."""
+    if class_weight is None:
+        return None
+    if not isinstance(class_weight, dict):
+        raise ValueError(f"{what}: class_weight must be a dict mapping class ids to weights; "
+                         f"received {type(class_weight).__name__}")  # fmt: skip
+    classes = (ctypes.c_int64 * max(len(class_weight), 1))()
+    values = (ctypes.c_double * max(len(class_weight), 1))()
+    for index, (label, weight) in enumerate(class_weight.items()):
+        if isinstance(label, bool) or not isinstance(label, (int, np.integer)):
+            raise ValueError(f"{what}: class_weight keys are class ids (integers); received "
+                             f"{label!r}")  # fmt: skip
+        if not -(2**63) <= int(label) < 2**63:
+            raise ValueError(f"{what}: class id {label} is out of range")
+        classes[index] = int(label)
+        values[index] = float(weight)
+    return classes, values
 
 
 def _results(logs, return_dict):
