@@ -118,8 +118,9 @@ extension Loss {
       },
     ])
 
-  /// The `reduction` entry (Keras's default when absent).
+  /// The `reduction` entry (Keras's default when absent; null, Keras's `None`, is `none`).
   public static func reduction(_ config: ConfigReader) throws -> Reduction {
+    if config.value("reduction")?.isNull == true { return .none }
     let text = try config.string("reduction", default: Reduction.sumOverBatchSize.rawValue)
     guard let reduction = Reduction(rawValue: text) else {
       throw config.mismatch(

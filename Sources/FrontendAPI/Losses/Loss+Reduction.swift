@@ -5,7 +5,12 @@ extension Loss {
     case sumOverBatchSize = "sum_over_batch_size"
     /// The sum (`"sum"`).
     case sum
-    /// No reduction: the per-sample values (`"none"`).
+    /// No reduction: the per-sample values (`"none"`; Keras's `None` too).
     case none
+    /// The mean of the per-sample values (`"mean"`): as `sumOverBatchSize`.
+    case mean
+    /// The weighted sum divided by the sum of the weights (`"mean_with_sample_weight"`): a
+    /// weighted mean; without weights, the mean.
+    case meanWithSampleWeight = "mean_with_sample_weight"
   }
 }

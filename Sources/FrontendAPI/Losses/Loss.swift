@@ -58,25 +58,35 @@ open class Loss {
     if let mask {
       weight = try maskWeight(mask, sampleWeight: sampleWeight, dtype: values.dtype)
     }
+    var alignedWeight: Tensor?
     if let weight {
-      values = try Ops.multiply(values, aligned(weight, to: values))
+      alignedWeight = try aligned(weight, to: values)
+      values = try Ops.multiply(values, alignedWeight ?? weight)
     }
     switch reduction {
     case .none:
       return values
     case .sum:
       return try Ops.sum(values)
-    case .sumOverBatchSize:
+    case .sumOverBatchSize, .mean:
       return try Ops.mean(values)
+    case .meanWithSampleWeight:
+      guard let alignedWeight else { return try Ops.mean(values) }
+      // Keras: divide_no_nan(sum(weighted values), sum(weights)), the weights summed as
+      // aligned (before broadcasting).
+      let total = try Ops.sum(alignedWeight)
+      let zero = try Tensor.scalar(0, dtype: total.dtype)
+      let safe = try Ops.where(Ops.equal(total, zero), Tensor.scalar(1, dtype: total.dtype), total)
+      return try Ops.where(Ops.equal(total, zero), zero, Ops.divide(Ops.sum(values), safe))
     }
   }
 
   /// Keras's `apply_mask`: the mask as weights (kept steps `total / kept` for
-  /// `sumOverBatchSize`, so the mean is over the kept ones; else 1), times `sampleWeight`.
+  /// `sumOverBatchSize` and `mean`, so the mean is over the kept ones; else 1), times `sampleWeight`.
   private func maskWeight(_ mask: Tensor, sampleWeight: Tensor?, dtype: DType) throws -> Tensor {
     let kept = try Ops.cast(mask, to: .bool)
     let weight: Tensor
-    if reduction == .sumOverBatchSize {
+    if reduction == .sumOverBatchSize || reduction == .mean {
       let total = try Tensor.scalar(Double(mask.count), dtype: dtype)
       let valid = try Ops.sum(Ops.cast(kept, to: dtype))
       // divide_no_nan: with nothing kept every weight is 0 whatever the ratio.

@@ -163,6 +163,15 @@ LOSS_CASES = {
     "log_cosh_none": (losses.LogCosh, dict(reduction="none"), regression, PER_SAMPLE),
     "poisson": (losses.Poisson, {}, counts, PER_SAMPLE + TRAILING),
     "poisson_sum": (losses.Poisson, dict(reduction="sum"), counts, PER_SAMPLE),
+    # Keras 3's other reductions: "mean", "mean_with_sample_weight" and None (config null).
+    "huber_mean": (losses.Huber, dict(reduction="mean"), regression, PER_SAMPLE + TRAILING),
+    "mean_absolute_error_mean_with_sample_weight": (
+        losses.MeanAbsoluteError,
+        dict(reduction="mean_with_sample_weight"),
+        regression,
+        PER_SAMPLE + TRAILING + [((3, 2), (3, 2), (3,))],
+    ),
+    "log_cosh_reduction_null": (losses.LogCosh, dict(reduction=None), regression, PER_SAMPLE),
 }
 
 # name: (class, keyword arguments, data maker, [(y_true shape, y_pred shape, weight shape)])

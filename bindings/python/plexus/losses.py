@@ -9,7 +9,8 @@ __all__ = [
 
 
 class Loss:
-    """A loss: its reduction ("sum_over_batch_size", "sum", "none") and name."""
+    """A loss: its reduction ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight",
+    "none" or None) and name."""
 
     _keras_module = "keras.losses"
 
