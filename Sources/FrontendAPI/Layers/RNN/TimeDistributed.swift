@@ -7,6 +7,9 @@
 /// ```
 /// The batch and time axes are folded into one, the layer applied, and the result unfolded:
 /// input `(batch, timesteps, ...)`, output `(batch, timesteps, ...)` of the layer's output.
+/// A mask on the input is folded with it, so a wrapped layer that reads masks (an `LSTM` over
+/// each step's words, after an `Embedding(maskZero:)`) sees each step's part; the output keeps
+/// the input's mask, as Keras's.
 /// Equivalent to `keras.layers.TimeDistributed`.
 public final class TimeDistributed: Layer {
   /// Passes its input's mask on, as Keras's `supports_masking`.
@@ -39,7 +42,19 @@ public final class TimeDistributed: Layer {
         received: "\(x.shape)")
     }
     let (batch, steps) = (x.shape[0], x.shape[1])
-    let folded = try Ops.reshape(x, Shape([batch * steps] + x.shape.dims.dropFirst(2)))
+    var folded = try Ops.reshape(x, Shape([batch * steps] + x.shape.dims.dropFirst(2)))
+    if let mask = x.mask {
+      // Keras hands the wrapped layer each step's slice of the mask: folded alike, a
+      // (batch, timesteps, words) mask masks the words of every step's sequence.
+      guard mask.rank >= 2, mask.shape[0] == batch, mask.shape[1] == steps else {
+        throw PlexusError.shapeMismatch(
+          context: "Layer \(identity) mask",
+          expected: "(batch, timesteps, ...) = (\(batch), \(steps), ...), as the input",
+          received: "\(mask.shape)")
+      }
+      folded = folded.withMask(
+        try Ops.reshape(mask, Shape([batch * steps] + mask.shape.dims.dropFirst(2))))
+    }
     let y = try layer.apply([folded], training: training)
     guard y.rank >= 1, y.shape[0] == batch * steps else {
       throw PlexusError.shapeMismatch(
