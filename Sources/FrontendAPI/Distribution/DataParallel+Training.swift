@@ -27,7 +27,8 @@ extension DataParallel {
     if isChief {
       let position = RandomGenerator.position
       for word in [
-        UInt64(bitPattern: Int64(optimizer?.iterations ?? 0)), position.key, position.nextBlock,
+        UInt64(bitPattern: Int64(optimizer?.rawIterations ?? 0)), position.key,
+        position.nextBlock,
         UInt64(bitPattern: Int64(resumeEpoch ?? -1)),
       ] {
         withUnsafeBytes(of: word.littleEndian) { payload += $0 }
@@ -52,7 +53,7 @@ extension DataParallel {
         $0 | UInt64($1.element) << (8 * UInt64($1.offset))
       }
     }
-    optimizer?.iterations = Int(Int64(bitPattern: word(0)))
+    optimizer?.rawIterations = Int(Int64(bitPattern: word(0)))
     RandomGenerator.position = (word(1), word(2))
     let epoch = Int64(bitPattern: word(3))
     resumeEpoch = epoch >= 0 ? Int(epoch) : nil

@@ -18,6 +18,7 @@ public final class Adadelta: Optimizer {
     rho: Double = 0.95, epsilon: Double = 1e-7, weightDecay: Double? = nil,
     clipnorm: Double? = nil, clipvalue: Double? = nil, globalClipnorm: Double? = nil,
     useEMA: Bool = false, emaMomentum: Double = 0.99, emaOverwriteFrequency: Int? = nil,
+    gradientAccumulationSteps: Int? = nil,
     name: String = "adadelta"
   ) {
     self.rho = rho
@@ -26,7 +27,8 @@ public final class Adadelta: Optimizer {
       learningRate: learningRate, learningRateSchedule: learningRateSchedule, name: name,
       weightDecay: weightDecay, clipnorm: clipnorm, clipvalue: clipvalue,
       globalClipnorm: globalClipnorm, useEMA: useEMA, emaMomentum: emaMomentum,
-      emaOverwriteFrequency: emaOverwriteFrequency)
+      emaOverwriteFrequency: emaOverwriteFrequency,
+      gradientAccumulationSteps: gradientAccumulationSteps)
   }
 
   /// Also requires `rho` in `[0, 1]` and a finite, non-negative `epsilon`.

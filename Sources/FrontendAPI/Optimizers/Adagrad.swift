@@ -15,6 +15,7 @@ public final class Adagrad: Optimizer {
     initialAccumulatorValue: Double = 0.1, epsilon: Double = 1e-7, weightDecay: Double? = nil,
     clipnorm: Double? = nil, clipvalue: Double? = nil, globalClipnorm: Double? = nil,
     useEMA: Bool = false, emaMomentum: Double = 0.99, emaOverwriteFrequency: Int? = nil,
+    gradientAccumulationSteps: Int? = nil,
     name: String = "adagrad"
   ) {
     self.initialAccumulatorValue = initialAccumulatorValue
@@ -23,7 +24,8 @@ public final class Adagrad: Optimizer {
       learningRate: learningRate, learningRateSchedule: learningRateSchedule, name: name,
       weightDecay: weightDecay, clipnorm: clipnorm, clipvalue: clipvalue,
       globalClipnorm: globalClipnorm, useEMA: useEMA, emaMomentum: emaMomentum,
-      emaOverwriteFrequency: emaOverwriteFrequency)
+      emaOverwriteFrequency: emaOverwriteFrequency,
+      gradientAccumulationSteps: gradientAccumulationSteps)
   }
 
   /// Also requires a finite, non-negative `initialAccumulatorValue` and `epsilon`.

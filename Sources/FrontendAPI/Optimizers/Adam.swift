@@ -26,7 +26,7 @@ open class Adam: Optimizer {
     beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-7, amsgrad: Bool = false,
     weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil,
     globalClipnorm: Double? = nil, useEMA: Bool = false, emaMomentum: Double = 0.99,
-    emaOverwriteFrequency: Int? = nil, name: String = "adam"
+    emaOverwriteFrequency: Int? = nil, gradientAccumulationSteps: Int? = nil, name: String = "adam"
   ) {
     self.beta1 = beta1
     self.beta2 = beta2
@@ -39,7 +39,8 @@ open class Adam: Optimizer {
       learningRate: learningRate, learningRateSchedule: learningRateSchedule, name: name,
       weightDecay: weightDecay, clipnorm: clipnorm, clipvalue: clipvalue,
       globalClipnorm: globalClipnorm, useEMA: useEMA, emaMomentum: emaMomentum,
-      emaOverwriteFrequency: emaOverwriteFrequency)
+      emaOverwriteFrequency: emaOverwriteFrequency,
+      gradientAccumulationSteps: gradientAccumulationSteps)
   }
 
   /// Also requires `beta1` and `beta2` in `[0, 1)` (at 1 the bias correction divides by zero)

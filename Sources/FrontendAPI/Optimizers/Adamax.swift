@@ -20,7 +20,8 @@ public final class Adamax: Optimizer {
     beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-7,
     weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil,
     globalClipnorm: Double? = nil, useEMA: Bool = false, emaMomentum: Double = 0.99,
-    emaOverwriteFrequency: Int? = nil, name: String = "adamax"
+    emaOverwriteFrequency: Int? = nil, gradientAccumulationSteps: Int? = nil,
+    name: String = "adamax"
   ) {
     self.beta1 = beta1
     self.beta2 = beta2
@@ -29,7 +30,8 @@ public final class Adamax: Optimizer {
       learningRate: learningRate, learningRateSchedule: learningRateSchedule, name: name,
       weightDecay: weightDecay, clipnorm: clipnorm, clipvalue: clipvalue,
       globalClipnorm: globalClipnorm, useEMA: useEMA, emaMomentum: emaMomentum,
-      emaOverwriteFrequency: emaOverwriteFrequency)
+      emaOverwriteFrequency: emaOverwriteFrequency,
+      gradientAccumulationSteps: gradientAccumulationSteps)
   }
 
   /// Also requires `beta1` in `[0, 1)` (at 1 the bias correction divides by zero), `beta2` in

@@ -17,6 +17,7 @@ public final class Lion: Optimizer {
     beta1: Double = 0.9, beta2: Double = 0.99, weightDecay: Double? = nil,
     clipnorm: Double? = nil, clipvalue: Double? = nil, globalClipnorm: Double? = nil,
     useEMA: Bool = false, emaMomentum: Double = 0.99, emaOverwriteFrequency: Int? = nil,
+    gradientAccumulationSteps: Int? = nil,
     name: String = "lion"
   ) {
     self.beta1 = beta1
@@ -25,7 +26,8 @@ public final class Lion: Optimizer {
       learningRate: learningRate, learningRateSchedule: learningRateSchedule, name: name,
       weightDecay: weightDecay, clipnorm: clipnorm, clipvalue: clipvalue,
       globalClipnorm: globalClipnorm, useEMA: useEMA, emaMomentum: emaMomentum,
-      emaOverwriteFrequency: emaOverwriteFrequency)
+      emaOverwriteFrequency: emaOverwriteFrequency,
+      gradientAccumulationSteps: gradientAccumulationSteps)
   }
 
   /// Also requires `beta1` in `(0, 1]` (at 0 Lion degenerates to signSGD, which Keras refuses)

@@ -25,7 +25,7 @@ public final class Nadam: Optimizer {
     beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-7,
     weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil,
     globalClipnorm: Double? = nil, useEMA: Bool = false, emaMomentum: Double = 0.99,
-    emaOverwriteFrequency: Int? = nil, name: String = "nadam"
+    emaOverwriteFrequency: Int? = nil, gradientAccumulationSteps: Int? = nil, name: String = "nadam"
   ) {
     self.beta1 = beta1
     self.beta2 = beta2
@@ -34,7 +34,8 @@ public final class Nadam: Optimizer {
       learningRate: learningRate, learningRateSchedule: learningRateSchedule, name: name,
       weightDecay: weightDecay, clipnorm: clipnorm, clipvalue: clipvalue,
       globalClipnorm: globalClipnorm, useEMA: useEMA, emaMomentum: emaMomentum,
-      emaOverwriteFrequency: emaOverwriteFrequency)
+      emaOverwriteFrequency: emaOverwriteFrequency,
+      gradientAccumulationSteps: gradientAccumulationSteps)
   }
 
   /// Also requires `beta1` and `beta2` in `[0, 1)` and a finite, non-negative `epsilon`.

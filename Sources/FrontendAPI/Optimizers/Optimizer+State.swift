@@ -1,14 +1,16 @@
 extension Optimizer {
   /// The optimizer's state for `variables` in the order of Keras's `optimizer.variables`, less
   /// its first entries (`iterations`, and `learning_rate` when it is not a schedule): with
-  /// ``useEMA`` the moving average of every variable, then each of ``slotGroups`` for every
+  /// ``useEMA`` the moving average of every variable, with ``gradientAccumulationSteps`` the
+  /// gradient accumulator of every variable, then each of ``slotGroups`` for every
   /// variable in turn (Adam: `m1, v1, m2, v2, …`, then `amsgrad`'s `velocity_hat` of every
   /// variable), then the state kept once for the optimizer (Nadam's running product).
   ///
   /// Missing state is created as a first ``apply(_:to:)`` would create it (zeros, or the
   /// slot's ``initialValue(ofSlot:)``), so a saved optimizer can be restored before it has
   /// taken a step: pass the variables it trains (`model.trainableWeights`) in the same order
-  /// as when it was saved, assign the saved values, and set ``iterations``.
+  /// as when it was saved, assign the saved values, and set ``iterations`` (and
+  /// ``accumulatedSteps``).
   ///
   /// ```swift
   /// let state = try optimizer.stateVariables(for: model.trainableWeights)
@@ -19,6 +21,9 @@ extension Optimizer {
     try requireDistinct(variables, "stateVariables")
     var result: [Variable] = []
     if useEMA { result += try variables.map { try movingAverage(of: $0) } }
+    if gradientAccumulationSteps != nil {
+      result += try variables.map { try gradientAccumulator(of: $0) }
+    }
     let perVariable = try variables.map { try slots(for: $0) }
     var offset = 0
     for group in slotGroups {

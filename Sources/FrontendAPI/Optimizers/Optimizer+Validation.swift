@@ -22,9 +22,9 @@ extension Optimizer {
     }
     if let learningRateSchedule {
       try learningRateSchedule.validate()
-      let rate = learningRateSchedule(iterations)
+      let rate = learningRateSchedule(rawIterations)
       try require(
-        "learningRate (\(learningRateSchedule.className) at step \(iterations))", rate,
+        "learningRate (\(learningRateSchedule.className) at step \(rawIterations))", rate,
         in: "finite and ≥ 0"
       ) { $0.isFinite && $0 >= 0 }
     } else {
@@ -37,6 +37,19 @@ extension Optimizer {
     if let clipnorm { try require("clipnorm", clipnorm, in: "> 0") { $0 > 0 } }
     if let clipvalue { try require("clipvalue", clipvalue, in: "> 0") { $0 > 0 } }
     if let globalClipnorm { try require("globalClipnorm", globalClipnorm, in: "> 0") { $0 > 0 } }
+    if let steps = gradientAccumulationSteps {
+      guard steps >= 2, steps <= Int(Int32.max) else {
+        throw PlexusError.invalidArgument(
+          context: "\(type(of: self))",
+          message: "gradientAccumulationSteps must be an integer ≥ 2 or nil, received \(steps)")
+      }
+      guard accumulatedSteps >= 0, accumulatedSteps < steps else {
+        throw PlexusError.invalidArgument(
+          context: "\(type(of: self))",
+          message: "accumulatedSteps must be in 0..<\(steps) (gradientAccumulationSteps), "
+            + "received \(accumulatedSteps)")
+      }
+    }
     guard useEMA else { return }
     try require("emaMomentum", emaMomentum, in: "in [0, 1]") { (0...1).contains($0) }
     if let emaOverwriteFrequency, emaOverwriteFrequency < 1 {

@@ -20,11 +20,12 @@ open class Optimizer {
   /// The rate used when there is no schedule.
   private var fixedLearningRate: Double
   /// The step size of the next step: ``learningRateSchedule``'s value at ``iterations`` when
-  /// there is a schedule, else the fixed rate. Setting it (from a callback, say) fixes the rate
+  /// there is a schedule (with ``gradientAccumulationSteps``, at the count of every step, as
+  /// Keras evaluates it at its raw `_iterations`), else the fixed rate. Setting it (from a callback, say) fixes the rate
   /// and drops the schedule; Keras refuses that with a `TypeError`, but a Swift setter cannot
   /// throw, and a caller that sets a rate means it. Equivalent to `optimizer.learning_rate`.
   public var learningRate: Double {
-    get { learningRate(atIteration: iterations) }
+    get { learningRate(atIteration: rawIterations) }
     set {
       fixedLearningRate = newValue
       learningRateSchedule = nil
@@ -57,6 +58,14 @@ open class Optimizer {
   /// moving averages; when nil, only ``finalizeVariableValues(_:)`` (called at the end of
   /// `fit`) does it.
   public var emaOverwriteFrequency: Int?
+  /// When set (≥ 2), gradients are summed over this many ``apply(_:to:)`` calls and the
+  /// variables updated on the last of them with their mean; ``iterations`` counts the updates,
+  /// as Keras's `gradient_accumulation_steps`.
+  public var gradientAccumulationSteps: Int?
+  /// The ``apply(_:to:)`` calls accumulated since the last update (below
+  /// ``gradientAccumulationSteps``); with ``iterations``, what a saved optimizer records as
+  /// Keras's raw step count. Restore both to resume.
+  public var accumulatedSteps: Int = 0
 
   /// Whether updates may use a backend's fused kernels; tests turn it off to run the composite
   /// (the oracle the fused kernels are checked against).
@@ -75,6 +84,8 @@ open class Optimizer {
   var slotTable: [ObjectIdentifier: SlotEntry] = [:]
   /// Each variable's moving average (the one slot of an entry).
   var averageTable: [ObjectIdentifier: SlotEntry] = [:]
+  /// Each variable's gradient accumulator, with ``gradientAccumulationSteps``.
+  var accumulatorTable: [ObjectIdentifier: SlotEntry] = [:]
   /// Every state variable, in creation order.
   var stateOrder: [Variable] = []
 
@@ -84,7 +95,7 @@ open class Optimizer {
     learningRate: Double, learningRateSchedule: (any LearningRateSchedule)? = nil,
     name: String, weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil,
     globalClipnorm: Double? = nil, useEMA: Bool = false, emaMomentum: Double = 0.99,
-    emaOverwriteFrequency: Int? = nil
+    emaOverwriteFrequency: Int? = nil, gradientAccumulationSteps: Int? = nil
   ) {
     self.name = name
     self.fixedLearningRate = learningRate
@@ -96,6 +107,7 @@ open class Optimizer {
     self.useEMA = useEMA
     self.emaMomentum = emaMomentum
     self.emaOverwriteFrequency = emaOverwriteFrequency
+    self.gradientAccumulationSteps = gradientAccumulationSteps
   }
 
   // MARK: What subclasses override
@@ -153,7 +165,8 @@ open class Optimizer {
       "global_clipnorm": .optional(globalClipnorm), "clipvalue": .optional(clipvalue),
       "use_ema": .bool(useEMA), "ema_momentum": .double(emaMomentum),
       "ema_overwrite_frequency": .optional(emaOverwriteFrequency),
-      "loss_scale_factor": .null, "gradient_accumulation_steps": .null,
+      "loss_scale_factor": .null,
+      "gradient_accumulation_steps": .optional(gradientAccumulationSteps),
     ]
   }
 
@@ -193,6 +206,14 @@ open class Optimizer {
     // `apply_gradients`; then clipping sees the whole batch's gradient.
     var gradients = pairs.map(\.gradient)
     if let parallel = DataParallel.active { gradients = try parallel.allReduce(gradients) }
+    if gradientAccumulationSteps != nil {
+      guard let mean = try accumulate(gradients, of: pairs.map(\.variable)) else {
+        // Not an update step: Keras still moves the averages.
+        if useEMA { try updateMovingAverages(of: variables) }
+        return
+      }
+      gradients = mean
+    }
     let clipped = try clip(gradients)
     // Keras holds the rate in a float32 variable and computes with float32 variables in
     // float32: the same rounding here makes a rate reloaded from a file (stored as float32)
@@ -234,6 +255,7 @@ open class Optimizer {
       guard let constraint = variable.constraint else { continue }
       try variable.assign(constraint(current(variable)))
     }
+    accumulatedSteps = 0
     iterations += 1
   }
 

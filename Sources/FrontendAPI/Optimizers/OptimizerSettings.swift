@@ -1,5 +1,6 @@
-/// The settings every optimizer config holds, read once for all of them; the ones Plexus has
-/// no counterpart for (loss scaling, gradient accumulation) must keep Keras's defaults.
+/// The settings every optimizer config holds, read once for all of them; the one Plexus has
+/// no counterpart for (loss scaling: Plexus trains bfloat16, which needs none) must keep
+/// Keras's default.
 public struct OptimizerSettings {
   /// `name`.
   public let name: String
@@ -21,6 +22,8 @@ public struct OptimizerSettings {
   public let emaMomentum: Double
   /// `ema_overwrite_frequency`.
   public let emaOverwriteFrequency: Int?
+  /// `gradient_accumulation_steps`.
+  public let gradientAccumulationSteps: Int?
 
   /// Reads the shared settings from `config`; `learningRate` is the class's default rate.
   public init(_ config: ConfigReader, defaultName: String, learningRate: Double) throws {
@@ -39,9 +42,9 @@ public struct OptimizerSettings {
     useEMA = try config.bool("use_ema", default: false)
     emaMomentum = try config.double("ema_momentum", default: 0.99)
     emaOverwriteFrequency = try config.optionalInt("ema_overwrite_frequency")
-    let reason = "Plexus does not implement it"
-    try config.requireDefault("loss_scale_factor", .null, reason: reason)
-    try config.requireDefault("gradient_accumulation_steps", .null, reason: reason)
+    gradientAccumulationSteps = try config.optionalInt("gradient_accumulation_steps")
+    try config.requireDefault(
+      "loss_scale_factor", .null, reason: "Plexus does not implement it")
   }
 
   /// Rejects unknown keys, gives `optimizer` the schedule and moving-average settings, checks
@@ -52,6 +55,7 @@ public struct OptimizerSettings {
     optimizer.useEMA = useEMA
     optimizer.emaMomentum = emaMomentum
     optimizer.emaOverwriteFrequency = emaOverwriteFrequency
+    optimizer.gradientAccumulationSteps = gradientAccumulationSteps
     try optimizer.validateHyperparameters()
     return optimizer
   }

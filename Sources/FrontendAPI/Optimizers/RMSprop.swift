@@ -21,7 +21,8 @@ public final class RMSprop: Optimizer {
     rho: Double = 0.9, momentum: Double = 0, epsilon: Double = 1e-7, centered: Bool = false,
     weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil,
     globalClipnorm: Double? = nil, useEMA: Bool = false, emaMomentum: Double = 0.99,
-    emaOverwriteFrequency: Int? = nil, name: String = "rm_sprop"
+    emaOverwriteFrequency: Int? = nil, gradientAccumulationSteps: Int? = nil,
+    name: String = "rm_sprop"
   ) {
     self.rho = rho
     self.momentum = momentum
@@ -31,7 +32,8 @@ public final class RMSprop: Optimizer {
       learningRate: learningRate, learningRateSchedule: learningRateSchedule, name: name,
       weightDecay: weightDecay, clipnorm: clipnorm, clipvalue: clipvalue,
       globalClipnorm: globalClipnorm, useEMA: useEMA, emaMomentum: emaMomentum,
-      emaOverwriteFrequency: emaOverwriteFrequency)
+      emaOverwriteFrequency: emaOverwriteFrequency,
+      gradientAccumulationSteps: gradientAccumulationSteps)
   }
 
   /// Also requires `rho` in `[0, 1)`, `momentum` in `[0, 1]` and a finite, non-negative

@@ -17,6 +17,7 @@ public final class SGD: Optimizer {
     momentum: Double = 0, nesterov: Bool = false, weightDecay: Double? = nil,
     clipnorm: Double? = nil, clipvalue: Double? = nil, globalClipnorm: Double? = nil,
     useEMA: Bool = false, emaMomentum: Double = 0.99, emaOverwriteFrequency: Int? = nil,
+    gradientAccumulationSteps: Int? = nil,
     name: String = "sgd"
   ) {
     self.momentum = momentum
@@ -25,7 +26,8 @@ public final class SGD: Optimizer {
       learningRate: learningRate, learningRateSchedule: learningRateSchedule, name: name,
       weightDecay: weightDecay, clipnorm: clipnorm, clipvalue: clipvalue,
       globalClipnorm: globalClipnorm, useEMA: useEMA, emaMomentum: emaMomentum,
-      emaOverwriteFrequency: emaOverwriteFrequency)
+      emaOverwriteFrequency: emaOverwriteFrequency,
+      gradientAccumulationSteps: gradientAccumulationSteps)
   }
 
   /// Also requires `momentum` in `[0, 1]`, as Keras does.

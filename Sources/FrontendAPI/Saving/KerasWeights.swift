@@ -164,7 +164,8 @@ enum KerasWeights {
   static func optimizerState(_ optimizer: Optimizer, model: Model) throws -> [OptimizerValue] {
     let trainable = kerasTrainableVariables(of: model)
     let state = try optimizer.stateVariables(for: trainable)
-    var values = [OptimizerValue(tensor: Tensor(Int64(optimizer.iterations)), slot: nil)]
+    // Keras saves its raw count (`_iterations`): with gradient accumulation, every step.
+    var values = [OptimizerValue(tensor: Tensor(Int64(optimizer.rawIterations)), slot: nil)]
     if optimizer.learningRateSchedule == nil {
       values.append(OptimizerValue(tensor: Tensor(Float(optimizer.learningRate)), slot: nil))
     }
@@ -238,7 +239,7 @@ enum KerasWeights {
             + "count ≥ 0 and a finite rate ≥ 0")
       }
       optimizerUpdate = {
-        optimizer.iterations = Int(iterations)
+        optimizer.rawIterations = Int(iterations)
         if let rate { optimizer.learningRate = rate }
       }
     }

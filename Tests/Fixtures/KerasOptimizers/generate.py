@@ -84,6 +84,15 @@ CASES = {
         learning_rate=S.CosineDecay(0.0, decay_steps=4, warmup_target=0.1, warmup_steps=2),
         weight_decay=0.1, name="adamw_cosine",
     ),
+    # Steps 1 and 2 accumulate, step 2 updates with their mean, step 3 accumulates again.
+    "adam_accumulate_2": lambda: O.Adam(
+        learning_rate=0.05, gradient_accumulation_steps=2, clipnorm=0.5, name="adam_accumulate"
+    ),
+    # Steps 1 and 2 accumulate (the moving averages still move), step 3 updates.
+    "sgd_accumulate_3_ema": lambda: O.SGD(
+        learning_rate=S.ExponentialDecay(0.1, decay_steps=1, decay_rate=0.5), momentum=0.5,
+        use_ema=True, ema_momentum=0.7, gradient_accumulation_steps=3, name="sgd_accumulate",
+    ),
 }
 
 SCHEDULE_STEPS = [0, 1, 2, 3, 5, 10, 49, 50, 51, 99, 100, 101, 150, 999, 1000, 1001, 5000, 100000]
@@ -142,6 +151,7 @@ CONFIGS = {
     "rmsprop_exponential": lambda: O.RMSprop(
         learning_rate=S.ExponentialDecay(0.01, 100, 0.9), centered=True
     ),
+    "rmsprop_accumulate": lambda: O.RMSprop(learning_rate=0.01, gradient_accumulation_steps=4),
     "adagrad_piecewise": lambda: O.Adagrad(
         learning_rate=S.PiecewiseConstantDecay([10, 20], [0.1, 0.01, 0.001], name="pieces")
     ),
@@ -219,7 +229,8 @@ def write_case(directory, name, make):
         "gradients": gradients,
         "weights": weights,
         "finalized": [tensor(v.numpy()) for v in variables],
-        "iterations": int(optimizer.iterations.numpy()),
+        "iterations": int(np.asarray(optimizer.iterations)),
+        "raw_iterations": int(np.asarray(optimizer._iterations)),
         "learning_rate_variable": has_rate,
         "state": state,
     }

@@ -42,6 +42,8 @@ enum KerasOptimizerFixtures {
     let weights: [[Values]]
     let finalized: [Values]
     let iterations: Int
+    /// Keras's raw step count (`_iterations`): with gradient accumulation, every step.
+    let rawIterations: Int
     let learningRateVariable: Bool
     let state: [State]
   }
@@ -107,7 +109,8 @@ enum KerasOptimizerFixtures {
       name: name, optimizer: optimizer, variables: try list(root["variables"], "variables"),
       gradients: try steps("gradients"), weights: try steps("weights"),
       finalized: try list(root["finalized"], "finalized"), iterations: iterations,
-      learningRateVariable: hasRate, state: state)
+      rawIterations: root["raw_iterations"]?.intValue ?? iterations, learningRateVariable: hasRate,
+      state: state)
   }
 
   /// The largest `|plexus - keras| / max(|keras|, 1)` over the elements, or infinity when the

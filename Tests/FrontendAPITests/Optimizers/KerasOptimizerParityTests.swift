@@ -47,6 +47,10 @@ import Testing
         ("final \(variable.path)", try KerasOptimizerFixtures.error(variable.value, expected)))
     }
     #expect(optimizer.iterations == fixture.iterations)
+    let steps = optimizer.gradientAccumulationSteps ?? 1
+    #expect(
+      optimizer.iterations * steps + optimizer.accumulatedSteps == fixture.rawIterations,
+      "\(name): \(optimizer.iterations) updates and \(optimizer.accumulatedSteps) accumulated")
 
     let state = try optimizer.stateVariables(for: variables)
     if stateFirst {
@@ -69,7 +73,8 @@ import Testing
   }
 
   /// Training resumes exactly: the state after two steps, copied into a new optimizer made
-  /// from the config (with `iterations` set back), gives Keras's third step.
+  /// from the config (with `iterations` and `accumulatedSteps` set back), gives Keras's third
+  /// step.
   @Test(arguments: KerasOptimizerFixtures.names())
   func resumesFromSavedState(_ name: String) throws {
     let fixture = try KerasOptimizerFixtures.load(name)
@@ -85,6 +90,7 @@ import Testing
     #expect(restored.count == saved.count)
     for (variable, value) in zip(restored, saved) { try variable.assign(value) }
     resumed.iterations = first.iterations
+    resumed.accumulatedSteps = first.accumulatedSteps
     try resumed.apply(fixture.gradients[2].map { try $0.tensor }, to: variables)
     var errors: [(String, Double)] = []
     for (variable, expected) in zip(variables, fixture.weights[2]) {

@@ -1,0 +1,67 @@
+extension Optimizer {
+  /// Keras's raw step count (`optimizer._iterations`, what a saved optimizer holds): every
+  /// ``apply(_:to:)`` call, updates and accumulated ones alike. Setting it splits it into
+  /// ``iterations`` and ``accumulatedSteps``.
+  var rawIterations: Int {
+    get {
+      guard let steps = gradientAccumulationSteps, steps > 1 else { return iterations }
+      return iterations.multipliedReportingOverflow(by: steps).partialValue &+ accumulatedSteps
+    }
+    set {
+      guard let steps = gradientAccumulationSteps, steps > 1 else {
+        iterations = newValue
+        accumulatedSteps = 0
+        return
+      }
+      iterations = newValue / steps
+      accumulatedSteps = newValue % steps
+    }
+  }
+
+  /// The gradient accumulator of `variable` (zeros until a step adds to it), created on first
+  /// use; Keras's `gradient_accumulator`.
+  func gradientAccumulator(of variable: Variable) throws -> Variable {
+    let key = ObjectIdentifier(variable)
+    if let entry = accumulatorTable[key], entry.owner === variable,
+      let accumulator = entry.slots.first
+    {
+      return accumulator
+    }
+    let accumulator = registerState(
+      Variable(
+        try Tensor.zeros(variable.shape, dtype: variable.dtype),
+        name: "\(variable.path)_gradient_accumulator", trainable: false))
+    accumulatorTable[key] = SlotEntry(owner: variable, slots: [accumulator])
+    return accumulator
+  }
+
+  /// One step of ``gradientAccumulationSteps``: before the last step of a group, adds
+  /// `gradients` to the accumulators of `variables` and returns nil (no update); on the last,
+  /// returns `(gradient + accumulated) / steps` for each and empties the accumulators, as
+  /// Keras's `apply` does (``accumulatedSteps`` goes back to 0 with the update's count, so
+  /// that the update's rate is the schedule's at the raw count, as Keras's).
+  func accumulate(_ gradients: [Tensor], of variables: [Variable]) throws -> [Tensor]? {
+    guard let steps = gradientAccumulationSteps else { return gradients }
+    if let recorder = Dispatcher.scope.recorder {
+      recorder.refuse(
+        "\(name) accumulates gradients over \(steps) steps (gradientAccumulationSteps): "
+          + "whether a step updates depends on the host's count")
+    }
+    let accumulators = try variables.map { try gradientAccumulator(of: $0) }
+    if accumulatedSteps + 1 < steps {
+      for (accumulator, gradient) in zip(accumulators, gradients) {
+        try accumulator.assign(Ops.add(current(accumulator), gradient))
+      }
+      accumulatedSteps += 1
+      return nil
+    }
+    let mean = try zip(gradients, accumulators).map { gradient, accumulator in
+      try Ops.divide(
+        Ops.add(gradient, current(accumulator)), scalar(Double(steps), gradient.dtype))
+    }
+    for accumulator in accumulators {
+      try accumulator.assign(Tensor.zeros(accumulator.shape, dtype: accumulator.dtype))
+    }
+    return mean
+  }
+}
