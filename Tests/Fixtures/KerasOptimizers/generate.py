@@ -117,6 +117,11 @@ SCHEDULES = {
     "cosine_warmup_alpha": lambda: S.CosineDecay(
         0.01, 500, alpha=0.05, warmup_target=0.2, warmup_steps=50
     ),
+    "cosine_restarts": lambda: S.CosineDecayRestarts(0.1, 100),
+    "cosine_restarts_constant_periods": lambda: S.CosineDecayRestarts(
+        0.1, 50, t_mul=1.0, m_mul=0.5, alpha=0.1, name="sgdr"
+    ),
+    "cosine_restarts_shrinking": lambda: S.CosineDecayRestarts(0.05, 40, t_mul=1.5, m_mul=0.9),
 }
 
 CONFIGS = {
@@ -152,6 +157,9 @@ CONFIGS = {
         learning_rate=S.ExponentialDecay(0.01, 100, 0.9), centered=True
     ),
     "rmsprop_accumulate": lambda: O.RMSprop(learning_rate=0.01, gradient_accumulation_steps=4),
+    "sgd_cosine_restarts": lambda: O.SGD(
+        learning_rate=S.CosineDecayRestarts(0.1, 10, t_mul=3.0, alpha=0.01), momentum=0.9
+    ),
     "adagrad_piecewise": lambda: O.Adagrad(
         learning_rate=S.PiecewiseConstantDecay([10, 20], [0.1, 0.01, 0.001], name="pieces")
     ),

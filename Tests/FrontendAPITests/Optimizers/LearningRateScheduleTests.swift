@@ -38,7 +38,7 @@ private struct Halving: LearningRateSchedule {
     #expect(
       classes == [
         "ExponentialDecay", "PiecewiseConstantDecay", "PolynomialDecay", "InverseTimeDecay",
-        "CosineDecay",
+        "CosineDecay", "CosineDecayRestarts",
       ])
   }
 
@@ -50,6 +50,8 @@ private struct Halving: LearningRateSchedule {
       PolynomialDecay(initialLearningRate: 0.1, decaySteps: 3, power: 0.5, cycle: true),
       CosineDecay(initialLearningRate: 0, decaySteps: Int.max, warmupTarget: 1, warmupSteps: .max),
       PiecewiseConstantDecay(boundaries: [Int.min, Int.max], values: [1, 2, 3]),
+      CosineDecayRestarts(initialLearningRate: 0.1, firstDecaySteps: 1),
+      CosineDecayRestarts(initialLearningRate: 0.1, firstDecaySteps: 1, tMul: 1, mMul: 0.5),
     ]
     for schedule in schedules {
       try schedule.validate()
@@ -131,9 +133,22 @@ private struct Halving: LearningRateSchedule {
           ["initial_learning_rate": 0.1, "decay_steps": 10, "warmup": 3]), "warmup"
       ),
       (
+        config("WarmRestarts", ["initial_learning_rate": 0.1, "first_decay_steps": 10]),
+        "LearningRateSchedules.registry"
+      ),
+      (
+        config("CosineDecayRestarts", ["initial_learning_rate": 0.1, "first_decay_steps": 0]),
+        "decaySteps"
+      ),
+      (
         config(
           "CosineDecayRestarts",
-          ["initial_learning_rate": 0.1, "first_decay_steps": 10]), "LearningRateSchedules.registry"
+          ["initial_learning_rate": 0.1, "first_decay_steps": 10, "t_mul": -2]), "tMul"
+      ),
+      (
+        config(
+          "CosineDecayRestarts",
+          ["initial_learning_rate": 0.1, "first_decay_steps": 10, "m_mul": .double(.nan)]), "mMul"
       ),
     ]
     for (value, word) in cases {

@@ -177,6 +177,31 @@ def test_schedules_give_keras_rates():
     assert S.CosineDecay(0.1, 10, warmup_target=0.2, warmup_steps=10)(5) == pytest.approx(0.15)
 
 
+def test_cosine_decay_restarts_gives_keras_rates_and_trains_through_its_config():
+    # Keras's values, from the Swift parity fixtures (Tests/Fixtures/KerasOptimizers).
+    root = Path(__file__).resolve().parents[3]
+    cases = json.loads(
+        (root / "Tests/Fixtures/KerasOptimizers/schedules.json").read_text())["cases"]
+    restarts = {name: case for name, case in cases.items() if name.startswith("cosine_restarts")}
+    assert len(restarts) >= 3
+    for name, case in restarts.items():
+        schedule = S.deserialize(case["schedule"])
+        assert isinstance(schedule, S.CosineDecayRestarts)
+        assert S.serialize(schedule) == case["schedule"], name
+        for step, expected in zip(case["steps"], case["values"]):
+            # Keras takes the cosine in float32: relative, with a floor near the troughs.
+            assert abs(schedule(step) - expected) <= 1e-5 * max(abs(expected), 1e-3), (name, step)
+    with pytest.raises(ValueError, match="first_decay_steps"):
+        S.CosineDecayRestarts(0.1, 0)
+    # The library reads the same config: the rate it reports follows the schedule.
+    model = plexus.Sequential([plexus.Input(shape=(2,)), L.Dense(1)])
+    schedule = S.CosineDecayRestarts(0.1, 3, t_mul=1.0, m_mul=0.5)
+    model.compile(optimizer=optimizers.SGD(learning_rate=schedule), loss="mse")
+    x, y = np.ones((8, 2), np.float32), np.zeros((8, 1), np.float32)
+    model.fit(x, y, batch_size=2, epochs=1, verbose=0)
+    assert float(model.optimizer.learning_rate) == pytest.approx(schedule(4), rel=1e-6)
+
+
 def test_library_judges_the_new_layers_when_made():
     with pytest.raises(plexus.InvalidArgumentError, match="dropout"):
         L.LSTM(4, dropout=0.5)

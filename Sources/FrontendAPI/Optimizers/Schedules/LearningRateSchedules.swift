@@ -60,6 +60,17 @@ public enum LearningRateSchedules {
             warmupSteps: try config.optionalInt("warmup_steps", default: 0) ?? 0,
             name: try config.name() ?? "CosineDecay"))
       },
+      "CosineDecayRestarts": { config in
+        try finish(
+          config,
+          CosineDecayRestarts(
+            initialLearningRate: try config.double("initial_learning_rate"),
+            firstDecaySteps: try config.int("first_decay_steps"),
+            tMul: try config.double("t_mul", default: 2),
+            mMul: try config.double("m_mul", default: 1),
+            alpha: try config.double("alpha", default: 0),
+            name: try config.name() ?? "SGDRDecay"))
+      },
     ])
 
   /// Rebuilds a schedule from its serialized form (an optimizer's `learning_rate` object).

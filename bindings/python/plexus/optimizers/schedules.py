@@ -195,10 +195,52 @@ class CosineDecay(LearningRateSchedule):
         }
 
 
+class CosineDecayRestarts(LearningRateSchedule):
+    """Cosine decay with warm restarts (SGDR): a cosine from `initial_learning_rate` down to
+    `alpha` times it over `first_decay_steps`, then again over periods `t_mul` times as long,
+    each starting `m_mul` times as high. Equivalent to
+    `keras.optimizers.schedules.CosineDecayRestarts`."""
+
+    def __init__(self, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0,
+                 alpha=0.0, name="SGDRDecay"):  # fmt: skip
+        if first_decay_steps <= 0:
+            raise ValueError("Argument `first_decay_steps` must be > 0, received: "
+                             f"first_decay_steps={first_decay_steps}")  # fmt: skip
+        self.initial_learning_rate = initial_learning_rate
+        self.first_decay_steps = first_decay_steps
+        self._t_mul = t_mul
+        self._m_mul = m_mul
+        self.alpha = alpha
+        self.name = name
+
+    def __call__(self, step):
+        fraction = step / self.first_decay_steps
+        if self._t_mul == 1.0:
+            restart = math.floor(fraction)
+            fraction -= restart
+        else:
+            restart = math.floor(
+                math.log(1.0 - fraction * (1.0 - self._t_mul)) / math.log(self._t_mul))
+            before = (1.0 - self._t_mul**restart) / (1.0 - self._t_mul)
+            fraction = (fraction - before) / self._t_mul**restart
+        cosine = 0.5 * self._m_mul**restart * (1 + math.cos(math.pi * fraction))
+        return self.initial_learning_rate * ((1 - self.alpha) * cosine + self.alpha)
+
+    def get_config(self):
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "first_decay_steps": self.first_decay_steps,
+            "t_mul": self._t_mul,
+            "m_mul": self._m_mul,
+            "alpha": self.alpha,
+            "name": self.name,
+        }
+
+
 _CLASSES = {
     cls.__name__: cls
     for cls in (ExponentialDecay, PiecewiseConstantDecay, PolynomialDecay, InverseTimeDecay,
-                CosineDecay)
+                CosineDecay, CosineDecayRestarts)
 }  # fmt: skip
 
 
