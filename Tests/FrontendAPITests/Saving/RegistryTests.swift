@@ -110,9 +110,9 @@ private final class Scale: Layer {
 
     var adam = try #require(Adam().serialized.value.objectValue)
     adam["config"] = .object(
-      (adam["config"]?.objectValue ?? [:]).merging(["gradient_accumulation_steps": 4]) { $1 })
+      (adam["config"]?.objectValue ?? [:]).merging(["loss_scale_factor": 128]) { $1 })
     #expect { _ = try Optimizer.fromConfig(.object(adam)) } throws: {
-      "\($0)".contains("gradient_accumulation_steps")
+      "\($0)".contains("loss_scale_factor")
     }
 
     var policy = try #require(Dense(2).serialized.value.objectValue)
