@@ -251,6 +251,16 @@ open class Layer: SequentialComponent {
   /// Builds when needed, checks the inputs, calls, and sets the output's mask
   /// (``withOutputMask(_:inputs:)``). (A layer reads its inputs' masks in `call` from
   /// ``Tensor/mask``.)
+  /// A Functional graph's call of this layer that makes several tensors or takes initial
+  /// states (``LayerCall/isMultiple``): every output, in Keras's order. Only recurrent layers
+  /// make such calls.
+  func applyCall(_ call: LayerCall, _ inputs: [Tensor], training: Bool) throws -> [Tensor] {
+    throw PlexusError.invalidState(
+      context: "Layer \(identity)",
+      message: "a graph call with \(call.outputCount) outputs and \(call.stateInputs) initial "
+        + "states; only recurrent layers make such calls")
+  }
+
   func apply(_ inputs: [Tensor], training: Bool) throws -> Tensor {
     try withOutputMask(applyUnmasked(inputs, training: training), inputs: inputs)
   }

@@ -9,7 +9,8 @@ struct FunctionalBuilder {
   }
 
   private let config: ConfigReader
-  private var tensors: [String: SymbolicTensor] = [:]
+  /// Every node's tensors (one, or an RNN's output and states), by layer and node index.
+  private var tensors: [String: [SymbolicTensor]] = [:]
   /// The op nodes Keras saves for the masks it computes itself (`NotEqual` for an Embedding's
   /// `mask_zero`, `NotEqual` then `Any` for a Masking layer), by name: Plexus computes the same
   /// masks at run time, so these nodes, and `mask` arguments that read them, are skipped.
@@ -30,7 +31,7 @@ struct FunctionalBuilder {
         throw config.mismatch("layers", "entries with a 'name'")
       }
       if members["class_name"]?.stringValue == "InputLayer" {
-        tensors[Self.key(name, 0)] = try InputLayerConfig(entry).makeInput()
+        tensors[Self.key(name, 0)] = [try InputLayerConfig(entry).makeInput()]
         continue
       }
       if let className = members["class_name"]?.stringValue,
@@ -56,7 +57,14 @@ struct FunctionalBuilder {
         {
           let layer = pending[index].layer
           tensors[Self.key(layer.name, pending[index].next)] =
-            try layer.symbolicCall(inputs.values, options: inputs.options)
+            if let recurrent = layer as? RNN, recurrent.returnState || inputs.states > 0,
+              let x = inputs.values.first
+            {
+              try recurrent.callWithStates(
+                x, initialState: inputs.states > 0 ? Array(inputs.values.dropFirst()) : nil)
+            } else {
+              [try layer.symbolicCall(inputs.values, options: inputs.options)]
+            }
           pending[index].next += 1
           progress = true
         }
@@ -74,12 +82,13 @@ struct FunctionalBuilder {
     return model
   }
 
-  /// The tensors a node reads, or nil while one of them is not made yet.
+  /// The tensors a node reads (a recurrent layer's `initial_state` last, counted by `states`),
+  /// or nil while one of them is not made yet.
   private func resolve(_ node: ConfigValue, _ layer: Layer) throws -> (
-    values: [SymbolicTensor], options: [String: ConfigValue]
+    values: [SymbolicTensor], options: [String: ConfigValue], states: Int
   )? {
     if let signature = layer as? any KerasCallSignature {
-      return try resolveSignature(node, signature)
+      return try resolveSignature(node, signature).map { ($0.values, $0.options, 0) }
     }
     guard let args = node["args"]?.arrayValue, args.count == 1 else {
       throw PlexusError.invalidArgument(
@@ -88,7 +97,12 @@ struct FunctionalBuilder {
     }
     // `training` is decided at run time, as in Keras; a null mask is no mask, and a mask Keras
     // computed itself is computed again at run time (the input carries it).
-    let unsupported = (node["kwargs"]?.objectValue ?? [:]).filter { key, value in
+    var keywords = node["kwargs"]?.objectValue ?? [:]
+    var stateTensors: [ConfigValue] = []
+    if layer is RNN, let given = keywords.removeValue(forKey: "initial_state"), !given.isNull {
+      stateTensors = given.arrayValue ?? [given]
+    }
+    let unsupported = keywords.filter { key, value in
       !(key == "training" && (value.boolValue != nil || value.isNull))
         && !(key == "mask"
           && (value.isNull || (Self.readsMasks(layer) && isAutomaticMask(value))))
@@ -100,11 +114,11 @@ struct FunctionalBuilder {
           + "take their inputs, and `training` at run time")
     }
     var values: [SymbolicTensor] = []
-    for tensor in args[0].arrayValue ?? [args[0]] {
+    for tensor in (args[0].arrayValue ?? [args[0]]) + stateTensors {
       guard let value = try symbol(tensor, layer) else { return nil }
       values.append(value)
     }
-    return (values, [:])
+    return (values, [:], stateTensors.count)
   }
 
   /// Accepts the saved mask op nodes that are Keras's own mask computations, and refuses any
@@ -177,13 +191,21 @@ struct FunctionalBuilder {
   /// The tensor a `__keras_tensor__` entry names, or nil while it is not made yet.
   private func symbol(_ tensor: ConfigValue, _ layer: Layer) throws -> SymbolicTensor? {
     guard let history = tensor["config"]?["keras_history"]?.arrayValue, history.count == 3,
-      let name = history[0].stringValue, let node = history[1].intValue
+      let name = history[0].stringValue, let node = history[1].intValue,
+      let index = history[2].intValue
     else {
       throw PlexusError.invalidArgument(
         context: "Functional config, layer '\(layer.name)'",
         message: "expected a __keras_tensor__ with a keras_history, received \(tensor)")
     }
-    return tensors[Self.key(name, node)]
+    guard let made = tensors[Self.key(name, node)] else { return nil }
+    guard (0..<made.count).contains(index) else {
+      throw PlexusError.invalidArgument(
+        context: "Functional config, layer '\(layer.name)'",
+        message: "reads output \(index) of node \(node) of layer '\(name)', which makes "
+          + "\(made.count)")
+    }
+    return made[index]
   }
 
   /// A node of a layer that takes its tensors as separate arguments (`mha(query, value,
@@ -225,9 +247,10 @@ struct FunctionalBuilder {
     let triples = raw.first?.arrayValue != nil ? raw : [.array(raw)]
     return try triples.map { triple in
       guard let parts = triple.arrayValue, parts.count == 3, let name = parts[0].stringValue,
-        let node = parts[1].intValue, let value = tensors[Self.key(name, node)]
+        let node = parts[1].intValue, let index = parts[2].intValue,
+        let made = tensors[Self.key(name, node)], (0..<made.count).contains(index)
       else { throw config.mismatch(key, "[layer name, node index, tensor index] of a known layer") }
-      return value
+      return made[index]
     }
   }
 

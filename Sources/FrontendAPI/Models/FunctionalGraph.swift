@@ -81,6 +81,8 @@ struct FunctionalGraph {
         message: "expects \(inputs.count) inputs, received \(values.count)")
     }
     var computed: [ObjectIdentifier: Tensor] = [:]
+    // The outputs of calls that make several, by call.
+    var multiple: [ObjectIdentifier: [Tensor]] = [:]
     for (index, (symbol, value)) in zip(inputs, values).enumerated() {
       let expected = symbol.shape.dims.dropFirst()
       let matches =
@@ -111,6 +113,20 @@ struct FunctionalGraph {
           training: training)
       {
         computed[id] = pooled
+        continue
+      }
+      if producer.isMultiple {
+        let key = ObjectIdentifier(producer)
+        let outputs =
+          try multiple[key]
+          ?? producer.layer.applyCall(producer, producer.inputs.map(value), training: training)
+        multiple[key] = outputs
+        guard symbol.outputIndex < outputs.count else {
+          throw PlexusError.invalidState(
+            context: "Model '\(model)', layer \(producer.layer.identity)",
+            message: "made \(outputs.count) outputs; the graph reads output \(symbol.outputIndex)")
+        }
+        computed[id] = outputs[symbol.outputIndex]
         continue
       }
       computed[id] = try producer.layer.apply(

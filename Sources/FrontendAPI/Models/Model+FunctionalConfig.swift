@@ -5,16 +5,26 @@ extension Model {
     guard let graph else { return [:] }
     // Keras numbers each layer's calls ("nodes") in the order they were made.
     var history: [ObjectIdentifier: ConfigValue] = [:]
-    var calls: [ObjectIdentifier: [SymbolicTensor]] = [:]
+    var calls: [ObjectIdentifier: [LayerCall]] = [:]
+    // A call's node index, shared by the tensors it makes (an RNN's output and states).
+    var nodes: [ObjectIdentifier: Int] = [:]
     for input in graph.inputs {
       history[ObjectIdentifier(input)] = [.string(Self.inputName(input)), 0, 0]
     }
     for symbol in graph.order.sorted(by: { $0.serial < $1.serial }) {
       guard let producer = symbol.producer else { continue }
       let key = ObjectIdentifier(producer.layer)
-      let index = calls[key, default: []].count
-      calls[key, default: []].append(symbol)
-      history[ObjectIdentifier(symbol)] = [.string(producer.layer.name), .int(index), 0]
+      let index: Int
+      if let known = nodes[ObjectIdentifier(producer)] {
+        index = known
+      } else {
+        index = calls[key, default: []].count
+        calls[key, default: []].append(producer)
+        nodes[ObjectIdentifier(producer)] = index
+      }
+      history[ObjectIdentifier(symbol)] = [
+        .string(producer.layer.name), .int(index), .int(symbol.outputIndex),
+      ]
     }
     func tensor(_ symbol: SymbolicTensor) -> ConfigValue {
       [
@@ -38,13 +48,17 @@ extension Model {
       case .layer(let layer):
         var entry = layer.serialized.value.objectValue ?? [:]
         entry["name"] = .string(layer.name)
-        let nodes = (calls[ObjectIdentifier(layer)] ?? []).map { symbol -> ConfigValue in
-          let inputs = symbol.producer?.inputs ?? []
+        let nodes = (calls[ObjectIdentifier(layer)] ?? []).map { call -> ConfigValue in
+          let inputs = call.inputs
           if layer is any KerasCallSignature {
             // Each tensor is a positional argument of its own, the options keyword ones.
+            return ["args": .array(inputs.map(tensor)), "kwargs": .object(call.options)]
+          }
+          if call.stateInputs > 0, let first = inputs.first {
+            // `layer(x, initial_state=[...])`, as Keras records it.
             return [
-              "args": .array(inputs.map(tensor)),
-              "kwargs": .object(symbol.producer?.options ?? [:]),
+              "args": [tensor(first)],
+              "kwargs": ["initial_state": .array(inputs.dropFirst().map(tensor))],
             ]
           }
           let argument = inputs.count == 1 ? tensor(inputs[0]) : .array(inputs.map(tensor))

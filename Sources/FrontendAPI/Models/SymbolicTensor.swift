@@ -15,13 +15,17 @@ public class SymbolicTensor: CustomStringConvertible {
   public let dtype: DType
   /// The layer call that produces this value (nil for an ``Input``).
   let producer: LayerCall?
+  /// Which of its call's outputs this is: 0, but for a call that makes several (a recurrent
+  /// layer's final states, Keras's tensor index).
+  let outputIndex: Int
   /// Creation order: numbers a shared layer's calls as Keras numbers its nodes.
   let serial: Int
 
-  init(shape: Shape, dtype: DType, producer: LayerCall?) {
+  init(shape: Shape, dtype: DType, producer: LayerCall?, outputIndex: Int = 0) {
     self.shape = shape
     self.dtype = dtype
     self.producer = producer
+    self.outputIndex = outputIndex
     self.serial = Self.counter.add(1, ordering: .relaxed).newValue
   }
 
@@ -33,12 +37,30 @@ public class SymbolicTensor: CustomStringConvertible {
   }
 }
 
-/// One application of a layer in a Functional graph.
-struct LayerCall {
+/// One application of a layer in a Functional graph, shared by the tensors it makes.
+final class LayerCall {
   let layer: Layer
   let inputs: [SymbolicTensor]
   /// Keyword options of the call (``KerasCallSignature``), replayed on every run.
-  var options: [String: ConfigValue] = [:]
+  let options: [String: ConfigValue]
+  /// How many of `inputs`, at the end, are initial states (Keras's `initial_state=`).
+  let stateInputs: Int
+  /// How many tensors the call makes (a recurrent layer with `returnState`: 1 + its states).
+  let outputCount: Int
+
+  init(
+    layer: Layer, inputs: [SymbolicTensor], options: [String: ConfigValue] = [:],
+    stateInputs: Int = 0, outputCount: Int = 1
+  ) {
+    self.layer = layer
+    self.inputs = inputs
+    self.options = options
+    self.stateInputs = stateInputs
+    self.outputCount = outputCount
+  }
+
+  /// Whether the run needs ``Layer/applyCall(_:_:training:)``: several outputs or states.
+  var isMultiple: Bool { stateInputs > 0 || outputCount > 1 }
 }
 
 extension Layer {
@@ -64,6 +86,12 @@ extension Layer {
           message: "takes no call options; received \(options.keys.sorted())")
       }
       try layer.checkCallOptions(options)
+    }
+    if let recurrent = self as? RNN, recurrent.returnState {
+      throw PlexusError.invalidArgument(
+        context: "Layer \(identity)",
+        message: "return_state is set, so the call makes the output and the final states; "
+          + "use callWithStates(_:initialState:) to receive them all")
     }
     let shapes = inputs.map(\.shape)
     try buildIfNeeded(shapes)

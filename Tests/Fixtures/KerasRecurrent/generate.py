@@ -19,7 +19,9 @@ Inputs, weights and cotangents are float32 values; Keras computes in float64 on 
 x64 enabled, the layer rebuilt with dtype float64; SimpleRNN in float32, see write_case).
 ONLY=<prefix> limits the layer cases to names starting with it. Tensors are {"shape", "values"}, row-major.
 
-Each model case (lstm_model, bidirectional_gru_model) is a small model that Keras builds,
+Each model case (lstm_model, bidirectional_gru_model, and seq2seq_model: an encoder LSTM whose
+return_state feeds a decoder LSTM's initial_state, its h also a model output) is a small model
+that Keras builds,
 compiles, trains for a few steps and saves as DIR/<case>.keras; DIR/<case>.json holds inputs,
 Keras's predictions and the optimizer's iteration count.
 """
@@ -260,6 +262,19 @@ def bidirectional_gru_model():
     return model, x, y
 
 
+def seq2seq_model():
+    source = keras.Input((5, 3), name="source")
+    target = keras.Input((4, 2), name="target")
+    _, h, c = L.LSTM(6, return_state=True, name="encoder")(source)
+    decoded = L.LSTM(6, return_sequences=True, name="decoder")(target, initial_state=[h, c])
+    outputs = L.Dense(2, name="out")(decoded)
+    model = keras.Model([source, target], [outputs, h], name="seq2seq_model")
+    rng = np.random.default_rng(9)
+    x = [rng.normal(size=(8, 5, 3)).astype("float32"), rng.normal(size=(8, 4, 2)).astype("float32")]
+    y = [rng.normal(size=(8, 4, 2)).astype("float32"), rng.normal(size=(8, 6)).astype("float32")]
+    return model, x, y
+
+
 def write_model(directory, name, make):
     keras.utils.set_random_seed(3)
     jax.config.update("jax_enable_x64", False)
@@ -267,12 +282,14 @@ def write_model(directory, name, make):
     model.compile(optimizer=keras.optimizers.Adam(1e-2), loss="mse")
     model.fit(x, y, batch_size=4, epochs=1, verbose=0)
     model.save(os.path.join(directory, name + ".keras"))
-    inputs = x[:3]
-    predicted = np.asarray(model.predict(inputs, verbose=0))
+    inputs = [array[:3] for array in x] if isinstance(x, list) else [x[:3]]
+    predicted = model.predict(inputs if len(inputs) > 1 else inputs[0], verbose=0)
+    predicted = [np.asarray(p) for p in predicted] if isinstance(predicted, list) else [
+        np.asarray(predicted)]
     record = {
         "keras": keras.__version__,
-        "inputs": [{"shape": list(inputs.shape), "values": inputs.ravel().tolist()}],
-        "outputs": [{"shape": list(predicted.shape), "values": predicted.ravel().tolist()}],
+        "inputs": [{"shape": list(a.shape), "values": a.ravel().tolist()} for a in inputs],
+        "outputs": [{"shape": list(p.shape), "values": p.ravel().tolist()} for p in predicted],
         "iterations": int(model.optimizer.iterations),
     }
     with open(os.path.join(directory, name + ".json"), "w") as file:
@@ -290,7 +307,8 @@ def main(directory):
         write_case(directory, name, cls, kwargs, shape)
     write_model(directory, "lstm_model", lstm_model)
     write_model(directory, "bidirectional_gru_model", bidirectional_gru_model)
-    print(f"wrote {len(CASES)} fixtures and 2 models of Keras {keras.__version__} to {directory}")
+    write_model(directory, "seq2seq_model", seq2seq_model)
+    print(f"wrote {len(CASES)} fixtures and 3 models of Keras {keras.__version__} to {directory}")
 
 
 if __name__ == "__main__":

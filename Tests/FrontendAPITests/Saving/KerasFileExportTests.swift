@@ -55,6 +55,20 @@ import Testing
     try Self.record(model, inputs: inputs, name: "plexus_two_io")
   }
 
+  /// An encoder's `return_state` feeding a decoder's `initial_state`, its `h` an output too.
+  @Test func sequenceToSequenceWithStates() throws {
+    try withRandomSeed(12) {
+      let model = try RecurrentGraphTests.seq2seq().model
+      try model.compile(optimizer: Adam(learningRate: 0.01), loss: "mse")
+      let inputs = try RecurrentGraphTests.data(4)
+      let targets = [
+        try KerasFileTests.data([4, 4, 2], seed: 13), try KerasFileTests.data([4, 6], seed: 14),
+      ]
+      try model.fit(inputs, targets, batchSize: 2, verbose: 0)
+      try Self.record(model, inputs: inputs, name: "plexus_seq2seq")
+    }
+  }
+
   @Test func sequentialMLPWithAdamAndRegularizer() throws {
     let model = Sequential(name: "mlp") {
       Input(shape: [6])

@@ -115,6 +115,18 @@ public class RNN: Layer {
     return returnState ? [masked] + states : [masked]
   }
 
+  /// A graph call made by ``callWithStates(_:initialState:)``: the states given after the
+  /// input, every output.
+  override func applyCall(_ call: LayerCall, _ inputs: [Tensor], training: Bool) throws
+    -> [Tensor]
+  {
+    guard let x = inputs.first else {
+      throw PlexusError.invalidArgument(context: "Layer \(identity)", message: "no input")
+    }
+    let states = Array(inputs.dropFirst())
+    return try callWithStates(x, initialState: states.isEmpty ? nil : states, training: training)
+  }
+
   /// The loop over time steps.
   func run(_ x: Tensor, initialState: [Tensor]?, training: Bool) throws
     -> (output: Tensor, states: [Tensor])
