@@ -51,7 +51,9 @@ history = model.fit(x, y, batch_size=16, epochs=3, verbose=0, callbacks=[Fail(),
 weights = np.concatenate([np.asarray(w).ravel() for w in model.get_weights()])
 np.save(f"{out}/rank-{distribution.rank}.npy", weights)
 np.save(f"{out}/loss-{distribution.rank}.npy", np.array(history.history["loss"]))
-print("processes", distribution.num_processes)
+# One line per rank, written whole (two ranks' print() calls may interleave their pieces).
+sys.stdout.write(f"rank {distribution.rank}: processes {distribution.num_processes}\n")
+sys.stdout.flush()
 """
 
 
@@ -125,7 +127,7 @@ def test_two_ranks_end_with_the_same_weights_as_one_process_on_the_whole_batch(t
     two.mkdir()
     done, _ = _mpirun(2, two)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "processes 2" in done.stdout
+    assert "rank 0: processes 2" in done.stdout and "rank 1: processes 2" in done.stdout
     # Process 0 alone writes the CSV log.
     assert (two / "log-0.csv").exists() and not (two / "log-1.csv").exists()
     ranks = [np.load(two / f"rank-{rank}.npy") for rank in range(2)]

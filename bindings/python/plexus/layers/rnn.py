@@ -3,8 +3,8 @@
 ("lstm/lstm_cell/kernel"), as in Keras."""
 
 from .. import activations, constraints, initializers, regularizers
-from ..saving import serialize_keras_object
-from .base import Layer
+from ..saving import get_uid, serialize_keras_object
+from .base import Input, KerasTensor, Layer, Node, _flatten
 
 __all__ = ["SimpleRNN", "LSTM", "GRU", "Bidirectional", "TimeDistributed"]
 
@@ -28,6 +28,8 @@ class _RNN(Layer):
         "kernel_constraint", "recurrent_constraint", "bias_constraint",
     )  # fmt: skip
     _has_seed = True
+    # The final states a call returns with return_state (LSTM: h and c).
+    _state_count = 1
 
     def __init__(self, units, *, settings, dropout=0.0, recurrent_dropout=0.0, seed=None,
                  return_sequences=False, return_state=False, go_backwards=False,
@@ -88,13 +90,59 @@ class _RNN(Layer):
             return (input_shape[0], input_shape[1], self.units)
         return (input_shape[0], self.units)
 
-    def _call_symbolic(self, flat, is_list):
-        if self.return_state:
-            raise NotImplementedError(
-                f"{type(self).__name__}: return_state=True is not supported in Plexus's Python "
-                "graphs yet (a layer call gives one output); use return_state=False"
+    def __call__(self, inputs, initial_state=None, training=None, mask=None):
+        """The output, or with `return_state` a list of the output and the final states
+        (LSTM: `[output, h, c]`); `initial_state` (a tensor or a list, one per state) starts
+        the states instead of zeros, as in Keras."""
+        if initial_state is None and not self.return_state:
+            return super().__call__(inputs, training=training, mask=mask)
+        flat = _flatten(inputs)
+        states = [] if initial_state is None else _flatten(initial_state)
+        if len(flat) != 1:
+            raise ValueError(f"{type(self).__name__}: expected one input tensor, received "
+                             f"{len(flat)}")  # fmt: skip
+        if states and len(states) != self._state_count:
+            raise ValueError(
+                f"{type(self).__name__}: initial_state holds {len(states)} tensors; expected "
+                f"{self._state_count} (one per state)"
             )
-        return super()._call_symbolic(flat, is_list)
+        symbolic = [isinstance(t, KerasTensor) for t in flat + states]
+        if any(symbolic):
+            if not all(symbolic):
+                raise TypeError(f"{type(self).__name__}: mix of symbolic and concrete inputs; "
+                                "wrap constants in a plexus.Input")  # fmt: skip
+            return self._call_with_states(flat[0], states)
+        return self._call_eager_with_states(flat[0], states)
+
+    def _call_with_states(self, x, states):
+        """A graph node with the states after the input; outputs by Keras's tensor index."""
+        index = len(self._inbound_nodes)
+        outputs = [self.compute_output_spec([x])]
+        if self.return_state:
+            outputs += [KerasTensor((x.shape[0], self.units)) for _ in range(self._state_count)]
+        for position, tensor in enumerate(outputs):
+            tensor._keras_history = (self, index, position)
+            tensor.name = self.name
+        node = Node(self, [x] + states, False, outputs if self.return_state else outputs[0])
+        node.state_inputs = len(states)
+        self._inbound_nodes.append(node)
+        return outputs if self.return_state else outputs[0]
+
+    def _call_eager_with_states(self, x, states):
+        """Runs the layer on data with states through a private model (made per shape)."""
+        from ..models.functional import Functional
+        from ..tensor import convert_to_tensor
+
+        tensors = [convert_to_tensor(t) for t in [x] + states]
+        key = ("states",) + tuple((t.shape[1:], t.dtype) for t in tensors)
+        model = self._eager_models.get(key)
+        if model is None:
+            inputs = [Input(shape=shape, dtype=dtype) for shape, dtype in key[1:]]
+            outputs = self._call_with_states(inputs[0], inputs[1:])
+            model = Functional(inputs, outputs, name=get_uid(f"{self.name}_eager"), _private=True)
+            self._eager_models[key] = model
+        results = model._run_on_batch(tensors)
+        return results if self.return_state else results[0]
 
 
 class SimpleRNN(_RNN):
@@ -133,6 +181,8 @@ class SimpleRNN(_RNN):
 
 
 class LSTM(_RNN):
+    _state_count = 2
+
     """Long short-term memory (Hochreiter & Schmidhuber, 1997): input, forget, cell and
     output gates over a carried state.
 

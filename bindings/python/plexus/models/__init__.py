@@ -8,6 +8,7 @@ import zipfile
 
 from .._lib import check, lib
 from ..layers import InputLayer, MultiHeadAttention, deserialize as deserialize_layer
+from ..layers.rnn import _RNN
 from .functional import Functional
 from .model import Model
 from .sequential import Sequential
@@ -53,7 +54,7 @@ def from_config(config, class_name):
         name = entry.get("name") or entry.get("config", {}).get("name")
         if entry.get("class_name") == "InputLayer":
             layer = InputLayer.from_config(entry["config"])
-            tensors[(name, 0)] = layer.output
+            tensors[(name, 0)] = [layer.output]
             continue
         if entry.get("class_name") in ("NotEqual", "Any") and str(
                 entry.get("module", "")).startswith("keras.src.ops"):
@@ -86,7 +87,11 @@ def from_config(config, class_name):
                     and not (key in ("mask", "training") or (key.endswith("_mask")
                              and key != "use_causal_mask" and value is None))
                 }  # fmt: skip
-                if not isinstance(layer, MultiHeadAttention):
+                if isinstance(layer, _RNN):
+                    args = args[:1]
+                    kwargs = {"initial_state": kwargs["initial_state"]} if kwargs.get(
+                        "initial_state") else {}
+                elif not isinstance(layer, MultiHeadAttention):
                     args, kwargs = args[:1], {}
                 entries = [
                     e for argument in args + list(kwargs.values())
@@ -99,23 +104,28 @@ def from_config(config, class_name):
                 def resolve(value):
                     if isinstance(value, list):
                         return [resolve(v) for v in value]
-                    return tensors[history(value)] if is_tensor(value) else value
+                    if not is_tensor(value):
+                        return value
+                    return tensors[history(value)][value["config"]["keras_history"][2]]
 
-                if isinstance(layer, MultiHeadAttention):
+                if isinstance(layer, _RNN) and (kwargs or layer.return_state):
+                    output = layer(resolve(args[0]), initial_state=resolve(
+                        kwargs.get("initial_state")) if kwargs else None)
+                elif isinstance(layer, MultiHeadAttention):
                     output = layer(*[resolve(a) for a in args],
                                    **{k: resolve(v) for k, v in kwargs.items()})  # fmt: skip
                 else:
                     # Other layers take their input alone; the library read the node's other
                     # keywords when it checked the file.
                     output = layer(resolve(args[0]))
-                tensors[(layer.name, done)] = output
+                tensors[(layer.name, done)] = output if isinstance(output, list) else [output]
                 done += 1
                 progress = True
             item[2] = done
 
     def ends(value):
         triples = value if value and isinstance(value[0], list) else [value]
-        return [tensors[(triple[0], triple[1])] for triple in triples]
+        return [tensors[(triple[0], triple[1])][triple[2]] for triple in triples]
 
     inputs, outputs = ends(config["input_layers"]), ends(config["output_layers"])
     return Functional(

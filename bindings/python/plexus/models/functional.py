@@ -127,6 +127,9 @@ class Functional(Model):
 
     def _node_config(self, node):
         arguments = [self._tensor_config(t) for t in node.inputs]
+        if getattr(node, "state_inputs", 0):
+            # A recurrent layer's `initial_state`, as Keras records it.
+            return {"args": [arguments[0]], "kwargs": {"initial_state": arguments[1:]}}
         layout = getattr(node, "call_arguments", None)
         if layout is not None:
             # A layer taking its tensors as separate arguments (MultiHeadAttention): some by
