@@ -57,11 +57,10 @@ struct FunctionalBuilder {
         {
           let layer = pending[index].layer
           tensors[Self.key(layer.name, pending[index].next)] =
-            if let recurrent = layer as? RNN, recurrent.returnState || inputs.states > 0,
-              let x = inputs.values.first
+            if let stateful = layer as? any StatefulGraphCall,
+              stateful.makesSeveralOutputs || inputs.states > 0, let x = inputs.values.first
             {
-              try recurrent.callWithStates(
-                x, initialState: inputs.states > 0 ? Array(inputs.values.dropFirst()) : nil)
+              try stateful.graphCall(x, initialState: Array(inputs.values.dropFirst()))
             } else {
               [try layer.symbolicCall(inputs.values, options: inputs.options)]
             }
@@ -99,7 +98,9 @@ struct FunctionalBuilder {
     // computed itself is computed again at run time (the input carries it).
     var keywords = node["kwargs"]?.objectValue ?? [:]
     var stateTensors: [ConfigValue] = []
-    if layer is RNN, let given = keywords.removeValue(forKey: "initial_state"), !given.isNull {
+    if layer is any StatefulGraphCall, let given = keywords.removeValue(forKey: "initial_state"),
+      !given.isNull
+    {
       stateTensors = given.arrayValue ?? [given]
     }
     let unsupported = keywords.filter { key, value in

@@ -87,11 +87,11 @@ extension Layer {
       }
       try layer.checkCallOptions(options)
     }
-    if let recurrent = self as? RNN, recurrent.returnState {
+    if let stateful = self as? any StatefulGraphCall, stateful.makesSeveralOutputs {
       throw PlexusError.invalidArgument(
         context: "Layer \(identity)",
-        message: "return_state is set, so the call makes the output and the final states; "
-          + "use callWithStates(_:initialState:) to receive them all")
+        message: "the call makes several tensors (the outputs, or the output and the final "
+          + "states with return_state); use callWithStates(_:initialState:) to receive them all")
     }
     let shapes = inputs.map(\.shape)
     try buildIfNeeded(shapes)

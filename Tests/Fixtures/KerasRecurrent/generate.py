@@ -19,8 +19,10 @@ Inputs, weights and cotangents are float32 values; Keras computes in float64 on 
 x64 enabled, the layer rebuilt with dtype float64; SimpleRNN in float32, see write_case).
 ONLY=<prefix> limits the layer cases to names starting with it. Tensors are {"shape", "values"}, row-major.
 
-Each model case (lstm_model, bidirectional_gru_model, and seq2seq_model: an encoder LSTM whose
-return_state feeds a decoder LSTM's initial_state, its h also a model output) is a small model
+Each model case (lstm_model, bidirectional_gru_model, seq2seq_model: an encoder LSTM whose
+return_state feeds a decoder LSTM's initial_state, its h also a model output, and
+bidirectional_seq2seq_model: a Bidirectional encoder's states start a decoder and a
+Bidirectional without merge mode) is a small model
 that Keras builds,
 compiles, trains for a few steps and saves as DIR/<case>.keras; DIR/<case>.json holds inputs,
 Keras's predictions and the optimizer's iteration count.
@@ -275,6 +277,28 @@ def seq2seq_model():
     return model, x, y
 
 
+def bidirectional_seq2seq_model():
+    # A bidirectional encoder's four states, joined per kind, start a decoder; a second
+    # Bidirectional without a merge mode gives its two directions apart, started from the
+    # encoder's states as they are.
+    source = keras.Input((5, 3), name="source")
+    target = keras.Input((4, 2), name="target")
+    _, fh, fc, bh, bc = L.Bidirectional(L.LSTM(3, return_state=True), name="encoder")(source)
+    h = L.Concatenate(name="h")([fh, bh])
+    c = L.Concatenate(name="c")([fc, bc])
+    decoded = L.LSTM(6, return_sequences=True, name="decoder")(target, initial_state=[h, c])
+    forward, backward = L.Bidirectional(
+        L.LSTM(3, return_sequences=True), merge_mode=None, name="apart"
+    )(target, initial_state=[fh, fc, bh, bc])
+    joined = L.Concatenate(name="joined")([decoded, forward, backward])
+    outputs = L.Dense(2, name="out")(joined)
+    model = keras.Model([source, target], [outputs, bh], name="bidirectional_seq2seq_model")
+    rng = np.random.default_rng(10)
+    x = [rng.normal(size=(8, 5, 3)).astype("float32"), rng.normal(size=(8, 4, 2)).astype("float32")]
+    y = [rng.normal(size=(8, 4, 2)).astype("float32"), rng.normal(size=(8, 3)).astype("float32")]
+    return model, x, y
+
+
 def write_model(directory, name, make):
     keras.utils.set_random_seed(3)
     jax.config.update("jax_enable_x64", False)
@@ -308,7 +332,8 @@ def main(directory):
     write_model(directory, "lstm_model", lstm_model)
     write_model(directory, "bidirectional_gru_model", bidirectional_gru_model)
     write_model(directory, "seq2seq_model", seq2seq_model)
-    print(f"wrote {len(CASES)} fixtures and 3 models of Keras {keras.__version__} to {directory}")
+    write_model(directory, "bidirectional_seq2seq_model", bidirectional_seq2seq_model)
+    print(f"wrote {len(CASES)} fixtures and 4 models of Keras {keras.__version__} to {directory}")
 
 
 if __name__ == "__main__":

@@ -69,6 +69,20 @@ import Testing
     }
   }
 
+  /// A Bidirectional encoder's states start a Bidirectional without a merge mode.
+  @Test func bidirectionalStates() throws {
+    try withRandomSeed(15) {
+      let model = try RecurrentGraphTests.bidirectional().model
+      try model.compile(optimizer: Adam(learningRate: 0.01), loss: "mse")
+      let inputs = try RecurrentGraphTests.data(4)
+      let targets = [
+        try KerasFileTests.data([4, 4, 6], seed: 16), try KerasFileTests.data([4, 3], seed: 17),
+      ]
+      try model.fit(inputs, targets, batchSize: 2, verbose: 0)
+      try Self.record(model, inputs: inputs, name: "plexus_bidirectional_states")
+    }
+  }
+
   @Test func sequentialMLPWithAdamAndRegularizer() throws {
     let model = Sequential(name: "mlp") {
       Input(shape: [6])

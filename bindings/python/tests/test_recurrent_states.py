@@ -86,3 +86,47 @@ def test_wrong_states_are_refused():
         L.LSTM(6)(source, initial_state=[h])
     with pytest.raises(TypeError, match="symbolic and concrete"):
         L.GRU(6)(source, initial_state=[np.zeros((1, 6), np.float32)])
+
+
+def bidirectional_seq2seq():
+    source = plexus.Input(shape=(5, 3), name="source")
+    target = plexus.Input(shape=(4, 2), name="target")
+    _, fh, fc, bh, bc = L.Bidirectional(L.LSTM(3, return_state=True), name="encoder")(source)
+    h = L.Concatenate(name="h")([fh, bh])
+    c = L.Concatenate(name="c")([fc, bc])
+    decoded = L.LSTM(6, return_sequences=True, name="decoder")(target, initial_state=[h, c])
+    forward, backward = L.Bidirectional(L.LSTM(3, return_sequences=True), merge_mode=None,
+                                        name="apart")(target, initial_state=[fh, fc, bh, bc])
+    joined = L.Concatenate(name="joined")([decoded, forward, backward])
+    return plexus.Model([source, target], [L.Dense(2, name="out")(joined), bh],
+                        name="bidirectional_seq2seq_model")  # fmt: skip
+
+
+def test_bidirectional_states_match_kerass_file(tmp_path):
+    record = json.loads((FIXTURES / "bidirectional_seq2seq_model.json").read_text())
+    inputs, expected = arrays(record["inputs"]), arrays(record["outputs"])
+    loaded = plexus.saving.load_model(str(FIXTURES / "bidirectional_seq2seq_model.keras"))
+    for got, want in zip(loaded.predict(inputs, verbose=0), expected):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    twin = bidirectional_seq2seq()
+    twin.set_weights(loaded.get_weights())
+    for got, want in zip(twin.predict(inputs, verbose=0), expected):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    path = tmp_path / "twin.keras"
+    twin.save(str(path))
+    for got, want in zip(plexus.saving.load_model(str(path)).predict(inputs, verbose=0),
+                         expected):  # fmt: skip
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_bidirectional_eager_calls_give_both_directions_and_states():
+    x = np.random.default_rng(3).normal(size=(2, 5, 3)).astype(np.float32)
+    layer = L.Bidirectional(L.GRU(4, return_sequences=True, return_state=True), merge_mode=None)
+    forward, backward, forward_h, backward_h = [np.asarray(t) for t in layer(x)]
+    assert forward.shape == backward.shape == (2, 5, 4)
+    # The forward direction ends at the last step, the backward one (put back in time order)
+    # at the first.
+    np.testing.assert_allclose(forward[:, -1], forward_h, rtol=1e-6)
+    np.testing.assert_allclose(backward[:, 0], backward_h, rtol=1e-6)
+    with pytest.raises(ValueError, match="initial_state holds 1"):
+        layer(x, initial_state=[forward_h])

@@ -9,7 +9,9 @@
 /// sequences, the backward outputs are reversed in time before merging, so that step `t` of
 /// both sits at `t`, as Keras does. `mergeMode` `.concat` (features doubled), `.sum`, `.mul`,
 /// `.ave`, or nil for both outputs apart; nil or `returnState` return several tensors: use
-/// ``callWithStates(_:training:)``. Equivalent to `keras.layers.Bidirectional`.
+/// ``callWithStates(_:initialState:training:)`` (in a Functional graph too, where
+/// `initialState` takes the forward layer's states, then the backward layer's).
+/// Equivalent to `keras.layers.Bidirectional`.
 public final class Bidirectional: Layer {
   /// How the two directions' outputs combine.
   public enum MergeMode: String, Sendable, CaseIterable {
@@ -105,27 +107,49 @@ public final class Bidirectional: Layer {
       throw PlexusError.invalidArgument(
         context: "Layer \(identity)",
         message: "returns several tensors (merge_mode \(mergeMode?.rawValue ?? "None"), "
-          + "return_state \(returnState)); call callWithStates(_:training:) to receive them")
+          + "return_state \(returnState)); call callWithStates(_:initialState:training:) to "
+          + "receive them")
     }
-    let (forward, backward) = try directions(x, training: training)
+    let (forward, backward) = try directions(x, initialState: nil, training: training)
     return try Self.merge(forward[0], backward[0], mergeMode)
   }
 
   /// What Keras's call returns, as a list: the merged output (or, with merge mode nil, the
   /// forward and the backward output), then with `returnState` the forward layer's final
-  /// states and the backward layer's.
-  public func callWithStates(_ x: Tensor, training: Bool = false) throws -> [Tensor] {
+  /// states and the backward layer's. `initialState`, when given, holds the forward layer's
+  /// initial states, then the backward layer's.
+  public func callWithStates(
+    _ x: Tensor, initialState: [Tensor]? = nil, training: Bool = false
+  ) throws -> [Tensor] {
     try prepare([x])
-    let (forward, backward) = try directions(x, training: training)
+    let (forward, backward) = try directions(x, initialState: initialState, training: training)
     let states = Array(forward.dropFirst()) + Array(backward.dropFirst())
     guard let mergeMode else { return [forward[0], backward[0]] + states }
     return [try Self.merge(forward[0], backward[0], mergeMode)] + states
   }
 
   /// Both layers' outputs and states, the backward sequence put back in time order.
-  private func directions(_ x: Tensor, training: Bool) throws -> ([Tensor], [Tensor]) {
-    let forward = try forwardLayer.callWithStates(x, training: training)
-    var backward = try backwardLayer.callWithStates(x, training: training)
+  private func directions(_ x: Tensor, initialState: [Tensor]?, training: Bool) throws
+    -> ([Tensor], [Tensor])
+  {
+    var forwardStates: [Tensor]?
+    var backwardStates: [Tensor]?
+    if let initialState {
+      let count = forwardLayer.cell.stateSize.count
+      guard initialState.count == count + backwardLayer.cell.stateSize.count else {
+        throw PlexusError.invalidArgument(
+          context: "Layer \(identity) initial_state",
+          message: "holds \(initialState.count) tensors; expected the forward layer's "
+            + "\(count) states, then the backward layer's "
+            + "\(backwardLayer.cell.stateSize.count)")
+      }
+      forwardStates = Array(initialState.prefix(count))
+      backwardStates = Array(initialState.dropFirst(count))
+    }
+    let forward = try forwardLayer.callWithStates(
+      x, initialState: forwardStates, training: training)
+    var backward = try backwardLayer.callWithStates(
+      x, initialState: backwardStates, training: training)
     if returnSequences {
       let steps = backward[0].shape[1]
       let slices = try (0..<steps).reversed().map { time in
@@ -149,6 +173,60 @@ public final class Bidirectional: Layer {
       return try Ops.multiply(
         Ops.add(forward, backward), Tensor.scalar(0.5, dtype: forward.dtype))
     }
+  }
+
+  /// ``callWithStates(_:initialState:training:)`` in a Functional graph: the outputs as graph
+  /// tensors (Keras's `layer(x, initial_state=[...])`).
+  public func callWithStates(_ x: SymbolicTensor, initialState: [SymbolicTensor]? = nil) throws
+    -> [SymbolicTensor]
+  {
+    let states = initialState ?? []
+    try buildIfNeeded([x.shape])
+    if !states.isEmpty {
+      try checkInitialState(
+        states, sizes: forwardLayer.cell.stateSize + backwardLayer.cell.stateSize,
+        batch: x.shape[0])
+    }
+    let stateSizes =
+      returnState ? forwardLayer.cell.stateSize + backwardLayer.cell.stateSize : []
+    let outputShapes =
+      mergeMode == nil
+      ? [
+        try forwardLayer.computeOutputShape([x.shape]),
+        try backwardLayer.computeOutputShape([x.shape]),
+      ]
+      : [try computeOutputShape([x.shape])]
+    let call = LayerCall(
+      layer: self, inputs: [x] + states, stateInputs: states.count,
+      outputCount: outputShapes.count + stateSizes.count)
+    let shapes = outputShapes + stateSizes.map { Shape([x.shape[0], $0]) }
+    return shapes.enumerated().map { index, shape in
+      SymbolicTensor(shape: shape, dtype: x.dtype, producer: call, outputIndex: index)
+    }
+  }
+
+  /// `layer(x, initial_state=[...])` in a graph for a layer that makes one tensor (a merge
+  /// mode, no `returnState`).
+  public func callAsFunction(_ x: SymbolicTensor, initialState: [SymbolicTensor]) throws
+    -> SymbolicTensor
+  {
+    guard !makesSeveralOutputs else {
+      throw PlexusError.invalidArgument(
+        context: "Layer \(identity)",
+        message: "returns several tensors (merge_mode \(mergeMode?.rawValue ?? "None"), "
+          + "return_state \(returnState)); use callWithStates(_:initialState:)")
+    }
+    return try callWithStates(x, initialState: initialState)[0]
+  }
+
+  override func applyCall(_ call: LayerCall, _ inputs: [Tensor], training: Bool) throws
+    -> [Tensor]
+  {
+    guard let x = inputs.first else {
+      throw PlexusError.invalidArgument(context: "Layer \(identity)", message: "no input")
+    }
+    let states = Array(inputs.dropFirst())
+    return try callWithStates(x, initialState: states.isEmpty ? nil : states, training: training)
   }
 
   public override func computeOutputShape(_ inputShapes: [Shape]) throws -> Shape {

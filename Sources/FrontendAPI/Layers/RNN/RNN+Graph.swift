@@ -16,18 +16,7 @@ extension RNN {
     try buildIfNeeded([x.shape])
     if let spec = inputSpec { try spec.check(x.shape, layer: "Input 0 of layer \(identity)") }
     if !states.isEmpty {
-      let expected = cell.stateSize.map { Shape([x.shape[0], $0]) }
-      let matches =
-        states.count == expected.count
-        && zip(states, expected).allSatisfy { state, shape in
-          state.shape.rank == 2 && state.shape[1] == shape[1]
-        }
-      guard matches else {
-        throw PlexusError.shapeMismatch(
-          context: "Layer \(identity) initial_state",
-          expected: "\(expected.count) states of shapes \(expected)",
-          received: "\(states.count) of shapes \(states.map(\.shape))")
-      }
+      try checkInitialState(states, sizes: cell.stateSize, batch: x.shape[0])
     }
     let call = LayerCall(
       layer: self, inputs: [x] + states, stateInputs: states.count,

@@ -12,7 +12,9 @@ enum KerasRecurrentFixtures {
     .appendingPathComponent("Fixtures/KerasRecurrent")
 
   /// The saved-model cases (a `.keras` file and a JSON record each).
-  static let models = ["lstm_model", "bidirectional_gru_model", "seq2seq_model"]
+  static let models = [
+    "lstm_model", "bidirectional_gru_model", "seq2seq_model", "bidirectional_seq2seq_model",
+  ]
 
   /// One layer case: a Keras layer, its weights, an input and what Keras computed.
   struct Fixture {

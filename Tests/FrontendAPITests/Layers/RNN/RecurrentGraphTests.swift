@@ -102,11 +102,54 @@ import Testing
     }
   }
 
+  /// A Bidirectional encoder's four states, joined per kind, start a decoder; a Bidirectional
+  /// without a merge mode gives both directions apart, started from the encoder's states.
+  static func bidirectional() throws -> (model: Model, encoder: Bidirectional, apart: Bidirectional)
+  {
+    let source = Input(shape: [5, 3])
+    let target = Input(shape: [4, 2])
+    let encoder = try Bidirectional(LSTM(3, returnState: true), name: "encoder")
+    let encoded = try encoder.callWithStates(source)
+    #expect(encoded.map(\.shape) == [[-1, 6], [-1, 3], [-1, 3], [-1, 3], [-1, 3]])
+    let states = Array(encoded.dropFirst())
+    let apart = try Bidirectional(
+      LSTM(3, returnSequences: true), mergeMode: nil, name: "apart")
+    let directions = try apart.callWithStates(target, initialState: states)
+    #expect(directions.map(\.shape) == [[-1, 4, 3], [-1, 4, 3]])
+    let model = try Model(
+      inputs: [source, target],
+      outputs: [try Concatenate()(directions), states[2]], name: "bidirectional")
+    return (model, encoder, apart)
+  }
+
+  @Test func bidirectionalStatesFlowThroughTheGraphAsEagerly() throws {
+    try withRandomSeed(8) {
+      let (model, encoder, apart) = try Self.bidirectional()
+      let inputs = try Self.data()
+      let predicted = try model.predict(inputs)
+      let states = Array(try encoder.callWithStates(inputs[0]).dropFirst())
+      let directions = try apart.callWithStates(inputs[1], initialState: states)
+      try Self.close(predicted[0], try Concatenate()(directions), "directions")
+      try Self.close(predicted[1], states[2], "backward h")
+      let path = NSTemporaryDirectory() + "plexus-bidirectional-\(UUID().uuidString).keras"
+      defer { try? FileManager.default.removeItem(atPath: path) }
+      try model.save(path)
+      for (a, b) in zip(try loadModel(path).predict(inputs), predicted) {
+        #expect(try a.floats() == b.floats())
+      }
+      let wrong = thrownText { try apart.callWithStates(inputs[1], initialState: [states[0]]) }
+      #expect(wrong?.contains("initial_state") == true, "\(wrong ?? "no error")")
+    }
+  }
+
   @Test func misuseIsAnErrorNamingTheLayer() throws {
     let x = Input(shape: [5, 3])
     let stated = LSTM(2, returnState: true, name: "stated")
     let text = thrownText { try stated(x) } ?? ""
     #expect(text.contains("stated") && text.contains("callWithStates"), "\(text)")
+    let both = try Bidirectional(LSTM(2), mergeMode: nil, name: "both_ways")
+    let bothText = thrownText { try both(x) } ?? ""
+    #expect(bothText.contains("both_ways") && bothText.contains("callWithStates"), "\(bothText)")
     let h = try Dense(2)(Input(shape: [2]))
     let wrong =
       thrownText {

@@ -15,7 +15,65 @@ def _module(name):
     return _OBJECTS[name.rsplit("_", 1)[1]]
 
 
-class _RNN(Layer):
+class _StatefulCall:
+    """Calls that take `initial_state` and may give several tensors (a recurrent layer with
+    `return_state`; `Bidirectional` with it or without a merge mode), as Keras's."""
+
+    def __call__(self, inputs, initial_state=None, training=None, mask=None):
+        """The output, or a list of the outputs and (with `return_state`) the final states;
+        `initial_state` (a tensor or a list, one per state) starts the states instead of
+        zeros, as in Keras."""
+        if initial_state is None and not self._several_outputs():
+            return super().__call__(inputs, training=training, mask=mask)
+        flat = _flatten(inputs)
+        states = [] if initial_state is None else _flatten(initial_state)
+        if len(flat) != 1:
+            raise ValueError(f"{type(self).__name__}: expected one input tensor, received "
+                             f"{len(flat)}")  # fmt: skip
+        if states and len(states) != self._state_total():
+            raise ValueError(
+                f"{type(self).__name__}: initial_state holds {len(states)} tensors; expected "
+                f"{self._state_total()} (one per state)"
+            )
+        symbolic = [isinstance(t, KerasTensor) for t in flat + states]
+        if any(symbolic):
+            if not all(symbolic):
+                raise TypeError(f"{type(self).__name__}: mix of symbolic and concrete inputs; "
+                                "wrap constants in a plexus.Input")  # fmt: skip
+            return self._call_with_states(flat[0], states)
+        return self._call_eager_with_states(flat[0], states)
+
+    def _call_with_states(self, x, states):
+        """A graph node with the states after the input; outputs by Keras's tensor index."""
+        index = len(self._inbound_nodes)
+        outputs = self._output_specs(x)
+        for position, tensor in enumerate(outputs):
+            tensor._keras_history = (self, index, position)
+            tensor.name = self.name
+        several = self._several_outputs()
+        node = Node(self, [x] + states, False, outputs if several else outputs[0])
+        node.state_inputs = len(states)
+        self._inbound_nodes.append(node)
+        return outputs if several else outputs[0]
+
+    def _call_eager_with_states(self, x, states):
+        """Runs the layer on data with states through a private model (made per shape)."""
+        from ..models.functional import Functional
+        from ..tensor import convert_to_tensor
+
+        tensors = [convert_to_tensor(t) for t in [x] + states]
+        key = ("states",) + tuple((t.shape[1:], t.dtype) for t in tensors)
+        model = self._eager_models.get(key)
+        if model is None:
+            inputs = [Input(shape=shape, dtype=dtype) for shape, dtype in key[1:]]
+            outputs = self._call_with_states(inputs[0], inputs[1:])
+            model = Functional(inputs, outputs, name=get_uid(f"{self.name}_eager"), _private=True)
+            self._eager_models[key] = model
+        results = model._run_on_batch(tensors)
+        return results if self._several_outputs() else results[0]
+
+
+class _RNN(_StatefulCall, Layer):
     """What SimpleRNN, LSTM and GRU share: the sequence flags of `keras.layers.RNN` and the
     cell's weights settings."""
 
@@ -90,60 +148,17 @@ class _RNN(Layer):
             return (input_shape[0], input_shape[1], self.units)
         return (input_shape[0], self.units)
 
-    def __call__(self, inputs, initial_state=None, training=None, mask=None):
-        """The output, or with `return_state` a list of the output and the final states
-        (LSTM: `[output, h, c]`); `initial_state` (a tensor or a list, one per state) starts
-        the states instead of zeros, as in Keras."""
-        if initial_state is None and not self.return_state:
-            return super().__call__(inputs, training=training, mask=mask)
-        flat = _flatten(inputs)
-        states = [] if initial_state is None else _flatten(initial_state)
-        if len(flat) != 1:
-            raise ValueError(f"{type(self).__name__}: expected one input tensor, received "
-                             f"{len(flat)}")  # fmt: skip
-        if states and len(states) != self._state_count:
-            raise ValueError(
-                f"{type(self).__name__}: initial_state holds {len(states)} tensors; expected "
-                f"{self._state_count} (one per state)"
-            )
-        symbolic = [isinstance(t, KerasTensor) for t in flat + states]
-        if any(symbolic):
-            if not all(symbolic):
-                raise TypeError(f"{type(self).__name__}: mix of symbolic and concrete inputs; "
-                                "wrap constants in a plexus.Input")  # fmt: skip
-            return self._call_with_states(flat[0], states)
-        return self._call_eager_with_states(flat[0], states)
+    def _several_outputs(self):
+        return self.return_state
 
-    def _call_with_states(self, x, states):
-        """A graph node with the states after the input; outputs by Keras's tensor index."""
-        index = len(self._inbound_nodes)
+    def _state_total(self):
+        return self._state_count
+
+    def _output_specs(self, x):
         outputs = [self.compute_output_spec([x])]
         if self.return_state:
             outputs += [KerasTensor((x.shape[0], self.units)) for _ in range(self._state_count)]
-        for position, tensor in enumerate(outputs):
-            tensor._keras_history = (self, index, position)
-            tensor.name = self.name
-        node = Node(self, [x] + states, False, outputs if self.return_state else outputs[0])
-        node.state_inputs = len(states)
-        self._inbound_nodes.append(node)
-        return outputs if self.return_state else outputs[0]
-
-    def _call_eager_with_states(self, x, states):
-        """Runs the layer on data with states through a private model (made per shape)."""
-        from ..models.functional import Functional
-        from ..tensor import convert_to_tensor
-
-        tensors = [convert_to_tensor(t) for t in [x] + states]
-        key = ("states",) + tuple((t.shape[1:], t.dtype) for t in tensors)
-        model = self._eager_models.get(key)
-        if model is None:
-            inputs = [Input(shape=shape, dtype=dtype) for shape, dtype in key[1:]]
-            outputs = self._call_with_states(inputs[0], inputs[1:])
-            model = Functional(inputs, outputs, name=get_uid(f"{self.name}_eager"), _private=True)
-            self._eager_models[key] = model
-        results = model._run_on_batch(tensors)
-        return results if self.return_state else results[0]
-
+        return outputs
 
 class SimpleRNN(_RNN):
     """A fully connected recurrent layer: `h = activation(x @ kernel + h @ recurrent_kernel +
@@ -286,7 +301,7 @@ def _deserialize(value):
     return value
 
 
-class Bidirectional(Layer):
+class Bidirectional(_StatefulCall, Layer):
     """Runs a recurrent layer forwards (a copy named "forward_<name>") and backwards (a copy
     with `go_backwards` flipped, "backward_<name>", unless `backward_layer` is given) and
     merges the two outputs by `merge_mode` ("concat", "sum", "mul" or "ave").
@@ -372,13 +387,25 @@ class Bidirectional(Layer):
             return (*forward[:-1], last)
         return forward
 
-    def _call_symbolic(self, flat, is_list):
-        if self.return_state or self.merge_mode is None:
-            raise NotImplementedError(
-                "Bidirectional: return_state=True and merge_mode=None give several outputs, "
-                "which Plexus's Python graphs do not support yet"
-            )
-        return super()._call_symbolic(flat, is_list)
+    def _several_outputs(self):
+        return self.return_state or self.merge_mode is None
+
+    def _state_total(self):
+        return self.forward_layer._state_count + self.backward_layer._state_count
+
+    def _output_specs(self, x):
+        """The merged output (or both directions' with no merge mode), then with
+        `return_state` the forward layer's final states and the backward layer's."""
+        if self.merge_mode is None:
+            outputs = [self.forward_layer.compute_output_spec([x]),
+                       self.backward_layer.compute_output_spec([x])]  # fmt: skip
+        else:
+            outputs = [self.compute_output_spec([x])]
+        if self.return_state:
+            for inner in (self.forward_layer, self.backward_layer):
+                outputs += [KerasTensor((x.shape[0], inner.units))
+                            for _ in range(inner._state_count)]  # fmt: skip
+        return outputs
 
 
 class TimeDistributed(Layer):

@@ -8,7 +8,7 @@ import zipfile
 
 from .._lib import check, lib
 from ..layers import InputLayer, MultiHeadAttention, deserialize as deserialize_layer
-from ..layers.rnn import _RNN
+from ..layers.rnn import _StatefulCall
 from .functional import Functional
 from .model import Model
 from .sequential import Sequential
@@ -87,7 +87,7 @@ def from_config(config, class_name):
                     and not (key in ("mask", "training") or (key.endswith("_mask")
                              and key != "use_causal_mask" and value is None))
                 }  # fmt: skip
-                if isinstance(layer, _RNN):
+                if isinstance(layer, _StatefulCall):
                     args = args[:1]
                     kwargs = {"initial_state": kwargs["initial_state"]} if kwargs.get(
                         "initial_state") else {}
@@ -108,7 +108,7 @@ def from_config(config, class_name):
                         return value
                     return tensors[history(value)][value["config"]["keras_history"][2]]
 
-                if isinstance(layer, _RNN) and (kwargs or layer.return_state):
+                if isinstance(layer, _StatefulCall) and (kwargs or layer._several_outputs()):
                     output = layer(resolve(args[0]), initial_state=resolve(
                         kwargs.get("initial_state")) if kwargs else None)
                 elif isinstance(layer, MultiHeadAttention):
