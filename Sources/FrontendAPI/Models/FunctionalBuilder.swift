@@ -57,7 +57,11 @@ struct FunctionalBuilder {
         {
           let layer = pending[index].layer
           tensors[Self.key(layer.name, pending[index].next)] =
-            if let stateful = layer as? any StatefulGraphCall,
+            if let attention = layer as? MultiHeadAttention,
+              inputs.options["return_attention_scores"]?.boolValue == true
+            {
+              try attention.scoredCall(inputs.values, options: inputs.options)
+            } else if let stateful = layer as? any StatefulGraphCall,
               stateful.makesSeveralOutputs || inputs.states > 0, let x = inputs.values.first
             {
               try stateful.graphCall(x, initialState: Array(inputs.values.dropFirst()))

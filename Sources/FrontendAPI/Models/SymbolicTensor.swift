@@ -86,6 +86,12 @@ extension Layer {
           message: "takes no call options; received \(options.keys.sorted())")
       }
       try layer.checkCallOptions(options)
+      guard options["return_attention_scores"]?.boolValue != true else {
+        throw PlexusError.invalidArgument(
+          context: "Layer \(identity)",
+          message: "return_attention_scores makes the output and the scores; use "
+            + "callWithScores(query:value:key:useCausalMask:)")
+      }
     }
     if let stateful = self as? any StatefulGraphCall, stateful.makesSeveralOutputs {
       throw PlexusError.invalidArgument(

@@ -183,6 +183,22 @@ def attention_block():
     return model, x, y
 
 
+def attention_scores_model():
+    # return_attention_scores=True in a graph: the scores are a model output of their own.
+    query = keras.Input((5, 8), name="query")
+    value = keras.Input((6, 4), name="value")
+    attended, scores = L.MultiHeadAttention(2, 3, name="cross")(
+        query, value, return_attention_scores=True
+    )
+    outputs = L.Dense(3, name="head")(attended)
+    model = keras.Model([query, value], [outputs, scores], name="attention_scores_model")
+    rng = np.random.default_rng(10)
+    x = [rng.normal(size=(8, 5, 8)).astype("float32"), rng.normal(size=(8, 6, 4)).astype("float32")]
+    y = [rng.normal(size=(8, 5, 3)).astype("float32"),
+         rng.uniform(size=(8, 2, 5, 6)).astype("float32")]
+    return model, x, y
+
+
 def write_model(directory, name, make):
     keras.utils.set_random_seed(3)
     jax.config.update("jax_enable_x64", False)
@@ -190,12 +206,14 @@ def write_model(directory, name, make):
     model.compile(optimizer=keras.optimizers.Adam(1e-2), loss="mse")
     model.fit(x, y, batch_size=4, epochs=1, verbose=0)
     model.save(os.path.join(directory, name + ".keras"))
-    inputs = x[:3]
-    predicted = np.asarray(model.predict(inputs, verbose=0))
+    inputs = [array[:3] for array in x] if isinstance(x, list) else [x[:3]]
+    predicted = model.predict(inputs if len(inputs) > 1 else inputs[0], verbose=0)
+    predicted = [np.asarray(p) for p in predicted] if isinstance(predicted, list) else [
+        np.asarray(predicted)]
     record = {
         "keras": keras.__version__,
-        "inputs": [{"shape": list(inputs.shape), "values": inputs.ravel().tolist()}],
-        "outputs": [{"shape": list(predicted.shape), "values": predicted.ravel().tolist()}],
+        "inputs": [{"shape": list(a.shape), "values": a.ravel().tolist()} for a in inputs],
+        "outputs": [{"shape": list(p.shape), "values": p.ravel().tolist()} for p in predicted],
         "iterations": int(model.optimizer.iterations),
     }
     with open(os.path.join(directory, name + ".json"), "w") as file:
@@ -209,7 +227,8 @@ def main(directory):
     for name, case in CASES.items():
         write_case(directory, name, *case)
     write_model(directory, "attention_block", attention_block)
-    print(f"wrote {len(CASES)} fixtures and 1 model of Keras {keras.__version__} to {directory}")
+    write_model(directory, "attention_scores_model", attention_scores_model)
+    print(f"wrote {len(CASES)} fixtures and 2 models of Keras {keras.__version__} to {directory}")
 
 
 if __name__ == "__main__":

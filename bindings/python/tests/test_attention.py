@@ -13,7 +13,8 @@ from plexus import layers
 FIXTURES = Path(__file__).resolve().parents[3] / "Tests" / "Fixtures"
 
 
-def numpy_attention(weights, query, value, key, num_heads, key_dim, causal=False):
+def numpy_attention(weights, query, value, key, num_heads, key_dim, causal=False,
+                    with_scores=False):  # fmt: skip
     """Keras's multi-head attention in NumPy from the layer's weights (query, key, value and
     output projections, each with a bias): softmax(q·kᵀ/√d)·v per head, projected back."""
     (wq, bq, wk, bk, wv, bv, wo, bo) = weights
@@ -27,7 +28,8 @@ def numpy_attention(weights, query, value, key, num_heads, key_dim, causal=False
     scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
     scores /= scores.sum(axis=-1, keepdims=True)
     attended = np.einsum("bhts,bshk->bthk", scores, v)
-    return np.einsum("bthk,hkd->btd", attended, wo) + bo
+    output = np.einsum("bthk,hkd->btd", attended, wo) + bo
+    return (output, scores) if with_scores else output
 
 
 def test_a_functional_model_with_query_value_and_key_matches_numpy():
@@ -106,7 +108,46 @@ def test_unsupported_call_options_are_refused_by_name():
     mha = layers.MultiHeadAttention(1, 2)
     with pytest.raises(NotImplementedError, match="attention_mask|explicit masks"):
         mha(x, x, attention_mask=np.ones((1, 2, 2), bool))
-    with pytest.raises(NotImplementedError, match="return_attention_scores"):
-        mha(x, x, return_attention_scores=True)
     with pytest.raises(plexus.PlexusError):
         layers.MultiHeadAttention(0, 2)
+
+
+def test_return_attention_scores_in_graphs_and_eagerly_matches_numpy(tmp_path):
+    rng = np.random.default_rng(4)
+    q_in, v_in = plexus.Input(shape=(5, 8)), plexus.Input(shape=(6, 4))
+    mha = layers.MultiHeadAttention(2, 3, name="cross")
+    attended, scores = mha(q_in, v_in, return_attention_scores=True)
+    assert scores.shape == (None, 2, 5, 6)
+    model = plexus.Model([q_in, v_in], [attended, scores])
+    query = rng.standard_normal((2, 5, 8)).astype("float32")
+    value = rng.standard_normal((2, 6, 4)).astype("float32")
+    got_output, got_scores = model.predict([query, value], verbose=0)
+    expected_output, expected_scores = numpy_attention(
+        mha.get_weights(), query, value, value, 2, 3, with_scores=True)
+    np.testing.assert_allclose(got_output, expected_output, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(got_scores, expected_scores, rtol=1e-4, atol=1e-6)
+    node = model.get_config()["layers"][2]["inbound_nodes"][0]
+    assert node["kwargs"] == {"return_attention_scores": True}
+    path = tmp_path / "scores.keras"
+    model.save(str(path))
+    for a, b in zip(plexus.saving.load_model(str(path)).predict([query, value], verbose=0),
+                    [got_output, got_scores]):  # fmt: skip
+        np.testing.assert_allclose(a, b, rtol=1e-6)
+    # Eagerly (a layer of its own: a layer in two models has weights in each).
+    eager = layers.MultiHeadAttention(2, 3)
+    eager_output, eager_scores = eager(query, value, return_attention_scores=True)
+    expected_output, expected_scores = numpy_attention(
+        eager.get_weights(), query, value, value, 2, 3, with_scores=True)
+    np.testing.assert_allclose(np.asarray(eager_output), expected_output, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(np.asarray(eager_scores), expected_scores, rtol=1e-4, atol=1e-6)
+
+
+def test_kerass_file_with_attention_scores_as_an_output_loads():
+    record = json.loads(
+        (FIXTURES / "KerasAttention" / "attention_scores_model.json").read_text())
+    inputs = [np.asarray(e["values"], np.float32).reshape(e["shape"]) for e in record["inputs"]]
+    model = plexus.saving.load_model(
+        str(FIXTURES / "KerasAttention" / "attention_scores_model.keras"))
+    for got, entry in zip(model.predict(inputs, verbose=0), record["outputs"]):
+        expected = np.asarray(entry["values"], np.float32).reshape(entry["shape"])
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)

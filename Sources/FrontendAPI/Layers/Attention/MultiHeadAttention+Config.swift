@@ -36,25 +36,31 @@ extension MultiHeadAttention {
 extension MultiHeadAttention: KerasCallSignature {
   static let tensorArguments = ["query", "value", "key"]
 
-  /// `use_causal_mask` (a boolean) and `return_attention_scores` (false only: a Functional
-  /// node has one output here).
+  /// `use_causal_mask` and `return_attention_scores` (booleans; with the scores the node makes
+  /// two tensors, ``callWithScores(query:value:key:useCausalMask:)``).
   func checkCallOptions(_ options: [String: ConfigValue]) throws {
     for (key, value) in options {
       switch key {
       case "use_causal_mask" where value.boolValue != nil: continue
-      case "return_attention_scores" where value.boolValue == false: continue
+      case "return_attention_scores" where value.boolValue != nil: continue
       default:
         throw PlexusError.invalidArgument(
           context: "Layer \(identity)",
           message: "call option \(key)=\(value) is not supported in a Functional model; "
-            + "supported: use_causal_mask (true or false), return_attention_scores false "
-            + "(call callWithScores for the scores; pass an attention mask eagerly)")
+            + "supported: use_causal_mask and return_attention_scores (true or false; pass "
+            + "an attention mask eagerly)")
       }
     }
   }
 
   func call(_ inputs: [Tensor], options: [String: ConfigValue], training: Bool) throws -> Tensor {
     try checkCallOptions(options)
+    guard options["return_attention_scores"]?.boolValue != true else {
+      throw PlexusError.invalidArgument(
+        context: "Layer \(identity)",
+        message: "return_attention_scores makes the output and the scores; use "
+          + "callWithScores(query:value:key:useCausalMask:)")
+    }
     return try attend(
       inputs, attentionMask: nil,
       useCausalMask: options["use_causal_mask"]?.boolValue ?? false, training: training

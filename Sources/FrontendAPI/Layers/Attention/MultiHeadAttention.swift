@@ -220,6 +220,57 @@ public final class MultiHeadAttention: Layer {
       options: useCausalMask ? ["use_causal_mask": true] : [:])
   }
 
+  /// Applies the layer symbolically with Keras's `return_attention_scores=True`: the output
+  /// and the attention probabilities `(batch, heads, targetSteps, sourceSteps)`, both graph
+  /// tensors a model may return.
+  public func callWithScores(
+    query: SymbolicTensor, value: SymbolicTensor, key: SymbolicTensor? = nil,
+    useCausalMask: Bool = false
+  ) throws -> (output: SymbolicTensor, scores: SymbolicTensor) {
+    var options: [String: ConfigValue] = ["return_attention_scores": true]
+    if useCausalMask { options["use_causal_mask"] = true }
+    let made = try scoredCall([query, value] + (key.map { [$0] } ?? []), options: options)
+    return (made[0], made[1])
+  }
+
+  /// The two-output graph call of `return_attention_scores=True` (`options` holds it).
+  func scoredCall(_ inputs: [SymbolicTensor], options: [String: ConfigValue]) throws
+    -> [SymbolicTensor]
+  {
+    try checkCallOptions(options)
+    let shapes = inputs.map(\.shape)
+    try buildIfNeeded(shapes)
+    guard shapes.count >= 2, shapes[0].rank == 3, shapes[1].rank == 3 else {
+      throw PlexusError.shapeMismatch(
+        context: "Layer \(identity)",
+        expected: "query and value of rank 3, (batch, steps, features)",
+        received: "\(shapes)")
+    }
+    let call = LayerCall(layer: self, inputs: inputs, options: options, outputCount: 2)
+    let dtype = inputs[0].dtype
+    return [
+      SymbolicTensor(shape: try computeOutputShape(shapes), dtype: dtype, producer: call),
+      SymbolicTensor(
+        shape: [shapes[0][0], numHeads, shapes[0][1], shapes[1][1]], dtype: dtype,
+        producer: call, outputIndex: 1),
+    ]
+  }
+
+  /// A graph call made by ``callWithScores(query:value:key:useCausalMask:)``: the output,
+  /// then the scores.
+  override func applyCall(_ call: LayerCall, _ inputs: [Tensor], training: Bool) throws
+    -> [Tensor]
+  {
+    guard inputs.count >= 2 else {
+      throw PlexusError.invalidArgument(
+        context: "Layer \(identity)", message: "needs a query and a value")
+    }
+    let (output, scores) = try callWithScores(
+      query: inputs[0], value: inputs[1], key: inputs.count > 2 ? inputs[2] : nil,
+      useCausalMask: call.options["use_causal_mask"]?.boolValue ?? false, training: training)
+    return [output, scores]
+  }
+
   public override func computeOutputShape(_ inputShapes: [Shape]) throws -> Shape {
     guard let query = inputShapes.first, query.rank >= 1 else { return [] }
     return Shape(query.dims.dropLast() + (outputShape ?? [query[query.rank - 1]]))

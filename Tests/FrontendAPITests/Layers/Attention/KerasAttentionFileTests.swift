@@ -2,11 +2,12 @@ import Foundation
 import Plexus
 import Testing
 
-/// A `.keras` file of a Functional attention block saved by Keras 3
-/// (`Tests/Fixtures/KerasAttention`: Input → MultiHeadAttention called as `(x, x,
-/// use_causal_mask=True)` → Add → LayerNormalization → Dense, trained two steps with Adam)
-/// loads with `loadModel`, predicts what Keras predicted and restores the optimizer's step
-/// count; saved again by Plexus, it loads back to the same predictions and the same config.
+/// `.keras` files of Functional attention models saved by Keras 3
+/// (`Tests/Fixtures/KerasAttention`: an attention block, Input → MultiHeadAttention called as
+/// `(x, x, use_causal_mask=True)` → Add → LayerNormalization → Dense; and a cross-attention
+/// with `return_attention_scores=True` whose scores are a model output; each trained two steps
+/// with Adam) load with `loadModel`, predict what Keras predicted and restore the optimizer's
+/// step count; saved again by Plexus, they load back to the same predictions and config.
 @Suite struct KerasAttentionFileTests {
   @Test(arguments: KerasAttentionFixtures.models)
   func kerasFileLoadsAndPredictsAsKeras(_ name: String) throws {
@@ -18,16 +19,20 @@ import Testing
     let model = try loadModel(path)
     let inputs = try KerasFileFixtureTests.tensors(record["inputs"])
     let expected = try KerasFileFixtureTests.tensors(record["outputs"])
-    try #require(inputs.count == 1 && expected.count == 1)
-    try KerasRecurrentFileTests.check(try model.predict(inputs[0]), expected[0], name)
+    try #require(inputs.count == model.inputCount && expected.count == model.outputCount)
+    for (index, predicted) in try model.predict(inputs).enumerated() {
+      try KerasRecurrentFileTests.check(predicted, expected[index], "\(name) output \(index)")
+    }
     #expect(model.optimizer?.iterations == record["iterations"]?.intValue)
 
     let copy = NSTemporaryDirectory() + "plexus-attention-\(UUID().uuidString).keras"
     defer { try? FileManager.default.removeItem(atPath: copy) }
     try model.save(copy)
     let reloaded = try loadModel(copy)
-    try KerasRecurrentFileTests.check(
-      try reloaded.predict(inputs[0]), expected[0], "\(name) saved by Plexus")
+    for (index, predicted) in try reloaded.predict(inputs).enumerated() {
+      try KerasRecurrentFileTests.check(
+        predicted, expected[index], "\(name) saved by Plexus, output \(index)")
+    }
     #expect(reloaded.optimizer?.iterations == record["iterations"]?.intValue)
     #expect(reloaded.kerasWeightPaths == model.kerasWeightPaths)
     #expect(reloaded.serialized.value == model.serialized.value)
@@ -43,5 +48,36 @@ import Testing
       inputs: inputs, outputs: Dense(3, name: "head")(hidden), name: "plexus_attention_block")
     let x = try MultiHeadAttentionTests.random([3, 6, 8], seed: 4)
     try KerasFileExportTests.record(model, inputs: [x], name: "plexus_attention_block")
+  }
+
+  /// `return_attention_scores` in a Plexus graph: the output and the scores equal an eager
+  /// call's, survive a file, and the file opens in Keras (`scripts/keras-interop.sh`).
+  @Test func scoresAreGraphOutputs() throws {
+    try withRandomSeed(21) {
+      let query = Input(shape: [5, 8], name: "query")
+      let value = Input(shape: [6, 4], name: "value")
+      let attention = try MultiHeadAttention(2, keyDim: 3, name: "cross")
+      let (attended, scores) = try attention.callWithScores(
+        query: query, value: value, useCausalMask: true)
+      #expect(scores.shape == [-1, 2, 5, 6])
+      let model = try Model(
+        inputs: [query, value], outputs: [try Dense(3, name: "head")(attended), scores],
+        name: "plexus_attention_scores")
+      let inputs = [
+        try MultiHeadAttentionTests.random([3, 5, 8], seed: 5),
+        try MultiHeadAttentionTests.random([3, 6, 4], seed: 6),
+      ]
+      let predicted = try model.predict(inputs)
+      let eager = try attention.callWithScores(
+        query: inputs[0], value: inputs[1], useCausalMask: true)
+      #expect(try predicted[1].floats() == eager.scores.floats())
+      // Causal: no query step attends to a later value step.
+      let rows = try predicted[1].floats()
+      for row in 0..<(3 * 2 * 5) {
+        let step = row % 5
+        #expect(rows[(row * 6 + step + 1)..<(row * 6 + 6)].allSatisfy { $0 == 0 })
+      }
+      try KerasFileExportTests.record(model, inputs: inputs, name: "plexus_attention_scores")
+    }
   }
 }

@@ -116,18 +116,22 @@ class MultiHeadAttention(Layer):
                 f"MultiHeadAttention {self.name}: explicit masks are not supported from Python; "
                 "let Embedding(mask_zero=True) or Masking supply them, or use use_causal_mask"
             )
-        if return_attention_scores:
-            raise NotImplementedError(
-                f"MultiHeadAttention {self.name}: return_attention_scores=True is not supported "
-                "from Python"
-            )
         tensors = [query, value] + ([key] if key is not None else [])
         options = {"use_causal_mask": bool(use_causal_mask)} if use_causal_mask else {}
+        if return_attention_scores:
+            options["return_attention_scores"] = True
         if all(isinstance(t, KerasTensor) for t in tensors):
-            output = self.compute_output_spec(tensors)
-            output._keras_history = (self, len(self._inbound_nodes), 0)
-            output.name = self.name
-            node = Node(self, tensors, False, output)
+            outputs = [self.compute_output_spec(tensors)]
+            if return_attention_scores:
+                # (batch, heads, query steps, value steps)
+                outputs.append(KerasTensor((query.shape[0], self.num_heads, query.shape[1],
+                                            value.shape[1])))  # fmt: skip
+            for position, tensor in enumerate(outputs):
+                tensor._keras_history = (self, len(self._inbound_nodes), position)
+                tensor.name = self.name
+            output = tuple(outputs) if return_attention_scores else outputs[0]
+            node = Node(self, tensors, False, list(outputs) if return_attention_scores
+                        else outputs[0])  # fmt: skip
             # Keras's node: query and value by position, key and the options by name.
             node.call_arguments = (2, (["key"] if key is not None else []), options)
             self._inbound_nodes.append(node)
@@ -153,6 +157,8 @@ class MultiHeadAttention(Layer):
             inputs = [Input(shape=shape, dtype=dtype) for shape, dtype in signature[0]]
             key = inputs[2] if len(inputs) > 2 else None
             output = self(inputs[0], inputs[1], key=key, **options)
-            model = Functional(inputs, output, name=get_uid(f"{self.name}_eager"), _private=True)
+            model = Functional(inputs, list(output) if isinstance(output, tuple) else output,
+                               name=get_uid(f"{self.name}_eager"), _private=True)  # fmt: skip
             self._eager_models[signature] = model
-        return model._run_on_batch(values)[0]
+        results = model._run_on_batch(values)
+        return tuple(results) if options.get("return_attention_scores") else results[0]

@@ -118,7 +118,8 @@ def from_config(config, class_name):
                     # Other layers take their input alone; the library read the node's other
                     # keywords when it checked the file.
                     output = layer(resolve(args[0]))
-                tensors[(layer.name, done)] = output if isinstance(output, list) else [output]
+                tensors[(layer.name, done)] = (
+                    list(output) if isinstance(output, (list, tuple)) else [output])
                 done += 1
                 progress = True
             item[2] = done
