@@ -115,7 +115,9 @@ def test_a_schedule_reads_its_value_at_the_step_and_cannot_be_set_after_compile(
     x, y = blobs()
     schedule = optimizers.schedules.ExponentialDecay(0.1, decay_steps=1, decay_rate=0.5)
     optimizer = optimizers.SGD(learning_rate=schedule)
-    compiled(optimizer).fit(x, y, epochs=1, batch_size=128, verbose=0)  # 2 steps
+    # Held: an optimizer follows the model it is compiled into only while that model lives.
+    model = compiled(optimizer)
+    model.fit(x, y, epochs=1, batch_size=128, verbose=0)  # 2 steps
     assert optimizer.learning_rate == pytest.approx(0.025)
     with pytest.raises(NotImplementedError, match="schedule"):
         optimizer.learning_rate = schedule
