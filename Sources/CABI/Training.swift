@@ -186,16 +186,29 @@ public func pxModelEvaluate(
   _ progress: px_progress_fn?, _ user: UnsafeMutableRawPointer?,
   _ outLogs: UnsafeMutablePointer<OpaquePointer?>?
 ) -> px_status {
-  let function = "px_model_evaluate"
-  return guarded(function) {
+  evaluateCall(
+    "px_model_evaluate", model, x, xCount, y, yCount, sampleWeight: nil, batchSizeValue,
+    progress, user, outLogs)
+}
+
+/// `px_model_evaluate` and `px_model_evaluate_weighted` (`function` names the call in errors).
+func evaluateCall(
+  _ function: String, _ model: OpaquePointer?, _ x: UnsafePointer<OpaquePointer?>?,
+  _ xCount: Int, _ y: UnsafePointer<OpaquePointer?>?, _ yCount: Int,
+  sampleWeight: OpaquePointer?, _ batchSizeValue: Int64, _ progress: px_progress_fn?,
+  _ user: UnsafeMutableRawPointer?, _ outLogs: UnsafeMutablePointer<OpaquePointer?>?
+) -> px_status {
+  guarded(function) {
     let out = try required(outLogs, "out_logs", in: function)
     let inputs = try TensorHandle.tensors(x, count: xCount, "x", in: function)
     let targets = try TensorHandle.tensors(y, count: yCount, "y", in: function)
+    let weights = try optionalTensor(sampleWeight, "sample_weight", in: function)
     let batch = try batchSize(batchSizeValue, "batch_size", in: function)
     let logs = try ModelHandle.withExclusiveCall(model, in: function) { model, handle in
       let reporter = ProgressReporter(progress, user: user, handle: handle, isFit: false)
       return try model.evaluate(
-        inputs, targets, batchSize: batch, verbose: 0, callbacks: [reporter])
+        inputs, targets, batchSize: batch, verbose: 0, sampleWeight: weights,
+        callbacks: [reporter])
     }
     out.pointee = HandleTable.shared.insert(LogsHandle(single: logs), kind: .logs)
   }
@@ -274,12 +287,29 @@ public func pxModelTrainOnBatch(
   _ y: UnsafePointer<OpaquePointer?>?, _ yCount: Int,
   _ outLogs: UnsafeMutablePointer<OpaquePointer?>?
 ) -> px_status {
-  let function = "px_model_train_on_batch"
-  return guarded(function) {
+  trainOnBatchCall(
+    "px_model_train_on_batch", model, x, xCount, y, yCount, sampleWeight: nil,
+    classes: (nil, nil, 0), outLogs)
+}
+
+/// `px_model_train_on_batch` and `px_model_train_on_batch_weighted` (`function` names the call
+/// in errors).
+func trainOnBatchCall(
+  _ function: String, _ model: OpaquePointer?, _ x: UnsafePointer<OpaquePointer?>?,
+  _ xCount: Int, _ y: UnsafePointer<OpaquePointer?>?, _ yCount: Int,
+  sampleWeight: OpaquePointer?,
+  classes: (ids: UnsafePointer<Int64>?, weights: UnsafePointer<Double>?, count: Int),
+  _ outLogs: UnsafeMutablePointer<OpaquePointer?>?
+) -> px_status {
+  guarded(function) {
     let inputs = try TensorHandle.tensors(x, count: xCount, "x", in: function)
     let targets = try TensorHandle.tensors(y, count: yCount, "y", in: function)
+    let weights = try optionalTensor(sampleWeight, "sample_weight", in: function)
+    let perClass = try classWeights(
+      classes.ids, classes.weights, count: classes.count,
+      ("classes", "class_weights", "class_count"), in: function)
     let logs = try ModelHandle.withExclusiveCall(model, in: function) { model, _ in
-      try model.trainOnBatch(inputs, targets)
+      try model.trainOnBatch(inputs, targets, sampleWeight: weights, classWeight: perClass)
     }
     if let outLogs {
       outLogs.pointee = HandleTable.shared.insert(LogsHandle(single: logs), kind: .logs)

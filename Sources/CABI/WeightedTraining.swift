@@ -43,21 +43,9 @@ public func pxModelEvaluateWeighted(
   _ batchSizeValue: Int64, _ progress: px_progress_fn?, _ user: UnsafeMutableRawPointer?,
   _ outLogs: UnsafeMutablePointer<OpaquePointer?>?
 ) -> px_status {
-  let function = "px_model_evaluate_weighted"
-  return guarded(function) {
-    let out = try required(outLogs, "out_logs", in: function)
-    let inputs = try TensorHandle.tensors(x, count: xCount, "x", in: function)
-    let targets = try TensorHandle.tensors(y, count: yCount, "y", in: function)
-    let weights = try optionalTensor(sampleWeight, "sample_weight", in: function)
-    let batch = try batchSize(batchSizeValue, "batch_size", in: function)
-    let logs = try ModelHandle.withExclusiveCall(model, in: function) { model, handle in
-      let reporter = ProgressReporter(progress, user: user, handle: handle, isFit: false)
-      return try model.evaluate(
-        inputs, targets, batchSize: batch, verbose: 0, sampleWeight: weights,
-        callbacks: [reporter])
-    }
-    out.pointee = HandleTable.shared.insert(LogsHandle(single: logs), kind: .logs)
-  }
+  evaluateCall(
+    "px_model_evaluate_weighted", model, x, xCount, y, yCount, sampleWeight: sampleWeight,
+    batchSizeValue, progress, user, outLogs)
 }
 
 /// `px_model_train_on_batch_weighted`: `px_model_train_on_batch` with sample or class weights.
@@ -68,19 +56,7 @@ public func pxModelTrainOnBatchWeighted(
   _ classes: UnsafePointer<Int64>?, _ classValues: UnsafePointer<Double>?, _ classCount: Int,
   _ outLogs: UnsafeMutablePointer<OpaquePointer?>?
 ) -> px_status {
-  let function = "px_model_train_on_batch_weighted"
-  return guarded(function) {
-    let inputs = try TensorHandle.tensors(x, count: xCount, "x", in: function)
-    let targets = try TensorHandle.tensors(y, count: yCount, "y", in: function)
-    let weights = try optionalTensor(sampleWeight, "sample_weight", in: function)
-    let perClass = try classWeights(
-      classes, classValues, count: classCount, ("classes", "class_weights", "class_count"),
-      in: function)
-    let logs = try ModelHandle.withExclusiveCall(model, in: function) { model, _ in
-      try model.trainOnBatch(inputs, targets, sampleWeight: weights, classWeight: perClass)
-    }
-    if let outLogs {
-      outLogs.pointee = HandleTable.shared.insert(LogsHandle(single: logs), kind: .logs)
-    }
-  }
+  trainOnBatchCall(
+    "px_model_train_on_batch_weighted", model, x, xCount, y, yCount, sampleWeight: sampleWeight,
+    classes: (classes, classValues, classCount), outLogs)
 }

@@ -222,11 +222,7 @@ public final class Bidirectional: Layer {
   override func applyCall(_ call: LayerCall, _ inputs: [Tensor], training: Bool) throws
     -> [Tensor]
   {
-    guard let x = inputs.first else {
-      throw PlexusError.invalidArgument(context: "Layer \(identity)", message: "no input")
-    }
-    let states = Array(inputs.dropFirst())
-    return try callWithStates(x, initialState: states.isEmpty ? nil : states, training: training)
+    try applyStatefulCall(inputs, training: training)
   }
 
   public override func computeOutputShape(_ inputShapes: [Shape]) throws -> Shape {

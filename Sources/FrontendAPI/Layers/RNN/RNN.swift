@@ -120,11 +120,7 @@ public class RNN: Layer {
   override func applyCall(_ call: LayerCall, _ inputs: [Tensor], training: Bool) throws
     -> [Tensor]
   {
-    guard let x = inputs.first else {
-      throw PlexusError.invalidArgument(context: "Layer \(identity)", message: "no input")
-    }
-    let states = Array(inputs.dropFirst())
-    return try callWithStates(x, initialState: states.isEmpty ? nil : states, training: training)
+    try applyStatefulCall(inputs, training: training)
   }
 
   /// The loop over time steps.

@@ -6,6 +6,19 @@ protocol StatefulGraphCall: Layer {
   var makesSeveralOutputs: Bool { get }
   /// The symbolic call with `initialState` (empty for none): every output, in Keras's order.
   func graphCall(_ x: SymbolicTensor, initialState: [SymbolicTensor]) throws -> [SymbolicTensor]
+  /// The concrete call: every output, in Keras's order.
+  func callWithStates(_ x: Tensor, initialState: [Tensor]?, training: Bool) throws -> [Tensor]
+}
+
+extension StatefulGraphCall {
+  /// ``Layer/applyCall(_:_:training:)`` of these layers: the input, then the initial states.
+  func applyStatefulCall(_ inputs: [Tensor], training: Bool) throws -> [Tensor] {
+    guard let x = inputs.first else {
+      throw PlexusError.invalidArgument(context: "Layer \(identity)", message: "no input")
+    }
+    let states = Array(inputs.dropFirst())
+    return try callWithStates(x, initialState: states.isEmpty ? nil : states, training: training)
+  }
 }
 
 extension RNN: StatefulGraphCall {
