@@ -43,6 +43,8 @@ extension Model {
         keys.append(setting.map { Int(truncatingIfNeeded: $0.bitPattern) } ?? -3)
       }
       keys.append(optimizer.useEMA ? 1 : 0)
+      // Accumulating steps run eagerly: a change of the setting is another step.
+      keys.append(optimizer.gradientAccumulationSteps ?? -5)
     }
     // A data-parallel step records its all-reduce: another distribution is another step.
     keys.append(DataParallel.active.map { Self.identity($0) } ?? -4)

@@ -59,8 +59,11 @@ extension Optimizer {
       try Ops.divide(
         Ops.add(gradient, current(accumulator)), scalar(Double(steps), gradient.dtype))
     }
-    for accumulator in accumulators {
-      try accumulator.assign(Tensor.zeros(accumulator.shape, dtype: accumulator.dtype))
+    // Keras empties every accumulator, also those of variables without a gradient this step.
+    for entry in accumulatorTable.values {
+      for accumulator in entry.slots {
+        try accumulator.assign(Tensor.zeros(accumulator.shape, dtype: accumulator.dtype))
+      }
     }
     return mean
   }

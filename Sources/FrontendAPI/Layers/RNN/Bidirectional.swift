@@ -124,8 +124,12 @@ public final class Bidirectional: Layer {
     try prepare([x])
     let (forward, backward) = try directions(x, initialState: initialState, training: training)
     let states = Array(forward.dropFirst()) + Array(backward.dropFirst())
-    guard let mergeMode else { return [forward[0], backward[0]] + states }
-    return [try Self.merge(forward[0], backward[0], mergeMode)] + states
+    // Keras's compute_mask: sequences keep the input's mask, the states have none.
+    let mask = returnSequences ? x.mask : nil
+    guard let mergeMode else {
+      return [forward[0].withMask(mask), backward[0].withMask(mask)] + states
+    }
+    return [try Self.merge(forward[0], backward[0], mergeMode).withMask(mask)] + states
   }
 
   /// Both layers' outputs and states, the backward sequence put back in time order.

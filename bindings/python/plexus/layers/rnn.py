@@ -196,8 +196,6 @@ class SimpleRNN(_RNN):
 
 
 class LSTM(_RNN):
-    _state_count = 2
-
     """Long short-term memory (Hochreiter & Schmidhuber, 1997): input, forget, cell and
     output gates over a carried state.
 
@@ -206,6 +204,8 @@ class LSTM(_RNN):
     ```
     Input `(batch, steps, features)`, output `(batch, units)` (or `(batch, steps, units)`
     with `return_sequences`). Equivalent to `keras.layers.LSTM`."""
+
+    _state_count = 2
 
     _activations = ("activation", "recurrent_activation")
 
