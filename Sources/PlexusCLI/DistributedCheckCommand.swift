@@ -44,8 +44,9 @@ struct DistributedCheckCommand: ParsableCommand {
     do {
       try check(parallel)
     } catch {
-      // Said here too: mpirun may end the other ranks before they print the notice.
-      if parallel.processCount > 1 {
+      // Said here too: mpirun may end the other ranks before they print the notice. A rank
+      // stopped by another's failure leaves the report to that one.
+      if parallel.processCount > 1, !parallel.failedElsewhere {
         let text = "rank \(parallel.rank) of \(parallel.processCount) failed: \(error)\n"
         FileHandle.standardError.write(Data(text.utf8))
       }

@@ -77,8 +77,9 @@ struct TrainCommand: ParsableCommand {
     } catch {
       // The other ranks wait in a collective: they stop with this error, naming this rank.
       parallel?.announceFailure(error)
-      if let parallel, parallel.processCount > 1 {
-        // Said here too: mpirun may end the other ranks before they print the notice.
+      if let parallel, parallel.processCount > 1, !parallel.failedElsewhere {
+        // Said here too: mpirun may end the other ranks before they print the notice. A rank
+        // stopped by another's failure leaves the report to that one.
         let text = "rank \(parallel.rank) of \(parallel.processCount) failed: \(error)\n"
         FileHandle.standardError.write(Data(text.utf8))
       }

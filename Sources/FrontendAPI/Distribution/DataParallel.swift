@@ -186,6 +186,10 @@ public final class DataParallel: Sendable, CustomStringConvertible {
     try world.broadcast(&bytes)
   }
 
+  /// Whether this process stopped because another one failed (its collectives threw the other
+  /// process's notice): a command-line tool then leaves the report to the process that failed.
+  public var failedElsewhere: Bool { world?.failedElsewhere ?? false }
+
   /// Tells the other processes that this one failed with `error`: their collectives throw an
   /// error naming this rank instead of waiting for it. `fit` calls it on its way out; call it
   /// from a custom training loop that catches an error the other processes will not see.

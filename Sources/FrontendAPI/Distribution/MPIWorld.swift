@@ -213,6 +213,10 @@ final class MPIWorld: @unchecked Sendable {
     if requests.contains(where: pending) { abandoned.append(message) }
   }
 
+  /// Whether this process's failure came from another process (its notice, or its exit in the
+  /// middle of a collective): then the other process has said what went wrong.
+  var failedElsewhere: Bool { lock.withLock { failure != nil && failureIsRemote } }
+
   /// Tells every other process that this one failed with `message`, so that their collectives
   /// end with it; later collectives here throw it too. Once; never for a failure another
   /// process announced.

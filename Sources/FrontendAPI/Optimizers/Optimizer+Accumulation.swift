@@ -1,14 +1,24 @@
 extension Optimizer {
+  /// The steps each update sums (``gradientAccumulationSteps``), or nil when it is off: nil or
+  /// 0, which Keras treats as off too.
+  var accumulatesOver: Int? {
+    guard let steps = gradientAccumulationSteps, steps != 0 else { return nil }
+    return steps
+  }
+
   /// Keras's raw step count (`optimizer._iterations`, what a saved optimizer holds): every
   /// ``apply(_:to:)`` call, updates and accumulated ones alike. Setting it splits it into
   /// ``iterations`` and ``accumulatedSteps``.
   var rawIterations: Int {
     get {
-      guard let steps = gradientAccumulationSteps, steps > 1 else { return iterations }
-      return iterations.multipliedReportingOverflow(by: steps).partialValue &+ accumulatedSteps
+      guard let steps = accumulatesOver, steps > 1 else { return iterations }
+      // Saturates rather than wraps: no run reaches Int.max steps, but a hostile file may.
+      let (updates, overflow) = iterations.multipliedReportingOverflow(by: steps)
+      let (raw, carry) = updates.addingReportingOverflow(accumulatedSteps)
+      return overflow || carry ? Int.max : raw
     }
     set {
-      guard let steps = gradientAccumulationSteps, steps > 1 else {
+      guard let steps = accumulatesOver, steps > 1 else {
         iterations = newValue
         accumulatedSteps = 0
         return
@@ -41,7 +51,7 @@ extension Optimizer {
   /// Keras's `apply` does (``accumulatedSteps`` goes back to 0 with the update's count, so
   /// that the update's rate is the schedule's at the raw count, as Keras's).
   func accumulate(_ gradients: [Tensor], of variables: [Variable]) throws -> [Tensor]? {
-    guard let steps = gradientAccumulationSteps else { return gradients }
+    guard let steps = accumulatesOver else { return gradients }
     if let recorder = Dispatcher.scope.recorder {
       recorder.refuse(
         "\(name) accumulates gradients over \(steps) steps (gradientAccumulationSteps): "

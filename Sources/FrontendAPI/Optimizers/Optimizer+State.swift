@@ -21,7 +21,7 @@ extension Optimizer {
     try requireDistinct(variables, "stateVariables")
     var result: [Variable] = []
     if useEMA { result += try variables.map { try movingAverage(of: $0) } }
-    if gradientAccumulationSteps != nil {
+    if accumulatesOver != nil {
       result += try variables.map { try gradientAccumulator(of: $0) }
     }
     let perVariable = try variables.map { try slots(for: $0) }

@@ -38,11 +38,15 @@ extension Optimizer {
     if let clipvalue { try require("clipvalue", clipvalue, in: "> 0") { $0 > 0 } }
     if let globalClipnorm { try require("globalClipnorm", globalClipnorm, in: "> 0") { $0 > 0 } }
     if let steps = gradientAccumulationSteps {
-      guard steps >= 2, steps <= Int(Int32.max) else {
+      guard steps == 0 || (steps >= 2 && steps <= Int(Int32.max)) else {
         throw PlexusError.invalidArgument(
           context: "\(type(of: self))",
-          message: "gradientAccumulationSteps must be an integer ≥ 2 or nil, received \(steps)")
+          message:
+            "gradientAccumulationSteps must be an integer ≥ 2, or 0 or nil (off), received \(steps)"
+        )
       }
+    }
+    if let steps = accumulatesOver {
       guard accumulatedSteps >= 0, accumulatedSteps < steps else {
         throw PlexusError.invalidArgument(
           context: "\(type(of: self))",

@@ -60,7 +60,7 @@ open class Optimizer {
   public var emaOverwriteFrequency: Int?
   /// When set (≥ 2), gradients are summed over this many ``apply(_:to:)`` calls and the
   /// variables updated on the last of them with their mean; ``iterations`` counts the updates,
-  /// as Keras's `gradient_accumulation_steps`.
+  /// as Keras's `gradient_accumulation_steps`. Nil or 0 (Keras's falsy value) turns it off.
   public var gradientAccumulationSteps: Int?
   /// The ``apply(_:to:)`` calls accumulated since the last update (below
   /// ``gradientAccumulationSteps``); with ``iterations``, what a saved optimizer records as
@@ -170,6 +170,15 @@ open class Optimizer {
     ]
   }
 
+  /// Projects each constrained variable of `variables` with its constraint, as Keras does after
+  /// every ``apply(_:to:)`` call (also one that only accumulates).
+  private func applyConstraints(to variables: [Variable]) throws {
+    for variable in variables {
+      guard let constraint = variable.constraint else { continue }
+      try variable.assign(constraint(current(variable)))
+    }
+  }
+
   /// State kept once for the optimizer rather than per variable (Nadam's running product),
   /// listed after every slot; created from `variables` when missing. None by default.
   func sharedState(for variables: [Variable]) throws -> [Variable] { [] }
@@ -206,10 +215,11 @@ open class Optimizer {
     // `apply_gradients`; then clipping sees the whole batch's gradient.
     var gradients = pairs.map(\.gradient)
     if let parallel = DataParallel.active { gradients = try parallel.allReduce(gradients) }
-    if gradientAccumulationSteps != nil {
+    if accumulatesOver != nil {
       guard let mean = try accumulate(gradients, of: pairs.map(\.variable)) else {
-        // Not an update step: Keras still moves the averages.
+        // Not an update step: Keras still moves the averages and projects the variables.
         if useEMA { try updateMovingAverages(of: variables) }
+        try applyConstraints(to: pairs.map(\.variable))
         return
       }
       gradients = mean
@@ -250,11 +260,7 @@ open class Optimizer {
       }
     }
     if useEMA { try updateMovingAverages(of: variables) }
-    // Keras projects constrained variables right after their update.
-    for (_, variable) in pairs {
-      guard let constraint = variable.constraint else { continue }
-      try variable.assign(constraint(current(variable)))
-    }
+    try applyConstraints(to: pairs.map(\.variable))
     accumulatedSteps = 0
     iterations += 1
   }

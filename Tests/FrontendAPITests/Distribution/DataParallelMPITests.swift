@@ -164,6 +164,10 @@ struct DataParallelMPITests {
     defer { job.remove() }
     #expect(job.status != 0)
     #expect(job.output.contains("rank 2 of 4 failed: planted failure on rank 2"), "\(job.output)")
+    // The ranks it stopped pass its report on; they never report a failure of their own.
+    for survivor in [0, 1, 3] {
+      #expect(!job.output.contains("rank \(survivor) of 4 failed"), "\(job.output)")
+    }
     #expect(job.seconds < 10, "\(job.seconds) s")
   }
 

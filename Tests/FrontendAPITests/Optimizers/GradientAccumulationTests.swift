@@ -78,8 +78,53 @@ import Testing
         == loaded.weights.flatMap { try $0.value.floats() })
   }
 
+  /// Keras projects constrained variables after every `apply`, also one that only accumulates:
+  /// a kernel that starts outside its constraint is inside it after the first batch.
+  @Test func constraintsHoldAfterAnAccumulatingStep() throws {
+    let (x, y) = try Self.data()
+    let model = Sequential(name: "constrained") {
+      Input(shape: [3])
+      Dense(1, kernelInitializer: .constant(-0.5), kernelConstraint: NonNeg(), name: "out")
+    }
+    try model.compile(optimizer: SGD(learningRate: 0.1, gradientAccumulationSteps: 4), loss: "mse")
+    _ = try model.trainOnBatch(x, y)
+    #expect(model.optimizer?.iterations == 0 && model.optimizer?.accumulatedSteps == 1)
+    let kernel = try #require(model.weights.first { $0.path.hasSuffix("kernel") })
+    #expect(try kernel.value.floats() == [0, 0, 0])
+  }
+
+  /// 0 is Keras's falsy "off", as nil is: the same training, and the setting kept in the config.
+  @Test func zeroStepsIsOff() throws {
+    let (x, y) = try Self.data()
+    let zero = try Self.model(SGD(learningRate: 0.1, gradientAccumulationSteps: 0))
+    try zero.fit(x, y, batchSize: 8, epochs: 2, verbose: 0, shuffle: false)
+    let plain = try Self.model(SGD(learningRate: 0.1))
+    try plain.fit(x, y, batchSize: 8, epochs: 2, verbose: 0, shuffle: false)
+    #expect(
+      try zero.weights.flatMap { try $0.value.floats() }
+        == plain.weights.flatMap { try $0.value.floats() })
+    #expect(zero.optimizer?.iterations == 8)
+    let config = try #require(zero.optimizer?.serialized.value)
+    #expect(config["config"]?["gradient_accumulation_steps"]?.intValue == 0)
+    let restored = try Optimizer.fromConfig(config)
+    #expect(restored.gradientAccumulationSteps == 0)
+    #expect(try restored.stateVariables(for: zero.trainableWeights).isEmpty)
+  }
+
+  /// Keras's raw count (updates × steps + accumulated), which the schedule reads, saturates
+  /// rather than wrapping to a negative step when a hostile file gives a huge count.
+  @Test func theRawCountSaturates() throws {
+    let optimizer = SGD(
+      learningRateSchedule: ExponentialDecay(
+        initialLearningRate: 0.1, decaySteps: 10, decayRate: 0.5),
+      gradientAccumulationSteps: 3)
+    optimizer.iterations = Int.max / 2
+    optimizer.accumulatedSteps = 2
+    #expect(optimizer.learningRate == 0)
+  }
+
   @Test func badSettingsAreRefusedNamingThem() throws {
-    for steps in [1, 0, -4, Int.min, Int.max] {
+    for steps in [1, -1, -4, Int.min, Int.max] {
       let optimizer = SGD(gradientAccumulationSteps: steps)
       #expect(throws: PlexusError.self, "\(steps)") { try optimizer.validateHyperparameters() }
     }
