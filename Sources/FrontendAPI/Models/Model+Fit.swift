@@ -79,6 +79,17 @@ extension Model {
     } else if validationSplit > 0 {
       (training, validation) = try training.split(
         validationFraction: validationSplit, context: context)
+      if classWeight != nil {
+        // Keras weighs classes in the training part only: the held-out samples keep their
+        // `sampleWeight` (or none).
+        let heldOutWeights = try sampleWeights(
+          sampleWeight, classWeight: nil, targets: y, samples: x.first?.shape.dims.first ?? 0,
+          context: context)
+        validation = try BatchSource(
+          inputs: x, targets: y, sampleWeights: heldOutWeights, batchSize: batchSize,
+          context: context
+        ).split(validationFraction: validationSplit, context: context).1
+      }
     }
     try validateTargets(y, inputs: x, losses: compiled.losses)
     if let validationData {

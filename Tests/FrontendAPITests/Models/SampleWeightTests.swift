@@ -149,6 +149,26 @@ import Testing
     #expect(byClass != unweighted)
   }
 
+  /// Keras weighs classes in the training part of a `validationSplit` only: `val_loss` is the
+  /// held-out samples' plain loss, never weighed by class.
+  @Test func classWeightsLeaveTheHeldOutSamplesAlone() throws {
+    let model = Sequential(name: "frozen_classes") {
+      Input(shape: [3])
+      Dense(2, kernelInitializer: .constant(0.1), name: "out")
+    }
+    try model.compile(
+      optimizer: SGD(learningRate: 0), loss: SparseCategoricalCrossentropy(fromLogits: true))
+    let x = try Tensor(Self.x, shape: [4, 3])
+    let labels = try Tensor([Int32(0), 1, 1, 0], shape: [4])
+    let heldOut = try Tensor(Array(Self.x[6...]), shape: [2, 3])
+    let heldOutLabels = try Tensor([Int32(1), 0], shape: [2])
+    let plain = try model.evaluate(heldOut, heldOutLabels, verbose: 0)["loss"] ?? .nan
+    let history = try model.fit(
+      x, labels, batchSize: 4, verbose: 0, validationSplit: 0.5, classWeight: [0: 5, 1: 3])
+    let logged = try #require(history.history["val_loss"]?.first)
+    #expect(abs(logged - plain) <= 1e-6 * max(1, plain), "\(logged) against \(plain)")
+  }
+
   @Test func validationWeightsWeighValLoss() throws {
     let model = Sequential(name: "frozen") {
       Input(shape: [3])

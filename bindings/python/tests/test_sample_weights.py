@@ -158,3 +158,56 @@ def test_bad_weights_are_refused_naming_them():
         model.fit(x, y, validation_data=(x,), verbose=0)
     for a, b in zip(before, model.get_weights()):
         np.testing.assert_array_equal(a, b)
+
+
+class _Batches(plexus.utils.PyDataset):
+    """Batches of 32 in order from arrays; `one_hot` hands the labels over one-hot."""
+
+    def __init__(self, x, y, one_hot=False, weights=None):
+        super().__init__()
+        self.x, self.y, self.weights = x, np.eye(3, dtype=np.float32)[y] if one_hot else y, weights
+
+    def __len__(self):
+        return -(-len(self.x) // 32)
+
+    def __getitem__(self, index):
+        batch = slice(index * 32, (index + 1) * 32)
+        if self.weights is None:
+            return self.x[batch], self.y[batch]
+        return self.x[batch], self.y[batch], self.weights[batch]
+
+
+@pytest.mark.parametrize("one_hot", [False, True])
+def test_class_weight_weighs_a_datasets_batches_as_the_arrays(one_hot):
+    x, y = blobs(samples=96)
+    class_weight = {0: 0.25, 2: 4.0}  # class 1 unlisted: weight 1, as Keras
+    results = []
+    for over_dataset in (True, False):
+        plexus.utils.set_random_seed(7)
+        model = mlp()
+        loss = (plexus.losses.CategoricalCrossentropy if one_hot and over_dataset
+                else plexus.losses.SparseCategoricalCrossentropy)  # fmt: skip
+        model.compile(optimizer="adam", loss=loss(from_logits=True))
+        if over_dataset:
+            history = model.fit(_Batches(x, y, one_hot), epochs=2, verbose=0,
+                                class_weight=class_weight)  # fmt: skip
+        else:
+            history = model.fit(x, y, batch_size=32, epochs=2, verbose=0, shuffle=False,
+                                class_weight=class_weight)  # fmt: skip
+        results.append((history.history["loss"], model.get_weights()))
+    (loss_a, weights_a), (loss_b, weights_b) = results
+    np.testing.assert_allclose(loss_a, loss_b, rtol=1e-5)
+    for a, b in zip(weights_a, weights_b):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+
+
+def test_class_weight_over_a_dataset_refuses_batch_weights_and_bad_maps():
+    x, y = blobs(samples=64)
+    model = frozen_mlp()
+    with pytest.raises(ValueError, match="class_weight and a batch's sample_weight"):
+        model.fit(_Batches(x, y, weights=np.ones(64, np.float32)), verbose=0,
+                  class_weight={0: 2.0})  # fmt: skip
+    with pytest.raises(ValueError, match="finite weights"):
+        model.fit(_Batches(x, y), verbose=0, class_weight={0: float("nan")})
+    with pytest.raises(ValueError, match="sample_weight must stay unset"):
+        model.fit(_Batches(x, y), verbose=0, sample_weight=np.ones(64))

@@ -19,8 +19,9 @@ class CDataset:
     """The `px_dataset` of a PyDataset for `model`; keep it alive during the call. The first
     exception a batch or epoch function raised is kept for `raise_error`."""
 
-    def __init__(self, dataset, model, targets=True, what="fit"):
+    def __init__(self, dataset, model, targets=True, what="fit", class_weight=None):
         self.dataset = dataset
+        self.class_weight = class_weight
         self.errors = []
         count = len(dataset)
         if count < 1:
@@ -52,6 +53,12 @@ class CDataset:
                 raise ValueError(f"{where}: {len(xs)} inputs and {len(ys)} targets, expected "
                                  f"{input_count} and {target_count}")  # fmt: skip
             weights = None
+            if self.class_weight is not None:
+                if sample_weight is not None:
+                    raise ValueError(f"{where}: class_weight and a batch's sample_weight cannot "
+                                     "be used together; fold the class weights into the "
+                                     "sample weights")  # fmt: skip
+                sample_weight = _class_weights_of(y, self.class_weight, where)
             if sample_weight is not None:
                 (weights,) = _data.to_tensors(
                     np.asarray(sample_weight, np.float32), ["sample_weight"], where)
@@ -86,6 +93,26 @@ class CDataset:
         """Raises what a dataset function raised first, if anything."""
         if self.errors:
             raise self.errors[0]
+
+
+def _class_weights_of(y, class_weight, where):
+    """Each sample's weight from `class_weight` (1 for a class it does not list), its class
+    read from `y` as Keras reads it: the arg-max of one-hot rows, else the rounded label."""
+    if isinstance(y, (list, tuple, dict)):
+        raise ValueError(f"{where}: class_weight needs a model with one output; the batch has "
+                         f"{len(y)} targets")  # fmt: skip
+    labels = np.asarray(y)
+    if labels.ndim >= 2 and labels.shape[-1] > 1:
+        classes = np.argmax(labels, axis=-1)
+    else:
+        if labels.ndim >= 2:
+            labels = np.squeeze(labels, axis=-1)
+        rounded = np.round(labels.astype(np.float64))
+        if not np.all(np.isfinite(rounded)):
+            raise ValueError(f"{where}: class_weight needs finite labels")
+        classes = rounded.astype(np.int64)
+    return np.asarray([class_weight.get(int(c), 1.0) for c in classes.reshape(-1)],
+                      np.float32).reshape(classes.shape)  # fmt: skip
 
 
 def _split(item, with_targets):

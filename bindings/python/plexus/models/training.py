@@ -216,11 +216,14 @@ class Trainer:
             if y is not None or batch_size is not None or validation_split:
                 raise ValueError("fit: with a PyDataset, y, batch_size and validation_split "
                                  "must stay unset: the dataset makes the batches")  # fmt: skip
-            _unsupported(class_weight=class_weight, sample_weight=sample_weight,
-                         steps_per_epoch=steps_per_epoch, validation_steps=validation_steps,
+            if sample_weight is not None:
+                raise ValueError("fit: with a PyDataset, sample_weight must stay unset: the "
+                                 "dataset's batches carry their weights, (x, y, sample_weight)")  # fmt: skip
+            _unsupported(steps_per_epoch=steps_per_epoch, validation_steps=validation_steps,
                          validation_batch_size=validation_batch_size)  # fmt: skip
+            _check_class_weight(class_weight, "fit")
             return self._fit_dataset(x, epochs, verbose, callbacks, validation_data,
-                                     initial_epoch)  # fmt: skip
+                                     initial_epoch, class_weight)  # fmt: skip
         _unsupported(
             steps_per_epoch=steps_per_epoch,
             validation_steps=validation_steps,
@@ -315,12 +318,13 @@ class Trainer:
         return history
 
     def _fit_dataset(self, dataset, epochs, verbose, callbacks, validation_data,
-                     initial_epoch):  # fmt: skip
-        """`fit` over a PyDataset (and an optional validation PyDataset)."""
+                     initial_epoch, class_weight):  # fmt: skip
+        """`fit` over a PyDataset (and an optional validation PyDataset). `class_weight`
+        weighs the training batches only, as Keras's."""
         if validation_data is not None and not _datasets.is_dataset(validation_data):
             raise ValueError("fit: with a PyDataset, validation_data must be a PyDataset too")
         verbose = _verbosity(verbose)
-        training = _datasets.CDataset(dataset, self, what="fit")
+        training = _datasets.CDataset(dataset, self, what="fit", class_weight=class_weight)
         validating = (
             _datasets.CDataset(validation_data, self, what="fit: validation_data")
             if validation_data is not None else None
@@ -507,6 +511,18 @@ def _sample_weight_tensor(sample_weight, what):
         raise ValueError(f"{what} must be one number per sample: {error}") from None
     (tensor,) = _data.to_tensors(values, ["sample_weight"], what)
     return tensor
+
+
+def _check_class_weight(class_weight, what):
+    """Refuses a `class_weight` that is not a dict of integer class ids to finite weights
+    ≥ 0."""
+    arrays = _class_weight_arrays(class_weight, what)
+    if arrays is None:
+        return
+    for label, weight in zip(arrays[0][: len(class_weight)], arrays[1][: len(class_weight)]):
+        if label < 0 or not (np.isfinite(weight) and weight >= 0):
+            raise ValueError(f"{what}: class_weight maps class ids ≥ 0 to finite weights ≥ 0; "
+                             f"received {label}: {weight}")  # fmt: skip
 
 
 def _class_weight_arrays(class_weight, what):
