@@ -248,19 +248,20 @@ open class Layer: SequentialComponent {
   /// cast on every call.
   var producesMasks: Bool { false }
 
-  /// Builds when needed, checks the inputs, calls, and sets the output's mask
-  /// (``withOutputMask(_:inputs:)``). (A layer reads its inputs' masks in `call` from
-  /// ``Tensor/mask``.)
   /// A Functional graph's call of this layer that makes several tensors or takes initial
   /// states (``LayerCall/isMultiple``): every output, in Keras's order. Only recurrent layers
-  /// make such calls.
+  /// and attention make such calls, through their public calls, which cast as the dtype policy
+  /// says (``autocasting(_:_:)``).
   func applyCall(_ call: LayerCall, _ inputs: [Tensor], training: Bool) throws -> [Tensor] {
     throw PlexusError.invalidState(
       context: "Layer \(identity)",
       message: "a graph call with \(call.outputCount) outputs and \(call.stateInputs) initial "
-        + "states; only recurrent layers make such calls")
+        + "states; only recurrent layers and attention make such calls")
   }
 
+  /// Builds when needed, checks the inputs, calls, and sets the output's mask
+  /// (``withOutputMask(_:inputs:)``). (A layer reads its inputs' masks in `call` from
+  /// ``Tensor/mask``.)
   func apply(_ inputs: [Tensor], training: Bool) throws -> Tensor {
     try withOutputMask(applyUnmasked(inputs, training: training), inputs: inputs)
   }
@@ -287,12 +288,24 @@ open class Layer: SequentialComponent {
     try prepare(inputs)
     // Until a layer of the process computes in another dtype, nothing below can apply.
     guard autocasts, DTypePolicy.mixedInUse else { return try call(inputs, training: training) }
+    return try autocasting(inputs) { [try call($0, training: training)] }[0]
+  }
+
+  /// `body`'s outputs on `inputs` cast as the dtype policy says: the floating inputs in the
+  /// compute dtype (float32 for a layer that ``computesInFloat32``, when it ``castsInputs``),
+  /// the ops inside autocast to it, and the floating outputs in the policy's dtype; masks kept.
+  /// A call that makes several tensors or takes states (a recurrent layer's `initial_state`,
+  /// which Keras converts as every tensor argument) runs its body through this.
+  func autocasting(_ inputs: [Tensor], _ body: ([Tensor]) throws -> [Tensor]) throws
+    -> [Tensor]
+  {
+    guard autocasts, DTypePolicy.mixedInUse else { return try body(inputs) }
     let policy = computeDType
     let compute = computesInFloat32 ? DType.float32 : policy
     if policy == .float32, Autocast.dtype == nil,
       !inputs.contains(where: { $0.dtype == .bfloat16 })
     {
-      return try call(inputs, training: training)
+      return try body(inputs)
     }
     let cast =
       castsInputs
@@ -300,11 +313,13 @@ open class Layer: SequentialComponent {
         $0.dtype.isFloatingPoint && $0.dtype != compute
           ? try Ops.cast($0, to: compute).withMask($0.mask) : $0
       } : inputs
-    let output = try Autocast.$dtype.withValue(compute == .float32 ? nil : compute) {
-      try call(cast, training: training)
+    let outputs = try Autocast.$dtype.withValue(compute == .float32 ? nil : compute) {
+      try body(cast)
     }
-    return output.dtype.isFloatingPoint && output.dtype != policy
-      ? try Ops.cast(output, to: policy) : output
+    return try outputs.map {
+      $0.dtype.isFloatingPoint && $0.dtype != policy
+        ? try Ops.cast($0, to: policy).withMask($0.mask) : $0
+    }
   }
 
   /// What ``apply(_:training:)`` does before it calls: builds the layer for `inputs` when

@@ -245,6 +245,43 @@ import Testing
   }
 }
 
+/// Calls that make several tensors or take states cast as a call with one output does, eagerly
+/// and in a Functional graph: outputs and states in the policy's bfloat16.
+@Suite struct MixedPrecisionMultipleOutputTests {
+  @Test func recurrentStatesAndAttentionScoresTakeThePolicy() throws {
+    let (encoder, decoder, attention) = try withDTypePolicy(.mixedBFloat16) {
+      (
+        LSTM(4, returnState: true, name: "encoder"),
+        GRU(4, returnSequences: true, returnState: true, name: "decoder"),
+        try MultiHeadAttention(2, keyDim: 2, name: "attention")
+      )
+    }
+    let source = Input(shape: [5, 3], name: "source")
+    let target = Input(shape: [4, 3], name: "target")
+    let encoded = try encoder.callWithStates(source)
+    let decoded = try decoder.callWithStates(target, initialState: [encoded[1]])
+    let attended = try attention.callWithScores(query: decoded[0], value: decoded[0])
+    let model = try Model(
+      inputs: [source, target], outputs: [attended.output, attended.scores, decoded[1]],
+      name: "mixed_graph")
+    let x = try withRandomSeed(3) {
+      [try Ops.randomNormal([2, 5, 3]), try Ops.randomNormal([2, 4, 3])]
+    }
+    let outputs = try model.predict(x)
+    #expect(outputs.map(\.dtype) == [.bfloat16, .bfloat16, .bfloat16])
+    // Eager calls give the same dtypes and values: the graph replays them.
+    let states = try encoder.callWithStates(x[0])
+    #expect(states.allSatisfy { $0.dtype == .bfloat16 })
+    // A float32 state is cast as the input is.
+    let sequence = try decoder.callWithStates(
+      x[1], initialState: [try Ops.cast(states[1], to: .float32)])
+    let eager = try attention.callWithScores(query: sequence[0], value: sequence[0])
+    #expect(try eager.output.floats() == outputs[0].floats())
+    #expect(try eager.scores.floats() == outputs[1].floats())
+    #expect(try sequence[1].floats() == outputs[2].floats())
+  }
+}
+
 /// float64 rounds to bfloat16 once, not through float32's own rounding.
 @Suite struct BFloat16DoubleTests {
   @Test func float64RoundsOnce() throws {

@@ -203,10 +203,13 @@ public final class MultiHeadAttention: Layer {
   ) throws -> (output: Tensor, scores: Tensor) {
     let inputs = [query, value] + (key.map { [$0] } ?? [])
     try prepare(inputs)
-    let (output, scores) = try attend(
-      inputs, attentionMask: attentionMask, useCausalMask: useCausalMask, training: training,
-      returnsScores: true)
-    return (output.withMask(query.mask), scores)
+    let made = try autocasting(inputs) { cast in
+      let (output, scores) = try attend(
+        cast, attentionMask: attentionMask, useCausalMask: useCausalMask, training: training,
+        returnsScores: true)
+      return [output.withMask(query.mask), scores]
+    }
+    return (made[0], made[1])
   }
 
   /// Applies the layer symbolically in a Functional model; `useCausalMask` is recorded with the

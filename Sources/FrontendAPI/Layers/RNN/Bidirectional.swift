@@ -122,14 +122,17 @@ public final class Bidirectional: Layer {
     _ x: Tensor, initialState: [Tensor]? = nil, training: Bool = false
   ) throws -> [Tensor] {
     try prepare([x])
-    let (forward, backward) = try directions(x, initialState: initialState, training: training)
-    let states = Array(forward.dropFirst()) + Array(backward.dropFirst())
-    // Keras's compute_mask: sequences keep the input's mask, the states have none.
-    let mask = returnSequences ? x.mask : nil
-    guard let mergeMode else {
-      return [forward[0].withMask(mask), backward[0].withMask(mask)] + states
+    return try autocasting([x] + (initialState ?? [])) { cast in
+      let given = initialState == nil ? nil : Array(cast.dropFirst())
+      let (forward, backward) = try directions(cast[0], initialState: given, training: training)
+      let states = Array(forward.dropFirst()) + Array(backward.dropFirst())
+      // Keras's compute_mask: sequences keep the input's mask, the states have none.
+      let mask = returnSequences ? x.mask : nil
+      guard let mergeMode else {
+        return [forward[0].withMask(mask), backward[0].withMask(mask)] + states
+      }
+      return [try Self.merge(forward[0], backward[0], mergeMode).withMask(mask)] + states
     }
-    return [try Self.merge(forward[0], backward[0], mergeMode).withMask(mask)] + states
   }
 
   /// Both layers' outputs and states, the backward sequence put back in time order.

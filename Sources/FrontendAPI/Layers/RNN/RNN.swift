@@ -109,10 +109,13 @@ public class RNN: Layer {
     _ x: Tensor, initialState: [Tensor]? = nil, training: Bool = false
   ) throws -> [Tensor] {
     try prepare([x])
-    let (output, states) = try run(x, initialState: initialState, training: training)
-    // The sequence keeps the input's mask, as through a call.
-    let masked = try withOutputMask(output, inputs: [x])
-    return returnState ? [masked] + states : [masked]
+    return try autocasting([x] + (initialState ?? [])) { cast in
+      let states = initialState == nil ? nil : Array(cast.dropFirst())
+      let (output, final) = try run(cast[0], initialState: states, training: training)
+      // The sequence keeps the input's mask, as through a call.
+      let masked = try withOutputMask(output, inputs: [cast[0]])
+      return returnState ? [masked] + final : [masked]
+    }
   }
 
   /// A graph call made by ``callWithStates(_:initialState:)``: the states given after the
