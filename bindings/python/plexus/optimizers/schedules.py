@@ -195,6 +195,13 @@ class CosineDecay(LearningRateSchedule):
         }
 
 
+def _log(value):
+    """The natural log as a tensor library computes it: -inf at 0, NaN below."""
+    if value > 0:
+        return math.log(value)
+    return -math.inf if value == 0 else math.nan
+
+
 class CosineDecayRestarts(LearningRateSchedule):
     """Cosine decay with warm restarts (SGDR): a cosine from `initial_learning_rate` down to
     `alpha` times it over `first_decay_steps`, then again over periods `t_mul` times as long,
@@ -219,8 +226,9 @@ class CosineDecayRestarts(LearningRateSchedule):
             restart = math.floor(fraction)
             fraction -= restart
         else:
-            restart = math.floor(
-                math.log(1.0 - fraction * (1.0 - self._t_mul)) / math.log(self._t_mul))
+            # Keras computes in tensors: a log of a value ≤ 0 is NaN (or -inf), not an error.
+            ratio = _log(1.0 - fraction * (1.0 - self._t_mul)) / _log(self._t_mul)
+            restart = math.floor(ratio) if math.isfinite(ratio) else math.nan
             before = (1.0 - self._t_mul**restart) / (1.0 - self._t_mul)
             fraction = (fraction - before) / self._t_mul**restart
         cosine = 0.5 * self._m_mul**restart * (1 + math.cos(math.pi * fraction))
