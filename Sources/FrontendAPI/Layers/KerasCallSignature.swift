@@ -9,28 +9,56 @@ protocol KerasCallSignature: Layer {
   /// in `build_config` are these names with `_shape` appended.
   static var tensorArguments: [String] { get }
 
+  /// The names of the tensors `call` takes by keyword only, which the layer is not built for
+  /// (attention's `["attention_mask"]`); none by default.
+  static var keywordTensorArguments: [String] { get }
+
   /// Checks the keyword options of one call (everything but the tensors, `training` and a null
   /// `mask`), throwing an error that names the unsupported ones.
   func checkCallOptions(_ options: [String: ConfigValue]) throws
 
-  /// Computes the output from `inputs` with the keyword `options` (checked).
-  func call(_ inputs: [Tensor], options: [String: ConfigValue], training: Bool) throws -> Tensor
+  /// Computes the output from `inputs`, the tensors passed by keyword (`named`) and the keyword
+  /// `options` (checked).
+  func call(
+    _ inputs: [Tensor], named: [String: Tensor], options: [String: ConfigValue], training: Bool
+  ) throws -> Tensor
+}
+
+extension KerasCallSignature {
+  static var keywordTensorArguments: [String] { [] }
+
+  /// Refuses keyword tensors this layer's `call` does not take, or takes once.
+  func checkKeywordTensors(_ names: [String]) throws {
+    let known = Self.keywordTensorArguments
+    guard names.allSatisfy(known.contains), Set(names).count == names.count else {
+      throw PlexusError.invalidArgument(
+        context: "Layer \(identity)",
+        message: "takes the tensors \(known) by keyword, each at most once; received \(names)")
+    }
+  }
 }
 
 extension Layer {
-  /// Applies the layer with keyword options recorded in a Functional node: a plain call when
-  /// there are none.
-  func apply(_ inputs: [Tensor], options: [String: ConfigValue], training: Bool) throws
-    -> Tensor
-  {
-    guard !options.isEmpty else { return try apply(inputs, training: training) }
-    guard let layer = self as? any KerasCallSignature else {
+  /// Applies the layer with keyword options and keyword tensors recorded in a Functional node
+  /// (the last `keywords.count` of `inputs`, by these names): a plain call when there are none.
+  func apply(
+    _ inputs: [Tensor], options: [String: ConfigValue], keywords: [String] = [], training: Bool
+  ) throws -> Tensor {
+    guard !options.isEmpty || !keywords.isEmpty else {
+      return try apply(inputs, training: training)
+    }
+    guard let layer = self as? any KerasCallSignature, keywords.count <= inputs.count else {
       throw PlexusError.invalidArgument(
         context: "Layer \(identity)",
-        message: "takes no call options; received \(options.keys.sorted())")
+        message: "takes no call options; received \(options.keys.sorted() + keywords)")
     }
-    try prepare(inputs)
-    return try withOutputMask(
-      layer.call(inputs, options: options, training: training), inputs: inputs)
+    let positional = Array(inputs.dropLast(keywords.count))
+    let named = Dictionary(
+      zip(keywords, inputs.suffix(keywords.count)), uniquingKeysWith: { first, _ in first })
+    try prepare(positional)
+    let output = try autocasting(positional) {
+      [try layer.call($0, named: named, options: options, training: training)]
+    }
+    return try withOutputMask(output[0], inputs: positional)
   }
 }

@@ -60,13 +60,14 @@ struct FunctionalBuilder {
             if let attention = layer as? MultiHeadAttention,
               inputs.options["return_attention_scores"]?.boolValue == true
             {
-              try attention.scoredCall(inputs.values, options: inputs.options)
+              try attention.scoredCall(
+                inputs.values, options: inputs.options, named: inputs.named)
             } else if let stateful = layer as? any StatefulGraphCall,
               stateful.makesSeveralOutputs || inputs.states > 0, let x = inputs.values.first
             {
               try stateful.graphCall(x, initialState: Array(inputs.values.dropFirst()))
             } else {
-              [try layer.symbolicCall(inputs.values, options: inputs.options)]
+              [try layer.symbolicCall(inputs.values, options: inputs.options, named: inputs.named)]
             }
           pending[index].next += 1
           progress = true
@@ -88,10 +89,11 @@ struct FunctionalBuilder {
   /// The tensors a node reads (a recurrent layer's `initial_state` last, counted by `states`),
   /// or nil while one of them is not made yet.
   private func resolve(_ node: ConfigValue, _ layer: Layer) throws -> (
-    values: [SymbolicTensor], options: [String: ConfigValue], states: Int
+    values: [SymbolicTensor], options: [String: ConfigValue], states: Int,
+    named: [(name: String, tensor: SymbolicTensor)]
   )? {
     if let signature = layer as? any KerasCallSignature {
-      return try resolveSignature(node, signature).map { ($0.values, $0.options, 0) }
+      return try resolveSignature(node, signature).map { ($0.values, $0.options, 0, $0.named) }
     }
     guard let args = node["args"]?.arrayValue, args.count == 1 else {
       throw PlexusError.invalidArgument(
@@ -123,7 +125,7 @@ struct FunctionalBuilder {
       guard let value = try symbol(tensor, layer) else { return nil }
       values.append(value)
     }
-    return (values, [:], stateTensors.count)
+    return (values, [:], stateTensors.count, [])
   }
 
   /// Accepts the saved mask op nodes that are Keras's own mask computations, and refuses any
@@ -217,7 +219,10 @@ struct FunctionalBuilder {
   /// use_causal_mask=True)`): positional tensors, then those passed by name, in the order of
   /// the layer's tensor arguments; the other keywords are the call's options.
   private func resolveSignature(_ node: ConfigValue, _ layer: any KerasCallSignature) throws
-    -> (values: [SymbolicTensor], options: [String: ConfigValue])?
+    -> (
+      values: [SymbolicTensor], options: [String: ConfigValue],
+      named: [(name: String, tensor: SymbolicTensor)]
+    )?
   {
     let names = type(of: layer).tensorArguments
     var arguments = node["args"]?.arrayValue ?? []
@@ -225,6 +230,12 @@ struct FunctionalBuilder {
     for name in names.dropFirst(arguments.count) {
       guard let tensor = options.removeValue(forKey: name) else { break }
       if !tensor.isNull { arguments.append(tensor) }
+    }
+    // Tensors passed by keyword only (attention's `attention_mask`); null is none.
+    var keywordTensors: [(name: String, value: ConfigValue)] = []
+    for name in type(of: layer).keywordTensorArguments {
+      guard let value = options.removeValue(forKey: name), !value.isNull else { continue }
+      keywordTensors.append((name, value))
     }
     options = options.filter { key, value in
       !(key == "training" && (value.boolValue != nil || value.isNull))
@@ -243,7 +254,12 @@ struct FunctionalBuilder {
       guard let value = try symbol(tensor, layer) else { return nil }
       values.append(value)
     }
-    return (values, options)
+    var named: [(name: String, tensor: SymbolicTensor)] = []
+    for (name, tensor) in keywordTensors {
+      guard let value = try symbol(tensor, layer) else { return nil }
+      named.append((name, value))
+    }
+    return (values, options, named)
   }
 
   /// `input_layers` or `output_layers`: one `[name, node, index]` or a list of them.

@@ -130,7 +130,8 @@ struct FunctionalGraph {
         continue
       }
       computed[id] = try producer.layer.apply(
-        producer.inputs.map(value), options: producer.options, training: training)
+        producer.inputs.map(value), options: producer.options, keywords: producer.keywordInputs,
+        training: training)
     }
     return try outputs.map { output in
       guard let value = computed[ObjectIdentifier(output)] else {

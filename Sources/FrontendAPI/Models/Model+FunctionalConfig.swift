@@ -51,8 +51,13 @@ extension Model {
         let nodes = (calls[ObjectIdentifier(layer)] ?? []).map { call -> ConfigValue in
           let inputs = call.inputs
           if layer is any KerasCallSignature {
-            // Each tensor is a positional argument of its own, the options keyword ones.
-            return ["args": .array(inputs.map(tensor)), "kwargs": .object(call.options)]
+            // Each tensor is a positional argument of its own, the options and the tensors
+            // passed by keyword are keyword ones.
+            var keywords = call.options
+            for (name, input) in zip(call.keywordInputs, inputs.suffix(call.keywordInputs.count)) {
+              keywords[name] = tensor(input)
+            }
+            return ["args": .array(call.positionalInputs.map(tensor)), "kwargs": .object(keywords)]
           }
           if call.stateInputs > 0, let first = inputs.first {
             // `layer(x, initial_state=[...])`, as Keras records it.

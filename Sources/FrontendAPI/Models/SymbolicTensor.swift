@@ -47,16 +47,25 @@ final class LayerCall {
   let stateInputs: Int
   /// How many tensors the call makes (a recurrent layer with `returnState`: 1 + its states).
   let outputCount: Int
+  /// The names of the tensors passed by keyword (``KerasCallSignature/keywordTensorArguments``,
+  /// attention's `attention_mask`): the last `keywordInputs.count` of `inputs`, in this order.
+  let keywordInputs: [String]
 
   init(
     layer: Layer, inputs: [SymbolicTensor], options: [String: ConfigValue] = [:],
-    stateInputs: Int = 0, outputCount: Int = 1
+    stateInputs: Int = 0, outputCount: Int = 1, keywordInputs: [String] = []
   ) {
     self.layer = layer
     self.inputs = inputs
     self.options = options
     self.stateInputs = stateInputs
     self.outputCount = outputCount
+    self.keywordInputs = keywordInputs
+  }
+
+  /// The tensors passed positionally: `inputs` without the keyword ones.
+  var positionalInputs: ArraySlice<SymbolicTensor> {
+    inputs.dropLast(keywordInputs.count)
   }
 
   /// Whether the run needs ``Layer/applyCall(_:_:training:)``: several outputs or states.
@@ -74,18 +83,21 @@ extension Layer {
     try symbolicCall(inputs, options: [:])
   }
 
-  /// Applies the layer symbolically with keyword options (checked by a
-  /// ``KerasCallSignature`` layer; any other layer takes none).
-  func symbolicCall(_ inputs: [SymbolicTensor], options: [String: ConfigValue]) throws
-    -> SymbolicTensor
-  {
-    if !options.isEmpty {
+  /// Applies the layer symbolically with keyword options and keyword tensors (`named`), both
+  /// checked by a ``KerasCallSignature`` layer; any other layer takes neither. The layer is
+  /// built for `inputs` alone.
+  func symbolicCall(
+    _ inputs: [SymbolicTensor], options: [String: ConfigValue],
+    named: [(name: String, tensor: SymbolicTensor)] = []
+  ) throws -> SymbolicTensor {
+    if !options.isEmpty || !named.isEmpty {
       guard let layer = self as? any KerasCallSignature else {
         throw PlexusError.invalidArgument(
           context: "Layer \(identity)",
           message: "takes no call options; received \(options.keys.sorted())")
       }
       try layer.checkCallOptions(options)
+      try layer.checkKeywordTensors(named.map(\.name))
       guard options["return_attention_scores"]?.boolValue != true else {
         throw PlexusError.invalidArgument(
           context: "Layer \(identity)",
@@ -109,6 +121,8 @@ extension Layer {
     let shape = try computeOutputShape(shapes)
     return SymbolicTensor(
       shape: shape, dtype: inputs.first?.dtype ?? .float32,
-      producer: LayerCall(layer: self, inputs: inputs, options: options))
+      producer: LayerCall(
+        layer: self, inputs: inputs + named.map(\.tensor), options: options,
+        keywordInputs: named.map(\.name)))
   }
 }

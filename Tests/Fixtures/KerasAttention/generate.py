@@ -199,6 +199,28 @@ def attention_scores_model():
     return model, x, y
 
 
+def attention_mask_model():
+    # An explicit attention_mask from a model input, on a plain call and on one that also
+    # returns the scores (both recorded as the node's keyword tensors). The scores are no
+    # model output: Keras gives them the attention mask as their Keras mask, which its loss
+    # then fails to broadcast.
+    tokens = keras.Input((6, 8), name="tokens")
+    allowed = keras.Input((6, 6), name="allowed")
+    attended = L.MultiHeadAttention(2, 4, name="masked")(tokens, tokens, attention_mask=allowed)
+    second, scores = L.MultiHeadAttention(2, 3, name="masked_scores")(
+        attended, attended, attention_mask=allowed, return_attention_scores=True
+    )
+    outputs = L.Dense(3, name="head")(second)
+    del scores
+    model = keras.Model([tokens, allowed], outputs, name="attention_mask_model")
+    rng = np.random.default_rng(11)
+    # Each row attends to itself at least, so no row is wholly masked.
+    allowed_values = np.maximum(rng.uniform(size=(8, 6, 6)) > 0.4, np.eye(6)).astype("float32")
+    x = [rng.normal(size=(8, 6, 8)).astype("float32"), allowed_values]
+    y = rng.normal(size=(8, 6, 3)).astype("float32")
+    return model, x, y
+
+
 def write_model(directory, name, make):
     keras.utils.set_random_seed(3)
     jax.config.update("jax_enable_x64", False)
@@ -228,7 +250,8 @@ def main(directory):
         write_case(directory, name, *case)
     write_model(directory, "attention_block", attention_block)
     write_model(directory, "attention_scores_model", attention_scores_model)
-    print(f"wrote {len(CASES)} fixtures and 2 models of Keras {keras.__version__} to {directory}")
+    write_model(directory, "attention_mask_model", attention_mask_model)
+    print(f"wrote {len(CASES)} fixtures and 3 models of Keras {keras.__version__} to {directory}")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ FIXTURES = Path(__file__).resolve().parents[3] / "Tests" / "Fixtures"
 
 
 def numpy_attention(weights, query, value, key, num_heads, key_dim, causal=False,
-                    with_scores=False):  # fmt: skip
+                    with_scores=False, mask=None):  # fmt: skip
     """Keras's multi-head attention in NumPy from the layer's weights (query, key, value and
     output projections, each with a bias): softmax(q·kᵀ/√d)·v per head, projected back."""
     (wq, bq, wk, bk, wv, bv, wo, bo) = weights
@@ -25,6 +25,9 @@ def numpy_attention(weights, query, value, key, num_heads, key_dim, causal=False
     if causal:
         steps, sources = scores.shape[-2:]
         scores = np.where(np.tril(np.ones((steps, sources), bool)), scores, -1e9)
+    if mask is not None:
+        # (batch, Tq, Tv), the same for every head; masked logits become -1e9, as Keras's.
+        scores = np.where(np.asarray(mask, bool)[:, None], scores, -1e9)
     scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
     scores /= scores.sum(axis=-1, keepdims=True)
     attended = np.einsum("bhts,bshk->bthk", scores, v)
@@ -106,8 +109,10 @@ def test_a_keras_file_with_masked_attention_loads():
 def test_unsupported_call_options_are_refused_by_name():
     x = np.zeros((1, 2, 4), np.float32)
     mha = layers.MultiHeadAttention(1, 2)
-    with pytest.raises(NotImplementedError, match="attention_mask|explicit masks"):
-        mha(x, x, attention_mask=np.ones((1, 2, 2), bool))
+    with pytest.raises(NotImplementedError, match="query_mask"):
+        mha(x, x, query_mask=np.ones((1, 2), bool))
+    with pytest.raises(plexus.PlexusError, match="attention_mask"):
+        mha(x, x, attention_mask=np.ones((1, 3, 2), np.float32))
     with pytest.raises(plexus.PlexusError):
         layers.MultiHeadAttention(0, 2)
 
@@ -151,3 +156,51 @@ def test_kerass_file_with_attention_scores_as_an_output_loads():
     for got, entry in zip(model.predict(inputs, verbose=0), record["outputs"]):
         expected = np.asarray(entry["values"], np.float32).reshape(entry["shape"])
         np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+
+
+def _allowed(rng, batch, steps, sources):
+    """A random 0/1 attention mask in which every query step attends to at least one step."""
+    allowed = rng.uniform(size=(batch, steps, sources)) > 0.5
+    allowed[:, np.arange(steps), np.arange(steps) % sources] = True
+    return allowed.astype(np.float32)
+
+
+def test_an_attention_mask_in_graphs_and_eagerly_matches_numpy(tmp_path):
+    rng = np.random.default_rng(5)
+    tokens, allowed = plexus.Input(shape=(5, 8)), plexus.Input(shape=(5, 5))
+    mha = layers.MultiHeadAttention(2, 3, name="masked")
+    attended, scores = mha(tokens, tokens, attention_mask=allowed, return_attention_scores=True)
+    model = plexus.Model([tokens, allowed], [attended, scores])
+    x = rng.standard_normal((3, 5, 8)).astype("float32")
+    mask = _allowed(rng, 3, 5, 5)
+    got_output, got_scores = model.predict([x, mask], verbose=0)
+    expected_output, expected_scores = numpy_attention(
+        mha.get_weights(), x, x, x, 2, 3, with_scores=True, mask=mask)
+    np.testing.assert_allclose(got_output, expected_output, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(got_scores, expected_scores, rtol=1e-4, atol=1e-6)
+    assert np.all(got_scores[np.broadcast_to(mask[:, None] == 0, got_scores.shape)] == 0)
+    # Keras's node: the mask is a keyword tensor.
+    node = model.get_config()["layers"][-1]["inbound_nodes"][0]
+    assert len(node["args"]) == 2
+    assert node["kwargs"]["attention_mask"]["config"]["keras_history"][0] == allowed.name
+    path = tmp_path / "masked.keras"
+    model.save(str(path))
+    for a, b in zip(plexus.saving.load_model(str(path)).predict([x, mask], verbose=0),
+                    [got_output, got_scores]):  # fmt: skip
+        np.testing.assert_allclose(a, b, rtol=1e-6)
+    # Eagerly, with a boolean mask (a layer of its own, as above).
+    eager = layers.MultiHeadAttention(2, 3)
+    got = np.asarray(eager(x, x, attention_mask=mask.astype(bool)))
+    expected = numpy_attention(eager.get_weights(), x, x, x, 2, 3, mask=mask)
+    np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-5)
+    assert not np.allclose(np.asarray(eager(x, x)), got)
+
+
+def test_kerass_file_with_an_attention_mask_input_loads():
+    record = json.loads((FIXTURES / "KerasAttention" / "attention_mask_model.json").read_text())
+    inputs = [np.asarray(e["values"], np.float32).reshape(e["shape"]) for e in record["inputs"]]
+    model = plexus.saving.load_model(
+        str(FIXTURES / "KerasAttention" / "attention_mask_model.keras"))
+    expected = np.asarray(record["outputs"][0]["values"], np.float32).reshape(
+        record["outputs"][0]["shape"])
+    np.testing.assert_allclose(model.predict(inputs, verbose=0), expected, rtol=1e-5, atol=1e-6)

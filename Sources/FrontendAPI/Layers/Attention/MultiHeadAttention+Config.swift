@@ -35,6 +35,7 @@ extension MultiHeadAttention {
 
 extension MultiHeadAttention: KerasCallSignature {
   static let tensorArguments = ["query", "value", "key"]
+  static let keywordTensorArguments = ["attention_mask"]
 
   /// `use_causal_mask` and `return_attention_scores` (booleans; with the scores the node makes
   /// two tensors, ``callWithScores(query:value:key:useCausalMask:)``).
@@ -47,14 +48,17 @@ extension MultiHeadAttention: KerasCallSignature {
         throw PlexusError.invalidArgument(
           context: "Layer \(identity)",
           message: "call option \(key)=\(value) is not supported in a Functional model; "
-            + "supported: use_causal_mask and return_attention_scores (true or false; pass "
-            + "an attention mask eagerly)")
+            + "supported: use_causal_mask and return_attention_scores (true or false), and "
+            + "attention_mask (a tensor)")
       }
     }
   }
 
-  func call(_ inputs: [Tensor], options: [String: ConfigValue], training: Bool) throws -> Tensor {
+  func call(
+    _ inputs: [Tensor], named: [String: Tensor], options: [String: ConfigValue], training: Bool
+  ) throws -> Tensor {
     try checkCallOptions(options)
+    try checkKeywordTensors(Array(named.keys))
     guard options["return_attention_scores"]?.boolValue != true else {
       throw PlexusError.invalidArgument(
         context: "Layer \(identity)",
@@ -62,7 +66,7 @@ extension MultiHeadAttention: KerasCallSignature {
           + "callWithScores(query:value:key:useCausalMask:)")
     }
     return try attend(
-      inputs, attentionMask: nil,
+      inputs, attentionMask: named["attention_mask"],
       useCausalMask: options["use_causal_mask"]?.boolValue ?? false, training: training
     ).output
   }

@@ -177,7 +177,7 @@ public final class MultiHeadAttention: Layer {
   }
 
   public override func call(_ inputs: [Tensor], training: Bool) throws -> Tensor {
-    try call(inputs, options: [:], training: training)
+    try call(inputs, named: [:], options: [:], training: training)
   }
 
   /// Attends from `query` to `value` (and `key`, default `value`), building the layer first
@@ -189,10 +189,14 @@ public final class MultiHeadAttention: Layer {
   ) throws -> Tensor {
     let inputs = [query, value] + (key.map { [$0] } ?? [])
     try prepare(inputs)
-    return try attend(
-      inputs, attentionMask: attentionMask, useCausalMask: useCausalMask, training: training,
-      returnsScores: false
-    ).output.withMask(query.mask)
+    return try autocasting(inputs) { cast in
+      [
+        try attend(
+          cast, attentionMask: attentionMask, useCausalMask: useCausalMask, training: training,
+          returnsScores: false
+        ).output.withMask(query.mask)
+      ]
+    }[0]
   }
 
   /// The output and the attention probabilities `(batch, heads, targetSteps, sourceSteps)`,
@@ -212,15 +216,17 @@ public final class MultiHeadAttention: Layer {
     return (made[0], made[1])
   }
 
-  /// Applies the layer symbolically in a Functional model; `useCausalMask` is recorded with the
-  /// call, as Keras records it.
+  /// Applies the layer symbolically in a Functional model; `attentionMask` (a graph tensor:
+  /// boolean, or numbers where non-zero attends) and `useCausalMask` are recorded with the
+  /// call, as Keras records them.
   public func callAsFunction(
     query: SymbolicTensor, value: SymbolicTensor, key: SymbolicTensor? = nil,
-    useCausalMask: Bool = false
+    attentionMask: SymbolicTensor? = nil, useCausalMask: Bool = false
   ) throws -> SymbolicTensor {
     try symbolicCall(
       [query, value] + (key.map { [$0] } ?? []),
-      options: useCausalMask ? ["use_causal_mask": true] : [:])
+      options: useCausalMask ? ["use_causal_mask": true] : [:],
+      named: attentionMask.map { [("attention_mask", $0)] } ?? [])
   }
 
   /// Applies the layer symbolically with Keras's `return_attention_scores=True`: the output
@@ -228,19 +234,24 @@ public final class MultiHeadAttention: Layer {
   /// tensors a model may return.
   public func callWithScores(
     query: SymbolicTensor, value: SymbolicTensor, key: SymbolicTensor? = nil,
-    useCausalMask: Bool = false
+    attentionMask: SymbolicTensor? = nil, useCausalMask: Bool = false
   ) throws -> (output: SymbolicTensor, scores: SymbolicTensor) {
     var options: [String: ConfigValue] = ["return_attention_scores": true]
     if useCausalMask { options["use_causal_mask"] = true }
-    let made = try scoredCall([query, value] + (key.map { [$0] } ?? []), options: options)
+    let made = try scoredCall(
+      [query, value] + (key.map { [$0] } ?? []), options: options,
+      named: attentionMask.map { [("attention_mask", $0)] } ?? [])
     return (made[0], made[1])
   }
 
-  /// The two-output graph call of `return_attention_scores=True` (`options` holds it).
-  func scoredCall(_ inputs: [SymbolicTensor], options: [String: ConfigValue]) throws
-    -> [SymbolicTensor]
-  {
+  /// The two-output graph call of `return_attention_scores=True` (`options` holds it), with
+  /// the tensors passed by keyword (`named`).
+  func scoredCall(
+    _ inputs: [SymbolicTensor], options: [String: ConfigValue],
+    named: [(name: String, tensor: SymbolicTensor)] = []
+  ) throws -> [SymbolicTensor] {
     try checkCallOptions(options)
+    try checkKeywordTensors(named.map(\.name))
     let shapes = inputs.map(\.shape)
     try buildIfNeeded(shapes)
     guard shapes.count >= 2, shapes[0].rank == 3, shapes[1].rank == 3 else {
@@ -249,7 +260,9 @@ public final class MultiHeadAttention: Layer {
         expected: "query and value of rank 3, (batch, steps, features)",
         received: "\(shapes)")
     }
-    let call = LayerCall(layer: self, inputs: inputs, options: options, outputCount: 2)
+    let call = LayerCall(
+      layer: self, inputs: inputs + named.map(\.tensor), options: options, outputCount: 2,
+      keywordInputs: named.map(\.name))
     let dtype = inputs[0].dtype
     return [
       SymbolicTensor(shape: try computeOutputShape(shapes), dtype: dtype, producer: call),
@@ -264,12 +277,17 @@ public final class MultiHeadAttention: Layer {
   override func applyCall(_ call: LayerCall, _ inputs: [Tensor], training: Bool) throws
     -> [Tensor]
   {
-    guard inputs.count >= 2 else {
+    let positional = inputs.dropLast(call.keywordInputs.count)
+    guard positional.count >= 2 else {
       throw PlexusError.invalidArgument(
         context: "Layer \(identity)", message: "needs a query and a value")
     }
+    let named = Dictionary(
+      zip(call.keywordInputs, inputs.suffix(call.keywordInputs.count)),
+      uniquingKeysWith: { first, _ in first })
     let (output, scores) = try callWithScores(
-      query: inputs[0], value: inputs[1], key: inputs.count > 2 ? inputs[2] : nil,
+      query: inputs[0], value: inputs[1], key: positional.count > 2 ? inputs[2] : nil,
+      attentionMask: named["attention_mask"],
       useCausalMask: call.options["use_causal_mask"]?.boolValue ?? false, training: training)
     return [output, scores]
   }

@@ -5,7 +5,8 @@ import Testing
 /// `.keras` files of Functional attention models saved by Keras 3
 /// (`Tests/Fixtures/KerasAttention`: an attention block, Input → MultiHeadAttention called as
 /// `(x, x, use_causal_mask=True)` → Add → LayerNormalization → Dense; and a cross-attention
-/// with `return_attention_scores=True` whose scores are a model output; each trained two steps
+/// with `return_attention_scores=True` whose scores are a model output; two attentions whose
+/// `attention_mask` is a model input, one of them returning its scores; each trained two steps
 /// with Adam) load with `loadModel`, predict what Keras predicted and restore the optimizer's
 /// step count; saved again by Plexus, they load back to the same predictions and config.
 @Suite struct KerasAttentionFileTests {
@@ -78,6 +79,60 @@ import Testing
         #expect(rows[(row * 6 + step + 1)..<(row * 6 + 6)].allSatisfy { $0 == 0 })
       }
       try KerasFileExportTests.record(model, inputs: inputs, name: "plexus_attention_scores")
+    }
+  }
+
+  /// An explicit attention mask from a model input (Keras's `attention_mask=` keyword tensor)
+  /// on a plain call and on one with the scores: the graph equals eager calls, masked steps get
+  /// no attention, the node is written as Keras writes it, and the file opens in Keras
+  /// (`scripts/keras-interop.sh`).
+  @Test func attentionMasksAreGraphInputs() throws {
+    try withRandomSeed(22) {
+      let tokens = Input(shape: [6, 8], name: "tokens")
+      let allowed = Input(shape: [6, 6], name: "allowed")
+      let first = try MultiHeadAttention(2, keyDim: 4, name: "masked")
+      let second = try MultiHeadAttention(2, keyDim: 3, name: "masked_scores")
+      let attended = try first(query: tokens, value: tokens, attentionMask: allowed)
+      let (output, scores) = try second.callWithScores(
+        query: attended, value: attended, attentionMask: allowed)
+      let model = try Model(
+        inputs: [tokens, allowed], outputs: [try Dense(3, name: "head")(output), scores],
+        name: "plexus_attention_mask")
+      let x = try MultiHeadAttentionTests.random([3, 6, 8], seed: 7)
+      let pattern = (0..<108).map { index -> Float in
+        let (row, column) = ((index / 6) % 6, index % 6)
+        return row == column || (index * 7919) % 5 < 3 ? 1 : 0
+      }
+      let mask = try Tensor(pattern, shape: [3, 6, 6])
+      let predicted = try model.predict([x, mask])
+      let eagerFirst = try first(query: x, value: x, attentionMask: mask)
+      let eager = try second.callWithScores(
+        query: eagerFirst, value: eagerFirst, attentionMask: mask)
+      #expect(try predicted[1].floats() == eager.scores.floats())
+      // A masked step gets no attention, from either head.
+      let probabilities = try predicted[1].floats()
+      for (index, probability) in probabilities.enumerated() {
+        let (sample, rest) = (index / 72, index % 36)
+        if pattern[sample * 36 + rest] == 0 { #expect(probability == 0) }
+      }
+      // Keras's node: the tensors positional, the mask a keyword tensor.
+      let layers = model.serialized.value["config"]?["layers"]?.arrayValue ?? []
+      let node = layers.first { $0["name"]?.stringValue == "masked" }?["inbound_nodes"]?
+        .arrayValue?.first
+      #expect(node?["args"]?.arrayValue?.count == 2)
+      #expect(
+        node?["kwargs"]?["attention_mask"]?["config"]?["keras_history"]
+          == ["allowed", 0, 0])
+      let restored = try #require(try Layer.fromConfig(model.serialized.value) as? Model)
+      try restored.setWeights(model.getWeights())
+      for (a, b) in zip(try restored.predict([x, mask]), predicted) {
+        #expect(try a.floats() == b.floats())
+      }
+      try KerasFileExportTests.record(model, inputs: [x, mask], name: "plexus_attention_mask")
+      // A mask of the wrong shape is an error naming it.
+      let wrong = try Tensor([Float](repeating: 1, count: 3 * 5 * 6), shape: [3, 5, 6])
+      let text = thrownText { _ = try model.predict([x, wrong]) } ?? ""
+      #expect(text.contains("attention_mask"), "\(text)")
     }
   }
 }

@@ -14,10 +14,11 @@ class MultiHeadAttention(Layer):
     y = mha(query, value)                       # (batch, Tq, dim), (batch, Tv, dim)
     y = mha(x, x, use_causal_mask=True)         # a decoder's self-attention
     ```
-    Masks from `Embedding(mask_zero=True)` or `Masking` reach it through its inputs. In a
-    model, `attention_mask=` and `return_attention_scores=True` are not supported (the library
-    refuses them with an error naming the option). Equivalent to
-    `keras.layers.MultiHeadAttention`."""
+    Masks from `Embedding(mask_zero=True)` or `Masking` reach it through its inputs;
+    `attention_mask=` (boolean, or numbers where non-zero attends, `(batch, Tq, Tv)` or
+    broadcastable to it) says which steps each query step may attend to, and
+    `return_attention_scores=True` also returns the attention probabilities
+    `(batch, heads, Tq, Tv)`. Equivalent to `keras.layers.MultiHeadAttention`."""
 
     _check_in_library = True
     # The weights sit in the projections: "mha/query/kernel".
@@ -109,18 +110,22 @@ class MultiHeadAttention(Layer):
         training=None,
         use_causal_mask=False,
     ):
-        if attention_mask is not None or any(
-            m is not None for m in (query_mask, value_mask, key_mask)
-        ):
+        if any(m is not None for m in (query_mask, value_mask, key_mask)):
             raise NotImplementedError(
-                f"MultiHeadAttention {self.name}: explicit masks are not supported from Python; "
-                "let Embedding(mask_zero=True) or Masking supply them, or use use_causal_mask"
+                f"MultiHeadAttention {self.name}: query_mask, value_mask and key_mask are not "
+                "supported from Python; let Embedding(mask_zero=True) or Masking supply them, "
+                "or pass attention_mask"
             )
         tensors = [query, value] + ([key] if key is not None else [])
+        named = ["key"] if key is not None else []
         options = {"use_causal_mask": bool(use_causal_mask)} if use_causal_mask else {}
         if return_attention_scores:
             options["return_attention_scores"] = True
-        if all(isinstance(t, KerasTensor) for t in tensors):
+        # The node's tensors: query, value, key, then the mask (by name, as Keras writes it).
+        node_tensors = tensors + ([attention_mask] if attention_mask is not None else [])
+        if attention_mask is not None:
+            named.append("attention_mask")
+        if all(isinstance(t, KerasTensor) for t in node_tensors):
             outputs = [self.compute_output_spec(tensors)]
             if return_attention_scores:
                 # (batch, heads, query steps, value steps)
@@ -130,20 +135,20 @@ class MultiHeadAttention(Layer):
                 tensor._keras_history = (self, len(self._inbound_nodes), position)
                 tensor.name = self.name
             output = tuple(outputs) if return_attention_scores else outputs[0]
-            node = Node(self, tensors, False, list(outputs) if return_attention_scores
+            node = Node(self, node_tensors, False, list(outputs) if return_attention_scores
                         else outputs[0])  # fmt: skip
-            # Keras's node: query and value by position, key and the options by name.
-            node.call_arguments = (2, (["key"] if key is not None else []), options)
+            # Keras's node: query and value by position; key, the mask and the options by name.
+            node.call_arguments = (2, named, options)
             self._inbound_nodes.append(node)
             return output
-        if any(isinstance(t, KerasTensor) for t in tensors):
+        if any(isinstance(t, KerasTensor) for t in node_tensors):
             raise TypeError(
                 f"{type(self).__name__}: mix of symbolic and concrete inputs; wrap constants in "
                 "a plexus.Input"
             )
-        return self._call_eager_attention(tensors, options)
+        return self._call_eager_attention(tensors, attention_mask, options)
 
-    def _call_eager_attention(self, tensors, options):
+    def _call_eager_attention(self, tensors, attention_mask, options):
         """Runs the layer on data through a private model made per input shapes and options."""
         from ..models.functional import Functional
         from ..saving import get_uid
@@ -151,14 +156,19 @@ class MultiHeadAttention(Layer):
         from .base import Input
 
         values = [convert_to_tensor(t) for t in tensors]
-        signature = (tuple((t.shape[1:], t.dtype) for t in values), tuple(sorted(options)))
+        mask = convert_to_tensor(attention_mask) if attention_mask is not None else None
+        described = values + ([mask] if mask is not None else [])
+        signature = (tuple((t.shape[1:], t.dtype) for t in described), tuple(sorted(options)),
+                     mask is not None)  # fmt: skip
         model = self._eager_models.get(signature)
         if model is None:
             inputs = [Input(shape=shape, dtype=dtype) for shape, dtype in signature[0]]
+            mask_input = inputs.pop() if mask is not None else None
             key = inputs[2] if len(inputs) > 2 else None
-            output = self(inputs[0], inputs[1], key=key, **options)
+            output = self(inputs[0], inputs[1], key=key, attention_mask=mask_input, **options)
+            inputs += [mask_input] if mask_input is not None else []
             model = Functional(inputs, list(output) if isinstance(output, tuple) else output,
                                name=get_uid(f"{self.name}_eager"), _private=True)  # fmt: skip
             self._eager_models[signature] = model
-        results = model._run_on_batch(values)
+        results = model._run_on_batch(described)
         return tuple(results) if options.get("return_attention_scores") else results[0]
