@@ -102,6 +102,12 @@ extension Layer {
       "Rescaling": Rescaling.make,
       "Normalization": Normalization.make,
       "MultiHeadAttention": MultiHeadAttention.make,
+      "ReLU": ReLU.make,
+      "LeakyReLU": LeakyReLU.make,
+      "ELU": ELU.make,
+      "PReLU": PReLU.make,
+      "Softmax": Softmax.make,
+      "Identity": Identity.make,
       "Sequential": { config in try Sequential.fromConfig(config) },
       "Functional": { config in try Model.functional(from: config) },
     ])

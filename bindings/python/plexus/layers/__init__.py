@@ -1,6 +1,7 @@
 """`plexus.layers`: the layers the C library registers, with Keras 3's constructors and
 configs. Equivalent to `keras.layers`."""
 
+from .activations import ELU, Identity, LeakyReLU, PReLU, ReLU, Softmax
 from .attention import MultiHeadAttention
 from .base import Input, InputLayer, KerasTensor, Layer
 from .convolutional import Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D
@@ -40,7 +41,8 @@ __all__ = [
     "UpSampling2D", "Cropping2D", "Embedding", "Masking", "Multiply", "Subtract", "Average",
     "Maximum", "Minimum", "Dot", "RepeatVector", "Permute", "GaussianNoise", "SpatialDropout1D",
     "SpatialDropout2D", "Rescaling", "Normalization", "SimpleRNN", "LSTM", "GRU", "Bidirectional",
-    "TimeDistributed", "MultiHeadAttention",
+    "TimeDistributed", "MultiHeadAttention", "ReLU", "LeakyReLU", "ELU", "PReLU", "Softmax",
+    "Identity",
 ]  # fmt: skip
 
 # Keras's short aliases.

@@ -1,0 +1,57 @@
+"""Keras's activation layers from Python: ReLU, LeakyReLU, ELU, PReLU, Softmax and Identity,
+against NumPy, in a trained model, through a saved file, and with Keras's argument checks."""
+
+import numpy as np
+import pytest
+
+import plexus
+from plexus import layers
+
+
+def numpy_relu(x, max_value=None, negative_slope=0.0, threshold=0.0):
+    y = np.where(x >= threshold, x, negative_slope * (x - threshold))
+    return np.minimum(y, max_value) if max_value is not None else y
+
+
+@pytest.mark.parametrize("layer, expected", [
+    (layers.ReLU(), lambda x: np.maximum(x, 0)),
+    (layers.ReLU(max_value=0.5, negative_slope=0.1, threshold=0.2),
+     lambda x: numpy_relu(x, 0.5, 0.1, 0.2)),
+    (layers.LeakyReLU(), lambda x: np.where(x >= 0, x, 0.3 * x)),
+    (layers.LeakyReLU(alpha=0.05), lambda x: np.where(x >= 0, x, 0.05 * x)),
+    (layers.ELU(alpha=0.5), lambda x: np.where(x > 0, x, 0.5 * np.expm1(np.minimum(x, 0)))),
+    (layers.Softmax(axis=1), lambda x: np.exp(x) / np.exp(x).sum(axis=1, keepdims=True)),
+    (layers.Identity(), lambda x: x),
+])  # fmt: skip
+def test_each_layer_computes_what_numpy_does(layer, expected):
+    x = np.random.default_rng(0).uniform(-1, 1, (3, 4, 5)).astype(np.float32)
+    model = plexus.Sequential([plexus.Input(shape=(4, 5)), layer])
+    np.testing.assert_allclose(model.predict(x, verbose=0), expected(x), rtol=1e-5, atol=1e-6)
+
+
+def test_prelu_trains_its_slopes_and_survives_a_file(tmp_path):
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((64, 3, 2)).astype(np.float32)
+    y = np.where(x > 0, x, 0.5 * x).reshape(64, 6)  # the slope to learn: 0.5
+    model = plexus.Sequential([plexus.Input(shape=(3, 2)), layers.PReLU(shared_axes=[1]),
+                               layers.Flatten()])  # fmt: skip
+    model.compile(optimizer=plexus.optimizers.SGD(0.5), loss="mse")
+    model.fit(x, y, batch_size=16, epochs=20, verbose=0)
+    (alpha,) = model.layers[0].get_weights()
+    assert alpha.shape == (1, 2)
+    np.testing.assert_allclose(alpha, 0.5, atol=1e-3)
+    path = tmp_path / "prelu.keras"
+    model.save(str(path))
+    loaded = plexus.saving.load_model(str(path))
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+    assert loaded.get_config()["layers"][1]["config"]["shared_axes"] == [1]
+
+
+def test_bad_arguments_are_refused_as_keras_refuses_them():
+    with pytest.raises(ValueError, match="max_value"):
+        layers.ReLU(max_value=-1)
+    with pytest.raises(ValueError, match="negative_slope"):
+        layers.LeakyReLU(negative_slope=-0.1)
+    with pytest.raises(plexus.PlexusError, match="sharedAxes|shared_axes"):
+        plexus.Sequential([plexus.Input(shape=(3,)), layers.PReLU(shared_axes=[5])]).predict(
+            np.zeros((1, 3), np.float32), verbose=0)
