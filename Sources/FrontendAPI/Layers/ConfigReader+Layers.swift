@@ -36,6 +36,17 @@ extension ConfigReader {
     }
   }
 
+  /// The `(before, after)` amount of a 1-D padding or cropping: one integer for both sides, or
+  /// a pair (`fallback` when absent or null).
+  func amountPair(_ key: String, default fallback: (Int, Int)) throws -> (Int, Int) {
+    guard let raw = value(key), !raw.isNull else { return fallback }
+    if let single = raw.intValue { return (single, single) }
+    guard let pair = raw.arrayValue, pair.count == 2, let before = pair[0].intValue,
+      let after = pair[1].intValue
+    else { throw mismatch(key, "an integer or a pair of integers") }
+    return (before, after)
+  }
+
   /// A padding name among `allowed` (case-insensitive, as Keras reads it), or `fallback`.
   func padding(_ key: String = "padding", allowed: [Padding], default fallback: Padding = .valid)
     throws -> Padding

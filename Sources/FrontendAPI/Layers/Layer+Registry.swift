@@ -108,6 +108,11 @@ extension Layer {
       "PReLU": PReLU.make,
       "Softmax": Softmax.make,
       "Identity": Identity.make,
+      "ZeroPadding1D": ZeroPadding1D.make,
+      "Cropping1D": Cropping1D.make,
+      "UpSampling1D": UpSampling1D.make,
+      "UnitNormalization": UnitNormalization.make,
+      "GroupNormalization": GroupNormalization.make,
       "Sequential": { config in try Sequential.fromConfig(config) },
       "Functional": { config in try Model.functional(from: config) },
     ])

@@ -103,6 +103,27 @@ CASES = {
     "softmax": (L.Softmax, dict(), [(2, 3, 4)], {}),
     "softmax_axis1": (L.Softmax, dict(axis=1), [(2, 3, 4)], {}),
     "identity": (L.Identity, dict(), [(2, 3)], {}),
+    # Reshaping in 1-D
+    "zero_padding1d": (L.ZeroPadding1D, dict(padding=(1, 2)), [(2, 3, 4)], {}),
+    "zero_padding1d_int": (L.ZeroPadding1D, dict(padding=2), [(2, 2, 3)], {}),
+    "cropping1d": (L.Cropping1D, dict(cropping=(1, 2)), [(2, 5, 3)], {}),
+    "up_sampling1d": (L.UpSampling1D, dict(size=3), [(2, 3, 2)], {}),
+    # Normalization
+    "unit_normalization": (L.UnitNormalization, dict(), [(3, 4)], {}),
+    "unit_normalization_axes": (L.UnitNormalization, dict(axis=[1, 2]), [(2, 3, 4)], {}),
+    "group_normalization": (L.GroupNormalization, dict(groups=2), [(2, 3, 4)], {}),
+    "group_normalization_instance": (
+        L.GroupNormalization,
+        dict(groups=-1, axis=1, epsilon=1e-5),
+        [(2, 4, 3)],
+        {},
+    ),
+    "group_normalization_plain": (
+        L.GroupNormalization,
+        dict(groups=1, center=False, scale=False),
+        [(2, 2, 2, 4)],
+        {},
+    ),
     # Preprocessing
     "rescaling": (L.Rescaling, dict(scale=1 / 255.0), [(2, 3)], {}),
     "rescaling_offset": (L.Rescaling, dict(scale=2.0, offset=-1.0), [(2, 2, 3)], {}),

@@ -7,7 +7,12 @@ from .base import Input, InputLayer, KerasTensor, Layer
 from .convolutional import Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D
 from .core import Activation, Dense, Dropout, Embedding, Masking
 from .merging import Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract
-from .normalization import BatchNormalization, LayerNormalization
+from .normalization import (
+    BatchNormalization,
+    GroupNormalization,
+    LayerNormalization,
+    UnitNormalization,
+)
 from .pooling import (
     AveragePooling1D,
     AveragePooling2D,
@@ -21,12 +26,15 @@ from .pooling import (
 from .preprocessing import Normalization, Rescaling
 from .regularization import GaussianNoise, SpatialDropout1D, SpatialDropout2D
 from .reshaping import (
+    Cropping1D,
     Cropping2D,
     Flatten,
     Permute,
     RepeatVector,
     Reshape,
+    UpSampling1D,
     UpSampling2D,
+    ZeroPadding1D,
     ZeroPadding2D,
 )
 from .rnn import GRU, LSTM, Bidirectional, SimpleRNN, TimeDistributed
@@ -42,7 +50,8 @@ __all__ = [
     "Maximum", "Minimum", "Dot", "RepeatVector", "Permute", "GaussianNoise", "SpatialDropout1D",
     "SpatialDropout2D", "Rescaling", "Normalization", "SimpleRNN", "LSTM", "GRU", "Bidirectional",
     "TimeDistributed", "MultiHeadAttention", "ReLU", "LeakyReLU", "ELU", "PReLU", "Softmax",
-    "Identity",
+    "Identity", "ZeroPadding1D", "Cropping1D", "UpSampling1D", "GroupNormalization",
+    "UnitNormalization",
 ]  # fmt: skip
 
 # Keras's short aliases.

@@ -116,3 +116,65 @@ class LayerNormalization(Layer):
             }
         )
         return config
+
+
+class GroupNormalization(Layer):
+    """Normalizes each sample over groups of `groups` channels of `axis` (-1 for one group
+    per channel), then scales and shifts per channel. Equivalent to
+    `keras.layers.GroupNormalization`."""
+
+    _check_in_library = True
+    _objects = LayerNormalization._objects
+
+    def __init__(self, groups=32, axis=-1, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
+                 gamma_regularizer=None, beta_constraint=None, gamma_constraint=None,
+                 **kwargs):  # fmt: skip
+        super().__init__(**kwargs)
+        self.groups = int(groups)
+        self.axis = int(axis)
+        self.epsilon = float(epsilon)
+        self.center = center
+        self.scale = scale
+        _parameters(
+            self,
+            self._objects,
+            (beta_initializer, gamma_initializer, beta_regularizer, gamma_regularizer,
+             beta_constraint, gamma_constraint),
+        )  # fmt: skip
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "groups": self.groups,
+                "axis": self.axis,
+                "epsilon": self.epsilon,
+                "center": self.center,
+                "scale": self.scale,
+                **_serialized(self, self._objects),
+            }
+        )
+        return config
+
+
+class UnitNormalization(Layer):
+    """Scales each vector along `axis` (an axis or a list of them) to unit L2 norm.
+    Equivalent to `keras.layers.UnitNormalization`."""
+
+    _check_in_library = True
+
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(axis, (list, tuple)):
+            self.axis = list(axis)
+        elif isinstance(axis, int):
+            self.axis = axis
+        else:
+            raise TypeError("Invalid value for `axis` argument: expected an int or a "
+                            f"list/tuple of ints. Received: axis={axis}")  # fmt: skip
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"axis": self.axis})
+        return config

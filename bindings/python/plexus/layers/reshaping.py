@@ -180,3 +180,74 @@ class Cropping2D(Layer):
 
 
 _data_format = data_format
+
+
+def _amount_pair(value, name):
+    """Keras's 1-D padding or cropping: one integer for both ends, or a pair."""
+    if isinstance(value, int):
+        return (value, value)
+    if isinstance(value, (list, tuple)) and len(value) == 2 and all(
+            isinstance(v, int) for v in value):  # fmt: skip
+        return tuple(value)
+    raise ValueError(f"`{name}` should be an int or a tuple of 2 ints; received: {value}")
+
+
+class ZeroPadding1D(Layer):
+    """Pads the steps of `(batch, steps, features)` with zeros at the start and the end.
+    Equivalent to `keras.layers.ZeroPadding1D`."""
+
+    _check_in_library = True
+
+    def __init__(self, padding=1, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.padding = _amount_pair(padding, "padding")
+        self.data_format = _data_format(data_format)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"padding": list(self.padding), "data_format": self.data_format})
+        return config
+
+    def compute_output_shape(self, input_shape):
+        batch, steps, features = input_shape
+        return (batch, None if steps is None else steps + sum(self.padding), features)
+
+
+class Cropping1D(Layer):
+    """Cuts steps from the start and the end of `(batch, steps, features)`. Equivalent to
+    `keras.layers.Cropping1D`."""
+
+    _check_in_library = True
+
+    def __init__(self, cropping=(1, 1), **kwargs):
+        super().__init__(**kwargs)
+        self.cropping = _amount_pair(cropping, "cropping")
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"cropping": list(self.cropping)})
+        return config
+
+    def compute_output_shape(self, input_shape):
+        batch, steps, features = input_shape
+        return (batch, None if steps is None else steps - sum(self.cropping), features)
+
+
+class UpSampling1D(Layer):
+    """Repeats each step of `(batch, steps, features)` `size` times. Equivalent to
+    `keras.layers.UpSampling1D`."""
+
+    _check_in_library = True
+
+    def __init__(self, size=2, **kwargs):
+        super().__init__(**kwargs)
+        self.size = int(size)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"size": self.size})
+        return config
+
+    def compute_output_shape(self, input_shape):
+        batch, steps, features = input_shape
+        return (batch, None if steps is None else steps * self.size, features)

@@ -1,5 +1,7 @@
-"""Keras's activation layers from Python: ReLU, LeakyReLU, ELU, PReLU, Softmax and Identity,
-against NumPy, in a trained model, through a saved file, and with Keras's argument checks."""
+"""Everyday Keras layers from Python: the activation layers (ReLU, LeakyReLU, ELU, PReLU,
+Softmax, Identity), the 1-D paddings, croppings and up-samplings, and Group and Unit
+normalization; against NumPy, in trained models, through saved files, and with Keras's argument
+checks. Keras's own numbers are checked in Swift (`Tests/Fixtures/KerasLayers2`)."""
 
 import numpy as np
 import pytest
@@ -55,3 +57,35 @@ def test_bad_arguments_are_refused_as_keras_refuses_them():
     with pytest.raises(plexus.PlexusError, match="sharedAxes|shared_axes"):
         plexus.Sequential([plexus.Input(shape=(3,)), layers.PReLU(shared_axes=[5])]).predict(
             np.zeros((1, 3), np.float32), verbose=0)
+
+
+@pytest.mark.parametrize("layer, expected", [
+    (layers.ZeroPadding1D((1, 2)), lambda x: np.pad(x, ((0, 0), (1, 2), (0, 0)))),
+    (layers.Cropping1D((1, 1)), lambda x: x[:, 1:-1]),
+    (layers.UpSampling1D(2), lambda x: np.repeat(x, 2, axis=1)),
+    (layers.UnitNormalization(), lambda x: x / np.sqrt((x * x).sum(-1, keepdims=True))),
+])  # fmt: skip
+def test_one_dimensional_reshaping_and_unit_normalization(layer, expected):
+    x = np.random.default_rng(2).uniform(-1, 1, (2, 4, 3)).astype(np.float32)
+    model = plexus.Sequential([plexus.Input(shape=(4, 3)), layer])
+    got = model.predict(x, verbose=0)
+    # The Python side's shape inference agrees with the library.
+    assert tuple(layer.compute_output_shape((None, 4, 3)))[1:] == got.shape[1:]
+    np.testing.assert_allclose(got, expected(x), rtol=1e-5, atol=1e-6)
+
+
+def test_group_normalization_normalizes_each_group_and_trains(tmp_path):
+    x = np.random.default_rng(3).standard_normal((8, 5, 4)).astype(np.float32) * 3 + 1
+    model = plexus.Sequential([plexus.Input(shape=(5, 4)), layers.GroupNormalization(groups=2)])
+    got = model.predict(x, verbose=0)
+    groups = x.reshape(8, 5, 2, 2)
+    mean = groups.mean(axis=(1, 3), keepdims=True)
+    variance = groups.var(axis=(1, 3), keepdims=True)
+    expected = ((groups - mean) / np.sqrt(variance + 1e-3)).reshape(8, 5, 4)
+    np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-5)
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(x, x, epochs=2, verbose=0)
+    path = tmp_path / "group.keras"
+    model.save(str(path))
+    np.testing.assert_allclose(plexus.saving.load_model(str(path)).predict(x, verbose=0),
+                               model.predict(x, verbose=0), rtol=1e-6)  # fmt: skip
