@@ -47,10 +47,15 @@ extension Layer {
     guard !options.isEmpty || !keywords.isEmpty else {
       return try apply(inputs, training: training)
     }
-    guard let layer = self as? any KerasCallSignature, keywords.count <= inputs.count else {
+    guard let layer = self as? any KerasCallSignature else {
       throw PlexusError.invalidArgument(
         context: "Layer \(identity)",
         message: "takes no call options; received \(options.keys.sorted() + keywords)")
+    }
+    guard keywords.count <= inputs.count else {
+      throw PlexusError.invalidState(
+        context: "Layer \(identity)",
+        message: "a node names \(keywords.count) keyword tensors but has \(inputs.count) inputs")
     }
     let positional = Array(inputs.dropLast(keywords.count))
     let named = Dictionary(

@@ -183,7 +183,7 @@ struct FunctionalBuilder {
   /// Whether `layer` honours a mask passed to its call (Keras records `mask` for those).
   private static func readsMasks(_ layer: Layer) -> Bool {
     layer is RNN || layer is Bidirectional || layer is GlobalAveragePooling1D
-      || layer is BatchNormalization || layer is MultiHeadAttention
+      || layer is BatchNormalization || layer is MultiHeadAttention || layer is Softmax
   }
 
   /// Whether `value` is a tensor one of Keras's own mask computations made (see
@@ -239,7 +239,7 @@ struct FunctionalBuilder {
     }
     options = options.filter { key, value in
       !(key == "training" && (value.boolValue != nil || value.isNull))
-        && !(key.hasSuffix("mask") && key != "attention_mask" && key != "use_causal_mask"
+        && !(key.hasSuffix("mask") && key != "use_causal_mask"
           && (value.isNull || (Self.readsMasks(layer as Layer) && isAutomaticMask(value))))
     }
     guard (1...names.count).contains(arguments.count) else {

@@ -44,7 +44,7 @@ extension Model {
       }
       keys.append(optimizer.useEMA ? 1 : 0)
       // Accumulating steps run eagerly: a change of the setting is another step.
-      keys.append(optimizer.gradientAccumulationSteps ?? -5)
+      keys.append(optimizer.accumulatesOver ?? -5)
     }
     // A data-parallel step records its all-reduce: another distribution is another step.
     keys.append(DataParallel.active.map { Self.identity($0) } ?? -4)

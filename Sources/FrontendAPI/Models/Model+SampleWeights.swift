@@ -38,9 +38,17 @@ extension Model {
           context: "\(context) classWeight",
           message: "class \(label) has weight \(weight); classes are ≥ 0 and weights finite ≥ 0")
       }
+      // One class per sample: ids `(samples)` or `(samples, 1)`, or one-hot `(samples, classes)`;
+      // Keras fails on labels of higher rank (a sequence's), and so does this, by name.
+      guard (1...2).contains(labels.rank) else {
+        throw PlexusError.shapeMismatch(
+          context: "\(context) classWeight labels",
+          expected: "class ids (samples) or (samples, 1), or one-hot (samples, classes)",
+          received: "\(labels.shape)")
+      }
       let values = try labels.floats()
-      let columns = labels.rank >= 2 ? labels.shape.dims.dropFirst().reduce(1, *) : 1
-      guard labels.rank >= 1, labels.shape[0] == samples, values.count == samples * columns else {
+      let columns = labels.rank == 2 ? labels.shape[1] : 1
+      guard labels.shape[0] == samples, values.count == samples * columns else {
         throw PlexusError.shapeMismatch(
           context: "\(context) classWeight labels",
           expected: "\(samples) samples (first axis), as the inputs",
@@ -51,8 +59,8 @@ extension Model {
         let row = values[(sample * columns)..<((sample + 1) * columns)]
         let label: Int
         if columns == 1 {
-          // Keras rounds labels to class ids.
-          let value = (row.first ?? 0).rounded()
+          // Keras rounds labels to class ids (`np.round`: halves to even).
+          let value = (row.first ?? 0).rounded(.toNearestOrEven)
           guard value.isFinite, abs(value) < 1e9 else {
             throw PlexusError.invalidArgument(
               context: "\(context) classWeight",

@@ -12,7 +12,8 @@ extension Optimizer {
   var rawIterations: Int {
     get {
       guard let steps = accumulatesOver, steps > 1 else { return iterations }
-      // Saturates rather than wraps: no run reaches Int.max steps, but a hostile file may.
+      // Saturates rather than wraps: no run reaches Int.max steps, but a count set directly
+      // (`iterations`, or a change of the setting after loading) may.
       let (updates, overflow) = iterations.multipliedReportingOverflow(by: steps)
       let (raw, carry) = updates.addingReportingOverflow(accumulatedSteps)
       return overflow || carry ? Int.max : raw

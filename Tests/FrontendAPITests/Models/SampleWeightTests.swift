@@ -1,6 +1,7 @@
 import Foundation
-import Plexus
 import Testing
+
+@testable import Plexus
 
 /// `fit(sampleWeight:classWeight:)`: Keras's per-sample and per-class weights of the loss.
 @Suite struct SampleWeightTests {
@@ -167,6 +168,24 @@ import Testing
       x, labels, batchSize: 4, verbose: 0, validationSplit: 0.5, classWeight: [0: 5, 1: 3])
     let logged = try #require(history.history["val_loss"]?.first)
     #expect(abs(logged - plain) <= 1e-6 * max(1, plain), "\(logged) against \(plain)")
+  }
+
+  /// Keras's label reading: ids rounded half to even (`np.round`), so 0.5 is class 0 and 1.5
+  /// class 2; labels of rank 3 (a sequence's) are refused, as Keras fails on them.
+  @Test func classIdsRoundAsKerasRoundsThem() throws {
+    let model = try Self.model()
+    let x = try Tensor(Self.x, shape: [4, 3])
+    let ids = try Tensor([Float(0.5), 1.5, 2.5, 3.5], shape: [4])
+    let byClass = try model.sampleWeights(
+      nil, classWeight: [0: 1, 1: 10, 2: 100, 3: 1000, 4: 10000], targets: [ids], samples: 4,
+      context: "test")
+    #expect(try byClass?.floats() == [1, 100, 100, 10000])
+    let sequences = try Tensor([Float](repeating: 1, count: 8), shape: [4, 2, 1])
+    let text =
+      thrownText {
+        try model.fit(x, sequences, verbose: 0, classWeight: [0: 1])
+      } ?? ""
+    #expect(text.contains("classWeight labels"), "\(text)")
   }
 
   @Test func validationWeightsWeighValLoss() throws {

@@ -111,7 +111,7 @@ def test_unsupported_call_options_are_refused_by_name():
     mha = layers.MultiHeadAttention(1, 2)
     with pytest.raises(NotImplementedError, match="query_mask"):
         mha(x, x, query_mask=np.ones((1, 2), bool))
-    with pytest.raises(plexus.PlexusError, match="attention_mask"):
+    with pytest.raises(ValueError, match="attention_mask"):
         mha(x, x, attention_mask=np.ones((1, 3, 2), np.float32))
     with pytest.raises(plexus.PlexusError):
         layers.MultiHeadAttention(0, 2)
@@ -204,3 +204,16 @@ def test_kerass_file_with_an_attention_mask_input_loads():
     expected = np.asarray(record["outputs"][0]["values"], np.float32).reshape(
         record["outputs"][0]["shape"])
     np.testing.assert_allclose(model.predict(inputs, verbose=0), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_an_eager_attention_mask_broadcasts_as_in_keras():
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal((3, 4, 8)).astype("float32")
+    mask = _allowed(rng, 1, 4, 4)[0]  # (Tq, Tv): the same for every sample
+    mha = layers.MultiHeadAttention(2, 3)
+    got = np.asarray(mha(x, x, attention_mask=mask))
+    expected = numpy_attention(mha.get_weights(), x, x, x, 2, 3,
+                               mask=np.broadcast_to(mask, (3, 4, 4)))  # fmt: skip
+    np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-5)
+    with pytest.raises(ValueError, match="does not broadcast"):
+        mha(x, x, attention_mask=np.ones((3, 4), np.float32))

@@ -211,3 +211,18 @@ def test_class_weight_over_a_dataset_refuses_batch_weights_and_bad_maps():
         model.fit(_Batches(x, y), verbose=0, class_weight={0: float("nan")})
     with pytest.raises(ValueError, match="sample_weight must stay unset"):
         model.fit(_Batches(x, y), verbose=0, sample_weight=np.ones(64))
+
+
+def test_class_weight_over_a_dataset_reads_one_target_in_a_list_and_refuses_sequences():
+    x, y = blobs(samples=64)
+    model = frozen_mlp()
+
+    class Listed(_Batches):
+        def __getitem__(self, index):
+            features, labels = super().__getitem__(index)
+            return features, [labels]
+
+    model.fit(Listed(x, y), verbose=0, class_weight={0: 2.0})
+    sequences = np.zeros((64, 3, 1), np.float32)
+    with pytest.raises(ValueError, match="class ids"):
+        model.fit(_Batches(x, sequences), verbose=0, class_weight={0: 2.0})

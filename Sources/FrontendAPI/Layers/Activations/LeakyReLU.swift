@@ -40,9 +40,9 @@ public final class LeakyReLU: Layer {
 
   static func make(_ config: ConfigReader) throws -> Layer {
     let settings = try LayerSettings(config)
-    // Keras still reads its deprecated name, `alpha`.
-    let legacy = try config.optionalDouble("alpha")
-    let slope = try legacy ?? config.double("negative_slope", default: 0.3)
+    // Keras still reads its deprecated name, `alpha`, which wins over `negative_slope`.
+    let given = try config.double("negative_slope", default: 0.3)
+    let slope = try config.optionalDouble("alpha") ?? given
     guard slope.isFinite, slope >= 0 else {
       throw config.mismatch("negative_slope", "a finite number ≥ 0")
     }

@@ -3,7 +3,7 @@
 ///
 /// ```
 /// f(x) = maxValue                          for x ≥ maxValue
-/// f(x) = x                                 for threshold ≤ x < maxValue
+/// f(x) = x                                 for threshold < x < maxValue
 /// f(x) = negativeSlope · (x - threshold)   otherwise
 /// ```
 ///

@@ -9,6 +9,9 @@
 /// ```
 /// Equivalent to `keras.layers.GroupNormalization`.
 public final class GroupNormalization: Layer {
+  /// Passes its input's mask on, as Keras's `supports_masking`.
+  public override var supportsMasking: Bool { true }
+
   override var computesInFloat32: Bool { true }
 
   /// The groups (a divisor of the channels), or -1 for one per channel (resolved when built,
@@ -81,7 +84,6 @@ public final class GroupNormalization: Layer {
         context: "Layer \(identity)",
         message: "groups (\(groups)) must divide the \(channels) channels (or be -1)")
     }
-    groups = resolvedGroups
     if scale {
       let gamma = try addWeight(name: "gamma", shape: [channels], initializer: gammaInitializer)
       gamma.constraint = gammaConstraint
@@ -92,13 +94,14 @@ public final class GroupNormalization: Layer {
       beta.constraint = betaConstraint
       self.beta = beta
     }
+    groups = resolvedGroups
   }
 
   /// Keras's computation op for op: the input reshaped to `(…, groups, channels / groups, …)`,
   /// moments over every axis but the batch and the group, then `x · inv + (β - mean · inv)`
   /// with `inv = rsqrt(variance + ε) · γ`.
   public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
-    guard let channelAxis = channelAxis(rank: x.rank) else {
+    guard built, groups >= 1, let channelAxis = channelAxis(rank: x.rank) else {
       throw PlexusError.invalidState(context: "Layer \(identity)", message: "not built")
     }
     let input = x.dtype == .float32 ? x : try Ops.cast(x, to: .float32)

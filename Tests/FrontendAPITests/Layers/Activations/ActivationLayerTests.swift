@@ -72,5 +72,11 @@ import Testing
       "class_name": "LeakyReLU", "config": ["name": "old", "alpha": 0.1, "trainable": true],
     ]
     #expect((try Layer.fromConfig(legacy) as? LeakyReLU)?.negativeSlope == 0.1)
+    // Both names: Keras takes `alpha`.
+    let both: ConfigValue = [
+      "class_name": "LeakyReLU",
+      "config": ["name": "both", "alpha": 0.1, "negative_slope": 0.3, "trainable": true],
+    ]
+    #expect((try Layer.fromConfig(both) as? LeakyReLU)?.negativeSlope == 0.1)
   }
 }

@@ -129,10 +129,18 @@ import Testing
         #expect(try a.floats() == b.floats())
       }
       try KerasFileExportTests.record(model, inputs: [x, mask], name: "plexus_attention_mask")
-      // A mask of the wrong shape is an error naming it.
-      let wrong = try Tensor([Float](repeating: 1, count: 3 * 5 * 6), shape: [3, 5, 6])
-      let text = thrownText { _ = try model.predict([x, wrong]) } ?? ""
-      #expect(text.contains("attention_mask"), "\(text)")
+      // A mask input that does not fit the attention is an error of the layer, naming the mask.
+      let seven = Input(shape: [6, 7], name: "seven")
+      let mismatched = try Model(
+        inputs: [tokens, seven],
+        outputs: [
+          try MultiHeadAttention(1, keyDim: 2, name: "mha")(
+            query: tokens, value: tokens, attentionMask: seven)
+        ],
+        name: "mismatched")
+      let wrong = try Tensor([Float](repeating: 1, count: 3 * 6 * 7), shape: [3, 6, 7])
+      let text = thrownText { _ = try mismatched.predict([x, wrong]) } ?? ""
+      #expect(text.contains("Layer 'mha'") && text.contains("attention_mask"), "\(text)")
     }
   }
 }

@@ -114,6 +114,29 @@ import Testing
       contentsOf: Self.directory.appendingPathComponent("embedding_gru_last.model.json"),
       encoding: .utf8)
     #expect(try Model.fromJSON(json).layers.count == 3)
+    // Softmax reads the mask too (Keras records it in the node): the GRU's node, given to a
+    // Softmax, loads.
+    let keras = try ConfigValue(json: json)
+    guard case .object(var top) = keras, case .object(var model)? = top["config"],
+      case .array(var layers)? = model["layers"],
+      let gru = layers.firstIndex(where: { $0["class_name"] == "GRU" }),
+      case .object(var entry) = layers[gru]
+    else { throw PlexusError.invalidState(context: "test", message: "unexpected JSON") }
+    entry["class_name"] = "Softmax"
+    entry["config"] = ["name": "gru", "trainable": true, "axis": -1]
+    layers[gru] = .object(entry)
+    // The head was built for the GRU's (batch, 5): it builds again for the softmax's output.
+    for index in layers.indices {
+      guard case .object(var layer) = layers[index], layer["class_name"] == "Dense" else {
+        continue
+      }
+      layer["build_config"] = nil
+      layers[index] = .object(layer)
+    }
+    model["layers"] = .array(layers)
+    top["config"] = .object(model)
+    let softmax = try Model.fromJSON(ConfigValue.object(top).jsonString())
+    #expect(softmax.layers.map(\.className) == ["Embedding", "Softmax", "Dense"])
     // The NotEqual's constant changed from 0 (the Embedding's mask_zero) to 5.
     let changed = json.replacingOccurrences(of: "}}, 0], \"kwargs\"", with: "}}, 5], \"kwargs\"")
     #expect(changed != json)

@@ -38,6 +38,14 @@ import Testing
     #expect(instance.config["groups"] == .int(4))
   }
 
+  /// Keras's GroupNormalization supports masking: the input's mask comes out with the output.
+  @Test func theMaskPassesThrough() throws {
+    let mask = try Tensor([true, false], shape: [1, 2])
+    let x = try Tensor([Float(1), 2, 10, 20, 3, 4, 30, 40], shape: [1, 2, 4]).withMask(mask)
+    let y = try GroupNormalization(groups: 2)(x)
+    #expect(try y.mask?.scalars(Bool.self) == [true, false])
+  }
+
   @Test func unitNormalizationGivesUnitRows() throws {
     let y = try UnitNormalization()(Tensor([Float(3), 4, 0, 0], shape: [2, 2])).floats()
     #expect(y == [0.6, 0.8, 0, 0])

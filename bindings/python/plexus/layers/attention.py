@@ -1,5 +1,7 @@
 """Attention layers: MultiHeadAttention (keras/src/layers/attention)."""
 
+import numpy as np
+
 from .. import constraints, initializers, regularizers
 from .base import KerasTensor, Layer, Node
 
@@ -15,8 +17,8 @@ class MultiHeadAttention(Layer):
     y = mha(x, x, use_causal_mask=True)         # a decoder's self-attention
     ```
     Masks from `Embedding(mask_zero=True)` or `Masking` reach it through its inputs;
-    `attention_mask=` (boolean, or numbers where non-zero attends, `(batch, Tq, Tv)` or
-    broadcastable to it) says which steps each query step may attend to, and
+    `attention_mask=` (boolean, or numbers where non-zero attends; `(batch, Tq, Tv)`, or
+    eagerly anything that broadcasts to it) says which steps each query step may attend to, and
     `return_attention_scores=True` also returns the attention probabilities
     `(batch, heads, Tq, Tv)`. Equivalent to `keras.layers.MultiHeadAttention`."""
 
@@ -156,7 +158,18 @@ class MultiHeadAttention(Layer):
         from .base import Input
 
         values = [convert_to_tensor(t) for t in tensors]
-        mask = convert_to_tensor(attention_mask) if attention_mask is not None else None
+        mask = None
+        if attention_mask is not None:
+            # Keras broadcasts the mask to (batch, Tq, Tv); the model below takes one per sample.
+            query, value = values[0], values[1]
+            full = (query.shape[0], query.shape[1], value.shape[1])
+            try:
+                mask = convert_to_tensor(np.broadcast_to(np.asarray(attention_mask), full))
+            except ValueError:
+                raise ValueError(
+                    f"MultiHeadAttention {self.name}: attention_mask of shape "
+                    f"{np.shape(attention_mask)} does not broadcast to (batch, Tq, Tv) = {full}"
+                ) from None
         described = values + ([mask] if mask is not None else [])
         signature = (tuple((t.shape[1:], t.dtype) for t in described), tuple(sorted(options)),
                      mask is not None)  # fmt: skip

@@ -98,14 +98,21 @@ class CDataset:
 def _class_weights_of(y, class_weight, where):
     """Each sample's weight from `class_weight` (1 for a class it does not list), its class
     read from `y` as Keras reads it: the arg-max of one-hot rows, else the rounded label."""
+    if isinstance(y, (list, tuple)) and len(y) == 1:
+        y = y[0]
+    elif isinstance(y, dict) and len(y) == 1:
+        (y,) = y.values()
     if isinstance(y, (list, tuple, dict)):
         raise ValueError(f"{where}: class_weight needs a model with one output; the batch has "
                          f"{len(y)} targets")  # fmt: skip
     labels = np.asarray(y)
-    if labels.ndim >= 2 and labels.shape[-1] > 1:
+    if labels.ndim not in (1, 2):
+        raise ValueError(f"{where}: class_weight needs class ids (batch,) or (batch, 1), or "
+                         f"one-hot labels (batch, classes); received shape {labels.shape}")  # fmt: skip
+    if labels.ndim == 2 and labels.shape[-1] > 1:
         classes = np.argmax(labels, axis=-1)
     else:
-        if labels.ndim >= 2:
+        if labels.ndim == 2:
             labels = np.squeeze(labels, axis=-1)
         rounded = np.round(labels.astype(np.float64))
         if not np.all(np.isfinite(rounded)):
