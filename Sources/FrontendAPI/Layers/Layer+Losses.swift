@@ -6,6 +6,16 @@ public protocol RegularizedLayer: Layer {
   var regularizationLosses: [Tensor] { get throws }
 }
 
+extension RegularizedLayer {
+  /// The penalty of each regularized weight of `pairs` that exists (built), in order.
+  func penalties(_ pairs: [((any Regularizer)?, Variable?)]) throws -> [Tensor] {
+    try pairs.compactMap { regularizer, variable in
+      guard let regularizer, let variable else { return nil }
+      return try regularizer(variable.value)
+    }
+  }
+}
+
 extension Layer {
   /// The penalties of this layer and of every sublayer, each once. Equivalent to Keras's
   /// `layer.losses`.

@@ -107,9 +107,6 @@ public final class PReLU: Layer {
 extension PReLU: RegularizedLayer {
   /// The slopes' penalty.
   public var regularizationLosses: [Tensor] {
-    get throws {
-      guard let alphaRegularizer, let alpha else { return [] }
-      return [try alphaRegularizer(alpha.value)]
-    }
+    get throws { try penalties([(alphaRegularizer, alpha)]) }
   }
 }

@@ -163,11 +163,6 @@ public final class GroupNormalization: Layer {
 extension GroupNormalization: RegularizedLayer {
   /// The `gamma` and `beta` penalties.
   public var regularizationLosses: [Tensor] {
-    get throws {
-      var result: [Tensor] = []
-      if let gammaRegularizer, let gamma { result.append(try gammaRegularizer(gamma.value)) }
-      if let betaRegularizer, let beta { result.append(try betaRegularizer(beta.value)) }
-      return result
-    }
+    get throws { try penalties([(gammaRegularizer, gamma), (betaRegularizer, beta)]) }
   }
 }
