@@ -113,6 +113,8 @@ extension Layer {
       "UpSampling1D": UpSampling1D.make,
       "UnitNormalization": UnitNormalization.make,
       "GroupNormalization": GroupNormalization.make,
+      "GaussianDropout": GaussianDropout.make,
+      "ActivityRegularization": ActivityRegularization.make,
       "Sequential": { config in try Sequential.fromConfig(config) },
       "Functional": { config in try Model.functional(from: config) },
     ])

@@ -82,6 +82,8 @@ CASES = {
     "masking_value": (L.Masking, dict(mask_value=0.5), [(2, 3, 2)], {"value_steps": [(1, 0)]}),
     # Regularization (the identity at inference)
     "gaussian_noise": (L.GaussianNoise, dict(stddev=0.3), [(2, 3)], {}),
+    "gaussian_dropout": (L.GaussianDropout, dict(rate=0.3), [(2, 3)], {}),
+    "activity_regularization": (L.ActivityRegularization, dict(l1=0.01, l2=0.02), [(2, 3)], {}),
     "spatial_dropout1d": (L.SpatialDropout1D, dict(rate=0.4), [(2, 3, 4)], {}),
     "spatial_dropout2d": (L.SpatialDropout2D, dict(rate=0.25), [(2, 3, 3, 2)], {}),
     # Activations

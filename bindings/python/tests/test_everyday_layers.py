@@ -89,3 +89,16 @@ def test_group_normalization_normalizes_each_group_and_trains(tmp_path):
     model.save(str(path))
     np.testing.assert_allclose(plexus.saving.load_model(str(path)).predict(x, verbose=0),
                                model.predict(x, verbose=0), rtol=1e-6)  # fmt: skip
+
+
+def test_activity_regularization_adds_its_penalty_to_the_loss():
+    x = np.array([[1.0, -2.0], [3.0, -4.0]], np.float32)
+    model = plexus.Sequential([plexus.Input(shape=(2,)), layers.ActivityRegularization(l1=0.5, l2=0.25),
+                               layers.GaussianDropout(0.2)])  # fmt: skip
+    model.compile(optimizer=plexus.optimizers.SGD(0.0), loss="mse")
+    np.testing.assert_array_equal(model.predict(x, verbose=0), x)  # the identity at inference
+    loss = model.evaluate(x, x, verbose=0)
+    # The outputs equal the targets: the loss is the penalty alone, (0.5·10 + 0.25·30) / 2.
+    assert loss == pytest.approx((0.5 * 10 + 0.25 * 30) / 2, rel=1e-6)
+    with pytest.raises(ValueError, match="rate"):
+        layers.GaussianDropout(1.0)

@@ -24,7 +24,13 @@ from .pooling import (
     MaxPooling2D,
 )
 from .preprocessing import Normalization, Rescaling
-from .regularization import GaussianNoise, SpatialDropout1D, SpatialDropout2D
+from .regularization import (
+    ActivityRegularization,
+    GaussianDropout,
+    GaussianNoise,
+    SpatialDropout1D,
+    SpatialDropout2D,
+)
 from .reshaping import (
     Cropping1D,
     Cropping2D,
@@ -51,7 +57,7 @@ __all__ = [
     "SpatialDropout2D", "Rescaling", "Normalization", "SimpleRNN", "LSTM", "GRU", "Bidirectional",
     "TimeDistributed", "MultiHeadAttention", "ReLU", "LeakyReLU", "ELU", "PReLU", "Softmax",
     "Identity", "ZeroPadding1D", "Cropping1D", "UpSampling1D", "GroupNormalization",
-    "UnitNormalization",
+    "UnitNormalization", "GaussianDropout", "ActivityRegularization",
 ]  # fmt: skip
 
 # Keras's short aliases.

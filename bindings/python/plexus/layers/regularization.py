@@ -29,6 +29,44 @@ class GaussianNoise(Layer):
         return config
 
 
+class GaussianDropout(Layer):
+    """Multiplies by noise from `N(1, rate / (1 - rate))` while training; the identity at
+    inference. Equivalent to `keras.layers.GaussianDropout` (`rate` 1, whose noise Keras makes
+    infinite, is refused)."""
+
+    _check_in_library = True
+
+    def __init__(self, rate, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if not 0 <= rate < 1:
+            raise ValueError(f"Invalid value received for argument `rate`. Expected a float value "
+                             f"in [0, 1). Received: rate={rate}")  # fmt: skip
+        self.rate = rate
+        self.seed = seed
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"rate": self.rate, "seed": self.seed})
+        return config
+
+
+class ActivityRegularization(Layer):
+    """Returns its input and adds `(l1 * sum(|x|) + l2 * sum(x**2)) / batch` to the model's
+    losses. Equivalent to `keras.layers.ActivityRegularization`."""
+
+    _check_in_library = True
+
+    def __init__(self, l1=0.0, l2=0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.l1 = l1
+        self.l2 = l2
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"l1": self.l1, "l2": self.l2})
+        return config
+
+
 class _SpatialDropout(Layer):
     """Dropout of whole feature maps. Keras's config for these holds only rate, seed, name
     and dtype (a string), and so does this one."""
