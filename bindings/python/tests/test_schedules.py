@@ -20,3 +20,9 @@ def test_cosine_decay_restarts_past_its_end_is_nan_as_in_keras(t_mul, step):
     # The periods sum to first_decay_steps / (1 - t_mul): Keras takes the log of a value ≤ 0
     # past it and gives NaN rather than raising.
     assert math.isnan(schedules.CosineDecayRestarts(1.0, 10, t_mul=t_mul)(step))
+
+
+def test_cosine_decay_restarts_overflow_is_infinite_as_in_keras():
+    # m_mul 0 raised to a negative restart count: Keras divides by zero and gives inf.
+    schedule = schedules.CosineDecayRestarts(1.0, 10, t_mul=0.5, m_mul=0.0)
+    assert math.isinf(schedule(-100))

@@ -10,6 +10,8 @@ __all__ = [
 
 import math
 
+import numpy as np
+
 
 class LearningRateSchedule:
     """The base: a schedule is its class name and config; `schedule(step)` is its rate there
@@ -195,13 +197,6 @@ class CosineDecay(LearningRateSchedule):
         }
 
 
-def _log(value):
-    """The natural log as a tensor library computes it: -inf at 0, NaN below."""
-    if value > 0:
-        return math.log(value)
-    return -math.inf if value == 0 else math.nan
-
-
 class CosineDecayRestarts(LearningRateSchedule):
     """Cosine decay with warm restarts (SGDR): a cosine from `initial_learning_rate` down to
     `alpha` times it over `first_decay_steps`, then again over periods `t_mul` times as long,
@@ -221,18 +216,20 @@ class CosineDecayRestarts(LearningRateSchedule):
         self.name = name
 
     def __call__(self, step):
-        fraction = step / self.first_decay_steps
-        if self._t_mul == 1.0:
-            restart = math.floor(fraction)
-            fraction -= restart
-        else:
-            # Keras computes in tensors: a log of a value ≤ 0 is NaN (or -inf), not an error.
-            ratio = _log(1.0 - fraction * (1.0 - self._t_mul)) / _log(self._t_mul)
-            restart = math.floor(ratio) if math.isfinite(ratio) else math.nan
-            before = (1.0 - self._t_mul**restart) / (1.0 - self._t_mul)
-            fraction = (fraction - before) / self._t_mul**restart
-        cosine = 0.5 * self._m_mul**restart * (1 + math.cos(math.pi * fraction))
-        return self.initial_learning_rate * ((1 - self.alpha) * cosine + self.alpha)
+        # As Keras computes it, in tensor arithmetic: a log of a value ≤ 0, a power that
+        # overflows or a division by 0 gives NaN or an infinity, not an error.
+        with np.errstate(all="ignore"):
+            fraction = np.float64(step) / self.first_decay_steps
+            t_mul, m_mul = np.float64(self._t_mul), np.float64(self._m_mul)
+            if t_mul == 1.0:
+                restart = np.floor(fraction)
+                fraction -= restart
+            else:
+                restart = np.floor(np.log(1.0 - fraction * (1.0 - t_mul)) / np.log(t_mul))
+                before = (1.0 - t_mul**restart) / (1.0 - t_mul)
+                fraction = (fraction - before) / t_mul**restart
+            cosine = 0.5 * m_mul**restart * (1 + np.cos(np.pi * fraction))
+            return float(self.initial_learning_rate * ((1 - self.alpha) * cosine + self.alpha))
 
     def get_config(self):
         return {
