@@ -60,6 +60,18 @@ CASES = {
         False,
     ),
     "causal_mask": (dict(num_heads=2, key_dim=3), (2, 4, 6), (2, 4, 6), None, False, True),
+    # Rank-4 inputs: attention over both axes of a (height, width) map, and over one axis with
+    # the other a batch-like axis.
+    "attention_axes_2d": (dict(num_heads=2, key_dim=3), (2, 3, 2, 5), (2, 3, 2, 5), None, False,
+                          False),
+    "attention_axes_inner": (
+        dict(num_heads=2, key_dim=2, attention_axes=(2,)),
+        (2, 3, 4, 5),
+        (2, 3, 2, 4),
+        None,
+        False,
+        False,
+    ),
     "causal_and_attention_mask": (
         dict(num_heads=1, key_dim=4),
         (1, 5, 3),

@@ -14,10 +14,11 @@ import Testing
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     let path = directory + "/\(name).keras"
     try model.save(path)
-    let outputs = inputs.count == 1 ? [try model.predict(inputs[0])] : try model.predict(inputs)
-
+    // Every output, also of a model with one input and several outputs.
+    let outputs = try model.predict(inputs)
     let restored = try loadModel(path)
-    let again = inputs.count == 1 ? [try restored.predict(inputs[0])] : try restored.predict(inputs)
+    let again = try restored.predict(inputs)
+    #expect(outputs.count == model.outputCount && again.count == outputs.count)
     for (one, two) in zip(outputs, again) { #expect(try one.floats() == two.floats()) }
 
     func entry(_ tensor: Tensor) throws -> ConfigValue {

@@ -217,3 +217,22 @@ def test_an_eager_attention_mask_broadcasts_as_in_keras():
     np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-5)
     with pytest.raises(ValueError, match="does not broadcast"):
         mha(x, x, attention_mask=np.ones((3, 4), np.float32))
+
+
+def test_attention_axes_over_a_map_in_a_graph_and_eagerly():
+    rng = np.random.default_rng(7)
+    image = plexus.Input(shape=(3, 2, 5))
+    mha = layers.MultiHeadAttention(2, 3, attention_axes=(1, 2), name="map")
+    attended, scores = mha(image, image, return_attention_scores=True)
+    assert scores.shape == (None, 2, 3, 2, 3, 2)
+    model = plexus.Model(image, [attended, scores])
+    x = rng.standard_normal((2, 3, 2, 5)).astype("float32")
+    got_output, got_scores = model.predict(x, verbose=0)
+    # Attention over both axes is attention over the flattened (3·2)-step sequence.
+    flat = x.reshape(2, 6, 5)
+    expected_output, expected_scores = numpy_attention(
+        mha.get_weights(), flat, flat, flat, 2, 3, with_scores=True)
+    np.testing.assert_allclose(got_output, expected_output.reshape(2, 3, 2, 5), rtol=1e-4,
+                               atol=1e-5)  # fmt: skip
+    np.testing.assert_allclose(got_scores, expected_scores.reshape(2, 2, 3, 2, 3, 2), rtol=1e-4,
+                               atol=1e-6)  # fmt: skip

@@ -17,7 +17,8 @@
 /// key and value `(features, heads, keyDim or valueDim)`, output `(heads, valueDim, outDim)`), at
 /// Keras's weight paths, so `.keras` files load unchanged. In a Functional model the layer takes
 /// `[query, value]` or `[query, value, key]`. Equivalent to
-/// `keras.layers.MultiHeadAttention` (attention over the sequence axis of rank-3 inputs).
+/// `keras.layers.MultiHeadAttention` (`attention_axes` over inputs of higher rank too; masks with
+/// sequences, rank 3).
 public final class MultiHeadAttention: Layer {
   /// The output keeps the query's mask, as Keras's.
   public override var supportsMasking: Bool { true }
@@ -34,8 +35,12 @@ public final class MultiHeadAttention: Layer {
   public let useBias: Bool
   /// The output's trailing axes (nil: the query's last axis).
   public let outputShape: [Int]?
-  /// The axes attention runs over, as given (nil: the sequence axis).
+  /// The axes attention runs over, as given (nil: every axis between the batch and the
+  /// features: the sequence axis of rank-3 inputs).
   public let attentionAxes: [Int]?
+  /// ``attentionAxes`` resolved for the inputs the layer was built for (Keras's config then
+  /// holds these).
+  private(set) var resolvedAttentionAxes: [Int]?
   /// How the four projections' kernels start.
   public let kernelInitializer: Initializer
   /// How their biases start.
@@ -121,11 +126,9 @@ public final class MultiHeadAttention: Layer {
         context: "Layer \(identity)",
         message: "output_shape must be positive sizes, received \(outputShape)")
     }
-    if let attentionAxes, attentionAxes != [1], attentionAxes != [-2] {
+    if let attentionAxes, attentionAxes.isEmpty {
       throw PlexusError.invalidArgument(
-        context: "Layer \(identity)",
-        message: "Plexus attends over the sequence axis of rank-3 inputs only (attention_axes "
-          + "None or [1]); received \(attentionAxes)")
+        context: "Layer \(identity)", message: "attention_axes must name an axis, or be nil")
     }
   }
 
@@ -144,8 +147,12 @@ public final class MultiHeadAttention: Layer {
         message: "takes [query, value] or [query, value, key], received \(inputShapes.count) "
           + "input(s)")
     }
-    let (query, value) = (inputShapes[0], inputShapes[1])
-    let key = inputShapes.count == 3 ? inputShapes[2] : value
+    // Inputs of rank > 3 attend over their `attention_axes` as over sequences of those axes.
+    let axes = try resolveAttentionAxes(rank: inputShapes[0].rank)
+    let sequences =
+      inputShapes[0].rank > 3 ? try flattenedShapes(inputShapes, axes: axes) : inputShapes
+    let (query, value) = (sequences[0], sequences[1])
+    let key = sequences.count == 3 ? sequences[2] : value
     for (label, shape) in [("query", query), ("value", value), ("key", key)]
     where shape.rank != 3 || shape[2] <= 0 {
       throw PlexusError.shapeMismatch(
@@ -174,6 +181,7 @@ public final class MultiHeadAttention: Layer {
     (self.queryDense, self.keyDense, self.valueDense, self.outputDense) =
       (queryDense, keyDense, valueDense, outputDense)
     builtInputShapes = inputShapes.map { Shape([-1] + $0.dims.dropFirst()) }
+    resolvedAttentionAxes = axes
   }
 
   public override func call(_ inputs: [Tensor], training: Bool) throws -> Tensor {
@@ -254,10 +262,10 @@ public final class MultiHeadAttention: Layer {
     try checkKeywordTensors(named.map(\.name))
     let shapes = inputs.map(\.shape)
     try buildIfNeeded(shapes)
-    guard shapes.count >= 2, shapes[0].rank == 3, shapes[1].rank == 3 else {
+    guard shapes.count >= 2, shapes[0].rank >= 3, shapes[1].rank == shapes[0].rank else {
       throw PlexusError.shapeMismatch(
         context: "Layer \(identity)",
-        expected: "query and value of rank 3, (batch, steps, features)",
+        expected: "query and value of one rank ≥ 3, (batch, steps…, features)",
         received: "\(shapes)")
     }
     let call = LayerCall(
@@ -267,8 +275,7 @@ public final class MultiHeadAttention: Layer {
     return [
       SymbolicTensor(shape: try computeOutputShape(shapes), dtype: dtype, producer: call),
       SymbolicTensor(
-        shape: [shapes[0][0], numHeads, shapes[0][1], shapes[1][1]], dtype: dtype,
-        producer: call, outputIndex: 1),
+        shape: try scoresShape(shapes), dtype: dtype, producer: call, outputIndex: 1),
     ]
   }
 
@@ -302,7 +309,7 @@ public final class MultiHeadAttention: Layer {
   /// `sliding_window` and `seed` hold Keras's defaults, which Plexus supports only.
   public override var config: [String: ConfigValue] {
     var axes: ConfigValue = attentionAxes.map { .ints($0) } ?? .null
-    if built { axes = .ints([1]) }
+    if built, let resolvedAttentionAxes { axes = .ints(resolvedAttentionAxes) }
     return super.config.merging([
       "num_heads": .int(numHeads), "key_dim": .int(keyDim), "value_dim": .int(valueDim),
       "dropout": .double(dropout), "use_bias": .bool(useBias), "use_gate": false,
@@ -334,6 +341,11 @@ public final class MultiHeadAttention: Layer {
       throw PlexusError.invalidArgument(
         context: "Layer \(identity)",
         message: "takes [query, value] or [query, value, key], received \(inputs.count) input(s)")
+    }
+    if inputs[0].rank > 3 {
+      return try attendOverAxes(
+        inputs, attentionMask: attentionMask, useCausalMask: useCausalMask, training: training,
+        returnsScores: returnsScores)
     }
     let (query, value) = (inputs[0], inputs[1])
     let key = inputs.count == 3 ? inputs[2] : value

@@ -130,9 +130,7 @@ class MultiHeadAttention(Layer):
         if all(isinstance(t, KerasTensor) for t in node_tensors):
             outputs = [self.compute_output_spec(tensors)]
             if return_attention_scores:
-                # (batch, heads, query steps, value steps)
-                outputs.append(KerasTensor((query.shape[0], self.num_heads, query.shape[1],
-                                            value.shape[1])))  # fmt: skip
+                outputs.append(KerasTensor(self._scores_shape(query.shape, value.shape)))
             for position, tensor in enumerate(outputs):
                 tensor._keras_history = (self, len(self._inbound_nodes), position)
                 tensor.name = self.name
@@ -149,6 +147,20 @@ class MultiHeadAttention(Layer):
                 "a plexus.Input"
             )
         return self._call_eager_attention(tensors, attention_mask, options)
+
+    def _scores_shape(self, query, value):
+        """Keras's scores shape: (batch, other axes..., heads, query axes..., value axes...),
+        (batch, heads, Tq, Tv) for sequences."""
+        rank = len(query)
+        if self.attention_axes is None:
+            axes = list(range(1, rank - 1))
+        else:
+            given = self.attention_axes
+            given = given if isinstance(given, (list, tuple)) else [given]
+            axes = [a if a >= 0 else a + rank - 1 for a in given]
+        others = [a for a in range(1, rank - 1) if a not in axes]
+        return (query[0], *[query[a] for a in others], self.num_heads, *[query[a] for a in axes],
+                *[value[a] for a in axes])  # fmt: skip
 
     def _call_eager_attention(self, tensors, attention_mask, options):
         """Runs the layer on data through a private model made per input shapes and options."""
