@@ -102,3 +102,14 @@ def test_activity_regularization_adds_its_penalty_to_the_loss():
     assert loss == pytest.approx((0.5 * 10 + 0.25 * 30) / 2, rel=1e-6)
     with pytest.raises(ValueError, match="rate"):
         layers.GaussianDropout(1.0)
+
+
+def test_reshaping_and_group_arguments_are_checked_as_keras_checks_them():
+    assert layers.ZeroPadding1D(np.int64(2)).padding == (2, 2)
+    for bad in (-1, (1, -2), 1.5, True):
+        with pytest.raises(ValueError, match="padding"):
+            layers.ZeroPadding1D(bad)
+    with pytest.raises(ValueError, match="size"):
+        layers.UpSampling1D(2.5)
+    with pytest.raises(TypeError, match="groups"):
+        layers.GroupNormalization(groups=2.7)

@@ -1,4 +1,7 @@
-"""Normalization layers: BatchNormalization, LayerNormalization."""
+"""Normalization layers: BatchNormalization, LayerNormalization, GroupNormalization,
+UnitNormalization."""
+
+import numbers
 
 from .. import constraints, initializers, regularizers
 from .base import Layer
@@ -131,6 +134,10 @@ class GroupNormalization(Layer):
                  gamma_regularizer=None, beta_constraint=None, gamma_constraint=None,
                  **kwargs):  # fmt: skip
         super().__init__(**kwargs)
+        for label, value in (("groups", groups), ("axis", axis)):
+            if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+                raise TypeError(f"GroupNormalization: `{label}` must be an int; received "
+                                f"{value!r}")  # fmt: skip
         self.groups = int(groups)
         self.axis = int(axis)
         self.epsilon = float(epsilon)

@@ -1,4 +1,5 @@
-"""Regularization layers: GaussianNoise, SpatialDropout1D, SpatialDropout2D
+"""Regularization layers: GaussianNoise, GaussianDropout, ActivityRegularization,
+SpatialDropout1D, SpatialDropout2D
 (keras/src/layers/regularization). Dropout is in core.py."""
 
 from ._shapes import data_format as _data_format

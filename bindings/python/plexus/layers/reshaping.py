@@ -1,5 +1,7 @@
-"""Reshaping layers: Flatten, Reshape, RepeatVector, Permute, ZeroPadding2D, UpSampling2D,
-Cropping2D."""
+"""Reshaping layers: Flatten, Reshape, RepeatVector, Permute, ZeroPadding1D/2D, UpSampling1D/2D,
+Cropping1D/2D."""
+
+import numbers
 
 from ._shapes import data_format, product, standardize_pairs, standardize_tuple
 from .base import Layer
@@ -182,14 +184,19 @@ class Cropping2D(Layer):
 _data_format = data_format
 
 
+def _is_int(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
 def _amount_pair(value, name):
-    """Keras's 1-D padding or cropping: one integer for both ends, or a pair."""
-    if isinstance(value, int):
-        return (value, value)
-    if isinstance(value, (list, tuple)) and len(value) == 2 and all(
-            isinstance(v, int) for v in value):  # fmt: skip
-        return tuple(value)
-    raise ValueError(f"`{name}` should be an int or a tuple of 2 ints; received: {value}")
+    """Keras's 1-D padding or cropping: one non-negative integer for both ends, or a pair."""
+    if _is_int(value):
+        value = (value, value)
+    if (isinstance(value, (list, tuple)) and len(value) == 2 and all(_is_int(v) for v in value)
+            and min(value) >= 0):  # fmt: skip
+        return (int(value[0]), int(value[1]))
+    raise ValueError(f"`{name}` should be a non-negative int or a tuple of 2 of them; "
+                     f"received: {value}")  # fmt: skip
 
 
 class ZeroPadding1D(Layer):
@@ -241,6 +248,8 @@ class UpSampling1D(Layer):
 
     def __init__(self, size=2, **kwargs):
         super().__init__(**kwargs)
+        if not _is_int(size) or size < 1:
+            raise ValueError(f"`size` should be an int ≥ 1; received: {size!r}")
         self.size = int(size)
 
     def get_config(self):
