@@ -305,7 +305,7 @@ public final class MultiHeadAttention: Layer {
   }
 
   /// Keras's MultiHeadAttention config. `attention_axes` is written as Keras writes it: as
-  /// given until the layer is built, then the sequence axis, `[1]`; `use_gate`,
+  /// given until the layer is built, then resolved (`[1]` for sequences); `use_gate`,
   /// `sliding_window` and `seed` hold Keras's defaults, which Plexus supports only.
   public override var config: [String: ConfigValue] {
     var axes: ConfigValue = attentionAxes.map { .ints($0) } ?? .null
