@@ -52,18 +52,26 @@ extension Layer {
         context: "Layer \(identity)",
         message: "takes no call options; received \(options.keys.sorted() + keywords)")
     }
-    guard keywords.count <= inputs.count else {
-      throw PlexusError.invalidState(
-        context: "Layer \(identity)",
-        message: "a node names \(keywords.count) keyword tensors but has \(inputs.count) inputs")
-    }
-    let positional = Array(inputs.dropLast(keywords.count))
-    let named = Dictionary(
-      zip(keywords, inputs.suffix(keywords.count)), uniquingKeysWith: { first, _ in first })
+    let (positional, named) = try splitKeywordTensors(inputs, keywords)
     try prepare(positional)
     let output = try autocasting(positional) {
       [try layer.call($0, named: named, options: options, training: training)]
     }
     return try withOutputMask(output[0], inputs: positional)
+  }
+
+  /// A node's tensors split into the positional ones and those passed by keyword: the last
+  /// `keywords.count` of `inputs`, by these names.
+  func splitKeywordTensors(_ inputs: [Tensor], _ keywords: [String]) throws -> (
+    positional: [Tensor], named: [String: Tensor]
+  ) {
+    guard keywords.count <= inputs.count else {
+      throw PlexusError.invalidState(
+        context: "Layer \(identity)",
+        message: "a node names \(keywords.count) keyword tensors but has \(inputs.count) inputs")
+    }
+    let named = Dictionary(
+      zip(keywords, inputs.suffix(keywords.count)), uniquingKeysWith: { first, _ in first })
+    return (Array(inputs.dropLast(keywords.count)), named)
   }
 }

@@ -94,7 +94,7 @@ extension Layer {
       guard let layer = self as? any KerasCallSignature else {
         throw PlexusError.invalidArgument(
           context: "Layer \(identity)",
-          message: "takes no call options; received \(options.keys.sorted())")
+          message: "takes no call options; received \(options.keys.sorted() + named.map(\.name))")
       }
       try layer.checkCallOptions(options)
       try layer.checkKeywordTensors(named.map(\.name))

@@ -284,16 +284,13 @@ public final class MultiHeadAttention: Layer {
   override func applyCall(_ call: LayerCall, _ inputs: [Tensor], training: Bool) throws
     -> [Tensor]
   {
-    let positional = inputs.dropLast(call.keywordInputs.count)
+    let (positional, named) = try splitKeywordTensors(inputs, call.keywordInputs)
     guard positional.count >= 2 else {
       throw PlexusError.invalidArgument(
         context: "Layer \(identity)", message: "needs a query and a value")
     }
-    let named = Dictionary(
-      zip(call.keywordInputs, inputs.suffix(call.keywordInputs.count)),
-      uniquingKeysWith: { first, _ in first })
     let (output, scores) = try callWithScores(
-      query: inputs[0], value: inputs[1], key: positional.count > 2 ? inputs[2] : nil,
+      query: positional[0], value: positional[1], key: positional.count > 2 ? positional[2] : nil,
       attentionMask: named["attention_mask"],
       useCausalMask: call.options["use_causal_mask"]?.boolValue ?? false, training: training)
     return [output, scores]

@@ -31,7 +31,7 @@ public final class ZeroPadding1D: Layer {
     try namingErrors { try Ops.pad(x, [(0, 0), padding, (0, 0)]) }
   }
 
-  public override func computeOutputShape(_ inputShapes: [Shape]) throws -> Shape {
+  func validate() throws {
     guard padding.before >= 0, padding.after >= 0,
       padding.before <= Shape.maximumElementCount, padding.after <= Shape.maximumElementCount
     else {
@@ -39,6 +39,10 @@ public final class ZeroPadding1D: Layer {
         context: "Layer \(identity)",
         message: "padding must be non-negative integers that fit a shape, received \(padding)")
     }
+  }
+
+  public override func computeOutputShape(_ inputShapes: [Shape]) throws -> Shape {
+    try validate()
     guard let shape = inputShapes.first, shape.rank == 3 else {
       throw PlexusError.shapeMismatch(
         context: "Layer \(identity)", expected: "one input of rank 3, (batch, steps, features)",
@@ -61,7 +65,7 @@ public final class ZeroPadding1D: Layer {
     try config.requireChannelsLast()
     let layer = ZeroPadding1D(
       padding: try config.amountPair("padding", default: (1, 1)), name: settings.name)
-    _ = try layer.computeOutputShape([[1, 1, 1]])
+    try layer.validate()
     return try settings.finish(config, layer)
   }
 }
