@@ -8,7 +8,8 @@ NumPy generator, runs it on fixed inputs with return_attention_scores=True and w
 
   layer              serialize_keras_object(layer): the config Plexus must rebuild and write back
   inputs             query, value and (when the case passes one) key
-  attention_mask     0/1 values (B, T, S), or absent
+  attention_mask     0/1 values (B, T, S), or for attention over axes the scores' layout without
+                     the heads (B, other axes..., query axes..., key axes...), or absent
   use_causal_mask    whether the call passes use_causal_mask=True
   weights            every weight in Keras's order (layer.weights): {"path", "shape", "values"}
   outputs            [attention output, attention scores]
@@ -40,7 +41,8 @@ import numpy as np  # noqa: E402
 from keras import layers as L  # noqa: E402
 from keras.saving import deserialize_keras_object, serialize_keras_object  # noqa: E402
 
-# name: (keyword arguments, query shape, value shape, key shape or None, mask?, causal?)
+# name: (keyword arguments, query shape, value shape, key shape or None, mask?, causal?); mask
+# is False, True (a (B, T, S) mask) or the mask's shape (the scores' layout without the heads).
 CASES = {
     "self_attention": (dict(num_heads=2, key_dim=3), (2, 4, 6), (2, 4, 6), None, False, False),
     "cross_attention_key": (
@@ -70,6 +72,18 @@ CASES = {
         (2, 3, 2, 4),
         None,
         False,
+        False,
+    ),
+    # Masks with attention over axes: over both axes of the map, one (B, H, W, H, W) mask; over
+    # the inner axis, a (B, 1, W, S) mask that broadcasts over the outer axis.
+    "attention_axes_2d_mask": (dict(num_heads=2, key_dim=3), (2, 3, 2, 5), (2, 3, 2, 5), None,
+                               (2, 3, 2, 3, 2), False),
+    "attention_axes_inner_mask": (
+        dict(num_heads=2, key_dim=2, attention_axes=(2,)),
+        (2, 3, 4, 5),
+        (2, 3, 2, 4),
+        None,
+        (2, 1, 4, 2),
         False,
     ),
     "causal_and_attention_mask": (
@@ -130,8 +144,11 @@ def write_case(directory, name, kwargs, q_shape, v_shape, k_shape, masked, causa
     inputs = [float32_values(rng, s) for s in (q_shape, v_shape, k_shape) if s is not None]
     mask = None
     if masked:
-        mask = rng.uniform(size=(q_shape[0], q_shape[1], v_shape[1])) < 0.6
-        mask[..., 0] = True  # no query step has every source step masked
+        mask_shape = masked if isinstance(masked, tuple) else (q_shape[0], q_shape[1], v_shape[1])
+        key_axes = len(kwargs.get("attention_axes") or range(1, len(q_shape) - 1))
+        mask = rng.uniform(size=mask_shape) < 0.6
+        # No query step has every source step masked.
+        mask[(Ellipsis,) + (0,) * key_axes] = True
         mask = mask.astype(np.float64)
 
     trainable = [v.value for v in twin.trainable_variables]

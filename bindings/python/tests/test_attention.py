@@ -236,3 +236,29 @@ def test_attention_axes_over_a_map_in_a_graph_and_eagerly():
                                atol=1e-5)  # fmt: skip
     np.testing.assert_allclose(got_scores, expected_scores.reshape(2, 2, 3, 2, 3, 2), rtol=1e-4,
                                atol=1e-6)  # fmt: skip
+
+
+def test_an_attention_mask_over_the_axes_of_a_map_in_a_graph_and_eagerly():
+    # The mask has the scores' layout without the heads: (batch, H, W, H, W).
+    rng = np.random.default_rng(8)
+    image = plexus.Input(shape=(3, 2, 5))
+    keep = plexus.Input(shape=(3, 2, 3, 2))
+    mha = layers.MultiHeadAttention(2, 3, name="masked_map")
+    model = plexus.Model([image, keep], mha(image, image, attention_mask=keep))
+    x = rng.standard_normal((2, 3, 2, 5)).astype("float32")
+    allowed = _allowed(rng, 2, 6, 6)
+    mask = allowed.reshape(2, 3, 2, 3, 2)
+    flat = x.reshape(2, 6, 5)
+    got = model.predict([x, mask], verbose=0)
+    expected = numpy_attention(mha.get_weights(), flat, flat, flat, 2, 3, mask=allowed)
+    np.testing.assert_allclose(got, expected.reshape(2, 3, 2, 5), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(np.asarray(mha(x, x, attention_mask=mask)), got, rtol=1e-6)
+    # Eagerly, one sample's mask broadcasts over the batch, as in Keras.
+    shared = mask[:1]
+    np.testing.assert_allclose(
+        np.asarray(mha(x, x, attention_mask=shared)),
+        np.asarray(mha(x, x, attention_mask=np.broadcast_to(shared, mask.shape))), rtol=1e-6)
+    with pytest.raises(ValueError, match="does not broadcast"):
+        mha(x, x, attention_mask=np.ones((2, 3, 2, 3), np.float32))
+    with pytest.raises(Exception, match="masked_map"):
+        mha(x, x, use_causal_mask=True)

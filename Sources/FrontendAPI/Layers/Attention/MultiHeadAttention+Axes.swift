@@ -55,16 +55,19 @@ extension MultiHeadAttention {
   }
 
   /// ``attend(_:attentionMask:useCausalMask:training:returnsScores:)`` on inputs of rank > 3:
-  /// flattened to sequences, attended, and put back in Keras's layout. Masks are refused here
-  /// (Keras's need the scores' full layout); attention over a sequence takes them all.
+  /// flattened to sequences, attended, and put back in Keras's layout. An `attentionMask` is
+  /// laid out as the scores are, without the heads' axis (see ``flattenedMask(_:axes:inputs:)``);
+  /// the causal mask and the inputs' own masks are refused here: Keras builds them for
+  /// `(batch, steps)` sequences and broadcasts them against other axes of these scores.
   func attendOverAxes(
     _ inputs: [Tensor], attentionMask: Tensor?, useCausalMask: Bool, training: Bool,
     returnsScores: Bool
   ) throws -> (output: Tensor, scores: Tensor) {
     let rank = inputs[0].rank
-    guard attentionMask == nil, !useCausalMask, inputs.allSatisfy({ $0.mask == nil }) else {
+    guard !useCausalMask, inputs.allSatisfy({ $0.mask == nil }) else {
       throw PlexusError.unsupported(
-        op: "Layer \(identity): masks with attention over the axes of rank-\(rank) inputs",
+        op: "Layer \(identity): the causal mask and the inputs' masks with attention over the "
+          + "axes of rank-\(rank) inputs (pass an attention_mask laid out as the scores)",
         dtype: inputs[0].dtype, backend: "any")
     }
     let axes = try resolveAttentionAxes(rank: rank)
@@ -79,8 +82,9 @@ extension MultiHeadAttention {
       return try Ops.reshape(
         Ops.transpose(input, permutation: permutation), [rows, steps, input.shape[rank - 1]])
     }
+    let sequenceMask = try attentionMask.map { try flattenedMask($0, axes: axes, inputs: inputs) }
     let (output, scores) = try attend(
-      sequences, attentionMask: nil, useCausalMask: false, training: training,
+      sequences, attentionMask: sequenceMask, useCausalMask: false, training: training,
       returnsScores: returnsScores)
     let queryAxes = axes.map { inputs[0].shape[$0] }
     let keyAxes = axes.map { inputs[1].shape[$0] }
@@ -105,5 +109,35 @@ extension MultiHeadAttention {
     return Shape(
       [shapes[0][0]] + others.map { shapes[0][$0] } + [numHeads] + axes.map { shapes[0][$0] }
         + axes.map { shapes[1][$0] })
+  }
+
+  /// `mask` as a mask of the flattened sequences, `(batch · other axes, query steps, key
+  /// steps)`. Keras lays it out as the scores, `(batch, other axes…, query axes…, key axes…)`,
+  /// and gives it the heads' axis (before the query axes) until it has the scores' rank; each of
+  /// its axes then has the scores' size or 1, which broadcasts, and the heads' axis size 1.
+  func flattenedMask(_ mask: Tensor, axes: [Int], inputs: [Tensor]) throws -> Tensor {
+    let rank = inputs[0].rank
+    let others = (1..<(rank - 1)).filter { !axes.contains($0) }
+    let queryAxes = axes.map { inputs[0].shape[$0] }
+    let keyAxes = axes.map { inputs[1].shape[$0] }
+    let batch = [inputs[0].shape[0]] + others.map { inputs[0].shape[$0] }
+    let full = batch + [1] + queryAxes + keyAxes
+    var dims = mask.shape.dims
+    // Keras's `expand_dims(mask, -2·len(attention_axes) - 1)`, as often as the ranks differ.
+    while dims.count >= 2 * axes.count, dims.count < full.count {
+      dims.insert(1, at: dims.count - 2 * axes.count)
+    }
+    guard dims.count == full.count, zip(dims, full).allSatisfy({ $0 == $1 || $0 == 1 }) else {
+      throw PlexusError.shapeMismatch(
+        context: "Layer \(identity) attention_mask",
+        expected: "the scores' layout without the heads, \(Shape(batch + queryAxes + keyAxes)), "
+          + "or broadcastable to it",
+        received: "\(mask.shape)")
+    }
+    let numbers = mask.dtype == .float32 ? mask : try Ops.cast(mask, to: .float32)
+    let spread = try Ops.broadcastTo(Ops.reshape(numbers, Shape(dims)), Shape(full))
+    let rows = batch.reduce(1, *)
+    return try Ops.reshape(
+      spread, [rows, queryAxes.reduce(1, *), keyAxes.reduce(1, *)])
   }
 }

@@ -17,8 +17,10 @@
 /// key and value `(features, heads, keyDim or valueDim)`, output `(heads, valueDim, outDim)`), at
 /// Keras's weight paths, so `.keras` files load unchanged. In a Functional model the layer takes
 /// `[query, value]` or `[query, value, key]`. Equivalent to
-/// `keras.layers.MultiHeadAttention` (`attention_axes` over inputs of higher rank too; masks with
-/// sequences, rank 3).
+/// `keras.layers.MultiHeadAttention`, `attention_axes` over inputs of higher rank too: there
+/// `attentionMask` is laid out as the scores without the heads, `(batch, other axes…, query
+/// axes…, key axes…)`, and the causal mask and the inputs' own masks (which Keras shapes for
+/// sequences) are refused.
 public final class MultiHeadAttention: Layer {
   /// The output keeps the query's mask, as Keras's.
   public override var supportsMasking: Bool { true }

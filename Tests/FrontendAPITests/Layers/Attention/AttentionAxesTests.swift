@@ -43,8 +43,56 @@ import Testing
     }
   }
 
-  /// Axes that are not between the batch and the features, or out of order, and masks with
-  /// attention over several axes are errors naming the layer.
+  /// An attention mask laid out as the scores (without the heads) reaches attention over the
+  /// axes of a map from a model input: the graph predicts what eager calls give, masked keys
+  /// get no weight, a mask that broadcasts over the batch equals its spread-out copy, and a
+  /// mask of the wrong layout is an error naming the layer.
+  @Test func attentionMasksOverAxes() throws {
+    try withRandomSeed(29) {
+      let image = Input(shape: [3, 2, 5], name: "image")
+      let keep = Input(shape: [3, 2, 3, 2], name: "keep")
+      let layer = try MultiHeadAttention(2, keyDim: 3, name: "masked_map")
+      let (output, scores) = try layer.callWithScores(
+        query: image, value: image, attentionMask: keep)
+      let model = try Model(inputs: [image, keep], outputs: [output, scores], name: "masked")
+      let x = try MultiHeadAttentionTests.random([2, 3, 2, 5], seed: 4)
+      // Key (h, w) is hidden from every query in sample b when (h + w + b) is odd, except key
+      // (0, 0), so no query loses every key.
+      var bits = [Float]()
+      for b in 0..<2 {
+        for _ in 0..<6 {
+          for h in 0..<3 { for w in 0..<2 { bits.append((h + w + b) % 2 == 0 ? 1 : 0) } }
+        }
+      }
+      let mask = try Tensor(bits, shape: [2, 3, 2, 3, 2])
+      let predicted = try model.predict([x, mask])
+      let eager = try layer.callWithScores(query: x, value: x, attentionMask: mask)
+      #expect(try predicted[0].floats() == eager.output.floats())
+      #expect(try predicted[1].floats() == eager.scores.floats())
+      // Scores (batch, heads, 3, 2, 3, 2): masked keys have weight 0, the rest sum to 1.
+      let weights = try eager.scores.floats()
+      for (index, weight) in weights.enumerated() {
+        let (b, key) = (index / 72, index % 6)
+        if (key / 2 + key % 2 + b) % 2 == 1 { #expect(weight == 0) }
+      }
+      let sums = try Ops.sum(eager.scores, axes: [4, 5]).floats()
+      #expect(sums.allSatisfy { abs($0 - 1) < 1e-5 })
+      // One sample's mask broadcasts over the batch.
+      let first = try Ops.slice(mask, starts: [0, 0, 0, 0, 0], sizes: [1, 3, 2, 3, 2])
+      let spread = try Ops.concatenate([first, first], axis: 0)
+      let broadcast = try layer.callWithScores(query: x, value: x, attentionMask: first)
+      let copied = try layer.callWithScores(query: x, value: x, attentionMask: spread)
+      #expect(try broadcast.scores.floats() == copied.scores.floats())
+      let text =
+        thrownText {
+          try layer(query: x, value: x, attentionMask: Tensor.zeros([2, 3, 2, 3]))
+        } ?? ""
+      #expect(text.contains("masked_map") && text.contains("attention_mask"), "\(text)")
+    }
+  }
+
+  /// Axes that are not between the batch and the features, or out of order, and the causal
+  /// mask with attention over several axes are errors naming the layer.
   @Test func whatIsNotSupportedIsRefusedByName() throws {
     let sequence = try Tensor.zeros([1, 2, 3])
     let map = try Tensor.zeros([1, 2, 2, 3])

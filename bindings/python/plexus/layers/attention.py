@@ -162,6 +162,31 @@ class MultiHeadAttention(Layer):
         return (query[0], *[query[a] for a in others], self.num_heads, *[query[a] for a in axes],
                 *[value[a] for a in axes])  # fmt: skip
 
+    def _spread_mask(self, attention_mask, query, value):
+        """The mask as the model below takes it: the scores' layout without the heads,
+        (batch, other axes..., query axes..., value axes...), (batch, Tq, Tv) for sequences.
+        Keras gives a mask the heads' axis (before the query axes) until it has the scores'
+        rank, then broadcasts it."""
+        scores = self._scores_shape(query.shape, value.shape)
+        attended = len(scores) - len(query.shape)
+        heads_axis = len(scores) - 2 * attended - 1
+        full = scores[:heads_axis] + scores[heads_axis + 1:]
+        dims = list(np.shape(attention_mask))
+        while 2 * attended <= len(dims) < len(scores):
+            dims.insert(len(dims) - 2 * attended, 1)
+        if len(dims) == len(scores) and dims[heads_axis] == 1:
+            del dims[heads_axis]
+        try:
+            if len(dims) != len(full):
+                raise ValueError
+            return np.broadcast_to(np.reshape(np.asarray(attention_mask), dims), full)
+        except ValueError:
+            raise ValueError(
+                f"MultiHeadAttention {self.name}: attention_mask of shape "
+                f"{np.shape(attention_mask)} does not broadcast to the scores' layout without "
+                f"the heads, {tuple(full)}"
+            ) from None
+
     def _call_eager_attention(self, tensors, attention_mask, options):
         """Runs the layer on data through a private model made per input shapes and options."""
         from ..models.functional import Functional
@@ -172,16 +197,7 @@ class MultiHeadAttention(Layer):
         values = [convert_to_tensor(t) for t in tensors]
         mask = None
         if attention_mask is not None:
-            # Keras broadcasts the mask to (batch, Tq, Tv); the model below takes one per sample.
-            query, value = values[0], values[1]
-            full = (query.shape[0], query.shape[1], value.shape[1])
-            try:
-                mask = convert_to_tensor(np.broadcast_to(np.asarray(attention_mask), full))
-            except ValueError:
-                raise ValueError(
-                    f"MultiHeadAttention {self.name}: attention_mask of shape "
-                    f"{np.shape(attention_mask)} does not broadcast to (batch, Tq, Tv) = {full}"
-                ) from None
+            mask = convert_to_tensor(self._spread_mask(attention_mask, values[0], values[1]))
         described = values + ([mask] if mask is not None else [])
         signature = (tuple((t.shape[1:], t.dtype) for t in described), tuple(sorted(options)),
                      mask is not None)  # fmt: skip
