@@ -49,7 +49,7 @@ extern "C" {
 /* The version of this header. A library with the same major and an equal or newer minor
  * version serves a client built against it. */
 #define PX_ABI_VERSION_MAJOR 0
-#define PX_ABI_VERSION_MINOR 8
+#define PX_ABI_VERSION_MINOR 9
 
 #if defined(__GNUC__) || defined(__clang__)
 #define PX_API __attribute__((visibility("default")))
@@ -380,6 +380,16 @@ PX_API PX_NODISCARD px_status px_model_add(px_model *model, px_layer *layer);
  * (Sequential, Functional with several inputs and outputs, registered subclasses). A non-empty
  * `compile_config` in it compiles the model too. */
 PX_API PX_NODISCARD px_status px_model_from_json(const char *json, px_model **out_model);
+
+/* px_model_from_json, except that each layer the JSON names `layer_names[i]` (nested ones too;
+ * never the model itself) is the layer of that name in `owners[i]` (or `owners[i]` itself when
+ * it has that name): the same layer, with the same weights, in both models, as one Keras layer
+ * object is in every model that calls it (an encoder inside an autoencoder, a layer called
+ * eagerly and in a model). Training either model trains it. Its class must be the one the JSON
+ * gives; each name at most once. `count` 0 is px_model_from_json. (ABI 0.9) */
+PX_API PX_NODISCARD px_status px_model_from_json_sharing(
+    const char *json, const char *const *layer_names, px_model *const *owners, size_t count,
+    px_model **out_model);
 
 /* Writes the model's Keras JSON (`model.to_json()`); string-out rule of px_backend_name. */
 PX_API PX_NODISCARD px_status px_model_to_json(

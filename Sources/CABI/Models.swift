@@ -93,6 +93,41 @@ public func pxModelFromJson(
   }
 }
 
+/// `px_model_from_json_sharing`: a model from Keras JSON whose layers named in `layerNames`
+/// are the layers of those names in `owners` (the same objects, so the same weights).
+@c(px_model_from_json_sharing)
+public func pxModelFromJsonSharing(
+  _ json: UnsafePointer<CChar>?, _ layerNames: UnsafePointer<UnsafePointer<CChar>?>?,
+  _ owners: UnsafePointer<OpaquePointer?>?, _ count: Int,
+  _ outModel: UnsafeMutablePointer<OpaquePointer?>?
+) -> px_status {
+  let function = "px_model_from_json_sharing"
+  return guarded(function) {
+    let out = try required(outModel, "out_model", in: function)
+    let text = try string(json, "json", in: function)
+    let count = try validatedCount(count, argument: "count", in: function)
+    guard count == 0 || (layerNames != nil && owners != nil) else {
+      throw invalidArgument(function, "layer_names or owners is NULL but count is \(count)")
+    }
+    var shared: [String: Layer] = [:]
+    for index in 0..<count {
+      let name = try string(layerNames?[index], "layer_names[\(index)]", in: function)
+      guard shared[name] == nil else {
+        throw invalidArgument(function, "layer_names[\(index)] '\(name)' is given twice")
+      }
+      shared[name] = try ModelHandle.withModel(owners?[index], in: function) { owner in
+        if owner.name == name { return owner }
+        guard let found = layer(named: name, in: owner) else {
+          throw invalidArgument(
+            function, "owners[\(index)], model '\(owner.name)', has no layer '\(name)'")
+        }
+        return found
+      }
+    }
+    out.pointee = ModelHandle.make(try Model.fromJSON(text, sharing: shared))
+  }
+}
+
 /// `px_model_to_json`: the model's Keras JSON.
 @c(px_model_to_json)
 public func pxModelToJson(

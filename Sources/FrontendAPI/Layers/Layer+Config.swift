@@ -43,6 +43,12 @@ extension Layer {
   /// Equivalent to `keras.saving.deserialize_keras_object` followed by `build_from_config`.
   public static func fromConfig(_ value: ConfigValue) throws -> Layer {
     let object = try SerializedObject(value, kind: "Layer")
+    if let shared = try sharedLayers.layer(for: object) { return shared }
+    return try made(object)
+  }
+
+  /// A new layer (or model) from `object`, built when it has a `build_config`.
+  static func made(_ object: SerializedObject) throws -> Layer {
     let layer = try registry.make(object)
     if !layer.built, let shapes = object.buildConfig?["input_shape"], !shapes.isNull {
       try layer.buildIfNeeded(try Self.buildShapes(from: shapes, layer: layer.identity))
@@ -59,6 +65,10 @@ extension Layer {
     }
     return layer
   }
+
+  /// The layers that configs of their names stand for while ``Model/fromJSON(_:sharing:)``
+  /// rebuilds a model around them.
+  @TaskLocal static var sharedLayers = SharedLayers([:])
 
   /// The shapes in a `build_config`'s `input_shape`: one shape, or a list of shapes.
   static func buildShapes(from value: ConfigValue, layer: String) throws -> [Shape] {
@@ -86,4 +96,28 @@ extension Layer {
 protocol MultiInputLayer: Layer {
   /// The input shapes the layer was built for, batch axis -1.
   var builtInputShapes: [Shape]? { get }
+}
+
+/// Existing layers by name, which a config's layers of those names resolve to (the same
+/// objects, so the same weights) instead of new ones. Read only by the task that rebuilds one
+/// model, and the layers themselves are safe to share: their variables lock their values.
+struct SharedLayers: @unchecked Sendable {
+  let byName: [String: Layer]
+
+  init(_ byName: [String: Layer]) { self.byName = byName }
+
+  /// The shared layer the config `object` names, or nil when it names none; an error when the
+  /// shared layer is of another class.
+  func layer(for object: SerializedObject) throws -> Layer? {
+    guard !byName.isEmpty, let name = object.config["name"]?.stringValue,
+      let layer = byName[name]
+    else { return nil }
+    guard layer.className == object.className else {
+      throw PlexusError.invalidArgument(
+        context: "Layer \(name)",
+        message: "the config makes a \(object.className) where the shared layer of that name "
+          + "is a \(layer.className)")
+    }
+    return layer
+  }
 }

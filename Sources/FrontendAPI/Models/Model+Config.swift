@@ -58,9 +58,24 @@ extension Model {
     try fromSerialized(try ConfigValue(json: text))
   }
 
+  /// ``fromJSON(_:)`` around existing layers: every layer the JSON names after one of
+  /// `layers` (nested ones too, never the model itself) is that layer, the same object with
+  /// the same weights, which then belongs to this model and to the ones it came from, as one
+  /// Keras layer belongs to every model that calls it. The C ABI's
+  /// `px_model_from_json_sharing` (the Python binding rebuilds each Keras model in the library
+  /// this way, so that models sharing layers share their weights).
+  package static func fromJSON(_ text: String, sharing layers: [String: Layer]) throws -> Model {
+    try fromSerialized(try ConfigValue(json: text), sharing: layers)
+  }
+
   /// ``fromJSON(_:)`` on an already parsed value (a `.keras` file's `config.json`).
-  static func fromSerialized(_ value: ConfigValue) throws -> Model {
-    let layer = try Layer.fromConfig(value)
+  static func fromSerialized(_ value: ConfigValue, sharing layers: [String: Layer] = [:]) throws
+    -> Model
+  {
+    let object = try SerializedObject(value, kind: "Layer")
+    let layer = try Layer.$sharedLayers.withValue(SharedLayers(layers)) {
+      try Layer.made(object)
+    }
     guard let model = layer as? Model else {
       throw PlexusError.invalidArgument(
         context: "Model.fromJSON",

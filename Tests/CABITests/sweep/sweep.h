@@ -117,6 +117,7 @@ void section_seed(void);
 void section_threads(void);
 void section_callbacks(void);
 void section_trainable(void);
+void section_sharing(void);
 void section_plugins(void);
 void section_files(void);
 void section_learning_rate(void);

@@ -40,7 +40,7 @@ _REPO_ROOT = _PACKAGE_DIR.parents[2]  # <repo>/bindings/python/plexus
 # ---------------------------------------------------------------------------------------------
 
 ABI_VERSION_MAJOR = 0
-ABI_VERSION_MINOR = 8
+ABI_VERSION_MINOR = 9
 
 DTYPE_FLOAT32 = 0
 DTYPE_FLOAT64 = 1
@@ -288,6 +288,9 @@ SIGNATURES = {
     "px_model_add_input": (_status, [_handle, POINTER(c_int64), c_size_t, c_int32]),
     "px_model_add": (_status, [_handle, _handle]),
     "px_model_from_json": (_status, [c_char_p, _out_handle]),
+    "px_model_from_json_sharing": (
+        _status, [c_char_p, POINTER(c_char_p), POINTER(c_void_p), c_size_t, _out_handle]
+    ),
     "px_model_to_json": (_status, [_handle, *_string_out]),
     "px_model_release": (None, [_handle]),
     "px_model_save": (_status, [_handle, c_char_p]),

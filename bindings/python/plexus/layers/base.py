@@ -253,6 +253,17 @@ class Layer:
             return next(iter(self._eager_models.values()))
         return None
 
+    def _library_holder(self):
+        """A library model that holds this layer's weights (the model itself, for a model made
+        in the library), or None while none does."""
+        if getattr(self, "_handle", None) is not None:
+            return self
+        candidates = [self._owner] + list(self._eager_models.values())
+        for model in candidates:
+            if model is not None and model._handle is not None:
+                return model
+        return None
+
     @property
     def built(self):
         """Whether a built model holds the layer's weights."""

@@ -70,9 +70,35 @@ class Model(Trainer, Layer):
         if self._handle is None:
             handle = ctypes.c_void_p()
             text = json.dumps(self.serialize()).encode("utf-8")
-            check(lib().px_model_from_json(text, ctypes.byref(handle)))
+            shared = self._shared_layers()
+            if shared:
+                # Layers whose weights already live in another model's library copy are those
+                # layers here too, as one Keras layer object is in every model that calls it.
+                names = (ctypes.c_char_p * len(shared))(*[n.encode("utf-8") for n, _ in shared])
+                owners = (ctypes.c_void_p * len(shared))(*[m._handle for _, m in shared])
+                check(lib().px_model_from_json_sharing(
+                    text, names, owners, len(shared), ctypes.byref(handle)
+                ))  # fmt: skip
+            else:
+                check(lib().px_model_from_json(text, ctypes.byref(handle)))
             self._adopt(handle.value)
         return self._handle
+
+    def _shared_layers(self):
+        """(name, model) for each layer of this model (nested ones too) whose weights a
+        library model already holds: that model's layer of the name is the one to use."""
+        pairs = []
+
+        def visit(model):
+            for layer in model._own_layers():
+                holder = layer._library_holder()
+                if holder is not None and holder is not self:
+                    pairs.append((layer.name, holder))
+                elif isinstance(layer, Model):
+                    visit(layer)
+
+        visit(self)
+        return pairs
 
     def _adopt(self, handle):
         self._handle = handle
