@@ -113,3 +113,19 @@ def test_reshaping_and_group_arguments_are_checked_as_keras_checks_them():
         layers.UpSampling1D(2.5)
     with pytest.raises(TypeError, match="groups"):
         layers.GroupNormalization(groups=2.7)
+
+
+def test_group_normalizations_one_group_per_channel_resolves_in_its_config_as_in_keras():
+    # Keras's build turns groups=-1 into the channel count, which the config then holds.
+    layer = layers.GroupNormalization(groups=-1, axis=1)
+    assert layer.get_config()["groups"] == -1
+    layer(plexus.Input(shape=(3, 4)))
+    assert layer.get_config()["groups"] == 3
+    in_sequential = layers.GroupNormalization(groups=-1)
+    model = plexus.Sequential([plexus.Input(shape=(5, 4)), in_sequential])
+    x = np.random.default_rng(0).standard_normal((2, 5, 4)).astype("float32")
+    model.predict(x, verbose=0)
+    assert in_sequential.get_config()["groups"] == 4
+    # One group per channel normalizes each channel over the steps.
+    expected = (x - x.mean(axis=1, keepdims=True)) / np.sqrt(x.var(axis=1, keepdims=True) + 1e-3)
+    np.testing.assert_allclose(model.predict(x, verbose=0), expected, rtol=1e-4, atol=1e-5)

@@ -154,7 +154,7 @@ class GroupNormalization(Layer):
         config = super().get_config()
         config.update(
             {
-                "groups": self.groups,
+                "groups": self._resolved_groups(),
                 "axis": self.axis,
                 "epsilon": self.epsilon,
                 "center": self.center,
@@ -163,6 +163,24 @@ class GroupNormalization(Layer):
             }
         )
         return config
+
+
+    def _resolved_groups(self):
+        """`groups`, with Keras's -1 (one group per channel) resolved to the channel count once
+        the layer has an input of known channels or built weights, as Keras's build resolves
+        it."""
+        if self.groups != -1:
+            return self.groups
+        if not self._inbound_nodes:
+            # In a Sequential model: the per-channel gamma or beta, once a model built them.
+            weights = self.weights
+            return int(weights[0].shape[0]) if weights else self.groups
+        shape = self._inbound_nodes[0].inputs[0].shape
+        try:
+            channels = shape[self.axis]
+        except IndexError:
+            return self.groups
+        return self.groups if channels is None else int(channels)
 
 
 class UnitNormalization(Layer):
