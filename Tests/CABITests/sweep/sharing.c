@@ -20,14 +20,6 @@ static const char *const MISMATCH_JSON =
     "\"float32\", \"name\": \"features\"}},"
     "{\"class_name\": \"Dropout\", \"config\": {\"name\": \"hidden\", \"rate\": 0.5}}]}}";
 
-static size_t weight_floats(px_model *model, const char *path, float *out, size_t capacity) {
-  px_tensor *value = NULL;
-  if (px_model_get_weight(model, path, &value) != PX_STATUS_OK) return 0;
-  size_t count = read_f32(value, out, capacity);
-  px_tensor_release(value);
-  return count;
-}
-
 static void expect_refused(const char *const *names, px_model *const *owners, size_t count,
                            const char *json, const char *needles, const char *what) {
   px_model *out = SENTINEL_MODEL;
@@ -38,11 +30,8 @@ static void expect_refused(const char *const *names, px_model *const *owners, si
 void section_sharing(void) {
   px_status st;
   make_problem();
-  px_model *owner = NULL;
-  const char *metrics[1] = {"accuracy"};
-  check(px_model_from_json(MLP_JSON, &owner) == PX_STATUS_OK
-            && px_model_compile(owner, ADAM_JSON, SCCE_LOGITS_JSON, metrics, 1) == PX_STATUS_OK,
-        "the JSON MLP (hidden, logits) is built and compiled");
+  px_model *owner = make_json_model();
+  check(owner != NULL, "the JSON MLP (hidden, logits) is built and compiled");
   if (owner == NULL) return;
 
   const char *names[1] = {"hidden"};
@@ -55,8 +44,8 @@ void section_sharing(void) {
     return;
   }
   float mine[32], theirs[32];
-  size_t count = weight_floats(shared, "other_head/hidden/kernel", mine, 32);
-  check(count == 32 && weight_floats(owner, "json_mlp/hidden/kernel", theirs, 32) == 32
+  size_t count = read_weight(shared, "other_head/hidden/kernel", mine, 32);
+  check(count == 32 && read_weight(owner, "json_mlp/hidden/kernel", theirs, 32) == 32
             && memcmp(mine, theirs, sizeof mine) == 0,
         "the shared layer's kernel is the MLP's");
 
@@ -66,8 +55,8 @@ void section_sharing(void) {
   px_fit_options options = fit_options(1, 32);
   st = px_model_fit(owner, xv, 1, yv, 1, &options, NULL, NULL, NULL);
   float after[32];
-  weight_floats(shared, "other_head/hidden/kernel", after, 32);
-  weight_floats(owner, "json_mlp/hidden/kernel", theirs, 32);
+  read_weight(shared, "other_head/hidden/kernel", after, 32);
+  read_weight(owner, "json_mlp/hidden/kernel", theirs, 32);
   check(st == PX_STATUS_OK && memcmp(after, theirs, sizeof after) == 0
             && memcmp(after, mine, sizeof after) != 0,
         "training the MLP changes the kernel the other model reads");

@@ -338,6 +338,14 @@ px_fit_options fit_options(int64_t epochs, int64_t batch_size) {
   return options;
 }
 
+size_t read_weight(px_model *model, const char *path, float *out, size_t capacity) {
+  px_tensor *value = NULL;
+  if (px_model_get_weight(model, path, &value) != PX_STATUS_OK) return 0;
+  size_t count = read_f32(value, out, capacity);
+  px_tensor_release(value);
+  return count;
+}
+
 /* Snapshots every weight of a model into one malloc'd float array; NULL on failure. */
 float *snapshot_weights(px_model *model, size_t *total) {
   size_t count = 0;

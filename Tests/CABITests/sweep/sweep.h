@@ -96,6 +96,8 @@ px_model *make_json_model(void);
 size_t log_values(const px_logs *logs, const char *name, double *values, size_t capacity);
 px_fit_options fit_options(int64_t epochs, int64_t batch_size);
 float *snapshot_weights(px_model *model, size_t *total);
+/* Copies the float32 weight at `path` into `out` (capacity floats); the count, 0 on failure. */
+size_t read_weight(px_model *model, const char *path, float *out, size_t capacity);
 int same_weights(px_model *model, const float *before, size_t total);
 
 /* ---------------------------------------------------------------------------------------------

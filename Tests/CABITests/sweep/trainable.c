@@ -3,15 +3,6 @@
  * bad handles and unknown layer names are refused with the layer names in the message. */
 #include "sweep.h"
 
-/* Copies the float32 weight at `path` into `out` (capacity floats); the count, 0 on failure. */
-static size_t read_weight(px_model *model, const char *path, float *out, size_t capacity) {
-  px_tensor *value = NULL;
-  if (px_model_get_weight(model, path, &value) != PX_STATUS_OK) return 0;
-  size_t count = read_f32(value, out, capacity);
-  px_tensor_release(value);
-  return count;
-}
-
 static int same_floats(const float *a, const float *b, size_t count) {
   return count > 0 && memcmp(a, b, count * sizeof(float)) == 0;
 }
