@@ -102,3 +102,30 @@ def test_two_models_with_distinct_layers_of_one_name_keep_their_own_weights():
         models.append(plexus.Model(inputs, dense(inputs)))
     a, b = (m.predict(x, verbose=0) for m in models)
     assert not np.allclose(a, b)
+
+
+def test_a_loaded_models_layers_feed_a_feature_extractor_and_a_new_head(tmp_path):
+    # Keras's transfer-learning pattern: new models over a loaded model's layers use the
+    # weights it loaded, and a frozen layer keeps them while the new head trains.
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((32, 8)).astype("float32")
+    y = rng.integers(0, 3, 32)
+    inputs = plexus.Input(shape=(8,))
+    features = layers.Dense(16, activation="relu", name="features")(inputs)
+    base = plexus.Model(inputs, layers.Dense(3, name="classes")(features))
+    base.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    base.fit(x, y, epochs=2, verbose=0)
+    base.save(str(tmp_path / "base.keras"))
+    loaded = plexus.saving.load_model(str(tmp_path / "base.keras"))
+    layer = loaded.get_layer("features")
+    extractor = plexus.Model(loaded.inputs, layer.output)
+    kernel, bias = base.get_layer("features").get_weights()
+    np.testing.assert_allclose(extractor.predict(x, verbose=0), np.maximum(x @ kernel + bias, 0),
+                               rtol=1e-5, atol=1e-6)  # fmt: skip
+    layer.trainable = False
+    head = plexus.Model(loaded.inputs, layers.Dense(2, name="new_head")(layer.output))
+    head.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    head.fit(x, y % 2, epochs=1, verbose=0)
+    np.testing.assert_array_equal(layer.get_weights()[0], kernel)
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), base.predict(x, verbose=0),
+                               rtol=1e-6)  # fmt: skip
