@@ -386,7 +386,10 @@ PX_API PX_NODISCARD px_status px_model_from_json(const char *json, px_model **ou
  * it has that name): the same layer, with the same weights, in both models, as one Keras layer
  * object is in every model that calls it (an encoder inside an autoencoder, a layer called
  * eagerly and in a model). Training either model trains it. Its class must be the one the JSON
- * gives; each name at most once. `count` 0 is px_model_from_json. (ABI 0.9) */
+ * gives; each name at most once. `count` 0 is px_model_from_json. The two models still run in
+ * parallel (the thread contract): each reads and updates a shared weight whole, under its lock,
+ * so training both at once interleaves their updates, as two threads training one Keras layer
+ * would. (ABI 0.9) */
 PX_API PX_NODISCARD px_status px_model_from_json_sharing(
     const char *json, const char *const *layer_names, px_model *const *owners, size_t count,
     px_model **out_model);
