@@ -184,7 +184,8 @@ public func pxModelEvaluateDataset(
         try model.evaluate(data, verbose: 0, callbacks: [reporter])
       }
     }
-    out.pointee = HandleTable.shared.insert(LogsHandle(single: logs), kind: .logs)
+    let order = try ModelHandle.withModel(model, in: function) { $0.metricsNames }
+    out.pointee = HandleTable.shared.insert(LogsHandle(single: logs, order: order), kind: .logs)
   }
 }
 

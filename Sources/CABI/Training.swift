@@ -210,7 +210,8 @@ func evaluateCall(
         inputs, targets, batchSize: batch, verbose: 0, sampleWeight: weights,
         callbacks: [reporter])
     }
-    out.pointee = HandleTable.shared.insert(LogsHandle(single: logs), kind: .logs)
+    let order = try ModelHandle.withModel(model, in: function) { $0.metricsNames }
+    out.pointee = HandleTable.shared.insert(LogsHandle(single: logs, order: order), kind: .logs)
   }
 }
 
@@ -312,7 +313,9 @@ func trainOnBatchCall(
       try model.trainOnBatch(inputs, targets, sampleWeight: weights, classWeight: perClass)
     }
     if let outLogs {
-      outLogs.pointee = HandleTable.shared.insert(LogsHandle(single: logs), kind: .logs)
+      let order = try ModelHandle.withModel(model, in: function) { $0.metricsNames }
+      outLogs.pointee = HandleTable.shared.insert(
+        LogsHandle(single: logs, order: order), kind: .logs)
     }
   }
 }

@@ -6,24 +6,34 @@ final class LogsHandle {
     self.entries = entries
   }
 
-  /// Logs with one value per name, in Keras's order.
-  convenience init(single logs: [String: Double]) {
-    self.init(Self.ordered(logs.keys).map { ($0, [logs[$0] ?? .nan]) })
+  /// Logs with one value per name in the order of Keras's `evaluate` list (`order`: the
+  /// model's ``Model/metricsNames``).
+  convenience init(single logs: [String: Double], order: [String]) {
+    self.init(Self.ordered(logs.keys, by: order).map { ($0, [logs[$0] ?? .nan]) })
   }
 
-  /// Logs with a list of values per name (a history), in Keras's order.
+  /// Logs with a list of values per name (a history), in the order of Keras's epoch logs: the
+  /// loss first, the metrics by name, then the same for validation.
   convenience init(history: [String: [Double]]) {
     self.init(Self.ordered(history.keys).map { ($0, history[$0] ?? []) })
   }
 
-  /// Keras's order of log names: the loss first, the metrics by name, then the same for
-  /// validation.
-  static func ordered(_ names: some Collection<String>) -> [String] {
-    names.sorted { a, b in
-      let (va, vb) = (a.hasPrefix("val_"), b.hasPrefix("val_"))
-      if va != vb { return vb }
-      let (la, lb) = (a.hasSuffix("loss"), b.hasSuffix("loss"))
-      if la != lb { return la }
+  /// Log names in order: the training names, then the same for validation (`val_`); each the
+  /// names of `order` first, in its order (for `evaluate`'s list, the model's
+  /// ``Model/metricsNames``: the loss, the outputs' losses, the metrics in compile order), then
+  /// the others, losses first, by name (with no `order`, Keras's order of epoch logs).
+  static func ordered(_ names: some Collection<String>, by order: [String] = []) -> [String] {
+    let rank = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+    func key(_ name: String) -> (validation: Bool, rank: Int, loss: Bool) {
+      let validation = name.hasPrefix("val_")
+      let base = validation ? String(name.dropFirst(4)) : name
+      return (validation, rank[base] ?? Int.max, name.hasSuffix("loss"))
+    }
+    return names.sorted { a, b in
+      let (ka, kb) = (key(a), key(b))
+      if ka.validation != kb.validation { return kb.validation }
+      if ka.rank != kb.rank { return ka.rank < kb.rank }
+      if ka.loss != kb.loss { return ka.loss }
       return a < b
     }
   }

@@ -33,6 +33,21 @@ final class CompiledState {
     self.metrics = metrics
     self.prefixes = prefixes
     self.outputLossTrackers = prefixes.map { Mean(name: $0 + "loss") }
+    var taken: Set<String> = ["loss"]
+    if prefixes.count > 1 { taken.formUnion(outputLossTrackers.map(\.name)) }
+    self.metricNames = metrics.enumerated().map { index, outputMetrics in
+      outputMetrics.map { metric in
+        let base = (prefixes.count > 1 ? prefixes[index] : "") + metric.name
+        var name = base
+        var suffix = 1
+        while taken.contains(name) {
+          name = "\(base)_\(suffix)"
+          suffix += 1
+        }
+        taken.insert(name)
+        return name
+      }
+    }
     self.trainFunction = StepFunction(name: "\(modelName) train step")
     self.testFunction = StepFunction(name: "\(modelName) test step")
   }
@@ -43,6 +58,18 @@ final class CompiledState {
 
   /// The first output's loss.
   var loss: Loss { losses[0] }
+
+  /// `metricNames[output][i]`: the log name of `metrics[output][i]`: its name after the
+  /// output's prefix, with `_1`, `_2`, ... when an earlier metric has that name, as Keras names
+  /// two `AUC()`s `auc` and `auc_1`.
+  let metricNames: [[String]]
+
+  /// The log names in Keras's order (its `model.metrics_names`): the loss, each output's loss
+  /// (with several outputs, in output order), then each output's metrics in compile order.
+  var logNames: [String] {
+    ["loss"] + (prefixes.count > 1 ? outputLossTrackers.map(\.name) : [])
+      + Array(metricNames.joined())
+  }
 
   /// The loss trackers, then every output's metrics.
   var allMetrics: [Metric] { [lossTracker] + outputLossTrackers + Array(metrics.joined()) }
@@ -79,9 +106,8 @@ final class CompiledState {
     for tracker in outputLossTrackers where prefixes.count > 1 {
       logs[tracker.name] = tracker.result()
     }
-    for (index, outputMetrics) in metrics.enumerated() {
-      let prefix = prefixes.count > 1 ? prefixes[index] : ""
-      for metric in outputMetrics { logs[prefix + metric.name] = metric.result() }
+    for (outputMetrics, names) in zip(metrics, metricNames) {
+      for (metric, name) in zip(outputMetrics, names) { logs[name] = metric.result() }
     }
     return logs
   }

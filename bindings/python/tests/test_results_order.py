@@ -1,0 +1,61 @@
+"""The lists evaluate, train_on_batch and test_on_batch return are in Keras's order: the loss,
+each output's loss in output order, then the metrics in compile order; a repeated metric name
+gets Keras's `_1`."""
+
+import numpy as np
+
+import plexus
+from plexus import layers, metrics
+
+
+def _regression():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 3)).astype("float32")
+    y = (rng.normal(size=(40, 1)) * 10).astype("float32")
+    return x, y
+
+
+def test_single_output_results_follow_the_compile_order():
+    x, y = _regression()
+    model = plexus.Sequential([plexus.Input(shape=(3,)),
+                               layers.Dense(1, kernel_initializer="zeros")])  # fmt: skip
+    model.compile(optimizer="sgd", loss="mse", metrics=[metrics.RootMeanSquaredError(), "mae"])
+    # The model predicts 0: the loss is mean(y²), then the RMSE and the MAE, as listed.
+    expected = [np.mean(y**2), np.sqrt(np.mean(y**2)), np.mean(np.abs(y))]
+    np.testing.assert_allclose(model.evaluate(x, y, verbose=0), expected, rtol=1e-5)
+    np.testing.assert_allclose(model.test_on_batch(x, y), expected, rtol=1e-5)
+    np.testing.assert_allclose(model.train_on_batch(x, y), expected, rtol=1e-5)
+    assert list(model.evaluate(x, y, verbose=0, return_dict=True)) == [
+        "loss", "root_mean_squared_error", "mae"]  # fmt: skip
+
+
+def test_output_losses_come_in_output_order():
+    x, y = _regression()
+    inputs = plexus.Input(shape=(3,))
+    outputs = [layers.Dense(1, kernel_initializer="zeros", name=n)(inputs) for n in
+               ("zeta", "alpha", "mid")]  # fmt: skip
+    model = plexus.Model(inputs, outputs)
+    model.compile(optimizer="sgd", loss="mse")
+    targets = [y, 2 * y, 3 * y]
+    got = model.evaluate(x, targets, verbose=0)
+    per_output = [np.mean(t**2) for t in targets]
+    np.testing.assert_allclose(got, [sum(per_output), *per_output], rtol=1e-5)
+
+
+def test_two_metrics_of_one_name_keep_both_values():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(40, 3)).astype("float32")
+    y = (x[:, :1] > 0).astype("float32")
+    model = plexus.Sequential([plexus.Input(shape=(3,)),
+                               layers.Dense(1, activation="sigmoid", kernel_initializer="ones")])
+    model.compile(optimizer="sgd", loss="binary_crossentropy",
+                  metrics=[metrics.AUC(), metrics.AUC(curve="PR")])  # fmt: skip
+    logs = model.evaluate(x, y, verbose=0, return_dict=True)
+    assert list(logs) == ["loss", "auc", "auc_1"]
+    # Each equals the value it has when compiled alone.
+    alone = []
+    for metric in (metrics.AUC(), metrics.AUC(curve="PR")):
+        model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=[metric])
+        alone.append(model.evaluate(x, y, verbose=0, return_dict=True)["auc"])
+    np.testing.assert_allclose([logs["auc"], logs["auc_1"]], alone, rtol=1e-6)
+    assert alone[0] != alone[1]
