@@ -17,6 +17,12 @@ def _structure(value, what):
     return [value], None
 
 
+def _restructure(tensors, keys):
+    if keys is not None:
+        return dict(zip(keys, tensors))
+    return tensors[0] if len(tensors) == 1 else list(tensors)
+
+
 class Functional(Model):
     """A model made by `plexus.Model(inputs, outputs)`. Equivalent to Keras's Functional."""
 
@@ -38,6 +44,16 @@ class Functional(Model):
                     f"output of layer {tensor._keras_history[0].name}"
                 )
         self._trace()
+
+    @property
+    def input(self):
+        """The model's inputs as it was given them: one tensor, a list, or a dict by name."""
+        return _restructure(self.inputs, self._input_keys)
+
+    @property
+    def output(self):
+        """The model's outputs as it was given them: one tensor, a list, or a dict by name."""
+        return _restructure(self.outputs, self._output_keys)
 
     def _trace(self):
         """Finds every node between the inputs and the outputs, in an order where each node

@@ -239,11 +239,28 @@ class Model(Trainer, Layer):
 
     @property
     def trainable_weights(self):
-        return [v for v in self.weights if v.trainable]
+        """The weights training updates, as Keras's: none of a frozen model's, none of a frozen
+        layer's (in nested models too), and no moving statistics."""
+        if not self.trainable:
+            return []
+        frozen = {v.path for layer in self._frozen_layers() for v in layer.weights}
+        return [v for v in self.weights if v.trainable and v.path not in frozen]
 
     @property
     def non_trainable_weights(self):
-        return [v for v in self.weights if not v.trainable]
+        """Every weight `trainable_weights` leaves out."""
+        trainable = {v.path for v in self.trainable_weights}
+        return [v for v in self.weights if v.path not in trainable]
+
+    def _frozen_layers(self):
+        """The layers with `trainable=False`, looking inside the trainable nested models."""
+        found = []
+        for layer in self._own_layers():
+            if not layer.trainable:
+                found.append(layer)
+            elif isinstance(layer, Model):
+                found += layer._frozen_layers()
+        return found
 
     def _get_weight_tensor(self, path):
         handle = ctypes.c_void_p()

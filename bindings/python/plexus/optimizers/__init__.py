@@ -291,10 +291,37 @@ _CLASSES = {cls.__name__: cls for cls in set(_NAMES.values())}
 
 
 def get(identifier):
-    """An optimizer for a Keras name ("adam") or an object (kept)."""
+    """An optimizer for a Keras name ("adam"), a serialized optimizer (a dict with
+    "class_name" and "config") or an object (kept). Equivalent to `keras.optimizers.get`."""
     if isinstance(identifier, str):
         cls = _NAMES.get(identifier.lower()) or _CLASSES.get(identifier)
         if cls is None:
             raise ValueError(f"unknown optimizer {identifier!r}; known: {', '.join(_NAMES)}")
         return cls()
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
     return identifier
+
+
+def serialize(optimizer):
+    """The optimizer as Keras serializes it: {"module", "class_name", "config", ...}.
+    Equivalent to `keras.optimizers.serialize`."""
+    from ..saving import serialize_keras_object
+
+    return serialize_keras_object(optimizer)
+
+
+def deserialize(config):
+    """An optimizer from its serialized form (a dict with "class_name" and "config"), a
+    schedule as its learning rate included. Equivalent to `keras.optimizers.deserialize`."""
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError(f"optimizers.deserialize needs a dict with 'class_name'; received "
+                         f"{config!r}")  # fmt: skip
+    name = config["class_name"]
+    cls = _CLASSES.get(name) or _NAMES.get(str(name).lower())
+    if cls is None:
+        raise ValueError(f"unknown optimizer {name!r}; known: {', '.join(sorted(_CLASSES))}")
+    settings = dict(config.get("config") or {})
+    if isinstance(settings.get("learning_rate"), dict):
+        settings["learning_rate"] = schedules.deserialize(settings["learning_rate"])
+    return cls.from_config(settings)

@@ -1,0 +1,72 @@
+"""Everyday Keras attributes and arguments: a serialized optimizer in compile, optimizer
+serialization, a Functional model's `input` and `output`, and which weights a model with
+frozen layers reports as trainable."""
+
+import numpy as np
+
+import plexus
+from plexus import callbacks, layers, optimizers
+
+
+def _data():
+    x = np.random.default_rng(0).normal(size=(16, 3)).astype("float32")
+    return x, x[:, :1] * 2
+
+
+def test_compile_takes_a_serialized_optimizer_and_callbacks_can_read_its_rate():
+    x, y = _data()
+    model = plexus.Sequential([plexus.Input(shape=(3,)), layers.Dense(1)])
+    model.compile(optimizer={"class_name": "SGD", "config": {"learning_rate": 0.05,
+                                                             "momentum": 0.5}}, loss="mse")  # fmt: skip
+    assert isinstance(model.optimizer, optimizers.SGD)
+    assert model.optimizer.momentum == 0.5
+    np.testing.assert_allclose(model.optimizer.learning_rate, 0.05)
+    # ReduceLROnPlateau reads and lowers the rate: the first epoch sets the best loss, and with
+    # min_delta that large the second does not improve on it, so the rate halves once.
+    lower = callbacks.ReduceLROnPlateau(monitor="loss", patience=0, factor=0.5, min_delta=1e9)
+    model.fit(x, y, epochs=2, verbose=0, callbacks=[lower])
+    np.testing.assert_allclose(model.optimizer.learning_rate, 0.025, rtol=1e-6)
+
+
+def test_optimizers_serialize_and_deserialize_with_a_schedule():
+    schedule = optimizers.schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5)
+    config = optimizers.serialize(optimizers.Adam(learning_rate=schedule, beta_1=0.8))
+    assert config["class_name"] == "Adam"
+    again = optimizers.deserialize(config)
+    assert isinstance(again, optimizers.Adam) and again.beta_1 == 0.8
+    assert isinstance(again.learning_rate, optimizers.schedules.ExponentialDecay)
+    assert optimizers.serialize(again) == config
+    assert isinstance(optimizers.get(config), optimizers.Adam)
+
+
+def test_a_functional_models_input_and_output_are_its_tensors():
+    a, b = plexus.Input(shape=(3,)), plexus.Input(shape=(2,))
+    single = plexus.Model(a, layers.Dense(2)(a))
+    assert single.input is a and single.output.shape == (None, 2)
+    out_a, out_b = layers.Dense(1)(a), layers.Dense(1)(b)
+    pair = plexus.Model([a, b], [out_a, out_b])
+    assert pair.input == [a, b] and pair.output == [out_a, out_b]
+    named = plexus.Model({"a": a, "b": b}, {"first": out_a})
+    assert named.input == {"a": a, "b": b} and named.output == {"first": out_a}
+    # A feature extractor over an intermediate tensor, as Keras users build one.
+    extractor = plexus.Model(single.input, single.layers[-1].output)
+    x = np.ones((2, 3), "float32")
+    np.testing.assert_allclose(extractor.predict(x, verbose=0), single.predict(x, verbose=0))
+
+
+def test_trainable_weights_leave_out_frozen_layers_and_frozen_models():
+    inner = plexus.Sequential([plexus.Input(shape=(3,)), layers.Dense(4, name="inner_dense"),
+                               layers.BatchNormalization(name="norm")], name="inner")  # fmt: skip
+    inputs = plexus.Input(shape=(3,))
+    model = plexus.Model(inputs, layers.Dense(1, name="head")(inner(inputs)))
+    model.predict(np.ones((2, 3), "float32"), verbose=0)
+    paths = [v.path for v in model.trainable_weights]
+    assert len(paths) == 6 and not any("moving" in p for p in paths)
+    inner.get_layer("inner_dense").trainable = False
+    assert [v.path.split("/")[-2] for v in model.trainable_weights] == ["norm", "norm", "head",
+                                                                        "head"]  # fmt: skip
+    assert len(model.non_trainable_weights) == 4
+    inner.trainable = False
+    assert [v.path.split("/")[-2] for v in model.trainable_weights] == ["head", "head"]
+    model.trainable = False
+    assert model.trainable_weights == [] and len(model.non_trainable_weights) == 8
