@@ -3,7 +3,9 @@ extension Metric {
   public static let knownNames = [
     "accuracy", "acc", "sparse_categorical_accuracy", "categorical_accuracy", "binary_accuracy",
     "mean", "mean_absolute_error", "mae", "root_mean_squared_error", "precision", "recall", "auc",
-    "top_k_categorical_accuracy", "f1_score",
+    "top_k_categorical_accuracy", "f1_score", "mean_squared_error", "mse",
+    "mean_absolute_percentage_error", "mape", "binary_crossentropy", "categorical_crossentropy",
+    "sparse_categorical_crossentropy", "kl_divergence", "poisson", "hinge",
   ]
 
   /// A new metric for a Keras metric name. `"accuracy"` (or `"acc"`) resolves through `loss`
@@ -12,7 +14,8 @@ extension Metric {
   /// cross-entropy ``BinaryAccuracy``, anything else ``Accuracy`` — and keeps the name it was
   /// asked by, as Keras's logs do. So do the other metrics (`"mae"` logs as `mae`, as after
   /// Keras's `compile`), except the accuracies named after their class. A registered class
-  /// name (`"AUC"`, `"TopKCategoricalAccuracy"`) gives that class with its defaults.
+  /// name (`"AUC"`, `"TopKCategoricalAccuracy"`) gives that class with its defaults; a loss's
+  /// name (`"mse"`, `"binary_crossentropy"`) a ``LossMetric`` averaging that loss.
   /// Equivalent to `keras.metrics.get(name)` plus `compile`'s resolution of `"accuracy"`.
   public static func named(_ name: String, for loss: Loss? = nil) throws -> Metric {
     switch name.lowercased() {
@@ -34,6 +37,11 @@ extension Metric {
     case "auc": return AUC(name: name)
     case "top_k_categorical_accuracy": return TopKCategoricalAccuracy(name: name)
     case "f1_score": return F1Score(name: name)
+    case "mean_squared_error", "mse", "mean_absolute_percentage_error", "mape",
+      "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
+      "kl_divergence", "poisson", "hinge":
+      // Keras's metric functions of these names: the loss with its defaults, averaged.
+      return LossMetric(try Loss.named(name), name: name)
     default:
       // Keras's `get` also takes class names, built with their defaults.
       if registry.names.contains(name) {
