@@ -589,6 +589,14 @@ PX_API PX_NODISCARD px_status px_model_predict(
     px_model *model, const px_tensor *const *x, size_t x_count, int64_t batch_size,
     px_progress_fn progress, void *user, px_tensor **outputs, size_t capacity);
 
+/* Runs the model on one batch as Keras's `model(x, training=...)`: with `training` non-zero,
+ * in training mode (dropout drops, noise layers add noise, batch normalization normalizes with
+ * the batch's statistics and updates its moving ones), with no loss and no optimizer step;
+ * with 0, as px_model_predict_on_batch. Outputs as px_model_predict_on_batch. (ABI 0.9) */
+PX_API PX_NODISCARD px_status px_model_call(
+    px_model *model, const px_tensor *const *x, size_t x_count, int32_t training,
+    px_tensor **outputs, size_t capacity);
+
 /* Runs the model on one batch in inference mode, as Keras's `model.predict_on_batch`: no
  * batching, no callbacks, the fastest path for a single sample. */
 PX_API PX_NODISCARD px_status px_model_predict_on_batch(

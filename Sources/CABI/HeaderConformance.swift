@@ -48,6 +48,7 @@ private func exportsMatchHeader() {
   check(pxModelAdd, declaredAs: type(of: px_model_add))
   check(pxModelFromJson, declaredAs: type(of: px_model_from_json))
   check(pxModelFromJsonSharing, declaredAs: type(of: px_model_from_json_sharing))
+  check(pxModelCall, declaredAs: type(of: px_model_call))
   check(pxModelToJson, declaredAs: type(of: px_model_to_json))
   check(pxModelSave, declaredAs: type(of: px_model_save))
   check(pxModelLoad, declaredAs: type(of: px_model_load))

@@ -281,6 +281,25 @@ public func pxModelPredictOnBatch(
   }
 }
 
+/// `px_model_call`: the outputs for one batch, as Keras's `model(x, training=...)`.
+@c(px_model_call)
+public func pxModelCall(
+  _ model: OpaquePointer?, _ x: UnsafePointer<OpaquePointer?>?, _ xCount: Int, _ training: Int32,
+  _ outputs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int
+) -> px_status {
+  let function = "px_model_call"
+  return guarded(function) {
+    let inputs = try TensorHandle.tensors(x, count: xCount, "x", in: function)
+    let array = try required(outputs, "outputs", in: function)
+    let capacity = try validatedCount(capacity, argument: "capacity", in: function)
+    let results = try ModelHandle.withExclusiveCall(model, in: function) { model, _ in
+      try checkOutputCapacity(capacity, model, in: function)
+      return try model(multiple: inputs, training: training != 0)
+    }
+    try writeOutputs(results, array, capacity: capacity, in: function)
+  }
+}
+
 /// `px_model_train_on_batch`: one optimizer step on one batch.
 @c(px_model_train_on_batch)
 public func pxModelTrainOnBatch(

@@ -120,6 +120,7 @@ void section_threads(void);
 void section_callbacks(void);
 void section_trainable(void);
 void section_sharing(void);
+void section_call(void);
 void section_plugins(void);
 void section_files(void);
 void section_learning_rate(void);

@@ -375,6 +375,7 @@ SIGNATURES = {
         _status,
         [_handle, _handles, c_size_t, c_int64, PROGRESS_FN, c_void_p, _handles, c_size_t],
     ),
+    "px_model_call": (_status, [_handle, _handles, c_size_t, c_int32, _handles, c_size_t]),
     "px_model_predict_on_batch": (
         _status,
         [_handle, _handles, c_size_t, _handles, c_size_t],

@@ -70,3 +70,21 @@ def test_trainable_weights_leave_out_frozen_layers_and_frozen_models():
     assert [v.path.split("/")[-2] for v in model.trainable_weights] == ["head", "head"]
     model.trainable = False
     assert model.trainable_weights == [] and len(model.non_trainable_weights) == 8
+
+
+def test_training_true_runs_layers_and_models_in_training_mode():
+    x = np.ones((4, 64), "float32")
+    dropped = np.asarray(layers.Dropout(0.5)(x, training=True))
+    assert set(np.unique(dropped)) <= {0.0, 2.0} and 0 < (dropped == 0).mean() < 1
+    np.testing.assert_array_equal(np.asarray(layers.Dropout(0.5)(x)), x)
+    model = plexus.Sequential([plexus.Input(shape=(64,)), layers.Dropout(0.5)])
+    assert (np.asarray(model(x, training=True)) == 0).any()
+    np.testing.assert_array_equal(np.asarray(model(x)), x)
+    # Batch normalization uses the batch's statistics and moves its moving mean toward them.
+    norm = layers.BatchNormalization(momentum=0.9)
+    batch = np.random.default_rng(0).normal(3, 2, size=(64, 2)).astype("float32")
+    normalized = np.asarray(norm(batch, training=True))
+    np.testing.assert_allclose(normalized.mean(axis=0), 0, atol=1e-5)
+    gamma, beta, moving_mean, moving_variance = norm.get_weights()
+    np.testing.assert_allclose(moving_mean, 0.1 * batch.mean(axis=0), rtol=1e-5)
+    np.testing.assert_allclose(moving_variance, 0.9 + 0.1 * batch.var(axis=0), rtol=1e-5)

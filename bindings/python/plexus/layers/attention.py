@@ -146,7 +146,7 @@ class MultiHeadAttention(Layer):
                 f"{type(self).__name__}: mix of symbolic and concrete inputs; wrap constants in "
                 "a plexus.Input"
             )
-        return self._call_eager_attention(tensors, attention_mask, options)
+        return self._call_eager_attention(tensors, attention_mask, options, training)
 
     def _scores_shape(self, query, value):
         """Keras's scores shape: (batch, other axes..., heads, query axes..., value axes...),
@@ -187,7 +187,7 @@ class MultiHeadAttention(Layer):
                 f"the heads, {tuple(full)}"
             ) from None
 
-    def _call_eager_attention(self, tensors, attention_mask, options):
+    def _call_eager_attention(self, tensors, attention_mask, options, training=None):
         """Runs the layer on data through a private model made per input shapes and options."""
         from ..models.functional import Functional
         from ..saving import get_uid
@@ -211,5 +211,5 @@ class MultiHeadAttention(Layer):
             model = Functional(inputs, list(output) if isinstance(output, tuple) else output,
                                name=get_uid(f"{self.name}_eager"), _private=True)  # fmt: skip
             self._eager_models[signature] = model
-        results = model._run_on_batch(described)
+        results = model._run_on_batch(described, training)
         return tuple(results) if options.get("return_attention_scores") else results[0]

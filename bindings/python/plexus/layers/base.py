@@ -202,7 +202,7 @@ class Layer:
                     "in a plexus.Input"
                 )
             return self._call_symbolic(flat, isinstance(inputs, (list, tuple)))
-        return self._call_eager(flat)
+        return self._call_eager(flat, training=kwargs.get("training"))
 
     def _call_symbolic(self, flat, is_list):
         output = self.compute_output_spec(flat)
@@ -211,8 +211,9 @@ class Layer:
         self._inbound_nodes.append(Node(self, flat, is_list, output))
         return output
 
-    def _call_eager(self, flat):
-        """Runs the layer on data through a private one-layer model (made per input shape)."""
+    def _call_eager(self, flat, training=None):
+        """Runs the layer on data through a private one-layer model (made per input shape), in
+        training mode when `training` is true."""
         from ..models.functional import Functional
         from ..tensor import convert_to_tensor
 
@@ -224,7 +225,7 @@ class Layer:
             output = self(inputs if len(inputs) > 1 else inputs[0])
             model = Functional(inputs, output, name=get_uid(f"{self.name}_eager"), _private=True)
             self._eager_models[key] = model
-        return model._run_on_batch(tensors)[0]
+        return model._run_on_batch(tensors, training)[0]
 
     # -- nodes -----------------------------------------------------------------------------
 

@@ -41,7 +41,7 @@ class _StatefulCall:
                 raise TypeError(f"{type(self).__name__}: mix of symbolic and concrete inputs; "
                                 "wrap constants in a plexus.Input")  # fmt: skip
             return self._call_with_states(flat[0], states)
-        return self._call_eager_with_states(flat[0], states)
+        return self._call_eager_with_states(flat[0], states, training)
 
     def _call_with_states(self, x, states):
         """A graph node with the states after the input; outputs by Keras's tensor index."""
@@ -56,8 +56,9 @@ class _StatefulCall:
         self._inbound_nodes.append(node)
         return outputs if several else outputs[0]
 
-    def _call_eager_with_states(self, x, states):
-        """Runs the layer on data with states through a private model (made per shape)."""
+    def _call_eager_with_states(self, x, states, training=None):
+        """Runs the layer on data with states through a private model (made per shape), in
+        training mode when `training` is true."""
         from ..models.functional import Functional
         from ..tensor import convert_to_tensor
 
@@ -69,7 +70,7 @@ class _StatefulCall:
             outputs = self._call_with_states(inputs[0], inputs[1:])
             model = Functional(inputs, outputs, name=get_uid(f"{self.name}_eager"), _private=True)
             self._eager_models[key] = model
-        results = model._run_on_batch(tensors)
+        results = model._run_on_batch(tensors, training)
         return results if self._several_outputs() else results[0]
 
 

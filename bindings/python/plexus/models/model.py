@@ -371,20 +371,28 @@ class Model(Trainer, Layer):
 
     # -- calls ------------------------------------------------------------------------------
 
-    def _call_eager(self, flat):
+    def _call_eager(self, flat, training=None):
         tensors = _data.to_tensors(
             flat if len(flat) > 1 else flat[0], self.input_names, "Model call inputs"
         )
-        outputs = self._run_on_batch(tensors)
+        outputs = self._run_on_batch(tensors, training)
         return outputs[0] if len(outputs) == 1 else outputs
 
-    def _run_on_batch(self, tensors):
+    def _run_on_batch(self, tensors, training=None):
+        """The outputs for one batch: in inference mode, or with `training` true in training
+        mode (Keras's `model(x, training=True)`: dropout drops, batch normalization updates
+        its moving statistics)."""
         handle = self._c
         count = self._output_count()
         outputs = (ctypes.c_void_p * max(count, 1))()
-        check(lib().px_model_predict_on_batch(
-            handle, _data.handles(tensors), len(tensors), outputs, count
-        ))  # fmt: skip
+        if training:
+            check(lib().px_model_call(
+                handle, _data.handles(tensors), len(tensors), 1, outputs, count
+            ))  # fmt: skip
+        else:
+            check(lib().px_model_predict_on_batch(
+                handle, _data.handles(tensors), len(tensors), outputs, count
+            ))  # fmt: skip
         return [Tensor(outputs[index]) for index in range(count)]
 
     def _output_count(self):
