@@ -96,6 +96,7 @@ class ProgressRun:
         if event.struct_size >= _LOGS_END and event.log_count:
             names, values = event.log_names, event.log_values
             logs = {names[i].decode("utf-8"): values[i] for i in range(event.log_count)}
+            logs = self.model._keras_logs(logs)
         callbacks = self.callbacks
         kind = event.kind
         if event.steps > 0 and callbacks.params is not None:

@@ -88,3 +88,26 @@ def test_training_true_runs_layers_and_models_in_training_mode():
     gamma, beta, moving_mean, moving_variance = norm.get_weights()
     np.testing.assert_allclose(moving_mean, 0.1 * batch.mean(axis=0), rtol=1e-5)
     np.testing.assert_allclose(moving_variance, 0.9 + 0.1 * batch.var(axis=0), rtol=1e-5)
+
+
+def test_dict_outputs_come_back_as_dicts_with_their_keys_in_the_logs():
+    x = np.ones((3, 2), "float32")
+    inputs = plexus.Input(shape=(2,))
+    outputs = {"z": layers.Dense(1, kernel_initializer="zeros", name="dz")(inputs),
+               "a": layers.Dense(2, kernel_initializer="ones", name="da")(inputs)}  # fmt: skip
+    model = plexus.Model(inputs, outputs)
+    predicted = model.predict(x, verbose=0)
+    assert set(predicted) == {"z", "a"}
+    np.testing.assert_allclose(predicted["a"], 2 * np.ones((3, 2)))
+    assert set(model(x)) == {"z", "a"} and set(model.predict_on_batch(x)) == {"z", "a"}
+    model.compile(optimizer="sgd", loss={"z": "mse", "a": "mse"})
+    logs = model.evaluate(x, {"z": np.zeros((3, 1)), "a": np.zeros((3, 2))}, verbose=0,
+                          return_dict=True)  # fmt: skip
+    assert logs == {"loss": 4.0, "z_loss": 0.0, "a_loss": 4.0}
+    seen = []
+    history = model.fit(x, {"z": np.zeros((3, 1)), "a": np.zeros((3, 2))}, epochs=1, verbose=0,
+                        validation_split=0.34,
+                        callbacks=[callbacks.LambdaCallback(
+                            on_epoch_end=lambda epoch, logs: seen.append(sorted(logs)))])  # fmt: skip
+    expected = ["a_loss", "loss", "val_a_loss", "val_loss", "val_z_loss", "z_loss"]
+    assert sorted(history.history) == expected and seen == [expected]

@@ -375,8 +375,37 @@ class Model(Trainer, Layer):
         tensors = _data.to_tensors(
             flat if len(flat) > 1 else flat[0], self.input_names, "Model call inputs"
         )
-        outputs = self._run_on_batch(tensors, training)
+        return self._structured(self._run_on_batch(tensors, training))
+
+    def _structured(self, outputs):
+        """Outputs as the model was given them: a dict by key for a dict of outputs, else one
+        value or a list, as Keras returns them."""
+        keys = getattr(self, "_output_keys", None)
+        if keys is not None and len(keys) == len(outputs):
+            return dict(zip(keys, outputs))
         return outputs[0] if len(outputs) == 1 else outputs
+
+    def _keras_logs(self, logs):
+        """Logs under Keras's names: for outputs given as a dict, each output's entries
+        (`{layer}_loss`, `{layer}_{metric}`, `val_` ones too) under its key instead of its
+        layer's name."""
+        keys = getattr(self, "_output_keys", None)
+        if not keys or len(keys) < 2:
+            return logs
+        renames = [(t._keras_history[0].name, key) for t, key in zip(self.outputs, keys)]
+        renames = sorted((r for r in renames if r[0] != r[1]), key=lambda r: -len(r[0]))
+        if not renames:
+            return logs
+        result = {}
+        for name, value in logs.items():
+            prefix = "val_" if name.startswith("val_") else ""
+            base = name[len(prefix):]
+            for layer, key in renames:
+                if base.startswith(layer + "_"):
+                    base = key + base[len(layer):]
+                    break
+            result[prefix + base] = value
+        return result
 
     def _run_on_batch(self, tensors, training=None):
         """The outputs for one batch: in inference mode, or with `training` true in training

@@ -299,7 +299,7 @@ class Trainer:
                 ctypes.byref(options), run.function, run.user, ctypes.byref(history_handle),
             )  # fmt: skip
         # Read (and release) what the call made before raising what a hook raised.
-        logs = _data.read_logs(history_handle.value) if history_handle.value else {}
+        logs = self._keras_logs(_data.read_logs(history_handle.value) if history_handle.value else {})
         run.raise_error()
         check(status)
         del keep
@@ -348,7 +348,7 @@ class Trainer:
                 ctypes.byref(validating.struct) if validating is not None else None,
                 run.function, run.user, ctypes.byref(history_handle),
             )  # fmt: skip
-        logs = _data.read_logs(history_handle.value) if history_handle.value else {}
+        logs = self._keras_logs(_data.read_logs(history_handle.value) if history_handle.value else {})
         training.raise_error()
         if validating is not None:
             validating.raise_error()
@@ -387,7 +387,7 @@ class Trainer:
                 status = lib().px_model_evaluate_dataset(
                     self._c, ctypes.byref(data.struct), run.function, run.user,
                     ctypes.byref(logs_handle))  # fmt: skip
-            logs = _data.read_logs(logs_handle.value) if logs_handle.value else {}
+            logs = self._keras_logs(_data.read_logs(logs_handle.value) if logs_handle.value else {})
             data.raise_error()
             run.raise_error()
             check(status)
@@ -405,7 +405,7 @@ class Trainer:
                 weights.handle if weights is not None else None, batch_size or 0,
                 run.function, run.user, ctypes.byref(logs_handle),
             )  # fmt: skip
-        logs = _data.read_logs(logs_handle.value) if logs_handle.value else {}
+        logs = self._keras_logs(_data.read_logs(logs_handle.value) if logs_handle.value else {})
         run.raise_error()
         check(status)
         return _results(_data.last_values(logs), return_dict)
@@ -437,8 +437,7 @@ class Trainer:
         tensors = [Tensor(outputs[i]) for i in range(count.value) if outputs[i]]
         run.raise_error()
         check(status)
-        arrays = [tensor.numpy() for tensor in tensors]
-        return arrays[0] if len(arrays) == 1 else arrays
+        return self._structured([tensor.numpy() for tensor in tensors])
 
     def _predict_dataset(self, dataset, verbose, callbacks):
         """`predict` over a PyDataset."""
@@ -458,7 +457,7 @@ class Trainer:
         run.raise_error()
         check(status)
         arrays = [tensor.numpy() for tensor in tensors]
-        return arrays[0] if len(arrays) == 1 else arrays
+        return self._structured(arrays)
 
     def predict_on_batch(self, x):
         """The outputs for one batch, as NumPy arrays. Equivalent to
@@ -469,7 +468,7 @@ class Trainer:
                 return result
         tensors = _data.to_tensors(x, self.input_names, "predict_on_batch: x")
         arrays = [to_numpy_fast(t) for t in self._run_on_batch(tensors)]
-        return arrays[0] if len(arrays) == 1 else arrays
+        return self._structured(arrays)
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
                        return_dict=False):  # fmt: skip
@@ -489,7 +488,7 @@ class Trainer:
                 len(class_weight) if classes else 0, ctypes.byref(logs_handle),
             )
         )  # fmt: skip
-        logs = _data.last_values(_data.read_logs(logs_handle.value))
+        logs = _data.last_values(self._keras_logs(_data.read_logs(logs_handle.value)))
         return _results(logs, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
