@@ -470,7 +470,11 @@ PX_API PX_NODISCARD px_status px_model_set_weight(
  * JSON with its options ({"class_name": "Adam", "config": {"learning_rate": 0.001}},
  * {"class_name": "SparseCategoricalCrossentropy", "config": {"from_logits": true}}). `loss`
  * may also be a JSON array of one loss (name or object) per output, in output order
- * (["mse", "binary_crossentropy"]), as Keras's `loss=[...]`. `metrics` holds `metric_count` names or JSON objects ("accuracy", ...); NULL when 0. */
+ * (["mse", "binary_crossentropy"]), as Keras's `loss=[...]`. `metrics` holds `metric_count`
+ * names or JSON objects ("accuracy", ...), computed on every output; NULL when 0. One entry may
+ * instead give each output metrics of its own, as Keras's per-output `metrics`: a JSON list of
+ * one list per output ([["mae"], ["accuracy"]], null for none) or a JSON object by output name
+ * ({"price": ["mae"], "kind": ["accuracy"]}; outputs it leaves out get none). */
 PX_API PX_NODISCARD px_status px_model_compile(
     px_model *model, const char *optimizer, const char *loss, const char *const *metrics,
     size_t metric_count);

@@ -20,12 +20,23 @@ public func pxModelCompile(
     guard count == 0 || metrics != nil else {
       throw invalidArgument(function, "metrics is NULL but metric_count is \(count)")
     }
-    let chosen: [any MetricConvertible] = try (0..<count).map { index in
-      let value = try nameOrJSON(metrics?[index], "metrics[\(index)]", in: function)
-      if let name = value.stringValue { return name }
-      return try Metric.fromConfig(value)
+    let values = try (0..<count).map { index in
+      try nameOrJSON(metrics?[index], "metrics[\(index)]", in: function)
     }
     try ModelHandle.withMutableModel(model, in: function) { model in
+      // One entry holding Keras's per-output metrics: a list of lists, or a dict by output.
+      if values.count == 1,
+        let outputMetrics = try model.perOutputMetrics(values[0], context: function)
+      {
+        let all =
+          losses.count == 1 ? Array(repeating: losses[0], count: model.outputCount) : losses
+        try model.compile(optimizer: optimizer, loss: all, outputMetrics: outputMetrics)
+        return
+      }
+      let chosen: [any MetricConvertible] = try values.map { value in
+        if let name = value.stringValue { return name }
+        return try Metric.fromConfig(value)
+      }
       if lossValue.arrayValue == nil, let loss = losses.first {
         try model.compile(optimizer: optimizer, loss: loss, metrics: chosen)
       } else {

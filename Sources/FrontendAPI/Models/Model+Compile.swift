@@ -45,9 +45,43 @@ extension Model {
     self.jitCompile = jitCompile
   }
 
+  /// Configures training of a model with several outputs with metrics of its own for each
+  /// output: `outputMetrics[i]` (empty for none) on output `i`, as Keras's
+  /// `metrics=[["mae"], ["accuracy"]]` or `metrics={"price": ["mae"], "kind": ["accuracy"]}`.
+  ///
+  /// ```swift
+  /// try model.compile(optimizer: "adam", loss: ["mse", "sparse_categorical_crossentropy"],
+  ///                   outputMetrics: [["mae"], ["accuracy"]])
+  /// ```
+  public func compile(
+    optimizer: any OptimizerConvertible, loss: [any LossConvertible], lossWeights: [Double]? = nil,
+    outputMetrics: [[any MetricConvertible]], runEagerly: Bool = false,
+    jitCompile: JitCompile = .auto
+  ) throws {
+    let losses = try loss.map { try $0.makeLoss() }
+    guard outputMetrics.count == outputCount else {
+      throw PlexusError.invalidArgument(
+        context: "Model '\(name)'.compile",
+        message: "outputMetrics needs one list per output (\(outputCount)), received "
+          + "\(outputMetrics.count)")
+    }
+    let objects = outputMetrics.joined().compactMap { $0 as? Metric }.map(ObjectIdentifier.init)
+    guard Set(objects).count == objects.count else {
+      throw PlexusError.invalidArgument(
+        context: "Model '\(name)'.compile",
+        message: "a metric object is listed twice; each output needs metric objects of its own")
+    }
+    try compile(
+      optimizer: optimizer, losses: losses, lossWeights: lossWeights, metrics: [],
+      outputMetrics: outputMetrics, lossConfig: .array(losses.map(\.serialized.value)))
+    self.runEagerly = runEagerly
+    self.jitCompile = jitCompile
+  }
+
   private func compile(
     optimizer: any OptimizerConvertible, losses: [Loss], lossWeights: [Double]?,
-    metrics: [any MetricConvertible], lossConfig: ConfigValue
+    metrics: [any MetricConvertible], outputMetrics: [[any MetricConvertible]]? = nil,
+    lossConfig: ConfigValue
   ) throws {
     let context = "Model '\(name)'.compile"
     let optimizer = try optimizer.makeOptimizer()
@@ -67,11 +101,13 @@ extension Model {
         message: "a model with \(outputs) outputs takes metric names, which are made once per "
           + "output; received a metric object")
     }
-    let perOutput = try losses.map { loss in try metrics.map { try $0.makeMetric(for: loss) } }
+    let perOutput = try zip(losses, outputMetrics ?? Array(repeating: metrics, count: outputs))
+      .map { loss, metrics in try metrics.map { try $0.makeMetric(for: loss) } }
     let prefixes = outputs > 1 ? outputNames.map { $0 + "_" } : [""]
     compiled = CompiledState(
       optimizer: optimizer, losses: losses, lossWeights: lossWeights, metrics: perOutput,
-      prefixes: prefixes, lossConfig: lossConfig, modelName: "Model '\(name)'")
+      metricsPerOutput: outputMetrics != nil, prefixes: prefixes, lossConfig: lossConfig,
+      modelName: "Model '\(name)'")
   }
 
   /// Throws unless `weights` is nil or holds one finite weight ≥ 0 per output.

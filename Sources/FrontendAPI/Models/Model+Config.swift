@@ -27,15 +27,23 @@ extension Model {
     guard let compiled else { return [:] }
     // A metric goes by its name only when the name rebuilds it exactly (`Precision` with its
     // default name but other thresholds must keep them).
-    let metrics = (compiled.metrics.first ?? []).map { metric -> ConfigValue in
-      let byName = try? Metric.named(metric.name, for: compiled.loss)
-      return byName?.serialized == metric.serialized
-        ? .string(metric.name) : metric.serialized.value
+    func written(_ metrics: [Metric], _ loss: Loss) -> ConfigValue {
+      .array(
+        metrics.map { metric -> ConfigValue in
+          let byName = try? Metric.named(metric.name, for: loss)
+          return byName?.serialized == metric.serialized
+            ? .string(metric.name) : metric.serialized.value
+        })
     }
+    // Metrics of each output's own: one list per output, as Keras writes `[["mae"], [...]]`.
+    let metrics =
+      compiled.metricsPerOutput
+      ? .array(zip(compiled.metrics, compiled.losses).map(written))
+      : written(compiled.metrics.first ?? [], compiled.loss)
     return [
       "optimizer": compiled.optimizer.serialized.value, "loss": compiled.lossConfig,
       "loss_weights": compiled.lossWeights.map { .array($0.map(ConfigValue.double)) } ?? .null,
-      "metrics": .array(metrics), "weighted_metrics": .null,
+      "metrics": metrics, "weighted_metrics": .null,
       "run_eagerly": false, "steps_per_execution": 1, "jit_compile": false,
     ]
   }
@@ -98,11 +106,11 @@ extension Model {
       throw PlexusError.invalidArgument(
         context: context, message: "'weighted_metrics' is not supported yet; it must be null")
     }
-    let metrics = try (value["metrics"]?.arrayValue ?? []).map { entry -> any MetricConvertible in
-      if let name = entry.stringValue { return name }
-      return try Metric.fromConfig(entry)
-    }
     let names = outputNames
+    let metricsEntry = value["metrics"] ?? .null
+    let outputMetrics = try perOutputMetrics(metricsEntry, context: context)
+    let metrics =
+      outputMetrics == nil ? try (metricsEntry.arrayValue ?? []).map(Self.metric) : []
     func perOutput(_ entry: ConfigValue, what: String) throws -> [ConfigValue] {
       if let list = entry.arrayValue { return list }
       guard let members = entry.objectValue, entry["class_name"] == nil else { return [entry] }
@@ -132,10 +140,51 @@ extension Model {
       }
     }
     let madeOptimizer = try Optimizer.fromConfig(optimizer)
-    if losses.count == 1, weights == nil {
+    if let outputMetrics {
+      let all = losses.count == 1 ? Array(repeating: losses[0], count: names.count) : losses
+      try compile(
+        optimizer: madeOptimizer, loss: all, lossWeights: weights, outputMetrics: outputMetrics)
+    } else if losses.count == 1, weights == nil {
       try compile(optimizer: madeOptimizer, loss: losses[0], metrics: metrics)
     } else {
       try compile(optimizer: madeOptimizer, loss: losses, lossWeights: weights, metrics: metrics)
     }
+  }
+
+  /// A metric of a `compile_config`: a name, or a serialized metric.
+  static func metric(_ entry: ConfigValue) throws -> any MetricConvertible {
+    if let name = entry.stringValue { return name }
+    return try Metric.fromConfig(entry)
+  }
+
+  /// Keras's per-output metrics in `entry` (a `compile_config`'s `metrics`): a list of lists
+  /// (one per output, null for none) or a dict by output name (outputs it leaves out get
+  /// none), as one list per output; nil when `entry` is one list for every output.
+  package func perOutputMetrics(_ entry: ConfigValue, context: String) throws
+    -> [[any MetricConvertible]]?
+  {
+    let names = outputNames
+    func list(_ value: ConfigValue) throws -> [any MetricConvertible] {
+      try (value.arrayValue ?? (value.isNull ? [] : [value])).map(Self.metric)
+    }
+    if let members = entry.objectValue, entry["class_name"] == nil {
+      let unknown = Set(members.keys).subtracting(names)
+      guard unknown.isEmpty else {
+        throw PlexusError.invalidArgument(
+          context: context,
+          message: "'metrics' names outputs \(unknown.sorted()) the model does not have; its "
+            + "outputs are \(names)")
+      }
+      return try names.map { name in try members[name].map(list) ?? [] }
+    }
+    guard let entries = entry.arrayValue, names.count > 1,
+      entries.contains(where: { $0.arrayValue != nil || $0.isNull })
+    else { return nil }
+    guard entries.count == names.count else {
+      throw PlexusError.invalidArgument(
+        context: context,
+        message: "'metrics' has \(entries.count) per-output lists for \(names.count) outputs")
+    }
+    return try entries.map(list)
   }
 }

@@ -10,6 +10,8 @@ final class CompiledState {
   let lossConfig: ConfigValue
   /// `metrics[output]`: the metrics computed on that output.
   let metrics: [[Metric]]
+  /// Whether each output was given metrics of its own (else every output has the same ones).
+  let metricsPerOutput: Bool
   /// Log-key prefixes per output (`""` for a single-output model).
   let prefixes: [String]
   let lossTracker = Mean(name: "loss")
@@ -24,8 +26,10 @@ final class CompiledState {
 
   init(
     optimizer: Optimizer, losses: [Loss], lossWeights: [Double]?, metrics: [[Metric]],
-    prefixes: [String], lossConfig: ConfigValue, modelName: String
+    metricsPerOutput: Bool = false, prefixes: [String], lossConfig: ConfigValue,
+    modelName: String
   ) {
+    self.metricsPerOutput = metricsPerOutput
     self.optimizer = optimizer
     self.losses = losses
     self.lossWeights = lossWeights

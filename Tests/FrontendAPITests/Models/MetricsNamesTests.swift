@@ -48,3 +48,69 @@ import Testing
       model.metricsNames == ["loss", "zeta_loss", "alpha_loss", "zeta_mae", "alpha_mae"])
   }
 }
+
+/// Keras's per-output metrics (`metrics=[["mae"], ["accuracy"]]` or a dict by output name):
+/// each output logs its own, and `compile_config` carries them through a file's JSON.
+@Suite struct PerOutputMetricsTests {
+  private static func twoHeads() throws -> Model {
+    let input = Input(shape: [4], name: "x")
+    let hidden = try Dense(8, activation: .relu, name: "hidden")(input)
+    let price = try Dense(1, name: "price")(hidden)
+    let kind = try Dense(3, name: "kind")(hidden)
+    return try Model(inputs: [input], outputs: [price, kind])
+  }
+
+  @Test func eachOutputLogsItsOwnMetrics() throws {
+    let model = try withRandomSeed(8) { try Self.twoHeads() }
+    try model.compile(
+      optimizer: "adam", loss: ["mse", SparseCategoricalCrossentropy(fromLogits: true)],
+      outputMetrics: [["mae"], ["accuracy"]])
+    #expect(
+      model.metricsNames == ["loss", "price_loss", "kind_loss", "price_mae", "kind_accuracy"])
+    let x = try withRandomSeed(9) { try Ops.randomNormal([16, 4]) }
+    let labels = try Tensor((0..<16).map { Int32($0 % 3) }, shape: [16])
+    let logs = try model.evaluate(
+      [x], [Ops.slice(x, starts: [0, 0], sizes: [16, 1]), labels], verbose: 0)
+    #expect(Set(logs.keys) == Set(model.metricsNames))
+    // The accuracy is that of the logits' argmax against the labels.
+    let predicted = try model(multiple: [x])[1].floats()
+    let hits = (0..<16).filter { row in
+      let scores = predicted[(row * 3)..<(row * 3 + 3)]
+      return scores.firstIndex(of: scores.max()!)! - row * 3 == row % 3
+    }
+    #expect(abs(try #require(logs["kind_accuracy"]) - Double(hits.count) / 16) < 1e-9)
+  }
+
+  @Test func perOutputMetricsTravelThroughTheCompileConfig() throws {
+    let model = try Self.twoHeads()
+    try model.compile(
+      optimizer: "sgd", loss: ["mse", "mse"], outputMetrics: [["mae"], []])
+    let config = try ConfigValue(json: model.toJSON())
+    #expect(config["compile_config"]?["metrics"] == [["mae"], []])
+    let copy = try Model.fromJSON(model.toJSON())
+    #expect(copy.metricsNames == ["loss", "price_loss", "kind_loss", "price_mae"])
+    // Keras's dict form: by output name, the others get none.
+    var edited = try #require(config.objectValue)
+    var compileConfig = try #require(edited["compile_config"]?.objectValue)
+    compileConfig["metrics"] = ["kind": ["mse"]]
+    edited["compile_config"] = .object(compileConfig)
+    let fromDict = try Model.fromJSON(ConfigValue.object(edited).jsonString(pretty: false))
+    #expect(fromDict.metricsNames == ["loss", "price_loss", "kind_loss", "kind_mse"])
+    compileConfig["metrics"] = ["colour": ["mae"]]
+    edited["compile_config"] = .object(compileConfig)
+    let text =
+      thrownText { try Model.fromJSON(ConfigValue.object(edited).jsonString(pretty: false)) } ?? ""
+    #expect(text.contains("colour"), "\(text)")
+  }
+
+  @Test func aMetricObjectOnTwoOutputsIsRefused() throws {
+    let model = try Self.twoHeads()
+    let shared = Metrics.MeanAbsoluteError()
+    let text =
+      thrownText {
+        try model.compile(
+          optimizer: "sgd", loss: ["mse", "mse"], outputMetrics: [[shared], [shared]])
+      } ?? ""
+    #expect(text.contains("twice"), "\(text)")
+  }
+}

@@ -3,6 +3,7 @@ serialization, a Functional model's `input` and `output`, and which weights a mo
 frozen layers reports as trainable."""
 
 import numpy as np
+import pytest
 
 import plexus
 from plexus import callbacks, layers, optimizers
@@ -111,3 +112,33 @@ def test_dict_outputs_come_back_as_dicts_with_their_keys_in_the_logs():
                             on_epoch_end=lambda epoch, logs: seen.append(sorted(logs)))])  # fmt: skip
     expected = ["a_loss", "loss", "val_a_loss", "val_loss", "val_z_loss", "z_loss"]
     assert sorted(history.history) == expected and seen == [expected]
+
+
+def _two_heads():
+    a, b = plexus.Input(shape=(4,), name="a"), plexus.Input(shape=(3,), name="b")
+    hidden = layers.Dense(8, activation="relu", name="hid")(layers.Concatenate()([a, b]))
+    reg = layers.Dense(1, name="reg")(hidden)
+    cls = layers.Dense(3, activation="softmax", name="cls")(hidden)
+    return plexus.Model([a, b], [reg, cls])
+
+
+def test_per_output_metrics_as_a_dict_or_nested_lists():
+    rng = np.random.default_rng(0)
+    xa, xb = rng.normal(size=(64, 4)).astype("float32"), rng.normal(size=(64, 3)).astype("float32")
+    y1, y2 = rng.normal(size=(64, 1)).astype("float32"), rng.integers(0, 3, size=(64,))
+    model = _two_heads()
+    model.compile(optimizer="adam", loss={"reg": "mse", "cls": "sparse_categorical_crossentropy"},
+                  metrics={"reg": ["mae"], "cls": ["accuracy"]})  # fmt: skip
+    history = model.fit({"a": xa, "b": xb}, {"reg": y1, "cls": y2}, epochs=1, batch_size=16,
+                        verbose=0)  # fmt: skip
+    assert sorted(history.history) == ["cls_accuracy", "cls_loss", "loss", "reg_loss", "reg_mae"]
+    logs = model.evaluate([xa, xb], [y1, y2], verbose=0, return_dict=True)
+    regression, classes = model.predict([xa, xb], verbose=0)
+    np.testing.assert_allclose(logs["reg_mae"], np.abs(regression - y1).mean(), rtol=1e-5)
+    np.testing.assert_allclose(logs["cls_accuracy"], (classes.argmax(1) == y2).mean())
+    model.compile(optimizer="sgd", loss=["mse", "sparse_categorical_crossentropy"],
+                  metrics=[["mae"], None])  # fmt: skip
+    assert list(model.evaluate([xa, xb], [y1, y2], verbose=0, return_dict=True)) == [
+        "loss", "reg_loss", "cls_loss", "reg_mae"]  # fmt: skip
+    with pytest.raises(ValueError, match="colour"):
+        model.compile(optimizer="sgd", loss="mse", metrics={"colour": ["mae"]})

@@ -51,6 +51,28 @@ def _object_text(obj, what):
     raise TypeError(f"compile: cannot use {obj!r} as {what}; pass a name or a Plexus object")
 
 
+def _per_output_metrics(metrics, output_names):
+    """Keras's per-output metrics as one list per output, or None for one list for every
+    output: a dict by output name (outputs it leaves out get none), or with several outputs a
+    list holding lists (or None) per output."""
+    def listed(entry):
+        return [] if entry is None else list(entry) if isinstance(entry, (list, tuple)) else [entry]
+
+    if isinstance(metrics, dict):
+        unknown = [key for key in metrics if key not in output_names]
+        if unknown:
+            raise ValueError(f"compile: metrics names outputs {unknown} the model does not have; "
+                             f"its outputs are {output_names}")  # fmt: skip
+        return [listed(metrics.get(name)) for name in output_names]
+    if (isinstance(metrics, (list, tuple)) and len(output_names) > 1
+            and any(m is None or isinstance(m, (list, tuple)) for m in metrics)):
+        if len(metrics) != len(output_names):
+            raise ValueError(f"compile: metrics has {len(metrics)} per-output lists for "
+                             f"{len(output_names)} outputs {output_names}")  # fmt: skip
+        return [listed(entry) for entry in metrics]
+    return None
+
+
 def _unsupported(**arguments):
     given = [name for name, value in arguments.items() if value is not None]
     if given:
@@ -76,7 +98,8 @@ class Trainer:
                 jit_compile="auto", auto_scale_loss=True):  # fmt: skip
         """Configures training: an optimizer and a loss (names or plexus.optimizers /
         plexus.losses objects; a list or a dict by output name gives one loss per output) and
-        metrics ("accuracy", plexus.metrics objects), computed on every output.
+        metrics ("accuracy", plexus.metrics objects), computed on every output, or per output
+        (a dict by output name, or a list of one list per output).
         Equivalent to `keras.Model.compile`."""
         _unsupported(weighted_metrics=weighted_metrics)
         loss_text = None
@@ -100,14 +123,18 @@ class Trainer:
                 entries = [json.loads(t) if t.lstrip().startswith("{") else t for t in texts]
                 loss_text = json.dumps(entries)
                 loss = values[0]
-        if isinstance(metrics, dict):
-            metrics = [
-                metric
-                for entry in metrics.values()
-                for metric in (entry if isinstance(entry, (list, tuple)) else [entry])
-            ]
-        metric_texts = [_object_text(m, "a metric") for m in (metrics or [])]
-        metric_texts = list(dict.fromkeys(metric_texts))
+        per_output = _per_output_metrics(metrics, list(getattr(self, "output_names", None) or []))
+        if per_output is not None:
+            # Keras's per-output metrics: one JSON entry, a list of one list per output.
+            metric_texts = [json.dumps([
+                [json.loads(t) if t.lstrip().startswith("{") else t
+                 for t in (_object_text(m, "a metric") for m in entry)]
+                for entry in per_output
+            ])]  # fmt: skip
+            metrics = [m for entry in per_output for m in entry]
+        else:
+            metric_texts = [_object_text(m, "a metric") for m in (metrics or [])]
+            metric_texts = list(dict.fromkeys(metric_texts))
         metric_array = (ctypes.c_char_p * max(len(metric_texts), 1))(
             *[text.encode("utf-8") for text in metric_texts]
         )
