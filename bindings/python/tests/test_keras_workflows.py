@@ -142,3 +142,27 @@ def test_per_output_metrics_as_a_dict_or_nested_lists():
         "loss", "reg_loss", "cls_loss", "reg_mae"]  # fmt: skip
     with pytest.raises(ValueError, match="colour"):
         model.compile(optimizer="sgd", loss="mse", metrics={"colour": ["mae"]})
+
+
+def test_weights_as_attributes_and_a_functional_models_shapes():
+    dense = layers.Dense(2)
+    with pytest.raises(AttributeError, match="kernel"):
+        dense.kernel  # not built yet, as in Keras
+    a, b = plexus.Input(shape=(3,)), plexus.Input(shape=(5,))
+    model = plexus.Model([a, b], [dense(a), layers.Dense(4)(b)])
+    model.predict([np.ones((1, 3), "float32"), np.ones((1, 5), "float32")], verbose=0)
+    assert dense.kernel.shape == (3, 2) and dense.bias.shape == (2,)
+    np.testing.assert_array_equal(dense.kernel.numpy(), dense.get_weights()[0])
+    assert model.input_shape == [(None, 3), (None, 5)]
+    assert model.output_shape == [(None, 2), (None, 4)]
+    with pytest.raises(AttributeError, match="no_such_thing"):
+        dense.no_such_thing
+
+
+def test_a_layer_written_in_python_is_refused_by_name_when_called():
+    class Doubling(layers.Layer):
+        def call(self, x):
+            return x * 2
+
+    with pytest.raises(NotImplementedError, match="Doubling.*written in Python"):
+        Doubling()(plexus.Input(shape=(3,)))

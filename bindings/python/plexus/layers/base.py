@@ -83,6 +83,8 @@ class Layer:
     _keras_module = "keras.layers"
     # Built-in layers are checked by the C library as soon as they are made.
     _check_in_library = False
+    # Set per subclass: whether the class was written outside Plexus (see __init_subclass__).
+    _written_in_python = False
 
     def __init__(
         self,
@@ -116,6 +118,9 @@ class Layer:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        # A layer class written outside Plexus: the C library, which runs every layer, has no
+        # such class (models are refused at construction, in plexus.Model).
+        cls._written_in_python = not cls.__module__.startswith("plexus.")
         init = cls.__dict__.get("__init__")
         if init is None:
             return
@@ -188,6 +193,12 @@ class Layer:
     # -- calls -----------------------------------------------------------------------------
 
     def __call__(self, inputs, *args, **kwargs):
+        if self._written_in_python and not hasattr(self, "_handle"):
+            raise NotImplementedError(
+                f"{type(self).__name__}: layers written in Python (subclasses of "
+                "plexus.layers.Layer) are not available: the C library runs every layer. Build "
+                "the model from Plexus's layers, or register the layer in the Swift library"
+            )
         extra = set(kwargs) - {"training", "mask"}
         if args or extra:
             raise TypeError(
@@ -253,6 +264,20 @@ class Layer:
         if self._eager_models:
             return next(iter(self._eager_models.values()))
         return None
+
+    # Weights Keras layers expose as attributes (`dense.kernel`), found by their own names.
+    _WEIGHT_ATTRIBUTES = frozenset({
+        "kernel", "bias", "gamma", "beta", "moving_mean", "moving_variance", "embeddings",
+        "recurrent_kernel", "depthwise_kernel", "pointwise_kernel", "alpha",
+    })  # fmt: skip
+
+    def __getattr__(self, name):
+        # Only for names normal lookup did not find: a built layer's weight of that name.
+        if name in Layer._WEIGHT_ATTRIBUTES:
+            for variable in self.weights:
+                if variable.path.rsplit("/", 1)[-1] == name:
+                    return variable
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def _library_holder(self):
         """A library model that holds this layer's weights (the model itself, for a model made

@@ -55,6 +55,18 @@ class Functional(Model):
         """The model's outputs as it was given them: one tensor, a list, or a dict by name."""
         return _restructure(self.outputs, self._output_keys)
 
+    @property
+    def input_shape(self):
+        """The inputs' shapes (None for the batch): one tuple, or a list of them."""
+        shapes = [tuple(t.shape) for t in self.inputs]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    @property
+    def output_shape(self):
+        """The outputs' shapes (None for the batch): one tuple, or a list of them."""
+        shapes = [tuple(t.shape) for t in self.outputs]
+        return shapes[0] if len(shapes) == 1 else shapes
+
     def _trace(self):
         """Finds every node between the inputs and the outputs, in an order where each node
         comes after the nodes it reads."""
