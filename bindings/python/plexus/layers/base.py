@@ -279,6 +279,9 @@ class Layer:
                     return variable
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
+    def _library_model_made(self, model):
+        """Called when a library model holding this layer has just been made (`model`)."""
+
     def _library_holder(self):
         """A library model that holds this layer's weights (the model itself, for a model made
         in the library), or None while none does."""

@@ -64,56 +64,76 @@ class Normalization(Layer):
         self.input_mean = mean
         self.input_variance = variance
         self.invert = invert
+        # The statistics in use: the given ones, or what `adapt` learned (None before).
+        self.mean = None if mean is None else np.asarray(mean, np.float32)
+        self.variance = None if variance is None else np.asarray(variance, np.float32)
 
     def adapt(self, data, batch_size=None, steps=None):
         """Learns the mean and (biased) variance of `data` over every axis but the kept ones,
-        in float64 as Keras's does. Before the layer is in a built model the statistics become
-        its own (the config then carries them, so a saved model normalizes the same in Keras);
-        in a built model they are written to its `mean` and `variance` weights. Equivalent to
+        in float64 as Keras's does, into the layer's `mean` and `variance` weights (Keras's
+        non-trainable weights of an adapted layer): at once when a model already holds the
+        layer, else when the first model holding it is made. `layer.mean` and
+        `layer.variance` show them. Adapting again replaces them. Equivalent to
         `keras.layers.Normalization.adapt(data)` on an array."""
         if batch_size is not None or steps is not None:
             raise NotImplementedError(
                 "plexus.layers.Normalization.adapt: batch_size and steps are for datasets; "
                 "pass the whole array"
             )
+        if self.input_mean is not None:
+            raise ValueError(
+                f"Normalization {self.name}: adapt learns statistics; this layer was given them"
+            )
         values = np.asarray(data, dtype=np.float64)
         if values.size == 0:
             raise ValueError(f"Normalization {self.name}: adapt needs data, received shape "
                              f"{values.shape}")  # fmt: skip
         rank = values.ndim
-        kept = sorted({a % rank for a in self.axis}) if rank else []
         if any(not -rank <= a < rank for a in self.axis):
             raise ValueError(
                 f"Normalization {self.name}: axis {self.axis} out of range for data of shape "
                 f"{values.shape}"
             )
+        kept = sorted({a % rank for a in self.axis}) if rank else []
         reduced = tuple(a for a in range(rank) if a not in kept)
-        mean = values.mean(axis=reduced)
-        variance = values.var(axis=reduced)
-        variables = {v.path.rsplit("/", 1)[-1]: v for v in self.weights}
-        if "mean" in variables and "variance" in variables:
-            if self.input_mean is not None and not getattr(self, "_adapted", False):
-                raise ValueError(
-                    f"Normalization {self.name}: adapt learns statistics; this layer was "
-                    "given them"
-                )
-            variables["mean"].assign(mean.reshape(variables["mean"].shape).astype(np.float32))
-            variables["variance"].assign(
-                variance.reshape(variables["variance"].shape).astype(np.float32)
-            )
-            return
-        if self.input_mean is not None and not getattr(self, "_adapted", False):
-            raise ValueError(
-                f"Normalization {self.name}: adapt learns statistics; this layer was given them"
-            )
-        if self._weight_owner() is not None:
-            raise ValueError(
-                f"Normalization {self.name}: a built model holds this layer with the statistics "
-                "it had then; adapt it before building the model"
-            )
-        self.input_mean = mean.astype(np.float32)
-        self.input_variance = variance.astype(np.float32)
-        self._adapted = True
+        self.mean = values.mean(axis=reduced).astype(np.float32)
+        self.variance = values.var(axis=reduced).astype(np.float32)
+        # Built from the data's shape, as Keras's adapt builds the layer: the weights then exist
+        # as soon as a model holding the layer is made, even one without a declared input.
+        self._adapted_shape = (None, *values.shape[1:])
+        if not self._write_statistics():
+            self._pending_statistics = True
+
+    def _write_statistics(self, model=None):
+        """Writes the adapted statistics into the `mean` and `variance` weights of the library
+        model holding the layer (`model`, or the one its weights live in); False when no
+        model holds them yet."""
+        if model is None:
+            holder = self._library_holder()
+            variables = self.weights if holder is not None else []
+        else:
+            from ..variables import Variable
+
+            variables = [Variable(model, path) for path in model._weight_paths()
+                         if path.split("/")[-2:-1] == [self.name]]  # fmt: skip
+        by_name = {v.path.rsplit("/", 1)[-1]: v for v in variables}
+        if "mean" not in by_name or "variance" not in by_name:
+            return False
+        by_name["mean"].assign(self.mean.reshape(by_name["mean"].shape))
+        by_name["variance"].assign(self.variance.reshape(by_name["variance"].shape))
+        self.__dict__.pop("_pending_statistics", None)
+        return True
+
+    def _library_model_made(self, model):
+        if self.__dict__.get("_pending_statistics"):
+            self._write_statistics(model)
+
+    def serialize(self):
+        result = super().serialize()
+        shape = self.__dict__.get("_adapted_shape")
+        if shape is not None:
+            result["build_config"] = {"input_shape": list(shape)}
+        return result
 
     def get_config(self):
         config = super().get_config()

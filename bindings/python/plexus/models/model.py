@@ -104,6 +104,14 @@ class Model(Trainer, Layer):
         self._handle = handle
         if not self._private:
             self._claim(self)
+
+        def announce(model):
+            for layer in model._own_layers():
+                layer._library_model_made(self)
+                if isinstance(layer, Model) and layer._handle is None:
+                    announce(layer)
+
+        announce(self)
         if self._backend is not None:
             check(lib().px_model_set_backend(handle, self._backend.encode("utf-8")))
 
