@@ -166,3 +166,20 @@ def test_a_layer_written_in_python_is_refused_by_name_when_called():
 
     with pytest.raises(NotImplementedError, match="Doubling.*written in Python"):
         Doubling()(plexus.Input(shape=(3,)))
+
+
+def test_the_learning_rate_and_step_count_read_as_keras_variables():
+    x, y = _data()
+    optimizer = optimizers.Adam(0.01)
+    assert optimizer.learning_rate.numpy() == np.float32(0.01) and optimizer.iterations == 0
+    model = plexus.Sequential([plexus.Input(shape=(3,)), layers.Dense(1)])
+    model.compile(optimizer=optimizer, loss="mse")
+    model.fit(x, y, epochs=1, batch_size=8, verbose=0)
+    assert model.optimizer.iterations.numpy() == 2
+    # Keras's fine-tuning idiom: lower the rate in place, then train on.
+    model.optimizer.learning_rate.assign(1e-4)
+    np.testing.assert_allclose(float(model.optimizer.learning_rate), 1e-4, rtol=1e-6)
+    before = model.get_weights()[0]
+    model.fit(x, y, epochs=1, batch_size=16, verbose=0)
+    # One Adam step at rate 1e-4 moves each weight by at most about 1e-4.
+    assert 0 < np.abs(model.get_weights()[0] - before).max() < 2e-4

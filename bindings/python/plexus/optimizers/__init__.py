@@ -8,6 +8,8 @@ import math
 import struct
 import weakref
 
+import numpy as np
+
 from .._lib import check, lib
 from ..saving import to_snake_case
 from . import schedules
@@ -21,6 +23,31 @@ __all__ = [
 def _float32(value):
     """`value` as Keras writes a learning rate: read back from a float32 variable."""
     return struct.unpack("f", struct.pack("f", value))[0]
+
+
+class _Number(float):
+    """A learning rate read from an optimizer: a float with the methods of the Keras variable
+    it stands for, so `optimizer.learning_rate.assign(1e-4)` and `.numpy()` work as in
+    Keras."""
+
+    def __new__(cls, value, optimizer):
+        number = super().__new__(cls, value)
+        number._optimizer = optimizer
+        return number
+
+    def assign(self, value):
+        """Sets the optimizer's learning rate (as `optimizer.learning_rate = value`)."""
+        self._optimizer.learning_rate = float(value)
+
+    def numpy(self):
+        return np.float32(self)
+
+
+class _Count(int):
+    """A step count read from an optimizer: an int with Keras's variable's `numpy()`."""
+
+    def numpy(self):
+        return np.int64(self)
 
 
 class Optimizer:
@@ -81,10 +108,11 @@ class Optimizer:
         schedule. Equivalent to `keras.optimizers.Optimizer.learning_rate`."""
         handle = self._compiled_model()
         if handle is None:
-            return self._learning_rate
+            rate = self._learning_rate
+            return _Number(rate, self) if isinstance(rate, (int, float)) else rate
         rate = ctypes.c_double()
         check(lib().px_model_learning_rate(handle, ctypes.byref(rate)))
-        return rate.value
+        return _Number(rate.value, self)
 
     @learning_rate.setter
     def learning_rate(self, value):
@@ -112,7 +140,7 @@ class Optimizer:
             return 0
         count = ctypes.c_int64()
         check(lib().px_model_iterations(handle, ctypes.byref(count)))
-        return count.value
+        return _Count(count.value)
 
     def get_config(self):
         learning_rate = self._learning_rate
