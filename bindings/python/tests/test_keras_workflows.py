@@ -183,3 +183,21 @@ def test_the_learning_rate_and_step_count_read_as_keras_variables():
     model.fit(x, y, epochs=1, batch_size=16, verbose=0)
     # One Adam step at rate 1e-4 moves each weight by at most about 1e-4.
     assert 0 < np.abs(model.get_weights()[0] - before).max() < 2e-4
+
+
+def test_clone_model_makes_new_layers_with_new_weights():
+    x, y = _data()
+    inputs = plexus.Input(shape=(3,))
+    original = plexus.Model(inputs, layers.Dense(1, name="out")(layers.Dense(4)(inputs)))
+    expected = original.predict(x, verbose=0)
+    clone = plexus.models.clone_model(original)
+    assert [type(layer).__name__ for layer in clone.layers] == [
+        type(layer).__name__ for layer in original.layers]  # fmt: skip
+    assert not np.allclose(clone.predict(x, verbose=0), expected)
+    clone.set_weights(original.get_weights())
+    np.testing.assert_allclose(clone.predict(x, verbose=0), expected, rtol=1e-6)
+    clone.compile(optimizer="sgd", loss="mse")
+    clone.fit(x, y, epochs=1, verbose=0)
+    np.testing.assert_allclose(original.predict(x, verbose=0), expected)
+    sequential = plexus.Sequential([plexus.Input(shape=(3,)), layers.Dense(2)])
+    assert isinstance(plexus.models.clone_model(sequential), plexus.Sequential)

@@ -13,7 +13,10 @@ from .functional import Functional
 from .model import Model
 from .sequential import Sequential
 
-__all__ = ["Model", "Sequential", "Functional", "model_from_json", "from_config", "load_model"]
+__all__ = [
+    "Model", "Sequential", "Functional", "model_from_json", "from_config", "load_model",
+    "clone_model",
+]  # fmt: skip
 
 
 def _layer(entry):
@@ -34,6 +37,27 @@ def _mark_compiled(model, compile_config):
     if cls is not None:
         model.optimizer = cls.from_config(dict(entry.get("config") or {}))
         model.optimizer._bind(model)
+
+
+def clone_model(model, input_tensors=None, clone_function=None, call_function=None,
+                recursive=False, **kwargs):  # fmt: skip
+    """A new model of the same architecture with new layers, so new weights (initialized
+    afresh, as Keras's clone's are): `set_weights(model.get_weights())` copies them. Equivalent
+    to `keras.models.clone_model(model)`; its hooks (`input_tensors`, `clone_function`,
+    `call_function`) are not available."""
+    given = [name for name, value in (("input_tensors", input_tensors),
+                                      ("clone_function", clone_function),
+                                      ("call_function", call_function)) if value is not None]
+    if given or recursive or kwargs:
+        raise NotImplementedError(
+            f"plexus.models.clone_model: {', '.join(given + list(kwargs)) or 'recursive'} is "
+            "not available; clone the model whole"
+        )  # fmt: skip
+    if not isinstance(model, (Sequential, Functional)):
+        raise ValueError(f"clone_model expects a Sequential or Functional model; received "
+                         f"{type(model).__name__}")  # fmt: skip
+    return from_config(model.get_config(), "Sequential" if isinstance(model, Sequential)
+                       else "Functional")  # fmt: skip
 
 
 def from_config(config, class_name):
