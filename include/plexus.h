@@ -386,10 +386,9 @@ PX_API PX_NODISCARD px_status px_model_from_json(const char *json, px_model **ou
  * it has that name): the same layer, with the same weights, in both models, as one Keras layer
  * object is in every model that calls it (an encoder inside an autoencoder, a layer called
  * eagerly and in a model). Training either model trains it. Its class must be the one the JSON
- * gives; each name at most once. `count` 0 is px_model_from_json. The two models still run in
- * parallel (the thread contract): each reads and updates a shared weight whole, under its lock,
- * so training both at once interleaves their updates, as two threads training one Keras layer
- * would. (ABI 0.9) */
+ * gives; each name at most once. `count` 0 is px_model_from_json. Layers run on one thread at
+ * a time, so calls on models that share layers (this one and `owners`, from then on) run one
+ * at a time across all of them, as calls on one model do (the thread contract). (ABI 0.9) */
 PX_API PX_NODISCARD px_status px_model_from_json_sharing(
     const char *json, const char *const *layer_names, px_model *const *owners, size_t count,
     px_model **out_model);

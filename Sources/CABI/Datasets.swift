@@ -176,15 +176,15 @@ public func pxModelEvaluateDataset(
   let function = "px_model_evaluate_dataset"
   return guarded(function) {
     let out = try required(outLogs, "out_logs", in: function)
-    let logs = try ModelHandle.withExclusiveCall(model, in: function) { model, handle in
+    let (logs, order) = try ModelHandle.withExclusiveCall(model, in: function) { model, handle in
       let data = try CallerDataset(
         dataset, "dataset", inputs: model.inputCount, targets: model.outputCount, in: function)
       let reporter = ProgressReporter(progress, user: user, handle: handle, isFit: false)
-      return try CallerDataset.reportingCallerFailures([data]) {
+      let logs = try CallerDataset.reportingCallerFailures([data]) {
         try model.evaluate(data, verbose: 0, callbacks: [reporter])
       }
+      return (logs, model.metricsNames)
     }
-    let order = try ModelHandle.withModel(model, in: function) { $0.metricsNames }
     out.pointee = HandleTable.shared.insert(LogsHandle(single: logs, order: order), kind: .logs)
   }
 }

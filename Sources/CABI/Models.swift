@@ -115,16 +115,20 @@ public func pxModelFromJsonSharing(
       guard shared[name] == nil else {
         throw invalidArgument(function, "layer_names[\(index)] '\(name)' is given twice")
       }
+      let box = try ModelHandle.box(owners?[index], in: function)
       shared[name] = try ModelHandle.withModel(owners?[index], in: function) { owner in
-        if owner.name == name { return owner }
-        guard let found = layer(named: name, in: owner) else {
+        let found = owner.name == name ? owner : layer(named: name, in: owner)
+        guard let found else {
           throw invalidArgument(
             function, "owners[\(index)], model '\(owner.name)', has no layer '\(name)'")
         }
+        box.markSharingLayers()
         return found
       }
     }
-    out.pointee = ModelHandle.make(try Model.fromJSON(text, sharing: shared))
+    let made = ModelHandle(try Model.fromJSON(text, sharing: shared))
+    if count > 0 { made.markSharingLayers() }
+    out.pointee = HandleTable.shared.insert(made, kind: .model)
   }
 }
 

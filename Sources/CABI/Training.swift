@@ -24,19 +24,28 @@ public func pxModelCompile(
       try nameOrJSON(metrics?[index], "metrics[\(index)]", in: function)
     }
     try ModelHandle.withMutableModel(model, in: function) { model in
+      var chosenOnly: [any MetricConvertible]?
       // One entry holding Keras's per-output metrics: a list of lists, or a dict by output.
+      var entries = values
       if values.count == 1,
         let outputMetrics = try model.perOutputMetrics(values[0], context: function)
       {
-        let all =
-          losses.count == 1 ? Array(repeating: losses[0], count: model.outputCount) : losses
-        try model.compile(optimizer: optimizer, loss: all, outputMetrics: outputMetrics)
-        return
+        guard model.outputCount == 1 else {
+          let all =
+            losses.count == 1 ? Array(repeating: losses[0], count: model.outputCount) : losses
+          try model.compile(optimizer: optimizer, loss: all, outputMetrics: outputMetrics)
+          return
+        }
+        // One output: its per-output metrics are the model's metrics.
+        entries = []
+        chosenOnly = outputMetrics.first ?? []
       }
-      let chosen: [any MetricConvertible] = try values.map { value in
-        if let name = value.stringValue { return name }
-        return try Metric.fromConfig(value)
-      }
+      let chosen: [any MetricConvertible] =
+        try chosenOnly
+        ?? entries.map { value in
+          if let name = value.stringValue { return name }
+          return try Metric.fromConfig(value)
+        }
       if lossValue.arrayValue == nil, let loss = losses.first {
         try model.compile(optimizer: optimizer, loss: loss, metrics: chosen)
       } else {
@@ -215,13 +224,13 @@ func evaluateCall(
     let targets = try TensorHandle.tensors(y, count: yCount, "y", in: function)
     let weights = try optionalTensor(sampleWeight, "sample_weight", in: function)
     let batch = try batchSize(batchSizeValue, "batch_size", in: function)
-    let logs = try ModelHandle.withExclusiveCall(model, in: function) { model, handle in
+    let (logs, order) = try ModelHandle.withExclusiveCall(model, in: function) { model, handle in
       let reporter = ProgressReporter(progress, user: user, handle: handle, isFit: false)
-      return try model.evaluate(
+      let logs = try model.evaluate(
         inputs, targets, batchSize: batch, verbose: 0, sampleWeight: weights,
         callbacks: [reporter])
+      return (logs, model.metricsNames)
     }
-    let order = try ModelHandle.withModel(model, in: function) { $0.metricsNames }
     out.pointee = HandleTable.shared.insert(LogsHandle(single: logs, order: order), kind: .logs)
   }
 }
@@ -339,11 +348,13 @@ func trainOnBatchCall(
     let perClass = try classWeights(
       classes.ids, classes.weights, count: classes.count,
       ("classes", "class_weights", "class_count"), in: function)
-    let logs = try ModelHandle.withExclusiveCall(model, in: function) { model, _ in
-      try model.trainOnBatch(inputs, targets, sampleWeight: weights, classWeight: perClass)
+    let (logs, order) = try ModelHandle.withExclusiveCall(model, in: function) { model, _ in
+      (
+        try model.trainOnBatch(inputs, targets, sampleWeight: weights, classWeight: perClass),
+        model.metricsNames
+      )
     }
     if let outLogs {
-      let order = try ModelHandle.withModel(model, in: function) { $0.metricsNames }
       outLogs.pointee = HandleTable.shared.insert(
         LogsHandle(single: logs, order: order), kind: .logs)
     }

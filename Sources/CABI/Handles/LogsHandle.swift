@@ -12,8 +12,8 @@ final class LogsHandle {
     self.init(Self.ordered(logs.keys, by: order).map { ($0, [logs[$0] ?? .nan]) })
   }
 
-  /// Logs with a list of values per name (a history), in the order of Keras's epoch logs: the
-  /// loss first, the metrics by name, then the same for validation.
+  /// Logs with a list of values per name (a history): the names ending in `loss` first, then
+  /// the others, each by name, then the same for validation.
   convenience init(history: [String: [Double]]) {
     self.init(Self.ordered(history.keys).map { ($0, history[$0] ?? []) })
   }
@@ -21,7 +21,7 @@ final class LogsHandle {
   /// Log names in order: the training names, then the same for validation (`val_`); each the
   /// names of `order` first, in its order (for `evaluate`'s list, the model's
   /// ``Model/metricsNames``: the loss, the outputs' losses, the metrics in compile order), then
-  /// the others, losses first, by name (with no `order`, Keras's order of epoch logs).
+  /// the others, those ending in `loss` first, by name.
   static func ordered(_ names: some Collection<String>, by order: [String] = []) -> [String] {
     let rank = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
     func key(_ name: String) -> (validation: Bool, rank: Int, loss: Bool) {

@@ -11,6 +11,14 @@ final class ModelHandle: @unchecked Sendable {
   private var runningCall: String?
   /// Set by `px_model_stop_training` from any thread, read by the running fit.
   let stopRequested = Locked(false)
+  /// Whether the model shares layers with another model (``markSharingLayers()``).
+  private let sharesLayers = Locked(false)
+
+  /// One lock for every model that shares layers with another (`px_model_from_json_sharing`
+  /// marks the new model and the ones it took layers from): layers are not safe to run from
+  /// two threads at once, so calls on any of these models run one at a time, as calls on one
+  /// model do, taking this lock before their own.
+  private static let sharingLock = RecursiveLock()
 
   init(_ model: Model) {
     self.model = model
@@ -35,6 +43,16 @@ final class ModelHandle: @unchecked Sendable {
   /// when free: waiting there for a model another thread holds could wait forever (that
   /// thread's callback may be waiting for this thread's model).
   private func locked<Result>(in function: String, _ body: () throws -> Result) throws -> Result {
+    guard sharesLayers.withLock({ $0 }) else { return try holding(lock, in: function, body) }
+    return try holding(Self.sharingLock, in: function) {
+      try holding(lock, in: function, body)
+    }
+  }
+
+  /// Runs `body` holding `lock`; inside a progress callback only when it is free.
+  private func holding<Result>(
+    _ lock: RecursiveLock, in function: String, _ body: () throws -> Result
+  ) throws -> Result {
     guard px_support_callback_depth(0) > 0 else { return try lock.withLock(body) }
     guard let result = try lock.withLockIfFree(body) else {
       throw PlexusError.invalidState(
@@ -43,6 +61,12 @@ final class ModelHandle: @unchecked Sendable {
           + "callback may not wait for it (both threads could wait forever)")
     }
     return result
+  }
+
+  /// Marks the model as sharing layers with another: from now on its calls also take the lock
+  /// of every such model. Called holding the model's own lock, so no call of it is running.
+  func markSharingLayers() {
+    sharesLayers.withLock { $0 = true }
   }
 
   /// Runs `body` on the model of `handle` to read it, holding its lock.

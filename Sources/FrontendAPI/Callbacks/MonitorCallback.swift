@@ -29,14 +29,14 @@ struct MonitorCallback {
     case .max: greaterIsBetter = true
     case .auto:
       let metricName = monitor.hasPrefix("val_") ? String(monitor.dropFirst(4)) : monitor
-      if metricName == "loss" {
+      if metricName == "loss" || metricName.hasSuffix("_loss") {
         greaterIsBetter = false
         return
       }
-      let metrics: [Metric] = model?.compiled?.metrics.flatMap { $0 } ?? []
-      if let metric = metrics.first(where: { $0.name == metricName }),
-        let up = Self.direction(of: metric)
-      {
+      // By the name it logs under: an output's prefix, or `_1` after a repeated name.
+      let metrics = model?.compiled.map { Array($0.metrics.joined()) } ?? []
+      let names = model?.compiled.map { Array($0.metricNames.joined()) } ?? []
+      if let index = names.firstIndex(of: metricName), let up = Self.direction(of: metrics[index]) {
         greaterIsBetter = up
         return
       }
@@ -54,7 +54,8 @@ struct MonitorCallback {
     case is Accuracy, is BinaryAccuracy, is CategoricalAccuracy, is SparseCategoricalAccuracy,
       is TopKCategoricalAccuracy, is AUC, is Precision, is Recall, is FBetaScore:
       return true
-    case is Metrics.MeanAbsoluteError, is RootMeanSquaredError:
+    case is Metrics.MeanAbsoluteError, is RootMeanSquaredError, is LossMetric:
+      // A loss averaged as a metric goes down, as Keras's MeanMetricWrapper of a loss.
       return false
     default:
       let name = metric.name

@@ -7,11 +7,15 @@
 /// Made by ``Metric/named(_:for:)`` and logged under the name it was asked by, as Keras's
 /// `compile` logs `metrics=["mse"]` as `mse`; written back to a `compile_config` as that name.
 public final class LossMetric: Metric {
+  /// A mask on the predictions weighs each update, as Keras's.
+  public override var weighsByPredictionMask: Bool { true }
+
   /// The loss whose per-sample values are averaged.
   public let loss: Loss
 
-  /// Averages `loss`'s per-sample values under `name`.
-  public init(_ loss: Loss, name: String) {
+  /// Averages `loss`'s per-sample values under `name` (a name ``Metric/named(_:for:)`` makes
+  /// this metric for, so that the name alone rebuilds it from a `compile_config`).
+  init(_ loss: Loss, name: String) {
     self.loss = loss
     super.init(name: name)
   }
@@ -20,7 +24,9 @@ public final class LossMetric: Metric {
   public override func update(_ yTrue: Tensor, _ yPred: Tensor, sampleWeight: Tensor? = nil)
     throws
   {
-    let values = try loss.call(yTrue, yPred)
+    // In float32 whatever the predictions' dtype, as the loss computes in training.
+    let predicted = yPred.dtype == .bfloat16 ? try Ops.cast(yPred, to: .float32) : yPred
+    let values = try loss.call(yTrue, predicted)
     try accumulate(
       try values.floats().map(Double.init), shape: values.shape, sampleWeight: sampleWeight)
   }

@@ -106,7 +106,8 @@ extension Model {
     let prefixes = outputs > 1 ? outputNames.map { $0 + "_" } : [""]
     compiled = CompiledState(
       optimizer: optimizer, losses: losses, lossWeights: lossWeights, metrics: perOutput,
-      metricsPerOutput: outputMetrics != nil, prefixes: prefixes, lossConfig: lossConfig,
+      metricsPerOutput: outputMetrics != nil && outputs > 1, prefixes: prefixes,
+      lossConfig: lossConfig,
       modelName: "Model '\(name)'")
   }
 

@@ -109,8 +109,10 @@ extension Model {
     let names = outputNames
     let metricsEntry = value["metrics"] ?? .null
     let outputMetrics = try perOutputMetrics(metricsEntry, context: context)
+    // With one output, its per-output metrics are the model's metrics.
     let metrics =
-      outputMetrics == nil ? try (metricsEntry.arrayValue ?? []).map(Self.metric) : []
+      outputMetrics == nil
+      ? try (metricsEntry.arrayValue ?? []).map(Self.metric) : (outputMetrics?.first ?? [])
     func perOutput(_ entry: ConfigValue, what: String) throws -> [ConfigValue] {
       if let list = entry.arrayValue { return list }
       guard let members = entry.objectValue, entry["class_name"] == nil else { return [entry] }
@@ -140,7 +142,7 @@ extension Model {
       }
     }
     let madeOptimizer = try Optimizer.fromConfig(optimizer)
-    if let outputMetrics {
+    if let outputMetrics, names.count > 1 {
       let all = losses.count == 1 ? Array(repeating: losses[0], count: names.count) : losses
       try compile(
         optimizer: madeOptimizer, loss: all, lossWeights: weights, outputMetrics: outputMetrics)
@@ -177,7 +179,7 @@ extension Model {
       }
       return try names.map { name in try members[name].map(list) ?? [] }
     }
-    guard let entries = entry.arrayValue, names.count > 1,
+    guard let entries = entry.arrayValue,
       entries.contains(where: { $0.arrayValue != nil || $0.isNull })
     else { return nil }
     guard entries.count == names.count else {

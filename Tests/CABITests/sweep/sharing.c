@@ -20,6 +20,32 @@ static const char *const MISMATCH_JSON =
     "\"float32\", \"name\": \"features\"}},"
     "{\"class_name\": \"Dropout\", \"config\": {\"name\": \"hidden\", \"rate\": 0.5}}]}}";
 
+/* One of two threads running calls at once on models that share a layer. */
+typedef struct {
+  px_model *model;
+  const px_tensor *const *x;
+  const px_tensor *const *y;
+  int fit;
+  int failures;
+} sharing_worker;
+
+static void *sharing_thread(void *argument) {
+  sharing_worker *w = argument;
+  for (int round = 0; round < 20; round++) {
+    px_status st;
+    if (w->fit) {
+      px_fit_options options = fit_options(1, 32);
+      st = px_model_fit(w->model, w->x, 1, w->y, 1, &options, NULL, NULL, NULL);
+    } else {
+      px_tensor *out = NULL;
+      st = px_model_predict_on_batch(w->model, w->x, 1, &out, 1);
+      px_tensor_release(out);
+    }
+    w->failures += st != PX_STATUS_OK;
+  }
+  return NULL;
+}
+
 static void expect_refused(const char *const *names, px_model *const *owners, size_t count,
                            const char *json, const char *needles, const char *what) {
   px_model *out = SENTINEL_MODEL;
@@ -60,6 +86,17 @@ void section_sharing(void) {
   check(st == PX_STATUS_OK && memcmp(after, theirs, sizeof after) == 0
             && memcmp(after, mine, sizeof after) != 0,
         "training the MLP changes the kernel the other model reads");
+  /* Training one model while another thread predicts with the other: the calls take turns
+   * (the models share a lock), and both go through. */
+  sharing_worker workers[2] = {{owner, xv, yv, 1, 0}, {shared, xv, yv, 0, 0}};
+  pthread_t threads[2];
+  int started[2];
+  for (int i = 0; i < 2; i++)
+    started[i] = pthread_create(&threads[i], NULL, sharing_thread, &workers[i]) == 0;
+  for (int i = 0; i < 2; i++)
+    if (started[i]) pthread_join(threads[i], NULL);
+  check(started[0] && started[1] && workers[0].failures == 0 && workers[1].failures == 0,
+        "a fit on one model and predictions on the other, from two threads at once, all succeed");
   px_tensor_release(x);
   px_tensor_release(y);
 

@@ -114,3 +114,44 @@ import Testing
     #expect(text.contains("twice"), "\(text)")
   }
 }
+
+/// Callbacks in auto mode find a metric by the name it logs under, and a loss averaged as a
+/// metric goes down; a single output's per-output metrics are the model's metrics.
+@Suite struct LoggedNameTests {
+  @Test func autoModeFindsLoggedNamesAndLossMetricsGoDown() throws {
+    let model = Sequential {
+      Input(shape: [3])
+      Dense(1, activation: .sigmoid)
+    }
+    try model.compile(
+      optimizer: SGD(), loss: BinaryCrossentropy(),
+      metrics: [AUC(), AUC(curve: .pr), "binary_crossentropy"])
+    // (ModelCheckpoint and ReduceLROnPlateau resolve their direction this way.)
+    for (name, up) in [("val_auc_1", true), ("binary_crossentropy", false), ("val_loss", false)] {
+      var monitor = MonitorCallback(monitor: name, mode: .auto, baseline: nil, minDelta: 0)
+      try monitor.resolve(model: model, callback: "test")
+      #expect(monitor.isImprovement(0.6, over: 0.5) == up, "\(name)")
+    }
+  }
+
+  @Test func oneOutputsPerOutputMetricsAreTheModelsMetrics() throws {
+    let model = Sequential(name: "single") {
+      Input(shape: [3])
+      Dense(1)
+    }
+    try model.compile(optimizer: "sgd", loss: ["mse"], outputMetrics: [["mae"]])
+    #expect(model.metricsNames == ["loss", "mae"])
+    let config = try ConfigValue(json: model.toJSON())
+    #expect(config["compile_config"]?["metrics"] == ["mae"])
+    #expect(try Model.fromJSON(model.toJSON()).metricsNames == ["loss", "mae"])
+    var edited = try #require(config.objectValue)
+    var compileConfig = try #require(edited["compile_config"]?.objectValue)
+    let output = try #require(model.outputNames.first)
+    for metrics: ConfigValue in [[["mae"]], .object([output: ["mae"]])] {
+      compileConfig["metrics"] = metrics
+      edited["compile_config"] = .object(compileConfig)
+      let copy = try Model.fromJSON(ConfigValue.object(edited).jsonString(pretty: false))
+      #expect(copy.metricsNames == ["loss", "mae"], "\(metrics)")
+    }
+  }
+}

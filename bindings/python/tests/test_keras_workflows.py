@@ -201,3 +201,13 @@ def test_clone_model_makes_new_layers_with_new_weights():
     np.testing.assert_allclose(original.predict(x, verbose=0), expected)
     sequential = plexus.Sequential([plexus.Input(shape=(3,)), layers.Dense(2)])
     assert isinstance(plexus.models.clone_model(sequential), plexus.Sequential)
+
+
+def test_a_single_outputs_metrics_may_come_as_a_dict():
+    x, y = _data()
+    model = plexus.Sequential([plexus.Input(shape=(3,)), layers.Dense(1, name="out")])
+    model.compile(optimizer="sgd", loss="mse", metrics={"out": ["mae"]})
+    logs = model.evaluate(x, y, verbose=0, return_dict=True)
+    assert list(logs) == ["loss", "mae"]
+    np.testing.assert_allclose(logs["mae"], np.abs(model.predict(x, verbose=0) - y).mean(),
+                               rtol=1e-5)  # fmt: skip

@@ -129,3 +129,18 @@ def test_a_loaded_models_layers_feed_a_feature_extractor_and_a_new_head(tmp_path
     np.testing.assert_array_equal(layer.get_weights()[0], kernel)
     np.testing.assert_allclose(loaded.predict(x, verbose=0), base.predict(x, verbose=0),
                                rtol=1e-6)  # fmt: skip
+
+
+def test_a_held_layer_in_two_nested_models_is_shared_once():
+    x = _data(6)
+    inputs = plexus.Input(shape=(6,))
+    shared = layers.Dense(2, name="shared_d")
+    plexus.Model(inputs, shared(inputs)).predict(x, verbose=0)  # a library model holds it
+    first = plexus.Sequential([plexus.Input(shape=(6,)), shared], name="first")
+    second = plexus.Sequential([plexus.Input(shape=(6,)), shared], name="second")
+    outer = plexus.Input(shape=(6,))
+    both = plexus.Model(outer, [first(outer), second(outer)])
+    a, b = both.predict(x, verbose=0)
+    kernel, bias = shared.get_weights()
+    np.testing.assert_allclose(a, x @ kernel + bias, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(b, a)

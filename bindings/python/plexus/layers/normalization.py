@@ -164,7 +164,6 @@ class GroupNormalization(Layer):
         )
         return config
 
-
     def _resolved_groups(self):
         """`groups`, with Keras's -1 (one group per channel) resolved to the channel count once
         the layer has an input of known channels or built weights, as Keras's build resolves

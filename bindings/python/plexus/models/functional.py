@@ -4,7 +4,7 @@ written as Keras 3's Functional config (layers with their `inbound_nodes`, `inpu
 
 from ..layers.base import InputLayer, KerasTensor
 from ..saving import keras_object
-from .model import Model
+from .model import Model, restructure
 
 __all__ = ["Functional"]
 
@@ -15,12 +15,6 @@ def _structure(value, what):
     if isinstance(value, (list, tuple)):
         return list(value), None
     return [value], None
-
-
-def _restructure(tensors, keys):
-    if keys is not None:
-        return dict(zip(keys, tensors))
-    return tensors[0] if len(tensors) == 1 else list(tensors)
 
 
 class Functional(Model):
@@ -48,12 +42,12 @@ class Functional(Model):
     @property
     def input(self):
         """The model's inputs as it was given them: one tensor, a list, or a dict by name."""
-        return _restructure(self.inputs, self._input_keys)
+        return restructure(self.inputs, self._input_keys)
 
     @property
     def output(self):
         """The model's outputs as it was given them: one tensor, a list, or a dict by name."""
-        return _restructure(self.outputs, self._output_keys)
+        return restructure(self.outputs, self._output_keys)
 
     @property
     def input_shape(self):

@@ -87,13 +87,16 @@ class Model(Trainer, Layer):
     def _shared_layers(self):
         """(name, model) for each layer of this model (nested ones too) whose weights a
         library model already holds: that model's layer of the name is the one to use."""
-        pairs = []
+        pairs, seen = [], set()
 
         def visit(model):
             for layer in model._own_layers():
+                if layer.name in seen:  # a layer in two nested models: one entry
+                    continue
                 holder = layer._library_holder()
                 if holder is not None and holder is not self:
                     pairs.append((layer.name, holder))
+                    seen.add(layer.name)
                 elif isinstance(layer, Model):
                     visit(layer)
 
@@ -389,9 +392,8 @@ class Model(Trainer, Layer):
         """Outputs as the model was given them: a dict by key for a dict of outputs, else one
         value or a list, as Keras returns them."""
         keys = getattr(self, "_output_keys", None)
-        if keys is not None and len(keys) == len(outputs):
-            return dict(zip(keys, outputs))
-        return outputs[0] if len(outputs) == 1 else outputs
+        return restructure(outputs, keys if keys is not None and len(keys) == len(outputs)
+                           else None)  # fmt: skip
 
     def _keras_logs(self, logs):
         """Logs under Keras's names: for outputs given as a dict, each output's entries
@@ -467,3 +469,11 @@ def _is_input_layer(layer):
     from ..layers.base import InputLayer
 
     return isinstance(layer, InputLayer)
+
+
+def restructure(values, keys):
+    """`values` as a model takes or gives them: a dict by `keys` when given, else one value or
+    a list."""
+    if keys is not None:
+        return dict(zip(keys, values))
+    return values[0] if len(values) == 1 else list(values)

@@ -124,6 +124,9 @@ class Trainer:
                 loss_text = json.dumps(entries)
                 loss = values[0]
         per_output = _per_output_metrics(metrics, list(getattr(self, "output_names", None) or []))
+        if per_output is not None and len(per_output) == 1:
+            # One output: its metrics are the model's.
+            metrics, per_output = per_output[0], None
         if per_output is not None:
             # Keras's per-output metrics: one JSON entry, a list of one list per output.
             metric_texts = [json.dumps([
