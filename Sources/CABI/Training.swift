@@ -284,20 +284,12 @@ public func pxModelPredictOnBatch(
   _ model: OpaquePointer?, _ x: UnsafePointer<OpaquePointer?>?, _ xCount: Int,
   _ outputs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int
 ) -> px_status {
-  let function = "px_model_predict_on_batch"
-  return guarded(function) {
-    let inputs = try TensorHandle.tensors(x, count: xCount, "x", in: function)
-    let array = try required(outputs, "outputs", in: function)
-    let capacity = try validatedCount(capacity, argument: "capacity", in: function)
-    let results = try ModelHandle.withExclusiveCall(model, in: function) { model, _ in
-      try checkOutputCapacity(capacity, model, in: function)
-      if inputs.count == 1, model.outputCount == 1, let input = inputs.first {
-        return [try model.predictOnBatch(input)]
-      }
-      return try model.predict(
-        inputs, batchSize: Swift.max(1, inputs.first?.shape.dims.first ?? 1))
+  oneBatchCall("px_model_predict_on_batch", model, x, xCount, outputs, capacity) {
+    model, inputs in
+    if inputs.count == 1, model.outputCount == 1, let input = inputs.first {
+      return [try model.predictOnBatch(input)]
     }
-    try writeOutputs(results, array, capacity: capacity, in: function)
+    return try model.predict(inputs, batchSize: Swift.max(1, inputs.first?.shape.dims.first ?? 1))
   }
 }
 
@@ -307,14 +299,25 @@ public func pxModelCall(
   _ model: OpaquePointer?, _ x: UnsafePointer<OpaquePointer?>?, _ xCount: Int, _ training: Int32,
   _ outputs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int
 ) -> px_status {
-  let function = "px_model_call"
-  return guarded(function) {
+  oneBatchCall("px_model_call", model, x, xCount, outputs, capacity) { model, inputs in
+    try model(multiple: inputs, training: training != 0)
+  }
+}
+
+/// A call that runs the model on one batch and writes its outputs (`px_model_predict_on_batch`,
+/// `px_model_call`): the arguments checked, `run` under the model's exclusive call.
+private func oneBatchCall(
+  _ function: String, _ model: OpaquePointer?, _ x: UnsafePointer<OpaquePointer?>?,
+  _ xCount: Int, _ outputs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int,
+  _ run: (Model, [Tensor]) throws -> [Tensor]
+) -> px_status {
+  guarded(function) {
     let inputs = try TensorHandle.tensors(x, count: xCount, "x", in: function)
     let array = try required(outputs, "outputs", in: function)
     let capacity = try validatedCount(capacity, argument: "capacity", in: function)
     let results = try ModelHandle.withExclusiveCall(model, in: function) { model, _ in
       try checkOutputCapacity(capacity, model, in: function)
-      return try model(multiple: inputs, training: training != 0)
+      return try run(model, inputs)
     }
     try writeOutputs(results, array, capacity: capacity, in: function)
   }
