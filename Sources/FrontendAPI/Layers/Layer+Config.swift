@@ -99,8 +99,10 @@ protocol MultiInputLayer: Layer {
 }
 
 /// Existing layers by name, which a config's layers of those names resolve to (the same
-/// objects, so the same weights) instead of new ones. Read only by the task that rebuilds one
-/// model, and the layers themselves are safe to share: their variables lock their values.
+/// objects, so the same weights) instead of new ones. `@unchecked`: layers are not `Sendable`,
+/// but this value only carries them into the task-local of the one task that rebuilds a model,
+/// which reads them there and nowhere else (the C ABI runs calls on models that share layers
+/// one at a time).
 struct SharedLayers: @unchecked Sendable {
   let byName: [String: Layer]
 
