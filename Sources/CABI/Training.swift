@@ -24,28 +24,17 @@ public func pxModelCompile(
       try nameOrJSON(metrics?[index], "metrics[\(index)]", in: function)
     }
     try ModelHandle.withMutableModel(model, in: function) { model in
-      var chosenOnly: [any MetricConvertible]?
-      // One entry holding Keras's per-output metrics: a list of lists, or a dict by output.
-      var entries = values
-      if values.count == 1,
-        let outputMetrics = try model.perOutputMetrics(values[0], context: function)
-      {
-        guard model.outputCount == 1 else {
-          let all =
-            losses.count == 1 ? Array(repeating: losses[0], count: model.outputCount) : losses
-          try model.compile(optimizer: optimizer, loss: all, outputMetrics: outputMetrics)
-          return
-        }
-        // One output: its per-output metrics are the model's metrics.
-        entries = []
-        chosenOnly = outputMetrics.first ?? []
+      // One entry may hold Keras's per-output metrics: a list of lists, or a dict by output.
+      let perOutput =
+        values.count == 1 ? try model.perOutputMetrics(values[0], context: function) : nil
+      if let perOutput, model.outputCount > 1 {
+        let all =
+          losses.count == 1 ? Array(repeating: losses[0], count: model.outputCount) : losses
+        try model.compile(optimizer: optimizer, loss: all, outputMetrics: perOutput)
+        return
       }
-      let chosen: [any MetricConvertible] =
-        try chosenOnly
-        ?? entries.map { value in
-          if let name = value.stringValue { return name }
-          return try Metric.fromConfig(value)
-        }
+      // With one output, its per-output metrics are the model's metrics.
+      let chosen = try perOutput?.first ?? values.map(Model.metric)
       if lossValue.arrayValue == nil, let loss = losses.first {
         try model.compile(optimizer: optimizer, loss: loss, metrics: chosen)
       } else {

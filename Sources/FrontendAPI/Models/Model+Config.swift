@@ -153,8 +153,9 @@ extension Model {
     }
   }
 
-  /// A metric of a `compile_config`: a name, or a serialized metric.
-  static func metric(_ entry: ConfigValue) throws -> any MetricConvertible {
+  /// A metric of a `compile_config` (or of `px_model_compile`): a name, or a serialized
+  /// metric.
+  package static func metric(_ entry: ConfigValue) throws -> any MetricConvertible {
     if let name = entry.stringValue { return name }
     return try Metric.fromConfig(entry)
   }

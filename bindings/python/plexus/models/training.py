@@ -51,12 +51,19 @@ def _object_text(obj, what):
     raise TypeError(f"compile: cannot use {obj!r} as {what}; pass a name or a Plexus object")
 
 
+def _json_entry(text):
+    """An `_object_text` as an entry of a JSON list: a serialized object parsed, a name kept."""
+    return json.loads(text) if text.lstrip().startswith("{") else text
+
+
 def _per_output_metrics(metrics, output_names):
     """Keras's per-output metrics as one list per output, or None for one list for every
     output: a dict by output name (outputs it leaves out get none), or with several outputs a
     list holding lists (or None) per output."""
     def listed(entry):
-        return [] if entry is None else list(entry) if isinstance(entry, (list, tuple)) else [entry]
+        if entry is None:
+            return []
+        return list(entry) if isinstance(entry, (list, tuple)) else [entry]
 
     if isinstance(metrics, dict):
         unknown = [key for key in metrics if key not in output_names]
@@ -120,8 +127,7 @@ class Trainer:
                 loss = values[0]
             else:
                 # One loss per output: a JSON array of names and serialized objects.
-                entries = [json.loads(t) if t.lstrip().startswith("{") else t for t in texts]
-                loss_text = json.dumps(entries)
+                loss_text = json.dumps([_json_entry(t) for t in texts])
                 loss = values[0]
         per_output = _per_output_metrics(metrics, list(getattr(self, "output_names", None) or []))
         if per_output is not None and len(per_output) == 1:
@@ -129,11 +135,8 @@ class Trainer:
             metrics, per_output = per_output[0], None
         if per_output is not None:
             # Keras's per-output metrics: one JSON entry, a list of one list per output.
-            metric_texts = [json.dumps([
-                [json.loads(t) if t.lstrip().startswith("{") else t
-                 for t in (_object_text(m, "a metric") for m in entry)]
-                for entry in per_output
-            ])]  # fmt: skip
+            metric_texts = [json.dumps([[_json_entry(_object_text(m, "a metric")) for m in entry]
+                                        for entry in per_output])]  # fmt: skip
             metrics = [m for entry in per_output for m in entry]
         else:
             metric_texts = [_object_text(m, "a metric") for m in (metrics or [])]
@@ -162,6 +165,11 @@ class Trainer:
         self._set_execution()
         if loss_weights is not None:
             self._set_loss_weights(loss_weights)
+
+    def _read_logs(self, handle):
+        """The px_logs a call wrote into `handle` (released), under Keras's names; empty when
+        the call wrote none."""
+        return self._keras_logs(_data.read_logs(handle.value) if handle.value else {})
 
     def _set_loss_weights(self, loss_weights):
         """Keras's loss_weights: a list in output order, or a dict by output name."""
@@ -329,7 +337,7 @@ class Trainer:
                 ctypes.byref(options), run.function, run.user, ctypes.byref(history_handle),
             )  # fmt: skip
         # Read (and release) what the call made before raising what a hook raised.
-        logs = self._keras_logs(_data.read_logs(history_handle.value) if history_handle.value else {})
+        logs = self._read_logs(history_handle)
         run.raise_error()
         check(status)
         del keep
@@ -378,7 +386,7 @@ class Trainer:
                 ctypes.byref(validating.struct) if validating is not None else None,
                 run.function, run.user, ctypes.byref(history_handle),
             )  # fmt: skip
-        logs = self._keras_logs(_data.read_logs(history_handle.value) if history_handle.value else {})
+        logs = self._read_logs(history_handle)
         training.raise_error()
         if validating is not None:
             validating.raise_error()
@@ -417,7 +425,7 @@ class Trainer:
                 status = lib().px_model_evaluate_dataset(
                     self._c, ctypes.byref(data.struct), run.function, run.user,
                     ctypes.byref(logs_handle))  # fmt: skip
-            logs = self._keras_logs(_data.read_logs(logs_handle.value) if logs_handle.value else {})
+            logs = self._read_logs(logs_handle)
             data.raise_error()
             run.raise_error()
             check(status)
@@ -435,7 +443,7 @@ class Trainer:
                 weights.handle if weights is not None else None, batch_size or 0,
                 run.function, run.user, ctypes.byref(logs_handle),
             )  # fmt: skip
-        logs = self._keras_logs(_data.read_logs(logs_handle.value) if logs_handle.value else {})
+        logs = self._read_logs(logs_handle)
         run.raise_error()
         check(status)
         return _results(_data.last_values(logs), return_dict)
@@ -518,7 +526,7 @@ class Trainer:
                 len(class_weight) if classes else 0, ctypes.byref(logs_handle),
             )
         )  # fmt: skip
-        logs = _data.last_values(self._keras_logs(_data.read_logs(logs_handle.value)))
+        logs = _data.last_values(self._read_logs(logs_handle))
         return _results(logs, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
