@@ -211,3 +211,32 @@ def test_a_single_outputs_metrics_may_come_as_a_dict():
     assert list(logs) == ["loss", "mae"]
     np.testing.assert_allclose(logs["mae"], np.abs(model.predict(x, verbose=0) - y).mean(),
                                rtol=1e-5)  # fmt: skip
+
+
+def test_a_sequential_models_layers_have_outputs_to_cut_a_feature_extractor_from():
+    # Keras builds a Sequential's graph once its input is known (from an Input, or from
+    # build()), so each layer has an `output`; cutting a model at a hidden layer is the usual
+    # transfer-learning pattern, and the cut model shares the trained weights.
+    x, y = _data()
+    for declared in (True, False):
+        if declared:
+            model = plexus.Sequential([plexus.Input(shape=(3,)),
+                                       layers.Dense(4, activation="relu", name="hidden"),
+                                       layers.Dense(1, name="head")])  # fmt: skip
+        else:
+            model = plexus.Sequential([layers.Dense(4, activation="relu", name="hidden"),
+                                       layers.Dense(1, name="head")])  # fmt: skip
+            with pytest.raises(AttributeError):
+                model.get_layer("hidden").output
+            model.build((None, 3))
+        hidden = model.get_layer("hidden")
+        assert hidden.output.shape == (None, 4)
+        assert hidden.input.shape == (None, 3)
+        assert model.outputs[0].shape == (None, 1)
+        model.compile(optimizer="sgd", loss="mse")
+        model.fit(x, y, epochs=2, verbose=0)
+        extractor = plexus.Model(model.inputs, hidden.output)
+        kernel, bias = hidden.get_weights()
+        expected = np.maximum(x @ kernel + bias, 0)
+        np.testing.assert_allclose(extractor.predict(x, verbose=0), expected, rtol=1e-5,
+                                   atol=1e-6)  # fmt: skip

@@ -170,16 +170,17 @@ class GroupNormalization(Layer):
         it."""
         if self.groups != -1:
             return self.groups
-        if not self._inbound_nodes:
-            # In a Sequential model: the per-channel gamma or beta, once a model built them.
-            weights = self.weights
-            return int(weights[0].shape[0]) if weights else self.groups
-        shape = self._inbound_nodes[0].inputs[0].shape
-        try:
-            channels = shape[self.axis]
-        except IndexError:
-            return self.groups
-        return self.groups if channels is None else int(channels)
+        if self._inbound_nodes:
+            shape = self._inbound_nodes[0].inputs[0].shape
+            try:
+                channels = shape[self.axis]
+            except IndexError:
+                channels = None
+            if channels is not None:
+                return int(channels)
+        # The per-channel gamma or beta, once a model built them.
+        weights = self.weights
+        return int(weights[0].shape[0]) if weights else self.groups
 
 
 class UnitNormalization(Layer):

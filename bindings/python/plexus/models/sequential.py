@@ -30,6 +30,11 @@ class Sequential(Model):
         self._setup(name=name, trainable=trainable)
         self._layers = []
         self._input_layer = None
+        # The last layer's output in the graph of symbolic calls from the input (as Keras's
+        # Sequential builds it once its input is known), so that `layer.input`/`layer.output`
+        # work and a feature extractor can be cut from the model; None while the input is not
+        # known or after a layer that cannot be called symbolically.
+        self._graph_output = None
         for layer in layers or []:
             self.add(layer)
 
@@ -47,6 +52,7 @@ class Sequential(Model):
             if self._handle is not None:
                 raise ValueError("Sequential.add: the model is built; its input is fixed")
             self._input_layer = layer
+            self._graph_output = layer.output
             return
         if not isinstance(layer, Layer):
             raise TypeError(
@@ -55,10 +61,23 @@ class Sequential(Model):
         if not self._layers and self._input_layer is None and layer._input_batch_shape:
             batch_shape = layer._input_batch_shape
             self._input_layer = InputLayer(batch_shape=batch_shape)
+            self._graph_output = self._input_layer.output
         if self._handle is not None:
             self._add_to_library(layer)
             layer._owner = self
         self._layers.append(layer)
+        self._extend_graph(layer)
+
+    def _extend_graph(self, layer):
+        """Calls `layer` on the graph's last output, as Keras's Sequential does once its input
+        is known."""
+        if self._graph_output is None:
+            return
+        try:
+            output = layer(self._graph_output)
+        except Exception:  # noqa: BLE001 - the C library checks the model when it makes it
+            output = None
+        self._graph_output = output if isinstance(output, KerasTensor) else None
 
     def _add_to_library(self, layer):
         if isinstance(layer, Model):
@@ -91,6 +110,8 @@ class Sequential(Model):
     def outputs(self):
         if self._input_layer is None:
             return None
+        if self._graph_output is not None and self._layers:
+            return [self._graph_output]
         shape = self._input_layer.batch_shape
         for layer in self._layers:
             try:
@@ -113,6 +134,24 @@ class Sequential(Model):
 
     def _has_known_input(self):
         return self._input_layer is not None
+
+    def build(self, input_shape=None):
+        """Creates the weights for inputs of `input_shape` (with the batch axis, None for any
+        size) and, as Keras's does, gives the model that input: `inputs`, `outputs` and each
+        layer's `input` / `output` exist from then on."""
+        if input_shape is None:
+            if self._input_layer is None:
+                raise ValueError(
+                    "Sequential.build: the model has no input; pass `input_shape` (with the "
+                    "batch axis), or start the model with a plexus.Input"
+                )
+            input_shape = self._input_layer.batch_shape
+        super().build(input_shape)
+        if self._input_layer is None:
+            self._input_layer = InputLayer(batch_shape=tuple(input_shape))
+            self._graph_output = self._input_layer.output
+            for layer in self._layers:
+                self._extend_graph(layer)
 
     # -- config -----------------------------------------------------------------------------
 
