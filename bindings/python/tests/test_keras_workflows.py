@@ -240,3 +240,33 @@ def test_a_sequential_models_layers_have_outputs_to_cut_a_feature_extractor_from
         expected = np.maximum(x @ kernel + bias, 0)
         np.testing.assert_allclose(extractor.predict(x, verbose=0), expected, rtol=1e-5,
                                    atol=1e-6)  # fmt: skip
+
+
+def test_sequential_pop_keeps_the_trained_layers_and_the_removed_one():
+    x, y = _data()
+    model = plexus.Sequential([plexus.Input(shape=(3,)),
+                               layers.Dense(4, activation="relu", name="hidden"),
+                               layers.Dense(1, name="head")])  # fmt: skip
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(x, y, epochs=2, verbose=0)
+    kernel, bias = model.get_layer("hidden").get_weights()
+    head = model.layers[-1]
+    head_weights = head.get_weights()
+    assert model.pop() is head
+    assert [layer.name for layer in model.layers] == ["hidden"]
+    assert model.outputs[0].shape == (None, 4)
+    np.testing.assert_allclose(model.predict(x, verbose=0), np.maximum(x @ kernel + bias, 0),
+                               rtol=1e-5, atol=1e-6)  # fmt: skip
+    for before, after in zip(head_weights, head.get_weights()):
+        np.testing.assert_array_equal(before, after)
+    # Still compiled (as in Keras): it trains without another compile.
+    history = model.fit(x, np.zeros((16, 4), "float32"), epochs=1, verbose=0).history
+    assert np.isfinite(history["loss"][0])
+    model.add(layers.Dense(1, name="new_head"))
+    model.compile(optimizer="sgd", loss="mse")
+    history = model.fit(x, y, epochs=1, verbose=0).history
+    assert np.isfinite(history["loss"][0])
+    empty = plexus.Sequential([layers.Dense(2)])
+    empty.pop()
+    with pytest.raises(TypeError, match="no layers"):
+        empty.pop()

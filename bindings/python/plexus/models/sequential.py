@@ -30,11 +30,11 @@ class Sequential(Model):
         self._setup(name=name, trainable=trainable)
         self._layers = []
         self._input_layer = None
-        # The last layer's output in the graph of symbolic calls from the input (as Keras's
+        # Each layer's output in the graph of symbolic calls from the input (as Keras's
         # Sequential builds it once its input is known), so that `layer.input`/`layer.output`
-        # work and a feature extractor can be cut from the model; None while the input is not
-        # known or after a layer that cannot be called symbolically.
-        self._graph_output = None
+        # work and a feature extractor can be cut from the model; empty while the input is not
+        # known, None from a layer that cannot be called symbolically on.
+        self._graph_outputs = []
         for layer in layers or []:
             self.add(layer)
 
@@ -52,7 +52,6 @@ class Sequential(Model):
             if self._handle is not None:
                 raise ValueError("Sequential.add: the model is built; its input is fixed")
             self._input_layer = layer
-            self._graph_output = layer.output
             return
         if not isinstance(layer, Layer):
             raise TypeError(
@@ -61,7 +60,6 @@ class Sequential(Model):
         if not self._layers and self._input_layer is None and layer._input_batch_shape:
             batch_shape = layer._input_batch_shape
             self._input_layer = InputLayer(batch_shape=batch_shape)
-            self._graph_output = self._input_layer.output
         if self._handle is not None:
             self._add_to_library(layer)
             layer._owner = self
@@ -71,13 +69,22 @@ class Sequential(Model):
     def _extend_graph(self, layer):
         """Calls `layer` on the graph's last output, as Keras's Sequential does once its input
         is known."""
-        if self._graph_output is None:
+        if self._input_layer is None:
             return
-        try:
-            output = layer(self._graph_output)
-        except Exception:  # noqa: BLE001 - the C library checks the model when it makes it
-            output = None
-        self._graph_output = output if isinstance(output, KerasTensor) else None
+        last = self._graph_output
+        output = None
+        if last is not None:
+            try:
+                output = layer(last)
+            except Exception:  # noqa: BLE001 - the C library checks the model when it makes it
+                output = None
+        self._graph_outputs.append(output if isinstance(output, KerasTensor) else None)
+
+    @property
+    def _graph_output(self):
+        if self._graph_outputs:
+            return self._graph_outputs[-1]
+        return self._input_layer.output if self._input_layer is not None else None
 
     def _add_to_library(self, layer):
         if isinstance(layer, Model):
@@ -93,7 +100,30 @@ class Sequential(Model):
             lib().px_layer_release(handle)
 
     def pop(self, rebuild=True):
-        raise NotImplementedError("plexus.Sequential.pop is not available yet")
+        """Removes the last layer and returns it. The other layers keep their weights, the
+        removed one too; a compiled model is compiled again with the same arguments (a new
+        optimizer state). Equivalent to `keras.Sequential.pop`."""
+        if not self._layers:
+            raise TypeError("There are no layers in the model.")
+        if self._running:
+            raise RuntimeError("Sequential.pop: the model is training or predicting")
+        layer = self._layers.pop()
+        if len(self._graph_outputs) > len(self._layers):
+            self._graph_outputs.pop()
+        if self._handle is not None:
+            # The library model made before the pop keeps holding every layer's weights (the
+            # removed layer reads its own there); the model is made again around them.
+            retired = Sequential.__new__(Sequential)
+            retired._setup(name=self.name)
+            retired._private = True
+            retired._layers = self._layers + [layer]
+            retired._input_layer, retired._graph_outputs = self._input_layer, []
+            retired._handle, self._handle = self._handle, None
+            for kept in retired._layers:
+                kept._owner = retired
+            if self.compiled and self._layers:
+                self.compile(**self._compile_arguments)
+        return layer
 
     # -- structure --------------------------------------------------------------------------
 
@@ -110,7 +140,7 @@ class Sequential(Model):
     def outputs(self):
         if self._input_layer is None:
             return None
-        if self._graph_output is not None and self._layers:
+        if self._layers and self._graph_output is not None:
             return [self._graph_output]
         shape = self._input_layer.batch_shape
         for layer in self._layers:
@@ -149,7 +179,6 @@ class Sequential(Model):
         super().build(input_shape)
         if self._input_layer is None:
             self._input_layer = InputLayer(batch_shape=tuple(input_shape))
-            self._graph_output = self._input_layer.output
             for layer in self._layers:
                 self._extend_graph(layer)
 

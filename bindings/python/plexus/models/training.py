@@ -109,6 +109,10 @@ class Trainer:
         (a dict by output name, or a list of one list per output).
         Equivalent to `keras.Model.compile`."""
         _unsupported(weighted_metrics=weighted_metrics)
+        self._compile_arguments = dict(
+            optimizer=optimizer, loss=loss, loss_weights=loss_weights, metrics=metrics,
+            run_eagerly=run_eagerly, jit_compile=jit_compile,
+        )  # fmt: skip
         loss_text = None
         if isinstance(loss, (list, tuple, dict)):
             if isinstance(loss, dict):
