@@ -57,6 +57,21 @@ public final class Sequential: Model {
     append(component)
   }
 
+  /// Removes the last layer and returns it. The other layers, and the removed one, keep their
+  /// weights; a compiled model stays compiled (its next step is captured anew).
+  /// Equivalent to Keras's `Sequential.pop`.
+  @discardableResult
+  public func pop() throws -> Layer {
+    guard let last = containedLayers.last else {
+      throw PlexusError.invalidArgument(
+        context: "Sequential '\(name)'", message: "there are no layers to pop")
+    }
+    containedLayers.removeLast()
+    lock.withLock { bookkeeping.sublayers = nil }
+    LayerStructure.changed()
+    return last
+  }
+
   private func append(_ component: any SequentialComponent) {
     if let input = component as? Input {
       self.input = input
