@@ -33,7 +33,9 @@ public final class EarlyStopping: Callback {
   /// The best value so far.
   public private(set) var best: Double?
 
-  private let greaterIsBetter: Bool
+  /// The direction, fixed at the first epoch end (in auto mode from the compiled metric, as
+  /// Keras's `MonitorCallback` fixes it).
+  private var comparison: MonitorCallback
   private var wait = 0
   private var bestWeights: [Tensor]?
 
@@ -50,12 +52,7 @@ public final class EarlyStopping: Callback {
     self.baseline = baseline
     self.restoreBestWeights = restoreBestWeights
     self.startFromEpoch = startFromEpoch
-    switch mode {
-    case .min: greaterIsBetter = false
-    case .max: greaterIsBetter = true
-    case .auto:
-      greaterIsBetter = ["acc", "accuracy", "auc"].contains { monitor.hasSuffix($0) }
-    }
+    comparison = MonitorCallback(monitor: monitor, mode: mode, baseline: nil, minDelta: minDelta)
   }
 
   public func onTrainBegin(logs: [String: Double]) throws {
@@ -67,14 +64,16 @@ public final class EarlyStopping: Callback {
   }
 
   public func onEpochEnd(_ epoch: Int, logs: [String: Double]) throws {
-    guard let current = logs[monitor], epoch >= startFromEpoch, let model else { return }
+    guard let model else { return }
+    try comparison.resolve(model: model, callback: "EarlyStopping")
+    guard let current = logs[monitor], epoch >= startFromEpoch else { return }
     if restoreBestWeights && bestWeights == nil { bestWeights = model.getWeights() }
     wait += 1
-    if isImprovement(current, over: best) {
+    if comparison.isImprovement(current, over: best) {
       best = current
       bestEpoch = epoch
       if restoreBestWeights { bestWeights = model.getWeights() }
-      if baseline == nil || isImprovement(current, over: baseline) { wait = 0 }
+      if baseline == nil || comparison.isImprovement(current, over: baseline) { wait = 0 }
       return
     }
     if wait >= patience && epoch > 0 {
@@ -90,10 +89,5 @@ public final class EarlyStopping: Callback {
       print("Restoring model weights from the end of the best epoch: \(bestEpoch + 1).")
     }
     try model.setWeights(bestWeights)
-  }
-
-  private func isImprovement(_ value: Double, over reference: Double?) -> Bool {
-    guard let reference else { return true }
-    return greaterIsBetter ? value - minDelta > reference : value + minDelta < reference
   }
 }

@@ -98,13 +98,29 @@ private final class ParamsRecorder: Callback {
     #expect(model.stopTraining)
     #expect(stopper.bestEpoch == 1)
     #expect(stopper.stoppedEpoch == 3)
-    let accuracyWatcher = EarlyStopping(monitor: "val_accuracy")
-    accuracyWatcher.model = model
-    model.stopTraining = false
-    try accuracyWatcher.onTrainBegin(logs: [:])
-    try accuracyWatcher.onEpochEnd(0, logs: ["val_accuracy": 0.5])
-    try accuracyWatcher.onEpochEnd(1, logs: ["val_accuracy": 0.6])
-    #expect(!model.stopTraining)
-    #expect(accuracyWatcher.bestEpoch == 1)
+  }
+
+  /// In auto mode the direction comes from the compiled metric, as Keras's `MonitorCallback`
+  /// finds it: precision and recall go up (a name heuristic took them as losses), and a name
+  /// no compiled metric logs is an error rather than a guess.
+  @Test func earlyStoppingTakesTheDirectionFromTheCompiledMetric() throws {
+    let model = Sequential([Dense(1, activation: .sigmoid)])
+    try model.compile(
+      optimizer: SGD(), loss: BinaryCrossentropy(), metrics: [Accuracy(), Precision()])
+    for monitor in ["val_accuracy", "val_precision"] {
+      let watcher = EarlyStopping(monitor: monitor)
+      watcher.model = model
+      model.stopTraining = false
+      try watcher.onTrainBegin(logs: [:])
+      for (epoch, value) in [0.5, 0.6, 0.7].enumerated() {
+        try watcher.onEpochEnd(epoch, logs: [monitor: value])
+      }
+      #expect(!model.stopTraining, "\(monitor) rising is an improvement")
+      #expect(watcher.bestEpoch == 2)
+    }
+    let unknown = EarlyStopping(monitor: "val_sharpness")
+    unknown.model = model
+    let text = try #require(thrownText { try unknown.onEpochEnd(0, logs: ["val_sharpness": 1]) })
+    #expect(text.contains("EarlyStopping") && text.contains("val_sharpness"))
   }
 }
