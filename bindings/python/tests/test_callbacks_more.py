@@ -114,3 +114,28 @@ def test_lambda_callback_runs_the_functions_given():
     assert events == ["begin", ("epoch", 0, True), ("epoch", 1, True), "end"]
     with pytest.raises(TypeError, match="on_epoch_finish"):
         callbacks.LambdaCallback(on_epoch_finish=print)
+
+
+def test_auto_mode_takes_each_compiled_metrics_direction_as_keras_does():
+    # Keras's MonitorCallback: a loss goes down, a compiled metric the way its class goes,
+    # under the name it logs (a string under itself); any other name asks for `mode`.
+    model = plexus.Sequential([plexus.Input(shape=(3,)), layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="sgd", loss="binary_crossentropy",
+                  metrics=["accuracy", plexus.metrics.AUC(), plexus.metrics.Precision(),
+                           plexus.metrics.Recall(), "mae"])  # fmt: skip
+    x = np.random.default_rng(0).normal(size=(64, 3)).astype("float32")
+    y = (x[:, :1] > 0).astype("float32")
+    expected = {"val_auc": ">", "val_precision": ">", "recall": ">", "val_accuracy": ">",
+                "val_mae": "<", "val_loss": "<"}  # fmt: skip
+    for monitor, way in expected.items():
+        for make in (callbacks.EarlyStopping, callbacks.ReduceLROnPlateau):
+            watcher = make(monitor=monitor, patience=5)
+            model.fit(x, y, validation_split=0.25, epochs=1, verbose=0, callbacks=[watcher])
+            assert watcher.monitor_op(2, 1) == (way == ">"), (make.__name__, monitor)
+        checkpoint = callbacks.ModelCheckpoint("unused.keras", monitor=monitor)
+        checkpoint.set_model(model)
+        checkpoint._set_monitor_op()
+        assert checkpoint.monitor_op(2, 1) == (way == ">"), monitor
+    with pytest.raises(ValueError, match="monitor=val_sharpness"):
+        model.fit(x, y, validation_split=0.25, epochs=1, verbose=0,
+                  callbacks=[callbacks.EarlyStopping(monitor="val_sharpness")])  # fmt: skip

@@ -2,6 +2,7 @@
 
 import warnings
 
+from ._monitor import less, monitor_op
 from .callback import Callback
 
 __all__ = ["EarlyStopping"]
@@ -46,24 +47,8 @@ class EarlyStopping(Callback):
         self.monitor_op = None
 
     def _set_monitor_op(self):
-        if self.mode == "min":
-            self.monitor_op = _less
-        elif self.mode == "max":
-            self.monitor_op = _greater
-        else:
-            name = self.monitor[4:] if self.monitor.startswith("val_") else self.monitor
-            if name == "loss" or name.endswith("_loss") or "error" in name:
-                self.monitor_op = _less
-            elif "acc" in name:
-                self.monitor_op = _greater
-            else:
-                raise ValueError(
-                    f"EarlyStopping callback received monitor={self.monitor} but Plexus isn't "
-                    "able to automatically determine whether that metric should be maximized or "
-                    "minimized. Pass `mode='max'` in order to do early stopping based on the "
-                    "highest metric value, or pass `mode='min'` in order to use the lowest value."
-                )
-        if self.monitor_op is _less:
+        self.monitor_op = monitor_op("EarlyStopping", self.monitor, self.mode, self.model)
+        if self.monitor_op is less:
             self.min_delta *= -1
 
     def on_train_begin(self, logs=None):
@@ -122,10 +107,3 @@ class EarlyStopping(Callback):
             return True
         return self.monitor_op(value - self.min_delta, reference)
 
-
-def _less(a, b):
-    return a < b
-
-
-def _greater(a, b):
-    return a > b

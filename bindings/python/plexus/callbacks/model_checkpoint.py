@@ -3,6 +3,7 @@
 import os
 import warnings
 
+from ._monitor import monitor_op
 from .callback import Callback
 
 __all__ = ["ModelCheckpoint"]
@@ -61,24 +62,7 @@ class ModelCheckpoint(Callback):
             )
 
     def _set_monitor_op(self):
-        if self.mode == "min":
-            self.monitor_op = _less
-        elif self.mode == "max":
-            self.monitor_op = _greater
-        else:
-            name = self.monitor[4:] if self.monitor.startswith("val_") else self.monitor
-            if name == "loss" or name.endswith("_loss") or "error" in name:
-                self.monitor_op = _less
-            elif any(word in name for word in ("acc", "auc", "precision", "recall", "f1")):
-                self.monitor_op = _greater
-            else:
-                raise ValueError(
-                    f"ModelCheckpoint callback received monitor={self.monitor}, but Plexus "
-                    "isn't able to automatically determine whether that metric should be "
-                    "maximized or minimized. Pass `mode='max'` in order to monitor based on the "
-                    "highest metric value, or pass `mode='min'` in order to use the lowest value."
-                )
-
+        self.monitor_op = monitor_op("ModelCheckpoint", self.monitor, self.mode, self.model)
     def _listens_to(self, hook):
         """Saving per epoch needs no Python call per batch."""
         return self.save_freq != "epoch" or hook != "on_train_batch_end"
@@ -156,12 +140,5 @@ class ModelCheckpoint(Callback):
                 f'Failed to format this callback filepath: "{self.filepath}". Reason: {error}'
             ) from None
 
-
-def _less(a, b):
-    return a < b
-
-
-def _greater(a, b):
-    return a > b
 
 

@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 
+from ._monitor import less, monitor_op
 from .callback import Callback
 
 __all__ = ["ReduceLROnPlateau"]
@@ -57,24 +58,8 @@ class ReduceLROnPlateau(Callback):
         self.wait = 0
 
     def _set_monitor_op(self):
-        if self.mode == "min":
-            self.monitor_op = _less
-        elif self.mode == "max":
-            self.monitor_op = _greater
-        else:
-            name = self.monitor[4:] if self.monitor.startswith("val_") else self.monitor
-            if name == "loss" or name.endswith("_loss") or "error" in name:
-                self.monitor_op = _less
-            elif "acc" in name:
-                self.monitor_op = _greater
-            else:
-                raise ValueError(
-                    f"ReduceLROnPlateau callback received monitor={self.monitor}, but Plexus "
-                    "isn't able to automatically determine whether that metric should be "
-                    "maximized or minimized. Pass `mode='max'` in order to monitor based on the "
-                    "highest metric value, or pass `mode='min'` in order to use the lowest value."
-                )
-        if self.monitor_op is _less:
+        self.monitor_op = monitor_op("ReduceLROnPlateau", self.monitor, self.mode, self.model)
+        if self.monitor_op is less:
             self.min_delta *= -1
 
     def _reset(self):
@@ -136,10 +121,3 @@ def _float32(value):
     """`value` as Keras reads a learning rate: from a float32 variable."""
     return float(np.float32(value))
 
-
-def _less(a, b):
-    return a < b
-
-
-def _greater(a, b):
-    return a > b
