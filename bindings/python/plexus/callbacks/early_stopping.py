@@ -106,4 +106,3 @@ class EarlyStopping(Callback):
         if reference is None:
             return True
         return self.monitor_op(value - self.min_delta, reference)
-

@@ -139,6 +139,3 @@ class ModelCheckpoint(Callback):
             raise KeyError(
                 f'Failed to format this callback filepath: "{self.filepath}". Reason: {error}'
             ) from None
-
-
-

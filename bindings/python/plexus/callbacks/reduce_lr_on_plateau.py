@@ -120,4 +120,3 @@ class ReduceLROnPlateau(Callback):
 def _float32(value):
     """`value` as Keras reads a learning rate: from a float32 variable."""
     return float(np.float32(value))
-
