@@ -270,3 +270,35 @@ def test_sequential_pop_keeps_the_trained_layers_and_the_removed_one():
     empty.pop()
     with pytest.raises(TypeError, match="no layers"):
         empty.pop()
+
+
+def test_fit_with_no_epochs_to_run_trains_nothing():
+    x, y = _data()
+    model = plexus.Sequential([plexus.Input(shape=(3,)), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    before = model.get_weights()
+    heard = []
+    listener = callbacks.LambdaCallback(on_train_begin=lambda logs: heard.append("begin"),
+                                        on_train_end=lambda logs: heard.append("end"))  # fmt: skip
+    for epochs, initial_epoch in ((0, 0), (2, 2), (1, 3)):
+        history = model.fit(x, y, epochs=epochs, initial_epoch=initial_epoch, verbose=0,
+                            callbacks=[listener])  # fmt: skip
+        assert history.history == {} and history.epoch == []
+    assert heard == ["begin", "end"] * 3
+    for old, new in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(old, new)
+    assert int(model.optimizer.iterations) == 0
+
+
+def test_the_history_keeps_what_callbacks_change_in_the_epoch_logs():
+    x, y = _data()
+    model = plexus.Sequential([plexus.Input(shape=(3,)), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+
+    class Edit(callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            logs["loss"] = 100.0 + epoch
+            logs["extra"] = 7.0
+
+    history = model.fit(x, y, epochs=2, verbose=0, callbacks=[Edit()]).history
+    assert history == {"loss": [100.0, 101.0], "extra": [7.0, 7.0]}

@@ -254,6 +254,9 @@ class Trainer:
         "loss", the metrics and their "val_" forms to one value per epoch.
         `x` may also be a `plexus.utils.PyDataset` (then `y` and `batch_size` stay unset, and
         `validation_data` is a PyDataset too). Equivalent to `keras.Model.fit`."""
+        if epochs <= initial_epoch:
+            # Keras's epoch loop is range(initial_epoch, epochs): no epoch, no step.
+            return self._fit_no_epochs(callbacks, verbose, epochs)
         if _datasets.is_dataset(x):
             if y is not None or batch_size is not None or validation_split:
                 raise ValueError("fit: with a PyDataset, y, batch_size and validation_split "
@@ -322,16 +325,7 @@ class Trainer:
         # listen to (`hook_mask`).
         hook_mask = event_mask(hooks) if hooks is not None else 0
         options.event_mask = hook_mask | EVENT_BIT(EVENT_TRAIN_BATCH_END)
-        user_history = next(
-            (c for c in (hooks.callbacks if hooks else []) if isinstance(c, History)), None
-        )
-        # The C library's history has what it logged; a History last in the list (as Keras
-        # places its own) also sees what the callbacks add to the epoch logs ("learning_rate").
-        epoch_logs = None
-        if hooks is not None and user_history is None:
-            epoch_logs = History()
-            hooks.append(epoch_logs)
-            epoch_logs.set_model(self)
+        user_history, epoch_logs = self._history_listeners(hooks)
         self._stop_training = False
         history_handle = ctypes.c_void_p()
         handle = self._c
@@ -345,17 +339,49 @@ class Trainer:
         run.raise_error()
         check(status)
         del keep
+        return self._finish_history(logs, user_history, epoch_logs, initial_epoch,
+                                    {"verbose": verbose, "epochs": epochs, "steps": steps})  # fmt: skip
+
+    def _history_listeners(self, hooks):
+        """(the History among the callbacks or None, a History appended last or None). The C
+        library's history has what it logged; a History last in the list (as Keras places its
+        own) also sees what the callbacks add to or change in the epoch logs."""
+        callbacks = hooks.callbacks if hooks is not None else []
+        user_history = next((c for c in callbacks if isinstance(c, History)), None)
+        if hooks is None or user_history is not None:
+            return user_history, None
+        listener = History()
+        hooks.append(listener)
+        listener.set_model(self)
+        return None, listener
+
+    def _finish_history(self, logs, user_history, listener, initial_epoch, params):
+        """The History fit returns: the user's, or one of the library's logs overlaid with
+        what the callbacks saw and changed (Keras's History records the logs dict they
+        share)."""
         if user_history is not None:
             history = user_history
         else:
             history = History()
             history.set_model(self)
-            for key, values in (epoch_logs.history if epoch_logs is not None else {}).items():
-                logs.setdefault(key, values)
+            logs.update(listener.history if listener is not None else {})
             history.history = logs
             lengths = [len(values) for values in logs.values()]
             history.epoch = list(range(initial_epoch, initial_epoch + max(lengths, default=0)))
-        history.set_params({"verbose": verbose, "epochs": epochs, "steps": steps})
+        history.set_params(params)
+        self.history = history
+        return history
+
+    def _fit_no_epochs(self, callbacks, verbose, epochs):
+        """fit with nothing to train: the callbacks hear the training begin and end."""
+        verbose = _verbosity(verbose)
+        hooks = self._callback_list(callbacks, verbose, epochs, 0)
+        if hooks is not None:
+            hooks.on_train_begin({})
+            hooks.on_train_end({})
+        history = History()
+        history.set_model(self)
+        history.set_params({"verbose": verbose, "epochs": epochs, "steps": 0})
         self.history = history
         return history
 
@@ -379,9 +405,7 @@ class Trainer:
         hooks = self._callback_list(callbacks, verbose, epochs, steps)
         hook_mask = event_mask(hooks) if hooks is not None else 0
         options.event_mask = hook_mask | EVENT_BIT(EVENT_TRAIN_BATCH_END)
-        user_history = next(
-            (c for c in (hooks.callbacks if hooks else []) if isinstance(c, History)), None
-        )
+        user_history, epoch_logs = self._history_listeners(hooks)
         self._stop_training = False
         history_handle = ctypes.c_void_p()
         with ProgressRun(self, hooks, hook_mask) as run:
@@ -396,15 +420,8 @@ class Trainer:
             validating.raise_error()
         run.raise_error()
         check(status)
-        history = user_history or History()
-        if user_history is None:
-            history.set_model(self)
-            history.history = logs
-            lengths = [len(values) for values in logs.values()]
-            history.epoch = list(range(initial_epoch, initial_epoch + max(lengths, default=0)))
-        history.set_params({"verbose": verbose, "epochs": epochs, "steps": steps})
-        self.history = history
-        return history
+        return self._finish_history(logs, user_history, epoch_logs, initial_epoch,
+                                    {"verbose": verbose, "epochs": epochs, "steps": steps})  # fmt: skip
 
     # -- evaluate ---------------------------------------------------------------------------
 
