@@ -11,6 +11,7 @@ __all__ = [
     "get_uid",
     "reset_uids",
     "load_model",
+    "save_model",
 ]
 
 
@@ -20,6 +21,14 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     from .models import load_model as load
 
     return load(filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)
+
+def save_model(model, filepath, overwrite=True, **kwargs):
+    """Saves `model` as a `.keras` file: `model.save(filepath)`. Equivalent to
+    `keras.saving.save_model`."""
+    if kwargs:
+        raise TypeError(f"save_model: unexpected arguments {sorted(kwargs)}")
+    model.save(filepath, overwrite=overwrite)
+
 
 _uids = {}
 

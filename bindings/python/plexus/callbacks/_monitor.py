@@ -14,6 +14,9 @@ _UP = frozenset({
     "OneHotIoU", "OneHotMeanIoU", "PrecisionAtRecall", "RecallAtPrecision",
     "SensitivityAtSpecificity", "SpecificityAtSensitivity",
 })  # fmt: skip
+# The same by the name Keras logs them under (a loaded model's compile_config may hold names).
+_UP_NAMES = frozenset({"auc", "precision", "recall", "f1_score", "fbeta_score", "r2_score",
+                       "iou", "mean_iou", "cosine_similarity"})  # fmt: skip
 _DOWN_WORDS = ("error", "crossentropy", "loss", "hinge", "divergence", "poisson", "logcosh",
                "mse", "mae", "mape", "msle")  # fmt: skip
 
@@ -37,7 +40,7 @@ def monitor_op(callback, monitor, mode, model):
     if name == "loss" or name.endswith("_loss"):
         return less
     for metric in _compiled(model):
-        base = metric if isinstance(metric, str) else getattr(metric, "name", None)
+        base = _name(metric)
         # Logged as the name itself, after an output's name, or with Keras's `_1` of a repeat.
         if base and re.fullmatch(rf"(?:.+_)?{re.escape(base)}(?:_\d+)?", name):
             up = _direction(metric)
@@ -58,7 +61,7 @@ def _compiled(model):
     pending, found = [arguments.get("metrics")], []
     while pending:
         entry = pending.pop(0)
-        if isinstance(entry, dict):
+        if isinstance(entry, dict) and "class_name" not in entry:  # by output name
             pending[:0] = list(entry.values())
         elif isinstance(entry, (list, tuple)):
             pending[:0] = list(entry)
@@ -67,11 +70,24 @@ def _compiled(model):
     return found
 
 
+def _name(metric):
+    """The name a compiled metric logs under: a string's own, an object's `name`, a
+    serialized object's config name (a loaded model's compile_config)."""
+    if isinstance(metric, str):
+        return metric
+    if isinstance(metric, dict):
+        return (metric.get("config") or {}).get("name")
+    return getattr(metric, "name", None)
+
+
 def _direction(metric):
     """True for a metric that goes up, False for one that goes down, None when unknown."""
+    if isinstance(metric, dict):
+        kind = str(metric.get("class_name"))
+        return True if kind in _UP else _direction(kind.lower())
     if isinstance(metric, str):
         text = metric.lower()
-        if text in ("accuracy", "acc") or text.endswith("_accuracy"):
+        if text in ("accuracy", "acc") or text.endswith("_accuracy") or text in _UP_NAMES:
             return True
         return False if any(word in text for word in _DOWN_WORDS) else None
     kind = type(metric).__name__

@@ -15,7 +15,7 @@ from .sequential import Sequential
 
 __all__ = [
     "Model", "Sequential", "Functional", "model_from_json", "from_config", "load_model",
-    "clone_model",
+    "save_model", "clone_model",
 ]  # fmt: skip
 
 
@@ -31,12 +31,24 @@ def _mark_compiled(model, compile_config):
     model's rate), as Keras gives a loaded model its optimizer."""
     from .. import optimizers
 
+    from .. import losses
+
     model.compiled = True
     entry = compile_config.get("optimizer")
     cls = optimizers._CLASSES.get(entry.get("class_name")) if isinstance(entry, dict) else None
     if cls is not None:
         model.optimizer = cls.from_config(dict(entry.get("config") or {}))
         model.optimizer._bind(model)
+    loss = compile_config.get("loss")
+    if isinstance(loss, dict) and hasattr(losses, str(loss.get("class_name"))):
+        loss = getattr(losses, loss["class_name"]).from_config(dict(loss.get("config") or {}))
+    model.loss = loss
+    # What compile would have been given (callbacks read the metrics, pop compiles again).
+    model._compile_arguments = dict(
+        optimizer=model.optimizer if cls is not None else entry, loss=compile_config.get("loss"),
+        loss_weights=compile_config.get("loss_weights"), metrics=compile_config.get("metrics"),
+        run_eagerly=False, jit_compile="auto",
+    )  # fmt: skip
 
 
 def clone_model(model, input_tensors=None, clone_function=None, call_function=None,
@@ -175,6 +187,13 @@ def model_from_json(json_string, custom_objects=None):
     if value.get("compile_config"):
         _mark_compiled(model, value["compile_config"])
     return model
+
+
+def save_model(model, filepath, overwrite=True, **kwargs):
+    """Saves `model` as a `.keras` file. Equivalent to `keras.models.save_model`."""
+    from ..saving import save_model as save
+
+    save(model, filepath, overwrite=overwrite, **kwargs)
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):

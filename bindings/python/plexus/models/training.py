@@ -161,7 +161,7 @@ class Trainer:
         self.optimizer = optimizers_module.get(optimizer)
         if isinstance(self.optimizer, optimizers_module.Optimizer):
             self.optimizer._bind(self)  # its learning_rate is now the compiled model's
-        self.loss = losses_module.get(loss) if loss is not None else None
+        self.loss = self._compile_arguments["loss"]  # as given, as Keras's `model.loss`
         self.compiled_metrics = [metrics_module.get(m) for m in (metrics or [])]
         self.compiled = True
         self._jit_compile = _jit_mode(jit_compile)

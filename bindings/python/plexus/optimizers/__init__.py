@@ -109,7 +109,9 @@ class Optimizer:
         handle = self._compiled_model()
         if handle is None:
             rate = self._learning_rate
-            return _Number(rate, self) if isinstance(rate, (int, float)) else rate
+            if isinstance(rate, schedules.LearningRateSchedule):
+                rate = float(rate(0))  # Keras's: the schedule's value at the current step
+            return _Number(rate, self)
         rate = ctypes.c_double()
         check(lib().px_model_learning_rate(handle, ctypes.byref(rate)))
         return _Number(rate.value, self)
