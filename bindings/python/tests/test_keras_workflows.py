@@ -322,3 +322,18 @@ def test_a_loaded_model_keeps_its_compile_for_loss_metrics_and_callbacks(tmp_pat
         watcher = callbacks.EarlyStopping(monitor="val_auc", patience=3)
         loaded.fit(x, y, validation_split=0.25, epochs=1, verbose=0, callbacks=[watcher])
         assert watcher.monitor_op(2, 1)
+
+
+def test_a_mask_passed_by_hand_is_refused_rather_than_ignored():
+    x = np.random.default_rng(0).normal(size=(2, 4, 3)).astype("float32")
+    mask = np.array([[True, True, False, False], [True, True, True, True]])
+    for layer in (layers.LSTM(2), layers.GlobalAveragePooling1D()):
+        with pytest.raises(NotImplementedError, match="mask"):
+            layer(x, mask=mask)
+        with pytest.raises(NotImplementedError, match="mask"):
+            layer(plexus.Input(shape=(4, 3)), mask=plexus.Input(shape=(4,), dtype="bool"))
+    # A mask that flows from Embedding(mask_zero=True) still works, and None is no mask.
+    ids = plexus.Input(shape=(4,), dtype="int32")
+    model = plexus.Model(ids, layers.LSTM(2)(layers.Embedding(5, 3, mask_zero=True)(ids)))
+    assert model.predict(np.array([[1, 2, 0, 0]]), verbose=0).shape == (1, 2)
+    assert layers.Dense(2)(x[:, 0], mask=None).shape == (2, 2)

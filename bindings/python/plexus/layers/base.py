@@ -199,6 +199,8 @@ class Layer:
                 "plexus.layers.Layer) are not available: the C library runs every layer. Build "
                 "the model from Plexus's layers, or register the layer in the Swift library"
             )
+        if kwargs.get("mask") is not None:
+            _refuse_explicit_mask(self)
         extra = set(kwargs) - {"training", "mask"}
         if args or extra:
             raise TypeError(
@@ -510,3 +512,13 @@ def Input(  # noqa: N802 - Keras's name
         optional=optional,
     )
     return layer.output
+
+
+def _refuse_explicit_mask(layer):
+    """A `mask=` given to a call: the C library runs the masks that Embedding(mask_zero=True)
+    and Masking make (they flow with the tensors, as in Keras), but no mask given by hand; one
+    ignored would silently change results."""
+    raise NotImplementedError(
+        f"{type(layer).__name__} '{layer.name}': a `mask=` passed to a call is not supported; "
+        "masks come from an Embedding(mask_zero=True) or a Masking layer before it"
+    )

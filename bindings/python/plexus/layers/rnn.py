@@ -4,7 +4,7 @@
 
 from .. import activations, constraints, initializers, regularizers
 from ..saving import get_uid, serialize_keras_object
-from .base import Input, KerasTensor, Layer, Node, _flatten
+from .base import Input, KerasTensor, Layer, Node, _flatten, _refuse_explicit_mask
 
 __all__ = ["SimpleRNN", "LSTM", "GRU", "Bidirectional", "TimeDistributed"]
 
@@ -23,8 +23,10 @@ class _StatefulCall:
         """The output, or a list of the outputs and (with `return_state`) the final states;
         `initial_state` (a tensor or a list, one per state) starts the states instead of
         zeros, as in Keras."""
+        if mask is not None:
+            _refuse_explicit_mask(self)
         if initial_state is None and not self._several_outputs():
-            return super().__call__(inputs, training=training, mask=mask)
+            return super().__call__(inputs, training=training)
         flat = _flatten(inputs)
         states = [] if initial_state is None else _flatten(initial_state)
         if len(flat) != 1:
