@@ -6,7 +6,9 @@ import numpy as np
 from ._lib import check, lib
 from ._progbar import Progbar
 
-__all__ = ["set_random_seed", "to_categorical", "clear_session", "Progbar", "PyDataset"]
+__all__ = [
+    "set_random_seed", "to_categorical", "pad_sequences", "clear_session", "Progbar", "PyDataset",
+]  # fmt: skip
 
 
 def set_random_seed(seed):
@@ -31,6 +33,55 @@ def to_categorical(x, num_classes=None):
     result = np.zeros((labels.size, classes), dtype=np.float32)
     result[np.arange(labels.size), labels] = 1.0
     return result.reshape(*shape, classes)
+
+
+def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncating="pre",
+                  value=0.0):  # fmt: skip
+    """Sequences of different lengths as one array of `maxlen` columns (the longest, by
+    default): shorter ones padded with `value`, longer ones cut, both at the start ("pre") or
+    the end ("post"). Equivalent to `keras.utils.pad_sequences`."""
+    import numpy as np
+
+    if not hasattr(sequences, "__len__"):
+        raise ValueError("`sequences` must be iterable.")
+    lengths, sample_shape = [], ()
+    for x in sequences:
+        try:
+            lengths.append(len(x))
+        except TypeError as error:
+            raise ValueError(
+                f"`sequences` must be a list of iterables. Found non-iterable: {x!r}"
+            ) from error
+        if not sample_shape and len(x):
+            sample_shape = np.asarray(x).shape[1:]
+    if maxlen is None:
+        maxlen = max(lengths, default=0)
+    if padding not in ("pre", "post"):
+        raise ValueError(f'Padding type "{padding}" not understood')
+    if truncating not in ("pre", "post"):
+        raise ValueError(f'Truncating type "{truncating}" not understood')
+    is_text = np.issubdtype(dtype, np.str_) or np.issubdtype(dtype, np.object_)
+    if isinstance(value, str) and dtype is not object and not is_text:
+        raise ValueError(
+            f"`dtype` {dtype} is not compatible with `value`'s type: {type(value)}\n"
+            "You should set `dtype=object` for variable length strings."
+        )
+    result = np.full((len(sequences), maxlen) + sample_shape, value, dtype=dtype)
+    for index, sequence in enumerate(sequences):
+        if not len(sequence) or maxlen == 0:
+            continue
+        kept = sequence[-maxlen:] if truncating == "pre" else sequence[:maxlen]
+        kept = np.asarray(kept, dtype=dtype)
+        if kept.shape[1:] != sample_shape:
+            raise ValueError(
+                f"Shape of sample {kept.shape[1:]} of sequence at position {index} is different "
+                f"from expected shape {sample_shape}"
+            )
+        if padding == "post":
+            result[index, : len(kept)] = kept
+        else:
+            result[index, -len(kept):] = kept
+    return result
 
 
 def clear_session():

@@ -337,3 +337,19 @@ def test_a_mask_passed_by_hand_is_refused_rather_than_ignored():
     model = plexus.Model(ids, layers.LSTM(2)(layers.Embedding(5, 3, mask_zero=True)(ids)))
     assert model.predict(np.array([[1, 2, 0, 0]]), verbose=0).shape == (1, 2)
     assert layers.Dense(2)(x[:, 0], mask=None).shape == (2, 2)
+
+
+def test_pad_sequences_pads_and_cuts_as_keras_does():
+    # Keras 3.15's results for these calls.
+    sequences = [[1, 2, 3], [4, 5], [], [6, 7, 8, 9, 10]]
+    pad = plexus.utils.pad_sequences
+    assert pad(sequences).tolist() == [[0, 0, 1, 2, 3], [0, 0, 0, 4, 5], [0, 0, 0, 0, 0],
+                                       [6, 7, 8, 9, 10]]  # fmt: skip
+    assert pad(sequences, maxlen=3).tolist() == [[1, 2, 3], [0, 4, 5], [0, 0, 0], [8, 9, 10]]
+    assert pad(sequences, maxlen=4, padding="post", truncating="post").tolist() == [
+        [1, 2, 3, 0], [4, 5, 0, 0], [0, 0, 0, 0], [6, 7, 8, 9]]  # fmt: skip
+    padded = pad(sequences, value=-1, dtype="float32")
+    assert padded.dtype == np.float32 and padded[2].tolist() == [-1] * 5
+    assert pad([[[1, 2], [3, 4]], [[5, 6]]]).tolist() == [[[1, 2], [3, 4]], [[0, 0], [5, 6]]]
+    with pytest.raises(ValueError, match="Padding type"):
+        pad(sequences, padding="middle")
