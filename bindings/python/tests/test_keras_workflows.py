@@ -353,3 +353,22 @@ def test_pad_sequences_pads_and_cuts_as_keras_does():
     assert pad([[[1, 2], [3, 4]], [[5, 6]]]).tolist() == [[[1, 2], [3, 4]], [[0, 0], [5, 6]]]
     with pytest.raises(ValueError, match="Padding type"):
         pad(sequences, padding="middle")
+
+
+def test_freezing_a_model_freezes_its_layers_as_keras_does():
+    inner = plexus.Sequential([plexus.Input(shape=(3,)), layers.Dense(4, name="a"),
+                               layers.Dense(2, name="b")], name="inner")  # fmt: skip
+    outer = plexus.Sequential([plexus.Input(shape=(3,)), inner, layers.Dense(1, name="head")])
+    inner.trainable = False
+    assert [layer.trainable for layer in inner.layers] == [False, False]
+    assert inner.layers[0].trainable_weights == []
+    assert [v.path.rsplit("/", 1)[-1] for v in outer.trainable_weights] == ["kernel", "bias"]
+    x, y = _data()
+    before = inner.get_weights()
+    outer.compile(optimizer="sgd", loss="mse")
+    outer.fit(x, y, epochs=1, verbose=0)
+    for old, new in zip(before, inner.get_weights()):
+        np.testing.assert_array_equal(old, new)
+    inner.trainable = True  # Keras's setter sets every layer again
+    assert [layer.trainable for layer in inner.layers] == [True, True]
+    assert len(outer.trainable_weights) == 6

@@ -125,6 +125,19 @@ class Model(Trainer, Layer):
             if isinstance(layer, Model):
                 layer._claim(owner)
 
+    @property
+    def trainable(self):
+        """Whether the model trains. Setting it sets every layer's (nested ones too), as
+        Keras's setter does; a layer set alone after that keeps its own."""
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        self._trainable = bool(value)
+        # While the model is being made it has no layers to pass the flag to yet.
+        for layer in self._own_layers() if "_layers" in self.__dict__ else []:
+            layer.trainable = value
+
     def _sync_trainable(self):
         """Pushes every layer's `trainable` to the C model, as Keras applies a change at the
         next compile. A layer trains when it and every model above it are trainable (Keras's
