@@ -139,3 +139,34 @@ def test_auto_mode_takes_each_compiled_metrics_direction_as_keras_does():
     with pytest.raises(ValueError, match="monitor=val_sharpness"):
         model.fit(x, y, validation_split=0.25, epochs=1, verbose=0,
                   callbacks=[callbacks.EarlyStopping(monitor="val_sharpness")])  # fmt: skip
+
+
+def test_callbacks_predict_and_evaluate_with_the_model_being_trained():
+    # A common Keras pattern: extra validation figures computed in on_epoch_end.
+    model = compiled_mlp()
+    x, y = blobs()
+    seen = []
+
+    class Probe(callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            predicted = self.model.predict(x[:8], verbose=0)
+            loss = self.model.evaluate(x, y, verbose=0, return_dict=True)["loss"]
+            again = self.model.predict_on_batch(x[:8])
+            np.testing.assert_allclose(predicted, again, rtol=1e-6, atol=1e-7)
+            logs["probe_loss"] = loss
+            seen.append((predicted, loss))
+
+        def on_train_batch_end(self, batch, logs=None):
+            if batch == 0:
+                assert self.model(x[:2]).shape == (2, 3)
+                with pytest.raises(plexus.InvalidStateError, match="px_model_fit"):
+                    self.model.fit(x, y, epochs=1, verbose=0)
+
+    history = model.fit(x, y, epochs=2, batch_size=32, verbose=0, callbacks=[Probe()])
+    assert len(seen) == 2
+    # The epoch-end evaluation saw the weights at that epoch's end: the last one is the final
+    # model's.
+    final = model.evaluate(x, y, verbose=0, return_dict=True)["loss"]
+    np.testing.assert_allclose(seen[-1][1], final, rtol=1e-6)
+    np.testing.assert_allclose(seen[-1][0], model.predict(x[:8], verbose=0), rtol=1e-6, atol=1e-7)
+    assert history.history["probe_loss"] == [loss for _, loss in seen]

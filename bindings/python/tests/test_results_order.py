@@ -1,6 +1,7 @@
 """The lists evaluate, train_on_batch and test_on_batch return are in Keras's order: the loss,
-each output's loss in output order, then the metrics in compile order; a repeated metric name
-gets Keras's `_1`."""
+then with one output the metrics in compile order; with several, each output's loss in output
+order, then the metrics sorted by name (as Keras 3.15 lists them); a repeated metric name gets
+Keras's `_1`."""
 
 import numpy as np
 
@@ -59,3 +60,22 @@ def test_two_metrics_of_one_name_keep_both_values():
         alone.append(model.evaluate(x, y, verbose=0, return_dict=True)["auc"])
     np.testing.assert_allclose([logs["auc"], logs["auc_1"]], alone, rtol=1e-6)
     assert alone[0] != alone[1]
+
+
+def test_several_outputs_list_their_metrics_sorted_by_name_after_the_losses():
+    # Keras 3.15 with outputs zeta, alpha and metrics [["mape", "mae"], ["mape", "mae"]]:
+    # ['loss', 'zeta_loss', 'alpha_loss', 'alpha_mae', 'alpha_mape', 'zeta_mae', 'zeta_mape'].
+    x, y = _regression()
+    inputs = plexus.Input(shape=(3,))
+    outputs = [layers.Dense(1, kernel_initializer="zeros", name=n)(inputs) for n in
+               ("zeta", "alpha")]  # fmt: skip
+    model = plexus.Model(inputs, outputs)
+    model.compile(optimizer="sgd", loss="mse", metrics=[["mape", "mae"], ["mape", "mae"]])
+    targets = [y, 3 * y + 1]
+    got = model.evaluate(x, targets, verbose=0)
+    # The model predicts 0: mse = mean(t²), mae = mean(|t|), mape = 100·mean(|t| / |t|).
+    zeta, alpha = [(np.mean(t**2), np.mean(np.abs(t)), 100.0) for t in targets]
+    expected = [zeta[0] + alpha[0], zeta[0], alpha[0], alpha[1], alpha[2], zeta[1], zeta[2]]
+    np.testing.assert_allclose(got, expected, rtol=1e-5)
+    assert list(model.evaluate(x, targets, verbose=0, return_dict=True)) == [
+        "loss", "zeta_loss", "alpha_loss", "alpha_mae", "alpha_mape", "zeta_mae", "zeta_mape"]

@@ -267,8 +267,11 @@ class Model(Trainer, Layer):
         layer's (in nested models too), and no moving statistics."""
         if not self.trainable:
             return []
+        # This model's weights first: reading them makes its library model, which then holds
+        # the nested layers, so their paths below are this model's paths.
+        weights = self.weights
         frozen = {v.path for layer in self._frozen_layers() for v in layer.weights}
-        return [v for v in self.weights if v.trainable and v.path not in frozen]
+        return [v for v in weights if v.trainable and v.path not in frozen]
 
     @property
     def non_trainable_weights(self):
