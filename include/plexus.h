@@ -26,11 +26,14 @@
  *   different models run in parallel. From inside a progress callback, the thread running the
  *   callback may read the model being trained (px_model_get_weight, px_model_summary ...), set
  *   its weights, its backend and its learning rate (as Keras's EarlyStopping restores weights
- *   and ReduceLROnPlateau lowers the rate) and stop it (px_model_stop_training). Calls that
- *   run it (fit, evaluate, predict, train_on_batch) or change its structure (compile, add,
- *   add_input, build) fail there with PX_STATUS_INVALID_STATE. A callback's call on another
- *   model that another thread is using fails with PX_STATUS_INVALID_STATE instead of waiting
- *   (the two threads could otherwise wait for each other forever).
+ *   and ReduceLROnPlateau lowers the rate) and stop it (px_model_stop_training). From fit's
+ *   callback it may also evaluate and predict with it (px_model_evaluate, _predict,
+ *   _predict_on_batch, _call and their dataset forms), as Keras's callbacks do between steps.
+ *   Calls that train it (fit, train_on_batch), run it from inside an evaluate or predict, or
+ *   change its structure (compile, add, add_input, build) fail there with
+ *   PX_STATUS_INVALID_STATE. A callback's call on another model that another thread is using
+ *   fails with PX_STATUS_INVALID_STATE instead of waiting (the two threads could otherwise
+ *   wait for each other forever).
  * - Progress callbacks run on the thread that called px_model_fit / _evaluate / _predict.
  * - The last-error message is kept per thread.
  */

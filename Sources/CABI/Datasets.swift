@@ -176,7 +176,9 @@ public func pxModelEvaluateDataset(
   let function = "px_model_evaluate_dataset"
   return guarded(function) {
     let out = try required(outLogs, "out_logs", in: function)
-    let (logs, order) = try ModelHandle.withExclusiveCall(model, in: function) { model, handle in
+    let (logs, order) = try ModelHandle.withExclusiveCall(
+      model, in: function, inference: true
+    ) { model, handle in
       let data = try CallerDataset(
         dataset, "dataset", inputs: model.inputCount, targets: model.outputCount, in: function)
       let reporter = ProgressReporter(progress, user: user, handle: handle, isFit: false)
@@ -199,7 +201,9 @@ public func pxModelPredictDataset(
   let function = "px_model_predict_dataset"
   return guarded(function) {
     let out = try required(outputs, "outputs", in: function)
-    let tensors = try ModelHandle.withExclusiveCall(model, in: function) { model, handle in
+    let tensors = try ModelHandle.withExclusiveCall(
+      model, in: function, inference: true
+    ) { model, handle in
       guard capacity >= model.outputCount else {
         throw invalidArgument(
           function, "capacity \(capacity) is less than the model's \(model.outputCount) outputs")

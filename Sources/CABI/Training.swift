@@ -213,7 +213,9 @@ func evaluateCall(
     let targets = try TensorHandle.tensors(y, count: yCount, "y", in: function)
     let weights = try optionalTensor(sampleWeight, "sample_weight", in: function)
     let batch = try batchSize(batchSizeValue, "batch_size", in: function)
-    let (logs, order) = try ModelHandle.withExclusiveCall(model, in: function) { model, handle in
+    let (logs, order) = try ModelHandle.withExclusiveCall(
+      model, in: function, inference: true
+    ) { model, handle in
       let reporter = ProgressReporter(progress, user: user, handle: handle, isFit: false)
       let logs = try model.evaluate(
         inputs, targets, batchSize: batch, verbose: 0, sampleWeight: weights,
@@ -258,7 +260,9 @@ public func pxModelPredict(
     let batch = try batchSize(batchSizeValue, "batch_size", in: function)
     let array = try required(outputs, "outputs", in: function)
     let capacity = try validatedCount(capacity, argument: "capacity", in: function)
-    let results = try ModelHandle.withExclusiveCall(model, in: function) { model, handle in
+    let results = try ModelHandle.withExclusiveCall(
+      model, in: function, inference: true
+    ) { model, handle in
       try checkOutputCapacity(capacity, model, in: function)
       let reporter = ProgressReporter(progress, user: user, handle: handle, isFit: false)
       return try model.predict(inputs, batchSize: batch, callbacks: [reporter])
@@ -304,7 +308,9 @@ private func oneBatchCall(
     let inputs = try TensorHandle.tensors(x, count: xCount, "x", in: function)
     let array = try required(outputs, "outputs", in: function)
     let capacity = try validatedCount(capacity, argument: "capacity", in: function)
-    let results = try ModelHandle.withExclusiveCall(model, in: function) { model, _ in
+    let results = try ModelHandle.withExclusiveCall(
+      model, in: function, inference: true
+    ) { model, _ in
       try checkOutputCapacity(capacity, model, in: function)
       return try run(model, inputs)
     }

@@ -92,18 +92,28 @@ final class ModelHandle: @unchecked Sendable {
   }
 
   /// Runs a call that trains or runs the model (fit, evaluate, predict, train_on_batch),
-  /// refusing one from inside another's progress callback.
+  /// refusing one from inside another's progress callback, except an `inference` call
+  /// (evaluate, predict, a call on a batch) from inside fit's: Keras's callbacks predict and
+  /// evaluate between steps (extra validation metrics at an epoch's end), where no step is
+  /// running.
   static func withExclusiveCall<Result>(
-    _ handle: OpaquePointer?, in function: String, _ body: (Model, ModelHandle) throws -> Result
+    _ handle: OpaquePointer?, in function: String, inference: Bool = false,
+    _ body: (Model, ModelHandle) throws -> Result
   ) throws -> Result {
     let box = try box(handle, in: function)
     return try box.locked(in: function) {
-      try box.refuseInsideRunningCall(function, "wait until it returns")
+      let outer = box.runningCall
+      if !(inference && outer.map(Self.fitCalls.contains) == true) {
+        try box.refuseInsideRunningCall(function, "wait until it returns")
+      }
       box.runningCall = function
-      defer { box.runningCall = nil }
+      defer { box.runningCall = outer }
       return try body(box.model, box)
     }
   }
+
+  /// The calls inside whose progress callbacks an inference call may run.
+  private static let fitCalls: Set<String> = ["px_model_fit", "px_model_fit_dataset"]
 
   /// Throws when the model is running a call on this thread (the caller holds the lock, so a
   /// running call is this thread's: the caller is that call's progress callback).

@@ -1,6 +1,7 @@
 /*
  * test_sweep, section "callbacks": what a progress callback may do to the model it reports on
- * (read it, set its weights and backend: yes; compile, add, add an input or build it: refused),
+ * (read it, set its weights and backend, predict and evaluate with it: yes; compile, add, add an
+ * input, build it, or fit or train it again: refused),
  * the last error a failing call inside a callback leaves once the outer call succeeds, and a fit
  * that has no epoch left to run (initial_epoch == epochs).
  */
@@ -10,15 +11,19 @@
  * Changing the model from its own fit callback
  * ------------------------------------------------------------------------------------------- */
 
-enum { MUTATE_COMPILE, MUTATE_ADD, MUTATE_ADD_INPUT, MUTATE_BUILD, MUTATE_SET_WEIGHT,
-       MUTATE_SET_BACKEND, MUTATE_CALLS };
+enum { MUTATE_COMPILE, MUTATE_ADD, MUTATE_ADD_INPUT, MUTATE_BUILD, MUTATE_FIT,
+       MUTATE_TRAIN_ON_BATCH, MUTATE_SET_WEIGHT, MUTATE_SET_BACKEND, MUTATE_PREDICT_ON_BATCH,
+       MUTATE_PREDICT, MUTATE_EVALUATE, MUTATE_CALLS };
 
 static const char *const mutate_names[MUTATE_CALLS] = {
-    "px_model_compile", "px_model_add", "px_model_add_input", "px_model_build",
-    "px_model_set_weight", "px_model_set_backend"};
+    "px_model_compile", "px_model_add", "px_model_add_input", "px_model_build", "px_model_fit",
+    "px_model_train_on_batch", "px_model_set_weight", "px_model_set_backend",
+    "px_model_predict_on_batch", "px_model_predict", "px_model_evaluate"};
 
 typedef struct {
   px_model *model;
+  const px_tensor *const *xv, *const *yv;
+  double nested_loss; /* what px_model_evaluate from the callback returned */
   int done;
   px_status status[MUTATE_CALLS];
   char message[MUTATE_CALLS][200];
@@ -52,6 +57,22 @@ static int32_t mutate_progress(const px_progress_event *event, void *user) {
   NOTE(MUTATE_SET_WEIGHT, st);
   px_tensor_release(weight);
   NOTE(MUTATE_SET_BACKEND, px_model_set_backend(m->model, "reference"));
+  /* Keras's callbacks predict and evaluate between steps; fitting again is refused. */
+  px_fit_options options = fit_options(1, 32);
+  NOTE(MUTATE_FIT, px_model_fit(m->model, m->xv, 1, m->yv, 1, &options, NULL, NULL, NULL));
+  px_logs *logs = NULL;
+  NOTE(MUTATE_TRAIN_ON_BATCH, px_model_train_on_batch(m->model, m->xv, 1, m->yv, 1, &logs));
+  px_logs_release(logs);
+  logs = NULL;
+  px_tensor *out = NULL;
+  NOTE(MUTATE_PREDICT_ON_BATCH, px_model_predict_on_batch(m->model, m->xv, 1, &out, 1));
+  px_tensor_release(out);
+  out = NULL;
+  NOTE(MUTATE_PREDICT, px_model_predict(m->model, m->xv, 1, 32, NULL, NULL, &out, 1));
+  px_tensor_release(out);
+  NOTE(MUTATE_EVALUATE, px_model_evaluate(m->model, m->xv, 1, m->yv, 1, 32, NULL, NULL, &logs));
+  if (px_logs_get(logs, "loss", &m->nested_loss) != PX_STATUS_OK) m->nested_loss = -1;
+  px_logs_release(logs);
 #undef NOTE
   return 0;
 }
@@ -73,11 +94,14 @@ static void mutate_from_callback(const px_tensor *const *xv, const px_tensor *co
   mutator m;
   memset(&m, 0, sizeof m);
   m.model = model;
+  m.xv = xv;
+  m.yv = yv;
+  m.nested_loss = -1;
   for (int i = 0; i < MUTATE_CALLS; i++) m.status[i] = -1;
   px_fit_options options = fit_options(1, 32);
   px_status st = px_model_fit(model, xv, 1, yv, 1, &options, mutate_progress, &m, NULL);
   expect(st, OK_, m.done, NULL, "a fit whose callback tries to change the model returns OK");
-  for (int i = MUTATE_COMPILE; i <= MUTATE_BUILD; i++) {
+  for (int i = MUTATE_COMPILE; i <= MUTATE_TRAIN_ON_BATCH; i++) {
     int passed = m.status[i] == PX_STATUS_INVALID_STATE
                  && mentions(m.message[i], mutate_names[i])
                  && mentions(m.message[i], "is running|progress callback");
@@ -93,6 +117,8 @@ static void mutate_from_callback(const px_tensor *const *xv, const px_tensor *co
     if (m.status[i] != PX_STATUS_OK)
       printf("#   received %s; message \"%s\"\n", status_name(m.status[i]), m.message[i]);
   }
+  check(m.nested_loss >= 0 && isfinite(m.nested_loss),
+        "px_model_evaluate from fit's callback returns a finite loss (%g)", m.nested_loss);
   size_t params_after = 0, outputs = 0;
   int unchanged = px_model_count_params(model, &params_after) == PX_STATUS_OK
                   && params_after == 82

@@ -29,10 +29,14 @@ static void reenter(void) {
   } while (0)
   NOTE(REENTER_FIT, px_model_fit(model, rec.x, 1, rec.y, 1, &options, NULL, NULL, &logs),
        logs == SENTINEL_LOGS);
+  /* Keras's callbacks evaluate and predict between steps: these run and write their results. */
   NOTE(REENTER_EVALUATE, px_model_evaluate(model, rec.x, 1, rec.y, 1, 0, NULL, NULL, &logs),
-       logs == SENTINEL_LOGS);
+       logs != SENTINEL_LOGS && logs != NULL);
+  if (logs != SENTINEL_LOGS) px_logs_release(logs);
+  logs = SENTINEL_LOGS;
   NOTE(REENTER_PREDICT, px_model_predict(model, rec.x, 1, 0, NULL, NULL, outputs, 1),
-       outputs[0] == SENTINEL_TENSOR);
+       outputs[0] != SENTINEL_TENSOR && outputs[0] != NULL);
+  if (outputs[0] != SENTINEL_TENSOR) px_tensor_release(outputs[0]);
   NOTE(REENTER_TRAIN_ON_BATCH, px_model_train_on_batch(model, rec.x, 1, rec.y, 1, &logs),
        logs == SENTINEL_LOGS);
   char path[128] = {0};

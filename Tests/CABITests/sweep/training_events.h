@@ -42,6 +42,8 @@ typedef struct {
   const px_tensor *const *y;
   px_status reentry[REENTER_CALLS];
   char reentry_message[REENTER_CALLS][200];
+  /* Whether each call's out-parameters are as expected: untouched where it must fail,
+   * written where it succeeds. */
   int reentry_untouched[REENTER_CALLS];
 } recorder;
 
