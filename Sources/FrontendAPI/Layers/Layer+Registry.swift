@@ -13,17 +13,7 @@ extension Layer {
     kind: "layer", owner: "Layer.registry",
     builtins: [
       "Dense": makeDense,
-      "Dropout": { config in
-        let settings = try LayerSettings(config)
-        let reason = "Plexus's Dropout draws from the global seeded stream over the whole input"
-        try config.requireDefault("seed", .null, reason: reason)
-        try config.requireDefault("noise_shape", .null, reason: reason)
-        let rate = try config.double("rate")
-        guard Dropout.validRates.contains(rate) else {
-          throw config.mismatch("rate", "a number in [0, 1)")
-        }
-        return try settings.finish(config, Dropout(rate, name: settings.name))
-      },
+      "Dropout": Dropout.make,
       "Flatten": { config in
         let settings = try LayerSettings(config)
         try config.requireDefault(

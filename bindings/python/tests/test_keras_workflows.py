@@ -372,3 +372,18 @@ def test_freezing_a_model_freezes_its_layers_as_keras_does():
     inner.trainable = True  # Keras's setter sets every layer again
     assert [layer.trainable for layer in inner.layers] == [True, True]
     assert len(outer.trainable_weights) == 6
+
+
+def test_dropout_takes_keras_seed_and_noise_shape():
+    x = np.ones((4, 5, 3), "float32")
+    first = layers.Dropout(0.5, seed=1)(x, training=True)
+    again = layers.Dropout(0.5, seed=1)(x, training=True)
+    np.testing.assert_array_equal(np.asarray(first), np.asarray(again))
+    shared = np.asarray(layers.Dropout(0.5, noise_shape=(None, 1, None))(x, training=True))
+    assert (shared == shared[:, :1, :]).all()  # one draw along the steps
+    model = plexus.Sequential([plexus.Input(shape=(5, 3)), layers.Dropout(0.5, seed=3),
+                               layers.Flatten(), layers.Dense(1)])  # fmt: skip
+    config = model.get_config()["layers"][1]["config"]
+    assert config["seed"] == 3 and config["noise_shape"] is None
+    model.compile(optimizer="sgd", loss="mse")
+    assert np.isfinite(model.fit(x, np.ones((4, 1)), epochs=1, verbose=0).history["loss"][0])
