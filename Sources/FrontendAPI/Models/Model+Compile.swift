@@ -146,9 +146,10 @@ extension Model {
   /// The compiled metrics of the first output.
   public var metrics: [Metric] { compiled?.metrics.first ?? [] }
 
-  /// The names `evaluate` and `fit` log, in Keras's order (`model.metrics_names`): `loss`,
-  /// each output's loss with several outputs, then each output's metrics in compile order
-  /// (`auc`, `auc_1` for two of one name). Empty before `compile`.
+  /// The names `evaluate` and `fit` log, in the order of Keras's `evaluate` list: `loss`, then
+  /// with one output its metrics in compile order (`auc`, `auc_1` for two of one name); with
+  /// several, each output's loss in output order, then the metrics sorted by name. Empty before
+  /// `compile`.
   public var metricsNames: [String] { compiled?.logNames ?? [] }
 
   func requireCompiled(_ caller: String) throws -> CompiledState {

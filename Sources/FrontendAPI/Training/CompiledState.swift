@@ -68,11 +68,13 @@ final class CompiledState {
   /// two `AUC()`s `auc` and `auc_1`.
   let metricNames: [[String]]
 
-  /// The log names in Keras's order (its `model.metrics_names`): the loss, each output's loss
-  /// (with several outputs, in output order), then each output's metrics in compile order.
+  /// The log names in the order of Keras's `evaluate` list: the loss, then with one output its
+  /// metrics in compile order; with several, each output's loss in output order, then the
+  /// metrics sorted by name (Keras finds no compiled metric of an output's prefixed name, so it
+  /// lists them after, sorted: `a_mae`, `a_mape`, `z_mae` whatever the output order).
   var logNames: [String] {
-    ["loss"] + (prefixes.count > 1 ? outputLossTrackers.map(\.name) : [])
-      + Array(metricNames.joined())
+    guard prefixes.count > 1 else { return ["loss"] + Array(metricNames.joined()) }
+    return ["loss"] + outputLossTrackers.map(\.name) + metricNames.joined().sorted()
   }
 
   /// The loss trackers, then every output's metrics.
