@@ -1,6 +1,9 @@
-"""Everyday Keras attributes and arguments: a serialized optimizer in compile, optimizer
-serialization, a Functional model's `input` and `output`, and which weights a model with
-frozen layers reports as trainable."""
+"""Everyday Keras workflows from Python, each as Keras 3.15 behaves: optimizers and their
+serialization, models' inputs, outputs and trainable weights, Sequential graphs and pop, fit's
+edge cases and History, loaded models' compile, masks, Dropout's seed, building layers,
+pad_sequences, and the metrics Keras logs as vectors."""
+
+import warnings
 
 import numpy as np
 import pytest
@@ -387,3 +390,37 @@ def test_dropout_takes_keras_seed_and_noise_shape():
     assert config["seed"] == 3 and config["noise_shape"] is None
     model.compile(optimizer="sgd", loss="mse")
     assert np.isfinite(model.fit(x, np.ones((4, 1)), epochs=1, verbose=0).history["loss"][0])
+
+
+def test_layer_build_makes_the_weights_later_calls_use():
+    dense = layers.Dense(4)
+    dense.build((None, 3))
+    assert [w.shape for w in dense.get_weights()] == [(3, 4), (4,)]
+    assert len(dense.variables) == 2
+    x = np.ones((2, 3), "float32")
+    kernel, bias = dense.get_weights()
+    np.testing.assert_allclose(dense(x), x @ kernel + bias, rtol=1e-6)
+    # A recurrent layer built for any length: a call on 4 steps uses the weights set after.
+    lstm = layers.LSTM(3)
+    lstm.build((None, None, 2))
+    lstm.set_weights([np.zeros_like(w) for w in lstm.get_weights()])
+    np.testing.assert_array_equal(lstm(np.ones((1, 4, 2), "float32")), np.zeros((1, 3)))
+    embedding = layers.Embedding(10, 2, mask_zero=True)
+    embedding.build((None, 5))
+    assert [w.shape for w in embedding.weights] == [(10, 2)]
+    assert embedding.compute_mask(np.array([[1, 0, 2]])).tolist() == [[True, False, True]]
+    assert layers.Embedding(10, 2).compute_mask(np.array([[1, 0]])) is None
+    assert layers.serialize(dense)["class_name"] == "Dense"
+
+
+def test_metrics_keras_logs_as_vectors_warn_that_they_log_one_number():
+    model = plexus.Sequential([plexus.Input(shape=(3,)), layers.Dense(2, activation="softmax")])
+    for metric, words in ((plexus.metrics.F1Score(), "per class"),
+                          (plexus.metrics.Precision(thresholds=[0.3, 0.6]), "first threshold")):  # fmt: skip
+        with pytest.warns(UserWarning, match=words):
+            model.compile(optimizer="sgd", loss="categorical_crossentropy", metrics=[metric])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.compile(optimizer="sgd", loss="categorical_crossentropy",
+                      metrics=[plexus.metrics.F1Score(average="macro"),
+                               plexus.metrics.Precision(thresholds=0.3)])  # fmt: skip

@@ -83,6 +83,12 @@ def get_class(class_name):
         ) from None
 
 
+def serialize(layer):
+    """`{"module", "class_name", "config", "registered_name"}` of `layer`. Equivalent to
+    `keras.layers.serialize`."""
+    return layer.serialize()
+
+
 def deserialize(config):
     """The layer a serialized `{"class_name", "config"}` describes."""
     return get_class(config["class_name"]).from_config(config.get("config", {}))

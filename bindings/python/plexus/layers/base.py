@@ -227,18 +227,39 @@ class Layer:
     def _call_eager(self, flat, training=None):
         """Runs the layer on data through a private one-layer model (made per input shape), in
         training mode when `training` is true."""
-        from ..models.functional import Functional
         from ..tensor import convert_to_tensor
 
         tensors = [convert_to_tensor(x) for x in flat]
-        key = tuple((t.shape[1:], t.dtype) for t in tensors)
+        model = self._eager_model(tuple((t.shape[1:], t.dtype) for t in tensors))
+        return model._run_on_batch(tensors, training)[0]
+
+    def _eager_model(self, key):
+        """The private one-layer model for inputs of `key` ((shape without the batch axis,
+        dtype) per input), made on first need."""
+        from ..models.functional import Functional
+
         model = self._eager_models.get(key)
         if model is None:
             inputs = [Input(shape=shape, dtype=dtype) for shape, dtype in key]
             output = self(inputs if len(inputs) > 1 else inputs[0])
             model = Functional(inputs, output, name=get_uid(f"{self.name}_eager"), _private=True)
             self._eager_models[key] = model
-        return model._run_on_batch(tensors, training)[0]
+        return model
+
+    # The dtype `build` gives the layer's inputs (an Embedding reads integers).
+    _build_dtype = "float32"
+
+    def build(self, input_shape):
+        """Creates the layer's weights for inputs of `input_shape` (with the batch axis; a
+        list of shapes for a layer of several inputs), as Keras's `build`: from then on
+        `weights` and `get_weights()` read them, and calls on inputs of that shape use them."""
+        shapes = list(input_shape)
+        several = bool(shapes) and all(isinstance(s, (list, tuple)) for s in shapes)
+        shapes = shapes if several else [shapes]
+        key = tuple((tuple(shape[1:]), self._build_dtype) for shape in shapes)
+        model = self._eager_model(key)
+        if not model.built:
+            _ = model._c  # makes the library model, which builds it from its inputs
 
     # -- nodes -----------------------------------------------------------------------------
 
@@ -300,6 +321,11 @@ class Layer:
         """Whether a built model holds the layer's weights."""
         owner = self._weight_owner()
         return owner is not None and owner.built
+
+    @property
+    def variables(self):
+        """The layer's variables: its weights (Keras's `variables`)."""
+        return self.weights
 
     @property
     def weights(self):

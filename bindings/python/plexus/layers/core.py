@@ -119,6 +119,8 @@ class Embedding(Layer):
 
     _check_in_library = True
 
+    _build_dtype = "int32"
+
     def __init__(
         self,
         input_dim,
@@ -149,6 +151,15 @@ class Embedding(Layer):
         self.lora_rank = lora_rank
         self.lora_alpha = lora_alpha
         self.quantization_config = quantization_config
+
+    def compute_mask(self, inputs, mask=None):
+        """Where `inputs` is not 0 (a NumPy bool array) with `mask_zero`; None without.
+        Equivalent to `keras.layers.Embedding.compute_mask`."""
+        if not self.mask_zero:
+            return None
+        import numpy as np
+
+        return np.asarray(inputs) != 0
 
     def get_config(self):
         config = super().get_config()

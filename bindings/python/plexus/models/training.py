@@ -3,6 +3,7 @@ signatures, over px_model_compile / _fit / _evaluate / _predict / _train_on_batc
 
 import ctypes
 import json
+import warnings
 
 import numpy as np
 
@@ -32,6 +33,26 @@ from . import _data, _datasets, _fast_batch
 
 def _verbosity(verbose):
     return 1 if verbose == "auto" else int(verbose)
+
+
+def _warn_if_reduced(metric):
+    """Warns where Keras logs a vector and Plexus one number (its logs hold numbers)."""
+    name = type(metric).__name__
+    if name in ("F1Score", "FBetaScore") and getattr(metric, "average", "") is None:
+        warnings.warn(
+            f"{name} with average=None: Keras logs one score per class; Plexus logs their "
+            "mean (pass average='macro' for the same number without this warning)",
+            stacklevel=3,
+        )
+    thresholds = getattr(metric, "init_thresholds", None)
+    if name in ("Precision", "Recall") and isinstance(thresholds, (list, tuple)) and len(
+        thresholds
+    ) > 1:
+        warnings.warn(
+            f"{name} with {len(thresholds)} thresholds: Keras logs one value per threshold; "
+            "Plexus logs the first threshold's",
+            stacklevel=3,
+        )
 
 
 def _object_text(obj, what):
@@ -163,6 +184,8 @@ class Trainer:
             self.optimizer._bind(self)  # its learning_rate is now the compiled model's
         self.loss = self._compile_arguments["loss"]  # as given, as Keras's `model.loss`
         self.compiled_metrics = [metrics_module.get(m) for m in (metrics or [])]
+        for metric in self.compiled_metrics:
+            _warn_if_reduced(metric)
         self.compiled = True
         self._jit_compile = _jit_mode(jit_compile)
         self._run_eagerly = bool(run_eagerly)
