@@ -35,10 +35,12 @@ def _verbosity(verbose):
     return 1 if verbose == "auto" else int(verbose)
 
 
-def _warn_if_reduced(metric):
-    """Warns where Keras logs a vector and Plexus one number (its logs hold numbers)."""
+def _warn_if_reduced(metric, one_class=False):
+    """Warns where Keras logs a vector and Plexus one number (its logs hold numbers); a
+    score per class is one number where every output has one class (`one_class`)."""
     name = type(metric).__name__
-    if name in ("F1Score", "FBetaScore") and getattr(metric, "average", "") is None:
+    averaged = getattr(metric, "average", "") is None and not one_class
+    if name in ("F1Score", "FBetaScore") and averaged:
         warnings.warn(
             f"{name} with average=None: Keras logs one score per class; Plexus logs their "
             "mean (pass average='macro' for the same number without this warning)",
@@ -184,8 +186,12 @@ class Trainer:
             self.optimizer._bind(self)  # its learning_rate is now the compiled model's
         self.loss = self._compile_arguments["loss"]  # as given, as Keras's `model.loss`
         self.compiled_metrics = [metrics_module.get(m) for m in (metrics or [])]
+        try:
+            widths = {tensor.shape[-1] for tensor in self.outputs or []}
+        except Exception:  # noqa: BLE001 - a model whose outputs are not known yet
+            widths = set()
         for metric in self.compiled_metrics:
-            _warn_if_reduced(metric)
+            _warn_if_reduced(metric, one_class=widths == {1})
         self.compiled = True
         self._jit_compile = _jit_mode(jit_compile)
         self._run_eagerly = bool(run_eagerly)
