@@ -52,7 +52,7 @@ extern "C" {
 /* The version of this header. A library with the same major and an equal or newer minor
  * version serves a client built against it. */
 #define PX_ABI_VERSION_MAJOR 0
-#define PX_ABI_VERSION_MINOR 9
+#define PX_ABI_VERSION_MINOR 10
 
 #if defined(__GNUC__) || defined(__clang__)
 #define PX_API __attribute__((visibility("default")))
@@ -557,6 +557,12 @@ typedef struct px_fit_options {
   size_t class_weight_count;           /* 0: no class weights */
   const px_tensor *validation_sample_weight; /* NULL: none, else one weight per validation_x
                                                 sample (Keras's third validation_data entry) */
+  /* ABI 0.10: Keras's validation_freq; epochs without validation log no val_ entries. */
+  int64_t validation_freq;          /* 0 or 1: validate after every epoch; n: after epochs n, 2n,
+                                       ... (counted from 1) */
+  const int64_t *validation_epochs; /* validation_epoch_count epochs (counted from 1) to validate
+                                       after, instead of validation_freq (then 0) */
+  size_t validation_epoch_count;
 } px_fit_options;
 
 /* Trains the model, as Keras's `model.fit(x, y, ...)`: `x` holds one tensor per model input,
@@ -739,6 +745,48 @@ PX_API PX_NODISCARD px_status px_logs_values(
 /* Writes the last value recorded under `name`. */
 PX_API PX_NODISCARD px_status px_logs_get(const px_logs *logs, const char *name, double *out_value);
 PX_API void px_logs_release(px_logs *logs);
+
+/* ---------------------------------------------------------------------------------------------
+ * Metrics and losses on their own: Keras's `metric.update_state(...)` / `result()` and
+ * `loss(y_true, y_pred)`, outside any model
+ * ------------------------------------------------------------------------------------------- */
+
+/* A metric that accumulates batches. */
+typedef struct px_metric px_metric;
+
+/* Creates a metric from what px_model_compile takes: a Keras name ("accuracy", "auc", "mae",
+ * "mse") or a serialized metric's JSON. A name means what keras.metrics.get gives ("accuracy"
+ * compares labels and predictions for equality). (ABI 0.10) */
+PX_API PX_NODISCARD px_status px_metric_create(const char *metric, px_metric **out_metric);
+/* Adds a batch, as Keras's `update_state(y_true, y_pred, sample_weight)`: labels, predictions
+ * and per-sample weights (NULL: none). Shapes or values the metric cannot take fail with
+ * PX_STATUS_INVALID_ARGUMENT naming the metric. Calls on one metric from several threads run
+ * one at a time. (ABI 0.10) */
+PX_API PX_NODISCARD px_status px_metric_update(px_metric *metric, const px_tensor *y_true,
+                                               const px_tensor *y_pred,
+                                               const px_tensor *sample_weight);
+/* Writes the metric's value over every batch since it was made or reset (Keras's `result()`;
+ * 0 before any batch). A metric whose Keras result is several numbers (F1Score with
+ * average=None: one per class; Precision or Recall at several thresholds) writes the number it
+ * logs in training: the mean over classes, the first threshold's. (ABI 0.10) */
+PX_API PX_NODISCARD px_status px_metric_result(px_metric *metric, double *out_value);
+/* Writes every number of the metric's Keras result (one for most metrics) into `values`
+ * (capacity numbers; NULL with 0 to ask) and their count into *out_count. A too-small capacity
+ * fails and still writes *out_count. (ABI 0.10) */
+PX_API PX_NODISCARD px_status px_metric_results(px_metric *metric, double *values,
+                                                size_t capacity, size_t *out_count);
+/* Forgets every batch (Keras's `reset_state()`). (ABI 0.10) */
+PX_API PX_NODISCARD px_status px_metric_reset(px_metric *metric);
+PX_API void px_metric_release(px_metric *metric);
+
+/* The loss of predictions, as Keras's `loss(y_true, y_pred, sample_weight)`: `loss` as
+ * px_model_compile takes it (a name or a serialized loss's JSON), applied with its reduction
+ * to labels, predictions and per-sample weights (NULL: none). Writes a new tensor into *out: a
+ * scalar (shape []) or, with reduction "none", one value per sample. Shapes the loss cannot take
+ * fail with PX_STATUS_INVALID_ARGUMENT. (ABI 0.10) */
+PX_API PX_NODISCARD px_status px_loss_call(const char *loss, const px_tensor *y_true,
+                                           const px_tensor *y_pred,
+                                           const px_tensor *sample_weight, px_tensor **out);
 
 #ifdef __cplusplus
 }

@@ -143,6 +143,7 @@ public func pxModelFitDataset(
           + "dataset makes the batches (pass validation as a dataset)")
     }
     let (epochs, initialEpoch, verbose) = try epochSettings(options, in: function)
+    let frequency = try validationFrequency(options, in: function)
     let history = try ModelHandle.withExclusiveCall(model, in: function) { model, handle in
       let training = try CallerDataset(
         dataset, "dataset", inputs: model.inputCount, targets: model.outputCount, in: function)
@@ -157,7 +158,7 @@ public func pxModelFitDataset(
       {
         try model.fit(
           training, epochs: epochs, verbose: verbose, callbacks: [reporter],
-          validationData: validating, initialEpoch: initialEpoch)
+          validationData: validating, initialEpoch: initialEpoch, validationFreq: frequency)
       }
     }
     if let outHistory {

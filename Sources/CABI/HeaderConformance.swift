@@ -90,6 +90,13 @@ private func exportsMatchHeader() {
   check(pxLogsValues, declaredAs: type(of: px_logs_values))
   check(pxLogsGet, declaredAs: type(of: px_logs_get))
   check(pxLogsRelease, declaredAs: type(of: px_logs_release))
+  check(pxMetricCreate, declaredAs: type(of: px_metric_create))
+  check(pxMetricUpdate, declaredAs: type(of: px_metric_update))
+  check(pxMetricResult, declaredAs: type(of: px_metric_result))
+  check(pxMetricResults, declaredAs: type(of: px_metric_results))
+  check(pxMetricReset, declaredAs: type(of: px_metric_reset))
+  check(pxMetricRelease, declaredAs: type(of: px_metric_release))
+  check(pxLossCall, declaredAs: type(of: px_loss_call))
 }
 
 private func check<Function>(_ exported: Function, declaredAs: Function.Type) {}

@@ -94,6 +94,37 @@ func epochSettings(_ options: px_fit_options, in function: String) throws
   return (epochs, Int(options.initial_epoch), Int(options.verbose))
 }
 
+/// The epochs after which fit options ask to validate (ABI 0.10): every epoch by default.
+func validationFrequency(_ options: px_fit_options, in function: String) throws
+  -> ValidationFrequency
+{
+  let count = try validatedCount(
+    options.validation_epoch_count, argument: "options->validation_epoch_count", in: function)
+  guard count > 0 else {
+    guard options.validation_freq >= 0, options.validation_freq <= Int64(Int32.max) else {
+      throw invalidArgument(
+        function,
+        "options->validation_freq is \(options.validation_freq); expected 0 (every epoch) or a "
+          + "positive count of epochs")
+    }
+    return .every(options.validation_freq == 0 ? 1 : Int(options.validation_freq))
+  }
+  guard let list = options.validation_epochs else {
+    throw invalidArgument(
+      function, "options->validation_epochs is NULL but validation_epoch_count is \(count)")
+  }
+  guard options.validation_freq == 0 else {
+    throw invalidArgument(
+      function, "options has both validation_freq and validation_epochs; give one of them")
+  }
+  let epochs = UnsafeBufferPointer(start: list, count: count)
+  guard let bad = epochs.first(where: { $0 < 1 || $0 > Int64(Int32.max) }) else {
+    return .epochs(Set(epochs.map { Int($0) }))
+  }
+  throw invalidArgument(
+    function, "options->validation_epochs holds \(bad); expected epochs counted from 1")
+}
+
 /// A tri-state option (`PX_OPTION_*`).
 private func option(_ value: Int32, _ name: String, default: Bool, in function: String) throws
   -> Bool
@@ -159,6 +190,7 @@ public func pxModelFit(
       ), in: function)
     let validationWeight = try optionalTensor(
       options.validation_sample_weight, "options->validation_sample_weight", in: function)
+    let frequency = try validationFrequency(options, in: function)
     let history = try ModelHandle.withExclusiveCall(model, in: function) { model, handle in
       handle.stopRequested.withLock { $0 = false }
       let reporter = ProgressReporter(
@@ -168,7 +200,8 @@ public func pxModelFit(
         callbacks: [reporter], validationSplit: split,
         validationData: validationX.isEmpty ? nil : (validationX, validationY),
         validationSampleWeight: validationWeight, sampleWeight: sampleWeight,
-        classWeight: classWeight, shuffle: shuffle, initialEpoch: initialEpoch)
+        classWeight: classWeight, shuffle: shuffle, initialEpoch: initialEpoch,
+        validationFreq: frequency)
     }
     if let outHistory {
       outHistory.pointee = HandleTable.shared.insert(

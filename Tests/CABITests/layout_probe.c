@@ -73,6 +73,9 @@ int main(void) {
   FIELD(px_fit_options, class_weight_values);
   FIELD(px_fit_options, class_weight_count);
   FIELD(px_fit_options, validation_sample_weight);
+  FIELD(px_fit_options, validation_freq);
+  FIELD(px_fit_options, validation_epochs);
+  FIELD(px_fit_options, validation_epoch_count);
 
   /* plexus.h: constants */
   CONSTANT(PX_ABI_VERSION_MAJOR);

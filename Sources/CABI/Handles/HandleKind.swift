@@ -4,6 +4,7 @@ enum HandleKind: UInt, Sendable, CustomStringConvertible {
   case layer = 2
   case model = 3
   case logs = 4
+  case metric = 5
 
   /// The C type's name, for messages.
   var description: String {
@@ -12,6 +13,7 @@ enum HandleKind: UInt, Sendable, CustomStringConvertible {
     case .layer: "px_layer"
     case .model: "px_model"
     case .logs: "px_logs"
+    case .metric: "px_metric"
     }
   }
 }

@@ -11,18 +11,22 @@ extension Model {
   /// - Parameters:
   ///   - verbose: 0 silent, 1 a progress bar, 2 one line per epoch; nil picks 1 on a terminal
   ///     and 2 otherwise.
-  ///   - validationData: evaluated after every epoch; its results are logged as `val_…`.
+  ///   - validationData: evaluated after every epoch (or those `validationFreq` names); its
+  ///     results are logged as `val_…`.
   ///   - initialEpoch: the epoch to start counting from (to resume training).
+  ///   - validationFreq: after which epochs to validate (every epoch by default).
   /// - Throws: `PlexusError` when the dataset is empty, or when making a batch failed (naming
   ///   the dataset, the batch and the epoch, with the dataset's own error).
   /// Equivalent to Keras's `Model.fit` with a `PyDataset`.
   @discardableResult
   public func fit(
     _ dataset: any Dataset, epochs: Int = 1, verbose: Int? = nil, callbacks: [any Callback] = [],
-    validationData: (any Dataset)? = nil, initialEpoch: Int = 0
+    validationData: (any Dataset)? = nil, initialEpoch: Int = 0,
+    validationFreq: ValidationFrequency = 1
   ) throws -> History {
     let context = "Model '\(name)'.fit"
     _ = try requireCompiled("fit")
+    try validationFreq.check(context: context)
     guard epochs >= initialEpoch, initialEpoch >= 0 else {
       throw PlexusError.invalidArgument(
         context: context, message: "epochs (\(epochs)) must be ≥ initialEpoch (\(initialEpoch)) ≥ 0"
@@ -45,7 +49,7 @@ extension Model {
       feed: { epoch in
         try BatchFeed.batches(of: dataset, steps: steps, context: context, epoch: epoch)
       },
-      validation: validation)
+      validation: validation, validationFreq: validationFreq)
   }
 
   /// The loss and metrics over a dataset's batches, keyed as in the training logs.

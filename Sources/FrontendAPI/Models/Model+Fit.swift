@@ -19,6 +19,7 @@ extension Model {
   ///   - classWeight: a weight per class id of a one-output model's labels (class ids, or
   ///     one-hot rows), instead of `sampleWeight`.
   ///   - initialEpoch: the epoch to start counting from (to resume training).
+  ///   - validationFreq: after which epochs to validate (every epoch by default).
   /// Equivalent to Keras's `Model.fit`.
   @discardableResult
   public func fit(
@@ -26,13 +27,14 @@ extension Model {
     callbacks: [any Callback] = [], validationSplit: Double = 0,
     validationData: (Tensor, Tensor)? = nil, validationSampleWeight: Tensor? = nil,
     sampleWeight: Tensor? = nil, classWeight: [Int: Double]? = nil, shuffle: Bool = true,
-    initialEpoch: Int = 0
+    initialEpoch: Int = 0, validationFreq: ValidationFrequency = 1
   ) throws -> History {
     try fit(
       [x], [y], batchSize: batchSize, epochs: epochs, verbose: verbose, callbacks: callbacks,
       validationSplit: validationSplit, validationData: validationData.map { ([$0.0], [$0.1]) },
       validationSampleWeight: validationSampleWeight, sampleWeight: sampleWeight,
-      classWeight: classWeight, shuffle: shuffle, initialEpoch: initialEpoch)
+      classWeight: classWeight, shuffle: shuffle, initialEpoch: initialEpoch,
+      validationFreq: validationFreq)
   }
 
   /// Trains a model with several inputs or outputs (one tensor per input and per output).
@@ -42,10 +44,11 @@ extension Model {
     callbacks: [any Callback] = [], validationSplit: Double = 0,
     validationData: ([Tensor], [Tensor])? = nil, validationSampleWeight: Tensor? = nil,
     sampleWeight: Tensor? = nil, classWeight: [Int: Double]? = nil, shuffle: Bool = true,
-    initialEpoch: Int = 0
+    initialEpoch: Int = 0, validationFreq: ValidationFrequency = 1
   ) throws -> History {
     let context = "Model '\(name)'.fit"
     let compiled = try requireCompiled("fit")
+    try validationFreq.check(context: context)
     guard epochs >= initialEpoch, initialEpoch >= 0 else {
       throw PlexusError.invalidArgument(
         context: context, message: "epochs (\(epochs)) must be ≥ initialEpoch (\(initialEpoch)) ≥ 0"
@@ -105,16 +108,18 @@ extension Model {
       },
       validation: validation.map { validation in
         (validation.steps, { _ in .slices(of: validation, order: nil) })
-      })
+      }, validationFreq: validationFreq)
   }
 
   /// The epoch loop of every `fit`: each epoch asks `feed(epoch)` for its batches (after the
   /// callbacks' `onEpochBegin` and the metrics' reset, where `fit(x, y)` draws its shuffle),
-  /// runs `steps` training steps, then evaluates on `validation`'s batches when given.
+  /// runs `steps` training steps, then evaluates on `validation`'s batches when given (after
+  /// the epochs `validationFreq` names).
   func train(
     epochs: Int, initialEpoch: Int, steps: Int, verbose: Int?, callbacks: [any Callback],
     feed: (_ epoch: Int) throws -> BatchFeed,
-    validation: (steps: Int, feed: (_ epoch: Int) throws -> BatchFeed)?
+    validation: (steps: Int, feed: (_ epoch: Int) throws -> BatchFeed)?,
+    validationFreq: ValidationFrequency = 1
   ) throws -> History {
     let compiled = try requireCompiled("fit")
     // Under data parallelism process 0 alone prints and writes (see `DataParallel`).
@@ -131,7 +136,8 @@ extension Model {
     do {
       try runEpochs(
         epochs: epochs, initialEpoch: initialEpoch, steps: steps, list: list, history: history,
-        compiled: compiled, parallel: parallel, feed: feed, validation: validation)
+        compiled: compiled, parallel: parallel, feed: feed, validation: validation,
+        validationFreq: validationFreq)
     } catch {
       // The other processes are waiting in a collective: tell them, so they stop too.
       parallel?.announceFailure(error)
@@ -140,11 +146,13 @@ extension Model {
     return history
   }
 
-  /// The body of ``train(epochs:initialEpoch:steps:verbose:callbacks:feed:validation:)``.
+  /// The body of
+  /// ``train(epochs:initialEpoch:steps:verbose:callbacks:feed:validation:validationFreq:)``.
   private func runEpochs(
     epochs: Int, initialEpoch: Int, steps: Int, list: CallbackList, history: History,
     compiled: CompiledState, parallel: DataParallel?, feed: (_ epoch: Int) throws -> BatchFeed,
-    validation: (steps: Int, feed: (_ epoch: Int) throws -> BatchFeed)?
+    validation: (steps: Int, feed: (_ epoch: Int) throws -> BatchFeed)?,
+    validationFreq: ValidationFrequency
   ) throws {
     try withModelBackend {
       // With `useEMA` the model ends with the moving averages of its weights; Keras does this
@@ -223,7 +231,7 @@ extension Model {
           logs.merge(try parallel.reduceLogs(compiled)) { $1 }
           try parallel.averageNonTrainableWeights(self)
         }
-        if let validation {
+        if let validation, validationFreq.includes(epoch: epoch) {
           let results = try runEvaluation(
             steps: validation.steps, feed: try validation.feed(epoch), callbacks: list)
           for (key, value) in results { logs["val_" + key] = value }

@@ -35,6 +35,7 @@ static const section sections[] = {
     {"training", section_training}, {"weights", section_weights},   {"handles", section_handles},
     {"seed", section_seed},         {"threads", section_threads},
     {"callbacks", section_callbacks}, {"trainable", section_trainable}, {"sharing", section_sharing}, {"call", section_call},
+    {"metrics", section_metrics}, {"validation", section_validation},
     {"plugins", section_plugins},     {"files", section_files},
     {"learning_rate", section_learning_rate}, {"execution", section_execution},
     {"distribution", section_distribution}, {"datasets", section_datasets},

@@ -121,6 +121,8 @@ void section_callbacks(void);
 void section_trainable(void);
 void section_sharing(void);
 void section_call(void);
+void section_metrics(void);
+void section_validation(void);
 void section_plugins(void);
 void section_files(void);
 void section_learning_rate(void);

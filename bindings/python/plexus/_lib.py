@@ -40,7 +40,7 @@ _REPO_ROOT = _PACKAGE_DIR.parents[2]  # <repo>/bindings/python/plexus
 # ---------------------------------------------------------------------------------------------
 
 ABI_VERSION_MAJOR = 0
-ABI_VERSION_MINOR = 9
+ABI_VERSION_MINOR = 10
 
 DTYPE_FLOAT32 = 0
 DTYPE_FLOAT64 = 1
@@ -134,6 +134,10 @@ class FitOptions(Structure):
         ("class_weight_values", POINTER(c_double)),
         ("class_weight_count", c_size_t),
         ("validation_sample_weight", c_void_p),
+        # ABI 0.10: validation_freq
+        ("validation_freq", c_int64),
+        ("validation_epochs", POINTER(c_int64)),
+        ("validation_epoch_count", c_size_t),
     ]
 
 
@@ -411,6 +415,14 @@ SIGNATURES = {
     "px_logs_values": (_status, [_handle, c_size_t, POINTER(c_double), c_size_t, _out_size]),
     "px_logs_get": (_status, [_handle, c_char_p, POINTER(c_double)]),
     "px_logs_release": (None, [_handle]),
+    # Metrics and losses on their own
+    "px_metric_create": (_status, [c_char_p, POINTER(c_void_p)]),
+    "px_metric_update": (_status, [_handle, _handle, _handle, _handle]),
+    "px_metric_result": (_status, [_handle, POINTER(c_double)]),
+    "px_metric_results": (_status, [_handle, POINTER(c_double), c_size_t, _out_size]),
+    "px_metric_reset": (_status, [_handle]),
+    "px_metric_release": (None, [_handle]),
+    "px_loss_call": (_status, [c_char_p, _handle, _handle, _handle, POINTER(c_void_p)]),
 }
 
 # ---------------------------------------------------------------------------------------------

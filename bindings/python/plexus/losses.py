@@ -1,6 +1,13 @@
 """`plexus.losses`: the losses the C library knows, with Keras's arguments and configs.
 Equivalent to `keras.losses`."""
 
+import ctypes
+
+import numpy as np
+
+from ._lib import check, lib
+from .tensor import Tensor, convert_to_tensor
+
 __all__ = [
     "Loss", "SparseCategoricalCrossentropy", "CategoricalCrossentropy", "BinaryCrossentropy",
     "MeanSquaredError", "MeanAbsoluteError", "MeanAbsolutePercentageError", "Huber",
@@ -33,6 +40,21 @@ class Loss:
 
     def __repr__(self):
         return f"<{type(self).__name__} {self.get_config()}>"
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        """The loss of `y_pred` against `y_true` (NumPy arrays or tensors), weighed per sample
+        by `sample_weight` and reduced by `reduction`: a scalar tensor, or one value per sample
+        with reduction "none". Equivalent to calling a Keras loss."""
+        from .models.training import _object_text
+
+        tensors = [convert_to_tensor(y_true), convert_to_tensor(y_pred)]
+        if sample_weight is not None:
+            tensors.append(convert_to_tensor(np.asarray(sample_weight, dtype=np.float32)))
+        weight = tensors[2].handle if sample_weight is not None else None
+        out = ctypes.c_void_p()
+        check(lib().px_loss_call(_object_text(self, "a loss").encode("utf-8"), tensors[0].handle,
+                                 tensors[1].handle, weight, ctypes.byref(out)))  # fmt: skip
+        return Tensor(out.value)
 
 
 class SparseCategoricalCrossentropy(Loss):
@@ -182,6 +204,35 @@ _NAMES = {
     "log_cosh": LogCosh,
     "poisson": Poisson,
 }
+
+
+def _loss_function(cls, name):
+    def function(y_true, y_pred, **kwargs):
+        return cls(reduction="none", **kwargs)(y_true, y_pred)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = (f"The {name.replace('_', ' ')} of each sample, unreduced (keyword "
+                        f"arguments as {cls.__name__}'s). Equivalent to `keras.losses.{name}`.")  # fmt: skip
+    return function
+
+
+# Keras's loss functions: one value per sample.
+mean_squared_error = _loss_function(MeanSquaredError, "mean_squared_error")
+mean_absolute_error = _loss_function(MeanAbsoluteError, "mean_absolute_error")
+mean_absolute_percentage_error = _loss_function(
+    MeanAbsolutePercentageError, "mean_absolute_percentage_error"
+)
+binary_crossentropy = _loss_function(BinaryCrossentropy, "binary_crossentropy")
+categorical_crossentropy = _loss_function(CategoricalCrossentropy, "categorical_crossentropy")
+sparse_categorical_crossentropy = _loss_function(
+    SparseCategoricalCrossentropy, "sparse_categorical_crossentropy"
+)
+huber = _loss_function(Huber, "huber")
+kl_divergence = _loss_function(KLDivergence, "kl_divergence")
+cosine_similarity = _loss_function(CosineSimilarity, "cosine_similarity")
+hinge = _loss_function(Hinge, "hinge")
+log_cosh = _loss_function(LogCosh, "log_cosh")
+poisson = _loss_function(Poisson, "poisson")
 
 
 def get(identifier):

@@ -2,6 +2,13 @@
 `compile(metrics=["accuracy"])` picks the accuracy that fits the loss, as Keras does.
 Equivalent to `keras.metrics`."""
 
+import ctypes
+
+import numpy as np
+
+from ._lib import check, lib
+from .tensor import convert_to_tensor
+
 __all__ = [
     "Metric", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "SparseCategoricalAccuracy",
     "Mean", "MeanAbsoluteError", "RootMeanSquaredError", "Precision", "Recall", "AUC",
@@ -10,7 +17,9 @@ __all__ = [
 
 
 class Metric:
-    """A metric: its name and dtype (float32)."""
+    """A metric: its name and dtype (float32). On its own it accumulates batches in the C
+    library (`update_state`, `result`, `reset_state`), as Keras's metrics do; in `compile` the
+    model's own copy does."""
 
     _keras_module = "keras.metrics"
     _default_name = "metric"
@@ -28,6 +37,70 @@ class Metric:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}>"
+
+    # -- on its own -------------------------------------------------------------------------
+
+    def _handle(self):
+        """The px_metric holding this metric's state, made from its config on first need."""
+        handle = self.__dict__.get("_metric_handle")
+        if handle is None:
+            from .models.training import _object_text
+
+            out = ctypes.c_void_p()
+            text = _object_text(self, "a metric").encode("utf-8")
+            check(lib().px_metric_create(text, ctypes.byref(out)))
+            handle = self._metric_handle = out.value
+        return handle
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        """Adds a batch of labels and predictions (NumPy arrays or tensors), weighed per sample
+        by `sample_weight`. Equivalent to Keras's `update_state`."""
+        tensors = [convert_to_tensor(y_true), convert_to_tensor(y_pred)]
+        if sample_weight is not None:
+            tensors.append(convert_to_tensor(np.asarray(sample_weight, dtype=np.float32)))
+        weight = tensors[2].handle if sample_weight is not None else None
+        check(lib().px_metric_update(self._handle(), tensors[0].handle, tensors[1].handle,
+                                     weight))  # fmt: skip
+
+    def result(self):
+        """The value over every batch since the metric was made or reset: a scalar tensor, or
+        one value per class or threshold where Keras's is (F1Score with average=None,
+        Precision and Recall at several thresholds). Equivalent to Keras's `result`."""
+        handle, count = self._handle(), ctypes.c_size_t()
+        check(lib().px_metric_results(handle, None, 0, ctypes.byref(count)))
+        values = (ctypes.c_double * max(count.value, 1))()
+        check(lib().px_metric_results(handle, values, count.value, ctypes.byref(count)))
+        array = np.asarray(values[: count.value], dtype=np.float32)
+        return convert_to_tensor(array if self._vector_result(array.size) else array[0])
+
+    def _vector_result(self, count):
+        """Whether Keras's `result()` is a vector, given `count` numbers."""
+        return count > 1
+
+    def reset_state(self):
+        """Forgets every batch. Equivalent to Keras's `reset_state`."""
+        handle = self.__dict__.get("_metric_handle")
+        if handle is not None:
+            check(lib().px_metric_reset(handle))
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        """`update_state`, then `result()`, as Keras's metrics are called."""
+        self.update_state(y_true, y_pred, sample_weight=sample_weight)
+        return self.result()
+
+    def __del__(self):
+        handle = self.__dict__.pop("_metric_handle", None)
+        if handle:
+            try:
+                lib().px_metric_release(handle)
+            except Exception:  # noqa: BLE001 - the library may be gone at interpreter shutdown
+                pass
+
+    def __getstate__(self):
+        # A copy starts with no batches, in a library metric of its own.
+        state = dict(self.__dict__)
+        state.pop("_metric_handle", None)
+        return state
 
 
 class Accuracy(Metric):
@@ -68,6 +141,14 @@ class Mean(Metric):
     """The running mean of the values given. Equivalent to `keras.metrics.Mean`."""
 
     _default_name = "mean"
+
+    def update_state(self, values, sample_weight=None):
+        """Adds `values`, weighed by `sample_weight`. Equivalent to Keras's."""
+        super().update_state(values, values, sample_weight=sample_weight)
+
+    def __call__(self, values, sample_weight=None):
+        self.update_state(values, sample_weight=sample_weight)
+        return self.result()
 
 
 class MeanAbsoluteError(Metric):
@@ -209,6 +290,9 @@ class FBetaScore(Metric):
         self.average = average
         self.beta = beta
         self.threshold = threshold
+
+    def _vector_result(self, count):
+        return self.average is None  # one score per class, as Keras's
 
     def get_config(self):
         return {**super().get_config(), "average": self.average, "beta": self.beta,

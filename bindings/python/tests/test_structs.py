@@ -101,7 +101,7 @@ def test_every_header_function_is_declared_with_its_parameter_count():
 
 
 # The ctypes type each C type of plexus.h is declared with: (base type, pointer depth) -> ctypes.
-_HANDLES = {"px_tensor", "px_model", "px_layer", "px_logs", "DLManagedTensor",
+_HANDLES = {"px_tensor", "px_model", "px_layer", "px_logs", "px_metric", "DLManagedTensor",
             "DLManagedTensorVersioned"}  # fmt: skip
 _SCALARS = {
     "int32_t": ctypes.c_int32,

@@ -35,6 +35,31 @@ def _verbosity(verbose):
     return 1 if verbose == "auto" else int(verbose)
 
 
+def _set_validation_freq(options, validation_freq):
+    """Writes Keras's `validation_freq` (a count of epochs, or a list of epochs counted from
+    1) into fit options; returns what the options point to, to keep alive for the call."""
+    if isinstance(validation_freq, bool) or not isinstance(
+        validation_freq, (int, np.integer, list, tuple)
+    ):
+        raise ValueError(
+            "`validation_freq` must be an int or a list of epochs, received: "
+            f"validation_freq={validation_freq!r} of type {type(validation_freq).__name__}"
+        )
+    if isinstance(validation_freq, (list, tuple)) and not validation_freq:
+        options.validation_freq = 2**31 - 1  # no epoch listed: never (an epoch count past any)
+        return None
+    if isinstance(validation_freq, (list, tuple)):
+        epochs = (ctypes.c_int64 * len(validation_freq))(*validation_freq)
+        options.validation_epochs = ctypes.cast(epochs, ctypes.POINTER(ctypes.c_int64))
+        options.validation_epoch_count = len(validation_freq)
+        return epochs
+    if validation_freq < 1:
+        raise ValueError(f"`validation_freq` must be >= 1 (every n epochs), received: "
+                         f"validation_freq={validation_freq}")  # fmt: skip
+    options.validation_freq = int(validation_freq)
+    return None
+
+
 def _warn_if_reduced(metric, one_class=False):
     """Warns where Keras logs a vector and Plexus one number (its logs hold numbers); a
     score per class is one number where every output has one class (`one_class`)."""
@@ -297,14 +322,12 @@ class Trainer:
                          validation_batch_size=validation_batch_size)  # fmt: skip
             _check_class_weight(class_weight, "fit")
             return self._fit_dataset(x, epochs, verbose, callbacks, validation_data,
-                                     initial_epoch, class_weight)  # fmt: skip
+                                     initial_epoch, class_weight, validation_freq)  # fmt: skip
         _unsupported(
             steps_per_epoch=steps_per_epoch,
             validation_steps=validation_steps,
             validation_batch_size=validation_batch_size,
         )
-        if validation_freq != 1:
-            raise NotImplementedError("plexus: validation_freq other than 1 not supported yet")
         if shuffle not in (True, False):
             raise NotImplementedError(f"plexus: shuffle={shuffle!r} not supported yet")
         verbose = _verbosity(verbose)
@@ -318,7 +341,7 @@ class Trainer:
         options.initial_epoch = initial_epoch
         options.validation_split = validation_split or 0.0
         options.shuffle = OPTION_ON if shuffle else OPTION_OFF
-        keep = [xs, ys]
+        keep = [xs, ys, _set_validation_freq(options, validation_freq)]
         weights = _sample_weight_tensor(sample_weight, "fit: sample_weight")
         if weights is not None:
             options.sample_weight = weights.handle
@@ -415,7 +438,7 @@ class Trainer:
         return history
 
     def _fit_dataset(self, dataset, epochs, verbose, callbacks, validation_data,
-                     initial_epoch, class_weight):  # fmt: skip
+                     initial_epoch, class_weight, validation_freq=1):  # fmt: skip
         """`fit` over a PyDataset (and an optional validation PyDataset). `class_weight`
         weighs the training batches only, as Keras's."""
         if validation_data is not None and not _datasets.is_dataset(validation_data):
@@ -430,6 +453,7 @@ class Trainer:
         options.struct_size = ctypes.sizeof(FitOptions)
         options.epochs = epochs
         options.initial_epoch = initial_epoch
+        frequency = _set_validation_freq(options, validation_freq)
         steps = len(dataset)
         hooks = self._callback_list(callbacks, verbose, epochs, steps)
         hook_mask = event_mask(hooks) if hooks is not None else 0
@@ -449,6 +473,7 @@ class Trainer:
             validating.raise_error()
         run.raise_error()
         check(status)
+        del frequency  # the epochs list, kept alive for the call
         return self._finish_history(logs, user_history, epoch_logs, initial_epoch,
                                     {"verbose": verbose, "epochs": epochs, "steps": steps})  # fmt: skip
 
