@@ -563,6 +563,8 @@ typedef struct px_fit_options {
   const int64_t *validation_epochs; /* validation_epoch_count epochs (counted from 1) to validate
                                        after, instead of validation_freq (then 0) */
   size_t validation_epoch_count;
+  int64_t validation_batch_size;    /* ABI 0.10: 0: batch_size; else the validation batch size
+                                       (Keras's validation_batch_size) */
 } px_fit_options;
 
 /* Trains the model, as Keras's `model.fit(x, y, ...)`: `x` holds one tensor per model input,

@@ -135,12 +135,12 @@ public func pxModelFitDataset(
     let options = try fitOptions(optionsPointer, in: function)
     guard options.batch_size == 0, options.validation_split == 0, options.validation_x == nil,
       options.validation_x_count == 0, options.validation_y == nil,
-      options.validation_y_count == 0
+      options.validation_y_count == 0, options.validation_batch_size == 0
     else {
       throw invalidArgument(
         function,
-        "options->batch_size, validation_split and the validation arrays must be zero: the "
-          + "dataset makes the batches (pass validation as a dataset)")
+        "options->batch_size, validation_split, validation_batch_size and the validation arrays "
+          + "must be zero: the dataset makes the batches (pass validation as a dataset)")
     }
     let (epochs, initialEpoch, verbose) = try epochSettings(options, in: function)
     let frequency = try validationFrequency(options, in: function)

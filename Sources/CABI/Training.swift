@@ -191,6 +191,10 @@ public func pxModelFit(
     let validationWeight = try optionalTensor(
       options.validation_sample_weight, "options->validation_sample_weight", in: function)
     let frequency = try validationFrequency(options, in: function)
+    let validationBatch =
+      options.validation_batch_size == 0
+      ? nil
+      : try batchSize(options.validation_batch_size, "options->validation_batch_size", in: function)
     let history = try ModelHandle.withExclusiveCall(model, in: function) { model, handle in
       handle.stopRequested.withLock { $0 = false }
       let reporter = ProgressReporter(
@@ -201,7 +205,7 @@ public func pxModelFit(
         validationData: validationX.isEmpty ? nil : (validationX, validationY),
         validationSampleWeight: validationWeight, sampleWeight: sampleWeight,
         classWeight: classWeight, shuffle: shuffle, initialEpoch: initialEpoch,
-        validationFreq: frequency)
+        validationFreq: frequency, validationBatchSize: validationBatch)
     }
     if let outHistory {
       outHistory.pointee = HandleTable.shared.insert(

@@ -76,6 +76,7 @@ int main(void) {
   FIELD(px_fit_options, validation_freq);
   FIELD(px_fit_options, validation_epochs);
   FIELD(px_fit_options, validation_epoch_count);
+  FIELD(px_fit_options, validation_batch_size);
 
   /* plexus.h: constants */
   CONSTANT(PX_ABI_VERSION_MAJOR);

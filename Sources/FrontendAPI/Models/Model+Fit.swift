@@ -20,6 +20,7 @@ extension Model {
   ///     one-hot rows), instead of `sampleWeight`.
   ///   - initialEpoch: the epoch to start counting from (to resume training).
   ///   - validationFreq: after which epochs to validate (every epoch by default).
+  ///   - validationBatchSize: the batch size of validation (nil: `batchSize`).
   /// Equivalent to Keras's `Model.fit`.
   @discardableResult
   public func fit(
@@ -27,14 +28,15 @@ extension Model {
     callbacks: [any Callback] = [], validationSplit: Double = 0,
     validationData: (Tensor, Tensor)? = nil, validationSampleWeight: Tensor? = nil,
     sampleWeight: Tensor? = nil, classWeight: [Int: Double]? = nil, shuffle: Bool = true,
-    initialEpoch: Int = 0, validationFreq: ValidationFrequency = 1
+    initialEpoch: Int = 0, validationFreq: ValidationFrequency = 1,
+    validationBatchSize: Int? = nil
   ) throws -> History {
     try fit(
       [x], [y], batchSize: batchSize, epochs: epochs, verbose: verbose, callbacks: callbacks,
       validationSplit: validationSplit, validationData: validationData.map { ([$0.0], [$0.1]) },
       validationSampleWeight: validationSampleWeight, sampleWeight: sampleWeight,
       classWeight: classWeight, shuffle: shuffle, initialEpoch: initialEpoch,
-      validationFreq: validationFreq)
+      validationFreq: validationFreq, validationBatchSize: validationBatchSize)
   }
 
   /// Trains a model with several inputs or outputs (one tensor per input and per output).
@@ -44,7 +46,8 @@ extension Model {
     callbacks: [any Callback] = [], validationSplit: Double = 0,
     validationData: ([Tensor], [Tensor])? = nil, validationSampleWeight: Tensor? = nil,
     sampleWeight: Tensor? = nil, classWeight: [Int: Double]? = nil, shuffle: Bool = true,
-    initialEpoch: Int = 0, validationFreq: ValidationFrequency = 1
+    initialEpoch: Int = 0, validationFreq: ValidationFrequency = 1,
+    validationBatchSize: Int? = nil
   ) throws -> History {
     let context = "Model '\(name)'.fit"
     let compiled = try requireCompiled("fit")
@@ -93,6 +96,9 @@ extension Model {
           context: context
         ).split(validationFraction: validationSplit, context: context).1
       }
+    }
+    if let validationBatchSize {
+      validation = try validation?.rebatched(validationBatchSize)
     }
     try validateTargets(y, inputs: x, losses: compiled.losses)
     if let validationData {

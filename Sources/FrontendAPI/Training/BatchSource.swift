@@ -85,6 +85,13 @@ struct BatchSource {
     return try Ops.slice(tensor, starts: starts, sizes: sizes)
   }
 
+  /// The same samples in batches of `size`.
+  func rebatched(_ size: Int) throws -> BatchSource {
+    try BatchSource(
+      inputs: inputs, targets: targets, sampleWeights: sampleWeights, batchSize: size,
+      context: context)
+  }
+
   /// Splits off the last `fraction` of samples (Keras's `validation_split`).
   func split(validationFraction fraction: Double, context: String) throws -> (
     BatchSource, BatchSource

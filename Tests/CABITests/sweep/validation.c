@@ -1,6 +1,6 @@
 /*
- * test_sweep, section "validation": px_fit_options' validation_freq and validation_epochs
- * (ABI 0.10, Keras's validation_freq). Validation runs after every nth epoch or after the listed
+ * test_sweep, section "validation": px_fit_options' validation_freq, validation_epochs and
+ * validation_batch_size (ABI 0.10, Keras's validation_freq and validation_batch_size). Validation runs after every nth epoch or after the listed
  * ones (counted from 1), and the other epochs' logs hold no val_ entries; a caller of an older
  * struct_size validates after every epoch whatever follows its struct. Negative frequencies,
  * epochs below 1, a NULL list with a count, a count past SIZE_MAX/2 and both fields at once
@@ -11,6 +11,11 @@
 typedef struct {
   int validated[8]; /* per epoch: whether its end logs held val_loss */
 } validation_seen;
+
+static int32_t count_test_batches(const px_progress_event *event, void *user) {
+  if (event->kind == PX_EVENT_TEST_BATCH_END) (*(int *)user)++;
+  return 0;
+}
 
 static int32_t note_validation(const px_progress_event *event, void *user) {
   validation_seen *seen = user;
@@ -79,6 +84,23 @@ void section_validation(void) {
   expect(st, OK_, strcmp(pattern, "111111") == 0, NULL,
          "an older struct_size validates after every epoch, whatever lies past it (%s)",
          pattern);
+
+  /* 256 validation samples in batches of 100: 3 test steps per epoch (batch_size is 64). */
+  int batches = 0;
+  options = fit_options(1, 64);
+  options.validation_x = xv;
+  options.validation_x_count = 1;
+  options.validation_y = yv;
+  options.validation_y_count = 1;
+  options.validation_batch_size = 100;
+  st = px_model_fit(model, xv, 1, yv, 1, &options, count_test_batches, &batches, NULL);
+  expect(st, OK_, batches == 3, NULL, "validation_batch_size 100: 3 validation steps (%d)",
+         batches);
+  options.validation_batch_size = -3;
+  px_logs *refused = SENTINEL_LOGS;
+  st = px_model_fit(model, xv, 1, yv, 1, &options, NULL, NULL, &refused);
+  expect(st, IA_, refused == SENTINEL_LOGS, "validation_batch_size",
+         "a negative validation_batch_size fails before training");
 
   struct {
     int64_t freq;

@@ -43,4 +43,31 @@ import Testing
       #expect(text?.contains("validationFreq") == true, "\(frequency)")
     }
   }
+
+  /// Keras's `validation_batch_size`: 8 validation samples in batches of 3 are 3 test steps.
+  @Test func validationBatchSizeSetsTheValidationBatches() throws {
+    let model = Sequential {
+      Input(shape: [2])
+      Dense(1)
+    }
+    try model.compile(optimizer: SGD(learningRate: 0.01), loss: MeanSquaredError())
+    let x = try Tensor((0..<16).map { Float($0) / 16 }, shape: [8, 2])
+    let y = try Ops.sum(x, axes: [1], keepDims: true)
+    final class Counter: Callback {
+      weak var model: Model?
+      var testBatches = 0
+      func onTestBatchEnd(_ batch: Int, logs: [String: Double]) throws { testBatches += 1 }
+    }
+    for (size, expected) in [(nil, 1), (3, 3), (8, 1)] as [(Int?, Int)] {
+      let counter = Counter()
+      try model.fit(
+        x, y, batchSize: 8, epochs: 1, verbose: 0, callbacks: [counter],
+        validationData: (x, y), validationBatchSize: size)
+      #expect(counter.testBatches == expected, "validationBatchSize \(String(describing: size))")
+    }
+    #expect(
+      thrownText {
+        try model.fit(x, y, verbose: 0, validationData: (x, y), validationBatchSize: 0)
+      }?.contains("batchSize") == true)
+  }
 }

@@ -138,6 +138,7 @@ class FitOptions(Structure):
         ("validation_freq", c_int64),
         ("validation_epochs", POINTER(c_int64)),
         ("validation_epoch_count", c_size_t),
+        ("validation_batch_size", c_int64),
     ]
 
 

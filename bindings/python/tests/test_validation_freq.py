@@ -51,3 +51,17 @@ def test_bad_frequencies_are_refused_before_training():
             _validated_epochs(bad)
     with pytest.raises(plexus.InvalidArgumentError, match="validation_epochs"):
         _validated_epochs([0, 2])
+
+
+def test_validation_batch_size_sets_the_validation_batches():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(10, 3)).astype("float32")
+    model = plexus.Sequential([plexus.Input(shape=(3,)), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    for size, expected in ((None, 1), (4, 3), (10, 1)):
+        batches = []
+        counter = callbacks.LambdaCallback()
+        counter.on_test_batch_end = lambda batch, logs=None: batches.append(batch)
+        model.fit(x, x[:, :1], epochs=1, batch_size=10, verbose=0, callbacks=[counter],
+                  validation_data=(x, x[:, :1]), validation_batch_size=size)  # fmt: skip
+        assert len(batches) == expected, size

@@ -323,11 +323,7 @@ class Trainer:
             _check_class_weight(class_weight, "fit")
             return self._fit_dataset(x, epochs, verbose, callbacks, validation_data,
                                      initial_epoch, class_weight, validation_freq)  # fmt: skip
-        _unsupported(
-            steps_per_epoch=steps_per_epoch,
-            validation_steps=validation_steps,
-            validation_batch_size=validation_batch_size,
-        )
+        _unsupported(steps_per_epoch=steps_per_epoch, validation_steps=validation_steps)
         if shuffle not in (True, False):
             raise NotImplementedError(f"plexus: shuffle={shuffle!r} not supported yet")
         verbose = _verbosity(verbose)
@@ -340,6 +336,7 @@ class Trainer:
         options.epochs = epochs
         options.initial_epoch = initial_epoch
         options.validation_split = validation_split or 0.0
+        options.validation_batch_size = validation_batch_size or 0
         options.shuffle = OPTION_ON if shuffle else OPTION_OFF
         keep = [xs, ys, _set_validation_freq(options, validation_freq)]
         weights = _sample_weight_tensor(sample_weight, "fit: sample_weight")
