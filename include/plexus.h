@@ -22,18 +22,19 @@
  * - Tensors are immutable once created, except through the pointer px_tensor_data returns (see
  *   there); any number of threads may read one tensor and pass it to calls at once.
  * - A model is synchronised per handle: calls on one model from several threads run one at a
- *   time, in some order (training and inference never interleave on one model). Calls on
- *   different models run in parallel. From inside a progress callback, the thread running the
- *   callback may read the model being trained (px_model_get_weight, px_model_summary ...), set
- *   its weights, its backend and its learning rate (as Keras's EarlyStopping restores weights
- *   and ReduceLROnPlateau lowers the rate) and stop it (px_model_stop_training). From fit's
- *   callback it may also evaluate and predict with it (px_model_evaluate, _predict,
- *   _predict_on_batch, _call and their dataset forms), as Keras's callbacks do between steps.
- *   Calls that train it (fit, train_on_batch), run it from inside an evaluate or predict, or
- *   change its structure (compile, add, add_input, build) fail there with
- *   PX_STATUS_INVALID_STATE. A callback's call on another model that another thread is using
- *   fails with PX_STATUS_INVALID_STATE instead of waiting (the two threads could otherwise
- *   wait for each other forever).
+ *   time, in some order. Calls on different models run in parallel. From inside a progress
+ *   callback, the thread running the callback may read the model being trained
+ *   (px_model_get_weight, px_model_summary ...), set its weights, its backend and its learning
+ *   rate (as Keras's EarlyStopping restores weights and ReduceLROnPlateau lowers the rate) and
+ *   stop it (px_model_stop_training). From fit's callback it may also evaluate and predict with
+ *   it (px_model_evaluate, _predict, _predict_on_batch, _call and their dataset forms), as
+ *   Keras's callbacks do between steps; an evaluate restarts the compiled metrics, as Keras's
+ *   does (at an epoch's end, once the epoch is logged, that changes nothing fit reports). Calls
+ *   that train it (fit, train_on_batch), run it from inside an evaluate or predict, or change
+ *   its structure (compile, add, add_input, build) fail there with PX_STATUS_INVALID_STATE. A
+ *   callback's call on another model that another thread is using fails with
+ *   PX_STATUS_INVALID_STATE instead of waiting (the two threads could otherwise wait for each
+ *   other forever).
  * - Progress callbacks run on the thread that called px_model_fit / _evaluate / _predict.
  * - The last-error message is kept per thread.
  */
@@ -561,7 +562,8 @@ typedef struct px_fit_options {
   int64_t validation_freq;          /* 0 or 1: validate after every epoch; n: after epochs n, 2n,
                                        ... (counted from 1) */
   const int64_t *validation_epochs; /* validation_epoch_count epochs (counted from 1) to validate
-                                       after, instead of validation_freq (then 0) */
+                                       after, instead of validation_freq (then 0); non-NULL
+                                       with a count of 0: never */
   size_t validation_epoch_count;
   int64_t validation_batch_size;    /* ABI 0.10: 0: batch_size; else the validation batch size
                                        (Keras's validation_batch_size) */

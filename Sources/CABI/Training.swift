@@ -94,13 +94,24 @@ func epochSettings(_ options: px_fit_options, in function: String) throws
   return (epochs, Int(options.initial_epoch), Int(options.verbose))
 }
 
+/// A validation batch size of fit options (ABI 0.10; 0, fit's batch size, is the caller's).
+private func validationBatchSize(_ value: Int64, in function: String) throws -> Int {
+  guard value > 0, value <= Int64(Int32.max) else {
+    throw invalidArgument(
+      function,
+      "options->validation_batch_size is \(value); expected 0 (fit's batch size) or a positive "
+        + "size")
+  }
+  return Int(value)
+}
+
 /// The epochs after which fit options ask to validate (ABI 0.10): every epoch by default.
 func validationFrequency(_ options: px_fit_options, in function: String) throws
   -> ValidationFrequency
 {
   let count = try validatedCount(
     options.validation_epoch_count, argument: "options->validation_epoch_count", in: function)
-  guard count > 0 else {
+  guard count > 0 || options.validation_epochs != nil else {
     guard options.validation_freq >= 0, options.validation_freq <= Int64(Int32.max) else {
       throw invalidArgument(
         function,
@@ -117,6 +128,7 @@ func validationFrequency(_ options: px_fit_options, in function: String) throws
     throw invalidArgument(
       function, "options has both validation_freq and validation_epochs; give one of them")
   }
+  // A list of no epochs (a pointer with a count of 0): validation never runs.
   let epochs = UnsafeBufferPointer(start: list, count: count)
   guard let bad = epochs.first(where: { $0 < 1 || $0 > Int64(Int32.max) }) else {
     return .epochs(Set(epochs.map { Int($0) }))
@@ -194,7 +206,7 @@ public func pxModelFit(
     let validationBatch =
       options.validation_batch_size == 0
       ? nil
-      : try batchSize(options.validation_batch_size, "options->validation_batch_size", in: function)
+      : try validationBatchSize(options.validation_batch_size, in: function)
     let history = try ModelHandle.withExclusiveCall(model, in: function) { model, handle in
       handle.stopRequested.withLock { $0 = false }
       let reporter = ProgressReporter(

@@ -20,8 +20,9 @@ final class LogsHandle {
 
   /// Log names in order: the training names, then the same for validation (`val_`); each the
   /// names of `order` first, in its order (for `evaluate`'s list, the model's
-  /// ``Model/metricsNames``: the loss, the outputs' losses, the metrics in compile order), then
-  /// the others, those ending in `loss` first, by name.
+  /// ``Model/metricsNames``: the loss, the outputs' losses, then the metrics, in compile order
+  /// for one output and by name for several), then the others, those ending in `loss` first,
+  /// by name.
   static func ordered(_ names: some Collection<String>, by order: [String] = []) -> [String] {
     let rank = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
     func key(_ name: String) -> (validation: Bool, rank: Int, loss: Bool) {

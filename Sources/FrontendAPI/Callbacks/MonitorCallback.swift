@@ -1,6 +1,6 @@
 /// The comparison shared by the callbacks that watch a metric (`EarlyStopping`,
-/// `ModelCheckpoint`, `ReduceLROnPlateau`), as Keras's `MonitorCallback`: the direction is fixed at the first
-/// epoch end, from `mode` or, in auto mode, from the metric.
+/// `ModelCheckpoint`, `ReduceLROnPlateau`), as Keras's `MonitorCallback`: the direction is
+/// fixed at the first epoch end, from `mode` or, in auto mode, from the metric.
 struct MonitorCallback {
   typealias Mode = EarlyStopping.Mode
 

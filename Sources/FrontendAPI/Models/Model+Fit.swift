@@ -52,6 +52,12 @@ extension Model {
     let context = "Model '\(name)'.fit"
     let compiled = try requireCompiled("fit")
     try validationFreq.check(context: context)
+    if let validationBatchSize, validationBatchSize < 1 {
+      throw PlexusError.invalidArgument(
+        context: context,
+        message: "validationBatchSize must be positive (nil: batchSize), received "
+          + "\(validationBatchSize)")
+    }
     guard epochs >= initialEpoch, initialEpoch >= 0 else {
       throw PlexusError.invalidArgument(
         context: context, message: "epochs (\(epochs)) must be ≥ initialEpoch (\(initialEpoch)) ≥ 0"

@@ -1,7 +1,8 @@
 /*
  * test_sweep, section "callbacks": what a progress callback may do to the model it reports on
  * (read it, set its weights and backend, predict and evaluate with it: yes; compile, add, add an
- * input, build it, or fit or train it again: refused),
+ * input, build it, or fit or train it again: refused; from an evaluate's or a predict's own
+ * callback, evaluating or predicting again: refused),
  * the last error a failing call inside a callback leaves once the outer call succeeds, and a fit
  * that has no epoch left to run (initial_epoch == epochs).
  */
@@ -246,6 +247,64 @@ static void fit_no_epoch_left(const px_tensor *const *xv, const px_tensor *const
   px_model_release(model);
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * Inside an evaluate's or a predict's own callback, running the model again is refused
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct {
+  px_model *model;
+  const px_tensor *const *x, *const *y;
+  px_status nested[2]; /* an evaluate, then a predict, from the outer call's first batch end */
+  char message[2][200];
+  int done;
+} nester;
+
+static int32_t nest_progress(const px_progress_event *event, void *user) {
+  nester *n = user;
+  if ((event->kind != PX_EVENT_TEST_BATCH_END && event->kind != PX_EVENT_PREDICT_BATCH_END)
+      || n->done)
+    return 0;
+  n->done = 1;
+  px_logs *logs = NULL;
+  n->nested[0] = px_model_evaluate(n->model, n->x, 1, n->y, 1, 64, NULL, NULL, &logs);
+  snprintf(n->message[0], sizeof n->message[0], "%s", px_last_error_message());
+  px_logs_release(logs);
+  px_tensor *out = NULL;
+  n->nested[1] = px_model_predict(n->model, n->x, 1, 64, NULL, NULL, &out, 1);
+  snprintf(n->message[1], sizeof n->message[1], "%s", px_last_error_message());
+  px_tensor_release(out);
+  return 0;
+}
+
+static void inference_inside_inference(const px_tensor *const *xv, const px_tensor *const *yv) {
+  px_model *model = make_json_model();
+  if (!check(model != NULL, "a model to nest calls in")) return;
+  static const char *const outer_names[2] = {"px_model_evaluate", "px_model_predict"};
+  for (int outer = 0; outer < 2; outer++) {
+    nester n;
+    memset(&n, 0, sizeof n);
+    n.model = model;
+    n.x = xv;
+    n.y = yv;
+    n.nested[0] = n.nested[1] = -1;
+    px_logs *logs = NULL;
+    px_tensor *out = NULL;
+    px_status st = outer == 0
+                       ? px_model_evaluate(model, xv, 1, yv, 1, 64, nest_progress, &n, &logs)
+                       : px_model_predict(model, xv, 1, 64, nest_progress, &n, &out, 1);
+    px_logs_release(logs);
+    px_tensor_release(out);
+    int refused = 1;
+    for (int i = 0; i < 2; i++)
+      refused = refused && n.nested[i] == PX_STATUS_INVALID_STATE
+                && mentions(n.message[i], "is running|progress callback");
+    expect(st, OK_, n.done && refused, NULL,
+           "from %s's callback, evaluate and predict on the same model fail with "
+           "PX_STATUS_INVALID_STATE, and the outer call completes", outer_names[outer]);
+  }
+  px_model_release(model);
+}
+
 void section_callbacks(void) {
   make_problem();
   const int64_t x_shape[2] = {SAMPLES, FEATURES}, y_shape[1] = {SAMPLES};
@@ -255,6 +314,7 @@ void section_callbacks(void) {
     mutate_from_callback(xv, yv);
     error_after_callback(xv, yv);
     fit_no_epoch_left(xv, yv);
+    inference_inside_inference(xv, yv);
   }
   px_tensor_release(x);
   px_tensor_release(y);

@@ -1,7 +1,8 @@
 /*
  * test_sweep, section "validation": px_fit_options' validation_freq, validation_epochs and
- * validation_batch_size (ABI 0.10, Keras's validation_freq and validation_batch_size). Validation runs after every nth epoch or after the listed
- * ones (counted from 1), and the other epochs' logs hold no val_ entries; a caller of an older
+ * validation_batch_size (ABI 0.10, Keras's validation_freq and validation_batch_size).
+ * Validation runs after every nth epoch or after the listed ones (counted from 1; a list of
+ * none: never), and the other epochs' logs hold no val_ entries; a caller of an older
  * struct_size validates after every epoch whatever follows its struct. Negative frequencies,
  * epochs below 1, a NULL list with a count, a count past SIZE_MAX/2 and both fields at once
  * are refused before any training, writing no history.
@@ -74,6 +75,12 @@ void section_validation(void) {
   expect(st, OK_, strcmp(pattern, "100100") == 0 && count == 2, NULL,
          "validation_epochs {1, 4, 9}: epochs 1 and 4 validate (%s, %zu values)", pattern,
          count);
+  options = fit_options(6, 64);
+  options.validation_epochs = listed;
+  options.validation_epoch_count = 0;
+  st = fit_six(model, xv, yv, options, pattern, &count);
+  expect(st, OK_, strcmp(pattern, "000000") == 0 && count == 0, NULL,
+         "validation_epochs non-NULL with a count of 0: no epoch validates (%s)", pattern);
   /* A caller built against ABI 0.9 knows nothing past validation_sample_weight. */
   options = fit_options(6, 64);
   options.validation_freq = -5;

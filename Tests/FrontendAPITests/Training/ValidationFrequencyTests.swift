@@ -68,6 +68,6 @@ import Testing
     #expect(
       thrownText {
         try model.fit(x, y, verbose: 0, validationData: (x, y), validationBatchSize: 0)
-      }?.contains("batchSize") == true)
+      }?.contains("validationBatchSize") == true)
   }
 }

@@ -42,10 +42,8 @@ public final class Dropout: Layer {
 
   public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
     guard training, rate > 0 else { return x }
-    let shape = try drawShape(for: x.shape)
-    let draws = try stream.draw { try Ops.randomUniform(shape, dtype: x.dtype) }
-    let keep = try Ops.greaterEqual(draws, Tensor.scalar(rate, dtype: x.dtype))
-    return try Ops.where(keep, x * (1 / (1 - rate)), Tensor.scalar(0, dtype: x.dtype))
+    return try droppingSlices(
+      x, rate: rate, noiseShape: try drawShape(for: x.shape), stream: stream)
   }
 
   /// The shape drawn for an input of `shape`: the input's own, or `noiseShape` with its nil

@@ -24,14 +24,14 @@ final class SeedStream: Sendable {
 
 extension Layer {
   /// `x` with whole slices dropped while training: a keep-or-drop draw per `noiseShape` cell
-  /// (`x`'s shape with 1 along the axes a draw is shared over), the kept cells scaled by
-  /// `1 / (1 - rate)`. Keras's dropout with a `noise_shape`.
+  /// (`x`'s shape, or 1 along the axes a draw is shared over), the kept cells scaled by
+  /// `1 / (1 - rate)` and the dropped ones 0 (whatever they held: inf and NaN too). Keras's
+  /// dropout, with a `noise_shape`.
   func droppingSlices(_ x: Tensor, rate: Double, noiseShape: Shape, stream: SeedStream) throws
     -> Tensor
   {
     let draws = try stream.draw { try Ops.randomUniform(noiseShape, dtype: x.dtype) }
-    let keep = try Ops.cast(
-      Ops.greaterEqual(draws, Tensor.scalar(rate, dtype: x.dtype)), to: x.dtype)
-    return try Ops.multiply(x, Ops.multiply(keep, Tensor.scalar(1 / (1 - rate), dtype: x.dtype)))
+    let keep = try Ops.greaterEqual(draws, Tensor.scalar(rate, dtype: x.dtype))
+    return try Ops.where(keep, x * (1 / (1 - rate)), Tensor.scalar(0, dtype: x.dtype))
   }
 }
