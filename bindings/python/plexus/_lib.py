@@ -134,7 +134,7 @@ class FitOptions(Structure):
         ("class_weight_values", POINTER(c_double)),
         ("class_weight_count", c_size_t),
         ("validation_sample_weight", c_void_p),
-        # ABI 0.10: validation_freq
+        # ABI 0.10: validation_freq and validation_batch_size
         ("validation_freq", c_int64),
         ("validation_epochs", POINTER(c_int64)),
         ("validation_epoch_count", c_size_t),

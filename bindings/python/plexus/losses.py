@@ -3,15 +3,16 @@ Equivalent to `keras.losses`."""
 
 import ctypes
 
-import numpy as np
-
 from ._lib import check, lib
-from .tensor import Tensor, convert_to_tensor
+from .tensor import Tensor, _labels_predictions_weights
 
 __all__ = [
     "Loss", "SparseCategoricalCrossentropy", "CategoricalCrossentropy", "BinaryCrossentropy",
     "MeanSquaredError", "MeanAbsoluteError", "MeanAbsolutePercentageError", "Huber",
     "KLDivergence", "CosineSimilarity", "Hinge", "LogCosh", "Poisson", "get",
+    "mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
+    "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
+    "huber", "kl_divergence", "cosine_similarity", "hinge", "log_cosh", "poisson",
 ]  # fmt: skip
 
 
@@ -45,15 +46,13 @@ class Loss:
         """The loss of `y_pred` against `y_true` (NumPy arrays or tensors), weighed per sample
         by `sample_weight` and reduced by `reduction`: a scalar tensor, or one value per sample
         with reduction "none". Equivalent to calling a Keras loss."""
-        from .models.training import _object_text
+        from .models._arguments import _object_text
 
-        tensors = [convert_to_tensor(y_true), convert_to_tensor(y_pred)]
-        if sample_weight is not None:
-            tensors.append(convert_to_tensor(np.asarray(sample_weight, dtype=np.float32)))
-        weight = tensors[2].handle if sample_weight is not None else None
+        truth, predicted, weight = _labels_predictions_weights(y_true, y_pred, sample_weight)
         out = ctypes.c_void_p()
-        check(lib().px_loss_call(_object_text(self, "a loss").encode("utf-8"), tensors[0].handle,
-                                 tensors[1].handle, weight, ctypes.byref(out)))  # fmt: skip
+        check(lib().px_loss_call(_object_text(self, "a loss").encode("utf-8"), truth.handle,
+                                 predicted.handle, weight.handle if weight is not None else None,
+                                 ctypes.byref(out)))  # fmt: skip
         return Tensor(out.value)
 
 
@@ -241,6 +240,6 @@ def get(identifier):
     if isinstance(identifier, str):
         if identifier.lower() in _NAMES:
             return _NAMES[identifier.lower()]()
-        if identifier in __all__ and identifier not in ("Loss", "get"):
+        if identifier in __all__ and identifier[:1].isupper() and identifier != "Loss":
             return globals()[identifier]()
     return identifier

@@ -7,7 +7,7 @@ import ctypes
 import numpy as np
 
 from ._lib import check, lib
-from .tensor import convert_to_tensor
+from .tensor import _labels_predictions_weights, convert_to_tensor
 
 __all__ = [
     "Metric", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "SparseCategoricalAccuracy",
@@ -44,7 +44,7 @@ class Metric:
         """The px_metric holding this metric's state, made from its config on first need."""
         handle = self.__dict__.get("_metric_handle")
         if handle is None:
-            from .models.training import _object_text
+            from .models._arguments import _object_text
 
             out = ctypes.c_void_p()
             text = _object_text(self, "a metric").encode("utf-8")
@@ -55,12 +55,9 @@ class Metric:
     def update_state(self, y_true, y_pred, sample_weight=None):
         """Adds a batch of labels and predictions (NumPy arrays or tensors), weighed per sample
         by `sample_weight`. Equivalent to Keras's `update_state`."""
-        tensors = [convert_to_tensor(y_true), convert_to_tensor(y_pred)]
-        if sample_weight is not None:
-            tensors.append(convert_to_tensor(np.asarray(sample_weight, dtype=np.float32)))
-        weight = tensors[2].handle if sample_weight is not None else None
-        check(lib().px_metric_update(self._handle(), tensors[0].handle, tensors[1].handle,
-                                     weight))  # fmt: skip
+        truth, predicted, weight = _labels_predictions_weights(y_true, y_pred, sample_weight)
+        check(lib().px_metric_update(self._handle(), truth.handle, predicted.handle,
+                                     weight.handle if weight is not None else None))  # fmt: skip
 
     def result(self):
         """The value over every batch since the metric was made or reset: a scalar tensor, or

@@ -22,6 +22,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
 
     return load(filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)
 
+
 def save_model(model, filepath, overwrite=True, **kwargs):
     """Saves `model` as a `.keras` file: `model.save(filepath)`. Equivalent to
     `keras.saving.save_model`."""

@@ -512,3 +512,12 @@ def _create(code, array):
         )
     )
     return Tensor(handle.value)
+
+
+def _labels_predictions_weights(y_true, y_pred, sample_weight):
+    """Tensors of a metric's or a loss's labels, predictions and float32 per-sample weights
+    (None: none), as the C library takes them; keep them alive during the call."""
+    weight = None
+    if sample_weight is not None:
+        weight = convert_to_tensor(np.asarray(sample_weight, dtype=np.float32))
+    return convert_to_tensor(y_true), convert_to_tensor(y_pred), weight

@@ -40,11 +40,9 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
     """Sequences of different lengths as one array of `maxlen` columns (the longest, by
     default): shorter ones padded with `value`, longer ones cut, both at the start ("pre") or
     the end ("post"). Equivalent to `keras.utils.pad_sequences`."""
-    import numpy as np
-
     if not hasattr(sequences, "__len__"):
         raise ValueError("`sequences` must be iterable.")
-    lengths, sample_shape = [], ()
+    lengths, sample_shape, shape_found = [], (), False
     for x in sequences:
         try:
             lengths.append(len(x))
@@ -52,8 +50,9 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
             raise ValueError(
                 f"`sequences` must be a list of iterables. Found non-iterable: {x!r}"
             ) from error
-        if not sample_shape and len(x):
-            sample_shape = np.asarray(x).shape[1:]
+        if not shape_found and len(x):
+            # The samples' shape: the first non-empty sequence's, as Keras takes it.
+            sample_shape, shape_found = np.asarray(x).shape[1:], True
     if maxlen is None:
         maxlen = max(lengths, default=0)
     if padding not in ("pre", "post"):

@@ -109,8 +109,10 @@ def test_set_weights_casts_other_numeric_dtypes():
 def test_unsupported_keras_features_say_so():
     x, y = blobs(samples=8)
     model = compiled_mlp()
-    with pytest.raises(NotImplementedError, match="validation_freq"):
-        model.fit(x, y, validation_freq=2, verbose=0)
+    with pytest.raises(NotImplementedError, match="steps_per_epoch"):
+        model.fit(x, y, steps_per_epoch=2, verbose=0)
+    with pytest.raises(NotImplementedError, match="weighted_metrics"):
+        model.compile(optimizer="sgd", loss="mse", weighted_metrics=["mae"])
     with pytest.raises(NotImplementedError, match="subclassed"):
 
         class Custom(plexus.Model):

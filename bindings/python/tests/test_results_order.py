@@ -79,3 +79,22 @@ def test_several_outputs_list_their_metrics_sorted_by_name_after_the_losses():
     np.testing.assert_allclose(got, expected, rtol=1e-5)
     assert list(model.evaluate(x, targets, verbose=0, return_dict=True)) == [
         "loss", "zeta_loss", "alpha_loss", "alpha_mae", "alpha_mape", "zeta_mae", "zeta_mape"]
+
+
+def test_dict_outputs_sort_their_metrics_by_key_as_keras_does():
+    # Keras 3.15 with outputs {"z": layer "first", "a": layer "second"}:
+    # ['loss', 'z_loss', 'a_loss', 'a_mae', 'z_mae'] (sorted by the keys, not the layers).
+    x, y = _regression()
+    inputs = plexus.Input(shape=(3,))
+    model = plexus.Model(inputs, {
+        "z": layers.Dense(1, kernel_initializer="zeros", name="first")(inputs),
+        "a": layers.Dense(1, kernel_initializer="zeros", name="second")(inputs)})  # fmt: skip
+    model.compile(optimizer="sgd", loss={"z": "mse", "a": "mse"},
+                  metrics={"z": ["mae"], "a": ["mae"]})  # fmt: skip
+    targets = {"z": y, "a": 3 * y}
+    got = model.evaluate(x, targets, verbose=0)
+    z, a = np.mean(y**2), np.mean((3 * y) ** 2)
+    expected = [z + a, z, a, np.mean(np.abs(3 * y)), np.mean(np.abs(y))]
+    np.testing.assert_allclose(got, expected, rtol=1e-5)
+    assert list(model.evaluate(x, targets, verbose=0, return_dict=True)) == [
+        "loss", "z_loss", "a_loss", "a_mae", "z_mae"]

@@ -46,11 +46,21 @@ def test_validation_runs_after_the_epochs_keras_would(dataset):
 
 
 def test_bad_frequencies_are_refused_before_training():
-    for bad in (0.5, "2", None, 0, -1):
-        with pytest.raises(ValueError, match="validation_freq"):
-            _validated_epochs(bad)
-    with pytest.raises(plexus.InvalidArgumentError, match="validation_epochs"):
-        _validated_epochs([0, 2])
+    x = np.ones((8, 3), "float32")
+    model = plexus.Sequential([plexus.Input(shape=(3,)), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    before = model.get_weights()
+    for bad, error, words in ((0.5, ValueError, "validation_freq"),
+                              ("2", ValueError, "validation_freq"),
+                              (None, ValueError, "validation_freq"),
+                              (0, ValueError, "validation_freq"),
+                              (-1, ValueError, "validation_freq"),
+                              ([0, 2], plexus.InvalidArgumentError, "validation_epochs")):  # fmt: skip
+        with pytest.raises(error, match=words):
+            model.fit(x, x[:, :1], epochs=2, verbose=0, validation_data=(x, x[:, :1]),
+                      validation_freq=bad)  # fmt: skip
+    for old, new in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(old, new)
 
 
 def test_validation_batch_size_sets_the_validation_batches():

@@ -1,6 +1,7 @@
 """Which way a watched metric improves, decided as Keras's `MonitorCallback` decides it: in
 auto mode a loss goes down and a compiled metric goes the way its class goes; any other name
-is an error that asks for `mode`."""
+is an error that asks for `mode`. A superset of Keras's names: an output's loss (`val_a_loss`)
+and an output's metric (`a_mae`) resolve too, where Keras asks for `mode`."""
 
 import re
 

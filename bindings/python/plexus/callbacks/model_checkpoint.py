@@ -63,6 +63,7 @@ class ModelCheckpoint(Callback):
 
     def _set_monitor_op(self):
         self.monitor_op = monitor_op("ModelCheckpoint", self.monitor, self.mode, self.model)
+
     def _listens_to(self, hook):
         """Saving per epoch needs no Python call per batch."""
         return self.save_freq != "epoch" or hook != "on_train_batch_end"

@@ -29,9 +29,7 @@ def _mark_compiled(model, compile_config):
     """Marks a model the C library compiled from `compile_config` as compiled, with its
     optimizer as a Python object bound to it (`model.optimizer.learning_rate` reads the C
     model's rate), as Keras gives a loaded model its optimizer."""
-    from .. import optimizers
-
-    from .. import losses
+    from .. import losses, optimizers
 
     model.compiled = True
     entry = compile_config.get("optimizer")
@@ -41,7 +39,10 @@ def _mark_compiled(model, compile_config):
         model.optimizer._bind(model)
     loss = compile_config.get("loss")
     if isinstance(loss, dict) and hasattr(losses, str(loss.get("class_name"))):
-        loss = getattr(losses, loss["class_name"]).from_config(dict(loss.get("config") or {}))
+        try:
+            loss = getattr(losses, loss["class_name"]).from_config(dict(loss.get("config") or {}))
+        except (TypeError, ValueError):
+            pass  # a config the Python class does not take: the library loaded it; keep it
     model.loss = loss
     # What compile would have been given (callbacks read the metrics, pop compiles again).
     model._compile_arguments = dict(

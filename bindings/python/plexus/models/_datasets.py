@@ -15,6 +15,91 @@ def is_dataset(value):
     return isinstance(value, PyDataset)
 
 
+def is_iterator(value):
+    """Whether `value` yields batches one after another (a generator or other iterator)."""
+    return hasattr(value, "__next__") and hasattr(value, "__iter__") and not is_dataset(value)
+
+
+def as_dataset(value, steps, what, argument="steps"):
+    """`value` as the PyDataset a call reads: a generator or iterator of batches, or a PyDataset
+    cut to its first `steps` batches; anything else (arrays) as it is, where `steps` must stay
+    unset (`argument` names it in errors)."""
+    if is_iterator(value):
+        return _GeneratorDataset(value, steps, what, argument)
+    if steps is None:
+        return value
+    if not is_dataset(value):
+        raise NotImplementedError(f"plexus: {argument} with arrays is not supported yet; pass "
+                                  "a PyDataset or a generator")  # fmt: skip
+    steps = _steps(steps, what, argument)
+    if steps > len(value):
+        raise ValueError(f"{what}: {argument}={steps} is more than the {len(value)} batches of "
+                         f"{type(value).__name__}")  # fmt: skip
+    return _FirstBatches(value, steps)
+
+
+def _steps(steps, what, argument):
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise ValueError(f"{what}: {argument} must be a positive int, received {steps!r}")
+    return int(steps)
+
+
+class _GeneratorDataset(PyDataset):
+    """A generator (or iterator) of batches read in turn: with `steps`, each epoch takes the
+    next `steps` batches, so epochs go on where the last stopped (as Keras reads a generator
+    with steps_per_epoch); without, it is read to its end once and every epoch is those
+    batches (Keras trains one epoch on them, then warns that the input ran out)."""
+
+    def __init__(self, iterator, steps, what, argument):
+        super().__init__()
+        self._iterator, self._what, self._argument = iterator, what, argument
+        if steps is None:
+            self._batches = list(iterator)
+            if not self._batches:
+                raise ValueError(f"{what}: the generator yielded no batches")
+            self._count = len(self._batches)
+        else:
+            self._batches, self._count = None, _steps(steps, what, argument)
+        self._read = 0
+
+    def __len__(self):
+        return self._count
+
+    def __getitem__(self, index):
+        if self._batches is not None:
+            return self._batches[index]
+        try:
+            batch = next(self._iterator)
+        except StopIteration:
+            raise ValueError(
+                f"{self._what}: the generator ran out of batches after {self._read} "
+                f"({self._argument}={self._count} per epoch); make it loop forever, or lower "
+                f"{self._argument}"
+            ) from None
+        self._read += 1
+        return batch
+
+
+class _FirstBatches(PyDataset):
+    """The first `steps` batches of a PyDataset."""
+
+    def __init__(self, dataset, steps):
+        super().__init__(workers=dataset.workers, max_queue_size=dataset.max_queue_size)
+        self._dataset, self._count = dataset, steps
+
+    def __len__(self):
+        return self._count
+
+    def __getitem__(self, index):
+        return self._dataset[index]
+
+    def on_epoch_begin(self):
+        self._dataset.on_epoch_begin()
+
+    def on_epoch_end(self):
+        self._dataset.on_epoch_end()
+
+
 class CDataset:
     """The `px_dataset` of a PyDataset for `model`; keep it alive during the call. The first
     exception a batch or epoch function raised is kept for `raise_error`."""

@@ -431,7 +431,12 @@ class Model(Trainer, Layer):
                     base = key + base[len(layer):]
                     break
             result[prefix + base] = value
-        return result
+        # Keras lists the losses first (in output order), then the metrics sorted by their
+        # names, which are now the keys' names.
+        losses = {"loss"} | {f"{key}_loss" for key in keys}
+        first = [entry for entry in result.items() if entry[0].removeprefix("val_") in losses]
+        rest = [entry for entry in result.items() if entry[0].removeprefix("val_") not in losses]
+        return dict(first + sorted(rest, key=lambda entry: entry[0]))
 
     def _run_on_batch(self, tensors, training=None):
         """The outputs for one batch: in inference mode, or with `training` true in training

@@ -100,9 +100,11 @@ class Sequential(Model):
             lib().px_layer_release(handle)
 
     def pop(self, rebuild=True):
-        """Removes the last layer and returns it. The other layers keep their weights, the
-        removed one too; a compiled model is compiled again with the same arguments (a new
-        optimizer state). Equivalent to `keras.Sequential.pop`."""
+        """Removes the last layer and returns it. The other layers, and the removed one, keep
+        their weights; a compiled model is compiled again with the same arguments. Unlike
+        Keras's, which keeps its optimizer, that optimizer starts afresh (its step count and
+        moments), and popping the only layer leaves the model uncompiled. Equivalent to
+        `keras.Sequential.pop` (the graph is always rebuilt, whatever `rebuild` says)."""
         if not self._layers:
             raise TypeError("There are no layers in the model.")
         if self._running:
@@ -123,6 +125,8 @@ class Sequential(Model):
                 kept._owner = retired
             if self.compiled and self._layers:
                 self.compile(**self._compile_arguments)
+            elif self.compiled:
+                self.compiled = False  # no layer left to compile; compile after the next add
         return layer
 
     # -- structure --------------------------------------------------------------------------

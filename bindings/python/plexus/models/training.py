@@ -3,12 +3,10 @@ signatures, over px_model_compile / _fit / _evaluate / _predict / _train_on_batc
 
 import ctypes
 import json
-import warnings
 
 import numpy as np
 
 from .. import distribution as distribution_module
-from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers as optimizers_module
 from .._lib import (
@@ -26,123 +24,22 @@ from .._lib import (
 )
 from .._progress import ProgressRun, event_mask
 from ..callbacks import CallbackList, History, ProgbarLogger
-from ..saving import keras_object, serialize_keras_object
 from ..tensor import to_numpy_fast
 from . import _data, _datasets, _fast_batch
-
-
-def _verbosity(verbose):
-    return 1 if verbose == "auto" else int(verbose)
-
-
-def _set_validation_freq(options, validation_freq):
-    """Writes Keras's `validation_freq` (a count of epochs, or a list of epochs counted from
-    1) into fit options; returns what the options point to, to keep alive for the call."""
-    if isinstance(validation_freq, bool) or not isinstance(
-        validation_freq, (int, np.integer, list, tuple)
-    ):
-        raise ValueError(
-            "`validation_freq` must be an int or a list of epochs, received: "
-            f"validation_freq={validation_freq!r} of type {type(validation_freq).__name__}"
-        )
-    if isinstance(validation_freq, (list, tuple)) and not validation_freq:
-        options.validation_freq = 2**31 - 1  # no epoch listed: never (an epoch count past any)
-        return None
-    if isinstance(validation_freq, (list, tuple)):
-        epochs = (ctypes.c_int64 * len(validation_freq))(*validation_freq)
-        options.validation_epochs = ctypes.cast(epochs, ctypes.POINTER(ctypes.c_int64))
-        options.validation_epoch_count = len(validation_freq)
-        return epochs
-    if validation_freq < 1:
-        raise ValueError(f"`validation_freq` must be >= 1 (every n epochs), received: "
-                         f"validation_freq={validation_freq}")  # fmt: skip
-    options.validation_freq = int(validation_freq)
-    return None
-
-
-def _warn_if_reduced(metric, one_class=False):
-    """Warns where Keras logs a vector and Plexus one number (its logs hold numbers); a
-    score per class is one number where every output has one class (`one_class`)."""
-    name = type(metric).__name__
-    averaged = getattr(metric, "average", "") is None and not one_class
-    if name in ("F1Score", "FBetaScore") and averaged:
-        warnings.warn(
-            f"{name} with average=None: Keras logs one score per class; Plexus logs their "
-            "mean (pass average='macro' for the same number without this warning)",
-            stacklevel=3,
-        )
-    thresholds = getattr(metric, "init_thresholds", None)
-    if name in ("Precision", "Recall") and isinstance(thresholds, (list, tuple)) and len(
-        thresholds
-    ) > 1:
-        warnings.warn(
-            f"{name} with {len(thresholds)} thresholds: Keras logs one value per threshold; "
-            "Plexus logs the first threshold's",
-            stacklevel=3,
-        )
-
-
-def _object_text(obj, what):
-    """A Keras name or serialized object as the string px_model_compile takes."""
-    if isinstance(obj, str):
-        return obj
-    if isinstance(obj, dict):
-        return json.dumps(obj)
-    if hasattr(obj, "_library_config"):  # adds what Keras's get_config leaves out
-        module = getattr(obj, "_keras_module", "keras")
-        return json.dumps(keras_object(module, type(obj).__name__, obj._library_config()))
-    if hasattr(obj, "get_config"):
-        return json.dumps(serialize_keras_object(obj))
-    name = getattr(obj, "__name__", None)
-    if name:
-        return name
-    raise TypeError(f"compile: cannot use {obj!r} as {what}; pass a name or a Plexus object")
-
-
-def _json_entry(text):
-    """An `_object_text` as an entry of a JSON list: a serialized object parsed, a name kept."""
-    return json.loads(text) if text.lstrip().startswith("{") else text
-
-
-def _per_output_metrics(metrics, output_names):
-    """Keras's per-output metrics as one list per output, or None for one list for every
-    output: a dict by output name (outputs it leaves out get none), or with several outputs a
-    list holding lists (or None) per output."""
-    def listed(entry):
-        if entry is None:
-            return []
-        return list(entry) if isinstance(entry, (list, tuple)) else [entry]
-
-    if isinstance(metrics, dict):
-        unknown = [key for key in metrics if key not in output_names]
-        if unknown:
-            raise ValueError(f"compile: metrics names outputs {unknown} the model does not have; "
-                             f"its outputs are {output_names}")  # fmt: skip
-        return [listed(metrics.get(name)) for name in output_names]
-    if (isinstance(metrics, (list, tuple)) and len(output_names) > 1
-            and any(m is None or isinstance(m, (list, tuple)) for m in metrics)):
-        if len(metrics) != len(output_names):
-            raise ValueError(f"compile: metrics has {len(metrics)} per-output lists for "
-                             f"{len(output_names)} outputs {output_names}")  # fmt: skip
-        return [listed(entry) for entry in metrics]
-    return None
-
-
-def _unsupported(**arguments):
-    given = [name for name, value in arguments.items() if value is not None]
-    if given:
-        raise NotImplementedError(f"plexus: {', '.join(given)} not supported yet")
-
-
-def _jit_mode(value):
-    """Keras's jit_compile values as the C ABI's PX_OPTION_* (default is "auto")."""
-    if value == "auto" or value is None:
-        return OPTION_DEFAULT
-    if value is True:
-        return OPTION_ON
-    if value is False:
-        return OPTION_OFF
-    raise ValueError(f'compile: jit_compile must be True, False or "auto"; received {value!r}')
+from ._arguments import (
+    _check_class_weight,
+    _class_weight_arrays,
+    _jit_mode,
+    _json_entry,
+    _object_text,
+    _per_output_metrics,
+    _results,
+    _sample_weight_tensor,
+    _set_validation_freq,
+    _unsupported,
+    _verbosity,
+    _warn_if_reduced,
+)
 
 
 class Trainer:
@@ -157,7 +54,7 @@ class Trainer:
         (a dict by output name, or a list of one list per output).
         Equivalent to `keras.Model.compile`."""
         _unsupported(weighted_metrics=weighted_metrics)
-        self._compile_arguments = dict(
+        arguments = dict(
             optimizer=optimizer, loss=loss, loss_weights=loss_weights, metrics=metrics,
             run_eagerly=run_eagerly, jit_compile=jit_compile,
         )  # fmt: skip
@@ -209,7 +106,10 @@ class Trainer:
         self.optimizer = optimizers_module.get(optimizer)
         if isinstance(self.optimizer, optimizers_module.Optimizer):
             self.optimizer._bind(self)  # its learning_rate is now the compiled model's
-        self.loss = self._compile_arguments["loss"]  # as given, as Keras's `model.loss`
+        # What compile was given, once the library took it (callbacks read the metrics, pop
+        # compiles again); `loss` as given, as Keras's `model.loss`.
+        self._compile_arguments = arguments
+        self.loss = arguments["loss"]
         self.compiled_metrics = [metrics_module.get(m) for m in (metrics or [])]
         try:
             widths = {tensor.shape[-1] for tensor in self.outputs or []}
@@ -306,11 +206,20 @@ class Trainer:
         """Trains the model on NumPy arrays `x` (one per input: an array, a list, or a dict by
         input name) and `y` (one per output). Returns a History whose `.history` maps
         "loss", the metrics and their "val_" forms to one value per epoch.
-        `x` may also be a `plexus.utils.PyDataset` (then `y` and `batch_size` stay unset, and
-        `validation_data` is a PyDataset too). Equivalent to `keras.Model.fit`."""
+        `x` may also be a `plexus.utils.PyDataset` or a generator of batches (then `y` and
+        `batch_size` stay unset, and `validation_data` is a PyDataset or a generator too);
+        `steps_per_epoch` and `validation_steps` take that many batches from them per epoch.
+        Equivalent to `keras.Model.fit`."""
         if epochs <= initial_epoch:
             # Keras's epoch loop is range(initial_epoch, epochs): no epoch, no step.
             return self._fit_no_epochs(callbacks, verbose, epochs)
+        x = _datasets.as_dataset(x, steps_per_epoch, "fit", "steps_per_epoch")
+        if validation_data is not None and not isinstance(validation_data, (tuple, list)):
+            validation_data = _datasets.as_dataset(
+                validation_data, validation_steps, "fit: validation_data", "validation_steps")
+        elif validation_steps is not None:
+            raise NotImplementedError("plexus: validation_steps with validation arrays is not "
+                                      "supported yet")  # fmt: skip
         if _datasets.is_dataset(x):
             if y is not None or batch_size is not None or validation_split:
                 raise ValueError("fit: with a PyDataset, y, batch_size and validation_split "
@@ -318,12 +227,10 @@ class Trainer:
             if sample_weight is not None:
                 raise ValueError("fit: with a PyDataset, sample_weight must stay unset: the "
                                  "dataset's batches carry their weights, (x, y, sample_weight)")  # fmt: skip
-            _unsupported(steps_per_epoch=steps_per_epoch, validation_steps=validation_steps,
-                         validation_batch_size=validation_batch_size)  # fmt: skip
+            _unsupported(validation_batch_size=validation_batch_size)
             _check_class_weight(class_weight, "fit")
             return self._fit_dataset(x, epochs, verbose, callbacks, validation_data,
                                      initial_epoch, class_weight, validation_freq)  # fmt: skip
-        _unsupported(steps_per_epoch=steps_per_epoch, validation_steps=validation_steps)
         if shuffle not in (True, False):
             raise NotImplementedError(f"plexus: shuffle={shuffle!r} not supported yet")
         verbose = _verbosity(verbose)
@@ -423,16 +330,20 @@ class Trainer:
 
     def _fit_no_epochs(self, callbacks, verbose, epochs):
         """fit with nothing to train: the callbacks hear the training begin and end."""
+        if not self.compiled:
+            from ..errors import InvalidStateError
+
+            raise InvalidStateError(f"fit: model '{self.name}' is not compiled; call compile() "
+                                    "first")  # fmt: skip
         verbose = _verbosity(verbose)
         hooks = self._callback_list(callbacks, verbose, epochs, 0)
+        user_history = next((c for c in (hooks.callbacks if hooks else [])
+                             if isinstance(c, History)), None)  # fmt: skip
         if hooks is not None:
             hooks.on_train_begin({})
             hooks.on_train_end({})
-        history = History()
-        history.set_model(self)
-        history.set_params({"verbose": verbose, "epochs": epochs, "steps": 0})
-        self.history = history
-        return history
+        return self._finish_history({}, user_history, None, 0,
+                                    {"verbose": verbose, "epochs": epochs, "steps": 0})  # fmt: skip
 
     def _fit_dataset(self, dataset, epochs, verbose, callbacks, validation_data,
                      initial_epoch, class_weight, validation_freq=1):  # fmt: skip
@@ -479,10 +390,11 @@ class Trainer:
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False, **kwargs):  # fmt: skip
         """The loss and metrics on `x`, `y`: a scalar (the loss alone), a list (loss first),
-        or a dict with `return_dict=True`. `x` may be a `plexus.utils.PyDataset`.
+        or a dict with `return_dict=True`. `x` may be a `plexus.utils.PyDataset` or a generator
+        of batches (`steps` of them).
         `sample_weight` (one per sample) weighs each sample's loss; metrics stay unweighted,
         as Keras's `metrics` do. Equivalent to `keras.Model.evaluate`."""
-        _unsupported(steps=steps)
+        x = _datasets.as_dataset(x, steps, "evaluate")
         if kwargs:
             raise TypeError(f"Invalid keyword arguments: {sorted(kwargs)}")
         verbose = _verbosity(verbose)
@@ -524,9 +436,10 @@ class Trainer:
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """The model's outputs for `x` as NumPy arrays (a list for several outputs).
-        `x` may be a `plexus.utils.PyDataset` (its batches' targets are ignored).
+        `x` may be a `plexus.utils.PyDataset` or a generator of batches (`steps` of them; their
+        targets are ignored).
         Equivalent to `keras.Model.predict`."""
-        _unsupported(steps=steps)
+        x = _datasets.as_dataset(x, steps, "predict")
         verbose = _verbosity(verbose)
         if _datasets.is_dataset(x):
             return self._predict_dataset(x, verbose, callbacks)
@@ -608,54 +521,3 @@ class Trainer:
         samples = xs[0].shape[0] if xs[0].shape else 1
         return self.evaluate(x, y, batch_size=max(samples, 1), verbose=0,
                              sample_weight=sample_weight, return_dict=return_dict)  # fmt: skip
-
-
-def _sample_weight_tensor(sample_weight, what):
-    """Keras's `sample_weight` (one weight per sample) as a float32 Tensor, or None."""
-    if sample_weight is None:
-        return None
-    try:
-        values = np.asarray(sample_weight, dtype=np.float32)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"{what} must be one number per sample: {error}") from None
-    (tensor,) = _data.to_tensors(values, ["sample_weight"], what)
-    return tensor
-
-
-def _check_class_weight(class_weight, what):
-    """Refuses a `class_weight` that is not a dict of integer class ids to finite weights
-    ≥ 0."""
-    arrays = _class_weight_arrays(class_weight, what)
-    if arrays is None:
-        return
-    for label, weight in zip(arrays[0][: len(class_weight)], arrays[1][: len(class_weight)]):
-        if label < 0 or not (np.isfinite(weight) and weight >= 0):
-            raise ValueError(f"{what}: class_weight maps class ids ≥ 0 to finite weights ≥ 0; "
-                             f"received {label}: {weight}")  # fmt: skip
-
-
-def _class_weight_arrays(class_weight, what):
-    """Keras's `class_weight` dict as C arrays (class ids, weights), or None."""
-    if class_weight is None:
-        return None
-    if not isinstance(class_weight, dict):
-        raise ValueError(f"{what}: class_weight must be a dict mapping class ids to weights; "
-                         f"received {type(class_weight).__name__}")  # fmt: skip
-    classes = (ctypes.c_int64 * max(len(class_weight), 1))()
-    values = (ctypes.c_double * max(len(class_weight), 1))()
-    for index, (label, weight) in enumerate(class_weight.items()):
-        if isinstance(label, bool) or not isinstance(label, (int, np.integer)):
-            raise ValueError(f"{what}: class_weight keys are class ids (integers); received "
-                             f"{label!r}")  # fmt: skip
-        if not -(2**63) <= int(label) < 2**63:
-            raise ValueError(f"{what}: class id {label} is out of range")
-        classes[index] = int(label)
-        values[index] = float(weight)
-    return classes, values
-
-
-def _results(logs, return_dict):
-    if return_dict:
-        return logs
-    values = list(logs.values())
-    return values[0] if len(values) == 1 else values
