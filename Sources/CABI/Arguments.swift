@@ -85,6 +85,25 @@ func writeString(
   for (offset, byte) in bytes.enumerated() { buffer[offset] = byte }
 }
 
+/// The numbers-out rule: `list.count` into `count`, then the numbers into `values` when its
+/// `capacity` holds them (NULL with 0 only asks the count). `what` names the numbers in errors.
+func writeValues(
+  _ list: [Double], _ values: UnsafeMutablePointer<Double>?, _ capacity: Int,
+  _ count: UnsafeMutablePointer<Int>?, what: String, in function: String
+) throws {
+  let capacity = UInt(bitPattern: capacity)
+  count?.pointee = list.count
+  if values == nil && capacity == 0 { return }
+  guard let values else {
+    throw invalidArgument(function, "values is NULL but capacity is \(capacity)")
+  }
+  guard capacity >= UInt(list.count) else {
+    throw invalidArgument(
+      function, "capacity \(capacity) is less than the \(list.count) \(what)")
+  }
+  for (offset, value) in list.enumerated() { values[offset] = value }
+}
+
 /// A JSON argument: text starting with `{` or `[` parses as JSON, anything else is a name
 /// (a string value), as Keras accepts either for an optimizer, a loss or a metric.
 func nameOrJSON(

@@ -49,17 +49,8 @@ public func pxLogsValues(
   return guarded(function) {
     let box = try LogsHandle.box(logs, in: function)
     let list = try entry(box, index, in: function).values
-    let capacity = UInt(bitPattern: capacity)
-    outCount?.pointee = list.count
-    if values == nil && capacity == 0 { return }
-    guard let values else {
-      throw invalidArgument(function, "values is NULL but capacity is \(capacity)")
-    }
-    guard capacity >= UInt(list.count) else {
-      throw invalidArgument(
-        function, "capacity \(capacity) is less than the \(list.count) values of the entry")
-    }
-    for (offset, value) in list.enumerated() { values[offset] = value }
+    try writeValues(
+      list, values, capacity, outCount, what: "values of the entry", in: function)
   }
 }
 

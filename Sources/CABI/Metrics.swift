@@ -62,17 +62,7 @@ public func pxMetricResults(
       default: [metric.result()]
       }
     }
-    let capacity = UInt(bitPattern: capacity)
-    out.pointee = list.count
-    if values == nil && capacity == 0 { return }
-    guard let values else {
-      throw invalidArgument(function, "values is NULL but capacity is \(capacity)")
-    }
-    guard capacity >= UInt(list.count) else {
-      throw invalidArgument(
-        function, "capacity \(capacity) is less than the \(list.count) numbers of the result")
-    }
-    for (offset, value) in list.enumerated() { values[offset] = value }
+    try writeValues(list, values, capacity, out, what: "numbers of the result", in: function)
   }
 }
 

@@ -5,15 +5,20 @@ import Testing
 /// `fit(validationFreq:)`, Keras's `validation_freq`: validation runs after every `n`th epoch
 /// or after the listed ones (counted from 1), and the other epochs log no `val_` entries.
 @Suite struct ValidationFrequencyTests {
-  /// The epochs (from 0) whose logs had `val_loss`, for a 6-epoch fit.
-  private static func validatedEpochs(_ frequency: ValidationFrequency) throws -> [Int] {
+  /// A compiled one-layer model and 8 samples for it.
+  private static func problem() throws -> (model: Sequential, x: Tensor, y: Tensor) {
     let model = Sequential {
       Input(shape: [2])
       Dense(1)
     }
     try model.compile(optimizer: SGD(learningRate: 0.01), loss: MeanSquaredError())
     let x = try Tensor((0..<16).map { Float($0) / 16 }, shape: [8, 2])
-    let y = try Ops.sum(x, axes: [1], keepDims: true)
+    return (model, x, try Ops.sum(x, axes: [1], keepDims: true))
+  }
+
+  /// The epochs (from 0) whose logs had `val_loss`, for a 6-epoch fit.
+  private static func validatedEpochs(_ frequency: ValidationFrequency) throws -> [Int] {
+    let (model, x, y) = try problem()
     var epochs: [Int] = []
     let recorder = LambdaCallback(onEpochEnd: { epoch, logs in
       if logs["val_loss"] != nil { epochs.append(epoch) }
@@ -46,13 +51,7 @@ import Testing
 
   /// Keras's `validation_batch_size`: 8 validation samples in batches of 3 are 3 test steps.
   @Test func validationBatchSizeSetsTheValidationBatches() throws {
-    let model = Sequential {
-      Input(shape: [2])
-      Dense(1)
-    }
-    try model.compile(optimizer: SGD(learningRate: 0.01), loss: MeanSquaredError())
-    let x = try Tensor((0..<16).map { Float($0) / 16 }, shape: [8, 2])
-    let y = try Ops.sum(x, axes: [1], keepDims: true)
+    let (model, x, y) = try Self.problem()
     final class Counter: Callback {
       weak var model: Model?
       var testBatches = 0
