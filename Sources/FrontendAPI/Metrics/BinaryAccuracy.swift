@@ -33,7 +33,10 @@ public final class BinaryAccuracy: Metric {
     }
     let truth = try Self.hostValues(yTrue)
     let predicted = try Self.hostValues(yPred)
-    let hits = zip(truth, predicted).map { ($1 > threshold ? 1.0 : 0.0) == $0 ? 1.0 : 0.0 }
+    // Keras compares in float32: a prediction equal to the threshold's float32 value is not
+    // above it.
+    let cut = Double(Float(threshold))
+    let hits = zip(truth, predicted).map { ($1 > cut ? 1.0 : 0.0) == $0 ? 1.0 : 0.0 }
     let shape = yPred.rank >= yTrue.rank ? yPred.shape : yTrue.shape
     try accumulate(hits, shape: shape, sampleWeight: sampleWeight)
   }

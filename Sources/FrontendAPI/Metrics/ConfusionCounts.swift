@@ -78,7 +78,9 @@ struct ConfusionCounts: Sendable {
       let positive = truth[index] != 0
       for (step, threshold) in thresholds.enumerated() {
         let slot = step * labels + label
-        switch (positive, predicted[index] > threshold) {
+        // Keras compares in float32: a prediction equal to the threshold's float32 value is
+        // not above it.
+        switch (positive, predicted[index] > Double(Float(threshold))) {
         case (true, true): truePositives[slot] += weight
         case (false, true): falsePositives[slot] += weight
         case (true, false): falseNegatives[slot] += weight

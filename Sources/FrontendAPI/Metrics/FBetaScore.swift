@@ -102,7 +102,7 @@ public class FBetaScore: Metric {
       let weight = weights?[sample] ?? 1
       for index in row {
         let predicted: Double =
-          if let threshold { scores[index] > threshold ? 1 : 0 } else {
+          if let threshold { scores[index] > Double(Float(threshold)) ? 1 : 0 } else {
             scores[index] >= peak && Swift.abs(scores[index]) > 1e-9 ? 1 : 0
           }
         let slot = average == .micro ? 0 : index - row.lowerBound
