@@ -95,3 +95,29 @@ def test_a_pydataset_is_cut_to_its_first_steps():
     assert seen == [0, 1, 0, 1]
     with pytest.raises(ValueError, match="more than the 4 batches"):
         _model().fit(Batches(), steps_per_epoch=5, verbose=0)
+
+
+def test_validation_reads_the_same_first_batches_every_epoch_as_keras_does():
+    model = plexus.Sequential([plexus.Input(shape=(3,)), layers.Dense(1)])
+    model.compile(optimizer=plexus.optimizers.SGD(learning_rate=0.0), loss="mse")
+    read = []
+    history = model.fit(_forever([]), steps_per_epoch=2, epochs=3, verbose=0,
+                        validation_data=_forever(read), validation_steps=2)  # fmt: skip
+    assert read == [0, 16]  # two batches, read once
+    losses = history.history["val_loss"]
+    assert len(losses) == 3 and losses[0] == losses[1] == losses[2]
+    np.testing.assert_allclose(losses[0], model.evaluate(X[:32], Y[:32], verbose=0), rtol=1e-5)
+
+
+def test_arrays_validate_a_fit_over_a_generator():
+    model = _model()
+    history = model.fit(_forever([]), steps_per_epoch=2, epochs=1, verbose=0,
+                        validation_data=(X, Y), validation_batch_size=10)  # fmt: skip
+    np.testing.assert_allclose(history.history["val_loss"][0], model.evaluate(X, Y, verbose=0),
+                               rtol=1e-5)  # fmt: skip
+    weights = np.linspace(0, 1, 64).astype("float32")
+    history = model.fit(_forever([]), steps_per_epoch=1, epochs=1, verbose=0,
+                        validation_data=(X, Y, weights))  # fmt: skip
+    np.testing.assert_allclose(history.history["val_loss"][0],
+                               model.evaluate(X, Y, sample_weight=weights, verbose=0),
+                               rtol=1e-5)  # fmt: skip

@@ -98,3 +98,27 @@ def test_dict_outputs_sort_their_metrics_by_key_as_keras_does():
     np.testing.assert_allclose(got, expected, rtol=1e-5)
     assert list(model.evaluate(x, targets, verbose=0, return_dict=True)) == [
         "loss", "z_loss", "a_loss", "a_mae", "z_mae"]
+
+
+def test_a_loss_dict_orders_the_output_losses_and_a_flat_list_pairs_metrics_by_position():
+    # Keras 3.15: outputs {"reg": ..., "cls": ...} compiled with loss {"cls": ..., "reg": ...}
+    # list ['loss', 'cls_loss', 'reg_loss', 'cls_mae', 'reg_mae'] (the loss dict's order,
+    # then the metrics by name); metrics=["mse", "mae"] for two outputs gives each its own.
+    x, y = _regression()
+    inputs = plexus.Input(shape=(3,))
+    model = plexus.Model(inputs, {
+        "reg": layers.Dense(1, kernel_initializer="zeros", name="reg")(inputs),
+        "cls": layers.Dense(1, kernel_initializer="zeros", name="cls")(inputs)})  # fmt: skip
+    model.compile(optimizer="sgd", loss={"cls": "mse", "reg": "mse"},
+                  metrics={"reg": ["mae"], "cls": ["mae"]})  # fmt: skip
+    targets = {"reg": y, "cls": 2 * y}
+    assert list(model.evaluate(x, targets, verbose=0, return_dict=True)) == [
+        "loss", "cls_loss", "reg_loss", "cls_mae", "reg_mae"]
+    reg, cls = np.mean(y**2), np.mean((2 * y) ** 2)
+    np.testing.assert_allclose(model.evaluate(x, targets, verbose=0),
+                               [reg + cls, cls, reg, np.mean(np.abs(2 * y)), np.mean(np.abs(y))],
+                               rtol=1e-5)  # fmt: skip
+    listed = plexus.Model(inputs, [model.get_layer("reg").output, model.get_layer("cls").output])
+    listed.compile(optimizer="sgd", loss="mse", metrics=["mse", "mae"])
+    assert list(listed.evaluate(x, [y, 2 * y], verbose=0, return_dict=True)) == [
+        "loss", "reg_loss", "cls_loss", "cls_mae", "reg_mse"]

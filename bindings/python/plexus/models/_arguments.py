@@ -86,7 +86,9 @@ def _json_entry(text):
 def _per_output_metrics(metrics, output_names):
     """Keras's per-output metrics as one list per output, or None for one list for every
     output: a dict by output name (outputs it leaves out get none), or with several outputs a
-    list holding lists (or None) per output."""
+    list holding lists (or None) per output, or a flat list of one metric per output (Keras
+    pairs them by position; a flat list of another length goes to every output, where Keras
+    refuses it)."""
     def listed(entry):
         if entry is None:
             return []
@@ -98,6 +100,11 @@ def _per_output_metrics(metrics, output_names):
             raise ValueError(f"compile: metrics names outputs {unknown} the model does not have; "
                              f"its outputs are {output_names}")  # fmt: skip
         return [listed(metrics.get(name)) for name in output_names]
+    if (isinstance(metrics, (list, tuple)) and len(output_names) > 1
+            and len(metrics) == len(output_names)
+            and not any(m is None or isinstance(m, (list, tuple, dict)) for m in metrics)):
+        # As Keras: a flat list of one metric per output pairs them by position.
+        return [[m] for m in metrics]
     if (isinstance(metrics, (list, tuple)) and len(output_names) > 1
             and any(m is None or isinstance(m, (list, tuple)) for m in metrics)):
         if len(metrics) != len(output_names):

@@ -20,12 +20,13 @@ def is_iterator(value):
     return hasattr(value, "__next__") and hasattr(value, "__iter__") and not is_dataset(value)
 
 
-def as_dataset(value, steps, what, argument="steps"):
-    """`value` as the PyDataset a call reads: a generator or iterator of batches, or a PyDataset
-    cut to its first `steps` batches; anything else (arrays) as it is, where `steps` must stay
-    unset (`argument` names it in errors)."""
+def as_dataset(value, steps, what, argument="steps", replay=False):
+    """`value` as the PyDataset a call reads: a generator or iterator of batches (with
+    `replay`, its first `steps` batches read once and read again every epoch, as Keras
+    validates on a generator), or a PyDataset cut to its first `steps` batches; anything else
+    (arrays) as it is, where `steps` must stay unset (`argument` names it in errors)."""
     if is_iterator(value):
-        return _GeneratorDataset(value, steps, what, argument)
+        return _GeneratorDataset(value, steps, what, argument, replay)
     if steps is None:
         return value
     if not is_dataset(value):
@@ -50,17 +51,19 @@ class _GeneratorDataset(PyDataset):
     with steps_per_epoch); without, it is read to its end once and every epoch is those
     batches (Keras trains one epoch on them, then warns that the input ran out)."""
 
-    def __init__(self, iterator, steps, what, argument):
+    def __init__(self, iterator, steps, what, argument, replay=False):
         super().__init__()
         self._iterator, self._what, self._argument = iterator, what, argument
+        self._batches, self._read = None, 0
         if steps is None:
             self._batches = list(iterator)
             if not self._batches:
                 raise ValueError(f"{what}: the generator yielded no batches")
             self._count = len(self._batches)
         else:
-            self._batches, self._count = None, _steps(steps, what, argument)
-        self._read = 0
+            self._count = _steps(steps, what, argument)
+            if replay:
+                self._batches = [self._next() for _ in range(self._count)]
 
     def __len__(self):
         return self._count
@@ -68,6 +71,9 @@ class _GeneratorDataset(PyDataset):
     def __getitem__(self, index):
         if self._batches is not None:
             return self._batches[index]
+        return self._next()
+
+    def _next(self):
         try:
             batch = next(self._iterator)
         except StopIteration:
@@ -78,6 +84,40 @@ class _GeneratorDataset(PyDataset):
             ) from None
         self._read += 1
         return batch
+
+
+class ArrayBatches(PyDataset):
+    """Arrays `(x, y)` or `(x, y, sample_weight)` (Keras's `validation_data`) in batches of
+    `batch_size`, in order: the validation of a fit over a PyDataset or a generator."""
+
+    def __init__(self, data, batch_size):
+        super().__init__()
+        if not isinstance(data, (tuple, list)) or len(data) not in (2, 3):
+            raise ValueError("fit: validation_data is (x_val, y_val) or (x_val, y_val, "
+                             "val_sample_weight)")  # fmt: skip
+        self._data = tuple(data) if len(data) == 3 and data[2] is not None else tuple(data[:2])
+        first = self._data[0]
+        while isinstance(first, (list, tuple, dict)):
+            first = next(iter(first.values())) if isinstance(first, dict) else first[0]
+        self._samples, self._size = len(first), int(batch_size)
+        if self._samples < 1:
+            raise ValueError("fit: validation_data holds no samples")
+
+    def __len__(self):
+        return -(-self._samples // self._size)
+
+    def __getitem__(self, index):
+        rows = slice(index * self._size, (index + 1) * self._size)
+        return tuple(_rows(part, rows) for part in self._data)
+
+
+def _rows(value, rows):
+    """`value` (an array, or a list or dict of them) cut to `rows`."""
+    if isinstance(value, dict):
+        return {key: _rows(item, rows) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_rows(item, rows) for item in value]
+    return np.asarray(value)[rows]
 
 
 class _FirstBatches(PyDataset):

@@ -412,31 +412,33 @@ class Model(Trainer, Layer):
                            else None)  # fmt: skip
 
     def _keras_logs(self, logs):
-        """Logs under Keras's names: for outputs given as a dict, each output's entries
-        (`{layer}_loss`, `{layer}_{metric}`, `val_` ones too) under its key instead of its
-        layer's name."""
+        """Logs under Keras's names and in the order of Keras's `evaluate` list. For outputs
+        given as a dict, each output's entries (`{layer}_loss`, `{layer}_{metric}`, `val_`
+        ones too) go under its key instead of its layer's name. With several outputs the
+        losses come first, each output's in the order of a loss dict given to `compile` (else
+        in output order), then the metrics sorted by name, as Keras 3.15 lists them."""
         keys = getattr(self, "_output_keys", None)
-        if not keys or len(keys) < 2:
+        if keys and len(keys) >= 2:
+            logs = _renamed(logs, [(t._keras_history[0].name, key)
+                                   for t, key in zip(self.outputs, keys)])  # fmt: skip
+            names = list(keys)
+        else:
+            names = list(self.output_names or [])
+        if len(names) < 2:
             return logs
-        renames = [(t._keras_history[0].name, key) for t, key in zip(self.outputs, keys)]
-        renames = sorted((r for r in renames if r[0] != r[1]), key=lambda r: -len(r[0]))
-        if not renames:
-            return logs
-        result = {}
-        for name, value in logs.items():
-            prefix = "val_" if name.startswith("val_") else ""
-            base = name[len(prefix):]
-            for layer, key in renames:
-                if base.startswith(layer + "_"):
-                    base = key + base[len(layer):]
-                    break
-            result[prefix + base] = value
-        # Keras lists the losses first (in output order), then the metrics sorted by their
-        # names, which are now the keys' names.
-        losses = {"loss"} | {f"{key}_loss" for key in keys}
-        first = [entry for entry in result.items() if entry[0].removeprefix("val_") in losses]
-        rest = [entry for entry in result.items() if entry[0].removeprefix("val_") not in losses]
-        return dict(first + sorted(rest, key=lambda entry: entry[0]))
+        given = getattr(self, "_compile_arguments", {}).get("loss")
+        order = [key for key in given if key in names] if isinstance(given, dict) else []
+        order += [name for name in names if name not in order]
+        rank = {name: index for index, name in enumerate(["loss"] + [f"{n}_loss" for n in order])}
+
+        def base(entry):
+            return entry[0].removeprefix("val_")
+
+        first = sorted((entry for entry in logs.items() if base(entry) in rank),
+                       key=lambda entry: (entry[0].startswith("val_"), rank[base(entry)]))  # fmt: skip
+        rest = sorted((entry for entry in logs.items() if base(entry) not in rank),
+                      key=lambda entry: entry[0])  # fmt: skip
+        return dict(first + rest)
 
     def _run_on_batch(self, tensors, training=None):
         """The outputs for one batch: in inference mode, or with `training` true in training
@@ -498,3 +500,21 @@ def restructure(values, keys):
     if keys is not None:
         return dict(zip(keys, values))
     return values[0] if len(values) == 1 else list(values)
+
+
+def _renamed(logs, renames):
+    """`logs` with each entry of a layer's prefix (`{layer}_...`, `val_{layer}_...`) under
+    its output's key instead, for (layer name, key) `renames`."""
+    renames = sorted((r for r in renames if r[0] != r[1]), key=lambda r: -len(r[0]))
+    if not renames:
+        return logs
+    result = {}
+    for name, value in logs.items():
+        prefix = "val_" if name.startswith("val_") else ""
+        base = name[len(prefix):]
+        for layer, key in renames:
+            if base.startswith(layer + "_"):
+                base = key + base[len(layer):]
+                break
+        result[prefix + base] = value
+    return result

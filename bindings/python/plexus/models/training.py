@@ -215,11 +215,17 @@ class Trainer:
             return self._fit_no_epochs(callbacks, verbose, epochs)
         x = _datasets.as_dataset(x, steps_per_epoch, "fit", "steps_per_epoch")
         if validation_data is not None and not isinstance(validation_data, (tuple, list)):
-            validation_data = _datasets.as_dataset(
-                validation_data, validation_steps, "fit: validation_data", "validation_steps")
+            # Keras validates on the same first batches of a generator every epoch.
+            validation_data = _datasets.as_dataset(validation_data, validation_steps,
+                                                   "fit: validation_data", "validation_steps",
+                                                   replay=True)  # fmt: skip
         elif validation_steps is not None:
             raise NotImplementedError("plexus: validation_steps with validation arrays is not "
                                       "supported yet")  # fmt: skip
+        elif validation_data is not None and _datasets.is_dataset(x):
+            # Arrays validating a fit over batches: in batches of validation_batch_size (32).
+            validation_data = _datasets.ArrayBatches(validation_data, validation_batch_size or 32)
+            validation_batch_size = None
         if _datasets.is_dataset(x):
             if y is not None or batch_size is not None or validation_split:
                 raise ValueError("fit: with a PyDataset, y, batch_size and validation_split "
