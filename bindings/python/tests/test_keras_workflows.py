@@ -424,3 +424,22 @@ def test_metrics_keras_logs_as_vectors_warn_that_they_log_one_number():
         model.compile(optimizer="sgd", loss="categorical_crossentropy",
                       metrics=[plexus.metrics.F1Score(average="macro"),
                                plexus.metrics.Precision(thresholds=0.3)])  # fmt: skip
+
+
+def test_layers_of_a_model_with_known_inputs_have_weights_before_its_first_use():
+    # The usual way to start from pretrained embeddings: set them right after building.
+    table = np.arange(30, dtype="float32").reshape(10, 3)
+    ids = plexus.Input(shape=(2,), dtype="int32")
+    embedding = layers.Embedding(10, 3, name="words")
+    functional = plexus.Model(ids, layers.Flatten()(embedding(ids)))
+    embedding.set_weights([table])
+    np.testing.assert_array_equal(functional.predict(np.array([[1, 2]]), verbose=0),
+                                  [[3, 4, 5, 6, 7, 8]])  # fmt: skip
+    sequential = plexus.Sequential([plexus.Input(shape=(2,), dtype="int32"),
+                                    layers.Embedding(10, 3, name="tokens"), layers.Flatten(),
+                                    layers.Dense(1)])  # fmt: skip
+    assert [len(layer.weights) for layer in sequential.layers] == [1, 0, 2]
+    sequential.layers[0].set_weights([table])
+    np.testing.assert_array_equal(sequential.layers[0].get_weights()[0], table)
+    # Without known inputs there is nothing to build yet, as in Keras.
+    assert plexus.Sequential([layers.Dense(2)]).layers[0].weights == []

@@ -5,6 +5,7 @@ graph; calling it on data runs it at once. Once a model holding the layer is bui
 layer's weights are that model's weights under "<layer name>/"."""
 
 import json
+import weakref
 
 from .. import regularizers
 from .._lib import lib
@@ -114,6 +115,8 @@ class Layer:
         self._inbound_nodes = []
         self._owner = None
         self._eager_models = {}
+        # Weak references to the models made with this layer (``_contained_in``).
+        self._containers = []
         self._input_batch_shape = _legacy_input_shape(legacy)
 
     def __init_subclass__(cls, **kwargs):
@@ -286,7 +289,20 @@ class Layer:
             return self._owner
         if self._eager_models:
             return next(iter(self._eager_models.values()))
+        # Keras builds a layer when a model with known inputs is made with it: its weights
+        # exist (to read or set, a pretrained embedding say) before the model's first use. The
+        # library model of such a model is made here, and holds the layer from now on.
+        for reference in self._containers:
+            model = reference()
+            if model is not None and model._handle is None and model._has_known_input():
+                _ = model._c
+                if self._owner is not None:
+                    return self._owner
         return None
+
+    def _contained_in(self, model):
+        """Records that `model` (a Sequential or Functional model) holds this layer."""
+        self._containers.append(weakref.ref(model))
 
     # Weights Keras layers expose as attributes (`dense.kernel`), found by their own names.
     _WEIGHT_ATTRIBUTES = frozenset({

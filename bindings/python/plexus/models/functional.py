@@ -38,6 +38,9 @@ class Functional(Model):
                     f"output of layer {tensor._keras_history[0].name}"
                 )
         self._trace()
+        if not _private:
+            for layer in self._own_layers():
+                layer._contained_in(self)
 
     @property
     def input(self):

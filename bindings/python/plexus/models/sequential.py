@@ -64,6 +64,7 @@ class Sequential(Model):
             self._add_to_library(layer)
             layer._owner = self
         self._layers.append(layer)
+        layer._contained_in(self)
         self._extend_graph(layer)
 
     def _extend_graph(self, layer):
