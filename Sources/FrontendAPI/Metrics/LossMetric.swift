@@ -12,12 +12,25 @@ public final class LossMetric: Metric {
 
   /// The loss whose per-sample values are averaged.
   public let loss: Loss
+  /// The Keras metric class it was made as (`"BinaryCrossentropy"`), nil when made by name.
+  let kerasClass: String?
+  /// That class's settings beyond the name and dtype (`from_logits`, ...), for its config.
+  private let settings: [String: ConfigValue]
 
   /// Averages `loss`'s per-sample values under `name` (a name ``Metric/named(_:for:)`` makes
-  /// this metric for, so that the name alone rebuilds it from a `compile_config`).
-  init(_ loss: Loss, name: String) {
+  /// this metric for, so that the name alone rebuilds it from a `compile_config`), or as the
+  /// Keras metric class `kerasClass` with `settings` in its config.
+  init(
+    _ loss: Loss, name: String, kerasClass: String? = nil, settings: [String: ConfigValue] = [:]
+  ) {
     self.loss = loss
+    self.kerasClass = kerasClass
+    self.settings = settings
     super.init(name: name)
+  }
+
+  public override var config: [String: ConfigValue] {
+    super.config.merging(settings) { $1 }
   }
 
   /// Adds one batch: the loss's per-sample values, weighted by `sampleWeight` when given.

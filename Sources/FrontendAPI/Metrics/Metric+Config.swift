@@ -1,6 +1,8 @@
 extension Metric {
   /// The Keras class name (`"SparseCategoricalAccuracy"`).
-  public var className: String { String(describing: type(of: self)) }
+  public var className: String {
+    (self as? LossMetric)?.kerasClass ?? String(describing: type(of: self))
+  }
 
   /// The metric as `keras.saving.serialize_keras_object` writes it.
   public var serialized: SerializedObject {
@@ -20,7 +22,7 @@ extension Metric {
   /// The names metrics load by; register custom ones here.
   public static let registry = Registry<Metric>(
     kind: "metric", owner: "Metric.registry",
-    builtins: [
+    builtins: ([
       "Accuracy": { config in
         try finish(config, Accuracy(name: try settings(config, "accuracy")))
       },
@@ -107,7 +109,7 @@ extension Metric {
         try metric.validateHyperparameters()
         return try finish(config, metric)
       },
-    ])
+    ] as [String: Registry<Metric>.Factory]).merging(LossMetric.kerasClasses) { first, _ in first })
 
   /// An F-score's `average`: null, "micro", "macro" or "weighted".
   private static func fScoreAverage(_ config: ConfigReader) throws -> FBetaScore.Average? {
@@ -120,7 +122,7 @@ extension Metric {
 
   /// Reads `name` and checks `dtype`: Plexus accumulates in float64 on the host and reports
   /// as Keras's float32 metrics do, so only float32 is accepted.
-  private static func settings(_ config: ConfigReader, _ defaultName: String) throws -> String {
+  static func settings(_ config: ConfigReader, _ defaultName: String) throws -> String {
     try config.requireDefault(
       "dtype", "float32", reason: "Plexus metrics report float32 results only")
     return try config.string("name", default: defaultName)
@@ -165,7 +167,7 @@ extension Metric {
     return values
   }
 
-  private static func finish(_ config: ConfigReader, _ metric: Metric) throws -> Metric {
+  static func finish(_ config: ConfigReader, _ metric: Metric) throws -> Metric {
     try config.finish()
     return metric
   }

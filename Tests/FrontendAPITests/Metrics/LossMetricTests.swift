@@ -34,4 +34,36 @@ import Testing
     #expect(try Metric.named("hinge") is LossMetric)
     #expect(throws: PlexusError.self) { try Metric.named("log_cosh") }
   }
+
+  /// Keras's metric classes that average a loss load by class name with their settings and
+  /// write them back: `BinaryCrossentropy(from_logits=True)` averages the cross-entropy of
+  /// logits, and its serialized form keeps `from_logits`.
+  @Test func kerasLossMetricClassesKeepTheirSettings() throws {
+    let keras: ConfigValue = [
+      "module": "keras.metrics", "class_name": "BinaryCrossentropy",
+      "config": ["name": "bce", "dtype": "float32", "from_logits": true, "label_smoothing": 0],
+    ]
+    let metric = try Metric.fromConfig(keras)
+    #expect(metric.className == "BinaryCrossentropy" && metric.name == "bce")
+    #expect(metric.config["from_logits"] == .bool(true))
+    let labels = try Tensor([1, 0] as [Float], shape: [2, 1])
+    let logits = try Tensor([2, -1] as [Float], shape: [2, 1])
+    try metric.update(labels, logits)
+    // -log(sigmoid(2)) and -log(1 - sigmoid(-1)) = log(1 + e^-2) and log(1 + e^-1).
+    let expected =
+      (Foundation.log(1 + Foundation.exp(-2.0)) + Foundation.log(1 + Foundation.exp(-1.0))) / 2
+    #expect(abs(metric.result() - expected) < 1e-5)
+    let again = try Metric.fromConfig(metric.serialized.value)
+    #expect(again.className == "BinaryCrossentropy" && again.config == metric.config)
+    for name in [
+      "MeanSquaredError", "KLDivergence", "LogCoshError", "SparseCategoricalCrossentropy",
+    ] {
+      let made = try Metric.fromConfig(["class_name": .string(name), "config": [:]])
+      #expect(made.className == name && made is LossMetric)
+    }
+    let smoothing: ConfigValue = [
+      "class_name": "BinaryCrossentropy", "config": ["label_smoothing": 2],
+    ]
+    #expect(thrownText { try Metric.fromConfig(smoothing) }?.contains("label_smoothing") == true)
+  }
 }

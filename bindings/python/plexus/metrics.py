@@ -12,7 +12,9 @@ from .tensor import _labels_predictions_weights, convert_to_tensor
 __all__ = [
     "Metric", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "SparseCategoricalAccuracy",
     "Mean", "MeanAbsoluteError", "RootMeanSquaredError", "Precision", "Recall", "AUC",
-    "TopKCategoricalAccuracy", "F1Score", "FBetaScore", "get",
+    "TopKCategoricalAccuracy", "F1Score", "FBetaScore", "MeanSquaredError",
+    "MeanAbsolutePercentageError", "KLDivergence", "Poisson", "Hinge", "LogCoshError",
+    "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy", "get",
 ]  # fmt: skip
 
 
@@ -310,6 +312,87 @@ class F1Score(FBetaScore):
         config = super().get_config()
         del config["beta"]
         return config
+
+
+class MeanSquaredError(Metric):
+    """The mean of `(y_true - y_pred) ** 2` per sample, averaged.
+    Equivalent to `keras.metrics.MeanSquaredError`."""
+
+    _default_name = "mean_squared_error"
+
+
+class MeanAbsolutePercentageError(Metric):
+    """The mean absolute percentage error per sample, averaged.
+    Equivalent to `keras.metrics.MeanAbsolutePercentageError`."""
+
+    _default_name = "mean_absolute_percentage_error"
+
+
+class KLDivergence(Metric):
+    """The Kullback-Leibler divergence per sample, averaged.
+    Equivalent to `keras.metrics.KLDivergence`."""
+
+    _default_name = "kl_divergence"
+
+
+class Poisson(Metric):
+    """The Poisson loss per sample, averaged. Equivalent to `keras.metrics.Poisson`."""
+
+    _default_name = "poisson"
+
+
+class Hinge(Metric):
+    """The hinge loss per sample, averaged. Equivalent to `keras.metrics.Hinge`."""
+
+    _default_name = "hinge"
+
+
+class LogCoshError(Metric):
+    """The log-cosh error per sample, averaged. Equivalent to `keras.metrics.LogCoshError`."""
+
+    _default_name = "logcosh"
+
+
+class BinaryCrossentropy(Metric):
+    """The binary cross-entropy per sample, averaged (of logits with `from_logits`).
+    Equivalent to `keras.metrics.BinaryCrossentropy`."""
+
+    def __init__(self, name="binary_crossentropy", dtype=None, from_logits=False,
+                 label_smoothing=0):  # fmt: skip
+        super().__init__(name, dtype)
+        self.from_logits = from_logits
+        self.label_smoothing = label_smoothing
+
+    def get_config(self):
+        return {**super().get_config(), "from_logits": self.from_logits,
+                "label_smoothing": self.label_smoothing}  # fmt: skip
+
+
+class CategoricalCrossentropy(BinaryCrossentropy):
+    """The categorical cross-entropy of one-hot labels per sample, averaged.
+    Equivalent to `keras.metrics.CategoricalCrossentropy`."""
+
+    def __init__(self, name="categorical_crossentropy", dtype=None, from_logits=False,
+                 label_smoothing=0, axis=-1):  # fmt: skip
+        super().__init__(name, dtype, from_logits, label_smoothing)
+        self.axis = axis
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis}
+
+
+class SparseCategoricalCrossentropy(Metric):
+    """The cross-entropy of integer labels per sample, averaged.
+    Equivalent to `keras.metrics.SparseCategoricalCrossentropy`."""
+
+    def __init__(self, name="sparse_categorical_crossentropy", dtype=None, from_logits=False,
+                 axis=-1):  # fmt: skip
+        super().__init__(name, dtype)
+        self.from_logits = from_logits
+        self.axis = axis
+
+    def get_config(self):
+        return {**super().get_config(), "from_logits": self.from_logits, "axis": self.axis}
 
 
 _NAMES = {

@@ -105,3 +105,27 @@ def test_losses_called_on_arrays_and_keras_loss_functions():
                                per_sample, rtol=1e-5)  # fmt: skip
     with pytest.raises(plexus.InvalidArgumentError):
         losses.MeanSquaredError()(LABELS[:3], SCORES)
+
+
+def test_metric_classes_that_average_a_loss_keep_their_settings(tmp_path):
+    logits = (SCORES - 0.5) * 4
+    probabilities = 1 / (1 + np.exp(-logits))
+    per_sample = -(LABELS * np.log(probabilities) + (1 - LABELS) * np.log(1 - probabilities))
+    bce = metrics.BinaryCrossentropy(from_logits=True)
+    np.testing.assert_allclose(float(bce(LABELS, logits)), np.mean(per_sample), rtol=1e-5)
+    mse = metrics.MeanSquaredError()
+    mse.update_state(LABELS, SCORES, sample_weight=WEIGHTS)
+    np.testing.assert_allclose(float(mse.result()),
+                               np.sum((LABELS - SCORES)[:, 0] ** 2 * WEIGHTS) / np.sum(WEIGHTS),
+                               rtol=1e-6)  # fmt: skip
+    # In compile: logged under its name, and saved with its settings (from_logits survives).
+    model = plexus.Sequential([plexus.Input(shape=(1,)), plexus.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse",
+                  metrics=[metrics.BinaryCrossentropy(from_logits=True), "mse"])  # fmt: skip
+    logs = model.evaluate(SCORES, LABELS, verbose=0, return_dict=True)
+    assert list(logs) == ["loss", "binary_crossentropy", "mse"]
+    path = tmp_path / "m.keras"
+    model.save(path)
+    again = plexus.saving.load_model(path).evaluate(SCORES, LABELS, verbose=0, return_dict=True)
+    np.testing.assert_allclose(again["binary_crossentropy"], logs["binary_crossentropy"],
+                               rtol=1e-6)  # fmt: skip
