@@ -11,7 +11,7 @@ public func pxMetricCreate(
   return guarded(function) {
     let out = try required(outMetric, "out_metric", in: function)
     let value = try nameOrJSON(metric, "metric", in: function)
-    let made = try value.stringValue.map { try Metric.named($0) } ?? Metric.fromConfig(value)
+    let made = try Metric.fromConfig(value)  // a name, or a serialized metric
     out.pointee = HandleTable.shared.insert(MetricHandle(made), kind: .metric)
   }
 }
@@ -54,14 +54,7 @@ public func pxMetricResults(
   let function = "px_metric_results"
   return guarded(function) {
     let out = try required(outCount, "out_count", in: function)
-    let list = try MetricHandle.withMetric(metric, in: function) { metric in
-      switch metric {
-      case let score as FBetaScore where score.average == nil: score.results()
-      case let precision as Precision: precision.results()
-      case let recall as Recall: recall.results()
-      default: [metric.result()]
-      }
-    }
+    let list = try MetricHandle.withMetric(metric, in: function) { $0.resultValues() }
     try writeValues(list, values, capacity, out, what: "numbers of the result", in: function)
   }
 }

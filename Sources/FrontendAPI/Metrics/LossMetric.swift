@@ -29,6 +29,8 @@ public final class LossMetric: Metric {
     super.init(name: name)
   }
 
+  public override var className: String { kerasClass ?? super.className }
+
   public override var config: [String: ConfigValue] {
     super.config.merging(settings) { $1 }
   }

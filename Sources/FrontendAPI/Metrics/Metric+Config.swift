@@ -1,9 +1,4 @@
 extension Metric {
-  /// The Keras class name (`"SparseCategoricalAccuracy"`).
-  public var className: String {
-    (self as? LossMetric)?.kerasClass ?? String(describing: type(of: self))
-  }
-
   /// The metric as `keras.saving.serialize_keras_object` writes it.
   public var serialized: SerializedObject {
     let registered = Self.registry.registeredName(forClass: className)

@@ -33,6 +33,14 @@ open class Metric {
   /// The weighted mean so far (0 before any update). Equivalent to `metric.result()`.
   open func result() -> Double { count == 0 ? 0 : total / count }
 
+  /// Every number of Keras's `result()`: one for most metrics; one per class or per threshold
+  /// where Keras's is a vector (`FBetaScore` without `average`, `Precision` and `Recall` at
+  /// several thresholds), whose ``result()`` is the number training logs.
+  open func resultValues() -> [Double] { [result()] }
+
+  /// The Keras class name (`"SparseCategoricalAccuracy"`).
+  open var className: String { String(describing: type(of: self)) }
+
   /// Forgets every update. Equivalent to `metric.reset_state()`.
   open func reset() {
     total = 0

@@ -48,6 +48,8 @@ public final class Precision: Metric {
   /// The precision at the (first) threshold.
   public override func result() -> Double { results().first ?? 0 }
 
+  public override func resultValues() -> [Double] { results() }
+
   /// The counts at every threshold, for ``DataParallel`` to add across processes.
   public override var summableState: [Double] { confusion.counts.flat }
 

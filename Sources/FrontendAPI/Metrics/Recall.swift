@@ -47,6 +47,8 @@ public final class Recall: Metric {
   /// The recall at the (first) threshold.
   public override func result() -> Double { results().first ?? 0 }
 
+  public override func resultValues() -> [Double] { results() }
+
   /// The counts at every threshold, for ``DataParallel`` to add across processes.
   public override var summableState: [Double] { confusion.counts.flat }
 

@@ -24,4 +24,17 @@ import Testing
     // Recall at 0.55: no prediction is above 0.55f but 0.7 (a negative): 0 of 2 positives.
     #expect(try Self.value(Recall(thresholds: [0.55])) == 0)
   }
+
+  /// `resultValues()` is Keras's `result()`: one value per threshold for Precision and Recall
+  /// at several thresholds, one number elsewhere.
+  @Test func resultValuesFollowKerasResults() throws {
+    let precision = Precision(thresholds: [0.3, 0.6])
+    _ = try Self.value(precision)
+    // At 0.3: rows 0, 1, 3 predicted, row 0 right (1/3); at 0.6: row 3 only, wrong (0).
+    #expect(precision.resultValues().count == 2)
+    #expect(Swift.abs(precision.resultValues()[0] - 1.0 / 3) < 1e-12)
+    #expect(precision.resultValues()[1] == 0)
+    let accuracy = BinaryAccuracy(threshold: 0.3)
+    #expect(try Self.value(accuracy) == 0.25 && accuracy.resultValues() == [0.25])
+  }
 }

@@ -111,6 +111,7 @@ class Sequential(Model):
         if self._running:
             raise RuntimeError("Sequential.pop: the model is training or predicting")
         layer = self._layers.pop()
+        layer._containers = [ref for ref in layer._containers if ref() is not self]
         if len(self._graph_outputs) > len(self._layers):
             self._graph_outputs.pop()
         if self._handle is not None:
