@@ -1,8 +1,5 @@
 #include "plexus_kernels.h"
 
-#include <stdint.h>
-#include <string.h>
-
 /* The reference backend's arithmetic, operation for operation: no contraction into FMA. */
 #if defined(__clang__)
 #pragma clang fp contract(off)
@@ -10,17 +7,23 @@
 #pragma GCC optimize("fp-contract=off")
 #endif
 
-static inline __attribute__((always_inline)) float reference_square_root(float v) {
-  uint32_t bits;
-  memcpy(&bits, &v, sizeof bits);
-  uint32_t guess = 0x5f375a86u - (bits >> 1);
-  float y;
-  memcpy(&y, &guess, sizeof y);
-  float half = v * 0.5f;
-  y = y * (1.5f - half * y * y);
-  y = y * (1.5f - half * y * y);
-  y = y * (1.5f - half * y * y);
-  return v * y;
+/*
+ * The correctly rounded square root, as IEEE 754 and Keras define it. `__builtin_sqrtf` keeps
+ * C's errno contract (a call to `sqrtf` per element unless built with -fno-math-errno), which
+ * stops the loop from vectorising; Clang's elementwise builtin has no errno and becomes
+ * `vsqrtps`.
+ */
+static inline __attribute__((always_inline)) float exact_square_root(float v) {
+#if defined(__has_builtin)
+#if __has_builtin(__builtin_elementwise_sqrt)
+#define PLEXUS_ELEMENTWISE_SQRT 1
+#endif
+#endif
+#ifdef PLEXUS_ELEMENTWISE_SQRT
+  return __builtin_elementwise_sqrt(v);
+#else
+  return __builtin_sqrtf(v);
+#endif
 }
 
 /* The loop, compiled once per instruction set below; `inline` so each version gets its own. */
@@ -36,7 +39,7 @@ static inline __attribute__((always_inline)) void adam_loop(
     second += (g * g - second) * one_minus_beta2;
     first = (first < least_normal && first > -least_normal) ? 0.0f : first;
     second = second < least_normal ? 0.0f : second;
-    variable[i] -= alpha * first / (reference_square_root(second) + epsilon);
+    variable[i] -= alpha * first / (exact_square_root(second) + epsilon);
     m[i] = first;
     v[i] = second;
   }

@@ -1,6 +1,10 @@
 import BackendProtocol
 import Glibc
 
+#if canImport(_Builtin_intrinsics.intel)
+  import _Builtin_intrinsics.intel
+#endif
+
 extension ReferenceBackend {
   /// `out = exp(x - max) / sum(exp(x - max))` along the last axis.
   public func softmax(_ x: TensorBuffer, _ out: TensorBuffer) throws {
@@ -217,19 +221,22 @@ extension ReferenceBackend {
 }
 
 extension ReferenceBackend {
-  /// `sqrt(v)` lane by lane for non-negative `v`, in a form that vectorises: Swift's
-  /// `squareRoot()` on Linux keeps C's errno check and becomes one scalar `sqrtss` per lane.
-  /// An inverse square root from the bit pattern, refined by three Newton steps, times `v`:
-  /// at most 1.6e-7 relative error (about one float ulp) over the normal range.
+  /// The correctly rounded square root of each lane, as IEEE 754 (and so Keras) defines it.
+  /// Swift's `squareRoot()` on Linux keeps C's errno check and becomes a scalar `sqrtss` and a
+  /// test per lane; on x86-64 this takes SSE's `sqrtps`, four lanes at a time, which every
+  /// x86-64 CPU has, so it needs no tuning flag (oneDNN's C Adam kernel gets the same bits
+  /// from `vsqrtps`).
   @inline(__always)
   static func squareRoot(_ v: SIMD16<Float>) -> SIMD16<Float> {
-    let bits = unsafeBitCast(v, to: SIMD16<UInt32>.self)
-    var y = unsafeBitCast(0x5f37_5a86 &- (bits &>> 1), to: SIMD16<Float>.self)
-    let half = v * 0.5
-    y = y * (1.5 - half * y * y)
-    y = y * (1.5 - half * y * y)
-    y = y * (1.5 - half * y * y)
-    return v * y
+    #if canImport(_Builtin_intrinsics.intel)
+      let (low, high) = (v.lowHalf, v.highHalf)
+      return SIMD16(
+        lowHalf: SIMD8(lowHalf: _mm_sqrt_ps(low.lowHalf), highHalf: _mm_sqrt_ps(low.highHalf)),
+        highHalf: SIMD8(
+          lowHalf: _mm_sqrt_ps(high.lowHalf), highHalf: _mm_sqrt_ps(high.highHalf)))
+    #else
+      return v.squareRoot()
+    #endif
   }
 }
 

@@ -67,4 +67,41 @@ import Testing
     #expect(isClose(values(v), v1, tolerance: tolerance))
     #expect(isClose(values(w), w1, tolerance: tolerance))
   }
+
+  /// Float32 Adam takes the correctly rounded square root, as Keras does: every element is the
+  /// scalar formula in float32 with Swift's exact `squareRoot()`, bit for bit, over second
+  /// moments spread across many binades (a Newton square root, used before, differed from it
+  /// by an ulp on a share of them).
+  @Test func float32AdamUsesTheCorrectlyRoundedSquareRoot() throws {
+    let count = 4099
+    let gradients = randomValues(count, seed: 11, scale: 1).enumerated().map { index, value in
+      value * pow(10, Double(index % 13) - 8)
+    }
+    let variables = randomValues(count, seed: 12, scale: 1)
+    let firstMoments = randomValues(count, seed: 13, scale: 0.01)
+    let secondMoments = randomValues(count, seed: 14, scale: 1).enumerated().map { index, value in
+      abs(value) * pow(10, Double(index % 17) - 12)
+    }
+    let (w, m, v) = (
+      buffer(variables, [count]), buffer(firstMoments, [count]), buffer(secondMoments, [count])
+    )
+    let h = AdamHyperparameters(
+      learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, step: 3)
+    try reference.adamUpdate(
+      variable: w, gradient: buffer(gradients, [count]), m: m, v: v, h)
+    let c = h.float32Constants
+    var mismatches = 0
+    for index in 0..<count {
+      let g = Float(gradients[index])
+      var first = Float(firstMoments[index])
+      var second = Float(secondMoments[index])
+      first += (g - first) * c.oneMinusBeta1
+      second += (g * g - second) * c.oneMinusBeta2
+      if abs(first) < Float.leastNormalMagnitude { first = 0 }
+      if second < Float.leastNormalMagnitude { second = 0 }
+      let expected = Float(variables[index]) - c.alpha * first / (second.squareRoot() + c.epsilon)
+      if w.pointer(Float.self)[index].bitPattern != expected.bitPattern { mismatches += 1 }
+    }
+    #expect(mismatches == 0)
+  }
 }

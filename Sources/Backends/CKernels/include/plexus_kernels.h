@@ -18,9 +18,8 @@
  *   m += (g − m)·(1 − β₁);  v += (g·g − v)·(1 − β₂);
  *   m, v that fall below the smallest normal float become 0 (flush to zero);
  *   w −= alpha·m / (sqrt(v) + epsilon),
- * with the square root as the reference backend computes it (an inverse square root from the
- * bit pattern and three Newton steps, times v), every operation in the reference backend's
- * order and never contracted into a fused multiply-add: the results are the reference
+ * with the square root correctly rounded (`vsqrtps`), every operation in the reference
+ * backend's order and never contracted into a fused multiply-add: the results are the reference
  * backend's bit for bit. The buffers may not overlap. Hidden: a library that links Plexus
  * (libplexus_c.so) exports only its px_ ABI.
  */
