@@ -23,8 +23,8 @@ public final class CategoricalAccuracy: Metric {
         expected: "one-hot labels of the predictions' shape \(yPred.shape)",
         received: "labels of shape \(yTrue.shape)")
     }
-    let predicted = try Self.hostValues(Ops.argmax(yPred, axis: -1))
-    let truth = try Self.hostValues(Ops.argmax(yTrue, axis: -1))
+    let predicted = try Self.hostArgmax(yPred)
+    let truth = try Self.hostArgmax(yTrue)
     let hits = zip(truth, predicted).map { $0 == $1 ? 1.0 : 0.0 }
     let samples = Shape(Array(yPred.shape.dims.dropLast()))
     try accumulate(hits, shape: samples, sampleWeight: sampleWeight)

@@ -31,7 +31,7 @@ public final class SparseCategoricalAccuracy: Metric {
           + "predictions of shape \(yPred.shape)",
         received: "labels of shape \(yTrue.shape)")
     }
-    let predicted = try Self.hostValues(Ops.argmax(yPred, axis: -1))
+    let predicted = try Self.hostArgmax(yPred)
     let truth = try Self.hostValues(yTrue)
     let hits = zip(truth, predicted).map { $0 == $1 ? 1.0 : 0.0 }
     try accumulate(hits, shape: expected, sampleWeight: sampleWeight)

@@ -21,6 +21,7 @@ extension Model {
   /// captures again.)
   func stepStructure(optimizer: Optimizer?) -> [Int] {
     var keys: [Int] = []
+    keys.reserveCapacity(64)
     var seen = Set<ObjectIdentifier>()
     func visit(_ layer: Layer) {
       let id = ObjectIdentifier(layer)
@@ -31,10 +32,13 @@ extension Model {
       for (_, sublayer) in layer.sublayers { visit(sublayer) }
     }
     visit(self)
+    // Each weight with its trainable switch: the trainable and the other weights, in order,
+    // from one walk of the (cached) weight list.
     keys.append(-1)
-    keys.append(contentsOf: trainableWeights.map { Self.identity($0) })
-    keys.append(-2)
-    keys.append(contentsOf: nonTrainableWeights.map { Self.identity($0) })
+    for weight in weights {
+      keys.append(Self.identity(weight))
+      keys.append(weight.trainable ? 1 : 0)
+    }
     if let optimizer {
       keys.append(Self.identity(optimizer))
       for setting in [

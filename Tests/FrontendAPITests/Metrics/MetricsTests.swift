@@ -42,6 +42,36 @@ private func scores() throws -> Tensor {
     #expect(metric.result() == 0.75)
   }
 
+  /// The accuracies find each row's class on the host; ties, NaN and ±∞ pick the class the
+  /// `argmax` op picks (the first largest; NaN counts as the largest), on floating-point and
+  /// integer predictions.
+  @Test(arguments: [DType.float32, .float64, .int32])
+  func accuracyPicksTheClassTheArgmaxOpPicks(dtype: DType) throws {
+    let rows: [[Double]] = [
+      [1, 3, 3], [.nan, 5, 1], [2, .nan, .nan], [-.infinity, -.infinity, -1],
+      [.infinity, 1, .infinity], [0, 0, 0], [4, 2, 9],
+    ]
+    let usable =
+      dtype == .float32 || dtype == .float64
+      ? rows
+      : rows.filter { row in
+        row.allSatisfy { $0.isFinite && $0 >= 0 }
+      }
+    let scores = try Ops.cast(
+      Tensor(usable.flatMap { $0 } as [Double], shape: [usable.count, 3]), to: dtype)
+    let classes = try Ops.argmax(scores, axis: -1).scalars(Int32.self)
+    for label in 0..<3 {
+      let labels = try Tensor([Int32](repeating: Int32(label), count: usable.count))
+      let sparse = SparseCategoricalAccuracy()
+      try sparse.update(labels, scores)
+      let hits = classes.filter { $0 == Int32(label) }.count
+      #expect(sparse.result() == Double(hits) / Double(usable.count))
+      let categorical = CategoricalAccuracy()
+      try categorical.update(try Ops.oneHot(labels, depth: 3, dtype: dtype), scores)
+      #expect(categorical.result() == Double(hits) / Double(usable.count))
+    }
+  }
+
   @Test func binaryAccuracyUsesTheThreshold() throws {
     let predictions = try Tensor([0.9, 0.4, 0.6, 0.2] as [Float], shape: [4, 1])
     let labels = try Tensor([1, 1, 0, 0] as [Float], shape: [4, 1])
