@@ -235,11 +235,18 @@ poisson = _loss_function(Poisson, "poisson")
 
 
 def get(identifier):
-    """A loss object for a Keras name ("mae", "huber") or class name ("Huber"), or the object
-    itself."""
+    """A loss object for a Keras name ("mae", "huber") or class name ("Huber"), a serialized
+    loss (a dict with "class_name" and "config"), or the object itself. Equivalent to
+    `keras.losses.get`."""
     if isinstance(identifier, str):
         if identifier.lower() in _NAMES:
             return _NAMES[identifier.lower()]()
         if identifier in __all__ and identifier[:1].isupper() and identifier != "Loss":
             return globals()[identifier]()
+    if isinstance(identifier, dict) and "class_name" in identifier:
+        name = identifier["class_name"]
+        cls = globals().get(name) if name in __all__ and name != "Loss" else None
+        if not (isinstance(cls, type) and issubclass(cls, Loss)):
+            raise ValueError(f"unknown loss class {name!r}")
+        return cls.from_config(dict(identifier.get("config") or {}))
     return identifier

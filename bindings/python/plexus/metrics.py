@@ -406,7 +406,14 @@ _NAMES = {
 
 
 def get(identifier):
-    """A metric object for a Keras name, or the object itself."""
+    """A metric object for a Keras name, a serialized metric (a dict with "class_name" and
+    "config"), or the object itself. Equivalent to `keras.metrics.get`."""
     if isinstance(identifier, str) and identifier.lower() in _NAMES:
         return _NAMES[identifier.lower()]()
+    if isinstance(identifier, dict) and "class_name" in identifier:
+        name = identifier["class_name"]
+        cls = globals().get(name) if name in __all__ else None
+        if not (isinstance(cls, type) and issubclass(cls, Metric)):
+            raise ValueError(f"unknown metric class {name!r}")
+        return cls.from_config(dict(identifier.get("config") or {}))
     return identifier

@@ -7,6 +7,7 @@ import json
 import numpy as np
 
 from .. import distribution as distribution_module
+from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers as optimizers_module
 from .._lib import (
@@ -24,6 +25,7 @@ from .._lib import (
 )
 from .._progress import ProgressRun, event_mask
 from ..callbacks import CallbackList, History, ProgbarLogger
+from ..saving import serialize_keras_object
 from ..tensor import to_numpy_fast
 from . import _data, _datasets, _fast_batch
 from ._arguments import (
@@ -123,6 +125,40 @@ class Trainer:
         self._set_execution()
         if loss_weights is not None:
             self._set_loss_weights(loss_weights)
+
+    def get_compile_config(self):
+        """What `compile` was given, serialized: the optimizer with its current settings, the
+        loss, loss weights and metrics as given (objects as their configs), and the step
+        switches; None before `compile`. Equivalent to `keras.Model.get_compile_config`."""
+        arguments = getattr(self, "_compile_arguments", None)
+        if not getattr(self, "compiled", False) or arguments is None:
+            return None
+        # Keras records "auto" as what it resolved to (compiled), and a model that runs
+        # eagerly as not compiled.
+        jit = False if self.run_eagerly else self.jit_compile
+        return {
+            "optimizer": serialize_keras_object(self.optimizer),
+            "loss": _serialized(arguments["loss"]),
+            "loss_weights": arguments["loss_weights"],
+            "metrics": _serialized(arguments["metrics"]),
+            "weighted_metrics": None,
+            "run_eagerly": self.run_eagerly,
+            "steps_per_execution": 1,
+            "jit_compile": True if jit == "auto" else jit,
+        }
+
+    def compile_from_config(self, config):
+        """Compiles the model as `config` (a `get_compile_config()`) says: serialized
+        optimizers, losses and metrics become objects again. Equivalent to
+        `keras.Model.compile_from_config`."""
+        if not isinstance(config, dict):
+            raise TypeError(f"compile_from_config needs a dict; received {config!r}")
+        arguments = dict(config)
+        if isinstance(arguments.get("optimizer"), dict):
+            arguments["optimizer"] = optimizers_module.deserialize(arguments["optimizer"])
+        arguments["loss"] = _deserialized(arguments.get("loss"), losses_module.get)
+        arguments["metrics"] = _deserialized(arguments.get("metrics"), metrics_module.get)
+        self.compile(**arguments)
 
     def _read_logs(self, handle):
         """The px_logs a call wrote into `handle` (released), under Keras's names; empty when
@@ -527,3 +563,24 @@ class Trainer:
         samples = xs[0].shape[0] if xs[0].shape else 1
         return self.evaluate(x, y, batch_size=max(samples, 1), verbose=0,
                              sample_weight=sample_weight, return_dict=return_dict)  # fmt: skip
+
+
+def _serialized(value):
+    """A compile argument with its objects serialized, lists and dicts (per output) kept."""
+    if isinstance(value, (list, tuple)):
+        return [_serialized(entry) for entry in value]
+    if isinstance(value, dict) and "class_name" not in value:
+        return {key: _serialized(entry) for key, entry in value.items()}
+    return serialize_keras_object(value)
+
+
+def _deserialized(value, get):
+    """A serialized compile argument with its objects made again by `get`, lists and dicts
+    (per output) kept."""
+    if isinstance(value, (list, tuple)):
+        return [_deserialized(entry, get) for entry in value]
+    if isinstance(value, dict) and "class_name" not in value:
+        return {key: _deserialized(entry, get) for key, entry in value.items()}
+    if isinstance(value, dict):
+        return get(value)
+    return value
