@@ -145,14 +145,14 @@ open class Metric {
   /// `Double`s: the `argmax` op's answer (the first of equal largest values; NaN counts as
   /// the largest, its first occurrence wins), computed here without dispatching the op, which
   /// cost more than the metric's own work on a training step's small batch. Integer tensors
-  /// of 64 bits, whose values a `Double` may round together, still go through the op.
+  /// of 64 bits, whose values a `Double` may round together, scalars and empty class axes
+  /// still go through the op (and its errors).
   static func hostArgmax(_ tensor: Tensor) throws -> [Double] {
-    guard tensor.dtype != .int64, tensor.dtype != .bfloat16 else {
+    let width = tensor.rank == 0 ? 0 : tensor.shape[tensor.rank - 1]
+    guard width > 0, tensor.dtype != .int64, tensor.dtype != .bfloat16 else {
       return try hostValues(Ops.argmax(tensor, axis: -1))
     }
-    let width = tensor.rank == 0 ? 1 : tensor.shape[tensor.rank - 1]
     let values = try hostValues(tensor)
-    guard width > 0 else { return [] }
     return stride(from: 0, to: values.count, by: width).map { start in
       var (best, bestIndex) = (values[start], 0)
       for index in 1..<width {
