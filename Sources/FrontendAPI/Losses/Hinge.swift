@@ -17,13 +17,13 @@ public final class Hinge: Loss {
   /// The per-sample hinge losses.
   public override func call(_ yTrue: Tensor, _ yPred: Tensor) throws -> Tensor {
     try checkPredictions(yPred)
-    let targets = try signed(matchedTargets(yTrue, yPred))
+    let targets = try Self.signed(matchedTargets(yTrue, yPred))
     let margins = try 1 - Ops.multiply(targets, yPred)
     return try meanOverLastAxis(Ops.maximum(margins, Tensor.scalar(0, dtype: yPred.dtype)))
   }
 
   /// `2y - 1` when every target is 0 or 1, else the targets unchanged.
-  private func signed(_ targets: Tensor) throws -> Tensor {
+  static func signed(_ targets: Tensor) throws -> Tensor {
     guard targets.count > 0 else { return targets }
     let dtype = targets.dtype
     let binary = try Ops.logicalOr(

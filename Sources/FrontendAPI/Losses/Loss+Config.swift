@@ -116,6 +116,27 @@ extension Loss {
           Poisson(
             reduction: try reduction(config), name: try config.string("name", default: "poisson")))
       },
+      "MeanSquaredLogarithmicError": { config in
+        try finish(
+          config,
+          MeanSquaredLogarithmicError(
+            reduction: try reduction(config),
+            name: try config.string("name", default: "mean_squared_logarithmic_error")))
+      },
+      "SquaredHinge": { config in
+        try finish(
+          config,
+          SquaredHinge(
+            reduction: try reduction(config),
+            name: try config.string("name", default: "squared_hinge")))
+      },
+      "CategoricalHinge": { config in
+        try finish(
+          config,
+          CategoricalHinge(
+            reduction: try reduction(config),
+            name: try config.string("name", default: "categorical_hinge")))
+      },
     ])
 
   /// The `reduction` entry (Keras's default when absent; null, Keras's `None`, is `none`).

@@ -4,6 +4,7 @@ extension Loss {
     "sparse_categorical_crossentropy", "categorical_crossentropy", "binary_crossentropy",
     "mean_squared_error", "mse", "mean_absolute_error", "mae", "mean_absolute_percentage_error",
     "mape", "huber", "kl_divergence", "kld", "cosine_similarity", "hinge", "log_cosh", "poisson",
+    "mean_squared_logarithmic_error", "msle", "squared_hinge", "categorical_hinge",
   ]
 
   /// A new loss with Keras's defaults for one of Keras's string names, or for the name of a
@@ -22,6 +23,9 @@ extension Loss {
     case "hinge": return Hinge()
     case "log_cosh": return LogCosh()
     case "poisson": return Poisson()
+    case "mean_squared_logarithmic_error", "msle": return MeanSquaredLogarithmicError()
+    case "squared_hinge": return SquaredHinge()
+    case "categorical_hinge": return CategoricalHinge()
     default:
       // Keras's `get` also takes class names, built with their defaults.
       if registry.names.contains(name) {

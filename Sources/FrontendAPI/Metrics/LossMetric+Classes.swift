@@ -12,6 +12,11 @@ extension LossMetric {
     "Poisson": plain("Poisson", "poisson") { Poisson() },
     "Hinge": plain("Hinge", "hinge") { Hinge() },
     "LogCoshError": plain("LogCoshError", "logcosh") { LogCosh() },
+    "MeanSquaredLogarithmicError": plain(
+      "MeanSquaredLogarithmicError", "mean_squared_logarithmic_error"
+    ) { MeanSquaredLogarithmicError() },
+    "SquaredHinge": plain("SquaredHinge", "squared_hinge") { SquaredHinge() },
+    "CategoricalHinge": plain("CategoricalHinge", "categorical_hinge") { CategoricalHinge() },
     "BinaryCrossentropy": { config in
       let name = try Metric.settings(config, "binary_crossentropy")
       let (fromLogits, smoothing) = try crossentropySettings(config)

@@ -6,6 +6,7 @@ extension Metric {
     "top_k_categorical_accuracy", "f1_score", "mean_squared_error", "mse",
     "mean_absolute_percentage_error", "mape", "binary_crossentropy", "categorical_crossentropy",
     "sparse_categorical_crossentropy", "kl_divergence", "poisson", "hinge",
+    "mean_squared_logarithmic_error", "msle", "squared_hinge", "categorical_hinge",
   ]
 
   /// A new metric for a Keras metric name. `"accuracy"` (or `"acc"`) resolves through `loss`
@@ -39,7 +40,8 @@ extension Metric {
     case "f1_score": return F1Score(name: name)
     case "mean_squared_error", "mse", "mean_absolute_percentage_error", "mape",
       "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
-      "kl_divergence", "poisson", "hinge":
+      "kl_divergence", "poisson", "hinge", "mean_squared_logarithmic_error", "msle",
+      "squared_hinge", "categorical_hinge":
       // Keras's metric functions of these names: the loss with its defaults, averaged.
       return LossMetric(try Loss.named(name), name: name)
     default:

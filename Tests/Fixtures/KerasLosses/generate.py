@@ -108,6 +108,12 @@ def one_hot_ties(rng, true_shape, pred_shape):
     return y_true, f32(np.round(rng.uniform(0, 1, pred_shape), 1))
 
 
+def one_hot_scores(rng, true_shape, pred_shape):
+    # One-hot targets and signed scores (the categorical hinge's margins cross 0 and 1).
+    y_true, _ = one_hot(rng, true_shape, pred_shape)
+    return y_true, uniform(rng, pred_shape, -2, 2)
+
+
 def weights(rng, shape):
     return None if shape is None else uniform(rng, shape, 0, 2)
 
@@ -163,6 +169,20 @@ LOSS_CASES = {
     "log_cosh_none": (losses.LogCosh, dict(reduction="none"), regression, PER_SAMPLE),
     "poisson": (losses.Poisson, {}, counts, PER_SAMPLE + TRAILING),
     "poisson_sum": (losses.Poisson, dict(reduction="sum"), counts, PER_SAMPLE),
+    "mean_squared_logarithmic_error": (
+        losses.MeanSquaredLogarithmicError,
+        {},
+        percentage,
+        PER_SAMPLE + TRAILING,
+    ),
+    "squared_hinge": (losses.SquaredHinge, {}, hinge_binary, PER_SAMPLE + TRAILING),
+    "squared_hinge_mixed_labels_sum": (
+        losses.SquaredHinge,
+        dict(reduction="sum"),
+        hinge_mixed,
+        PER_SAMPLE,
+    ),
+    "categorical_hinge": (losses.CategoricalHinge, {}, one_hot_scores, PER_SAMPLE),
     # Keras 3's other reductions: "mean", "mean_with_sample_weight" and None (config null).
     "huber_mean": (losses.Huber, dict(reduction="mean"), regression, PER_SAMPLE + TRAILING),
     "mean_absolute_error_mean_with_sample_weight": (
@@ -292,6 +312,14 @@ METRIC_CASES = {
         PER_ROW,
     ),
     "fbeta_score_beta2": (metrics.FBetaScore, dict(beta=2.0), one_hot, MULTICLASS),
+    "mean_squared_logarithmic_error": (
+        metrics.MeanSquaredLogarithmicError,
+        {},
+        percentage,
+        BATCHES,
+    ),
+    "squared_hinge": (metrics.SquaredHinge, {}, hinge_binary, BATCHES),
+    "categorical_hinge": (metrics.CategoricalHinge, {}, one_hot_scores, MULTICLASS),
     "fbeta_score_macro_half": (
         metrics.FBetaScore,
         dict(average="macro", beta=0.5, threshold=0.5),

@@ -112,9 +112,9 @@ private func scores() throws -> Tensor {
     #expect(explicit.name == "sparse_categorical_accuracy")
     #expect(try Metric.named("binary_accuracy") is BinaryAccuracy)
     #expect {
-      _ = try Metric.named("squared_hinge")
+      _ = try Metric.named("not_a_metric")
     } throws: { error in
-      "\(error)".contains("squared_hinge") && "\(error)".contains("sparse_categorical_accuracy")
+      "\(error)".contains("not_a_metric") && "\(error)".contains("sparse_categorical_accuracy")
     }
   }
 }

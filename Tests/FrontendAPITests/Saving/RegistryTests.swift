@@ -25,7 +25,7 @@ private final class Scale: Layer {
         "Layer.registry.register"
       ),
       (
-        { _ = try Loss.fromConfig(["class_name": "SquaredHinge", "config": [:]]) }, "SquaredHinge",
+        { _ = try Loss.fromConfig(["class_name": "Tversky", "config": [:]]) }, "Tversky",
         "Loss.registry.register"
       ),
       (

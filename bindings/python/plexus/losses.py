@@ -9,10 +9,12 @@ from .tensor import Tensor, _labels_predictions_weights
 __all__ = [
     "Loss", "SparseCategoricalCrossentropy", "CategoricalCrossentropy", "BinaryCrossentropy",
     "MeanSquaredError", "MeanAbsoluteError", "MeanAbsolutePercentageError", "Huber",
-    "KLDivergence", "CosineSimilarity", "Hinge", "LogCosh", "Poisson", "get",
+    "KLDivergence", "CosineSimilarity", "Hinge", "LogCosh", "Poisson",
+    "MeanSquaredLogarithmicError", "SquaredHinge", "CategoricalHinge", "get",
     "mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
     "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
     "huber", "kl_divergence", "cosine_similarity", "hinge", "log_cosh", "poisson",
+    "mean_squared_logarithmic_error", "squared_hinge", "categorical_hinge",
 ]  # fmt: skip
 
 
@@ -185,6 +187,31 @@ class Poisson(Loss):
         super().__init__(name, reduction, dtype)
 
 
+class MeanSquaredLogarithmicError(Loss):
+    """The mean of `(log(max(y_pred, 1e-7) + 1) - log(max(y_true, 1e-7) + 1)) ** 2`.
+    Equivalent to `keras.losses.MeanSquaredLogarithmicError`."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="mean_squared_logarithmic_error",
+                 dtype=None):  # fmt: skip
+        super().__init__(name, reduction, dtype)
+
+
+class SquaredHinge(Loss):
+    """`max(1 - y_true * y_pred, 0) ** 2` for labels -1 or 1 (0/1 labels are mapped to them).
+    Equivalent to `keras.losses.SquaredHinge`."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="squared_hinge", dtype=None):
+        super().__init__(name, reduction, dtype)
+
+
+class CategoricalHinge(Loss):
+    """`max(max((1 - y_true) * y_pred) - sum(y_true * y_pred) + 1, 0)` over one-hot labels.
+    Equivalent to `keras.losses.CategoricalHinge`."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="categorical_hinge", dtype=None):
+        super().__init__(name, reduction, dtype)
+
+
 _NAMES = {
     "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
     "categorical_crossentropy": CategoricalCrossentropy,
@@ -202,6 +229,10 @@ _NAMES = {
     "hinge": Hinge,
     "log_cosh": LogCosh,
     "poisson": Poisson,
+    "mean_squared_logarithmic_error": MeanSquaredLogarithmicError,
+    "msle": MeanSquaredLogarithmicError,
+    "squared_hinge": SquaredHinge,
+    "categorical_hinge": CategoricalHinge,
 }
 
 
@@ -232,6 +263,11 @@ cosine_similarity = _loss_function(CosineSimilarity, "cosine_similarity")
 hinge = _loss_function(Hinge, "hinge")
 log_cosh = _loss_function(LogCosh, "log_cosh")
 poisson = _loss_function(Poisson, "poisson")
+mean_squared_logarithmic_error = _loss_function(
+    MeanSquaredLogarithmicError, "mean_squared_logarithmic_error"
+)
+squared_hinge = _loss_function(SquaredHinge, "squared_hinge")
+categorical_hinge = _loss_function(CategoricalHinge, "categorical_hinge")
 
 
 def get(identifier):

@@ -14,7 +14,8 @@ __all__ = [
     "Mean", "MeanAbsoluteError", "RootMeanSquaredError", "Precision", "Recall", "AUC",
     "TopKCategoricalAccuracy", "F1Score", "FBetaScore", "MeanSquaredError",
     "MeanAbsolutePercentageError", "KLDivergence", "Poisson", "Hinge", "LogCoshError",
-    "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy", "get",
+    "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
+    "MeanSquaredLogarithmicError", "SquaredHinge", "CategoricalHinge", "get",
 ]  # fmt: skip
 
 
@@ -351,6 +352,26 @@ class LogCoshError(Metric):
     """The log-cosh error per sample, averaged. Equivalent to `keras.metrics.LogCoshError`."""
 
     _default_name = "logcosh"
+
+
+class MeanSquaredLogarithmicError(Metric):
+    """The mean squared logarithmic error per sample, averaged.
+    Equivalent to `keras.metrics.MeanSquaredLogarithmicError`."""
+
+    _default_name = "mean_squared_logarithmic_error"
+
+
+class SquaredHinge(Metric):
+    """The squared hinge loss per sample, averaged. Equivalent to `keras.metrics.SquaredHinge`."""
+
+    _default_name = "squared_hinge"
+
+
+class CategoricalHinge(Metric):
+    """The categorical hinge loss per sample, averaged.
+    Equivalent to `keras.metrics.CategoricalHinge`."""
+
+    _default_name = "categorical_hinge"
 
 
 class BinaryCrossentropy(Metric):

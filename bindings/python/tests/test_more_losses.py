@@ -1,0 +1,78 @@
+"""The mean squared logarithmic error, squared hinge and categorical hinge from Python: losses
+and metrics against Keras 3's numbers (Tests/Fixtures/KerasLosses, written by Keras), and by
+name in compile."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import plexus
+from plexus import layers, losses, metrics
+
+FIXTURES = Path(__file__).resolve().parents[3] / "Tests" / "Fixtures" / "KerasLosses"
+
+
+def _array(entry):
+    return np.asarray(entry["values"], np.float32).reshape(entry["shape"])
+
+
+@pytest.mark.parametrize(
+    "case, cls",
+    [
+        ("mean_squared_logarithmic_error", losses.MeanSquaredLogarithmicError),
+        ("squared_hinge", losses.SquaredHinge),
+        ("squared_hinge_mixed_labels_sum", losses.SquaredHinge),
+        ("categorical_hinge", losses.CategoricalHinge),
+    ],
+)
+def test_losses_give_keras_values(case, cls):
+    fixture = json.loads((FIXTURES / f"loss_{case}.json").read_text())
+    loss = cls(**fixture["kwargs"])
+    assert loss.get_config() == fixture["loss"]["config"]
+    for call in fixture["calls"]:
+        weight = call["sample_weight"]
+        value = loss(
+            _array(call["y_true"]), _array(call["y_pred"]),
+            sample_weight=None if weight is None else _array(weight),
+        )  # fmt: skip
+        expected = np.asarray(call["value"]["values"]).reshape(call["value"]["shape"])
+        np.testing.assert_allclose(np.asarray(value), expected, rtol=2e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "case, cls",
+    [
+        ("mean_squared_logarithmic_error", metrics.MeanSquaredLogarithmicError),
+        ("squared_hinge", metrics.SquaredHinge),
+        ("categorical_hinge", metrics.CategoricalHinge),
+    ],
+)
+def test_metrics_give_keras_values(case, cls):
+    fixture = json.loads((FIXTURES / f"metric_{case}.json").read_text())
+    metric = cls(name=case)
+    for update in fixture["updates"]:
+        weight = update["sample_weight"]
+        metric.update_state(
+            _array(update["y_true"]), _array(update["y_pred"]),
+            sample_weight=None if weight is None else _array(weight),
+        )  # fmt: skip
+        assert float(metric.result()) == pytest.approx(update["result"]["values"][0], rel=2e-5)
+
+
+def test_names_in_compile_train_and_log():
+    rng = np.random.default_rng(3)
+    x = rng.random((32, 4), dtype=np.float32)
+    y = np.eye(3, dtype=np.float32)[rng.integers(0, 3, 32)]
+    model = plexus.Sequential([plexus.Input((4,)), layers.Dense(3)])
+    model.compile(optimizer="adam", loss="categorical_hinge",
+                  metrics=["msle", "squared_hinge", metrics.CategoricalHinge()])  # fmt: skip
+    history = model.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    assert set(history.history) == {"loss", "msle", "squared_hinge", "categorical_hinge"}
+    assert np.all(np.isfinite(history.history["loss"]))
+    # The compiled loss is the categorical hinge, so its metric reads the same value.
+    np.testing.assert_allclose(
+        history.history["loss"], history.history["categorical_hinge"], rtol=1e-5
+    )
+    assert isinstance(losses.get("msle"), losses.MeanSquaredLogarithmicError)
