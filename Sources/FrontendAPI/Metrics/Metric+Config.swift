@@ -36,6 +36,15 @@ extension Metric {
           SparseCategoricalAccuracy(name: try settings(config, "sparse_categorical_accuracy")))
       },
       "Mean": { config in try finish(config, Mean(name: try settings(config, "mean"))) },
+      "Sum": { config in try finish(config, Sum(name: try settings(config, "sum"))) },
+      "SparseTopKCategoricalAccuracy": { config in
+        let name = try settings(config, "sparse_top_k_categorical_accuracy")
+        try config.requireDefault(
+          "from_sorted_ids", false, reason: "Plexus's metric reads scores, not sorted class ids")
+        return try finish(
+          config,
+          SparseTopKCategoricalAccuracy(k: try integer(config, "k", default: 5), name: name))
+      },
       "MeanAbsoluteError": { config in
         try finish(
           config, Metrics.MeanAbsoluteError(name: try settings(config, "mean_absolute_error")))

@@ -7,6 +7,7 @@ extension Metric {
     "mean_absolute_percentage_error", "mape", "binary_crossentropy", "categorical_crossentropy",
     "sparse_categorical_crossentropy", "kl_divergence", "poisson", "hinge",
     "mean_squared_logarithmic_error", "msle", "squared_hinge", "categorical_hinge",
+    "sparse_top_k_categorical_accuracy",
   ]
 
   /// A new metric for a Keras metric name. `"accuracy"` (or `"acc"`) resolves through `loss`
@@ -37,6 +38,7 @@ extension Metric {
     case "recall": return Recall(name: name)
     case "auc": return AUC(name: name)
     case "top_k_categorical_accuracy": return TopKCategoricalAccuracy(name: name)
+    case "sparse_top_k_categorical_accuracy": return SparseTopKCategoricalAccuracy(name: name)
     case "f1_score": return F1Score(name: name)
     case "mean_squared_error", "mse", "mean_absolute_percentage_error", "mape",
       "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",

@@ -114,6 +114,12 @@ def one_hot_scores(rng, true_shape, pred_shape):
     return y_true, uniform(rng, pred_shape, -2, 2)
 
 
+def sparse_scores(rng, true_shape, pred_shape):
+    # Integer labels and scores on a grid of tenths (rows hold ties at the edge of the top k).
+    labels = rng.integers(0, pred_shape[-1], true_shape)
+    return f32(labels), f32(np.round(rng.uniform(0, 1, pred_shape), 1))
+
+
 def weights(rng, shape):
     return None if shape is None else uniform(rng, shape, 0, 2)
 
@@ -319,6 +325,18 @@ METRIC_CASES = {
         BATCHES,
     ),
     "squared_hinge": (metrics.SquaredHinge, {}, hinge_binary, BATCHES),
+    "sparse_top_k_categorical_accuracy": (
+        metrics.SparseTopKCategoricalAccuracy,
+        {},
+        sparse_scores,
+        [((4,), (4, 8), None), ((3,), (3, 8), (3,)), ((5, 1), (5, 8), (5,))],
+    ),
+    "sparse_top_k_categorical_accuracy_k2": (
+        metrics.SparseTopKCategoricalAccuracy,
+        dict(k=2),
+        sparse_scores,
+        [((6,), (6, 5), None), ((3,), (3, 5), (3,)), ((4,), (4, 5), (4,))],
+    ),
     "categorical_hinge": (metrics.CategoricalHinge, {}, one_hot_scores, MULTICLASS),
     "fbeta_score_macro_half": (
         metrics.FBetaScore,

@@ -72,6 +72,42 @@ private func scores() throws -> Tensor {
     }
   }
 
+  /// Keras 3.15's `Sum` on the same updates: 6.5 after per-sample weights 1 and 0.5 over
+  /// `[[1, 2], [3, 4]]`, 15.5 after per-element weights `[[1, 0], [0, 2]]`; a scalar and a
+  /// vector unweighted add up to 8.
+  @Test func sumAddsWeightedValuesAsKeras() throws {
+    let values = try Tensor([1, 2, 3, 4] as [Float], shape: [2, 2])
+    let sum = Sum()
+    try sum.update(values: values, sampleWeight: Tensor([1, 0.5] as [Float]))
+    #expect(sum.result() == 6.5)
+    try sum.update(values: values, sampleWeight: Tensor([1, 0, 0, 2] as [Float], shape: [2, 2]))
+    #expect(sum.result() == 15.5)
+    let plain = Sum()
+    try plain.update(values: Tensor.scalar(5, dtype: .float32))
+    try plain.update(values: Tensor([1, 2] as [Float]))
+    #expect(plain.result() == 8)
+    #expect(
+      try Metric.fromConfig(.object(["class_name": "Sum", "config": ["name": "seen"]])).name
+        == "seen")
+    #expect(throws: PlexusError.self) {
+      try plain.update(values: values, sampleWeight: Tensor([1, 2, 3] as [Float]))
+    }
+    plain.reset()
+    #expect(plain.result() == 0)
+  }
+
+  /// A label that is not a class is an error naming it, never a read past the row.
+  @Test(arguments: [-1.0, 3, 0.5, .nan])
+  func sparseTopKRefusesLabelsOutsideTheClasses(label: Double) throws {
+    let scores = try Tensor([0.1, 0.2, 0.7, 0.3, 0.3, 0.4] as [Float], shape: [2, 3])
+    let metric = SparseTopKCategoricalAccuracy(k: 1)
+    #expect {
+      try metric.update(Tensor([0, label] as [Double]), scores)
+    } throws: { "\($0)".contains("label") && "\($0)".contains("0..<3") }
+    try metric.update(Tensor([2, 2] as [Int32]), scores)
+    #expect(metric.result() == 1)
+  }
+
   @Test func binaryAccuracyUsesTheThreshold() throws {
     let predictions = try Tensor([0.9, 0.4, 0.6, 0.2] as [Float], shape: [4, 1])
     let labels = try Tensor([1, 1, 0, 0] as [Float], shape: [4, 1])

@@ -15,7 +15,8 @@ __all__ = [
     "TopKCategoricalAccuracy", "F1Score", "FBetaScore", "MeanSquaredError",
     "MeanAbsolutePercentageError", "KLDivergence", "Poisson", "Hinge", "LogCoshError",
     "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
-    "MeanSquaredLogarithmicError", "SquaredHinge", "CategoricalHinge", "get",
+    "MeanSquaredLogarithmicError", "SquaredHinge", "CategoricalHinge", "Sum",
+    "SparseTopKCategoricalAccuracy", "get",
 ]  # fmt: skip
 
 
@@ -151,6 +152,12 @@ class Mean(Metric):
         return self.result()
 
 
+class Sum(Mean):
+    """The running (weighted) sum of the values given. Equivalent to `keras.metrics.Sum`."""
+
+    _default_name = "sum"
+
+
 class MeanAbsoluteError(Metric):
     """The mean of `abs(y_true - y_pred)`. Equivalent to `keras.metrics.MeanAbsoluteError`."""
 
@@ -261,6 +268,16 @@ class TopKCategoricalAccuracy(Metric):
 
     def get_config(self):
         return {**super().get_config(), "k": self.k}
+
+
+class SparseTopKCategoricalAccuracy(TopKCategoricalAccuracy):
+    """How often the integer label is among the `k` highest scores.
+    Equivalent to `keras.metrics.SparseTopKCategoricalAccuracy`."""
+
+    _default_name = "sparse_top_k_categorical_accuracy"
+
+    def __init__(self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None):
+        super().__init__(k, name, dtype)
 
 
 class FBetaScore(Metric):
@@ -423,6 +440,7 @@ _NAMES = {
     "mean_absolute_error": MeanAbsoluteError, "mae": MeanAbsoluteError,
     "root_mean_squared_error": RootMeanSquaredError, "precision": Precision, "recall": Recall,
     "auc": AUC, "top_k_categorical_accuracy": TopKCategoricalAccuracy, "f1_score": F1Score,
+    "sparse_top_k_categorical_accuracy": SparseTopKCategoricalAccuracy,
 }  # fmt: skip
 
 

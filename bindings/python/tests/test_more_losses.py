@@ -76,3 +76,29 @@ def test_names_in_compile_train_and_log():
         history.history["loss"], history.history["categorical_hinge"], rtol=1e-5
     )
     assert isinstance(losses.get("msle"), losses.MeanSquaredLogarithmicError)
+
+
+def test_sparse_top_k_gives_keras_values():
+    for case, k in [("sparse_top_k_categorical_accuracy", 5),
+                    ("sparse_top_k_categorical_accuracy_k2", 2)]:  # fmt: skip
+        fixture = json.loads((FIXTURES / f"metric_{case}.json").read_text())
+        metric = metrics.SparseTopKCategoricalAccuracy(k=k, name=case)
+        assert metric.get_config() == fixture["metric"]["config"]
+        for update in fixture["updates"]:
+            weight = update["sample_weight"]
+            metric.update_state(
+                _array(update["y_true"]).astype(np.int32), _array(update["y_pred"]),
+                sample_weight=None if weight is None else _array(weight),
+            )  # fmt: skip
+            assert float(metric.result()) == pytest.approx(update["result"]["values"][0])
+
+
+def test_sum_adds_weighted_values_as_keras():
+    # keras.metrics.Sum on the same updates: 6.5, then 15.5.
+    total = metrics.Sum()
+    values = np.array([[1, 2], [3, 4]], np.float32)
+    total.update_state(values, sample_weight=np.array([1, 0.5], np.float32))
+    assert float(total.result()) == pytest.approx(6.5)
+    total.update_state(values, sample_weight=np.array([[1, 0], [0, 2]], np.float32))
+    assert float(total.result()) == pytest.approx(15.5)
+    assert total.get_config() == {"name": "sum", "dtype": "float32"}
