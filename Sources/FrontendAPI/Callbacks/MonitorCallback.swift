@@ -52,7 +52,8 @@ struct MonitorCallback {
   private static func direction(of metric: Metric) -> Bool? {
     switch metric {
     case is Accuracy, is BinaryAccuracy, is CategoricalAccuracy, is SparseCategoricalAccuracy,
-      is TopKCategoricalAccuracy, is AUC, is Precision, is Recall, is FBetaScore:
+      is TopKCategoricalAccuracy, is SparseTopKCategoricalAccuracy, is AUC, is Precision,
+      is Recall, is FBetaScore, is R2Score:
       return true
     case is Metrics.MeanAbsoluteError, is RootMeanSquaredError, is LossMetric:
       // A loss averaged as a metric goes down, as Keras's MeanMetricWrapper of a loss.

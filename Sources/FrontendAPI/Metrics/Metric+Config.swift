@@ -37,6 +37,25 @@ extension Metric {
       },
       "Mean": { config in try finish(config, Mean(name: try settings(config, "mean"))) },
       "Sum": { config in try finish(config, Sum(name: try settings(config, "sum"))) },
+      "R2Score": { config in
+        let name = try settings(config, "r2_score")
+        var aggregation: R2Score.ClassAggregation? = .uniformAverage
+        if config.value("class_aggregation")?.isNull == true {
+          aggregation = nil
+        } else {
+          let text = try config.string("class_aggregation", default: "uniform_average")
+          guard let known = R2Score.ClassAggregation(rawValue: text) else {
+            throw config.mismatch(
+              "class_aggregation", "null, 'uniform_average' or 'variance_weighted_average'")
+          }
+          aggregation = known
+        }
+        return try finish(
+          config,
+          try R2Score(
+            classAggregation: aggregation,
+            numRegressors: try integer(config, "num_regressors", default: 0), name: name))
+      },
       "SparseTopKCategoricalAccuracy": { config in
         let name = try settings(config, "sparse_top_k_categorical_accuracy")
         try config.requireDefault(

@@ -325,6 +325,20 @@ METRIC_CASES = {
         BATCHES,
     ),
     "squared_hinge": (metrics.SquaredHinge, {}, hinge_binary, BATCHES),
+    "r2_score": (metrics.R2Score, {}, regression, BATCHES + [((3, 3), (3, 3), (3, 3))]),
+    "r2_score_variance_weighted": (
+        metrics.R2Score,
+        dict(class_aggregation="variance_weighted_average"),
+        regression,
+        BATCHES,
+    ),
+    "r2_score_per_output": (metrics.R2Score, dict(class_aggregation=None), regression, BATCHES),
+    "r2_score_adjusted": (
+        metrics.R2Score,
+        dict(num_regressors=2),
+        regression,
+        [((6, 1), (6, 1), None), ((4, 1), (4, 1), (4,)), ((5,), (5, 1), (5,))],
+    ),
     "sparse_top_k_categorical_accuracy": (
         metrics.SparseTopKCategoricalAccuracy,
         {},

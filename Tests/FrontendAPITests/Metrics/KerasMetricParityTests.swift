@@ -39,12 +39,5 @@ import Testing
   }
 
   /// A vector result, as Keras's `result()` gives it.
-  static func results(_ metric: Metric) -> [Double] {
-    switch metric {
-    case let metric as Precision: metric.results()
-    case let metric as Recall: metric.results()
-    case let metric as FBetaScore: metric.results()
-    default: [metric.result()]
-    }
-  }
+  static func results(_ metric: Metric) -> [Double] { metric.resultValues() }
 }

@@ -8,13 +8,15 @@ import Testing
   static let truth: [Float] = [1, 0, 1, 1, 0, 0, 1, 0, 1, 1]
   static let scores: [Float] = [0.9, 0.2, 0.4, 0.8, 0.6, 0.1, 0.7, 0.3, 0.55, 0.2]
 
-  static func makers() -> [(String, () -> Metric)] {
+  static func makers() -> [(String, () throws -> Metric)] {
     [
       ("binary accuracy", { BinaryAccuracy() }),
       ("precision", { Precision() }),
       ("recall", { Recall(thresholds: [0.3, 0.5, 0.7]) }),
       ("auc", { AUC(numThresholds: 20) }),
       ("f1", { F1Score(average: .macro, threshold: 0.5) }),
+      ("r2", { try R2Score(numRegressors: 1) }),
+      ("sum", { Sum() }),
     ]
   }
 
@@ -25,32 +27,32 @@ import Testing
       Tensor(truth, shape: [truth.count, 1]), Tensor(scores, shape: [scores.count, 1]))
   }
 
-  @Test(arguments: 0..<5)
+  @Test(arguments: 0..<7)
   func summedHalvesEqualTheWhole(index: Int) throws {
     let (name, make) = Self.makers()[index]
-    let whole = make()
+    let whole = try make()
     try update(whole, 0..<10)
-    let first = make()
+    let first = try make()
     try update(first, 0..<4)
-    let second = make()
+    let second = try make()
     try update(second, 4..<10)
-    let merged = make()
+    let merged = try make()
     try merged.loadSummedStates([first.summableState, second.summableState])
     #expect(abs(merged.result() - whole.result()) < 1e-12, "\(name)")
-    #expect(merged.result() != make().result() || whole.result() == 0, "\(name)")
+    #expect(merged.result() != (try make()).result() || whole.result() == 0, "\(name)")
   }
 
-  @Test(arguments: 0..<5)
+  @Test(arguments: 0..<7)
   func aProcessThatCountedNothingAddsNothing(index: Int) throws {
     let (name, make) = Self.makers()[index]
-    let whole = make()
+    let whole = try make()
     try update(whole, 0..<10)
-    let merged = make()
-    try merged.loadSummedStates([make().summableState, whole.summableState])
+    let merged = try make()
+    try merged.loadSummedStates([(try make()).summableState, whole.summableState])
     #expect(abs(merged.result() - whole.result()) < 1e-12, "\(name)")
-    let empty = make()
+    let empty = try make()
     try empty.loadSummedStates([[], []])
-    #expect(empty.result() == make().result(), "\(name)")
+    #expect(empty.result() == (try make()).result(), "\(name)")
   }
 
   @Test func statesOfDifferentLayoutsAreRefused() throws {

@@ -33,7 +33,7 @@ private final class Scale: Layer {
         "Optimizer.registry.register"
       ),
       (
-        { _ = try Metric.fromConfig(["class_name": "R2Score", "config": [:]]) }, "R2Score",
+        { _ = try Metric.fromConfig(["class_name": "IoU", "config": [:]]) }, "IoU",
         "Metric.registry.register"
       ),
       (

@@ -16,7 +16,7 @@ __all__ = [
     "MeanAbsolutePercentageError", "KLDivergence", "Poisson", "Hinge", "LogCoshError",
     "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
     "MeanSquaredLogarithmicError", "SquaredHinge", "CategoricalHinge", "Sum",
-    "SparseTopKCategoricalAccuracy", "get",
+    "SparseTopKCategoricalAccuracy", "R2Score", "get",
 ]  # fmt: skip
 
 
@@ -369,6 +369,39 @@ class LogCoshError(Metric):
     """The log-cosh error per sample, averaged. Equivalent to `keras.metrics.LogCoshError`."""
 
     _default_name = "logcosh"
+
+
+class R2Score(Metric):
+    """The coefficient of determination of each output column over every batch seen,
+    aggregated as `class_aggregation` says ("uniform_average", "variance_weighted_average",
+    or None for one score per column); adjusted for `num_regressors` when above 0.
+    Equivalent to `keras.metrics.R2Score`."""
+
+    _default_name = "r2_score"
+
+    def __init__(self, class_aggregation="uniform_average", num_regressors=0, name="r2_score",
+                 dtype=None):  # fmt: skip
+        if class_aggregation not in (None, "uniform_average", "variance_weighted_average"):
+            raise ValueError(
+                "Invalid value for argument `class_aggregation`. Expected one of (None, "
+                f"'uniform_average', 'variance_weighted_average'). Received: "
+                f"class_aggregation={class_aggregation}"
+            )
+        if num_regressors < 0:
+            raise ValueError(
+                "Invalid value for argument `num_regressors`. Expected a value >= 0. "
+                f"Received: num_regressors={num_regressors}"
+            )
+        super().__init__(name, dtype)
+        self.class_aggregation = class_aggregation
+        self.num_regressors = num_regressors
+
+    def get_config(self):
+        return {**super().get_config(), "class_aggregation": self.class_aggregation,
+                "num_regressors": self.num_regressors}  # fmt: skip
+
+    def _vector_result(self, count):
+        return self.class_aggregation is None
 
 
 class MeanSquaredLogarithmicError(Metric):

@@ -1,4 +1,5 @@
-"""The mean squared logarithmic error, squared hinge and categorical hinge from Python: losses
+"""Keras losses and metrics added at stop 27 (the mean squared logarithmic error, squared and
+categorical hinges, SparseTopKCategoricalAccuracy, Sum, R2Score) from Python: losses
 and metrics against Keras 3's numbers (Tests/Fixtures/KerasLosses, written by Keras), and by
 name in compile."""
 
@@ -102,3 +103,40 @@ def test_sum_adds_weighted_values_as_keras():
     total.update_state(values, sample_weight=np.array([[1, 0], [0, 2]], np.float32))
     assert float(total.result()) == pytest.approx(15.5)
     assert total.get_config() == {"name": "sum", "dtype": "float32"}
+
+
+@pytest.mark.parametrize(
+    "case", ["r2_score", "r2_score_variance_weighted", "r2_score_per_output", "r2_score_adjusted"]
+)
+def test_r2_score_gives_keras_values(case):
+    fixture = json.loads((FIXTURES / f"metric_{case}.json").read_text())
+    config = fixture["metric"]["config"]
+    metric = metrics.R2Score(class_aggregation=config["class_aggregation"],
+                             num_regressors=config["num_regressors"], name=case)  # fmt: skip
+    assert metric.get_config() == config
+    for update in fixture["updates"]:
+        weight = update["sample_weight"]
+        metric.update_state(
+            _array(update["y_true"]), _array(update["y_pred"]),
+            sample_weight=None if weight is None else _array(weight),
+        )  # fmt: skip
+        np.testing.assert_allclose(
+            np.asarray(metric.result(), np.float64).reshape(update["result"]["shape"]),
+            np.asarray(update["result"]["values"]).reshape(update["result"]["shape"]),
+            rtol=1e-5, atol=1e-6,
+        )  # fmt: skip
+
+
+def test_r2_score_trains_and_is_maximized():
+    rng = np.random.default_rng(5)
+    x = rng.random((64, 3), dtype=np.float32)
+    y = (x @ np.array([[1.0], [-2.0], [0.5]], np.float32)).astype(np.float32)
+    model = plexus.Sequential([plexus.Input((3,)), layers.Dense(1)])
+    model.compile(optimizer=plexus.optimizers.Adam(0.05), loss="mse",
+                  metrics=[metrics.R2Score()])  # fmt: skip
+    stop = plexus.callbacks.EarlyStopping(monitor="r2_score", patience=100)
+    history = model.fit(x, y, epochs=30, batch_size=16, verbose=0, callbacks=[stop])
+    assert history.history["r2_score"][-1] > history.history["r2_score"][0]
+    assert stop.monitor_op(1.0, 0.5)  # higher is better, as Keras's R2Score says
+    with pytest.raises(ValueError, match="class_aggregation"):
+        metrics.R2Score(class_aggregation="median")
