@@ -1,6 +1,5 @@
-import Testing
-
 import Plexus
+import Testing
 
 /// R2Score beyond the Keras fixtures: a hand-worked score, and the inputs it refuses.
 @Suite struct R2ScoreTests {
