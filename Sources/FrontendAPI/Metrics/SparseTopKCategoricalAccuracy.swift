@@ -56,10 +56,9 @@ public final class SparseTopKCategoricalAccuracy: Metric {
           message: "label \(label) of sample \(sample) is not a class of 0..<\(classes)")
       }
       let row = scores[(sample * classes)..<((sample + 1) * classes)]
-      let own = row[row.startIndex + Int(label)]
-      let target = own.isNaN ? -Double.infinity : own
-      let above = row.reduce(0) { $0 + ($1 > target ? 1 : 0) }
-      hits[sample] = above < k ? 1 : 0
+      let hit = TopKCategoricalAccuracy.isHit(
+        label: row.startIndex + Int(label), scores: row, k: k)
+      hits[sample] = hit ? 1 : 0
     }
     try accumulate(hits, shape: samples, sampleWeight: sampleWeight)
   }

@@ -45,13 +45,15 @@ public final class TopKCategoricalAccuracy: Metric {
     if classes > 0 {
       for sample in hits.indices {
         let row = (sample * classes)..<((sample + 1) * classes)
-        hits[sample] = isHit(label: Self.argmax(truth[row]), scores: scores[row]) ? 1 : 0
+        hits[sample] = Self.isHit(label: Self.argmax(truth[row]), scores: scores[row], k: k) ? 1 : 0
       }
     }
     try accumulate(hits, shape: samples, sampleWeight: sampleWeight)
   }
 
-  private func isHit(label: Int, scores: ArraySlice<Double>) -> Bool {
+  /// Whether fewer than `k` of `scores` are strictly greater than the score at `label` (an
+  /// index of `scores`, whose own indices may start anywhere); a NaN own score never is.
+  static func isHit(label: Int, scores: ArraySlice<Double>, k: Int) -> Bool {
     let own = scores[label]
     let target = own.isNaN ? -Double.infinity : own
     let above = scores.reduce(0) { $0 + ($1 > target ? 1 : 0) }

@@ -19,6 +19,16 @@ def _array(entry):
     return np.asarray(entry["values"], np.float32).reshape(entry["shape"])
 
 
+def _feed(metric, update, labels=None):
+    """Updates `metric` with a fixture's batch (labels cast to `labels` when given)."""
+    weight = update["sample_weight"]
+    y_true = _array(update["y_true"])
+    metric.update_state(
+        y_true if labels is None else y_true.astype(labels), _array(update["y_pred"]),
+        sample_weight=None if weight is None else _array(weight),
+    )  # fmt: skip
+
+
 @pytest.mark.parametrize(
     "case, cls",
     [
@@ -54,11 +64,7 @@ def test_metrics_give_keras_values(case, cls):
     fixture = json.loads((FIXTURES / f"metric_{case}.json").read_text())
     metric = cls(name=case)
     for update in fixture["updates"]:
-        weight = update["sample_weight"]
-        metric.update_state(
-            _array(update["y_true"]), _array(update["y_pred"]),
-            sample_weight=None if weight is None else _array(weight),
-        )  # fmt: skip
+        _feed(metric, update)
         assert float(metric.result()) == pytest.approx(update["result"]["values"][0], rel=2e-5)
 
 
@@ -86,11 +92,7 @@ def test_sparse_top_k_gives_keras_values():
         metric = metrics.SparseTopKCategoricalAccuracy(k=k, name=case)
         assert metric.get_config() == fixture["metric"]["config"]
         for update in fixture["updates"]:
-            weight = update["sample_weight"]
-            metric.update_state(
-                _array(update["y_true"]).astype(np.int32), _array(update["y_pred"]),
-                sample_weight=None if weight is None else _array(weight),
-            )  # fmt: skip
+            _feed(metric, update, labels=np.int32)
             assert float(metric.result()) == pytest.approx(update["result"]["values"][0])
 
 
@@ -115,11 +117,7 @@ def test_r2_score_gives_keras_values(case):
                              num_regressors=config["num_regressors"], name=case)  # fmt: skip
     assert metric.get_config() == config
     for update in fixture["updates"]:
-        weight = update["sample_weight"]
-        metric.update_state(
-            _array(update["y_true"]), _array(update["y_pred"]),
-            sample_weight=None if weight is None else _array(weight),
-        )  # fmt: skip
+        _feed(metric, update)
         np.testing.assert_allclose(
             np.asarray(metric.result(), np.float64).reshape(update["result"]["shape"]),
             np.asarray(update["result"]["values"]).reshape(update["result"]["shape"]),
