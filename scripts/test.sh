@@ -88,8 +88,9 @@ swift_tests() {
   shift
   local log="$logs/swift-$label"
   local swift_start=$SECONDS
-  # Show results and issues as they come; hide the "started" lines.
-  swift test --skip-build "$@" </dev/null 2>&1 | tee "$log" \
+  # Show results and issues as they come; hide the "started" lines. Swift Testing also writes
+  # its results as xUnit ($log-swift-testing.xml), the record the tally reads.
+  swift test --skip-build --xunit-output "$log.xml" "$@" </dev/null 2>&1 | tee "$log" \
     | grep --line-buffered -vE '^[^ ]+ (Test|Suite) .* started\.$|^[^ ]+ Test case passing '
   local status=${PIPESTATUS[0]}
   echo "ran in $((SECONDS - swift_start)) s"
@@ -103,6 +104,27 @@ swift_tests() {
   st_passed=$(count " passed $result" "$log.results")
   st_failed=$(count " failed $result" "$log.results")
   st_skipped=$(count '^[^ ]+ Test .* skipped(\.|: .*)$' "$log")
+  # The xUnit record counts every test however the console interleaves (a full run has lost
+  # dozens of result lines from the console while its summary counted every test); the
+  # console's lines stand in when there is no record.
+  local xunit="$log-swift-testing.xml" suite_line
+  suite_line=$(grep -m 1 -E '<testsuite [^>]*tests="[0-9]+"' "$xunit" 2>/dev/null)
+  if [[ -n $suite_line ]]; then
+    local attribute x_tests x_failures x_errors x_skipped
+    attribute() { sed -E "s/.* $1=\"([0-9]+)\".*/\1/;t;s/.*/0/" <<<"$suite_line"; }
+    x_tests=$(attribute tests)
+    x_failures=$(attribute failures)
+    x_errors=$(attribute errors)
+    x_skipped=$(attribute skipped)
+    # Its `tests` leaves out the skipped ones, which `skipped` counts.
+    if ((x_tests != st_passed + st_failed || x_skipped != st_skipped)); then
+      echo "The console shows $((st_passed + st_failed)) results and $st_skipped skipped;" \
+        "Swift Testing's record, $x_tests and $x_skipped: counting the record."
+    fi
+    st_failed=$((x_failures + x_errors))
+    st_passed=$((x_tests - st_failed))
+    st_skipped=$x_skipped
+  fi
   tally "$st_passed" "$st_failed" "$st_skipped" "Swift Testing ($label)"
 
   xc_passed=$(count "^Test Case '.*' passed \(" "$log")
