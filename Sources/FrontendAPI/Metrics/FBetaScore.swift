@@ -125,11 +125,11 @@ public class FBetaScore: Metric {
     }
   }
 
-  /// The combined score: for `.weighted` the class scores weighted by their label totals, else
-  /// their mean (0 before any update).
   /// Keras's result: one score per class without `average`, else the averaged one.
   public override func resultValues() -> [Double] { average == nil ? results() : [result()] }
 
+  /// The combined score: for `.weighted` the class scores weighted by their label totals, else
+  /// their mean (0 before any update).
   public override func result() -> Double {
     let scores = results()
     guard !scores.isEmpty else { return 0 }

@@ -154,15 +154,19 @@ open class Metric {
     }
     let values = try hostValues(tensor)
     return stride(from: 0, to: values.count, by: width).map { start in
-      var (best, bestIndex) = (values[start], 0)
-      for index in 1..<width {
-        let candidate = values[start + index]
-        if candidate > best || (candidate.isNaN && !best.isNaN) {
-          (best, bestIndex) = (candidate, index)
-        }
-      }
-      return Double(bestIndex)
+      Double(argmax(values[start..<(start + width)]) - start)
     }
+  }
+
+  /// The index (of `values`' own) of the first largest value, as `argmax` gives it (NaN counts
+  /// as largest).
+  static func argmax(_ values: ArraySlice<Double>) -> Int {
+    var best = values.startIndex
+    for index in values.indices {
+      if values[best].isNaN { break }
+      if values[index].isNaN || values[index] > values[best] { best = index }
+    }
+    return best
   }
 
   /// The elements of a small tensor as host `Double`s, without dispatching an op for the

@@ -21,24 +21,19 @@ public final class Sum: Metric {
   /// Adds every element of `values` (any shape), each times its weight.
   /// Equivalent to `update_state(values, sample_weight)`.
   public func update(values: Tensor, sampleWeight: Tensor? = nil) throws {
-    var weighted = values
-    if let sampleWeight {
-      // The weight's axes lead the values' (trailing 1s dropped); ones fill the rest.
-      var leading = sampleWeight.shape.dims
-      while leading.last == 1 { leading.removeLast() }
-      guard leading.count <= values.rank, Array(values.shape.dims.prefix(leading.count)) == leading
-      else {
-        throw PlexusError.shapeMismatch(
-          context: "\(errorContext) sample_weight",
-          expected: "weights whose shape leads the values' \(values.shape)",
-          received: "\(sampleWeight.shape)")
-      }
-      let expanded = try Ops.reshape(
-        sampleWeight, Shape(leading + [Int](repeating: 1, count: values.rank - leading.count)))
-      weighted = try Ops.multiply(
-        Ops.cast(values, to: .float64), Ops.cast(expanded, to: .float64))
+    let elements = try Self.hostValues(values)
+    guard let sampleWeight else {
+      accumulate(value: elements.reduce(0, +), weight: 1)
+      return
     }
-    accumulate(value: try Self.hostValues(weighted).reduce(0, +), weight: 1)
+    // The weight's axes lead the values' (a trailing axis of 1 past their rank dropped), as
+    // Keras reduces the values to the weight's rank before multiplying.
+    var leading = sampleWeight.shape.dims
+    while leading.count > values.rank, leading.last == 1 { leading.removeLast() }
+    let trailing = [Int](repeating: 1, count: Swift.max(0, values.rank - leading.count))
+    let weights = try broadcastWeights(
+      sampleWeight, from: Shape(leading + trailing), to: values.shape)
+    accumulate(value: zip(elements, weights).reduce(0) { $0 + $1.0 * $1.1 }, weight: 1)
   }
 
   /// Adds `yPred` as values; `yTrue` is ignored (so `Sum` fits where any metric fits).

@@ -59,14 +59,4 @@ public final class TopKCategoricalAccuracy: Metric {
     let above = scores.reduce(0) { $0 + ($1 > target ? 1 : 0) }
     return above < k
   }
-
-  /// The index of the first largest value, as `argmax` gives it (NaN counts as largest).
-  static func argmax(_ values: ArraySlice<Double>) -> Int {
-    var best = values.startIndex
-    for index in values.indices {
-      if values[best].isNaN { break }
-      if values[index].isNaN || values[index] > values[best] { best = index }
-    }
-    return best
-  }
 }

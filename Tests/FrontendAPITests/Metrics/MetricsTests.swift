@@ -73,8 +73,8 @@ private func scores() throws -> Tensor {
   }
 
   /// Keras 3.15's `Sum` on the same updates: 6.5 after per-sample weights 1 and 0.5 over
-  /// `[[1, 2], [3, 4]]`, 15.5 after per-element weights `[[1, 0], [0, 2]]`; a scalar and a
-  /// vector unweighted add up to 8.
+  /// `[[1, 2], [3, 4]]`, 15.5 after per-element weights `[[1, 0], [0, 2]]`, 7 for per-column
+  /// weights `[[1, 0.5]]` alone; a scalar and a vector unweighted add up to 8.
   @Test func sumAddsWeightedValuesAsKeras() throws {
     let values = try Tensor([1, 2, 3, 4] as [Float], shape: [2, 2])
     let sum = Sum()
@@ -82,6 +82,9 @@ private func scores() throws -> Tensor {
     #expect(sum.result() == 6.5)
     try sum.update(values: values, sampleWeight: Tensor([1, 0, 0, 2] as [Float], shape: [2, 2]))
     #expect(sum.result() == 15.5)
+    let columns = Sum()
+    try columns.update(values: values, sampleWeight: Tensor([1, 0.5] as [Float], shape: [1, 2]))
+    #expect(columns.result() == 7)
     let plain = Sum()
     try plain.update(values: Tensor.scalar(5, dtype: .float32))
     try plain.update(values: Tensor([1, 2] as [Float]))

@@ -38,11 +38,11 @@ def _mark_compiled(model, compile_config):
         model.optimizer = cls.from_config(dict(entry.get("config") or {}))
         model.optimizer._bind(model)
     loss = compile_config.get("loss")
-    if isinstance(loss, dict) and hasattr(losses, str(loss.get("class_name"))):
+    if isinstance(loss, dict):
         try:
-            loss = getattr(losses, loss["class_name"]).from_config(dict(loss.get("config") or {}))
+            loss = losses.get(loss)
         except (TypeError, ValueError):
-            pass  # a config the Python class does not take: the library loaded it; keep it
+            pass  # a class or config Python does not take: the library loaded it; keep it
     model.loss = loss
     # What compile would have been given (callbacks read the metrics, pop compiles again).
     model._compile_arguments = dict(
