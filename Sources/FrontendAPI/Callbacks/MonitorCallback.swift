@@ -53,7 +53,8 @@ struct MonitorCallback {
     switch metric {
     case is Accuracy, is BinaryAccuracy, is CategoricalAccuracy, is SparseCategoricalAccuracy,
       is TopKCategoricalAccuracy, is SparseTopKCategoricalAccuracy, is AUC, is Precision,
-      is Recall, is FBetaScore, is R2Score:
+      is Recall, is FBetaScore, is R2Score, is SensitivitySpecificityBase, is IoU,
+      is Metrics.CosineSimilarity:
       return true
     case is Metrics.MeanAbsoluteError, is RootMeanSquaredError, is LossMetric:
       // A loss averaged as a metric goes down, as Keras's MeanMetricWrapper of a loss.

@@ -7,13 +7,15 @@ struct ConfusionAtThresholds: Sendable {
   let classId: Int?
   private(set) var counts: ConfusionCounts
 
-  init(thresholds: [Double]?, topK: Int?, classId: Int?) {
+  /// Counts at `thresholds` (nil: 0.5, or every top-k prediction with `topK`), by bucket when
+  /// `evenlySpaced` says so (nil: when the thresholds lie evenly over `[0, 1]`).
+  init(thresholds: [Double]?, topK: Int?, classId: Int?, evenlySpaced: Bool? = nil) {
     self.thresholds = thresholds
     self.topK = topK
     self.classId = classId
     let used = thresholds ?? [topK == nil ? 0.5 : -1e10]
     counts = ConfusionCounts(
-      thresholds: used, evenlySpaced: ConfusionCounts.isEvenlySpaced(used))
+      thresholds: used, evenlySpaced: evenlySpaced ?? ConfusionCounts.isEvenlySpaced(used))
   }
 
   /// Sets the counts from the sum of every process's (``Metric/loadSummedStates(_:)``).

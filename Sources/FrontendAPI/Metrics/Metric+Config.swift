@@ -68,6 +68,11 @@ extension Metric {
         try finish(
           config, Metrics.MeanAbsoluteError(name: try settings(config, "mean_absolute_error")))
       },
+      "CosineSimilarity": { config in
+        let name = try settings(config, "cosine_similarity")
+        let axis = try integer(config, "axis", default: -1)
+        return try finish(config, Metrics.CosineSimilarity(name: name, axis: axis))
+      },
       "RootMeanSquaredError": { config in
         try finish(
           config, RootMeanSquaredError(name: try settings(config, "root_mean_squared_error")))
@@ -132,7 +137,10 @@ extension Metric {
         try metric.validateHyperparameters()
         return try finish(config, metric)
       },
-    ] as [String: Registry<Metric>.Factory]).merging(LossMetric.kerasClasses) { first, _ in first })
+    ] as [String: Registry<Metric>.Factory])
+    .merging(LossMetric.kerasClasses) { first, _ in first }
+    .merging(confusionClasses) { first, _ in first }
+    .merging(iouClasses) { first, _ in first })
 
   /// An F-score's `average`: null, "micro", "macro" or "weighted".
   private static func fScoreAverage(_ config: ConfigReader) throws -> FBetaScore.Average? {
@@ -152,7 +160,7 @@ extension Metric {
   }
 
   /// An integer, `fallback` when absent.
-  private static func integer(_ config: ConfigReader, _ key: String, default fallback: Int)
+  static func integer(_ config: ConfigReader, _ key: String, default fallback: Int)
     throws -> Int
   {
     guard let value = try config.optionalInt(key, default: fallback) else {
@@ -162,7 +170,7 @@ extension Metric {
   }
 
   /// A list of numbers (or, `allowingOne`, a single number), nil when absent or null.
-  private static func numbers(_ config: ConfigReader, _ key: String, allowingOne: Bool)
+  static func numbers(_ config: ConfigReader, _ key: String, allowingOne: Bool)
     throws -> [Double]?
   {
     guard let raw = config.value(key), !raw.isNull else { return nil }

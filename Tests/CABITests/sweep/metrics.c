@@ -3,6 +3,7 @@
  * their own. Hand-worked values (a mean absolute error over two batches and with weights, an
  * accuracy, an F1 score per class, a mean squared error reduced and not), then what a hostile
  * caller does: NULL and stale handles, a model handle as a metric, unknown names and bad JSON,
+ * confusion matrices of Int64.max classes,
  * shapes that do not fit (the metric keeps its state), capacities too small, and four threads
  * updating one metric.
  */
@@ -128,6 +129,23 @@ static void hostile(void) {
          "a layer's JSON is not a metric");
   st = px_metric_create("mae", NULL);
   expect(st, IA_, 1, "out_metric", "px_metric_create with a NULL out_metric fails");
+  /* Sizes a confusion matrix cannot hold, and class ids outside it, fail by name. */
+  const char *bad_iou[] = {
+      "{\"class_name\": \"MeanIoU\", \"config\": {\"num_classes\": 9223372036854775807}}",
+      "{\"class_name\": \"MeanIoU\", \"config\": {\"num_classes\": -9223372036854775807}}",
+      "{\"class_name\": \"IoU\", \"config\": {\"num_classes\": 3, "
+      "\"target_class_ids\": [-5]}}",
+      "{\"class_name\": \"PrecisionAtRecall\", \"config\": {\"recall\": 0.5, "
+      "\"num_thresholds\": 9223372036854775807}}",
+  };
+  for (size_t i = 0; i < sizeof bad_iou / sizeof bad_iou[0]; i++) {
+    metric = (px_metric *)SENTINEL_POINTER;
+    st = px_metric_create(bad_iou[i], &metric);
+    expect(st, IA_, metric == (px_metric *)SENTINEL_POINTER,
+           "num_classes|target_class_ids|num_thresholds",
+           "px_metric_create(%s) fails and writes nothing", bad_iou[i]);
+  }
+  metric = (px_metric *)SENTINEL_POINTER;
 
   px_metric *mae = NULL;
   if (!check(px_metric_create("mae", &mae) == PX_STATUS_OK, "a metric to abuse")) return;

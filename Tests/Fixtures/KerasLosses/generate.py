@@ -120,6 +120,21 @@ def sparse_scores(rng, true_shape, pred_shape):
     return f32(labels), f32(np.round(rng.uniform(0, 1, pred_shape), 1))
 
 
+def binary_grid(rng, true_shape, pred_shape):
+    # 0/1 labels and probabilities on a grid of tenths (some exactly at the threshold).
+    return f32(rng.integers(0, 2, true_shape)), f32(np.round(rng.uniform(0, 1, pred_shape), 1))
+
+
+def class_maps(rng, true_shape, pred_shape):
+    # Class indices of 3 classes, labels also outside them (-1 and 3 are not counted).
+    return f32(rng.integers(-1, 4, true_shape)), f32(rng.integers(0, 3, pred_shape))
+
+
+def class_scores(rng, true_shape, pred_shape):
+    # Class indices of 3 classes and per-class scores (the class is the largest).
+    return f32(rng.integers(0, 3, true_shape)), uniform(rng, pred_shape, 0, 1)
+
+
 def weights(rng, shape):
     return None if shape is None else uniform(rng, shape, 0, 2)
 
@@ -366,6 +381,87 @@ METRIC_CASES = {
     ),
 }
 
+# Cases run in the metric's own dtype rather than float64: the IoU family counts in int32
+# (Keras truncates class indices and weights), and the rates under a constraint compare float32
+# ratios with their bound.
+IOU_MAPS = [((4, 5), (4, 5), None), ((3, 5), (3, 5), (3, 5)), ((6,), (6,), (6,))]
+OWN_DTYPE_METRIC_CASES = {
+    "true_positives": (metrics.TruePositives, {}, binary, BINARY + MULTILABEL),
+    "false_positives_thresholds": (
+        metrics.FalsePositives,
+        dict(thresholds=[0.2, 0.5, 0.85]),
+        binary,
+        MULTILABEL,
+    ),
+    "true_negatives_even_thresholds": (
+        metrics.TrueNegatives,
+        dict(thresholds=[0.0, 0.25, 0.5, 0.75, 1.0]),
+        binary,
+        MANY,
+    ),
+    "false_negatives": (metrics.FalseNegatives, dict(thresholds=0.3), binary_grid, BINARY),
+    "precision_at_recall": (metrics.PrecisionAtRecall, dict(recall=0.7), binary, MANY),
+    "precision_at_recall_class_id": (
+        metrics.PrecisionAtRecall,
+        dict(recall=0.5, num_thresholds=7, class_id=1),
+        binary,
+        PER_ROW,
+    ),
+    "recall_at_precision": (metrics.RecallAtPrecision, dict(precision=0.6), binary, MANY),
+    "recall_at_precision_one_threshold": (
+        metrics.RecallAtPrecision,
+        dict(precision=0.4, num_thresholds=1),
+        binary_grid,
+        MANY,
+    ),
+    "sensitivity_at_specificity": (
+        metrics.SensitivityAtSpecificity,
+        dict(specificity=0.5),
+        binary,
+        MANY,
+    ),
+    "specificity_at_sensitivity": (
+        metrics.SpecificityAtSensitivity,
+        dict(sensitivity=0.8, num_thresholds=20),
+        binary_grid,
+        MANY,
+    ),
+    "iou": (metrics.IoU, dict(num_classes=3, target_class_ids=[0, 2]), class_maps, IOU_MAPS),
+    "iou_ignore_class": (
+        metrics.IoU,
+        dict(num_classes=3, target_class_ids=[1, 2], ignore_class=0),
+        class_maps,
+        IOU_MAPS,
+    ),
+    "mean_iou": (metrics.MeanIoU, dict(num_classes=3), class_maps, IOU_MAPS),
+    "mean_iou_scores": (
+        metrics.MeanIoU,
+        dict(num_classes=3, sparse_y_pred=False),
+        class_scores,
+        [((4, 5), (4, 5, 3), None), ((2, 5), (2, 5, 3), (2, 5))],
+    ),
+    "one_hot_iou": (
+        metrics.OneHotIoU,
+        dict(num_classes=3, target_class_ids=[0, 1]),
+        one_hot,
+        [((6, 3), (6, 3), None), ((4, 3), (4, 3), (4,))],
+    ),
+    "one_hot_mean_iou": (
+        metrics.OneHotMeanIoU,
+        dict(num_classes=4),
+        one_hot,
+        [((6, 4), (6, 4), None), ((5, 4), (5, 4), (5,))],
+    ),
+    "binary_iou": (metrics.BinaryIoU, {}, binary_grid, BINARY),
+    "binary_iou_target_1": (
+        metrics.BinaryIoU,
+        dict(target_class_ids=[1], threshold=0.3),
+        binary_grid,
+        BINARY,
+    ),
+}
+METRIC_CASES["cosine_similarity"] = (metrics.CosineSimilarity, {}, regression, BATCHES)
+
 
 def rounded(values, digits):
     return [float(f"{v:.{digits}g}") for v in np.asarray(values, np.float64).ravel()]
@@ -424,18 +520,21 @@ def write_loss_case(directory, name, cls, kwargs, make, batches):
     )
 
 
-def write_metric_case(directory, name, cls, kwargs, make, batches):
+def write_metric_case(directory, name, cls, kwargs, make, batches, own_dtype=False):
     rng = np.random.default_rng(sum(map(ord, name)))
     keras.backend.set_floatx("float32")
     config = serialized(cls(name=name, **kwargs))
-    keras.backend.set_floatx("float64")
-    metric = cls(name=name, dtype="float64", **kwargs)
+    if own_dtype:
+        metric = cls(name=name, **kwargs)
+    else:
+        keras.backend.set_floatx("float64")
+        metric = cls(name=name, dtype="float64", **kwargs)
     updates = []
     for true_shape, pred_shape, weight_shape in batches:
         y_true, y_pred = make(rng, true_shape, pred_shape)
         sample_weight = weights(rng, weight_shape)
         metric.update_state(y_true, y_pred, sample_weight=sample_weight)
-        assert all(v.dtype == "float64" for v in metric.variables), metric.variables
+        assert own_dtype or all(v.dtype == "float64" for v in metric.variables)
         updates.append(
             {
                 "y_true": tensor(y_true),
@@ -454,7 +553,9 @@ def main(directory):
         write_loss_case(directory, name, cls, kwargs, make, batches)
     for name, (cls, kwargs, make, batches) in METRIC_CASES.items():
         write_metric_case(directory, name, cls, kwargs, make, batches)
-    count = len(LOSS_CASES) + len(METRIC_CASES)
+    for name, (cls, kwargs, make, batches) in OWN_DTYPE_METRIC_CASES.items():
+        write_metric_case(directory, name, cls, kwargs, make, batches, own_dtype=True)
+    count = len(LOSS_CASES) + len(METRIC_CASES) + len(OWN_DTYPE_METRIC_CASES)
     print(f"wrote {count} fixtures of Keras {keras.__version__} to {directory}")
 
 

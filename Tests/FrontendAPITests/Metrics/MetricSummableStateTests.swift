@@ -17,6 +17,9 @@ import Testing
       ("f1", { F1Score(average: .macro, threshold: 0.5) }),
       ("r2", { try R2Score(numRegressors: 1) }),
       ("sum", { Sum() }),
+      ("false negatives", { FalseNegatives(thresholds: [0.25, 0.5]) }),
+      ("precision at recall", { try PrecisionAtRecall(recall: 0.6, numThresholds: 11) }),
+      ("binary iou", { try BinaryIoU() }),
     ]
   }
 
@@ -27,7 +30,7 @@ import Testing
       Tensor(truth, shape: [truth.count, 1]), Tensor(scores, shape: [scores.count, 1]))
   }
 
-  @Test(arguments: 0..<7)
+  @Test(arguments: 0..<10)
   func summedHalvesEqualTheWhole(index: Int) throws {
     let (name, make) = Self.makers()[index]
     let whole = try make()
@@ -42,7 +45,7 @@ import Testing
     #expect(merged.result() != (try make()).result() || whole.result() == 0, "\(name)")
   }
 
-  @Test(arguments: 0..<7)
+  @Test(arguments: 0..<10)
   func aProcessThatCountedNothingAddsNothing(index: Int) throws {
     let (name, make) = Self.makers()[index]
     let whole = try make()

@@ -16,7 +16,10 @@ __all__ = [
     "MeanAbsolutePercentageError", "KLDivergence", "Poisson", "Hinge", "LogCoshError",
     "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
     "MeanSquaredLogarithmicError", "SquaredHinge", "CategoricalHinge", "Sum",
-    "SparseTopKCategoricalAccuracy", "R2Score", "get",
+    "SparseTopKCategoricalAccuracy", "R2Score", "TruePositives", "FalsePositives",
+    "TrueNegatives", "FalseNegatives", "PrecisionAtRecall", "RecallAtPrecision",
+    "SensitivityAtSpecificity", "SpecificityAtSensitivity", "IoU", "MeanIoU", "BinaryIoU",
+    "OneHotIoU", "OneHotMeanIoU", "CosineSimilarity", "get",
 ]  # fmt: skip
 
 
@@ -464,6 +467,223 @@ class SparseCategoricalCrossentropy(Metric):
 
     def get_config(self):
         return {**super().get_config(), "from_logits": self.from_logits, "axis": self.axis}
+
+
+class _ConditionCount(Metric):
+    """A cell of the binary confusion matrix, counted at `thresholds` (0.5 when None; a list
+    gives one count per threshold)."""
+
+    def __init__(self, thresholds=None, name=None, dtype=None):
+        _check_thresholds(thresholds)
+        super().__init__(name, dtype)
+        self.init_thresholds = thresholds
+
+    def get_config(self):
+        return {**super().get_config(), "thresholds": self.init_thresholds}
+
+
+def _check_thresholds(thresholds):
+    values = [thresholds] if isinstance(thresholds, (int, float)) else thresholds or []
+    for value in values:
+        if not 0 <= value <= 1:
+            raise ValueError(
+                f"Threshold values must be in [0, 1]. Received: {thresholds}")
+
+
+class TruePositives(_ConditionCount):
+    """Positive labels predicted positive. Equivalent to `keras.metrics.TruePositives`."""
+
+    _default_name = "true_positives"
+
+
+class FalsePositives(_ConditionCount):
+    """Negative labels predicted positive. Equivalent to `keras.metrics.FalsePositives`."""
+
+    _default_name = "false_positives"
+
+
+class TrueNegatives(_ConditionCount):
+    """Negative labels predicted negative. Equivalent to `keras.metrics.TrueNegatives`."""
+
+    _default_name = "true_negatives"
+
+
+class FalseNegatives(_ConditionCount):
+    """Positive labels predicted negative. Equivalent to `keras.metrics.FalseNegatives`."""
+
+    _default_name = "false_negatives"
+
+
+class _Constrained(Metric):
+    """The best of one rate at the thresholds (`num_thresholds` of them, evenly over [0, 1])
+    where another reaches the bound, named `_bound` (Keras's `SensitivitySpecificityBase`)."""
+
+    _bound = "value"
+
+    def __init__(self, value, num_thresholds=200, class_id=None, name=None, dtype=None):
+        if not 0 <= value <= 1:
+            raise ValueError(
+                f"Argument `{self._bound}` must be in the range [0, 1]. "
+                f"Received: {self._bound}={value}")  # fmt: skip
+        if num_thresholds <= 0:
+            raise ValueError(
+                "Argument `num_thresholds` must be an integer > 0. "
+                f"Received: num_thresholds={num_thresholds}")  # fmt: skip
+        super().__init__(name, dtype)
+        self.value = value
+        self.num_thresholds = num_thresholds
+        self.class_id = class_id
+
+    def get_config(self):
+        return {**super().get_config(), "class_id": self.class_id,
+                "num_thresholds": self.num_thresholds, self._bound: self.value}  # fmt: skip
+
+
+class SensitivityAtSpecificity(_Constrained):
+    """The best sensitivity where specificity is at least `specificity`.
+    Equivalent to `keras.metrics.SensitivityAtSpecificity`."""
+
+    _default_name = "sensitivity_at_specificity"
+    _bound = "specificity"
+
+    def __init__(self, specificity, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(specificity, num_thresholds, class_id, name, dtype)
+        self.specificity = specificity
+
+
+class SpecificityAtSensitivity(_Constrained):
+    """The best specificity where sensitivity is at least `sensitivity`.
+    Equivalent to `keras.metrics.SpecificityAtSensitivity`."""
+
+    _default_name = "specificity_at_sensitivity"
+    _bound = "sensitivity"
+
+    def __init__(self, sensitivity, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(sensitivity, num_thresholds, class_id, name, dtype)
+        self.sensitivity = sensitivity
+
+
+class PrecisionAtRecall(_Constrained):
+    """The best precision where recall is at least `recall`.
+    Equivalent to `keras.metrics.PrecisionAtRecall`."""
+
+    _default_name = "precision_at_recall"
+    _bound = "recall"
+
+    def __init__(self, recall, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(recall, num_thresholds, class_id, name, dtype)
+        self.recall = recall
+
+
+class RecallAtPrecision(_Constrained):
+    """The best recall where precision is at least `precision`.
+    Equivalent to `keras.metrics.RecallAtPrecision`."""
+
+    _default_name = "recall_at_precision"
+    _bound = "precision"
+
+    def __init__(self, precision, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(precision, num_thresholds, class_id, name, dtype)
+        self.precision = precision
+
+
+class IoU(Metric):
+    """Intersection over union of the classes `target_class_ids`, averaged over those that
+    occurred, from a confusion matrix of `num_classes` classes (class indices, or scores whose
+    largest entry along `axis` is the class when `sparse_y_true` / `sparse_y_pred` is False;
+    labels equal to `ignore_class` are not counted). Counts in int32 by default, truncating
+    class indices and weights as Keras does. Equivalent to `keras.metrics.IoU`."""
+
+    _default_name = "io_u"
+    _keys = ("num_classes", "target_class_ids", "ignore_class", "sparse_y_true",
+             "sparse_y_pred", "axis")  # fmt: skip
+
+    def __init__(self, num_classes, target_class_ids, name=None, dtype=None, ignore_class=None,
+                 sparse_y_true=True, sparse_y_pred=True, axis=-1):  # fmt: skip
+        # MeanIoU's range stays a range: a huge class count is refused by the library, not
+        # spent on a list here.
+        if isinstance(target_class_ids, range):
+            largest = target_class_ids[-1] if target_class_ids else None
+        else:
+            target_class_ids = list(target_class_ids)
+            largest = max(target_class_ids, default=None)
+        if largest is not None and largest >= num_classes:
+            raise ValueError(
+                f"Target class id {largest} is out of range, which is [0, {num_classes}).")
+        super().__init__(name, dtype)
+        self.num_classes = num_classes
+        self.target_class_ids = target_class_ids
+        self.ignore_class = ignore_class
+        self.sparse_y_true = sparse_y_true
+        self.sparse_y_pred = sparse_y_pred
+        self.axis = axis
+
+    def get_config(self):
+        config = {"name": self.name, "dtype": self.dtype or "int32"}
+        return {**config, **{key: getattr(self, key) for key in self._keys}}
+
+
+class MeanIoU(IoU):
+    """The intersection over union of every class, averaged over those that occurred.
+    Equivalent to `keras.metrics.MeanIoU`."""
+
+    _default_name = "mean_io_u"
+    _keys = ("num_classes", "ignore_class", "sparse_y_true", "sparse_y_pred", "axis")
+
+    def __init__(self, num_classes, name=None, dtype=None, ignore_class=None,
+                 sparse_y_true=True, sparse_y_pred=True, axis=-1):  # fmt: skip
+        super().__init__(num_classes, range(num_classes), name, dtype, ignore_class,
+                         sparse_y_true, sparse_y_pred, axis)  # fmt: skip
+
+
+class OneHotIoU(IoU):
+    """`IoU` of one-hot labels. Equivalent to `keras.metrics.OneHotIoU`."""
+
+    _default_name = "one_hot_io_u"
+    _keys = ("num_classes", "target_class_ids", "ignore_class", "sparse_y_pred", "axis")
+
+    def __init__(self, num_classes, target_class_ids, name=None, dtype=None, ignore_class=None,
+                 sparse_y_pred=False, axis=-1):  # fmt: skip
+        super().__init__(num_classes, target_class_ids, name, dtype, ignore_class, False,
+                         sparse_y_pred, axis)  # fmt: skip
+
+
+class OneHotMeanIoU(MeanIoU):
+    """`MeanIoU` of one-hot labels. Equivalent to `keras.metrics.OneHotMeanIoU`."""
+
+    _default_name = "one_hot_mean_io_u"
+    _keys = ("num_classes", "ignore_class", "sparse_y_pred", "axis")
+
+    def __init__(self, num_classes, name=None, dtype=None, ignore_class=None,
+                 sparse_y_pred=False, axis=-1):  # fmt: skip
+        super().__init__(num_classes, name, dtype, ignore_class, False, sparse_y_pred, axis)
+
+
+class BinaryIoU(IoU):
+    """`IoU` of 0/1 labels and probabilities, a prediction of at least `threshold` being
+    class 1. Equivalent to `keras.metrics.BinaryIoU`."""
+
+    _default_name = "binary_io_u"
+    _keys = ("target_class_ids", "threshold")
+
+    def __init__(self, target_class_ids=(0, 1), threshold=0.5, name=None, dtype=None):
+        super().__init__(2, target_class_ids, name, dtype)
+        self.threshold = threshold
+
+
+class CosineSimilarity(Metric):
+    """The cosine similarity of labels and predictions along `axis`, averaged over samples.
+    Equivalent to `keras.metrics.CosineSimilarity` (whose config leaves `axis` out)."""
+
+    _default_name = "cosine_similarity"
+
+    def __init__(self, name="cosine_similarity", dtype=None, axis=-1):
+        super().__init__(name, dtype)
+        self.axis = axis
+
+    def get_config(self):
+        config = super().get_config()
+        return config if self.axis == -1 else {**config, "axis": self.axis}
 
 
 _NAMES = {
