@@ -33,7 +33,7 @@ private final class Scale: Layer {
         "Optimizer.registry.register"
       ),
       (
-        { _ = try Metric.fromConfig(["class_name": "IoU", "config": [:]]) }, "IoU",
+        { _ = try Metric.fromConfig(["class_name": "Sharpness", "config": [:]]) }, "Sharpness",
         "Metric.registry.register"
       ),
       (
