@@ -20,7 +20,7 @@ extension Loss {
   /// The names losses load by; register custom ones here.
   public static let registry = Registry<Loss>(
     kind: "loss", owner: "Loss.registry",
-    builtins: [
+    builtins: ([
       "SparseCategoricalCrossentropy": { config in
         let fromLogits = try config.bool("from_logits", default: false)
         try config.requireDefault(
@@ -137,7 +137,7 @@ extension Loss {
             reduction: try reduction(config),
             name: try config.string("name", default: "categorical_hinge")))
       },
-    ])
+    ] as [String: Registry<Loss>.Factory]).merging(focalAndOverlapClasses) { first, _ in first })
 
   /// The `reduction` entry (Keras's default when absent; null, Keras's `None`, is `none`).
   public static func reduction(_ config: ConfigReader) throws -> Reduction {
@@ -151,7 +151,7 @@ extension Loss {
     return reduction
   }
 
-  private static func finish(_ config: ConfigReader, _ loss: Loss) throws -> Loss {
+  static func finish(_ config: ConfigReader, _ loss: Loss) throws -> Loss {
     try config.finish()
     return loss
   }

@@ -5,6 +5,7 @@ extension Loss {
     "mean_squared_error", "mse", "mean_absolute_error", "mae", "mean_absolute_percentage_error",
     "mape", "huber", "kl_divergence", "kld", "cosine_similarity", "hinge", "log_cosh", "poisson",
     "mean_squared_logarithmic_error", "msle", "squared_hinge", "categorical_hinge",
+    "binary_focal_crossentropy", "categorical_focal_crossentropy", "dice", "tversky",
   ]
 
   /// A new loss with Keras's defaults for one of Keras's string names, or for the name of a
@@ -26,6 +27,10 @@ extension Loss {
     case "mean_squared_logarithmic_error", "msle": return MeanSquaredLogarithmicError()
     case "squared_hinge": return SquaredHinge()
     case "categorical_hinge": return CategoricalHinge()
+    case "binary_focal_crossentropy": return BinaryFocalCrossentropy()
+    case "categorical_focal_crossentropy": return CategoricalFocalCrossentropy()
+    case "dice": return Dice()
+    case "tversky": return Tversky()
     default:
       // Keras's `get` also takes class names, built with their defaults.
       if registry.names.contains(name) {

@@ -67,3 +67,39 @@ extension Loss {
     try Ops.reshape(tensor, Shape(tensor.shape.dims + [1]))
   }
 }
+
+extension Loss {
+  /// Throws unless the focal losses' `alpha` and `gamma` are finite numbers.
+  func checkFocalSettings(alpha: Double, gamma: Double) throws {
+    guard alpha.isFinite, gamma.isFinite else {
+      throw PlexusError.invalidArgument(
+        context: errorContext,
+        message: "alpha and gamma must be finite numbers, received alpha \(alpha), gamma \(gamma)"
+      )
+    }
+  }
+}
+
+extension Loss {
+  /// The axes the overlap losses (``Dice``, ``Tversky``) sum over, each within `rank` and
+  /// none twice; nil for every axis.
+  func overlapAxes(_ axis: [Int]?, rank: Int) throws -> [Int]? {
+    guard let axis else { return nil }
+    let resolved = axis.map { Shape.normalize(axis: $0, rank: rank) }
+    guard !axis.isEmpty, case let axes = resolved.compactMap({ $0 }), axes.count == axis.count,
+      Set(axes).count == axes.count
+    else {
+      throw PlexusError.invalidArgument(
+        context: errorContext,
+        message: "axis must be null or distinct axes in -\(rank)..<\(rank) for predictions of "
+          + "rank \(rank), received \(axis)")
+    }
+    return axes
+  }
+
+  /// `axis` as Keras writes it: null, one integer, or a list.
+  static func axisValue(_ axis: [Int]?) -> ConfigValue {
+    guard let axis else { return .null }
+    return axis.count == 1 ? .int(axis[0]) : .array(axis.map(ConfigValue.int))
+  }
+}

@@ -213,6 +213,47 @@ LOSS_CASES = {
         PER_SAMPLE + TRAILING + [((3, 2), (3, 2), (3,))],
     ),
     "log_cosh_reduction_null": (losses.LogCosh, dict(reduction=None), regression, PER_SAMPLE),
+    "binary_focal_crossentropy": (
+        losses.BinaryFocalCrossentropy,
+        {},
+        binary,
+        PER_SAMPLE + TRAILING,
+    ),
+    "binary_focal_crossentropy_balanced_logits": (
+        losses.BinaryFocalCrossentropy,
+        dict(apply_class_balancing=True, alpha=0.4, gamma=1.5, from_logits=True,
+             label_smoothing=0.1),
+        logits,
+        PER_SAMPLE,
+    ),
+    "categorical_focal_crossentropy": (
+        losses.CategoricalFocalCrossentropy,
+        {},
+        one_hot,
+        PER_SAMPLE,
+    ),
+    "categorical_focal_crossentropy_logits": (
+        losses.CategoricalFocalCrossentropy,
+        dict(alpha=0.5, gamma=3.0, from_logits=True, label_smoothing=0.2, reduction="sum"),
+        one_hot_scores,
+        PER_SAMPLE,
+    ),
+    "dice": (losses.Dice, {}, binary, [((4, 3), (4, 3), None), ((2, 3, 2), (2, 3, 2), None)]),
+    "dice_weighted": (losses.Dice, {}, binary, [((4, 3), (4, 3), (4,))]),
+    "dice_axes": (
+        losses.Dice,
+        dict(axis=[1, 2]),
+        binary,
+        [((2, 3, 2), (2, 3, 2), None), ((3, 4, 2), (3, 4, 2), (3,))],
+    ),
+    "tversky": (
+        losses.Tversky,
+        dict(alpha=0.7, beta=0.3),
+        binary,
+        [((4, 3), (4, 3), None), ((2, 3, 2), (2, 3, 2), None)],
+    ),
+    "tversky_axis": (losses.Tversky, dict(axis=1), binary, [((4, 3), (4, 3), None),
+                                                            ((5, 2), (5, 2), (5,))]),
 }
 
 # name: (class, keyword arguments, data maker, [(y_true shape, y_pred shape, weight shape)])

@@ -15,6 +15,8 @@ __all__ = [
     "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
     "huber", "kl_divergence", "cosine_similarity", "hinge", "log_cosh", "poisson",
     "mean_squared_logarithmic_error", "squared_hinge", "categorical_hinge",
+    "BinaryFocalCrossentropy", "CategoricalFocalCrossentropy", "Dice", "Tversky",
+    "binary_focal_crossentropy", "categorical_focal_crossentropy", "dice", "tversky",
 ]  # fmt: skip
 
 
@@ -212,6 +214,76 @@ class CategoricalHinge(Loss):
         super().__init__(name, reduction, dtype)
 
 
+class BinaryFocalCrossentropy(Loss):
+    """Binary cross-entropy times `(1 - p_t) ** gamma`, focusing on hard examples; with
+    `apply_class_balancing`, positives weigh `alpha` and negatives `1 - alpha`.
+    Equivalent to `keras.losses.BinaryFocalCrossentropy`."""
+
+    def __init__(self, apply_class_balancing=False, alpha=0.25, gamma=2.0, from_logits=False,
+                 label_smoothing=0.0, axis=-1, reduction="sum_over_batch_size",
+                 name="binary_focal_crossentropy", dtype=None):  # fmt: skip
+        super().__init__(name, reduction, dtype)
+        self.apply_class_balancing = apply_class_balancing
+        self.alpha = alpha
+        self.gamma = gamma
+        self.from_logits = from_logits
+        self.label_smoothing = label_smoothing
+        self.axis = axis
+
+    def get_config(self):
+        return {**super().get_config(), "apply_class_balancing": self.apply_class_balancing,
+                "alpha": self.alpha, "gamma": self.gamma, "from_logits": self.from_logits,
+                "label_smoothing": self.label_smoothing, "axis": self.axis}  # fmt: skip
+
+
+class CategoricalFocalCrossentropy(Loss):
+    """Categorical cross-entropy times `alpha * (1 - p) ** gamma` per class.
+    Equivalent to `keras.losses.CategoricalFocalCrossentropy`."""
+
+    def __init__(self, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1,
+                 reduction="sum_over_batch_size", name="categorical_focal_crossentropy",
+                 dtype=None):  # fmt: skip
+        super().__init__(name, reduction, dtype)
+        self.alpha = alpha
+        self.gamma = gamma
+        self.from_logits = from_logits
+        self.label_smoothing = label_smoothing
+        self.axis = axis
+
+    def get_config(self):
+        return {**super().get_config(), "from_logits": self.from_logits,
+                "label_smoothing": self.label_smoothing, "axis": self.axis, "alpha": self.alpha,
+                "gamma": self.gamma}  # fmt: skip
+
+
+class Dice(Loss):
+    """`1 - 2 * sum(y_true * y_pred) / (sum(y_true) + sum(y_pred))` over `axis` (every axis
+    when None). Equivalent to `keras.losses.Dice`."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="dice", axis=None, dtype=None):
+        super().__init__(name, reduction, dtype)
+        self.axis = axis
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis}
+
+
+class Tversky(Loss):
+    """One minus the Tversky index over `axis` (every axis when None), Keras's `alpha` and
+    `beta` weighing the two kinds of error. Equivalent to `keras.losses.Tversky`."""
+
+    def __init__(self, alpha=0.5, beta=0.5, reduction="sum_over_batch_size", name="tversky",
+                 axis=None, dtype=None):  # fmt: skip
+        super().__init__(name, reduction, dtype)
+        self.alpha = alpha
+        self.beta = beta
+        self.axis = axis
+
+    def get_config(self):
+        return {**super().get_config(), "alpha": self.alpha, "beta": self.beta,
+                "axis": self.axis}  # fmt: skip
+
+
 _NAMES = {
     "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
     "categorical_crossentropy": CategoricalCrossentropy,
@@ -233,6 +305,10 @@ _NAMES = {
     "msle": MeanSquaredLogarithmicError,
     "squared_hinge": SquaredHinge,
     "categorical_hinge": CategoricalHinge,
+    "binary_focal_crossentropy": BinaryFocalCrossentropy,
+    "categorical_focal_crossentropy": CategoricalFocalCrossentropy,
+    "dice": Dice,
+    "tversky": Tversky,
 }
 
 
@@ -268,6 +344,12 @@ mean_squared_logarithmic_error = _loss_function(
 )
 squared_hinge = _loss_function(SquaredHinge, "squared_hinge")
 categorical_hinge = _loss_function(CategoricalHinge, "categorical_hinge")
+binary_focal_crossentropy = _loss_function(BinaryFocalCrossentropy, "binary_focal_crossentropy")
+categorical_focal_crossentropy = _loss_function(
+    CategoricalFocalCrossentropy, "categorical_focal_crossentropy"
+)
+dice = _loss_function(Dice, "dice")
+tversky = _loss_function(Tversky, "tversky")
 
 
 def get(identifier):
