@@ -23,12 +23,11 @@ extension Loss {
     builtins: ([
       "SparseCategoricalCrossentropy": { config in
         let fromLogits = try config.bool("from_logits", default: false)
-        try config.requireDefault(
-          "ignore_class", .null, reason: "Plexus's loss has no ignored class")
         return try finish(
           config,
           SparseCategoricalCrossentropy(
-            fromLogits: fromLogits, reduction: try reduction(config),
+            fromLogits: fromLogits, ignoreClass: try config.optionalInt("ignore_class"),
+            reduction: try reduction(config),
             name: try config.string("name", default: "sparse_categorical_crossentropy")))
       },
       "CategoricalCrossentropy": { config in

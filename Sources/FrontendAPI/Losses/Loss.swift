@@ -49,12 +49,15 @@ open class Loss {
   public func callAsFunction(_ yTrue: Tensor, _ yPred: Tensor, sampleWeight: Tensor? = nil)
     throws -> Tensor
   {
-    let mask = yPred.mask
+    let inputMask = yPred.mask
     // Losses compute in float32 (Keras's loss dtype), whatever the layers computed in.
     let yPred = yPred.dtype == .bfloat16 ? try Ops.cast(yPred, to: .float32) : yPred
     let yTrue = yTrue.dtype == .bfloat16 ? try Ops.cast(yTrue, to: .float32) : yTrue
     var values = try call(yTrue, yPred)
     var weight = sampleWeight
+    // A mask on the losses themselves (ignored labels) joins the predictions' mask, as in
+    // Keras's `Loss.__call__`.
+    let mask = try Self.joined(inputMask, values.mask)
     if let mask {
       weight = try maskWeight(mask, sampleWeight: sampleWeight, dtype: values.dtype)
     }
@@ -79,6 +82,12 @@ open class Loss {
       let safe = try Ops.where(Ops.equal(total, zero), Tensor.scalar(1, dtype: total.dtype), total)
       return try Ops.where(Ops.equal(total, zero), zero, Ops.divide(Ops.sum(values), safe))
     }
+  }
+
+  /// Both masks when both are present (kept where both keep), else the one present.
+  private static func joined(_ first: Tensor?, _ second: Tensor?) throws -> Tensor? {
+    guard let first, let second else { return first ?? second }
+    return try Ops.logicalAnd(Ops.cast(first, to: .bool), Ops.cast(second, to: .bool))
   }
 
   /// Keras's `apply_mask`: the mask as weights (kept steps `total / kept` for

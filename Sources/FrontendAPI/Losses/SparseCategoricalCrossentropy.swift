@@ -8,24 +8,48 @@
 /// - `yPred`: scores of shape `(batch, ..., classes)`.
 /// - Per-sample result: `(batch, ...)`.
 ///
+/// With `ignoreClass`, labels equal to it (a segmentation map's "void", often 255 or -1) add
+/// nothing: their losses are 0 and masked, so a `sumOverBatchSize` reduction averages over the
+/// other labels only, as Keras's does.
+///
 /// The logits path is one fused node on the tape: its gradient is `softmax(yPred) - onehot`.
 /// Equivalent to `keras.losses.SparseCategoricalCrossentropy`.
 public final class SparseCategoricalCrossentropy: Loss {
   /// Whether `yPred` holds logits rather than probabilities.
   public let fromLogits: Bool
+  /// A label value that adds no loss (and is not counted in the mean), or nil.
+  public let ignoreClass: Int?
 
   /// Creates the loss.
   public init(
-    fromLogits: Bool = false, reduction: Reduction = .sumOverBatchSize,
+    fromLogits: Bool = false, ignoreClass: Int? = nil, reduction: Reduction = .sumOverBatchSize,
     name: String = "sparse_categorical_crossentropy"
   ) {
     self.fromLogits = fromLogits
+    self.ignoreClass = ignoreClass
     super.init(name: name, reduction: reduction)
   }
 
-  /// The per-sample cross-entropies.
+  /// The per-sample cross-entropies; with ``ignoreClass``, 0 for ignored labels and masked
+  /// (``Tensor/mask``) so that the reduction leaves them out.
   public override func call(_ yTrue: Tensor, _ yPred: Tensor) throws -> Tensor {
     let labels = try checkedLabels(yTrue, yPred)
+    // A class no label of this dtype can hold ignores nothing (int32 labels and Int.max).
+    guard let ignoreClass, labels.dtype == .int64 || Int32(exactly: ignoreClass) != nil else {
+      return try crossEntropy(labels, yPred)
+    }
+    // Keras's way: ignored labels become class 0 and their scores 0, then their losses 0.
+    let valid = try Ops.notEqual(labels, Tensor.scalar(Double(ignoreClass), dtype: labels.dtype))
+    let kept = try Ops.multiply(labels, Ops.cast(valid, to: labels.dtype))
+    let scores = try Ops.multiply(
+      yPred, Ops.cast(Ops.reshape(valid, Shape(valid.shape.dims + [1])), to: yPred.dtype))
+    let losses = try Ops.where(
+      valid, crossEntropy(kept, scores), Tensor.scalar(0, dtype: yPred.dtype))
+    return losses.withMask(valid)
+  }
+
+  /// `-log(p[label])` per sample, of labels in `0..<classes`.
+  private func crossEntropy(_ labels: Tensor, _ yPred: Tensor) throws -> Tensor {
     let classes = yPred.shape[yPred.rank - 1]
     if fromLogits {
       // One fused kernel forward and one backward where a backend has them, else the
@@ -92,7 +116,8 @@ public final class SparseCategoricalCrossentropy: Loss {
       case .uint8: try yTrue.scalars(UInt8.self).map(Int64.init)
       default: []
       }
-    if let label = labels.first(where: { $0 < 0 || $0 >= Int64(classes) }) {
+    let ignored = ignoreClass.map(Int64.init)
+    if let label = labels.first(where: { ($0 < 0 || $0 >= Int64(classes)) && $0 != ignored }) {
       throw labelError(Int(label), classes: classes)
     }
   }
@@ -106,6 +131,8 @@ public final class SparseCategoricalCrossentropy: Loss {
 
   /// The settings under their Keras names.
   public override var config: [String: ConfigValue] {
-    super.config.merging(["from_logits": .bool(fromLogits), "ignore_class": .null]) { $1 }
+    super.config.merging([
+      "from_logits": .bool(fromLogits), "ignore_class": ignoreClass.map(ConfigValue.int) ?? .null,
+    ]) { $1 }
   }
 }

@@ -135,6 +135,18 @@ def class_scores(rng, true_shape, pred_shape):
     return f32(rng.integers(0, 3, true_shape)), uniform(rng, pred_shape, 0, 1)
 
 
+def sparse_ignored(rng, true_shape, pred_shape):
+    # Integer labels (as floats) with about a quarter -1, the ignored class, and logits.
+    labels = rng.integers(0, pred_shape[-1], true_shape)
+    labels = np.where(rng.uniform(0, 1, true_shape) < 0.25, -1, labels)
+    return f32(labels), uniform(rng, pred_shape, -2, 2)
+
+
+def sparse_probabilities(rng, true_shape, pred_shape):
+    # Integer labels (as floats) and positive scores (normalised by the loss).
+    return f32(rng.integers(0, pred_shape[-1], true_shape)), uniform(rng, pred_shape, 0.1, 1)
+
+
 def weights(rng, shape):
     return None if shape is None else uniform(rng, shape, 0, 2)
 
@@ -251,6 +263,18 @@ LOSS_CASES = {
         dict(alpha=0.7, beta=0.3),
         binary,
         [((4, 3), (4, 3), None), ((2, 3, 2), (2, 3, 2), None)],
+    ),
+    "sparse_categorical_crossentropy_ignore_class": (
+        losses.SparseCategoricalCrossentropy,
+        dict(from_logits=True, ignore_class=-1),
+        sparse_ignored,
+        [((6,), (6, 5), None), ((2, 3), (2, 3, 5), None), ((4,), (4, 5), (4,))],
+    ),
+    "sparse_categorical_crossentropy_ignore_class_sum": (
+        losses.SparseCategoricalCrossentropy,
+        dict(ignore_class=2, reduction="sum"),
+        sparse_probabilities,
+        [((6,), (6, 4), None), ((3, 2), (3, 2, 4), (3, 2))],
     ),
     "tversky_axis": (losses.Tversky, dict(axis=1), binary, [((4, 3), (4, 3), None),
                                                             ((5, 2), (5, 2), (5,))]),

@@ -34,7 +34,10 @@ import Testing
       let tape = GradientTape()
       var yPred = try call.yPred.tensor(dtype)
       tape.watch(&yPred)
-      let yTrue = try call.yTrue.tensor(dtype)
+      // Sparse labels are integers (the fixture holds them as numbers).
+      let yTrue =
+        loss is SparseCategoricalCrossentropy
+        ? try Ops.cast(call.yTrue.tensor(), to: .int32) : try call.yTrue.tensor(dtype)
       let weight = try call.sampleWeight?.tensor(dtype)
       let (value, objective) = try tape.record {
         let value = try loss(yTrue, yPred, sampleWeight: weight)

@@ -1,6 +1,7 @@
-"""Keras's focal cross-entropies and overlap losses (Dice, Tversky) from Python, added at
-stop 28: values against Keras 3's (Tests/Fixtures/KerasLosses, written by Keras), configs,
-the loss functions, names in compile, and training that lowers them."""
+"""Keras's focal cross-entropies, overlap losses (Dice, Tversky) and the sparse categorical
+cross-entropy's `ignore_class` from Python, added at stop 28: values against Keras 3's
+(Tests/Fixtures/KerasLosses, written by Keras), configs, the loss functions, names in
+compile, and training that lowers them."""
 
 import json
 from pathlib import Path
@@ -23,6 +24,8 @@ CASES = {
     "dice_axes": losses.Dice,
     "tversky": losses.Tversky,
     "tversky_axis": losses.Tversky,
+    "sparse_categorical_crossentropy_ignore_class": losses.SparseCategoricalCrossentropy,
+    "sparse_categorical_crossentropy_ignore_class_sum": losses.SparseCategoricalCrossentropy,
 }
 
 
@@ -37,9 +40,11 @@ def test_losses_give_keras_values_and_configs(case):
     loss = CASES[case].from_config(config)
     assert loss.get_config() == config
     assert losses.get(fixture["loss"]).get_config() == config
+    sparse = isinstance(loss, losses.SparseCategoricalCrossentropy)
     for call in fixture["calls"]:
         weight = call["sample_weight"]
-        value = loss(_array(call["y_true"]), _array(call["y_pred"]),
+        y_true = _array(call["y_true"])
+        value = loss(y_true.astype(np.int32) if sparse else y_true, _array(call["y_pred"]),
                      sample_weight=None if weight is None else _array(weight))  # fmt: skip
         expected = np.asarray(call["value"]["values"]).reshape(call["value"]["shape"])
         np.testing.assert_allclose(np.asarray(value), expected, rtol=2e-5, atol=1e-6)
@@ -88,3 +93,21 @@ def test_refuses_bad_settings():
         losses.BinaryFocalCrossentropy(alpha=float("nan"))(x, x)
     with pytest.raises(plexus.errors.PlexusError, match="CategoricalFocalCrossentropy"):
         losses.CategoricalFocalCrossentropy()(np.zeros((2, 4), np.float32), x)
+
+
+def test_ignore_class_trains_on_a_void_label():
+    rng = np.random.default_rng(2)
+    x = rng.random((32, 5), dtype=np.float32)
+    y = rng.integers(0, 3, 32).astype(np.int32)
+    y[::4] = 255
+    model = plexus.Sequential([plexus.Input((5,)), layers.Dense(3)])
+    model.compile(optimizer=plexus.optimizers.Adam(0.05),
+                  loss=losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=255))
+    history = model.fit(x, y, epochs=4, batch_size=8, verbose=0)
+    assert all(np.isfinite(history.history["loss"]))
+    # The mean is over the kept labels: equal to the loss of those labels alone.
+    kept = y != 255
+    logits = model.predict(x, verbose=0)
+    alone = losses.SparseCategoricalCrossentropy(from_logits=True)(y[kept], logits[kept])
+    both = losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=255)(y, logits)
+    assert float(both) == pytest.approx(float(alone), rel=1e-5)
