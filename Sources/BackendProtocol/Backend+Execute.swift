@@ -80,7 +80,9 @@ extension Backend {
     case .gather:
       try gather(record.input(0), record.input(1), axis: attributes.int(.axis, of: op), out)
     case .scatterAdd:
-      try copy(record.input(0), out)
+      // A compiled step may hand the base's own memory as the output: add in place.
+      let base = try record.input(0)
+      if base.storage.base != out.storage.base { try copy(base, out) }
       try scatterAdd(record.input(2), record.input(1), axis: attributes.int(.axis, of: op), out)
     case .pad:
       try pad(

@@ -31,6 +31,12 @@ public protocol Backend: AnyObject, Sendable {
   /// ``supports(_:_:)`` decides alone.
   var refinesSupport: Bool { get }
 
+  /// Whether `scatter_add` may be handed its base's own memory as its output, adding the
+  /// updates in place (a compiled step does, when the base is a buffer nothing reads again).
+  /// False by default: outputs never alias inputs. The built-in backends, whose kernel skips
+  /// the base copy when the two coincide, say true.
+  var scatterAddsInPlace: Bool { get }
+
   /// Whether this backend runs this very record: every input dtype and the attributes, so a
   /// backend can decline a stride or a dtype pair. Asked only when ``refinesSupport`` is true
   /// and ``supports(_:_:)`` said yes; the default is true.
@@ -110,6 +116,7 @@ public protocol Backend: AnyObject, Sendable {
 extension Backend {
   public func supports(_ op: OpCode, _ dtype: DType) -> Bool { false }
   public var refinesSupport: Bool { false }
+  public var scatterAddsInPlace: Bool { false }
   public func supports(_ record: OpRecord) -> Bool { true }
 
   public func setThreadCount(_ count: Int) {}

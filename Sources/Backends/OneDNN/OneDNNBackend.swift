@@ -30,6 +30,8 @@ import Synchronization
 public final class OneDNNBackend: Backend, SoftmaxKernels, Sendable {
   /// `"onednn"`.
   public let name = "onednn"
+  /// Its `scatter_add` (the host kernel) adds in place when handed its base as output.
+  public var scatterAddsInPlace: Bool { true }
 
   /// The OpenMP thread count every op runs with (``setThreadCount(_:)``).
   private let threadSetting: Atomic<Int32>

@@ -14,6 +14,8 @@ public final class ReferenceBackend: Backend, SoftmaxKernels, OptimizerKernels,
 {
   /// `"reference"`.
   public let name = "reference"
+  /// Its `scatter_add` (the host kernel) adds in place when handed its base as output.
+  public var scatterAddsInPlace: Bool { true }
 
   private let threadSetting: Atomic<Int>
 

@@ -130,7 +130,10 @@ final class StepPlan: @unchecked Sendable {
     for result in results where first[ObjectIdentifier(result.buffer.storage)] != nil {
       last[ObjectIdentifier(result.buffer.storage)] = end
     }
-    let offsets = Self.assignOffsets(order, first: first, last: last, sizes: sizes)
+    let aliases = Self.inPlaceOutputs(events, first: first, last: &last, sizes: sizes)
+    order.removeAll { aliases[$0] != nil }
+    var offsets = Self.assignOffsets(order, first: first, last: last, sizes: sizes)
+    for (output, base) in aliases { offsets.offsets[output] = offsets.offsets[base] }
     arenaBytes = offsets.total
     arena = try Storage(byteCount: offsets.total)
 
@@ -223,6 +226,34 @@ final class StepPlan: @unchecked Sendable {
 
   /// First-fit offsets for intermediates live over `[first, last]` (inclusive: an op's output
   /// never shares bytes with an input it reads), largest first; 64-byte aligned.
+  /// The outputs that take their base input's arena region (output → the region's owner):
+  /// a `scatter_add` whose base is an intermediate of the same size read last there (the
+  /// gradient of a gather, added into fresh zeros) adds in place instead of copying its base
+  /// first, on a backend that says it can (``Backend/scatterAddsInPlace``). `last` grows to
+  /// cover the output's uses.
+  private static func inPlaceOutputs(
+    _ events: [StepRecorder.Event], first: [ObjectIdentifier: Int],
+    last: inout [ObjectIdentifier: Int], sizes: [ObjectIdentifier: Int]
+  ) -> [ObjectIdentifier: ObjectIdentifier] {
+    var aliases: [ObjectIdentifier: ObjectIdentifier] = [:]
+    func owner(_ key: ObjectIdentifier) -> ObjectIdentifier { aliases[key] ?? key }
+    for (index, event) in events.enumerated() {
+      guard case .op(let record, let entry, _) = event, record.op == .scatterAdd,
+        entry.backend.scatterAddsInPlace, record.inputs.count == 3, record.outputs.count == 1
+      else { continue }
+      let base = owner(ObjectIdentifier(record.inputs[0].storage))
+      let output = ObjectIdentifier(record.outputs[0].storage)
+      let others = record.inputs.dropFirst().map { owner(ObjectIdentifier($0.storage)) }
+      guard first[base] != nil, last[base] == index, first[output] == index,
+        sizes[base] == sizes[output], record.inputs[0].dtype == record.outputs[0].dtype,
+        !others.contains(base)
+      else { continue }
+      aliases[output] = base
+      last[base] = last[output] ?? index
+    }
+    return aliases
+  }
+
   private static func assignOffsets(
     _ keys: [ObjectIdentifier], first: [ObjectIdentifier: Int], last: [ObjectIdentifier: Int],
     sizes: [ObjectIdentifier: Int]
