@@ -53,7 +53,7 @@ extern "C" {
 /* The version of this header. A library with the same major and an equal or newer minor
  * version serves a client built against it. */
 #define PX_ABI_VERSION_MAJOR 0
-#define PX_ABI_VERSION_MINOR 10
+#define PX_ABI_VERSION_MINOR 11
 
 #if defined(__GNUC__) || defined(__clang__)
 #define PX_API __attribute__((visibility("default")))
@@ -481,6 +481,16 @@ PX_API PX_NODISCARD px_status px_model_set_weight(
 PX_API PX_NODISCARD px_status px_model_compile(
     px_model *model, const char *optimizer, const char *loss, const char *const *metrics,
     size_t metric_count);
+/* Sets the compiled model's weighted metrics, as Keras's `compile(weighted_metrics=...)`:
+ * `count` names or JSON objects (as px_model_compile's `metrics`; NULL when 0), computed on every
+ * output and weighed by the sample weights that fit and evaluate receive (class weights
+ * included); `metrics` never are. Where an unweighted metric logs under the same name, the
+ * weighted one logs as `weighted_<name>`, as in Keras. Call it after px_model_compile, which
+ * clears them; 0 clears them too. Fails with PX_STATUS_INVALID_STATE before px_model_compile.
+ * (ABI 0.11) */
+PX_API PX_NODISCARD px_status px_model_set_weighted_metrics(px_model *model,
+                                                           const char *const *metrics,
+                                                           size_t count);
 
 /* ---------------------------------------------------------------------------------------------
  * Training, evaluation and inference

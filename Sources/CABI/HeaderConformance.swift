@@ -68,6 +68,7 @@ private func exportsMatchHeader() {
   check(pxModelGetWeight, declaredAs: type(of: px_model_get_weight))
   check(pxModelSetWeight, declaredAs: type(of: px_model_set_weight))
   check(pxModelCompile, declaredAs: type(of: px_model_compile))
+  check(pxModelSetWeightedMetrics, declaredAs: type(of: px_model_set_weighted_metrics))
   check(pxModelFit, declaredAs: type(of: px_model_fit))
   check(pxModelFitDataset, declaredAs: type(of: px_model_fit_dataset))
   check(pxModelEvaluateDataset, declaredAs: type(of: px_model_evaluate_dataset))

@@ -44,6 +44,26 @@ public func pxModelCompile(
   }
 }
 
+/// `px_model_set_weighted_metrics`: Keras's `weighted_metrics`, after `px_model_compile`.
+@c(px_model_set_weighted_metrics)
+public func pxModelSetWeightedMetrics(
+  _ model: OpaquePointer?, _ metrics: UnsafePointer<UnsafePointer<CChar>?>?, _ count: Int
+) -> px_status {
+  let function = "px_model_set_weighted_metrics"
+  return guarded(function) {
+    let count = try validatedCount(count, argument: "count", in: function)
+    guard count == 0 || metrics != nil else {
+      throw invalidArgument(function, "metrics is NULL but count is \(count)")
+    }
+    let values = try (0..<count).map { index in
+      try Model.metric(nameOrJSON(metrics?[index], "metrics[\(index)]", in: function))
+    }
+    try ModelHandle.withMutableModel(model, in: function) { model in
+      try model.setWeightedMetrics(values)
+    }
+  }
+}
+
 /// A caller's struct read by the struct-size rule (its first field, `uint32_t struct_size`):
 /// the smaller of the two sizes is copied over `defaults`, so fields an older caller does not
 /// know keep their zero defaults. `argument` and `typeName` name it in errors.

@@ -1,7 +1,7 @@
 import CPlexusSupport
 
 /// The library's release version, as `px_version_string` returns it.
-private let releaseVersion: StaticString = "0.10.0"
+private let releaseVersion: StaticString = "0.11.0"
 
 /// `px_abi_version`: the ABI version of this library, `(major << 16) | minor`.
 @c(px_abi_version)

@@ -34,9 +34,10 @@ struct MonitorCallback {
         return
       }
       // By the name it logs under: an output's prefix, or `_1` after a repeated name.
-      let metrics = model?.compiled.map { Array($0.metrics.joined()) } ?? []
-      let names = model?.compiled.map { Array($0.metricNames.joined()) } ?? []
-      if let index = names.firstIndex(of: metricName), let up = Self.direction(of: metrics[index]) {
+      let named = model?.compiled?.namedMetrics ?? []
+      if let metric = named.first(where: { $0.name == metricName })?.metric,
+        let up = Self.direction(of: metric)
+      {
         greaterIsBetter = up
         return
       }

@@ -1,6 +1,8 @@
 extension Model {
   /// Configures training: the optimizer, the loss (applied to every output and summed), and
   /// the metrics (computed on every output). Each accepts an object or its Keras name.
+  /// `weightedMetrics` are metrics weighed by the sample weights `fit` and `evaluate` get
+  /// (Keras's `weighted_metrics`); `metrics` never are.
   ///
   /// `runEagerly` runs every step op by op; `jitCompile` (Keras's `"auto"` by default) runs
   /// `fit`, `evaluate` and `predict` compiled: each step captured once and replayed.
@@ -12,13 +14,14 @@ extension Model {
   /// ```
   public func compile(
     optimizer: any OptimizerConvertible, loss: any LossConvertible,
-    metrics: [any MetricConvertible] = [], runEagerly: Bool = false,
-    jitCompile: JitCompile = .auto
+    metrics: [any MetricConvertible] = [], weightedMetrics: [any MetricConvertible] = [],
+    runEagerly: Bool = false, jitCompile: JitCompile = .auto
   ) throws {
     let loss = try loss.makeLoss()
     try compile(
       optimizer: optimizer, losses: Array(repeating: loss, count: outputCount),
-      lossWeights: nil, metrics: metrics, lossConfig: loss.serialized.value)
+      lossWeights: nil, metrics: metrics, weightedMetrics: weightedMetrics,
+      lossConfig: loss.serialized.value)
     self.runEagerly = runEagerly
     self.jitCompile = jitCompile
   }
@@ -34,13 +37,13 @@ extension Model {
   /// Equivalent to `model.compile(optimizer, loss=[...], loss_weights=[...])`.
   public func compile(
     optimizer: any OptimizerConvertible, loss: [any LossConvertible], lossWeights: [Double]? = nil,
-    metrics: [any MetricConvertible] = [], runEagerly: Bool = false,
-    jitCompile: JitCompile = .auto
+    metrics: [any MetricConvertible] = [], weightedMetrics: [any MetricConvertible] = [],
+    runEagerly: Bool = false, jitCompile: JitCompile = .auto
   ) throws {
     let losses = try loss.map { try $0.makeLoss() }
     try compile(
       optimizer: optimizer, losses: losses, lossWeights: lossWeights, metrics: metrics,
-      lossConfig: .array(losses.map(\.serialized.value)))
+      weightedMetrics: weightedMetrics, lossConfig: .array(losses.map(\.serialized.value)))
     self.runEagerly = runEagerly
     self.jitCompile = jitCompile
   }
@@ -55,8 +58,8 @@ extension Model {
   /// ```
   public func compile(
     optimizer: any OptimizerConvertible, loss: [any LossConvertible], lossWeights: [Double]? = nil,
-    outputMetrics: [[any MetricConvertible]], runEagerly: Bool = false,
-    jitCompile: JitCompile = .auto
+    outputMetrics: [[any MetricConvertible]], weightedMetrics: [any MetricConvertible] = [],
+    runEagerly: Bool = false, jitCompile: JitCompile = .auto
   ) throws {
     let losses = try loss.map { try $0.makeLoss() }
     guard outputMetrics.count == outputCount else {
@@ -73,7 +76,8 @@ extension Model {
     }
     try compile(
       optimizer: optimizer, losses: losses, lossWeights: lossWeights, metrics: [],
-      outputMetrics: outputMetrics, lossConfig: .array(losses.map(\.serialized.value)))
+      outputMetrics: outputMetrics, weightedMetrics: weightedMetrics,
+      lossConfig: .array(losses.map(\.serialized.value)))
     self.runEagerly = runEagerly
     self.jitCompile = jitCompile
   }
@@ -81,7 +85,7 @@ extension Model {
   private func compile(
     optimizer: any OptimizerConvertible, losses: [Loss], lossWeights: [Double]?,
     metrics: [any MetricConvertible], outputMetrics: [[any MetricConvertible]]? = nil,
-    lossConfig: ConfigValue
+    weightedMetrics: [any MetricConvertible], lossConfig: ConfigValue
   ) throws {
     let context = "Model '\(name)'.compile"
     let optimizer = try optimizer.makeOptimizer()
@@ -103,13 +107,57 @@ extension Model {
     }
     let perOutput = try zip(losses, outputMetrics ?? Array(repeating: metrics, count: outputs))
       .map { loss, metrics in try metrics.map { try $0.makeMetric(for: loss) } }
+    let weighted = try weightedPerOutput(weightedMetrics, losses: losses, context: context)
+    let objects = (perOutput + weighted).joined().map(ObjectIdentifier.init)
+    guard Set(objects).count == objects.count else {
+      throw PlexusError.invalidArgument(
+        context: context,
+        message: "a metric object is listed twice (in metrics and weightedMetrics, or in one "
+          + "of them); each needs an object of its own")
+    }
     let prefixes = outputs > 1 ? outputNames.map { $0 + "_" } : [""]
-    compiled = CompiledState(
+    let state = CompiledState(
       optimizer: optimizer, losses: losses, lossWeights: lossWeights, metrics: perOutput,
       metricsPerOutput: outputMetrics != nil && outputs > 1, prefixes: prefixes,
       lossConfig: lossConfig,
       modelName: "Model '\(name)'")
+    state.setWeightedMetrics(weighted)
+    compiled = state
   }
+
+  /// `weightedMetrics` made for every output (names only when there are several, as for
+  /// `metrics`).
+  private func weightedPerOutput(
+    _ weightedMetrics: [any MetricConvertible], losses: [Loss], context: String
+  ) throws -> [[Metric]] {
+    guard !weightedMetrics.isEmpty else { return [] }
+    if losses.count > 1, weightedMetrics.contains(where: { $0 is Metric }) {
+      throw PlexusError.invalidArgument(
+        context: context,
+        message: "a model with \(losses.count) outputs takes weighted metric names, which are "
+          + "made once per output; received a metric object")
+    }
+    return try losses.map { loss in try weightedMetrics.map { try $0.makeMetric(for: loss) } }
+  }
+
+  /// Replaces the compiled weighted metrics (the C library's `px_model_set_weighted_metrics`,
+  /// which follows `px_model_compile`).
+  package func setWeightedMetrics(_ weightedMetrics: [any MetricConvertible]) throws {
+    let compiled = try requireCompiled("setWeightedMetrics")
+    let context = "Model '\(name)'.compile"
+    let weighted = try weightedPerOutput(
+      weightedMetrics, losses: compiled.losses, context: context)
+    let objects = (compiled.metrics + weighted).joined().map(ObjectIdentifier.init)
+    guard Set(objects).count == objects.count else {
+      throw PlexusError.invalidArgument(
+        context: context,
+        message: "a metric object is listed twice; each needs an object of its own")
+    }
+    compiled.setWeightedMetrics(weighted)
+  }
+
+  /// The compiled weighted metrics of the first output.
+  public var weightedMetrics: [Metric] { compiled?.weightedMetrics.first ?? [] }
 
   /// Throws unless `weights` is nil or holds one finite weight ≥ 0 per output.
   private func checkLossWeights(_ weights: [Double]?, context: String) throws {

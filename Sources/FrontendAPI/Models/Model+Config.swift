@@ -43,7 +43,10 @@ extension Model {
     return [
       "optimizer": compiled.optimizer.serialized.value, "loss": compiled.lossConfig,
       "loss_weights": compiled.lossWeights.map { .array($0.map(ConfigValue.double)) } ?? .null,
-      "metrics": metrics, "weighted_metrics": .null,
+      "metrics": metrics,
+      "weighted_metrics": compiled.weightedMetrics.first.map {
+        $0.isEmpty ? .null : written($0, compiled.loss)
+      } ?? .null,
       "run_eagerly": false, "steps_per_execution": 1, "jit_compile": false,
     ]
   }
@@ -102,9 +105,16 @@ extension Model {
       throw PlexusError.invalidArgument(
         context: context, message: "needs an 'optimizer' and a 'loss', received \(value)")
     }
-    if value["weighted_metrics"].map({ !$0.isNull }) == true {
-      throw PlexusError.invalidArgument(
-        context: context, message: "'weighted_metrics' is not supported yet; it must be null")
+    // One list of weighted metrics for every output (Keras's per-output forms are refused).
+    var weighted: [any MetricConvertible] = []
+    if let entry = value["weighted_metrics"], !entry.isNull {
+      guard let list = entry.arrayValue, !list.contains(where: { $0.arrayValue != nil }) else {
+        throw PlexusError.invalidArgument(
+          context: context,
+          message: "'weighted_metrics' must be null or one list of metrics for every output, "
+            + "received \(entry)")
+      }
+      weighted = try list.map(Self.metric)
     }
     let names = outputNames
     let metricsEntry = value["metrics"] ?? .null
@@ -145,11 +155,15 @@ extension Model {
     if let outputMetrics, names.count > 1 {
       let all = losses.count == 1 ? Array(repeating: losses[0], count: names.count) : losses
       try compile(
-        optimizer: madeOptimizer, loss: all, lossWeights: weights, outputMetrics: outputMetrics)
+        optimizer: madeOptimizer, loss: all, lossWeights: weights, outputMetrics: outputMetrics,
+        weightedMetrics: weighted)
     } else if losses.count == 1, weights == nil {
-      try compile(optimizer: madeOptimizer, loss: losses[0], metrics: metrics)
+      try compile(
+        optimizer: madeOptimizer, loss: losses[0], metrics: metrics, weightedMetrics: weighted)
     } else {
-      try compile(optimizer: madeOptimizer, loss: losses, lossWeights: weights, metrics: metrics)
+      try compile(
+        optimizer: madeOptimizer, loss: losses, lossWeights: weights, metrics: metrics,
+        weightedMetrics: weighted)
     }
   }
 

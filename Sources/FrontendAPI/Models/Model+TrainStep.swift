@@ -36,16 +36,37 @@ extension Model {
   /// Updates the compiled metrics of every output. A prediction's mask (``Tensor/mask``: its
   /// output's steps an `Embedding(maskZero:)` or `Masking` left out) weighs the metrics that
   /// Keras weighs by it (``Metric/weighsByPredictionMask``), so masked steps count for nothing.
+  ///
+  /// The weighted metrics (`compile(weightedMetrics:)`) are also weighed by the batch's sample
+  /// weights (those `fit` and `evaluate` were given, class weights included), times the mask
+  /// where there is one.
   public func updateMetrics(_ y: [Tensor], _ predictions: [Tensor]) throws {
     let compiled = try requireCompiled("updateMetrics")
-    for (index, (target, prediction)) in zip(y, predictions).enumerated()
-    where index < compiled.metrics.count {
+    for (index, (target, prediction)) in zip(y, predictions).enumerated() {
       let maskWeight = try prediction.mask.map { try Ops.cast($0, to: .float32) }
-      for metric in compiled.metrics[index] {
-        try metric.update(
-          target, prediction, sampleWeight: metric.weighsByPredictionMask ? maskWeight : nil)
+      if index < compiled.metrics.count {
+        for metric in compiled.metrics[index] {
+          try metric.update(
+            target, prediction, sampleWeight: metric.weighsByPredictionMask ? maskWeight : nil)
+        }
+      }
+      guard index < compiled.weightedMetrics.count, !compiled.weightedMetrics[index].isEmpty
+      else { continue }
+      let sampleWeight = try compiled.batchSampleWeight.map { try Ops.cast($0, to: .float32) }
+      for metric in compiled.weightedMetrics[index] {
+        let weight = try Self.product(
+          sampleWeight, metric.weighsByPredictionMask ? maskWeight : nil)
+        try metric.update(target, prediction, sampleWeight: weight)
       }
     }
+  }
+
+  /// `sampleWeight · mask` (per-sample weights spread over the mask's steps), or the one given.
+  private static func product(_ sampleWeight: Tensor?, _ mask: Tensor?) throws -> Tensor? {
+    guard let sampleWeight, let mask else { return sampleWeight ?? mask }
+    var weight = sampleWeight
+    while weight.rank < mask.rank { weight = try Ops.expandDims(weight, axis: -1) }
+    return try Ops.multiply(mask, weight)
   }
 
   /// Sets the loss tracker and every metric back to empty.

@@ -10,6 +10,11 @@ final class CompiledState {
   let lossConfig: ConfigValue
   /// `metrics[output]`: the metrics computed on that output.
   let metrics: [[Metric]]
+  /// `weightedMetrics[output]`: the metrics computed on that output weighed by the batch's
+  /// sample weights (Keras's `weighted_metrics`; `metrics` are never weighed).
+  private(set) var weightedMetrics: [[Metric]] = []
+  /// `weightedMetricNames[output][i]`: the log name of `weightedMetrics[output][i]`.
+  private(set) var weightedMetricNames: [[String]] = []
   /// Whether each output was given metrics of its own (else every output has the same ones).
   let metricsPerOutput: Bool
   /// Log-key prefixes per output (`""` for a single-output model).
@@ -52,8 +57,44 @@ final class CompiledState {
         return name
       }
     }
+    self.takenNames = taken
     self.trainFunction = StepFunction(name: "\(modelName) train step")
     self.testFunction = StepFunction(name: "\(modelName) test step")
+  }
+
+  /// The log names of the loss trackers and the unweighted metrics.
+  private let takenNames: Set<String>
+
+  /// Sets the weighted metrics, one list per output, and names them as Keras's
+  /// `CompileMetrics.result` does: the metric's name after the output's prefix; when an
+  /// unweighted metric (or an earlier weighted one) logs under it, `weighted_` before the
+  /// metric's name, then `_1`, `_2`, ... while that is taken too.
+  func setWeightedMetrics(_ metrics: [[Metric]]) {
+    var taken = takenNames
+    weightedMetrics = metrics
+    weightedMetricNames = metrics.enumerated().map { index, outputMetrics in
+      let prefix = prefixes.count > 1 && index < prefixes.count ? prefixes[index] : ""
+      return outputMetrics.map { metric in
+        var name = prefix + metric.name
+        if taken.contains(name) {
+          let base = prefix + "weighted_" + metric.name
+          name = base
+          var suffix = 1
+          while taken.contains(name) {
+            name = "\(base)_\(suffix)"
+            suffix += 1
+          }
+        }
+        taken.insert(name)
+        return name
+      }
+    }
+  }
+
+  /// Every compiled metric with its log name: the unweighted ones, then the weighted ones.
+  var namedMetrics: [(metric: Metric, name: String)] {
+    Array(zip(metrics.joined(), metricNames.joined()))
+      + Array(zip(weightedMetrics.joined(), weightedMetricNames.joined()))
   }
 
   /// The compiled train and test steps (made again by every `compile`).
@@ -72,13 +113,25 @@ final class CompiledState {
   /// metrics in compile order; with several, each output's loss in output order, then the
   /// metrics sorted by name (Keras finds no compiled metric of an output's prefixed name, so it
   /// lists them after, sorted: `a_mae`, `a_mape`, `z_mae` whatever the output order).
+  ///
+  /// Weighted metrics follow as Keras lists them: with one output, those logged under their
+  /// own name in compile order, then the renamed ones (`weighted_mae`) sorted; with several,
+  /// among the sorted metrics.
   var logNames: [String] {
-    guard prefixes.count > 1 else { return ["loss"] + Array(metricNames.joined()) }
-    return ["loss"] + outputLossTrackers.map(\.name) + metricNames.joined().sorted()
+    let weighted = Array(zip(weightedMetrics.joined(), weightedMetricNames.joined()))
+    guard prefixes.count > 1 else {
+      let own = weighted.filter { $0.0.name == $0.1 }.map(\.1)
+      let renamed = weighted.filter { $0.0.name != $0.1 }.map(\.1).sorted()
+      return ["loss"] + Array(metricNames.joined()) + own + renamed
+    }
+    return ["loss"] + outputLossTrackers.map(\.name)
+      + (metricNames.joined() + weighted.map(\.1)).sorted()
   }
 
-  /// The loss trackers, then every output's metrics.
-  var allMetrics: [Metric] { [lossTracker] + outputLossTrackers + Array(metrics.joined()) }
+  /// The loss trackers, then every output's metrics, then the weighted ones.
+  var allMetrics: [Metric] {
+    [lossTracker] + outputLossTrackers + Array(metrics.joined()) + Array(weightedMetrics.joined())
+  }
 
   func resetMetrics() {
     pendingLosses = []
@@ -112,9 +165,7 @@ final class CompiledState {
     for tracker in outputLossTrackers where prefixes.count > 1 {
       logs[tracker.name] = tracker.result()
     }
-    for (outputMetrics, names) in zip(metrics, metricNames) {
-      for (metric, name) in zip(outputMetrics, names) { logs[name] = metric.result() }
-    }
+    for (metric, name) in namedMetrics { logs[name] = metric.result() }
     return logs
   }
 }

@@ -1,7 +1,8 @@
 /*
  * test_sweep, section "weighting": Keras's sample_weight and class_weight (ABI 0.8) in
- * px_fit_options, px_model_evaluate_weighted and px_model_train_on_batch_weighted, checked
- * against unweighted calls worked out by hand, and the weights a hostile caller passes.
+ * px_fit_options, px_model_evaluate_weighted and px_model_train_on_batch_weighted, and the
+ * weighted metrics of px_model_set_weighted_metrics (ABI 0.11), checked against unweighted
+ * calls worked out by hand, and the weights a hostile caller passes.
  */
 #include "sweep.h"
 
@@ -205,6 +206,38 @@ void section_weighting(void) {
         "px_model_evaluate_weighted with NULL weights is px_model_evaluate");
   px_logs_release(weighted);
   weighted = NULL;
+  /* Weighted metrics (ABI 0.11): accuracy weighed 1 on the first half and 0 after is the
+   * first half's accuracy, logged as weighted_accuracy beside the unweighted one. */
+  const char *weighted_names[1] = {"accuracy"};
+  st = px_model_set_weighted_metrics(model, weighted_names, 1);
+  check(st == PX_STATUS_OK, "px_model_set_weighted_metrics([\"accuracy\"])");
+  st = px_model_evaluate_weighted(model, xv, 1, yv, 1, half_weights, SAMPLES, NULL, NULL,
+                                  &weighted);
+  check(st == PX_STATUS_OK
+            && close_to(logged(weighted, "weighted_accuracy"), logged(first, "accuracy"), 1e-9)
+            && logged(weighted, "accuracy") == logged(plain, "accuracy"),
+        "weighted_accuracy (%g) is the first half's accuracy (%g); accuracy stays unweighted",
+        logged(weighted, "weighted_accuracy"), logged(first, "accuracy"));
+  px_logs_release(weighted);
+  weighted = NULL;
+  st = px_model_set_weighted_metrics(model, NULL, 0);
+  check(st == PX_STATUS_OK, "px_model_set_weighted_metrics(NULL, 0) clears them");
+  st = px_model_set_weighted_metrics(NULL, weighted_names, 1);
+  expect(st, IA_, 1, "model", "px_model_set_weighted_metrics(NULL model) fails");
+  st = px_model_set_weighted_metrics(model, NULL, 1);
+  expect(st, IA_, 1, "metrics|NULL", "px_model_set_weighted_metrics(NULL, 1) fails");
+  st = px_model_set_weighted_metrics(model, weighted_names, SIZE_MAX);
+  expect(st, IA_, 1, "count", "px_model_set_weighted_metrics(count SIZE_MAX) fails");
+  const char *unknown[1] = {"no_such_metric"};
+  st = px_model_set_weighted_metrics(model, unknown, 1);
+  expect(st, IA_ | UNSUP_, 1, "no_such_metric", "an unknown weighted metric fails, naming it");
+  px_model *uncompiled = NULL;
+  if (px_model_from_json(MLP_JSON, &uncompiled) == PX_STATUS_OK) {
+    st = px_model_set_weighted_metrics(uncompiled, weighted_names, 1);
+    expect(st, STATE_, 1, "compile", "px_model_set_weighted_metrics before compile fails");
+    px_model_release(uncompiled);
+  }
+
   /* Batches of 32: the per-batch losses are averaged by batch size, and weights of 2 double
    * every one. */
   px_logs *batched = NULL;

@@ -25,7 +25,7 @@ private final class Scale: Layer {
         "Layer.registry.register"
       ),
       (
-        { _ = try Loss.fromConfig(["class_name": "Tversky", "config": [:]]) }, "Tversky",
+        { _ = try Loss.fromConfig(["class_name": "Lovasz", "config": [:]]) }, "Lovasz",
         "Loss.registry.register"
       ),
       (

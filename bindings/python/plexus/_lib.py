@@ -40,7 +40,7 @@ _REPO_ROOT = _PACKAGE_DIR.parents[2]  # <repo>/bindings/python/plexus
 # ---------------------------------------------------------------------------------------------
 
 ABI_VERSION_MAJOR = 0
-ABI_VERSION_MINOR = 10
+ABI_VERSION_MINOR = 11
 
 DTYPE_FLOAT32 = 0
 DTYPE_FLOAT64 = 1
@@ -318,6 +318,7 @@ SIGNATURES = {
         _status,
         [_handle, c_char_p, c_char_p, POINTER(c_char_p), c_size_t],
     ),
+    "px_model_set_weighted_metrics": (_status, [_handle, POINTER(c_char_p), c_size_t]),
     # Training, evaluation and inference
     "px_model_fit": (
         _status,

@@ -53,12 +53,20 @@ class Trainer:
         """Configures training: an optimizer and a loss (names or plexus.optimizers /
         plexus.losses objects; a list or a dict by output name gives one loss per output) and
         metrics ("accuracy", plexus.metrics objects), computed on every output, or per output
-        (a dict by output name, or a list of one list per output).
-        Equivalent to `keras.Model.compile`."""
-        _unsupported(weighted_metrics=weighted_metrics)
+        (a dict by output name, or a list of one list per output); `weighted_metrics`, one list
+        for every output, are weighed by the sample weights (and class weights) `fit` and
+        `evaluate` receive. Equivalent to `keras.Model.compile`."""
+        if weighted_metrics is not None and (
+            not isinstance(weighted_metrics, (list, tuple))
+            or any(isinstance(m, (list, tuple, dict)) for m in weighted_metrics)
+        ):
+            raise ValueError(
+                "compile: weighted_metrics must be one list of metrics for every output; "
+                f"received {weighted_metrics!r}"
+            )
         arguments = dict(
             optimizer=optimizer, loss=loss, loss_weights=loss_weights, metrics=metrics,
-            run_eagerly=run_eagerly, jit_compile=jit_compile,
+            weighted_metrics=weighted_metrics, run_eagerly=run_eagerly, jit_compile=jit_compile,
         )  # fmt: skip
         loss_text = None
         if isinstance(loss, (list, tuple, dict)):
@@ -105,6 +113,13 @@ class Trainer:
                 len(metric_texts),
             )
         )
+        weighted_texts = [_object_text(m, "a metric") for m in (weighted_metrics or [])]
+        if weighted_texts:
+            weighted_array = (ctypes.c_char_p * len(weighted_texts))(
+                *[text.encode("utf-8") for text in weighted_texts]
+            )
+            check(lib().px_model_set_weighted_metrics(self._c, weighted_array,
+                                                      len(weighted_texts)))  # fmt: skip
         self.optimizer = optimizers_module.get(optimizer)
         if isinstance(self.optimizer, optimizers_module.Optimizer):
             self.optimizer._bind(self)  # its learning_rate is now the compiled model's
@@ -113,6 +128,7 @@ class Trainer:
         self._compile_arguments = arguments
         self.loss = arguments["loss"]
         self.compiled_metrics = [metrics_module.get(m) for m in (metrics or [])]
+        self.compiled_weighted_metrics = [metrics_module.get(m) for m in (weighted_metrics or [])]
         try:
             widths = {tensor.shape[-1] for tensor in self.outputs or []}
         except Exception:  # noqa: BLE001 - a model whose outputs are not known yet
@@ -141,7 +157,7 @@ class Trainer:
             "loss": _serialized(arguments["loss"]),
             "loss_weights": arguments["loss_weights"],
             "metrics": _serialized(arguments["metrics"]),
-            "weighted_metrics": None,
+            "weighted_metrics": _serialized(arguments.get("weighted_metrics")),
             "run_eagerly": self.run_eagerly,
             "steps_per_execution": 1,
             "jit_compile": True if jit == "auto" else jit,
@@ -158,6 +174,8 @@ class Trainer:
             arguments["optimizer"] = optimizers_module.deserialize(arguments["optimizer"])
         arguments["loss"] = _deserialized(arguments.get("loss"), losses_module.get)
         arguments["metrics"] = _deserialized(arguments.get("metrics"), metrics_module.get)
+        arguments["weighted_metrics"] = _deserialized(arguments.get("weighted_metrics"),
+                                                      metrics_module.get)  # fmt: skip
         self.compile(**arguments)
 
     def _read_logs(self, handle):
