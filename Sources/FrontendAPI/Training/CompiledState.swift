@@ -116,7 +116,8 @@ final class CompiledState {
   ///
   /// Weighted metrics follow as Keras lists them: with one output, those logged under their
   /// own name in compile order, then the renamed ones (`weighted_mae`) sorted; with several,
-  /// among the sorted metrics.
+  /// among the sorted metrics. (Keras's list also repeats an unweighted metric's value where a
+  /// weighted one shares its name; this one names each log once.)
   var logNames: [String] {
     let weighted = Array(zip(weightedMetrics.joined(), weightedMetricNames.joined()))
     guard prefixes.count > 1 else {
