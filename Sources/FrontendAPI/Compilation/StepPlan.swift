@@ -224,8 +224,6 @@ final class StepPlan: @unchecked Sendable {
     boundBases = Array(repeating: nil, count: recorder.variables.count)
   }
 
-  /// First-fit offsets for intermediates live over `[first, last]` (inclusive: an op's output
-  /// never shares bytes with an input it reads), largest first; 64-byte aligned.
   /// The outputs that take their base input's arena region (output → the region's owner):
   /// a `scatter_add` whose base is an intermediate of the same size read last there (the
   /// gradient of a gather, added into fresh zeros) adds in place instead of copying its base
@@ -254,6 +252,9 @@ final class StepPlan: @unchecked Sendable {
     return aliases
   }
 
+  /// First-fit offsets for intermediates live over `[first, last]` (inclusive: an op's output
+  /// never shares bytes with an input it reads, except where ``inPlaceOutputs`` aliased it),
+  /// largest first; 64-byte aligned.
   private static func assignOffsets(
     _ keys: [ObjectIdentifier], first: [ObjectIdentifier: Int], last: [ObjectIdentifier: Int],
     sizes: [ObjectIdentifier: Int]

@@ -38,11 +38,14 @@ public final class SparseCategoricalCrossentropy: Loss {
     guard let ignoreClass, labels.dtype == .int64 || Int32(exactly: ignoreClass) != nil else {
       return try crossEntropy(labels, yPred)
     }
-    // Keras's way: ignored labels become class 0 and their scores 0, then their losses 0.
+    // Keras's way: ignored labels become class 0 and their scores a constant (0 for logits, as
+    // Keras; 1 for probabilities, whose normalisation would divide 0 by 0), then their losses
+    // 0. Selections, not products, so nothing of an ignored row reaches the gradient.
     let valid = try Ops.notEqual(labels, Tensor.scalar(Double(ignoreClass), dtype: labels.dtype))
-    let kept = try Ops.multiply(labels, Ops.cast(valid, to: labels.dtype))
-    let scores = try Ops.multiply(
-      yPred, Ops.cast(Ops.reshape(valid, Shape(valid.shape.dims + [1])), to: yPred.dtype))
+    let kept = try Ops.where(valid, labels, Tensor.scalar(0, dtype: labels.dtype))
+    let scores = try Ops.where(
+      Ops.reshape(valid, Shape(valid.shape.dims + [1])), yPred,
+      Tensor.scalar(fromLogits ? 0 : 1, dtype: yPred.dtype))
     let losses = try Ops.where(
       valid, crossEntropy(kept, scores), Tensor.scalar(0, dtype: yPred.dtype))
     return losses.withMask(valid)

@@ -108,11 +108,12 @@ enum KerasLossFixtures {
   }
 
   /// The largest `|plexus - keras| / max(|keras|, 1)` over the elements, or infinity when the
-  /// counts differ (NaN where exactly one side is NaN).
+  /// counts differ or exactly one side is NaN (`Swift.max` would drop a NaN).
   static func error(_ plexus: [Double], _ keras: [Double]) -> Double {
     guard plexus.count == keras.count else { return .infinity }
     return zip(plexus, keras).reduce(0) { worst, pair in
       if pair.0.isNaN && pair.1.isNaN { return worst }
+      if pair.0.isNaN || pair.1.isNaN { return .infinity }
       return Swift.max(worst, Swift.abs(pair.0 - pair.1) / Swift.max(Swift.abs(pair.1), 1))
     }
   }

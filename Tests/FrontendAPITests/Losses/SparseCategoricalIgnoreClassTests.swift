@@ -26,6 +26,24 @@ import Testing
     #expect(try perSample.scalars(Float.self).map { $0 == 0 } == [false, true, false, true])
   }
 
+  /// Probabilities (a softmax output): an ignored row's scores never reach a 0/0, so every
+  /// gradient is finite and the kept rows' gradient is the plain loss's over them.
+  @Test func probabilitiesGetFiniteGradients() throws {
+    let labels = try Tensor([2, -1, 0] as [Int32], shape: [3])
+    var scores = try Tensor([0.2, 0.3, 0.5, 0, 0, 0, 0.6, 0.3, 0.1] as [Float], shape: [3, 3])
+    let tape = GradientTape()
+    tape.watch(&scores)
+    let value = try tape.record {
+      try SparseCategoricalCrossentropy(ignoreClass: -1)(labels, scores)
+    }
+    let gradient = try #require(try tape.gradient(of: value, wrt: [scores]).first ?? nil)
+    let values = try gradient.scalars(Float.self)
+    #expect(values.allSatisfy { $0.isFinite }, "\(values)")
+    #expect(values[3..<6].allSatisfy { $0 == 0 })
+    let loss = try value.scalars(Float.self)[0]
+    #expect(abs(loss - Float(-(log(0.5) + log(0.6)) / 2)) < 1e-6)
+  }
+
   /// A label map with a "void" value 255 trains; without `ignoreClass` the same labels are
   /// refused by name before the first step.
   @Test func fitTrainsOnLabelsWithAVoidValue() throws {
