@@ -482,9 +482,9 @@ PX_API PX_NODISCARD px_status px_model_compile(
     px_model *model, const char *optimizer, const char *loss, const char *const *metrics,
     size_t metric_count);
 /* Sets the compiled model's weighted metrics, as Keras's `compile(weighted_metrics=...)`:
- * `count` names or JSON objects (as px_model_compile's `metrics`; NULL when 0), computed on every
- * output and weighed by the sample weights that fit and evaluate receive (class weights
- * included); `metrics` never are. Where an unweighted metric logs under the same name, the
+ * `count` names or JSON objects (as px_model_compile's `metrics`; NULL when 0), weighed by the
+ * sample weights that fit and evaluate receive (class weights included); `metrics` never are.
+ * Models with one output only: a model with several fails with PX_STATUS_INVALID_ARGUMENT. Where an unweighted metric logs under the same name, the
  * weighted one logs as `weighted_<name>`, as in Keras. Call it after px_model_compile, which
  * clears them; 0 clears them too. Fails with PX_STATUS_INVALID_STATE before px_model_compile.
  * (ABI 0.11) */

@@ -15,7 +15,7 @@
 ///
 /// Conventions that hold for every typed method:
 /// - Buffers are row-major and contiguous. `out` is freshly allocated, uninitialised unless the
-///   method says otherwise, and aliases no input.
+///   method says otherwise, and aliases no input (but see ``scatterAddsInPlace``).
 /// - Binary inputs have the same dtype; shapes broadcast the NumPy way and `out.shape` is the
 ///   broadcast shape. Comparisons and logical ops write `bool`.
 public protocol Backend: AnyObject, Sendable {
@@ -33,8 +33,9 @@ public protocol Backend: AnyObject, Sendable {
 
   /// Whether `scatter_add` may be handed its base's own memory as its output, adding the
   /// updates in place (a compiled step does, when the base is a buffer nothing reads again).
-  /// False by default: outputs never alias inputs. The built-in backends, whose kernel skips
-  /// the base copy when the two coincide, say true.
+  /// False by default: outputs never alias inputs. The built-in backends say true: they run
+  /// `scatter_add` through the protocol's default `execute`, which skips the base copy when
+  /// the two coincide.
   var scatterAddsInPlace: Bool { get }
 
   /// Whether this backend runs this very record: every input dtype and the attributes, so a

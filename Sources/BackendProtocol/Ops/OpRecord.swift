@@ -4,7 +4,8 @@
 /// - `inputs` are read-only, except for the in-place ops (`sgd_update`, `adam_update`), which
 ///   document which inputs they update.
 /// - `outputs` are allocated by the dispatcher with their final dtypes and shapes before the
-///   backend runs; they alias no input and are uninitialised.
+///   backend runs; they alias no input (except a compiled step's `scatter_add` on a backend
+///   that opts in, ``Backend/scatterAddsInPlace``) and are uninitialised.
 /// - Per-step values (a learning rate, an optimizer step, a random counter offset) are scalar
 ///   *inputs*, never attributes, so a recorded step can be replayed with new values.
 ///

@@ -5,8 +5,8 @@ import BackendProtocol
 ///
 /// - Intermediates (every buffer an op produced) get 64-byte-aligned offsets in one arena,
 ///   planned from their lifetimes (a buffer's bytes are reused once its last reader has run,
-///   never by an op that still reads it): a replay allocates no intermediate, only copies of
-///   its results.
+///   never by an op that still reads it, except a `scatter_add` that adds into its dead base
+///   in place): a replay allocates no intermediate, only copies of its results.
 /// - Variables are views of the variable's own memory, updated in place. A replay that writes
 ///   variables holds their locks and first makes their memory unique (copy-on-write, as an
 ///   eager in-place update does); one that only reads them reads their current memory. Views
@@ -236,8 +236,11 @@ final class StepPlan: @unchecked Sendable {
     var aliases: [ObjectIdentifier: ObjectIdentifier] = [:]
     func owner(_ key: ObjectIdentifier) -> ObjectIdentifier { aliases[key] ?? key }
     for (index, event) in events.enumerated() {
+      // The replay may hand a declined record to the fallback backend: it must agree too.
       guard case .op(let record, let entry, _) = event, record.op == .scatterAdd,
-        entry.backend.scatterAddsInPlace, record.inputs.count == 3, record.outputs.count == 1
+        entry.backend.scatterAddsInPlace,
+        Dispatcher.fallbackEntry.map({ $0.backend.scatterAddsInPlace }) ?? true,
+        record.inputs.count == 3, record.outputs.count == 1
       else { continue }
       let base = owner(ObjectIdentifier(record.inputs[0].storage))
       let output = ObjectIdentifier(record.outputs[0].storage)

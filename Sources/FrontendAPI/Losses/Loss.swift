@@ -43,9 +43,11 @@ open class Loss {
 
   /// The loss of a batch: per-sample losses from ``call(_:_:)``, multiplied by `sampleWeight`
   /// when given (one weight per sample, or per element), then reduced as ``reduction`` says.
-  /// When `yPred` carries a mask (``Tensor/mask``: a sequence from a masked layer), masked
-  /// steps weigh 0 and, for `sumOverBatchSize`, the mean is over the kept steps, as Keras's
-  /// `apply_mask`. Equivalent to `loss(y_true, y_pred, sample_weight=...)`.
+  /// When `yPred` carries a mask (``Tensor/mask``: a sequence from a masked layer), or the
+  /// per-sample losses do (labels a ``SparseCategoricalCrossentropy/ignoreClass`` ignores),
+  /// masked steps weigh 0 and, for `sumOverBatchSize`, the mean is over the kept steps, as
+  /// Keras's `apply_mask`; both masks keep what both keep. Equivalent to
+  /// `loss(y_true, y_pred, sample_weight=...)`.
   public func callAsFunction(_ yTrue: Tensor, _ yPred: Tensor, sampleWeight: Tensor? = nil)
     throws -> Tensor
   {

@@ -2,7 +2,7 @@ extension Model {
   /// Configures training: the optimizer, the loss (applied to every output and summed), and
   /// the metrics (computed on every output). Each accepts an object or its Keras name.
   /// `weightedMetrics` are metrics weighed by the sample weights `fit` and `evaluate` get
-  /// (Keras's `weighted_metrics`); `metrics` never are.
+  /// (Keras's `weighted_metrics`; models with one output); `metrics` never are.
   ///
   /// `runEagerly` runs every step op by op; `jitCompile` (Keras's `"auto"` by default) runs
   /// `fit`, `evaluate` and `predict` compiled: each step captured once and replayed.
@@ -125,19 +125,19 @@ extension Model {
     compiled = state
   }
 
-  /// `weightedMetrics` made for every output (names only when there are several, as for
-  /// `metrics`).
+  /// `weightedMetrics` made for the model's one output. A model with several outputs refuses
+  /// them: Keras pairs such a list with the outputs by position, which Plexus does not do yet.
   private func weightedPerOutput(
     _ weightedMetrics: [any MetricConvertible], losses: [Loss], context: String
   ) throws -> [[Metric]] {
     guard !weightedMetrics.isEmpty else { return [] }
-    if losses.count > 1, weightedMetrics.contains(where: { $0 is Metric }) {
+    guard losses.count == 1 else {
       throw PlexusError.invalidArgument(
         context: context,
-        message: "a model with \(losses.count) outputs takes weighted metric names, which are "
-          + "made once per output; received a metric object")
+        message: "weightedMetrics are supported on models with one output; this one has "
+          + "\(losses.count) (use sample-weighted losses, or metrics per output)")
     }
-    return try losses.map { loss in try weightedMetrics.map { try $0.makeMetric(for: loss) } }
+    return [try weightedMetrics.map { try $0.makeMetric(for: losses[0]) }]
   }
 
   /// Replaces the compiled weighted metrics (the C library's `px_model_set_weighted_metrics`,

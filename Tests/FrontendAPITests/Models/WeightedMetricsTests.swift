@@ -78,6 +78,17 @@ import Testing
     #expect(text.contains("weighted_metrics"), "\(text)")
   }
 
+  @Test func aModelWithSeveralOutputsRefusesThem() throws {
+    let input = Input(shape: [2])
+    let model = try Model(
+      inputs: [input], outputs: [try Dense(1, name: "a")(input), try Dense(1, name: "b")(input)])
+    let text =
+      thrownText {
+        try model.compile(optimizer: "sgd", loss: ["mse", "mse"], weightedMetrics: ["mae"])
+      } ?? ""
+    #expect(text.contains("one output"), "\(text)")
+  }
+
   @Test func refusesAnObjectListedTwice() throws {
     let model = try Self.model()
     let shared = Metrics.MeanAbsoluteError()

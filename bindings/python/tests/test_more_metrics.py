@@ -110,3 +110,13 @@ def test_refuses_bad_settings():
     iou = metrics.MeanIoU(3)
     with pytest.raises(plexus.errors.PlexusError, match="MeanIoU"):
         iou.update_state(np.zeros(4, np.float32), np.zeros(3, np.float32))
+
+
+def test_compile_warns_where_training_logs_one_threshold():
+    model = plexus.Sequential([plexus.Input((4,)), layers.Dense(1, activation="sigmoid")])
+    with pytest.warns(UserWarning, match="TruePositives with 2 thresholds"):
+        model.compile(optimizer="sgd", loss="binary_crossentropy",
+                      metrics=[metrics.TruePositives(thresholds=[0.3, 0.7])])  # fmt: skip
+    with pytest.warns(UserWarning, match="FalseNegatives with 2 thresholds"):
+        model.compile(optimizer="sgd", loss="binary_crossentropy",
+                      weighted_metrics=[metrics.FalseNegatives(thresholds=[0.3, 0.7])])  # fmt: skip

@@ -55,3 +55,20 @@ def test_refuses_per_output_forms():
         model.compile(optimizer="sgd", loss="mse", weighted_metrics={"dense": ["mae"]})
     with pytest.raises(ValueError, match="weighted_metrics"):
         model.compile(optimizer="sgd", loss="mse", weighted_metrics=[["mae"]])
+
+
+def test_a_bad_weighted_metric_leaves_the_model_as_it_was():
+    model = _model()
+    with pytest.raises(plexus.errors.PlexusError, match="no_such_metric"):
+        model.compile(optimizer="adam", loss="mae", weighted_metrics=["no_such_metric"])
+    # Still compiled as before: SGD, mse, and the weighted metrics.
+    assert model.get_compile_config()["loss"] == "mse"
+    assert "weighted_mae" in model.evaluate(X, Y, sample_weight=W, return_dict=True, verbose=0)
+
+
+def test_models_with_several_outputs_refuse_them():
+    inputs = plexus.Input((1,))
+    model = plexus.Model(inputs, [layers.Dense(1, name="a")(inputs),
+                                  layers.Dense(1, name="b")(inputs)])  # fmt: skip
+    with pytest.raises(ValueError, match="one output"):
+        model.compile(optimizer="sgd", loss="mse", weighted_metrics=["mae"])

@@ -51,7 +51,9 @@ def _warn_if_reduced(metric, one_class=False):
             stacklevel=3,
         )
     thresholds = getattr(metric, "init_thresholds", None)
-    if name in ("Precision", "Recall") and isinstance(thresholds, (list, tuple)) and len(
+    counted = ("Precision", "Recall", "TruePositives", "FalsePositives", "TrueNegatives",
+               "FalseNegatives")  # fmt: skip
+    if name in counted and isinstance(thresholds, (list, tuple)) and len(
         thresholds
     ) > 1:
         warnings.warn(

@@ -61,9 +61,18 @@ class Trainer:
             or any(isinstance(m, (list, tuple, dict)) for m in weighted_metrics)
         ):
             raise ValueError(
-                "compile: weighted_metrics must be one list of metrics for every output; "
-                f"received {weighted_metrics!r}"
+                "compile: weighted_metrics must be one list of metrics (a model with one "
+                f"output); received {weighted_metrics!r}"
             )
+        weighted_texts = [_object_text(m, "a metric") for m in (weighted_metrics or [])]
+        if weighted_texts:
+            # Checked before px_model_compile, so that a bad one leaves the model as it was.
+            if len(getattr(self, "output_names", None) or []) > 1:
+                raise ValueError("compile: weighted_metrics need a model with one output")
+            for text in weighted_texts:
+                probe = ctypes.c_void_p()
+                check(lib().px_metric_create(text.encode("utf-8"), ctypes.byref(probe)))
+                lib().px_metric_release(probe)
         arguments = dict(
             optimizer=optimizer, loss=loss, loss_weights=loss_weights, metrics=metrics,
             weighted_metrics=weighted_metrics, run_eagerly=run_eagerly, jit_compile=jit_compile,
@@ -113,7 +122,6 @@ class Trainer:
                 len(metric_texts),
             )
         )
-        weighted_texts = [_object_text(m, "a metric") for m in (weighted_metrics or [])]
         if weighted_texts:
             weighted_array = (ctypes.c_char_p * len(weighted_texts))(
                 *[text.encode("utf-8") for text in weighted_texts]
@@ -133,7 +141,7 @@ class Trainer:
             widths = {tensor.shape[-1] for tensor in self.outputs or []}
         except Exception:  # noqa: BLE001 - a model whose outputs are not known yet
             widths = set()
-        for metric in self.compiled_metrics:
+        for metric in self.compiled_metrics + self.compiled_weighted_metrics:
             _warn_if_reduced(metric, one_class=widths == {1})
         self.compiled = True
         self._jit_compile = _jit_mode(jit_compile)
