@@ -41,13 +41,13 @@ public final class BinaryFocalCrossentropy: Loss {
   public override func validateHyperparameters() throws {
     try super.validateHyperparameters()
     try checkLabelSmoothing(labelSmoothing)
-    try checkFocalSettings(alpha: alpha, gamma: gamma)
+    try checkFinite(["alpha": alpha, "gamma": gamma])
   }
 
   /// The per-sample focal cross-entropies.
   public override func call(_ yTrue: Tensor, _ yPred: Tensor) throws -> Tensor {
     try checkPredictions(yPred)
-    try checkFocalSettings(alpha: alpha, gamma: gamma)
+    try checkFinite(["alpha": alpha, "gamma": gamma])
     let dtype = yPred.dtype
     let one = try Tensor.scalar(1, dtype: dtype)
     let y = try smoothed(matchedTargets(yTrue, yPred), labelSmoothing, classes: 2)

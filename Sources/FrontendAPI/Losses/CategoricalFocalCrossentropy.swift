@@ -35,13 +35,13 @@ public final class CategoricalFocalCrossentropy: Loss {
   public override func validateHyperparameters() throws {
     try super.validateHyperparameters()
     try checkLabelSmoothing(labelSmoothing)
-    try checkFocalSettings(alpha: alpha, gamma: gamma)
+    try checkFinite(["alpha": alpha, "gamma": gamma])
   }
 
   /// The per-sample focal cross-entropies.
   public override func call(_ yTrue: Tensor, _ yPred: Tensor) throws -> Tensor {
     try checkPredictions(yPred, minimumRank: 1)
-    try checkFocalSettings(alpha: alpha, gamma: gamma)
+    try checkFinite(["alpha": alpha, "gamma": gamma])
     let targets = try Ops.cast(yTrue, to: yPred.dtype)
     guard targets.shape == yPred.shape else {
       throw PlexusError.shapeMismatch(

@@ -29,27 +29,18 @@ extension Loss {
     },
     "Dice": { config in
       let loss = Dice(
-        axis: try overlapAxis(config), reduction: try reduction(config),
+        axis: try config.integers("axis"), reduction: try reduction(config),
         name: try config.string("name", default: "dice"))
       return try finish(config, loss)
     },
     "Tversky": { config in
       let loss = Tversky(
         alpha: try config.double("alpha", default: 0.5),
-        beta: try config.double("beta", default: 0.5), axis: try overlapAxis(config),
+        beta: try config.double("beta", default: 0.5), axis: try config.integers("axis"),
         reduction: try reduction(config), name: try config.string("name", default: "tversky"))
       try loss.validateHyperparameters()
       return try finish(config, loss)
     },
   ]
 
-  /// `axis`: absent or null (every axis), an integer, or a list of integers.
-  private static func overlapAxis(_ config: ConfigReader) throws -> [Int]? {
-    guard let raw = config.value("axis"), !raw.isNull else { return nil }
-    if let one = raw.intValue { return [one] }
-    guard let entries = raw.arrayValue, case let axes = entries.compactMap(\.intValue),
-      axes.count == entries.count
-    else { throw config.mismatch("axis", "null, an integer or a list of integers") }
-    return axes
-  }
 }

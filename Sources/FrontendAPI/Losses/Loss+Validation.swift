@@ -69,13 +69,14 @@ extension Loss {
 }
 
 extension Loss {
-  /// Throws unless the focal losses' `alpha` and `gamma` are finite numbers.
-  func checkFocalSettings(alpha: Double, gamma: Double) throws {
-    guard alpha.isFinite, gamma.isFinite else {
+  /// Throws unless every setting is a finite number (the focal losses' `alpha` and `gamma`,
+  /// Tversky's `alpha` and `beta`), naming them all.
+  func checkFinite(_ settings: KeyValuePairs<String, Double>) throws {
+    guard settings.allSatisfy({ $0.value.isFinite }) else {
       throw PlexusError.invalidArgument(
         context: errorContext,
-        message: "alpha and gamma must be finite numbers, received alpha \(alpha), gamma \(gamma)"
-      )
+        message: settings.map(\.key).joined(separator: " and ") + " must be finite numbers, "
+          + "received " + settings.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
     }
   }
 }

@@ -53,13 +53,7 @@ public final class Tversky: Loss {
     return try Ops.subtract(one, Ops.divide(intersection, denominator))
   }
 
-  private func checkWeights() throws {
-    guard alpha.isFinite, beta.isFinite else {
-      throw PlexusError.invalidArgument(
-        context: errorContext,
-        message: "alpha and beta must be finite numbers, received alpha \(alpha), beta \(beta)")
-    }
-  }
+  private func checkWeights() throws { try checkFinite(["alpha": alpha, "beta": beta]) }
 
   /// `name`, `reduction`, `alpha`, `beta` and `axis` (null, an integer, or a list of them).
   public override var config: [String: ConfigValue] {

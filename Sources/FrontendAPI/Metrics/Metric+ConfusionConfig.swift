@@ -3,13 +3,13 @@ extension Metric {
   /// siblings, and the rates under a constraint (``PrecisionAtRecall``, ...), by Keras class
   /// name, for ``registry``.
   static let confusionClasses: [String: Registry<Metric>.Factory] = [
-    "TruePositives": conditionCount { TruePositives(thresholds: $0, name: $1 ?? "true_positives") },
-    "FalsePositives": conditionCount {
-      FalsePositives(thresholds: $0, name: $1 ?? "false_positives")
+    "TruePositives": conditionCount("true_positives") { TruePositives(thresholds: $0, name: $1) },
+    "FalsePositives": conditionCount("false_positives") {
+      FalsePositives(thresholds: $0, name: $1)
     },
-    "TrueNegatives": conditionCount { TrueNegatives(thresholds: $0, name: $1 ?? "true_negatives") },
-    "FalseNegatives": conditionCount {
-      FalseNegatives(thresholds: $0, name: $1 ?? "false_negatives")
+    "TrueNegatives": conditionCount("true_negatives") { TrueNegatives(thresholds: $0, name: $1) },
+    "FalseNegatives": conditionCount("false_negatives") {
+      FalseNegatives(thresholds: $0, name: $1)
     },
     "SensitivityAtSpecificity": constrained("specificity", "sensitivity_at_specificity") {
       try SensitivityAtSpecificity(
@@ -28,15 +28,14 @@ extension Metric {
   ]
 
   /// A ``ConfusionConditionCount`` made by `make` from `thresholds` (a number, a list or null)
-  /// and the name (nil: the class's default), its thresholds checked at once.
+  /// and the name (`defaultName` when absent), its thresholds checked at once.
   private static func conditionCount(
-    _ make: @escaping @Sendable ([Double]?, String?) -> ConfusionConditionCount
+    _ defaultName: String,
+    _ make: @escaping @Sendable ([Double]?, String) -> ConfusionConditionCount
   ) -> Registry<Metric>.Factory {
     { config in
       let metric = make(
-        try numbers(config, "thresholds", allowingOne: true), try config.name())
-      try config.requireDefault(
-        "dtype", "float32", reason: "Plexus metrics report float32 results only")
+        try numbers(config, "thresholds", allowingOne: true), try settings(config, defaultName))
       try metric.validateHyperparameters()
       return try finish(config, metric)
     }

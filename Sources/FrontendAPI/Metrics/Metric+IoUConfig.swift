@@ -51,11 +51,11 @@ extension Metric {
     },
   ]
 
-  /// A list of class ids.
+  /// A required list of class ids.
   private static func classIds(_ config: ConfigReader, _ key: String) throws -> [Int] {
-    guard let entries = config.value(key)?.arrayValue,
-      case let ids = entries.compactMap(\.intValue), ids.count == entries.count
-    else { throw config.mismatch(key, "a list of class ids") }
+    guard let ids = try config.integers(key) else {
+      throw config.mismatch(key, "a list of class ids")
+    }
     return ids
   }
 

@@ -483,7 +483,7 @@ class _ConditionCount(Metric):
 
 
 def _check_thresholds(thresholds):
-    values = [thresholds] if isinstance(thresholds, (int, float)) else thresholds or []
+    values = [] if thresholds is None else np.asarray(thresholds, np.float64).ravel()
     for value in values:
         if not 0 <= value <= 1:
             raise ValueError(
@@ -620,7 +620,10 @@ class IoU(Metric):
 
     def get_config(self):
         config = {"name": self.name, "dtype": self.dtype or "int32"}
-        return {**config, **{key: getattr(self, key) for key in self._keys}}
+        values = {key: getattr(self, key) for key in self._keys}
+        if isinstance(values.get("target_class_ids"), range):
+            values["target_class_ids"] = list(values["target_class_ids"])
+        return {**config, **values}
 
 
 class MeanIoU(IoU):
@@ -694,6 +697,7 @@ _NAMES = {
     "root_mean_squared_error": RootMeanSquaredError, "precision": Precision, "recall": Recall,
     "auc": AUC, "top_k_categorical_accuracy": TopKCategoricalAccuracy, "f1_score": F1Score,
     "sparse_top_k_categorical_accuracy": SparseTopKCategoricalAccuracy,
+    "cosine_similarity": CosineSimilarity,
 }  # fmt: skip
 
 

@@ -120,3 +120,18 @@ def test_compile_warns_where_training_logs_one_threshold():
     with pytest.warns(UserWarning, match="FalseNegatives with 2 thresholds"):
         model.compile(optimizer="sgd", loss="binary_crossentropy",
                       weighted_metrics=[metrics.FalseNegatives(thresholds=[0.3, 0.7])])  # fmt: skip
+
+
+def test_names_and_argument_forms_keras_takes():
+    assert isinstance(metrics.get("cosine_similarity"), metrics.CosineSimilarity)
+    # NumPy thresholds and a range of class ids, as Keras takes them.
+    counts = metrics.TruePositives(thresholds=np.float32(0.25))
+    counts.update_state(np.array([1, 0, 1], np.float32), np.array([0.3, 0.5, 0.1], np.float32))
+    assert float(counts.result()) == 1
+    precision = metrics.Precision(thresholds=np.array([0.25, 0.4]))
+    precision.update_state(np.array([1, 0, 1], np.float32), np.array([0.3, 0.5, 0.1], np.float32))
+    np.testing.assert_allclose(np.asarray(precision.result()), [0.5, 0.0])
+    assert metrics.IoU(4, range(1, 3)).get_config()["target_class_ids"] == [1, 2]
+    iou = metrics.IoU(4, range(1, 3))
+    iou.update_state(np.array([1, 2, 3], np.float32), np.array([1, 2, 2], np.float32))
+    assert float(iou.result()) == pytest.approx((1 + 0.5) / 2, abs=1e-6)

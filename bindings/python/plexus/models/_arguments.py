@@ -63,17 +63,25 @@ def _warn_if_reduced(metric, one_class=False):
         )
 
 
+def _plain(value):
+    """A NumPy scalar or array in a config (a threshold, class ids) as JSON can hold it."""
+    if isinstance(value, (np.generic, np.ndarray)):
+        return value.tolist()
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
 def _object_text(obj, what):
     """A Keras name or serialized object as the string px_model_compile takes."""
     if isinstance(obj, str):
         return obj
     if isinstance(obj, dict):
-        return json.dumps(obj)
+        return json.dumps(obj, default=_plain)
     if hasattr(obj, "_library_config"):  # adds what Keras's get_config leaves out
         module = getattr(obj, "_keras_module", "keras")
-        return json.dumps(keras_object(module, type(obj).__name__, obj._library_config()))
+        return json.dumps(keras_object(module, type(obj).__name__, obj._library_config()),
+                          default=_plain)  # fmt: skip
     if hasattr(obj, "get_config"):
-        return json.dumps(serialize_keras_object(obj))
+        return json.dumps(serialize_keras_object(obj), default=_plain)
     name = getattr(obj, "__name__", None)
     if name:
         return name
