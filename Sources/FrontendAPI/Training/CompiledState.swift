@@ -46,15 +46,7 @@ final class CompiledState {
     if prefixes.count > 1 { taken.formUnion(outputLossTrackers.map(\.name)) }
     self.metricNames = metrics.enumerated().map { index, outputMetrics in
       outputMetrics.map { metric in
-        let base = (prefixes.count > 1 ? prefixes[index] : "") + metric.name
-        var name = base
-        var suffix = 1
-        while taken.contains(name) {
-          name = "\(base)_\(suffix)"
-          suffix += 1
-        }
-        taken.insert(name)
-        return name
+        Self.claim((prefixes.count > 1 ? prefixes[index] : "") + metric.name, in: &taken)
       }
     }
     self.takenNames = taken
@@ -75,20 +67,23 @@ final class CompiledState {
     weightedMetricNames = metrics.enumerated().map { index, outputMetrics in
       let prefix = prefixes.count > 1 && index < prefixes.count ? prefixes[index] : ""
       return outputMetrics.map { metric in
-        var name = prefix + metric.name
-        if taken.contains(name) {
-          let base = prefix + "weighted_" + metric.name
-          name = base
-          var suffix = 1
-          while taken.contains(name) {
-            name = "\(base)_\(suffix)"
-            suffix += 1
-          }
-        }
-        taken.insert(name)
-        return name
+        let own = prefix + metric.name
+        return Self.claim(
+          taken.contains(own) ? prefix + "weighted_" + metric.name : own, in: &taken)
       }
     }
+  }
+
+  /// `base`, or `base_1`, `base_2`, ... the first that `taken` lacks, which is then taken.
+  private static func claim(_ base: String, in taken: inout Set<String>) -> String {
+    var name = base
+    var suffix = 1
+    while taken.contains(name) {
+      name = "\(base)_\(suffix)"
+      suffix += 1
+    }
+    taken.insert(name)
+    return name
   }
 
   /// Every compiled metric with its log name: the unweighted ones, then the weighted ones.

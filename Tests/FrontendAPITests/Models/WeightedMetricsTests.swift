@@ -89,6 +89,14 @@ import Testing
     #expect(text.contains("one output"), "\(text)")
   }
 
+  /// Keras's names for repeats: `mae`, then `weighted_mae`, then `weighted_mae_1`.
+  @Test func namesRepeatsAsKeras() throws {
+    let model = try Self.model()
+    try model.compile(
+      optimizer: SGD(), loss: "mse", metrics: ["mae"], weightedMetrics: ["mae", "mae"])
+    #expect(model.metricsNames == ["loss", "mae", "weighted_mae", "weighted_mae_1"])
+  }
+
   @Test func refusesAnObjectListedTwice() throws {
     let model = try Self.model()
     let shared = Metrics.MeanAbsoluteError()
