@@ -35,15 +35,9 @@ public final class BinaryCrossentropy: Loss {
 
   public override func call(_ yTrue: Tensor, _ yPred: Tensor) throws -> Tensor {
     try checkPredictions(yPred)
-    let dtype = yPred.dtype
     let y = try smoothed(matchedTargets(yTrue, yPred), labelSmoothing, classes: 2)
     guard fromLogits else {
-      let p = try clippedProbabilities(yPred)
-      let positive = try Ops.multiply(y, Ops.log(p))
-      let negative = try Ops.multiply(
-        Ops.subtract(Tensor.scalar(1, dtype: dtype), y),
-        Ops.log(Ops.subtract(Tensor.scalar(1, dtype: dtype), p)))
-      return try meanOverLastAxis(Ops.negative(Ops.add(positive, negative)))
+      return try meanOverLastAxis(binaryCrossEntropy(y, probabilities: yPred))
     }
     let x = Ops.stopGradient(yPred)
     let plainTargets = Ops.stopGradient(y)

@@ -52,12 +52,8 @@ public final class BinaryFocalCrossentropy: Loss {
     let one = try Tensor.scalar(1, dtype: dtype)
     let y = try smoothed(matchedTargets(yTrue, yPred), labelSmoothing, classes: 2)
     let p = fromLogits ? try Ops.sigmoid(yPred) : yPred
-    let clipped = try clippedProbabilities(p)
+    let crossEntropy = try binaryCrossEntropy(y, probabilities: p)
     let notY = try Ops.subtract(one, y)
-    let crossEntropy = try Ops.negative(
-      Ops.add(
-        Ops.multiply(y, Ops.log(clipped)),
-        Ops.multiply(notY, Ops.log(Ops.subtract(one, clipped)))))
     let rightness = try Ops.add(Ops.multiply(y, p), Ops.multiply(notY, Ops.subtract(one, p)))
     let factor = try Ops.power(Ops.subtract(one, rightness), Tensor.scalar(gamma, dtype: dtype))
     var focal = try Ops.multiply(factor, crossEntropy)

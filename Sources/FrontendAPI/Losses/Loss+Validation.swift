@@ -55,6 +55,16 @@ extension Loss {
     return try Ops.mean(values, axes: [-1])
   }
 
+  /// `-(y·log(p) + (1 - y)·log(1 - p))` elementwise, `p` clipped first: Keras's
+  /// `binary_crossentropy` of probabilities (``BinaryCrossentropy``, the focal loss).
+  func binaryCrossEntropy(_ y: Tensor, probabilities: Tensor) throws -> Tensor {
+    let p = try clippedProbabilities(probabilities)
+    let one = try Tensor.scalar(1, dtype: probabilities.dtype)
+    let positive = try Ops.multiply(y, Ops.log(p))
+    let negative = try Ops.multiply(Ops.subtract(one, y), Ops.log(Ops.subtract(one, p)))
+    return try Ops.negative(Ops.add(positive, negative))
+  }
+
   /// Probabilities clipped to `[1e-7, 1 - 1e-7]`, as Keras's `epsilon()` clipping does.
   func clippedProbabilities(_ p: Tensor) throws -> Tensor {
     try Ops.clip(p, min: 1e-7, max: 1 - 1e-7)

@@ -41,7 +41,9 @@ public final class SparseCategoricalCrossentropy: Loss {
     // Keras's way: ignored labels become class 0 and their scores a constant (0 for logits, as
     // Keras; 1 for probabilities, whose normalisation would divide 0 by 0), then their losses
     // 0. Selections, not products, so nothing of an ignored row reaches the gradient.
-    let valid = try Ops.notEqual(labels, Tensor.scalar(Double(ignoreClass), dtype: labels.dtype))
+    // Made exactly in the labels' dtype (a Double would round classes past 2^53).
+    let ignored = labels.dtype == .int64 ? Tensor(Int64(ignoreClass)) : Tensor(Int32(ignoreClass))
+    let valid = try Ops.notEqual(labels, ignored)
     let kept = try Ops.where(valid, labels, Tensor.scalar(0, dtype: labels.dtype))
     let scores = try Ops.where(
       Ops.reshape(valid, Shape(valid.shape.dims + [1])), yPred,

@@ -134,6 +134,8 @@ public class IoU: Metric {
           + "false)",
         received: "\(role) of shape \(tensor.shape)")
     }
+    // The class axis last (Keras's default): the accuracies' row argmax.
+    if resolved == rank - 1 { return try Self.hostArgmax(tensor) }
     let values = try Self.hostValues(tensor)
     let size = tensor.shape[resolved]
     let inner = tensor.shape.dims[(resolved + 1)...].reduce(1, *)

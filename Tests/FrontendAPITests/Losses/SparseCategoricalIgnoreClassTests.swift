@@ -80,6 +80,19 @@ import Testing
       let loss = SparseCategoricalCrossentropy(fromLogits: true, ignoreClass: ignored)
       #expect(try loss(labels, logits).scalars(Float.self) == plain.scalars(Float.self))
     }
+    // int64 labels: Int.max and a class past 2^53 (which a Double would round) are matched
+    // exactly, never trapped on.
+    let wide = 1 << 53 + 1
+    let wideLabels = try Tensor([0, Int64(wide)] as [Int64], shape: [2])
+    let onlyFirst = try SparseCategoricalCrossentropy(fromLogits: true)(
+      Tensor([0] as [Int64], shape: [1]), Tensor([1, 2] as [Float], shape: [1, 2]))
+    let ignoringWide = SparseCategoricalCrossentropy(fromLogits: true, ignoreClass: wide)
+    #expect(
+      try ignoringWide(wideLabels, logits).scalars(Float.self) == onlyFirst.scalars(Float.self))
+    let ignoringMax = SparseCategoricalCrossentropy(fromLogits: true, ignoreClass: Int.max)
+    #expect(
+      try ignoringMax(Tensor([0, 1] as [Int64], shape: [2]), logits).scalars(Float.self)
+        == plain.scalars(Float.self))
     let loss = SparseCategoricalCrossentropy(ignoreClass: 255)
     #expect(loss.config["ignore_class"] == 255)
     let rebuilt = try Loss.fromConfig(loss.serialized.value)
