@@ -47,6 +47,13 @@ extension Layer {
     guard !options.isEmpty || !keywords.isEmpty else {
       return try apply(inputs, training: training)
     }
+    if keywords.isEmpty, let layer = self as? any ListCallOptions {
+      try prepare(inputs)
+      let output = try autocasting(inputs) {
+        [try layer.call($0, options: options, training: training)]
+      }
+      return try withOutputMask(output[0], inputs: inputs)
+    }
     guard let layer = self as? any KerasCallSignature else {
       throw PlexusError.invalidArgument(
         context: "Layer \(identity)",
@@ -74,4 +81,15 @@ extension Layer {
       zip(keywords, inputs.suffix(keywords.count)), uniquingKeysWith: { first, _ in first })
     return (Array(inputs.dropLast(keywords.count)), named)
   }
+}
+
+/// A layer Keras calls on one list of tensors with keyword options
+/// (`attention([query, value], use_causal_mask=True)`): a Functional model records the options
+/// in the node's `kwargs` beside the list, as Keras does, and replays them on every run.
+protocol ListCallOptions: Layer {
+  /// Checks the keyword options of one call, throwing an error that names the unsupported ones.
+  func checkCallOptions(_ options: [String: ConfigValue]) throws
+
+  /// Computes the output from `inputs` and the keyword `options` (checked).
+  func call(_ inputs: [Tensor], options: [String: ConfigValue], training: Bool) throws -> Tensor
 }

@@ -92,6 +92,8 @@ extension Layer {
       "Rescaling": Rescaling.make,
       "Normalization": Normalization.make,
       "MultiHeadAttention": MultiHeadAttention.make,
+      "Attention": Attention.make,
+      "AdditiveAttention": AdditiveAttention.makeAdditive,
       "ReLU": ReLU.make,
       "LeakyReLU": LeakyReLU.make,
       "ELU": ELU.make,

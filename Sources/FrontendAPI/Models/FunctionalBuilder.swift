@@ -12,7 +12,8 @@ struct FunctionalBuilder {
   /// Every node's tensors (one, or an RNN's output and states), by layer and node index.
   private var tensors: [String: [SymbolicTensor]] = [:]
   /// The op nodes Keras saves for the masks it computes itself (`NotEqual` for an Embedding's
-  /// `mask_zero`, `NotEqual` then `Any` for a Masking layer), by name: Plexus computes the same
+  /// `mask_zero`, `NotEqual` then `Any` for a Masking layer, `ConvertToTensor` of either where
+  /// an attention layer passes its query's mask on), by name: Plexus computes the same
   /// masks at run time, so these nodes, and `mask` arguments that read them, are skipped.
   private var automaticMasks: Set<String> = []
   /// The mask op entries, by name, until ``checkMaskOps(_:)`` accepts them.
@@ -35,7 +36,7 @@ struct FunctionalBuilder {
         continue
       }
       if let className = members["class_name"]?.stringValue,
-        ["NotEqual", "Any"].contains(className),
+        ["NotEqual", "Any", "ConvertToTensor"].contains(className),
         members["module"]?.stringValue?.hasPrefix("keras.src.ops") == true
       {
         maskOps[name] = entry
@@ -62,6 +63,10 @@ struct FunctionalBuilder {
             {
               try attention.scoredCall(
                 inputs.values, options: inputs.options, named: inputs.named)
+            } else if let attention = layer as? Attention,
+              inputs.options["return_attention_scores"]?.boolValue == true
+            {
+              try attention.scoredCall(inputs.values, options: inputs.options)
             } else if let stateful = layer as? any StatefulGraphCall,
               stateful.makesSeveralOutputs || inputs.states > 0, let x = inputs.values.first
             {
@@ -109,10 +114,19 @@ struct FunctionalBuilder {
     {
       stateTensors = given.arrayValue ?? [given]
     }
+    var options: [String: ConfigValue] = [:]
+    if let listCall = layer as? any ListCallOptions {
+      // Keyword options beside the list of tensors (`use_causal_mask`), checked by the layer.
+      options = keywords.filter { $0.key != "training" && $0.key != "mask" }
+      try listCall.checkCallOptions(options)
+      for key in options.keys { keywords[key] = nil }
+    }
     let unsupported = keywords.filter { key, value in
       !(key == "training" && (value.boolValue != nil || value.isNull))
         && !(key == "mask"
-          && (value.isNull || (Self.readsMasks(layer) && isAutomaticMask(value))))
+          && (value.isNull
+            || (Self.readsMasks(layer)
+              && (value.arrayValue ?? [value]).allSatisfy { $0.isNull || isAutomaticMask($0) })))
     }
     if !unsupported.isEmpty {
       throw PlexusError.invalidArgument(
@@ -125,7 +139,7 @@ struct FunctionalBuilder {
       guard let value = try symbol(tensor, layer) else { return nil }
       values.append(value)
     }
-    return (values, [:], stateTensors.count, [])
+    return (values, options, stateTensors.count, [])
   }
 
   /// Accepts the saved mask op nodes that are Keras's own mask computations, and refuses any
@@ -171,11 +185,25 @@ struct FunctionalBuilder {
         automaticMasks.insert(name)
       }
     }
+    // `ConvertToTensor` of such a mask: an attention layer's output mask (its query's).
+    var converted = true
+    while converted {
+      converted = false
+      for (name, entry) in maskOps
+      where entry["class_name"]?.stringValue == "ConvertToTensor" && !automaticMasks.contains(name)
+      {
+        if let input = tensorName(source(entry)), automaticMasks.contains(input) {
+          automaticMasks.insert(name)
+          converted = true
+        }
+      }
+    }
     if let refused = maskOps.keys.sorted().first(where: { !automaticMasks.contains($0) }) {
       throw PlexusError.invalidArgument(
         context: "Functional config, op node '\(refused)'",
         message: "only the masks Keras computes itself are supported (NotEqual of an Embedding's "
-          + "ids and 0 with mask_zero, NotEqual and Any of a Masking layer's input); other ops "
+          + "ids and 0 with mask_zero, NotEqual and Any of a Masking layer's input, "
+          + "ConvertToTensor of those where an attention layer passes its query's on); other ops "
           + "in a model's graph are not")
     }
   }
@@ -184,6 +212,7 @@ struct FunctionalBuilder {
   private static func readsMasks(_ layer: Layer) -> Bool {
     layer is RNN || layer is Bidirectional || layer is GlobalAveragePooling1D
       || layer is BatchNormalization || layer is MultiHeadAttention || layer is Softmax
+      || layer is Attention
   }
 
   /// Whether `value` is a tensor one of Keras's own mask computations made (see

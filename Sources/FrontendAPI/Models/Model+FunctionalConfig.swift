@@ -67,7 +67,9 @@ extension Model {
             ]
           }
           let argument = inputs.count == 1 ? tensor(inputs[0]) : .array(inputs.map(tensor))
-          return ["args": [argument], "kwargs": Self.recordedKeywords[layer.className] ?? [:]]
+          let keywords = (Self.recordedKeywords[layer.className]?.objectValue ?? [:])
+            .merging(call.options) { $1 }
+          return ["args": [argument], "kwargs": .object(keywords)]
         }
         entry["inbound_nodes"] = .array(nodes)
         layers.append(.object(entry))

@@ -90,7 +90,15 @@ extension Layer {
     _ inputs: [SymbolicTensor], options: [String: ConfigValue],
     named: [(name: String, tensor: SymbolicTensor)] = []
   ) throws -> SymbolicTensor {
-    if !options.isEmpty || !named.isEmpty {
+    if named.isEmpty, !options.isEmpty, let layer = self as? any ListCallOptions {
+      try layer.checkCallOptions(options)
+      guard options["return_attention_scores"]?.boolValue != true else {
+        throw PlexusError.invalidArgument(
+          context: "Layer \(identity)",
+          message: "return_attention_scores makes the output and the scores; use "
+            + "callWithScores(_:useCausalMask:)")
+      }
+    } else if !options.isEmpty || !named.isEmpty {
       guard let layer = self as? any KerasCallSignature else {
         throw PlexusError.invalidArgument(
           context: "Layer \(identity)",

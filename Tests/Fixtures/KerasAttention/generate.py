@@ -23,7 +23,10 @@ x64 enabled, the layer rebuilt with dtype float64). Tensors are {"shape", "value
 The model case (attention_block) is a Functional model (Input → causal self-attention → Add →
 LayerNormalization → Dense) that Keras builds, compiles, trains for an epoch of two steps and
 saves as DIR/attention_block.keras; DIR/attention_block.json holds inputs, Keras's predictions
-and the optimizer's iteration count.
+and the optimizer's iteration count. The other models are saved the same way:
+attention_scores_model and attention_mask_model (MultiHeadAttention returning its scores, and
+with an attention_mask input), and luong_attention_model (keras.layers.Attention with
+use_causal_mask and AdditiveAttention on Embedding-masked token ids).
 """
 
 import json
@@ -250,6 +253,35 @@ def attention_mask_model():
     return model, x, y
 
 
+def luong_attention_model():
+    # keras.layers.Attention and AdditiveAttention on masked token sequences: the query's and
+    # value's masks (Embedding mask_zero) reach both through Keras's automatic masks, the first
+    # called with use_causal_mask=True (a node keyword beside the list of inputs).
+    query = keras.Input((5,), dtype="int32", name="query_tokens")
+    value = keras.Input((6,), dtype="int32", name="value_tokens")
+    embed = L.Embedding(12, 4, mask_zero=True, name="embed")
+    q, v = embed(query), embed(value)
+    dot = L.Attention(use_scale=True, score_mode="concat", name="luong")([q, v], use_causal_mask=True)
+    additive = L.AdditiveAttention(name="bahdanau")([q, v])
+    # Pooled apart (the query's mask reaches each pooling): Keras saves a merge of masked
+    # tensors with its mask ops as graph nodes.
+    outputs = [
+        L.Dense(2, name="dot_head")(L.GlobalAveragePooling1D(name="dot_pool")(dot)),
+        L.Dense(2, name="additive_head")(L.GlobalAveragePooling1D(name="additive_pool")(additive)),
+    ]
+    model = keras.Model([query, value], outputs, name="luong_attention_model")
+    rng = np.random.default_rng(12)
+    # Padding (id 0) at the end of most rows; never a whole row.
+    q_ids = rng.integers(1, 12, size=(8, 5))
+    v_ids = rng.integers(1, 12, size=(8, 6))
+    for row in range(8):
+        q_ids[row, 5 - row % 3:] = 0
+        v_ids[row, 6 - row % 4:] = 0
+    x = [q_ids.astype("int32"), v_ids.astype("int32")]
+    y = [rng.normal(size=(8, 2)).astype("float32"), rng.normal(size=(8, 2)).astype("float32")]
+    return model, x, y
+
+
 def write_model(directory, name, make):
     keras.utils.set_random_seed(3)
     jax.config.update("jax_enable_x64", False)
@@ -280,7 +312,8 @@ def main(directory):
     write_model(directory, "attention_block", attention_block)
     write_model(directory, "attention_scores_model", attention_scores_model)
     write_model(directory, "attention_mask_model", attention_mask_model)
-    print(f"wrote {len(CASES)} fixtures and 3 models of Keras {keras.__version__} to {directory}")
+    write_model(directory, "luong_attention_model", luong_attention_model)
+    print(f"wrote {len(CASES)} fixtures and 4 models of Keras {keras.__version__} to {directory}")
 
 
 if __name__ == "__main__":

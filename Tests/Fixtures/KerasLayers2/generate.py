@@ -17,6 +17,9 @@ writes, as JSON:
   adapt_data         Normalization: the data `adapt` saw
   output             y = layer(inputs)
   mask               Embedding and Masking: layer.compute_mask(inputs), as 0 and 1
+  call_options       the call's keyword options (Attention's use_causal_mask), when any
+  input_masks        the masks passed to the call (Attention's [query mask, value mask], each
+                     0/1 values or null), when any
   gradients          d sum(y * c) / d every floating input ("input_0", ...) and every trainable
                      weight, by name
 
@@ -141,6 +144,42 @@ CASES = {
         [(3, 2)],
         {},
     ),
+    # Attention: "call" holds the call's keyword options, "masks" the query's and value's
+    # masks as (batch, step) pairs set to False.
+    "attention_dot": (L.Attention, dict(), [(2, 3, 4), (2, 5, 4)], {}),
+    "attention_scale_key": (L.Attention, dict(use_scale=True), [(2, 3, 4), (2, 5, 3), (2, 5, 4)], {}),
+    "attention_concat": (L.Attention, dict(score_mode="concat"), [(2, 3, 4), (2, 5, 4)], {}),
+    "attention_concat_scale": (
+        L.Attention,
+        dict(use_scale=True, score_mode="concat", dropout=0.2, seed=7),
+        [(2, 3, 4), (2, 5, 4)],
+        {},
+    ),
+    "attention_causal_masks": (
+        L.Attention,
+        dict(use_scale=True),
+        [(2, 4, 3), (2, 4, 3)],
+        {"call": {"use_causal_mask": True}, "masks": [[(0, 3), (1, 1)], [(0, 2), (1, 3)]]},
+    ),
+    "attention_value_mask": (
+        L.Attention,
+        dict(),
+        [(2, 3, 4), (2, 5, 4)],
+        {"masks": [None, [(0, 4), (1, 0), (1, 1)]]},
+    ),
+    "additive_attention": (L.AdditiveAttention, dict(), [(2, 3, 4), (2, 5, 4)], {}),
+    "additive_attention_no_scale_key": (
+        L.AdditiveAttention,
+        dict(use_scale=False),
+        [(2, 3, 4), (2, 5, 2), (2, 5, 4)],
+        {},
+    ),
+    "additive_attention_causal_masks": (
+        L.AdditiveAttention,
+        dict(),
+        [(2, 4, 3), (2, 5, 3)],
+        {"call": {"use_causal_mask": True}, "masks": [[(1, 2)], [(0, 4), (1, 2)]]},
+    ),
     "normalization_adapt": (L.Normalization, dict(), [(4, 3)], {"adapt": (10, 3)}),
     "normalization_adapt_axis1": (
         L.Normalization,
@@ -218,11 +257,28 @@ def write_case(directory, name, cls, kwargs, specs, extra):
     trainable = [v.value for v in twin.trainable_variables]
     frozen = [v.value for v in twin.non_trainable_variables]
 
+    masks = None
+    if "masks" in extra:
+        masks = []
+        for spec, dropped in zip(specs, extra["masks"]):
+            if dropped is None:
+                masks.append(None)
+                continue
+            mask = np.ones(spec[:-1], bool)
+            for batch, step in dropped:
+                mask[batch, step] = False
+            masks.append(mask)
+    options = dict(extra.get("call", {}))
+    if masks is not None:
+        options["mask"] = [None if m is None else jnp.asarray(m) for m in masks]
+
     def run(trainable, floats):
         values = [jnp.asarray(x) for x in inputs]
         for index, value in zip(floating, floats):
             values[index] = value
-        y, _ = twin.stateless_call(trainable, frozen, values if len(values) > 1 else values[0])
+        y, _ = twin.stateless_call(
+            trainable, frozen, values if len(values) > 1 else values[0], **options
+        )
         return y
 
     floats = [jnp.asarray(inputs[i]) for i in floating]
@@ -257,6 +313,12 @@ def write_case(directory, name, cls, kwargs, specs, extra):
     }
     if adapt_data is not None:
         fixture["adapt_data"] = tensor(adapt_data)
+    if "call" in extra:
+        fixture["call_options"] = extra["call"]
+    if masks is not None:
+        fixture["input_masks"] = [
+            None if m is None else tensor(np.asarray(m, np.float64), dtype="bool") for m in masks
+        ]
     if cls in (L.Embedding, L.Masking):
         mask = twin.compute_mask(jnp.asarray(inputs[0]), None)
         if mask is not None:

@@ -27,6 +27,10 @@ enum KerasLayer2Fixtures {
     let mask: Values?
     /// By trainable weight name, and `"input_<i>"` for each floating-point input.
     let gradients: [String: Values]
+    /// The call's keyword options (Attention's `use_causal_mask`).
+    let callOptions: [String: ConfigValue]
+    /// The masks passed to the call (Attention's `[query mask, value mask]`), when any.
+    let inputMasks: [Tensor?]?
   }
 
   /// The layer cases: every JSON file holding a `layer`, sorted.
@@ -55,6 +59,7 @@ enum KerasLayer2Fixtures {
       let parsed = try values(value, what)
       switch value?["dtype"]?.stringValue {
       case "int32": return try Tensor(parsed.values.map { Int32($0) }, shape: parsed.shape)
+      case "bool": return try parsed.tensor.cast(to: .bool)
       default: return try parsed.tensor
       }
     }
@@ -78,6 +83,10 @@ enum KerasLayer2Fixtures {
       weightOrder: order.compactMap(\.stringValue), weights: weights,
       adaptData: try root["adapt_data"].map { try tensor($0, "adapt_data") },
       output: try values(root["output"], "output"),
-      mask: try root["mask"].map { try values($0, "mask") }, gradients: gradients)
+      mask: try root["mask"].map { try values($0, "mask") }, gradients: gradients,
+      callOptions: root["call_options"]?.objectValue ?? [:],
+      inputMasks: try root["input_masks"]?.arrayValue.map { masks in
+        try masks.enumerated().map { $0.element.isNull ? nil : try tensor($0.element, "mask") }
+      })
   }
 }

@@ -52,7 +52,14 @@ import Testing
     }
     let cotangent = try fixture.cotangent.tensor
     let (y, objective) = try tape.record {
-      let y = inputs.count == 1 ? try layer(inputs[0]) : try layer(inputs)
+      let y: Tensor
+      if let attention = layer as? Attention {
+        y = try attention(
+          inputs, masks: fixture.inputMasks,
+          useCausalMask: fixture.callOptions["use_causal_mask"]?.boolValue ?? false)
+      } else {
+        y = inputs.count == 1 ? try layer(inputs[0]) : try layer(inputs)
+      }
       return (y, try Ops.sum(Ops.multiply(y, cotangent)))
     }
     errors.append(("output", try KerasLayerFixtures.error(y, fixture.output)))

@@ -12,7 +12,9 @@ enum KerasAttentionFixtures {
     .appendingPathComponent("Fixtures/KerasAttention")
 
   /// The saved-model cases (a `.keras` file and a JSON record each).
-  static let models = ["attention_block", "attention_scores_model", "attention_mask_model"]
+  static let models = [
+    "attention_block", "attention_scores_model", "attention_mask_model", "luong_attention_model",
+  ]
 
   /// One layer case: a Keras layer, its weights, its inputs and what Keras computed.
   struct Fixture {
