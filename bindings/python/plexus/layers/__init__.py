@@ -2,7 +2,7 @@
 configs. Equivalent to `keras.layers`."""
 
 from .activations import ELU, Identity, LeakyReLU, PReLU, ReLU, Softmax
-from .attention import MultiHeadAttention
+from .attention import AdditiveAttention, Attention, MultiHeadAttention
 from .base import Input, InputLayer, KerasTensor, Layer
 from .convolutional import Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D
 from .core import Activation, Dense, Dropout, Embedding, Masking
@@ -57,7 +57,8 @@ __all__ = [
     "SpatialDropout2D", "Rescaling", "Normalization", "SimpleRNN", "LSTM", "GRU", "Bidirectional",
     "TimeDistributed", "MultiHeadAttention", "ReLU", "LeakyReLU", "ELU", "PReLU", "Softmax",
     "Identity", "ZeroPadding1D", "Cropping1D", "UpSampling1D", "GroupNormalization",
-    "UnitNormalization", "GaussianDropout", "ActivityRegularization",
+    "UnitNormalization", "GaussianDropout", "ActivityRegularization", "Attention",
+    "AdditiveAttention",
 ]  # fmt: skip
 
 # Keras's short aliases.

@@ -1,4 +1,5 @@
-"""Attention layers: MultiHeadAttention (keras/src/layers/attention)."""
+"""Attention layers: MultiHeadAttention, Attention and AdditiveAttention
+(keras/src/layers/attention)."""
 
 import numpy as np
 
@@ -213,3 +214,128 @@ class MultiHeadAttention(Layer):
             self._eager_models[signature] = model
         results = model._run_on_batch(described, training)
         return tuple(results) if options.get("return_attention_scores") else results[0]
+
+
+class Attention(Layer):
+    """Dot-product (Luong-style) attention: `softmax(scores) @ value` with the scores
+    `query @ key.T` (times a trainable scalar with `use_scale=True`) or, with
+    `score_mode="concat"`, `sum(tanh(query + key))` over the features.
+
+    ```python
+    context = layers.Attention()([query, value])            # or [query, value, key]
+    y = layers.Attention()([x, x], use_causal_mask=True)     # step t sees steps <= t
+    y, scores = layers.Attention()([q, v], return_attention_scores=True)
+    ```
+    The value's mask (from `Embedding(mask_zero=True)` or `Masking`) keeps its padded steps out
+    of the softmax, and the query's zeroes the output at its padded steps and passes on.
+    Equivalent to `keras.layers.Attention`."""
+
+    _check_in_library = True
+
+    def __init__(self, use_scale=False, score_mode="dot", dropout=0.0, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if score_mode not in ("dot", "concat"):
+            raise ValueError(
+                "Invalid value for argument score_mode. Expected one of {'dot', 'concat'}. "
+                f"Received: score_mode={score_mode}"
+            )
+        self.use_scale = use_scale
+        self.score_mode = score_mode
+        self.dropout = dropout
+        self.seed = seed
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "use_scale": self.use_scale,
+                "score_mode": self.score_mode,
+                "dropout": self.dropout,
+                "seed": self.seed,
+            }
+        )
+        return config
+
+    def compute_output_shape(self, input_shape):
+        query, value = tuple(input_shape[0]), tuple(input_shape[1])
+        return (*query[:-1], value[-1])
+
+    def _scores_shape(self, inputs):
+        key = inputs[2] if len(inputs) > 2 else inputs[1]
+        return (*tuple(inputs[0].shape)[:-1], tuple(key.shape)[-2])
+
+    def __call__(
+        self,
+        inputs,
+        mask=None,
+        training=None,
+        return_attention_scores=False,
+        use_causal_mask=False,
+    ):
+        if mask is not None:
+            raise NotImplementedError(
+                f"{type(self).__name__} {self.name}: mask= is not supported from Python; let "
+                "Embedding(mask_zero=True) or Masking supply the query's and value's masks"
+            )
+        if not isinstance(inputs, (list, tuple)) or not 2 <= len(inputs) <= 3:
+            raise ValueError(
+                f"{type(self).__name__} layer must be called on a list of inputs, namely "
+                f"[query, value] or [query, value, key]. Received: inputs={inputs!r}."
+            )
+        tensors = list(inputs)
+        options = {"use_causal_mask": True} if use_causal_mask else {}
+        if return_attention_scores:
+            options["return_attention_scores"] = True
+        if all(isinstance(t, KerasTensor) for t in tensors):
+            outputs = [self.compute_output_spec(tensors)]
+            if return_attention_scores:
+                outputs.append(KerasTensor(self._scores_shape(tensors)))
+            for position, tensor in enumerate(outputs):
+                tensor._keras_history = (self, len(self._inbound_nodes), position)
+                tensor.name = self.name
+            node = Node(self, tensors, True, outputs if return_attention_scores else outputs[0])
+            # Keras's node: the list of tensors, the options beside it as keywords.
+            node.options = options
+            self._inbound_nodes.append(node)
+            return tuple(outputs) if return_attention_scores else outputs[0]
+        if any(isinstance(t, KerasTensor) for t in tensors):
+            raise TypeError(
+                f"{type(self).__name__}: mix of symbolic and concrete inputs; wrap constants in "
+                "a plexus.Input"
+            )
+        return self._call_eager_list(tensors, options, training)
+
+    def _call_eager_list(self, tensors, options, training=None):
+        """Runs the layer on data through a private model made per input shapes and options."""
+        from ..models.functional import Functional
+        from ..saving import get_uid
+        from ..tensor import convert_to_tensor
+        from .base import Input
+
+        values = [convert_to_tensor(t) for t in tensors]
+        signature = (tuple((t.shape[1:], t.dtype) for t in values), tuple(sorted(options)))
+        model = self._eager_models.get(signature)
+        if model is None:
+            inputs = [Input(shape=shape, dtype=dtype) for shape, dtype in signature[0]]
+            output = self(inputs, **options)
+            model = Functional(inputs, list(output) if isinstance(output, tuple) else output,
+                               name=get_uid(f"{self.name}_eager"), _private=True)  # fmt: skip
+            self._eager_models[signature] = model
+        results = model._run_on_batch(values, training)
+        return tuple(results) if options.get("return_attention_scores") else results[0]
+
+
+class AdditiveAttention(Attention):
+    """Additive (Bahdanau-style) attention: `Attention` with the scores
+    `sum(scale * tanh(query + key))` over the features, `scale` a trainable weight per feature
+    (with `use_scale=True`, the default). Masks, `use_causal_mask`, dropout and
+    `return_attention_scores` work as in `Attention`. Equivalent to
+    `keras.layers.AdditiveAttention`."""
+
+    def __init__(self, use_scale=True, dropout=0.0, **kwargs):
+        super().__init__(use_scale=use_scale, dropout=dropout, **kwargs)
+
+    def get_config(self):
+        config = super().get_config()
+        del config["score_mode"]
+        return config

@@ -7,7 +7,7 @@ import os
 import zipfile
 
 from .._lib import check, lib
-from ..layers import InputLayer, MultiHeadAttention, deserialize as deserialize_layer
+from ..layers import Attention, InputLayer, MultiHeadAttention, deserialize as deserialize_layer
 from ..layers.rnn import _StatefulCall
 from .functional import Functional
 from .model import Model
@@ -93,10 +93,11 @@ def from_config(config, class_name):
             layer = InputLayer.from_config(entry["config"])
             tensors[(name, 0)] = [layer.output]
             continue
-        if entry.get("class_name") in ("NotEqual", "Any") and str(
+        if entry.get("class_name") in ("NotEqual", "Any", "ConvertToTensor") and str(
                 entry.get("module", "")).startswith("keras.src.ops"):
-            # The masks Keras computes itself (Embedding's mask_zero, Masking), saved as op
-            # nodes: the library computes them again at run time (it checked the file).
+            # The masks Keras computes itself (Embedding's mask_zero, Masking, an attention
+            # passing its query's on), saved as op nodes: the library computes them again at
+            # run time (it checked the file).
             skipped.add(name)
             continue
         body = {k: v for k, v in entry.items() if k not in ("name", "inbound_nodes")}
@@ -128,6 +129,10 @@ def from_config(config, class_name):
                     args = args[:1]
                     kwargs = {"initial_state": kwargs["initial_state"]} if kwargs.get(
                         "initial_state") else {}
+                elif isinstance(layer, Attention):
+                    args = args[:1]
+                    kwargs = {k: v for k, v in kwargs.items()
+                              if k in ("use_causal_mask", "return_attention_scores")}  # fmt: skip
                 elif not isinstance(layer, MultiHeadAttention):
                     args, kwargs = args[:1], {}
                 entries = [
@@ -148,6 +153,8 @@ def from_config(config, class_name):
                 if isinstance(layer, _StatefulCall) and (kwargs or layer._several_outputs()):
                     output = layer(resolve(args[0]), initial_state=resolve(
                         kwargs.get("initial_state")) if kwargs else None)
+                elif isinstance(layer, Attention):
+                    output = layer(resolve(args[0]), **kwargs)
                 elif isinstance(layer, MultiHeadAttention):
                     output = layer(*[resolve(a) for a in args],
                                    **{k: resolve(v) for k, v in kwargs.items()})  # fmt: skip

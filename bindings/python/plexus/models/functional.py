@@ -163,7 +163,9 @@ class Functional(Model):
             kwargs = dict(zip(named, arguments[positional:]))
             kwargs.update(options)
             return {"args": arguments[:positional], "kwargs": kwargs}
-        return {"args": [arguments if node.is_list else arguments[0]], "kwargs": {}}
+        # A list call's options beside the list (Attention's use_causal_mask), as Keras's.
+        options = dict(getattr(node, "options", None) or {})
+        return {"args": [arguments if node.is_list else arguments[0]], "kwargs": options}
 
     def get_config(self):
         """Keras's Functional config."""
