@@ -55,7 +55,7 @@ struct MonitorCallback {
     case is Accuracy, is BinaryAccuracy, is CategoricalAccuracy, is SparseCategoricalAccuracy,
       is TopKCategoricalAccuracy, is SparseTopKCategoricalAccuracy, is AUC, is Precision,
       is Recall, is FBetaScore, is R2Score, is SensitivitySpecificityBase, is IoU,
-      is Metrics.CosineSimilarity:
+      is Metrics.CosineSimilarity, is PearsonCorrelation, is ConcordanceCorrelation:
       return true
     case is Metrics.MeanAbsoluteError, is RootMeanSquaredError, is LossMetric:
       // A loss averaged as a metric goes down, as Keras's MeanMetricWrapper of a loss.

@@ -73,6 +73,14 @@ extension Metric {
         let axis = try integer(config, "axis", default: -1)
         return try finish(config, Metrics.CosineSimilarity(name: name, axis: axis))
       },
+      "PearsonCorrelation": { config in
+        let name = try settings(config, "pearson_correlation")
+        return try finish(config, PearsonCorrelation(name: name, axes: try axes(config)))
+      },
+      "ConcordanceCorrelation": { config in
+        let name = try settings(config, "concordance_correlation")
+        return try finish(config, ConcordanceCorrelation(name: name, axes: try axes(config)))
+      },
       "RootMeanSquaredError": { config in
         try finish(
           config, RootMeanSquaredError(name: try settings(config, "root_mean_squared_error")))
@@ -157,6 +165,18 @@ extension Metric {
     try config.requireDefault(
       "dtype", "float32", reason: "Plexus metrics report float32 results only")
     return try config.string("name", default: defaultName)
+  }
+
+  /// `axis`: an integer or a list of them (-1 when absent).
+  static func axes(_ config: ConfigReader) throws -> [Int] {
+    guard let raw = config.value("axis"), !raw.isNull else { return [-1] }
+    if let single = raw.intValue { return [single] }
+    let entries = raw.arrayValue ?? []
+    let values = entries.compactMap(\.intValue)
+    guard !entries.isEmpty, values.count == entries.count else {
+      throw config.mismatch("axis", "an integer or a list of integers")
+    }
+    return values
   }
 
   /// An integer, `fallback` when absent.

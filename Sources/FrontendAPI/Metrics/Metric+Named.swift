@@ -7,7 +7,8 @@ extension Metric {
     "mean_absolute_percentage_error", "mape", "binary_crossentropy", "categorical_crossentropy",
     "sparse_categorical_crossentropy", "kl_divergence", "poisson", "hinge",
     "mean_squared_logarithmic_error", "msle", "squared_hinge", "categorical_hinge",
-    "sparse_top_k_categorical_accuracy", "cosine_similarity",
+    "sparse_top_k_categorical_accuracy", "cosine_similarity", "pearson_correlation",
+    "concordance_correlation",
   ]
 
   /// A new metric for a Keras metric name. `"accuracy"` (or `"acc"`) resolves through `loss`
@@ -41,6 +42,8 @@ extension Metric {
     case "sparse_top_k_categorical_accuracy": return SparseTopKCategoricalAccuracy(name: name)
     case "f1_score": return F1Score(name: name)
     case "cosine_similarity": return Metrics.CosineSimilarity(name: name)
+    case "pearson_correlation": return PearsonCorrelation(name: name)
+    case "concordance_correlation": return ConcordanceCorrelation(name: name)
     case "mean_squared_error", "mse", "mean_absolute_percentage_error", "mape",
       "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
       "kl_divergence", "poisson", "hinge", "mean_squared_logarithmic_error", "msle",

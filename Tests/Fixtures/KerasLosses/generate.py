@@ -286,6 +286,8 @@ BINARY = [((6, 1), (6, 1), None), ((4,), (4,), (4,)), ((5, 1), (5, 1), (5,))]
 MULTICLASS = [((4, 5), (4, 5), None), ((3, 5), (3, 5), (3,)), ((4, 5), (4, 5), (4,))]
 MULTILABEL = [((4, 3), (4, 3), None), ((3, 3), (3, 3), (3,)), ((5, 3), (5, 3), (5, 3))]
 PER_ROW = MULTILABEL[:2] + [((5, 3), (5, 3), (5,))]
+# Targets without the predictions' trailing axis of 1 (Keras matches their ranks).
+TRAILING_COLUMNS = [((3, 4), (3, 4, 1), None)]
 MANY = [((40,), (40,), None), ((30, 1), (30, 1), (30,)), ((25, 2), (25, 2), (25,))]
 METRIC_CASES = {
     "mean_absolute_error": (metrics.MeanAbsoluteError, {}, regression, BATCHES),
@@ -526,6 +528,25 @@ OWN_DTYPE_METRIC_CASES = {
     ),
 }
 METRIC_CASES["cosine_similarity"] = (metrics.CosineSimilarity, {}, regression, BATCHES)
+METRIC_CASES["pearson_correlation"] = (metrics.PearsonCorrelation, {}, regression, BATCHES)
+METRIC_CASES["pearson_correlation_axes"] = (
+    metrics.PearsonCorrelation,
+    dict(axis=(1, 2)),
+    regression,
+    [((3, 2, 4), (3, 2, 4), None), ((2, 3, 2), (2, 3, 2), (2,))],
+)
+METRIC_CASES["concordance_correlation"] = (
+    metrics.ConcordanceCorrelation,
+    {},
+    regression,
+    BATCHES + TRAILING_COLUMNS,
+)
+METRIC_CASES["concordance_correlation_axis0"] = (
+    metrics.ConcordanceCorrelation,
+    dict(axis=0),
+    regression,
+    [((6, 2), (6, 2), None), ((5, 2), (5, 2), (2,))],
+)
 
 
 def rounded(values, digits):

@@ -19,7 +19,8 @@ __all__ = [
     "SparseTopKCategoricalAccuracy", "R2Score", "TruePositives", "FalsePositives",
     "TrueNegatives", "FalseNegatives", "PrecisionAtRecall", "RecallAtPrecision",
     "SensitivityAtSpecificity", "SpecificityAtSensitivity", "IoU", "MeanIoU", "BinaryIoU",
-    "OneHotIoU", "OneHotMeanIoU", "CosineSimilarity", "get",
+    "OneHotIoU", "OneHotMeanIoU", "CosineSimilarity", "PearsonCorrelation",
+    "ConcordanceCorrelation", "get",
 ]  # fmt: skip
 
 
@@ -689,6 +690,37 @@ class CosineSimilarity(Metric):
         return config if self.axis == -1 else {**config, "axis": self.axis}
 
 
+class PearsonCorrelation(Metric):
+    """Pearson's correlation coefficient of labels and predictions along `axis` (an int or a
+    tuple of them), averaged over samples: 1 for a perfect positive linear relation.
+    Equivalent to `keras.metrics.PearsonCorrelation`."""
+
+    _default_name = "pearson_correlation"
+
+    def __init__(self, name="pearson_correlation", dtype=None, axis=-1):
+        super().__init__(name, dtype)
+        self.axis = axis
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis}
+
+
+class ConcordanceCorrelation(Metric):
+    """The concordance correlation coefficient of labels and predictions along `axis` (an int
+    or a tuple of them), averaged over samples, computed as Keras 3 computes it (its covariance
+    term centres the labels on the predictions' mean). Equivalent to
+    `keras.metrics.ConcordanceCorrelation`."""
+
+    _default_name = "concordance_correlation"
+
+    def __init__(self, name="concordance_correlation", dtype=None, axis=-1):
+        super().__init__(name, dtype)
+        self.axis = axis
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis}
+
+
 _NAMES = {
     "accuracy": Accuracy, "acc": Accuracy, "binary_accuracy": BinaryAccuracy,
     "categorical_accuracy": CategoricalAccuracy,
@@ -697,7 +729,8 @@ _NAMES = {
     "root_mean_squared_error": RootMeanSquaredError, "precision": Precision, "recall": Recall,
     "auc": AUC, "top_k_categorical_accuracy": TopKCategoricalAccuracy, "f1_score": F1Score,
     "sparse_top_k_categorical_accuracy": SparseTopKCategoricalAccuracy,
-    "cosine_similarity": CosineSimilarity,
+    "cosine_similarity": CosineSimilarity, "pearson_correlation": PearsonCorrelation,
+    "concordance_correlation": ConcordanceCorrelation,
 }  # fmt: skip
 
 

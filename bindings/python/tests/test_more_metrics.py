@@ -1,5 +1,6 @@
 """Keras metrics added at stop 28 from Python: the confusion counts (TruePositives, ...),
-the rates under a constraint (PrecisionAtRecall, ...), the IoU family and CosineSimilarity,
+the rates under a constraint (PrecisionAtRecall, ...), the IoU family and CosineSimilarity
+(and the correlations of stop 29),
 against Keras 3's numbers and configs (Tests/Fixtures/KerasLosses, written by Keras), in
 compile and fit, and the settings they refuse."""
 
@@ -34,6 +35,10 @@ CASES = {
     "binary_iou": metrics.BinaryIoU,
     "binary_iou_target_1": metrics.BinaryIoU,
     "cosine_similarity": metrics.CosineSimilarity,
+    "pearson_correlation": metrics.PearsonCorrelation,
+    "pearson_correlation_axes": metrics.PearsonCorrelation,
+    "concordance_correlation": metrics.ConcordanceCorrelation,
+    "concordance_correlation_axis0": metrics.ConcordanceCorrelation,
 }
 
 
@@ -92,6 +97,23 @@ def test_in_compile_fit_and_monitoring():
     alone.update_state(y, predicted)
     assert float(model.evaluate(x, y, verbose=0, return_dict=True)["binary_io_u"]) == (
         pytest.approx(float(alone.result()), abs=1e-6))
+
+
+def test_correlations_by_name_in_fit():
+    rng = np.random.default_rng(4)
+    x = rng.random((64, 3), dtype=np.float32)
+    # Three outputs: "pearson_correlation" takes each sample's along the last axis.
+    y = x @ np.array([[1.0, 0.0, 2.0], [-2.0, 1.0, 0.0], [0.5, 3.0, -1.0]], np.float32)
+    model = plexus.Sequential([plexus.Input((3,)), layers.Dense(3)])
+    model.compile(optimizer=plexus.optimizers.Adam(0.05), loss="mse",
+                  metrics=["pearson_correlation", metrics.ConcordanceCorrelation(axis=0)])  # fmt: skip
+    logs = model.fit(x, y, epochs=60, batch_size=16, verbose=0, shuffle=False).history
+    assert logs["pearson_correlation"][-1] > 0.95
+    assert logs["concordance_correlation"][-1] > 0.9
+    assert metrics.get("concordance_correlation").get_config() == {
+        "name": "concordance_correlation", "dtype": "float32", "axis": -1}  # fmt: skip
+    with pytest.raises(plexus.errors.PlexusError, match="axis"):
+        metrics.PearsonCorrelation(axis=5).update_state(x, x)
 
 
 def test_refuses_bad_settings():
