@@ -137,6 +137,24 @@ import Testing
     }
   }
 
+  /// A model with every augmentation layer, written for `scripts/keras-interop.sh` to open in
+  /// Keras (which predicts through them as Plexus does: unchanged).
+  @Test func kerasOpensAugmentedModels() throws {
+    try withRandomSeed(9) {
+      let input = Input(shape: [5, 6, 2], name: "images")
+      var x: SymbolicTensor = try RandomFlip(.vertical, seed: 3)(input)
+      x = try RandomRotation((-0.1, 0.2), fillMode: .constant, interpolation: .nearest)(x)
+      x = try RandomTranslation(heightFactor: [0.1], widthFactor: [-0.2, 0.1], fillMode: .wrap)(x)
+      x = try RandomZoom(heightFactor: [0.2], widthFactor: [-0.1, 0.3], fillValue: 0.5)(x)
+      x = try RandomContrast(0.3, valueRange: (0, 1))(x)
+      x = try RandomBrightness((-0.2, 0.1), valueRange: (0, 1))(x)
+      let output = try Dense(3, name: "head")(Flatten()(x))
+      let model = try Model(inputs: input, outputs: output, name: "plexus_augmentation")
+      let images = try Ops.randomUniform([2, 5, 6, 2])
+      try KerasFileExportTests.record(model, inputs: [images], name: "plexus_augmentation")
+    }
+  }
+
   @Test func badSettingsAndInputsAreErrors() throws {
     for factor in [1.5, -1.01, .nan, .infinity] {
       #expect(throws: PlexusError.self) { try RandomRotation(factor) }

@@ -3,6 +3,14 @@ configs. Equivalent to `keras.layers`."""
 
 from .activations import ELU, Identity, LeakyReLU, PReLU, ReLU, Softmax
 from .attention import AdditiveAttention, Attention, MultiHeadAttention
+from .augmentation import (
+    RandomBrightness,
+    RandomContrast,
+    RandomFlip,
+    RandomRotation,
+    RandomTranslation,
+    RandomZoom,
+)
 from .base import Input, InputLayer, KerasTensor, Layer
 from .convolutional import Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D
 from .core import Activation, Dense, Dropout, Embedding, Masking
@@ -58,7 +66,8 @@ __all__ = [
     "TimeDistributed", "MultiHeadAttention", "ReLU", "LeakyReLU", "ELU", "PReLU", "Softmax",
     "Identity", "ZeroPadding1D", "Cropping1D", "UpSampling1D", "GroupNormalization",
     "UnitNormalization", "GaussianDropout", "ActivityRegularization", "Attention",
-    "AdditiveAttention",
+    "AdditiveAttention", "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom",
+    "RandomContrast", "RandomBrightness",
 ]  # fmt: skip
 
 # Keras's short aliases.
