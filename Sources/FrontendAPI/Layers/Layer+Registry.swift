@@ -97,6 +97,8 @@ extension Layer {
       "RandomZoom": ImageAugmentation.makeZoom,
       "RandomContrast": ImageAugmentation.makeContrast,
       "RandomBrightness": ImageAugmentation.makeBrightness,
+      "Resizing": ImageAugmentation.makeResizing,
+      "CenterCrop": ImageAugmentation.makeCenterCrop,
       "MultiHeadAttention": MultiHeadAttention.make,
       "Attention": Attention.make,
       "AdditiveAttention": AdditiveAttention.makeAdditive,

@@ -124,9 +124,7 @@ struct FunctionalBuilder {
     let unsupported = keywords.filter { key, value in
       !(key == "training" && (value.boolValue != nil || value.isNull))
         && !(key == "mask"
-          && (value.isNull
-            || (Self.readsMasks(layer)
-              && (value.arrayValue ?? [value]).allSatisfy { $0.isNull || isAutomaticMask($0) })))
+          && (value.isNull || (Self.readsMasks(layer) && automaticMasks(value, for: layer))))
     }
     if !unsupported.isEmpty {
       throw PlexusError.invalidArgument(
@@ -213,6 +211,15 @@ struct FunctionalBuilder {
     layer is RNN || layer is Bidirectional || layer is GlobalAveragePooling1D
       || layer is BatchNormalization || layer is MultiHeadAttention || layer is Softmax
       || layer is Attention
+  }
+
+  /// Whether a node's `mask` argument is made of Keras's own mask computations: one such tensor,
+  /// or for an ``Attention`` a list of them (or nulls), one per input, which the inputs carry
+  /// at run time.
+  private func automaticMasks(_ value: ConfigValue, for layer: Layer) -> Bool {
+    guard let entries = value.arrayValue else { return isAutomaticMask(value) }
+    return layer is Attention && (2...3).contains(entries.count)
+      && entries.allSatisfy { $0.isNull || isAutomaticMask($0) }
   }
 
   /// Whether `value` is a tensor one of Keras's own mask computations made (see

@@ -92,11 +92,8 @@ extension Layer {
   ) throws -> SymbolicTensor {
     if named.isEmpty, !options.isEmpty, let layer = self as? any ListCallOptions {
       try layer.checkCallOptions(options)
-      guard options["return_attention_scores"]?.boolValue != true else {
-        throw PlexusError.invalidArgument(
-          context: "Layer \(identity)",
-          message: "return_attention_scores makes the output and the scores; use "
-            + "callWithScores(_:useCausalMask:)")
+      if let attention = self as? Attention, options["return_attention_scores"]?.boolValue == true {
+        throw attention.scoresNeedTwoOutputs
       }
     } else if !options.isEmpty || !named.isEmpty {
       guard let layer = self as? any KerasCallSignature else {

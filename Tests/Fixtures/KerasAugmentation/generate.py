@@ -10,8 +10,9 @@ reproducible), applies it with `transform_images(images, transformation)` and wr
   images          the input batch, float32 {"shape", "values"} (batch, height, width, channels)
   transformation  the drawn transformation in Plexus's layout: one boolean (flip), angle in
                   degrees (rotation), contrast factor or brightness delta per image, or
-                  (batch, 2) shifts in pixels / zooms, width first (translation, zoom)
-  output          transform_images's result
+                  (batch, 2) shifts in pixels / zooms, width first (translation, zoom); null
+                  for the deterministic Resizing and CenterCrop
+  output          transform_images's result (Resizing and CenterCrop: the layer's call)
 
 Keras computes in float32 here (its layers' default), as Plexus does.
 """
@@ -73,7 +74,36 @@ CASES = {
         dict(factor=(-0.6, 0.1), value_range=(1, 0), seed=17),
         1,
     ),
+    # Deterministic layers: no transformation; the output is the layer's call.
+    "resizing_bilinear_up": (L.Resizing, dict(height=8, width=9), 1),
+    "resizing_bilinear_down": (L.Resizing, dict(height=3, width=4), 1),
+    "resizing_nearest": (L.Resizing, dict(height=7, width=3, interpolation="nearest"), 1),
+    "resizing_bicubic": (L.Resizing, dict(height=8, width=4, interpolation="bicubic"), 1),
+    "resizing_lanczos3": (L.Resizing, dict(height=4, width=9, interpolation="lanczos3"), 1),
+    "resizing_lanczos5": (L.Resizing, dict(height=9, width=5, interpolation="lanczos5"), 1),
+    "resizing_antialias": (L.Resizing, dict(height=2, width=3, antialias=True), 1),
+    "resizing_crop_aspect": (L.Resizing, dict(height=4, width=4, crop_to_aspect_ratio=True), 1),
+    "resizing_pad_aspect": (
+        L.Resizing,
+        dict(height=4, width=8, pad_to_aspect_ratio=True, fill_value=0.25),
+        1,
+    ),
+    "center_crop": (L.CenterCrop, dict(height=3, width=4), 1),
+    "center_crop_resize": (L.CenterCrop, dict(height=7, width=4), 1),
 }
+DETERMINISTIC = (L.Resizing, L.CenterCrop)
+# Cases with a given transformation instead of a draw: half-pixel shifts, whose nearest reads
+# are ties (JAX rounds halves away from zero).
+GIVEN = {
+    "translation_half_pixel_nearest": {
+        "translations": [[0.5, -0.5], [1.5, 2.5], [-2.5, 0.5]],
+    },
+}
+CASES["translation_half_pixel_nearest"] = (
+    L.RandomTranslation,
+    dict(height_factor=0.5, width_factor=0.5, interpolation="nearest", fill_mode="constant"),
+    255,
+)
 
 
 def rounded(values, digits=9):
@@ -107,13 +137,20 @@ def write_case(directory, name, cls, kwargs, scale):
     rng = np.random.default_rng(sum(map(ord, name)))
     layer = cls(name=name, **kwargs)
     images = (rng.uniform(0, 1, SHAPE) * scale).astype("float32")
-    transformation = layer.get_random_transformation(images, training=True)
-    output = layer.transform_images(images, transformation, training=True)
+    if isinstance(layer, DETERMINISTIC):
+        layer(keras.Input(SHAPE[1:]))  # built for any batch size, as in a model
+        transformation, output = None, layer(images)
+    else:
+        drawn = layer.get_random_transformation(images, training=True)
+        if name in GIVEN:
+            drawn = dict(drawn, **{k: np.asarray(v, np.float32) for k, v in GIVEN[name].items()})
+        output = layer.transform_images(images, drawn, training=True)
+        transformation = tensor(plexus_layout(layer, drawn))
     fixture = {
         "keras": keras.__version__,
         "layer": json.loads(json.dumps(serialize_keras_object(layer))),
         "images": tensor(images),
-        "transformation": tensor(plexus_layout(layer, transformation)),
+        "transformation": transformation,
         "output": tensor(output),
     }
     with open(os.path.join(directory, name + ".json"), "w") as file:

@@ -44,15 +44,20 @@ extension Attention: ListCallOptions {
   func call(_ inputs: [Tensor], options: [String: ConfigValue], training: Bool) throws -> Tensor {
     try checkCallOptions(options)
     guard options["return_attention_scores"]?.boolValue != true else {
-      throw PlexusError.invalidArgument(
-        context: "Layer \(identity)",
-        message: "return_attention_scores makes the output and the scores; use "
-          + "callWithScores(_:useCausalMask:)")
+      throw scoresNeedTwoOutputs
     }
     return try attend(
       inputs, masks: (inputs.first?.mask, inputs.count > 1 ? inputs[1].mask : nil),
       useCausalMask: options["use_causal_mask"]?.boolValue ?? false, training: training
     ).output
+  }
+
+  /// The error of a one-output call asked for the scores too.
+  var scoresNeedTwoOutputs: PlexusError {
+    PlexusError.invalidArgument(
+      context: "Layer \(identity)",
+      message: "return_attention_scores makes the output and the scores; use "
+        + "callWithScores(_:useCausalMask:)")
   }
 
   /// Applies the layer symbolically in a Functional model, `useCausalMask` recorded with the

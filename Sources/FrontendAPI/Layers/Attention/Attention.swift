@@ -115,10 +115,7 @@ public class Attention: Layer {
   }
 
   public override func call(_ inputs: [Tensor], training: Bool) throws -> Tensor {
-    try attend(
-      inputs, masks: (inputs.first?.mask, inputs.count > 1 ? inputs[1].mask : nil),
-      useCausalMask: false, training: training
-    ).output
+    try call(inputs, options: [:], training: training)
   }
 
   /// Attends from `inputs[0]` (the query) to `inputs[1]` (the value; `inputs[2]` the key),

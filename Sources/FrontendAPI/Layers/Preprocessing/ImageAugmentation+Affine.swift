@@ -21,6 +21,13 @@ extension ImageAugmentation {
     let dims = images.shape.dims
     let (batch, height, width, channels) = (dims[0], dims[1], dims[2], dims[3])
     guard batch > 0, height > 0, width > 0, channels > 0 else { return images }
+    // The flat pixel indices are int32.
+    let pixels = batch.multipliedReportingOverflow(by: height * width)
+    guard !pixels.overflow, pixels.partialValue <= Int(Int32.max) else {
+      throw PlexusError.invalidArgument(
+        context: "Layer \(identity)",
+        message: "transforms at most \(Int32.max) pixels a batch, received \(images.shape)")
+    }
     let dtype = images.dtype
     func column(_ index: Int) throws -> Tensor {
       try Ops.reshape(
@@ -29,14 +36,16 @@ extension ImageAugmentation {
     let xs = try Ops.reshape(Ops.cast(Ops.arange(width), to: dtype), [1, 1, width])
     let ys = try Ops.reshape(Ops.cast(Ops.arange(height), to: dtype), [1, height, 1])
     // As Keras's einsum: (y, x) times the matrix, then the offset.
-    let sourceX = try Ops.add(
-      Ops.add(Ops.multiply(ys, column(1)), Ops.multiply(xs, column(0))), column(2))
-    let sourceY = try Ops.add(
-      Ops.add(Ops.multiply(ys, column(4)), Ops.multiply(xs, column(3))), column(5))
+    let sourceX = try Self.onGrid(
+      Ops.add(Ops.add(Ops.multiply(ys, column(1)), Ops.multiply(xs, column(0))), column(2)))
+    let sourceY = try Self.onGrid(
+      Ops.add(Ops.add(Ops.multiply(ys, column(4)), Ops.multiply(xs, column(3))), column(5)))
     let flat = try Ops.reshape(images, [batch * height * width, channels])
+    // Integer arithmetic from here: float32 holds whole numbers exactly only to 2^24.
     let first = try Ops.reshape(
       Ops.multiply(
-        Ops.cast(Ops.arange(batch), to: dtype), Tensor.scalar(Double(height * width), dtype: dtype)),
+        Ops.cast(Ops.arange(batch), to: .int32),
+        Tensor.scalar(Double(height * width), dtype: .int32)),
       [batch, 1, 1])
     let fill = try Tensor.scalar(fillValue, dtype: dtype)
     var output: Tensor?
@@ -45,8 +54,11 @@ extension ImageAugmentation {
       for (columnIndex, columnWeight) in try corners(sourceX, interpolation) {
         let (column, columnValid) = try fixed(columnIndex, size: width, fillMode)
         let index = try Ops.add(
-          first, Ops.add(Ops.multiply(row, Tensor.scalar(Double(width), dtype: dtype)), column))
-        let positions = try Ops.cast(Ops.reshape(index, [batch * height * width]), to: .int32)
+          first,
+          Ops.add(
+            Ops.multiply(Ops.cast(row, to: .int32), Tensor.scalar(Double(width), dtype: .int32)),
+            Ops.cast(column, to: .int32)))
+        let positions = try Ops.reshape(index, [batch * height * width])
         var read = try Ops.reshape(
           Ops.take(flat, positions, axis: 0), [batch, height, width, channels])
         if let rowValid, let columnValid {
@@ -61,14 +73,27 @@ extension ImageAugmentation {
     return output ?? images
   }
 
-  /// The integer points a coordinate reads and their weights: the nearest (halves to even)
-  /// with weight 1, or the two neighbours with the linear weights.
+  /// The farthest a coordinate is read from the image; anything farther, infinite or not a
+  /// number (a hostile transformation) reads as `-2`, outside.
+  static let coordinateLimit = Double(1 << 22)
+
+  /// `coordinate` with the points beyond ``coordinateLimit`` (and NaN) moved to -2.
+  static func onGrid(_ coordinate: Tensor) throws -> Tensor {
+    let dtype = coordinate.dtype
+    let near = try Ops.lessEqual(Ops.abs(coordinate), Tensor.scalar(coordinateLimit, dtype: dtype))
+    return try Ops.where(near, coordinate, Tensor.scalar(-2, dtype: dtype))
+  }
+
+  /// The integer points a coordinate reads and their weights: the nearest (halves away from
+  /// zero, as JAX's) with weight 1, or the two neighbours with the linear weights.
   private func corners(_ coordinate: Tensor, _ interpolation: Interpolation) throws
     -> [(Tensor, Tensor)]
   {
     switch interpolation {
     case .nearest:
-      return [(try Ops.round(coordinate), try Ops.onesLike(coordinate))]
+      let magnitude = try Ops.floor(
+        Ops.add(Ops.abs(coordinate), Tensor.scalar(0.5, dtype: coordinate.dtype)))
+      return [(try Ops.multiply(Ops.sign(coordinate), magnitude), try Ops.onesLike(coordinate))]
     case .bilinear:
       let lower = try Ops.floor(coordinate)
       let upperWeight = try Ops.subtract(coordinate, lower)
@@ -90,8 +115,6 @@ extension ImageAugmentation {
       try Ops.subtract(a, Ops.multiply(Ops.floor(Ops.divide(a, scalar(m))), scalar(m)))
     }
     let last = Double(size - 1)
-    // A point that is not a number (a NaN in a given transformation) reads as outside.
-    let index = try Ops.where(Ops.equal(index, index), index, scalar(-1))
     switch fillMode {
     case .constant:
       let inside = try Ops.logicalAnd(
@@ -100,7 +123,7 @@ extension ImageAugmentation {
     case .nearest:
       return (try Ops.clip(index, min: 0, max: last), nil)
     case .wrap:
-      return (try modulo(index, Double(size)), nil)
+      return (try Ops.clip(modulo(index, Double(size)), min: 0, max: last), nil)
     case .reflect:
       // floor((mirror(2i + 1, 2·size + 1) - 1) / 2), mirror(j, n) = |(j + n - 1) mod 2(n - 1)
       // - (n - 1)|: the half-sample symmetric reflection.

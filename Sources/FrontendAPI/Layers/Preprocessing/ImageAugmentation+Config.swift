@@ -75,4 +75,31 @@ extension ImageAugmentation {
     }
     return (values[0], values[1])
   }
+
+  static func makeResizing(_ config: ConfigReader) throws -> Layer {
+    let settings = try LayerSettings(config)
+    try requireChannelsLast(config)
+    let text = try config.string("interpolation", default: "bilinear")
+    guard let interpolation = Resizing.Interpolation(rawValue: text) else {
+      throw config.mismatch(
+        "interpolation", "one of \(Resizing.Interpolation.allCases.map(\.rawValue))")
+    }
+    try config.requireDefault(
+      "fill_mode", "constant", reason: "Keras's Resizing pads with a constant only")
+    let layer = try Resizing(
+      try config.int("height"), try config.int("width"), interpolation: interpolation,
+      cropToAspectRatio: try config.bool("crop_to_aspect_ratio", default: false),
+      padToAspectRatio: try config.bool("pad_to_aspect_ratio", default: false),
+      fillValue: try config.double("fill_value", default: 0),
+      antialias: try config.bool("antialias", default: false), name: settings.name)
+    return try settings.finish(config, layer)
+  }
+
+  static func makeCenterCrop(_ config: ConfigReader) throws -> Layer {
+    let settings = try LayerSettings(config)
+    try requireChannelsLast(config)
+    let layer = try CenterCrop(
+      try config.int("height"), try config.int("width"), name: settings.name)
+    return try settings.finish(config, layer)
+  }
 }

@@ -11,7 +11,8 @@ extension ImageAugmentation {
       context: "Layer \(layer)",
       message: "\(label) must be a finite number or a list of two numbers in the range "
         + "[\(bounds.lower), \(bounds.upper)], received \(given)")
-    guard given.allSatisfy(\.isFinite) else { throw problem }
+    // Keras admits any two numbers straddling the bounds; beyond ±1e6 turns the draws overflow.
+    guard given.allSatisfy({ $0.isFinite && abs($0) <= 1e6 }) else { throw problem }
     switch given.count {
     case 1:
       guard given[0] >= bounds.lower, given[0] <= bounds.upper else { throw problem }
@@ -64,7 +65,8 @@ extension ImageAugmentation {
     if let single = raw.doubleValue { return [single] }
     let entries = raw.arrayValue ?? []
     let values = entries.compactMap(\.doubleValue)
-    guard !entries.isEmpty, values.count == entries.count else {
+    // A list holds exactly two, as Keras requires.
+    guard entries.count == 2, values.count == 2 else {
       throw config.mismatch(key, "a number or a list of two numbers")
     }
     return values
@@ -99,13 +101,16 @@ extension ImageAugmentation {
     }
   }
 
-  /// Two finite numbers, the first not above the second.
-  static func checkValueRange(_ range: (lower: Double, upper: Double), layer: String) throws {
-    guard range.lower.isFinite, range.upper.isFinite, range.lower <= range.upper else {
+  /// Two finite numbers (when `ordered`, the first not above the second).
+  static func checkValueRange(
+    _ range: (lower: Double, upper: Double), ordered: Bool = true, layer: String
+  ) throws {
+    guard range.lower.isFinite, range.upper.isFinite, !ordered || range.lower <= range.upper
+    else {
       throw PlexusError.invalidArgument(
         context: "Layer \(layer)",
-        message: "value_range must be two finite numbers, the lower first, received "
-          + "(\(range.lower), \(range.upper))")
+        message: "value_range must be two finite numbers\(ordered ? ", the lower first" : ""), "
+          + "received (\(range.lower), \(range.upper))")
     }
   }
 }

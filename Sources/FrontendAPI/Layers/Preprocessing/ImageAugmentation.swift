@@ -2,7 +2,8 @@
 /// ``RandomTranslation``, ``RandomZoom``, ``RandomContrast``, ``RandomBrightness``): while
 /// training, each image of a batch gets a transformation of its own, drawn from the layer's
 /// stream (its `seed`'s, or the process's seeded one); at inference the images pass unchanged.
-/// Either way they come out in float32, as Keras casts them to the compute dtype.
+/// Either way they come out in the compute dtype (float32; bfloat16 under a mixed policy), as
+/// Keras casts them; the transformations themselves run in float32.
 ///
 /// ```swift
 /// let augment = Sequential([

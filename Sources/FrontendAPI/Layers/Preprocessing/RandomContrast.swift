@@ -11,11 +11,11 @@
 public final class RandomContrast: ImageAugmentation {
   /// The range of the factor: contrast factors are drawn from `[1 - lower, 1 + upper]`.
   public private(set) var factor: (lower: Double, upper: Double) = (0, 0)
-  /// The range the outputs are clipped to.
+  /// The range the outputs are clipped to (`clip(x, lower, upper)`, as given).
   public let valueRange: (lower: Double, upper: Double)
 
   /// Creates the layer with the range `[0, |factor|]`, `factor` in [0, 1]. Throws otherwise,
-  /// or for a value range that is not two finite numbers in order.
+  /// or for a value range that is not two finite numbers.
   public convenience init(
     _ factor: Double, valueRange: (lower: Double, upper: Double) = (0, 255), seed: Int? = nil,
     name: String? = nil
@@ -38,7 +38,8 @@ public final class RandomContrast: ImageAugmentation {
     self.valueRange = valueRange
     super.init(seed: seed, name: name)
     factor = try Self.baseFactorRange(given, bounds: (0, 1), label: "factor", layer: identity)
-    try Self.checkValueRange(valueRange, layer: identity)
+    // Keras keeps the range as given (clipping to an inverted one gives its lower end).
+    try Self.checkValueRange(valueRange, ordered: false, layer: identity)
   }
 
   /// Keras's draw: a contrast factor per image.

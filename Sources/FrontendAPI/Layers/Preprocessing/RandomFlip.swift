@@ -33,6 +33,7 @@ public final class RandomFlip: ImageAugmentation {
   }
 
   override func transform(_ images: Tensor, _ transformation: Tensor) throws -> Tensor {
+    guard images.count > 0 else { return images }
     let flips = try Ops.reshape(
       Ops.cast(checkTransformation(transformation, images, columns: nil), to: .bool),
       [images.shape[0], 1, 1, 1])
@@ -45,6 +46,11 @@ public final class RandomFlip: ImageAugmentation {
   /// `x` with `axis` reversed.
   private func reversed(_ x: Tensor, axis: Int) throws -> Tensor {
     let size = x.shape[axis]
+    guard size <= Int(Int32.max) else {
+      throw PlexusError.invalidArgument(
+        context: "Layer \(identity)",
+        message: "flips axes of at most \(Int32.max) pixels, received \(x.shape)")
+    }
     let order = try Tensor((0..<size).reversed().map { Int32($0) }, shape: [size])
     return try Ops.take(x, order, axis: axis)
   }

@@ -23,9 +23,15 @@ import Testing
     ]
     for layer in layers {
       let config = layer.serialized.value
-      let problems = try checkLayerContract(
-        { (try? Layer.fromConfig(config)) ?? layer }, inputShape: [2, 4, 5, 3],
-        expectedWeights: 0)
+      // Each instance the contract asks for is rebuilt from the config; a config that does not
+      // rebuild is a recorded failure.
+      let fresh = { () -> Layer in
+        do { return try Layer.fromConfig(config) } catch {
+          Issue.record("\(layer.className) does not rebuild: \(error)")
+          return Identity()
+        }
+      }
+      let problems = try checkLayerContract(fresh, inputShape: [2, 4, 5, 3], expectedWeights: 0)
       #expect(problems == [], "\(layer.className)")
     }
   }
@@ -178,11 +184,22 @@ import Testing
       try layer.transformImages(images, transformation: try Tensor([Float(1), 2, 3], shape: [3]))
     }
     #expect(wrong?.contains("transformation") == true, "\(wrong ?? "no error")")
-    // A transformation that is not a number reads as outside the image: the fill, no trap.
-    let constant = try RandomRotation(0.1, fillMode: .constant, fillValue: 7)
-    let nan = try constant.transformImages(
-      images, transformation: try Tensor([Float.nan, .infinity], shape: [2]))
-    #expect(try nan.floats().allSatisfy { $0 == 7 || $0.isNaN })
+    // A transformation that is not a number, or reads impossibly far away, reads outside the
+    // image: the fill, no trap, no NaN.
+    let far = try RandomTranslation(
+      heightFactor: [0.1], widthFactor: [0.1], fillMode: .constant, fillValue: 7)
+    for shift in [Float.nan, .infinity, -.infinity, 1e9] {
+      let moved = try far.transformImages(
+        images, transformation: try Tensor([shift, 0, 0, shift], shape: [2, 2]))
+      #expect(try moved.floats().allSatisfy { $0 == 7 }, "shift \(shift)")
+    }
+    // Far but finite under wrap, reflect and nearest: pixels of the image, no trap.
+    for mode in [ImageAugmentation.FillMode.wrap, .reflect, .nearest] {
+      let layer = try RandomTranslation(heightFactor: [0.1], widthFactor: [0.1], fillMode: mode)
+      let moved = try layer.transformImages(
+        images, transformation: try Tensor([Float(16_383_999), -3e6, 1e5, 7], shape: [2, 2]))
+      #expect(try moved.floats().allSatisfy { (0..<18).contains($0) }, "\(mode)")
+    }
     // Configs: unknown modes, channels-first images, a malformed factor.
     let config = try #require(layer.serialized.value.objectValue)
     func changed(_ key: String, _ value: ConfigValue) -> ConfigValue {

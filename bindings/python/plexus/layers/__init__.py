@@ -4,12 +4,14 @@ configs. Equivalent to `keras.layers`."""
 from .activations import ELU, Identity, LeakyReLU, PReLU, ReLU, Softmax
 from .attention import AdditiveAttention, Attention, MultiHeadAttention
 from .augmentation import (
+    CenterCrop,
     RandomBrightness,
     RandomContrast,
     RandomFlip,
     RandomRotation,
     RandomTranslation,
     RandomZoom,
+    Resizing,
 )
 from .base import Input, InputLayer, KerasTensor, Layer
 from .convolutional import Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D
@@ -67,7 +69,7 @@ __all__ = [
     "Identity", "ZeroPadding1D", "Cropping1D", "UpSampling1D", "GroupNormalization",
     "UnitNormalization", "GaussianDropout", "ActivityRegularization", "Attention",
     "AdditiveAttention", "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom",
-    "RandomContrast", "RandomBrightness",
+    "RandomContrast", "RandomBrightness", "Resizing", "CenterCrop",
 ]  # fmt: skip
 
 # Keras's short aliases.

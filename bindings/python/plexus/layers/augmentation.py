@@ -1,14 +1,16 @@
-"""Image augmentation layers: RandomFlip, RandomRotation, RandomTranslation, RandomZoom,
-RandomContrast, RandomBrightness (keras/src/layers/preprocessing/image_preprocessing).
+"""Image preprocessing layers: RandomFlip, RandomRotation, RandomTranslation, RandomZoom,
+RandomContrast, RandomBrightness, Resizing, CenterCrop
+(keras/src/layers/preprocessing/image_preprocessing).
 
-While training each image of a batch gets a transformation of its own; at inference images
-pass unchanged (as float32). Images are channels-last."""
+While training each image of a batch gets a random transformation of its own; at inference
+images pass unchanged (as float32). Resizing and CenterCrop apply always. Images are
+channels-last."""
 
 from .base import Layer
 
 __all__ = [
     "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom", "RandomContrast",
-    "RandomBrightness",
+    "RandomBrightness", "Resizing", "CenterCrop",
 ]  # fmt: skip
 
 
@@ -34,7 +36,7 @@ def _base_factor(factor, bounds):
 def _check_symmetric_factor(factor, name, allowed, described):
     """The translation and zoom rule: a number or two, each `allowed`."""
     values = list(factor) if isinstance(factor, (tuple, list)) else [factor]
-    if not 1 <= len(values) <= 2 or not all(
+    if (isinstance(factor, (tuple, list)) and len(values) != 2) or not all(
         isinstance(v, (int, float)) and not isinstance(v, bool) and allowed(v) for v in values
     ):
         raise ValueError(
@@ -207,3 +209,58 @@ class RandomBrightness(_ImageAugmentation):
             "factor": list(self.factor),
             "value_range": list(self.value_range),
         }
+
+
+class Resizing(_ImageAugmentation):
+    """Resizes images to `height` x `width` (in training and inference alike), with
+    `interpolation` "bilinear", "nearest", "bicubic", "lanczos3" or "lanczos5", optionally after
+    cropping or padding to the target's aspect ratio. Equivalent to `keras.layers.Resizing`
+    (with the JAX backend's results)."""
+
+    def __init__(self, height, width, interpolation="bilinear", crop_to_aspect_ratio=False,
+                 pad_to_aspect_ratio=False, fill_mode="constant", fill_value=0.0,
+                 antialias=False, data_format=None, **kwargs):  # fmt: skip
+        super().__init__(data_format=data_format, **kwargs)
+        del self.seed
+        self.height = height
+        self.width = width
+        self.interpolation = interpolation
+        self.crop_to_aspect_ratio = crop_to_aspect_ratio
+        self.pad_to_aspect_ratio = pad_to_aspect_ratio
+        self.fill_mode = fill_mode
+        self.fill_value = fill_value
+        self.antialias = antialias
+
+    def get_config(self):
+        config = Layer.get_config(self)
+        config.update({
+            "data_format": self.data_format, "height": self.height, "width": self.width,
+            "interpolation": self.interpolation,
+            "crop_to_aspect_ratio": self.crop_to_aspect_ratio,
+            "pad_to_aspect_ratio": self.pad_to_aspect_ratio, "fill_mode": self.fill_mode,
+            "fill_value": self.fill_value, "antialias": self.antialias,
+        })  # fmt: skip
+        return config
+
+    def compute_output_shape(self, input_shape):
+        return (*tuple(input_shape)[:-3], self.height, self.width, tuple(input_shape)[-1])
+
+
+class CenterCrop(_ImageAugmentation):
+    """Crops the centre `height` x `width` of images (resizing those smaller than that, after a
+    crop to the target's aspect ratio). Equivalent to `keras.layers.CenterCrop`."""
+
+    def __init__(self, height, width, data_format=None, **kwargs):
+        super().__init__(data_format=data_format, **kwargs)
+        del self.seed
+        self.height = height
+        self.width = width
+
+    def get_config(self):
+        config = Layer.get_config(self)
+        config.update({"data_format": self.data_format, "height": self.height,
+                       "width": self.width})  # fmt: skip
+        return config
+
+    def compute_output_shape(self, input_shape):
+        return (*tuple(input_shape)[:-3], self.height, self.width, tuple(input_shape)[-1])
