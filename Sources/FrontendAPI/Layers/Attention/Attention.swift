@@ -96,7 +96,7 @@ public class Attention: Layer {
     let (query, value) = (shapes[0], shapes[1])
     let key = shapes.count == 3 ? shapes[2] : value
     for (label, shape) in [("query", query), ("value", value), ("key", key)]
-    where shape.rank < 3 || shape.rank != query.rank || shape[shape.rank - 1] == 0 {
+    where shape.rank < 3 || shape.rank != query.rank {
       throw PlexusError.shapeMismatch(
         context: "Layer \(identity) \(label)",
         expected: "rank ≥ 3, (batch, steps, features), as the query \(query)",
@@ -210,13 +210,14 @@ public class Attention: Layer {
     let steps = (target: query.shape[query.rank - 2], source: key.shape[key.rank - 2])
     var mask: Tensor?
     if let valueMask = masks.value {
-      let expected = Shape(value.shape.dims.dropLast())
-      guard valueMask.shape == expected else {
+      mask = try Ops.expandDims(Ops.cast(valueMask, to: .bool), axis: -2)
+      // As Keras's `where`: any mask that broadcasts to the scores without growing them.
+      guard let mask, Shape.broadcast(mask.shape, scores.shape) == scores.shape else {
         throw PlexusError.shapeMismatch(
-          context: "Layer \(identity) value mask", expected: "\(expected)",
+          context: "Layer \(identity) value mask",
+          expected: "\(Shape(value.shape.dims.dropLast())) or broadcastable to it",
           received: "\(valueMask.shape)")
       }
-      mask = try Ops.expandDims(Ops.cast(valueMask, to: .bool), axis: -2)
     }
     if useCausalMask {
       let rows = try Ops.reshape(Ops.arange(steps.target), [steps.target, 1])
@@ -235,13 +236,13 @@ public class Attention: Layer {
     }
     var output = try Ops.matmul(weights, value)
     if let queryMask = masks.query {
-      let expected = Shape(query.shape.dims.dropLast())
-      guard queryMask.shape == expected else {
+      let keep = try Ops.expandDims(Ops.cast(queryMask, to: .bool), axis: -1)
+      guard Shape.broadcast(keep.shape, output.shape) == output.shape else {
         throw PlexusError.shapeMismatch(
-          context: "Layer \(identity) query mask", expected: "\(expected)",
+          context: "Layer \(identity) query mask",
+          expected: "\(Shape(query.shape.dims.dropLast())) or broadcastable to it",
           received: "\(queryMask.shape)")
       }
-      let keep = try Ops.expandDims(Ops.cast(queryMask, to: .bool), axis: -1)
       output = try Ops.where(keep, output, Tensor.scalar(0, dtype: output.dtype))
     }
     return (output, weights)

@@ -197,7 +197,7 @@ import Testing
       }
       .contains("steps"))
     #expect(message { try attention([x, Self.random([3, 3, 4], seed: 8)]) }.contains("batch"))
-    let wrongMask = try Tensor([true, false], shape: [2, 1])
+    let wrongMask = try Tensor([true, false, true, false, true, false], shape: [3, 2])
     #expect(
       message { try attention([x, x], masks: [nil, wrongMask], useCausalMask: false) }
         .contains("value mask"))
@@ -206,6 +206,15 @@ import Testing
         .contains("query mask"))
     #expect(
       message { try attention([x, x], masks: [nil], useCausalMask: false) }.contains("masks"))
+    // A mask that broadcasts (one per step for every sample, or one per sample) is Keras's.
+    let perStep = try Tensor([true, false, true], shape: [1, 3])
+    let full = try Tensor([true, false, true, true, false, true], shape: [2, 3])
+    #expect(
+      try attention([x, x], masks: [perStep, perStep], useCausalMask: false).floats()
+        == attention([x, x], masks: [full, full], useCausalMask: false).floats())
+    let perSample = try Tensor([true, false], shape: [2, 1])
+    let rows = try attention([x, x], masks: [perSample, nil], useCausalMask: false).floats()
+    #expect(rows[12..<24].allSatisfy { $0 == 0 } && rows[0..<12].contains { $0 != 0 })
     // Sizes no machine holds are errors, not traps.
     let huge = Input(shape: [Int.max, 4])
     #expect(throws: PlexusError.self) { try Attention()([huge, huge], useCausalMask: true) }
