@@ -223,13 +223,8 @@ import Testing
         [Input(shape: [3, -1]), Input(shape: [3, -1])], useCausalMask: false)
     }
     // Configs: an unknown score mode, an unknown key, and graph options Plexus cannot replay.
-    let config = try #require(attention.serialized.value.objectValue)
     func changed(_ key: String, _ value: ConfigValue) -> ConfigValue {
-      var entry = config
-      var settings = config["config"]?.objectValue ?? [:]
-      settings[key] = value
-      entry["config"] = .object(settings)
-      return .object(entry)
+      serialized(attention, setting: key, to: value)
     }
     #expect(
       message { try Layer.fromConfig(changed("score_mode", "cosine")) }.contains("score_mode"))

@@ -201,13 +201,8 @@ import Testing
       #expect(try moved.floats().allSatisfy { (0..<18).contains($0) }, "\(mode)")
     }
     // Configs: unknown modes, channels-first images, a malformed factor.
-    let config = try #require(layer.serialized.value.objectValue)
     func changed(_ key: String, _ value: ConfigValue) -> ConfigValue {
-      var entry = config
-      var settings = config["config"]?.objectValue ?? [:]
-      settings[key] = value
-      entry["config"] = .object(settings)
-      return .object(entry)
+      serialized(layer, setting: key, to: value)
     }
     for (key, value) in [
       ("fill_mode", "mirror"), ("interpolation", "bicubic"), ("data_format", "channels_first"),

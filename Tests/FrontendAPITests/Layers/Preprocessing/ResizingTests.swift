@@ -81,12 +81,8 @@ import Testing
     let huge = try Resizing(1 << 20, 1 << 20, name: "huge")
     let text = thrownText { try huge(Tensor.ones([1, 32, 32, 1])) } ?? "no error"
     #expect(text.contains("weight matrix"), "\(text)")
-    let config = try #require(layer.serialized.value.objectValue)
-    var settings = config["config"]?.objectValue ?? [:]
-    settings["interpolation"] = "area"
-    var changed = config
-    changed["config"] = .object(settings)
-    let refused = thrownText { try Layer.fromConfig(.object(changed)) } ?? "no error"
+    let area = serialized(layer, setting: "interpolation", to: "area")
+    let refused = thrownText { try Layer.fromConfig(area) } ?? "no error"
     #expect(refused.contains("interpolation"), "\(refused)")
   }
 }

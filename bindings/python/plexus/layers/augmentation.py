@@ -78,6 +78,21 @@ class _ImageAugmentation(Layer):
         return config
 
 
+class _AffineAugmentation(_ImageAugmentation):
+    """The resampling settings RandomRotation, RandomTranslation and RandomZoom share."""
+
+    def __init__(self, fill_mode, interpolation, fill_value, seed, data_format, **kwargs):
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        _check_sampling(fill_mode, interpolation)
+        self.fill_mode = fill_mode
+        self.interpolation = interpolation
+        self.fill_value = fill_value
+
+    def _sampling_config(self):
+        return {"fill_mode": self.fill_mode, "interpolation": self.interpolation,
+                "fill_value": self.fill_value}  # fmt: skip
+
+
 class RandomFlip(_ImageAugmentation):
     """Flips each image with probability 1/2 while training: `"horizontal"`, `"vertical"` or
     `"horizontal_and_vertical"` (one draw for both). Equivalent to `keras.layers.RandomFlip`."""
@@ -90,58 +105,38 @@ class RandomFlip(_ImageAugmentation):
         return {**super().get_config(), "mode": self.mode}
 
 
-class RandomRotation(_ImageAugmentation):
+class RandomRotation(_AffineAugmentation):
     """Rotates each image about its centre while training, by a fraction of a full turn drawn
     from `factor` (`0.1`: up to ±36°). Equivalent to `keras.layers.RandomRotation`."""
 
     def __init__(self, factor, fill_mode="reflect", interpolation="bilinear", seed=None,
                  fill_value=0.0, data_format=None, **kwargs):  # fmt: skip
-        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        super().__init__(fill_mode, interpolation, fill_value, seed, data_format, **kwargs)
         self.factor = _base_factor(factor, (-1, 1))
-        _check_sampling(fill_mode, interpolation)
-        self.fill_mode = fill_mode
-        self.interpolation = interpolation
-        self.fill_value = fill_value
 
     def get_config(self):
-        return {
-            **super().get_config(),
-            "factor": list(self.factor),
-            "fill_mode": self.fill_mode,
-            "fill_value": self.fill_value,
-            "interpolation": self.interpolation,
-        }
+        return {**super().get_config(), "factor": list(self.factor), **self._sampling_config()}
 
 
-class RandomTranslation(_ImageAugmentation):
+class RandomTranslation(_AffineAugmentation):
     """Shifts each image while training by fractions of its height and width drawn from
     `height_factor` and `width_factor`. Equivalent to `keras.layers.RandomTranslation`."""
 
     def __init__(self, height_factor, width_factor, fill_mode="reflect",
                  interpolation="bilinear", seed=None, fill_value=0.0, data_format=None,
                  **kwargs):  # fmt: skip
-        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        super().__init__(fill_mode, interpolation, fill_value, seed, data_format, **kwargs)
         for name, factor in (("height_factor", height_factor), ("width_factor", width_factor)):
             _check_symmetric_factor(factor, name, lambda v: -1 <= v <= 1, "[-1, 1]")
-        _check_sampling(fill_mode, interpolation)
         self.height_factor = height_factor
         self.width_factor = width_factor
-        self.fill_mode = fill_mode
-        self.interpolation = interpolation
-        self.fill_value = fill_value
 
     def get_config(self):
-        return {
-            **super().get_config(),
-            "height_factor": self.height_factor,
-            "width_factor": self.width_factor,
-            "fill_mode": self.fill_mode,
-            "interpolation": self.interpolation,
-            "fill_value": self.fill_value,
-        }
+        return {**super().get_config(), "height_factor": self.height_factor,
+                "width_factor": self.width_factor, **self._sampling_config()}  # fmt: skip
 
 
-class RandomZoom(_ImageAugmentation):
+class RandomZoom(_AffineAugmentation):
     """Zooms each image about its centre while training by `1 + f`, `f` drawn from
     `height_factor` (and `width_factor`, or the same zoom for both axes when None; positive
     zooms out). Equivalent to `keras.layers.RandomZoom`."""
@@ -149,26 +144,16 @@ class RandomZoom(_ImageAugmentation):
     def __init__(self, height_factor, width_factor=None, fill_mode="reflect",
                  interpolation="bilinear", seed=None, fill_value=0.0, data_format=None,
                  **kwargs):  # fmt: skip
-        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        super().__init__(fill_mode, interpolation, fill_value, seed, data_format, **kwargs)
         for name, factor in (("height_factor", height_factor), ("width_factor", width_factor)):
             if factor is not None:
                 _check_symmetric_factor(factor, name, lambda v: -1 < v <= 1, "(-1, 1]")
-        _check_sampling(fill_mode, interpolation)
         self.height_factor = height_factor
         self.width_factor = width_factor
-        self.fill_mode = fill_mode
-        self.interpolation = interpolation
-        self.fill_value = fill_value
 
     def get_config(self):
-        return {
-            **super().get_config(),
-            "height_factor": self.height_factor,
-            "width_factor": self.width_factor,
-            "fill_mode": self.fill_mode,
-            "interpolation": self.interpolation,
-            "fill_value": self.fill_value,
-        }
+        return {**super().get_config(), "height_factor": self.height_factor,
+                "width_factor": self.width_factor, **self._sampling_config()}  # fmt: skip
 
 
 class RandomContrast(_ImageAugmentation):
