@@ -99,6 +99,7 @@ extension Layer {
       "RandomBrightness": ImageAugmentation.makeBrightness,
       "Resizing": ImageAugmentation.makeResizing,
       "CenterCrop": ImageAugmentation.makeCenterCrop,
+      "CategoryEncoding": CategoryEncoding.make,
       "MultiHeadAttention": MultiHeadAttention.make,
       "Attention": Attention.make,
       "AdditiveAttention": AdditiveAttention.makeAdditive,

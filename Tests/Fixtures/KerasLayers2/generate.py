@@ -180,6 +180,15 @@ CASES = {
         [(2, 4, 3), (2, 5, 3)],
         {"call": {"use_causal_mask": True}, "masks": [[(1, 2)], [(0, 4), (1, 2)]]},
     ),
+    # CategoryEncoding: ids up to 7 against 6 tokens, so some fall outside (zeros).
+    "category_encoding_multi_hot": (
+        L.CategoryEncoding, dict(num_tokens=6), [ids((3, 4), 8)], {}),
+    "category_encoding_one_hot": (
+        L.CategoryEncoding, dict(num_tokens=5, output_mode="one_hot"), [ids((4, 1), 6)], {}),
+    "category_encoding_one_hot_rank2": (
+        L.CategoryEncoding, dict(num_tokens=4, output_mode="one_hot"), [ids((2, 3), 5)], {}),
+    "category_encoding_count": (
+        L.CategoryEncoding, dict(num_tokens=5, output_mode="count"), [ids((3, 6), 5)], {}),
     "normalization_adapt": (L.Normalization, dict(), [(4, 3)], {"adapt": (10, 3)}),
     "normalization_adapt_axis1": (
         L.Normalization,

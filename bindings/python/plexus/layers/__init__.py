@@ -33,7 +33,7 @@ from .pooling import (
     MaxPooling1D,
     MaxPooling2D,
 )
-from .preprocessing import Normalization, Rescaling
+from .preprocessing import CategoryEncoding, Normalization, Rescaling
 from .regularization import (
     ActivityRegularization,
     GaussianDropout,
@@ -69,7 +69,7 @@ __all__ = [
     "Identity", "ZeroPadding1D", "Cropping1D", "UpSampling1D", "GroupNormalization",
     "UnitNormalization", "GaussianDropout", "ActivityRegularization", "Attention",
     "AdditiveAttention", "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom",
-    "RandomContrast", "RandomBrightness", "Resizing", "CenterCrop",
+    "RandomContrast", "RandomBrightness", "Resizing", "CenterCrop", "CategoryEncoding",
 ]  # fmt: skip
 
 # Keras's short aliases.

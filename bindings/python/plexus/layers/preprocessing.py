@@ -1,10 +1,11 @@
-"""Preprocessing layers: Rescaling, Normalization (keras/src/layers/preprocessing)."""
+"""Preprocessing layers: Rescaling, Normalization, CategoryEncoding
+(keras/src/layers/preprocessing)."""
 
 import numpy as np
 
 from .base import Layer
 
-__all__ = ["Rescaling", "Normalization"]
+__all__ = ["Rescaling", "Normalization", "CategoryEncoding"]
 
 
 class Rescaling(Layer):
@@ -146,3 +147,49 @@ class Normalization(Layer):
             }
         )
         return config
+
+
+class CategoryEncoding(Layer):
+    """Integer ids as vectors of `num_tokens`: "multi_hot" (the default; "binary" is its
+    alias), "one_hot" or "count". Ids outside `[0, num_tokens)` encode as zeros, as Keras 3's
+    do. Equivalent to `keras.layers.CategoryEncoding`."""
+
+    _check_in_library = True
+
+    def __init__(self, num_tokens=None, output_mode="multi_hot", sparse=False, **kwargs):
+        super().__init__(**kwargs)
+        if output_mode == "binary":
+            output_mode = "multi_hot"
+        if output_mode not in ("count", "one_hot", "multi_hot"):
+            raise ValueError(f"Unknown arg for output_mode: {output_mode}")
+        if num_tokens is None:
+            raise ValueError(
+                "num_tokens must be set to use this layer. If the number of tokens is not "
+                "known beforehand, use the IntegerLookup layer instead."
+            )
+        if num_tokens < 1:
+            raise ValueError(f"`num_tokens` must be >= 1. Received: num_tokens={num_tokens}.")
+        if sparse:
+            raise NotImplementedError("CategoryEncoding: Plexus has no sparse tensors")
+        self.num_tokens = num_tokens
+        self.output_mode = output_mode
+        self.sparse = sparse
+
+    # The ids are integers.
+    _build_dtype = "int32"
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"num_tokens": self.num_tokens, "output_mode": self.output_mode})
+        return config
+
+    def compute_output_shape(self, input_shape):
+        shape = tuple(input_shape)
+        if not shape:
+            return (self.num_tokens,)
+        if self.output_mode == "one_hot":
+            kept = shape[:-1] if len(shape) > 1 and shape[-1] == 1 else shape
+            return (*kept, self.num_tokens)
+        # multi_hot and count reduce axis 1 (axis 0 of a rank-1 input), as Keras computes it.
+        return (*shape[:1], *shape[2:], self.num_tokens) if len(shape) > 1 else (
+            self.num_tokens,)
