@@ -52,6 +52,7 @@ extension Layer {
       "Conv1D": { try BaseConv.make($0, rank: 1) },
       "Conv2D": { try BaseConv.make($0, rank: 2) },
       "Conv2DTranspose": Conv2DTranspose.make,
+      "Conv1DTranspose": Conv1DTranspose.make,
       "DepthwiseConv2D": DepthwiseConv2D.make,
       "SeparableConv2D": SeparableConv2D.make,
       "MaxPooling1D": { try BasePooling.make($0, rank: 1, mode: .max) },

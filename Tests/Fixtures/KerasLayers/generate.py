@@ -96,6 +96,22 @@ CASES = {
         dict(filters=2, kernel_size=2, dilation_rate=2, padding="same"),
         (1, 3, 3, 2),
     ),
+    "conv1d_transpose_valid_strided": (
+        L.Conv1DTranspose,
+        dict(filters=2, kernel_size=3, strides=2),
+        (2, 4, 3),
+    ),
+    "conv1d_transpose_same_output_padding": (
+        L.Conv1DTranspose,
+        dict(filters=3, kernel_size=3, strides=2, padding="same", output_padding=1,
+             activation="relu"),  # fmt: skip
+        (1, 5, 2),
+    ),
+    "conv1d_transpose_dilated_no_bias": (
+        L.Conv1DTranspose,
+        dict(filters=2, kernel_size=2, dilation_rate=2, padding="same", use_bias=False),
+        (2, 3, 2),
+    ),
     "depthwise_conv2d_multiplier": (
         L.DepthwiseConv2D,
         dict(kernel_size=3, depth_multiplier=2),

@@ -14,7 +14,14 @@ from .augmentation import (
     Resizing,
 )
 from .base import Input, InputLayer, KerasTensor, Layer
-from .convolutional import Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D
+from .convolutional import (
+    Conv1D,
+    Conv1DTranspose,
+    Conv2D,
+    Conv2DTranspose,
+    DepthwiseConv2D,
+    SeparableConv2D,
+)
 from .core import Activation, Dense, Dropout, Embedding, Masking
 from .merging import Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract
 from .normalization import (
@@ -70,10 +77,12 @@ __all__ = [
     "UnitNormalization", "GaussianDropout", "ActivityRegularization", "Attention",
     "AdditiveAttention", "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom",
     "RandomContrast", "RandomBrightness", "Resizing", "CenterCrop", "CategoryEncoding",
+    "Conv1DTranspose",
 ]  # fmt: skip
 
 # Keras's short aliases.
 Convolution1D, Convolution2D = Conv1D, Conv2D
+Convolution1DTranspose, Convolution2DTranspose = Conv1DTranspose, Conv2DTranspose
 MaxPool1D, MaxPool2D = MaxPooling1D, MaxPooling2D
 AvgPool1D, AvgPool2D = AveragePooling1D, AveragePooling2D
 GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D

@@ -1,4 +1,5 @@
-"""Convolutions: Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D
+"""Convolutions: Conv1D, Conv2D, Conv1DTranspose, Conv2DTranspose, DepthwiseConv2D,
+SeparableConv2D
 (keras/src/layers/convolutional). Channels-last: inputs `(batch, [height,] width, channels)`."""
 
 from .. import activations, constraints, initializers, regularizers
@@ -198,6 +199,42 @@ class Conv2DTranspose(_Conv):
             )
         ]
         return (input_shape[0], *spatial, self.filters)
+
+
+class Conv1DTranspose(_Conv):
+    """Transposed 1-D convolution (the gradient of Conv1D; upsamples sequences by `strides`).
+    Equivalent to `keras.layers.Conv1DTranspose`."""
+
+    _rank = 1
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", output_padding=None,
+                 data_format=None, dilation_rate=1, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):  # fmt: skip
+        super().__init__(
+            kernel_size, strides, padding, data_format, dilation_rate, activation, use_bias,
+            bias_initializer, bias_regularizer, activity_regularizer, bias_constraint, **kwargs,
+        )
+        self.filters = int(filters)
+        self.output_padding = (
+            None if output_padding is None
+            else standardize_tuple(output_padding, 1, "output_padding")
+        )
+        self._set_kernel("kernel", kernel_initializer, kernel_regularizer, kernel_constraint)
+
+    def get_config(self):
+        config = super().get_config()
+        config["filters"] = self.filters
+        padding = self.output_padding
+        config["output_padding"] = None if padding is None else list(padding)
+        return config
+
+    def compute_output_shape(self, input_shape):
+        extra = (self.output_padding or (None,))[0]
+        length = deconv_length(input_shape[1], self.kernel_size[0], self.padding, extra,
+                               self.strides[0], self.dilation_rate[0])  # fmt: skip
+        return (input_shape[0], length, self.filters)
 
 
 class DepthwiseConv2D(_Conv):
