@@ -41,4 +41,46 @@ extension BaseConv {
     try layer.validate()
     return try settings.finish(config, layer)
   }
+
+  /// Builds a ``Conv1DTranspose`` (`rank` 1) or ``Conv2DTranspose`` (`rank` 2) from Keras's
+  /// config, checking the settings at once.
+  static func makeTransposed(_ config: ConfigReader, rank: Int) throws -> Layer {
+    let settings = try LayerSettings(config)
+    try config.requireChannelsLast()
+    let outputPadding = try config.value("output_padding").flatMap { raw in
+      raw.isNull ? nil : try config.spatial("output_padding", rank: rank)
+    }
+    let filters = try config.int("filters")
+    let kernelSize = SpatialSize(try config.spatial("kernel_size", rank: rank))
+    let strides = SpatialSize(try config.spatial("strides", rank: rank, default: [1]))
+    let padding = try config.padding(allowed: [.valid, .same])
+    let dilationRate = SpatialSize(try config.spatial("dilation_rate", rank: rank, default: [1]))
+    let activation = try config.activation()
+    let useBias = try config.bool("use_bias", default: true)
+    let kernelInitializer = try config.initializer("kernel_initializer", default: .glorotUniform)
+    let biasInitializer = try config.initializer("bias_initializer", default: .zeros)
+    let kernelRegularizer = try config.regularizer("kernel_regularizer")
+    let biasRegularizer = try config.regularizer("bias_regularizer")
+    let activityRegularizer = try config.regularizer("activity_regularizer")
+    let kernelConstraint = try config.constraint("kernel_constraint")
+    let biasConstraint = try config.constraint("bias_constraint")
+    let layer: BaseConv =
+      rank == 1
+      ? Conv1DTranspose(
+        filters, kernelSize: kernelSize, strides: strides, padding: padding,
+        outputPadding: outputPadding?.first, dilationRate: dilationRate, activation: activation,
+        useBias: useBias, kernelInitializer: kernelInitializer, biasInitializer: biasInitializer,
+        kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer,
+        activityRegularizer: activityRegularizer, kernelConstraint: kernelConstraint,
+        biasConstraint: biasConstraint, name: settings.name)
+      : Conv2DTranspose(
+        filters, kernelSize: kernelSize, strides: strides, padding: padding,
+        outputPadding: outputPadding.map(SpatialSize.init), dilationRate: dilationRate,
+        activation: activation, useBias: useBias, kernelInitializer: kernelInitializer,
+        biasInitializer: biasInitializer, kernelRegularizer: kernelRegularizer,
+        biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer,
+        kernelConstraint: kernelConstraint, biasConstraint: biasConstraint, name: settings.name)
+    try layer.validate()
+    return try settings.finish(config, layer)
+  }
 }

@@ -80,28 +80,4 @@ public final class Conv1DTranspose: BaseConv {
     return result
   }
 
-  /// Builds the layer from Keras's config.
-  static func make(_ config: ConfigReader) throws -> Layer {
-    let settings = try LayerSettings(config)
-    try config.requireChannelsLast()
-    let outputPadding = try config.value("output_padding").flatMap { raw in
-      raw.isNull ? nil : try config.spatial("output_padding", rank: 1)[0]
-    }
-    let layer = Conv1DTranspose(
-      try config.int("filters"),
-      kernelSize: SpatialSize(try config.spatial("kernel_size", rank: 1)),
-      strides: SpatialSize(try config.spatial("strides", rank: 1, default: [1])),
-      padding: try config.padding(allowed: [.valid, .same]), outputPadding: outputPadding,
-      dilationRate: SpatialSize(try config.spatial("dilation_rate", rank: 1, default: [1])),
-      activation: try config.activation(), useBias: try config.bool("use_bias", default: true),
-      kernelInitializer: try config.initializer("kernel_initializer", default: .glorotUniform),
-      biasInitializer: try config.initializer("bias_initializer", default: .zeros),
-      kernelRegularizer: try config.regularizer("kernel_regularizer"),
-      biasRegularizer: try config.regularizer("bias_regularizer"),
-      activityRegularizer: try config.regularizer("activity_regularizer"),
-      kernelConstraint: try config.constraint("kernel_constraint"),
-      biasConstraint: try config.constraint("bias_constraint"), name: settings.name)
-    try layer.validate()
-    return try settings.finish(config, layer)
-  }
 }

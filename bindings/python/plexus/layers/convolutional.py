@@ -178,7 +178,7 @@ class Conv2DTranspose(_Conv):
         self.filters = int(filters)
         self.output_padding = (
             None if output_padding is None
-            else standardize_tuple(output_padding, 2, "output_padding")
+            else standardize_tuple(output_padding, self._rank, "output_padding")
         )
         self._set_kernel("kernel", kernel_initializer, kernel_regularizer, kernel_constraint)
 
@@ -190,51 +190,29 @@ class Conv2DTranspose(_Conv):
         return config
 
     def compute_output_shape(self, input_shape):
-        output_padding = self.output_padding or (None, None)
+        output_padding = self.output_padding or (None,) * self._rank
         spatial = [
             deconv_length(length, kernel, self.padding, extra, stride, dilation)
             for length, kernel, extra, stride, dilation in zip(
-                input_shape[1:3], self.kernel_size, output_padding, self.strides,
+                input_shape[1:1 + self._rank], self.kernel_size, output_padding, self.strides,
                 self.dilation_rate,
             )
         ]
         return (input_shape[0], *spatial, self.filters)
 
 
-class Conv1DTranspose(_Conv):
+class Conv1DTranspose(Conv2DTranspose):
     """Transposed 1-D convolution (the gradient of Conv1D; upsamples sequences by `strides`).
-    Equivalent to `keras.layers.Conv1DTranspose`."""
+    Conv2DTranspose's arguments and config along one axis. Equivalent to
+    `keras.layers.Conv1DTranspose`."""
 
     _rank = 1
 
     def __init__(self, filters, kernel_size, strides=1, padding="valid", output_padding=None,
-                 data_format=None, dilation_rate=1, activation=None, use_bias=True,
-                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, **kwargs):  # fmt: skip
-        super().__init__(
-            kernel_size, strides, padding, data_format, dilation_rate, activation, use_bias,
-            bias_initializer, bias_regularizer, activity_regularizer, bias_constraint, **kwargs,
-        )
-        self.filters = int(filters)
-        self.output_padding = (
-            None if output_padding is None
-            else standardize_tuple(output_padding, 1, "output_padding")
-        )
-        self._set_kernel("kernel", kernel_initializer, kernel_regularizer, kernel_constraint)
-
-    def get_config(self):
-        config = super().get_config()
-        config["filters"] = self.filters
-        padding = self.output_padding
-        config["output_padding"] = None if padding is None else list(padding)
-        return config
-
-    def compute_output_shape(self, input_shape):
-        extra = (self.output_padding or (None,))[0]
-        length = deconv_length(input_shape[1], self.kernel_size[0], self.padding, extra,
-                               self.strides[0], self.dilation_rate[0])  # fmt: skip
-        return (input_shape[0], length, self.filters)
+                 data_format=None, dilation_rate=1, **kwargs):  # fmt: skip
+        super().__init__(filters, kernel_size, strides=strides, padding=padding,
+                         output_padding=output_padding, data_format=data_format,
+                         dilation_rate=dilation_rate, **kwargs)  # fmt: skip
 
 
 class DepthwiseConv2D(_Conv):
