@@ -54,7 +54,11 @@ def check(path):
         problems.append("not compiled, but Plexus saved it compiled")
     elif int(optimizer.iterations) != iterations:
         problems.append(f"optimizer at step {int(optimizer.iterations)}, Plexus {iterations}")
-    elif iterations > 0 and all(np.all(np.asarray(v) == 0) for v in optimizer.variables[2:]):
+    elif (
+        iterations > 0
+        and len(optimizer.variables) > 2  # plain SGD has no slots
+        and all(np.all(np.asarray(v) == 0) for v in optimizer.variables[2:])
+    ):
         problems.append("the optimizer's slots were not loaded")
     return problems
 

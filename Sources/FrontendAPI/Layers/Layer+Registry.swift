@@ -101,6 +101,7 @@ extension Layer {
       "Resizing": ImageAugmentation.makeResizing,
       "CenterCrop": ImageAugmentation.makeCenterCrop,
       "CategoryEncoding": CategoryEncoding.make,
+      "Discretization": Discretization.make,
       "MultiHeadAttention": MultiHeadAttention.make,
       "Attention": Attention.make,
       "AdditiveAttention": AdditiveAttention.makeAdditive,

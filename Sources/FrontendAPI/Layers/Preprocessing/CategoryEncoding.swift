@@ -46,15 +46,22 @@ public final class CategoryEncoding: Layer {
         context: "Layer \(identity)", message: "takes integer ids, received \(x.dtype)")
     }
     // In int64, which holds every id and token (floats are truncated, as Keras casts them).
-    var ids = try Ops.cast(x.rank == 0 ? try Ops.reshape(x, [1]) : x, to: .int64)
-    if outputMode == .oneHot, ids.rank > 1, ids.shape[ids.rank - 1] == 1 {
+    return try Self.encode(Ops.cast(x, to: .int64), numTokens: numTokens, mode: outputMode)
+  }
+
+  /// Keras's `encode_categorical_inputs` for int64 `ids`: a scalar is one sample; `.oneHot`
+  /// drops a trailing axis of 1; `.multiHot` and `.count` reduce axis 1 (axis 0 of a rank-1
+  /// input). Shared with ``Discretization``.
+  static func encode(_ ids: Tensor, numTokens: Int, mode: OutputMode) throws -> Tensor {
+    var ids = ids.rank == 0 ? try Ops.reshape(ids, [1]) : ids
+    if mode == .oneHot, ids.rank > 1, ids.shape[ids.rank - 1] == 1 {
       ids = try Ops.reshape(ids, Shape(ids.shape.dims.dropLast()))
     }
     // As JAX's `one_hot`: a comparison with every token, so an id outside the range is zeros.
     let tokens = try Ops.cast(Ops.arange(numTokens), to: .int64)
     let encoded = try Ops.cast(
       Ops.equal(Ops.expandDims(ids, axis: -1), tokens), to: .float32)
-    switch outputMode {
+    switch mode {
     case .oneHot:
       return encoded
     case .multiHot:
@@ -65,8 +72,13 @@ public final class CategoryEncoding: Layer {
   }
 
   public override func computeOutputShape(_ inputShapes: [Shape]) throws -> Shape {
-    guard let input = inputShapes.first, input.rank > 0 else { return [numTokens] }
-    if outputMode == .oneHot {
+    try Self.encodedShape(inputShapes.first ?? [], numTokens: numTokens, mode: outputMode)
+  }
+
+  /// The shape ``encode(_:numTokens:mode:)`` gives for ids of `input`'s shape.
+  static func encodedShape(_ input: Shape, numTokens: Int, mode: OutputMode) throws -> Shape {
+    guard input.rank > 0 else { return [numTokens] }
+    if mode == .oneHot {
       let keep =
         input.rank > 1 && input[input.rank - 1] == 1 ? input.dims.dropLast() : input.dims[...]
       return Shape(Array(keep) + [numTokens])

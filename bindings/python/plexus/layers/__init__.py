@@ -40,7 +40,7 @@ from .pooling import (
     MaxPooling1D,
     MaxPooling2D,
 )
-from .preprocessing import CategoryEncoding, Normalization, Rescaling
+from .preprocessing import CategoryEncoding, Discretization, Normalization, Rescaling
 from .regularization import (
     ActivityRegularization,
     GaussianDropout,
@@ -77,7 +77,7 @@ __all__ = [
     "UnitNormalization", "GaussianDropout", "ActivityRegularization", "Attention",
     "AdditiveAttention", "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom",
     "RandomContrast", "RandomBrightness", "Resizing", "CenterCrop", "CategoryEncoding",
-    "Conv1DTranspose",
+    "Discretization", "Conv1DTranspose",
 ]  # fmt: skip
 
 # Keras's short aliases.

@@ -1,11 +1,11 @@
-"""Preprocessing layers: Rescaling, Normalization, CategoryEncoding
+"""Preprocessing layers: Rescaling, Normalization, CategoryEncoding, Discretization
 (keras/src/layers/preprocessing)."""
 
 import numpy as np
 
 from .base import Layer
 
-__all__ = ["Rescaling", "Normalization", "CategoryEncoding"]
+__all__ = ["Rescaling", "Normalization", "CategoryEncoding", "Discretization"]
 
 
 class Rescaling(Layer):
@@ -193,3 +193,144 @@ class CategoryEncoding(Layer):
         # multi_hot and count reduce axis 1 (axis 0 of a rank-1 input), as Keras computes it.
         return (*shape[:1], *shape[2:], self.num_tokens) if len(shape) > 1 else (
             self.num_tokens,)
+
+
+class Discretization(Layer):
+    """Buckets values by ranges: `bin_boundaries=[0., 1., 2.]` makes the bins (-inf, 0),
+    [0, 1), [1, 2) and [2, inf), numbered 0 to 3; or `num_bins` bins of about equal counts
+    learned by `adapt`. "int" (the default) outputs int32 bins; "one_hot", "multi_hot" and
+    "count" encode them as CategoryEncoding does. Equivalent to
+    `keras.layers.Discretization`."""
+
+    _check_in_library = True
+
+    def __init__(self, bin_boundaries=None, num_bins=None, epsilon=0.01, output_mode="int",
+                 sparse=False, **kwargs):  # fmt: skip
+        super().__init__(**kwargs)
+        if output_mode not in ("int", "one_hot", "multi_hot", "count"):
+            raise ValueError(
+                f"Unknown arg for output_mode: {output_mode}. Allowed values are int, "
+                "one_hot, multi_hot, count"
+            )
+        if sparse:
+            raise NotImplementedError("Discretization: Plexus has no sparse tensors")
+        if num_bins is not None and num_bins < 0:
+            raise ValueError(
+                f"`num_bins` must be greater than or equal to 0. Received: `num_bins={num_bins}`"
+            )
+        if num_bins is not None and bin_boundaries is not None:
+            raise ValueError(
+                "Both `num_bins` and `bin_boundaries` should not be set. Received: "
+                f"`num_bins={num_bins}` and `bin_boundaries={bin_boundaries}`"
+            )
+        if num_bins is None and bin_boundaries is None:
+            raise ValueError("You need to set either `num_bins` or `bin_boundaries`.")
+        self.bin_boundaries = None if bin_boundaries is None else [float(b) for b in bin_boundaries]
+        self.num_bins = num_bins
+        self.epsilon = epsilon
+        self.output_mode = output_mode
+        self.sparse = sparse
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        if config.get("bin_boundaries") is not None and config.get("num_bins") is not None:
+            # An adapted layer's config holds both, as Keras writes it.
+            boundaries = config.pop("bin_boundaries")
+            layer = cls(**config)
+            layer.bin_boundaries = [float(b) for b in boundaries]
+            return layer
+        return cls(**config)
+
+    def adapt(self, data, steps=None):
+        """Learns `num_bins` bins from `data` (an array, or an iterable of batches) with
+        Keras's quantile summary and `epsilon`, so that it learns Keras's boundaries. Adapting
+        again replaces them. Equivalent to `keras.layers.Discretization.adapt`."""
+        if self.num_bins is None:
+            raise ValueError(
+                "Cannot adapt a Discretization layer that has been initialized with "
+                "`bin_boundaries`, use `num_bins` instead."
+            )
+        if isinstance(data, np.ndarray) or np.isscalar(data) or hasattr(data, "__array__"):
+            batches = [data]
+        else:
+            batches = data
+        summary = np.zeros((2, 0), np.float32)
+        for index, batch in enumerate(batches):
+            if steps is not None and index >= steps:
+                break
+            values = np.asarray(batch, dtype=np.float32).reshape(-1)
+            if not np.all(np.isfinite(values)):
+                raise ValueError(
+                    f"Discretization {self.name}: the data holds NaN or infinity, which have "
+                    "no quantile"
+                )
+            summary = _merge_summaries(_summarize(values, self.epsilon), summary, self.epsilon)
+        if summary.shape[1] == 0:
+            raise ValueError(f"Discretization {self.name}: adapt needs data, received none")
+        compressed = _compress_summary(summary, 1.0 / self.num_bins)
+        self.bin_boundaries = [float(b) for b in compressed[0, :-1]]
+
+    def get_config(self):
+        config = super().get_config()
+        # Keras's Discretization neither writes nor accepts `trainable`, and writes the
+        # variable dtype as a string.
+        config.pop("trainable", None)
+        policy = config["dtype"]["config"]["name"]
+        config["dtype"] = "float32" if policy.startswith("mixed_") else policy
+        config.update(
+            {
+                "bin_boundaries": self.bin_boundaries,
+                "num_bins": self.num_bins,
+                "epsilon": self.epsilon,
+                "output_mode": self.output_mode,
+                "sparse": self.sparse,
+            }
+        )
+        return config
+
+    def compute_output_shape(self, input_shape):
+        shape = tuple(input_shape)
+        if self.output_mode == "int":
+            return shape
+        if self.bin_boundaries is None:
+            raise ValueError(
+                f"Discretization {self.name}: call adapt() or pass bin_boundaries first"
+            )
+        depth = len(self.bin_boundaries) + 1
+        if not shape:
+            return (depth,)
+        if self.output_mode == "one_hot":
+            kept = shape[:-1] if len(shape) > 1 and shape[-1] == 1 else shape
+            return (*kept, depth)
+        return (*shape[:1], *shape[2:], depth) if len(shape) > 1 else (depth,)
+
+
+# Keras's quantile summary (keras/src/layers/preprocessing/discretization.py), in its own
+# arithmetic: values and weights in float32, running weights summed in float32, interpolation
+# in float64. A summary is a (2, n) array: values ascending, then their weights.
+
+
+def _summarize(values, epsilon):
+    values = np.sort(values)
+    step = max(values.size / (1.0 / epsilon), 1)
+    picked = values[int(step - 1) :: int(step)]
+    return np.stack([picked, np.full_like(picked, step)])
+
+
+def _merge_summaries(first, second, epsilon):
+    merged = np.concatenate((first, second), axis=1)
+    merged = merged[:, np.argsort(merged[0], kind="stable")]
+    return _compress_summary(merged, epsilon)
+
+
+def _compress_summary(summary, epsilon):
+    if summary.shape[1] * epsilon < 1:
+        return summary
+    percents = epsilon + np.arange(0.0, 1.0, epsilon)
+    running = np.cumsum(summary[1], dtype=np.float32)
+    fractions = running / running[-1]
+    values = np.interp(percents, fractions, summary[0])
+    cumulative = np.interp(percents, fractions, running)
+    weights = cumulative - np.concatenate(([0.0], cumulative[:-1]))
+    return np.stack((values, weights)).astype(np.float32)
