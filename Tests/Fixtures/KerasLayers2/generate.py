@@ -189,6 +189,41 @@ CASES = {
         L.CategoryEncoding, dict(num_tokens=4, output_mode="one_hot"), [ids((2, 3), 5)], {}),
     "category_encoding_count": (
         L.CategoryEncoding, dict(num_tokens=5, output_mode="count"), [ids((3, 6), 5)], {}),
+    # Volumes: the 3-D convolution, poolings and reshapings.
+    "conv3d": (L.Conv3D, dict(filters=3, kernel_size=(2, 3, 2)), [(2, 4, 5, 4, 2)], {}),
+    "conv3d_same_strides": (
+        L.Conv3D,
+        dict(filters=4, kernel_size=3, strides=(2, 1, 2), padding="same", activation="relu"),
+        [(2, 5, 4, 5, 3)],
+        {},
+    ),
+    "conv3d_dilation_groups": (
+        L.Conv3D,
+        dict(filters=4, kernel_size=(2, 2, 2), dilation_rate=(2, 1, 1), groups=2),
+        [(1, 5, 4, 4, 4)],
+        {},
+    ),
+    "max_pooling3d": (L.MaxPooling3D, dict(pool_size=2), [(2, 4, 5, 4, 3)], {}),
+    "max_pooling3d_same": (
+        L.MaxPooling3D,
+        dict(pool_size=(3, 2, 2), strides=(2, 2, 1), padding="same"),
+        [(2, 5, 5, 3, 2)],
+        {},
+    ),
+    "average_pooling3d": (L.AveragePooling3D, dict(pool_size=2, strides=1), [(1, 3, 3, 3, 2)], {}),
+    "average_pooling3d_same": (
+        L.AveragePooling3D,
+        dict(pool_size=(2, 3, 2), strides=(2, 2, 2), padding="same"),
+        [(2, 5, 4, 5, 2)],
+        {},
+    ),
+    "global_max_pooling3d": (L.GlobalMaxPooling3D, dict(), [(2, 3, 2, 4, 3)], {}),
+    "global_average_pooling3d_keepdims": (
+        L.GlobalAveragePooling3D, dict(keepdims=True), [(2, 3, 2, 4, 3)], {}),
+    "up_sampling3d": (L.UpSampling3D, dict(size=(2, 1, 3)), [(2, 2, 3, 2, 2)], {}),
+    "zero_padding3d": (
+        L.ZeroPadding3D, dict(padding=((1, 0), (0, 2), (1, 1))), [(2, 2, 2, 3, 2)], {}),
+    "cropping3d": (L.Cropping3D, dict(cropping=((1, 0), (0, 2), (1, 1))), [(2, 4, 5, 4, 2)], {}),
     "normalization_adapt": (L.Normalization, dict(), [(4, 3)], {"adapt": (10, 3)}),
     "normalization_adapt_axis1": (
         L.Normalization,

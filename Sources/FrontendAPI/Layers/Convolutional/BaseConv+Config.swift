@@ -1,6 +1,6 @@
 extension BaseConv {
-  /// Builds a ``Conv1D`` (`rank` 1) or ``Conv2D`` (`rank` 2) from Keras's config, checking
-  /// the settings at once.
+  /// Builds a ``Conv1D`` (`rank` 1), ``Conv2D`` (`rank` 2) or ``Conv3D`` (`rank` 3) from
+  /// Keras's config, checking the settings at once.
   static func make(_ config: ConfigReader, rank: Int) throws -> Layer {
     let settings = try LayerSettings(config)
     try config.requireChannelsLast()
@@ -22,22 +22,33 @@ extension BaseConv {
     let activityRegularizer = try config.regularizer("activity_regularizer")
     let kernelConstraint = try config.constraint("kernel_constraint")
     let biasConstraint = try config.constraint("bias_constraint")
-    let layer: BaseConv =
-      rank == 1
-      ? Conv1D(
+    let layer: BaseConv
+    switch rank {
+    case 1:
+      layer = Conv1D(
         filters, kernelSize: kernelSize, strides: strides, padding: padding,
         dilationRate: dilationRate, groups: groups, activation: activation, useBias: useBias,
         kernelInitializer: kernelInitializer, biasInitializer: biasInitializer,
         kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer,
         activityRegularizer: activityRegularizer, kernelConstraint: kernelConstraint,
         biasConstraint: biasConstraint, name: settings.name)
-      : Conv2D(
+    case 2:
+      layer = Conv2D(
         filters, kernelSize: kernelSize, strides: strides, padding: padding,
         dilationRate: dilationRate, groups: groups, activation: activation, useBias: useBias,
         kernelInitializer: kernelInitializer, biasInitializer: biasInitializer,
         kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer,
         activityRegularizer: activityRegularizer, kernelConstraint: kernelConstraint,
         biasConstraint: biasConstraint, name: settings.name)
+    default:
+      layer = Conv3D(
+        filters, kernelSize: kernelSize, strides: strides, padding: padding,
+        dilationRate: dilationRate, groups: groups, activation: activation, useBias: useBias,
+        kernelInitializer: kernelInitializer, biasInitializer: biasInitializer,
+        kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer,
+        activityRegularizer: activityRegularizer, kernelConstraint: kernelConstraint,
+        biasConstraint: biasConstraint, name: settings.name)
+    }
     try layer.validate()
     return try settings.finish(config, layer)
   }

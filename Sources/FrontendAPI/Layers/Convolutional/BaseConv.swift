@@ -1,6 +1,6 @@
 /// What the convolution layers share: the settings, the kernel and bias, the checks, the
-/// config and the penalties. ``Conv1D`` and ``Conv2D`` are this with one or two spatial axes,
-/// ``Conv2DTranspose`` runs the transposed convolution instead.
+/// config and the penalties. ``Conv1D``, ``Conv2D`` and ``Conv3D`` are this with one, two or
+/// three spatial axes, ``Conv2DTranspose`` runs the transposed convolution instead.
 ///
 ///     output = activation(conv(x, kernel) + bias)
 ///
@@ -9,7 +9,7 @@
 /// layer is built (or read from a config), and a bad one throws an error naming the layer.
 /// Equivalent to Keras's `keras.src.layers.convolutional.base_conv.BaseConv`.
 public class BaseConv: Layer {
-  /// The number of spatial axes (1 for ``Conv1D``, 2 for ``Conv2D``).
+  /// The number of spatial axes (1 for ``Conv1D``, 2 for ``Conv2D``, 3 for ``Conv3D``).
   public let rank: Int
   /// Output channels.
   public let filters: Int
@@ -81,6 +81,9 @@ public class BaseConv: Layer {
     return InputSpec(rank: rank + 2, axes: [-1: inputChannels(kernel: kernel.shape)])
   }
 
+  /// The spatial axes of each rank, as error messages name them.
+  static let spatialNames = [1: "steps", 2: "height, width", 3: "depth, height, width"]
+
   /// Checks the settings as Keras's constructor does; errors name the layer.
   func validate() throws {
     func fail(_ message: String) -> PlexusError {
@@ -132,6 +135,10 @@ public class BaseConv: Layer {
     if rank == 1 {
       return try Ops.conv1d(
         x, kernel, strides: strides[0], padding: padding, dilationRate: dilationRate[0])
+    }
+    if rank == 3 {
+      return try Ops.conv3d(
+        x, kernel, strides: strides, padding: padding, dilationRate: dilationRate)
     }
     return try Ops.conv2d(
       x, kernel, strides: strides, padding: padding, dilationRate: dilationRate)
@@ -195,7 +202,7 @@ public class BaseConv: Layer {
     guard inputShape.rank == rank + 2, inputShape[rank + 1] > 0 else {
       throw PlexusError.shapeMismatch(
         context: "Layer \(identity)",
-        expected: "rank \(rank + 2), (batch, \(rank == 1 ? "steps" : "height, width"), channels) "
+        expected: "rank \(rank + 2), (batch, \(Self.spatialNames[rank] ?? "..."), channels) "
           + "with known channels",
         received: "\(inputShape)")
     }

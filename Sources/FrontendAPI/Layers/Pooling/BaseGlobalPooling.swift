@@ -57,8 +57,10 @@ public class BaseGlobalPooling: Layer {
       switch (rank, mode) {
       case (1, .max): GlobalMaxPooling1D(keepdims: keepdims, name: name)
       case (1, .average): GlobalAveragePooling1D(keepdims: keepdims, name: name)
-      case (_, .max): GlobalMaxPooling2D(keepdims: keepdims, name: name)
-      case (_, .average): GlobalAveragePooling2D(keepdims: keepdims, name: name)
+      case (2, .max): GlobalMaxPooling2D(keepdims: keepdims, name: name)
+      case (2, .average): GlobalAveragePooling2D(keepdims: keepdims, name: name)
+      case (_, .max): GlobalMaxPooling3D(keepdims: keepdims, name: name)
+      case (_, .average): GlobalAveragePooling3D(keepdims: keepdims, name: name)
       }
     return try settings.finish(config, layer)
   }

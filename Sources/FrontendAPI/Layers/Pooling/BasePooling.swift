@@ -1,6 +1,6 @@
 /// What the max and average pooling layers share: the window, the strides, the padding, the
 /// checks and the config. Channels-last only; the 1-D layers run the 2-D pooling over a height
-/// of one.
+/// of one, the 3-D layers a 2-D pooling per depth slice and one along the depth.
 ///
 /// Input `(batch, *spatial, channels)`, output `(batch, *outSpatial, channels)` with, along each
 /// axis, `outSize = (size - poolSize) / stride + 1` for `"valid"` and `ceil(size / stride)` for
@@ -9,7 +9,7 @@ public class BasePooling: Layer {
   /// How each window is reduced.
   enum Mode { case max, average }
 
-  /// The number of spatial axes (1 or 2).
+  /// The number of spatial axes (1, 2 or 3).
   public let rank: Int
   /// The window, one size per spatial axis.
   public let poolSize: [Int]
@@ -60,10 +60,33 @@ public class BasePooling: Layer {
   }
 
   private func pooled(_ x: Tensor) throws -> Tensor {
+    if rank == 3 { return try pooledVolume(x) }
     guard rank == 1 else { return try pool(x, poolSize, strides) }
     let planar = try Ops.reshape(x, [x.shape[0], 1, x.shape[1], x.shape[2]])
     let y = try pool(planar, [1] + poolSize, [1] + strides)
     return try Ops.reshape(y, [y.shape[0], y.shape[2], y.shape[3]])
+  }
+
+  /// A 3-D pooling as two 2-D ones: over height and width of each depth slice (the slices
+  /// folded into the batch), then over the depth of each resulting cell. A window is a box, so
+  /// its maximum is the maximum over its slices of their maxima, its first maximum the first
+  /// one of the first slice holding it (the gradient's choice, as in TensorFlow), and its mean
+  /// the mean over the slices inside of the slices' means, each counting the cells inside.
+  private func pooledVolume(_ x: Tensor) throws -> Tensor {
+    let (batch, depth, height, width, channels) = (
+      x.shape[0], x.shape[1], x.shape[2], x.shape[3], x.shape[4]
+    )
+    guard depth >= 0, height >= 0, width >= 0 else {
+      throw PlexusError.shapeMismatch(
+        context: "Layer \(identity)", expected: "known depth, height and width",
+        received: "\(x.shape)")
+    }
+    let slices = try Ops.reshape(x, [batch < 0 ? -1 : batch * depth, height, width, channels])
+    let planar = try pool(slices, Array(poolSize.dropFirst()), Array(strides.dropFirst()))
+    let (outHeight, outWidth) = (planar.shape[1], planar.shape[2])
+    let columns = try Ops.reshape(planar, [batch, depth, outHeight * outWidth, channels])
+    let deep = try pool(columns, [poolSize[0], 1], [strides[0], 1])
+    return try Ops.reshape(deep, [batch, deep.shape[1], outHeight, outWidth, channels])
   }
 
   private func pool(_ x: Tensor, _ window: [Int], _ steps: [Int]) throws -> Tensor {
@@ -122,10 +145,14 @@ public class BasePooling: Layer {
         MaxPooling1D(poolSize: poolSize, strides: strides, padding: padding, name: name)
       case (1, .average):
         AveragePooling1D(poolSize: poolSize, strides: strides, padding: padding, name: name)
-      case (_, .max):
+      case (2, .max):
         MaxPooling2D(poolSize: poolSize, strides: strides, padding: padding, name: name)
-      case (_, .average):
+      case (2, .average):
         AveragePooling2D(poolSize: poolSize, strides: strides, padding: padding, name: name)
+      case (_, .max):
+        MaxPooling3D(poolSize: poolSize, strides: strides, padding: padding, name: name)
+      case (_, .average):
+        AveragePooling3D(poolSize: poolSize, strides: strides, padding: padding, name: name)
       }
     try layer.validate()
     return try settings.finish(config, layer)

@@ -20,14 +20,15 @@ def _expected(name, n, value):
     return f"`{name}` must be an int or a tuple of {n} ints; received {value!r}"
 
 
-def standardize_pairs(value, name):
-    """Keras's 2-D padding or cropping (an int, 2 ints, or 2 pairs) as
-    ((top, bottom), (left, right))."""
+def standardize_pairs(value, name, n=2):
+    """Keras's n-D padding or cropping (an int, n ints, or n pairs) as one (before, after)
+    pair per spatial axis: ((top, bottom), (left, right)) in 2-D."""
+    expected = f"`{name}` must be an int, {n} ints or {n} pairs of ints; received {value!r}"
     if isinstance(value, int):
-        return ((value, value), (value, value))
+        return ((value, value),) * n
     entries = tuple(value)
-    if len(entries) != 2:
-        raise ValueError(f"`{name}` must be an int, 2 ints or 2 pairs of ints; received {value!r}")
+    if len(entries) != n:
+        raise ValueError(expected)
     result = []
     for entry in entries:
         if isinstance(entry, int):
@@ -35,9 +36,7 @@ def standardize_pairs(value, name):
         else:
             pair = tuple(int(v) for v in entry)
             if len(pair) != 2:
-                raise ValueError(
-                    f"`{name}` must be an int, 2 ints or 2 pairs of ints; received {value!r}"
-                )
+                raise ValueError(expected)
             result.append(pair)
     return tuple(result)
 

@@ -162,6 +162,31 @@ class Conv2D(_BaseConv):
         )
 
 
+class Conv3D(_BaseConv):
+    """3-D convolution over volumes `(batch, depth, height, width, channels)`.
+
+    ```python
+    layers.Conv3D(8, 3, activation="relu")
+    ```
+    Equivalent to `keras.layers.Conv3D`."""
+
+    _rank = 3
+
+    def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding="valid",
+                 data_format=None, dilation_rate=(1, 1, 1), groups=1, activation=None,
+                 use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):  # fmt: skip
+        super().__init__(
+            filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
+            dilation_rate=dilation_rate, groups=groups, activation=activation, use_bias=use_bias,
+            kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
+            kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
+            activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
+            bias_constraint=bias_constraint, **kwargs,
+        )
+
+
 class Conv2DTranspose(_Conv):
     """Transposed 2-D convolution (the gradient of Conv2D; upsamples by `strides`).
     Equivalent to `keras.layers.Conv2DTranspose`."""

@@ -66,6 +66,22 @@ class AveragePooling2D(MaxPooling2D):
     """The mean of each window. Equivalent to `keras.layers.AveragePooling2D`."""
 
 
+class MaxPooling3D(_Pooling):
+    """The largest value of each `pool_size` window of a volume `(batch, depth, height, width,
+    channels)`. Equivalent to `keras.layers.MaxPooling3D`."""
+
+    _rank = 3
+
+    def __init__(self, pool_size=(2, 2, 2), strides=None, padding="valid", data_format=None,
+                 name=None, **kwargs):  # fmt: skip
+        super().__init__(pool_size, strides, padding, data_format, name, **kwargs)
+
+
+class AveragePooling3D(MaxPooling3D):
+    """The mean of each window of a volume ("same" padding cells are not counted).
+    Equivalent to `keras.layers.AveragePooling3D`."""
+
+
 class _GlobalPooling(Layer):
     _check_in_library = True
 
@@ -99,6 +115,16 @@ class GlobalAveragePooling1D(_GlobalPooling):
 
 class GlobalAveragePooling2D(_GlobalPooling):
     """The mean over height and width. Equivalent to `keras.layers.GlobalAveragePooling2D`."""
+
+
+class GlobalMaxPooling3D(_GlobalPooling):
+    """The largest value over depth, height and width.
+    Equivalent to `keras.layers.GlobalMaxPooling3D`."""
+
+
+class GlobalAveragePooling3D(_GlobalPooling):
+    """The mean over depth, height and width.
+    Equivalent to `keras.layers.GlobalAveragePooling3D`."""
 
 
 data_format_ = data_format

@@ -181,6 +181,76 @@ class Cropping2D(Layer):
         )
 
 
+class ZeroPadding3D(Layer):
+    """Pads a volume with zeros along depth, height and width.
+    Equivalent to `keras.layers.ZeroPadding3D`."""
+
+    _check_in_library = True
+
+    def __init__(self, padding=((1, 1), (1, 1), (1, 1)), data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.padding = standardize_pairs(padding, "padding", 3)
+        self.data_format = _data_format(data_format)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"padding": [list(p) for p in self.padding], "data_format": self.data_format})
+        return config
+
+    def compute_output_shape(self, input_shape):
+        batch, *spatial, channels = input_shape
+        sizes = [None if size is None else size + before + after
+                 for size, (before, after) in zip(spatial, self.padding)]  # fmt: skip
+        return (batch, *sizes, channels)
+
+
+class UpSampling3D(Layer):
+    """Repeats each cell of a volume `size` times along depth, height and width.
+    Equivalent to `keras.layers.UpSampling3D`."""
+
+    _check_in_library = True
+
+    def __init__(self, size=(2, 2, 2), data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.size = standardize_tuple(size, 3, "size")
+        self.data_format = _data_format(data_format)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"size": list(self.size), "data_format": self.data_format})
+        return config
+
+    def compute_output_shape(self, input_shape):
+        batch, *spatial, channels = input_shape
+        sizes = [None if size is None else size * factor
+                 for size, factor in zip(spatial, self.size)]  # fmt: skip
+        return (batch, *sizes, channels)
+
+
+class Cropping3D(Layer):
+    """Removes cells at the edges of a volume. Equivalent to `keras.layers.Cropping3D`."""
+
+    _check_in_library = True
+
+    def __init__(self, cropping=((1, 1), (1, 1), (1, 1)), data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.cropping = standardize_pairs(cropping, "cropping", 3)
+        self.data_format = _data_format(data_format)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {"cropping": [list(p) for p in self.cropping], "data_format": self.data_format}
+        )
+        return config
+
+    def compute_output_shape(self, input_shape):
+        batch, *spatial, channels = input_shape
+        sizes = [None if size is None else size - before - after
+                 for size, (before, after) in zip(spatial, self.cropping)]  # fmt: skip
+        return (batch, *sizes, channels)
+
+
 _data_format = data_format
 
 
