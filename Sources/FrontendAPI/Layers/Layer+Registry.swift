@@ -54,6 +54,7 @@ extension Layer {
       "Conv3D": { try BaseConv.make($0, rank: 3) },
       "Conv2DTranspose": { try BaseConv.makeTransposed($0, rank: 2) },
       "Conv1DTranspose": { try BaseConv.makeTransposed($0, rank: 1) },
+      "Conv3DTranspose": { try BaseConv.makeTransposed($0, rank: 3) },
       "DepthwiseConv2D": DepthwiseConv2D.make,
       "SeparableConv2D": SeparableConv2D.make,
       "MaxPooling1D": { try BasePooling.make($0, rank: 1, mode: .max) },

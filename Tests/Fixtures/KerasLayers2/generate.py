@@ -203,6 +203,25 @@ CASES = {
         [(1, 5, 4, 4, 4)],
         {},
     ),
+    "conv3d_transpose": (
+        L.Conv3DTranspose, dict(filters=3, kernel_size=(2, 3, 2), strides=(2, 1, 2)),
+        [(2, 3, 4, 3, 2)], {}),
+    "conv3d_transpose_same": (
+        L.Conv3DTranspose,
+        dict(filters=2, kernel_size=3, strides=(2, 2, 1), padding="same", activation="relu"),
+        [(1, 3, 3, 4, 3)],
+        {},
+    ),
+    # (XLA in jax 0.10 aborts on the gradient of "same" padding with output_padding in 3-D.)
+    "conv3d_transpose_output_padding": (
+        L.Conv3DTranspose,
+        dict(filters=2, kernel_size=(2, 2, 3), strides=(3, 2, 2), output_padding=(2, 1, 1)),
+        [(2, 2, 3, 2, 2)],
+        {},
+    ),
+    "conv3d_transpose_dilated": (
+        L.Conv3DTranspose, dict(filters=2, kernel_size=(3, 2, 2), dilation_rate=(2, 1, 1)),
+        [(1, 3, 2, 3, 2)], {}),
     "max_pooling3d": (L.MaxPooling3D, dict(pool_size=2), [(2, 4, 5, 4, 3)], {}),
     "max_pooling3d_same": (
         L.MaxPooling3D,

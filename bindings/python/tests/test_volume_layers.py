@@ -1,4 +1,4 @@
-"""The 3-D layers from Python (Conv3D, MaxPooling3D, AveragePooling3D, the global 3-D poolings,
+"""The 3-D layers from Python (Conv3D, Conv3DTranspose, MaxPooling3D, AveragePooling3D, the global 3-D poolings,
 ZeroPadding3D, UpSampling3D, Cropping3D): Keras's configs, weights and outputs
 (Tests/Fixtures/KerasLayers2, written by Keras), shapes Python infers as the library does, a
 volume model that trains and survives a file, and Keras's argument checks."""
@@ -23,7 +23,7 @@ def array(entry):
 
 
 def test_every_volume_fixture_is_found():
-    assert len(CASES) == 12
+    assert len(CASES) == 16
 
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
@@ -51,6 +51,7 @@ def test_a_volume_model_trains_and_survives_a_file(tmp_path):
         plexus.Input(shape=(4, 6, 6, 1)), layers.ZeroPadding3D(1),
         layers.Conv3D(4, 3, activation="relu"), layers.MaxPool3D(2), layers.UpSampling3D(2),
         layers.Cropping3D(1), layers.AvgPool3D(2, padding="same"),
+        layers.Conv3DTranspose(2, 2, strides=(1, 2, 2)),
         layers.GlobalAveragePooling3D(), layers.Dense(1, activation="sigmoid"),
     ])  # fmt: skip
     model.compile(optimizer=plexus.optimizers.Adam(0.05), loss="binary_crossentropy")
@@ -65,6 +66,8 @@ def test_a_volume_model_trains_and_survives_a_file(tmp_path):
 def test_keras_argument_checks():
     with pytest.raises(ValueError, match="kernel_size"):
         layers.Conv3D(2, (3, 3))
+    with pytest.raises(ValueError, match="output_padding"):
+        layers.Conv3DTranspose(2, 3, output_padding=(1, 1))
     with pytest.raises(ValueError, match="pool_size"):
         layers.MaxPooling3D((2, 2))
     with pytest.raises(ValueError, match="padding"):

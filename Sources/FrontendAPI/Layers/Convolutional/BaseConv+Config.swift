@@ -53,8 +53,8 @@ extension BaseConv {
     return try settings.finish(config, layer)
   }
 
-  /// Builds a ``Conv1DTranspose`` (`rank` 1) or ``Conv2DTranspose`` (`rank` 2) from Keras's
-  /// config, checking the settings at once.
+  /// Builds a ``Conv1DTranspose`` (`rank` 1), ``Conv2DTranspose`` (`rank` 2) or
+  /// ``Conv3DTranspose`` (`rank` 3) from Keras's config, checking the settings at once.
   static func makeTransposed(_ config: ConfigReader, rank: Int) throws -> Layer {
     let settings = try LayerSettings(config)
     try config.requireChannelsLast()
@@ -75,22 +75,33 @@ extension BaseConv {
     let activityRegularizer = try config.regularizer("activity_regularizer")
     let kernelConstraint = try config.constraint("kernel_constraint")
     let biasConstraint = try config.constraint("bias_constraint")
-    let layer: BaseConv =
-      rank == 1
-      ? Conv1DTranspose(
+    let layer: BaseConv
+    switch rank {
+    case 1:
+      layer = Conv1DTranspose(
         filters, kernelSize: kernelSize, strides: strides, padding: padding,
         outputPadding: outputPadding?.first, dilationRate: dilationRate, activation: activation,
         useBias: useBias, kernelInitializer: kernelInitializer, biasInitializer: biasInitializer,
         kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer,
         activityRegularizer: activityRegularizer, kernelConstraint: kernelConstraint,
         biasConstraint: biasConstraint, name: settings.name)
-      : Conv2DTranspose(
+    case 2:
+      layer = Conv2DTranspose(
         filters, kernelSize: kernelSize, strides: strides, padding: padding,
         outputPadding: outputPadding.map(SpatialSize.init), dilationRate: dilationRate,
         activation: activation, useBias: useBias, kernelInitializer: kernelInitializer,
         biasInitializer: biasInitializer, kernelRegularizer: kernelRegularizer,
         biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer,
         kernelConstraint: kernelConstraint, biasConstraint: biasConstraint, name: settings.name)
+    default:
+      layer = Conv3DTranspose(
+        filters, kernelSize: kernelSize, strides: strides, padding: padding,
+        outputPadding: outputPadding.map(SpatialSize.init), dilationRate: dilationRate,
+        activation: activation, useBias: useBias, kernelInitializer: kernelInitializer,
+        biasInitializer: biasInitializer, kernelRegularizer: kernelRegularizer,
+        biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer,
+        kernelConstraint: kernelConstraint, biasConstraint: biasConstraint, name: settings.name)
+    }
     try layer.validate()
     return try settings.finish(config, layer)
   }

@@ -20,6 +20,7 @@ from .convolutional import (
     Conv2D,
     Conv2DTranspose,
     Conv3D,
+    Conv3DTranspose,
     DepthwiseConv2D,
     SeparableConv2D,
 )
@@ -85,13 +86,15 @@ __all__ = [
     "UnitNormalization", "GaussianDropout", "ActivityRegularization", "Attention",
     "AdditiveAttention", "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom",
     "RandomContrast", "RandomBrightness", "Resizing", "CenterCrop", "CategoryEncoding",
-    "Discretization", "Conv1DTranspose", "Conv3D", "MaxPooling3D", "AveragePooling3D",
-    "GlobalMaxPooling3D", "GlobalAveragePooling3D", "ZeroPadding3D", "UpSampling3D", "Cropping3D",
+    "Discretization", "Conv1DTranspose", "Conv3D", "Conv3DTranspose", "MaxPooling3D",
+    "AveragePooling3D", "GlobalMaxPooling3D", "GlobalAveragePooling3D", "ZeroPadding3D",
+    "UpSampling3D", "Cropping3D",
 ]  # fmt: skip
 
 # Keras's short aliases.
 Convolution1D, Convolution2D, Convolution3D = Conv1D, Conv2D, Conv3D
-Convolution1DTranspose, Convolution2DTranspose = Conv1DTranspose, Conv2DTranspose
+Convolution1DTranspose, Convolution2DTranspose, Convolution3DTranspose = (
+    Conv1DTranspose, Conv2DTranspose, Conv3DTranspose)
 MaxPool1D, MaxPool2D, MaxPool3D = MaxPooling1D, MaxPooling2D, MaxPooling3D
 AvgPool1D, AvgPool2D, AvgPool3D = AveragePooling1D, AveragePooling2D, AveragePooling3D
 GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPool3D = (

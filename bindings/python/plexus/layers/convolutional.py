@@ -240,6 +240,21 @@ class Conv1DTranspose(Conv2DTranspose):
                          dilation_rate=dilation_rate, **kwargs)  # fmt: skip
 
 
+class Conv3DTranspose(Conv2DTranspose):
+    """Transposed 3-D convolution (the gradient of Conv3D; upsamples volumes by `strides`).
+    Conv2DTranspose's arguments and config along three axes. Equivalent to
+    `keras.layers.Conv3DTranspose`."""
+
+    _rank = 3
+
+    def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding="valid",
+                 output_padding=None, data_format=None, dilation_rate=(1, 1, 1),
+                 **kwargs):  # fmt: skip
+        super().__init__(filters, kernel_size, strides=strides, padding=padding,
+                         output_padding=output_padding, data_format=data_format,
+                         dilation_rate=dilation_rate, **kwargs)  # fmt: skip
+
+
 class DepthwiseConv2D(_Conv):
     """One 2-D filter (times `depth_multiplier`) per input channel.
     Equivalent to `keras.layers.DepthwiseConv2D`."""
