@@ -408,7 +408,9 @@ PX_API PX_NODISCARD px_status px_model_to_json(
 PX_API PX_NODISCARD px_status px_model_save(px_model *model, const char *path);
 
 /* Loads a `.keras` file saved by px_model_save or by Keras 3 (`keras.saving.load_model`).
- * `compile` non-zero also restores the compile settings and the optimizer's state. Runs no
+ * `compile` non-zero also restores the compile settings and the optimizer's state. A legacy
+ * `.h5` / `.hdf5` file of Keras 2 (tf.keras) or Keras 3 loads too: architecture, weights and
+ * compile settings, with a fresh optimizer. Runs no
  * code: an unregistered class (a Lambda layer, say) is PX_STATUS_INVALID_ARGUMENT naming it;
  * a damaged file is PX_STATUS_INVALID_ARGUMENT, a missing one PX_STATUS_IO. */
 PX_API PX_NODISCARD px_status px_model_load(const char *path, int32_t compile,
@@ -419,7 +421,8 @@ PX_API PX_NODISCARD px_status px_model_load(const char *path, int32_t compile,
 PX_API PX_NODISCARD px_status px_model_save_weights(px_model *model, const char *path);
 
 /* Loads a `.weights.h5` file (or the weights of a `.keras` file) into a model of the same
- * structure (`model.load_weights(path)`); on any mismatch nothing is loaded. */
+ * structure (`model.load_weights(path)`); on any mismatch nothing is loaded. A legacy `.h5`
+ * file (Keras 2's `save_weights("w.h5")`) loads layer by layer, as Keras's legacy loader. */
 PX_API PX_NODISCARD px_status px_model_load_weights(px_model *model, const char *path);
 
 /* Drops the caller's reference to a model. */

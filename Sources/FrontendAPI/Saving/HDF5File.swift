@@ -3,7 +3,8 @@ import CHDF5
 /// An HDF5 file held in memory (HDF5's core driver, no file on disk), through Debian's libhdf5:
 /// the `model.weights.h5` inside a `.keras` zip, or a `.weights.h5` file read whole.
 ///
-/// Only what Keras's weights files use: groups, datasets of numbers, and string attributes.
+/// Only what Keras's files use: groups, datasets of numbers, and string attributes (written
+/// here; read by ``stringAttribute(_:of:)`` for the legacy `.h5` format).
 /// Every call into libhdf5 holds one process-wide lock (HDF5 keeps global state), and HDF5's
 /// own printing of errors is switched off: a failure becomes a `PlexusError` naming the object
 /// and HDF5's innermost message.
@@ -32,7 +33,7 @@ final class HDF5File {
   }
 
   private static let lock = Locked(0)
-  private let file: hid_t
+  let file: hid_t
   /// The name the file is known by inside HDF5 (one per open file), for messages.
   let label: String
 
@@ -299,7 +300,7 @@ final class HDF5File {
 
   /// Runs `body` holding the HDF5 lock, with HDF5's error printing off; `serial` counts calls so
   /// that files in memory get distinct names.
-  private static func locked<Result>(_ body: (Int) throws -> Result) throws -> Result {
+  static func locked<Result>(_ body: (Int) throws -> Result) throws -> Result {
     try lock.withLock { serial in
       // HDF5 keeps an error stack, and its printing switch, per thread.
       H5Eset_auto2(px_h5_error_default(), nil, nil)
@@ -309,7 +310,7 @@ final class HDF5File {
   }
 
   /// The error for a failed HDF5 call: `message` and HDF5's innermost explanation.
-  private static func failure(_ message: String) -> PlexusError {
+  static func failure(_ message: String) -> PlexusError {
     var details: [String] = []
     withUnsafeMutablePointer(to: &details) { pointer in
       _ = H5Ewalk2(

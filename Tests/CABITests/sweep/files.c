@@ -222,6 +222,28 @@ void section_files(void) {
   st = px_model_load_weights(model, NULL);
   expect(st, IA_, 1, "px_model_load_weights|path", "px_model_load_weights(path NULL)");
 
+  /* Legacy .h5 files of Keras 2 (tf_keras), checked in by Tests/Fixtures/KerasLegacyH5; the
+   * sweep runs from the repository root. */
+  px_model *legacy = NULL;
+  st = px_model_load("Tests/Fixtures/KerasLegacyH5/keras2_mlp.h5", 1, &legacy);
+  size_t legacy_params = 0;
+  if (st == PX_STATUS_OK && px_model_count_params(legacy, &legacy_params) != PX_STATUS_OK) {
+    legacy_params = 0;
+  }
+  /* Dense(6→8) 56, BatchNormalization(8) 32, Dense(8→3) 27. */
+  expect(st, OK_, legacy != NULL && legacy_params == 115, NULL,
+         "px_model_load of a Keras 2 .h5 file: its 115 parameters");
+  if (legacy != NULL) {
+    st = px_model_load_weights(legacy, "Tests/Fixtures/KerasLegacyH5/keras2_mlp_weights.h5");
+    expect(st, OK_, 1, NULL, "px_model_load_weights of Keras 2's save_weights .h5 file");
+    st = px_model_load_weights(model, "Tests/Fixtures/KerasLegacyH5/keras2_mlp_weights.h5");
+    expect(st, IA_, 1, "layers", "px_model_load_weights of another model's .h5 names the layers");
+    px_model_release(legacy);
+  }
+  st = px_model_load("Tests/Fixtures/KerasLegacyH5/keras2_mlp_weights.h5", 1, &out);
+  expect(st, IA_, out == SENTINEL_MODEL, "model_config",
+         "px_model_load of a weights-only .h5 file says it holds no model");
+
   /* round trips */
   size_t total = 0;
   float *before = snapshot_weights(model, &total);

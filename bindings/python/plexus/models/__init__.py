@@ -4,6 +4,7 @@ Equivalent to `keras.models`."""
 import ctypes
 import json
 import os
+import tempfile
 import zipfile
 
 from .._lib import check, lib
@@ -206,9 +207,10 @@ def save_model(model, filepath, overwrite=True, **kwargs):
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """A model from a `.keras` file saved by `model.save` or by Keras 3: architecture, weights
-    and (with `compile`) the compile settings and optimizer state. Runs no code: a class nobody
-    registered (a Lambda layer, say) is an error naming it, whatever `safe_mode` says.
-    Equivalent to `keras.saving.load_model`."""
+    and (with `compile`) the compile settings and optimizer state. A legacy `.h5` file of
+    Keras 2 (tf.keras) or Keras 3 loads too, with its compile settings and a fresh optimizer.
+    Runs no code: a class nobody registered (a Lambda layer, say) is an error naming it,
+    whatever `safe_mode` says. Equivalent to `keras.saving.load_model`."""
     if custom_objects:
         raise NotImplementedError("plexus: custom_objects are not supported")
     path = os.fspath(filepath)
@@ -216,8 +218,17 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     check(lib().px_model_load(path.encode("utf-8"), 1 if compile else 0, ctypes.byref(handle)))
     try:
         # The C library has read and checked the file; the Python side mirrors its layers.
-        with zipfile.ZipFile(path) as archive:
-            value = json.loads(archive.read("config.json"))
+        if path.endswith((".h5", ".hdf5")) and not path.endswith(".weights.h5"):
+            # A legacy file: its Keras 3 form is the config.json of the loaded model saved
+            # as .keras (Keras 2's JSON upgraded, the training config as a compile_config).
+            with tempfile.TemporaryDirectory() as scratch:
+                copy = os.path.join(scratch, "model.keras")
+                check(lib().px_model_save(handle.value, copy.encode("utf-8")))
+                with zipfile.ZipFile(copy) as archive:
+                    value = json.loads(archive.read("config.json"))
+        else:
+            with zipfile.ZipFile(path) as archive:
+                value = json.loads(archive.read("config.json"))
         model = from_config(value.get("config", {}), value.get("class_name"))
     except BaseException:
         lib().px_model_release(handle.value)

@@ -384,8 +384,9 @@ class Model(Trainer, Layer):
 
     def load_weights(self, filepath, skip_mismatch=False):
         """Loads a `.weights.h5` file (or a `.keras` file's weights) into this model, which must
-        have the same structure; on a mismatch nothing is loaded. Equivalent to
-        `model.load_weights`."""
+        have the same structure; on a mismatch nothing is loaded. A legacy `.h5` file (Keras 2's
+        `save_weights("w.h5")`) loads layer by layer, as Keras's legacy loader does.
+        Equivalent to `model.load_weights`."""
         if skip_mismatch:
             raise NotImplementedError("plexus: skip_mismatch is not supported")
         check(lib().px_model_load_weights(self._c, os.fspath(filepath).encode("utf-8")))

@@ -1,0 +1,263 @@
+import CHDF5
+import Foundation
+
+extension HDF5File {
+  /// The most strings an attribute may hold here, and the longest string: a forged file cannot
+  /// ask for more.
+  static let attributeStringLimit = 1 << 20
+  static let attributeByteLimit = 256 << 20
+
+  /// The strings of the attribute `name` on the group or dataset at `path` ("" is the root):
+  /// one for a scalar, every entry of a one-dimensional array; variable-length strings (as
+  /// h5py writes `str`) or fixed-length ones (as it writes `bytes`, NUL-padded), as text. Nil
+  /// when the object has no such attribute; an error when it is not a string attribute.
+  /// Variable-length strings are read through libhdf5, which trusts the file: check the
+  /// attribute first with ``checkStringAttributes(_:names:label:)``.
+  func stringAttribute(_ name: String, of path: String) throws -> [String]? {
+    try Self.locked { _ in
+      let object = H5Oopen(file, path.isEmpty ? "/" : path, px_h5_default())
+      guard object >= 0 else { throw Self.failure("no object '\(path)' in \(label)") }
+      defer { H5Oclose(object) }
+      let exists = H5Aexists(object, name)
+      guard exists >= 0 else {
+        throw Self.failure("cannot look up attribute '\(name)' of '\(path)' in \(label)")
+      }
+      guard exists > 0 else { return nil }
+      let attribute = H5Aopen(object, name, px_h5_default())
+      guard attribute >= 0 else {
+        throw Self.failure("cannot open attribute '\(name)' of '\(path)' in \(label)")
+      }
+      defer { H5Aclose(attribute) }
+      return try readStrings(attribute, what: "attribute '\(name)' of '\(path)'")
+    }
+  }
+
+  /// Reads a string attribute (the lock held).
+  private func readStrings(_ attribute: hid_t, what: String) throws -> [String] {
+    let fileType = H5Aget_type(attribute)
+    guard fileType >= 0 else { throw Self.failure("cannot read the type of \(what) in \(label)") }
+    defer { H5Tclose(fileType) }
+    // An empty list is written by h5py as an empty float64 array (Keras's weight_names of a
+    // layer without weights).
+    let space = H5Aget_space(attribute)
+    guard space >= 0 else { throw Self.failure("cannot read the shape of \(what) in \(label)") }
+    defer { H5Sclose(space) }
+    let points = H5Sget_simple_extent_npoints(space)
+    guard points >= 0, points <= Self.attributeStringLimit else {
+      throw PlexusError.invalidArgument(
+        context: "\(label) \(what)", message: "holds \(points) entries")
+    }
+    let count = Int(points)
+    guard H5Tget_class(fileType) == H5T_STRING else {
+      if count == 0 { return [] }
+      throw PlexusError.invalidArgument(
+        context: "\(label) \(what)", message: "is not a string attribute")
+    }
+    guard count > 0 else { return [] }
+    let memoryType = H5Tcopy(fileType)
+    guard memoryType >= 0 else { throw Self.failure("cannot copy the type of \(what)") }
+    defer { H5Tclose(memoryType) }
+    if H5Tis_variable_str(fileType) > 0 {
+      var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
+      guard H5Aread(attribute, memoryType, &pointers) >= 0 else {
+        throw Self.failure("cannot read \(what) in \(label)")
+      }
+      defer { _ = H5Dvlen_reclaim(memoryType, space, px_h5_default(), &pointers) }
+      return try pointers.map { pointer in
+        guard let pointer else { return "" }
+        var length = 0
+        while length < Self.attributeByteLimit, pointer[length] != 0 { length += 1 }
+        guard length < Self.attributeByteLimit else {
+          throw PlexusError.invalidArgument(
+            context: "\(label) \(what)", message: "holds a string too long to read")
+        }
+        return String(
+          decoding: UnsafeRawBufferPointer(start: pointer, count: length), as: UTF8.self)
+      }
+    }
+    let size = H5Tget_size(fileType)
+    let (total, overflow) = size.multipliedReportingOverflow(by: count)
+    guard size > 0, !overflow, total <= Self.attributeByteLimit else {
+      throw PlexusError.invalidArgument(
+        context: "\(label) \(what)", message: "holds \(count) strings of \(size) bytes")
+    }
+    var bytes = [UInt8](repeating: 0, count: total)
+    guard bytes.withUnsafeMutableBytes({ H5Aread(attribute, memoryType, $0.baseAddress) }) >= 0
+    else { throw Self.failure("cannot read \(what) in \(label)") }
+    return (0..<count).map { index in
+      let entry = bytes[(index * size)..<((index + 1) * size)]
+      // NUL- or space-padded, as HDF5's fixed-length strings are.
+      let text = entry.prefix { $0 != 0 }
+      return String(decoding: text, as: UTF8.self).trimmingTrailingSpaces()
+    }
+  }
+}
+
+extension String {
+  /// The string without trailing spaces (a space-padded HDF5 string).
+  fileprivate func trimmingTrailingSpaces() -> String {
+    var result = self
+    while result.last == " " { result.removeLast() }
+    return result
+  }
+}
+
+extension HDF5File {
+  /// Checks, before libhdf5 reads them, the variable-length string attributes named `names`
+  /// wherever they are stored in `image`. libhdf5 1.10 copies a global heap object by the size
+  /// the heap records into a buffer sized by the reference, and does not check that the
+  /// referenced object exists (crashes the fuzz loop found), so:
+  ///
+  /// - every global heap collection ("GCOL") must lie inside the file, and each of its objects
+  ///   inside it;
+  /// - every attribute message with one of `names` (versions 1 to 3, found by its name) whose
+  ///   type is a variable-length string must hold references to objects of a collection, each
+  ///   of the length its reference says.
+  ///
+  /// The file must use 8-byte addresses and lengths from a base address of 0 (h5py's and every
+  /// Keras file's). A file that fails is an error, never handed to libhdf5's string reading.
+  static func checkStringAttributes(_ image: [UInt8], names: [String], label: String) throws {
+    func fail(_ why: String) -> PlexusError {
+      PlexusError.invalidArgument(context: "HDF5 \(label)", message: "is damaged: \(why)")
+    }
+    func number(_ at: Int, _ count: Int) -> UInt64 {
+      (0..<count).reduce(UInt64(0)) { $0 | UInt64(image[at + $1]) << (8 * UInt64($1)) }
+    }
+    guard image.count >= 32 else { throw fail("too short for a superblock") }
+    let version = image[8]
+    let (offsets, lengths, base) =
+      version < 2
+      ? (image[13], image[14], number(24, 8)) : (image[9], image[10], number(12, 8))
+    guard offsets == 8, lengths == 8, base == 0 else {
+      throw fail(
+        "its superblock (version \(version)) has \(offsets)-byte addresses, \(lengths)-byte "
+          + "lengths and base address \(base); only 8, 8 and 0 (h5py's) are read")
+    }
+    let collections = try globalHeaps(image, fail: fail)
+    for name in names {
+      let pattern = Array(name.utf8) + [0]
+      var from = 9
+      while let at = find(pattern, in: image, from: from) {
+        from = at + 1
+        // The attribute message's header before the name: version, flags or reserved, then
+        // the name, datatype and dataspace sizes (and the name's encoding in version 3).
+        let header: (start: Int, padded: Bool)
+        if image[at - 8] == 1, number(at - 6, 2) == UInt64(pattern.count) {
+          header = (at - 8, true)
+        } else if image[at - 8] == 2, number(at - 6, 2) == UInt64(pattern.count) {
+          header = (at - 8, false)
+        } else if image[at - 9] == 3, number(at - 7, 2) == UInt64(pattern.count) {
+          header = (at - 9, false)
+        } else {
+          continue
+        }
+        let typeSize = Int(number(header.start + 4, 2))
+        let spaceSize = Int(number(header.start + 6, 2))
+        func padded(_ size: Int) -> Int { header.padded ? (size + 7) & ~7 : size }
+        let typeStart = at + padded(pattern.count)
+        let spaceStart = typeStart + padded(typeSize)
+        let dataStart = spaceStart + padded(spaceSize)
+        guard typeSize >= 8, spaceSize >= 2, dataStart <= image.count else { continue }
+        // A variable-length string: datatype class 9, type 1, references of 16 bytes.
+        guard image[typeStart] & 0x0F == 9, image[typeStart + 1] & 0x0F == 1 else { continue }
+        // Its characters: one byte each, as libhdf5 sizes the strings it allocates by them.
+        guard typeSize >= 16, number(typeStart + 4, 4) == 16, image[typeStart + 8] & 0x0F == 0,
+          number(typeStart + 12, 4) == 1
+        else {
+          throw fail("attribute '\(name)' at byte \(at) has a damaged string type")
+        }
+        // The dataspace: version, rank, flags, (version 1: 5 reserved bytes), then the sizes.
+        let spaceVersion = image[spaceStart]
+        let rank = Int(image[spaceStart + 1])
+        let dims = spaceStart + (spaceVersion == 1 ? 8 : 4)
+        guard rank <= 32, dims + 8 * rank <= image.count else { throw fail("attribute '\(name)'") }
+        var count: UInt64 = 1
+        for axis in 0..<rank {
+          let (product, overflow) = count.multipliedReportingOverflow(
+            by: number(dims + 8 * axis, 8))
+          guard !overflow, product <= UInt64(attributeStringLimit) else {
+            throw fail("attribute '\(name)' at byte \(at) holds too many strings")
+          }
+          count = product
+        }
+        guard dataStart + 16 * Int(count) <= image.count else {
+          throw fail("attribute '\(name)' at byte \(at) runs past the file's end")
+        }
+        for entry in 0..<Int(count) {
+          let reference = dataStart + 16 * entry
+          let length = number(reference, 4)
+          let heap = number(reference + 4, 8)
+          let index = number(reference + 12, 4)
+          if length == 0 { continue }
+          // h5py stores each string as one object of exactly its length; libhdf5 allocates
+          // and clears the reference's length, and copies the object's.
+          guard let size = collections[heap]?[index], size == length else {
+            throw fail(
+              "attribute '\(name)' at byte \(at) refers to object \(index) of a global heap at "
+                + "byte \(heap), which does not hold a string of \(length) bytes there")
+          }
+        }
+      }
+    }
+  }
+
+  /// Each global heap collection's objects (index → size), by the collection's address, every
+  /// collection checked to lie in the file and its objects in it.
+  private static func globalHeaps(_ image: [UInt8], fail: (String) -> PlexusError) throws
+    -> [UInt64: [UInt64: UInt64]]
+  {
+    func number(_ at: Int, _ count: Int) -> UInt64 {
+      (0..<count).reduce(UInt64(0)) { $0 | UInt64(image[at + $1]) << (8 * UInt64($1)) }
+    }
+    var collections: [UInt64: [UInt64: UInt64]] = [:]
+    let signature = Array("GCOL".utf8)
+    var from = 0
+    while let start = find(signature, in: image, from: from), start + 16 <= image.count {
+      from = start + 4
+      let size = number(start + 8, 8)
+      guard size >= 16, size <= UInt64(image.count - start) else {
+        throw fail("the global heap at byte \(start) claims \(size) bytes, past the file's end")
+      }
+      let end = start + Int(size)
+      // libhdf5's own walk: a free-space object (index 0) spans its size, header included;
+      // any other its header and its data padded to 8 bytes. A free space of under 16 bytes
+      // would stall libhdf5's walk (a hang the fuzz loop found), an object past the end would
+      // be copied past the heap.
+      var objects: [UInt64: UInt64] = [:]
+      var object = start + 16
+      while object + 16 <= end {
+        let index = number(object, 2)
+        let length = number(object + 8, 8)
+        let room = UInt64(end - object)
+        let need: UInt64 = index == 0 ? length : 16 + ((length + 7) & ~7)
+        guard length <= room, need >= 16, need <= room else {
+          throw fail("the global heap at byte \(start) holds an object past its end")
+        }
+        if index > 0 { objects[index] = length }
+        object += Int(need)
+      }
+      collections[UInt64(start)] = objects
+    }
+    return collections
+  }
+
+  /// The first offset at or after `from` where `pattern` starts in `image` (memchr for its
+  /// first byte, then a comparison).
+  private static func find(_ pattern: [UInt8], in image: [UInt8], from: Int) -> Int? {
+    guard from >= 0, !pattern.isEmpty else { return nil }
+    return image.withUnsafeBytes { haystack -> Int? in
+      guard let base = haystack.baseAddress else { return nil }
+      var at = from
+      while at + pattern.count <= haystack.count {
+        guard let hit = memchr(base + at, Int32(pattern[0]), haystack.count - at) else {
+          return nil
+        }
+        let offset = base.distance(to: UnsafeRawPointer(hit))
+        guard offset + pattern.count <= haystack.count else { return nil }
+        if memcmp(base + offset, pattern, pattern.count) == 0 { return offset }
+        at = offset + 1
+      }
+      return nil
+    }
+  }
+}
