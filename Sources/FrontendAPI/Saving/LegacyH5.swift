@@ -33,7 +33,7 @@ enum LegacyH5 {
     let image = try AtomicFile.read(path, limit: KerasFile.weightsLimit, context: context)
     guard isHDF5(image) else {
       throw PlexusError.invalidArgument(
-        context: context, message: "is neither a .keras zip nor an HDF5 (.h5) file")
+        context: context, message: "is not an HDF5 file, as a legacy .h5 model must be")
     }
     try HDF5File.checkStringAttributes(image, names: attributeNames, label: path)
     let file = try HDF5File.open(image: image, label: path)
@@ -76,14 +76,14 @@ enum LegacyH5 {
   private static func readWeights(
     into model: Model, from file: HDF5File, group: String, context: String
   ) throws {
-    guard let names = try file.stringAttribute("layer_names", of: group) else {
+    guard let names = try strings(file, "layer_names", of: group) else {
       throw PlexusError.invalidArgument(
         context: context, message: "has no layer_names: it is not a Keras .h5 file")
     }
     var saved: [(name: String, weights: [String])] = []
     for name in names {
       let path = group.isEmpty ? name : "\(group)/\(name)"
-      let weights = try file.stringAttribute("weight_names", of: path) ?? []
+      let weights = try strings(file, "weight_names", of: path) ?? []
       if !weights.isEmpty { saved.append((name, weights)) }
     }
     var layers = model.layers.filter { !$0.weights.isEmpty }
@@ -129,6 +129,23 @@ enum LegacyH5 {
     }
   }
 
+  /// A list attribute, whole or in Keras's chunks (`name0`, `name1`, ... when it was too long
+  /// for one attribute), or nil when neither is there.
+  private static func strings(_ file: HDF5File, _ name: String, of path: String) throws
+    -> [String]?
+  {
+    if let whole = try file.stringAttribute(name, of: path) { return whole }
+    var parts: [String] = []
+    var chunk = 0
+    while chunk < HDF5File.attributeStringLimit,
+      let part = try file.stringAttribute("\(name)\(chunk)", of: path)
+    {
+      parts += part
+      chunk += 1
+    }
+    return chunk == 0 ? nil : parts
+  }
+
   private static func scalars<T>(_ bytes: [UInt8], as type: T.Type) -> [T] {
     bytes.withUnsafeBytes { raw in Array(raw.bindMemory(to: T.self)) }
   }
@@ -148,8 +165,9 @@ enum LegacyH5 {
     if ["Sequential", "Functional", "Model"].contains(className),
       var layers = config["layers"]?.arrayValue
     {
-      layers = layers.map(upgrade)
+      // Before the upgrade, which drops the first layer's `batch_input_shape`.
       if className == "Sequential" { layers = withInputLayer(layers) }
+      layers = layers.map(upgrade)
       config["layers"] = .array(layers)
     } else {
       // Keras 2 wrote a layer's input shape on it; Keras 3 keeps it on the InputLayer.

@@ -70,6 +70,21 @@ def test_trains_and_saves_in_a_model(tmp_path):
     np.testing.assert_array_equal(restored.predict(x, verbose=0), model.predict(x, verbose=0))
 
 
+def test_adapting_again_replaces_the_boundaries():
+    layer = layers.Discretization(num_bins=2)
+    x = np.array([[0.5, 1.5, 2.5]], "float32")
+    layer.adapt(np.array([0.0, 1.0, 2.0, 3.0], "float32"))
+    first = np.asarray(layer(x))
+    layer.adapt(np.array([10.0, 11.0, 12.0, 13.0], "float32"))
+    np.testing.assert_array_equal(np.asarray(layer(x)), [[0, 0, 0]])
+    assert not np.array_equal(first, [[0, 0, 0]])
+    # Once a model holding it is made, the boundaries it was made with stay: adapt says so.
+    model = plexus.Sequential([plexus.Input(shape=(3,)), layer])
+    model.predict(x, verbose=0)
+    with pytest.raises(ValueError, match="adapt before making a model"):
+        layer.adapt(np.array([1.0, 2.0], "float32"))
+
+
 def test_keras_errors():
     with pytest.raises(ValueError, match="either `num_bins` or `bin_boundaries`"):
         layers.Discretization()

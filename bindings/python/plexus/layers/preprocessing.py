@@ -251,6 +251,12 @@ class Discretization(Layer):
                 "Cannot adapt a Discretization layer that has been initialized with "
                 "`bin_boundaries`, use `num_bins` instead."
             )
+        if self._owner is not None and self._owner._handle is not None:
+            # The boundaries are config, which the library read when it made that model.
+            raise ValueError(
+                f"Discretization {self.name}: adapt before making a model with the layer; "
+                "the model in use keeps the boundaries it was made with"
+            )
         if isinstance(data, np.ndarray) or np.isscalar(data) or hasattr(data, "__array__"):
             batches = [data]
         else:
@@ -270,6 +276,8 @@ class Discretization(Layer):
             raise ValueError(f"Discretization {self.name}: adapt needs data, received none")
         compressed = _compress_summary(summary, 1.0 / self.num_bins)
         self.bin_boundaries = [float(b) for b in compressed[0, :-1]]
+        # Calls on the layer alone use library models made from its config: made anew.
+        self._eager_models.clear()
 
     def get_config(self):
         config = super().get_config()
