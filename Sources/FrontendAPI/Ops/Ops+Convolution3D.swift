@@ -100,37 +100,9 @@ extension Ops {
     outputPadding: [Int]? = nil, dilationRate: [Int] = [1]
   ) throws -> Tensor {
     let op = "conv3d_transpose"
-    try requireFloat(x, op: op)
-    guard kernel.dtype == x.dtype else {
-      throw PlexusError.dtypeMismatch(
-        context: op, expected: "a kernel in the input's \(x.dtype)", received: "\(kernel.dtype)")
-    }
-    guard x.rank == 5, kernel.rank == 5, kernel.shape[4] == x.shape[4] else {
-      throw PlexusError.shapeMismatch(
-        context: op,
-        expected: "an input [batch, depth, height, width, channels] and a kernel "
-          + "[depth, height, width, filters, channels] with the same channels",
-        received: "\(x.shape) and \(kernel.shape)")
-    }
-    guard padding != .causal else {
-      throw PlexusError.invalidArgument(
-        context: op, message: "padding must be \"valid\" or \"same\", received \"causal\"")
-    }
-    let steps = try triple(strides, "strides", op)
-    let dilations = try triple(dilationRate, "dilation_rate", op)
-    let extra = try outputPadding.map { try triple($0, "output_padding", op) }
-    guard steps.allSatisfy({ $0 >= 1 }), dilations.allSatisfy({ $0 >= 1 }) else {
-      throw PlexusError.invalidArgument(
-        context: op,
-        message: "strides and dilation_rate must be at least 1, received \(steps) and "
-          + "\(dilations)")
-    }
-    if let extra, zip(extra, steps).contains(where: { $0.0 < 0 || $0.0 >= $0.1 }) {
-      throw PlexusError.invalidArgument(
-        context: op,
-        message: "output_padding must be at least 0 and below the strides \(steps), "
-          + "received \(extra)")
-    }
+    let (steps, dilations, extra) = try transposeSettings(
+      x, kernel, rank: 3, strides: strides, padding: padding, outputPadding: outputPadding,
+      dilationRate: dilationRate, op: op)
     let (batch, depth, height, width, channels) = (
       x.shape[0], x.shape[1], x.shape[2], x.shape[3], x.shape[4]
     )

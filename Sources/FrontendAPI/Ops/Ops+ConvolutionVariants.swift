@@ -94,37 +94,9 @@ extension Ops {
     outputPadding: [Int]? = nil, dilationRate: [Int] = [1]
   ) throws -> Tensor {
     let op = "conv2d_transpose"
-    try requireFloat(x, op: op)
-    guard kernel.dtype == x.dtype else {
-      throw PlexusError.dtypeMismatch(
-        context: op, expected: "a kernel in the input's \(x.dtype)", received: "\(kernel.dtype)")
-    }
-    guard x.rank == 4, kernel.rank == 4, kernel.shape[3] == x.shape[3] else {
-      throw PlexusError.shapeMismatch(
-        context: op,
-        expected: "an input [batch, height, width, channels] and a kernel "
-          + "[height, width, filters, channels] with the same channels",
-        received: "\(x.shape) and \(kernel.shape)")
-    }
-    guard padding != .causal else {
-      throw PlexusError.invalidArgument(
-        context: op, message: "padding must be \"valid\" or \"same\", received \"causal\"")
-    }
-    let steps = try pair(strides, "strides", op)
-    let dilations = try pair(dilationRate, "dilation_rate", op)
-    let extra = try outputPadding.map { try pair($0, "output_padding", op) }
-    guard steps.allSatisfy({ $0 >= 1 }), dilations.allSatisfy({ $0 >= 1 }) else {
-      throw PlexusError.invalidArgument(
-        context: op,
-        message: "strides and dilation_rate must be at least 1, received \(steps) and "
-          + "\(dilations)")
-    }
-    if let extra, zip(extra, steps).contains(where: { $0.0 < 0 || $0.0 >= $0.1 }) {
-      throw PlexusError.invalidArgument(
-        context: op,
-        message: "output_padding must be at least 0 and below the strides \(steps), "
-          + "received \(extra)")
-    }
+    let (steps, dilations, extra) = try transposeSettings(
+      x, kernel, rank: 2, strides: strides, padding: padding, outputPadding: outputPadding,
+      dilationRate: dilationRate, op: op)
     var outSizes: [Int] = []
     var amounts: [Int] = []
     for axis in 0..<2 {
@@ -152,6 +124,53 @@ extension Ops {
         received: "\(x.shape)")
     }
     return try conv2dBackwardInput(x, kernel, geometry)
+  }
+
+  /// The checked settings of a transposed convolution of `rank` spatial axes: `x` of rank
+  /// `rank + 2`, a kernel `[*spatial, filters, channels]` of the same dtype and channels, no
+  /// causal padding, strides and dilations (one value, or one per axis) at least 1, and an
+  /// output padding (when given) below the strides.
+  static func transposeSettings(
+    _ x: Tensor, _ kernel: Tensor, rank: Int, strides: [Int], padding: Padding,
+    outputPadding: [Int]?, dilationRate: [Int], op: String
+  ) throws -> (steps: [Int], dilations: [Int], extra: [Int]?) {
+    try requireFloat(x, op: op)
+    guard kernel.dtype == x.dtype else {
+      throw PlexusError.dtypeMismatch(
+        context: op, expected: "a kernel in the input's \(x.dtype)", received: "\(kernel.dtype)")
+    }
+    let spatial = rank == 3 ? "depth, height, width" : "height, width"
+    guard x.rank == rank + 2, kernel.rank == rank + 2, kernel.shape[rank + 1] == x.shape[rank + 1]
+    else {
+      throw PlexusError.shapeMismatch(
+        context: op,
+        expected: "an input [batch, \(spatial), channels] and a kernel "
+          + "[\(spatial), filters, channels] with the same channels",
+        received: "\(x.shape) and \(kernel.shape)")
+    }
+    guard padding != .causal else {
+      throw PlexusError.invalidArgument(
+        context: op, message: "padding must be \"valid\" or \"same\", received \"causal\"")
+    }
+    func perAxis(_ values: [Int], _ name: String) throws -> [Int] {
+      rank == 3 ? try triple(values, name, op) : try pair(values, name, op)
+    }
+    let steps = try perAxis(strides, "strides")
+    let dilations = try perAxis(dilationRate, "dilation_rate")
+    let extra = try outputPadding.map { try perAxis($0, "output_padding") }
+    guard steps.allSatisfy({ $0 >= 1 }), dilations.allSatisfy({ $0 >= 1 }) else {
+      throw PlexusError.invalidArgument(
+        context: op,
+        message: "strides and dilation_rate must be at least 1, received \(steps) and "
+          + "\(dilations)")
+    }
+    if let extra, zip(extra, steps).contains(where: { $0.0 < 0 || $0.0 >= $0.1 }) {
+      throw PlexusError.invalidArgument(
+        context: op,
+        message: "output_padding must be at least 0 and below the strides \(steps), "
+          + "received \(extra)")
+    }
+    return (steps, dilations, extra)
   }
 
   /// Along one axis of a transposed convolution: the output size and the padding `(before,

@@ -12,11 +12,7 @@
 /// each axis sized as ``Conv2DTranspose`` sizes it. Runs as
 /// ``Ops/conv3dTranspose(_:_:strides:padding:outputPadding:dilationRate:)``. Channels-last
 /// only. Equivalent to `keras.layers.Conv3DTranspose`.
-public final class Conv3DTranspose: BaseConv {
-  /// Extra cells at the end of the output along each axis, each below its stride (nil:
-  /// Keras's default sizes).
-  public let outputPadding: [Int]?
-
+public final class Conv3DTranspose: BaseConvTranspose {
   /// Creates the layer; weights are made at the first call.
   public init(
     _ filters: Int, kernelSize: SpatialSize, strides: SpatialSize = 1, padding: Padding = .valid,
@@ -27,56 +23,12 @@ public final class Conv3DTranspose: BaseConv {
     activityRegularizer: (any Regularizer)? = nil, kernelConstraint: (any Constraint)? = nil,
     biasConstraint: (any Constraint)? = nil, name: String? = nil
   ) {
-    self.outputPadding = outputPadding?.perAxis(3)
     super.init(
       rank: 3, filters: filters, kernelSize: kernelSize, strides: strides, padding: padding,
-      dilationRate: dilationRate, groups: 1, activation: activation, useBias: useBias,
-      kernelInitializer: kernelInitializer, biasInitializer: biasInitializer,
+      outputPadding: outputPadding, dilationRate: dilationRate, activation: activation,
+      useBias: useBias, kernelInitializer: kernelInitializer, biasInitializer: biasInitializer,
       kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer,
       activityRegularizer: activityRegularizer, kernelConstraint: kernelConstraint,
       biasConstraint: biasConstraint, name: name)
-  }
-
-  override func validate() throws {
-    try super.validate()
-    if let outputPadding {
-      guard outputPadding.count == 3,
-        zip(outputPadding, strides).allSatisfy({ $0.0 >= 0 && $0.0 < $0.1 })
-      else {
-        throw PlexusError.invalidArgument(
-          context: "Layer \(identity)",
-          message: "output_padding must be one or three integers ≥ 0 and below the strides "
-            + "\(strides), received \(outputPadding)")
-      }
-    }
-  }
-
-  override func kernelShape(channels: Int) -> Shape { Shape(kernelSize + [filters, channels]) }
-
-  override func inputChannels(kernel shape: Shape) -> Int { shape[4] }
-
-  override func convolve(_ x: Tensor, _ kernel: Tensor) throws -> Tensor {
-    try Ops.conv3dTranspose(
-      x, kernel, strides: strides, padding: padding, outputPadding: outputPadding,
-      dilationRate: dilationRate)
-  }
-
-  override func convolve(
-    _ x: Tensor, _ kernel: Tensor, bias: Tensor, _ activation: FusedActivation
-  ) throws -> Tensor? { nil }
-
-  override func outputLength(_ size: Int, axis: Int) -> Int? {
-    guard size >= 0 else { return -1 }
-    return Ops.transposedAxis(
-      size, kernel: kernelSize[axis], stride: strides[axis], dilation: dilationRate[axis],
-      padding: padding, outputPadding: outputPadding?[axis])?.size
-  }
-
-  /// Keras's config: the convolution's, without `groups`, with `output_padding`.
-  public override var config: [String: ConfigValue] {
-    var result = super.config
-    result["groups"] = nil
-    result["output_padding"] = outputPadding.map { .ints($0) } ?? .null
-    return result
   }
 }

@@ -122,29 +122,12 @@ import Testing
 
   /// Forward and gradients agree on the reference, OpenBLAS and oneDNN backends.
   @Test func everyBackendAgrees() throws {
-    var runs: [[[Float]]] = []
-    for backend in ["reference", "openblas", "onednn"] {
+    try expectEveryBackendAgrees(tolerance: 1e-4) {
       let layer = Conv3D(
         3, kernelSize: [2, 2, 3], strides: [1, 2, 1], padding: .same, activation: .relu,
         kernelInitializer: .constant(0.1), biasInitializer: .constant(0.05))
-      runs.append(
-        try withBackend(backend) {
-          var x = try Tensor((0..<240).map { Float($0 % 17) / 17 - 0.4 }, shape: [2, 3, 4, 5, 2])
-          let tape = GradientTape()
-          tape.watch(&x)
-          let (y, loss) = try tape.record {
-            let y = try layer(x)
-            return (y, try Ops.sum(Ops.square(y)))
-          }
-          let gradients = try tape.gradient(of: loss, wrt: [x] + layer.trainableWeights)
-          return try [y.floats()] + gradients.map { try ($0 ?? Tensor.zeros([1])).floats() }
-        })
-    }
-    for run in runs.dropFirst() {
-      for (mine, theirs) in zip(run, runs[0]) {
-        #expect(mine.count == theirs.count)
-        for (a, b) in zip(mine, theirs) { #expect(abs(a - b) <= 1e-4 * max(1, abs(b))) }
-      }
+      let x = try Tensor((0..<240).map { Float($0 % 17) / 17 - 0.4 }, shape: [2, 3, 4, 5, 2])
+      return try outputAndGradients(layer, x)
     }
   }
 

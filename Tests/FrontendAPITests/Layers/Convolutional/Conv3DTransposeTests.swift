@@ -62,29 +62,12 @@ import Testing
   }
 
   @Test func everyBackendAgrees() throws {
-    var runs: [[[Float]]] = []
-    for backend in ["reference", "openblas", "onednn"] {
+    try expectEveryBackendAgrees(tolerance: 1e-4) {
       let layer = Conv3DTranspose(
         2, kernelSize: [2, 3, 2], strides: [2, 1, 2], padding: .same, activation: .relu,
         kernelInitializer: .constant(0.2), biasInitializer: .constant(-0.1))
-      runs.append(
-        try withBackend(backend) {
-          var x = try Tensor((0..<72).map { Float($0 % 11) / 11 - 0.3 }, shape: [2, 2, 3, 2, 3])
-          let tape = GradientTape()
-          tape.watch(&x)
-          let (y, loss) = try tape.record {
-            let y = try layer(x)
-            return (y, try Ops.sum(Ops.square(y)))
-          }
-          let gradients = try tape.gradient(of: loss, wrt: [x] + layer.trainableWeights)
-          return try [y.floats()] + gradients.map { try ($0 ?? Tensor.zeros([1])).floats() }
-        })
-    }
-    for run in runs.dropFirst() {
-      for (mine, theirs) in zip(run, runs[0]) {
-        #expect(mine.count == theirs.count)
-        for (a, b) in zip(mine, theirs) { #expect(abs(a - b) <= 1e-4 * max(1, abs(b))) }
-      }
+      let x = try Tensor((0..<72).map { Float($0 % 11) / 11 - 0.3 }, shape: [2, 2, 3, 2, 3])
+      return try outputAndGradients(layer, x)
     }
   }
 

@@ -111,30 +111,12 @@ import Testing
   }
 
   @Test func everyBackendAgrees() throws {
-    var runs: [[[Float]]] = []
-    for backend in ["reference", "openblas", "onednn"] {
-      runs.append(
-        try withBackend(backend) {
-          var x = try Tensor(
-            (0..<360).map { Float(($0 * 37) % 101) / 50 - 1 }, shape: [2, 3, 5, 4, 3])
-          let tape = GradientTape()
-          tape.watch(&x)
-          let (outputs, loss) = try tape.record {
-            let maximum = try MaxPooling3D(poolSize: [2, 3, 2], strides: 1, padding: .same)(x)
-            let average = try AveragePooling3D(poolSize: 2, padding: .same)(x)
-            let loss = try Ops.add(
-              Ops.sum(Ops.square(maximum)), Ops.sum(Ops.multiply(average, average)))
-            return ([maximum, average], loss)
-          }
-          let gradient = try tape.gradient(of: loss, wrt: [x])[0] ?? Tensor.zeros([1])
-          return try outputs.map { try $0.floats() } + [gradient.floats()]
-        })
-    }
-    for run in runs.dropFirst() {
-      for (mine, theirs) in zip(run, runs[0]) {
-        #expect(mine.count == theirs.count)
-        for (a, b) in zip(mine, theirs) { #expect(abs(a - b) <= 1e-5 * max(1, abs(b))) }
-      }
+    try expectEveryBackendAgrees(tolerance: 1e-5) {
+      let x = try Tensor(
+        (0..<360).map { Float(($0 * 37) % 101) / 50 - 1 }, shape: [2, 3, 5, 4, 3])
+      let maximum = MaxPooling3D(poolSize: [2, 3, 2], strides: 1, padding: .same)
+      let average = AveragePooling3D(poolSize: 2, padding: .same)
+      return try outputAndGradients(maximum, x) + outputAndGradients(average, x)
     }
   }
 
