@@ -66,12 +66,12 @@ extension Ops {
       // The depth slices this tap meets, one per output depth, folded into the batch.
       let first = tap * dilations[0]
       let indices = try Tensor(
-        (0..<outDepth).map { Int32(first + $0 * steps[0]) }, shape: [outDepth])
+        (0..<outDepth).map { Int64(first + $0 * steps[0]) }, shape: [outDepth])
       let slices = try take(padded, indices, axis: 1)
       let planes = try reshape(
         slices, [batch < 0 ? -1 : batch * outDepth, height, width, channels])
       let plane = try reshape(
-        take(kernel, Tensor([Int32(tap)], shape: [1]), axis: 0),
+        take(kernel, Tensor([Int64(tap)], shape: [1]), axis: 0),
         Shape(Array(kernel.shape.dims.dropFirst())))
       let y = try conv2d(
         planes, plane, strides: Array(steps.dropFirst()), padding: padding,
@@ -124,7 +124,7 @@ extension Ops {
     var sum: Tensor?
     for tap in 0..<taps {
       let plane = try reshape(
-        take(kernel, Tensor([Int32(tap)], shape: [1]), axis: 0),
+        take(kernel, Tensor([Int64(tap)], shape: [1]), axis: 0),
         Shape(Array(kernel.shape.dims.dropFirst())))
       let planes = try conv2dTranspose(
         slices, plane, strides: Array(steps.dropFirst()), padding: padding,

@@ -264,18 +264,26 @@ enum KerasWeights {
         throw PlexusError.invalidArgument(
           context: "\(file.label): \(owner)", message: "has no dataset '\(path)'")
       }
-      guard let element = element(for: dtype) else {
-        throw PlexusError.unsupported(op: "loading \(owner)", dtype: dtype, backend: "HDF5")
-      }
-      let bytes = try file.readDataset(path, as: element, expectedShape: shape.dims)
-      let buffer = try TensorBuffer.allocate(dtype, shape)
-      bytes.withUnsafeBytes { source in
-        guard let base = source.baseAddress else { return }
-        UnsafeMutableRawPointer(buffer.pointer(UInt8.self)).copyMemory(
-          from: base, byteCount: source.count)
-      }
-      return Tensor(buffer)
+      return try readTensor(file, path, shape: shape, dtype: dtype, owner: owner)
     }
+  }
+
+  /// The dataset at `path` as a tensor of `dtype` and `shape` (refused before any allocation
+  /// when the file's shape differs). Shared with the legacy `.h5` loader.
+  static func readTensor(
+    _ file: HDF5File, _ path: String, shape: Shape, dtype: DType, owner: String
+  ) throws -> Tensor {
+    guard let element = element(for: dtype) else {
+      throw PlexusError.unsupported(op: "loading \(owner)", dtype: dtype, backend: "HDF5")
+    }
+    let bytes = try file.readDataset(path, as: element, expectedShape: shape.dims)
+    let buffer = try TensorBuffer.allocate(dtype, shape)
+    bytes.withUnsafeBytes { source in
+      guard let base = source.baseAddress else { return }
+      UnsafeMutableRawPointer(buffer.pointer(UInt8.self)).copyMemory(
+        from: base, byteCount: source.count)
+    }
+    return Tensor(buffer)
   }
 
   private static func element(for dtype: DType) -> HDF5File.Element? {

@@ -30,13 +30,7 @@ enum LegacyH5 {
   /// The model of the legacy `.h5` file at `path`.
   static func load(_ path: String, compile: Bool) throws -> Model {
     let context = "loadModel('\(path)')"
-    let image = try AtomicFile.read(path, limit: KerasFile.weightsLimit, context: context)
-    guard isHDF5(image) else {
-      throw PlexusError.invalidArgument(
-        context: context, message: "is not an HDF5 file, as a legacy .h5 model must be")
-    }
-    try HDF5File.checkStringAttributes(image, names: attributeNames, label: path)
-    let file = try HDF5File.open(image: image, label: path)
+    let file = try open(path, context: context)
     guard let configText = try file.stringAttribute("model_config", of: "")?.first else {
       throw PlexusError.invalidArgument(
         context: context,
@@ -51,31 +45,36 @@ enum LegacyH5 {
       value = .object(members)
     }
     let model = try Model.fromSerialized(value)
-    let group = try file.exists("model_weights") ? "model_weights" : ""
-    try readWeights(into: model, from: file, group: group, context: context)
+    try readWeights(into: model, from: file, context: context)
     return model
   }
 
   /// Loads the weights of a legacy `.h5` file (a whole model's or `save_weights`'s) into
   /// `model`, layer by layer.
   static func loadWeights(into model: Model, path: String, context: String) throws {
+    try readWeights(into: model, from: open(path, context: context), context: context)
+  }
+
+  /// The HDF5 file at `path`, its string attributes checked before libhdf5 may read them.
+  private static func open(_ path: String, context: String) throws -> HDF5File {
     let image = try AtomicFile.read(path, limit: KerasFile.weightsLimit, context: context)
     guard isHDF5(image) else {
-      throw PlexusError.invalidArgument(context: context, message: "'\(path)' is not HDF5")
+      throw PlexusError.invalidArgument(
+        context: context, message: "is not an HDF5 file, as a legacy .h5 file must be")
     }
     try HDF5File.checkStringAttributes(image, names: attributeNames, label: path)
-    let file = try HDF5File.open(image: image, label: path)
-    let group = try file.exists("model_weights") ? "model_weights" : ""
-    try readWeights(into: model, from: file, group: group, context: context)
+    return try HDF5File.open(image: image, label: path)
   }
 
   // MARK: Weights
 
   /// Assigns each saved layer's weights to the model's layer with weights at the same place,
   /// checking every count and shape before assigning any.
-  private static func readWeights(
-    into model: Model, from file: HDF5File, group: String, context: String
-  ) throws {
+  private static func readWeights(into model: Model, from file: HDF5File, context: String)
+    throws
+  {
+    // A whole model's weights sit in `model_weights`; `save_weights` puts them at the root.
+    let group = try file.exists("model_weights") ? "model_weights" : ""
     guard let names = try strings(file, "layer_names", of: group) else {
       throw PlexusError.invalidArgument(
         context: context, message: "has no layer_names: it is not a Keras .h5 file")
@@ -100,7 +99,7 @@ enum LegacyH5 {
     if named.count == saved.count, Set(named.map(ObjectIdentifier.init)).count == named.count {
       layers = named
     }
-    var assignments: [(Layer, [Tensor])] = []
+    var assignments: [(targets: [Variable], values: [Tensor])] = []
     for (layer, entry) in zip(layers, saved) {
       // Keras's legacy order: trainable weights first.
       let targets = layer.trainableWeights + layer.nonTrainableWeights
@@ -112,19 +111,14 @@ enum LegacyH5 {
       }
       let base = group.isEmpty ? entry.name : "\(group)/\(entry.name)"
       let values = try zip(targets, entry.weights).map { variable, weightName in
-        let element: HDF5File.Element = variable.dtype == .float64 ? .float64 : .float32
-        let bytes = try file.readDataset(
-          "\(base)/\(weightName)", as: element, expectedShape: variable.shape.dims)
-        let tensor: Tensor =
-          element == .float64
-          ? try Tensor(Self.scalars(bytes, as: Double.self), shape: variable.shape)
-          : try Tensor(Self.scalars(bytes, as: Float.self), shape: variable.shape)
-        return try tensor.cast(to: variable.dtype)
+        try KerasWeights.readTensor(
+          file, "\(base)/\(weightName)", shape: variable.shape, dtype: variable.dtype,
+          owner: "layer '\(layer.name)'")
       }
-      assignments.append((layer, values))
+      assignments.append((targets, values))
     }
-    for (layer, values) in assignments {
-      let targets = layer.trainableWeights + layer.nonTrainableWeights
+    // Every weight read and checked before any is assigned.
+    for (targets, values) in assignments {
       for (variable, value) in zip(targets, values) { try variable.assign(value) }
     }
   }
@@ -144,10 +138,6 @@ enum LegacyH5 {
       chunk += 1
     }
     return chunk == 0 ? nil : parts
-  }
-
-  private static func scalars<T>(_ bytes: [UInt8], as type: T.Type) -> [T] {
-    bytes.withUnsafeBytes { raw in Array(raw.bindMemory(to: T.self)) }
   }
 
   // MARK: Keras 2 → Keras 3
@@ -192,7 +182,7 @@ enum LegacyH5 {
   /// A Keras 2 Sequential that declared its input on the first layer gets an InputLayer.
   private static func withInputLayer(_ layers: [ConfigValue]) -> [ConfigValue] {
     guard let first = layers.first, first["class_name"]?.stringValue != "InputLayer",
-      case .object(let original)? = first["config"].map({ $0 }),
+      case .object(let original)? = first["config"],
       let shape = original["batch_input_shape"]
     else { return layers }
     let input: ConfigValue = [
